@@ -1,0 +1,65 @@
+/* config.h - the server's configuration, described by one table.
+ *
+ * Every key has a type, a default, bounds, an environment variable that
+ * overrides it and a description (config.c, config_keys[]). Sources apply in
+ * order: defaults, then a JSON file (--config), then the environment.
+ * `--print-config` prints the table as a JSON sample; config/fair.sample.json
+ * is its output. Strings in struct config are owned by it (config_free). */
+#ifndef FAIR_CONFIG_H
+#define FAIR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+	char *listen_address;     /* IPv4 address the listener binds */
+	int port;                 /* 0 picks a free port (tests) */
+	char *database_url;       /* libpq connection string or URL */
+	int db_pool_size;         /* pipelined connections for requests */
+	int db_query_timeout_ms;  /* a query not answered by then fails */
+	int db_reconnect_max_ms;  /* ceiling of the reconnect backoff */
+	int db_queue_max;         /* requests held while a reconnect runs */
+	int db_queue_wait_ms;     /* how long such a request may wait */
+	char *web_root;           /* folder served at / */
+	char *media_root;         /* folder served at /media/ */
+	char *allowed_origins;    /* comma-separated extra WebSocket origins */
+	char *tls_cert;           /* PEM certificate; empty: plain HTTP */
+	char *tls_key;            /* PEM private key */
+	char *log_level;          /* error, warn, notice, info, debug */
+	bool access_log;          /* one line per HTTP request */
+	int workers;              /* threads for CPU-heavy jobs */
+	int worker_queue;         /* jobs that may wait for a thread */
+	int ws_max_inflight;      /* requests in progress before reading pauses */
+	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
+	int ws_idle_timeout_s;    /* ping after this much silence */
+	bool allow_unsafe_durability; /* take orders without fsync (tests) */
+	bool dev_anonymous;       /* development: sockets without login */
+	bool migrate_on_start;    /* apply sql/ migrations at start-up */
+};
+
+/* Fills c with every key's default. */
+void config_defaults(struct config *c);
+
+/* Applies the keys of a JSON object given as text. origin names the source
+ * in error messages ("config/fair.json"). Returns 0, or -1 with a message
+ * naming the origin, the key and what was expected in err. Keys beginning
+ * with "//" are comments and ignored. */
+int config_apply_json(struct config *c, const char *origin, const char *text,
+		      size_t len, char *err, size_t errlen);
+
+/* Reads a file and applies it as config_apply_json does. */
+int config_apply_file(struct config *c, const char *path, char *err,
+		      size_t errlen);
+
+/* Applies FAIR_* environment variables. Returns 0 or -1 with err set. */
+int config_apply_env(struct config *c, char *err, size_t errlen);
+
+/* Prints c as a JSON object, each key preceded by a "// key" comment entry
+ * describing it (type, bounds, environment variable). */
+void config_print(const struct config *c, FILE *out);
+
+/* Frees the strings c owns. */
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,198 @@
+/* dbsetup.c - start-up migrations and checks (see dbsetup.h). */
+#include "dbsetup.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* One advisory lock id for "migrating": several processes starting at once
+ * apply each migration exactly once. */
+#define MIGRATE_LOCK_ID "7318462019"
+
+static int exec_ok(PGconn *conn, const char *sql, char *err, size_t errlen)
+{
+	PGresult *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+	if (!ok)
+		snprintf(err, errlen, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static PGconn *connect_waiting(const char *conninfo, int wait_s, char *err,
+			       size_t errlen)
+{
+	const char *keys[] = {"application_name", "dbname", NULL};
+	const char *vals[] = {"fairserver-setup", conninfo, NULL};
+
+	for (int waited = 0;; waited++) {
+		PGconn *conn = PQconnectdbParams(keys, vals, 1);
+
+		if (PQstatus(conn) == CONNECTION_OK)
+			return conn;
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s",
+			 PQerrorMessage(conn));
+		PQfinish(conn);
+		if (waited >= wait_s)
+			return NULL;
+		if (waited == 0)
+			LOG(LOG_WARN, "%s; retrying for up to %d s", err,
+			    wait_s);
+		sleep(1);
+	}
+}
+
+static int current_version(PGconn *conn, int *version, char *err,
+			   size_t errlen)
+{
+	PGresult *res = PQexec(
+		conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(err, errlen, "reading schema_migrations: %s",
+			 PQresultErrorMessage(res));
+		PQclear(res);
+		return -1;
+	}
+	*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int apply_one(PGconn *conn, const struct migration *m, char *err,
+		     size_t errlen)
+{
+	char version[16];
+	const char *params[2] = {version, m->name};
+	PGresult *res;
+
+	if (exec_ok(conn, "BEGIN", err, errlen))
+		return -1;
+	if (exec_ok(conn, m->sql, err, errlen)) {
+		char why[512];
+
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "migration %s failed: %s", m->name, why);
+		PQclear(PQexec(conn, "ROLLBACK"));
+		return -1;
+	}
+	snprintf(version, sizeof version, "%d", m->version);
+	res = PQexecParams(conn,
+			   "INSERT INTO schema_migrations (version, name) "
+			   "VALUES ($1, $2)",
+			   2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		snprintf(err, errlen, "recording migration %s: %s", m->name,
+			 PQresultErrorMessage(res));
+		PQclear(res);
+		PQclear(PQexec(conn, "ROLLBACK"));
+		return -1;
+	}
+	PQclear(res);
+	if (exec_ok(conn, "COMMIT", err, errlen))
+		return -1;
+	LOG(LOG_NOTICE, "applied migration %s", m->name);
+	return 0;
+}
+
+static int migrate(PGconn *conn, bool apply, int *version, char *err,
+		   size_t errlen)
+{
+	int known = migrations_count ? migrations[migrations_count - 1].version
+				     : 0;
+
+	if (exec_ok(conn,
+		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		    " version int PRIMARY KEY,"
+		    " name text NOT NULL,"
+		    " applied_at timestamptz NOT NULL DEFAULT now())",
+		    err, errlen) ||
+	    current_version(conn, version, err, errlen))
+		return -1;
+	if (*version > known) {
+		snprintf(err, errlen,
+			 "the database schema is at version %d but this "
+			 "server knows only up to %d: run a newer server",
+			 *version, known);
+		return -1;
+	}
+	for (size_t i = 0; i < migrations_count; i++) {
+		const struct migration *m = &migrations[i];
+
+		if (m->version <= *version)
+			continue;
+		if (!apply) {
+			snprintf(err, errlen,
+				 "the database schema is at version %d, "
+				 "migration %s is pending and "
+				 "migrate_on_start is off",
+				 *version, m->name);
+			return -1;
+		}
+		if (apply_one(conn, m, err, errlen))
+			return -1;
+		*version = m->version;
+	}
+	return 0;
+}
+
+static int check_durability(PGconn *conn, struct dbsetup_result *out,
+			    char *err, size_t errlen)
+{
+	static const char *const settings[] = {"fsync", "synchronous_commit",
+					       "full_page_writes"};
+	PGresult *res = PQexec(conn, "SELECT current_setting('fsync'), "
+				     "current_setting('synchronous_commit'), "
+				     "current_setting('full_page_writes')");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(err, errlen, "reading settings: %s",
+			 PQresultErrorMessage(res));
+		PQclear(res);
+		return -1;
+	}
+	out->durable = true;
+	out->durability_note[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		const char *v = PQgetvalue(res, 0, i);
+
+		/* synchronous_commit may be on, remote_write, remote_apply
+		 * or local: only off (and its alias false) lose commits. */
+		if (!strcmp(v, "off") || !strcmp(v, "false")) {
+			out->durable = false;
+			snprintf(out->durability_note,
+				 sizeof out->durability_note, "%s is off",
+				 settings[i]);
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+int dbsetup_run(const char *conninfo, bool apply, int wait_s,
+		struct dbsetup_result *out, char *err, size_t errlen)
+{
+	PGconn *conn = connect_waiting(conninfo, wait_s, err, errlen);
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!conn)
+		return -1;
+	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	if (exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_ID ")", err,
+		    errlen))
+		goto done;
+	rc = migrate(conn, apply, &out->schema_version, err, errlen);
+	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_ID ")"));
+	if (rc == 0)
+		rc = check_durability(conn, out, err, errlen);
+done:
+	PQfinish(conn);
+	return rc;
+}

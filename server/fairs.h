@@ -1,0 +1,28 @@
+/* fairs.h - the list of fairs every client receives in its hello.
+ *
+ * Each process caches the fairs (a handful of rows) and refreshes the cache
+ * when PostgreSQL notifies "fairs_changed" or after the LISTEN connection
+ * comes back. Statuses are computed from the cached times with the offset
+ * between this machine's clock and PostgreSQL's, the clock that decides. */
+#ifndef FAIR_FAIRS_H
+#define FAIR_FAIRS_H
+
+#include <jansson.h>
+
+#include "dispatch.h"
+
+/* Subscribes to changes and starts the first load; ready_fn (may be NULL)
+ * runs once when that first load has finished, whether or not it worked. */
+void fairs_start(void (*ready_fn)(void));
+
+/* A new array of fair objects as the hello carries them. */
+json_t *fairs_hello_json(void);
+
+/* Frees the cache. */
+void fairs_stop(void);
+
+/* op fairs.list {limit?} -> {fairs: [...]} read fresh from PostgreSQL. */
+void fairs_op_list(struct op_call *call);
+extern const struct param_spec fairs_list_params[];
+
+#endif

@@ -1,0 +1,34 @@
+/* frame.h - an outgoing WebSocket text, serialised once and shared.
+ *
+ * A frame holds LWS_PRE bytes of headroom before its text so lws_write can
+ * prepend the header in place. It is reference counted: a broadcast is one
+ * frame queued to many sessions; each queue holds a reference and drops it
+ * after the write. Loop thread only. */
+#ifndef FAIR_FRAME_H
+#define FAIR_FRAME_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct frame {
+	unsigned refs;
+	size_t len;            /* bytes of text after the headroom */
+	unsigned char data[];  /* LWS_PRE headroom, then the text */
+};
+
+/* Serialises obj (borrowed) compactly. Returns a frame with one reference,
+ * or NULL when out of memory. */
+struct frame *frame_from_json(const json_t *obj);
+
+/* Copies len bytes of text into a new frame with one reference. */
+struct frame *frame_from_text(const char *text, size_t len);
+
+/* Returns a pointer to the text (after the headroom). */
+unsigned char *frame_text(struct frame *f);
+
+struct frame *frame_ref(struct frame *f);
+
+/* Drops a reference; the last one frees the frame. NULL is ignored. */
+void frame_unref(struct frame *f);
+
+#endif

@@ -1,0 +1,404 @@
+/* http.c - HTTP routes (see http.h). */
+#include "http.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "idmap.h"
+#include "log.h"
+#include "pg.h"
+#include "server.h"
+#include "timefmt.h"
+#include "ws_session.h"
+
+void (*http_on_wake)(void);
+
+struct http_req {
+	uint64_t id;        /* in `pending` while an answer is awaited */
+	struct lws *wsi;
+	int stage;          /* 0 idle, 1 headers to write, 2 body to write */
+	int status;
+	const char *ctype;
+	const char *extra;  /* one more header line "name: value", or NULL */
+	unsigned char *body; /* owned; the text starts after LWS_PRE bytes */
+	size_t body_len;
+	int64_t started_ms;
+	int method;         /* LWSHUMETH_* */
+	char path[200];
+};
+
+static struct idmap pending;
+static uint64_t last_req_id;
+
+size_t http_session_size(void)
+{
+	return sizeof(struct http_req);
+}
+
+size_t http_pending_count(void)
+{
+	return pending.count;
+}
+
+void http_free(void)
+{
+	idmap_free(&pending);
+}
+
+static const char *method_name(int m)
+{
+	switch (m) {
+	case LWSHUMETH_GET:
+		return "GET";
+	case LWSHUMETH_POST:
+		return "POST";
+	case LWSHUMETH_HEAD:
+		return "HEAD";
+	case LWSHUMETH_PUT:
+		return "PUT";
+	case LWSHUMETH_DELETE:
+		return "DELETE";
+	case LWSHUMETH_PATCH:
+		return "PATCH";
+	default:
+		return "OTHER";
+	}
+}
+
+static void access_log(struct lws *wsi, const char *method, const char *path,
+		       int status, size_t bytes, int64_t started_ms)
+{
+	char peer[64] = "-";
+
+	if (!srv.cfg.access_log || LOG_INFO > log_threshold)
+		return;
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	LOG(LOG_INFO, "http %s %s %.200s %d %zu %lldms", peer, method, path,
+	    status, bytes, (long long)(timefmt_mono_ms() - started_ms));
+}
+
+/* Starts a response; the headers and the body (copied, with the LWS_PRE
+ * headroom lws_write needs) are written on the next WRITEABLE callbacks. */
+static void respond(struct http_req *r, int status, const char *ctype,
+		    const char *body, size_t len)
+{
+	free(r->body);
+	r->body = len ? malloc(LWS_PRE + len) : NULL;
+	if (r->body)
+		memcpy(r->body + LWS_PRE, body, len);
+	r->status = status;
+	r->ctype = ctype;
+	r->body_len = r->body ? len : 0;
+	r->stage = 1;
+	lws_callback_on_writable(r->wsi);
+}
+
+static void respond_text(struct http_req *r, int status, const char *text)
+{
+	respond(r, status, "text/plain; charset=utf-8", text, strlen(text));
+}
+
+static int write_stage(struct http_req *r)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+					    *end = buf + sizeof buf - 1;
+
+	if (r->stage == 1) {
+		if (lws_add_http_common_headers(r->wsi, (unsigned)r->status,
+						r->ctype, r->body_len, &p,
+						end) ||
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"cache-control:",
+			    (const unsigned char *)"no-store", 8, &p, end))
+			return -1;
+		if (r->extra) {
+			const char *colon = strchr(r->extra, ':');
+			char name[64];
+
+			snprintf(name, sizeof name, "%.*s:",
+				 (int)(colon - r->extra), r->extra);
+			if (lws_add_http_header_by_name(
+				    r->wsi, (unsigned char *)name,
+				    (const unsigned char *)colon + 2,
+				    (int)strlen(colon + 2), &p, end))
+				return -1;
+		}
+		if (lws_finalize_write_http_header(r->wsi, start, &p, end))
+			return -1;
+		r->stage = 2;
+		if (r->body_len) {
+			lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+	}
+	if (r->body_len &&
+	    lws_write(r->wsi, r->body + LWS_PRE, r->body_len,
+		      LWS_WRITE_HTTP_FINAL) != (int)r->body_len)
+		return -1;
+	access_log(r->wsi, method_name(r->method), r->path, r->status,
+		   r->body_len, r->started_ms);
+	free(r->body);
+	r->body = NULL;
+	r->stage = 0;
+	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
+
+/* ---- /healthz ---- */
+
+static void health_done(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
+{
+	uint64_t id = (uint64_t)(uintptr_t)arg;
+	struct http_req *r = idmap_remove(&pending, id);
+	bool up = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK;
+	char body[256];
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	snprintf(body, sizeof body,
+		 "{\"database\":\"%s\",\"orders\":\"%s\",\"schema\":%d}\n",
+		 up ? "up" : "down",
+		 server_orders_enabled() ? "enabled" : "disabled",
+		 srv.schema.schema_version);
+	r->extra = up ? NULL : "retry-after: 5";
+	respond(r, up ? 200 : 503, "application/json", body, strlen(body));
+}
+
+static void route_health(struct http_req *r)
+{
+	r->id = ++last_req_id;
+	if (idmap_put(&pending, r->id, r) ||
+	    pg_query(srv.db, "SELECT 1", 0, NULL, health_done,
+		     (void *)(uintptr_t)r->id)) {
+		idmap_remove(&pending, r->id);
+		r->id = 0;
+		r->extra = "retry-after: 5";
+		respond(r, 503, "application/json", "{\"database\":\"down\"}\n",
+			20);
+	}
+}
+
+/* ---- static files ---- */
+
+static const char *mime_of(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".jpeg", "image/jpeg"},
+		{".webp", "image/webp"},
+		{".svg", "image/svg+xml"},
+		{".ico", "image/x-icon"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".woff2", "font/woff2"},
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcasecmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Resolves a request path under root to a regular file; refuses anything
+ * that leaves root (.., symlinks out of it). Returns 0 or -1. */
+static int resolve_file(const char *root, const char *rel, char *out,
+			size_t size)
+{
+	char joined[PATH_MAX];
+	struct stat st;
+	size_t root_len = strlen(root);
+
+	if (strstr(rel, "..") || strchr(rel, '\\'))
+		return -1;
+	if (snprintf(joined, sizeof joined, "%s/%s%s", root, rel,
+		     (!*rel || rel[strlen(rel) - 1] == '/') ? "index.html"
+							    : "") >=
+	    (int)sizeof joined)
+		return -1;
+	if (!realpath(joined, out) || strncmp(out, root, root_len) ||
+	    out[root_len] != '/' || stat(out, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	(void)size;
+	return 0;
+}
+
+static int route_static(struct http_req *r, const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (r->method != LWSHUMETH_GET && r->method != LWSHUMETH_HEAD) {
+		respond_text(r, 405, "method not allowed\n");
+		return 0;
+	}
+	while (*rel == '/')
+		rel++;
+	if (resolve_file(root, rel, path, sizeof path)) {
+		respond_text(r, 404, "not found\n");
+		return 0;
+	}
+	stat(path, &st);
+	n = lws_serve_http_file(r->wsi, path, mime_of(path), NULL, 0);
+	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
+		   (size_t)st.st_size, r->started_ms);
+	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))
+		return -1;
+	return 0;
+}
+
+static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
+{
+	char *u;
+	int ulen;
+
+	memset(r, 0, sizeof *r);
+	r->wsi = wsi;
+	r->started_ms = timefmt_mono_ms();
+	r->method = lws_http_get_uri_and_method(wsi, &u, &ulen);
+	snprintf(r->path, sizeof r->path, "%s", uri);
+	if (srv.stopping) {
+		respond_text(r, 503, "shutting down\n");
+		return 0;
+	}
+	if (!strcmp(uri, "/healthz")) {
+		route_health(r);
+		return 0;
+	}
+	if (!strcmp(uri, "/ws")) {
+		respond_text(r, 400, "WebSocket only: upgrade with the "
+				     "fair.v1 subprotocol\n");
+		return 0;
+	}
+	if (!strncmp(uri, "/media/", 7))
+		return route_static(r, srv.media_root, uri + 7);
+	return route_static(r, srv.web_root, uri);
+}
+
+/* ---- the /ws upgrade gate ---- */
+
+static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
+			size_t size)
+{
+	return lws_hdr_total_length(wsi, t) > 0 &&
+	       lws_hdr_copy(wsi, buf, (int)size, t) > 0;
+}
+
+/* True when the comma-separated list contains item (spaces ignored). */
+static bool list_contains(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	while (*list) {
+		while (*list == ' ' || *list == ',')
+			list++;
+		if (!strncmp(list, item, n) &&
+		    (list[n] == '\0' || list[n] == ',' || list[n] == ' '))
+			return true;
+		list += strcspn(list, ",");
+	}
+	return false;
+}
+
+static bool origin_allowed(struct lws *wsi, const char *origin)
+{
+	char host[256], own[300];
+
+	if (header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host)) {
+		snprintf(own, sizeof own, "%s://%s", srv.tls ? "https" : "http",
+			 host);
+		if (!strcasecmp(origin, own))
+			return true;
+	}
+	return list_contains(srv.cfg.allowed_origins, origin);
+}
+
+/* Answers a refused upgrade with a real HTTP response and returns 1, as
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE expects. */
+static int refuse_upgrade(struct lws *wsi, int status, const char *why)
+{
+	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
+					   *end = buf + sizeof buf - 1;
+	size_t len = strlen(why);
+
+	if (lws_add_http_common_headers(wsi, (unsigned)status,
+					"text/plain; charset=utf-8", len, &p,
+					end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	memcpy(start, why, len); /* the headers are out: reuse the buffer */
+	if (lws_write(wsi, start, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return -1;
+	access_log(wsi, "GET", "/ws", status, len, timefmt_mono_ms());
+	return 1;
+}
+
+static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
+{
+	char uri[64] = "", protocols[256] = "", origin[256];
+
+	if (srv.stopping)
+		return refuse_upgrade(wsi, 503, "shutting down\n");
+	if (!upgrade || strcasecmp(upgrade, "websocket"))
+		return refuse_upgrade(wsi, 400, "only WebSocket upgrades\n");
+	header_copy(wsi, WSI_TOKEN_GET_URI, uri, sizeof uri);
+	if (strcmp(uri, "/ws"))
+		return refuse_upgrade(wsi, 404, "WebSocket endpoint is /ws\n");
+	if (!header_copy(wsi, WSI_TOKEN_PROTOCOL, protocols,
+			 sizeof protocols) ||
+	    !list_contains(protocols, WS_PROTOCOL_NAME))
+		return refuse_upgrade(wsi, 400,
+				      "subprotocol fair.v1 required\n");
+	if (header_copy(wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin) &&
+	    !origin_allowed(wsi, origin))
+		return refuse_upgrade(wsi, 403, "origin not allowed\n");
+	if (!srv.cfg.dev_anonymous)
+		return refuse_upgrade(wsi, 401, "login required\n");
+	access_log(wsi, "GET", "/ws", 101, 0, timefmt_mono_ms());
+	return 0;
+}
+
+int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+		      void *user, void *in, size_t len)
+{
+	struct http_req *r = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return on_http(r, wsi, in);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return r && r->stage ? write_stage(r) : 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return on_confirm_upgrade(wsi, in);
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (r) {
+			if (r->id)
+				idmap_remove(&pending, r->id);
+			r->id = 0;
+			free(r->body);
+			r->body = NULL;
+		}
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (http_on_wake)
+			http_on_wake();
+		return 0;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}

@@ -1,0 +1,33 @@
+/* listener.h - the listening socket, opened by the server, not by lws.
+ *
+ * Debian's lws 4.1.6 sets SO_REUSEPORT only with several service threads,
+ * so the server opens its own listener with SO_REUSEPORT (several processes
+ * may share one port), adopts it as a raw descriptor, and hands each
+ * accepted connection to lws, which then does TLS, HTTP and upgrades. */
+#ifndef FAIR_LISTENER_H
+#define FAIR_LISTENER_H
+
+#include <libwebsockets.h>
+#include <stddef.h>
+
+#include "rawfd.h"
+
+struct listener {
+	struct rawfd watch;  /* first: the rawfd callback casts back */
+	int fd;
+	struct lws_vhost *vh;
+	struct lws_context *ctx;
+	int port;            /* the port bound (useful when asked for 0) */
+	lws_sorted_usec_list_t resume; /* accepting paused after EMFILE */
+};
+
+/* Binds address:port with SO_REUSEPORT and starts accepting. Returns 0, or
+ * -1 with a message in err. */
+int listener_open(struct listener *l, struct lws_context *ctx,
+		  struct lws_vhost *vh, const char *address, int port,
+		  char *err, size_t errlen);
+
+/* Stops accepting; the socket is closed by lws soon after. */
+void listener_close(struct listener *l);
+
+#endif

@@ -1,0 +1,359 @@
+/* main.c - fairserver: configuration, the lws context, signals, shutdown.
+ *
+ * Start-up order: configuration, database set-up (the only blocking
+ * queries), the lws context with its one vhost, the PostgreSQL pool and the
+ * worker pool on the loop, the fair list, and only then the listener, so a
+ * client that connects gets a hello with the fairs in it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dbsetup.h"
+#include "fairs.h"
+#include "http.h"
+#include "listener.h"
+#include "log.h"
+#include "pg.h"
+#include "rawfd.h"
+#include "server.h"
+#include "timefmt.h"
+#include "worker.h"
+#include "ws_session.h"
+
+#ifndef FAIR_SOURCE_DIR
+#define FAIR_SOURCE_DIR "."
+#endif
+#ifndef FAIR_VERSION
+#define FAIR_VERSION "0.1.0"
+#endif
+
+#define SHUTDOWN_GRACE_MS 5000 /* then close whatever is left */
+#define DB_STARTUP_WAIT_S 30
+
+struct server srv;
+
+static volatile sig_atomic_t signal_seen;
+static struct listener listener;
+static struct rawfd worker_watch;
+static lws_sorted_usec_list_t shutdown_timer;
+static int64_t shutdown_deadline_ms;
+static int exit_loop;
+
+bool server_orders_enabled(void)
+{
+	return srv.schema.durable || srv.cfg.allow_unsafe_durability;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	signal_seen = 1;
+	if (srv.ctx)
+		lws_cancel_service(srv.ctx); /* wakes the loop */
+}
+
+static void check_shutdown(lws_sorted_usec_list_t *sul)
+{
+	bool done = ws_session_count() == 0 && pg_pool_idle(srv.db) &&
+		    http_pending_count() == 0;
+
+	(void)sul;
+	if (done || timefmt_mono_ms() >= shutdown_deadline_ms) {
+		if (!done)
+			LOG(LOG_WARN, "shutdown grace over: %zu sessions, "
+				      "%zu HTTP requests still open",
+			    ws_session_count(), http_pending_count());
+		exit_loop = 1;
+		lws_cancel_service(srv.ctx);
+		return;
+	}
+	lws_sul_schedule(srv.ctx, 0, &shutdown_timer, check_shutdown,
+			 20 * LWS_US_PER_MS);
+}
+
+static void begin_shutdown(void)
+{
+	if (srv.stopping)
+		return;
+	srv.stopping = true;
+	LOG(LOG_NOTICE, "shutting down: no new connections, closing sessions");
+	listener_close(&listener);
+	ws_sessions_close_all(LWS_CLOSE_STATUS_GOINGAWAY, "server shutdown");
+	pg_pool_begin_shutdown(srv.db);
+	shutdown_deadline_ms = timefmt_mono_ms() + SHUTDOWN_GRACE_MS;
+	check_shutdown(NULL);
+}
+
+static void on_wake(void)
+{
+	if (signal_seen && !srv.stopping)
+		begin_shutdown();
+}
+
+static int on_worker_event(struct rawfd *w, enum rawfd_event ev)
+{
+	(void)w;
+	if (ev == RAWFD_READABLE)
+		worker_pool_drain(srv.workers);
+	return 0;
+}
+
+static bool is_loopback(const char *address)
+{
+	return !strncmp(address, "127.", 4);
+}
+
+static void start_listening(void)
+{
+	char err[256];
+
+	if (listener_open(&listener, srv.ctx, srv.vh, srv.cfg.listen_address,
+			  srv.cfg.port, err, sizeof err)) {
+		LOG(LOG_ERROR, "%s", err);
+		exit_loop = 2;
+		lws_cancel_service(srv.ctx);
+		return;
+	}
+	srv.port = listener.port;
+	if (!is_loopback(srv.cfg.listen_address))
+		LOG(LOG_WARN, "listening on %s, reachable from other machines: "
+			      "make sure demo passwords are changed",
+		    srv.cfg.listen_address);
+	LOG(LOG_NOTICE, "listening on %s://%s:%d (open it in a browser)",
+	    srv.tls ? "https" : "http", srv.cfg.listen_address, srv.port);
+}
+
+/* lws keeps pointing at this list for the vhost's life; the per-session
+ * sizes are filled in at start-up. */
+static struct lws_protocols protocols[] = {
+	/* first: the default protocol of the vhost, which serves HTTP */
+	{"http", http_lws_callback, 0, 0, 0, NULL, 0},
+	{WS_PROTOCOL_NAME, ws_session_lws_callback, 0, 4096, 0, NULL, 0},
+	{RAWFD_PROTOCOL_NAME, rawfd_lws_callback, 0, 0, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0}};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fairserver [--config FILE]\n"
+		"       fairserver --print-config [--config FILE]\n"
+		"       fairserver --test-config FILE\n"
+		"Serves the live trade fair: HTTP and WebSocket on one port.\n"
+		"Configuration: defaults, then FILE (JSON), then FAIR_* "
+		"environment variables;\n--print-config lists every key.\n");
+}
+
+/* Resolves web_root or media_root: the configured folder, or the source
+ * tree's when empty. */
+static int resolve_root(const char *configured, const char *fallback,
+			char *out, const char *key)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s",
+		 *configured ? configured : fallback);
+	if (!realpath(path, out)) {
+		fprintf(stderr, "fairserver: %s %s: %s\n", key, path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int load_config(const char *file, bool print_only)
+{
+	char err[512];
+
+	config_defaults(&srv.cfg);
+	if (file && config_apply_file(&srv.cfg, file, err, sizeof err)) {
+		fprintf(stderr, "fairserver: %s\n", err);
+		return -1;
+	}
+	if (!print_only && config_apply_env(&srv.cfg, err, sizeof err)) {
+		fprintf(stderr, "fairserver: %s\n", err);
+		return -1;
+	}
+	log_threshold = (enum log_level)log_level_parse(srv.cfg.log_level);
+	return 0;
+}
+
+static int create_context(void)
+{
+	static lws_retry_bo_t retry;
+	struct lws_context_creation_info info;
+
+	retry.secs_since_valid_ping = (uint16_t)srv.cfg.ws_idle_timeout_s;
+	retry.secs_since_valid_hangup = (uint16_t)(srv.cfg.ws_idle_timeout_s * 2);
+	protocols[0].per_session_data_size = http_session_size();
+	protocols[1].per_session_data_size = ws_session_size();
+
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+		       LWS_SERVER_OPTION_VALIDATE_UTF8 |
+		       LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
+		       LWS_SERVER_OPTION_DISABLE_IPV6;
+	srv.tls = *srv.cfg.tls_cert && *srv.cfg.tls_key;
+	if (srv.tls)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.fd_limit_per_thread = 0; /* lws sizes its tables from ulimit -n */
+	srv.ctx = lws_create_context(&info);
+	if (!srv.ctx)
+		return -1;
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	info.protocols = protocols;
+	info.vhost_name = "fair";
+	info.retry_and_idle_policy = &retry;
+	info.keepalive_timeout = 30;
+	info.timeout_secs = 30;
+	if (srv.tls) {
+		info.ssl_cert_filepath = srv.cfg.tls_cert;
+		info.ssl_private_key_filepath = srv.cfg.tls_key;
+	}
+	srv.vh = lws_create_vhost(srv.ctx, &info);
+	return srv.vh ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"print-config", no_argument, NULL, 'p'},
+		{"test-config", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0}};
+	const char *config_file = NULL;
+	bool print_config = false, test_config = false;
+	struct pg_pool_config pgc;
+	struct sigaction sa;
+	char err[512];
+	int opt, rc = 0, wfd;
+
+	while ((opt = getopt_long(argc, argv, "c:pt:hv", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_file = optarg;
+			break;
+		case 'p':
+			print_config = true;
+			break;
+		case 't':
+			config_file = optarg;
+			test_config = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("fairserver %s (libwebsockets %s, libpq %d)\n",
+			       FAIR_VERSION, lws_get_library_version(),
+			       PQlibVersion());
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (load_config(config_file, print_config)) {
+		config_free(&srv.cfg);
+		return 1;
+	}
+	if (print_config || test_config) {
+		if (print_config)
+			config_print(&srv.cfg, stdout);
+		else
+			printf("%s: configuration is valid\n", config_file);
+		config_free(&srv.cfg);
+		return 0;
+	}
+	log_route_lws();
+	if (resolve_root(srv.cfg.web_root, FAIR_SOURCE_DIR "/web",
+			 srv.web_root, "web_root") ||
+	    resolve_root(srv.cfg.media_root, FAIR_SOURCE_DIR "/media",
+			 srv.media_root, "media_root")) {
+		config_free(&srv.cfg);
+		return 1;
+	}
+
+	if (dbsetup_run(srv.cfg.database_url, srv.cfg.migrate_on_start,
+			DB_STARTUP_WAIT_S, &srv.schema, err, sizeof err)) {
+		LOG(LOG_ERROR, "database set-up failed: %s", err);
+		config_free(&srv.cfg);
+		return 1;
+	}
+	LOG(LOG_INFO, "database schema at version %d",
+	    srv.schema.schema_version);
+	if (!srv.schema.durable)
+		LOG(srv.cfg.allow_unsafe_durability ? LOG_WARN : LOG_ERROR,
+		    "PostgreSQL does not keep every commit (%s): %s",
+		    srv.schema.durability_note,
+		    srv.cfg.allow_unsafe_durability
+			    ? "taking orders anyway (allow_unsafe_durability)"
+			    : "orders are refused until it is fixed");
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	http_on_wake = on_wake;
+
+	if (create_context()) {
+		LOG(LOG_ERROR, "cannot create the libwebsockets context%s",
+		    srv.tls ? " (check tls_cert and tls_key)" : "");
+		rc = 1;
+		goto out;
+	}
+	pgc.conninfo = srv.cfg.database_url;
+	pgc.pool_size = srv.cfg.db_pool_size;
+	pgc.query_timeout_ms = srv.cfg.db_query_timeout_ms;
+	pgc.reconnect_max_ms = srv.cfg.db_reconnect_max_ms;
+	pgc.queue_max = srv.cfg.db_queue_max;
+	pgc.queue_wait_ms = srv.cfg.db_queue_wait_ms;
+	srv.db = pg_pool_create(srv.ctx, srv.vh, &pgc);
+	srv.workers = worker_pool_create(srv.cfg.workers, srv.cfg.worker_queue);
+	if (!srv.db || !srv.workers) {
+		LOG(LOG_ERROR, "out of memory starting pools");
+		rc = 1;
+		goto out;
+	}
+	wfd = fcntl(worker_pool_fd(srv.workers), F_DUPFD_CLOEXEC, 0);
+	worker_watch.on_event = on_worker_event;
+	if (wfd < 0 || rawfd_adopt(srv.vh, wfd, &worker_watch)) {
+		rc = 1;
+		goto out;
+	}
+	fairs_start(start_listening);
+
+	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {
+		if (signal_seen && !srv.stopping)
+			begin_shutdown();
+	}
+	if (exit_loop == 2)
+		rc = 1;
+	LOG(LOG_NOTICE, "stopped");
+out:
+	if (srv.ctx)
+		lws_sul_schedule(srv.ctx, 0, &shutdown_timer, check_shutdown,
+				 LWS_SET_TIMER_USEC_CANCEL);
+	rawfd_release(&worker_watch);
+	pg_pool_destroy(srv.db);
+	worker_pool_destroy(srv.workers);
+	if (srv.ctx)
+		lws_context_destroy(srv.ctx);
+	ws_sessions_free();
+	http_free();
+	fairs_stop();
+	config_free(&srv.cfg);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/* op.h - answering a request: now, later, or from a database query.
+ *
+ * Every call of an op gets exactly one reply. A handler either answers
+ * before it returns (op_ok / op_fail) or takes a ticket (op_defer) and
+ * answers through it later; the ticket keeps the session id and rid, never
+ * a pointer to the session, so a reply for a session that closed meanwhile
+ * is dropped quietly. */
+#ifndef FAIR_OP_H
+#define FAIR_OP_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "dispatch.h"
+#include "proto.h"
+
+struct op_ticket {
+	struct op_caller caller;
+	json_t *rid; /* a reference of its own */
+};
+
+/* Answers ok with the members of result (stolen, may be NULL). */
+void op_ok(struct op_call *call, json_t *result);
+
+/* Answers with an error; details (stolen, object or NULL) are merged into
+ * the error object. */
+void op_fail(struct op_call *call, enum proto_error code, const char *message,
+	     json_t *details);
+
+/* Takes a ticket to answer later. Never NULL (aborts when out of memory,
+ * like jansson's allocations would). */
+struct op_ticket *op_defer(struct op_call *call);
+
+/* Answer through a ticket and free it. */
+void op_ticket_ok(struct op_ticket *t, json_t *result);
+void op_ticket_fail(struct op_ticket *t, enum proto_error code,
+		    const char *message, json_t *details);
+
+/* Called with the rows of a successful read query; must answer through t. */
+typedef void (*op_rows_fn)(struct op_ticket *t, const PGresult *res);
+
+/* Runs a read-only query for call and hands the rows to fn. Answers
+ * unavailable itself when PostgreSQL cannot be reached (a read changes
+ * nothing, so retrying is always safe) and internal on a database error
+ * (logged with the query's error). */
+void op_read(struct op_call *call, const char *sql, int nparams,
+	     const char *const *params, op_rows_fn fn);
+
+#endif

@@ -1,0 +1,29 @@
+/* ops.c - the server's op table: every op, who may call it, its arguments.
+ *
+ * Adding an op: write its handler in its module, give it a parameter table,
+ * and list it here. dispatch.c checks role, then arguments, before the
+ * handler runs. */
+#include "dispatch.h"
+#include "fairs.h"
+#include "op.h"
+#include "timefmt.h"
+
+static const struct param_spec no_params[] = {{NULL, 0, false, 0, 0}};
+
+/* ping {} -> {server_time}: answered by this process alone, so it keeps
+ * answering while PostgreSQL is away. */
+static void op_ping(struct op_call *call)
+{
+	char now[32];
+
+	op_ok(call, json_pack("{s:s}", "server_time",
+			      timefmt_rfc3339(timefmt_now_ms(), now,
+					      sizeof now)));
+}
+
+const struct op_def server_ops[] = {
+	{"ping", ROLES_ALL, no_params, op_ping},
+	{"fairs.list", ROLES_ALL, fairs_list_params, fairs_op_list},
+};
+
+const size_t server_ops_count = sizeof server_ops / sizeof server_ops[0];

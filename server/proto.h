@@ -1,0 +1,77 @@
+/* proto.h - the fair.v1 envelope: error codes, replies, request decoding.
+ *
+ * This is the one place that turns an error into protocol JSON; nothing
+ * else writes {"ok": false, "error": ...}. Pure code: jansson only. */
+#ifndef FAIR_PROTO_H
+#define FAIR_PROTO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define PROTO_MAX_MESSAGE (64 * 1024) /* bytes; larger: too_large */
+#define PROTO_MAX_DEPTH 16            /* nesting of objects and arrays */
+#define PROTO_MAX_RID_LENGTH 128      /* bytes of a string rid */
+
+enum proto_error {
+	ERR_BAD_REQUEST,
+	ERR_UNAUTHORIZED,
+	ERR_FORBIDDEN,
+	ERR_NOT_FOUND,
+	ERR_FAIR_NOT_LIVE,
+	ERR_INSUFFICIENT_STOCK,
+	ERR_LIMIT_EXCEEDED,
+	ERR_CREDIT_EXCEEDED,
+	ERR_CONFLICT,
+	ERR_RATE_LIMITED,
+	ERR_TOO_LARGE,
+	ERR_UNAVAILABLE,
+	ERR_IN_DOUBT,
+	ERR_INTERNAL,
+	ERR__COUNT
+};
+
+/* The wire name of an error ("bad_request"). */
+const char *proto_error_code(enum proto_error e);
+
+/* Builds {"re": rid, "ok": false, "error": {"code", "message", ...details}}.
+ * rid is borrowed (NULL gives "re": null); details, an object or NULL, is
+ * stolen and its fields merged into "error". Returns a new reference. */
+json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
+			  json_t *details);
+
+/* Builds {"re": rid, "ok": true, ...result}. rid is borrowed; result, an
+ * object or NULL, is stolen. Returns a new reference. */
+json_t *proto_ok_reply(json_t *rid, json_t *result);
+
+/* A decoded request. root owns everything; rid and op point into it. */
+struct proto_request {
+	json_t *root;   /* the whole message (an object) */
+	json_t *rid;    /* the client's rid (number or string) */
+	const char *op; /* the op name */
+};
+
+/* A refusal from decoding: the error, a human message, and the rid when it
+ * could be read (a borrowed pointer into the partly decoded message, valid
+ * until proto_request_free; NULL otherwise). */
+struct proto_decode_error {
+	enum proto_error code;
+	char message[256];
+	json_t *rid;
+};
+
+/* Decodes one text message. Checks, in order: size (too_large), nesting
+ * depth, JSON syntax with duplicate keys refused, an object at the top, a
+ * readable rid, an op string. Returns 0 and fills req, or -1 and fills err;
+ * in both cases call proto_request_free(req) afterwards. */
+int proto_decode(const char *text, size_t len, struct proto_request *req,
+		 struct proto_decode_error *err);
+
+/* Releases what proto_decode kept. Safe on a zeroed request. */
+void proto_request_free(struct proto_request *req);
+
+/* Returns the maximum nesting depth of objects and arrays in a JSON text,
+ * ignoring brackets inside strings; stops counting once limit is passed and
+ * returns limit + 1. Tolerates malformed input (the parser judges it). */
+int proto_json_depth(const char *text, size_t len, int limit);
+
+#endif

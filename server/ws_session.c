@@ -1,0 +1,407 @@
+/* ws_session.c - the fair.v1 protocol callback (see ws_session.h). */
+#include "ws_session.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "fairs.h"
+#include "idmap.h"
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+#include "timefmt.h"
+
+#define RATE_LIMIT_PER_SECOND 200 /* requests; then rate_limited */
+#define BAD_LIMIT 20              /* bad messages a minute; one more closes */
+#define BAD_WINDOW_MS 60000
+
+struct ws_session {
+	uint64_t id;
+	struct lws *wsi;
+	struct op_caller caller;
+	json_t *user;             /* the hello's user object */
+
+	struct frame **queue;     /* ring of frames to send */
+	unsigned q_head, q_len, q_cap;
+	size_t q_bytes;
+	unsigned in_flight;       /* requests not answered yet */
+	bool rx_paused;
+
+	char *rx_buf;             /* fragments of the message being read */
+	size_t rx_len, rx_cap;
+	bool rx_in_message, rx_oversize, rx_binary;
+
+	int64_t rate_window_ms;   /* start of the current second */
+	unsigned rate_count;
+	int64_t bad_at[BAD_LIMIT]; /* times of the last bad messages */
+	unsigned bad_next;
+
+	int close_code;           /* nonzero: close at the next WRITEABLE */
+};
+
+static struct idmap sessions;
+static uint64_t last_session_id;
+
+size_t ws_session_size(void)
+{
+	return sizeof(struct ws_session);
+}
+
+size_t ws_session_count(void)
+{
+	return sessions.count;
+}
+
+/* Pauses reading while a session has many requests in progress or replies
+ * waiting, resumes it when half have drained: push back, never buffer. */
+static void update_flow(struct ws_session *s)
+{
+	unsigned load = s->in_flight + s->q_len;
+	unsigned max = (unsigned)srv.cfg.ws_max_inflight;
+
+	if (!s->rx_paused && load >= max) {
+		s->rx_paused = true;
+		lws_rx_flow_control(s->wsi, 0);
+	} else if (s->rx_paused && load <= max / 2) {
+		s->rx_paused = false;
+		lws_rx_flow_control(s->wsi, 1);
+	}
+}
+
+static void queue_clear(struct ws_session *s)
+{
+	while (s->q_len) {
+		frame_unref(s->queue[s->q_head]);
+		s->q_head = (s->q_head + 1) % s->q_cap;
+		s->q_len--;
+	}
+	s->q_bytes = 0;
+}
+
+/* Queues f (a reference is taken). A session that cannot keep up is closed
+ * rather than allowed to grow: its memory stays bounded and nobody else
+ * waits for it. Returns 0 or -1 when the session was closed. */
+static int enqueue(struct ws_session *s, struct frame *f)
+{
+	size_t limit = (size_t)srv.cfg.ws_send_queue_kib * 1024;
+
+	if (s->close_code)
+		return -1;
+	if (s->q_len == s->q_cap || s->q_bytes + f->len > limit) {
+		LOG(LOG_WARN, "session %llu is not reading: closing it",
+		    (unsigned long long)s->id);
+		queue_clear(s);
+		s->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+		/* A client that does not read never makes us writable:
+		 * close from the timeout machinery instead. */
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK,
+				LWS_TO_KILL_ASYNC);
+		return -1;
+	}
+	s->queue[(s->q_head + s->q_len) % s->q_cap] = frame_ref(f);
+	s->q_len++;
+	s->q_bytes += f->len;
+	lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+static void send_json(struct ws_session *s, json_t *msg)
+{
+	struct frame *f = frame_from_json(msg);
+
+	json_decref(msg);
+	if (!f) {
+		LOG(LOG_ERROR, "out of memory serialising a message");
+		return;
+	}
+	enqueue(s, f);
+	frame_unref(f);
+}
+
+void ws_session_reply(uint64_t session_id, json_t *reply)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	if (!s) {
+		json_decref(reply); /* the session closed meanwhile */
+		return;
+	}
+	if (s->in_flight)
+		s->in_flight--;
+	send_json(s, reply);
+	update_flow(s);
+}
+
+int ws_session_push(uint64_t session_id, struct frame *f)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	return s ? enqueue(s, f) : -1;
+}
+
+/* Records a bad message; true when this one is over the limit. */
+static bool note_bad(struct ws_session *s)
+{
+	int64_t now = timefmt_mono_ms();
+	/* bad_at holds the last BAD_LIMIT times; the slot about to be
+	 * overwritten is the oldest of them. */
+	int64_t oldest = s->bad_at[s->bad_next];
+
+	s->bad_at[s->bad_next] = now;
+	s->bad_next = (s->bad_next + 1) % BAD_LIMIT;
+	return oldest && now - oldest < BAD_WINDOW_MS;
+}
+
+/* Answers an unusable message. Returns -1 when the session must close. */
+static int refuse(struct ws_session *s, json_t *rid, enum proto_error code,
+		  const char *why)
+{
+	if (note_bad(s)) {
+		unsigned char reason[] = "too many bad messages";
+
+		LOG(LOG_NOTICE, "session %llu closed: %s",
+		    (unsigned long long)s->id, (char *)reason);
+		lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+				 reason, sizeof reason - 1);
+		return -1;
+	}
+	send_json(s, proto_error_reply(rid, code, why, NULL));
+	return 0;
+}
+
+static bool over_rate(struct ws_session *s)
+{
+	int64_t now = timefmt_mono_ms();
+
+	if (now - s->rate_window_ms >= 1000) {
+		s->rate_window_ms = now;
+		s->rate_count = 0;
+	}
+	return ++s->rate_count > RATE_LIMIT_PER_SECOND;
+}
+
+static int handle_message(struct ws_session *s, const char *text, size_t len)
+{
+	struct proto_request req;
+	struct proto_decode_error err;
+	const struct op_def *op;
+	enum proto_error code;
+	char why[192];
+	int rc = 0;
+
+	if (s->rx_binary)
+		return refuse(s, NULL, ERR_BAD_REQUEST,
+			      "binary frames are not accepted: send JSON text");
+	if (proto_decode(text, len, &req, &err)) {
+		rc = refuse(s, err.rid, err.code, err.message);
+		goto out;
+	}
+	if (over_rate(s)) {
+		send_json(s, proto_error_reply(req.rid, ERR_RATE_LIMITED,
+					       "more than 200 requests a second",
+					       NULL));
+		goto out;
+	}
+	op = dispatch_find(server_ops, server_ops_count, req.op);
+	if (!op) {
+		snprintf(why, sizeof why, "unknown op \"%.60s\"", req.op);
+		rc = refuse(s, req.rid, ERR_BAD_REQUEST, why);
+		goto out;
+	}
+	if (dispatch_check(op, s->caller.role, req.root, &code, why,
+			   sizeof why)) {
+		if (code == ERR_BAD_REQUEST)
+			rc = refuse(s, req.rid, code, why);
+		else
+			send_json(s, proto_error_reply(req.rid, code, why,
+						       NULL));
+		goto out;
+	}
+	{
+		struct op_call call = {s->caller, req.rid, req.root};
+
+		s->in_flight++;
+		op->handler(&call);
+	}
+out:
+	proto_request_free(&req);
+	if (rc == 0)
+		update_flow(s);
+	return rc;
+}
+
+/* Collects one message from its fragments. lws hands a message over in
+ * pieces of at most the rx buffer size; anything past 64 KiB is read and
+ * dropped, then answered too_large, and the connection stays usable. */
+static int on_receive(struct ws_session *s, const char *in, size_t len)
+{
+	bool final = lws_is_final_fragment(s->wsi);
+	int rc;
+
+	if (!s->rx_in_message) {
+		s->rx_in_message = true;
+		s->rx_oversize = false;
+		s->rx_binary = lws_frame_is_binary(s->wsi);
+		s->rx_len = 0;
+		if (final) { /* the usual case: one piece, no copy */
+			s->rx_in_message = false;
+			if (len > PROTO_MAX_MESSAGE)
+				return refuse(s, NULL, ERR_TOO_LARGE,
+					      "message larger than 64 KiB");
+			return handle_message(s, in, len);
+		}
+	}
+	if (!s->rx_oversize) {
+		if (s->rx_len + len > PROTO_MAX_MESSAGE) {
+			s->rx_oversize = true;
+			free(s->rx_buf);
+			s->rx_buf = NULL;
+			s->rx_cap = s->rx_len = 0;
+		} else {
+			if (s->rx_len + len > s->rx_cap) {
+				size_t cap = s->rx_cap ? s->rx_cap * 2 : 8192;
+				char *buf;
+
+				while (cap < s->rx_len + len)
+					cap *= 2;
+				buf = realloc(s->rx_buf, cap);
+				if (!buf)
+					return -1;
+				s->rx_buf = buf;
+				s->rx_cap = cap;
+			}
+			memcpy(s->rx_buf + s->rx_len, in, len);
+			s->rx_len += len;
+		}
+	}
+	if (!final)
+		return 0;
+	s->rx_in_message = false;
+	if (s->rx_oversize)
+		rc = refuse(s, NULL, ERR_TOO_LARGE,
+			    "message larger than 64 KiB");
+	else
+		rc = handle_message(s, s->rx_buf, s->rx_len);
+	/* Keep no big buffer around between messages. */
+	free(s->rx_buf);
+	s->rx_buf = NULL;
+	s->rx_cap = s->rx_len = 0;
+	return rc;
+}
+
+static void send_hello(struct ws_session *s)
+{
+	char now[32];
+
+	send_json(s, json_pack("{s:s,s:O,s:s,s:o}", "ev", "hello", "user",
+			       s->user, "server_time",
+			       timefmt_rfc3339(timefmt_now_ms(), now,
+					       sizeof now),
+			       "fairs", fairs_hello_json()));
+}
+
+static int on_established(struct ws_session *s, struct lws *wsi)
+{
+	memset(s, 0, sizeof *s);
+	s->id = ++last_session_id;
+	s->wsi = wsi;
+	s->q_cap = (unsigned)srv.cfg.ws_max_inflight + 16;
+	s->queue = calloc(s->q_cap, sizeof *s->queue);
+	if (!s->queue || idmap_put(&sessions, s->id, s)) {
+		free(s->queue);
+		s->queue = NULL;
+		return -1;
+	}
+	/* Development mode until accounts exist: an anonymous admin. */
+	s->caller.session_id = s->id;
+	s->caller.role = ROLE_ADMIN;
+	s->user = json_pack("{s:i,s:s,s:s,s:b,s:n}", "id", 0, "name",
+			    "developer", "role", "admin",
+			    "must_change_password", 0, "dealer");
+	LOG(LOG_DEBUG, "session %llu open", (unsigned long long)s->id);
+	send_hello(s);
+	return 0;
+}
+
+static int on_writeable(struct ws_session *s)
+{
+	struct frame *f;
+
+	if (s->close_code && !s->q_len) {
+		lws_close_reason(s->wsi, (enum lws_close_status)s->close_code,
+				 NULL, 0);
+		return -1;
+	}
+	if (!s->q_len)
+		return 0; /* an extra WRITEABLE: nothing to do */
+	f = s->queue[s->q_head];
+	s->q_head = (s->q_head + 1) % s->q_cap;
+	s->q_len--;
+	s->q_bytes -= f->len;
+	if (lws_write(s->wsi, frame_text(f), f->len, LWS_WRITE_TEXT) <
+	    (int)f->len) {
+		frame_unref(f);
+		return -1;
+	}
+	frame_unref(f);
+	if (s->q_len || s->close_code)
+		lws_callback_on_writable(s->wsi);
+	update_flow(s);
+	return 0;
+}
+
+static void on_closed(struct ws_session *s)
+{
+	if (!s->id)
+		return; /* never established */
+	idmap_remove(&sessions, s->id);
+	queue_clear(s);
+	free(s->queue);
+	free(s->rx_buf);
+	json_decref(s->user);
+	LOG(LOG_DEBUG, "session %llu closed", (unsigned long long)s->id);
+	s->id = 0;
+}
+
+int ws_session_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			    void *user, void *in, size_t len)
+{
+	struct ws_session *s = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		return on_established(s, wsi);
+	case LWS_CALLBACK_RECEIVE:
+		return on_receive(s, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return on_writeable(s);
+	case LWS_CALLBACK_CLOSED:
+		on_closed(s);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void close_one(uint64_t id, void *value, void *arg)
+{
+	struct ws_session *s = value;
+
+	(void)id;
+	if (!s->close_code)
+		s->close_code = *(int *)arg;
+	lws_callback_on_writable(s->wsi);
+}
+
+void ws_sessions_close_all(int code, const char *reason)
+{
+	LOG(LOG_INFO, "closing %zu sessions: %s", sessions.count, reason);
+	idmap_foreach(&sessions, close_one, &code);
+}
+
+void ws_sessions_free(void)
+{
+	idmap_free(&sessions);
+}

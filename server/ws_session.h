@@ -1,0 +1,43 @@
+/* ws_session.h - the fair.v1 WebSocket protocol: one session per socket.
+ *
+ * Reads requests (reassembling fragments, at most 64 KiB), checks and
+ * dispatches them through the op table, and writes replies and pushes from
+ * a bounded per-session queue, one lws_write per WRITEABLE callback. A
+ * session that has too many requests in progress stops being read until its
+ * replies drain; one whose queue outgrows its bound is closed. */
+#ifndef FAIR_WS_SESSION_H
+#define FAIR_WS_SESSION_H
+
+#include <jansson.h>
+#include <libwebsockets.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+#define WS_PROTOCOL_NAME "fair.v1"
+
+int ws_session_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			    void *user, void *in, size_t len);
+
+/* Size of lws's per-session allocation for this protocol. */
+size_t ws_session_size(void);
+
+/* Queues the reply to a request of session_id and ends that request.
+ * reply is stolen. Dropped when the session has gone. */
+void ws_session_reply(uint64_t session_id, json_t *reply);
+
+/* Queues a shared frame (a reference is taken) to a session. Returns 0, or
+ * -1 when the session has gone or was closed for being too slow. */
+int ws_session_push(uint64_t session_id, struct frame *f);
+
+/* Open sessions in this process. */
+size_t ws_session_count(void);
+
+/* Closes every session with the given close code (1001 at shutdown). */
+void ws_sessions_close_all(int code, const char *reason);
+
+/* Frees the session index after the lws context is gone. */
+void ws_sessions_free(void);
+
+#endif
