@@ -38,6 +38,9 @@ static PGconn *connect_waiting(const char *conninfo, int wait_s, char *err,
 			return conn;
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s",
 			 PQerrorMessage(conn));
+		for (char *q = err; *q; q++)
+			if (*q == '\n' || *q == '\t')
+				*q = ' ';
 		PQfinish(conn);
 		if (waited >= wait_s)
 			return NULL;

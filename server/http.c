@@ -1,7 +1,7 @@
 /* http.c - HTTP routes (see http.h). */
 #include "http.h"
 
-#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +11,10 @@
 #include "idmap.h"
 #include "log.h"
 #include "pg.h"
+#include "proto.h"
 #include "server.h"
 #include "timefmt.h"
+#include "worker.h"
 #include "ws_session.h"
 
 void (*http_on_wake)(void);
@@ -183,6 +185,100 @@ static void route_health(struct http_req *r)
 	}
 }
 
+/* ---- /metrics ---- */
+
+struct textbuf {
+	char data[8192];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+tb_printf(struct textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->len >= sizeof b->data)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, sizeof b->data - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
+	if (b->len > sizeof b->data)
+		b->len = sizeof b->data;
+}
+
+static void metric(struct textbuf *b, const char *name, const char *type,
+		   const char *help, unsigned long long value)
+{
+	tb_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name,
+		  type, name, value);
+}
+
+/* Prometheus text for operators: loopback only until accounts exist. */
+static void route_metrics(struct http_req *r)
+{
+	struct textbuf b = {.len = 0};
+	struct pg_stats pg;
+	struct ws_stats ws;
+	char peer[64] = "";
+
+	lws_get_peer_simple(r->wsi, peer, sizeof peer);
+	if (strncmp(peer, "127.", 4)) {
+		respond_text(r, 403, "metrics are served to loopback only\n");
+		return;
+	}
+	pg_pool_stats(srv.db, &pg);
+	ws_session_stats(&ws);
+	metric(&b, "fair_ws_sessions", "gauge", "open WebSocket sessions",
+	       ws_session_count());
+	metric(&b, "fair_ws_sessions_opened_total", "counter",
+	       "WebSocket sessions opened", ws.opened);
+	metric(&b, "fair_ws_requests_total", "counter",
+	       "requests dispatched to an op", ws.requests);
+	tb_printf(&b, "# HELP fair_ws_errors_total error replies by code\n"
+		      "# TYPE fair_ws_errors_total counter\n");
+	for (int e = 0; e < ERR__COUNT; e++)
+		tb_printf(&b, "fair_ws_errors_total{code=\"%s\"} %llu\n",
+			  proto_error_code(e), proto_error_count(e));
+	metric(&b, "fair_ws_closed_bad_total", "counter",
+	       "sessions closed for too many bad messages", ws.closed_bad);
+	metric(&b, "fair_ws_closed_slow_total", "counter",
+	       "sessions closed for not reading their pushes", ws.closed_slow);
+	metric(&b, "fair_ws_read_paused_total", "counter",
+	       "times a session's reading was paused for push back",
+	       ws.paused);
+	metric(&b, "fair_ws_frames_sent_total", "counter", "frames written",
+	       ws.frames_sent);
+	metric(&b, "fair_ws_bytes_sent_total", "counter",
+	       "payload bytes written", ws.bytes_sent);
+	metric(&b, "fair_db_up", "gauge", "1 when a PostgreSQL connection is ready",
+	       pg_pool_up(srv.db));
+	metric(&b, "fair_db_queries_total", "counter",
+	       "queries answered by PostgreSQL", pg.queries);
+	metric(&b, "fair_db_errors_total", "counter",
+	       "queries answered with an error", pg.errors);
+	metric(&b, "fair_db_not_sent_total", "counter",
+	       "queries refused before reaching PostgreSQL", pg.not_sent);
+	metric(&b, "fair_db_lost_total", "counter",
+	       "queries whose outcome was lost with the connection", pg.lost);
+	metric(&b, "fair_db_reconnects_total", "counter",
+	       "connections re-established after a loss", pg.reconnects);
+	metric(&b, "fair_db_latency_seconds_sum_us", "counter",
+	       "sum of query latencies in microseconds", pg.latency_us_sum);
+	metric(&b, "fair_db_queued", "gauge",
+	       "queries waiting for a connection", pg.queued);
+	metric(&b, "fair_db_in_flight", "gauge",
+	       "queries sent and not yet answered", pg.in_flight);
+	metric(&b, "fair_worker_pending", "gauge",
+	       "CPU jobs queued or running", worker_pool_pending(srv.workers));
+	metric(&b, "fair_orders_enabled", "gauge",
+	       "1 when PostgreSQL durability allows taking orders",
+	       server_orders_enabled());
+	respond(r, 200, "text/plain; version=0.0.4", b.data, b.len);
+}
+
 /* ---- static files ---- */
 
 static const char *mime_of(const char *path)
@@ -276,6 +372,10 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 	}
 	if (!strcmp(uri, "/healthz")) {
 		route_health(r);
+		return 0;
+	}
+	if (!strcmp(uri, "/metrics")) {
+		route_metrics(r);
 		return 0;
 	}
 	if (!strcmp(uri, "/ws")) {

@@ -44,7 +44,7 @@ struct pg_conn {
 	unsigned attempt;            /* consecutive failed connection attempts */
 	int64_t timer_at_ms;         /* connect deadline or reconnect time */
 	lws_sorted_usec_list_t timer;
-	int index;
+	char name[24];               /* "connection 1", "LISTEN connection" */
 };
 
 struct pg_channel {
@@ -294,8 +294,8 @@ static void conn_ready(struct pg_conn *c)
 	c->in_flight = 1;
 	p->stats.in_flight++;
 	rawfd_want_write(&c->watch);
-	LOG(LOG_INFO, "PostgreSQL connection %d ready (backend pid %d)",
-	    c->index, PQbackendPID(c->conn));
+	LOG(LOG_INFO, "PostgreSQL %s ready (backend pid %d)", c->name,
+	    PQbackendPID(c->conn));
 	pool_note_up(p);
 	pool_flush_queue(p);
 	conn_arm_timer(c);
@@ -372,9 +372,13 @@ static void conn_lost(struct pg_conn *c, const char *why)
 	char reason[256];
 	size_t n;
 
+	/* libpq's messages span lines: keep one log line per event */
 	snprintf(reason, sizeof reason, "%s", why ? why : "unknown error");
+	for (char *q = reason; *q; q++)
+		if (*q == '\n' || *q == '\t')
+			*q = ' ';
 	n = strlen(reason);
-	while (n && (reason[n - 1] == '\n' || reason[n - 1] == ' '))
+	while (n && reason[n - 1] == ' ')
 		reason[--n] = '\0';
 	rawfd_release(&c->watch);
 	if (c->conn) {
@@ -394,14 +398,13 @@ static void conn_lost(struct pg_conn *c, const char *why)
 	c->in_flight = 0;
 	if (was_ready) {
 		LOG(p->shutting_down ? LOG_DEBUG : LOG_WARN,
-		    "PostgreSQL %s connection %d closed: %s",
-		    c->is_listener ? "LISTEN" : "request", c->index, reason);
+		    "PostgreSQL %s closed: %s", c->name, reason);
 		c->attempt = 0;
 	} else {
 		if (c->attempt == 0 || c->attempt % 20 == 0)
 			LOG(c->attempt ? LOG_INFO : LOG_WARN,
-			    "PostgreSQL connection %d attempt %u failed: %s",
-			    c->index, c->attempt + 1, reason);
+			    "PostgreSQL %s: attempt %u failed: %s", c->name,
+			    c->attempt + 1, reason);
 		c->attempt++;
 	}
 	if (!c->is_listener && !p->shutting_down && pool_known_down(p)) {
@@ -699,7 +702,8 @@ int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,
 			return -1;
 		p->listener->pool = p;
 		p->listener->is_listener = true;
-		p->listener->index = -1;
+		snprintf(p->listener->name, sizeof p->listener->name,
+			 "LISTEN connection");
 		conn_start(p->listener);
 	}
 	return 0;
@@ -729,7 +733,8 @@ struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
 	}
 	for (int i = 0; i < p->n_conns; i++) {
 		p->conns[i].pool = p;
-		p->conns[i].index = i;
+		snprintf(p->conns[i].name, sizeof p->conns[i].name,
+			 "connection %d", i + 1);
 		conn_start(&p->conns[i]);
 	}
 	return p;

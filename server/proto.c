@@ -21,6 +21,13 @@ static const char *const error_codes[ERR__COUNT] = {
 	[ERR_INTERNAL] = "internal",
 };
 
+static unsigned long long error_counts[ERR__COUNT];
+
+unsigned long long proto_error_count(enum proto_error e)
+{
+	return (unsigned)e < ERR__COUNT ? error_counts[e] : 0;
+}
+
 const char *proto_error_code(enum proto_error e)
 {
 	return (unsigned)e < ERR__COUNT ? error_codes[e] : "internal";
@@ -31,6 +38,8 @@ json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 {
 	json_t *error = json_object();
 
+	if ((unsigned)e < ERR__COUNT)
+		error_counts[e]++;
 	json_object_set_new(error, "code", json_string(proto_error_code(e)));
 	json_object_set_new(error, "message",
 			    json_string(message && *message

@@ -39,6 +39,9 @@ const char *proto_error_code(enum proto_error e);
 json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 			  json_t *details);
 
+/* Error replies built since start, by code (for /metrics). */
+unsigned long long proto_error_count(enum proto_error e);
+
 /* Builds {"re": rid, "ok": true, ...result}. rid is borrowed; result, an
  * object or NULL, is stolen. Returns a new reference. */
 json_t *proto_ok_reply(json_t *rid, json_t *result);

@@ -43,6 +43,12 @@ struct ws_session {
 
 static struct idmap sessions;
 static uint64_t last_session_id;
+static struct ws_stats stats;
+
+void ws_session_stats(struct ws_stats *out)
+{
+	*out = stats;
+}
 
 size_t ws_session_size(void)
 {
@@ -63,6 +69,7 @@ static void update_flow(struct ws_session *s)
 
 	if (!s->rx_paused && load >= max) {
 		s->rx_paused = true;
+		stats.paused++;
 		lws_rx_flow_control(s->wsi, 0);
 	} else if (s->rx_paused && load <= max / 2) {
 		s->rx_paused = false;
@@ -93,6 +100,7 @@ static int enqueue(struct ws_session *s, struct frame *f)
 		LOG(LOG_WARN, "session %llu is not reading: closing it",
 		    (unsigned long long)s->id);
 		queue_clear(s);
+		stats.closed_slow++;
 		s->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
 		/* A client that does not read never makes us writable:
 		 * close from the timeout machinery instead. */
@@ -161,6 +169,7 @@ static int refuse(struct ws_session *s, json_t *rid, enum proto_error code,
 	if (note_bad(s)) {
 		unsigned char reason[] = "too many bad messages";
 
+		stats.closed_bad++;
 		LOG(LOG_NOTICE, "session %llu closed: %s",
 		    (unsigned long long)s->id, (char *)reason);
 		lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
@@ -222,6 +231,7 @@ static int handle_message(struct ws_session *s, const char *text, size_t len)
 	{
 		struct op_call call = {s->caller, req.rid, req.root};
 
+		stats.requests++;
 		s->in_flight++;
 		op->handler(&call);
 	}
@@ -320,6 +330,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	s->user = json_pack("{s:i,s:s,s:s,s:b,s:n}", "id", 0, "name",
 			    "developer", "role", "admin",
 			    "must_change_password", 0, "dealer");
+	stats.opened++;
 	LOG(LOG_DEBUG, "session %llu open", (unsigned long long)s->id);
 	send_hello(s);
 	return 0;
@@ -345,6 +356,8 @@ static int on_writeable(struct ws_session *s)
 		frame_unref(f);
 		return -1;
 	}
+	stats.frames_sent++;
+	stats.bytes_sent += f->len;
 	frame_unref(f);
 	if (s->q_len || s->close_code)
 		lws_callback_on_writable(s->wsi);

@@ -31,6 +31,19 @@ void ws_session_reply(uint64_t session_id, json_t *reply);
  * -1 when the session has gone or was closed for being too slow. */
 int ws_session_push(uint64_t session_id, struct frame *f);
 
+struct ws_stats {
+	uint64_t opened;          /* sessions since start */
+	uint64_t requests;        /* messages dispatched to an op */
+	uint64_t closed_bad;      /* closed for too many bad messages */
+	uint64_t closed_slow;     /* closed for not reading */
+	uint64_t frames_sent;
+	uint64_t bytes_sent;
+	uint64_t paused;          /* times reading was paused (push back) */
+};
+
+/* Counters since start (for /metrics). */
+void ws_session_stats(struct ws_stats *out);
+
 /* Open sessions in this process. */
 size_t ws_session_count(void);
 
