@@ -448,7 +448,8 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 
 static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 {
-	char uri[64] = "", protocols[256] = "", origin[256];
+	char uri[64] = "", protocols[256] = "", origin[256], key[64],
+	     version[8];
 
 	if (srv.stopping)
 		return refuse_upgrade(wsi, 503, "shutting down\n");
@@ -457,6 +458,12 @@ static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 	header_copy(wsi, WSI_TOKEN_GET_URI, uri, sizeof uri);
 	if (strcmp(uri, "/ws"))
 		return refuse_upgrade(wsi, 404, "WebSocket endpoint is /ws\n");
+	if (!header_copy(wsi, WSI_TOKEN_KEY, key, sizeof key) ||
+	    !header_copy(wsi, WSI_TOKEN_VERSION, version, sizeof version) ||
+	    strcmp(version, "13"))
+		return refuse_upgrade(wsi, 400,
+				      "a WebSocket upgrade needs "
+				      "Sec-WebSocket-Key and version 13\n");
 	if (!header_copy(wsi, WSI_TOKEN_PROTOCOL, protocols,
 			 sizeof protocols) ||
 	    !list_contains(protocols, WS_PROTOCOL_NAME))

@@ -1,0 +1,70 @@
+# Convenience wrapper around CMake, in the manner of neovim's top-level Makefile: CMake stays
+# the build system; this file only remembers the usual commands.
+#
+#   make deps        install missing Debian packages and the tests' npm packages
+#   make build       configure (once) and build into build/
+#   make build-asan  the same with ASan and UBSan into build-asan/
+#   make db          start the private PostgreSQL cluster (unless FAIR_DATABASE_URL is set)
+#   make run         build, then run the server in the foreground (ARGS=... for extra args)
+#   make test        build, then every ctest (unit, integration, browser)
+#   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
+#   make clean       remove the build folders; distclean also removes var/ (the cluster)
+#
+# Without FAIR_DATABASE_URL, run and test use the private cluster in var/pg (see
+# server/scripts/pg.sh) and stop it when they end if they were the ones that started it.
+
+SHELL := /bin/bash
+
+BUILD_DIR      := build
+ASAN_BUILD_DIR := build-asan
+JOBS           ?= 2
+CMAKE          ?= cmake
+CTEST          ?= ctest
+ARGS           ?=
+
+SCRIPTS := server/scripts
+RUN     := $(SCRIPTS)/run.sh
+
+.PHONY: all deps build build-asan db run test test-asan clean distclean
+
+all: build
+
+deps:
+	@$(SCRIPTS)/deps.sh
+
+# Configure only once: CMake re-runs itself when its inputs change.
+build: deps
+	@test -f $(BUILD_DIR)/CMakeCache.txt || \
+	  $(CMAKE) -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	$(CMAKE) --build $(BUILD_DIR) -j$(JOBS)
+
+build-asan: deps
+	@test -f $(ASAN_BUILD_DIR)/CMakeCache.txt || \
+	  $(CMAKE) -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DFAIR_SANITIZE=ON
+	$(CMAKE) --build $(ASAN_BUILD_DIR) -j$(JOBS)
+
+db:
+	@if [ -z "$${FAIR_DATABASE_URL:-}" ]; then $(SCRIPTS)/pg.sh start; \
+	 else echo "db: using FAIR_DATABASE_URL"; fi
+
+# FAIR_DEV_ANONYMOUS=1 (unless set otherwise): every connection is an anonymous development
+# user until accounts land. The private cluster is stopped on exit only if run started it.
+run: build
+	FAIR_DEV_ANONYMOUS=$${FAIR_DEV_ANONYMOUS:-1} $(RUN) $(BUILD_DIR)/server/fairserver $(ARGS)
+
+test: build
+	$(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# The browser tests (label browser) are left out here: Chromium adds minutes and no coverage
+# of the server's input handling, which is what the sanitizers are for.
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(RUN) $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS) -L 'unit|integration'
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+
+distclean: clean
+	@if [ -d var ]; then $(SCRIPTS)/pg.sh stop; fi
+	rm -rf var

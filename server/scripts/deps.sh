@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian 12, and only what is missing:
+# Debian packages (build tools, libraries, PostgreSQL 15, Node.js, Chromium, CJK fonts)
+# and the test harness's npm packages (tests/node_modules).
+#
+# Idempotent and quiet: one line when everything is in place, the full output when a step
+# fails. Run as root, or as a user with sudo.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+packages=(
+  build-essential cmake pkg-config
+  libwebsockets-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
+  postgresql-15 postgresql-client-15
+  chromium fonts-noto-cjk
+)
+
+# Node.js may come from elsewhere (NodeSource ships npm inside its nodejs package, and Debian's
+# npm conflicts with it): any node >= 18 with npm on PATH will do.
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null) || return 1
+  [ "$major" -ge 18 ]
+}
+node_ok || packages+=(nodejs npm)
+
+# Every step's output goes to a log that is shown only when something fails.
+log=$(mktemp "${TMPDIR:-/tmp}/fair-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+fail() {
+  echo "deps: FAILED: $*" >&2
+  echo "----- output -----" >&2
+  cat "$log" >&2
+  echo "------------------" >&2
+  exit 1
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+
+done_what=()
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "deps: missing Debian packages: ${missing[*]}" >&2
+    echo "deps: run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  # Recommends are left out: they drag in desktop pieces (and start services) nobody here uses.
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$log" 2>&1 \
+    || fail "apt-get update"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends "${missing[@]}" >>"$log" 2>&1 \
+    || fail "apt-get install ${missing[*]}"
+  done_what+=("installed ${missing[*]}")
+fi
+
+node_ok || fail "node >= 18 and npm are still not on PATH after installing"
+
+# npm ci when node_modules is missing or older than the lock file; node_modules is touched
+# afterwards so its time stamp says when it was last brought in line with the lock.
+tests="$repo/tests"
+if [ -f "$tests/package-lock.json" ]; then
+  if [ ! -d "$tests/node_modules" ] || [ "$tests/package-lock.json" -nt "$tests/node_modules" ]; then
+    # playwright-core never downloads a browser, but say so in case a dependency tries.
+    (cd "$tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) >>"$log" 2>&1 \
+      || fail "npm ci in tests/"
+    touch "$tests/node_modules"
+    done_what+=("npm ci in tests/")
+  fi
+fi
+
+if [ ${#done_what[@]} -eq 0 ]; then
+  echo "deps: all present"
+else
+  printf -v summary '%s; ' "${done_what[@]}"
+  echo "deps: ok (${summary%; })"
+fi

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs a command (the server for `make run`, ctest for `make test`) with a database:
+#
+#   run.sh COMMAND [ARGS...]
+#
+# With FAIR_DATABASE_URL set, that database is used as it is: FAIR_TEST_DATABASE_URL
+# defaults to it, and nothing is started or stopped.
+# Without it, the private cluster (pg.sh) is started when needed, and the command gets
+#   FAIR_DATABASE_URL       the app's URL (role and database `fair`)
+#   FAIR_TEST_DATABASE_URL  the superuser's URL (tests create a database each)
+#   FAIR_PG_DIR, FAIR_PG_SOCKDIR  where the cluster lives
+# When the command ends (normally, by Ctrl-C or by SIGTERM), the private cluster is stopped
+# again if and only if this invocation started it: a cluster already running (`make db`, or
+# another `make run`) is left alone.
+#
+# The command's exit code is run.sh's exit code.
+set -euo pipefail
+
+[ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+pg=$here/pg.sh
+
+started_pg=0
+child=
+
+# shellcheck disable=SC2317  # called through the trap
+cleanup() {
+  local rc=$?
+  if [ "$started_pg" = 1 ]; then
+    "$pg" stop >&2 || echo "run: could not stop the private cluster" >&2
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+
+if [ -n "${FAIR_DATABASE_URL:-}" ]; then
+  export FAIR_TEST_DATABASE_URL=${FAIR_TEST_DATABASE_URL:-$FAIR_DATABASE_URL}
+else
+  export FAIR_PG_DIR=${FAIR_PG_DIR:-$repo/var/pg}
+  export FAIR_PG_SOCKDIR=${FAIR_PG_SOCKDIR:-/tmp/fairpg-$(printf '%s' "$repo" | md5sum | cut -c1-8)}
+  if ! "$pg" status >/dev/null; then
+    started_pg=1
+  fi
+  "$pg" start >&2
+  FAIR_DATABASE_URL=$("$pg" url)
+  FAIR_TEST_DATABASE_URL=$("$pg" admin-url)
+  export FAIR_DATABASE_URL FAIR_TEST_DATABASE_URL
+fi
+
+# The command runs in the background so that a SIGTERM to this script can be passed on
+# (a foreground child would keep bash from running the trap until it exits). Ctrl-C reaches
+# the child from the terminal as well; passing it on as SIGTERM covers a child that ignores
+# SIGINT, which bash arranges for background jobs of a script.
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null || true' INT TERM HUP
+
+# wait returns early (> 128) when a trapped signal arrives: wait again until the child is
+# gone, then once more for its real status (bash keeps it for a reaped background child).
+while kill -0 "$child" 2>/dev/null; do
+  wait "$child" || true
+done
+if wait "$child"; then rc=0; else rc=$?; fi
+exit "$rc"

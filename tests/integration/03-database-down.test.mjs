@@ -1,0 +1,88 @@
+// PostgreSQL goes away under a running server and comes back (DESIGN.md: the loop never
+// blocks on the database; `unavailable` means nothing was done). The server runs on a
+// throw-away cluster of its own, so stopping it disturbs no other test.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPrivatePostgres, startServer, connect, httpGet, waitFor } from './harness.mjs';
+
+let pg;
+let server;
+
+before(async () => {
+  pg = await startPrivatePostgres();
+  server = await startServer({ databaseUrl: pg.url });
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    if (pg) await pg.destroy();
+  }
+});
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+test('the server reports PostgreSQL down, keeps serving what it can, and recovers by itself', { timeout: 240_000 }, async () => {
+  // Up: healthy, and database-backed ops work.
+  assert.equal((await httpGet(`${server.url}/healthz`)).status, 200);
+  const client = await connect(server);
+  await client.next('hello', 10_000);
+  const before = await client.request('fairs.list');
+  assert.equal(before.ok, true, `fairs.list with PostgreSQL up: ${JSON.stringify(before)}`);
+
+  // Down.
+  const stoppedAt = Date.now();
+  await pg.stop();
+  const stopTook = Date.now() - stoppedAt;
+  await waitFor(async () => (await httpGet(`${server.url}/healthz`)).status === 503, {
+    timeoutMs: 30_000,
+    what: '/healthz to answer 503 with PostgreSQL stopped',
+  });
+  const noticed = Date.now() - stoppedAt;
+  console.log(`PostgreSQL stopped in ${seconds(stopTook)}; /healthz answered 503 ${seconds(noticed)} after the stop began`);
+
+  const t0 = Date.now();
+  const down = await client.request('fairs.list', {}, 30_000);
+  const downTook = Date.now() - t0;
+  console.log(`fairs.list with PostgreSQL down answered ${JSON.stringify(down.error?.code ?? down.ok)} in ${downTook} ms`);
+  assert.equal(down.ok, false, `fairs.list with PostgreSQL down: ${JSON.stringify(down)}`);
+  assert.equal(down.error.code, 'unavailable');
+  assert.ok(downTook < 10_000, `unavailable came quickly (${downTook} ms)`);
+
+  const pong = await client.request('ping', {}, 5_000);
+  assert.equal(pong.ok, true, 'ping needs no database');
+  assert.ok(client.isOpen, 'the WebSocket survived the database outage');
+
+  // Up again, without touching the server.
+  const startedAt = Date.now();
+  await pg.start();
+  const startTook = Date.now() - startedAt;
+  await waitFor(async () => (await httpGet(`${server.url}/healthz`)).status === 200, {
+    timeoutMs: 60_000,
+    what: '/healthz to answer 200 again after PostgreSQL restarted',
+  });
+  const healthy = Date.now() - startedAt;
+  const after = await waitFor(
+    async () => {
+      const reply = await client.request('fairs.list', {}, 10_000);
+      return reply.ok ? reply : false;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, what: 'fairs.list to succeed again' },
+  );
+  const recovered = Date.now() - startedAt;
+  console.log(
+    `PostgreSQL started in ${seconds(startTook)}; /healthz 200 after ${seconds(healthy)}, ` +
+      `fairs.list ok after ${seconds(recovered)} (from the start command)`,
+  );
+  assert.equal(after.ok, true);
+  assert.ok(client.isOpen, 'the same WebSocket still works');
+  assert.equal((await client.request('ping')).ok, true);
+  await client.close();
+
+  // A new connection is served normally.
+  const fresh = await connect(server);
+  const hello = await fresh.next('hello', 10_000);
+  assert.ok(Array.isArray(hello.fairs));
+  await fresh.close();
+});
