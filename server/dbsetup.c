@@ -2,6 +2,8 @@
 #include "dbsetup.h"
 
 #include <libpq-fe.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +180,51 @@ static int check_durability(PGconn *conn, struct dbsetup_result *out,
 	return 0;
 }
 
+int dbsetup_session_key(void *pgconn, unsigned char key[32], char *err,
+			size_t errlen)
+{
+	PGconn *conn = pgconn;
+	unsigned char fresh[32];
+	char hex[2 * sizeof fresh + 3] = "\\x";
+	const char *params[1] = {hex};
+	PGresult *res;
+	size_t len = 0;
+	unsigned char *raw;
+
+	if (RAND_bytes(fresh, sizeof fresh) != 1) {
+		snprintf(err, errlen, "no randomness for the session key");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof fresh; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02x", fresh[i]);
+	/* Whoever inserts first wins; everyone reads the same row. */
+	res = PQexecParams(conn,
+			   "INSERT INTO server_secrets (name, secret) VALUES "
+			   "('session_cookie', $1::bytea) ON CONFLICT DO NOTHING",
+			   1, NULL, params, NULL, NULL, 0);
+	PQclear(res);
+	res = PQexec(conn, "SELECT secret FROM server_secrets "
+			   "WHERE name = 'session_cookie'");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		snprintf(err, errlen, "reading the session key: %s",
+			 PQresultErrorMessage(res));
+		PQclear(res);
+		return -1;
+	}
+	raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
+			      &len);
+	PQclear(res);
+	if (!raw || len < 32) {
+		snprintf(err, errlen, "the stored session key is too short");
+		PQfreemem(raw);
+		return -1;
+	}
+	memcpy(key, raw, 32);
+	OPENSSL_cleanse(raw, len);
+	PQfreemem(raw);
+	return 0;
+}
+
 int dbsetup_run(const char *conninfo, bool apply, int wait_s,
 		struct dbsetup_result *out, char *err, size_t errlen)
 {
@@ -195,6 +242,8 @@ int dbsetup_run(const char *conninfo, bool apply, int wait_s,
 	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_ID ")"));
 	if (rc == 0)
 		rc = check_durability(conn, out, err, errlen);
+	if (rc == 0)
+		rc = dbsetup_session_key(conn, out->session_key, err, errlen);
 done:
 	PQfinish(conn);
 	return rc;

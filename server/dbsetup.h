@@ -23,6 +23,7 @@ extern const size_t migrations_count;
 
 struct dbsetup_result {
 	int schema_version;   /* after migrating */
+	unsigned char session_key[32]; /* the cookie MAC key all processes share */
 	bool durable;         /* fsync, synchronous_commit, full_page_writes on */
 	char durability_note[160]; /* which setting is off, when not durable */
 };
@@ -32,5 +33,11 @@ struct dbsetup_result {
  * -1 with a message for the operator in err. */
 int dbsetup_run(const char *conninfo, bool apply, int wait_s,
 		struct dbsetup_result *out, char *err, size_t errlen);
+
+/* Reads the session cookie key from server_secrets, creating it (random,
+ * once, race-free across processes) when absent. conn is a connected
+ * blocking libpq connection (PGconn *). Returns 0 or -1 with err set. */
+int dbsetup_session_key(void *conn, unsigned char key[32], char *err,
+			size_t errlen);
 
 #endif
