@@ -69,8 +69,16 @@ static const struct config_key config_keys[] = {
 	 FIELD(allow_unsafe_durability),
 	 "take orders even when fsync, synchronous_commit or full_page_writes "
 	 "is off (test databases only)"},
-	{"dev_anonymous", CFG_BOOL, "false", 0, 1, FIELD(dev_anonymous),
-	 "development only: open WebSockets without a login, as an admin"},
+	{"session_ttl_hours", CFG_INT, "72", 1, 8760, FIELD(session_ttl_hours),
+	 "how long a login lasts before the user must log in again"},
+	{"login_max_failures", CFG_INT, "10", 1, 1000, FIELD(login_max_failures),
+	 "failed logins for one login name within login_window_s before 429"},
+	{"login_max_failures_per_address", CFG_INT, "100", 1, 100000,
+	 FIELD(login_max_failures_per_address),
+	 "failed logins from one address within login_window_s before 429 (a "
+	 "dealer's whole office may share one address)"},
+	{"login_window_s", CFG_INT, "900", 10, 86400, FIELD(login_window_s),
+	 "seconds over which failed logins are counted"},
 	{"migrate_on_start", CFG_BOOL, "true", 0, 1, FIELD(migrate_on_start),
 	 "apply pending sql/ migrations at start-up"},
 };

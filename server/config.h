@@ -34,7 +34,10 @@ struct config {
 	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
 	int ws_idle_timeout_s;    /* ping after this much silence */
 	bool allow_unsafe_durability; /* take orders without fsync (tests) */
-	bool dev_anonymous;       /* development: sockets without login */
+	int session_ttl_hours;    /* a login lasts this long */
+	int login_max_failures;   /* per login name, in the window */
+	int login_max_failures_per_address; /* per client address */
+	int login_window_s;       /* the failure-counting window */
 	bool migrate_on_start;    /* apply sql/ migrations at start-up */
 };
 

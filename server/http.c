@@ -8,16 +8,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "auth.h"
 #include "idmap.h"
 #include "log.h"
 #include "pg.h"
 #include "proto.h"
 #include "server.h"
+#include "session_token.h"
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
 
 void (*http_on_wake)(void);
+
+struct api_route;
 
 struct http_req {
 	uint64_t id;        /* in `pending` while an answer is awaited */
@@ -25,12 +29,35 @@ struct http_req {
 	int stage;          /* 0 idle, 1 headers to write, 2 body to write */
 	int status;
 	const char *ctype;
-	const char *extra;  /* one more header line "name: value", or NULL */
+	char *set_cookie;   /* owned; a Set-Cookie value, or NULL */
+	int retry_after_s;  /* > 0: send Retry-After */
 	unsigned char *body; /* owned; the text starts after LWS_PRE bytes */
 	size_t body_len;
 	int64_t started_ms;
 	int method;         /* LWSHUMETH_* */
 	char path[200];
+	/* a request body being received for an API route */
+	const struct api_route *route;
+	char *in;           /* owned */
+	size_t in_len, in_max;
+	char session[SESSION_COOKIE_MAX];
+	char peer[64];
+	char user_agent[300];
+};
+
+/* The JSON API: POST bodies up to max_body bytes. */
+struct api_route {
+	const char *path;
+	int method;
+	size_t max_body;
+	void (*handler)(const struct http_call *call);
+};
+
+static const struct api_route api_routes[] = {
+	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login},
+	{"/api/logout", LWSHUMETH_POST, 4096, auth_http_logout},
+	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password},
+	{"/api/me", LWSHUMETH_GET, 0, auth_http_me},
 };
 
 static struct idmap pending;
@@ -83,6 +110,18 @@ static void access_log(struct lws *wsi, const char *method, const char *path,
 	    status, bytes, (long long)(timefmt_mono_ms() - started_ms));
 }
 
+static void req_reset_io(struct http_req *r)
+{
+	free(r->body);
+	r->body = NULL;
+	free(r->set_cookie);
+	r->set_cookie = NULL;
+	free(r->in);
+	r->in = NULL;
+	r->in_len = r->in_max = 0;
+	r->retry_after_s = 0;
+}
+
 /* Starts a response; the headers and the body (copied, with the LWS_PRE
  * headroom lws_write needs) are written on the next WRITEABLE callbacks. */
 static void respond(struct http_req *r, int status, const char *ctype,
@@ -117,18 +156,22 @@ static int write_stage(struct http_req *r)
 			    r->wsi, (const unsigned char *)"cache-control:",
 			    (const unsigned char *)"no-store", 8, &p, end))
 			return -1;
-		if (r->extra) {
-			const char *colon = strchr(r->extra, ':');
-			char name[64];
+		if (r->retry_after_s > 0) {
+			char secs[16];
 
-			snprintf(name, sizeof name, "%.*s:",
-				 (int)(colon - r->extra), r->extra);
+			snprintf(secs, sizeof secs, "%d", r->retry_after_s);
 			if (lws_add_http_header_by_name(
-				    r->wsi, (unsigned char *)name,
-				    (const unsigned char *)colon + 2,
-				    (int)strlen(colon + 2), &p, end))
+				    r->wsi, (const unsigned char *)"retry-after:",
+				    (unsigned char *)secs, (int)strlen(secs), &p,
+				    end))
 				return -1;
 		}
+		if (r->set_cookie &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"set-cookie:",
+			    (unsigned char *)r->set_cookie,
+			    (int)strlen(r->set_cookie), &p, end))
+			return -1;
 		if (lws_finalize_write_http_header(r->wsi, start, &p, end))
 			return -1;
 		r->stage = 2;
@@ -143,8 +186,7 @@ static int write_stage(struct http_req *r)
 		return -1;
 	access_log(r->wsi, method_name(r->method), r->path, r->status,
 		   r->body_len, r->started_ms);
-	free(r->body);
-	r->body = NULL;
+	req_reset_io(r);
 	r->stage = 0;
 	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
 }
@@ -167,7 +209,7 @@ static void health_done(void *arg, enum pg_outcome outcome,
 		 up ? "up" : "down",
 		 server_orders_enabled() ? "enabled" : "disabled",
 		 srv.schema.schema_version);
-	r->extra = up ? NULL : "retry-after: 5";
+	r->retry_after_s = up ? 0 : 5;
 	respond(r, up ? 200 : 503, "application/json", body, strlen(body));
 }
 
@@ -179,7 +221,7 @@ static void route_health(struct http_req *r)
 		     (void *)(uintptr_t)r->id)) {
 		idmap_remove(&pending, r->id);
 		r->id = 0;
-		r->extra = "retry-after: 5";
+		r->retry_after_s = 5;
 		respond(r, 503, "application/json", "{\"database\":\"down\"}\n",
 			20);
 	}
@@ -356,11 +398,138 @@ static int route_static(struct http_req *r, const char *root, const char *rel)
 	return 0;
 }
 
+/* ---- the JSON API ---- */
+
+static void respond_json(struct http_req *r, int status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	respond(r, status, "application/json", text ? text : "",
+		text ? strlen(text) : 0);
+	free(text);
+	json_decref(body);
+}
+
+void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
+		 int retry_after_s)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r) {
+		json_decref(body); /* the client left */
+		return;
+	}
+	r->id = 0;
+	r->retry_after_s = retry_after_s;
+	free(r->set_cookie);
+	r->set_cookie = set_cookie ? strdup(set_cookie) : NULL;
+	respond_json(r, status, body);
+}
+
+static bool origin_allowed(struct lws *wsi, const char *origin);
+static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
+			size_t size);
+
+static void api_dispatch(struct http_req *r)
+{
+	struct http_call call;
+
+	r->id = ++last_req_id;
+	if (idmap_put(&pending, r->id, r)) {
+		r->id = 0;
+		respond_json(r, 503, proto_http_error(ERR_UNAVAILABLE,
+						      "out of memory"));
+		return;
+	}
+	call.id = r->id;
+	call.body = r->in ? r->in : "";
+	call.body_len = r->in_len;
+	call.session = r->session;
+	call.peer = r->peer;
+	call.user_agent = r->user_agent;
+	call.path = r->path;
+	r->route->handler(&call);
+}
+
+/* Starts an API request: checks method, origin and size, remembers what the
+ * handler needs from the headers (they may be gone once the body is in). */
+static int api_begin(struct http_req *r, const struct api_route *route)
+{
+	char origin[256], cookies[2048], length[24];
+
+	if (r->method != route->method) {
+		respond_json(r, 405, proto_http_error(ERR_BAD_REQUEST,
+						      "method not allowed"));
+		return 0;
+	}
+	/* A cross-site form or fetch carries a foreign Origin: refuse it even
+	 * though the SameSite cookie would not be sent. */
+	if (header_copy(r->wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin) &&
+	    !origin_allowed(r->wsi, origin)) {
+		respond_json(r, 403, proto_http_error(ERR_FORBIDDEN,
+						      "origin not allowed"));
+		return 0;
+	}
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
+			 sizeof cookies) ||
+	    session_cookie_find(cookies, SESSION_COOKIE_NAME, r->session,
+				sizeof r->session))
+		r->session[0] = '\0';
+	lws_get_peer_simple(r->wsi, r->peer, sizeof r->peer);
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_USER_AGENT, r->user_agent,
+			 sizeof r->user_agent))
+		r->user_agent[0] = '\0';
+	r->route = route;
+	if (route->method != LWSHUMETH_POST) {
+		api_dispatch(r);
+		return 0;
+	}
+	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
+			sizeof length) &&
+	    strtoull(length, NULL, 10) > route->max_body) {
+		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
+						      "request body too large"));
+		return 0;
+	}
+	r->in_max = route->max_body;
+	r->in = malloc(r->in_max + 1);
+	if (!r->in)
+		return -1;
+	/* the body arrives in LWS_CALLBACK_HTTP_BODY callbacks */
+	return 0;
+}
+
+static int on_body(struct http_req *r, const char *in, size_t len)
+{
+	if (!r->in)
+		return 0; /* no API route is reading: already answered */
+	if (r->in_len + len > r->in_max) {
+		free(r->in);
+		r->in = NULL;
+		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
+						      "request body too large"));
+		return 0;
+	}
+	memcpy(r->in + r->in_len, in, len);
+	r->in_len += len;
+	return 0;
+}
+
+static int on_body_done(struct http_req *r)
+{
+	if (!r->in || !r->route)
+		return 0;
+	r->in[r->in_len] = '\0';
+	api_dispatch(r);
+	return 0;
+}
+
 static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 {
 	char *u;
 	int ulen;
 
+	req_reset_io(r); /* a keep-alive connection's previous request */
 	memset(r, 0, sizeof *r);
 	r->wsi = wsi;
 	r->started_ms = timefmt_mono_ms();
@@ -374,6 +543,9 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		route_health(r);
 		return 0;
 	}
+	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++)
+		if (!strcmp(uri, api_routes[i].path))
+			return api_begin(r, &api_routes[i]);
 	if (!strcmp(uri, "/metrics")) {
 		route_metrics(r);
 		return 0;
@@ -449,7 +621,8 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 {
 	char uri[64] = "", protocols[256] = "", origin[256], key[64],
-	     version[8];
+	     version[8], cookies[4096];
+	unsigned char hash[32];
 
 	if (srv.stopping)
 		return refuse_upgrade(wsi, 503, "shutting down\n");
@@ -472,7 +645,8 @@ static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 	if (header_copy(wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin) &&
 	    !origin_allowed(wsi, origin))
 		return refuse_upgrade(wsi, 403, "origin not allowed\n");
-	if (!srv.cfg.dev_anonymous)
+	if (!header_copy(wsi, WSI_TOKEN_HTTP_COOKIE, cookies, sizeof cookies) ||
+	    auth_cookie_check(cookies, hash))
 		return refuse_upgrade(wsi, 401, "login required\n");
 	access_log(wsi, "GET", "/ws", 101, 0, timefmt_mono_ms());
 	return 0;
@@ -486,6 +660,10 @@ int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
 		return on_http(r, wsi, in);
+	case LWS_CALLBACK_HTTP_BODY:
+		return on_body(r, in, len);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return on_body_done(r);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return r && r->stage ? write_stage(r) : 0;
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
@@ -497,8 +675,7 @@ int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			if (r->id)
 				idmap_remove(&pending, r->id);
 			r->id = 0;
-			free(r->body);
-			r->body = NULL;
+			req_reset_io(r);
 		}
 		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:

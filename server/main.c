@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "config.h"
 #include "dbsetup.h"
 #include "fairs.h"
@@ -333,6 +334,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	auth_start();
 	fairs_start(start_listening);
 
 	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {
@@ -353,6 +355,7 @@ out:
 		lws_context_destroy(srv.ctx);
 	ws_sessions_free();
 	http_free();
+	auth_stop();
 	fairs_stop();
 	config_free(&srv.cfg);
 	return rc;

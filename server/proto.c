@@ -56,6 +56,15 @@ json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 			 0, "error", error);
 }
 
+json_t *proto_http_error(enum proto_error e, const char *message)
+{
+	json_t *reply = proto_error_reply(NULL, e, message, NULL);
+	json_t *body = json_pack("{s:O}", "error", json_object_get(reply, "error"));
+
+	json_decref(reply);
+	return body;
+}
+
 json_t *proto_ok_reply(json_t *rid, json_t *result)
 {
 	json_t *reply = json_object();

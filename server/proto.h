@@ -42,6 +42,9 @@ json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 /* Error replies built since start, by code (for /metrics). */
 unsigned long long proto_error_count(enum proto_error e);
 
+/* The body of an HTTP error: {"error": {"code", "message"}}. New reference. */
+json_t *proto_http_error(enum proto_error e, const char *message);
+
 /* Builds {"re": rid, "ok": true, ...result}. rid is borrowed; result, an
  * object or NULL, is stolen. Returns a new reference. */
 json_t *proto_ok_reply(json_t *rid, json_t *result);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "dispatch.h"
 #include "fairs.h"
 #include "idmap.h"
@@ -21,7 +22,7 @@ struct ws_session {
 	uint64_t id;
 	struct lws *wsi;
 	struct op_caller caller;
-	json_t *user;             /* the hello's user object */
+	struct auth_user *user;   /* NULL until the session is resolved */
 
 	struct frame **queue;     /* ring of frames to send */
 	unsigned q_head, q_len, q_cap;
@@ -39,6 +40,8 @@ struct ws_session {
 	unsigned bad_next;
 
 	int close_code;           /* nonzero: close at the next WRITEABLE */
+	bool close_now;           /* without sending what is queued */
+	const char *close_reason; /* static text for the close frame */
 };
 
 static struct idmap sessions;
@@ -113,6 +116,20 @@ static int enqueue(struct ws_session *s, struct frame *f)
 	s->q_bytes += f->len;
 	lws_callback_on_writable(s->wsi);
 	return 0;
+}
+
+/* Closes a session from outside its callbacks: at the next WRITEABLE, or
+ * from the timeout machinery if the client never lets us write. */
+static void close_session(struct ws_session *s, int code, const char *reason)
+{
+	if (s->close_code && s->close_now)
+		return;
+	s->close_code = code;
+	s->close_reason = reason;
+	s->close_now = true;
+	queue_clear(s);
+	lws_callback_on_writable(s->wsi);
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
 }
 
 static void send_json(struct ws_session *s, json_t *msg)
@@ -200,6 +217,8 @@ static int handle_message(struct ws_session *s, const char *text, size_t len)
 	char why[192];
 	int rc = 0;
 
+	if (!s->user) /* reading is paused until then; never serve before */
+		return 0;
 	if (s->rx_binary)
 		return refuse(s, NULL, ERR_BAD_REQUEST,
 			      "binary frames are not accepted: send JSON text");
@@ -306,7 +325,7 @@ static void send_hello(struct ws_session *s)
 	char now[32];
 
 	send_json(s, json_pack("{s:s,s:O,s:s,s:o}", "ev", "hello", "user",
-			       s->user, "server_time",
+			       s->user->json, "server_time",
 			       timefmt_rfc3339(timefmt_now_ms(), now,
 					       sizeof now),
 			       "fairs", fairs_hello_json()));
@@ -314,6 +333,9 @@ static void send_hello(struct ws_session *s)
 
 static int on_established(struct ws_session *s, struct lws *wsi)
 {
+	char cookies[4096];
+	unsigned char hash[32];
+
 	memset(s, 0, sizeof *s);
 	s->id = ++last_session_id;
 	s->wsi = wsi;
@@ -322,27 +344,55 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	if (!s->queue || idmap_put(&sessions, s->id, s)) {
 		free(s->queue);
 		s->queue = NULL;
+		s->id = 0;
 		return -1;
 	}
-	/* Development mode until accounts exist: an anonymous admin. */
-	s->caller.session_id = s->id;
-	s->caller.role = ROLE_ADMIN;
-	s->user = json_pack("{s:i,s:s,s:s,s:b,s:n}", "id", 0, "name",
-			    "developer", "role", "admin",
-			    "must_change_password", 0, "dealer");
 	stats.opened++;
-	LOG(LOG_DEBUG, "session %llu open", (unsigned long long)s->id);
-	send_hello(s);
+	/* The upgrade checked the cookie already; the headers are still
+	 * here. Read nothing until we know who this is. */
+	if (lws_hdr_copy(wsi, cookies, sizeof cookies, WSI_TOKEN_HTTP_COOKIE) <=
+		    0 ||
+	    auth_cookie_check(cookies, hash))
+		return -1;
+	s->rx_paused = true;
+	lws_rx_flow_control(wsi, 0);
+	auth_resolve(s->id, hash);
 	return 0;
+}
+
+void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
+			      int close_code)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	if (!s)
+		return; /* gone while we asked */
+	if (!user) {
+		close_session(s, close_code,
+			      close_code == 1013 ? "database unavailable"
+						 : "session ended");
+		return;
+	}
+	s->user = auth_user_ref(user);
+	s->caller.session_id = s->id;
+	s->caller.user_id = user->user_id;
+	s->caller.role = user->role;
+	s->caller.dealer_id = user->dealer_id;
+	LOG(LOG_DEBUG, "session %llu is %s", (unsigned long long)s->id,
+	    user->login);
+	send_hello(s);
+	update_flow(s); /* resumes reading */
 }
 
 static int on_writeable(struct ws_session *s)
 {
 	struct frame *f;
 
-	if (s->close_code && !s->q_len) {
+	if (s->close_code && (!s->q_len || s->close_now)) {
+		const char *why = s->close_reason ? s->close_reason : "";
+
 		lws_close_reason(s->wsi, (enum lws_close_status)s->close_code,
-				 NULL, 0);
+				 (unsigned char *)(uintptr_t)why, strlen(why));
 		return -1;
 	}
 	if (!s->q_len)
@@ -373,7 +423,7 @@ static void on_closed(struct ws_session *s)
 	queue_clear(s);
 	free(s->queue);
 	free(s->rx_buf);
-	json_decref(s->user);
+	auth_user_unref(s->user);
 	LOG(LOG_DEBUG, "session %llu closed", (unsigned long long)s->id);
 	s->id = 0;
 }
@@ -398,20 +448,75 @@ int ws_session_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
+struct close_scan {
+	bool (*match)(const struct auth_user *u, const void *arg); /* NULL: all */
+	const void *arg;
+	int code;
+	const char *reason;
+	unsigned closed;
+};
+
 static void close_one(uint64_t id, void *value, void *arg)
 {
 	struct ws_session *s = value;
+	struct close_scan *scan = arg;
 
 	(void)id;
-	if (!s->close_code)
-		s->close_code = *(int *)arg;
-	lws_callback_on_writable(s->wsi);
+	if (scan->match && !(s->user && scan->match(s->user, scan->arg)))
+		return;
+	scan->closed++;
+	if (!scan->match) {
+		/* shutdown: send what is queued, then close */
+		if (!s->close_code) {
+			s->close_code = scan->code;
+			s->close_reason = scan->reason;
+		}
+		lws_callback_on_writable(s->wsi);
+		return;
+	}
+	close_session(s, scan->code, scan->reason);
 }
 
 void ws_sessions_close_all(int code, const char *reason)
 {
+	struct close_scan scan = {NULL, NULL, code, reason, 0};
+
 	LOG(LOG_INFO, "closing %zu sessions: %s", sessions.count, reason);
-	idmap_foreach(&sessions, close_one, &code);
+	idmap_foreach(&sessions, close_one, &scan);
+}
+
+void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
+					      const void *arg),
+				const void *arg, int code, const char *reason)
+{
+	struct close_scan scan = {match, arg, code, reason, 0};
+
+	idmap_foreach(&sessions, close_one, &scan);
+	if (scan.closed)
+		LOG(LOG_INFO, "closed %u sessions: %s", scan.closed, reason);
+}
+
+struct user_scan {
+	void (*fn)(const struct auth_user *u, void *arg);
+	void *arg;
+};
+
+static void visit_user(uint64_t id, void *value, void *arg)
+{
+	struct ws_session *s = value;
+	struct user_scan *scan = arg;
+
+	(void)id;
+	if (s->user)
+		scan->fn(s->user, scan->arg);
+}
+
+void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
+			      void *arg)
+{
+	struct user_scan scan = {fn, arg};
+
+	idmap_foreach(&sessions, visit_user, &scan);
 }
 
 void ws_sessions_free(void)

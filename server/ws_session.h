@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <libwebsockets.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,23 @@ size_t ws_session_count(void);
 
 /* Closes every session with the given close code (1001 at shutdown). */
 void ws_sessions_close_all(int code, const char *reason);
+
+struct auth_user;
+
+/* The answer of auth_resolve for a session: its user, or NULL and the close
+ * code to end it with (4401 session ended, 1013 try again later). The user
+ * is referenced by the session, not stolen. */
+void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
+			      int close_code);
+
+/* Closes every session whose user matches (revocations). */
+void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
+					      const void *arg),
+				const void *arg, int code, const char *reason);
+
+/* Calls fn for the user of every authenticated session. */
+void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
+			      void *arg);
 
 /* Frees the session index after the lws context is gone. */
 void ws_sessions_free(void);

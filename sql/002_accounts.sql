@@ -148,13 +148,17 @@ BEGIN
 END
 $$;
 
--- A new password ends every other session of the user.
-CREATE FUNCTION user_password_set(p_user bigint, p_hash text, p_keep bytea DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $$
+-- A new password ends every other session of the user (p_keep: the session that changed
+-- it). Returns the user object as it is now.
+CREATE FUNCTION user_password_set(p_user bigint, p_hash text, p_keep bytea DEFAULT NULL,
+                                  p_must_change boolean DEFAULT false)
+RETURNS jsonb LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE users SET password_hash = p_hash, must_change_password = false, updated_at = now()
+    UPDATE users SET password_hash = p_hash, must_change_password = p_must_change,
+                     updated_at = now()
     WHERE id = p_user;
     PERFORM user_sessions_revoke(p_user, p_keep);
+    RETURN user_json(p_user);
 END
 $$;
 

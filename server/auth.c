@@ -1,0 +1,880 @@
+/* auth.c - logins, sessions, revocation (see auth.h). */
+#include "auth.h"
+
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "idmap.h"
+#include "log.h"
+#include "password.h"
+#include "pg.h"
+#include "proto.h"
+#include "server.h"
+#include "session_token.h"
+#include "timefmt.h"
+#include "worker.h"
+#include "ws_session.h"
+
+#define AUTH_CACHE_MAX 100000 /* sessions remembered; then forget them all */
+#define CLOSE_SESSION_ENDED 4401
+#define CLOSE_TRY_LATER 1013
+
+static struct idmap cache; /* first 8 bytes of a session hash -> auth_user */
+
+/* ---- users and the cache ---- */
+
+struct auth_user *auth_user_ref(struct auth_user *u)
+{
+	u->refs++;
+	return u;
+}
+
+void auth_user_unref(struct auth_user *u)
+{
+	if (u && --u->refs == 0) {
+		json_decref(u->json);
+		free(u);
+	}
+}
+
+static uint64_t cache_key(const unsigned char hash[32])
+{
+	uint64_t k;
+
+	memcpy(&k, hash, sizeof k);
+	return k ? k : 1; /* 0 is the map's empty slot */
+}
+
+static struct auth_user *cache_get(const unsigned char hash[32])
+{
+	struct auth_user *u = idmap_get(&cache, cache_key(hash));
+
+	return u && !memcmp(u->session_hash, hash, 32) ? u : NULL;
+}
+
+static void drop_one(uint64_t id, void *value, void *arg)
+{
+	(void)id;
+	(void)arg;
+	auth_user_unref(value);
+}
+
+static void cache_clear(void)
+{
+	idmap_foreach(&cache, drop_one, NULL);
+	idmap_free(&cache);
+}
+
+static void cache_put(struct auth_user *u)
+{
+	struct auth_user *old;
+
+	if (cache.count >= AUTH_CACHE_MAX)
+		cache_clear(); /* the database still knows them all */
+	old = idmap_get(&cache, cache_key(u->session_hash));
+	if (old)
+		auth_user_unref(idmap_remove(&cache, cache_key(u->session_hash)));
+	if (idmap_put(&cache, cache_key(u->session_hash), auth_user_ref(u)))
+		auth_user_unref(u);
+}
+
+/* Makes a user from a session_lookup row: user_id, login, role, dealer_id,
+ * user_json. */
+static struct auth_user *user_from_row(const PGresult *res, int row,
+				       const unsigned char hash[32])
+{
+	struct auth_user *u = calloc(1, sizeof *u);
+	json_error_t jerr;
+
+	if (!u)
+		return NULL;
+	u->refs = 1;
+	u->user_id = atoll(PQgetvalue(res, row, 0));
+	snprintf(u->login, sizeof u->login, "%s", PQgetvalue(res, row, 1));
+	u->role = role_parse(PQgetvalue(res, row, 2));
+	u->dealer_id = PQgetisnull(res, row, 3) ? 0
+						 : atoll(PQgetvalue(res, row, 3));
+	u->json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
+	memcpy(u->session_hash, hash, 32);
+	if (!u->json || !u->role) {
+		auth_user_unref(u);
+		return NULL;
+	}
+	return u;
+}
+
+static const char sql_session_lookup[] =
+	"SELECT user_id, login, role, dealer_id, user_json "
+	"FROM session_lookup($1::bytea)";
+
+static void hash_param(const unsigned char hash[32], char out[67])
+{
+	out[0] = '\\';
+	out[1] = 'x';
+	session_hash_hex(hash, out + 2);
+}
+
+/* ---- cookies ---- */
+
+int auth_cookie_check(const char *cookie_header, unsigned char hash[32])
+{
+	char value[SESSION_COOKIE_MAX];
+	struct session_token t;
+
+	if (!cookie_header ||
+	    session_cookie_find(cookie_header, SESSION_COOKIE_NAME, value,
+				sizeof value) ||
+	    session_token_check(srv.schema.session_key, value,
+				timefmt_now_ms() / 1000, &t))
+		return -1;
+	memcpy(hash, t.id_hash, 32);
+	return 0;
+}
+
+static int session_value_check(const char *value, unsigned char hash[32])
+{
+	struct session_token t;
+
+	if (!*value || session_token_check(srv.schema.session_key, value,
+					   timefmt_now_ms() / 1000, &t))
+		return -1;
+	memcpy(hash, t.id_hash, 32);
+	return 0;
+}
+
+static void cookie_header(char *out, size_t size, const char *value,
+			  long max_age)
+{
+	snprintf(out, size, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
+			    "SameSite=Strict%s",
+		 SESSION_COOKIE_NAME, value, max_age,
+		 srv.tls ? "; Secure" : "");
+}
+
+/* ---- answering ---- */
+
+static void fail(uint64_t http_id, int status, enum proto_error code,
+		 const char *message, int retry_after_s)
+{
+	http_finish(http_id, status, proto_http_error(code, message), NULL,
+		    retry_after_s);
+}
+
+static void unavailable(uint64_t http_id)
+{
+	fail(http_id, 503, ERR_UNAVAILABLE, "the database is unavailable: retry",
+	     5);
+}
+
+/* Decodes a small JSON body against a parameter table. Returns the object
+ * or NULL after answering 400. */
+static json_t *body_json(const struct http_call *call,
+			 const struct param_spec *params)
+{
+	json_error_t jerr;
+	json_t *body;
+	char why[160];
+
+	if (proto_json_depth(call->body, call->body_len, PROTO_MAX_DEPTH) >
+	    PROTO_MAX_DEPTH)
+		goto bad;
+	body = json_loadb(call->body, call->body_len, JSON_REJECT_DUPLICATES,
+			  &jerr);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		goto bad;
+	}
+	if (params_check(params, body, why, sizeof why)) {
+		json_decref(body);
+		fail(call->id, 400, ERR_BAD_REQUEST, why, 0);
+		return NULL;
+	}
+	return body;
+bad:
+	fail(call->id, 400, ERR_BAD_REQUEST, "the body must be a JSON object",
+	     0);
+	return NULL;
+}
+
+/* ---- POST /api/login ---- */
+
+struct login_job {
+	uint64_t http_id;
+	char login[72];
+	char password[PASSWORD_MAX_LENGTH + 1];
+	char stored[PASSWORD_HASH_MAX]; /* empty: unknown login */
+	int64_t user_id;
+	bool disabled;
+	bool password_ok;
+	char peer[64];
+	char user_agent[300];
+	char cookie[SESSION_COOKIE_MAX];
+};
+
+static void login_job_free(struct login_job *job)
+{
+	OPENSSL_cleanse(job->password, sizeof job->password);
+	free(job);
+}
+
+static const struct param_spec login_params[] = {
+	{"login", PARAM_STRING, true, 1, 64},
+	{"password", PARAM_STRING, true, 1, PASSWORD_MAX_LENGTH},
+	{NULL, 0, false, 0, 0},
+};
+
+static void login_finished(void *arg, enum pg_outcome outcome,
+			   const PGresult *res)
+{
+	struct login_job *job = arg;
+	char header[SESSION_COOKIE_MAX + 128];
+	json_error_t jerr;
+	json_t *user;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "login: %s", PQresultErrorMessage(res));
+		unavailable(job->http_id);
+	} else {
+		user = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+		cookie_header(header, sizeof header, job->cookie,
+			      srv.cfg.session_ttl_hours * 3600L);
+		http_finish(job->http_id, 200, json_pack("{s:o*}", "user", user),
+			    header, 0);
+	}
+	login_job_free(job);
+}
+
+static void login_refused(void *arg, enum pg_outcome outcome,
+			  const PGresult *res)
+{
+	struct login_job *job = arg;
+
+	(void)outcome;
+	(void)res; /* counted or not, the answer is the same */
+	fail(job->http_id, 401, ERR_UNAUTHORIZED, "wrong login or password", 0);
+	login_job_free(job);
+}
+
+static void login_verify(void *arg)
+{
+	struct login_job *job = arg;
+
+	/* An empty stored hash is malformed: it costs a dummy hash. */
+	job->password_ok = password_verify(job->password, job->stored);
+}
+
+static void login_verified(void *arg)
+{
+	struct login_job *job = arg;
+	char hash_hex[67], user_id[24], expires[40], window[16];
+	struct session_token token;
+	int64_t expires_s = timefmt_now_ms() / 1000 +
+			    (int64_t)srv.cfg.session_ttl_hours * 3600;
+
+	if (!job->password_ok || job->disabled || !job->user_id) {
+		const char *params[3] = {job->login, job->peer, window};
+
+		snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
+		if (pg_query(srv.db, "SELECT login_failed($1, $2, $3::int)", 3,
+			     params, login_refused, job))
+			login_refused(job, PG_NOT_SENT, NULL);
+		return;
+	}
+	if (session_token_mint(srv.schema.session_key, expires_s, &token,
+			       job->cookie, sizeof job->cookie)) {
+		fail(job->http_id, 500, ERR_INTERNAL, "no randomness", 0);
+		login_job_free(job);
+		return;
+	}
+	hash_param(token.id_hash, hash_hex);
+	snprintf(user_id, sizeof user_id, "%lld", (long long)job->user_id);
+	snprintf(expires, sizeof expires, "%lld", (long long)expires_s);
+	{
+		const char *params[6] = {user_id,   job->login, hash_hex,
+					 expires,   job->peer,  job->user_agent};
+
+		if (pg_query(srv.db,
+			     "SELECT login_succeeded($1::bigint, $2, $3::bytea, "
+			     "to_timestamp($4::bigint), $5, $6)",
+			     6, params, login_finished, job)) {
+			unavailable(job->http_id);
+			login_job_free(job);
+		}
+	}
+}
+
+static void login_looked_up(void *arg, enum pg_outcome outcome,
+			    const PGresult *res)
+{
+	struct login_job *job = arg;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "login lookup: %s",
+			    PQresultErrorMessage(res));
+		unavailable(job->http_id);
+		login_job_free(job);
+		return;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 0), "t")) {
+		LOG(LOG_NOTICE, "login throttled for %s from %s", job->login,
+		    job->peer);
+		fail(job->http_id, 429, ERR_RATE_LIMITED,
+		     "too many failed logins: wait and try again",
+		     srv.cfg.login_window_s);
+		login_job_free(job);
+		return;
+	}
+	if (!PQgetisnull(res, 0, 1)) {
+		job->user_id = atoll(PQgetvalue(res, 0, 1));
+		snprintf(job->stored, sizeof job->stored, "%s",
+			 PQgetvalue(res, 0, 2));
+		job->disabled = !strcmp(PQgetvalue(res, 0, 3), "t");
+	}
+	if (worker_submit(srv.workers, login_verify, login_verified, job)) {
+		fail(job->http_id, 503, ERR_UNAVAILABLE,
+		     "too many logins at once: retry in a moment", 1);
+		login_job_free(job);
+	}
+}
+
+void auth_http_login(const struct http_call *call)
+{
+	json_t *body = body_json(call, login_params);
+	struct login_job *job;
+	char max_login[16], max_address[16], window[16];
+	const char *params[5];
+
+	if (!body)
+		return;
+	job = calloc(1, sizeof *job);
+	if (!job) {
+		json_decref(body);
+		fail(call->id, 503, ERR_UNAVAILABLE, "out of memory", 1);
+		return;
+	}
+	job->http_id = call->id;
+	snprintf(job->login, sizeof job->login, "%s",
+		 json_string_value(json_object_get(body, "login")));
+	for (char *p = job->login; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	snprintf(job->password, sizeof job->password, "%s",
+		 json_string_value(json_object_get(body, "password")));
+	json_decref(body);
+	snprintf(job->peer, sizeof job->peer, "%s", call->peer);
+	snprintf(job->user_agent, sizeof job->user_agent, "%s",
+		 call->user_agent);
+	snprintf(max_login, sizeof max_login, "%d", srv.cfg.login_max_failures);
+	snprintf(max_address, sizeof max_address, "%d",
+		 srv.cfg.login_max_failures_per_address);
+	snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
+	params[0] = job->login;
+	params[1] = job->peer;
+	params[2] = max_login;
+	params[3] = max_address;
+	params[4] = window;
+	if (pg_query(srv.db,
+		     "SELECT blocked, user_id, password_hash, disabled "
+		     "FROM login_lookup($1, $2, $3::int, $4::int, $5::int)",
+		     5, params, login_looked_up, job)) {
+		unavailable(call->id);
+		login_job_free(job);
+	}
+}
+
+/* ---- POST /api/logout ---- */
+
+static void logout_done(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
+{
+	uint64_t http_id = (uint64_t)(uintptr_t)arg;
+	char header[160];
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		unavailable(http_id);
+		return;
+	}
+	cookie_header(header, sizeof header, "", 0);
+	http_finish(http_id, 200, json_object(), header, 0);
+}
+
+void auth_http_logout(const struct http_call *call)
+{
+	unsigned char hash[32];
+	char hash_hex[67];
+	const char *params[1] = {hash_hex};
+
+	if (session_value_check(call->session, hash)) {
+		/* nothing to end; clear whatever the browser holds */
+		logout_done((void *)(uintptr_t)call->id, PG_DONE, NULL);
+		return;
+	}
+	hash_param(hash, hash_hex);
+	if (pg_query(srv.db, "SELECT session_revoke($1::bytea)", 1, params,
+		     logout_done, (void *)(uintptr_t)call->id))
+		unavailable(call->id);
+}
+
+/* ---- GET /api/me ---- */
+
+struct me_job {
+	uint64_t http_id;
+	unsigned char hash[32];
+};
+
+static void me_done(void *arg, enum pg_outcome outcome, const PGresult *res)
+{
+	struct me_job *job = arg;
+	struct auth_user *u;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		unavailable(job->http_id);
+	} else if (PQntuples(res) != 1 ||
+		   !(u = user_from_row(res, 0, job->hash))) {
+		fail(job->http_id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+	} else {
+		cache_put(u);
+		http_finish(job->http_id, 200,
+			    json_pack("{s:O}", "user", u->json), NULL, 0);
+		auth_user_unref(u);
+	}
+	free(job);
+}
+
+void auth_http_me(const struct http_call *call)
+{
+	struct me_job *job;
+	struct auth_user *u;
+	char hash_hex[67];
+	const char *params[1] = {hash_hex};
+	unsigned char hash[32];
+
+	if (session_value_check(call->session, hash)) {
+		fail(call->id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		return;
+	}
+	u = cache_get(hash);
+	if (u) {
+		http_finish(call->id, 200, json_pack("{s:O}", "user", u->json),
+			    NULL, 0);
+		return;
+	}
+	job = malloc(sizeof *job);
+	if (!job) {
+		unavailable(call->id);
+		return;
+	}
+	job->http_id = call->id;
+	memcpy(job->hash, hash, 32);
+	hash_param(hash, hash_hex);
+	if (pg_query(srv.db, sql_session_lookup, 1, params, me_done, job)) {
+		unavailable(call->id);
+		free(job);
+	}
+}
+
+/* ---- POST /api/password ---- */
+
+struct password_job {
+	uint64_t http_id;
+	unsigned char hash[32];
+	char user_id[24];
+	char login[72];
+	char old[PASSWORD_MAX_LENGTH + 1];
+	char new_password[PASSWORD_MAX_LENGTH + 1];
+	char stored[PASSWORD_HASH_MAX];
+	char new_hash[PASSWORD_HASH_MAX];
+	const char *problem; /* set by the worker: why it was refused */
+	bool old_ok;
+	char peer[64];
+};
+
+static void password_job_free(struct password_job *job)
+{
+	OPENSSL_cleanse(job, sizeof *job);
+	free(job);
+}
+
+static const struct param_spec password_params[] = {
+	{"old", PARAM_STRING, true, 1, PASSWORD_MAX_LENGTH},
+	{"new", PARAM_STRING, true, 1, PASSWORD_MAX_LENGTH},
+	{NULL, 0, false, 0, 0},
+};
+
+static void password_stored(void *arg, enum pg_outcome outcome,
+			    const PGresult *res)
+{
+	struct password_job *job = arg;
+	json_error_t jerr;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "password change: %s",
+			    PQresultErrorMessage(res));
+		unavailable(job->http_id);
+	} else {
+		http_finish(job->http_id, 200,
+			    json_pack("{s:o*}", "user",
+				      json_loads(PQgetvalue(res, 0, 0), 0,
+						 &jerr)),
+			    NULL, 0);
+	}
+	password_job_free(job);
+}
+
+static void password_wrong(void *arg, enum pg_outcome outcome,
+			   const PGresult *res)
+{
+	struct password_job *job = arg;
+
+	(void)outcome;
+	(void)res;
+	fail(job->http_id, 403, ERR_FORBIDDEN, "the current password is wrong",
+	     0);
+	password_job_free(job);
+}
+
+static void password_work(void *arg)
+{
+	struct password_job *job = arg;
+
+	job->old_ok = password_verify(job->old, job->stored);
+	if (!job->old_ok)
+		return;
+	job->problem = password_weakness(job->new_password, job->login);
+	if (!job->problem &&
+	    password_hash(job->new_password, PASSWORD_ITERATIONS,
+			  job->new_hash, sizeof job->new_hash))
+		job->problem = "could not hash the new password";
+}
+
+static void password_worked(void *arg)
+{
+	struct password_job *job = arg;
+	char hash_hex[67], window[16];
+
+	if (!job->old_ok) {
+		const char *params[3] = {job->login, job->peer, window};
+
+		snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
+		if (pg_query(srv.db, "SELECT login_failed($1, $2, $3::int)", 3,
+			     params, password_wrong, job))
+			password_wrong(job, PG_NOT_SENT, NULL);
+		return;
+	}
+	if (job->problem) {
+		fail(job->http_id, 400, ERR_BAD_REQUEST, job->problem, 0);
+		password_job_free(job);
+		return;
+	}
+	hash_param(job->hash, hash_hex);
+	{
+		const char *params[3] = {job->user_id, job->new_hash, hash_hex};
+
+		if (pg_query(srv.db,
+			     "SELECT user_password_set($1::bigint, $2, "
+			     "$3::bytea)",
+			     3, params, password_stored, job)) {
+			unavailable(job->http_id);
+			password_job_free(job);
+		}
+	}
+}
+
+static void password_session_found(void *arg, enum pg_outcome outcome,
+				   const PGresult *res)
+{
+	struct password_job *job = arg;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		unavailable(job->http_id);
+		password_job_free(job);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		fail(job->http_id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		password_job_free(job);
+		return;
+	}
+	snprintf(job->user_id, sizeof job->user_id, "%s", PQgetvalue(res, 0, 0));
+	snprintf(job->login, sizeof job->login, "%s", PQgetvalue(res, 0, 1));
+	snprintf(job->stored, sizeof job->stored, "%s", PQgetvalue(res, 0, 2));
+	if (worker_submit(srv.workers, password_work, password_worked, job)) {
+		fail(job->http_id, 503, ERR_UNAVAILABLE,
+		     "the server is busy: retry in a moment", 1);
+		password_job_free(job);
+	}
+}
+
+void auth_http_password(const struct http_call *call)
+{
+	unsigned char hash[32];
+	struct password_job *job;
+	char hash_hex[67];
+	const char *params[1] = {hash_hex};
+	json_t *body;
+
+	if (session_value_check(call->session, hash)) {
+		fail(call->id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		return;
+	}
+	body = body_json(call, password_params);
+	if (!body)
+		return;
+	job = calloc(1, sizeof *job);
+	if (!job) {
+		json_decref(body);
+		unavailable(call->id);
+		return;
+	}
+	job->http_id = call->id;
+	memcpy(job->hash, hash, 32);
+	snprintf(job->old, sizeof job->old, "%s",
+		 json_string_value(json_object_get(body, "old")));
+	snprintf(job->new_password, sizeof job->new_password, "%s",
+		 json_string_value(json_object_get(body, "new")));
+	snprintf(job->peer, sizeof job->peer, "%s", call->peer);
+	json_decref(body);
+	hash_param(hash, hash_hex);
+	if (pg_query(srv.db,
+		     "SELECT u.id, u.login, u.password_hash "
+		     "FROM sessions s JOIN users u ON u.id = s.user_id "
+		     "WHERE s.id_hash = $1::bytea AND s.revoked_at IS NULL "
+		     "AND s.expires_at > now() AND NOT u.disabled",
+		     1, params, password_session_found, job)) {
+		unavailable(call->id);
+		password_job_free(job);
+	}
+}
+
+/* ---- sockets ---- */
+
+struct resolve_job {
+	uint64_t session_id;
+	unsigned char hash[32];
+};
+
+static void resolve_done(void *arg, enum pg_outcome outcome,
+			 const PGresult *res)
+{
+	struct resolve_job *job = arg;
+	struct auth_user *u = NULL;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		ws_session_authenticated(job->session_id, NULL,
+					 CLOSE_TRY_LATER);
+	} else if (PQntuples(res) == 1 &&
+		   (u = user_from_row(res, 0, job->hash))) {
+		cache_put(u);
+		ws_session_authenticated(job->session_id, u, 0);
+		auth_user_unref(u);
+	} else {
+		ws_session_authenticated(job->session_id, NULL,
+					 CLOSE_SESSION_ENDED);
+	}
+	free(job);
+}
+
+void auth_resolve(uint64_t session_id, const unsigned char hash[32])
+{
+	struct auth_user *u = cache_get(hash);
+	struct resolve_job *job;
+	char hash_hex[67];
+	const char *params[1] = {hash_hex};
+
+	if (u) {
+		ws_session_authenticated(session_id, u, 0);
+		return;
+	}
+	job = malloc(sizeof *job);
+	if (!job) {
+		ws_session_authenticated(session_id, NULL, CLOSE_TRY_LATER);
+		return;
+	}
+	job->session_id = session_id;
+	memcpy(job->hash, hash, 32);
+	hash_param(hash, hash_hex);
+	if (pg_query(srv.db, sql_session_lookup, 1, params, resolve_done,
+		     job)) {
+		free(job);
+		ws_session_authenticated(session_id, NULL, CLOSE_TRY_LATER);
+	}
+}
+
+/* ---- revocation ---- */
+
+struct revoke_match {
+	int64_t user_id;          /* 0: match by hash */
+	unsigned char hash[32];   /* the session, or the one to keep */
+	bool keep;                /* user match: spare hash */
+};
+
+static bool revoked(const struct auth_user *u, const struct revoke_match *m)
+{
+	if (!m->user_id)
+		return !memcmp(u->session_hash, m->hash, 32);
+	return u->user_id == m->user_id &&
+	       !(m->keep && !memcmp(u->session_hash, m->hash, 32));
+}
+
+struct revoke_scan {
+	const struct revoke_match *match;
+	uint64_t keys[64];
+	int n;
+};
+
+static void collect_revoked(uint64_t id, void *value, void *arg)
+{
+	struct revoke_scan *scan = arg;
+
+	if (scan->n < 64 && revoked(value, scan->match))
+		scan->keys[scan->n++] = id;
+}
+
+static bool session_revoked(const struct auth_user *u, const void *arg)
+{
+	return revoked(u, arg);
+}
+
+static int parse_hex32(const char *hex, unsigned char out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return hex[64] == '\0' ? 0 : -1;
+}
+
+static void apply_revocation(const struct revoke_match *m)
+{
+	struct revoke_scan scan;
+
+	/* Forget the cached sessions (a few per user), in rounds of 64. */
+	do {
+		scan.match = m;
+		scan.n = 0;
+		idmap_foreach(&cache, collect_revoked, &scan);
+		for (int i = 0; i < scan.n; i++)
+			auth_user_unref(idmap_remove(&cache, scan.keys[i]));
+	} while (scan.n == 64);
+	ws_sessions_close_matching(session_revoked, m,
+				   CLOSE_SESSION_ENDED, "session ended");
+}
+
+/* After the LISTEN connection was away, revocations may have been missed:
+ * forget the cache and re-check the sessions of every open socket. */
+struct recheck {
+	json_t *hashes; /* array of "\\x..." strings */
+};
+
+static void collect_hash(const struct auth_user *u, void *arg)
+{
+	struct recheck *r = arg;
+	char hex[67];
+
+	hash_param(u->session_hash, hex);
+	json_array_append_new(r->hashes, json_string(hex));
+}
+
+static bool hash_in_list(const struct auth_user *u, const void *arg)
+{
+	const PGresult *res = arg;
+	char hex[65];
+
+	session_hash_hex(u->session_hash, hex);
+	for (int i = 0; i < PQntuples(res); i++)
+		if (!strcmp(PQgetvalue(res, i, 0), hex))
+			return true;
+	return false;
+}
+
+static void recheck_done(void *arg, enum pg_outcome outcome,
+			 const PGresult *res)
+{
+	(void)arg;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		LOG(LOG_WARN, "could not re-check open sessions");
+		return;
+	}
+	if (PQntuples(res))
+		LOG(LOG_NOTICE, "%d sessions ended while LISTEN was away",
+		    PQntuples(res));
+	ws_sessions_close_matching(hash_in_list, res,
+				   CLOSE_SESSION_ENDED, "session ended");
+}
+
+static void recheck_open_sessions(void)
+{
+	struct recheck r = {json_array()};
+	char *literal;
+	const char *params[1];
+
+	cache_clear();
+	ws_sessions_foreach_user(collect_hash, &r);
+	if (!json_array_size(r.hashes)) {
+		json_decref(r.hashes);
+		return;
+	}
+	/* a JSON array of strings is also a valid PostgreSQL array literal
+	 * once the brackets are braces: the strings are hex only */
+	literal = json_dumps(r.hashes, JSON_COMPACT);
+	json_decref(r.hashes);
+	if (!literal)
+		return;
+	literal[0] = '{';
+	literal[strlen(literal) - 1] = '}';
+	params[0] = literal;
+	if (pg_query(srv.db,
+		     "SELECT encode(h, 'hex') FROM unnest($1::bytea[]) AS h "
+		     "WHERE NOT EXISTS (SELECT 1 FROM session_lookup(h))",
+		     1, params, recheck_done, NULL))
+		LOG(LOG_WARN, "could not re-check open sessions");
+	free(literal);
+}
+
+static void on_sessions_revoked(void *arg, const char *channel,
+				const char *payload)
+{
+	struct revoke_match m;
+	const char *colon;
+
+	(void)arg;
+	(void)channel;
+	memset(&m, 0, sizeof m);
+	if (!payload) {
+		recheck_open_sessions();
+		return;
+	}
+	if (!strncmp(payload, "s:", 2) && !parse_hex32(payload + 2, m.hash)) {
+		apply_revocation(&m);
+	} else if (!strncmp(payload, "u:", 2) &&
+		   (m.user_id = atoll(payload + 2)) > 0 &&
+		   (colon = strchr(payload + 2, ':'))) {
+		m.keep = colon[1] && !parse_hex32(colon + 1, m.hash);
+		apply_revocation(&m);
+	} else {
+		LOG(LOG_WARN, "unreadable sessions_revoked payload: %.80s",
+		    payload);
+	}
+}
+
+void auth_start(void)
+{
+	if (pg_listen(srv.db, "sessions_revoked", on_sessions_revoked, NULL))
+		LOG(LOG_ERROR, "cannot subscribe to sessions_revoked");
+}
+
+void auth_stop(void)
+{
+	cache_clear();
+}

@@ -1,0 +1,52 @@
+/* auth.h - logins, sessions and who is behind each socket.
+ *
+ * Passwords are checked on the worker pool (password.h), sessions live in
+ * PostgreSQL (only hashes of their ids) and are announced revoked by NOTIFY
+ * so every process closes their sockets. A cookie's MAC and expiry are
+ * checked without a round trip; the database is asked once per process per
+ * session, and the answer kept in a small cache until revoked. */
+#ifndef FAIR_AUTH_H
+#define FAIR_AUTH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http.h"
+
+/* Who a session belongs to. Shared (reference counted) between the cache
+ * and the sockets using it; immutable once made. */
+struct auth_user {
+	unsigned refs;
+	int64_t user_id;
+	unsigned role;          /* one ROLE_* bit */
+	int64_t dealer_id;      /* 0 unless a dealer's user */
+	char login[72];
+	json_t *json;           /* the hello's user object */
+	unsigned char session_hash[32];
+};
+
+struct auth_user *auth_user_ref(struct auth_user *u);
+void auth_user_unref(struct auth_user *u);
+
+/* Subscribes to revocations; call once the pool exists. */
+void auth_start(void);
+void auth_stop(void);
+
+/* POST /api/login {login, password}; POST /api/logout; POST /api/password
+ * {old, new}; GET /api/me. */
+void auth_http_login(const struct http_call *call);
+void auth_http_logout(const struct http_call *call);
+void auth_http_password(const struct http_call *call);
+void auth_http_me(const struct http_call *call);
+
+/* Checks a Cookie header at the upgrade: a well-formed, authentic, unexpired
+ * session cookie. Returns 0 and sets hash, or -1 (answer 401). */
+int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);
+
+/* Finds the user of a socket's session: from the cache at once, or from
+ * PostgreSQL later. Calls ws_session_authenticated(session_id, user,
+ * reason) exactly once, possibly before returning. */
+void auth_resolve(uint64_t session_id, const unsigned char hash[32]);
+
+#endif
