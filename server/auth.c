@@ -389,18 +389,24 @@ void auth_http_login(const struct http_call *call)
 
 /* ---- POST /api/logout ---- */
 
+/* Answers a logout: the browser's cookie is cleared either way. */
+static void logged_out(uint64_t http_id)
+{
+	char header[160];
+
+	cookie_header(header, sizeof header, "", 0);
+	http_finish(http_id, 200, json_object(), header, 0);
+}
+
 static void logout_done(void *arg, enum pg_outcome outcome,
 			const PGresult *res)
 {
 	uint64_t http_id = (uint64_t)(uintptr_t)arg;
-	char header[160];
 
-	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		unavailable(http_id);
-		return;
-	}
-	cookie_header(header, sizeof header, "", 0);
-	http_finish(http_id, 200, json_object(), header, 0);
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK)
+		unavailable(http_id); /* the session may still be valid */
+	else
+		logged_out(http_id);
 }
 
 void auth_http_logout(const struct http_call *call)
@@ -410,8 +416,7 @@ void auth_http_logout(const struct http_call *call)
 	const char *params[1] = {hash_hex};
 
 	if (session_value_check(call->session, hash)) {
-		/* nothing to end; clear whatever the browser holds */
-		logout_done((void *)(uintptr_t)call->id, PG_DONE, NULL);
+		logged_out(call->id); /* nothing to end */
 		return;
 	}
 	hash_param(hash, hash_hex);

@@ -184,7 +184,7 @@ export async function createDatabase({ adminUrl = process.env.FAIR_TEST_DATABASE
  * stop() sends SIGTERM, waits up to 20 s, and fails (assert) unless the server exited with 0
  * and logged no AddressSanitizer, LeakSanitizer or UBSan (`runtime error:`) report.
  */
-export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs = 30_000 } = {}) {
+export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs = 30_000, user = {} } = {}) {
   const bin = process.env.FAIR_SERVER_BIN;
   if (!bin) throw new Error('FAIR_SERVER_BIN is not set (ctest sets it; see tests/CMakeLists.txt)');
   if (!fs.existsSync(bin)) throw new Error(`FAIR_SERVER_BIN ${bin} does not exist: build first`);
@@ -195,7 +195,6 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
     FAIR_PORT: '0',
     FAIR_LISTEN_ADDRESS: '127.0.0.1',
     FAIR_DATABASE_URL: databaseUrl,
-    FAIR_DEV_ANONYMOUS: '1',
     FAIR_ALLOW_UNSAFE_DURABILITY: '0',
     FAIR_LOG_LEVEL: 'info',
     FAIR_WEB_ROOT: path.join(SOURCE_DIR, 'web'),
@@ -293,7 +292,7 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
     return stopping;
   }
 
-  return {
+  const server = {
     port,
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
@@ -302,6 +301,82 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
     tail,
     exited,
     stop,
+    cookie: null, // the default user's session, used by connect()
+    user: null,
+  };
+  // Sockets need a login: unless told otherwise (user: false), make a user (an admin by
+  // default) once the server has migrated the database, and log it in.
+  if (user) {
+    const made = await createUser(databaseUrl, { login: 'tester', role: 'admin', ...user });
+    const session = await login(server, made.login, made.password);
+    assert.equal(session.status, 200, `login of the test user: ${session.body}`);
+    server.cookie = session.cookie;
+    server.user = session.user;
+  }
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+const hashCache = new Map();
+
+/** The server's stored password form (PBKDF2-HMAC-SHA256, 600,000 iterations), cached. */
+export function passwordHash(password) {
+  if (!hashCache.has(password)) {
+    const salt = crypto.randomBytes(16);
+    const hash = crypto.pbkdf2Sync(password, salt, 600_000, 32, 'sha256');
+    hashCache.set(password, `pbkdf2-sha256$600000$${salt.toString('base64')}$${hash.toString('base64')}`);
+  }
+  return hashCache.get(password);
+}
+
+/**
+ * Creates (or reuses, by login) a user straight in the database; a dealer user gets a dealer
+ * of its own unless `dealerId` names one. Resolves with {id, login, password, dealerId}.
+ */
+export async function createUser(dbUrl, { login, name = login, role = 'dealer', password = 'test-password-1',
+  dealerId = null, tier = 'A', region = '華東', mustChange = false } = {}) {
+  const q = (v) => `'${String(v).replace(/'/g, "''")}'`;
+  if (role === 'dealer' && !dealerId) {
+    const [[id]] = await sql(dbUrl, `INSERT INTO dealers (code, name, region, tier, credit_limit)
+      VALUES (${q('T-' + login)}, ${q(name + ' 商行')}, ${q(region)}, ${q(tier)}, 100000000)
+      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id`);
+    dealerId = Number(id);
+  }
+  const [[id]] = await sql(dbUrl, `INSERT INTO users (login, name, role, dealer_id, password_hash, must_change_password)
+    VALUES (${q(login)}, ${q(name)}, ${q(role)}, ${dealerId ?? 'NULL'}, ${q(passwordHash(password))}, ${mustChange})
+    ON CONFLICT (login) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled = false,
+      must_change_password = EXCLUDED.must_change_password
+    RETURNING id`);
+  return { id: Number(id), login, password, dealerId };
+}
+
+/**
+ * POST /api/login. Resolves with {status, body, user, cookie ("fair_session=..." or null),
+ * setCookie (the raw header)}.
+ */
+export async function login(server, loginName, password, { headers = {}, timeoutMs = 10_000 } = {}) {
+  const res = await httpGet(`${server.url}/api/login`, {
+    method: 'POST',
+    timeoutMs,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ login: loginName, password }),
+  });
+  const setCookie = [].concat(res.headers['set-cookie'] ?? [])[0] ?? null;
+  let parsed = null;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    // not JSON: leave it to the caller's assertions
+  }
+  return {
+    status: res.status,
+    body: res.body,
+    json: parsed,
+    user: parsed?.user ?? null,
+    cookie: setCookie ? setCookie.split(';')[0] : null,
+    setCookie,
   };
 }
 
@@ -433,11 +508,14 @@ export class Client {
 
 /**
  * Opens a WebSocket to the server's /ws (or `path`) offering `protocol` (null: none; an array:
- * several), with extra request `headers` (Origin, Cookie...). Resolves with a Client once
+ * several), with extra request `headers` (Origin...) and the session `cookie` (default: the
+ * server's test user; null for none). Resolves with a Client once
  * open. Rejects when the upgrade fails; a refusal by HTTP status rejects with an Error
  * carrying `statusCode`, `headers` and `body`.
  */
-export function connect(server, { protocol = 'fair.v1', headers = {}, path: wsPath = '/ws', timeoutMs = 10_000 } = {}) {
+export function connect(server, { protocol = 'fair.v1', headers = {}, path: wsPath = '/ws', timeoutMs = 10_000,
+  cookie = server.cookie } = {}) {
+  if (cookie && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) headers = { ...headers, cookie };
   return new Promise((resolve, reject) => {
     const protocols = protocol == null ? [] : [].concat(protocol);
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}${wsPath}`, protocols, {

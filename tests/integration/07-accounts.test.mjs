@@ -1,0 +1,343 @@
+// Accounts and sessions (PROTOCOL.md "Login and account", DESIGN.md "Sessions across
+// processes", "Security"): login, cookie flags, identical refusals, throttling shared by every
+// process, the upgrade gate, and sessions ended everywhere by logout, password change and
+// disabling a user.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
+import {
+  createDatabase, startServer, connect, createUser, login, httpGet, sql, waitFor, within,
+} from './harness.mjs';
+
+let db;
+let a; // two server processes on one database
+let b;
+
+before(async () => {
+  db = await createDatabase();
+  const env = { FAIR_LOGIN_MAX_FAILURES: '4', FAIR_LOGIN_MAX_FAILURES_PER_ADDRESS: '1000' };
+  a = await startServer({ databaseUrl: db.url, env });
+  b = await startServer({ databaseUrl: db.url, env });
+});
+
+after(async () => {
+  try {
+    await Promise.all([a?.stop(), b?.stop()]);
+  } finally {
+    if (db) await db.drop();
+  }
+});
+
+const post = (server, path, body, headers = {}) =>
+  httpGet(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function openAs(server, cookie) {
+  const client = await connect(server, { cookie });
+  const hello = await client.next('hello', 10_000);
+  return { client, hello };
+}
+
+/** A psql session kept open: query(text) resolves once the statement has run. */
+function openPsql(url) {
+  const proc = spawn('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let waiting = null;
+  let n = 0;
+  proc.stdout.on('data', (d) => {
+    out += d;
+    if (waiting && out.includes(waiting.marker)) {
+      const w = waiting;
+      waiting = null;
+      out = '';
+      w.resolve();
+    }
+  });
+  proc.stderr.on('data', (d) => (err += d));
+  return {
+    query(text) {
+      const marker = `-- done ${++n} --`;
+      return new Promise((resolve, reject) => {
+        waiting = { marker, resolve };
+        proc.once('exit', () => reject(new Error(`psql exited: ${err}`)));
+        proc.stdin.write(`${text};\nSELECT '${marker}';\n`);
+      });
+    },
+    close() {
+      proc.stdin.end();
+    },
+  };
+}
+
+/** A cookie with a valid MAC under the server's key (read from the database). */
+async function forgeCookie(expiresUnix, id = crypto.randomBytes(32)) {
+  const [[hex]] = await sql(db.url, `SELECT encode(secret, 'hex') FROM server_secrets WHERE name = 'session_cookie'`);
+  const head = `v1.${id.toString('base64url')}.${expiresUnix}`;
+  const mac = crypto.createHmac('sha256', Buffer.from(hex, 'hex')).update(head).digest().subarray(0, 16);
+  return `fair_session=${head}.${mac.toString('base64url')}`;
+}
+
+test('login answers the user and a session cookie with the right flags', async () => {
+  await createUser(db.url, { login: 'dealer7', name: '王老闆', role: 'dealer', password: 'correct horse 7', region: '華南', tier: 'B' });
+  const res = await login(a, 'DEALER7', 'correct horse 7'); // login names are case-insensitive
+  assert.equal(res.status, 200, res.body);
+  assert.deepEqual(Object.keys(res.user).sort(), ['dealer', 'id', 'must_change_password', 'name', 'role']);
+  assert.equal(res.user.role, 'dealer');
+  assert.equal(res.user.name, '王老闆');
+  assert.equal(res.user.must_change_password, false);
+  assert.deepEqual(Object.keys(res.user.dealer).sort(), ['id', 'name', 'region', 'tier']);
+  assert.equal(res.user.dealer.region, '華南');
+  assert.equal(res.user.dealer.tier, 'B');
+  assert.match(res.setCookie, /^fair_session=v1\.[A-Za-z0-9_-]{43}\.\d+\.[A-Za-z0-9_-]{22};/);
+  assert.match(res.setCookie, /; HttpOnly/);
+  assert.match(res.setCookie, /; SameSite=Strict/);
+  assert.match(res.setCookie, /; Path=\//);
+  assert.match(res.setCookie, /; Max-Age=\d+/);
+  assert.doesNotMatch(res.setCookie, /Secure/, 'no Secure flag on plain HTTP');
+  // Only a hash of the id is stored.
+  const id = Buffer.from(res.cookie.split('.')[1], 'base64url');
+  const hash = crypto.createHash('sha256').update(id).digest('hex');
+  const [[count]] = await sql(db.url, `SELECT count(*) FROM sessions WHERE id_hash = '\\x${hash}'`);
+  assert.equal(count, '1');
+  const [[plain]] = await sql(db.url, `SELECT count(*) FROM sessions WHERE id_hash = '\\x${id.toString('hex')}'`);
+  assert.equal(plain, '0');
+
+  const { hello, client } = await openAs(a, res.cookie);
+  assert.deepEqual(hello.user, res.user, 'the hello carries the same user object');
+  const me = await httpGet(`${b.url}/api/me`, { headers: { cookie: res.cookie } });
+  assert.equal(me.status, 200, 'the session works on the other process too');
+  assert.deepEqual(JSON.parse(me.body).user, res.user);
+  await client.close();
+});
+
+test('wrong password and unknown login get identical 401 answers', async () => {
+  await createUser(db.url, { login: 'rep9', role: 'rep', password: 'rep9 password' });
+  const wrong = await login(a, 'rep9', 'not it');
+  const unknown = await login(a, 'nobody-here', 'not it');
+  const disabledUser = await createUser(db.url, { login: 'gone1', role: 'rep', password: 'gone1 password' });
+  await sql(db.url, `SELECT user_set_disabled(${disabledUser.id}, true)`);
+  const disabled = await login(a, 'gone1', 'gone1 password');
+  for (const r of [wrong, unknown, disabled]) {
+    assert.equal(r.status, 401);
+    assert.equal(r.setCookie, null);
+  }
+  assert.equal(wrong.body, unknown.body);
+  assert.equal(disabled.body, unknown.body);
+  assert.deepEqual(JSON.parse(wrong.body).error.code, 'unauthorized');
+  for (const bad of ['', '{', '[]', '{"login":"x"}', '{"login":"x","password":"y","z":1}', '{"login":1,"password":"y"}']) {
+    const r = await post(a, '/api/login', bad);
+    assert.equal(r.status, 400, `body ${bad}`);
+    assert.equal(JSON.parse(r.body).error.code, 'bad_request');
+  }
+  const big = await post(a, '/api/login', JSON.stringify({ login: 'x', password: 'y'.repeat(10000) }));
+  assert.equal(big.status, 413);
+});
+
+test('failed logins are counted across processes: 429 after the limit, even with the right password', async () => {
+  await createUser(db.url, { login: 'target1', role: 'dealer', password: 'target1 password' });
+  // The limit is 4 failures per login (FAIR_LOGIN_MAX_FAILURES): two on each process.
+  for (const server of [a, a, b, b]) assert.equal((await login(server, 'target1', 'guess')).status, 401);
+  for (const server of [a, b]) {
+    const r = await post(server, '/api/login', { login: 'target1', password: 'target1 password' });
+    assert.equal(r.status, 429, r.body);
+    assert.equal(JSON.parse(r.body).error.code, 'rate_limited');
+    assert.match(String(r.headers['retry-after']), /^\d+$/);
+  }
+  // Other logins are not affected.
+  await createUser(db.url, { login: 'bystander', role: 'dealer', password: 'bystander password' });
+  assert.equal((await login(b, 'bystander', 'bystander password')).status, 200);
+});
+
+test('failed logins from one address are limited too', async () => {
+  const server = await startServer({
+    databaseUrl: db.url,
+    env: { FAIR_LOGIN_MAX_FAILURES: '100', FAIR_LOGIN_MAX_FAILURES_PER_ADDRESS: '5' },
+    user: false,
+  });
+  try {
+    await sql(db.url, `DELETE FROM login_failures`);
+    for (let i = 0; i < 5; i++) assert.equal((await login(server, `spray${i}`, 'x')).status, 401);
+    assert.equal((await login(server, 'spray-next', 'x')).status, 429);
+  } finally {
+    await sql(db.url, `DELETE FROM login_failures`);
+    await server.stop();
+  }
+});
+
+test('the upgrade needs a valid session cookie: 401 without, forged, altered or expired', async () => {
+  const res = await login(a, 'tester', 'test-password-1');
+  const cases = {
+    'no cookie': null,
+    'garbage': 'fair_session=hello',
+    'altered MAC': res.cookie.slice(0, -2) + (res.cookie.endsWith('AA') ? 'BB' : 'AA'),
+    'other cookie name': res.cookie.replace('fair_session', 'other'),
+    'expired (valid MAC)': await forgeCookie(Math.floor(Date.now() / 1000) - 10),
+  };
+  for (const [what, cookie] of Object.entries(cases)) {
+    await assert.rejects(connect(a, { cookie }), (err) => err.statusCode === 401, what);
+  }
+  const origin = await connect(a, { headers: { Origin: 'http://evil.example' } }).catch((e) => e);
+  assert.equal(origin.statusCode, 403);
+  // An authentic cookie whose session the database does not know: served only after asking.
+  const client = await connect(a, { cookie: await forgeCookie(Math.floor(Date.now() / 1000) + 3600) });
+  const closed = await within(client.closed, 10_000, 'close of an unknown session');
+  assert.equal(closed.code, 4401);
+  assert.equal(client.messages.length, 0, 'no hello before the session is known');
+  // /api/me and /api/logout without a session
+  assert.equal((await httpGet(`${a.url}/api/me`)).status, 401);
+  const out = await post(a, '/api/logout', '');
+  assert.equal(out.status, 200);
+  assert.match(out.headers['set-cookie'][0], /Max-Age=0/);
+});
+
+test('logout ends the session and closes its sockets on every process', async () => {
+  const user = await createUser(db.url, { login: 'leaver', role: 'dealer', password: 'leaver password' });
+  const s1 = await login(a, user.login, user.password);
+  const s2 = await login(a, user.login, user.password);
+  const onA = await openAs(a, s1.cookie);
+  const onB = await openAs(b, s1.cookie);
+  const other = await openAs(b, s2.cookie); // the same user's other session stays
+  const t0 = Date.now();
+  const out = await post(b, '/api/logout', '', { cookie: s1.cookie });
+  assert.equal(out.status, 200);
+  assert.match(out.headers['set-cookie'][0], /^fair_session=; .*Max-Age=0/);
+  const [ca, cb] = await within(Promise.all([onA.client.closed, onB.client.closed]), 10_000, 'sockets to close');
+  console.log(`logout closed the session's sockets on both processes in ${Date.now() - t0} ms`);
+  assert.equal(ca.code, 4401);
+  assert.equal(cb.code, 4401);
+  assert.equal((await other.client.request('ping')).ok, true, 'the other session is untouched');
+  await assert.rejects(connect(a, { cookie: s1.cookie }).then((c) => within(c.closed, 10_000, 'close')).then((c) => {
+    throw Object.assign(new Error('closed'), { code: c.code });
+  }), (err) => err.code === 4401 || err.statusCode === 401);
+  assert.equal((await httpGet(`${a.url}/api/me`, { headers: { cookie: s1.cookie } })).status, 401);
+  await other.client.close();
+});
+
+test('a password change ends the other sessions; weak or wrong passwords are refused', async () => {
+  const user = await createUser(db.url, { login: 'changer', role: 'rep', password: 'old password 1', mustChange: true });
+  const mine = await login(a, user.login, user.password);
+  assert.equal(mine.user.must_change_password, true);
+  const elsewhere = await login(b, user.login, user.password);
+  const mySocket = await openAs(a, mine.cookie);
+  const otherSocket = await openAs(b, elsewhere.cookie);
+
+  const wrongOld = await post(a, '/api/password', { old: 'nope', new: 'brand new password' }, { cookie: mine.cookie });
+  assert.equal(wrongOld.status, 403);
+  for (const weak of ['short', 'changer-2024!', 'CHANGER123456']) {
+    const r = await post(a, '/api/password', { old: user.password, new: weak }, { cookie: mine.cookie });
+    assert.equal(r.status, 400, weak);
+    assert.equal(JSON.parse(r.body).error.code, 'bad_request');
+  }
+  assert.equal((await post(a, '/api/password', { old: user.password, new: 'x' })).status, 401, 'needs a session');
+
+  const ok = await post(a, '/api/password', { old: user.password, new: 'brand new password' }, { cookie: mine.cookie });
+  assert.equal(ok.status, 200, ok.body);
+  assert.equal(JSON.parse(ok.body).user.must_change_password, false);
+  const closed = await within(otherSocket.client.closed, 10_000, 'the other session to close');
+  assert.equal(closed.code, 4401);
+  assert.equal((await mySocket.client.request('ping')).ok, true, 'the changing session stays');
+  assert.equal((await login(a, user.login, user.password)).status, 401, 'the old password no longer works');
+  assert.equal((await login(b, user.login, 'brand new password')).status, 200);
+  await mySocket.client.close();
+});
+
+test('disabling a user closes its sockets at once, on every process', async () => {
+  const user = await createUser(db.url, { login: 'soon-off', role: 'dealer', password: 'soon-off password' });
+  const s = await login(a, user.login, user.password);
+  const onA = await openAs(a, s.cookie);
+  const onB = await openAs(b, s.cookie);
+  await sql(db.url, `SELECT user_set_disabled(${user.id}, true)`);
+  const closes = await within(Promise.all([onA.client.closed, onB.client.closed]), 10_000, 'sockets to close');
+  assert.deepEqual(closes.map((c) => c.code), [4401, 4401]);
+  assert.equal((await login(a, user.login, user.password)).status, 401);
+});
+
+test('revocations missed while the LISTEN connection was away still close sockets', { timeout: 120_000 }, async () => {
+  const user = await createUser(db.url, { login: 'missed', role: 'dealer', password: 'missed password' });
+  const s = await login(a, user.login, user.password);
+  const sock = await openAs(a, s.cookie);
+  const idHash = crypto.createHash('sha256').update(Buffer.from(s.cookie.split('.')[1], 'base64url')).digest('hex');
+  // Refuse new connections to the test database (from the admin database), kill the LISTEN
+  // backends, end the session while nobody listens (through a psql session opened before,
+  // so its NOTIFY reaches no one), then let connections back in. The server's LISTEN
+  // reconnects and must re-check its open sessions.
+  const inside = openPsql(db.url);
+  await inside.query('SELECT 1');
+  const name = db.name.replace(/"/g, '""');
+  await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+  try {
+    await inside.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE application_name = 'fairserver-listen' AND datname = current_database()`);
+    await new Promise((r) => setTimeout(r, 1000));
+    await inside.query(`SELECT session_revoke('\\x${idHash}'::bytea)`);
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    inside.close();
+  }
+  assert.equal(sock.client.isOpen, true, 'still open: the notification was lost');
+  const t0 = Date.now();
+  const closed = await within(sock.client.closed, 30_000, 'the socket to close after the LISTEN reconnect');
+  console.log(`closed ${Date.now() - t0} ms after connections were allowed again`);
+  assert.equal(closed.code, 4401);
+  assert.ok(a.logs().some((l) => /sessions ended while LISTEN was away/.test(l)), 'closed by the re-check');
+});
+
+test('a login storm does not hold up other connections', { timeout: 180_000 }, async () => {
+  await createUser(db.url, { login: 'stormer', role: 'dealer', password: 'storm password' });
+  const watcher = await openAs(a, (await login(a, 'tester', 'test-password-1')).cookie);
+  const delays = [];
+  let storming = true;
+  const pinger = (async () => {
+    while (storming) {
+      const t0 = process.hrtime.bigint();
+      await watcher.client.request('ping', {}, 10_000);
+      delays.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const t0 = Date.now();
+  let results;
+  try {
+    results = await Promise.all(Array.from({ length: 200 }, () =>
+      login(a, 'stormer', 'storm password', { timeoutMs: 120_000 })));
+  } finally {
+    storming = false;
+    await pinger;
+  }
+  const took = Date.now() - t0;
+  const statuses = {};
+  for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  delays.sort((x, y) => x - y);
+  const p = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))].toFixed(1);
+  console.log(`200 logins in ${took} ms (${JSON.stringify(statuses)}); ping during the storm: ` +
+    `${delays.length} pings, median ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${delays.at(-1).toFixed(1)} ms`);
+  assert.equal(statuses[200], 200, 'every login succeeded');
+  assert.ok(delays.at(-1) < 2_000, `ping stayed responsive (max ${delays.at(-1)} ms)`);
+  await watcher.client.close();
+});
+
+test('when the hashing queue is full, logins get 503 with Retry-After', { timeout: 120_000 }, async () => {
+  const server = await startServer({ databaseUrl: db.url, env: { FAIR_WORKERS: '1', FAIR_WORKER_QUEUE: '3' }, user: false });
+  try {
+    const results = await Promise.all(Array.from({ length: 30 }, () => login(server, 'tester', 'test-password-1')));
+    const busy = results.filter((r) => r.status === 503);
+    const ok = results.filter((r) => r.status === 200);
+    console.log(`30 logins against a queue of 3: ${ok.length} ok, ${busy.length} busy`);
+    assert.ok(busy.length > 0, 'some were turned away');
+    assert.ok(ok.length >= 3, 'the queued ones were served');
+    for (const r of busy) {
+      assert.equal(JSON.parse(r.body).error.code, 'unavailable');
+    }
+    const raw = await post(server, '/api/login', { login: 'tester', password: 'test-password-1' });
+    assert.ok(raw.status === 200 || raw.headers['retry-after']);
+  } finally {
+    await server.stop();
+  }
+});
