@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "password.h"
 
 /* One advisory lock id for "migrating": several processes starting at once
  * apply each migration exactly once. */
@@ -225,7 +226,23 @@ int dbsetup_session_key(void *pgconn, unsigned char key[32], char *err,
 	return 0;
 }
 
-int dbsetup_run(const char *conninfo, bool apply, int wait_s,
+/* The demo accounts share one hash: checking one of them tells. */
+static bool demo_passwords_in_use(PGconn *conn)
+{
+	PGresult *res = PQexec(conn, "SELECT password_hash FROM users "
+				     "WHERE login IN ('admin', 'dealer001', "
+				     "'manager1', 'rep1') AND NOT disabled");
+	bool found = false;
+
+	for (int i = 0; PQresultStatus(res) == PGRES_TUPLES_OK &&
+			i < PQntuples(res) && !found;
+	     i++)
+		found = password_verify("demo", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return found;
+}
+
+int dbsetup_run(const char *conninfo, bool apply, bool check_demo, int wait_s,
 		struct dbsetup_result *out, char *err, size_t errlen)
 {
 	PGconn *conn = connect_waiting(conninfo, wait_s, err, errlen);
@@ -244,6 +261,8 @@ int dbsetup_run(const char *conninfo, bool apply, int wait_s,
 		rc = check_durability(conn, out, err, errlen);
 	if (rc == 0)
 		rc = dbsetup_session_key(conn, out->session_key, err, errlen);
+	if (rc == 0 && check_demo)
+		out->demo_passwords = demo_passwords_in_use(conn);
 done:
 	PQfinish(conn);
 	return rc;

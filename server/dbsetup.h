@@ -26,12 +26,15 @@ struct dbsetup_result {
 	unsigned char session_key[32]; /* the cookie MAC key all processes share */
 	bool durable;         /* fsync, synchronous_commit, full_page_writes on */
 	char durability_note[160]; /* which setting is off, when not durable */
+	bool demo_passwords;  /* a demo account still has the password "demo" */
 };
 
 /* Connects to conninfo (for up to wait_s seconds), migrates when apply is
- * true (else only checks the version), and checks durability. Returns 0, or
- * -1 with a message for the operator in err. */
-int dbsetup_run(const char *conninfo, bool apply, int wait_s,
+ * true (else only checks the version), checks durability, loads the session
+ * key and, when check_demo is true, whether the demo passwords are still in
+ * use (one password hash: about a tenth of a second). Returns 0, or -1 with
+ * a message for the operator in err. */
+int dbsetup_run(const char *conninfo, bool apply, bool check_demo, int wait_s,
 		struct dbsetup_result *out, char *err, size_t errlen);
 
 /* Reads the session cookie key from server_secrets, creating it (random,

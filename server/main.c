@@ -122,10 +122,14 @@ static void start_listening(void)
 		return;
 	}
 	srv.port = listener.port;
-	if (!is_loopback(srv.cfg.listen_address))
-		LOG(LOG_WARN, "listening on %s, reachable from other machines: "
-			      "make sure demo passwords are changed",
-		    srv.cfg.listen_address);
+	if (!is_loopback(srv.cfg.listen_address) && srv.schema.demo_passwords)
+		for (int i = 0; i < 3; i++) /* loudly: it is an open door */
+			LOG(LOG_ERROR,
+			    "DANGER: listening on %s, reachable from other "
+			    "machines, while demo accounts still have the "
+			    "password \"demo\": change them (fairctl user "
+			    "reset-password LOGIN) or disable them",
+			    srv.cfg.listen_address);
 	LOG(LOG_NOTICE, "listening on %s://%s:%d (open it in a browser)",
 	    srv.tls ? "https" : "http", srv.cfg.listen_address, srv.port);
 }
@@ -287,7 +291,8 @@ int main(int argc, char **argv)
 	}
 
 	if (dbsetup_run(srv.cfg.database_url, srv.cfg.migrate_on_start,
-			DB_STARTUP_WAIT_S, &srv.schema, err, sizeof err)) {
+			!is_loopback(srv.cfg.listen_address), DB_STARTUP_WAIT_S,
+			&srv.schema, err, sizeof err)) {
 		LOG(LOG_ERROR, "database set-up failed: %s", err);
 		config_free(&srv.cfg);
 		return 1;
