@@ -1,7 +1,9 @@
 /* op.c - replies now, later, or after a read query (see op.h). */
 #include "op.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "pg.h"
@@ -29,6 +31,7 @@ struct op_ticket *op_defer(struct op_call *call)
 		abort();
 	t->caller = call->caller;
 	t->rid = json_incref(call->rid);
+	t->data = NULL;
 	return t;
 }
 
@@ -36,6 +39,7 @@ void op_ticket_ok(struct op_ticket *t, json_t *result)
 {
 	ws_session_reply(t->caller.session_id, proto_ok_reply(t->rid, result));
 	json_decref(t->rid);
+	free(t->data);
 	free(t);
 }
 
@@ -45,43 +49,85 @@ void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 	ws_session_reply(t->caller.session_id,
 			 proto_error_reply(t->rid, code, message, details));
 	json_decref(t->rid);
+	free(t->data);
 	free(t);
 }
 
-struct read_job {
+struct query_job {
 	struct op_ticket *ticket;
 	op_rows_fn fn;
+	bool write;
 };
 
-static void read_done(void *arg, enum pg_outcome outcome, const PGresult *res)
+void op_ticket_db_error(struct op_ticket *t, const PGresult *res)
 {
-	struct read_job *job = arg;
+	static const struct {
+		const char *sqlstate;
+		enum proto_error code;
+	} map[] = {
+		{"23505", ERR_CONFLICT},    {"P0002", ERR_NOT_FOUND},
+		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
+		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
+		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
+	};
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
-	if (outcome != PG_DONE) {
+	for (size_t i = 0; state && i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(state, map[i].sqlstate)) {
+			op_ticket_fail(t, map[i].code, message, NULL);
+			return;
+		}
+	LOG(LOG_ERROR, "query failed: %s", PQresultErrorMessage(res));
+	op_ticket_fail(t, ERR_INTERNAL, "the database refused the request",
+		       NULL);
+}
+
+static void query_done(void *arg, enum pg_outcome outcome,
+		       const PGresult *res)
+{
+	struct query_job *job = arg;
+
+	if (outcome == PG_LOST && job->write)
+		op_ticket_fail(job->ticket, ERR_IN_DOUBT,
+			       "the connection to the database was lost: the "
+			       "change may or may not have been made",
+			       NULL);
+	else if (outcome != PG_DONE)
 		op_ticket_fail(job->ticket, ERR_UNAVAILABLE,
 			       "the database is unavailable: retry", NULL);
-	} else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		LOG(LOG_ERROR, "query failed: %s", PQresultErrorMessage(res));
-		op_ticket_fail(job->ticket, ERR_INTERNAL,
-			       "the database refused the query", NULL);
-	} else {
+	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		op_ticket_db_error(job->ticket, res);
+	else
 		job->fn(job->ticket, res);
-	}
 	free(job);
+}
+
+static void ticket_query(struct op_ticket *t, bool write, const char *sql,
+			 int nparams, const char *const *params, op_rows_fn fn)
+{
+	struct query_job *job = malloc(sizeof *job);
+
+	if (!job)
+		abort();
+	job->ticket = t;
+	job->fn = fn;
+	job->write = write;
+	if (pg_query(srv.db, sql, nparams, params, query_done, job)) {
+		op_ticket_fail(t, ERR_UNAVAILABLE,
+			       "the database is unavailable: retry", NULL);
+		free(job);
+	}
 }
 
 void op_read(struct op_call *call, const char *sql, int nparams,
 	     const char *const *params, op_rows_fn fn)
 {
-	struct read_job *job = malloc(sizeof *job);
+	ticket_query(op_defer(call), false, sql, nparams, params, fn);
+}
 
-	if (!job)
-		abort();
-	job->ticket = op_defer(call);
-	job->fn = fn;
-	if (pg_query(srv.db, sql, nparams, params, read_done, job)) {
-		op_ticket_fail(job->ticket, ERR_UNAVAILABLE,
-			       "the database is unavailable: retry", NULL);
-		free(job);
-	}
+void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
+		     const char *const *params, op_rows_fn fn)
+{
+	ticket_query(t, true, sql, nparams, params, fn);
 }

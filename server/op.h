@@ -17,6 +17,7 @@
 struct op_ticket {
 	struct op_caller caller;
 	json_t *rid; /* a reference of its own */
+	void *data;  /* the handler's, for the rows callback; free()d with it */
 };
 
 /* Answers ok with the members of result (stolen, may be NULL). */
@@ -41,9 +42,22 @@ typedef void (*op_rows_fn)(struct op_ticket *t, const PGresult *res);
 
 /* Runs a read-only query for call and hands the rows to fn. Answers
  * unavailable itself when PostgreSQL cannot be reached (a read changes
- * nothing, so retrying is always safe) and internal on a database error
- * (logged with the query's error). */
+ * nothing, so retrying is always safe) and maps a database error with
+ * op_ticket_db_error. */
 void op_read(struct op_call *call, const char *sql, int nparams,
 	     const char *const *params, op_rows_fn fn);
+
+/* Runs a statement that changes something, through a ticket, and hands the
+ * rows to fn. Answers unavailable when it provably never reached
+ * PostgreSQL, in_doubt when the connection was lost after sending (it may
+ * have committed), and maps database errors with op_ticket_db_error. */
+void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
+		     const char *const *params, op_rows_fn fn);
+
+/* Answers a database error result through t: the one place that turns
+ * SQLSTATEs into protocol codes (23505 conflict; P0002 not_found; 22023,
+ * 22P02, 23502, 23503, 23514 bad_request, with PostgreSQL's message;
+ * anything else internal, logged). */
+void op_ticket_db_error(struct op_ticket *t, const PGresult *res);
 
 #endif

@@ -3,6 +3,7 @@
  * Adding an op: write its handler in its module, give it a parameter table,
  * and list it here. dispatch.c checks role, then arguments, before the
  * handler runs. */
+#include "admin_users.h"
 #include "dispatch.h"
 #include "fairs.h"
 #include "op.h"
@@ -24,6 +25,12 @@ static void op_ping(struct op_call *call)
 const struct op_def server_ops[] = {
 	{"ping", ROLES_ALL, no_params, op_ping},
 	{"fairs.list", ROLES_ALL, fairs_list_params, fairs_op_list},
+	{"admin.dealer.create", ROLE_ADMIN, admin_dealer_create_params,
+	 admin_op_dealer_create},
+	{"admin.user.create", ROLE_ADMIN, admin_user_create_params,
+	 admin_op_user_create},
+	{"admin.user.update", ROLE_ADMIN, admin_user_update_params,
+	 admin_op_user_update},
 };
 
 const size_t server_ops_count = sizeof server_ops / sizeof server_ops[0];

@@ -94,6 +94,20 @@ bool password_verify(const char *password, const char *stored)
 	return CRYPTO_memcmp(got, want, sizeof got) == 0;
 }
 
+int password_generate(char *out, size_t n)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz"
+				       "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char random[64];
+
+	if (n > sizeof random || RAND_bytes(random, (int)n) != 1)
+		return -1;
+	for (size_t i = 0; i < n; i++) /* 56 symbols: a slight bias is fine */
+		out[i] = alphabet[random[i] % (sizeof alphabet - 1)];
+	out[n] = '\0';
+	return 0;
+}
+
 const char *password_weakness(const char *password, const char *login)
 {
 	size_t chars = 0;

@@ -25,6 +25,11 @@ int password_hash(const char *password, int iterations, char *out,
  * does not tell). */
 bool password_verify(const char *password, const char *stored);
 
+/* Writes a random temporary password of n characters (from letters and
+ * digits that cannot be mistaken for each other) into out (n + 1 bytes).
+ * Returns 0, or -1 when OpenSSL has no randomness. */
+int password_generate(char *out, size_t n);
+
 /* Why a new password is not acceptable (too short, too long, the login
  * itself or contained in it), or NULL when it is. */
 const char *password_weakness(const char *password, const char *login);
