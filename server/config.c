@@ -98,6 +98,10 @@ static const void *cfield_of(const struct config *c, const struct config_key *k)
 static void describe_expected(const struct config_key *k, char *buf,
 			      size_t size)
 {
+	if (!strcmp(k->name, "log_level")) {
+		snprintf(buf, size, "one of error, warn, notice, info, debug");
+		return;
+	}
 	switch (k->type) {
 	case CFG_INT:
 		snprintf(buf, size, "an integer from %ld to %ld", k->min,

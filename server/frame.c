@@ -13,6 +13,7 @@ static struct frame *frame_alloc(size_t len)
 		return NULL;
 	f->refs = 1;
 	f->len = len;
+	f->data[LWS_PRE + len] = '\0'; /* the text may be read as a C string */
 	return f;
 }
 

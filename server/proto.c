@@ -33,18 +33,50 @@ const char *proto_error_code(enum proto_error e)
 	return (unsigned)e < ERR__COUNT ? error_codes[e] : "internal";
 }
 
+/* Copies text into out (size bytes), keeping whole valid UTF-8 sequences
+ * only: a message may quote client bytes (a parser's "near ..." or a
+ * truncated field name) and JSON strings must be valid UTF-8. */
+static void utf8_clean(const char *text, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t o = 0;
+
+	while (*p && o + 1 < size) {
+		size_t n = *p < 0x80			? 1
+			   : (*p & 0xE0) == 0xC0 && *p >= 0xC2 ? 2
+			   : (*p & 0xF0) == 0xE0	      ? 3
+			   : (*p & 0xF8) == 0xF0 && *p <= 0xF4 ? 4
+						      : 0;
+		size_t i = 1;
+
+		while (n && i < n && (p[i] & 0xC0) == 0x80)
+			i++;
+		if (!n || i < n || o + n >= size) {
+			/* not a whole character: drop the byte */
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+}
+
 json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 			  json_t *details)
 {
-	json_t *error = json_object();
+	json_t *error = json_object(), *text;
+	char clean[512];
 
 	if ((unsigned)e < ERR__COUNT)
 		error_counts[e]++;
+	utf8_clean(message ? message : "", clean, sizeof clean);
+	/* jansson still refuses what UTF-8 forbids (surrogates, overlongs) */
+	text = *clean ? json_string(clean) : NULL;
 	json_object_set_new(error, "code", json_string(proto_error_code(e)));
 	json_object_set_new(error, "message",
-			    json_string(message && *message
-						? message
-						: proto_error_code(e)));
+			    text ? text : json_string(proto_error_code(e)));
 	if (json_is_object(details)) {
 		/* details may not override the code or message */
 		json_object_del(details, "code");

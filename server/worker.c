@@ -19,7 +19,7 @@ struct worker_pool {
 	pthread_cond_t wake;
 	struct job *todo_head, *todo_tail; /* waiting for a thread */
 	struct job *done_head, *done_tail; /* finished, for the loop */
-	size_t waiting, running, queue_max;
+	size_t waiting, running, finished, queue_max;
 	bool stopping;
 	int pipe_rd, pipe_wr; /* a byte per wake-up; non-blocking */
 	pthread_t *threads;
@@ -50,6 +50,7 @@ static void *worker_main(void *arg)
 
 		pthread_mutex_lock(&wp->lock);
 		wp->running--;
+		wp->finished++;
 		j->next = NULL;
 		if (wp->done_tail)
 			wp->done_tail->next = j;
@@ -141,6 +142,7 @@ int worker_pool_drain(struct worker_pool *wp)
 	pthread_mutex_lock(&wp->lock);
 	list = wp->done_head;
 	wp->done_head = wp->done_tail = NULL;
+	wp->finished = 0;
 	pthread_mutex_unlock(&wp->lock);
 	while ((j = list)) {
 		list = j->next;
@@ -157,7 +159,7 @@ size_t worker_pool_pending(struct worker_pool *wp)
 	size_t n;
 
 	pthread_mutex_lock(&wp->lock);
-	n = wp->waiting + wp->running + (wp->done_head != NULL);
+	n = wp->waiting + wp->running + wp->finished;
 	pthread_mutex_unlock(&wp->lock);
 	return n;
 }
