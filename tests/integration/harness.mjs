@@ -225,7 +225,7 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
     readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       lines.push(name === 'stdout' ? `[stdout] ${line}` : line);
       if (VERBOSE) process.stderr.write(`[server ${proc.pid}] ${line}\n`);
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      const m = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(line);
       if (m) onListening(Number(m[1]));
     });
   }
