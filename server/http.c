@@ -501,8 +501,9 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 
 static int on_body(struct http_req *r, const char *in, size_t len)
 {
-	if (!r->in)
-		return 0; /* no API route is reading: already answered */
+	if (!r->in || !len)
+		return 0; /* no API route is reading (already answered), or
+			   * an empty chunk (in may be NULL then) */
 	if (r->in_len + len > r->in_max) {
 		free(r->in);
 		r->in = NULL;

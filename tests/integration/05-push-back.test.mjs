@@ -51,7 +51,9 @@ test('a client that stops reading is paused, not buffered, and others are not de
   const rssPaused = rssKiB(server.proc.pid);
   console.log(`RSS ${rssBefore} KiB before, ${rssPaused} KiB with 20 MiB of unread traffic pending; another client's ping took ${otherMs} ms`);
   assert.equal(pong.ok, true);
-  assert.ok(rssPaused - rssBefore < 32 * 1024, `server RSS grew by ${rssPaused - rssBefore} KiB`);
+  if (process.env.FAIR_SANITIZED !== '1') {
+    assert.ok(rssPaused - rssBefore < 32 * 1024, `server RSS grew by ${rssPaused - rssBefore} KiB`);
+  }
 
   // Read again: every request gets exactly one reply, in order.
   hog.ws._socket.resume();
