@@ -200,11 +200,17 @@ static void user_hash(void *arg)
 				    job->stored, sizeof job->stored) != 0;
 }
 
-static void user_write(void *arg)
+static void user_write(void *arg, bool ran)
 {
 	struct user_job *job = arg;
 	const char *hash = job->hash ? job->stored : NULL;
 
+	if (!ran) { /* shutting down */
+		op_ticket_fail(job->ticket, ERR_UNAVAILABLE,
+			       "the server is restarting: retry", NULL);
+		user_job_free(job);
+		return;
+	}
 	if (job->failed) {
 		op_ticket_fail(job->ticket, ERR_INTERNAL,
 			       "could not hash the password", NULL);
@@ -265,7 +271,7 @@ static void user_submit(struct op_call *call, struct user_job *job)
 {
 	job->ticket = op_defer(call);
 	if (!job->hash) {
-		user_write(job);
+		user_write(job, true);
 		return;
 	}
 	if (worker_submit(srv.workers, user_hash, user_write, job)) {

@@ -268,7 +268,7 @@ static void login_verify(void *arg)
 	job->password_ok = password_verify(job->password, job->stored);
 }
 
-static void login_verified(void *arg)
+static void login_verified(void *arg, bool ran)
 {
 	struct login_job *job = arg;
 	char hash_hex[67], user_id[24], expires[40], window[16];
@@ -276,6 +276,12 @@ static void login_verified(void *arg)
 	int64_t expires_s = timefmt_now_ms() / 1000 +
 			    (int64_t)srv.cfg.session_ttl_hours * 3600;
 
+	if (!ran) { /* shutting down */
+		fail(job->http_id, 503, ERR_UNAVAILABLE,
+		     "the server is restarting: retry", 1);
+		login_job_free(job);
+		return;
+	}
 	if (!job->password_ok || job->disabled || !job->user_id) {
 		const char *params[3] = {job->login, job->peer, window};
 
@@ -558,11 +564,17 @@ static void password_work(void *arg)
 		job->problem = "could not hash the new password";
 }
 
-static void password_worked(void *arg)
+static void password_worked(void *arg, bool ran)
 {
 	struct password_job *job = arg;
 	char hash_hex[67], window[16];
 
+	if (!ran) { /* shutting down */
+		fail(job->http_id, 503, ERR_UNAVAILABLE,
+		     "the server is restarting: retry", 1);
+		password_job_free(job);
+		return;
+	}
 	if (!job->old_ok) {
 		const char *params[3] = {job->login, job->peer, window};
 

@@ -87,6 +87,7 @@ static void begin_shutdown(void)
 	listener_close(&listener);
 	ws_sessions_close_all(LWS_CLOSE_STATUS_GOINGAWAY, "server shutdown");
 	pg_pool_begin_shutdown(srv.db);
+	worker_pool_cancel_waiting(srv.workers); /* answered 503 at once */
 	shutdown_deadline_ms = timefmt_mono_ms() + SHUTDOWN_GRACE_MS;
 	check_shutdown(NULL);
 }

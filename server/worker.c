@@ -12,6 +12,7 @@ struct job {
 	worker_work_fn work;
 	worker_done_fn done;
 	void *arg;
+	bool ran;
 };
 
 struct worker_pool {
@@ -47,6 +48,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&wp->lock);
 
 		j->work(j->arg);
+		j->ran = true;
 
 		pthread_mutex_lock(&wp->lock);
 		wp->running--;
@@ -112,6 +114,7 @@ int worker_submit(struct worker_pool *wp, worker_work_fn work,
 		return -1;
 	}
 	j->next = NULL;
+	j->ran = false;
 	j->work = work;
 	j->done = done;
 	j->arg = arg;
@@ -147,7 +150,7 @@ int worker_pool_drain(struct worker_pool *wp)
 	while ((j = list)) {
 		list = j->next;
 		if (j->done)
-			j->done(j->arg);
+			j->done(j->arg, j->ran);
 		free(j);
 		n++;
 	}
@@ -164,10 +167,31 @@ size_t worker_pool_pending(struct worker_pool *wp)
 	return n;
 }
 
+void worker_pool_cancel_waiting(struct worker_pool *wp)
+{
+	ssize_t wrote;
+
+	pthread_mutex_lock(&wp->lock);
+	if (wp->todo_head) {
+		if (wp->done_tail)
+			wp->done_tail->next = wp->todo_head;
+		else
+			wp->done_head = wp->todo_head;
+		wp->done_tail = wp->todo_tail;
+		wp->finished += wp->waiting;
+		wp->todo_head = wp->todo_tail = NULL;
+		wp->waiting = 0;
+		wrote = write(wp->pipe_wr, "", 1);
+		(void)wrote;
+	}
+	pthread_mutex_unlock(&wp->lock);
+}
+
 void worker_pool_destroy(struct worker_pool *wp)
 {
 	if (!wp)
 		return;
+	worker_pool_cancel_waiting(wp);
 	pthread_mutex_lock(&wp->lock);
 	wp->stopping = true;
 	pthread_cond_broadcast(&wp->wake);

@@ -10,12 +10,15 @@
 #ifndef FAIR_WORKER_H
 #define FAIR_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct worker_pool;
 
 typedef void (*worker_work_fn)(void *job);
-typedef void (*worker_done_fn)(void *job); /* owns job: frees it */
+/* Owns job: frees it. ran is false when the job was cancelled before a
+ * thread took it (worker_pool_cancel_waiting, shutdown): work never ran. */
+typedef void (*worker_done_fn)(void *job, bool ran);
 
 /* Starts n threads with room for queue_max waiting jobs. NULL on failure. */
 struct worker_pool *worker_pool_create(int n, int queue_max);
@@ -35,8 +38,13 @@ int worker_pool_drain(struct worker_pool *wp);
 /* Jobs queued or running now (for metrics and shutdown). */
 size_t worker_pool_pending(struct worker_pool *wp);
 
-/* Stops the threads after the jobs already queued have run, runs the
- * remaining done functions, and frees the pool. */
+/* Cancels every job still waiting for a thread: their done functions run
+ * at the next drain with ran false. Jobs already running finish normally.
+ * At shutdown, so waiting requests are answered at once. */
+void worker_pool_cancel_waiting(struct worker_pool *wp);
+
+/* Cancels the waiting jobs, lets the running ones finish, runs every
+ * remaining done function and frees the pool. */
 void worker_pool_destroy(struct worker_pool *wp);
 
 #endif

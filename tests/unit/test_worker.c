@@ -71,6 +71,7 @@ struct job {
 	atomic_int work_runs, done_runs;
 	struct job *chain; /* submitted again from done, when set */
 	struct worker_pool *pool;
+	bool ran;          /* what done was told */
 };
 
 static atomic_int works_finished;
@@ -92,10 +93,11 @@ static void job_work(void *arg)
 	atomic_fetch_add(&works_finished, 1);
 }
 
-static void job_done(void *arg)
+static void job_done(void *arg, bool ran)
 {
 	struct job *j = arg;
 
+	j->ran = ran;
 	j->done_thread = pthread_self();
 	atomic_fetch_add(&j->done_runs, 1);
 	if (j->chain)
@@ -245,18 +247,21 @@ static void test_destroy_runs_pending_done(void **state)
 	for (int i = 0; i < N; i++)
 		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
 				 0);
-	/* no drain: destroy runs the queued work, then every done function,
-	 * on this thread */
+	/* no drain: destroy cancels what no thread took yet, then runs
+	 * every done function on this thread, each told whether its work
+	 * ran */
 	worker_pool_destroy(wp);
 	for (int i = 0; i < N; i++) {
-		assert_int_equal(atomic_load(&jobs[i].work_runs), 1);
 		assert_int_equal(atomic_load(&jobs[i].done_runs), 1);
 		assert_true(pthread_equal(jobs[i].done_thread, self));
+		assert_int_equal(atomic_load(&jobs[i].work_runs),
+				 jobs[i].ran ? 1 : 0);
 	}
 	worker_pool_destroy(NULL); /* harmless */
 }
 
-/* A job still held on the gate when destroy starts is waited for. */
+/* A job still held on the gate when destroy starts is waited for; the
+ * ones waiting behind it are cancelled. */
 static void *open_later(void *arg)
 {
 	struct timespec ms = {0, 50 * 1000000};
@@ -285,10 +290,49 @@ static void test_destroy_waits_for_running(void **state)
 	assert_int_equal(pthread_create(&opener, NULL, open_later, &g), 0);
 	worker_pool_destroy(wp);
 	pthread_join(opener, NULL);
-	for (int i = 0; i < N; i++) {
-		assert_int_equal(atomic_load(&jobs[i].work_runs), 1);
+	assert_int_equal(atomic_load(&jobs[0].work_runs), 1);
+	assert_true(jobs[0].ran);
+	for (int i = 0; i < N; i++)
 		assert_int_equal(atomic_load(&jobs[i].done_runs), 1);
+	for (int i = 1; i < N; i++) {
+		assert_int_equal(atomic_load(&jobs[i].work_runs), 0);
+		assert_false(jobs[i].ran);
 	}
+	gate_destroy(&g);
+}
+
+/* Cancelling answers the waiting jobs at the next drain, without running
+ * them; the running one goes on. */
+static void test_cancel_waiting(void **state)
+{
+	enum { N = 4 };
+	static struct job jobs[N];
+	struct gate g;
+	struct worker_pool *wp = worker_pool_create(1, N);
+	int done = 0;
+
+	(void)state;
+	assert_non_null(wp);
+	gate_init(&g);
+	jobs_init(jobs, N, &g);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
+				 0);
+	gate_wait_started(&g, 1);
+	worker_pool_cancel_waiting(wp);
+	assert_int_equal(worker_pool_pending(wp), N);
+	drain_until(wp, &done, N - 1);
+	for (int i = 1; i < N; i++) {
+		assert_int_equal(atomic_load(&jobs[i].done_runs), 1);
+		assert_int_equal(atomic_load(&jobs[i].work_runs), 0);
+		assert_false(jobs[i].ran);
+	}
+	assert_int_equal(atomic_load(&jobs[0].done_runs), 0);
+	gate_open(&g);
+	drain_until(wp, &done, N);
+	assert_true(jobs[0].ran);
+	assert_int_equal(atomic_load(&jobs[0].work_runs), 1);
+	worker_pool_destroy(wp);
 	gate_destroy(&g);
 }
 
@@ -320,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_queue_bound),
 		cmocka_unit_test(test_destroy_runs_pending_done),
 		cmocka_unit_test(test_destroy_waits_for_running),
+		cmocka_unit_test(test_cancel_waiting),
 		cmocka_unit_test(test_submit_from_done),
 	};
 
