@@ -5,7 +5,8 @@
 #   make build       configure (once) and build into build/
 #   make build-asan  the same with ASan and UBSan into build-asan/
 #   make db          start the private PostgreSQL cluster (unless FAIR_DATABASE_URL is set)
-#   make run         build, then run the server in the foreground (ARGS=... for extra args)
+#   make run         build, load the demo into an empty database, then run the server in the
+#                    foreground (ARGS=... for extra args)
 #   make test        build, then every ctest (unit, integration, browser)
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
 #   make clean       remove the build folders; distclean also removes var/ (the cluster)
@@ -47,10 +48,9 @@ db:
 	@if [ -z "$${FAIR_DATABASE_URL:-}" ]; then $(SCRIPTS)/pg.sh start; \
 	 else echo "db: using FAIR_DATABASE_URL"; fi
 
-# FAIR_DEV_ANONYMOUS=1 (unless set otherwise): every connection is an anonymous development
-# user until accounts land. The private cluster is stopped on exit only if run started it.
+# The private cluster is stopped on exit only if run started it.
 run: build
-	FAIR_DEV_ANONYMOUS=$${FAIR_DEV_ANONYMOUS:-1} $(RUN) $(BUILD_DIR)/server/fairserver $(ARGS)
+	$(RUN) --demo $(BUILD_DIR)/server/fairctl $(BUILD_DIR)/server/fairserver $(ARGS)
 
 test: build
 	$(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs a command (the server for `make run`, ctest for `make test`) with a database:
 #
-#   run.sh COMMAND [ARGS...]
+#   run.sh [--demo FAIRCTL] COMMAND [ARGS...]
+#
+# With --demo, `FAIRCTL demo --if-empty` first loads the demo fair into the database when it
+# is empty (`make run` does this; `make test` does not).
 #
 # With FAIR_DATABASE_URL set, that database is used as it is: FAIR_TEST_DATABASE_URL
 # defaults to it, and nothing is started or stopped.
@@ -16,7 +19,13 @@
 # The command's exit code is run.sh's exit code.
 set -euo pipefail
 
-[ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
+demo_ctl=
+if [ "${1:-}" = --demo ]; then
+  [ $# -ge 2 ] || { echo "usage: $0 [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
+  demo_ctl=$2
+  shift 2
+fi
+[ $# -gt 0 ] || { echo "usage: $0 [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -47,6 +56,10 @@ else
   FAIR_DATABASE_URL=$("$pg" url)
   FAIR_TEST_DATABASE_URL=$("$pg" admin-url)
   export FAIR_DATABASE_URL FAIR_TEST_DATABASE_URL
+fi
+
+if [ -n "$demo_ctl" ]; then
+  "$demo_ctl" demo --if-empty
 fi
 
 # The command runs in the background so that a SIGTERM to this script can be passed on

@@ -1,0 +1,242 @@
+/* test_import.c - the products.csv reader and row validation of the fair
+ * import: RFC 4180 quoting, line numbers of records that span lines, and a
+ * problem per bad column with its line.
+ *
+ * Links the real import_csv.c and import_item.c (fair_core). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_csv.h"
+#include "import_item.h"
+
+static const char header[] =
+	"style,name,name_en,category,description,base_price,price,"
+	"tier_prices,sizes,colors,allocation,moq,limit,pack,must_order\n";
+
+static void test_csv_quoting(void **state)
+{
+	static const char text[] = "\xef\xbb\xbf"
+				   "a,\"b, with comma\",c\r\n"
+				   "\"multi\nline\",\"quote \"\"inside\"\"\",\n"
+				   "\n"
+				   "last,,\"\"";
+	struct import_csv r;
+	struct import_csv_record rec = {0};
+	char err[128];
+
+	(void)state;
+	import_csv_init(&r, text, sizeof text - 1);
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(rec.line, 1);
+	assert_int_equal(rec.count, 3);
+	assert_string_equal(rec.fields[0], "a");
+	assert_string_equal(rec.fields[1], "b, with comma");
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.count, 3);
+	assert_string_equal(rec.fields[0], "multi\nline");
+	assert_string_equal(rec.fields[1], "quote \"inside\"");
+	assert_string_equal(rec.fields[2], "");
+	/* the blank line 4 is skipped; "last" starts on line 5 */
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(rec.line, 5);
+	assert_int_equal(rec.count, 3);
+	assert_string_equal(rec.fields[2], "");
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 0);
+	import_csv_record_free(&rec);
+}
+
+static void test_csv_errors_resync(void **state)
+{
+	static const char text[] = "ok,1\n"
+				   "bad\"quote,2\n"
+				   "\"closed\"junk,3\n"
+				   "fine,4\n"
+				   "\"never closed,5\n"
+				   "lost,6\n";
+	struct import_csv r;
+	struct import_csv_record rec = {0};
+	char err[128];
+
+	(void)state;
+	import_csv_init(&r, text, sizeof text - 1);
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), -1);
+	assert_int_equal(rec.line, 2);
+	assert_non_null(strstr(err, "quote inside an unquoted field"));
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), -1);
+	assert_int_equal(rec.line, 3);
+	assert_non_null(strstr(err, "after the closing quote"));
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(rec.line, 4);
+	assert_string_equal(rec.fields[0], "fine");
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), -1);
+	assert_int_equal(rec.line, 5);
+	assert_non_null(strstr(err, "never closed"));
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 0);
+	import_csv_record_free(&rec);
+}
+
+/* Parses header + one row; returns the rc of import_item_parse. */
+static int parse_row(const char *row, struct import_item *it,
+		     struct import_problems *pr)
+{
+	char text[4096];
+	struct import_csv r;
+	struct import_csv_record hrec = {0}, rec = {0};
+	struct import_header h;
+	char err[128];
+	int rc;
+
+	snprintf(text, sizeof text, "%s%s\n", header, row);
+	import_csv_init(&r, text, strlen(text));
+	assert_int_equal(import_csv_next(&r, &hrec, err, sizeof err), 1);
+	assert_int_equal(import_header_parse(&hrec, "products.csv", &h, pr), 0);
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	rc = import_item_parse(&h, &rec, "products.csv", it, pr);
+	import_csv_record_free(&hrec);
+	import_csv_record_free(&rec);
+	return rc;
+}
+
+static void test_item_good(void **state)
+{
+	struct import_problems pr = {0};
+	struct import_item *it = calloc(1, sizeof *it);
+	char pack[256];
+
+	(void)state;
+	assert_int_equal(
+		parse_row("FW27-1001,雙排扣風衣外套,Trench,外套,\"防潑水，附腰帶\","
+			  "129900,109900,A:99900|B:104900,S|M|L,黑色|藏青|黑,"
+			  "S:黑色=5|L:藏青=7,2,10,S:1|M:2|L:1,是",
+			  it, &pr),
+		0);
+	assert_int_equal(pr.count, 0);
+	assert_string_equal(it->style, "FW27-1001");
+	assert_string_equal(it->description, "防潑水，附腰帶");
+	assert_int_equal(it->base_price, 129900);
+	assert_int_equal(it->price, 109900);
+	assert_int_equal(it->ntiers, 2);
+	assert_int_equal(it->tier_prices[1].tier, 'B');
+	assert_int_equal(it->nsizes, 3);
+	assert_int_equal(it->ncolors, 3);
+	assert_int_equal(it->allocation[0][0], 5);
+	assert_int_equal(it->allocation[2][1], 7);
+	assert_int_equal(it->allocation[1][0], 0);
+	assert_int_equal(it->moq, 2);
+	assert_int_equal(it->dealer_limit, 10);
+	assert_true(it->must_order);
+	/* 黑色 and 黑 both mean black: the slugs stay apart */
+	assert_string_equal(it->color_slug[0], "black");
+	assert_string_equal(it->color_slug[1], "navy");
+	assert_string_equal(it->color_slug[2], "black-2");
+	assert_int_equal(import_item_pack_json(it, pack, sizeof pack), 0);
+	assert_string_equal(pack, "{\"S\":1,\"M\":2,\"L\":1}");
+	import_item_free(it);
+	free(it);
+	import_problems_free(&pr);
+}
+
+static void test_item_every_problem_reported(void **state)
+{
+	struct import_problems pr = {0};
+	struct import_item *it = calloc(1, sizeof *it);
+	static const char *const expected[] = {
+		"products.csv:2: style:",     "products.csv:2: name: required",
+		"products.csv:2: base_price:", "products.csv:2: tier_prices:",
+		"products.csv:2: sizes: \"S\" is listed twice",
+		"products.csv:2: moq:",	       "products.csv:2: must_order:",
+	};
+
+	(void)state;
+	assert_int_equal(parse_row("-bad,,x,外套,,12.5,,A:1|A:2,S|S,黑色,1,0,,,"
+				   "maybe",
+				   it, &pr),
+			 -1);
+	assert_int_equal(pr.count, sizeof expected / sizeof expected[0]);
+	for (size_t i = 0; i < pr.count; i++)
+		if (strncmp(pr.msgs[i], expected[i], strlen(expected[i])))
+			fail_msg("problem %zu is \"%s\", expected \"%s...\"", i,
+				 pr.msgs[i], expected[i]);
+	free(it);
+	import_problems_free(&pr);
+}
+
+static void test_item_allocation_refers_to_variants(void **state)
+{
+	struct import_problems pr = {0};
+	struct import_item *it = calloc(1, sizeof *it);
+
+	(void)state;
+	assert_int_equal(parse_row("A1,名,,褲,,100,,,28|30,黑色,28:白色=5,,,,",
+				   it, &pr),
+			 -1);
+	assert_int_equal(pr.count, 1);
+	assert_non_null(strstr(pr.msgs[0], "allocation: 28:白色 is not one"));
+	import_problems_free(&pr);
+	assert_int_equal(parse_row("A1,名,,褲,,100,,,28|30,黑色,,,,XL:1,", it,
+				   &pr),
+			 -1);
+	assert_int_equal(pr.count, 2); /* allocation required, XL not a size */
+	assert_non_null(strstr(pr.msgs[0], "allocation: required"));
+	assert_non_null(strstr(pr.msgs[1], "pack: XL is not one of the sizes"));
+	free(it);
+	import_problems_free(&pr);
+}
+
+static void test_header_problems(void **state)
+{
+	static const char text[] = "style,name,colour,name,base_price\n";
+	struct import_csv r;
+	struct import_csv_record rec = {0};
+	struct import_problems pr = {0};
+	struct import_header h;
+	char err[64];
+
+	(void)state;
+	import_csv_init(&r, text, sizeof text - 1);
+	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
+	assert_int_equal(import_header_parse(&rec, "products.csv", &h, &pr), -1);
+	/* colour unknown, name twice, category sizes colors allocation missing */
+	assert_int_equal(pr.count, 6);
+	assert_non_null(strstr(pr.msgs[0], "unknown column \"colour\""));
+	assert_non_null(strstr(pr.msgs[1], "\"name\" appears twice"));
+	import_csv_record_free(&rec);
+	import_problems_free(&pr);
+}
+
+static void test_utf8_length(void **state)
+{
+	(void)state;
+	assert_int_equal(import_utf8_length("abc"), 3);
+	assert_int_equal(import_utf8_length("外套"), 2);
+	assert_int_equal(import_utf8_length("\xf0\x9f\x91\x97"), 1);
+	assert_int_equal(import_utf8_length("\xc0\xaf"), -1);     /* overlong */
+	assert_int_equal(import_utf8_length("\xed\xa0\x80"), -1); /* surrogate */
+	assert_int_equal(import_utf8_length("\xe5\xa4"), -1);     /* truncated */
+	assert_int_equal(import_utf8_length("\xff"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_csv_errors_resync),
+		cmocka_unit_test(test_item_good),
+		cmocka_unit_test(test_item_every_problem_reported),
+		cmocka_unit_test(test_item_allocation_refers_to_variants),
+		cmocka_unit_test(test_header_problems),
+		cmocka_unit_test(test_utf8_length),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
