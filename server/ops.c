@@ -31,6 +31,11 @@ const struct op_def server_ops[] = {
 	 admin_op_user_create},
 	{"admin.user.update", ROLE_ADMIN, admin_user_update_params,
 	 admin_op_user_update},
+
+	/* the live fair room (fair_room.c) */
+
+	/* the showcase and the fair's administration */
+
 };
 
 const size_t server_ops_count = sizeof server_ops / sizeof server_ops[0];
