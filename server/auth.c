@@ -100,6 +100,10 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 						 : atoll(PQgetvalue(res, row, 3));
 	u->json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
 	memcpy(u->session_hash, hash, 32);
+	snprintf(u->tier, sizeof u->tier, "%s",
+		 json_string_value(json_object_get(
+			 json_object_get(u->json, "dealer"), "tier"))
+			 ?: "");
 	if (!u->json || !u->role) {
 		auth_user_unref(u);
 		return NULL;

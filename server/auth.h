@@ -21,6 +21,7 @@ struct auth_user {
 	int64_t user_id;
 	unsigned role;          /* one ROLE_* bit */
 	int64_t dealer_id;      /* 0 unless a dealer's user */
+	char tier[8];           /* the dealer's tier ("A"), "" for staff */
 	char login[72];
 	json_t *json;           /* the hello's user object */
 	unsigned char session_hash[32];

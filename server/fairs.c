@@ -14,10 +14,10 @@
  * no text timestamp format is parsed. */
 #define FAIR_COLUMNS                                                           \
 	"id, name, season, currency, timezone,"                                \
-	" (extract(epoch FROM starts_at) * 1000)::bigint,"                     \
-	" (extract(epoch FROM ends_at) * 1000)::bigint,"                       \
+	" floor(extract(epoch FROM starts_at) * 1000)::bigint,"                     \
+	" floor(extract(epoch FROM ends_at) * 1000)::bigint,"                       \
 	" coalesce(status_override, ''), fair_status(fairs),"                  \
-	" (extract(epoch FROM now()) * 1000)::bigint"
+	" floor(extract(epoch FROM now()) * 1000)::bigint"
 enum { COL_ID, COL_NAME, COL_SEASON, COL_CURRENCY, COL_TZ, COL_STARTS,
        COL_ENDS, COL_OVERRIDE, COL_STATUS, COL_DB_NOW };
 
@@ -67,6 +67,40 @@ static json_t *fair_json(long long id, const char *name, const char *season,
 			 timefmt_rfc3339(starts_ms, starts, sizeof starts),
 			 "ends_at", timefmt_rfc3339(ends_ms, ends, sizeof ends),
 			 "timezone", timezone, "currency", currency);
+}
+
+void (*fairs_on_change)(void);
+
+int fairs_state(int64_t fair_id, const char **status, int64_t *starts_ms,
+		int64_t *ends_ms)
+{
+	int64_t now = timefmt_now_ms() + cache.clock_offset_ms;
+
+	for (int i = 0; i < cache.n; i++)
+		if (cache.rows[i].id == fair_id) {
+			*status = status_at(&cache.rows[i], now);
+			*starts_ms = cache.rows[i].starts_ms;
+			*ends_ms = cache.rows[i].ends_ms;
+			return 0;
+		}
+	return -1;
+}
+
+int64_t fairs_next_transition_in_ms(void)
+{
+	int64_t now = timefmt_now_ms() + cache.clock_offset_ms, next = -1;
+
+	for (int i = 0; i < cache.n; i++) {
+		const struct fair_row *f = &cache.rows[i];
+
+		if (!strcmp(f->override, "closed"))
+			continue;
+		if (f->starts_ms > now && (next < 0 || f->starts_ms < next))
+			next = f->starts_ms;
+		if (f->ends_ms > now && (next < 0 || f->ends_ms < next))
+			next = f->ends_ms;
+	}
+	return next < 0 ? -1 : next - now;
 }
 
 json_t *fairs_hello_json(void)
@@ -135,6 +169,8 @@ static void refresh_done(void *arg, enum pg_outcome outcome,
 	cache.rows = rows;
 	cache.n = n;
 	LOG(LOG_DEBUG, "fair list refreshed: %d fairs", n);
+	if (fairs_on_change)
+		fairs_on_change();
 out:
 	if (cache.ready_fn) {
 		void (*fn)(void) = cache.ready_fn;

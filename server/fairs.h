@@ -8,6 +8,7 @@
 #define FAIR_FAIRS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "dispatch.h"
 
@@ -17,6 +18,18 @@ void fairs_start(void (*ready_fn)(void));
 
 /* A new array of fair objects as the hello carries them. */
 json_t *fairs_hello_json(void);
+
+/* The cached state of a fair: its status now (by PostgreSQL's clock) and its
+ * times. Returns 0, or -1 when the fair is not in the cache. */
+int fairs_state(int64_t fair_id, const char **status, int64_t *starts_ms,
+		int64_t *ends_ms);
+
+/* Milliseconds until the next scheduled open or close of a cached fair, or
+ * -1 when none is ahead. */
+int64_t fairs_next_transition_in_ms(void);
+
+/* Called after every refresh of the cache (a fair was created or changed). */
+extern void (*fairs_on_change)(void);
 
 /* Frees the cache. */
 void fairs_stop(void);

@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "config.h"
 #include "dbsetup.h"
+#include "fair_room.h"
 #include "fairs.h"
 #include "http.h"
 #include "listener.h"
@@ -341,6 +342,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	auth_start();
+	room_start();
 	fairs_start(start_listening);
 
 	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {
@@ -359,6 +361,7 @@ out:
 	worker_pool_destroy(srv.workers);
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
+	room_stop();
 	ws_sessions_free();
 	http_free();
 	auth_stop();

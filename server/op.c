@@ -126,6 +126,12 @@ void op_read(struct op_call *call, const char *sql, int nparams,
 	ticket_query(op_defer(call), false, sql, nparams, params, fn);
 }
 
+void op_ticket_read(struct op_ticket *t, const char *sql, int nparams,
+		    const char *const *params, op_rows_fn fn)
+{
+	ticket_query(t, false, sql, nparams, params, fn);
+}
+
 void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
 		     const char *const *params, op_rows_fn fn)
 {

@@ -47,6 +47,10 @@ typedef void (*op_rows_fn)(struct op_ticket *t, const PGresult *res);
 void op_read(struct op_call *call, const char *sql, int nparams,
 	     const char *const *params, op_rows_fn fn);
 
+/* op_read through a ticket already taken. */
+void op_ticket_read(struct op_ticket *t, const char *sql, int nparams,
+		    const char *const *params, op_rows_fn fn);
+
 /* Runs a statement that changes something, through a ticket, and hands the
  * rows to fn. Answers unavailable when it provably never reached
  * PostgreSQL, in_doubt when the connection was lost after sending (it may

@@ -5,6 +5,7 @@
  * handler runs. */
 #include "admin_users.h"
 #include "dispatch.h"
+#include "fair_room.h"
 #include "fairs.h"
 #include "op.h"
 #include "timefmt.h"
@@ -33,6 +34,8 @@ const struct op_def server_ops[] = {
 	 admin_op_user_update},
 
 	/* the live fair room (fair_room.c) */
+	{"join", ROLES_ALL, room_join_params, room_op_join},
+	{"leave", ROLES_ALL, room_leave_params, room_op_leave},
 
 	/* the showcase and the fair's administration */
 

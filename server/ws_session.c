@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "dispatch.h"
+#include "fair_room.h"
 #include "fairs.h"
 #include "idmap.h"
 #include "log.h"
@@ -23,6 +24,7 @@ struct ws_session {
 	struct lws *wsi;
 	struct op_caller caller;
 	struct auth_user *user;   /* NULL until the session is resolved */
+	struct room_member *member; /* the fair joined, or NULL */
 
 	struct frame **queue;     /* ring of frames to send */
 	unsigned q_head, q_len, q_cap;
@@ -384,9 +386,74 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 	update_flow(s); /* resumes reading */
 }
 
+void ws_session_wake(uint64_t session_id)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	if (s && !s->close_code)
+		lws_callback_on_writable(s->wsi);
+}
+
+const struct auth_user *ws_session_user(uint64_t session_id)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	return s ? s->user : NULL;
+}
+
+struct room_member *ws_session_member(uint64_t session_id)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	return s ? s->member : NULL;
+}
+
+struct room_member *ws_session_set_member(uint64_t session_id,
+					  struct room_member *m)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+	struct room_member *old;
+
+	if (!s)
+		return m; /* gone: the caller frees the new one */
+	old = s->member;
+	s->member = m;
+	return old;
+}
+
+/* The next frame to write: replies first (they answer what the client is
+ * waiting for), then the room's pushes. Returns NULL when there is none;
+ * closes the session (returns NULL) when it fell behind the ring. */
+static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
+{
+	struct frame *f = NULL;
+
+	*fell_behind = false;
+	if (s->q_len) {
+		f = s->queue[s->q_head];
+		s->q_head = (s->q_head + 1) % s->q_cap;
+		s->q_len--;
+		s->q_bytes -= f->len;
+		return f;
+	}
+	if (s->member) {
+		switch (room_member_next(s->member, &f)) {
+		case ROOM_FRAME:
+			return f;
+		case ROOM_FELL_BEHIND:
+			*fell_behind = true;
+			return NULL;
+		case ROOM_NOTHING:
+			break;
+		}
+	}
+	return NULL;
+}
+
 static int on_writeable(struct ws_session *s)
 {
 	struct frame *f;
+	bool fell_behind;
 
 	if (s->close_code && (!s->q_len || s->close_now)) {
 		const char *why = s->close_reason ? s->close_reason : "";
@@ -395,12 +462,16 @@ static int on_writeable(struct ws_session *s)
 				 (unsigned char *)(uintptr_t)why, strlen(why));
 		return -1;
 	}
-	if (!s->q_len)
+	f = next_frame(s, &fell_behind);
+	if (fell_behind) {
+		unsigned char why[] = "fell behind: join again with since";
+
+		stats.closed_slow++;
+		lws_close_reason(s->wsi, 4409, why, sizeof why - 1);
+		return -1;
+	}
+	if (!f)
 		return 0; /* an extra WRITEABLE: nothing to do */
-	f = s->queue[s->q_head];
-	s->q_head = (s->q_head + 1) % s->q_cap;
-	s->q_len--;
-	s->q_bytes -= f->len;
 	if (lws_write(s->wsi, frame_text(f), f->len, LWS_WRITE_TEXT) <
 	    (int)f->len) {
 		frame_unref(f);
@@ -409,7 +480,8 @@ static int on_writeable(struct ws_session *s)
 	stats.frames_sent++;
 	stats.bytes_sent += f->len;
 	frame_unref(f);
-	if (s->q_len || s->close_code)
+	/* Ask again while anything may be left; an extra call finds nothing. */
+	if (s->q_len || s->close_code || s->member)
 		lws_callback_on_writable(s->wsi);
 	update_flow(s);
 	return 0;
@@ -420,6 +492,7 @@ static void on_closed(struct ws_session *s)
 	if (!s->id)
 		return; /* never established */
 	idmap_remove(&sessions, s->id);
+	room_member_free(s->member);
 	queue_clear(s);
 	free(s->queue);
 	free(s->rx_buf);

@@ -68,6 +68,21 @@ void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
 void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
 			      void *arg);
 
+struct room_member;
+
+/* Asks for a WRITEABLE callback (pushes are waiting). */
+void ws_session_wake(uint64_t session_id);
+
+/* The user of a session, or NULL when it has gone or is not resolved. */
+const struct auth_user *ws_session_user(uint64_t session_id);
+
+/* The room membership of a session (fair_room.c owns members). set returns
+ * the previous one, which the caller frees; a session frees its member when
+ * it closes. */
+struct room_member *ws_session_member(uint64_t session_id);
+struct room_member *ws_session_set_member(uint64_t session_id,
+					  struct room_member *m);
+
 /* Frees the session index after the lws context is gone. */
 void ws_sessions_free(void);
 

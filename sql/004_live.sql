@@ -186,8 +186,9 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
 $$;
 
 -- Announces new remaining stock of some variants of a fair, for the coalesced `stock`
--- pushes: "fair:variant=remaining,variant=remaining,...", split to stay far below
--- NOTIFY's 8000-byte limit. Call it in the transaction that changed the stock.
+-- pushes: "fair:time_ms:variant=remaining,variant=remaining,...", split to stay far below
+-- NOTIFY's 8000-byte limit. Call it in the transaction that changed the stock, after the
+-- change (time_ms is then as close to the commit as a transaction can know).
 CREATE FUNCTION stock_notify(p_fair bigint, p_variants bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -199,7 +200,35 @@ BEGIN
               FROM stock s WHERE s.fair_id = p_fair AND s.variant_id = ANY (p_variants)) s
         GROUP BY s.part
     LOOP
-        PERFORM pg_notify('fair_stock', p_fair || ':' || v_chunk);
+        PERFORM pg_notify('fair_stock', p_fair || ':'
+            || (extract(epoch FROM clock_timestamp()) * 1000)::bigint || ':' || v_chunk);
     END LOOP;
+END
+$$;
+
+-- Dealers online per fair and server process, so every process can tell the staff how many
+-- are online in all. Each process refreshes its rows every few seconds; rows of a process
+-- that stopped refreshing are ignored, then removed.
+CREATE TABLE presence (
+    process    text NOT NULL,
+    fair_id    bigint NOT NULL REFERENCES fairs ON DELETE CASCADE,
+    online     integer NOT NULL CHECK (online >= 0),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (process, fair_id)
+);
+
+-- One round trip per refresh: this process's counts in, everyone's totals out.
+CREATE FUNCTION presence_refresh(p_process text, p_fairs bigint[], p_online integer[])
+RETURNS TABLE (fair_id bigint, online bigint) LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM presence p WHERE p.updated_at < now() - interval '60 seconds'
+        OR (p.process = p_process AND NOT (p.fair_id = ANY (p_fairs)));
+    INSERT INTO presence AS p (process, fair_id, online, updated_at)
+    SELECT p_process, f.id, f.n, now()
+    FROM unnest(p_fairs, p_online) AS f(id, n)
+    WHERE EXISTS (SELECT 1 FROM fairs WHERE fairs.id = f.id)
+    ON CONFLICT (process, fair_id) DO UPDATE SET online = EXCLUDED.online, updated_at = now();
+    RETURN QUERY SELECT p.fair_id, sum(p.online)::bigint FROM presence p
+        WHERE p.updated_at > now() - interval '10 seconds' GROUP BY p.fair_id;
 END
 $$;

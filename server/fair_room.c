@@ -1,0 +1,720 @@
+/* fair_room.c - rooms, the event ring, resume, state pushes (see
+ * fair_room.h). */
+#include "fair_room.h"
+
+#include <openssl/rand.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "fairs.h"
+#include "idmap.h"
+#include "log.h"
+#include "op.h"
+#include "pg.h"
+#include "server.h"
+#include "timefmt.h"
+#include "ws_session.h"
+
+#define RING_SIZE 1024          /* events kept per fair for members behind */
+#define RESUME_MAX 1000         /* more missed events: a full snapshot */
+#define JOIN_PAGE 20            /* items in a join snapshot */
+#define STOCK_INTERVAL_MS 50    /* at most 20 stock pushes a second */
+#define PRESENCE_INTERVAL_MS 2000
+#define CLOSE_FELL_BEHIND 4409
+
+enum slot { SLOT_STOCK, SLOT_STATE, SLOT_PRESENCE, SLOT__COUNT };
+
+struct ring_entry {
+	int64_t seq;
+	char tier[8];        /* "" unless a tier's copy */
+	int64_t dealer_id;   /* 0 unless for one dealer */
+	bool staff_only;
+	struct frame *frame;
+};
+
+struct room {
+	int64_t fair_id;
+	struct ring_entry ring[RING_SIZE];
+	uint64_t first;          /* absolute index of the oldest entry */
+	uint64_t end;            /* absolute index after the newest */
+	int64_t last_seq;        /* the newest seq read from `events` */
+	int64_t floor_seq;       /* events up to here are not in the ring */
+	bool fetching, fetch_again;
+	struct room_member *members;
+	unsigned dealers;        /* dealer members here, for presence */
+	unsigned staff;          /* staff members here */
+	json_t *stock_changes;   /* variant -> remaining since the last push */
+	int64_t stock_at_ms;     /* commit time of the newest change */
+	bool stock_timer_armed;
+	int64_t stock_last_push_ms;
+	lws_sorted_usec_list_t stock_timer;
+	const char *status;      /* the last fair.state pushed (static) */
+	long long online;        /* dealers online in every process */
+};
+
+struct room_member {
+	struct room *room;
+	uint64_t session_id;
+	bool staff;
+	char tier[8];
+	int64_t dealer_id;
+	uint64_t tail;            /* next ring entry to consider */
+	int64_t min_seq;          /* the snapshot covered events up to here */
+	bool behind;              /* its snapshot predates the ring */
+	struct frame *slot[SLOT__COUNT];
+	struct room_member *next, *prev;
+};
+
+static struct idmap rooms; /* fair id -> room */
+static char process_id[33];
+static lws_sorted_usec_list_t presence_timer, transition_timer;
+static bool presence_busy;
+
+/* ---- rooms and members ---- */
+
+static struct room *room_get(int64_t fair_id, bool create)
+{
+	struct room *r = idmap_get(&rooms, (uint64_t)fair_id);
+
+	if (r || !create)
+		return r;
+	r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->fair_id = fair_id;
+	r->stock_changes = json_object();
+	if (idmap_put(&rooms, (uint64_t)fair_id, r)) {
+		json_decref(r->stock_changes);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Frees a room once the lws context (and with it every timer and member)
+ * is gone. */
+static void room_free(struct room *r)
+{
+	for (uint64_t i = r->first; i < r->end; i++)
+		frame_unref(r->ring[i % RING_SIZE].frame);
+	json_decref(r->stock_changes);
+	free(r);
+}
+
+static void member_set_slot(struct room_member *m, enum slot s,
+			    struct frame *f)
+{
+	frame_unref(m->slot[s]);
+	m->slot[s] = frame_ref(f);
+	ws_session_wake(m->session_id);
+}
+
+void room_member_free(struct room_member *m)
+{
+	struct room *r;
+
+	if (!m)
+		return;
+	r = m->room;
+	if (m->prev)
+		m->prev->next = m->next;
+	else
+		r->members = m->next;
+	if (m->next)
+		m->next->prev = m->prev;
+	if (m->staff)
+		r->staff--;
+	else
+		r->dealers--;
+	for (int s = 0; s < SLOT__COUNT; s++)
+		frame_unref(m->slot[s]);
+	free(m);
+	/* An empty room is kept: its ring and last_seq stay valid while the
+	 * process follows the fair, and rooms are few (one per fair). */
+}
+
+static bool entry_visible(const struct ring_entry *e,
+			  const struct room_member *m)
+{
+	if (m->staff)
+		return !e->tier[0];
+	return !e->staff_only && (!e->tier[0] || !strcmp(e->tier, m->tier)) &&
+	       (!e->dealer_id || e->dealer_id == m->dealer_id);
+}
+
+enum room_next room_member_next(struct room_member *m, struct frame **out)
+{
+	struct room *r = m->room;
+
+	if (m->behind || m->tail < r->first)
+		return ROOM_FELL_BEHIND;
+	while (m->tail < r->end) {
+		struct ring_entry *e = &r->ring[m->tail++ % RING_SIZE];
+
+		if (e->seq > m->min_seq && entry_visible(e, m)) {
+			*out = frame_ref(e->frame);
+			return ROOM_FRAME;
+		}
+	}
+	for (int s = 0; s < SLOT__COUNT; s++)
+		if (m->slot[s]) {
+			*out = m->slot[s]; /* the slot's reference moves out */
+			m->slot[s] = NULL;
+			return ROOM_FRAME;
+		}
+	return ROOM_NOTHING;
+}
+
+/* ---- events: read after NOTIFY, appended to the ring ---- */
+
+static void ring_append(struct room *r, int64_t seq, const char *tier,
+			int64_t dealer_id, bool staff_only, struct frame *f)
+{
+	struct ring_entry *e;
+
+	if (r->end - r->first == RING_SIZE) {
+		/* the oldest goes; members still before it fall behind */
+		r->floor_seq = r->ring[r->first % RING_SIZE].seq;
+		frame_unref(r->ring[r->first % RING_SIZE].frame);
+		r->first++;
+	}
+	e = &r->ring[r->end % RING_SIZE];
+	e->seq = seq;
+	snprintf(e->tier, sizeof e->tier, "%s", tier);
+	e->dealer_id = dealer_id;
+	e->staff_only = staff_only;
+	e->frame = f;
+	r->end++;
+}
+
+static void room_wake_all(struct room *r)
+{
+	for (struct room_member *m = r->members; m; m = m->next)
+		ws_session_wake(m->session_id);
+}
+
+static void fetch_events(struct room *r);
+
+static void events_fetched(void *arg, enum pg_outcome outcome,
+			   const PGresult *res)
+{
+	int64_t fair_id = (int64_t)(intptr_t)arg;
+	struct room *r = room_get(fair_id, false);
+	int n;
+
+	if (!r)
+		return;
+	r->fetching = false;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		LOG(LOG_WARN, "fair %lld: could not read new events: %s",
+		    (long long)fair_id,
+		    outcome == PG_DONE ? PQresultErrorMessage(res)
+				       : "database unavailable");
+		return; /* the next notification or resync reads them */
+	}
+	n = PQntuples(res);
+	for (int i = 0; i < n; i++) {
+		int64_t seq = atoll(PQgetvalue(res, i, 0));
+		const char *text = PQgetvalue(res, i, 1);
+		struct frame *f = frame_from_text(text, strlen(text));
+
+		if (!f)
+			break;
+		ring_append(r, seq, PQgetvalue(res, i, 2),
+			    PQgetisnull(res, i, 3) ? 0
+						   : atoll(PQgetvalue(res, i, 3)),
+			    !strcmp(PQgetvalue(res, i, 4), "t"), f);
+		r->last_seq = seq;
+	}
+	if (n)
+		room_wake_all(r);
+	if (n == 500 || r->fetch_again) {
+		r->fetch_again = false;
+		fetch_events(r);
+	}
+}
+
+static void fetch_events(struct room *r)
+{
+	char fair[24], since[24];
+	const char *params[2] = {fair, since};
+
+	if (r->fetching) {
+		r->fetch_again = true;
+		return;
+	}
+	snprintf(fair, sizeof fair, "%lld", (long long)r->fair_id);
+	snprintf(since, sizeof since, "%lld", (long long)r->last_seq);
+	r->fetching = true;
+	if (pg_query(srv.db,
+		     "SELECT seq, payload::text, coalesce(tier, ''), dealer_id, "
+		     "staff_only FROM events WHERE fair_id = $1::bigint "
+		     "AND seq > $2::bigint ORDER BY seq LIMIT 500",
+		     2, params, events_fetched, (void *)(intptr_t)r->fair_id))
+		r->fetching = false;
+}
+
+static void on_fair_events(void *arg, const char *channel, const char *payload)
+{
+	(void)arg;
+	(void)channel;
+	if (!payload) {
+		/* LISTEN came back: read whatever was missed, for every room */
+		for (size_t i = 0; i < rooms.capacity; i++)
+			if (rooms.slots[i].id)
+				fetch_events(rooms.slots[i].value);
+		return;
+	}
+	{
+		int64_t fair_id = atoll(payload);
+		const char *colon = strchr(payload, ':');
+		struct room *r = room_get(fair_id, false);
+
+		/* only fairs someone here follows; skip what was read */
+		if (r && colon && atoll(colon + 1) > r->last_seq)
+			fetch_events(r);
+	}
+}
+
+/* ---- stock: coalesced, latest values ---- */
+
+static void stock_push(lws_sorted_usec_list_t *sul)
+{
+	struct room *r = lws_container_of(sul, struct room, stock_timer);
+	char at[32];
+	json_t *msg;
+	struct frame *f;
+
+	r->stock_timer_armed = false;
+	if (!json_object_size(r->stock_changes))
+		return;
+	msg = json_pack("{s:s,s:I,s:O,s:s}", "ev", "stock", "fair",
+			(json_int_t)r->fair_id, "v", r->stock_changes, "at",
+			timefmt_rfc3339(r->stock_at_ms, at, sizeof at));
+	f = frame_from_json(msg);
+	json_decref(msg);
+	json_object_clear(r->stock_changes);
+	r->stock_last_push_ms = timefmt_mono_ms();
+	if (!f)
+		return;
+	for (struct room_member *m = r->members; m; m = m->next) {
+		/* A member still holding an unsent stock frame gets the
+		 * changes of both: merge rather than lose the older ones. */
+		if (m->slot[SLOT_STOCK]) {
+			json_error_t jerr;
+			json_t *old = json_loadb(
+				(char *)frame_text(m->slot[SLOT_STOCK]),
+				m->slot[SLOT_STOCK]->len, 0, &jerr);
+			json_t *mine = json_loadb((char *)frame_text(f), f->len,
+						  0, &jerr);
+			struct frame *merged = NULL;
+
+			if (old && mine) {
+				json_object_update(json_object_get(old, "v"),
+						   json_object_get(mine, "v"));
+				json_object_set(old, "at",
+						json_object_get(mine, "at"));
+				merged = frame_from_json(old);
+			}
+			json_decref(old);
+			json_decref(mine);
+			member_set_slot(m, SLOT_STOCK, merged ? merged : f);
+			frame_unref(merged);
+		} else {
+			member_set_slot(m, SLOT_STOCK, f);
+		}
+	}
+	frame_unref(f);
+}
+
+/* "fair:time_ms:variant=remaining,..." */
+static void on_fair_stock(void *arg, const char *channel, const char *payload)
+{
+	struct room *r;
+	const char *p;
+	int64_t wait_ms;
+
+	(void)arg;
+	(void)channel;
+	if (!payload)
+		return; /* after a LISTEN gap members refresh on resume */
+	r = room_get(atoll(payload), false);
+	p = strchr(payload, ':');
+	if (!r || !p)
+		return;
+	r->stock_at_ms = atoll(p + 1);
+	p = strchr(p + 1, ':');
+	while (p && *++p) {
+		char key[24];
+		const char *eq = strchr(p, '=');
+		size_t len = eq ? (size_t)(eq - p) : 0;
+
+		if (!eq || len >= sizeof key)
+			break;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		json_object_set_new(r->stock_changes, key,
+				    json_integer(atoll(eq + 1)));
+		p = strchr(eq, ',');
+	}
+	if (r->stock_timer_armed || !r->members)
+		return;
+	wait_ms = STOCK_INTERVAL_MS -
+		  (timefmt_mono_ms() - r->stock_last_push_ms);
+	r->stock_timer_armed = true;
+	lws_sul_schedule(srv.ctx, 0, &r->stock_timer, stock_push,
+			 (wait_ms > 0 ? wait_ms : 0) * LWS_US_PER_MS + 1);
+}
+
+/* ---- fair.state ---- */
+
+static struct frame *state_frame(struct room *r, const char *status,
+				 int64_t starts_ms, int64_t ends_ms)
+{
+	char starts[32], ends[32];
+	json_t *msg = json_pack(
+		"{s:s,s:I,s:s,s:s,s:s}", "ev", "fair.state", "fair",
+		(json_int_t)r->fair_id, "status", status, "starts_at",
+		timefmt_rfc3339(starts_ms, starts, sizeof starts), "ends_at",
+		timefmt_rfc3339(ends_ms, ends, sizeof ends));
+	struct frame *f = frame_from_json(msg);
+
+	json_decref(msg);
+	return f;
+}
+
+static void schedule_transition(void);
+
+/* Compares every room's fair state with the cache and pushes changes. */
+static void check_states(void)
+{
+	for (size_t i = 0; i < rooms.capacity; i++) {
+		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
+		const char *status;
+		int64_t starts, ends;
+		struct frame *f;
+
+		if (!r || fairs_state(r->fair_id, &status, &starts, &ends))
+			continue;
+		if (r->status == status)
+			continue; /* statuses are static strings */
+		r->status = status;
+		f = state_frame(r, status, starts, ends);
+		if (!f)
+			continue;
+		for (struct room_member *m = r->members; m; m = m->next)
+			member_set_slot(m, SLOT_STATE, f);
+		frame_unref(f);
+	}
+	schedule_transition();
+}
+
+static void on_transition(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	check_states();
+}
+
+static void schedule_transition(void)
+{
+	int64_t in_ms = fairs_next_transition_in_ms();
+
+	if (in_ms < 0) {
+		lws_sul_schedule(srv.ctx, 0, &transition_timer, on_transition,
+				 LWS_SET_TIMER_USEC_CANCEL);
+		return;
+	}
+	/* a little after the moment, so PostgreSQL's clock agrees */
+	lws_sul_schedule(srv.ctx, 0, &transition_timer, on_transition,
+			 (lws_usec_t)(in_ms + 20) * LWS_US_PER_MS);
+}
+
+static void on_fairs_changed(void)
+{
+	check_states();
+}
+
+/* ---- presence ---- */
+
+static void presence_done(void *arg, enum pg_outcome outcome,
+			  const PGresult *res)
+{
+	(void)arg;
+	presence_busy = false;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK)
+		return;
+	for (size_t i = 0; i < rooms.capacity; i++) {
+		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
+		long long online = 0;
+		json_t *msg;
+		struct frame *f;
+
+		if (!r)
+			continue;
+		for (int row = 0; row < PQntuples(res); row++)
+			if (atoll(PQgetvalue(res, row, 0)) == r->fair_id)
+				online = atoll(PQgetvalue(res, row, 1));
+		if (online == r->online)
+			continue;
+		r->online = online;
+		if (!r->staff)
+			continue;
+		msg = json_pack("{s:s,s:I,s:I}", "ev", "presence", "fair",
+				(json_int_t)r->fair_id, "online",
+				(json_int_t)online);
+		f = frame_from_json(msg);
+		json_decref(msg);
+		for (struct room_member *m = r->members; f && m; m = m->next)
+			if (m->staff)
+				member_set_slot(m, SLOT_PRESENCE, f);
+		frame_unref(f);
+	}
+}
+
+static void presence_tick(lws_sorted_usec_list_t *sul)
+{
+	char *fairs, *online;
+	size_t n = 0, cap = 64, fl = 0, ol = 0;
+	const char *params[3];
+
+	(void)sul;
+	lws_sul_schedule(srv.ctx, 0, &presence_timer, presence_tick,
+			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
+	if (presence_busy || srv.stopping)
+		return;
+	fairs = malloc(cap * 24 + 3);
+	online = malloc(cap * 12 + 3);
+	if (!fairs || !online)
+		goto out;
+	fairs[fl++] = '{';
+	online[ol++] = '{';
+	for (size_t i = 0; i < rooms.capacity; i++) {
+		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
+
+		if (!r || (!r->dealers && !r->staff))
+			continue;
+		if (n == cap) {
+			char *f2, *o2;
+
+			cap *= 2;
+			f2 = realloc(fairs, cap * 24 + 3);
+			if (f2)
+				fairs = f2;
+			o2 = realloc(online, cap * 12 + 3);
+			if (o2)
+				online = o2;
+			if (!f2 || !o2)
+				goto out;
+		}
+		fl += (size_t)sprintf(fairs + fl, "%s%lld", n ? "," : "",
+				      (long long)r->fair_id);
+		ol += (size_t)sprintf(online + ol, "%s%u", n ? "," : "",
+				      r->dealers);
+		n++;
+	}
+	strcpy(fairs + fl, "}");
+	strcpy(online + ol, "}");
+	params[0] = process_id;
+	params[1] = fairs;
+	params[2] = online;
+	presence_busy = pg_query(srv.db,
+				 "SELECT fair_id, online FROM presence_refresh("
+				 "$1, $2::bigint[], $3::int[])",
+				 3, params, presence_done, NULL) == 0;
+out:
+	free(fairs);
+	free(online);
+}
+
+/* ---- join and leave ---- */
+
+const struct param_spec room_join_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"since", PARAM_INT, false, 0, INT64_MAX},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec room_leave_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+struct join_job {
+	int64_t fair_id;
+	bool resume;     /* this answer is a resume (may be NULL: snapshot) */
+};
+
+static void join_query(struct op_ticket *t, bool resume, int64_t since);
+
+/* Makes the session a member of the fair's room from snapshot seq on. */
+static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
+{
+	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	struct room *r;
+	struct room_member *m;
+	const char *status;
+	int64_t starts, ends;
+
+	if (!u)
+		return; /* the session left meanwhile */
+	r = room_get(fair_id, true);
+	m = calloc(1, sizeof *m);
+	if (!r || !m) {
+		free(m);
+		return;
+	}
+	if (!r->last_seq) {
+		/* A new room: read the last RING_SIZE events so that joins
+		 * whose snapshots were taken a little earlier are covered. */
+		r->floor_seq = r->last_seq = seq > RING_SIZE ? seq - RING_SIZE : 0;
+	}
+	m->room = r;
+	m->behind = seq < r->floor_seq; /* it must resume */
+	m->session_id = t->caller.session_id;
+	m->staff = u->role != ROLE_DEALER;
+	snprintf(m->tier, sizeof m->tier, "%s", u->tier);
+	m->dealer_id = u->dealer_id;
+	m->min_seq = seq;
+	/* events after the snapshot that are in the ring already */
+	m->tail = r->end;
+	while (m->tail > r->first && r->ring[(m->tail - 1) % RING_SIZE].seq > seq)
+		m->tail--;
+	m->next = r->members;
+	if (r->members)
+		r->members->prev = m;
+	r->members = m;
+	if (m->staff)
+		r->staff++;
+	else
+		r->dealers++;
+	if (!r->status && !fairs_state(fair_id, &status, &starts, &ends))
+		r->status = status;
+	room_member_free(ws_session_set_member(m->session_id, m));
+	if (r->last_seq < seq)
+		fetch_events(r); /* events the snapshot saw are not read yet */
+	ws_session_wake(m->session_id);
+}
+
+static void join_rows(struct op_ticket *t, const PGresult *res)
+{
+	struct join_job *job = t->data;
+	json_error_t jerr;
+	json_t *reply;
+	int64_t seq;
+
+	if (PQgetisnull(res, 0, 0)) {
+		if (job->resume) {
+			/* history too long or not ours: a full snapshot */
+			job->resume = false;
+			join_query(t, false, 0);
+			return;
+		}
+		op_ticket_fail(t, ERR_NOT_FOUND, "no such fair", NULL);
+		return;
+	}
+	reply = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	if (!reply) {
+		op_ticket_fail(t, ERR_INTERNAL, "unreadable snapshot", NULL);
+		return;
+	}
+	seq = json_integer_value(json_object_get(reply, "seq"));
+	{
+		int64_t fair_id = job->fair_id;
+		struct op_ticket copy = *t;
+
+		copy.data = NULL;
+		/* the reply goes out before any push that follows it */
+		op_ticket_ok(t, reply);
+		attach(&copy, fair_id, seq);
+	}
+}
+
+static void join_query(struct op_ticket *t, bool resume, int64_t since)
+{
+	struct join_job *job = t->data;
+	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	char fair[24], since_text[24], dealer[24], limit[16];
+	bool staff = t->caller.role != ROLE_DEALER;
+	const char *params[6];
+
+	snprintf(fair, sizeof fair, "%lld", (long long)job->fair_id);
+	snprintf(since_text, sizeof since_text, "%lld", (long long)since);
+	snprintf(dealer, sizeof dealer, "%lld", (long long)t->caller.dealer_id);
+	params[0] = fair;
+	params[2] = staff ? "true" : "false";
+	params[3] = u && u->tier[0] ? u->tier : NULL;
+	params[4] = t->caller.dealer_id ? dealer : NULL;
+	if (resume) {
+		snprintf(limit, sizeof limit, "%d", RESUME_MAX);
+		params[1] = since_text;
+		params[5] = limit;
+		op_ticket_read(t,
+			       "SELECT fair_resume($1::bigint, $2::bigint, "
+			       "$3::boolean, $4, $5::bigint, $6::int)::text",
+			       6, params, join_rows);
+	} else {
+		snprintf(limit, sizeof limit, "%d", JOIN_PAGE);
+		params[1] = params[2];
+		params[2] = params[3];
+		params[3] = params[4];
+		params[4] = limit;
+		op_ticket_read(t,
+			       "SELECT fair_snapshot($1::bigint, $2::boolean, $3, "
+			       "$4::bigint, $5::int)::text",
+			       5, params, join_rows);
+	}
+}
+
+void room_op_join(struct op_call *call)
+{
+	struct op_ticket *t = op_defer(call);
+	struct join_job *job = malloc(sizeof *job);
+	json_t *since = json_object_get(call->msg, "since");
+
+	if (!job)
+		abort();
+	job->fair_id = json_integer_value(json_object_get(call->msg, "fair"));
+	job->resume = json_is_integer(since);
+	t->data = job;
+	join_query(t, job->resume,
+		   job->resume ? json_integer_value(since) : 0);
+}
+
+void room_op_leave(struct op_call *call)
+{
+	int64_t fair_id = json_integer_value(json_object_get(call->msg, "fair"));
+	struct room_member *m = ws_session_member(call->caller.session_id);
+
+	if (m && m->room->fair_id == fair_id)
+		room_member_free(ws_session_set_member(call->caller.session_id,
+						       NULL));
+	op_ok(call, NULL);
+}
+
+/* ---- start and stop ---- */
+
+void room_start(void)
+{
+	unsigned char random[16];
+
+	RAND_bytes(random, sizeof random);
+	for (int i = 0; i < 16; i++)
+		snprintf(process_id + 2 * i, 3, "%02x", random[i]);
+	if (pg_listen(srv.db, "fair_events", on_fair_events, NULL) ||
+	    pg_listen(srv.db, "fair_stock", on_fair_stock, NULL))
+		LOG(LOG_ERROR, "cannot subscribe to fair events");
+	fairs_on_change = on_fairs_changed;
+	lws_sul_schedule(srv.ctx, 0, &presence_timer, presence_tick,
+			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
+}
+
+void room_stop(void)
+{
+	for (size_t i = 0; i < rooms.capacity; i++)
+		if (rooms.slots[i].id)
+			room_free(rooms.slots[i].value);
+	idmap_free(&rooms);
+}
