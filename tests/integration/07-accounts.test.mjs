@@ -302,10 +302,13 @@ test('a login storm does not hold up other connections', { timeout: 600_000 }, a
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
+  // 200 logins on a regular build; under the sanitizers OpenSSL's hashing runs through
+  // ASan's interceptors (about ten times slower), so fewer prove the same thing there.
+  const storm = process.env.FAIR_SANITIZED === '1' ? 40 : 200;
   const t0 = Date.now();
   let results;
   try {
-    results = await Promise.all(Array.from({ length: 200 }, () =>
+    results = await Promise.all(Array.from({ length: storm }, () =>
       login(a, 'stormer', 'storm password', { timeoutMs: 500_000 })));
   } finally {
     storming = false;
@@ -316,9 +319,9 @@ test('a login storm does not hold up other connections', { timeout: 600_000 }, a
   for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   delays.sort((x, y) => x - y);
   const p = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))].toFixed(1);
-  console.log(`200 logins in ${took} ms (${JSON.stringify(statuses)}); ping during the storm: ` +
+  console.log(`${storm} logins in ${took} ms (${JSON.stringify(statuses)}); ping during the storm: ` +
     `${delays.length} pings, median ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${delays.at(-1).toFixed(1)} ms`);
-  assert.equal(statuses[200], 200, 'every login succeeded');
+  assert.equal(statuses[200], storm, 'every login succeeded');
   assert.ok(delays.at(-1) < 2_000, `ping stayed responsive (max ${delays.at(-1)} ms)`);
   await watcher.client.close();
 });
