@@ -493,6 +493,66 @@ void auth_http_me(const struct http_call *call)
 	}
 }
 
+/* ---- the user behind an HTTP request (routes that need a role) ---- */
+
+struct http_user_job {
+	auth_http_user_fn fn;
+	void *arg;
+	unsigned char hash[32];
+};
+
+static void http_user_done(void *arg, enum pg_outcome outcome,
+			   const PGresult *res)
+{
+	struct http_user_job *job = arg;
+	struct auth_user *u;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		job->fn(job->arg, NULL, 503);
+	} else if (PQntuples(res) != 1 ||
+		   !(u = user_from_row(res, 0, job->hash))) {
+		job->fn(job->arg, NULL, 401);
+	} else {
+		cache_put(u);
+		job->fn(job->arg, u, 200);
+		auth_user_unref(u);
+	}
+	free(job);
+}
+
+void auth_http_user(const char *session, auth_http_user_fn fn, void *arg)
+{
+	struct http_user_job *job;
+	struct auth_user *u;
+	char hash_hex[67];
+	const char *params[1] = {hash_hex};
+	unsigned char hash[32];
+
+	if (session_value_check(session, hash)) {
+		fn(arg, NULL, 401);
+		return;
+	}
+	u = cache_get(hash);
+	if (u) {
+		fn(arg, u, 200);
+		return;
+	}
+	job = malloc(sizeof *job);
+	if (!job) {
+		fn(arg, NULL, 503);
+		return;
+	}
+	job->fn = fn;
+	job->arg = arg;
+	memcpy(job->hash, hash, 32);
+	hash_param(hash, hash_hex);
+	if (pg_query(srv.db, sql_session_lookup, 1, params, http_user_done,
+		     job)) {
+		free(job);
+		fn(arg, NULL, 503);
+	}
+}
+
 /* ---- POST /api/password ---- */
 
 struct password_job {

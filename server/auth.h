@@ -41,6 +41,16 @@ void auth_http_logout(const struct http_call *call);
 void auth_http_password(const struct http_call *call);
 void auth_http_me(const struct http_call *call);
 
+/* Finds the user behind an HTTP request's session cookie value (struct
+ * http_call's session), for routes that need a role: from the cache at
+ * once, or from PostgreSQL later. Calls fn exactly once, possibly before
+ * returning, with the user (borrowed: auth_user_ref it to keep it) and
+ * status 200, or with NULL and 401 (no valid session) or 503 (PostgreSQL
+ * could not be asked). */
+typedef void (*auth_http_user_fn)(void *arg, struct auth_user *user,
+				  int status);
+void auth_http_user(const char *session, auth_http_user_fn fn, void *arg);
+
 /* Checks a Cookie header at the upgrade: a well-formed, authentic, unexpired
  * session cookie. Returns 0 and sets hash, or -1 (answer 401). */
 int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);

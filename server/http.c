@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "admin_image.h"
 #include "auth.h"
 #include "idmap.h"
 #include "log.h"
+#include "media_check.h"
 #include "pg.h"
 #include "proto.h"
 #include "server.h"
@@ -36,28 +38,35 @@ struct http_req {
 	int64_t started_ms;
 	int method;         /* LWSHUMETH_* */
 	char path[200];
+	char query[256];    /* the URL's arguments, for API routes */
 	/* a request body being received for an API route */
 	const struct api_route *route;
-	char *in;           /* owned */
-	size_t in_len, in_max;
+	char *in;           /* owned; in_cap + 1 bytes */
+	size_t in_len, in_cap, in_max;
 	char session[SESSION_COOKIE_MAX];
 	char peer[64];
 	char user_agent[300];
 };
 
-/* The JSON API: POST bodies up to max_body bytes. */
+/* The API: POST bodies up to max_body bytes. */
 struct api_route {
 	const char *path;
 	int method;
 	size_t max_body;
 	void (*handler)(const struct http_call *call);
+	bool prefix;       /* path is a prefix; the handler reads the rest */
+	bool need_session; /* no valid session cookie: 401 before the body is
+			    * read (checked without the database) */
 };
 
 static const struct api_route api_routes[] = {
-	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login},
-	{"/api/logout", LWSHUMETH_POST, 4096, auth_http_logout},
-	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password},
-	{"/api/me", LWSHUMETH_GET, 0, auth_http_me},
+	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login, false, false},
+	{"/api/logout", LWSHUMETH_POST, 4096, auth_http_logout, false, false},
+	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password, false,
+	 false},
+	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
+	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
+	 admin_image_http_upload, true, true},
 };
 
 static struct idmap pending;
@@ -118,7 +127,7 @@ static void req_reset_io(struct http_req *r)
 	r->set_cookie = NULL;
 	free(r->in);
 	r->in = NULL;
-	r->in_len = r->in_max = 0;
+	r->in_len = r->in_cap = r->in_max = 0;
 	r->retry_after_s = 0;
 }
 
@@ -430,6 +439,30 @@ static bool origin_allowed(struct lws *wsi, const char *origin);
 static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
 			size_t size);
 
+/* The URL's arguments, as lws decoded them, joined by '&' into buf; what
+ * does not fit is left out. */
+static void query_copy(struct lws *wsi, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (int i = 0;; i++) {
+		size_t sep = used ? 1 : 0;
+		int n;
+
+		if (used + sep + 1 >= size)
+			break;
+		n = lws_hdr_copy_fragment(wsi, buf + used + sep,
+					  (int)(size - used - sep),
+					  WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n < 0)
+			break;
+		if (sep)
+			buf[used] = '&';
+		used += sep + (size_t)n;
+	}
+	buf[used] = '\0';
+}
+
 static void api_dispatch(struct http_req *r)
 {
 	struct http_call call;
@@ -448,6 +481,7 @@ static void api_dispatch(struct http_req *r)
 	call.peer = r->peer;
 	call.user_agent = r->user_agent;
 	call.path = r->path;
+	call.query = r->query;
 	r->route->handler(&call);
 }
 
@@ -456,6 +490,8 @@ static void api_dispatch(struct http_req *r)
 static int api_begin(struct http_req *r, const struct api_route *route)
 {
 	char origin[256], cookies[2048], length[24];
+	unsigned char hash[32];
+	bool has_cookies;
 
 	if (r->method != route->method) {
 		respond_json(r, 405, proto_http_error(ERR_BAD_REQUEST,
@@ -470,11 +506,18 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 						      "origin not allowed"));
 		return 0;
 	}
-	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
-			 sizeof cookies) ||
-	    session_cookie_find(cookies, SESSION_COOKIE_NAME, r->session,
-				sizeof r->session))
+	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
+				  sizeof cookies);
+	if (!has_cookies || session_cookie_find(cookies, SESSION_COOKIE_NAME,
+						r->session, sizeof r->session))
 		r->session[0] = '\0';
+	if (route->need_session &&
+	    (!has_cookies || auth_cookie_check(cookies, hash))) {
+		respond_json(r, 401, proto_http_error(ERR_UNAUTHORIZED,
+						      "not logged in"));
+		return 0;
+	}
+	query_copy(r->wsi, r->query, sizeof r->query);
 	lws_get_peer_simple(r->wsi, r->peer, sizeof r->peer);
 	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_USER_AGENT, r->user_agent,
 			 sizeof r->user_agent))
@@ -492,7 +535,9 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 		return 0;
 	}
 	r->in_max = route->max_body;
-	r->in = malloc(r->in_max + 1);
+	/* small bodies fit at once; a large upload grows as it arrives */
+	r->in_cap = r->in_max < 65536 ? r->in_max : 65536;
+	r->in = malloc(r->in_cap + 1);
 	if (!r->in)
 		return -1;
 	/* the body arrives in LWS_CALLBACK_HTTP_BODY callbacks */
@@ -510,6 +555,20 @@ static int on_body(struct http_req *r, const char *in, size_t len)
 		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
 						      "request body too large"));
 		return 0;
+	}
+	if (r->in_len + len > r->in_cap) {
+		size_t cap = r->in_cap ? r->in_cap : 4096;
+		char *grown;
+
+		while (cap < r->in_len + len)
+			cap *= 2;
+		if (cap > r->in_max)
+			cap = r->in_max;
+		grown = realloc(r->in, cap + 1);
+		if (!grown)
+			return -1;
+		r->in = grown;
+		r->in_cap = cap;
 	}
 	memcpy(r->in + r->in_len, in, len);
 	r->in_len += len;
@@ -545,7 +604,10 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++)
-		if (!strcmp(uri, api_routes[i].path))
+		if (api_routes[i].prefix
+			    ? !strncmp(uri, api_routes[i].path,
+				       strlen(api_routes[i].path))
+			    : !strcmp(uri, api_routes[i].path))
 			return api_begin(r, &api_routes[i]);
 	if (!strcmp(uri, "/metrics")) {
 		route_metrics(r);

@@ -23,6 +23,8 @@ struct http_call {
 	const char *peer;        /* the client's address */
 	const char *user_agent;  /* or "" */
 	const char *path;        /* the request path */
+	const char *query;       /* the URL's arguments, decoded, joined by
+				  * '&' ("color=黑色"), or "" */
 };
 
 /* Answers request id with status and a JSON body (stolen; NULL: empty).

@@ -3,11 +3,13 @@
  * Adding an op: write its handler in its module, give it a parameter table,
  * and list it here. dispatch.c checks role, then arguments, before the
  * handler runs. */
+#include "admin_fair.h"
 #include "admin_users.h"
 #include "dispatch.h"
 #include "fair_room.h"
 #include "fairs.h"
 #include "op.h"
+#include "showcase.h"
 #include "timefmt.h"
 
 static const struct param_spec no_params[] = {{NULL, 0, false, 0, 0}};
@@ -38,6 +40,28 @@ const struct op_def server_ops[] = {
 	{"leave", ROLES_ALL, room_leave_params, room_op_leave},
 
 	/* the showcase and the fair's administration */
+	{"spotlight.set", ROLE_REP | ROLE_ADMIN, showcase_spotlight_params,
+	 showcase_op_spotlight_set},
+	{"price.set", ROLE_REP | ROLE_ADMIN, showcase_price_params,
+	 showcase_op_price_set},
+	{"flash.set", ROLE_REP | ROLE_ADMIN, showcase_flash_params,
+	 showcase_op_flash_set},
+	{"item.launch", ROLE_REP | ROLE_ADMIN, showcase_item_params,
+	 showcase_op_item_launch},
+	{"item.withdraw", ROLE_REP | ROLE_ADMIN, showcase_item_params,
+	 showcase_op_item_withdraw},
+	{"admin.product.create", ROLE_ADMIN, admin_product_create_params,
+	 admin_op_product_create},
+	{"admin.fair.create", ROLE_ADMIN, admin_fair_create_params,
+	 admin_op_fair_create},
+	{"admin.fair.update", ROLE_ADMIN, admin_fair_update_params,
+	 admin_op_fair_update},
+	{"admin.item.add", ROLE_ADMIN, admin_item_add_params,
+	 admin_op_item_add},
+	{"admin.stock.add", ROLE_ADMIN, admin_stock_add_params,
+	 admin_op_stock_add},
+	{"audit.list", ROLE_ADMIN | ROLE_MANAGER, admin_audit_list_params,
+	 admin_op_audit_list},
 
 };
 
