@@ -330,6 +330,44 @@ static void stock_push(lws_sorted_usec_list_t *sul)
 	frame_unref(f);
 }
 
+/* After the LISTEN connection was away, stock changes may have been
+ * missed: push every room's whole stock, read afresh. */
+static void stock_reread(void *arg, enum pg_outcome outcome,
+			 const PGresult *res)
+{
+	struct room *r = room_get((int64_t)(intptr_t)arg, false);
+	json_error_t jerr;
+	json_t *all;
+
+	if (!r || outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1)
+		return;
+	all = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	if (!all)
+		return;
+	json_object_update(r->stock_changes, all);
+	json_decref(all);
+	r->stock_at_ms = atoll(PQgetvalue(res, 0, 1));
+	stock_push(&r->stock_timer);
+}
+
+static void resync_stock(void)
+{
+	for (size_t i = 0; i < rooms.capacity; i++) {
+		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
+		char fair[24];
+		const char *params[1] = {fair};
+
+		if (!r || !r->members)
+			continue;
+		snprintf(fair, sizeof fair, "%lld", (long long)r->fair_id);
+		pg_query(srv.db,
+			 "SELECT fair_stock_json($1::bigint)::text, "
+			 "floor(extract(epoch FROM now()) * 1000)::bigint",
+			 1, params, stock_reread, (void *)(intptr_t)r->fair_id);
+	}
+}
+
 /* "fair:time_ms:variant=remaining,..." */
 static void on_fair_stock(void *arg, const char *channel, const char *payload)
 {
@@ -339,8 +377,10 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 
 	(void)arg;
 	(void)channel;
-	if (!payload)
-		return; /* after a LISTEN gap members refresh on resume */
+	if (!payload) {
+		resync_stock();
+		return;
+	}
 	r = room_get(atoll(payload), false);
 	p = strchr(payload, ':');
 	if (!r || !p)

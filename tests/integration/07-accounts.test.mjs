@@ -5,9 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
 import {
-  createDatabase, startServer, connect, createUser, login, httpGet, sql, waitFor, within,
+  createDatabase, startServer, connect, createUser, login, httpGet, sql, waitFor, within, withoutNewConnections,
 } from './harness.mjs';
 
 let db;
@@ -40,39 +39,6 @@ async function openAs(server, cookie) {
   const client = await connect(server, { cookie });
   const hello = await client.next('hello', 10_000);
   return { client, hello };
-}
-
-/** A psql session kept open: query(text) resolves once the statement has run. */
-function openPsql(url) {
-  const proc = spawn('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url],
-    { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let waiting = null;
-  let n = 0;
-  proc.stdout.on('data', (d) => {
-    out += d;
-    if (waiting && out.includes(waiting.marker)) {
-      const w = waiting;
-      waiting = null;
-      out = '';
-      w.resolve();
-    }
-  });
-  proc.stderr.on('data', (d) => (err += d));
-  return {
-    query(text) {
-      const marker = `-- done ${++n} --`;
-      return new Promise((resolve, reject) => {
-        waiting = { marker, resolve };
-        proc.once('exit', () => reject(new Error(`psql exited: ${err}`)));
-        proc.stdin.write(`${text};\nSELECT '${marker}';\n`);
-      });
-    },
-    close() {
-      proc.stdin.end();
-    },
-  };
 }
 
 /** A cookie with a valid MAC under the server's key (read from the database). */
@@ -267,20 +233,13 @@ test('revocations missed while the LISTEN connection was away still close socket
   // backends, end the session while nobody listens (through a psql session opened before,
   // so its NOTIFY reaches no one), then let connections back in. The server's LISTEN
   // reconnects and must re-check its open sessions.
-  const inside = openPsql(db.url);
-  await inside.query('SELECT 1');
-  const name = db.name.replace(/"/g, '""');
-  await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-  try {
+  await withoutNewConnections(db.url, db.name, async (inside) => {
     await inside.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                         WHERE application_name = 'fairserver-listen' AND datname = current_database()`);
     await new Promise((r) => setTimeout(r, 1000));
     await inside.query(`SELECT session_revoke('\\x${idHash}'::bytea)`);
     await new Promise((r) => setTimeout(r, 300));
-  } finally {
-    await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-    inside.close();
-  }
+  });
   assert.equal(sock.client.isOpen, true, 'still open: the notification was lost');
   const t0 = Date.now();
   const closed = await within(sock.client.closed, 30_000, 'the socket to close after the LISTEN reconnect');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   createDatabase, startServer, connect, sql, waitFor, within, makeFair, mintDealers, sleep,
+  withoutNewConnections,
 } from './harness.mjs';
 
 let db;
@@ -253,4 +254,22 @@ test('staff see how many dealers are online, counted across processes', { timeou
   await sleep(2500);
   assert.equal(dealerView.pushes.some((p) => p.ev === 'presence'), false, 'presence is for staff');
   for (const c of [rep, ...on]) await c.close();
+});
+
+test('events and stock changed while LISTEN was away are delivered after it reconnects', { timeout: 60_000 }, async () => {
+  const { client } = await joined(a, dealers[0].cookie);
+  const variant = fx.products[1].variants[1];
+  await withoutNewConnections(db.url, db.name, async (inside) => {
+    await inside.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE application_name = 'fairserver-listen' AND datname = current_database()`);
+    await sleep(800);
+    await inside.query(`SELECT event_emit(${fx.fair}, 'spotlight', '{"note": "while away"}')`);
+    await inside.query(`UPDATE stock SET sold = sold + 11 WHERE variant_id = ${variant};
+                        SELECT stock_notify(${fx.fair}, ARRAY[${variant}]::bigint[])`);
+  });
+  const missed = await client.next((m) => m.ev === 'spotlight' && m.note === 'while away', 20_000);
+  assert.equal(missed.fair, fx.fair);
+  const stock = await client.next((m) => m.ev === 'stock' && variant in m.v, 20_000);
+  assert.equal(stock.v[variant], 100 - 11);
+  await client.close();
 });

@@ -703,3 +703,54 @@ export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, 
     return { login, cookie: `fair_session=${value}`, ...info.get(login) };
   });
 }
+
+/** A psql session kept open: query(text) resolves once the statement has run. */
+export function openPsql(url) {
+  const proc = spawn(PSQL, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let waiting = null;
+  let n = 0;
+  proc.stdout.on('data', (d) => {
+    out += d;
+    if (waiting && out.includes(waiting.marker)) {
+      const w = waiting;
+      waiting = null;
+      out = '';
+      w.resolve();
+    }
+  });
+  proc.stderr.on('data', (d) => (err += d));
+  return {
+    query(text) {
+      const marker = `-- done ${++n} --`;
+      return new Promise((resolve, reject) => {
+        waiting = { marker, resolve };
+        proc.once('exit', () => reject(new Error(`psql exited: ${err}`)));
+        proc.stdin.write(`${text};\nSELECT '${marker}';\n`);
+      });
+    },
+    close() {
+      proc.stdin.end();
+    },
+  };
+}
+
+/**
+ * Runs fn while no new connection to the database of dbUrl is allowed (the server\'s
+ * LISTEN connection cannot come back), with `inside`, a psql session opened before, to
+ * change things meanwhile; then allows connections again.
+ */
+export async function withoutNewConnections(dbUrl, name, fn) {
+  const inside = openPsql(dbUrl);
+  await inside.query('SELECT 1');
+  const quoted = name.replace(/"/g, '""');
+  await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${quoted}" ALLOW_CONNECTIONS false`);
+  try {
+    await fn(inside);
+  } finally {
+    await sql(process.env.FAIR_TEST_DATABASE_URL, `ALTER DATABASE "${quoted}" ALLOW_CONNECTIONS true`);
+    inside.close();
+  }
+}
