@@ -44,7 +44,8 @@ struct room {
 	int64_t floor_seq;       /* events up to here are not in the ring */
 	bool fetching, fetch_again;
 	struct room_member *members;
-	unsigned dealers;        /* dealer members here, for presence */
+	unsigned dealers;        /* distinct dealers joined here (presence) */
+	struct idmap dealer_sessions; /* dealer id -> its sessions here */
 	unsigned staff;          /* staff members here */
 	json_t *stock_changes;   /* variant -> remaining since the last push */
 	int64_t stock_at_ms;     /* commit time of the newest change */
@@ -52,6 +53,7 @@ struct room {
 	int64_t stock_last_push_ms;
 	lws_sorted_usec_list_t stock_timer;
 	const char *status;      /* the last fair.state pushed (static) */
+	int64_t starts_ms, ends_ms; /* and its times */
 	long long online;        /* dealers online in every process */
 };
 
@@ -101,6 +103,7 @@ static void room_free(struct room *r)
 	for (uint64_t i = r->first; i < r->end; i++)
 		frame_unref(r->ring[i % RING_SIZE].frame);
 	json_decref(r->stock_changes);
+	idmap_free(&r->dealer_sessions);
 	free(r);
 }
 
@@ -110,6 +113,23 @@ static void member_set_slot(struct room_member *m, enum slot s,
 	frame_unref(m->slot[s]);
 	m->slot[s] = frame_ref(f);
 	ws_session_wake(m->session_id);
+}
+
+/* Counts a dealer's sessions in the room, so that presence counts dealers,
+ * not tabs. */
+static void count_dealer(struct room *r, int64_t dealer_id, int delta)
+{
+	uintptr_t n = (uintptr_t)idmap_get(&r->dealer_sessions,
+					   (uint64_t)dealer_id);
+
+	if (delta > 0 && n++ == 0)
+		r->dealers++;
+	if (delta < 0 && n && --n == 0)
+		r->dealers--;
+	if (n)
+		idmap_put(&r->dealer_sessions, (uint64_t)dealer_id, (void *)n);
+	else
+		idmap_remove(&r->dealer_sessions, (uint64_t)dealer_id);
 }
 
 void room_member_free(struct room_member *m)
@@ -128,7 +148,7 @@ void room_member_free(struct room_member *m)
 	if (m->staff)
 		r->staff--;
 	else
-		r->dealers--;
+		count_dealer(r, m->dealer_id, -1);
 	for (int s = 0; s < SLOT__COUNT; s++)
 		frame_unref(m->slot[s]);
 	free(m);
@@ -439,9 +459,13 @@ static void check_states(void)
 
 		if (!r || fairs_state(r->fair_id, &status, &starts, &ends))
 			continue;
-		if (r->status == status)
-			continue; /* statuses are static strings */
+		/* statuses are static strings; extending moves only times */
+		if (r->status == status && r->starts_ms == starts &&
+		    r->ends_ms == ends)
+			continue;
 		r->status = status;
+		r->starts_ms = starts;
+		r->ends_ms = ends;
 		f = state_frame(r, status, starts, ends);
 		if (!f)
 			continue;
@@ -633,9 +657,12 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	if (m->staff)
 		r->staff++;
 	else
-		r->dealers++;
-	if (!r->status && !fairs_state(fair_id, &status, &starts, &ends))
+		count_dealer(r, m->dealer_id, +1);
+	if (!r->status && !fairs_state(fair_id, &status, &starts, &ends)) {
 		r->status = status;
+		r->starts_ms = starts;
+		r->ends_ms = ends;
+	}
 	room_member_free(ws_session_set_member(m->session_id, m));
 	if (r->last_seq < seq)
 		fetch_events(r); /* events the snapshot saw are not read yet */

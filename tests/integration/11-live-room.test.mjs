@@ -232,11 +232,16 @@ test('fair.state is pushed when a fair opens and closes on schedule, and when pa
   assert.ok(Date.parse(closed.ends_at) <= Date.now() + 100);
   await client.close();
 
-  const { client: c2 } = await joined(a, dealers[11].cookie);
+  const { client: c2, reply: reply2 } = await joined(a, dealers[11].cookie);
   await sql(db.url, `UPDATE fairs SET status_override = 'paused' WHERE id = ${fx.fair}`);
   assert.equal((await c2.next('fair.state', 10_000)).status, 'paused');
   await sql(db.url, `UPDATE fairs SET status_override = NULL WHERE id = ${fx.fair}`);
   assert.equal((await c2.next('fair.state', 10_000)).status, 'live');
+  // extended: same status, new end
+  await sql(db.url, `UPDATE fairs SET ends_at = ends_at + interval '1 day' WHERE id = ${fx.fair}`);
+  const extended = await c2.next('fair.state', 10_000);
+  assert.equal(extended.status, 'live');
+  assert.equal(Date.parse(extended.ends_at) - Date.parse(reply2.fair.ends_at), 86_400_000);
   await c2.close();
 });
 
@@ -248,6 +253,11 @@ test('staff see how many dealers are online, counted across processes', { timeou
   on.push((await joined(b, dealers[2].cookie)).client);
   // dealers joined elsewhere in this file have all left by now
   await rep.next((m) => m.ev === 'presence' && m.online === 3, 15_000);
+  // a second tab of a dealer already online is not another dealer
+  const tab = (await joined(a, dealers[0].cookie)).client;
+  await sleep(4500);
+  assert.equal(rep.pushes.filter((p) => p.ev === 'presence').at(-1).online, 3);
+  await tab.close();
   await on.pop().close();
   await rep.next((m) => m.ev === 'presence' && m.online === 2, 15_000);
   const dealerView = on[0];
