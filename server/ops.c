@@ -5,6 +5,7 @@
  * handler runs. */
 #include "admin_fair.h"
 #include "admin_users.h"
+#include "catalog.h"
 #include "dispatch.h"
 #include "fair_room.h"
 #include "fairs.h"
@@ -38,6 +39,11 @@ const struct op_def server_ops[] = {
 	/* the live fair room (fair_room.c) */
 	{"join", ROLES_ALL, room_join_params, room_op_join},
 	{"leave", ROLES_ALL, room_leave_params, room_op_leave},
+
+	/* the catalog (catalog.c) */
+	{"catalog.search", ROLES_ALL, catalog_search_params, catalog_op_search},
+	{"catalog.categories", ROLES_ALL, catalog_categories_params,
+	 catalog_op_categories},
 
 	/* the showcase and the fair's administration */
 	{"spotlight.set", ROLE_REP | ROLE_ADMIN, showcase_spotlight_params,

@@ -1,0 +1,72 @@
+/* catalog.c - catalog.search and catalog.categories (see catalog.h). The
+ * searching and pricing are SQL (sql/006_catalog.sql, item_json in 004). */
+#include "catalog.h"
+
+#include <string.h>
+
+#include "auth.h"
+#include "op.h"
+#include "sqlop.h"
+#include "ws_session.h"
+
+const struct param_spec catalog_search_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"q", PARAM_STRING, false, 1, 100},
+	{"category", PARAM_STRING, false, 1, 64},
+	{"sort", PARAM_STRING, false, 1, 16},
+	{"offset", PARAM_INT, false, 0, 1000000},
+	{"limit", PARAM_INT, false, 1, 100},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec catalog_categories_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* The tier whose prices the caller sees; NULL for the staff, who see the
+ * item's price and every tier's. */
+static const char *caller_tier(const struct op_call *call)
+{
+	const struct auth_user *u = ws_session_user(call->caller.session_id);
+
+	return u && u->role == ROLE_DEALER && u->tier[0] ? u->tier : NULL;
+}
+
+void catalog_op_search(struct op_call *call)
+{
+	static const char *const sorts[] = {"hot", "new", "price_asc",
+					    "price_desc", "name"};
+	const char *sort = sqlop_string(call, "sort");
+	char fair[SQLOP_INT_TEXT], offset[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	const char *params[7];
+	bool known = !sort;
+
+	for (size_t i = 0; sort && i < sizeof sorts / sizeof sorts[0]; i++)
+		known |= !strcmp(sort, sorts[i]);
+	if (!known) {
+		op_fail(call, ERR_BAD_REQUEST,
+			"sort must be hot, new, price_asc, price_desc or name",
+			NULL);
+		return;
+	}
+	params[0] = sqlop_int(call, "fair", fair);
+	params[1] = caller_tier(call);
+	params[2] = sqlop_string(call, "q");
+	params[3] = sqlop_string(call, "category");
+	params[4] = sort;
+	params[5] = sqlop_int(call, "offset", offset) ?: "0";
+	params[6] = sqlop_int(call, "limit", limit) ?: "20"; /* PROTOCOL.md */
+	sqlop_read(call,
+		   "SELECT catalog_search($1::bigint, $2, $3, $4, $5, "
+		   "$6::int, $7::int)",
+		   7, params);
+}
+
+void catalog_op_categories(struct op_call *call)
+{
+	char fair[SQLOP_INT_TEXT];
+	const char *params[1] = {sqlop_int(call, "fair", fair)};
+
+	sqlop_read(call, "SELECT catalog_categories($1::bigint)", 1, params);
+}

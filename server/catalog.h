@@ -1,0 +1,15 @@
+/* catalog.h - the catalog ops (PROTOCOL.md, Catalog): catalog.search and
+ * catalog.categories, each caller seeing its own tier's prices and the
+ * stock remaining now. */
+#ifndef FAIR_CATALOG_H
+#define FAIR_CATALOG_H
+
+#include "dispatch.h"
+
+void catalog_op_search(struct op_call *call);
+void catalog_op_categories(struct op_call *call);
+
+extern const struct param_spec catalog_search_params[];
+extern const struct param_spec catalog_categories_params[];
+
+#endif

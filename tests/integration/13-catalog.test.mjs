@@ -1,0 +1,150 @@
+// The catalog (PROTOCOL.md "Catalog"): catalog.search by keyword in Chinese (one, two and
+// four characters) and English, style codes, categories, every sort, paging with a true
+// total, each tier's prices and live stock; catalog.categories. Prints the search time on a
+// generated 5,000-product fair.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDatabase, startServer, connect, sql, fairctl, mintDealers } from './harness.mjs';
+
+let db;
+let server;
+let admin;
+let dealerA;
+let dealerB;
+let fair;
+
+before(async () => {
+  db = await createDatabase();
+  await fairctl(db.url, ['demo']); // into the empty database, before the test user exists
+  server = await startServer({ databaseUrl: db.url });
+  [[fair]] = await sql(db.url, `SELECT id FROM fairs WHERE starts_at < now() AND ends_at > now()`);
+  fair = Number(fair);
+  admin = await connect(server);
+  await admin.next('hello');
+  const [a, b] = await mintDealers(db.url, 2, { tiers: ['A', 'B'] });
+  dealerA = await connect(server, { cookie: a.cookie });
+  dealerB = await connect(server, { cookie: b.cookie });
+  await dealerA.next('hello');
+  await dealerB.next('hello');
+});
+
+after(async () => {
+  try {
+    for (const c of [admin, dealerA, dealerB]) await c?.close();
+    if (server) await server.stop();
+  } finally {
+    if (db) await db.drop();
+  }
+});
+
+const search = async (client, args) => {
+  const r = await client.request('catalog.search', { fair, ...args });
+  assert.equal(r.ok, true, JSON.stringify(r).slice(0, 300));
+  return r;
+};
+const count = async (where) => Number((await sql(db.url, `SELECT count(*) FROM fair_items i
+  JOIN products p ON p.id = i.product_id WHERE i.fair_id = ${fair} AND NOT i.withdrawn AND (${where})`))[0][0]);
+
+test('keywords find Chinese (1, 2 and 4 characters), English, style codes; totals are true', async () => {
+  for (const q of ['褲', '外套', '風衣外套', 'coat', 'COAT', 'Trench', 'QH27S-10', 'qh27s-2001']) {
+    const like = q.replace(/'/g, "''");
+    const want = await count(`p.style ILIKE '%${like}%' OR p.name ILIKE '%${like}%' OR p.name_en ILIKE '%${like}%'
+      OR p.description ILIKE '%${like}%' OR p.description_en ILIKE '%${like}%'`);
+    const r = await search(dealerA, { q, limit: 100 });
+    assert.ok(want > 0, `the demo has something for ${q}`);
+    assert.equal(r.total, want, q);
+    assert.equal(r.items.length, want, q);
+  }
+  assert.equal((await search(dealerA, { q: '100%_\\' })).total, 0, 'LIKE wildcards are plain text');
+  assert.equal((await search(dealerA, { q: '不存在的東西' })).total, 0);
+});
+
+test('category filter, every sort, paging boundaries', async () => {
+  const cats = await dealerA.request('catalog.categories', { fair });
+  assert.equal(cats.ok, true);
+  const total = cats.categories.reduce((n, c) => n + c.count, 0);
+  assert.equal(total, await count('true'));
+  for (const c of cats.categories) assert.equal((await search(dealerA, { category: c.name, limit: 100 })).total, c.count);
+
+  const all = await search(dealerA, { limit: 100 });
+  assert.equal(all.total, total);
+  const prices = (await search(dealerA, { sort: 'price_asc', limit: 100 })).items.map((i) => i.price);
+  assert.deepEqual(prices, [...prices].sort((x, y) => x - y));
+  const down = (await search(dealerA, { sort: 'price_desc', limit: 100 })).items.map((i) => i.price);
+  assert.deepEqual(down, [...down].sort((x, y) => y - x));
+  await sql(db.url, `UPDATE stock SET sold = 50 WHERE fair_id = ${fair} AND product_id = (
+    SELECT product_id FROM fair_items WHERE fair_id = ${fair} ORDER BY product_id DESC LIMIT 1)`);
+  const hot = await search(dealerA, { sort: 'hot', limit: 3 });
+  assert.ok(hot.items[0].sold >= hot.items[1].sold && hot.items[0].sold > 0, 'hot: most sold first');
+  const names = (await search(dealerA, { sort: 'name', limit: 100 })).items.map((i) => i.name);
+  const [[pinyin]] = await sql(db.url, `SELECT string_agg(name, ' / ' ORDER BY name COLLATE fair_pinyin, i.sort, i.product_id)
+    FROM fair_items i JOIN products p ON p.id = i.product_id WHERE i.fair_id = ${fair} AND NOT i.withdrawn`);
+  assert.deepEqual(names, pinyin.split(' / '), 'names in pinyin order');
+  assert.deepEqual(names.slice(0, 3), ['冰絲短袖針織衫', '波點茶歇連衣裙', '純棉漁夫帽'], 'bing, bo, chun');
+  const newest = await search(dealerA, { sort: 'new', limit: 1 });
+  assert.equal(newest.items.length, 1);
+
+  // pages: consecutive, no overlap, a true total, an empty page past the end
+  const pages = [];
+  for (let offset = 0; offset < total; offset += 7) pages.push(...(await search(dealerA, { offset, limit: 7 })).items);
+  assert.deepEqual(pages.map((i) => i.product), all.items.map((i) => i.product));
+  const past = await search(dealerA, { offset: total, limit: 5 });
+  assert.equal(past.total, total);
+  assert.deepEqual(past.items, []);
+  for (const [args, code] of [[{ sort: 'cheap' }, 'bad_request'], [{ limit: 0 }, 'bad_request'],
+    [{ limit: 101 }, 'bad_request'], [{ offset: -1 }, 'bad_request'], [{ q: '' }, 'bad_request'],
+    [{ fair: 999999 }, 'not_found']]) {
+    const r = await dealerA.request('catalog.search', { fair, ...args });
+    assert.equal(r.error?.code, code, JSON.stringify(args));
+  }
+});
+
+test('each dealer sees its tier\'s price and the stock remaining now', async () => {
+  const [[product, a, b]] = await sql(db.url, `SELECT i.product_id, item_tier_price(i, 'A'), item_tier_price(i, 'B')
+    FROM fair_items i WHERE i.fair_id = ${fair} AND NOT i.withdrawn
+      AND EXISTS (SELECT 1 FROM fair_item_prices t WHERE t.fair_id = i.fair_id AND t.product_id = i.product_id
+                  AND t.tier = 'A') ORDER BY i.product_id LIMIT 1`);
+  assert.notEqual(a, b, 'the demo has tier prices');
+  const find = async (client) => (await search(client, { limit: 100 })).items.find((i) => i.product === Number(product));
+  assert.equal((await find(dealerA)).price, Number(a));
+  assert.equal((await find(dealerB)).price, Number(b));
+  const staff = await find(admin);
+  assert.equal(staff.tier_prices.A, Number(a));
+  const variant = staff.variants[0];
+  await sql(db.url, `UPDATE stock SET sold = sold + 3 WHERE fair_id = ${fair} AND variant_id = ${variant.id}`);
+  assert.equal((await find(dealerB)).variants.find((v) => v.id === variant.id).remaining, variant.remaining - 3);
+});
+
+test('search time on a 5,000-product fair (printed, not asserted)', { timeout: 300_000 }, async () => {
+  const [[big]] = await sql(db.url, `INSERT INTO fairs (name, starts_at, ends_at)
+    VALUES ('五千款', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
+  await sql(db.url, `
+    INSERT INTO products (style, name, name_en, category, description, base_price)
+      SELECT 'BIG-' || i, (ARRAY['羊毛大衣','直筒褲','連衣裙','針織衫','襯衫'])[1 + i % 5] || i,
+             'Item ' || i || (ARRAY[' coat',' trousers',' dress',' sweater',' shirt'])[1 + i % 5],
+             (ARRAY['外套','褲','連衣裙','針織衫','襯衫'])[1 + i % 5], '舒適面料 第' || i || '款', 10000 + i
+      FROM generate_series(1, 5000) i;
+    INSERT INTO variants (product_id, size, color)
+      SELECT p.id, s, '黑色' FROM products p, unnest(ARRAY['S','M','L']) s WHERE p.style LIKE 'BIG-%';
+    INSERT INTO fair_items (fair_id, product_id, price, sort)
+      SELECT ${big}, id, base_price, id FROM products WHERE style LIKE 'BIG-%';
+    INSERT INTO stock (fair_id, product_id, variant_id, allocation)
+      SELECT ${big}, v.product_id, v.id, 100 FROM variants v JOIN products p ON p.id = v.product_id
+      WHERE p.style LIKE 'BIG-%';
+    ANALYZE`);
+  const queries = [{ q: '褲' }, { q: '針織' }, { q: 'coat' }, { q: 'BIG-42' }, { category: '外套' },
+    { sort: 'hot' }, { sort: 'name' }, { q: '面料', sort: 'price_desc', offset: 100 }];
+  const times = [];
+  for (let round = 0; round < 10; round++) {
+    for (const args of queries) {
+      const t0 = process.hrtime.bigint();
+      const r = await dealerA.request('catalog.search', { fair: Number(big), ...args });
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      assert.equal(r.ok, true, `${JSON.stringify(args)}: ${JSON.stringify(r).slice(0, 300)}`);
+    }
+  }
+  times.sort((x, y) => x - y);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
+  console.log(`catalog.search on 5,000 products (${times.length} searches over the socket): ` +
+    `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${times.at(-1).toFixed(1)} ms`);
+});
