@@ -65,7 +65,8 @@ CREATE FUNCTION media_urls(p_key text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $
 $$;
 
 -- An item as PROTOCOL.md describes it, priced for p_tier (NULL: staff, who also get every
--- tier's price in tier_prices).
+-- tier's price in tier_prices). Stock, variants and pictures come from one pass over the
+-- item's stock rows.
 CREATE FUNCTION item_json(p_fair bigint, p_product bigint, p_tier text)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -74,21 +75,9 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
         'description_en', p.description_en, 'images', media_urls(p.image),
         'price', item_price_now(i, p_tier), 'base_price', p.base_price,
         'moq', i.moq, 'limit', i.dealer_limit, 'pack', i.pack, 'must_order', i.must_order,
-        'withdrawn', i.withdrawn,
-        'sold', (SELECT coalesce(sum(s.sold), 0) FROM stock s
-                 WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id),
-        'variants', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                         'id', v.id, 'size', v.size, 'color', v.color,
-                         'remaining', s.allocation - s.sold) ORDER BY v.sort, v.id), '[]')
-                     FROM stock s JOIN variants v ON v.id = s.variant_id
-                     WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id),
+        'withdrawn', i.withdrawn, 'sold', st.sold, 'variants', st.variants,
         -- one picture per colour (extension): {"黑色": {thumb, card, full}}
-        'color_images', (SELECT coalesce(jsonb_object_agg(c.color, media_urls(c.image)), '{}')
-                         FROM (SELECT DISTINCT ON (v.color) v.color, v.image
-                               FROM stock s JOIN variants v ON v.id = s.variant_id
-                               WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id
-                                 AND v.image IS NOT NULL
-                               ORDER BY v.color, v.id) c),
+        'color_images', st.color_images,
         'flash', CASE WHEN i.flash_price IS NULL OR now() >= i.flash_ends_at THEN NULL
                       ELSE jsonb_build_object('price', i.flash_price,
                                               'starts_at', rfc3339(i.flash_starts_at),
@@ -98,7 +87,16 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                 FROM fair_item_prices t
                 WHERE t.fair_id = i.fair_id AND t.product_id = i.product_id))
            ELSE '{}' END
-    FROM fair_items i JOIN products p ON p.id = i.product_id
+    FROM fair_items i JOIN products p ON p.id = i.product_id,
+         LATERAL (SELECT coalesce(sum(s.sold), 0) AS sold,
+                         coalesce(jsonb_agg(jsonb_build_object(
+                             'id', v.id, 'size', v.size, 'color', v.color,
+                             'remaining', s.allocation - s.sold) ORDER BY v.sort, v.id), '[]')
+                             AS variants,
+                         coalesce(jsonb_object_agg(v.color, media_urls(v.image))
+                                  FILTER (WHERE v.image IS NOT NULL), '{}') AS color_images
+                  FROM stock s JOIN variants v ON v.id = s.variant_id
+                  WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id) st
     WHERE i.fair_id = p_fair AND i.product_id = p_product
 $$;
 
