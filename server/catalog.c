@@ -63,6 +63,32 @@ void catalog_op_search(struct op_call *call)
 		   7, params);
 }
 
+const struct param_spec catalog_recommend_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"limit", PARAM_INT, false, 1, 50},
+	{NULL, 0, false, 0, 0},
+};
+
+void catalog_op_recommend(struct op_call *call)
+{
+	const struct auth_user *u = ws_session_user(call->caller.session_id);
+	const char *region = NULL;
+	char fair[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	const char *params[4];
+
+	if (u && u->role == ROLE_DEALER)
+		region = json_string_value(
+			json_object_get(json_object_get(u->json, "dealer"),
+					"region"));
+	params[0] = sqlop_int(call, "fair", fair);
+	params[1] = region;
+	params[2] = caller_tier(call);
+	params[3] = sqlop_int(call, "limit", limit) ?: "10";
+	sqlop_read(call,
+		   "SELECT catalog_recommend($1::bigint, $2, $3, $4::int)", 4,
+		   params);
+}
+
 void catalog_op_categories(struct op_call *call)
 {
 	char fair[SQLOP_INT_TEXT];

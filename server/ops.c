@@ -44,6 +44,7 @@ const struct op_def server_ops[] = {
 	{"catalog.search", ROLES_ALL, catalog_search_params, catalog_op_search},
 	{"catalog.categories", ROLES_ALL, catalog_categories_params,
 	 catalog_op_categories},
+	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
 
 	/* the showcase and the fair's administration */
 	{"spotlight.set", ROLE_REP | ROLE_ADMIN, showcase_spotlight_params,

@@ -110,3 +110,32 @@ CREATE FUNCTION catalog_categories(p_fair bigint) RETURNS jsonb LANGUAGE sql STA
           WHERE i.fair_id = p_fair AND NOT i.withdrawn GROUP BY p.category) c
     WHERE fair_must_exist(p_fair)
 $$;
+
+-- What to show a dealer first: items selling at this fair, weighted toward what dealers of
+-- its own region and tier ordered (units in accepted and later orders), never a sold-out
+-- item. Ties: the fair's own order. p_region/p_tier NULL (staff): plain hot items.
+CREATE FUNCTION catalog_recommend(p_fair bigint, p_region text, p_tier text, p_limit integer)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    WITH ordered AS (
+        SELECT v.product_id,
+               sum(l.qty) AS units,
+               sum(l.qty) FILTER (WHERE d.region = p_region) AS region_units,
+               sum(l.qty) FILTER (WHERE d.tier = p_tier) AS tier_units
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        JOIN variants v ON v.id = l.variant_id JOIN dealers d ON d.id = o.dealer_id
+        WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected')
+        GROUP BY v.product_id),
+    scored AS (
+        SELECT i.product_id, i.sort,
+               coalesce(o.units, 0) + 3 * coalesce(o.region_units, 0)
+                   + 2 * coalesce(o.tier_units, 0) AS score
+        FROM fair_items i LEFT JOIN ordered o ON o.product_id = i.product_id
+        WHERE i.fair_id = p_fair AND NOT i.withdrawn
+          AND EXISTS (SELECT 1 FROM stock s WHERE s.fair_id = i.fair_id
+                      AND s.product_id = i.product_id AND s.sold < s.allocation)
+        ORDER BY score DESC, i.sort, i.product_id LIMIT p_limit)
+    SELECT jsonb_build_object('items', coalesce(jsonb_agg(item_json(p_fair, s.product_id, p_tier)
+                                                  ORDER BY s.score DESC, s.sort, s.product_id), '[]'))
+    FROM scored s
+    WHERE fair_must_exist(p_fair)
+$$;
