@@ -6,6 +6,7 @@
 #include "admin_fair.h"
 #include "admin_users.h"
 #include "catalog.h"
+#include "chat.h"
 #include "dispatch.h"
 #include "fair_room.h"
 #include "fairs.h"
@@ -45,6 +46,17 @@ const struct op_def server_ops[] = {
 	{"catalog.categories", ROLES_ALL, catalog_categories_params,
 	 catalog_op_categories},
 	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
+
+	/* Q&A (chat.c) */
+	{"chat.ask", ROLE_DEALER, chat_ask_params, chat_op_ask},
+	{"chat.claim", ROLE_REP | ROLE_ADMIN, chat_message_params,
+	 chat_op_claim},
+	{"chat.answer", ROLE_REP | ROLE_ADMIN, chat_answer_params,
+	 chat_op_answer},
+	{"chat.hide", ROLE_REP | ROLE_ADMIN, chat_message_params,
+	 chat_op_hide},
+	{"chat.history", ROLES_ALL, chat_history_params, chat_op_history},
+	{"faq", ROLES_ALL, chat_faq_params, chat_op_faq},
 
 	/* the showcase and the fair's administration */
 	{"spotlight.set", ROLE_REP | ROLE_ADMIN, showcase_spotlight_params,
