@@ -64,40 +64,53 @@ CREATE FUNCTION media_urls(p_key text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $
         'full', '/media/' || p_key || '-full.jpg') END
 $$;
 
--- An item as PROTOCOL.md describes it, priced for p_tier (NULL: staff, who also get every
--- tier's price in tier_prices). Stock, variants and pictures come from one pass over the
--- item's stock rows.
-CREATE FUNCTION item_json(p_fair bigint, p_product bigint, p_tier text)
+-- Items as PROTOCOL.md describes them, in the order of p_ids, priced for p_tier (NULL:
+-- staff, who also get every tier's price in tier_prices). One set-based query for a whole
+-- page: stock, variants and pictures in one pass over the items' stock rows.
+CREATE FUNCTION items_json(p_fair bigint, p_ids bigint[], p_tier text)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
+    WITH st AS (
+        SELECT s.product_id, sum(s.sold) AS sold,
+               jsonb_agg(jsonb_build_object('id', v.id, 'size', v.size, 'color', v.color,
+                         'remaining', s.allocation - s.sold) ORDER BY v.sort, v.id) AS variants,
+               coalesce(jsonb_object_agg(v.color, media_urls(v.image))
+                        FILTER (WHERE v.image IS NOT NULL), '{}') AS color_images
+        FROM stock s JOIN variants v ON v.id = s.variant_id
+        WHERE s.fair_id = p_fair AND s.product_id = ANY (p_ids)
+        GROUP BY s.product_id),
+    tp AS (
+        SELECT t.product_id, jsonb_object_agg(t.tier, t.price) AS prices
+        FROM fair_item_prices t WHERE t.fair_id = p_fair AND t.product_id = ANY (p_ids)
+        GROUP BY t.product_id)
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
         'product', p.id, 'style', p.style, 'name', p.name, 'name_en', p.name_en,
         'category', p.category, 'description', p.description,
         'description_en', p.description_en, 'images', media_urls(p.image),
-        'price', item_price_now(i, p_tier), 'base_price', p.base_price,
+        'price', CASE WHEN i.flash_price IS NOT NULL AND now() >= i.flash_starts_at
+                           AND now() < i.flash_ends_at THEN i.flash_price
+                      ELSE coalesce(tp.prices ->> p_tier, i.price::text)::bigint END,
+        'base_price', p.base_price,
         'moq', i.moq, 'limit', i.dealer_limit, 'pack', i.pack, 'must_order', i.must_order,
-        'withdrawn', i.withdrawn, 'sold', st.sold, 'variants', st.variants,
-        -- one picture per colour (extension): {"黑色": {thumb, card, full}}
-        'color_images', st.color_images,
+        'withdrawn', i.withdrawn, 'sold', coalesce(st.sold, 0),
+        'variants', coalesce(st.variants, '[]'), 'color_images', coalesce(st.color_images, '{}'),
         'flash', CASE WHEN i.flash_price IS NULL OR now() >= i.flash_ends_at THEN NULL
                       ELSE jsonb_build_object('price', i.flash_price,
                                               'starts_at', rfc3339(i.flash_starts_at),
                                               'ends_at', rfc3339(i.flash_ends_at)) END)
-        || CASE WHEN p_tier IS NULL THEN jsonb_build_object('tier_prices',
-               (SELECT coalesce(jsonb_object_agg(t.tier, t.price), '{}')
-                FROM fair_item_prices t
-                WHERE t.fair_id = i.fair_id AND t.product_id = i.product_id))
-           ELSE '{}' END
-    FROM fair_items i JOIN products p ON p.id = i.product_id,
-         LATERAL (SELECT coalesce(sum(s.sold), 0) AS sold,
-                         coalesce(jsonb_agg(jsonb_build_object(
-                             'id', v.id, 'size', v.size, 'color', v.color,
-                             'remaining', s.allocation - s.sold) ORDER BY v.sort, v.id), '[]')
-                             AS variants,
-                         coalesce(jsonb_object_agg(v.color, media_urls(v.image))
-                                  FILTER (WHERE v.image IS NOT NULL), '{}') AS color_images
-                  FROM stock s JOIN variants v ON v.id = s.variant_id
-                  WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id) st
-    WHERE i.fair_id = p_fair AND i.product_id = p_product
+        || CASE WHEN p_tier IS NULL THEN jsonb_build_object('tier_prices', coalesce(tp.prices, '{}'))
+                ELSE '{}' END
+        ORDER BY u.n), '[]')
+    FROM unnest(p_ids) WITH ORDINALITY AS u(id, n)
+    JOIN fair_items i ON i.fair_id = p_fair AND i.product_id = u.id
+    JOIN products p ON p.id = i.product_id
+    LEFT JOIN st ON st.product_id = u.id
+    LEFT JOIN tp ON tp.product_id = u.id
+$$;
+
+-- One item (NULL when it is not an item of the fair).
+CREATE FUNCTION item_json(p_fair bigint, p_product bigint, p_tier text)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT items_json(p_fair, ARRAY[p_product], p_tier) -> 0
 $$;
 
 CREATE FUNCTION fair_json(p_fair bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
@@ -147,12 +160,10 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'fair', fair_json(p_fair),
         'seq', (SELECT seq FROM fair_seq WHERE fair_id = p_fair),
-        'items', (SELECT coalesce(jsonb_agg(item_json(p_fair, page.product_id,
-                                                      CASE WHEN p_staff THEN NULL ELSE p_tier END)
-                                            ORDER BY page.sort, page.product_id), '[]')
-                  FROM (SELECT i.product_id, i.sort FROM fair_items i
-                        WHERE i.fair_id = p_fair AND NOT i.withdrawn
-                        ORDER BY i.sort, i.product_id LIMIT p_limit) page),
+        'items', items_json(p_fair, ARRAY(SELECT i.product_id FROM fair_items i
+                                          WHERE i.fair_id = p_fair AND NOT i.withdrawn
+                                          ORDER BY i.sort, i.product_id LIMIT p_limit),
+                            CASE WHEN p_staff THEN NULL ELSE p_tier END),
         'total', (SELECT count(*) FROM fair_items i WHERE i.fair_id = p_fair AND NOT i.withdrawn),
         'spotlight', spotlight_json(p_fair),
         'stock', fair_stock_json(p_fair),

@@ -66,7 +66,11 @@ DECLARE
     v_ids bigint[];
 BEGIN
     PERFORM fair_must_exist(p_fair);
-    SELECT count(*) INTO v_total FROM catalog_matches(p_fair, p_category, v_pattern, p_tier);
+    IF v_pattern IS NULL AND p_category IS NULL THEN
+        SELECT count(*) INTO v_total FROM fair_items WHERE fair_id = p_fair AND NOT withdrawn;
+    ELSE
+        SELECT count(*) INTO v_total FROM catalog_matches(p_fair, p_category, v_pattern, p_tier);
+    END IF;
     -- One plain ORDER BY ... LIMIT per sort: with the indexes above a page reads few rows.
     IF p_sort = 'hot' THEN
         SELECT array_agg(x.product_id) INTO v_ids FROM (
@@ -98,10 +102,8 @@ BEGIN
             SELECT m.product_id FROM catalog_matches(p_fair, p_category, v_pattern, p_tier) m
             ORDER BY m.sort, m.product_id OFFSET p_offset LIMIT p_limit) x;
     END IF;
-    RETURN jsonb_build_object(
-        'total', v_total,
-        'items', (SELECT coalesce(jsonb_agg(item_json(p_fair, u.id, p_tier) ORDER BY u.n), '[]')
-                  FROM unnest(coalesce(v_ids, '{}')) WITH ORDINALITY AS u(id, n)));
+    RETURN jsonb_build_object('total', v_total,
+                              'items', items_json(p_fair, coalesce(v_ids, '{}'), p_tier));
 END
 $$;
 
@@ -136,8 +138,8 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
           AND EXISTS (SELECT 1 FROM stock s WHERE s.fair_id = i.fair_id
                       AND s.product_id = i.product_id AND s.sold < s.allocation)
         ORDER BY score DESC, i.sort, i.product_id LIMIT p_limit)
-    SELECT jsonb_build_object('items', coalesce(jsonb_agg(item_json(p_fair, s.product_id, p_tier)
-                                                  ORDER BY s.score DESC, s.sort, s.product_id), '[]'))
+    SELECT jsonb_build_object('items', items_json(p_fair, coalesce(array_agg(s.product_id
+                                                  ORDER BY s.score DESC, s.sort, s.product_id), '{}'), p_tier))
     FROM scored s
     WHERE fair_must_exist(p_fair)
 $$;
