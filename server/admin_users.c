@@ -15,6 +15,7 @@
 #include "op.h"
 #include "password.h"
 #include "server.h"
+#include "sqlop.h"
 #include "worker.h"
 
 #define TEMPORARY_PASSWORD_LENGTH 12
@@ -96,48 +97,34 @@ static char *int_text(long long v)
 
 /* ---- admin.dealer.create ---- */
 
-static void dealer_created(struct op_ticket *t, const PGresult *res)
-{
-	json_error_t jerr;
-
-	op_ticket_ok(t, json_pack("{s:o*}", "dealer",
-				  json_loads(PQgetvalue(res, 0, 0), 0, &jerr)));
-}
-
 void admin_op_dealer_create(struct op_call *call)
 {
-	json_t *m = call->msg, *credit = json_object_get(m, "credit_limit"),
-	       *key = json_object_get(m, "key_dealer"),
-	       *addresses = json_object_get(m, "addresses");
-	const char *tier = json_string_value(json_object_get(m, "tier"));
-	char actor[24], credit_text[24];
-	char *addresses_text = NULL;
-	const char *params[8];
+	const char *tier = sqlop_string(call, "tier");
+	char actor[SQLOP_INT_TEXT], credit[SQLOP_INT_TEXT];
+	char *addresses;
 
 	if (tier[0] < 'A' || tier[0] > 'Z') {
 		op_fail(call, ERR_BAD_REQUEST, "tier must be a capital letter",
 			NULL);
 		return;
 	}
-	snprintf(actor, sizeof actor, "%lld", (long long)call->caller.user_id);
-	snprintf(credit_text, sizeof credit_text, "%lld",
-		 json_is_integer(credit) ? (long long)json_integer_value(credit)
-					 : 0LL);
-	if (json_is_array(addresses))
-		addresses_text = json_dumps(addresses, JSON_COMPACT);
-	params[0] = actor;
-	params[1] = json_string_value(json_object_get(m, "code"));
-	params[2] = json_string_value(json_object_get(m, "name"));
-	params[3] = json_string_value(json_object_get(m, "region"));
-	params[4] = tier;
-	params[5] = credit_text;
-	params[6] = json_is_true(key) ? "true" : "false";
-	params[7] = addresses_text;
-	op_ticket_write(op_defer(call),
-			"SELECT admin_dealer_create($1::bigint, $2, $3, $4, $5, "
-			"$6::bigint, $7::boolean, $8::jsonb)",
-			8, params, dealer_created);
-	free(addresses_text);
+	addresses = sqlop_json(call, "addresses");
+	{
+		/* absent credit and key_dealer are NULL: the function's
+		 * defaults (0, false) apply */
+		const char *params[8] = {
+			sqlop_actor(call, actor),     sqlop_string(call, "code"),
+			sqlop_string(call, "name"),   sqlop_string(call, "region"),
+			tier,                         sqlop_int(call, "credit_limit", credit),
+			sqlop_bool(call, "key_dealer"), addresses};
+
+		sqlop_write(call,
+			    "SELECT jsonb_build_object('dealer', "
+			    "admin_dealer_create($1::bigint, $2, $3, $4, $5, "
+			    "$6::bigint, $7::boolean, $8::jsonb))",
+			    8, params);
+	}
+	free(addresses);
 }
 
 /* ---- users: a hashing step on a worker, then one SQL call ---- */
