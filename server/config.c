@@ -69,6 +69,15 @@ static const struct config_key config_keys[] = {
 	 FIELD(allow_unsafe_durability),
 	 "take orders even when fsync, synchronous_commit or full_page_writes "
 	 "is off (test databases only)"},
+	{"orders_batch_max", CFG_INT, "500", 1, 10000, FIELD(orders_batch_max),
+	 "most orders decided in one transaction (group commit)"},
+	{"orders_queue_max", CFG_INT, "20000", 1, 1000000,
+	 FIELD(orders_queue_max),
+	 "orders waiting for the next batch before new ones get unavailable"},
+	{"orders_resolve_ms", CFG_INT, "15000", 1000, 600000,
+	 FIELD(orders_resolve_ms),
+	 "how long to try to learn whether a batch whose connection was lost "
+	 "committed, before answering in_doubt"},
 	{"session_ttl_hours", CFG_INT, "72", 1, 8760, FIELD(session_ttl_hours),
 	 "how long a login lasts before the user must log in again"},
 	{"login_max_failures", CFG_INT, "10", 1, 1000, FIELD(login_max_failures),

@@ -34,6 +34,9 @@ struct config {
 	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
 	int ws_idle_timeout_s;    /* ping after this much silence */
 	bool allow_unsafe_durability; /* take orders without fsync (tests) */
+	int orders_batch_max;     /* orders in one group-commit batch */
+	int orders_queue_max;     /* orders waiting for the next batch */
+	int orders_resolve_ms;    /* to learn a lost batch's outcome */
 	int session_ttl_hours;    /* a login lasts this long */
 	int login_max_failures;   /* per login name, in the window */
 	int login_max_failures_per_address; /* per client address */

@@ -15,6 +15,7 @@
 #include "op.h"
 #include "pg.h"
 #include "server.h"
+#include "stock_cache.h"
 #include "timefmt.h"
 #include "ws_session.h"
 
@@ -357,7 +358,8 @@ static void stock_reread(void *arg, enum pg_outcome outcome,
 {
 	struct room *r = room_get((int64_t)(intptr_t)arg, false);
 	json_error_t jerr;
-	json_t *all;
+	json_t *all, *value;
+	const char *key;
 
 	if (!r || outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQntuples(res) != 1)
@@ -365,6 +367,8 @@ static void stock_reread(void *arg, enum pg_outcome outcome,
 	all = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	if (!all)
 		return;
+	json_object_foreach(all, key, value)
+		stock_cache_set(r->fair_id, atoll(key), json_integer_value(value));
 	json_object_update(r->stock_changes, all);
 	json_decref(all);
 	r->stock_at_ms = atoll(PQgetvalue(res, 0, 1));
@@ -393,19 +397,22 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 {
 	struct room *r;
 	const char *p;
-	int64_t wait_ms;
+	int64_t fair, wait_ms;
 
 	(void)arg;
 	(void)channel;
 	if (!payload) {
+		stock_cache_forget();
 		resync_stock();
 		return;
 	}
-	r = room_get(atoll(payload), false);
+	fair = atoll(payload);
+	r = room_get(fair, false);
 	p = strchr(payload, ':');
-	if (!r || !p)
+	if (!p)
 		return;
-	r->stock_at_ms = atoll(p + 1);
+	if (r)
+		r->stock_at_ms = atoll(p + 1);
 	p = strchr(p + 1, ':');
 	while (p && *++p) {
 		char key[24];
@@ -416,11 +423,13 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 			break;
 		memcpy(key, p, len);
 		key[len] = '\0';
-		json_object_set_new(r->stock_changes, key,
-				    json_integer(atoll(eq + 1)));
+		stock_cache_set(fair, atoll(key), atoll(eq + 1));
+		if (r)
+			json_object_set_new(r->stock_changes, key,
+					    json_integer(atoll(eq + 1)));
 		p = strchr(eq, ',');
 	}
-	if (r->stock_timer_armed || !r->members)
+	if (!r || r->stock_timer_armed || !r->members)
 		return;
 	wait_ms = STOCK_INTERVAL_MS -
 		  (timefmt_mono_ms() - r->stock_last_push_ms);

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "idmap.h"
 #include "log.h"
+#include "order_intake.h"
 #include "media_check.h"
 #include "pg.h"
 #include "proto.h"
@@ -273,6 +274,7 @@ static void route_metrics(struct http_req *r)
 	struct textbuf b = {.len = 0};
 	struct pg_stats pg;
 	struct ws_stats ws;
+	struct order_intake_stats orders;
 	char peer[64] = "";
 
 	lws_get_peer_simple(r->wsi, peer, sizeof peer);
@@ -327,6 +329,35 @@ static void route_metrics(struct http_req *r)
 	metric(&b, "fair_orders_enabled", "gauge",
 	       "1 when PostgreSQL durability allows taking orders",
 	       server_orders_enabled());
+	order_intake_stats(&orders);
+	metric(&b, "fair_orders_received_total", "counter",
+	       "order.place calls queued for a batch", orders.received);
+	metric(&b, "fair_orders_accepted_total", "counter",
+	       "new orders committed", orders.accepted);
+	metric(&b, "fair_orders_duplicate_total", "counter",
+	       "repeated keys answered with their stored order",
+	       orders.duplicates);
+	metric(&b, "fair_orders_refused_total", "counter",
+	       "orders refused by the database", orders.refused);
+	metric(&b, "fair_orders_fast_refused_total", "counter",
+	       "orders refused from the last known stock", orders.fast_refused);
+	metric(&b, "fair_orders_unavailable_total", "counter",
+	       "orders answered unavailable (nothing was done)",
+	       orders.unavailable);
+	metric(&b, "fair_orders_in_doubt_total", "counter",
+	       "orders answered in_doubt", orders.in_doubt);
+	metric(&b, "fair_order_batches_total", "counter",
+	       "order batches answered by PostgreSQL", orders.batches);
+	metric(&b, "fair_order_batch_orders_total", "counter",
+	       "orders in those batches (mean batch size: this / batches)",
+	       orders.batched_orders);
+	metric(&b, "fair_order_batch_max", "gauge", "the largest batch so far",
+	       orders.batch_max);
+	metric(&b, "fair_order_batches_lost_total", "counter",
+	       "batches whose connection was lost in flight",
+	       orders.lost_batches);
+	metric(&b, "fair_orders_queued", "gauge",
+	       "orders waiting for the next batch", orders.queued);
 	respond(r, 200, "text/plain; version=0.0.4", b.data, b.len);
 }
 

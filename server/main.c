@@ -21,9 +21,11 @@
 #include "http.h"
 #include "listener.h"
 #include "log.h"
+#include "order_intake.h"
 #include "pg.h"
 #include "rawfd.h"
 #include "server.h"
+#include "stock_cache.h"
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
@@ -87,6 +89,7 @@ static void begin_shutdown(void)
 	LOG(LOG_NOTICE, "shutting down: no new connections, closing sessions");
 	listener_close(&listener);
 	ws_sessions_close_all(LWS_CLOSE_STATUS_GOINGAWAY, "server shutdown");
+	order_intake_stop();
 	pg_pool_begin_shutdown(srv.db);
 	worker_pool_cancel_waiting(srv.workers); /* answered 503 at once */
 	shutdown_deadline_ms = timefmt_mono_ms() + SHUTDOWN_GRACE_MS;
@@ -362,6 +365,8 @@ out:
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	room_stop();
+	order_intake_free();
+	stock_cache_forget();
 	ws_sessions_free();
 	http_free();
 	auth_stop();

@@ -11,6 +11,7 @@
 #include "fair_room.h"
 #include "fairs.h"
 #include "op.h"
+#include "order_intake.h"
 #include "showcase.h"
 #include "timefmt.h"
 
@@ -46,6 +47,10 @@ const struct op_def server_ops[] = {
 	{"catalog.categories", ROLES_ALL, catalog_categories_params,
 	 catalog_op_categories},
 	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
+
+	/* ordering (order_intake.c) */
+	{"order.place", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_place_params,
+	 order_op_place},
 
 	/* Q&A (chat.c) */
 	{"chat.ask", ROLE_DEALER, chat_ask_params, chat_op_ask},

@@ -24,6 +24,7 @@ struct pg_req {
 	void *arg;
 	int64_t deadline_ms;  /* monotonic: queue wait, then reply wait */
 	int64_t sent_ms;
+	int backend_pid;      /* of the connection it was sent on */
 	PGresult *res;        /* first result, kept until the sync arrives */
 };
 
@@ -69,6 +70,7 @@ struct pg_pool {
 	bool shutting_down;
 	bool reported_down;      /* "PostgreSQL is down" logged, not yet up */
 	struct pg_stats stats;
+	int done_backend_pid;    /* while a done callback runs */
 };
 
 static void conn_start(struct pg_conn *c);
@@ -135,8 +137,10 @@ static void req_finish(struct pg_pool *p, struct pg_req *r,
 		p->stats.lost++;
 		break;
 	}
+	p->done_backend_pid = r->backend_pid;
 	if (r->done)
 		r->done(r->arg, outcome, outcome == PG_DONE ? r->res : NULL);
+	p->done_backend_pid = 0;
 	PQclear(r->res);
 	free(r->values);
 	free(r);
@@ -246,6 +250,7 @@ static int conn_send(struct pg_conn *c, struct pg_req *r)
 		return -1;
 	r->next = NULL;
 	r->sent_ms = now;
+	r->backend_pid = PQbackendPID(c->conn);
 	r->deadline_ms = now + c->pool->query_timeout_ms + PG_TIMEOUT_GRACE_MS;
 	if (c->tail)
 		c->tail->next = r;
@@ -746,6 +751,11 @@ bool pg_pool_up(const struct pg_pool *p)
 		if (p->conns[i].state == CONN_READY)
 			return true;
 	return false;
+}
+
+int pg_done_backend_pid(const struct pg_pool *p)
+{
+	return p->done_backend_pid;
 }
 
 void pg_pool_stats(const struct pg_pool *p, struct pg_stats *out)

@@ -73,6 +73,12 @@ struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
 int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	     const char *const *values, pg_done_fn done, void *arg);
 
+/* Inside a done callback: the process id of the PostgreSQL backend the
+ * request was sent on, 0 when it was never sent. After PG_LOST that
+ * backend may still be running the request: a change it made is known only
+ * once that backend is gone (pg_terminate_backend waits for it). */
+int pg_done_backend_pid(const struct pg_pool *p);
+
 /* Subscribes fn to a channel (a plain identifier). Call before the loop
  * runs; the LISTEN connection starts with the first subscription. */
 int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,

@@ -19,20 +19,17 @@ static enum proto_error code_by_name(const char *name)
 	return ERR_INTERNAL;
 }
 
-static void reply_rows(struct op_ticket *t, const PGresult *res)
+void sqlop_answer(struct op_ticket *t, json_t *reply)
 {
-	json_error_t jerr;
-	json_t *reply, *refused;
+	json_t *refused = json_object_get(reply, "refused");
 
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0) ||
-	    !(reply = json_loads(PQgetvalue(res, 0, 0), 0, &jerr)) ||
-	    !json_is_object(reply)) {
+	if (!json_is_object(reply)) {
 		LOG(LOG_ERROR, "an op's SQL function returned no reply object");
+		json_decref(reply);
 		op_ticket_fail(t, ERR_INTERNAL, "the database gave no answer",
 			       NULL);
 		return;
 	}
-	refused = json_object_get(reply, "refused");
 	if (json_is_object(refused)) {
 		enum proto_error code = code_by_name(
 			json_string_value(json_object_get(refused, "code")));
@@ -49,6 +46,15 @@ static void reply_rows(struct op_ticket *t, const PGresult *res)
 		return;
 	}
 	op_ticket_ok(t, reply);
+}
+
+static void reply_rows(struct op_ticket *t, const PGresult *res)
+{
+	json_error_t jerr;
+
+	sqlop_answer(t, PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
+				? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
+				: NULL);
 }
 
 void sqlop_write(struct op_call *call, const char *sql, int nparams,

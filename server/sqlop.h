@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "dispatch.h"
+#include "op.h"
 
 #define SQLOP_INT_TEXT 24 /* bytes of a decimal int64 with its sign and NUL */
 
@@ -29,6 +30,11 @@ void sqlop_write(struct op_call *call, const char *sql, int nparams,
 /* The same for a read-only query (retrying it is always safe). */
 void sqlop_read(struct op_call *call, const char *sql, int nparams,
 		const char *const *params);
+
+/* Answers t with a reply object as such a function returns it (stolen;
+ * NULL or not an object answers internal): the ok reply, or the error its
+ * "refused" member names. */
+void sqlop_answer(struct op_ticket *t, json_t *reply);
 
 /* The decimal text of the integer member name of the request into buf
  * (SQLOP_INT_TEXT bytes); NULL (SQL NULL) when it is absent or null. */

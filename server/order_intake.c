@@ -1,0 +1,488 @@
+/* order_intake.c - order.place by group commit (see order_intake.h). */
+#include "order_intake.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "op.h"
+#include "order_rules.h"
+#include "pg.h"
+#include "server.h"
+#include "sqlop.h"
+#include "stock_cache.h"
+#include "timefmt.h"
+
+#define RESOLVE_RETRY_MS 250
+
+const struct param_spec order_place_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"key", PARAM_STRING, true, 1, 64},
+	{"lines", PARAM_ARRAY, true, 1, ORDER_LINES_MAX},
+	{"partial", PARAM_BOOL, false, 0, 0},
+	{"ship_to", PARAM_ID, false, 0, 0},
+	{"note", PARAM_STRING, false, 0, 1000},
+	{"dealer", PARAM_ID, false, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* An order waiting for, or in, a batch. */
+struct pending {
+	struct pending *next;
+	struct op_ticket *ticket;
+	json_t *order; /* the batch element order_decide reads */
+	bool alone;    /* its batch failed: retried in a batch of its own */
+};
+
+struct batch {
+	struct batch *next;     /* in the list being resolved */
+	struct pending *orders; /* in arrival order */
+	size_t n;
+	char *text;             /* the JSON array sent */
+	int64_t sent_wall_ms;   /* compared with backend start times */
+	int backend_pid;        /* the backend it was sent to */
+	int64_t resolve_deadline_ms;
+	lws_sorted_usec_list_t retry_timer;
+};
+
+static struct {
+	struct pending *head, *tail; /* waiting for the next batch */
+	bool in_flight;              /* one batch at a time */
+	bool stopped;
+	struct batch *resolving;
+	struct order_intake_stats stats;
+} intake;
+
+static void pump(void);
+static void resolve_try(struct batch *b);
+
+/* ---- answers ---- */
+
+static void answer_decision(struct pending *o, json_t *decision)
+{
+	json_t *order = json_object_get(decision, "order");
+
+	if (json_is_object(order) &&
+	    json_is_true(json_object_get(decision, "duplicate")))
+		intake.stats.duplicates++;
+	else if (json_is_object(order))
+		intake.stats.accepted++;
+	else
+		intake.stats.refused++;
+	sqlop_answer(o->ticket, json_incref(decision));
+	o->ticket = NULL;
+}
+
+static void answer_error(struct pending *o, enum proto_error code,
+			 const char *message)
+{
+	if (code == ERR_UNAVAILABLE)
+		intake.stats.unavailable++;
+	else if (code == ERR_IN_DOUBT)
+		intake.stats.in_doubt++;
+	op_ticket_fail(o->ticket, code, message, NULL);
+	o->ticket = NULL;
+}
+
+static void pending_free_list(struct pending *o)
+{
+	while (o) {
+		struct pending *next = o->next;
+
+		if (o->ticket)
+			op_ticket_fail(o->ticket, ERR_UNAVAILABLE,
+				       "the server is shutting down: retry",
+				       NULL);
+		json_decref(o->order);
+		free(o);
+		o = next;
+	}
+}
+
+static void batch_free(struct batch *b)
+{
+	pending_free_list(b->orders);
+	free(b->text);
+	free(b);
+}
+
+static void fail_batch(struct batch *b, enum proto_error code,
+		       const char *message)
+{
+	for (struct pending *o = b->orders; o; o = o->next)
+		answer_error(o, code, message);
+	batch_free(b);
+}
+
+/* Answers each order of b with its decision from the array text; false
+ * when the text is not an array of one decision per order. With
+ * null_is_unmade, a null decision means the order was not made. */
+static bool answer_decisions(struct batch *b, const char *text,
+			     bool null_is_unmade)
+{
+	json_error_t jerr;
+	json_t *all = json_loads(text, 0, &jerr);
+	size_t i = 0;
+
+	if (!json_is_array(all) || json_array_size(all) != b->n) {
+		json_decref(all);
+		return false;
+	}
+	for (struct pending *o = b->orders; o; o = o->next, i++) {
+		json_t *d = json_array_get(all, i);
+
+		if (json_is_null(d) && null_is_unmade)
+			answer_error(o, ERR_UNAVAILABLE,
+				     "the order was not made (the connection "
+				     "to the database was lost): retry");
+		else
+			answer_decision(o, d);
+	}
+	json_decref(all);
+	return true;
+}
+
+/* ---- resolving a batch whose connection was lost ---- */
+
+static void resolve_unlink(struct batch *b)
+{
+	for (struct batch **p = &intake.resolving; *p; p = &(*p)->next)
+		if (*p == b) {
+			*p = b->next;
+			return;
+		}
+}
+
+static void resolve_give_up(struct batch *b)
+{
+	LOG(LOG_WARN, "orders: the outcome of a lost batch of %zu orders "
+		      "could not be learned: answered in_doubt",
+	    b->n);
+	resolve_unlink(b);
+	fail_batch(b, ERR_IN_DOUBT,
+		   "the connection to the database was lost and the outcome "
+		   "could not be learned in time: retry with the same key");
+}
+
+static void resolve_retry(lws_sorted_usec_list_t *sul)
+{
+	resolve_try(lws_container_of(sul, struct batch, retry_timer));
+}
+
+static void resolve_later(struct batch *b)
+{
+	if (intake.stopped || timefmt_mono_ms() >= b->resolve_deadline_ms) {
+		resolve_give_up(b);
+		return;
+	}
+	lws_sul_schedule(srv.ctx, 0, &b->retry_timer, resolve_retry,
+			 RESOLVE_RETRY_MS * LWS_US_PER_MS);
+}
+
+static void resolve_done(void *arg, enum pg_outcome outcome,
+			 const PGresult *res)
+{
+	struct batch *b = arg;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		/* not yet known: the database is away, or the old backend
+		 * is still there */
+		if (outcome == PG_DONE && PQresultStatus(res) != PGRES_TUPLES_OK)
+			LOG(LOG_WARN, "orders: resolving a lost batch: %s",
+			    PQresultErrorMessage(res));
+		resolve_later(b);
+		return;
+	}
+	resolve_unlink(b);
+	if (!answer_decisions(b, PQgetvalue(res, 0, 0), true)) {
+		LOG(LOG_ERROR, "orders: order_resolve gave no decision per order");
+		fail_batch(b, ERR_IN_DOUBT,
+			   "the outcome could not be learned: retry with the "
+			   "same key");
+		return;
+	}
+	LOG(LOG_NOTICE, "orders: a lost batch of %zu orders was resolved",
+	    b->n);
+	batch_free(b);
+}
+
+static void resolve_try(struct batch *b)
+{
+	char pid[16], sent[SQLOP_INT_TEXT];
+	const char *params[3] = {pid, sent, b->text};
+
+	snprintf(pid, sizeof pid, "%d", b->backend_pid);
+	snprintf(sent, sizeof sent, "%lld", (long long)b->sent_wall_ms);
+	if (intake.stopped ||
+	    pg_query(srv.db,
+		     "SELECT order_resolve($1::integer, $2::bigint, "
+		     "$3::jsonb)::text",
+		     3, params, resolve_done, b))
+		resolve_later(b);
+}
+
+/* ---- batches ---- */
+
+/* A batch failed as a whole, so nothing of it was made. A batch of several
+ * may have failed for one order the checks let through: each gets a batch
+ * of its own, so one bad order cannot keep failing the others. */
+static void batch_failed(struct batch *b, const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	bool transient = state && (!strncmp(state, "57", 2) ||
+				   !strncmp(state, "53", 2) ||
+				   !strncmp(state, "40", 2));
+	struct pending *last;
+
+	LOG(transient ? LOG_WARN : LOG_ERROR,
+	    "orders: a batch of %zu orders failed: %s", b->n,
+	    PQresultErrorMessage(res));
+	if (transient) {
+		fail_batch(b, ERR_UNAVAILABLE,
+			   "the database could not take the order now: retry");
+		return;
+	}
+	if (b->n == 1) {
+		fail_batch(b, ERR_INTERNAL, "the database refused the order");
+		return;
+	}
+	last = b->orders;
+	for (struct pending *o = b->orders; o; o = o->next) {
+		o->alone = true;
+		last = o;
+	}
+	last->next = intake.head;
+	if (!intake.head)
+		intake.tail = last;
+	intake.head = b->orders;
+	intake.stats.queued += (unsigned)b->n;
+	b->orders = NULL;
+	batch_free(b);
+}
+
+static void batch_done(void *arg, enum pg_outcome outcome,
+		       const PGresult *res)
+{
+	struct batch *b = arg;
+
+	intake.in_flight = false;
+	if (outcome == PG_NOT_SENT) {
+		fail_batch(b, ERR_UNAVAILABLE,
+			   "the database is unavailable: retry");
+	} else if (outcome == PG_LOST) {
+		intake.stats.lost_batches++;
+		b->backend_pid = pg_done_backend_pid(srv.db);
+		b->resolve_deadline_ms =
+			timefmt_mono_ms() + srv.cfg.orders_resolve_ms;
+		b->next = intake.resolving;
+		intake.resolving = b;
+		LOG(LOG_WARN, "orders: connection lost with a batch of %zu "
+			      "orders in flight (backend %d): resolving",
+		    b->n, b->backend_pid);
+		resolve_try(b);
+	} else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		batch_failed(b, res);
+	} else {
+		intake.stats.batches++;
+		intake.stats.batched_orders += b->n;
+		if (b->n > intake.stats.batch_max)
+			intake.stats.batch_max = b->n;
+		if (PQntuples(res) != 1 ||
+		    !answer_decisions(b, PQgetvalue(res, 0, 0), false)) {
+			LOG(LOG_ERROR, "orders: order_place_batch gave no "
+				       "decision per order");
+			fail_batch(b, ERR_INTERNAL,
+				   "the database gave no answer");
+		} else {
+			batch_free(b);
+		}
+	}
+	pump();
+}
+
+/* Takes what is queued into a batch (up to orders_batch_max; an order
+ * marked alone goes by itself). */
+static struct batch *batch_take(void)
+{
+	struct batch *b = calloc(1, sizeof *b);
+	json_t *array = json_array();
+	struct pending **end;
+
+	if (!b || !array)
+		abort();
+	b->orders = intake.head;
+	end = &b->orders;
+	while (*end && b->n < (size_t)srv.cfg.orders_batch_max &&
+	       (!b->n || (!(*end)->alone && !b->orders->alone))) {
+		json_array_append(array, (*end)->order);
+		b->n++;
+		end = &(*end)->next;
+	}
+	intake.head = *end;
+	if (!intake.head)
+		intake.tail = NULL;
+	*end = NULL;
+	intake.stats.queued -= (unsigned)b->n;
+	b->text = json_dumps(array, JSON_COMPACT);
+	json_decref(array);
+	if (!b->text)
+		abort();
+	return b;
+}
+
+static void pump(void)
+{
+	while (!intake.in_flight && intake.head) {
+		struct batch *b = batch_take();
+		const char *params[1] = {b->text};
+
+		b->sent_wall_ms = timefmt_now_ms();
+		if (pg_query(srv.db,
+			     "SELECT order_place_batch($1::jsonb)::text", 1,
+			     params, batch_done, b)) {
+			fail_batch(b, ERR_UNAVAILABLE,
+				   "the database is unavailable: retry");
+			continue;
+		}
+		intake.in_flight = true;
+	}
+}
+
+/* ---- order.place ---- */
+
+/* The fast refusal: insufficient_stock from the last known stock, with
+ * what is known to be available of the short lines. */
+static bool refused_from_cache(struct op_call *call, int64_t fair,
+			       const struct order_line *lines, size_t n,
+			       bool partial)
+{
+	int64_t known[ORDER_LINES_MAX];
+	json_t *available;
+
+	for (size_t i = 0; i < n; i++)
+		known[i] = stock_cache_get(fair, lines[i].variant);
+	if (!order_certainly_short(lines, n, known, partial))
+		return false;
+	available = json_object();
+	for (size_t i = 0; i < n; i++)
+		if (known[i] >= 0 && known[i] < lines[i].qty) {
+			char variant[SQLOP_INT_TEXT];
+
+			snprintf(variant, sizeof variant, "%lld",
+				 (long long)lines[i].variant);
+			json_object_set_new(available, variant,
+					    json_integer(known[i]));
+		}
+	intake.stats.fast_refused++;
+	op_fail(call, ERR_INSUFFICIENT_STOCK,
+		"not enough stock left for this order",
+		json_pack("{s:o}", "available", available));
+	return true;
+}
+
+void order_op_place(struct op_call *call)
+{
+	struct order_line lines[ORDER_LINES_MAX];
+	size_t n;
+	char why[160];
+	json_t *msg = call->msg, *dealer_arg = json_object_get(msg, "dealer");
+	int64_t fair = json_integer_value(json_object_get(msg, "fair"));
+	int64_t dealer;
+	bool partial = json_is_true(json_object_get(msg, "partial"));
+	struct pending *o;
+	json_t *order;
+
+	if (call->caller.role == ROLE_DEALER) {
+		dealer = call->caller.dealer_id;
+		if (dealer_arg && json_integer_value(dealer_arg) != dealer) {
+			op_fail(call, ERR_FORBIDDEN,
+				"a dealer orders for itself only", NULL);
+			return;
+		}
+	} else if (!dealer_arg) {
+		op_fail(call, ERR_BAD_REQUEST,
+			"dealer: required when ordering for a dealer", NULL);
+		return;
+	} else {
+		dealer = json_integer_value(dealer_arg);
+	}
+	if (order_lines_parse(json_object_get(msg, "lines"), lines, &n, why,
+			      sizeof why)) {
+		op_fail(call, ERR_BAD_REQUEST, why, NULL);
+		return;
+	}
+	if (!server_orders_enabled()) {
+		op_fail(call, ERR_UNAVAILABLE,
+			"orders are disabled: the database does not keep what "
+			"it commits (see the server log)",
+			NULL);
+		return;
+	}
+	if (intake.stopped) {
+		op_fail(call, ERR_UNAVAILABLE, "the server is shutting down",
+			NULL);
+		return;
+	}
+	if (intake.stats.queued >= (unsigned)srv.cfg.orders_queue_max) {
+		intake.stats.unavailable++;
+		op_fail(call, ERR_UNAVAILABLE,
+			"too many orders are waiting: retry in a moment", NULL);
+		return;
+	}
+	if (refused_from_cache(call, fair, lines, n, partial))
+		return;
+
+	order = json_pack("{s:I,s:I,s:I,s:O,s:O,s:b}", "fair", (json_int_t)fair,
+			  "dealer", (json_int_t)dealer, "actor",
+			  (json_int_t)call->caller.user_id, "key",
+			  json_object_get(msg, "key"), "lines",
+			  json_object_get(msg, "lines"), "partial", partial);
+	o = calloc(1, sizeof *o);
+	if (!order || !o)
+		abort();
+	if (json_object_get(msg, "ship_to"))
+		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
+	if (json_object_get(msg, "note"))
+		json_object_set(order, "note", json_object_get(msg, "note"));
+	o->order = order;
+	o->ticket = op_defer(call);
+	if (intake.tail)
+		intake.tail->next = o;
+	else
+		intake.head = o;
+	intake.tail = o;
+	intake.stats.queued++;
+	intake.stats.received++;
+	pump();
+}
+
+/* ---- life cycle ---- */
+
+void order_intake_stats(struct order_intake_stats *out)
+{
+	*out = intake.stats;
+}
+
+void order_intake_stop(void)
+{
+	intake.stopped = true;
+	for (struct pending *o = intake.head; o; o = o->next)
+		answer_error(o, ERR_UNAVAILABLE,
+			     "the server is shutting down: retry");
+	pending_free_list(intake.head);
+	intake.head = intake.tail = NULL;
+	intake.stats.queued = 0;
+}
+
+void order_intake_free(void)
+{
+	order_intake_stop();
+	while (intake.resolving) {
+		struct batch *b = intake.resolving;
+
+		intake.resolving = b->next;
+		batch_free(b);
+	}
+}

@@ -1,0 +1,48 @@
+/* order_intake.h - order.place: group commit (DESIGN.md, Orders).
+ *
+ * While one batch is in flight, new orders queue; when it returns,
+ * everything queued goes in the next batch: one call of order_place_batch
+ * (sql/008), one transaction, a decision per order. Batches grow under load
+ * by themselves and stay at one order when quiet. Every order is answered
+ * only after its batch committed.
+ *
+ * When the connection is lost after a batch was sent, its orders are
+ * resolved on another connection once the old backend is gone: those that
+ * committed are answered as accepted, those that provably did not with
+ * unavailable, and when that cannot be learned within orders_resolve_ms,
+ * in_doubt (retry with the same key). */
+#ifndef FAIR_ORDER_INTAKE_H
+#define FAIR_ORDER_INTAKE_H
+
+#include <stdint.h>
+
+#include "dispatch.h"
+
+struct order_intake_stats {
+	uint64_t received;      /* order.place calls that passed the checks */
+	uint64_t accepted;      /* new orders committed */
+	uint64_t duplicates;    /* keys answered with their stored order */
+	uint64_t refused;       /* refused by the database */
+	uint64_t fast_refused;  /* refused from the last known stock */
+	uint64_t unavailable;   /* answered unavailable (nothing was done) */
+	uint64_t in_doubt;
+	uint64_t batches;       /* batches answered by the database */
+	uint64_t batched_orders; /* orders in those batches */
+	uint64_t batch_max;     /* the largest batch so far */
+	uint64_t lost_batches;  /* batches whose connection was lost */
+	unsigned queued;        /* waiting for the next batch now */
+};
+
+void order_op_place(struct op_call *call);
+extern const struct param_spec order_place_params[];
+
+void order_intake_stats(struct order_intake_stats *out);
+
+/* At shutdown: queued orders answer unavailable, lost batches stop being
+ * resolved (their clients are gone). */
+void order_intake_stop(void);
+
+/* Frees what is left, after the database pool is gone. */
+void order_intake_free(void);
+
+#endif

@@ -1,0 +1,385 @@
+-- 008: order intake (DESIGN.md, Orders: the hot path).
+--
+-- The server sends every order that arrived while the previous batch was in flight as one
+-- call of order_place_batch: one transaction, one WAL flush for all of them (group commit).
+-- Each order is decided without raising (a raise would fail the whole batch, and an
+-- exception block per order is a subtransaction each), against rows the batch has already
+-- locked in the one global order: dealer rows by id, then stock rows by id. Limits that
+-- span orders (per-dealer item limit, credit) are read under the dealer lock, so two
+-- batches can never both spend the same credit. First come, first served inside a batch.
+
+-- SQL-language functions that cannot be inlined are parsed and planned again at every
+-- call; the hot path calls these once per order or item, so they become inlinable (rfc3339:
+-- to_char is only STABLE, and an IMMUTABLE wrapper of it is never inlined) or plpgsql,
+-- whose plans are kept.
+CREATE OR REPLACE FUNCTION rfc3339(t timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+$$;
+
+CREATE OR REPLACE FUNCTION item_tier_price(i fair_items, p_tier text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT price FROM fair_item_prices p
+                     WHERE p.fair_id = i.fair_id AND p.product_id = i.product_id
+                       AND p.tier = p_tier), i.price);
+END
+$$;
+
+-- What an order asked for, normalised: a retry with the same key must ask for the same.
+ALTER TABLE orders ADD COLUMN request jsonb;
+
+-- Statuses that still hold credit: the order is neither refused, cancelled nor done with.
+CREATE FUNCTION order_status_open(p_status text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_status IN ('accepted', 'reviewed', 'shipped', 'in_transit')
+$$;
+
+-- An order as clients see it (PROTOCOL.md, Ordering).
+CREATE FUNCTION order_json(o orders) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN jsonb_build_object(
+        'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
+        'status', o.status,
+        'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                      'variant', l.variant_id, 'product', v.product_id, 'size', v.size,
+                      'color', v.color, 'qty', l.qty, 'price', l.price)
+                      ORDER BY v.product_id, v.sort, v.id), '[]')
+                  FROM order_lines l JOIN variants v ON v.id = l.variant_id
+                  WHERE l.order_id = o.id),
+        'total', o.total, 'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
+        'created_at', rfc3339(o.created_at));
+END
+$$;
+
+-- The request part of an order that a retry must repeat: fair, lines and partial.
+CREATE FUNCTION order_request(p jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN jsonb_build_object(
+        'fair', (p->>'fair')::bigint,
+        'partial', coalesce((p->>'partial')::boolean, false),
+        'lines', (SELECT jsonb_agg(jsonb_build_array(l.variant, l.qty) ORDER BY l.variant)
+                  FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)));
+END
+$$;
+
+-- One line of an order being decided.
+CREATE TYPE order_line_eval AS (
+    variant      bigint,
+    qty          integer,   -- asked for
+    stock_id     bigint,    -- NULL: not offered at this fair
+    available    integer,
+    product      bigint,
+    size         text,
+    color        text,
+    moq          integer,
+    dealer_limit integer,
+    pack         jsonb,
+    withdrawn    boolean,
+    price        bigint,    -- the dealer's price now (tier or flash)
+    take         integer    -- what the order gets
+);
+
+-- How much of each line a partial order takes: what is there, in whole packs per colour
+-- where the item has a pack, and nothing of a product whose total would fall below its moq.
+CREATE FUNCTION order_partial_take(p_lines order_line_eval[]) RETURNS order_line_eval[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (WITH t AS (
+        SELECT l.*, CASE WHEN l.pack IS NULL THEN least(l.qty, greatest(l.available, 0))
+                    ELSE (l.pack->>l.size)::int * least(l.qty / (l.pack->>l.size)::int,
+                         min(greatest(l.available, 0) / (l.pack->>l.size)::int)
+                             OVER (PARTITION BY l.product, l.color)) END AS can
+        FROM unnest(p_lines) l),
+    m AS (
+        SELECT t.*, CASE WHEN sum(t.can) OVER (PARTITION BY t.product) < t.moq THEN 0
+                         ELSE t.can END AS got
+        FROM t)
+    SELECT array_agg(ROW(m.variant, m.qty, m.stock_id, m.available, m.product, m.size,
+                         m.color, m.moq, m.dealer_limit, m.pack, m.withdrawn, m.price,
+                         m.got)::order_line_eval ORDER BY m.variant)
+    FROM m);
+END
+$$;
+
+-- Decides one order of a batch whose dealer and stock rows are already locked. Returns
+-- {"order", "duplicate"[, "partial"]} or op_refusal(...); never raises for a refusal, and
+-- changes nothing unless it accepts. p: {fair, dealer, actor, key, lines: [{variant, qty}],
+-- partial?, ship_to?, note?} as checked by the server (sizes, types, no repeated variant).
+CREATE FUNCTION order_decide(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_fair_id   bigint := (p->>'fair')::bigint;
+    v_dealer_id bigint := (p->>'dealer')::bigint;
+    v_actor_id  bigint := (p->>'actor')::bigint;
+    v_key       text := p->>'key';
+    v_partial   boolean := coalesce((p->>'partial')::boolean, false);
+    v_request   jsonb := order_request(p);
+    v_order     orders;
+    v_fair      fairs;
+    v_dealer    dealers;
+    v_actor     users;
+    v_status    text;
+    v_lines     order_line_eval[];
+    v_row       record;
+    v_ship_to   jsonb;
+    v_total     bigint;
+    v_open      bigint;
+    v_short     jsonb;
+BEGIN
+    SELECT * INTO v_actor FROM users WHERE id = v_actor_id;
+    SELECT * INTO v_dealer FROM dealers WHERE id = v_dealer_id;
+    IF v_dealer.id IS NULL THEN
+        RETURN op_refusal('not_found', format('dealer %s does not exist', v_dealer_id));
+    END IF;
+    IF v_actor.id IS NULL OR v_actor.disabled
+       OR (v_actor.role = 'dealer' AND v_actor.dealer_id IS DISTINCT FROM v_dealer_id)
+       OR (v_actor.role = 'rep' AND v_actor.regions <> '{}'
+           AND NOT v_dealer.region = ANY (v_actor.regions))
+       OR v_actor.role = 'manager' THEN
+        RETURN op_refusal('forbidden',
+            format('user %s may not order for dealer %s', v_actor_id, v_dealer_id));
+    END IF;
+
+    -- The same key again: the same order, or a conflict when it asks for something else.
+    SELECT * INTO v_order FROM orders WHERE dealer_id = v_dealer_id AND key = v_key;
+    IF FOUND THEN
+        IF v_order.request IS DISTINCT FROM v_request THEN
+            RETURN op_refusal('conflict',
+                format('key %s was already used by dealer %s for order %s with other lines',
+                       v_key, v_dealer_id, v_order.id),
+                jsonb_build_object('order', v_order.id));
+        END IF;
+        RETURN jsonb_build_object('order', order_json(v_order), 'duplicate', true);
+    END IF;
+
+    SELECT * INTO v_fair FROM fairs WHERE id = v_fair_id;
+    IF NOT FOUND THEN
+        RETURN op_refusal('not_found', format('fair %s does not exist', v_fair_id));
+    END IF;
+    -- The decision's own time, microseconds before the batch commits.
+    v_status := fair_status(v_fair, clock_timestamp());
+    IF v_status <> 'live' THEN
+        RETURN op_refusal('fair_not_live', format('fair %s is %s', v_fair_id, v_status),
+                          jsonb_build_object('status', v_status));
+    END IF;
+
+    -- LATERAL: one index probe per line, whatever the planner thinks of the fair's size.
+    SELECT array_agg(ROW(l.variant, l.qty, x.id, x.available, x.product_id, x.size, x.color,
+                         x.moq, x.dealer_limit, x.pack, x.withdrawn, x.price,
+                         l.qty)::order_line_eval ORDER BY l.variant)
+    INTO v_lines
+    FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)
+    LEFT JOIN LATERAL (
+        SELECT s.id, s.allocation - s.sold AS available, s.product_id, v.size, v.color,
+               i.moq, i.dealer_limit, i.pack, i.withdrawn,
+               item_price_now(i, v_dealer.tier, clock_timestamp()) AS price
+        FROM stock s
+        JOIN variants v ON v.id = s.variant_id
+        JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
+        WHERE s.fair_id = v_fair_id AND s.variant_id = l.variant) x ON true;
+
+    SELECT l.variant INTO v_row FROM unnest(v_lines) l WHERE l.stock_id IS NULL LIMIT 1;
+    IF FOUND THEN
+        RETURN op_refusal('bad_request',
+            format('variant %s is not offered at fair %s', v_row.variant, v_fair_id),
+            jsonb_build_object('variant', v_row.variant));
+    END IF;
+    SELECT l.product INTO v_row FROM unnest(v_lines) l WHERE l.withdrawn LIMIT 1;
+    IF FOUND THEN
+        RETURN op_refusal('bad_request',
+            format('product %s is no longer on sale at fair %s', v_row.product, v_fair_id),
+            jsonb_build_object('product', v_row.product));
+    END IF;
+    -- Packs (配碼): per colour, every size of the pack, all in the same number of packs.
+    SELECT l.product, l.color, l.pack INTO v_row FROM unnest(v_lines) l
+    WHERE l.pack IS NOT NULL
+    GROUP BY l.product, l.color, l.pack
+    HAVING count(*) <> (SELECT count(*) FROM jsonb_object_keys(l.pack))
+        OR NOT bool_and(coalesce(l.pack ? l.size AND l.qty % (l.pack->>l.size)::int = 0,
+                                 false))
+        OR count(DISTINCT l.qty / (l.pack->>l.size)::int) <> 1
+    ORDER BY l.product, l.color LIMIT 1;
+    IF FOUND THEN
+        RETURN op_refusal('bad_request',
+            format('product %s is ordered in whole packs: colour %s needs the sizes %s in '
+                   'that ratio', v_row.product, v_row.color, v_row.pack::text),
+            jsonb_build_object('product', v_row.product, 'color', v_row.color,
+                               'pack', v_row.pack));
+    END IF;
+    SELECT l.product, min(l.moq) AS moq, sum(l.qty) AS qty INTO v_row FROM unnest(v_lines) l
+    GROUP BY l.product HAVING sum(l.qty) < min(l.moq) ORDER BY l.product LIMIT 1;
+    IF FOUND THEN
+        RETURN op_refusal('bad_request',
+            format('product %s has a minimum order of %s units; the order has %s',
+                   v_row.product, v_row.moq, v_row.qty),
+            jsonb_build_object('product', v_row.product, 'moq', v_row.moq));
+    END IF;
+    IF p ? 'ship_to' THEN
+        SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
+                                  'phone', a.phone, 'address', a.address)
+        INTO v_ship_to FROM dealer_addresses a
+        WHERE a.id = (p->>'ship_to')::bigint AND a.dealer_id = v_dealer_id;
+        IF NOT FOUND THEN
+            RETURN op_refusal('bad_request',
+                format('address %s is not an address of dealer %s', p->>'ship_to',
+                       v_dealer_id));
+        END IF;
+    ELSE
+        SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
+                                  'phone', a.phone, 'address', a.address)
+        INTO v_ship_to FROM dealer_addresses a
+        WHERE a.dealer_id = v_dealer_id AND a.is_default;
+    END IF;
+
+    -- Stock: all or nothing, or with partial what is there.
+    SELECT jsonb_object_agg(l.variant::text, greatest(l.available, 0)) INTO v_short
+    FROM unnest(v_lines) l WHERE l.qty > l.available;
+    IF v_short IS NOT NULL THEN
+        IF v_partial THEN
+            v_lines := order_partial_take(v_lines);
+        END IF;
+        IF NOT v_partial OR NOT EXISTS (SELECT 1 FROM unnest(v_lines) l WHERE l.take > 0) THEN
+            RETURN op_refusal('insufficient_stock',
+                'not enough stock for ' || (SELECT string_agg(format('variant %s (%s left)',
+                    k, v_short->>k), ', ' ORDER BY k::bigint) FROM jsonb_object_keys(v_short) k),
+                jsonb_build_object('available', v_short));
+        END IF;
+    END IF;
+
+    -- The dealer's limit per item, counting its other orders of this fair.
+    FOR v_row IN
+        SELECT l.product, min(l.dealer_limit) AS lim, sum(l.take) AS qty,
+               (SELECT coalesce(sum(ol.qty), 0) FROM orders o
+                JOIN order_lines ol ON ol.order_id = o.id
+                JOIN variants v ON v.id = ol.variant_id
+                WHERE o.dealer_id = v_dealer_id AND o.fair_id = v_fair_id
+                  AND v.product_id = l.product
+                  AND o.status NOT IN ('cancelled', 'rejected')) AS before
+        FROM unnest(v_lines) l
+        WHERE l.dealer_limit IS NOT NULL
+        GROUP BY l.product HAVING sum(l.take) > 0
+        ORDER BY l.product
+    LOOP
+        IF v_row.before + v_row.qty > v_row.lim THEN
+            RETURN op_refusal('limit_exceeded',
+                format('product %s is limited to %s units per dealer; dealer %s has ordered '
+                       '%s and asks for %s more', v_row.product, v_row.lim, v_dealer_id,
+                       v_row.before, v_row.qty),
+                jsonb_build_object('product', v_row.product, 'limit', v_row.lim,
+                                   'ordered', v_row.before));
+        END IF;
+    END LOOP;
+
+    -- Credit: the value of the dealer's open orders, of every fair, plus this one.
+    SELECT coalesce(sum(l.take::bigint * l.price), 0) INTO v_total FROM unnest(v_lines) l;
+    SELECT coalesce(sum(o.total), 0) INTO v_open FROM orders o
+    WHERE o.dealer_id = v_dealer_id AND order_status_open(o.status);
+    IF v_open + v_total > v_dealer.credit_limit THEN
+        RETURN op_refusal('credit_exceeded',
+            format('the order comes to %s; dealer %s has %s of credit left', v_total,
+                   v_dealer_id, greatest(v_dealer.credit_limit - v_open, 0)),
+            jsonb_build_object('available_credit', greatest(v_dealer.credit_limit - v_open, 0),
+                               'total', v_total));
+    END IF;
+
+    INSERT INTO orders (fair_id, dealer_id, key, total, ship_to, note, placed_by, request,
+                        created_at, updated_at)
+    VALUES (v_fair_id, v_dealer_id, v_key, v_total, v_ship_to, coalesce(p->>'note', ''),
+            v_actor_id, v_request, clock_timestamp(), clock_timestamp())
+    RETURNING * INTO v_order;
+    INSERT INTO order_lines (order_id, variant_id, qty, price)
+    SELECT v_order.id, l.variant, l.take, l.price FROM unnest(v_lines) l WHERE l.take > 0;
+    UPDATE stock s SET sold = s.sold + l.take
+    FROM unnest(v_lines) l WHERE s.id = l.stock_id AND l.take > 0;
+    INSERT INTO order_history (order_id, status, at, actor, note)
+    VALUES (v_order.id, 'accepted', v_order.created_at, v_actor_id,
+            CASE WHEN v_actor.role <> 'dealer'
+                 THEN format('placed by %s (%s) for the dealer', v_actor.name, v_actor.role) END);
+
+    RETURN jsonb_build_object('order', order_json(v_order), 'duplicate', false)
+        || CASE WHEN v_partial THEN jsonb_build_object('partial',
+               (SELECT jsonb_agg(jsonb_build_object('variant', l.variant, 'requested', l.qty,
+                                                    'accepted', l.take) ORDER BY l.variant)
+                FROM unnest(v_lines) l))
+           ELSE '{}' END;
+END
+$$;
+
+-- One batch: p_batch is a JSON array of orders (see order_decide); the result is the array
+-- of their decisions, in the same order. Locks dealer rows, then stock rows, each by id,
+-- before deciding anything; announces the new stock once per fair.
+-- Every statement of the batch is an index lookup by key: generic plans, planned once per
+-- connection, instead of a custom plan per order (a third of the time per order).
+CREATE FUNCTION order_place_batch(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+    v_decisions jsonb[] := '{}';
+    v_decision  jsonb;
+    v_order     jsonb;
+    v_fair      record;
+BEGIN
+    PERFORM 1 FROM dealers
+    WHERE id IN (SELECT (e->>'dealer')::bigint FROM jsonb_array_elements(p_batch) e)
+    ORDER BY id FOR NO KEY UPDATE;
+    PERFORM 1 FROM stock
+    WHERE (fair_id, variant_id) IN
+          (SELECT (e->>'fair')::bigint, (l->>'variant')::bigint
+           FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l)
+    ORDER BY id FOR NO KEY UPDATE;
+
+    FOR v_order IN SELECT e FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
+                   ORDER BY n LOOP
+        v_decision := order_decide(v_order);
+        v_decisions := v_decisions || v_decision;
+    END LOOP;
+
+    FOR v_fair IN
+        SELECT (b.e->>'fair')::bigint AS id,
+               array_agg(DISTINCT (l->>'variant')::bigint) AS variants
+        FROM unnest(v_decisions) WITH ORDINALITY AS d(decision, n)
+        JOIN jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n) ON b.n = d.n
+        CROSS JOIN jsonb_array_elements(b.e->'lines') l
+        WHERE d.decision->>'duplicate' = 'false'
+        GROUP BY 1
+    LOOP
+        PERFORM stock_notify(v_fair.id, v_fair.variants);
+    END LOOP;
+    RETURN to_jsonb(v_decisions);
+END
+$$;
+
+-- After the connection that carried a batch was lost: did its orders commit? The old
+-- backend may still be running the batch, so first make sure it is gone
+-- (pg_terminate_backend waits for it), then look the keys up; a lookup alone could run
+-- before the old transaction commits. p_pid is that backend, p_sent_ms when the batch
+-- was sent (a backend with that pid started later is another one, left alone).
+-- Returns NULL when the old backend could not be stopped, else an array in the order of
+-- p_batch: the decision for an order that committed (with duplicate true when it was
+-- there before the batch), a conflict when the key holds other lines, or null: the order
+-- was not made.
+CREATE FUNCTION order_resolve(p_pid integer, p_sent_ms bigint, p_batch jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_stat_activity
+               WHERE pid = p_pid AND backend_start < epoch_ms_time(p_sent_ms)) THEN
+        IF NOT pg_terminate_backend(p_pid, 3000) THEN
+            PERFORM pg_stat_clear_snapshot();
+            IF EXISTS (SELECT 1 FROM pg_stat_activity
+                       WHERE pid = p_pid AND backend_start < epoch_ms_time(p_sent_ms)) THEN
+                RETURN NULL;
+            END IF;
+        END IF;
+    END IF;
+    RETURN (SELECT jsonb_agg(CASE
+                WHEN o.id IS NULL THEN 'null'::jsonb
+                WHEN o.request IS DISTINCT FROM order_request(b.e) THEN
+                    op_refusal('conflict',
+                        format('key %s was already used by dealer %s for order %s with '
+                               'other lines', o.key, o.dealer_id, o.id),
+                        jsonb_build_object('order', o.id))
+                ELSE jsonb_build_object('order', order_json(o), 'duplicate',
+                                        o.created_at < epoch_ms_time(p_sent_ms)) END
+                ORDER BY b.n)
+            FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
+            LEFT JOIN orders o ON o.dealer_id = (b.e->>'dealer')::bigint
+                              AND o.key = b.e->>'key');
+END
+$$;
