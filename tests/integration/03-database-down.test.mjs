@@ -3,14 +3,17 @@
 // throw-away cluster of its own, so stopping it disturbs no other test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPrivatePostgres, startServer, connect, httpGet, waitFor } from './harness.mjs';
+import {
+  startPrivatePostgres, startServer, connect, httpGet, waitFor, makeFair, mintDealers, openPsql, sql,
+} from './harness.mjs';
 
 let pg;
 let server;
 
 before(async () => {
   pg = await startPrivatePostgres();
-  server = await startServer({ databaseUrl: pg.url });
+  // Short enough for the test to see a lost batch answered in_doubt.
+  server = await startServer({ databaseUrl: pg.url, env: { FAIR_ORDERS_RESOLVE_MS: '2000' } });
 });
 
 after(async () => {
@@ -85,4 +88,43 @@ test('the server reports PostgreSQL down, keeps serving what it can, and recover
   const hello = await fresh.next('hello', 10_000);
   assert.ok(Array.isArray(hello.fairs));
   await fresh.close();
+});
+
+test('orders while PostgreSQL goes away: in_doubt for a batch lost in flight, unavailable at once while down, then orders again', { timeout: 240_000 }, async () => {
+  const fair = await makeFair(pg.url, { name: '斷線訂單' });
+  const variant = fair.products[0].variants[0];
+  const [dealer] = await mintDealers(pg.url, 1, { prefix: 'down' });
+  const client = await connect(server, { cookie: dealer.cookie });
+  await client.next('hello', 10_000);
+  const order = (key) => client.request('order.place', { fair: fair.fair, key, lines: [{ variant, qty: 1 }] }, 60_000);
+  assert.equal((await order('before')).ok, true);
+
+  // A batch held in flight by a lock on the dealer's row, when PostgreSQL stops.
+  const psql = openPsql(pg.url);
+  await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${dealer.dealerId} FOR UPDATE`);
+  const held = order('held');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const stoppedAt = Date.now();
+  await pg.stop();
+  const lost = await held;
+  console.log(`the order in flight answered ${lost.error?.code} ${Date.now() - stoppedAt} ms after the stop began`);
+  assert.equal(lost.error?.code, 'in_doubt', JSON.stringify(lost));
+  psql.close();
+
+  const t0 = Date.now();
+  const down = await order('while-down');
+  const took = Date.now() - t0;
+  console.log(`order.place with PostgreSQL down answered ${down.error?.code} in ${took} ms`);
+  assert.equal(down.error?.code, 'unavailable');
+  assert.ok(took < 5_000, `unavailable came at once (${took} ms)`);
+
+  await pg.start();
+  const retried = await waitFor(async () => {
+    const reply = await order('held');
+    return reply.ok ? reply : false;
+  }, { timeoutMs: 60_000, intervalMs: 250, what: 'the in-doubt order to be retried' });
+  assert.equal(retried.duplicate, false, 'the lost batch never committed (its backend was stopped)');
+  const rows = await sql(pg.url, `SELECT key FROM orders WHERE dealer_id = ${dealer.dealerId} ORDER BY id`);
+  assert.deepEqual(rows.map(([key]) => key), ['before', 'held'], 'each order once, the refused one not at all');
+  await client.close();
 });
