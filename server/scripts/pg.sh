@@ -4,6 +4,8 @@
 #
 #   pg.sh start      initdb on first use, start (idempotent), create role and database `fair`
 #   pg.sh stop       fast shutdown, if running
+#   pg.sh crash      immediate shutdown (as a power cut: nothing in flight commits; the
+#                    next start recovers from the WAL), for tests of lost connections
 #   pg.sh status     exit 0 and say so when running, exit 3 when not (as pg_ctl status)
 #   pg.sh url        libpq URL for the app:   postgresql:///fair?host=<sockdir>&user=fair
 #   pg.sh admin-url  libpq URL for the superuser: postgresql:///postgres?host=<sockdir>&user=postgres
@@ -216,9 +218,10 @@ cmd_start() {
 }
 
 cmd_stop() {
+  local mode=${1:-fast}
   if running_pid >/dev/null; then
-    as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 120 -s stop
-    echo "pg: stopped"
+    as_owner "$bin/pg_ctl" -D "$data" -m "$mode" -w -t 120 -s stop
+    echo "pg: stopped ($mode)"
   else
     echo "pg: not running"
   fi
@@ -236,12 +239,13 @@ cmd_status() {
 
 case "${1:-}" in
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop) cmd_stop fast ;;
+  crash) cmd_stop immediate ;;
   status) cmd_status ;;
   url) url_for fair fair ;;
   admin-url) url_for postgres postgres ;;
   *)
-    echo "usage: $0 start|stop|status|url|admin-url" >&2
+    echo "usage: $0 start|stop|crash|status|url|admin-url" >&2
     exit 2
     ;;
 esac

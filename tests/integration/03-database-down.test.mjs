@@ -99,17 +99,23 @@ test('orders while PostgreSQL goes away: in_doubt for a batch lost in flight, un
   const order = (key) => client.request('order.place', { fair: fair.fair, key, lines: [{ variant, qty: 1 }] }, 60_000);
   assert.equal((await order('before')).ok, true);
 
-  // A batch held in flight by a lock on the dealer's row, when PostgreSQL stops.
+  // A batch held in flight by a lock on the dealer's row when PostgreSQL crashes: it cannot
+  // have committed, but the server cannot know that until the database is back.
   const psql = openPsql(pg.url);
-  await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${dealer.dealerId} FOR UPDATE`);
-  const held = order('held');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const stoppedAt = Date.now();
-  await pg.stop();
-  const lost = await held;
-  console.log(`the order in flight answered ${lost.error?.code} ${Date.now() - stoppedAt} ms after the stop began`);
-  assert.equal(lost.error?.code, 'in_doubt', JSON.stringify(lost));
-  psql.close();
+  try {
+    await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${dealer.dealerId} FOR UPDATE`);
+    const held = order('held');
+    await waitFor(async () => (await sql(pg.url, `SELECT count(*) FROM pg_stat_activity
+        WHERE query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`))[0][0] === '1',
+    { timeoutMs: 20_000, what: 'the batch to wait for the lock' });
+    const stoppedAt = Date.now();
+    await pg.crash();
+    const lost = await held;
+    console.log(`the order in flight answered ${lost.error?.code} ${Date.now() - stoppedAt} ms after the crash began`);
+    assert.equal(lost.error?.code, 'in_doubt', JSON.stringify(lost));
+  } finally {
+    psql.close();
+  }
 
   const t0 = Date.now();
   const down = await order('while-down');

@@ -222,13 +222,23 @@ test('orders count only while the fair is live by the database clock', async () 
   const ending = await makeFair(db.url, { name: '快結束', products: 1 });
   const variant = ending.products[0].variants[0];
   const psql = openPsql(db.url);
-  await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${d.dealerId} FOR UPDATE;
-    UPDATE fairs SET ends_at = now() + interval '1 second' WHERE id = ${ending.fair}`);
-  const pending = c.request('order.place', { fair: ending.fair, key: newKey(), lines: [{ variant, qty: 1 }] }, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  await psql.query('COMMIT');
-  const r2 = await pending;
-  psql.close();
+  let r2;
+  try {
+    const t0 = Date.now();
+    await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${d.dealerId} FOR UPDATE;
+      UPDATE fairs SET ends_at = now() + interval '2 seconds' WHERE id = ${ending.fair}`);
+    const pending = c.request('order.place', { fair: ending.fair, key: newKey(), lines: [{ variant, qty: 1 }] }, 30_000);
+    await waitFor(async () => (await sql(db.url, `SELECT count(*) FROM pg_stat_activity
+        WHERE query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`))[0][0] === '1',
+    { timeoutMs: 20_000, what: 'the batch to wait for the lock' });
+    const queuedAfter = Date.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2500 - queuedAfter)));
+    await psql.query('COMMIT');
+    r2 = await pending;
+    console.log(`an order waiting since ${queuedAfter} ms (the fair ended at 2000 ms) answered ${r2.error?.code ?? 'ok'}`);
+  } finally {
+    psql.close();
+  }
   assert.equal(r2.error?.code, 'fair_not_live', JSON.stringify(r2));
   const r3 = await c.request('order.place', { fair: ending.fair, key: newKey(), lines: [{ variant, qty: 1 }] });
   assert.equal(r3.error?.code, 'fair_not_live');

@@ -168,17 +168,21 @@ test('a batch whose connection is cut in flight is resolved after its backend is
 
     // Hold the dealer's row so the batch waits in its backend, then cut that backend off.
     const psql = openPsql(db.url);
-    await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${d.dealerId} FOR UPDATE`);
-    const pending = client.request('order.place', { fair: fx.fair, key: 'cut', lines: [{ variant, qty: 1 }] }, 60_000);
-    const pid = await waitFor(async () => {
-      const rows = await sql(db.url, `SELECT pid FROM pg_stat_activity
-        WHERE application_name = 'fairserver' AND query LIKE '%order_place_batch%' AND state = 'active'`);
-      return rows.length ? Number(rows[0][0]) : false;
-    }, { timeoutMs: 10_000, what: 'the batch to wait in its backend' });
-    await sql(db.url, `SELECT pg_terminate_backend(${pid})`);
-    const reply = await pending;
-    await psql.query('COMMIT');
-    psql.close();
+    let reply;
+    try {
+      await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${d.dealerId} FOR UPDATE`);
+      const pending = client.request('order.place', { fair: fx.fair, key: 'cut', lines: [{ variant, qty: 1 }] }, 60_000);
+      const pid = await waitFor(async () => {
+        const rows = await sql(db.url, `SELECT pid FROM pg_stat_activity
+          WHERE application_name = 'fairserver' AND query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`);
+        return rows.length ? Number(rows[0][0]) : false;
+      }, { timeoutMs: 20_000, what: 'the batch to wait in its backend' });
+      await sql(db.url, `SELECT pg_terminate_backend(${pid})`);
+      reply = await pending;
+      await psql.query('COMMIT');
+    } finally {
+      psql.close();
+    }
     console.log(`cut batch answered ${reply.ok ? 'ok' : reply.error.code}: ${reply.error?.message ?? ''}`);
     assert.equal(reply.error?.code, 'unavailable', 'its backend was stopped before it could commit: nothing was done');
     assert.match(reply.error.message, /not made/);

@@ -614,6 +614,10 @@ export async function startPrivatePostgres() {
     async stop() {
       await run(PG_SH, ['stop'], { env });
     },
+    /** An immediate shutdown: every backend dies at once, nothing in flight commits. */
+    async crash() {
+      await run(PG_SH, ['crash'], { env });
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
