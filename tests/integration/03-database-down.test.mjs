@@ -106,7 +106,8 @@ test('orders while PostgreSQL goes away: in_doubt for a batch lost in flight, un
     await psql.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${dealer.dealerId} FOR UPDATE`);
     const held = order('held');
     await waitFor(async () => (await sql(pg.url, `SELECT count(*) FROM pg_stat_activity
-        WHERE query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`))[0][0] === '1',
+        WHERE datname = current_database() AND query LIKE '%order_place_batch%'
+        AND wait_event_type = 'Lock'`))[0][0] === '1',
     { timeoutMs: 20_000, what: 'the batch to wait for the lock' });
     const stoppedAt = Date.now();
     await pg.crash();

@@ -229,7 +229,8 @@ test('orders count only while the fair is live by the database clock', async () 
       UPDATE fairs SET ends_at = now() + interval '2 seconds' WHERE id = ${ending.fair}`);
     const pending = c.request('order.place', { fair: ending.fair, key: newKey(), lines: [{ variant, qty: 1 }] }, 30_000);
     await waitFor(async () => (await sql(db.url, `SELECT count(*) FROM pg_stat_activity
-        WHERE query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`))[0][0] === '1',
+        WHERE datname = current_database() AND query LIKE '%order_place_batch%'
+        AND wait_event_type = 'Lock'`))[0][0] === '1',
     { timeoutMs: 20_000, what: 'the batch to wait for the lock' });
     const queuedAfter = Date.now() - t0;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2500 - queuedAfter)));

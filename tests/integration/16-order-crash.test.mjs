@@ -174,7 +174,8 @@ test('a batch whose connection is cut in flight is resolved after its backend is
       const pending = client.request('order.place', { fair: fx.fair, key: 'cut', lines: [{ variant, qty: 1 }] }, 60_000);
       const pid = await waitFor(async () => {
         const rows = await sql(db.url, `SELECT pid FROM pg_stat_activity
-          WHERE application_name = 'fairserver' AND query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`);
+          WHERE datname = current_database() AND application_name = 'fairserver'
+          AND query LIKE '%order_place_batch%' AND wait_event_type = 'Lock'`);
         return rows.length ? Number(rows[0][0]) : false;
       }, { timeoutMs: 20_000, what: 'the batch to wait in its backend' });
       await sql(db.url, `SELECT pg_terminate_backend(${pid})`);
