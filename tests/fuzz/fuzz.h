@@ -8,7 +8,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Aborts, naming the broken invariant and the harness's line, when ok is
+ * false. */
+#define check(ok) fuzz_check_at((ok), #ok, __FILE__, __LINE__)
+
+static inline void fuzz_check_at(int ok, const char *what, const char *file,
+				 int line)
+{
+	if (!ok) {
+		fprintf(stderr, "%s:%d: invariant broken: %s\n", file, line,
+			what);
+		abort();
+	}
+}
 
 #endif

@@ -14,18 +14,6 @@
 
 #define ORIGIN "fuzz/config.json"
 
-/* Aborts, naming the broken invariant, when ok is false. */
-#define check(ok) check_at((ok), #ok, __LINE__)
-
-static void check_at(int ok, const char *what, int line)
-{
-	if (!ok) {
-		fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,
-			line, what);
-		abort();
-	}
-}
-
 static char *print_to_string(const struct config *c)
 {
 	char *text = NULL;

@@ -16,17 +16,6 @@
 #include "fuzz.h"
 #include "order_rules.h"
 
-#define check(ok) check_at((ok), #ok, __LINE__)
-
-static void check_at(int ok, const char *what, int line)
-{
-	if (!ok) {
-		fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,
-			line, what);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct order_line lines[ORDER_LINES_MAX];

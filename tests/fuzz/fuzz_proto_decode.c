@@ -18,18 +18,6 @@
 #include "fuzz.h"
 #include "proto.h"
 
-/* Aborts, naming the broken invariant, when ok is false. */
-#define check(ok) check_at((ok), #ok, __LINE__)
-
-static void check_at(int ok, const char *what, int line)
-{
-	if (!ok) {
-		fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,
-			line, what);
-		abort();
-	}
-}
-
 /* Depth of a parsed value, counted as proto_json_depth counts the text. */
 static int tree_depth(json_t *v)
 {
