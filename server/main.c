@@ -22,6 +22,7 @@
 #include "listener.h"
 #include "log.h"
 #include "order_intake.h"
+#include "order_life.h"
 #include "pg.h"
 #include "rawfd.h"
 #include "server.h"
@@ -346,6 +347,7 @@ int main(int argc, char **argv)
 	}
 	auth_start();
 	room_start();
+	order_life_start();
 	fairs_start(start_listening);
 
 	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {

@@ -12,6 +12,7 @@
 #include "fairs.h"
 #include "op.h"
 #include "order_intake.h"
+#include "order_life.h"
 #include "showcase.h"
 #include "timefmt.h"
 
@@ -48,9 +49,19 @@ const struct op_def server_ops[] = {
 	 catalog_op_categories},
 	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
 
-	/* ordering (order_intake.c) */
+	/* ordering (order_intake.c, order_life.c) */
 	{"order.place", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_place_params,
 	 order_op_place},
+	{"order.amend", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_amend_params,
+	 order_op_amend},
+	{"order.cancel", ROLE_DEALER | ROLE_REP | ROLE_ADMIN,
+	 order_cancel_params, order_op_cancel},
+	{"orders.mine", ROLE_DEALER, orders_mine_params, orders_op_mine},
+	{"waitlist.join", ROLE_DEALER, waitlist_join_params, waitlist_op_join},
+	{"waitlist.leave", ROLE_DEALER, waitlist_leave_params,
+	 waitlist_op_leave},
+	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
+	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
 
 	/* Q&A (chat.c) */
 	{"chat.ask", ROLE_DEALER, chat_ask_params, chat_op_ask},

@@ -569,6 +569,33 @@ void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
 		LOG(LOG_INFO, "closed %u sessions: %s", scan.closed, reason);
 }
 
+struct push_scan {
+	bool (*match)(const struct auth_user *u, const void *arg);
+	const void *arg;
+	struct frame *frame;
+	unsigned pushed;
+};
+
+static void push_one(uint64_t id, void *value, void *arg)
+{
+	struct ws_session *s = value;
+	struct push_scan *scan = arg;
+
+	(void)id;
+	if (s->user && scan->match(s->user, scan->arg) && !enqueue(s, scan->frame))
+		scan->pushed++;
+}
+
+unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
+						 const void *arg),
+				   const void *arg, struct frame *f)
+{
+	struct push_scan scan = {match, arg, f, 0};
+
+	idmap_foreach(&sessions, push_one, &scan);
+	return scan.pushed;
+}
+
 struct user_scan {
 	void (*fn)(const struct auth_user *u, void *arg);
 	void *arg;

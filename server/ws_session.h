@@ -64,6 +64,13 @@ void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
 					      const void *arg),
 				const void *arg, int code, const char *reason);
 
+/* Queues a shared frame to every session whose user matches; returns how
+ * many took it. (A scan of every session: for notifications that are rare
+ * next to the number of sessions.) */
+unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
+						 const void *arg),
+				   const void *arg, struct frame *f);
+
 /* Calls fn for the user of every authenticated session. */
 void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
 			      void *arg);

@@ -100,6 +100,168 @@ BEGIN
 END
 $$;
 
+-- The lines of an order read against a fair: each with its stock row, the item's rules and
+-- the price now for p_tier; or the first bad_request about them (a variant not offered, an
+-- item withdrawn, not whole packs, below the moq). p_held: {"<variant>": units} an order
+-- being amended already holds, counted as available to it.
+CREATE FUNCTION order_lines_read(p_fair bigint, p_tier text, p_lines jsonb, p_held jsonb,
+                                 OUT lines order_line_eval[], OUT refusal jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_row record;
+BEGIN
+    -- LATERAL: one index probe per line, whatever the planner thinks of the fair's size.
+    SELECT array_agg(ROW(l.variant, l.qty, x.id,
+                         x.available + coalesce((p_held->>l.variant::text)::integer, 0),
+                         x.product_id, x.size, x.color, x.moq, x.dealer_limit, x.pack,
+                         x.withdrawn, x.price, l.qty)::order_line_eval ORDER BY l.variant)
+    INTO lines
+    FROM jsonb_to_recordset(p_lines) AS l(variant bigint, qty integer)
+    LEFT JOIN LATERAL (
+        SELECT s.id, s.allocation - s.sold AS available, s.product_id, v.size, v.color,
+               i.moq, i.dealer_limit, i.pack, i.withdrawn,
+               item_price_now(i, p_tier, clock_timestamp()) AS price
+        FROM stock s
+        JOIN variants v ON v.id = s.variant_id
+        JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
+        WHERE s.fair_id = p_fair AND s.variant_id = l.variant) x ON true;
+
+    SELECT l.variant INTO v_row FROM unnest(lines) l WHERE l.stock_id IS NULL LIMIT 1;
+    IF FOUND THEN
+        refusal := op_refusal('bad_request',
+            format('variant %s is not offered at fair %s', v_row.variant, p_fair),
+            jsonb_build_object('variant', v_row.variant));
+        RETURN;
+    END IF;
+    SELECT l.product INTO v_row FROM unnest(lines) l WHERE l.withdrawn LIMIT 1;
+    IF FOUND THEN
+        refusal := op_refusal('bad_request',
+            format('product %s is no longer on sale at fair %s', v_row.product, p_fair),
+            jsonb_build_object('product', v_row.product));
+        RETURN;
+    END IF;
+    -- Packs (配碼): per colour, every size of the pack, all in the same number of packs.
+    SELECT l.product, l.color, l.pack INTO v_row FROM unnest(lines) l
+    WHERE l.pack IS NOT NULL
+    GROUP BY l.product, l.color, l.pack
+    HAVING count(*) <> (SELECT count(*) FROM jsonb_object_keys(l.pack))
+        OR NOT bool_and(coalesce(l.pack ? l.size AND l.qty % (l.pack->>l.size)::int = 0,
+                                 false))
+        OR count(DISTINCT l.qty / (l.pack->>l.size)::int) <> 1
+    ORDER BY l.product, l.color LIMIT 1;
+    IF FOUND THEN
+        refusal := op_refusal('bad_request',
+            format('product %s is ordered in whole packs: colour %s needs the sizes %s in '
+                   'that ratio', v_row.product, v_row.color, v_row.pack::text),
+            jsonb_build_object('product', v_row.product, 'color', v_row.color,
+                               'pack', v_row.pack));
+        RETURN;
+    END IF;
+    SELECT l.product, min(l.moq) AS moq, sum(l.qty) AS qty INTO v_row FROM unnest(lines) l
+    GROUP BY l.product HAVING sum(l.qty) < min(l.moq) ORDER BY l.product LIMIT 1;
+    IF FOUND THEN
+        refusal := op_refusal('bad_request',
+            format('product %s has a minimum order of %s units; the order has %s',
+                   v_row.product, v_row.moq, v_row.qty),
+            jsonb_build_object('product', v_row.product, 'moq', v_row.moq));
+    END IF;
+END
+$$;
+
+-- Whether a dealer may have these lines, counting its other orders (p_except: the order
+-- being amended, whose own lines and total do not count): stock, all or nothing or with
+-- p_partial what is there (lines' take reduced), then the per-dealer limit of each item at
+-- this fair, then credit over the dealer's open orders of every fair. refusal is NULL when
+-- it may; total is the value of what it takes.
+CREATE FUNCTION order_lines_fit(p_dealer dealers, p_fair bigint, INOUT lines order_line_eval[],
+                                p_partial boolean, p_except bigint,
+                                OUT total bigint, OUT refusal jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_short jsonb;
+    v_row   record;
+    v_open  bigint;
+BEGIN
+    SELECT jsonb_object_agg(l.variant::text, greatest(l.available, 0)) INTO v_short
+    FROM unnest(lines) l WHERE l.qty > l.available;
+    IF v_short IS NOT NULL THEN
+        IF p_partial THEN
+            lines := order_partial_take(lines);
+        END IF;
+        IF NOT p_partial OR NOT EXISTS (SELECT 1 FROM unnest(lines) l WHERE l.take > 0) THEN
+            refusal := op_refusal('insufficient_stock',
+                'not enough stock for ' || (SELECT string_agg(format('variant %s (%s left)',
+                    k, v_short->>k), ', ' ORDER BY k::bigint) FROM jsonb_object_keys(v_short) k),
+                jsonb_build_object('available', v_short));
+            RETURN;
+        END IF;
+    END IF;
+
+    FOR v_row IN
+        SELECT l.product, min(l.dealer_limit) AS lim, sum(l.take) AS qty,
+               (SELECT coalesce(sum(ol.qty), 0) FROM orders o
+                JOIN order_lines ol ON ol.order_id = o.id
+                JOIN variants v ON v.id = ol.variant_id
+                WHERE o.dealer_id = p_dealer.id AND o.fair_id = p_fair
+                  AND v.product_id = l.product AND o.id IS DISTINCT FROM p_except
+                  AND o.status NOT IN ('cancelled', 'rejected')) AS before
+        FROM unnest(lines) l
+        WHERE l.dealer_limit IS NOT NULL
+        GROUP BY l.product HAVING sum(l.take) > 0
+        ORDER BY l.product
+    LOOP
+        IF v_row.before + v_row.qty > v_row.lim THEN
+            refusal := op_refusal('limit_exceeded',
+                format('product %s is limited to %s units per dealer; dealer %s has ordered '
+                       '%s and asks for %s more', v_row.product, v_row.lim, p_dealer.id,
+                       v_row.before, v_row.qty),
+                jsonb_build_object('product', v_row.product, 'limit', v_row.lim,
+                                   'ordered', v_row.before));
+            RETURN;
+        END IF;
+    END LOOP;
+
+    SELECT coalesce(sum(l.take::bigint * l.price), 0) INTO total FROM unnest(lines) l;
+    SELECT coalesce(sum(o.total), 0) INTO v_open FROM orders o
+    WHERE o.dealer_id = p_dealer.id AND order_status_open(o.status)
+      AND o.id IS DISTINCT FROM p_except;
+    IF v_open + total > p_dealer.credit_limit THEN
+        refusal := op_refusal('credit_exceeded',
+            format('the order comes to %s; dealer %s has %s of credit left', total,
+                   p_dealer.id, greatest(p_dealer.credit_limit - v_open, 0)),
+            jsonb_build_object('available_credit', greatest(p_dealer.credit_limit - v_open, 0),
+                               'total', total));
+    END IF;
+END
+$$;
+
+-- Who may order, amend or cancel for a dealer: its own users, admins, and reps serving its
+-- region (a rep without regions serves all). NULL when allowed, else the refusal.
+CREATE FUNCTION order_actor_refusal(p_actor users, p_dealer dealers) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_actor.id IS NULL OR p_actor.disabled
+                  OR (p_actor.role = 'dealer' AND p_actor.dealer_id IS DISTINCT FROM p_dealer.id)
+                  OR (p_actor.role = 'rep' AND p_actor.regions <> '{}'
+                      AND NOT p_dealer.region = ANY (p_actor.regions))
+                  OR p_actor.role NOT IN ('dealer', 'rep', 'admin')
+           THEN op_refusal('forbidden', format('user %s may not order for dealer %s',
+                                               p_actor.id, p_dealer.id)) END
+$$;
+
+-- A copy of one of the dealer's addresses for an order: p_address, or its default (NULL
+-- when it has none). NULL too when p_address is not the dealer's: is_theirs is false.
+CREATE FUNCTION order_ship_to(p_dealer bigint, p_address bigint, OUT ship_to jsonb,
+                              OUT is_theirs boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
+                              'phone', a.phone, 'address', a.address)
+    INTO ship_to FROM dealer_addresses a
+    WHERE a.dealer_id = p_dealer AND (a.id = p_address OR (p_address IS NULL AND a.is_default));
+    is_theirs := p_address IS NULL OR ship_to IS NOT NULL;
+END
+$$;
+
 -- Decides one order of a batch whose dealer and stock rows are already locked. Returns
 -- {"order", "duplicate"[, "partial"]} or op_refusal(...); never raises for a refusal, and
 -- changes nothing unless it accepts. p: {fair, dealer, actor, key, lines: [{variant, qty}],
@@ -118,24 +280,19 @@ DECLARE
     v_actor     users;
     v_status    text;
     v_lines     order_line_eval[];
-    v_row       record;
+    v_refusal   jsonb;
     v_ship_to   jsonb;
+    v_found     boolean;
     v_total     bigint;
-    v_open      bigint;
-    v_short     jsonb;
 BEGIN
     SELECT * INTO v_actor FROM users WHERE id = v_actor_id;
     SELECT * INTO v_dealer FROM dealers WHERE id = v_dealer_id;
     IF v_dealer.id IS NULL THEN
         RETURN op_refusal('not_found', format('dealer %s does not exist', v_dealer_id));
     END IF;
-    IF v_actor.id IS NULL OR v_actor.disabled
-       OR (v_actor.role = 'dealer' AND v_actor.dealer_id IS DISTINCT FROM v_dealer_id)
-       OR (v_actor.role = 'rep' AND v_actor.regions <> '{}'
-           AND NOT v_dealer.region = ANY (v_actor.regions))
-       OR v_actor.role = 'manager' THEN
-        RETURN op_refusal('forbidden',
-            format('user %s may not order for dealer %s', v_actor_id, v_dealer_id));
+    v_refusal := order_actor_refusal(v_actor, v_dealer);
+    IF v_refusal IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
 
     -- The same key again: the same order, or a conflict when it asks for something else.
@@ -161,123 +318,20 @@ BEGIN
                           jsonb_build_object('status', v_status));
     END IF;
 
-    -- LATERAL: one index probe per line, whatever the planner thinks of the fair's size.
-    SELECT array_agg(ROW(l.variant, l.qty, x.id, x.available, x.product_id, x.size, x.color,
-                         x.moq, x.dealer_limit, x.pack, x.withdrawn, x.price,
-                         l.qty)::order_line_eval ORDER BY l.variant)
-    INTO v_lines
-    FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)
-    LEFT JOIN LATERAL (
-        SELECT s.id, s.allocation - s.sold AS available, s.product_id, v.size, v.color,
-               i.moq, i.dealer_limit, i.pack, i.withdrawn,
-               item_price_now(i, v_dealer.tier, clock_timestamp()) AS price
-        FROM stock s
-        JOIN variants v ON v.id = s.variant_id
-        JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
-        WHERE s.fair_id = v_fair_id AND s.variant_id = l.variant) x ON true;
-
-    SELECT l.variant INTO v_row FROM unnest(v_lines) l WHERE l.stock_id IS NULL LIMIT 1;
-    IF FOUND THEN
+    SELECT * INTO v_lines, v_refusal
+    FROM order_lines_read(v_fair_id, v_dealer.tier, p->'lines', NULL);
+    IF v_refusal IS NOT NULL THEN
+        RETURN v_refusal;
+    END IF;
+    SELECT * INTO v_ship_to, v_found FROM order_ship_to(v_dealer_id, (p->>'ship_to')::bigint);
+    IF NOT v_found THEN
         RETURN op_refusal('bad_request',
-            format('variant %s is not offered at fair %s', v_row.variant, v_fair_id),
-            jsonb_build_object('variant', v_row.variant));
+            format('address %s is not an address of dealer %s', p->>'ship_to', v_dealer_id));
     END IF;
-    SELECT l.product INTO v_row FROM unnest(v_lines) l WHERE l.withdrawn LIMIT 1;
-    IF FOUND THEN
-        RETURN op_refusal('bad_request',
-            format('product %s is no longer on sale at fair %s', v_row.product, v_fair_id),
-            jsonb_build_object('product', v_row.product));
-    END IF;
-    -- Packs (配碼): per colour, every size of the pack, all in the same number of packs.
-    SELECT l.product, l.color, l.pack INTO v_row FROM unnest(v_lines) l
-    WHERE l.pack IS NOT NULL
-    GROUP BY l.product, l.color, l.pack
-    HAVING count(*) <> (SELECT count(*) FROM jsonb_object_keys(l.pack))
-        OR NOT bool_and(coalesce(l.pack ? l.size AND l.qty % (l.pack->>l.size)::int = 0,
-                                 false))
-        OR count(DISTINCT l.qty / (l.pack->>l.size)::int) <> 1
-    ORDER BY l.product, l.color LIMIT 1;
-    IF FOUND THEN
-        RETURN op_refusal('bad_request',
-            format('product %s is ordered in whole packs: colour %s needs the sizes %s in '
-                   'that ratio', v_row.product, v_row.color, v_row.pack::text),
-            jsonb_build_object('product', v_row.product, 'color', v_row.color,
-                               'pack', v_row.pack));
-    END IF;
-    SELECT l.product, min(l.moq) AS moq, sum(l.qty) AS qty INTO v_row FROM unnest(v_lines) l
-    GROUP BY l.product HAVING sum(l.qty) < min(l.moq) ORDER BY l.product LIMIT 1;
-    IF FOUND THEN
-        RETURN op_refusal('bad_request',
-            format('product %s has a minimum order of %s units; the order has %s',
-                   v_row.product, v_row.moq, v_row.qty),
-            jsonb_build_object('product', v_row.product, 'moq', v_row.moq));
-    END IF;
-    IF p ? 'ship_to' THEN
-        SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
-                                  'phone', a.phone, 'address', a.address)
-        INTO v_ship_to FROM dealer_addresses a
-        WHERE a.id = (p->>'ship_to')::bigint AND a.dealer_id = v_dealer_id;
-        IF NOT FOUND THEN
-            RETURN op_refusal('bad_request',
-                format('address %s is not an address of dealer %s', p->>'ship_to',
-                       v_dealer_id));
-        END IF;
-    ELSE
-        SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
-                                  'phone', a.phone, 'address', a.address)
-        INTO v_ship_to FROM dealer_addresses a
-        WHERE a.dealer_id = v_dealer_id AND a.is_default;
-    END IF;
-
-    -- Stock: all or nothing, or with partial what is there.
-    SELECT jsonb_object_agg(l.variant::text, greatest(l.available, 0)) INTO v_short
-    FROM unnest(v_lines) l WHERE l.qty > l.available;
-    IF v_short IS NOT NULL THEN
-        IF v_partial THEN
-            v_lines := order_partial_take(v_lines);
-        END IF;
-        IF NOT v_partial OR NOT EXISTS (SELECT 1 FROM unnest(v_lines) l WHERE l.take > 0) THEN
-            RETURN op_refusal('insufficient_stock',
-                'not enough stock for ' || (SELECT string_agg(format('variant %s (%s left)',
-                    k, v_short->>k), ', ' ORDER BY k::bigint) FROM jsonb_object_keys(v_short) k),
-                jsonb_build_object('available', v_short));
-        END IF;
-    END IF;
-
-    -- The dealer's limit per item, counting its other orders of this fair.
-    FOR v_row IN
-        SELECT l.product, min(l.dealer_limit) AS lim, sum(l.take) AS qty,
-               (SELECT coalesce(sum(ol.qty), 0) FROM orders o
-                JOIN order_lines ol ON ol.order_id = o.id
-                JOIN variants v ON v.id = ol.variant_id
-                WHERE o.dealer_id = v_dealer_id AND o.fair_id = v_fair_id
-                  AND v.product_id = l.product
-                  AND o.status NOT IN ('cancelled', 'rejected')) AS before
-        FROM unnest(v_lines) l
-        WHERE l.dealer_limit IS NOT NULL
-        GROUP BY l.product HAVING sum(l.take) > 0
-        ORDER BY l.product
-    LOOP
-        IF v_row.before + v_row.qty > v_row.lim THEN
-            RETURN op_refusal('limit_exceeded',
-                format('product %s is limited to %s units per dealer; dealer %s has ordered '
-                       '%s and asks for %s more', v_row.product, v_row.lim, v_dealer_id,
-                       v_row.before, v_row.qty),
-                jsonb_build_object('product', v_row.product, 'limit', v_row.lim,
-                                   'ordered', v_row.before));
-        END IF;
-    END LOOP;
-
-    -- Credit: the value of the dealer's open orders, of every fair, plus this one.
-    SELECT coalesce(sum(l.take::bigint * l.price), 0) INTO v_total FROM unnest(v_lines) l;
-    SELECT coalesce(sum(o.total), 0) INTO v_open FROM orders o
-    WHERE o.dealer_id = v_dealer_id AND order_status_open(o.status);
-    IF v_open + v_total > v_dealer.credit_limit THEN
-        RETURN op_refusal('credit_exceeded',
-            format('the order comes to %s; dealer %s has %s of credit left', v_total,
-                   v_dealer_id, greatest(v_dealer.credit_limit - v_open, 0)),
-            jsonb_build_object('available_credit', greatest(v_dealer.credit_limit - v_open, 0),
-                               'total', v_total));
+    SELECT * INTO v_lines, v_total, v_refusal
+    FROM order_lines_fit(v_dealer, v_fair_id, v_lines, v_partial, NULL);
+    IF v_refusal IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
 
     INSERT INTO orders (fair_id, dealer_id, key, total, ship_to, note, placed_by, request,
@@ -303,9 +357,67 @@ BEGIN
 END
 $$;
 
+-- Units sold per item (the catalog's hot sort): one row per fair item, made with the item,
+-- kept by a trigger on stock.
+CREATE TABLE item_sales (
+    fair_id    bigint NOT NULL,
+    product_id bigint NOT NULL,
+    sold       integer NOT NULL DEFAULT 0 CHECK (sold >= 0),
+    PRIMARY KEY (fair_id, product_id),
+    FOREIGN KEY (fair_id, product_id) REFERENCES fair_items ON DELETE CASCADE
+);
+
+INSERT INTO item_sales (fair_id, product_id, sold)
+SELECT i.fair_id, i.product_id,
+       coalesce((SELECT sum(s.sold) FROM stock s
+                 WHERE s.fair_id = i.fair_id AND s.product_id = i.product_id), 0)
+FROM fair_items i;
+
+CREATE FUNCTION item_sales_create() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO item_sales (fair_id, product_id) VALUES (NEW.fair_id, NEW.product_id);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER fair_items_sales AFTER INSERT ON fair_items
+    FOR EACH ROW EXECUTE FUNCTION item_sales_create();
+
+-- Locks the item_sales rows of some variants' items, in key order. Every writer of
+-- stock.sold calls it right after locking those stock rows (DESIGN.md's one lock order:
+-- dealers, stock, then these), so the trigger below only updates rows its transaction
+-- already holds and two writers can never wait for each other's items.
+CREATE FUNCTION item_sales_lock(p_fair bigint, p_variants bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM item_sales
+    WHERE fair_id = p_fair AND product_id IN (SELECT product_id FROM stock
+                                              WHERE fair_id = p_fair
+                                                AND variant_id = ANY (p_variants))
+    ORDER BY fair_id, product_id FOR NO KEY UPDATE;
+END
+$$;
+
+CREATE FUNCTION item_sales_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE item_sales s SET sold = s.sold + d.delta
+    FROM (SELECT n.fair_id, n.product_id, sum(n.sold - o.sold) AS delta
+          FROM new_rows n JOIN old_rows o ON o.id = n.id
+          WHERE n.sold <> o.sold
+          GROUP BY n.fair_id, n.product_id) d
+    WHERE s.fair_id = d.fair_id AND s.product_id = d.product_id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER stock_item_sales AFTER UPDATE ON stock
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION item_sales_follow();
+
 -- One batch: p_batch is a JSON array of orders (see order_decide); the result is the array
 -- of their decisions, in the same order. Locks dealer rows, then stock rows, each by id,
--- before deciding anything; announces the new stock once per fair.
+-- then the items' item_sales rows, before deciding anything; announces the new stock once
+-- per fair.
 -- Every statement of the batch is an index lookup by key: generic plans, planned once per
 -- connection, instead of a custom plan per order (a third of the time per order).
 CREATE FUNCTION order_place_batch(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql
@@ -324,6 +436,13 @@ BEGIN
           (SELECT (e->>'fair')::bigint, (l->>'variant')::bigint
            FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l)
     ORDER BY id FOR NO KEY UPDATE;
+    PERFORM 1 FROM item_sales
+    WHERE (fair_id, product_id) IN
+          (SELECT s.fair_id, s.product_id FROM stock s
+           WHERE (s.fair_id, s.variant_id) IN
+                 (SELECT (e->>'fair')::bigint, (l->>'variant')::bigint
+                  FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l))
+    ORDER BY fair_id, product_id FOR NO KEY UPDATE;
 
     FOR v_order IN SELECT e FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
                    ORDER BY n LOOP
