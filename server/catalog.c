@@ -35,26 +35,18 @@ static const char *caller_tier(const struct op_call *call)
 
 void catalog_op_search(struct op_call *call)
 {
-	static const char *const sorts[] = {"hot", "new", "price_asc",
-					    "price_desc", "name"};
-	const char *sort = sqlop_string(call, "sort");
+	static const char *const sorts[] = {"hot",	  "new",  "price_asc",
+					    "price_desc", "name", NULL};
 	char fair[SQLOP_INT_TEXT], offset[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
 	const char *params[7];
-	bool known = !sort;
 
-	for (size_t i = 0; sort && i < sizeof sorts / sizeof sorts[0]; i++)
-		known |= !strcmp(sort, sorts[i]);
-	if (!known) {
-		op_fail(call, ERR_BAD_REQUEST,
-			"sort must be hot, new, price_asc, price_desc or name",
-			NULL);
+	if (!sqlop_choice(call, "sort", sorts))
 		return;
-	}
 	params[0] = sqlop_int(call, "fair", fair);
 	params[1] = caller_tier(call);
 	params[2] = sqlop_string(call, "q");
 	params[3] = sqlop_string(call, "category");
-	params[4] = sort;
+	params[4] = sqlop_string(call, "sort");
 	params[5] = sqlop_int(call, "offset", offset) ?: "0";
 	params[6] = sqlop_int(call, "limit", limit) ?: "20"; /* PROTOCOL.md */
 	sqlop_read(call,

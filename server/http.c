@@ -13,6 +13,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "order_intake.h"
+#include "order_processing.h"
 #include "media_check.h"
 #include "pg.h"
 #include "proto.h"
@@ -68,6 +69,8 @@ static const struct api_route api_routes[] = {
 	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
 	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
 	 admin_image_http_upload, true, true},
+	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
+	 false},
 };
 
 static struct idmap pending;
@@ -464,6 +467,16 @@ void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 	free(r->set_cookie);
 	r->set_cookie = set_cookie ? strdup(set_cookie) : NULL;
 	respond_json(r, status, body);
+}
+
+void http_finish_page(uint64_t id, int status, const char *html, size_t len)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	respond(r, status, "text/html; charset=utf-8", html, len);
 }
 
 static bool origin_allowed(struct lws *wsi, const char *origin);

@@ -33,6 +33,9 @@ struct http_call {
 void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 		 int retry_after_s);
 
+/* The same with an HTML page (copied) instead of JSON. */
+void http_finish_page(uint64_t id, int status, const char *html, size_t len);
+
 int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		      void *user, void *in, size_t len);
 

@@ -13,6 +13,7 @@
 #include "op.h"
 #include "order_intake.h"
 #include "order_life.h"
+#include "order_processing.h"
 #include "showcase.h"
 #include "timefmt.h"
 
@@ -62,6 +63,17 @@ const struct op_def server_ops[] = {
 	 waitlist_op_leave},
 	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
 	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
+
+	/* order processing after the fair (order_processing.c) */
+	{"orders.queue", ROLE_REP | ROLE_ADMIN, orders_queue_params,
+	 orders_op_queue},
+	{"order.review", ROLE_REP | ROLE_ADMIN, order_review_params,
+	 order_op_review},
+	{"order.ship", ROLE_REP | ROLE_ADMIN, order_ship_params, order_op_ship},
+	{"order.advance", ROLE_REP | ROLE_ADMIN, order_advance_params,
+	 order_op_advance},
+	{"order.priority", ROLE_REP | ROLE_ADMIN, order_priority_params,
+	 order_op_priority},
 
 	/* Q&A (chat.c) */
 	{"chat.ask", ROLE_DEALER, chat_ask_params, chat_op_ask},

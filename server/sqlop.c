@@ -113,6 +113,27 @@ const char *sqlop_time_ms(struct op_call *call, const char *name, char *buf,
 	return buf;
 }
 
+bool sqlop_choice(struct op_call *call, const char *name,
+		  const char *const *choices)
+{
+	const char *given = sqlop_string(call, name);
+	char why[256];
+	size_t used;
+
+	if (!given)
+		return true;
+	for (size_t i = 0; choices[i]; i++)
+		if (!strcmp(given, choices[i]))
+			return true;
+	used = (size_t)snprintf(why, sizeof why, "%s must be ", name);
+	for (size_t i = 0; choices[i] && used < sizeof why; i++)
+		used += (size_t)snprintf(why + used, sizeof why - used, "%s%s",
+					 i == 0 ? "" : choices[i + 1] ? ", " : " or ",
+					 choices[i]);
+	op_fail(call, ERR_BAD_REQUEST, why, NULL);
+	return false;
+}
+
 char *sqlop_json(struct op_call *call, const char *name)
 {
 	json_t *v = json_object_get(call->msg, name);

@@ -13,6 +13,7 @@
 #define FAIR_SQLOP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dispatch.h"
@@ -56,6 +57,12 @@ const char *sqlop_bool(struct op_call *call, const char *name);
  * and the value into *ms when ms is not NULL. NULL when absent. */
 const char *sqlop_time_ms(struct op_call *call, const char *name, char *buf,
 			  int64_t *ms);
+
+/* The string member name when it is absent or one of choices (a NULL-ended
+ * list): true. Otherwise answers bad_request naming the choices and returns
+ * false. */
+bool sqlop_choice(struct op_call *call, const char *name,
+		  const char *const *choices);
 
 /* The member name (an object or array) as compact JSON text, malloc'd:
  * the caller frees it. NULL when absent or null. */

@@ -1,0 +1,251 @@
+/* html.c - server-side HTML (see html.h). */
+#include "html.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SIZES 32 /* columns of a product's table */
+
+void html_init(struct html *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+void html_free(struct html *h)
+{
+	free(h->data);
+	html_init(h);
+}
+
+static void append(struct html *h, const char *s, size_t n)
+{
+	if (h->failed)
+		return;
+	if (h->len + n + 1 > h->cap) {
+		size_t cap = h->cap ? h->cap : 1024;
+		char *grown;
+
+		while (h->len + n + 1 > cap)
+			cap *= 2;
+		grown = realloc(h->data, cap);
+		if (!grown) {
+			h->failed = true;
+			return;
+		}
+		h->data = grown;
+		h->cap = cap;
+	}
+	memcpy(h->data + h->len, s, n);
+	h->len += n;
+	h->data[h->len] = '\0';
+}
+
+void html_raw(struct html *h, const char *markup)
+{
+	append(h, markup, strlen(markup));
+}
+
+void html_text(struct html *h, const char *text)
+{
+	for (const char *p = text; p && *p; p++) {
+		const char *entity = NULL;
+
+		switch (*p) {
+		case '&': entity = "&amp;"; break;
+		case '<': entity = "&lt;"; break;
+		case '>': entity = "&gt;"; break;
+		case '"': entity = "&quot;"; break;
+		case '\'': entity = "&#39;"; break;
+		default: append(h, p, 1); continue;
+		}
+		html_raw(h, entity);
+	}
+}
+
+void html_money(struct html *h, int64_t minor)
+{
+	char digits[32], out[48];
+	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	int n = snprintf(digits, sizeof digits, "%" PRIu64, v / 100);
+	size_t o = 0;
+
+	if (minor < 0)
+		out[o++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	snprintf(out + o, sizeof out - o, ".%02u", (unsigned)(v % 100));
+	html_raw(h, out);
+}
+
+void html_page_start(struct html *h, const char *title)
+{
+	html_raw(h, "<!doctype html>\n<html lang=\"zh-Hant\"><head><meta "
+		    "charset=\"utf-8\"><title>");
+	html_text(h, title);
+	html_raw(h, "</title><style>"
+		    "body{font-family:sans-serif;margin:2em;color:#222}"
+		    "table{border-collapse:collapse;margin:.5em 0 1.5em}"
+		    "th,td{border:1px solid #999;padding:.25em .6em;"
+		    "text-align:right}th:first-child,td:first-child{"
+		    "text-align:left}.meta td{border:none;text-align:left}"
+		    "h2{margin-bottom:.2em}@media print{body{margin:0}}"
+		    "</style></head><body>\n");
+}
+
+void html_page_end(struct html *h)
+{
+	html_raw(h, "</body></html>\n");
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int64_t num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void meta_row(struct html *h, const char *label, const char *value)
+{
+	html_raw(h, "<tr><td>");
+	html_text(h, label);
+	html_raw(h, "</td><td>");
+	html_text(h, value);
+	html_raw(h, "</td></tr>");
+}
+
+static void cell_int(struct html *h, int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "<td>%" PRId64 "</td>", v);
+	html_raw(h, buf);
+}
+
+/* One product: colours down, sizes across, then units, unit price and
+ * amount per colour. */
+static void product_table(struct html *h, const json_t *p, int64_t *units,
+			  int64_t *amount)
+{
+	const json_t *lines = json_object_get(p, "lines");
+	const char *sizes[MAX_SIZES];
+	size_t n_sizes = 0, i, j;
+	const json_t *line;
+
+	json_array_foreach(lines, i, line) {
+		const char *size = str(line, "size");
+
+		for (j = 0; j < n_sizes && strcmp(sizes[j], size); j++)
+			;
+		if (j == n_sizes && n_sizes < MAX_SIZES && size)
+			sizes[n_sizes++] = size;
+	}
+	html_raw(h, "<h3>");
+	html_text(h, str(p, "style"));
+	html_raw(h, " ");
+	html_text(h, str(p, "name"));
+	html_raw(h, "</h3><table><tr><th>顏色 Colour</th>");
+	for (j = 0; j < n_sizes; j++) {
+		html_raw(h, "<th>");
+		html_text(h, sizes[j]);
+		html_raw(h, "</th>");
+	}
+	html_raw(h, "<th>件數 Units</th><th>單價 Price</th><th>金額 Amount</th>"
+		    "</tr>");
+	for (i = 0; i < json_array_size(lines);) {
+		const char *color = str(json_array_get(lines, i), "color");
+		int64_t qty[MAX_SIZES] = {0}, row_units = 0, row_amount = 0,
+			price = num(json_array_get(lines, i), "price");
+		bool one_price = true;
+
+		for (; i < json_array_size(lines) &&
+		       !strcmp(str(json_array_get(lines, i), "color"), color);
+		     i++) {
+			line = json_array_get(lines, i);
+			for (j = 0; j < n_sizes &&
+				    strcmp(sizes[j], str(line, "size"));
+			     j++)
+				;
+			if (j < n_sizes)
+				qty[j] += num(line, "qty");
+			row_units += num(line, "qty");
+			row_amount += num(line, "qty") * num(line, "price");
+			one_price &= num(line, "price") == price;
+		}
+		html_raw(h, "<tr><td>");
+		html_text(h, color);
+		html_raw(h, "</td>");
+		for (j = 0; j < n_sizes; j++) {
+			if (qty[j])
+				cell_int(h, qty[j]);
+			else
+				html_raw(h, "<td></td>");
+		}
+		cell_int(h, row_units);
+		html_raw(h, "<td>");
+		if (one_price)
+			html_money(h, price);
+		html_raw(h, "</td><td>");
+		html_money(h, row_amount);
+		html_raw(h, "</td></tr>");
+		*units += row_units;
+		*amount += row_amount;
+	}
+	html_raw(h, "</table>\n");
+}
+
+void html_order_confirmation(struct html *h, const json_t *order)
+{
+	const json_t *fair = json_object_get(order, "fair");
+	const json_t *dealer = json_object_get(order, "dealer");
+	const json_t *ship = json_object_get(order, "ship_to");
+	const json_t *p;
+	char title[96], id[32];
+	int64_t units = 0, amount = 0;
+	size_t i;
+
+	snprintf(id, sizeof id, "%" PRId64, num(order, "id"));
+	snprintf(title, sizeof title, "訂單確認 Order %s", id);
+	html_page_start(h, title);
+	html_raw(h, "<h1>");
+	html_text(h, title);
+	html_raw(h, "</h1><table class=\"meta\">");
+	meta_row(h, "訂貨會 Fair", str(fair, "name"));
+	meta_row(h, "季度 Season", str(fair, "season"));
+	meta_row(h, "經銷商 Dealer", str(dealer, "name"));
+	meta_row(h, "編號 Code", str(dealer, "code"));
+	meta_row(h, "狀態 Status", str(order, "status"));
+	meta_row(h, "下單時間 Placed (UTC)", str(order, "created_at"));
+	meta_row(h, "單號 Key", str(order, "key"));
+	if (json_is_object(ship)) {
+		meta_row(h, "收貨人 Ship to", str(ship, "recipient"));
+		meta_row(h, "電話 Phone", str(ship, "phone"));
+		meta_row(h, "地址 Address", str(ship, "address"));
+	} else {
+		meta_row(h, "收貨地址 Ship to", "—");
+	}
+	if (str(order, "note") && *str(order, "note"))
+		meta_row(h, "備註 Note", str(order, "note"));
+	html_raw(h, "</table>\n");
+	json_array_foreach(json_object_get(order, "products"), i, p)
+		product_table(h, p, &units, &amount);
+	html_raw(h, "<h2>合計 Total: ");
+	{
+		char buf[64];
+
+		snprintf(buf, sizeof buf, "%" PRId64 " 件 units, ", units);
+		html_raw(h, buf);
+	}
+	html_text(h, str(fair, "currency"));
+	html_raw(h, " ");
+	html_money(h, amount);
+	html_raw(h, "</h2>\n");
+	html_page_end(h);
+}

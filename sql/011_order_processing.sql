@@ -1,0 +1,322 @@
+-- 011: after the fair: the processing queue (automatic review, priorities, routing to a
+-- warehouse), review, shipping, tracking, and the printable confirmation.
+--
+-- Status path: accepted -> reviewed -> shipped -> in_transit -> delivered; rejected and
+-- cancelled end it. Every change is one transaction that locks the order row, checks the
+-- step is legal (conflict otherwise), keeps it in order_history with time and actor,
+-- writes the audit log and tells the dealer (order.status).
+
+ALTER TABLE orders ADD COLUMN auto_reviewed_at timestamptz;
+
+-- The queue's order: urgent, high, then normal; key dealers first within each; oldest first.
+CREATE FUNCTION order_priority_rank(p_priority text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END
+$$;
+
+-- The next status of an order by hand (order.advance): only the next step of the path.
+CREATE FUNCTION order_next_status(p_status text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_status WHEN 'shipped' THEN 'in_transit' WHEN 'in_transit' THEN 'delivered' END
+$$;
+
+-- Records a status change made by p_actor: the order row (already locked by the caller)
+-- gets its new status, the history a row, the audit log an entry, the dealer a push.
+CREATE FUNCTION order_set_status(p_actor bigint, o orders, p_status text, p_note text,
+                                 p_action text) RETURNS orders
+LANGUAGE plpgsql AS $$
+DECLARE
+    v orders;
+BEGIN
+    UPDATE orders SET status = p_status, updated_at = clock_timestamp()
+    WHERE id = o.id RETURNING * INTO v;
+    INSERT INTO order_history (order_id, status, at, actor, note, carrier, tracking)
+    VALUES (v.id, p_status, v.updated_at, p_actor, p_note,
+            CASE WHEN p_status = 'shipped' THEN v.carrier END,
+            CASE WHEN p_status = 'shipped' THEN v.tracking END);
+    PERFORM audit_write(p_actor, p_action, v.fair_id, 'order:' || v.id,
+                        jsonb_build_object('status', o.status),
+                        jsonb_build_object('status', p_status, 'note', p_note));
+    PERFORM order_status_notify(v, p_note);
+    RETURN v;
+END
+$$;
+
+-- Why an accepted order of a closed fair cannot go on by itself, or NULL: the dealer's
+-- open orders over its credit limit, no ship-to address, no warehouse for its region, or
+-- a line its fair allocation no longer covers.
+CREATE FUNCTION order_hold_reason(o orders) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_dealer dealers;
+    v_open bigint;
+BEGIN
+    SELECT * INTO v_dealer FROM dealers WHERE id = o.dealer_id;
+    SELECT coalesce(sum(total), 0) INTO v_open FROM orders
+    WHERE dealer_id = o.dealer_id AND order_status_open(status);
+    IF v_open > v_dealer.credit_limit THEN
+        RETURN format('over credit: open orders of %s against a credit limit of %s',
+                      v_open, v_dealer.credit_limit);
+    END IF;
+    IF o.ship_to IS NULL THEN
+        RETURN 'no ship-to address';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM region_warehouses WHERE region = v_dealer.region) THEN
+        RETURN format('no warehouse serves region %s', v_dealer.region);
+    END IF;
+    IF EXISTS (SELECT 1 FROM stock s WHERE s.fair_id = o.fair_id AND s.sold > s.allocation) THEN
+        RETURN 'the fair''s allocation no longer covers its orders';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- The automatic review of a closed fair's accepted orders not yet reviewed: those that
+-- pass become reviewed and are routed; the others keep waiting for a person, with the
+-- reason. Runs whenever the queue is read, so it needs no timer (and no process has to be
+-- up when the fair closes). Orders are taken oldest first, one lock at a time, skipping
+-- rows another process is reviewing right now.
+CREATE FUNCTION orders_auto_review(p_fair bigint) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    v_o orders;
+    v_reason text;
+    v_done integer := 0;
+BEGIN
+    FOR v_o IN
+        SELECT o.* FROM orders o JOIN fairs f ON f.id = o.fair_id
+        WHERE o.status = 'accepted' AND o.auto_reviewed_at IS NULL
+          AND (p_fair IS NULL OR o.fair_id = p_fair) AND fair_status(f) = 'closed'
+        ORDER BY o.created_at, o.id
+        FOR UPDATE OF o SKIP LOCKED
+    LOOP
+        v_reason := order_hold_reason(v_o);
+        UPDATE orders SET auto_reviewed_at = clock_timestamp(), hold_reason = v_reason,
+                          warehouse = (SELECT w.warehouse FROM region_warehouses w
+                                       JOIN dealers d ON d.region = w.region
+                                       WHERE d.id = v_o.dealer_id)
+        WHERE id = v_o.id RETURNING * INTO v_o;
+        IF v_reason IS NULL THEN
+            PERFORM order_set_status(NULL, v_o, 'reviewed', 'passed the automatic review',
+                                     'order.review');
+        END IF;
+        v_done := v_done + 1;
+    END LOOP;
+    RETURN v_done;
+END
+$$;
+
+-- An order as the staff see it in the queue.
+CREATE FUNCTION order_queue_json(o orders) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN order_full_json(o) || (SELECT jsonb_build_object(
+        'dealer_name', d.name, 'region', d.region, 'tier', d.tier, 'key_dealer', d.key_dealer)
+        FROM dealers d WHERE d.id = o.dealer_id);
+END
+$$;
+
+-- orders.queue {fair?, status?} (rep, admin): the automatic review first, then the orders,
+-- priority first, then oldest; a rep limited to regions sees its regions' dealers.
+CREATE FUNCTION orders_queue(p_actor bigint, p_fair bigint, p_status text) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_actor users;
+BEGIN
+    SELECT * INTO v_actor FROM users WHERE id = p_actor;
+    PERFORM orders_auto_review(p_fair);
+    RETURN jsonb_build_object('orders', (SELECT coalesce(jsonb_agg(order_queue_json(o)
+            ORDER BY order_priority_rank(o.priority), d.key_dealer DESC, o.created_at, o.id),
+            '[]')
+        FROM orders o JOIN dealers d ON d.id = o.dealer_id
+        WHERE (p_fair IS NULL OR o.fair_id = p_fair)
+          AND (p_status IS NULL OR o.status = p_status)
+          AND (p_status IS NOT NULL OR o.status NOT IN ('delivered', 'rejected', 'cancelled'))
+          AND (v_actor.role <> 'rep' OR v_actor.regions = '{}'
+               OR d.region = ANY (v_actor.regions))));
+END
+$$;
+
+-- The order a member of staff may process: locked; P0002 when unknown; a refusal when the
+-- rep's regions do not include the dealer's, or while the fair is still live (its orders
+-- can still change).
+CREATE FUNCTION order_for_processing(p_actor bigint, p_order bigint, OUT o orders,
+                                     OUT refusal jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_actor users;
+    v_dealer dealers;
+    v_fair fairs;
+BEGIN
+    SELECT * INTO o FROM orders WHERE id = p_order FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'order % not found', p_order USING ERRCODE = 'P0002';
+    END IF;
+    SELECT * INTO v_actor FROM users WHERE id = p_actor;
+    SELECT * INTO v_dealer FROM dealers WHERE id = o.dealer_id;
+    SELECT * INTO v_fair FROM fairs WHERE id = o.fair_id;
+    IF v_actor.role = 'rep' AND v_actor.regions <> '{}'
+       AND NOT v_dealer.region = ANY (v_actor.regions) THEN
+        refusal := op_refusal('forbidden', format('dealer %s is outside your regions',
+                                                  v_dealer.id));
+    ELSIF fair_status(v_fair) <> 'closed' THEN
+        refusal := op_refusal('conflict', format('fair %s is %s: its orders are processed '
+                                                 'after it closes', v_fair.id,
+                                                 fair_status(v_fair)),
+                              jsonb_build_object('status', o.status));
+    END IF;
+END
+$$;
+
+-- A refusal for a step that does not follow from the order's status.
+CREATE FUNCTION order_illegal(o orders, p_step text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT op_refusal('conflict', format('order %s is %s: it cannot be %s', o.id, o.status,
+                                         p_step), jsonb_build_object('status', o.status))
+$$;
+
+-- order.review {order, decision, note?}: an accepted order approved (reviewed, routed), or
+-- an order not yet shipped rejected (its units go back to the fair's allocation).
+CREATE FUNCTION order_review(p_actor bigint, p_order bigint, p_decision text, p_note text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v record;
+    v_o orders;
+BEGIN
+    SELECT * INTO v FROM order_for_processing(p_actor, p_order);
+    v_o := v.o;
+    IF v.refusal IS NOT NULL THEN
+        RETURN v.refusal;
+    END IF;
+    -- Approve what waits for a review; reject anything not yet shipped.
+    IF p_decision = 'approve' AND v_o.status <> 'accepted' THEN
+        RETURN order_illegal(v_o, 'approved');
+    ELSIF p_decision = 'reject' AND v_o.status NOT IN ('accepted', 'reviewed') THEN
+        RETURN order_illegal(v_o, 'rejected');
+    END IF;
+    IF p_decision = 'approve' THEN
+        UPDATE orders SET hold_reason = NULL,
+                          warehouse = coalesce(warehouse, (SELECT w.warehouse
+                              FROM region_warehouses w JOIN dealers d ON d.region = w.region
+                              WHERE d.id = v_o.dealer_id))
+        WHERE id = p_order RETURNING * INTO v_o;
+        v_o := order_set_status(p_actor, v_o, 'reviewed', p_note, 'order.review');
+    ELSE
+        -- No dealer lock: nothing waits for a closed fair's stock. Stock, then items.
+        PERFORM 1 FROM stock WHERE fair_id = v_o.fair_id
+            AND variant_id IN (SELECT variant_id FROM order_lines WHERE order_id = p_order)
+        ORDER BY id FOR NO KEY UPDATE;
+        PERFORM item_sales_lock(v_o.fair_id,
+            ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order));
+        UPDATE stock s SET sold = s.sold - l.qty FROM order_lines l
+        WHERE l.order_id = p_order AND s.fair_id = v_o.fair_id AND s.variant_id = l.variant_id;
+        v_o := order_set_status(p_actor, v_o, 'rejected', p_note, 'order.review');
+    END IF;
+    RETURN jsonb_build_object('order', order_queue_json(v_o));
+END
+$$;
+
+-- order.ship {order, carrier, tracking}: a reviewed order leaves its warehouse.
+CREATE FUNCTION order_ship(p_actor bigint, p_order bigint, p_carrier text, p_tracking text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v record;
+    v_o orders;
+BEGIN
+    SELECT * INTO v FROM order_for_processing(p_actor, p_order);
+    v_o := v.o;
+    IF v.refusal IS NOT NULL THEN
+        RETURN v.refusal;
+    END IF;
+    IF v_o.status <> 'reviewed' THEN
+        RETURN order_illegal(v_o, 'shipped');
+    END IF;
+    UPDATE orders SET carrier = p_carrier, tracking = p_tracking WHERE id = p_order
+    RETURNING * INTO v_o;
+    v_o := order_set_status(p_actor, v_o, 'shipped', NULL, 'order.ship');
+    RETURN jsonb_build_object('order', order_queue_json(v_o));
+END
+$$;
+
+-- order.advance {order, status}: shipped -> in_transit -> delivered, one step at a time.
+CREATE FUNCTION order_advance(p_actor bigint, p_order bigint, p_status text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v record;
+    v_o orders;
+BEGIN
+    SELECT * INTO v FROM order_for_processing(p_actor, p_order);
+    v_o := v.o;
+    IF v.refusal IS NOT NULL THEN
+        RETURN v.refusal;
+    END IF;
+    IF order_next_status(v_o.status) IS DISTINCT FROM p_status THEN
+        RETURN order_illegal(v_o, 'marked ' || p_status);
+    END IF;
+    v_o := order_set_status(p_actor, v_o, p_status, NULL, 'order.advance');
+    RETURN jsonb_build_object('order', order_queue_json(v_o));
+END
+$$;
+
+-- order.priority {order, priority}: any order not yet shipped.
+CREATE FUNCTION order_set_priority(p_actor bigint, p_order bigint, p_priority text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_o orders;
+    v_actor users;
+    v_dealer dealers;
+BEGIN
+    SELECT * INTO v_o FROM orders WHERE id = p_order FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'order % not found', p_order USING ERRCODE = 'P0002';
+    END IF;
+    SELECT * INTO v_actor FROM users WHERE id = p_actor;
+    SELECT * INTO v_dealer FROM dealers WHERE id = v_o.dealer_id;
+    IF v_actor.role = 'rep' AND v_actor.regions <> '{}'
+       AND NOT v_dealer.region = ANY (v_actor.regions) THEN
+        RETURN op_refusal('forbidden', format('dealer %s is outside your regions', v_dealer.id));
+    END IF;
+    IF v_o.status NOT IN ('accepted', 'reviewed') THEN
+        RETURN order_illegal(v_o, 'given a priority');
+    END IF;
+    UPDATE orders SET priority = p_priority, updated_at = clock_timestamp()
+    WHERE id = p_order RETURNING * INTO v_o;
+    PERFORM audit_write(p_actor, 'order.priority', v_o.fair_id, 'order:' || v_o.id, NULL,
+                        jsonb_build_object('priority', p_priority));
+    RETURN jsonb_build_object('order', order_queue_json(v_o));
+END
+$$;
+
+-- The printable confirmation (GET /orders/<id>/print): for the order's dealer and the
+-- staff (a rep of other regions excepted). NULL when the order does not exist; a refusal
+-- when the user may not see it.
+CREATE FUNCTION order_print_json(p_user bigint, p_order bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_o orders;
+    v_user users;
+    v_dealer dealers;
+BEGIN
+    SELECT * INTO v_o FROM orders WHERE id = p_order;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v_user FROM users WHERE id = p_user;
+    SELECT * INTO v_dealer FROM dealers WHERE id = v_o.dealer_id;
+    IF (v_user.role = 'dealer' AND v_user.dealer_id IS DISTINCT FROM v_o.dealer_id)
+       OR (v_user.role = 'rep' AND v_user.regions <> '{}'
+           AND NOT v_dealer.region = ANY (v_user.regions)) THEN
+        RETURN op_refusal('forbidden', 'this order is not yours');
+    END IF;
+    RETURN order_full_json(v_o) || jsonb_build_object(
+        'dealer', jsonb_build_object('id', v_dealer.id, 'code', v_dealer.code,
+                                     'name', v_dealer.name, 'region', v_dealer.region),
+        'fair', (SELECT jsonb_build_object('id', f.id, 'name', f.name, 'season', f.season,
+                                           'currency', f.currency)
+                 FROM fairs f WHERE f.id = v_o.fair_id),
+        'products', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'product', p.id, 'style', p.style, 'name', p.name,
+                'lines', (SELECT jsonb_agg(jsonb_build_object('size', v.size, 'color', v.color,
+                                                              'qty', l.qty, 'price', l.price)
+                                           ORDER BY v.color, v.sort, v.id)
+                          FROM order_lines l JOIN variants v ON v.id = l.variant_id
+                          WHERE l.order_id = v_o.id AND v.product_id = p.id)) ORDER BY p.style), '[]')
+            FROM products p WHERE p.id IN (SELECT v.product_id FROM order_lines l
+                                           JOIN variants v ON v.id = l.variant_id
+                                           WHERE l.order_id = v_o.id)));
+END
+$$;

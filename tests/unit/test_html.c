@@ -1,0 +1,93 @@
+/* test_html.c - server-side HTML: escaping, money, the order confirmation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "html.h"
+
+static void test_text_is_escaped(void **state)
+{
+	struct html h;
+
+	(void)state;
+	html_init(&h);
+	html_text(&h, "<script>alert(\"x\" & 'y')</script>旗艦");
+	html_text(&h, NULL);
+	assert_string_equal(h.data, "&lt;script&gt;alert(&quot;x&quot; &amp; "
+				    "&#39;y&#39;)&lt;/script&gt;旗艦");
+	html_free(&h);
+}
+
+static void test_money(void **state)
+{
+	static const struct {
+		int64_t minor;
+		const char *text;
+	} cases[] = {
+		{0, "0.00"},		  {5, "0.05"},
+		{100, "1.00"},		  {123456, "1,234.56"},
+		{100000000, "1,000,000.00"}, {-250, "-2.50"},
+		{INT64_MAX, "92,233,720,368,547,758.07"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct html h;
+
+		html_init(&h);
+		html_money(&h, cases[i].minor);
+		assert_string_equal(h.data, cases[i].text);
+		html_free(&h);
+	}
+}
+
+static void test_confirmation(void **state)
+{
+	json_error_t jerr;
+	json_t *order = json_loads(
+		"{\"id\": 7, \"key\": \"k<1>\", \"status\": \"accepted\","
+		" \"created_at\": \"2026-11-26T10:00:00.000Z\", \"note\": \"\","
+		" \"ship_to\": null,"
+		" \"fair\": {\"name\": \"春夏\", \"season\": \"2027SS\", "
+		"\"currency\": \"CNY\"},"
+		" \"dealer\": {\"name\": \"A&B\", \"code\": \"D1\"},"
+		" \"products\": [{\"style\": \"S1\", \"name\": \"外套\", \"lines\": ["
+		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 1, \"price\": 1000},"
+		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 2, \"price\": 1000},"
+		"  {\"size\": \"M\", \"color\": \"黑\", \"qty\": 3, \"price\": 1000}]}]}",
+		0, &jerr);
+	struct html h;
+
+	(void)state;
+	assert_non_null(order);
+	html_init(&h);
+	html_order_confirmation(&h, order);
+	assert_false(h.failed);
+	assert_non_null(strstr(h.data, "A&amp;B"));
+	assert_non_null(strstr(h.data, "k&lt;1&gt;"));
+	assert_non_null(strstr(h.data, "<th>M</th><th>L</th>"));
+	/* 白: M 1, L 2 = 3 units, 30.00; 黑: M 3, no L */
+	assert_non_null(strstr(h.data, "<td>白</td><td>1</td><td>2</td><td>3</td>"
+				       "<td>10.00</td><td>30.00</td>"));
+	assert_non_null(strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
+	assert_non_null(strstr(h.data, "6 件 units, CNY 60.00"));
+	assert_non_null(strstr(h.data, "收貨地址 Ship to</td><td>—"));
+	html_free(&h);
+	json_decref(order);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_is_escaped),
+		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_confirmation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
