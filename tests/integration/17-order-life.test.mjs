@@ -200,3 +200,31 @@ test('orders.mine lists the dealer\'s own orders with their history', async () =
   assert.equal(late.error?.code, 'fair_not_live');
   await Promise.all([c.close(), rep.close()]);
 });
+
+test('an item sold in packs (配碼) is ordered in whole packs per colour, and says what is wrong', async () => {
+  const d = take();
+  const c = await session(b, d.cookie);
+  const p = fx.products[3];
+  const [mBlack, mWhite, lBlack, lWhite] = p.variants; // M 黑色, M 白色, L 黑色, L 白色
+  await sql(db.url, `UPDATE fairs SET ends_at = now() + interval '1 day' WHERE id = ${fx.fair}`); // reopened
+  await sql(db.url, `UPDATE fair_items SET pack = '{"M": 1, "L": 2}' WHERE fair_id = ${fx.fair} AND product_id = ${p.id}`);
+  const cases = [
+    [[{ variant: mBlack, qty: 1 }, { variant: lBlack, qty: 1 }], /whole packs/, '黑色'],
+    [[{ variant: mBlack, qty: 1 }], /whole packs/, '黑色'],
+    [[{ variant: mBlack, qty: 1 }, { variant: lBlack, qty: 2 }, { variant: mWhite, qty: 2 }, { variant: lWhite, qty: 2 }], /whole packs/, '白色'],
+  ];
+  for (const [lines, why, color] of cases) {
+    const r = await c.request('order.place', { fair: fx.fair, key: key(), lines });
+    assert.equal(r.error?.code, 'bad_request', JSON.stringify(r));
+    assert.match(r.error.message, why);
+    assert.equal(r.error.color, color);
+    assert.deepEqual(r.error.pack, { M: 1, L: 2 });
+  }
+  const ok = await c.request('order.place', { fair: fx.fair, key: key(), lines: [
+    { variant: mBlack, qty: 2 }, { variant: lBlack, qty: 4 }, { variant: mWhite, qty: 1 }, { variant: lWhite, qty: 2 }] });
+  assert.equal(ok.ok, true, JSON.stringify(ok));
+  const amended = await c.request('order.amend', { order: ok.order.id, lines: [{ variant: mBlack, qty: 1 }, { variant: lBlack, qty: 3 }] });
+  assert.equal(amended.error?.code, 'bad_request', 'amend keeps the packs too');
+  await sql(db.url, `UPDATE fair_items SET pack = NULL WHERE fair_id = ${fx.fair} AND product_id = ${p.id}`);
+  await c.close();
+});
