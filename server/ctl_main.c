@@ -106,6 +106,14 @@ static const struct command commands[] = {
 	 "--region 華東 \\\n"
 	 "        --tier B --credit 50000000 --address "
 	 "'周店長|13800000000|蘇州市觀前街1號'\n"},
+	{"warehouse", ctl_warehouse,
+	 "fairctl warehouse [REGION WAREHOUSE]\n"
+	 "  Routes the orders of dealers of REGION to WAREHOUSE (replacing "
+	 "the\n"
+	 "  region's warehouse); without arguments, lists the routing. The\n"
+	 "  automatic review after the fair holds orders of a region without "
+	 "one.\n"
+	 "    fairctl warehouse 華東 上海倉\n"},
 	{"mint-sessions", ctl_mint_sessions,
 	 "fairctl mint-sessions [--hours H] LOGIN...\n"
 	 "fairctl mint-sessions [--hours H] --prefix PREFIX --count N\n"

@@ -5,7 +5,7 @@
 // and staff only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, fairctl } from './harness.mjs';
 
 let db;
 let a;
@@ -20,9 +20,12 @@ before(async () => {
   b = await startServer({ databaseUrl: db.url, user: false });
   fx = await makeFair(db.url, { name: '處理測試會', products: 2 });
   d = await mintDealers(db.url, 5, { prefix: `proc${process.pid}x` });
-  await sql(db.url, `INSERT INTO region_warehouses VALUES ('華東', '上海倉'), ('華南', '廣州倉')
-      ON CONFLICT DO NOTHING;
-    INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
+  // the routing, as an operator sets it
+  await fairctl(db.url, ['warehouse', '華東', '杭州倉']);
+  await fairctl(db.url, ['warehouse', '華東', '上海倉']);
+  await fairctl(db.url, ['warehouse', '華南', '廣州倉']);
+  assert.equal((await fairctl(db.url, ['warehouse'])).stdout, '華南\t廣州倉\n華東\t上海倉\n');
+  await sql(db.url, `INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
       SELECT id, '收貨人 <b>' || id || '</b>', '021-1234', '上海市南京路 ' || id || ' 號', true
       FROM dealers WHERE id IN (${d[0].dealerId}, ${d[1].dealerId}, ${d[3].dealerId}, ${d[4].dealerId});
     UPDATE dealers SET key_dealer = true, region = '華南' WHERE id = ${d[3].dealerId};
