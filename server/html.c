@@ -87,14 +87,10 @@ void html_page_start(struct html *h, const char *title)
 	html_raw(h, "<!doctype html>\n<html lang=\"zh-Hant\"><head><meta "
 		    "charset=\"utf-8\"><title>");
 	html_text(h, title);
-	html_raw(h, "</title><style>"
-		    "body{font-family:sans-serif;margin:2em;color:#222}"
-		    "table{border-collapse:collapse;margin:.5em 0 1.5em}"
-		    "th,td{border:1px solid #999;padding:.25em .6em;"
-		    "text-align:right}th:first-child,td:first-child{"
-		    "text-align:left}.meta td{border:none;text-align:left}"
-		    "h2{margin-bottom:.2em}@media print{body{margin:0}}"
-		    "</style></head><body>\n");
+	/* a stylesheet of web/: the Content-Security-Policy lws sends allows
+	 * no inline style */
+	html_raw(h, "</title><link rel=\"stylesheet\" href=\"/print.css\">"
+		    "</head><body>\n");
 }
 
 void html_page_end(struct html *h)

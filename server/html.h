@@ -29,7 +29,8 @@ void html_text(struct html *h, const char *text);
 /* An amount of minor units (fen, cents) as "1,234.50". */
 void html_money(struct html *h, int64_t minor);
 
-/* <!doctype html> ... <body> with the page's style, and the closing tags. */
+/* <!doctype html> ... <body> with the page's stylesheet (web/print.css),
+ * and the closing tags. */
 void html_page_start(struct html *h, const char *title);
 void html_page_end(struct html *h);
 

@@ -235,14 +235,27 @@ BEGIN
 END
 $$;
 
+-- A rep given regions serves only the dealers of those regions (no regions: all).
+CREATE FUNCTION rep_outside_regions(u users, d dealers) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT u.role = 'rep' AND u.regions <> '{}' AND NOT d.region = ANY (u.regions)
+$$;
+
+-- fair_not_live unless the fair is live at p_at (the database's clock decides).
+CREATE FUNCTION fair_live_refusal(f fairs, p_at timestamptz) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN fair_status(f, p_at) <> 'live' THEN
+        op_refusal('fair_not_live', format('fair %s is %s', f.id, fair_status(f, p_at)),
+                   jsonb_build_object('status', fair_status(f, p_at))) END
+$$;
+
 -- Who may order, amend or cancel for a dealer: its own users, admins, and reps serving its
 -- region (a rep without regions serves all). NULL when allowed, else the refusal.
 CREATE FUNCTION order_actor_refusal(p_actor users, p_dealer dealers) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN p_actor.id IS NULL OR p_actor.disabled
                   OR (p_actor.role = 'dealer' AND p_actor.dealer_id IS DISTINCT FROM p_dealer.id)
-                  OR (p_actor.role = 'rep' AND p_actor.regions <> '{}'
-                      AND NOT p_dealer.region = ANY (p_actor.regions))
+                  OR rep_outside_regions(p_actor, p_dealer)
                   OR p_actor.role NOT IN ('dealer', 'rep', 'admin')
            THEN op_refusal('forbidden', format('user %s may not order for dealer %s',
                                                p_actor.id, p_dealer.id)) END
@@ -278,7 +291,6 @@ DECLARE
     v_fair      fairs;
     v_dealer    dealers;
     v_actor     users;
-    v_status    text;
     v_lines     order_line_eval[];
     v_refusal   jsonb;
     v_ship_to   jsonb;
@@ -312,10 +324,9 @@ BEGIN
         RETURN op_refusal('not_found', format('fair %s does not exist', v_fair_id));
     END IF;
     -- The decision's own time, microseconds before the batch commits.
-    v_status := fair_status(v_fair, clock_timestamp());
-    IF v_status <> 'live' THEN
-        RETURN op_refusal('fair_not_live', format('fair %s is %s', v_fair_id, v_status),
-                          jsonb_build_object('status', v_status));
+    v_refusal := fair_live_refusal(v_fair, clock_timestamp());
+    IF v_refusal IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
 
     SELECT * INTO v_lines, v_refusal

@@ -68,7 +68,6 @@ DECLARE
     v_actor users;
     v_dealer dealers;
     v_fair fairs;
-    v_status text;
 BEGIN
     SELECT * INTO o FROM orders WHERE id = p_order;
     IF NOT FOUND THEN
@@ -84,11 +83,8 @@ BEGIN
         p_variants || ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order));
     SELECT * INTO o FROM orders WHERE id = p_order FOR UPDATE;
     SELECT * INTO v_fair FROM fairs WHERE id = o.fair_id;
-    v_status := fair_status(v_fair, clock_timestamp());
-    IF v_status <> 'live' THEN
-        refusal := op_refusal('fair_not_live', format('fair %s is %s', o.fair_id, v_status),
-                              jsonb_build_object('status', v_status));
-    ELSIF o.status <> 'accepted' THEN
+    refusal := fair_live_refusal(v_fair, clock_timestamp());
+    IF refusal IS NULL AND o.status <> 'accepted' THEN
         refusal := op_refusal('conflict', format('order %s is %s: only an accepted order '
                                                  'can be changed', o.id, o.status),
                               jsonb_build_object('status', o.status));
@@ -259,7 +255,6 @@ CREATE FUNCTION waitlist_join(p_dealer bigint, p_fair bigint, p_variant bigint, 
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_fair fairs;
-    v_status text;
     v_entry waitlist;
 BEGIN
     SELECT * INTO v_fair FROM fairs WHERE id = p_fair;
@@ -270,10 +265,8 @@ BEGIN
         RAISE EXCEPTION 'variant % is not offered at fair %', p_variant, p_fair
             USING ERRCODE = '22023';
     END IF;
-    v_status := fair_status(v_fair);
-    IF v_status <> 'live' THEN
-        RETURN op_refusal('fair_not_live', format('fair %s is %s', p_fair, v_status),
-                          jsonb_build_object('status', v_status));
+    IF fair_live_refusal(v_fair, now()) IS NOT NULL THEN
+        RETURN fair_live_refusal(v_fair, now());
     END IF;
     INSERT INTO waitlist AS w (fair_id, variant_id, dealer_id, qty)
     VALUES (p_fair, p_variant, p_dealer, p_qty)

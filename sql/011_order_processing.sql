@@ -127,8 +127,7 @@ BEGIN
         WHERE (p_fair IS NULL OR o.fair_id = p_fair)
           AND (p_status IS NULL OR o.status = p_status)
           AND (p_status IS NOT NULL OR o.status NOT IN ('delivered', 'rejected', 'cancelled'))
-          AND (v_actor.role <> 'rep' OR v_actor.regions = '{}'
-               OR d.region = ANY (v_actor.regions))));
+          AND NOT rep_outside_regions(v_actor, d)));
 END
 $$;
 
@@ -150,8 +149,7 @@ BEGIN
     SELECT * INTO v_actor FROM users WHERE id = p_actor;
     SELECT * INTO v_dealer FROM dealers WHERE id = o.dealer_id;
     SELECT * INTO v_fair FROM fairs WHERE id = o.fair_id;
-    IF v_actor.role = 'rep' AND v_actor.regions <> '{}'
-       AND NOT v_dealer.region = ANY (v_actor.regions) THEN
+    IF rep_outside_regions(v_actor, v_dealer) THEN
         refusal := op_refusal('forbidden', format('dealer %s is outside your regions',
                                                   v_dealer.id));
     ELSIF fair_status(v_fair) <> 'closed' THEN
@@ -266,8 +264,7 @@ BEGIN
     END IF;
     SELECT * INTO v_actor FROM users WHERE id = p_actor;
     SELECT * INTO v_dealer FROM dealers WHERE id = v_o.dealer_id;
-    IF v_actor.role = 'rep' AND v_actor.regions <> '{}'
-       AND NOT v_dealer.region = ANY (v_actor.regions) THEN
+    IF rep_outside_regions(v_actor, v_dealer) THEN
         RETURN op_refusal('forbidden', format('dealer %s is outside your regions', v_dealer.id));
     END IF;
     IF v_o.status NOT IN ('accepted', 'reviewed') THEN
@@ -298,8 +295,7 @@ BEGIN
     SELECT * INTO v_user FROM users WHERE id = p_user;
     SELECT * INTO v_dealer FROM dealers WHERE id = v_o.dealer_id;
     IF (v_user.role = 'dealer' AND v_user.dealer_id IS DISTINCT FROM v_o.dealer_id)
-       OR (v_user.role = 'rep' AND v_user.regions <> '{}'
-           AND NOT v_dealer.region = ANY (v_user.regions)) THEN
+       OR rep_outside_regions(v_user, v_dealer) THEN
         RETURN op_refusal('forbidden', 'this order is not yours');
     END IF;
     RETURN order_full_json(v_o) || jsonb_build_object(

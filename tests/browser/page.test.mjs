@@ -1,12 +1,16 @@
 // The page the server serves, in Debian's Chromium driven by playwright-core (which never
 // downloads a browser of its own): a dealer logs in, is asked for a password of its own,
-// sees the fairs from its hello, and logs out, with no errors in the page. Leaves a screenshot in build/test-artifacts/page.png (or $FAIR_ARTIFACT_DIR).
+// sees the fairs from its hello, and logs out, with no errors in the page; an order's printable
+// confirmation renders for its dealer and not for another. Leaves screenshots in
+// build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { createDatabase, createUser, sql, startServer, SOURCE_DIR } from '../integration/harness.mjs';
+import {
+  createDatabase, createUser, sql, startServer, SOURCE_DIR, login, connect, makeFair,
+} from '../integration/harness.mjs';
 
 const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
@@ -110,4 +114,56 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
+});
+
+test('an order\'s printable confirmation renders for its dealer, and for no other dealer', { timeout: 120_000 }, async () => {
+  const fx = await makeFair(db.url, { name: '列印測試會' });
+  const owner = await createUser(db.url, { login: 'printer', name: '林店長', password: 'print-pass-1', tier: 'A' });
+  const other = await createUser(db.url, { login: 'stranger', name: '路人', password: 'print-pass-2' });
+  await sql(db.url, `INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
+    VALUES (${owner.dealerId}, '林店長', '0571-8888', '杭州市延安路 1 號', true)`);
+  const mine = await login(server, 'printer', 'print-pass-1');
+  const theirs = await login(server, 'stranger', 'print-pass-2');
+  const ws = await connect(server, { cookie: mine.cookie });
+  await ws.next('hello', 10_000);
+  const [v1, v2, v3] = fx.products[0].variants;
+  const placed = await ws.request('order.place', { fair: fx.fair, key: 'print-1', lines: [
+    { variant: v1, qty: 2 }, { variant: v2, qty: 1 }, { variant: v3, qty: 3 }] });
+  assert.equal(placed.ok, true, JSON.stringify(placed));
+  await ws.close();
+
+  const cookieFor = (value) => [{ name: 'fair_session', value: value.split('=')[1], url: server.url }];
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  await context.addCookies(cookieFor(mine.cookie));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const response = await page.goto(`${server.url}/orders/${placed.order.id}/print`, { waitUntil: 'load' });
+  assert.equal(response?.status(), 200);
+  assert.equal(await page.title(), `訂單確認 Order ${placed.order.id}`);
+  assert.match(await page.locator('table.meta').textContent(), /林店長 商行/);
+  assert.match(await page.locator('table.meta').textContent(), /杭州市延安路 1 號/);
+  const header = await page.locator('h3 + table tr').first().locator('th').allTextContents();
+  assert.deepEqual(header, ['顏色 Colour', 'M', 'L', '件數 Units', '單價 Price', '金額 Amount']);
+  const rows = await page.locator('h3 + table tr').evaluateAll((trs) =>
+    trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
+  // 黑色: M 2, L 3; 白色: M 1 (tier A pays 800.01)
+  assert.deepEqual(rows.map((r) => r.slice(0, 4)), [['白色', '1', '', '1'], ['黑色', '2', '3', '5']]);
+  assert.match(await page.locator('h2').textContent(), /6 件 units, CNY 4,800\.06/);
+  const border = await page.locator('h3 + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
+  assert.equal(border, 'solid', 'the stylesheet applies');
+  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
+  const shot = path.join(ARTIFACT_DIR, 'print.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${shot}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const stranger = await browser.newContext();
+  await stranger.addCookies(cookieFor(theirs.cookie));
+  const spy = await stranger.newPage();
+  const refused = await spy.goto(`${server.url}/orders/${placed.order.id}/print`, { waitUntil: 'load' });
+  assert.equal(refused?.status(), 403);
+  assert.doesNotMatch(await spy.content(), /林店長/);
+  await stranger.close();
 });
