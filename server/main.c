@@ -362,8 +362,13 @@ out:
 		lws_sul_schedule(srv.ctx, 0, &shutdown_timer, check_shutdown,
 				 LWS_SET_TIMER_USEC_CANCEL);
 	rawfd_release(&worker_watch);
+	/* Finished jobs still run their callbacks in worker_pool_destroy, and
+	 * database callbacks in pg_pool_destroy: each finds the other pool
+	 * gone (NULL) and answers unavailable. */
 	pg_pool_destroy(srv.db);
+	srv.db = NULL;
 	worker_pool_destroy(srv.workers);
+	srv.workers = NULL;
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	room_stop();

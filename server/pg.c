@@ -657,7 +657,7 @@ int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	struct pg_conn *c;
 	struct pg_req *r;
 
-	if (p->shutting_down)
+	if (!p || p->shutting_down)
 		return -1;
 	c = pool_pick(p);
 	if (!c && (pool_known_down(p) || p->queued >= (unsigned)p->queue_max))

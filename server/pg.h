@@ -69,7 +69,8 @@ struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
  * Returns 0 when accepted (done will be called later, never from inside
  * this call), or -1 when refused now (nothing was sent, done is not called):
  * PostgreSQL is known to be down, the wait queue is full, or the pool is
- * shutting down. */
+ * shutting down or gone (p NULL: callbacks that run while the process
+ * tears down after the pool was destroyed). */
 int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	     const char *const *values, pg_done_fn done, void *arg);
 

@@ -103,6 +103,8 @@ int worker_submit(struct worker_pool *wp, worker_work_fn work,
 {
 	struct job *j;
 
+	if (!wp)
+		return -1; /* the pool is gone (process teardown) */
 	pthread_mutex_lock(&wp->lock);
 	if (wp->stopping || wp->waiting >= wp->queue_max) {
 		pthread_mutex_unlock(&wp->lock);
