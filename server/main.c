@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "dashboard.h"
 #include "dbsetup.h"
 #include "fair_room.h"
 #include "fairs.h"
@@ -348,6 +349,7 @@ int main(int argc, char **argv)
 	auth_start();
 	room_start();
 	order_life_start();
+	dashboard_start();
 	fairs_start(start_listening);
 
 	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {
@@ -372,6 +374,7 @@ out:
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	room_stop();
+	dashboard_stop();
 	order_intake_free();
 	stock_cache_forget();
 	ws_sessions_free();

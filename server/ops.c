@@ -5,6 +5,7 @@
  * handler runs. */
 #include "admin_fair.h"
 #include "admin_users.h"
+#include "dashboard.h"
 #include "catalog.h"
 #include "chat.h"
 #include "dispatch.h"
@@ -63,6 +64,10 @@ const struct op_def server_ops[] = {
 	 waitlist_op_leave},
 	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
 	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
+
+	/* the brand manager's dashboard (dashboard.c) */
+	{"dashboard.watch", ROLE_MANAGER | ROLE_REP | ROLE_ADMIN,
+	 dashboard_watch_params, dashboard_op_watch},
 
 	/* order processing after the fair (order_processing.c) */
 	{"orders.queue", ROLE_REP | ROLE_ADMIN, orders_queue_params,

@@ -438,6 +438,7 @@ DECLARE
     v_decision  jsonb;
     v_order     jsonb;
     v_fair      record;
+    v_rows      record;
 BEGIN
     PERFORM 1 FROM dealers
     WHERE id IN (SELECT (e->>'dealer')::bigint FROM jsonb_array_elements(p_batch) e)
@@ -471,6 +472,18 @@ BEGIN
         GROUP BY 1
     LOOP
         PERFORM stock_notify(v_fair.id, v_fair.variants);
+    END LOOP;
+    -- The dashboard's totals (012_dashboard.sql), last: their rows come after every other
+    -- lock of the batch.
+    FOR v_fair IN
+        SELECT (d.decision->'order'->>'fair')::bigint AS id,
+               array_agg((d.decision->'order'->>'id')::bigint) AS orders
+        FROM unnest(v_decisions) AS d(decision)
+        WHERE d.decision->>'duplicate' = 'false'
+        GROUP BY 1 ORDER BY 1
+    LOOP
+        SELECT * INTO v_rows FROM totals_order_rows(v_fair.orders, 1);
+        PERFORM totals_apply(v_fair.id, v_rows.orders, v_rows.products);
     END LOOP;
     RETURN to_jsonb(v_decisions);
 END

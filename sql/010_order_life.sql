@@ -97,7 +97,7 @@ $$;
 -- price now, within its limit and credit; an entry that does not fit them stays), until the
 -- first entry of a variant that cannot be served. Only dealers in p_locked are served (their
 -- rows are locked by the caller; a dealer that joined since waits for the next return).
--- Returns the variants whose stock changed.
+-- Returns the orders it made.
 CREATE FUNCTION waitlist_fill(p_actor bigint, p_fair bigint, p_variants bigint[],
                               p_locked bigint[])
 RETURNS bigint[] LANGUAGE plpgsql AS $$
@@ -109,7 +109,7 @@ DECLARE
     v_refusal jsonb;
     v_order   orders;
     v_blocked bigint[] := '{}';
-    v_changed bigint[] := '{}';
+    v_made    bigint[] := '{}';
 BEGIN
     FOR v_entry IN SELECT * FROM waitlist
                    WHERE fair_id = p_fair AND variant_id = ANY (p_variants)
@@ -146,9 +146,9 @@ BEGIN
                 'from the waitlist: stock came back');
         DELETE FROM waitlist WHERE id = v_entry.id;
         PERFORM order_status_notify(v_order, 'from the waitlist: stock came back');
-        v_changed := v_changed || v_entry.variant_id;
+        v_made := v_made || v_order.id;
     END LOOP;
-    RETURN v_changed;
+    RETURN v_made;
 END
 $$;
 
@@ -161,6 +161,8 @@ DECLARE
     v_waiting bigint[];
     v_refusal jsonb;
     v_variants bigint[];
+    v_gone record;
+    v_made record;
 BEGIN
     SELECT * INTO v_change FROM order_for_change(p_actor, p_order, '{}');
     v_o := v_change.o;
@@ -170,13 +172,17 @@ BEGIN
         RETURN v_refusal;
     END IF;
     v_variants := ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order);
+    SELECT * INTO v_gone FROM totals_order_rows(ARRAY[p_order], -1);
     UPDATE stock s SET sold = s.sold - l.qty FROM order_lines l
     WHERE l.order_id = p_order AND s.fair_id = v_o.fair_id AND s.variant_id = l.variant_id;
     UPDATE orders SET status = 'cancelled', updated_at = clock_timestamp()
     WHERE id = p_order RETURNING * INTO v_o;
     INSERT INTO order_history (order_id, status, at, actor, note)
     VALUES (p_order, 'cancelled', v_o.updated_at, p_actor, NULL);
-    PERFORM waitlist_fill(p_actor, v_o.fair_id, v_variants, v_waiting);
+    SELECT * INTO v_made FROM totals_order_rows(
+        waitlist_fill(p_actor, v_o.fair_id, v_variants, v_waiting), 1);
+    PERFORM totals_apply(v_o.fair_id, v_gone.orders || v_made.orders,
+                         v_gone.products || v_made.products);
     PERFORM stock_notify(v_o.fair_id, v_variants);
     PERFORM order_status_notify(v_o, NULL);
     RETURN jsonb_build_object('order', order_full_json(v_o));
@@ -199,6 +205,9 @@ DECLARE
     v_held jsonb;
     v_variants bigint[];
     v_returned bigint[];
+    v_gone record;
+    v_now record;
+    v_made record;
 BEGIN
     SELECT * INTO v_change FROM order_for_change(p_actor, p_order,
         ARRAY(SELECT (l->>'variant')::bigint FROM jsonb_array_elements(p_lines) l));
@@ -234,6 +243,7 @@ BEGIN
     v_returned := ARRAY(SELECT o.variant_id FROM order_lines o
                         LEFT JOIN unnest(v_lines) n ON n.variant = o.variant_id
                         WHERE o.order_id = p_order AND coalesce(n.take, 0) < o.qty);
+    SELECT * INTO v_gone FROM totals_order_rows(ARRAY[p_order], -1);
     DELETE FROM order_lines WHERE order_id = p_order;
     INSERT INTO order_lines (order_id, variant_id, qty, price)
     SELECT p_order, l.variant, l.take, l.price FROM unnest(v_lines) l;
@@ -242,7 +252,11 @@ BEGIN
     WHERE id = p_order RETURNING * INTO v_o;
     INSERT INTO order_history (order_id, status, at, actor, note)
     VALUES (p_order, 'accepted', v_o.updated_at, p_actor, 'amended');
-    PERFORM waitlist_fill(p_actor, v_o.fair_id, v_returned, v_waiting);
+    SELECT * INTO v_now FROM totals_order_rows(ARRAY[p_order], 1);
+    SELECT * INTO v_made FROM totals_order_rows(
+        waitlist_fill(p_actor, v_o.fair_id, v_returned, v_waiting), 1);
+    PERFORM totals_apply(v_o.fair_id, v_gone.orders || v_now.orders || v_made.orders,
+                         v_gone.products || v_now.products || v_made.products);
     PERFORM stock_notify(v_o.fair_id, v_variants);
     PERFORM order_status_notify(v_o, 'amended');
     RETURN jsonb_build_object('order', order_full_json(v_o));

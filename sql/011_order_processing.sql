@@ -174,6 +174,7 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v record;
     v_o orders;
+    v_gone record;
 BEGIN
     SELECT * INTO v FROM order_for_processing(p_actor, p_order);
     v_o := v.o;
@@ -202,6 +203,8 @@ BEGIN
             ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order));
         UPDATE stock s SET sold = s.sold - l.qty FROM order_lines l
         WHERE l.order_id = p_order AND s.fair_id = v_o.fair_id AND s.variant_id = l.variant_id;
+        SELECT * INTO v_gone FROM totals_order_rows(ARRAY[p_order], -1);
+        PERFORM totals_apply(v_o.fair_id, v_gone.orders, v_gone.products);
         v_o := order_set_status(p_actor, v_o, 'rejected', p_note, 'order.review');
     END IF;
     RETURN jsonb_build_object('order', order_queue_json(v_o));
