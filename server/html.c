@@ -3,51 +3,16 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_SIZES 32 /* columns of a product's table */
 
-void html_init(struct html *h)
+void html_raw(struct strbuf *h, const char *markup)
 {
-	memset(h, 0, sizeof *h);
+	strbuf_addstr(h, markup);
 }
 
-void html_free(struct html *h)
-{
-	free(h->data);
-	html_init(h);
-}
-
-static void append(struct html *h, const char *s, size_t n)
-{
-	if (h->failed)
-		return;
-	if (h->len + n + 1 > h->cap) {
-		size_t cap = h->cap ? h->cap : 1024;
-		char *grown;
-
-		while (h->len + n + 1 > cap)
-			cap *= 2;
-		grown = realloc(h->data, cap);
-		if (!grown) {
-			h->failed = true;
-			return;
-		}
-		h->data = grown;
-		h->cap = cap;
-	}
-	memcpy(h->data + h->len, s, n);
-	h->len += n;
-	h->data[h->len] = '\0';
-}
-
-void html_raw(struct html *h, const char *markup)
-{
-	append(h, markup, strlen(markup));
-}
-
-void html_text(struct html *h, const char *text)
+void html_text(struct strbuf *h, const char *text)
 {
 	for (const char *p = text; p && *p; p++) {
 		const char *entity = NULL;
@@ -58,13 +23,13 @@ void html_text(struct html *h, const char *text)
 		case '>': entity = "&gt;"; break;
 		case '"': entity = "&quot;"; break;
 		case '\'': entity = "&#39;"; break;
-		default: append(h, p, 1); continue;
+		default: strbuf_add(h, p, 1); continue;
 		}
 		html_raw(h, entity);
 	}
 }
 
-void html_money(struct html *h, int64_t minor)
+void html_money(struct strbuf *h, int64_t minor)
 {
 	char digits[32], out[48];
 	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
@@ -82,7 +47,7 @@ void html_money(struct html *h, int64_t minor)
 	html_raw(h, out);
 }
 
-void html_page_start(struct html *h, const char *title)
+void html_page_start(struct strbuf *h, const char *title)
 {
 	html_raw(h, "<!doctype html>\n<html lang=\"zh-Hant\"><head><meta "
 		    "charset=\"utf-8\"><title>");
@@ -93,7 +58,7 @@ void html_page_start(struct html *h, const char *title)
 		    "</head><body>\n");
 }
 
-void html_page_end(struct html *h)
+void html_page_end(struct strbuf *h)
 {
 	html_raw(h, "</body></html>\n");
 }
@@ -108,7 +73,7 @@ static int64_t num(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-static void meta_row(struct html *h, const char *label, const char *value)
+static void meta_row(struct strbuf *h, const char *label, const char *value)
 {
 	html_raw(h, "<tr><td>");
 	html_text(h, label);
@@ -117,7 +82,7 @@ static void meta_row(struct html *h, const char *label, const char *value)
 	html_raw(h, "</td></tr>");
 }
 
-static void cell_int(struct html *h, int64_t v)
+static void cell_int(struct strbuf *h, int64_t v)
 {
 	char buf[32];
 
@@ -127,7 +92,7 @@ static void cell_int(struct html *h, int64_t v)
 
 /* One product: colours down, sizes across, then units, unit price and
  * amount per colour. */
-static void product_table(struct html *h, const json_t *p, int64_t *units,
+static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 			  int64_t *amount)
 {
 	const json_t *lines = json_object_get(p, "lines");
@@ -197,7 +162,7 @@ static void product_table(struct html *h, const json_t *p, int64_t *units,
 	html_raw(h, "</table>\n");
 }
 
-void html_order_confirmation(struct html *h, const json_t *order)
+void html_order_confirmation(struct strbuf *h, const json_t *order)
 {
 	const json_t *fair = json_object_get(order, "fair");
 	const json_t *dealer = json_object_get(order, "dealer");

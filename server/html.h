@@ -11,32 +11,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct html {
-	char *data; /* NUL-terminated; NULL until something is added */
-	size_t len, cap;
-	bool failed; /* out of memory: data is incomplete */
-};
-
-void html_init(struct html *h);
-void html_free(struct html *h);
+#include "strbuf.h"
 
 /* Markup as it is (literals of the caller only). */
-void html_raw(struct html *h, const char *markup);
+void html_raw(struct strbuf *h, const char *markup);
 
 /* Text, escaped. NULL adds nothing. */
-void html_text(struct html *h, const char *text);
+void html_text(struct strbuf *h, const char *text);
 
 /* An amount of minor units (fen, cents) as "1,234.50". */
-void html_money(struct html *h, int64_t minor);
+void html_money(struct strbuf *h, int64_t minor);
 
 /* <!doctype html> ... <body> with the page's stylesheet (web/print.css),
  * and the closing tags. */
-void html_page_start(struct html *h, const char *title);
-void html_page_end(struct html *h);
+void html_page_start(struct strbuf *h, const char *title);
+void html_page_end(struct strbuf *h);
 
 /* The whole confirmation page of an order as order_print_json returns it
  * (sql/011): the fair, the dealer, the ship-to address, per product a table
  * of colours by sizes with quantities, unit prices and amounts, totals. */
-void html_order_confirmation(struct html *h, const json_t *order);
+void html_order_confirmation(struct strbuf *h, const json_t *order);
 
 #endif

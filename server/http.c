@@ -14,6 +14,7 @@
 #include "log.h"
 #include "order_intake.h"
 #include "order_processing.h"
+#include "report_csv.h"
 #include "media_check.h"
 #include "pg.h"
 #include "proto.h"
@@ -30,7 +31,8 @@ struct api_route;
 struct http_req {
 	uint64_t id;        /* in `pending` while an answer is awaited */
 	struct lws *wsi;
-	int stage;          /* 0 idle, 1 headers to write, 2 body to write */
+	int stage;          /* 0 idle, 1 headers to write, 2 body to write,
+			     * 3 a streamed body (http_stream_*) */
 	int status;
 	const char *ctype;
 	char *set_cookie;   /* owned; a Set-Cookie value, or NULL */
@@ -48,6 +50,13 @@ struct http_req {
 	char session[SESSION_COOKIE_MAX];
 	char peer[64];
 	char user_agent[300];
+	/* a streamed answer: what waits to be written, from LWS_PRE + out_off */
+	char *out;
+	size_t out_len, out_off, out_cap, streamed;
+	bool stream_ended, stream_failed;
+	char filename[96];
+	http_drain_fn drain;
+	void *drain_arg;
 };
 
 /* The API: POST bodies up to max_body bytes. */
@@ -71,6 +80,7 @@ static const struct api_route api_routes[] = {
 	 admin_image_http_upload, true, true},
 	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
 	 false},
+	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},
 };
 
 static struct idmap pending;
@@ -133,6 +143,11 @@ static void req_reset_io(struct http_req *r)
 	r->in = NULL;
 	r->in_len = r->in_cap = r->in_max = 0;
 	r->retry_after_s = 0;
+	free(r->out);
+	r->out = NULL;
+	r->out_len = r->out_off = r->out_cap = r->streamed = 0;
+	r->stream_ended = r->stream_failed = false;
+	r->drain = NULL;
 }
 
 /* Starts a response; the headers and the body (copied, with the LWS_PRE
@@ -156,15 +171,23 @@ static void respond_text(struct http_req *r, int status, const char *text)
 	respond(r, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
+static int write_stream(struct http_req *r);
+
 static int write_stage(struct http_req *r)
 {
 	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
 					    *end = buf + sizeof buf - 1;
 
+	if (r->stage == 3)
+		return write_stream(r);
 	if (r->stage == 1) {
+		bool streamed = r->filename[0] != '\0';
+
 		if (lws_add_http_common_headers(r->wsi, (unsigned)r->status,
-						r->ctype, r->body_len, &p,
-						end) ||
+						r->ctype,
+						streamed ? LWS_ILLEGAL_HTTP_CONTENT_LEN
+							 : r->body_len,
+						&p, end) ||
 		    lws_add_http_header_by_name(
 			    r->wsi, (const unsigned char *)"cache-control:",
 			    (const unsigned char *)"no-store", 8, &p, end))
@@ -185,8 +208,25 @@ static int write_stage(struct http_req *r)
 			    (unsigned char *)r->set_cookie,
 			    (int)strlen(r->set_cookie), &p, end))
 			return -1;
+		if (streamed) {
+			char disposition[160];
+
+			snprintf(disposition, sizeof disposition,
+				 "attachment; filename=\"%s\"", r->filename);
+			if (lws_add_http_header_by_name(
+				    r->wsi,
+				    (const unsigned char *)"content-disposition:",
+				    (unsigned char *)disposition,
+				    (int)strlen(disposition), &p, end))
+				return -1;
+		}
 		if (lws_finalize_write_http_header(r->wsi, start, &p, end))
 			return -1;
+		if (streamed) {
+			r->stage = 3;
+			lws_callback_on_writable(r->wsi);
+			return 0;
+		}
 		r->stage = 2;
 		if (r->body_len) {
 			lws_callback_on_writable(r->wsi);
@@ -477,6 +517,115 @@ void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 		return; /* the client left */
 	r->id = 0;
 	respond(r, status, "text/html; charset=utf-8", html, len);
+}
+
+/* ---- streamed answers ---- */
+
+#define STREAM_WRITE_MAX 16384 /* bytes per WRITEABLE */
+
+static int write_stream(struct http_req *r)
+{
+	if (r->out_off < r->out_len) {
+		size_t n = r->out_len - r->out_off;
+
+		if (n > STREAM_WRITE_MAX)
+			n = STREAM_WRITE_MAX;
+		if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE + r->out_off,
+			      n, LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		r->out_off += n;
+		r->streamed += n;
+		if (r->out_off == r->out_len)
+			r->out_off = r->out_len = 0;
+		if (r->drain && r->out_len - r->out_off < HTTP_STREAM_LOW_WATER)
+			r->drain(r->id, r->drain_arg);
+		if (r->out_len || !r->stream_ended) {
+			if (r->out_len)
+				lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+	}
+	if (!r->stream_ended)
+		return 0; /* woken again by http_stream_write */
+	access_log(r->wsi, method_name(r->method), r->path,
+		   r->stream_failed ? 500 : r->status, r->streamed,
+		   r->started_ms);
+	if (r->stream_failed)
+		return -1; /* cut: the client sees an incomplete answer */
+	if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE, 0,
+		      LWS_WRITE_HTTP_FINAL) < 0)
+		return -1;
+	if (r->id)
+		idmap_remove(&pending, r->id);
+	r->id = 0;
+	req_reset_io(r);
+	r->filename[0] = '\0';
+	r->stage = 0;
+	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
+
+int http_stream_begin(uint64_t id, int status, const char *ctype,
+		      const char *filename, http_drain_fn drain, void *arg)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r)
+		return -1;
+	r->out_cap = LWS_PRE + 65536;
+	r->out = malloc(r->out_cap);
+	if (!r->out)
+		return -1;
+	r->status = status;
+	r->ctype = ctype;
+	snprintf(r->filename, sizeof r->filename, "%s", filename);
+	r->drain = drain;
+	r->drain_arg = arg;
+	r->stage = 1;
+	lws_callback_on_writable(r->wsi);
+	return 0;
+}
+
+long http_stream_write(uint64_t id, const char *data, size_t len)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r || !r->out)
+		return -1;
+	if (r->out_off) { /* what was sent makes room */
+		memmove(r->out + LWS_PRE, r->out + LWS_PRE + r->out_off,
+			r->out_len - r->out_off);
+		r->out_len -= r->out_off;
+		r->out_off = 0;
+	}
+	if (LWS_PRE + r->out_len + len > r->out_cap) {
+		size_t cap = r->out_cap * 2;
+		char *grown;
+
+		while (LWS_PRE + r->out_len + len > cap)
+			cap *= 2;
+		grown = realloc(r->out, cap);
+		if (!grown)
+			return -1;
+		r->out = grown;
+		r->out_cap = cap;
+	}
+	memcpy(r->out + LWS_PRE + r->out_len, data, len);
+	r->out_len += len;
+	if (r->stage == 3)
+		lws_callback_on_writable(r->wsi);
+	return (long)r->out_len;
+}
+
+void http_stream_end(uint64_t id, bool failed)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r)
+		return;
+	r->stream_ended = true;
+	r->stream_failed = failed;
+	r->drain = NULL;
+	lws_callback_on_writable(r->wsi);
 }
 
 static bool origin_allowed(struct lws *wsi, const char *origin);

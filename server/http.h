@@ -36,6 +36,28 @@ void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 /* The same with an HTML page (copied) instead of JSON. */
 void http_finish_page(uint64_t id, int status, const char *html, size_t len);
 
+/* Streamed answers, for bodies too large to hold (the CSV report): the
+ * headers go out without a length, then the body as it is written; a
+ * client that stops reading is not read for. Call drain is called (on the
+ * loop) whenever what waits to be sent falls under HTTP_STREAM_LOW_WATER:
+ * produce more then. */
+#define HTTP_STREAM_LOW_WATER (256 * 1024)
+typedef void (*http_drain_fn)(uint64_t id, void *arg);
+
+/* Starts streaming the answer to request id, as an attachment named
+ * filename. Returns 0, or -1 when the client has gone. */
+int http_stream_begin(uint64_t id, int status, const char *ctype,
+		      const char *filename, http_drain_fn drain, void *arg);
+
+/* Queues body bytes; returns how many bytes now wait to be sent, or -1
+ * when the client has gone (stop producing). */
+long http_stream_write(uint64_t id, const char *data, size_t len);
+
+/* Ends the body. failed: something went wrong after the headers were sent;
+ * the connection is cut, so the client sees an incomplete answer rather
+ * than a short one. */
+void http_stream_end(uint64_t id, bool failed);
+
 int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		      void *user, void *in, size_t len);
 

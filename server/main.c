@@ -26,6 +26,7 @@
 #include "order_life.h"
 #include "pg.h"
 #include "rawfd.h"
+#include "report_csv.h"
 #include "server.h"
 #include "stock_cache.h"
 #include "timefmt.h"
@@ -92,6 +93,7 @@ static void begin_shutdown(void)
 	listener_close(&listener);
 	ws_sessions_close_all(LWS_CLOSE_STATUS_GOINGAWAY, "server shutdown");
 	order_intake_stop();
+	report_cancel_all();
 	pg_pool_begin_shutdown(srv.db);
 	worker_pool_cancel_waiting(srv.workers); /* answered 503 at once */
 	shutdown_deadline_ms = timefmt_mono_ms() + SHUTDOWN_GRACE_MS;
@@ -350,6 +352,11 @@ int main(int argc, char **argv)
 	room_start();
 	order_life_start();
 	dashboard_start();
+	if (report_start()) {
+		LOG(LOG_ERROR, "cannot start the report machinery");
+		rc = 1;
+		goto out;
+	}
 	fairs_start(start_listening);
 
 	while (!exit_loop && lws_service(srv.ctx, 0) >= 0) {
@@ -371,6 +378,7 @@ out:
 	srv.db = NULL;
 	worker_pool_destroy(srv.workers);
 	srv.workers = NULL;
+	report_stop();
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	room_stop();

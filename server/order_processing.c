@@ -134,16 +134,16 @@ struct print_req {
 
 static void print_fail(uint64_t id, int status, const char *text)
 {
-	struct html h;
+	struct strbuf h;
 
-	html_init(&h);
+	strbuf_init(&h);
 	html_page_start(&h, "Order");
 	html_raw(&h, "<p>");
 	html_text(&h, text);
 	html_raw(&h, "</p>");
 	html_page_end(&h);
 	http_finish_page(id, status, h.data, h.len);
-	html_free(&h);
+	strbuf_free(&h);
 }
 
 static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
@@ -151,7 +151,7 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 	struct print_req *pr = arg;
 	json_error_t jerr;
 	json_t *order;
-	struct html h;
+	struct strbuf h;
 
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (outcome == PG_DONE)
@@ -173,10 +173,10 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 	} else if (!order) {
 		print_fail(pr->http_id, 500, "The order could not be read.");
 	} else {
-		html_init(&h);
+		strbuf_init(&h);
 		html_order_confirmation(&h, order);
 		http_finish_page(pr->http_id, 200, h.data, h.len);
-		html_free(&h);
+		strbuf_free(&h);
 	}
 	json_decref(order);
 	free(pr);

@@ -152,6 +152,8 @@ test('kill -9 mid-burst: every acknowledged order is there exactly once, resent 
       assert.equal(Number(sold), Number(ordered), `variant ${variant}: sold matches its order lines`);
       assert.ok(Number(allocation) - Number(sold) >= 0, `variant ${variant}: not oversold`);
     }
+    const [[differences]] = await sql(db.url, `SELECT count(*) FROM dashboard_check(${fx.fair})`);
+    assert.equal(Number(differences), 0, 'the dashboard totals agree with the orders after the crash');
   } finally {
     await server.stop();
   }

@@ -12,15 +12,15 @@
 
 static void test_text_is_escaped(void **state)
 {
-	struct html h;
+	struct strbuf h;
 
 	(void)state;
-	html_init(&h);
+	strbuf_init(&h);
 	html_text(&h, "<script>alert(\"x\" & 'y')</script>旗艦");
 	html_text(&h, NULL);
 	assert_string_equal(h.data, "&lt;script&gt;alert(&quot;x&quot; &amp; "
 				    "&#39;y&#39;)&lt;/script&gt;旗艦");
-	html_free(&h);
+	strbuf_free(&h);
 }
 
 static void test_money(void **state)
@@ -37,12 +37,12 @@ static void test_money(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct html h;
+		struct strbuf h;
 
-		html_init(&h);
+		strbuf_init(&h);
 		html_money(&h, cases[i].minor);
 		assert_string_equal(h.data, cases[i].text);
-		html_free(&h);
+		strbuf_free(&h);
 	}
 }
 
@@ -61,11 +61,11 @@ static void test_confirmation(void **state)
 		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 2, \"price\": 1000},"
 		"  {\"size\": \"M\", \"color\": \"黑\", \"qty\": 3, \"price\": 1000}]}]}",
 		0, &jerr);
-	struct html h;
+	struct strbuf h;
 
 	(void)state;
 	assert_non_null(order);
-	html_init(&h);
+	strbuf_init(&h);
 	html_order_confirmation(&h, order);
 	assert_false(h.failed);
 	assert_non_null(strstr(h.data, "A&amp;B"));
@@ -77,7 +77,7 @@ static void test_confirmation(void **state)
 	assert_non_null(strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
 	assert_non_null(strstr(h.data, "6 件 units, CNY 60.00"));
 	assert_non_null(strstr(h.data, "收貨地址 Ship to</td><td>—"));
-	html_free(&h);
+	strbuf_free(&h);
 	json_decref(order);
 }
 

@@ -1,0 +1,148 @@
+// The CSV report (PROTOCOL.md "Brand manager dashboard"): one row per order line that Excel
+// opens with Chinese intact and parses back field for field; managers and admins only; a
+// large fair streamed with the server's memory flat and other requests served meanwhile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, createUser, login } from './harness.mjs';
+
+const SANITIZED = process.env.FAIR_SANITIZED === '1';
+const BIG_ORDERS = SANITIZED ? 15_000 : 100_000; // 4 lines each
+
+let db;
+let server;
+let fx;
+let dealers;
+
+before(async () => {
+  db = await createDatabase();
+  server = await startServer({ databaseUrl: db.url, user: { login: 'mgr', role: 'manager' } });
+  fx = await makeFair(db.url, { name: '報表測試會', products: 2 });
+  dealers = await mintDealers(db.url, 3, { prefix: `rep${process.pid}x` });
+  await sql(db.url, `UPDATE dealers SET name = '=HYPERLINK("x"),"大"店' WHERE id = ${dealers[0].dealerId}`);
+});
+
+after(async () => {
+  try {
+    await server?.stop();
+  } finally {
+    if (db) await db.drop();
+  }
+});
+
+/** RFC 4180: fields, quoted or not, rows ended by CRLF. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field); rows.push(row); row = []; field = ''; i++;
+    } else field += ch;
+  }
+  assert.equal(field + row.join(''), '', 'the file ends with a whole row');
+  return rows;
+}
+
+const url = (fair) => `${server.url}/api/fairs/${fair}/report.csv`;
+
+test('one row per order line, Chinese intact, fields parse back, formulas stay text', async () => {
+  const [v1, v2] = fx.products[0].variants;
+  for (const [i, d] of dealers.entries()) {
+    const c = await connect(server, { cookie: d.cookie });
+    await c.next('hello', 10_000);
+    const r = await c.request('order.place', { fair: fx.fair, key: `csv-${i}`,
+      lines: [{ variant: v1, qty: 1 + i }, { variant: v2, qty: 2 }] });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    await c.close();
+  }
+  const res = await httpGet(url(fx.fair), { headers: { cookie: server.cookie } });
+  assert.equal(res.status, 200, res.body);
+  assert.match(res.headers['content-type'], /^text\/csv; charset=utf-8/);
+  assert.match(res.headers['content-disposition'], /attachment; filename="fair-\d+-orders.csv"/);
+  assert.ok(res.body.startsWith('\uFEFF'), 'a UTF-8 byte order mark for Excel');
+  const rows = parseCsv(res.body.slice(1));
+  assert.deepEqual(rows[0], ['order', 'key', 'status', 'created_at', 'updated_at', 'dealer_code', 'dealer', 'region',
+    'tier', 'style', 'product', 'size', 'color', 'qty', 'unit_price', 'amount']);
+  const [[lines]] = await sql(db.url, `SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.fair_id = ${fx.fair}`);
+  assert.equal(rows.length - 1, Number(lines), 'one row per order line');
+  const mine = rows.filter((r) => r[1] === 'csv-0');
+  assert.equal(mine.length, 2);
+  assert.equal(mine[0][6], '\'=HYPERLINK("x"),"大"店', 'a formula-like name stays text, quotes and comma intact');
+  assert.equal(mine[0][10], '測試外套1');
+  assert.deepEqual(mine.map((r) => r[12]).sort(), ['白色', '黑色']);
+  const [[price]] = await sql(db.url, `SELECT price FROM order_lines l JOIN orders o ON o.id = l.order_id
+    WHERE o.key = 'csv-0' AND l.variant_id = ${v1}`);
+  const line = mine.find((r) => r[11] === 'M' && r[12] === '黑色');
+  assert.equal(line[14], (Number(price) / 100).toFixed(2));
+  assert.equal(line[15], (Number(price) / 100).toFixed(2), '1 unit: amount = price');
+});
+
+test('reports are for managers and admins; unknown fairs and files are 404', async () => {
+  assert.equal((await httpGet(url(fx.fair))).status, 401);
+  assert.equal((await httpGet(url(fx.fair), { headers: { cookie: dealers[0].cookie } })).status, 403);
+  const rep = await createUser(db.url, { login: `rep${process.pid}`, role: 'rep' });
+  const repSession = await login(server, rep.login, rep.password);
+  assert.equal((await httpGet(url(fx.fair), { headers: { cookie: repSession.cookie } })).status, 403);
+  assert.equal((await httpGet(url(987654), { headers: { cookie: server.cookie } })).status, 404);
+  assert.equal((await httpGet(`${server.url}/api/fairs/${fx.fair}/nothing.csv`, { headers: { cookie: server.cookie } })).status, 404);
+});
+
+test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory while pings are answered`, { timeout: 300_000 }, async () => {
+  const big = await makeFair(db.url, { name: '大報表', products: 1 });
+  const variants = big.products[0].variants;
+  await sql(db.url, `INSERT INTO orders (fair_id, dealer_id, key, total, created_at)
+      SELECT ${big.fair}, ${dealers[1].dealerId}, 'big-' || i, 4 * 9000, now() FROM generate_series(1, ${BIG_ORDERS}) i;
+    INSERT INTO order_lines (order_id, variant_id, qty, price)
+      SELECT o.id, v, 1, 9000 FROM orders o, unnest(ARRAY[${variants.join(',')}]::bigint[]) v
+      WHERE o.fair_id = ${big.fair}`);
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))[1]);
+  const ws = await connect(server);
+  await ws.next('hello', 10_000);
+  const before = rss();
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, rss()); }, 20);
+  const pings = [];
+  let downloading = true;
+  const pinger = (async () => {
+    while (downloading) {
+      const t0 = process.hrtime.bigint();
+      await ws.request('ping', {}, 30_000);
+      pings.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  const started = Date.now();
+  const { status, bytes, newlines } = await new Promise((resolve, reject) => {
+    http.get(url(big.fair), { headers: { cookie: server.cookie } }, (res) => {
+      let bytes = 0;
+      let newlines = 0;
+      res.on('data', (chunk) => {
+        bytes += chunk.length;
+        for (const b of chunk) if (b === 10) newlines++;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, bytes, newlines }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+  const took = Date.now() - started;
+  downloading = false;
+  await pinger;
+  clearInterval(sampler);
+  pings.sort((x, y) => x - y);
+  const p = (q) => pings[Math.min(pings.length - 1, Math.floor(q * pings.length))].toFixed(1);
+  console.log(`report: ${newlines - 1} lines, ${(bytes / 1048576).toFixed(1)} MiB in ${took} ms; server RSS ` +
+    `${(before / 1024).toFixed(1)} MiB before, peak +${((peak - before) / 1024).toFixed(1)} MiB; ` +
+    `${pings.length} pings meanwhile: median ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${pings.at(-1).toFixed(1)} ms`);
+  assert.equal(status, 200);
+  assert.equal(newlines - 1, BIG_ORDERS * 4, 'every line, once');
+  assert.ok((peak - before) * 1024 < bytes / 4, `memory stayed flat: +${peak - before} KiB for a ${bytes}-byte file`);
+  await ws.close();
+});
