@@ -78,6 +78,11 @@ static const struct config_key config_keys[] = {
 	 FIELD(orders_resolve_ms),
 	 "how long to try to learn whether a batch whose connection was lost "
 	 "committed, before answering in_doubt"},
+	{"chart_font", CFG_STRING,
+	 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 1, 4096,
+	 FIELD(chart_font),
+	 "TrueType/OpenType font with Chinese glyphs for the charts "
+	 "(fonts-noto-cjk)"},
 	{"session_ttl_hours", CFG_INT, "72", 1, 8760, FIELD(session_ttl_hours),
 	 "how long a login lasts before the user must log in again"},
 	{"login_max_failures", CFG_INT, "10", 1, 1000, FIELD(login_max_failures),

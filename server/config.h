@@ -37,6 +37,7 @@ struct config {
 	int orders_batch_max;     /* orders in one group-commit batch */
 	int orders_queue_max;     /* orders waiting for the next batch */
 	int orders_resolve_ms;    /* to learn a lost batch's outcome */
+	char *chart_font;         /* CJK font file for charts */
 	int session_ttl_hours;    /* a login lasts this long */
 	int login_max_failures;   /* per login name, in the window */
 	int login_max_failures_per_address; /* per client address */

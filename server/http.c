@@ -509,14 +509,20 @@ void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 	respond_json(r, status, body);
 }
 
-void http_finish_page(uint64_t id, int status, const char *html, size_t len)
+void http_finish_body(uint64_t id, int status, const char *ctype,
+		      const void *body, size_t len)
 {
 	struct http_req *r = idmap_remove(&pending, id);
 
 	if (!r)
 		return; /* the client left */
 	r->id = 0;
-	respond(r, status, "text/html; charset=utf-8", html, len);
+	respond(r, status, ctype, body, len);
+}
+
+void http_finish_page(uint64_t id, int status, const char *html, size_t len)
+{
+	http_finish_body(id, status, "text/html; charset=utf-8", html, len);
 }
 
 /* ---- streamed answers ---- */

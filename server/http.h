@@ -33,7 +33,11 @@ struct http_call {
 void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 		 int retry_after_s);
 
-/* The same with an HTML page (copied) instead of JSON. */
+/* The same with a body of any type (copied) instead of JSON. */
+void http_finish_body(uint64_t id, int status, const char *ctype,
+		      const void *body, size_t len);
+
+/* The same with an HTML page. */
 void http_finish_page(uint64_t id, int status, const char *html, size_t len);
 
 /* Streamed answers, for bodies too large to hold (the CSV report): the

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "chart.h"
 #include "config.h"
 #include "dashboard.h"
 #include "dbsetup.h"
@@ -352,6 +353,7 @@ int main(int argc, char **argv)
 	room_start();
 	order_life_start();
 	dashboard_start();
+	chart_setup();
 	if (report_start()) {
 		LOG(LOG_ERROR, "cannot start the report machinery");
 		rc = 1;
@@ -379,6 +381,7 @@ out:
 	worker_pool_destroy(srv.workers);
 	srv.workers = NULL;
 	report_stop();
+	chart_teardown();
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	room_stop();

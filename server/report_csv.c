@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "chart_http.h"
 #include "csv.h"
 #include "dispatch.h"
 #include "log.h"
@@ -371,6 +372,11 @@ void report_http(const struct http_call *call)
 	if (rest[0] >= '1' && rest[0] <= '9' && fair > 0 &&
 	    !strcmp(end, "/report.csv")) {
 		report_csv_http(call, fair);
+		return;
+	}
+	if (rest[0] >= '1' && rest[0] <= '9' && fair > 0 &&
+	    !strcmp(end, "/chart.png")) {
+		chart_http(call, fair);
 		return;
 	}
 	http_finish(call->id, 404,

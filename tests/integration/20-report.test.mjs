@@ -1,11 +1,19 @@
-// The CSV report (PROTOCOL.md "Brand manager dashboard"): one row per order line that Excel
-// opens with Chinese intact and parses back field for field; managers and admins only; a
-// large fair streamed with the server's memory flat and other requests served meanwhile.
+// Reports and charts (PROTOCOL.md "Brand manager dashboard"): the CSV has one row per order
+// line that Excel opens with Chinese intact and parses back field for field; a large fair
+// streams with the server's memory flat and other requests served meanwhile; charts are PNGs
+// of the size asked, drawn, with Chinese names as glyphs (left in build/test-artifacts/);
+// managers and admins only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, createUser, login } from './harness.mjs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import {
+  createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, createUser, login, SOURCE_DIR,
+} from './harness.mjs';
+
+const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
 
 const SANITIZED = process.env.FAIR_SANITIZED === '1';
 const BIG_ORDERS = SANITIZED ? 15_000 : 100_000; // 4 lines each
@@ -145,4 +153,92 @@ test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory while pings are
   assert.equal(newlines - 1, BIG_ORDERS * 4, 'every line, once');
   assert.ok((peak - before) * 1024 < bytes / 4, `memory stayed flat: +${peak - before} KiB for a ${bytes}-byte file`);
   await ws.close();
+});
+
+/** A PNG's size and pixels (8-bit RGB or RGBA, as libgd writes truecolor images). */
+function decodePng(buf) {
+  assert.equal(buf.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'a PNG signature');
+  let width = 0;
+  let height = 0;
+  let type = 0;
+  const idat = [];
+  for (let off = 8; off < buf.length;) {
+    const len = buf.readUInt32BE(off);
+    const kind = buf.subarray(off + 4, off + 8).toString('ascii');
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (kind === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      assert.equal(data[8], 8, '8 bits per channel');
+      type = data[9];
+    } else if (kind === 'IDAT') idat.push(data);
+    off += 12 + len;
+  }
+  const bpp = { 2: 3, 6: 4 }[type];
+  assert.ok(bpp, `colour type ${type}`);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? out[y * stride + x - bpp] : 0;
+      const b = y ? out[(y - 1) * stride + x] : 0;
+      const c = x >= bpp && y ? out[(y - 1) * stride + x - bpp] : 0;
+      const pa = Math.abs(b - c);
+      const pb = Math.abs(a - c);
+      const pc = Math.abs(a + b - 2 * c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      out[y * stride + x] = (line[x] + pred) & 255;
+    }
+  }
+  return { width, height, bpp, pixels: out };
+}
+
+function getBinary(target, headers) {
+  return new Promise((resolve, reject) => {
+    http.get(target, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('charts: PNGs of exactly the size asked, drawn, Chinese names as glyphs; managers and admins only', { timeout: 120_000 }, async () => {
+  const chart = (metric, w, h, cookie = server.cookie) => getBinary(
+    `${server.url}/api/fairs/${fx.fair}/chart.png?metric=${metric}${w ? `&width=${w}&height=${h}` : ''}`, { cookie });
+  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
+  for (const [metric, w, h] of [['units_by_product', 640, 400], ['amount_per_minute', 500, 260],
+    ['by_region', 300, 200], ['sell_through', 0, 0]]) {
+    const res = await chart(metric, w, h);
+    assert.equal(res.status, 200, `${metric}: ${res.body.toString().slice(0, 200)}`);
+    assert.equal(res.headers['content-type'], 'image/png');
+    const png = decodePng(res.body);
+    assert.deepEqual([png.width, png.height], w ? [w, h] : [800, 480], metric);
+    const colours = new Set();
+    let inked = 0;
+    for (let i = 0; i < png.pixels.length; i += png.bpp) {
+      const rgb = png.pixels.readUIntBE(i, 3);
+      colours.add(rgb);
+      if (rgb !== 0xffffff) inked++;
+    }
+    assert.ok(inked > png.width * png.height / 100, `${metric}: not blank (${inked} pixels drawn)`);
+    assert.ok(colours.size > 8, `${metric}: text and bars, antialiased (${colours.size} colours)`);
+    fs.writeFileSync(path.join(ARTIFACT_DIR, `chart-${metric}.png`), res.body);
+  }
+  // The same chart with other Chinese product names differs: glyphs, not one missing-glyph box.
+  const before = decodePng((await chart('units_by_product', 640, 400)).body).pixels;
+  await sql(db.url, `UPDATE products SET name = '針織開衫' WHERE id = ${fx.products[0].id}`);
+  const after = decodePng((await chart('units_by_product', 640, 400)).body).pixels;
+  let differ = 0;
+  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) differ++;
+  assert.ok(differ > 100, `another name draws other pixels (${differ} differ)`);
+  await sql(db.url, `UPDATE products SET name = '測試外套1' WHERE id = ${fx.products[0].id}`);
+
+  assert.equal((await chart('units_by_product', 640, 400, dealers[0].cookie)).status, 403);
+  assert.equal((await chart('nothing', 640, 400)).status, 400);
+  assert.equal((await chart('by_region', 100000, 400)).status, 400);
+  assert.equal((await getBinary(`${server.url}/api/fairs/987654/chart.png?metric=by_region`, { cookie: server.cookie })).status, 404);
 });
