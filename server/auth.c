@@ -858,11 +858,13 @@ struct recheck {
 	json_t *hashes; /* array of "\\x..." strings */
 };
 
-static void collect_hash(const struct auth_user *u, void *arg)
+static void collect_hash(uint64_t session_id, const struct auth_user *u,
+			 void *arg)
 {
 	struct recheck *r = arg;
 	char hex[67];
 
+	(void)session_id;
 	hash_param(u->session_hash, hex);
 	json_array_append_new(r->hashes, json_string(hex));
 }

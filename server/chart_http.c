@@ -21,7 +21,7 @@ struct chart_req {
 	uint64_t http_id;
 	char fair[24];
 	char metric[24];
-	char limit[8];
+	char limit[16];
 	json_t *data;        /* chart_data's answer; labels point into it */
 	const char **labels;
 	double *values;

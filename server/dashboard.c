@@ -147,7 +147,7 @@ static void read_totals(struct watch *w)
 	}
 	snprintf(fair, sizeof fair, "%lld", (long long)w->fair_id);
 	w->last_ms = timefmt_mono_ms();
-	if (!pg_query(srv.db, "SELECT dashboard_json($1::bigint)::text", 1,
+	if (!pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text", 1,
 		      params, totals_read, (void *)(intptr_t)w->fair_id))
 		w->reading = true;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attainment.h"
 #include "auth.h"
 #include "chart.h"
 #include "config.h"
@@ -353,6 +354,7 @@ int main(int argc, char **argv)
 	room_start();
 	order_life_start();
 	dashboard_start();
+	attainment_start();
 	chart_setup();
 	if (report_start()) {
 		LOG(LOG_ERROR, "cannot start the report machinery");
@@ -386,6 +388,7 @@ out:
 		lws_context_destroy(srv.ctx);
 	room_stop();
 	dashboard_stop();
+	attainment_stop();
 	order_intake_free();
 	stock_cache_forget();
 	ws_sessions_free();

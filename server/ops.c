@@ -5,6 +5,7 @@
  * handler runs. */
 #include "admin_fair.h"
 #include "admin_users.h"
+#include "attainment.h"
 #include "dashboard.h"
 #include "catalog.h"
 #include "chat.h"
@@ -65,9 +66,14 @@ const struct op_def server_ops[] = {
 	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
 	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
 
-	/* the brand manager's dashboard (dashboard.c) */
+	/* the brand manager's dashboard, targets (dashboard.c, attainment.c) */
 	{"dashboard.watch", ROLE_MANAGER | ROLE_REP | ROLE_ADMIN,
 	 dashboard_watch_params, dashboard_op_watch},
+	{"target.set", ROLE_MANAGER | ROLE_ADMIN, target_set_params,
+	 target_op_set},
+	{"mustorder.set", ROLE_MANAGER | ROLE_ADMIN, mustorder_set_params,
+	 mustorder_op_set},
+	{"attainment", ROLE_DEALER, attainment_params, attainment_op_get},
 
 	/* order processing after the fair (order_processing.c) */
 	{"orders.queue", ROLE_REP | ROLE_ADMIN, orders_queue_params,

@@ -597,7 +597,7 @@ unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
 }
 
 struct user_scan {
-	void (*fn)(const struct auth_user *u, void *arg);
+	void (*fn)(uint64_t session_id, const struct auth_user *u, void *arg);
 	void *arg;
 };
 
@@ -606,12 +606,12 @@ static void visit_user(uint64_t id, void *value, void *arg)
 	struct ws_session *s = value;
 	struct user_scan *scan = arg;
 
-	(void)id;
 	if (s->user)
-		scan->fn(s->user, scan->arg);
+		scan->fn(id, s->user, scan->arg);
 }
 
-void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
+void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
+					 const struct auth_user *u, void *arg),
 			      void *arg)
 {
 	struct user_scan scan = {fn, arg};

@@ -71,8 +71,10 @@ unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
 						 const void *arg),
 				   const void *arg, struct frame *f);
 
-/* Calls fn for the user of every authenticated session. */
-void ws_sessions_foreach_user(void (*fn)(const struct auth_user *u, void *arg),
+/* Calls fn for every authenticated session and its user. fn may push to
+ * the session (ws_session_push), not close it. */
+void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
+					 const struct auth_user *u, void *arg),
 			      void *arg);
 
 struct room_member;

@@ -46,9 +46,28 @@ CREATE TABLE fair_minute_totals (
     PRIMARY KEY (fair_id, minute)
 );
 
+-- The dealers whose totals a transaction changed, for their attainment (split to stay far
+-- below NOTIFY's 8000 bytes).
+CREATE FUNCTION dealer_totals_notify(p_fair bigint, p_dealers bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_chunk text;
+BEGIN
+    FOR v_chunk IN
+        SELECT string_agg(d::text, ',') FROM
+            (SELECT d, (row_number() OVER (ORDER BY d) - 1) / 500 AS part
+             FROM unnest(p_dealers) AS d GROUP BY d) x
+        GROUP BY part
+    LOOP
+        PERFORM pg_notify('dealer_totals', p_fair || ':' || v_chunk);
+    END LOOP;
+END
+$$;
+
 -- Applies deltas: p_orders [{dealer, minute, orders, units, amount}] per order touched,
 -- p_products [{product, units, amount}]; both of one fair. Announces the change once per
--- transaction (identical NOTIFYs of one transaction are sent once).
+-- transaction (identical NOTIFYs of one transaction are sent once), and the dealers whose
+-- attainment moved (013).
 CREATE FUNCTION totals_apply(p_fair bigint, p_orders jsonb, p_products jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -80,6 +99,8 @@ BEGIN
         SET orders = t.orders + excluded.orders, units = t.units + excluded.units,
             amount = t.amount + excluded.amount, updated_at = excluded.updated_at;
     PERFORM pg_notify('fair_totals', p_fair::text);
+    PERFORM dealer_totals_notify(p_fair,
+        ARRAY(SELECT DISTINCT (e->>'dealer')::bigint FROM jsonb_array_elements(p_orders) e));
 END
 $$;
 

@@ -1,0 +1,292 @@
+/* attainment.c - targets, must-order styles and attainment pushes (see
+ * attainment.h). */
+#include "attainment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "frame.h"
+#include "idmap.h"
+#include "log.h"
+#include "op.h"
+#include "pg.h"
+#include "server.h"
+#include "sqlop.h"
+#include "timefmt.h"
+#include "ws_session.h"
+
+#define ATTAINMENT_INTERVAL_MS 250 /* per fair, like the totals */
+
+const struct param_spec target_set_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"dealer", PARAM_ID, false, 0, 0},
+	{"region", PARAM_STRING, false, 1, 64},
+	{"amount", PARAM_INT, true, 0, 1000000000000000LL},
+	{"units", PARAM_INT, false, 0, 2000000000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec mustorder_set_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"product", PARAM_ID, true, 0, 0},
+	{"required", PARAM_BOOL, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec attainment_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* ---- ops ---- */
+
+void target_op_set(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT],
+		amount[SQLOP_INT_TEXT], units[SQLOP_INT_TEXT];
+	const char *params[6] = {sqlop_actor(call, actor),
+				 sqlop_int(call, "fair", fair),
+				 sqlop_int(call, "dealer", dealer),
+				 sqlop_string(call, "region"),
+				 sqlop_int(call, "amount", amount),
+				 sqlop_int(call, "units", units)};
+
+	sqlop_write(call,
+		    "SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
+		    "$5::bigint, $6::integer)",
+		    6, params);
+}
+
+void mustorder_op_set(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], product[SQLOP_INT_TEXT];
+	const char *params[4] = {sqlop_actor(call, actor),
+				 sqlop_int(call, "fair", fair),
+				 sqlop_int(call, "product", product),
+				 sqlop_bool(call, "required")};
+
+	sqlop_write(call,
+		    "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
+		    "$4::boolean)",
+		    4, params);
+}
+
+void attainment_op_get(struct op_call *call)
+{
+	char fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT];
+	const char *params[2] = {sqlop_int(call, "fair", fair), dealer};
+
+	snprintf(dealer, sizeof dealer, "%lld", (long long)call->caller.dealer_id);
+	sqlop_read(call,
+		   "SELECT jsonb_build_object('attainment', "
+		   "attainment_mine($1::bigint, $2::bigint))",
+		   2, params);
+}
+
+/* ---- pushes ---- */
+
+/* The dealers of one fair whose attainment is to be pushed. */
+struct pending {
+	int64_t fair_id;
+	struct idmap dealers; /* dealer id -> (void *)1 */
+	bool all;             /* every dealer (targets or must-order changed) */
+	bool timer_armed, reading;
+	int64_t last_ms;
+	lws_sorted_usec_list_t timer;
+};
+
+static struct idmap fairs; /* fair id -> struct pending */
+
+static struct pending *pending_get(int64_t fair_id)
+{
+	struct pending *p = idmap_get(&fairs, (uint64_t)fair_id);
+
+	if (p)
+		return p;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->fair_id = fair_id;
+	if (idmap_put(&fairs, (uint64_t)fair_id, p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct collect {
+	struct pending *p;
+	struct idmap *online; /* dealers with a session here */
+	json_t *ids;
+};
+
+static void collect_dealer(uint64_t session_id, const struct auth_user *u,
+			   void *arg)
+{
+	struct collect *c = arg;
+
+	(void)session_id;
+	if (u->role != ROLE_DEALER ||
+	    idmap_get(c->online, (uint64_t)u->dealer_id))
+		return;
+	idmap_put(c->online, (uint64_t)u->dealer_id, (void *)1);
+	if (c->p->all || idmap_get(&c->p->dealers, (uint64_t)u->dealer_id))
+		json_array_append_new(c->ids, json_integer(u->dealer_id));
+}
+
+/* dealer id -> its attainment frame, for one pass over the sessions */
+static void push_to_dealer(uint64_t session_id, const struct auth_user *u,
+			   void *arg)
+{
+	struct frame *f = u->role == ROLE_DEALER
+				  ? idmap_get(arg, (uint64_t)u->dealer_id)
+				  : NULL;
+
+	if (f)
+		ws_session_push(session_id, f);
+}
+
+static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
+{
+	struct pending *p = idmap_get(&fairs, (uint64_t)(intptr_t)arg);
+	struct idmap frames = {0};
+	json_error_t jerr;
+	json_t *events, *ev;
+	size_t i;
+
+	if (!p)
+		return;
+	p->reading = false;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    !(events = json_loads(PQgetvalue(res, 0, 0), 0, &jerr))) {
+		if (outcome == PG_DONE)
+			LOG(LOG_WARN, "attainment: %s", PQresultErrorMessage(res));
+		return;
+	}
+	json_array_foreach(events, i, ev) {
+		struct frame *f = frame_from_json(ev);
+
+		if (f && idmap_put(&frames,
+				   (uint64_t)json_integer_value(
+					   json_object_get(ev, "dealer")),
+				   f))
+			frame_unref(f);
+	}
+	json_decref(events);
+	ws_sessions_foreach_user(push_to_dealer, &frames);
+	for (size_t s = 0; s < frames.capacity; s++)
+		if (frames.slots[s].id)
+			frame_unref(frames.slots[s].value);
+	idmap_free(&frames);
+}
+
+static void flush(struct pending *p);
+
+static void flush_timer(lws_sorted_usec_list_t *sul)
+{
+	struct pending *p = lws_container_of(sul, struct pending, timer);
+
+	p->timer_armed = false;
+	flush(p);
+}
+
+/* Reads and pushes the attainment of the pending dealers that have a
+ * session in this process; at most 4 times a second per fair. */
+static void flush(struct pending *p)
+{
+	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
+	struct idmap online = {0};
+	struct collect c = {p, &online, json_array()};
+	char fair[SQLOP_INT_TEXT], *ids;
+	const char *params[2];
+
+	if (p->timer_armed || (!p->all && !p->dealers.count))
+		return;
+	if (p->reading || wait > 0) {
+		p->timer_armed = true;
+		lws_sul_schedule(srv.ctx, 0, &p->timer, flush_timer,
+				 (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
+					 LWS_US_PER_MS);
+		return;
+	}
+	ws_sessions_foreach_user(collect_dealer, &c);
+	idmap_free(&online);
+	idmap_free(&p->dealers);
+	p->all = false;
+	if (!json_array_size(c.ids)) {
+		json_decref(c.ids);
+		return;
+	}
+	/* a JSON array of integers, braces for brackets, is an array literal */
+	ids = json_dumps(c.ids, JSON_COMPACT);
+	json_decref(c.ids);
+	if (!ids)
+		return;
+	ids[0] = '{';
+	ids[strlen(ids) - 1] = '}';
+	snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
+	params[0] = fair;
+	params[1] = ids;
+	p->last_ms = timefmt_mono_ms();
+	if (!pg_query(srv.db,
+		      "SELECT attainment_events($1::bigint, $2::bigint[])::text",
+		      2, params, events_read, (void *)(intptr_t)p->fair_id))
+		p->reading = true;
+	free(ids);
+}
+
+/* dealer_totals: "fair:dealer,dealer,..."; fair_targets: "fair". NULL
+ * after a LISTEN gap: every fair known here, every dealer. */
+static void on_notify(void *arg, const char *channel, const char *payload)
+{
+	struct pending *p;
+	const char *q;
+
+	(void)arg;
+	(void)channel;
+	if (!payload) {
+		for (size_t i = 0; i < fairs.capacity; i++)
+			if (fairs.slots[i].id) {
+				p = fairs.slots[i].value;
+				p->all = true;
+				flush(p);
+			}
+		return;
+	}
+	p = pending_get(atoll(payload));
+	if (!p)
+		return;
+	q = strchr(payload, ':');
+	if (!q)
+		p->all = true;
+	while (q && *++q) {
+		idmap_put(&p->dealers, (uint64_t)atoll(q), (void *)1);
+		q = strchr(q, ',');
+	}
+	flush(p);
+}
+
+void attainment_start(void)
+{
+	if (pg_listen(srv.db, "dealer_totals", on_notify, NULL) ||
+	    pg_listen(srv.db, "fair_targets", on_notify, NULL))
+		LOG(LOG_ERROR, "cannot listen for attainment changes");
+}
+
+static void free_pending(uint64_t id, void *value, void *arg)
+{
+	struct pending *p = value;
+
+	(void)id;
+	(void)arg;
+	idmap_free(&p->dealers);
+	free(p);
+}
+
+void attainment_stop(void)
+{
+	idmap_foreach(&fairs, free_pending, NULL);
+	idmap_free(&fairs);
+}
