@@ -285,6 +285,111 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	return png;
 }
 
+/* "12,345.60" from minor units. */
+static void money(char *buf, size_t size, long long minor)
+{
+	char digits[32];
+	unsigned long long v = minor < 0 ? 0ULL - (unsigned long long)minor
+					 : (unsigned long long)minor;
+	int n = snprintf(digits, sizeof digits, "%llu", v / 100);
+	size_t o = 0;
+
+	for (int i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	snprintf(buf + o, size - o, ".%02u", (unsigned)(v % 100));
+}
+
+void *chart_share_card(const struct share_card *c, int *size, char *why,
+		       size_t why_size)
+{
+	struct canvas cv = {.font = c->font};
+	double pt = c->width / 34.0;
+	int band, pad, y, h, w, col;
+	char line[256], value[64], cut[256];
+	const char *labels[3] = {"訂單 Orders", "件數 Units", "金額 Amount"};
+	void *png = NULL;
+
+	if (c->width < CHART_MIN_WIDTH || c->width > CHART_MAX_WIDTH ||
+	    c->height < CHART_MIN_HEIGHT || c->height > CHART_MAX_HEIGHT) {
+		snprintf(why, why_size, "size out of range");
+		return NULL;
+	}
+	cv.im = gdImageCreateTrueColor(c->width, c->height);
+	if (!cv.im) {
+		snprintf(why, why_size, "out of memory");
+		return NULL;
+	}
+	pad = c->width / 16;
+	band = c->height / 4;
+	gdImageFilledRectangle(cv.im, 0, 0, c->width - 1, c->height - 1,
+			       gdTrueColor(250, 248, 244));
+	gdImageFilledRectangle(cv.im, 0, 0, c->width - 1, band,
+			       gdTrueColor(31, 78, 121));
+	cv.ink = gdTrueColor(34, 34, 34);
+	cv.muted = gdTrueColor(110, 110, 110);
+	cv.bar[0] = gdTrueColor(31, 119, 180);
+	/* the fair and the dealer on the band */
+	text_size(&cv, "訂", pt * 1.5, &h);
+	text(&cv, pad, band / 3 + h / 2,
+	     fit(&cv, c->fair, pt * 1.5, c->width - 2 * pad, cut, sizeof cut),
+	     pt * 1.5, gdTrueColor(255, 255, 255));
+	snprintf(line, sizeof line, "%s · %s", c->season, c->dealer);
+	text(&cv, pad, band * 3 / 4,
+	     fit(&cv, line, pt, c->width - 2 * pad, cut, sizeof cut), pt,
+	     gdTrueColor(220, 230, 240));
+	/* three figures */
+	col = (c->width - 2 * pad) / 3;
+	y = band + (int)(pt * 3.2);
+	for (int i = 0; i < 3; i++) {
+		if (i == 0)
+			snprintf(value, sizeof value, "%lld", c->orders);
+		else if (i == 1)
+			snprintf(value, sizeof value, "%lld", c->units);
+		else
+			money(value, sizeof value, c->amount);
+		text(&cv, pad + col * i, y, fit(&cv, value, pt * 1.4, col - 8,
+						cut, sizeof cut),
+		     pt * 1.4, cv.ink);
+		text(&cv, pad + col * i, y + (int)(pt * 1.8), labels[i],
+		     pt * 0.8, cv.muted);
+	}
+	snprintf(line, sizeof line, "%s", c->currency);
+	w = text_size(&cv, line, pt * 0.8, &h);
+	text(&cv, c->width - pad - w, y + (int)(pt * 1.8), line, pt * 0.8,
+	     cv.muted);
+	/* the biggest styles */
+	y += (int)(pt * 4.5);
+	text(&cv, pad, y, "主力款式 Top styles", pt, cv.ink);
+	for (size_t i = 0; i < c->n && y + pt * 2.2 < c->height - pt * 2; i++) {
+		y += (int)(pt * 2.0);
+		snprintf(value, sizeof value, "%.0f 件", c->units_by_style[i]);
+		w = text_size(&cv, value, pt * 0.9, &h);
+		text(&cv, pad, y,
+		     fit(&cv, c->styles[i], pt * 0.9,
+			 c->width - 2 * pad - w - 12, cut, sizeof cut),
+		     pt * 0.9, cv.ink);
+		text(&cv, c->width - pad - w, y, value, pt * 0.9, cv.bar[0]);
+		gdImageLine(cv.im, pad, y + (int)(pt * 0.6), c->width - pad,
+			    y + (int)(pt * 0.6), gdTrueColor(225, 225, 225));
+	}
+	if (!c->n)
+		text(&cv, pad, y + (int)(pt * 2), "尚未下單 No orders yet",
+		     pt * 0.9, cv.muted);
+	text(&cv, pad, c->height - (int)pt, "網絡訂貨會 Online trade fair",
+	     pt * 0.7, cv.muted);
+	if (cv.error)
+		snprintf(why, why_size, "font %s: %s", c->font, cv.error);
+	else
+		png = gdImagePngPtrEx(cv.im, size, 6);
+	gdImageDestroy(cv.im);
+	if (!png && !cv.error)
+		snprintf(why, why_size, "PNG encoding failed");
+	return png;
+}
+
 void chart_free(void *png)
 {
 	gdFree(png);

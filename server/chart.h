@@ -37,6 +37,21 @@ void chart_teardown(void);
  * 5 times a power of ten, with about target steps. */
 void chart_ticks(double max, int target, double *step, int *count);
 
+/* A dealer's order summary as a card to forward in chat apps. */
+struct share_card {
+	const char *fair, *season, *dealer, *currency;
+	long long orders, units, amount; /* amount in minor units */
+	size_t n;                        /* its biggest styles */
+	const char *const *styles;
+	const double *units_by_style;
+	int width, height;
+	const char *font;
+};
+
+/* Draws the card as a PNG of exactly width x height (as chart_render). */
+void *chart_share_card(const struct share_card *c, int *size, char *why,
+		       size_t why_size);
+
 /* Draws the chart as a PNG of exactly width x height. Returns the bytes
  * (free with chart_free), *size set; NULL with why filled on failure. */
 void *chart_render(const struct chart *c, int *size, char *why, size_t why_size);

@@ -19,13 +19,16 @@ static const char *const metrics[] = {"units_by_product", "amount_per_minute",
 
 struct chart_req {
 	uint64_t http_id;
+	bool share;          /* a dealer's share card, not a chart */
 	char fair[24];
+	char dealer[24];     /* share: the dealer asked for ("" = the caller's) */
 	char metric[24];
 	char limit[16];
 	json_t *data;        /* chart_data's answer; labels point into it */
 	const char **labels;
 	double *values;
 	struct chart chart;
+	struct share_card card;
 	void *png;
 	int png_size;
 	char why[256];
@@ -52,8 +55,10 @@ static void render(void *arg)
 {
 	struct chart_req *cr = arg;
 
-	cr->png = chart_render(&cr->chart, &cr->png_size, cr->why,
-			       sizeof cr->why);
+	cr->png = cr->share ? chart_share_card(&cr->card, &cr->png_size, cr->why,
+					       sizeof cr->why)
+			    : chart_render(&cr->chart, &cr->png_size, cr->why,
+					   sizeof cr->why);
 }
 
 static void rendered(void *arg, bool ran)
@@ -88,11 +93,12 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		return;
 	}
 	if (PQgetisnull(res, 0, 0)) {
-		fail(cr, 404, ERR_NOT_FOUND, "no such fair");
+		fail(cr, 404, ERR_NOT_FOUND,
+		     cr->share ? "no such fair or dealer" : "no such fair");
 		return;
 	}
 	cr->data = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-	rows = json_object_get(cr->data, "rows");
+	rows = json_object_get(cr->data, cr->share ? "styles" : "rows");
 	n = json_array_size(rows);
 	cr->labels = calloc(n + 1, sizeof *cr->labels);
 	cr->values = calloc(n + 1, sizeof *cr->values);
@@ -103,6 +109,24 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	json_array_foreach(rows, i, row) {
 		cr->labels[i] = json_string_value(json_array_get(row, 0)) ?: "";
 		cr->values[i] = json_number_value(json_array_get(row, 1));
+	}
+	if (cr->share) {
+		json_t *d = cr->data;
+
+		cr->card.fair = json_string_value(json_object_get(d, "fair")) ?: "";
+		cr->card.season = json_string_value(json_object_get(d, "season")) ?: "";
+		cr->card.dealer = json_string_value(json_object_get(d, "dealer")) ?: "";
+		cr->card.currency = json_string_value(json_object_get(d, "currency")) ?: "";
+		cr->card.orders = json_integer_value(json_object_get(d, "orders"));
+		cr->card.units = json_integer_value(json_object_get(d, "units"));
+		cr->card.amount = json_integer_value(json_object_get(d, "amount"));
+		cr->card.n = n;
+		cr->card.styles = cr->labels;
+		cr->card.units_by_style = cr->values;
+		cr->card.font = srv.cfg.chart_font;
+		if (worker_submit(srv.workers, render, rendered, cr))
+			fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+		return;
 	}
 	cr->chart.kind = strcmp(json_string_value(json_object_get(cr->data, "kind")) ?: "",
 				"line") ? CHART_BARS : CHART_LINE;
@@ -129,6 +153,30 @@ static void authorized(void *arg, struct auth_user *user, int status)
 	}
 	if (!user) {
 		fail(cr, 401, ERR_UNAUTHORIZED, "not logged in");
+		return;
+	}
+	if (cr->share) {
+		/* a dealer its own card; the staff any dealer's */
+		const char *share_params[2] = {cr->fair, cr->dealer};
+
+		if (user->role == ROLE_DEALER) {
+			if (cr->dealer[0] && atoll(cr->dealer) != user->dealer_id) {
+				fail(cr, 403, ERR_FORBIDDEN,
+				     "a dealer shares its own orders only");
+				return;
+			}
+			snprintf(cr->dealer, sizeof cr->dealer, "%lld",
+				 (long long)user->dealer_id);
+		} else if (!cr->dealer[0]) {
+			fail(cr, 400, ERR_BAD_REQUEST,
+			     "dealer: which dealer's card (an id)");
+			return;
+		}
+		if (pg_query(srv.db,
+			     "SELECT share_data($1::bigint, $2::bigint)::text", 2,
+			     share_params, data_read, cr))
+			fail(cr, 503, ERR_UNAVAILABLE,
+			     "the database is unavailable: retry");
 		return;
 	}
 	if (!(user->role & (ROLE_MANAGER | ROLE_ADMIN))) {
@@ -217,5 +265,43 @@ void chart_http(const struct http_call *call, int64_t fair)
 	/* bars: as many as fit at about 22 pixels each, at most 30 */
 	snprintf(cr->limit, sizeof cr->limit, "%d",
 		 cr->chart.height / 22 < 30 ? cr->chart.height / 22 : 30);
+	auth_http_user(call->session, authorized, cr);
+}
+
+void share_http(const struct http_call *call, int64_t fair)
+{
+	struct chart_req *cr = calloc(1, sizeof *cr);
+	char dealer[24];
+	int width, height;
+
+	if (!cr) {
+		http_finish(call->id, 503,
+			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
+			    NULL, 5);
+		return;
+	}
+	cr->http_id = call->id;
+	cr->share = true;
+	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
+	width = dimension(call->query, "width", SHARE_DEFAULT_WIDTH,
+			  CHART_MIN_WIDTH, CHART_MAX_WIDTH);
+	height = dimension(call->query, "height", SHARE_DEFAULT_HEIGHT,
+			   CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
+	if (width < 0 || height < 0) {
+		fail(cr, 400, ERR_BAD_REQUEST, "width or height out of range");
+		return;
+	}
+	if (query_arg(call->query, "dealer", dealer, sizeof dealer)) {
+		char *end;
+		long long id = strtoll(dealer, &end, 10);
+
+		if (dealer[0] < '1' || dealer[0] > '9' || *end || id <= 0) {
+			fail(cr, 400, ERR_BAD_REQUEST, "dealer: an id");
+			return;
+		}
+		snprintf(cr->dealer, sizeof cr->dealer, "%lld", id);
+	}
+	cr->card.width = width;
+	cr->card.height = height;
 	auth_http_user(call->session, authorized, cr);
 }

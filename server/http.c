@@ -54,6 +54,7 @@ struct http_req {
 	char *out;
 	size_t out_len, out_off, out_cap, streamed;
 	bool stream_ended, stream_failed;
+	bool chunked;       /* HTTP/1.1: chunked, so a cut answer shows */
 	char filename[96];
 	http_drain_fn drain;
 	void *drain_arg;
@@ -146,7 +147,7 @@ static void req_reset_io(struct http_req *r)
 	free(r->out);
 	r->out = NULL;
 	r->out_len = r->out_off = r->out_cap = r->streamed = 0;
-	r->stream_ended = r->stream_failed = false;
+	r->stream_ended = r->stream_failed = r->chunked = false;
 	r->drain = NULL;
 }
 
@@ -207,6 +208,12 @@ static int write_stage(struct http_req *r)
 			    r->wsi, (const unsigned char *)"set-cookie:",
 			    (unsigned char *)r->set_cookie,
 			    (int)strlen(r->set_cookie), &p, end))
+			return -1;
+		if (streamed && r->chunked &&
+		    lws_add_http_header_by_name(
+			    r->wsi,
+			    (const unsigned char *)"transfer-encoding:",
+			    (const unsigned char *)"chunked", 7, &p, end))
 			return -1;
 		if (streamed) {
 			char disposition[160];
@@ -533,11 +540,22 @@ static int write_stream(struct http_req *r)
 {
 	if (r->out_off < r->out_len) {
 		size_t n = r->out_len - r->out_off;
+		unsigned char frame[LWS_PRE + 16 + STREAM_WRITE_MAX + 2];
+		size_t head = 0, framed;
 
 		if (n > STREAM_WRITE_MAX)
 			n = STREAM_WRITE_MAX;
-		if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE + r->out_off,
-			      n, LWS_WRITE_HTTP) != (int)n)
+		if (r->chunked)
+			head = (size_t)snprintf((char *)frame + LWS_PRE, 16,
+						"%zx\r\n", n);
+		memcpy(frame + LWS_PRE + head, r->out + LWS_PRE + r->out_off, n);
+		framed = head + n;
+		if (r->chunked) {
+			memcpy(frame + LWS_PRE + framed, "\r\n", 2);
+			framed += 2;
+		}
+		if (lws_write(r->wsi, frame + LWS_PRE, framed, LWS_WRITE_HTTP) !=
+		    (int)framed)
 			return -1;
 		r->out_off += n;
 		r->streamed += n;
@@ -558,8 +576,10 @@ static int write_stream(struct http_req *r)
 		   r->started_ms);
 	if (r->stream_failed)
 		return -1; /* cut: the client sees an incomplete answer */
-	if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE, 0,
-		      LWS_WRITE_HTTP_FINAL) < 0)
+	if (r->chunked)
+		memcpy(r->out + LWS_PRE, "0\r\n\r\n", 5); /* the last chunk */
+	if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE,
+		      r->chunked ? 5 : 0, LWS_WRITE_HTTP_FINAL) < 0)
 		return -1;
 	if (r->id)
 		idmap_remove(&pending, r->id);
@@ -583,6 +603,8 @@ int http_stream_begin(uint64_t id, int status, const char *ctype,
 		return -1;
 	r->status = status;
 	r->ctype = ctype;
+	/* HTTP/2 frames the body itself (and has a :path pseudo-header) */
+	r->chunked = lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_COLON_PATH) <= 0;
 	snprintf(r->filename, sizeof r->filename, "%s", filename);
 	r->drain = drain;
 	r->drain_arg = arg;

@@ -369,18 +369,18 @@ void report_http(const struct http_call *call)
 	char *end;
 	long long fair = strtoll(rest, &end, 10);
 
-	if (rest[0] >= '1' && rest[0] <= '9' && fair > 0 &&
-	    !strcmp(end, "/report.csv")) {
+	bool id_ok = rest[0] >= '1' && rest[0] <= '9' && fair > 0;
+
+	if (id_ok && !strcmp(end, "/report.csv"))
 		report_csv_http(call, fair);
-		return;
-	}
-	if (rest[0] >= '1' && rest[0] <= '9' && fair > 0 &&
-	    !strcmp(end, "/chart.png")) {
+	else if (id_ok && !strcmp(end, "/chart.png"))
 		chart_http(call, fair);
-		return;
-	}
-	http_finish(call->id, 404,
-		    proto_http_error(ERR_NOT_FOUND, "no such report"), NULL, 0);
+	else if (id_ok && !strcmp(end, "/share.png"))
+		share_http(call, fair);
+	else
+		http_finish(call->id, 404,
+			    proto_http_error(ERR_NOT_FOUND, "no such report"),
+			    NULL, 0);
 }
 
 int report_start(void)

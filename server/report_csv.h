@@ -27,7 +27,8 @@ void report_cancel_all(void);
 /* After the loop: waits for the threads and frees everything. */
 void report_stop(void);
 
-/* GET /api/fairs/<id>/<file>: report.csv here, chart.png (chart_http.h). */
+/* GET /api/fairs/<id>/<file>: report.csv here, chart.png and share.png
+ * (chart_http.h). */
 void report_http(const struct http_call *call);
 
 #endif

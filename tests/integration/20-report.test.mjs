@@ -128,7 +128,7 @@ test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory while pings are
     }
   })();
   const started = Date.now();
-  const { status, bytes, newlines } = await new Promise((resolve, reject) => {
+  const { status, bytes, newlines, chunked } = await new Promise((resolve, reject) => {
     http.get(url(big.fair), { headers: { cookie: server.cookie } }, (res) => {
       let bytes = 0;
       let newlines = 0;
@@ -136,7 +136,9 @@ test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory while pings are
         bytes += chunk.length;
         for (const b of chunk) if (b === 10) newlines++;
       });
-      res.on('end', () => resolve({ status: res.statusCode, bytes, newlines }));
+      res.on('end', () => (res.complete ? resolve({ status: res.statusCode, bytes, newlines, chunked:
+        res.headers['transfer-encoding'] }) : reject(new Error(`the answer was cut after ${bytes} bytes:\n${server.tail(20)}`))));
+      res.on('aborted', () => reject(new Error(`the answer was cut after ${bytes} bytes:\n${server.tail(20)}`)));
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -150,7 +152,8 @@ test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory while pings are
     `${(before / 1024).toFixed(1)} MiB before, peak +${((peak - before) / 1024).toFixed(1)} MiB; ` +
     `${pings.length} pings meanwhile: median ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${pings.at(-1).toFixed(1)} ms`);
   assert.equal(status, 200);
-  assert.equal(newlines - 1, BIG_ORDERS * 4, 'every line, once');
+  assert.equal(chunked, 'chunked', 'chunked, so that a cut answer cannot pass for a whole one');
+  assert.equal(newlines - 1, BIG_ORDERS * 4, `every line, once:\n${server.tail(10)}`);
   assert.ok((peak - before) * 1024 < bytes / 4, `memory stayed flat: +${peak - before} KiB for a ${bytes}-byte file`);
   await ws.close();
 });
@@ -241,4 +244,21 @@ test('charts: PNGs of exactly the size asked, drawn, Chinese names as glyphs; ma
   assert.equal((await chart('nothing', 640, 400)).status, 400);
   assert.equal((await chart('by_region', 100000, 400)).status, 400);
   assert.equal((await getBinary(`${server.url}/api/fairs/987654/chart.png?metric=by_region`, { cookie: server.cookie })).status, 404);
+});
+
+test('a dealer\'s share card: its own orders as a picture to forward; the staff name the dealer', async () => {
+  const share = (cookie, query = '') => getBinary(`${server.url}/api/fairs/${fx.fair}/share.png${query}`, { cookie });
+  const own = await share(dealers[1].cookie);
+  assert.equal(own.status, 200, own.body.toString().slice(0, 200));
+  const png = decodePng(own.body);
+  assert.deepEqual([png.width, png.height], [600, 800]);
+  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card.png'), own.body);
+  assert.equal((await share(dealers[1].cookie, `?dealer=${dealers[2].dealerId}`)).status, 403);
+  assert.equal((await share(server.cookie)).status, 400, 'the staff say which dealer');
+  const staff = await share(server.cookie, `?dealer=${dealers[2].dealerId}&width=300&height=400`);
+  assert.equal(staff.status, 200);
+  assert.deepEqual([decodePng(staff.body).width, decodePng(staff.body).height], [300, 400]);
+  assert.equal((await share(server.cookie, '?dealer=987654')).status, 404);
+  assert.equal((await share(null)).status, 401);
 });
