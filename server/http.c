@@ -535,6 +535,7 @@ void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 /* ---- streamed answers ---- */
 
 #define STREAM_WRITE_MAX 16384 /* bytes per WRITEABLE */
+#define STREAM_STALL_S 60       /* seconds a streamed answer may stall */
 
 static int write_stream(struct http_req *r)
 {
@@ -557,6 +558,10 @@ static int write_stream(struct http_req *r)
 		if (lws_write(r->wsi, frame + LWS_PRE, framed, LWS_WRITE_HTTP) !=
 		    (int)framed)
 			return -1;
+		/* a client that keeps taking the answer keeps its connection;
+		 * one that stops for a minute is dropped */
+		lws_set_timeout(r->wsi, PENDING_TIMEOUT_USER_OK,
+				STREAM_STALL_S);
 		r->out_off += n;
 		r->streamed += n;
 		if (r->out_off == r->out_len)
@@ -642,6 +647,13 @@ long http_stream_write(uint64_t id, const char *data, size_t len)
 	if (r->stage == 3)
 		lws_callback_on_writable(r->wsi);
 	return (long)r->out_len;
+}
+
+long http_stream_waiting(uint64_t id)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	return r && r->out ? (long)(r->out_len - r->out_off) : -1;
 }
 
 void http_stream_end(uint64_t id, bool failed)

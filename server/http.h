@@ -57,6 +57,9 @@ int http_stream_begin(uint64_t id, int status, const char *ctype,
  * when the client has gone (stop producing). */
 long http_stream_write(uint64_t id, const char *data, size_t len);
 
+/* Bytes waiting to be sent, or -1 when the client has gone. */
+long http_stream_waiting(uint64_t id);
+
 /* Ends the body. failed: something went wrong after the headers were sent;
  * the connection is cut, so the client sees an incomplete answer rather
  * than a short one. */

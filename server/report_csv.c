@@ -242,19 +242,25 @@ static void report_pump(struct report *rp)
 				      name, report_drained, NULL))
 			rp->cancelled = true;
 	}
-	if (rp->started_stream && rp->ready.len && !rp->cancelled) {
-		waiting = http_stream_write(rp->http_id, rp->ready.data,
-					    rp->ready.len);
-		if (waiting < 0)
-			rp->cancelled = true; /* the client left */
+	/* hand over only while the client keeps up: the drain callback
+	 * comes back for more */
+	if (rp->started_stream && !rp->cancelled)
+		waiting = http_stream_waiting(rp->http_id);
+	if (waiting < 0)
+		rp->cancelled = true; /* the client left */
+	else if (rp->started_stream && rp->ready.len && !rp->cancelled &&
+		 waiting < HTTP_STREAM_LOW_WATER) {
+		if (http_stream_write(rp->http_id, rp->ready.data,
+				      rp->ready.len) < 0)
+			rp->cancelled = true;
 		strbuf_clear(&rp->ready);
 		pthread_cond_signal(&rp->cond);
 	}
 	if (rp->cancelled)
 		pthread_cond_signal(&rp->cond);
 	pthread_mutex_unlock(&rp->lock);
-	if (!finished)
-		return;
+	if (!finished || (rp->ready.len && !rp->cancelled))
+		return; /* more to hand over first */
 	if (!rp->started_stream)
 		http_finish(rp->http_id, status,
 			    proto_http_error(status == 404 ? ERR_NOT_FOUND
