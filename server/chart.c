@@ -91,22 +91,41 @@ static const char *fit(struct canvas *cv, const char *s, double pt, int width,
 	return "…";
 }
 
+/* 1234567 as "1,234,567"; small fractions with one decimal. */
 static void format_value(char *buf, size_t size, double v, const char *unit)
 {
-	if (v >= 100 || v == floor(v))
-		snprintf(buf, size, "%.0f%s", v, unit);
-	else
+	char digits[48];
+	int n;
+	size_t o = 0;
+
+	if (v < 100 && v != floor(v)) {
 		snprintf(buf, size, "%.1f%s", v, unit);
+		return;
+	}
+	n = snprintf(digits, sizeof digits, "%.0f", v);
+	for (int i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0 && digits[i - 1] != '-')
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	snprintf(buf + o, size - o, "%s", unit);
 }
 
 static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 		      int top, int right, int bottom, double pt)
 {
-	double max = 0, step;
+	double max = 0, step, lpt;
 	int ticks, label_w = 0, h, plot_left, slot;
 
+	slot = c->n ? (bottom - top) / (int)c->n : 0;
+	if (slot > 56)
+		slot = 56; /* a few bars stay bars, from the top */
+	/* labels as tall as their bars allow (a point is 4/3 of a pixel) */
+	lpt = slot * 0.55 < pt ? slot * 0.55 : pt;
+	if (lpt < 5)
+		lpt = 5;
 	for (size_t i = 0; i < c->n; i++) {
-		int w = text_size(cv, c->labels[i], pt, &h);
+		int w = text_size(cv, c->labels[i], lpt, &h);
 
 		if (c->values[i] > max)
 			max = c->values[i];
@@ -130,29 +149,26 @@ static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 		     cv->muted);
 	}
 	gdImageLine(cv->im, plot_left, bottom, right, bottom, cv->axis);
-	slot = c->n ? (bottom - top) / (int)c->n : 0;
-	if (slot > 56)
-		slot = 56; /* a few bars stay bars, from the top */
 	for (size_t i = 0; i < c->n && slot > 0; i++) {
 		int y0 = top + slot * (int)i + slot / 6;
 		int y1 = top + slot * (int)(i + 1) - slot / 6;
 		int x1 = plot_left + (int)((right - plot_left) * c->values[i] /
 					   (step * ticks));
 		char buf[256], value[48];
-		const char *label = fit(cv, c->labels[i], pt, label_w, buf,
+		const char *label = fit(cv, c->labels[i], lpt, label_w, buf,
 					sizeof buf);
-		int w = text_size(cv, label, pt, &h);
+		int w = text_size(cv, label, lpt, &h);
 
 		if (y1 <= y0)
 			y1 = y0 + 1;
 		gdImageFilledRectangle(cv->im, plot_left + 1, y0,
 				       x1 > plot_left + 1 ? x1 : plot_left + 1,
 				       y1, cv->bar[i % 6]);
-		text(cv, plot_left - 6 - w, (y0 + y1) / 2 + h / 2 - 1, label, pt,
+		text(cv, plot_left - 6 - w, (y0 + y1) / 2 + h / 2 - 1, label, lpt,
 		     cv->ink);
 		format_value(value, sizeof value, c->values[i], c->unit);
-		if (x1 + 4 + text_size(cv, value, pt * 0.85, &h) < right)
-			text(cv, x1 + 4, (y0 + y1) / 2 + h / 2, value, pt * 0.85,
+		if (x1 + 4 + text_size(cv, value, lpt * 0.9, &h) < right)
+			text(cv, x1 + 4, (y0 + y1) / 2 + h / 2, value, lpt * 0.9,
 			     cv->muted);
 	}
 }
