@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, createUser, login,
-  openPsql, httpGet,
+  openPsql, httpGet, session,
 } from './harness.mjs';
 
 let db;
@@ -38,12 +38,6 @@ function takeDealers(n) {
   nextDealer += n;
   assert.equal(taken.length, n, 'enough minted dealers');
   return taken;
-}
-
-async function session(server, cookie) {
-  const client = await connect(server, { cookie });
-  await client.next('hello', 10_000);
-  return client;
 }
 
 let keySeq = 0;

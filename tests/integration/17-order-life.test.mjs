@@ -4,7 +4,7 @@
 // dealer and to no other dealer; orders.mine with history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, fairctl, httpGet } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, fairctl, httpGet, session } from './harness.mjs';
 
 let db;
 let a;
@@ -33,11 +33,6 @@ const take = () => dealers[next++];
 let keys = 0;
 const key = () => `life-${++keys}`;
 
-async function session(server, cookie) {
-  const c = await connect(server, { cookie });
-  await c.next('hello', 10_000);
-  return c;
-}
 
 const stockOf = async (variant) => {
   const [[allocation, sold]] = await sql(db.url,

@@ -5,7 +5,7 @@
 // and staff only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, fairctl } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, fairctl, session } from './harness.mjs';
 
 let db;
 let a;
@@ -57,11 +57,6 @@ after(async () => {
   }
 });
 
-async function session(server, cookie) {
-  const c = await connect(server, { cookie });
-  await c.next('hello', 10_000);
-  return c;
-}
 
 test('nothing is processed while the fair is live', async () => {
   const rep = await session(a, a.cookie);

@@ -4,7 +4,7 @@
 // moves them back; a restart shows the same numbers; dealers may not watch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, createUser, login } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, createUser, login, session } from './harness.mjs';
 
 let db;
 let a;
@@ -32,11 +32,6 @@ after(async () => {
   }
 });
 
-async function session(server, cookie) {
-  const c = await connect(server, { cookie });
-  await c.next('hello', 10_000);
-  return c;
-}
 
 /** The aggregate over the fair's counted orders, as the dashboard names it. */
 async function counted() {

@@ -3,7 +3,7 @@
 // dashboard ranks dealers and regions, the furthest behind first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, session } from './harness.mjs';
 
 let db;
 let a;
@@ -28,11 +28,6 @@ after(async () => {
   }
 });
 
-async function session(server, cookie) {
-  const c = await connect(server, { cookie });
-  await c.next('hello', 10_000);
-  return c;
-}
 
 const attainments = (c, dealer) => c.pushes.filter((p) => p.ev === 'attainment' && p.dealer === dealer);
 

@@ -506,6 +506,13 @@ export class Client {
   }
 }
 
+/** A connection with `cookie` (a user's session), once its hello has arrived. */
+export async function session(server, cookie) {
+  const c = await connect(server, { cookie });
+  await c.next('hello', 10_000);
+  return c;
+}
+
 /**
  * Opens a WebSocket to the server's /ws (or `path`) offering `protocol` (null: none; an array:
  * several), with extra request `headers` (Origin...) and the session `cookie` (default: the
