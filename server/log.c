@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "timefmt.h"
 
@@ -15,16 +16,25 @@ static const char *const level_names[] = {"error", "warn", "notice", "info",
 
 void log_emit(enum log_level level, const char *fmt, ...)
 {
-	char stamp[32], line[2048];
+	char stamp[32], line[2048], out[2100];
 	va_list ap;
+	int n;
 
 	timefmt_rfc3339(timefmt_now_ms(), stamp, sizeof stamp);
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	/* One fprintf per line so lines from several processes sharing a
-	 * terminal or file do not interleave mid-line. */
-	fprintf(stderr, "%s %-6s %s\n", stamp, level_names[level], line);
+	/* One write per line, so that lines from several threads (reports)
+	 * and processes sharing a terminal or file never interleave: stderr
+	 * is unbuffered and fprintf may write a line in pieces. */
+	n = snprintf(out, sizeof out, "%s %-6s %s\n", stamp, level_names[level],
+		     line);
+	if (n >= (int)sizeof out) {
+		n = (int)sizeof out - 1;
+		out[n - 1] = '\n';
+	}
+	if (n > 0 && write(STDERR_FILENO, out, (size_t)n) < 0)
+		return; /* nowhere left to say it */
 }
 
 int log_level_parse(const char *name)
