@@ -198,7 +198,7 @@ static void flush(struct pending *p)
 {
 	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
 	struct idmap online = {0};
-	struct collect c = {p, &online, json_array()};
+	struct collect c = {p, &online, NULL};
 	char fair[SQLOP_INT_TEXT], *ids;
 	const char *params[2];
 
@@ -211,6 +211,9 @@ static void flush(struct pending *p)
 					 LWS_US_PER_MS);
 		return;
 	}
+	c.ids = json_array();
+	if (!c.ids)
+		return;
 	ws_sessions_foreach_user(collect_dealer, &c);
 	idmap_free(&online);
 	idmap_free(&p->dealers);
