@@ -161,7 +161,8 @@ test(`a fair of ${BIG_ORDERS * 4} lines streams with flat memory to a client tha
   assert.equal(status, 200);
   assert.equal(chunked, 'chunked', 'chunked, so that a cut answer cannot pass for a whole one');
   assert.equal(newlines - 1, BIG_ORDERS * 4, `every line, once:\n${server.tail(10)}`);
-  assert.ok((peak - before) * 1024 < bytes / 4, `memory stayed flat: +${peak - before} KiB for a ${bytes}-byte file`);
+  // (AddressSanitizer keeps freed memory in quarantine: RSS says nothing there.)
+  if (!SANITIZED) assert.ok((peak - before) * 1024 < bytes / 4, `memory stayed flat: +${peak - before} KiB for a ${bytes}-byte file`);
   await ws.close();
 });
 
