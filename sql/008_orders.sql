@@ -27,6 +27,9 @@ $$;
 
 -- What an order asked for, normalised: a retry with the same key must ask for the same.
 ALTER TABLE orders ADD COLUMN request jsonb;
+UPDATE orders o SET request = jsonb_build_object('fair', o.fair_id, 'partial', false,
+    'lines', (SELECT jsonb_agg(jsonb_build_array(l.variant_id, l.qty) ORDER BY l.variant_id)
+              FROM order_lines l WHERE l.order_id = o.id));
 
 -- Statuses that still hold credit: the order is neither refused, cancelled nor done with.
 CREATE FUNCTION order_status_open(p_status text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
