@@ -111,6 +111,23 @@ static void format_value(char *buf, size_t size, double v, const char *unit)
 	snprintf(buf + o, size - o, "%s", unit);
 }
 
+/* The PNG of a drawn canvas, which it frees; NULL with why set when a text
+ * could not be drawn (the font) or the encoding failed. */
+static void *canvas_finish(struct canvas *cv, int *size, char *why,
+			   size_t why_size)
+{
+	void *png = NULL;
+
+	if (cv->error)
+		snprintf(why, why_size, "font %s: %s", cv->font, cv->error);
+	else
+		png = gdImagePngPtrEx(cv->im, size, 6);
+	gdImageDestroy(cv->im);
+	if (!png && !cv->error)
+		snprintf(why, why_size, "PNG encoding failed");
+	return png;
+}
+
 static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 		      int top, int right, int bottom, double pt)
 {
@@ -247,7 +264,6 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	struct canvas cv = {.font = c->font};
 	double pt = c->height / 34.0;
 	int h, pad, title_h;
-	void *png = NULL;
 
 	if (c->width < CHART_MIN_WIDTH || c->width > CHART_MAX_WIDTH ||
 	    c->height < CHART_MIN_HEIGHT || c->height > CHART_MAX_HEIGHT ||
@@ -291,14 +307,7 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 		draw_line(&cv, c, pad, pad + title_h * 2, c->width - pad,
 			  c->height - pad - (int)(pt * 2.2), pt);
 	}
-	if (cv.error)
-		snprintf(why, why_size, "font %s: %s", c->font, cv.error);
-	else
-		png = gdImagePngPtrEx(cv.im, size, 6);
-	gdImageDestroy(cv.im);
-	if (!png && !cv.error)
-		snprintf(why, why_size, "PNG encoding failed");
-	return png;
+	return canvas_finish(&cv, size, why, why_size);
 }
 
 /* "12,345.60" from minor units. */
@@ -326,7 +335,6 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 	int band, pad, y, h, w, col;
 	char line[256], value[64], cut[256];
 	const char *labels[3] = {"訂單 Orders", "件數 Units", "金額 Amount"};
-	void *png = NULL;
 
 	if (c->width < CHART_MIN_WIDTH || c->width > CHART_MAX_WIDTH ||
 	    c->height < CHART_MIN_HEIGHT || c->height > CHART_MAX_HEIGHT) {
@@ -396,14 +404,7 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 		     pt * 0.9, cv.muted);
 	text(&cv, pad, c->height - (int)pt, "網絡訂貨會 Online trade fair",
 	     pt * 0.7, cv.muted);
-	if (cv.error)
-		snprintf(why, why_size, "font %s: %s", c->font, cv.error);
-	else
-		png = gdImagePngPtrEx(cv.im, size, 6);
-	gdImageDestroy(cv.im);
-	if (!png && !cv.error)
-		snprintf(why, why_size, "PNG encoding failed");
-	return png;
+	return canvas_finish(&cv, size, why, why_size);
 }
 
 void chart_free(void *png)
