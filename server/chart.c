@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "money.h"
+
 void chart_setup(void)
 {
 	gdFontCacheSetup();
@@ -94,21 +96,14 @@ static const char *fit(struct canvas *cv, const char *s, double pt, int width,
 /* 1234567 as "1,234,567"; small fractions with one decimal. */
 static void format_value(char *buf, size_t size, double v, const char *unit)
 {
-	char digits[48];
-	int n;
-	size_t o = 0;
+	char whole[MONEY_TEXT_MAX];
 
 	if (v < 100 && v != floor(v)) {
 		snprintf(buf, size, "%.1f%s", v, unit);
 		return;
 	}
-	n = snprintf(digits, sizeof digits, "%.0f", v);
-	for (int i = 0; i < n && o + 2 < size; i++) {
-		if (i && (n - i) % 3 == 0 && digits[i - 1] != '-')
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	snprintf(buf + o, size - o, "%s", unit);
+	grouped_int(whole, (int64_t)llround(v));
+	snprintf(buf, size, "%s%s", whole, unit);
 }
 
 /* The PNG of a drawn canvas, which it frees; NULL with why set when a text
@@ -310,23 +305,6 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	return canvas_finish(&cv, size, why, why_size);
 }
 
-/* "12,345.60" from minor units. */
-static void money(char *buf, size_t size, long long minor)
-{
-	char digits[32];
-	unsigned long long v = minor < 0 ? 0ULL - (unsigned long long)minor
-					 : (unsigned long long)minor;
-	int n = snprintf(digits, sizeof digits, "%llu", v / 100);
-	size_t o = 0;
-
-	for (int i = 0; i < n && o + 2 < size; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	snprintf(buf + o, size - o, ".%02u", (unsigned)(v % 100));
-}
-
 void *chart_share_card(const struct share_card *c, int *size, char *why,
 		       size_t why_size)
 {
@@ -373,7 +351,7 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 		else if (i == 1)
 			snprintf(value, sizeof value, "%lld", c->units);
 		else
-			money(value, sizeof value, c->amount);
+			money_text(value, c->amount, true);
 		text(&cv, pad + col * i, y, fit(&cv, value, pt * 1.4, col - 8,
 						cut, sizeof cut),
 		     pt * 1.4, cv.ink);

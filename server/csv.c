@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "money.h"
+
 void csv_text(struct strbuf *b, const char *text, bool first)
 {
 	bool quote, formula;
@@ -38,13 +40,12 @@ void csv_int(struct strbuf *b, int64_t v, bool first)
 
 void csv_money(struct strbuf *b, int64_t minor, bool first)
 {
-	char buf[40];
-	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	int n = snprintf(buf, sizeof buf, "%s%s%" PRIu64 ".%02u",
-			 first ? "" : ",", minor < 0 ? "-" : "", v / 100,
-			 (unsigned)(v % 100));
+	char text[MONEY_TEXT_MAX];
 
-	strbuf_add(b, buf, (size_t)n);
+	money_text(text, minor, false);
+	if (!first)
+		strbuf_add(b, ",", 1);
+	strbuf_addstr(b, text);
 }
 
 void csv_end_row(struct strbuf *b)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "money.h"
+
 #define MAX_SIZES 32 /* columns of a product's table */
 
 void html_raw(struct strbuf *h, const char *markup)
@@ -31,20 +33,10 @@ void html_text(struct strbuf *h, const char *text)
 
 void html_money(struct strbuf *h, int64_t minor)
 {
-	char digits[32], out[48];
-	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	int n = snprintf(digits, sizeof digits, "%" PRIu64, v / 100);
-	size_t o = 0;
+	char text[MONEY_TEXT_MAX];
 
-	if (minor < 0)
-		out[o++] = '-';
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	snprintf(out + o, sizeof out - o, ".%02u", (unsigned)(v % 100));
-	html_raw(h, out);
+	money_text(text, minor, true);
+	html_raw(h, text);
 }
 
 void html_page_start(struct strbuf *h, const char *title)

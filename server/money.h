@@ -1,0 +1,19 @@
+/* money.h - numbers and amounts of minor units (fen, cents) as text, for
+ * the pages, the CSV report and the charts. Pure code: unit-tested. */
+#ifndef FAIR_MONEY_H
+#define FAIR_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MONEY_TEXT_MAX 32 /* bytes of the longest text, with its NUL */
+
+/* A whole number with thousands separators: "-1,234,567". */
+void grouped_int(char buf[MONEY_TEXT_MAX], int64_t v);
+
+/* An amount of minor units in major units with two decimals: "1,234.50"
+ * when grouped, else "1234.50". */
+void money_text(char buf[MONEY_TEXT_MAX], int64_t minor, bool grouped);
+
+#endif
