@@ -553,6 +553,26 @@ void auth_http_user(const char *session, auth_http_user_fn fn, void *arg)
 	}
 }
 
+bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
+		     unsigned roles, const char *forbidden_why)
+{
+	if (status == 200 && user && (user->role & roles))
+		return true;
+	if (status == 200 && user)
+		http_finish(id, 403, proto_http_error(ERR_FORBIDDEN, forbidden_why),
+			    NULL, 0);
+	else if (status == 401 || status == 200)
+		http_finish(id, 401,
+			    proto_http_error(ERR_UNAUTHORIZED, "not logged in"),
+			    NULL, 0);
+	else
+		http_finish(id, 503,
+			    proto_http_error(ERR_UNAVAILABLE,
+					     "the database is unavailable: retry"),
+			    NULL, 5);
+	return false;
+}
+
 /* ---- POST /api/password ---- */
 
 struct password_job {

@@ -51,6 +51,13 @@ typedef void (*auth_http_user_fn)(void *arg, struct auth_user *user,
 				  int status);
 void auth_http_user(const char *session, auth_http_user_fn fn, void *arg);
 
+/* For JSON routes, in an auth_http_user callback: true when user may go
+ * on (its role is one of roles, ROLE_* bits); otherwise answers request id
+ * 401, 503 (with Retry-After) or 403 with forbidden_why, and returns false
+ * (the caller then only frees its own state). */
+bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
+		     unsigned roles, const char *forbidden_why);
+
 /* Checks a Cookie header at the upgrade: a well-formed, authentic, unexpired
  * session cookie. Returns 0 and sets hash, or -1 (answer 401). */
 int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);

@@ -145,14 +145,10 @@ static void authorized(void *arg, struct auth_user *user, int status)
 	struct chart_req *cr = arg;
 	const char *params[3] = {cr->fair, cr->metric, cr->limit};
 
-	if (status != 200) {
-		fail(cr, status == 401 ? 401 : 503,
-		     status == 401 ? ERR_UNAUTHORIZED : ERR_UNAVAILABLE,
-		     status == 401 ? "not logged in" : "retry later");
-		return;
-	}
-	if (!user) {
-		fail(cr, 401, ERR_UNAUTHORIZED, "not logged in");
+	if (!auth_http_allow(cr->http_id, user, status,
+			     cr->share ? ROLES_ALL : ROLE_MANAGER | ROLE_ADMIN,
+			     "charts are for managers and admins")) {
+		req_free(cr);
 		return;
 	}
 	if (cr->share) {
@@ -177,10 +173,6 @@ static void authorized(void *arg, struct auth_user *user, int status)
 			     share_params, data_read, cr))
 			fail(cr, 503, ERR_UNAVAILABLE,
 			     "the database is unavailable: retry");
-		return;
-	}
-	if (!(user->role & (ROLE_MANAGER | ROLE_ADMIN))) {
-		fail(cr, 403, ERR_FORBIDDEN, "charts are for managers and admins");
 		return;
 	}
 	if (pg_query(srv.db, "SELECT chart_data($1::bigint, $2, $3::int)::text",

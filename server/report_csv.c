@@ -311,20 +311,8 @@ static void report_authorized(void *arg, struct auth_user *user, int status)
 {
 	struct report *rp = arg;
 
-	if (status != 200 || !user ||
-	    !(user->role & (ROLE_MANAGER | ROLE_ADMIN))) {
-		int code = status == 200 && user ? 403 : status == 200 ? 401 : status;
-
-		http_finish(rp->http_id, code,
-			    proto_http_error(code == 403   ? ERR_FORBIDDEN
-					     : code == 401 ? ERR_UNAUTHORIZED
-							   : ERR_UNAVAILABLE,
-					     code == 403 ? "reports are for managers "
-							   "and admins"
-							 : code == 401
-							       ? "not logged in"
-							       : "retry later"),
-			    NULL, 0);
+	if (!auth_http_allow(rp->http_id, user, status, ROLE_MANAGER | ROLE_ADMIN,
+			     "reports are for managers and admins")) {
 		free(rp);
 		return;
 	}
