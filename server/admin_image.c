@@ -269,18 +269,9 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 	char err[256];
 	const char *params[2] = {up->product, up->has_color ? up->color : NULL};
 
-	if (status == 401 || (status == 200 && !user)) {
-		upload_fail(up, 401, ERR_UNAUTHORIZED, "not logged in");
-		return;
-	}
-	if (status != 200) {
-		upload_fail(up, 503, ERR_UNAVAILABLE,
-			    "the database is unavailable: retry");
-		return;
-	}
-	if (user->role != ROLE_ADMIN) {
-		upload_fail(up, 403, ERR_FORBIDDEN,
-			    "only administrators upload product pictures");
+	if (!auth_http_allow(up->http_id, user, status, ROLE_ADMIN,
+			     "only administrators upload product pictures")) {
+		upload_free(up);
 		return;
 	}
 	snprintf(up->actor, sizeof up->actor, "%lld", (long long)user->user_id);
