@@ -9,6 +9,8 @@
 #                    foreground (ARGS=... for extra args)
 #   make test        build, then every ctest (unit, integration, browser)
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
+#   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md
+#   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
 #   make clean       remove the build folders; distclean also removes var/ (the cluster)
 #
 # Without FAIR_DATABASE_URL, run and test use the private cluster in var/pg (see
@@ -26,7 +28,7 @@ ARGS           ?=
 SCRIPTS := server/scripts
 RUN     := $(SCRIPTS)/run.sh
 
-.PHONY: all deps build build-asan db run test test-asan clean distclean
+.PHONY: all deps build build-asan db run test test-asan bench bench-quick clean distclean
 
 all: build
 
@@ -61,6 +63,16 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(RUN) $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS) -L 'unit|integration'
+
+# The benchmarks need the optimised build (RelWithDebInfo), never the sanitizer one.
+BENCH_ENV := FAIR_SERVER_BIN=$(CURDIR)/$(BUILD_DIR)/server/fairserver \
+             FAIR_LOAD_BIN=$(CURDIR)/$(BUILD_DIR)/tests/bench/fairload FAIR_SOURCE_DIR=$(CURDIR)
+
+bench: build
+	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs $(ARGS)
+
+bench-quick: build
+	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs --quick $(ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

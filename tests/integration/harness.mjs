@@ -178,13 +178,13 @@ export async function createDatabase({ adminUrl = process.env.FAIR_TEST_DATABASE
  * once it logs `listening on http://127.0.0.1:<port>` (stderr or stdout), with
  *   {port, url, wsUrl, proc, logs(), exited, stop()}.
  * `env` overrides the defaults below (a value of undefined removes the variable); `args` are
- * passed on the command line. Rejects, with the log, when the server exits or does not listen
+ * passed on the command line; `wrapper` is a command that execs the server (taskset -c 0). Rejects, with the log, when the server exits or does not listen
  * within `timeoutMs`.
  *
  * stop() sends SIGTERM, waits up to 20 s, and fails (assert) unless the server exited with 0
  * and logged no AddressSanitizer, LeakSanitizer or UBSan (`runtime error:`) report.
  */
-export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs = 30_000, user = {} } = {}) {
+export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs = 30_000, user = {}, wrapper = [] } = {}) {
   const bin = process.env.FAIR_SERVER_BIN;
   if (!bin) throw new Error('FAIR_SERVER_BIN is not set (ctest sets it; see tests/CMakeLists.txt)');
   if (!fs.existsSync(bin)) throw new Error(`FAIR_SERVER_BIN ${bin} does not exist: build first`);
@@ -206,7 +206,9 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
   }
 
   const started = Date.now();
-  const proc = spawn(bin, args, { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A wrapper that execs (taskset, prlimit) keeps the server's pid as proc.pid.
+  const argv = [...wrapper, bin, ...args];
+  const proc = spawn(argv[0], argv.slice(1), { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   liveProcesses.add(proc);
   const lines = [];
 

@@ -1,0 +1,438 @@
+// make bench / make bench-quick: every load scenario against this server and the baselines in
+// one invocation, then the table (Markdown and JSON) with the ratios the targets ask for.
+//
+//   node bench/bench.mjs [--quick] [--out DIR] [--only flash,spread,...]
+//
+// Needs FAIR_TEST_DATABASE_URL (a user who may create databases: run.sh gives one),
+// FAIR_SERVER_BIN and FAIR_LOAD_BIN (make sets them). The server runs on core 0 and the load
+// generator (and pgbench) on core 1; PostgreSQL is not pinned. Each scenario gets a freshly
+// started server on the same database.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import {
+  createDatabase, createUser, fairctl, passwordHash, sleep, sql, startServer,
+} from '../integration/harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.resolve(HERE, '../../build/bench');
+const ONLY = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1].split(',')) : null;
+const LOAD_BIN = process.env.FAIR_LOAD_BIN;
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+// Descriptors: as many as the hard limit allows (raising it needs CAP_SYS_RESOURCE, which
+// this machine's sandbox does not give even to root: 20,000 here, which caps idle and storm).
+const NOFILE = Number(/Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]) || 4096;
+const MAX_CONNS = NOFILE - 1000;
+const SERVER_CORE = '0';
+const LOAD_CORE = '1';
+
+// Sizes: the issue's targets for `make bench`; small enough for CI with --quick.
+const SIZE = QUICK ? {
+  dealers: 400, flash: { dealers: 300, stock: 100, rounds: 2 },
+  spread: { dealers: 100, seconds: 3, variants: 1000 },
+  fanout: { dealers: 300, rates: [10], seconds: 3 },
+  idle: { conns: 500, hold: 2 }, storm: { conns: 500, window: 200 },
+  mixed: { dealers: 300, flash: 150, stock: 50, rounds: 2, gap: 1.5 },
+  p2: { clients: [16], seconds: 3 },
+} : {
+  dealers: 10000, flash: { dealers: 5000, stock: 1000, rounds: 10 },
+  spread: { dealers: 2000, seconds: 30, variants: 1000 },
+  fanout: { dealers: 10000, rates: [5, 10, 20, 40, 80], seconds: 6 },
+  idle: { conns: Math.min(50000, MAX_CONNS), hold: 10 }, storm: { conns: Math.min(20000, MAX_CONNS), window: 1000 },
+  mixed: { dealers: 10000, flash: 5000, stock: 1000, rounds: 5, gap: 2.5 },
+  p2: { clients: [16, 64, 256], seconds: 10 },
+};
+
+const want = (name) => !ONLY || ONLY.has(name);
+const log = (...m) => console.error('[bench]', ...m);
+
+function run(file, argv, { env = process.env, timeoutMs = 900_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { env, timeout: timeoutMs, maxBuffer: 256 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${path.basename(file)} ${argv.join(' ')}: ${err.code ?? err.signal}: ${stderr.trim()}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+// fairload pinned to the load core with a high descriptor limit; resolves with its JSON.
+async function load(scenario, options) {
+  const argv = [`--nofile=${NOFILE}`, 'taskset', '-c', LOAD_CORE, LOAD_BIN, scenario];
+  for (const [k, v] of Object.entries(options)) {
+    if (v === true) argv.push(`--${k}`);
+    else if (v !== undefined && v !== false) argv.push(`--${k}`, String(v));
+  }
+  const { stdout, stderr } = await run('prlimit', argv);
+  if (stderr) process.stderr.write(stderr);
+  const result = JSON.parse(stdout.trim().split('\n').pop());
+  log(`${scenario} (${result.target}): ${summary(result)}`);
+  return result;
+}
+
+function summary(r) {
+  const x = r.result;
+  if (r.scenario === 'flash') return `${x.answered_per_s_median.toFixed(0)} answered/s, ack p99 ${x.orders.ack.p99_ms} ms, accepted ${x.orders.accepted}, oversold ${x.db?.oversold_units}`;
+  if (r.scenario === 'spread') return `${x.accepted_per_s.toFixed(0)} accepted/s, ack p99 ${x.orders.ack.p99_ms} ms`;
+  if (r.scenario === 'fanout') return `${x.fanout.deliveries_per_s.toFixed(0)} deliveries/s, p99 ${x.fanout.latency.p99_ms} ms, ${x.fanout.deliveries}/${x.fanout.expected}`;
+  if (r.scenario === 'idle') return `${x.open} open, RSS ${x.server_rss_per_conn_bytes.toFixed(0)} B/conn, kernel ${x.kernel_per_conn_bytes.toFixed(0)} B/conn`;
+  if (r.scenario === 'storm') return `${x.upgrades_per_s.toFixed(0)} upgrades/s (${x.upgraded}/${x.requested})`;
+  if (r.scenario === 'mixed') return `commit→seen p99 ${x.stock.commit_to_seen.p99_ms} ms, acks p99 ${x.orders.ack.p99_ms} ms, oversold ${x.db?.oversold_units}`;
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine figures
+
+async function machine(adminUrl) {
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1];
+  const figures = { cpu, cores: os.cpus().length, memory_gib: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() };
+  // fsync latency where PostgreSQL keeps its WAL.
+  const [[dataDir]] = await sql(adminUrl, 'show data_directory');
+  const file = path.join(fs.existsSync(dataDir) ? dataDir : os.tmpdir(), 'bench_fsync_test');
+  try {
+    const { stdout } = await run(`${PG_BIN}/pg_test_fsync`, ['-s', QUICK ? '1' : '3', '-f', file]);
+    const m = /fdatasync\s+([\d.]+) ops\/sec\s+([\d.]+) usecs\/op/.exec(stdout);
+    if (m) figures.fdatasync = { ops_per_s: Number(m[1]), usecs_per_op: Number(m[2]) };
+  } catch (err) {
+    figures.fdatasync = { error: err.message.split('\n')[0] };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  // Waking a process on the other core (as the server wakes for the load generator) and on
+  // the same core.
+  figures.wakeup_us = {
+    cross_core: JSON.parse((await run(LOAD_BIN, ['wakeup'])).stdout).result.wakeup_us,
+    same_core: JSON.parse((await run('taskset', ['-c', LOAD_CORE, LOAD_BIN, 'wakeup'])).stdout).result.wakeup_us,
+  };
+  for (const [key, file2] of [['somaxconn', '/proc/sys/net/core/somaxconn'], ['port_range', '/proc/sys/net/ipv4/ip_local_port_range']]) {
+    figures[key] = fs.readFileSync(file2, 'utf8').trim();
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fair the scenarios use
+
+async function setupFair(dbUrl) {
+  const { flash, mixed, spread } = SIZE;
+  // Products: one for fanout's price changes, one per flash round (one variant each), and one
+  // for the spread pool with `spread.variants` variants.
+  const hotRounds = flash.rounds + mixed.rounds;
+  await sql(dbUrl, `
+    INSERT INTO fairs (name, season, starts_at, ends_at) VALUES ('壓測訂貨會', '2027SS', now() - interval '1 hour', now() + interval '2 days');
+    INSERT INTO products (style, name, name_en, category, base_price)
+      SELECT 'BENCH-' || i, '壓測款 ' || i, 'Bench style ' || i, '外套', 129900 FROM generate_series(0, ${hotRounds + 1}) i;
+    INSERT INTO variants (product_id, size, color, sort)
+      SELECT p.id, 'M', '黑色', 1 FROM products p WHERE p.style LIKE 'BENCH-%' AND p.style <> 'BENCH-${hotRounds + 1}';
+    INSERT INTO variants (product_id, size, color, sort)
+      SELECT p.id, 'S' || i, '色' || i, i FROM products p, generate_series(1, ${spread.variants}) i WHERE p.style = 'BENCH-${hotRounds + 1}';
+    INSERT INTO fair_items (fair_id, product_id, price, sort)
+      SELECT f.id, p.id, 99900, p.id FROM fairs f, products p WHERE f.name = '壓測訂貨會' AND p.style LIKE 'BENCH-%';`);
+  const [[fair]] = await sql(dbUrl, "SELECT id FROM fairs WHERE name = '壓測訂貨會'");
+  const variantsOf = async (style) => (await sql(dbUrl, `SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id
+    WHERE p.style = '${style}' ORDER BY v.id`)).map(([id]) => Number(id));
+  const [[fanoutProduct]] = await sql(dbUrl, "SELECT id FROM products WHERE style = 'BENCH-0'");
+  const flashVariants = [];
+  for (let i = 1; i <= flash.rounds; i++) flashVariants.push((await variantsOf(`BENCH-${i}`))[0]);
+  const mixedVariants = [];
+  for (let i = flash.rounds + 1; i <= hotRounds; i++) mixedVariants.push((await variantsOf(`BENCH-${i}`))[0]);
+  const spreadVariants = await variantsOf(`BENCH-${hotRounds + 1}`);
+  await sql(dbUrl, `
+    INSERT INTO stock (fair_id, product_id, variant_id, allocation)
+      SELECT ${fair}, v.product_id, v.id, CASE WHEN v.id = ANY('{${flashVariants}}') THEN ${flash.stock}
+        WHEN v.id = ANY('{${mixedVariants}}') THEN ${mixed.stock} ELSE 100000000 END
+      FROM variants v JOIN products p ON p.id = v.product_id WHERE p.style LIKE 'BENCH-%'`);
+  return { fair: Number(fair), fanoutProduct: Number(fanoutProduct), flashVariants, mixedVariants, spreadVariants };
+}
+
+// Dealers with sessions minted in bulk (fairctl mint-sessions), written to a cookie file.
+async function mintDealers(dbUrl, count, file) {
+  const login = "'bd' || CASE WHEN i < 1000 THEN lpad(i::text, 3, '0') ELSE i::text END";
+  await sql(dbUrl, `
+    INSERT INTO dealers (code, name, region, tier, credit_limit)
+      SELECT 'BD' || i, '壓測經銷商 ' || i, '華東', (ARRAY['A','B','C'])[1 + i % 3], 100000000000000 FROM generate_series(1, ${count}) i;
+    INSERT INTO users (login, name, role, dealer_id, password_hash)
+      SELECT ${login}, '店長 ' || i, 'dealer', d.id, '${passwordHash('unused-password-1')}' FROM generate_series(1, ${count}) i JOIN dealers d ON d.code = 'BD' || i`);
+  const { stdout } = await fairctl(dbUrl, ['mint-sessions', '--prefix', 'bd', '--count', String(count)]);
+  fs.writeFileSync(file, stdout);
+  const rep = await createUser(dbUrl, { login: 'bench-rep', role: 'rep' });
+  const { stdout: repLine } = await fairctl(dbUrl, ['mint-sessions', rep.login]);
+  return repLine.trim().split('\t')[1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers under test
+
+async function withOurServer(dbUrl, fn) {
+  const server = await startServer({
+    databaseUrl: dbUrl,
+    user: false,
+    wrapper: ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE],
+    env: { FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2' },
+  });
+  try {
+    return await fn({ url: server.wsUrl, pid: server.proc.pid, target: 'ours' });
+  } finally {
+    await server.stop({ timeoutMs: 60_000 });
+  }
+}
+
+async function withPeer(fn) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = spawn('prlimit', [`--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE, process.execPath,
+    path.join(HERE, 'p1-ws-server.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`P1 exited with ${code}`)));
+    readline.createInterface({ input: proc.stdout }).once('line', resolve);
+  });
+  try {
+    return await fn({ url: `ws://127.0.0.1:${port}/ws`, pid: proc.pid, target: 'p1' });
+  } finally {
+    proc.kill('SIGTERM');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// P2: one transaction per order with pgbench
+
+async function p2(adminUrl, results) {
+  const db = await createDatabase({ adminUrl, hint: 'bench_p2' });
+  const script = path.join(OUT, 'p2-order.sql');
+  fs.writeFileSync(script, `-- P2: the usual one-transaction-per-order design.
+\\set v random(1, :variants)
+\\set d random(1, 100000)
+BEGIN;
+WITH taken AS (UPDATE p2_stock SET remaining = remaining - 1 WHERE id = :v AND remaining >= 1 RETURNING id)
+INSERT INTO p2_orders (variant, dealer, qty) SELECT id, :d, 1 FROM taken;
+COMMIT;
+`);
+  try {
+    for (const [shape, variants] of [['hot', 1], ['spread', 1000]]) {
+      for (const clients of SIZE.p2.clients) {
+        await sql(db.url, `DROP TABLE IF EXISTS p2_stock, p2_orders;
+          CREATE TABLE p2_stock (id integer PRIMARY KEY, remaining integer NOT NULL CHECK (remaining >= 0));
+          CREATE TABLE p2_orders (id bigserial PRIMARY KEY, variant integer NOT NULL, dealer integer NOT NULL,
+            qty integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+          INSERT INTO p2_stock SELECT i, 1000000000 FROM generate_series(1, ${variants}) i;
+          CHECKPOINT;`);
+        const started = process.hrtime.bigint();
+        const { stdout } = await run('prlimit', [`--nofile=${NOFILE}`, 'taskset', '-c', LOAD_CORE, `${PG_BIN}/pgbench`,
+          '-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(SIZE.p2.seconds),
+          '-D', `variants=${variants}`, '-f', script, '-d', db.url]);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const [[orders]] = await sql(db.url, 'SELECT count(*) FROM p2_orders');
+        const tps = Number((/tps = ([\d.]+)/.exec(stdout) || [])[1]);
+        const latency = Number((/latency average = ([\d.]+) ms/.exec(stdout) || [])[1]);
+        const duration = Number((/duration: (\d+) s/.exec(stdout) || [])[1]) || seconds;
+        const r = { shape, clients, orders: Number(orders), orders_per_s: Number(orders) / duration, tps, latency_avg_ms: latency };
+        log(`P2 ${shape} ${clients} clients: ${r.orders_per_s.toFixed(0)} orders/s (${latency} ms mean)`);
+        results.push(r);
+      }
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+const ratio = (a, b) => (a && b ? a / b : null);
+const fmt = (v, d = 0) => (v == null || Number.isNaN(v) ? '—' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+
+function table(all) {
+  const ours = (s) => all.runs.find((r) => r.scenario === s && r.target === 'ours');
+  const peer = (s) => all.runs.find((r) => r.scenario === s && r.target === 'p1');
+  const p2at = (shape, c) => all.p2.find((r) => r.shape === shape && r.clients === c)?.orders_per_s;
+  const p2best = (shape) => Math.max(...all.p2.filter((r) => r.shape === shape).map((r) => r.orders_per_s));
+  const maxClients = Math.max(...SIZE.p2.clients);
+  const rows = [];
+  const verdict = (ok) => (ok == null ? '—' : ok ? 'met' : 'missed');
+
+  const flash = ours('flash');
+  if (flash) {
+    const x = flash.result;
+    const r256 = ratio(x.answered_per_s_median, p2at('hot', maxClients));
+    const rBest = ratio(x.answered_per_s_median, p2best('hot'));
+    rows.push({ id: 'O1', scenario: `flash: ${flash.connections} dealers, ${x.rounds.length} rounds`,
+      ours: `${fmt(x.answered_per_s_median)} answered/s; ack p99 ${fmt(x.orders.ack.p99_ms, 1)} ms; oversold ${x.db?.oversold_units}`,
+      peer: `P2 hot row: ${fmt(p2at('hot', maxClients))}/s at ${maxClients} clients, best ${fmt(p2best('hot'))}/s`,
+      ratio: `${fmt(r256, 1)}x @${maxClients}; ${fmt(rBest, 1)}x best`,
+      target: '≥10x @256, ≥3x best, p99 ≤50 ms, 0 oversold',
+      verdict: verdict(x.db?.oversold_units === 0 && r256 >= 10 && rBest >= 3 && x.orders.ack.p99_ms <= 50) });
+  }
+  const spread = ours('spread');
+  if (spread) {
+    const x = spread.result;
+    const rBest = ratio(x.accepted_per_s, p2best('spread'));
+    rows.push({ id: 'O2', scenario: `spread over ${SIZE.spread.variants} variants, ${spread.connections} dealers, ${SIZE.spread.seconds} s`,
+      ours: `${fmt(x.accepted_per_s)} accepted/s; ack p99 ${fmt(x.orders.ack.p99_ms, 1)} ms; stored ${x.db?.orders_in_db}/${x.orders.accepted}`,
+      peer: `P2 1,000 rows: best ${fmt(p2best('spread'))}/s`, ratio: `${fmt(rBest, 2)}x best`,
+      target: '≥1.5x P2 best', verdict: verdict(rBest >= 1.5) });
+  }
+  const best = (target) => {
+    // The highest deliveries/s of the rate ladder whose p99 stayed within 100 ms and lost nothing.
+    const runs = all.runs.filter((r) => r.scenario === 'fanout' && r.target === target)
+      .map((r) => r.result.fanout).filter((f) => f.latency.p99_ms <= 100 && f.deliveries === f.expected);
+    return runs.sort((a, b) => b.deliveries_per_s - a.deliveries_per_s)[0];
+  };
+  const fo = best('ours');
+  const fp = best('p1');
+  if (all.runs.some((r) => r.scenario === 'fanout')) {
+    rows.push({ id: 'F1', scenario: `fanout to ${fo?.dealers ?? fp?.dealers ?? '?'} dealers`,
+      ours: fo ? `${fmt(fo.deliveries_per_s)} deliveries/s at ${fo.rate_per_s}/s; p99 ${fmt(fo.latency.p99_ms, 1)} ms` : 'no rate within p99 100 ms',
+      peer: fp ? `P1: ${fmt(fp.deliveries_per_s)}/s at ${fp.rate_per_s}/s; p99 ${fmt(fp.latency.p99_ms, 1)} ms` : 'no rate within p99 100 ms',
+      ratio: `${fmt(ratio(fo?.deliveries_per_s, fp?.deliveries_per_s), 2)}x`,
+      target: '≥2x P1 at p99 ≤100 ms; ≥250,000/s', verdict: verdict(fo && fp ? ratio(fo.deliveries_per_s, fp.deliveries_per_s) >= 2 && fo.deliveries_per_s >= 250000 : null) });
+  }
+  const idle = ours('idle');
+  const idleP = peer('idle');
+  if (idle) {
+    const x = idle.result;
+    const total = x.server_rss_per_conn_bytes + x.kernel_per_conn_bytes;
+    const r = ratio(x.server_rss_per_conn_bytes, idleP?.result.server_rss_per_conn_bytes);
+    rows.push({ id: 'C1', scenario: `idle, ${fmt(x.open)} connections`,
+      ours: `RSS ${fmt(x.server_rss_per_conn_bytes)} B/conn + kernel ${fmt(x.kernel_per_conn_bytes)} B/conn`,
+      peer: idleP ? `P1: RSS ${fmt(idleP.result.server_rss_per_conn_bytes)} B/conn (${fmt(idleP.result.open)} open)` : '—',
+      ratio: `${fmt(r, 2)}x`, target: '≤0.2x P1 RSS; user + kernel ≤12 KB',
+      verdict: verdict(r != null ? r <= 0.2 && total <= 12 * 1024 : null) });
+  }
+  const storm = ours('storm');
+  const stormP = peer('storm');
+  if (storm) {
+    const r = ratio(storm.result.upgrades_per_s, stormP?.result.upgrades_per_s);
+    rows.push({ id: 'C2', scenario: `storm, ${fmt(storm.result.requested)} connections`,
+      ours: `${fmt(storm.result.upgrades_per_s)} upgrades/s (${fmt(storm.result.hellos_per_s)} hello/s after the session check)`,
+      peer: stormP ? `P1: ${fmt(stormP.result.upgrades_per_s)} upgrades/s` : '—',
+      ratio: `${fmt(r, 2)}x`, target: '≥3x P1', verdict: verdict(r != null ? r >= 3 : null) });
+  }
+  const mixed = ours('mixed');
+  if (mixed) {
+    const x = mixed.result;
+    rows.push({ id: 'E2E', scenario: `mixed, ${mixed.connections - 1} dealers`,
+      ours: `commit → stock seen p99 ${fmt(x.stock.commit_to_seen.p99_ms, 1)} ms (p50 ${fmt(x.stock.commit_to_seen.p50_ms, 1)}); oversold ${x.db?.oversold_units}`,
+      peer: '—', ratio: '—', target: 'p99 ≤150 ms',
+      verdict: verdict(x.stock.commit_to_seen.p99_ms <= 150 && x.db?.oversold_units === 0) });
+  }
+  return rows;
+}
+
+function markdown(all, rows) {
+  const m = all.machine;
+  const lines = [
+    `# Benchmark ${all.quick ? '(quick) ' : ''}— ${all.started}`, '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, Linux ${m.kernel}; fdatasync ${m.fdatasync?.usecs_per_op ?? '?'} µs/op; ` +
+    `wakeup ${m.wakeup_us?.cross_core ?? '?'} µs across cores, ${m.wakeup_us?.same_core ?? '?'} µs on one core (pipe round trip / 2). Server on core ${SERVER_CORE}, load generator on core ${LOAD_CORE}.`, '',
+    '| id | scenario | ours | peer | ratio | target | verdict |', '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.id} | ${r.scenario} | ${r.ours} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.verdict} |`), '',
+    '| P2 shape | clients | orders/s | mean latency ms |', '|---|---|---|---|',
+    ...all.p2.map((r) => `| ${r.shape} | ${r.clients} | ${fmt(r.orders_per_s)} | ${fmt(r.latency_avg_ms, 1)} |`), '',
+    '| run | target | load generator CPU % | void |', '|---|---|---|---|',
+    ...all.runs.map((r) => `| ${r.scenario}${r.result.fanout ? ` @${r.result.fanout.rate_per_s}/s` : ''} | ${r.target} | ${fmt(r.result.loadgen_cpu_pct ?? r.result.fanout?.loadgen_cpu_pct, 0)} | ${r.void ? 'VOID' : ''} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!LOAD_BIN || !fs.existsSync(LOAD_BIN)) throw new Error('FAIR_LOAD_BIN (the fairload binary) is not set or missing: build first');
+  fs.mkdirSync(OUT, { recursive: true });
+  const adminUrl = process.env.FAIR_TEST_DATABASE_URL;
+  const all = { started: new Date().toISOString(), quick: QUICK, size: SIZE, machine: await machine(adminUrl), runs: [], p2: [] };
+  log('machine', JSON.stringify(all.machine));
+
+  const db = await createDatabase({ adminUrl, hint: 'bench' });
+  const cookies = path.join(OUT, 'dealers.tsv');
+  const runId = `b${Date.now().toString(36)}`;
+  let failed = null;
+  try {
+    // The first start migrates the database; the fair and the sessions come after.
+    await withOurServer(db.url, async () => {});
+    const fair = await setupFair(db.url);
+    const staff = await mintDealers(db.url, SIZE.dealers, cookies);
+    const common = { cookies, fair: fair.fair };
+    const push = (r) => all.runs.push(r);
+
+    if (want('flash')) {
+      await withOurServer(db.url, async (s) => push(await load('flash', { ...common, url: s.url, target: s.target,
+        conns: SIZE.flash.dealers, join: true, rounds: SIZE.flash.rounds, variants: fair.flashVariants.join(','),
+        db: db.url, 'run-id': `${runId}f` })));
+    }
+    if (want('spread')) {
+      await withOurServer(db.url, async (s) => push(await load('spread', { ...common, url: s.url, target: s.target,
+        conns: SIZE.spread.dealers, duration: SIZE.spread.seconds, variants: fair.spreadVariants.join(','),
+        db: db.url, 'run-id': `${runId}s` })));
+    }
+    if (want('fanout')) {
+      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+        for (const rate of SIZE.fanout.rates) {
+          const r = await server(async (s) => load('fanout', { ...common, url: s.url, target: s.target,
+            conns: SIZE.fanout.dealers, join: true, staff, product: fair.fanoutProduct, rate, duration: SIZE.fanout.seconds }));
+          push(r);
+          const f = r.result.fanout;
+          if (f.latency.p99_ms > 100 || f.deliveries < f.expected) break; // past its limit
+        }
+      }
+    }
+    if (want('idle')) {
+      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+        push(await server(async (s) => load('idle', { ...common, url: s.url, target: s.target,
+          conns: SIZE.idle.conns, 'server-pid': s.pid, hold: SIZE.idle.hold })));
+      }
+    }
+    if (want('storm')) {
+      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+        push(await server(async (s) => load('storm', { ...common, url: s.url, target: s.target,
+          conns: SIZE.storm.conns, window: SIZE.storm.window })));
+      }
+    }
+    if (want('mixed')) {
+      await withOurServer(db.url, async (s) => push(await load('mixed', { ...common, url: s.url, target: s.target,
+        conns: SIZE.mixed.dealers, join: true, staff, product: fair.fanoutProduct, rate: 10, 'qa-rate': 10,
+        'flash-dealers': SIZE.mixed.flash, rounds: SIZE.mixed.rounds, gap: SIZE.mixed.gap,
+        variants: fair.mixedVariants.join(','), db: db.url, 'run-id': `${runId}m` })));
+    }
+    if (want('p2')) await p2(adminUrl, all.p2);
+  } catch (err) {
+    failed = err;
+  } finally {
+    await db.drop();
+  }
+
+  const rows = table(all);
+  all.table = rows;
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(all, null, 2));
+  fs.writeFileSync(path.join(OUT, 'results.md'), markdown(all, rows));
+  process.stdout.write(markdown(all, rows));
+  log(`written ${path.join(OUT, 'results.md')} and results.json`);
+  if (failed) throw failed;
+
+  // What must hold whatever the speed: nothing oversold, every accepted order stored once,
+  // and no void run (the generator was not the bottleneck).
+  const problems = [];
+  for (const r of all.runs) {
+    const d = r.result.db;
+    if (d && d.oversold_units !== 0) problems.push(`${r.scenario}: ${d.oversold_units} units oversold`);
+    if (d && d.stock_sold_over_allocation !== 0) problems.push(`${r.scenario}: stock.sold over allocation`);
+    if (d && r.result.orders && d.orders_in_db !== r.result.orders.accepted) {
+      problems.push(`${r.scenario}: ${r.result.orders.accepted} accepted replies but ${d.orders_in_db} orders stored`);
+    }
+    if (r.result.orders && r.result.orders.answered !== r.result.orders.sent) {
+      problems.push(`${r.scenario}: ${r.result.orders.sent - r.result.orders.answered} orders unanswered`);
+    }
+    if (r.hellos < r.connections && r.scenario !== 'storm') problems.push(`${r.scenario} (${r.target}): ${r.connections - r.hellos} connections never said hello`);
+  }
+  if (problems.length) throw new Error(`benchmark checks failed:\n  ${problems.join('\n  ')}`);
+  await sleep(0);
+}
+
+main().catch((err) => {
+  console.error(`[bench] ${err.stack || err.message}`);
+  process.exit(1);
+});
