@@ -13,6 +13,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "op.h"
+#include "order_intake.h"
 #include "pg.h"
 #include "server.h"
 #include "stock_cache.h"
@@ -429,6 +430,7 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 					    json_integer(atoll(eq + 1)));
 		p = strchr(eq, ',');
 	}
+	order_intake_stock_heard();
 	if (!r || r->stock_timer_armed || !r->members)
 		return;
 	wait_ms = STOCK_INTERVAL_MS -

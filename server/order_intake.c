@@ -55,6 +55,7 @@ static struct {
 } intake;
 
 static void pump(void);
+static void sweep_queue(void);
 static void resolve_try(struct batch *b);
 
 /* ---- answers ---- */
@@ -332,8 +333,14 @@ static struct batch *batch_take(void)
 	return b;
 }
 
+void order_intake_stock_heard(void)
+{
+	sweep_queue();
+}
+
 static void pump(void)
 {
+	sweep_queue();
 	while (!intake.in_flight && intake.head) {
 		struct batch *b = batch_take();
 		const char *params[1] = {b->text};
@@ -350,21 +357,23 @@ static void pump(void)
 	}
 }
 
-/* ---- order.place ---- */
+/* ---- the fast refusal ---- */
 
-/* The fast refusal: insufficient_stock from the last known stock, with
- * what is known to be available of the short lines. */
-static bool refused_from_cache(struct op_call *call, int64_t fair,
-			       const struct order_line *lines, size_t n,
-			       bool partial)
+/* insufficient_stock's details when the last known stock certainly cannot
+ * serve these lines (what is known to be available of the short lines), or
+ * NULL when only the database can tell. */
+static json_t *cache_shortage(int64_t fair, const struct order_line *lines,
+			      size_t n, bool partial)
 {
 	int64_t known[ORDER_LINES_MAX];
 	json_t *available;
 
+	if (n == 0 || n > ORDER_LINES_MAX)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		known[i] = stock_cache_get(fair, lines[i].variant);
 	if (!order_certainly_short(lines, n, known, partial))
-		return false;
+		return NULL;
 	available = json_object();
 	for (size_t i = 0; i < n; i++)
 		if (known[i] >= 0 && known[i] < lines[i].qty) {
@@ -376,11 +385,52 @@ static bool refused_from_cache(struct op_call *call, int64_t fair,
 					    json_integer(known[i]));
 		}
 	intake.stats.fast_refused++;
-	op_fail(call, ERR_INSUFFICIENT_STOCK,
-		"not enough stock left for this order",
-		json_pack("{s:o}", "available", available));
-	return true;
+	return json_pack("{s:o}", "available", available);
 }
+
+static const char shortage_message[] = "not enough stock left for this order";
+
+/* Orders that queued while a batch was in the database are checked again
+ * against the stock heard since: at 10:00:00 thousands queue for a variant
+ * the first batches sell out, and they are answered at once instead of
+ * waiting for batches that could only refuse them. */
+static void sweep_queue(void)
+{
+	static uint64_t swept_generation;
+	struct pending **link = &intake.head, *last = NULL;
+
+	if (stock_cache_generation() == swept_generation)
+		return;
+	swept_generation = stock_cache_generation();
+	while (*link) {
+		struct pending *o = *link;
+		json_t *order = o->order, *details;
+		struct order_line lines[ORDER_LINES_MAX];
+		size_t n;
+		char why[160];
+
+		if (order_lines_parse(json_object_get(order, "lines"), lines, &n,
+				      why, sizeof why) ||
+		    !(details = cache_shortage(
+			      json_integer_value(json_object_get(order, "fair")),
+			      lines, n,
+			      json_is_true(json_object_get(order, "partial"))))) {
+			last = o;
+			link = &o->next;
+			continue;
+		}
+		op_ticket_fail(o->ticket, ERR_INSUFFICIENT_STOCK,
+			       shortage_message, details);
+		o->ticket = NULL;
+		*link = o->next;
+		o->next = NULL;
+		pending_free_list(o);
+		intake.stats.queued--;
+	}
+	intake.tail = last;
+}
+
+/* ---- order.place ---- */
 
 void order_op_place(struct op_call *call)
 {
@@ -392,7 +442,7 @@ void order_op_place(struct op_call *call)
 	int64_t dealer;
 	bool partial = json_is_true(json_object_get(msg, "partial"));
 	struct pending *o;
-	json_t *order;
+	json_t *order, *details;
 
 	if (call->caller.role == ROLE_DEALER) {
 		dealer = call->caller.dealer_id;
@@ -431,8 +481,11 @@ void order_op_place(struct op_call *call)
 			"too many orders are waiting: retry in a moment", NULL);
 		return;
 	}
-	if (refused_from_cache(call, fair, lines, n, partial))
+	details = cache_shortage(fair, lines, n, partial);
+	if (details) {
+		op_fail(call, ERR_INSUFFICIENT_STOCK, shortage_message, details);
 		return;
+	}
 
 	order = json_pack("{s:I,s:I,s:I,s:O,s:O,s:b}", "fair", (json_int_t)fair,
 			  "dealer", (json_int_t)dealer, "actor",

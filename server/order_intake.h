@@ -38,6 +38,9 @@ extern const struct param_spec order_place_params[];
 
 void order_intake_stats(struct order_intake_stats *out);
 
+/* New stock was heard: refuses the waiting orders it certainly cannot serve. */
+void order_intake_stock_heard(void);
+
 /* At shutdown: queued orders answer unavailable, lost batches stop being
  * resolved (their clients are gone). */
 void order_intake_stop(void);

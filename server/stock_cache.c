@@ -7,6 +7,12 @@
 
 /* fair id -> struct idmap of variant id -> remaining + 1 (0 is "absent") */
 static struct idmap fairs;
+static uint64_t generation;
+
+uint64_t stock_cache_generation(void)
+{
+	return generation;
+}
 
 void stock_cache_set(int64_t fair, int64_t variant, int64_t remaining)
 {
@@ -14,6 +20,7 @@ void stock_cache_set(int64_t fair, int64_t variant, int64_t remaining)
 
 	if (remaining < 0 || fair <= 0 || variant <= 0)
 		return;
+	generation++;
 	if (!variants) {
 		variants = calloc(1, sizeof *variants);
 		if (!variants || idmap_put(&fairs, (uint64_t)fair, variants)) {
@@ -47,6 +54,7 @@ static void free_fair(uint64_t id, void *value, void *arg)
 
 void stock_cache_forget(void)
 {
+	generation++;
 	idmap_foreach(&fairs, free_fair, NULL);
 	idmap_free(&fairs);
 }

@@ -17,6 +17,10 @@ void stock_cache_set(int64_t fair, int64_t variant, int64_t remaining);
 /* The last known remaining stock, or -1 when unknown. */
 int64_t stock_cache_get(int64_t fair, int64_t variant);
 
+/* Counts the changes: a caller that re-checks waiting orders against the
+ * cache does so only when it moved. */
+uint64_t stock_cache_generation(void);
+
 /* Forgets everything: after a gap in what was heard, and at exit. */
 void stock_cache_forget(void);
 

@@ -426,6 +426,7 @@ async function main() {
     if (r.result.orders && r.result.orders.answered !== r.result.orders.sent) {
       problems.push(`${r.scenario}: ${r.result.orders.sent - r.result.orders.answered} orders unanswered`);
     }
+    if (r.join_failed) problems.push(`${r.scenario} (${r.target}): ${r.join_failed} joins refused after retries (${r.first_join_error})`);
     if (r.hellos < r.connections && r.scenario !== 'storm') problems.push(`${r.scenario} (${r.target}): ${r.connections - r.hellos} connections never said hello`);
   }
   if (problems.length) throw new Error(`benchmark checks failed:\n  ${problems.join('\n  ')}`);

@@ -47,6 +47,7 @@ struct peer {
 	int64_t sent_ns[MAX_INFLIGHT];
 	unsigned outstanding;
 	bool hello, joined, pinged, rep;
+	int64_t join_again_ns;    /* a refused join is sent again at this time */
 	long round_sent;          /* flash: the round of the order in flight, or -1 */
 };
 
@@ -61,6 +62,8 @@ struct run {
 
 	/* connection phase */
 	int hellos, join_replies, join_failed, pongs;
+	long join_retries;
+	char first_join_error[64];
 	int closed_before_hello, connect_failed_now;
 	/* orders */
 	struct samples ack;
@@ -298,6 +301,19 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 		return;
 	}
 	if (!p->joined && r->o->join) {
+		/* A refused join (unavailable while thousands join at once) is
+		 * tried again a little later, as the page does. */
+		if (!reply_ok(msg) && r->join_retries < 20L * r->total) {
+			p->join_again_ns = now_ns() + 100000000 + (c->index % 100) * 2000000;
+			r->join_retries++;
+			if (!r->first_join_error[0]) {
+				const char *code = field(msg, "code");
+
+				snprintf(r->first_join_error, sizeof r->first_join_error, "%.60s",
+					 code ? code : msg);
+			}
+			return;
+		}
 		p->joined = true;
 		r->join_replies++;
 		if (!reply_ok(msg))
@@ -416,8 +432,20 @@ static void join_all(struct run *r, int from, int to, double timeout_s)
 		if (++sent % 200 == 0)
 			ws_loop_run_once(r->loop, 0);
 	}
-	while (r->join_replies < want && now_ns() < deadline && !stop_requested)
+	while (r->join_replies < want && now_ns() < deadline && !stop_requested) {
+		int64_t now = now_ns();
+
+		for (int i = from; i < to; i++) {
+			struct peer *p = &r->peers[i];
+
+			if (p->join_again_ns && now >= p->join_again_ns) {
+				p->join_again_ns = 0;
+				send_op(r, i, "{\"op\":\"join\",\"rid\":\"j\",\"fair\":%ld}",
+					r->o->fair);
+			}
+		}
 		ws_loop_run_once(r->loop, 10);
+	}
 }
 
 /* Runs the loop for `seconds` (or until stop_requested). */
@@ -1139,10 +1167,12 @@ int main(int argc, char **argv)
 		json_t *cpu = json_object_get(result, "loadgen_cpu_pct");
 		double pct = cpu ? json_number_value(cpu) : 0;
 
-		report = json_pack("{s:s,s:s,s:i,s:i,s:i,s:I,s:I,s:o,s:b}",
+		report = json_pack("{s:s,s:s,s:i,s:i,s:i,s:I,s:s,s:I,s:I,s:o,s:b}",
 				   "scenario", scenario_names[o.scenario], "target", o.target_name,
 				   "connections", r.total, "hellos", r.hellos,
 				   "join_failed", r.join_failed,
+				   "join_retries", (json_int_t)r.join_retries,
+				   "first_join_error", r.first_join_error,
 				   "connect_errors", (json_int_t)(k.connect_errors + (uint64_t)r.connect_failed_now),
 				   "frames_in", (json_int_t)k.frames_in, "result", result,
 				   "void", pct > 90.0);
