@@ -71,6 +71,10 @@ static const struct config_key config_keys[] = {
 	 "is off (test databases only)"},
 	{"orders_batch_max", CFG_INT, "500", 1, 10000, FIELD(orders_batch_max),
 	 "most orders decided in one transaction (group commit)"},
+	{"orders_batches_in_flight", CFG_INT, "2", 1, 32,
+	 FIELD(orders_batches_in_flight),
+	 "batches in the database at once (spread over db_pool_size "
+	 "connections; their row locks keep them first come first served)"},
 	{"orders_queue_max", CFG_INT, "20000", 1, 1000000,
 	 FIELD(orders_queue_max),
 	 "orders waiting for the next batch before new ones get unavailable"},

@@ -35,6 +35,7 @@ struct config {
 	int ws_idle_timeout_s;    /* ping after this much silence */
 	bool allow_unsafe_durability; /* take orders without fsync (tests) */
 	int orders_batch_max;     /* orders in one group-commit batch */
+	int orders_batches_in_flight; /* batches in the database at once */
 	int orders_queue_max;     /* orders waiting for the next batch */
 	int orders_resolve_ms;    /* to learn a lost batch's outcome */
 	char *chart_font;         /* CJK font file for charts */

@@ -48,7 +48,7 @@ struct batch {
 
 static struct {
 	struct pending *head, *tail; /* waiting for the next batch */
-	bool in_flight;              /* one batch at a time */
+	int in_flight;               /* batches in the database */
 	bool stopped;
 	struct batch *resolving;
 	struct order_intake_stats stats;
@@ -268,7 +268,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 {
 	struct batch *b = arg;
 
-	intake.in_flight = false;
+	intake.in_flight--;
 	if (outcome == PG_NOT_SENT) {
 		fail_batch(b, ERR_UNAVAILABLE,
 			   "the database is unavailable: retry");
@@ -341,7 +341,8 @@ void order_intake_stock_heard(void)
 static void pump(void)
 {
 	sweep_queue();
-	while (!intake.in_flight && intake.head) {
+	while (intake.in_flight < srv.cfg.orders_batches_in_flight &&
+	       intake.head) {
 		struct batch *b = batch_take();
 		const char *params[1] = {b->text};
 
@@ -353,7 +354,7 @@ static void pump(void)
 				   "the database is unavailable: retry");
 			continue;
 		}
-		intake.in_flight = true;
+		intake.in_flight++;
 	}
 }
 

@@ -1,7 +1,7 @@
 // make bench / make bench-quick: every load scenario against this server and the baselines in
 // one invocation, then the table (Markdown and JSON) with the ratios the targets ask for.
 //
-//   node bench/bench.mjs [--quick] [--out DIR] [--only flash,spread,...]
+//   node bench/bench.mjs [--quick] [--out DIR] [--only flash,spread,...] [--keep-db]
 //
 // Needs FAIR_TEST_DATABASE_URL (a user who may create databases: run.sh gives one),
 // FAIR_SERVER_BIN and FAIR_LOAD_BIN (make sets them). The server runs on core 0 and the load
@@ -21,6 +21,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.resolve(HERE, '../../build/bench');
+const KEEP_DB = args.includes('--keep-db'); // left for inspection (pg_stat_user_functions)
 const ONLY = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1].split(',')) : null;
 const LOAD_BIN = process.env.FAIR_LOAD_BIN;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -402,7 +403,8 @@ async function main() {
   } catch (err) {
     failed = err;
   } finally {
-    await db.drop();
+    if (KEEP_DB) log(`database kept: ${db.url}`);
+    else await db.drop();
   }
 
   const rows = table(all);
