@@ -102,6 +102,8 @@ DECLARE
     v_rows      record;
     v_slot      jsonb;       -- {"<fair>:<variant>": slot in v_taken}
     v_taken     integer[];   -- units the batch's new orders took, per slot
+    v_left      integer[];   -- remaining stock per slot when the batch locked it (NULL: none)
+    v_short     jsonb;
     v_held      jsonb;       -- for one order: {"<variant>": -units taken before it}
     v_line      record;
     v_fair_key  text;
@@ -132,10 +134,35 @@ BEGIN
           FROM (SELECT DISTINCT (e->>'fair') || ':' || (l->>'variant') AS k
                 FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l) x) y;
 
+    SELECT array_agg(s.allocation - s.sold ORDER BY (v_slot->>k)::integer) INTO v_left
+    FROM jsonb_object_keys(v_slot) k
+    LEFT JOIN stock s ON s.fair_id = split_part(k, ':', 1)::bigint
+                     AND s.variant_id = split_part(k, ':', 2)::bigint;
+
     FOR v_order IN SELECT e FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
                    ORDER BY n LOOP
         v_i := v_i + 1;
         v_fair_key := (v_order->>'fair') || ':';
+        -- Sold out by the orders before it in this batch (at 10:00:00, most of a batch for
+        -- the hero variant): refused without the rest of the checks, like the server's
+        -- fast refusal, unless its key is taken (a retry gets its order or its conflict).
+        v_short := NULL;
+        IF NOT coalesce((v_order->>'partial')::boolean, false) THEN
+            SELECT jsonb_object_agg(l->>'variant', greatest(v_left[x.slot] - v_taken[x.slot], 0))
+            INTO v_short
+            FROM jsonb_array_elements(v_order->'lines') l,
+                 LATERAL (SELECT (v_slot->>(v_fair_key || (l->>'variant')))::integer AS slot) x
+            WHERE (l->>'qty')::integer > v_left[x.slot] - v_taken[x.slot];
+        END IF;
+        IF v_short IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM orders WHERE dealer_id = (v_order->>'dealer')::bigint
+                                       AND key = v_order->>'key') THEN
+            v_decisions[v_i] := op_refusal('insufficient_stock',
+                'not enough stock for ' || (SELECT string_agg(format('variant %s (%s left)',
+                    k, v_short->>k), ', ' ORDER BY k::bigint) FROM jsonb_object_keys(v_short) k),
+                jsonb_build_object('available', v_short));
+            CONTINUE;
+        END IF;
         SELECT jsonb_object_agg(l->>'variant',
                                 -v_taken[(v_slot->>(v_fair_key || (l->>'variant')))::integer])
         INTO v_held FROM jsonb_array_elements(v_order->'lines') l;

@@ -354,14 +354,41 @@ static double cpu_seconds(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* CPU seconds a process used (user + system), or -1. */
+static double proc_cpu_seconds(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long utime, stime;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the name may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &utime, &stime) != 2)
+		return -1;
+	return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
 struct meter {
 	int64_t wall_ns;
-	double cpu;
+	double cpu, server_cpu;
 };
+
+static long server_pid;         /* --server-pid: its CPU is reported too */
+static struct meter last_meter; /* the measured phase of the scenario */
 
 static struct meter meter_start(void)
 {
-	return (struct meter){ now_ns(), cpu_seconds() };
+	last_meter = (struct meter){ now_ns(), cpu_seconds(),
+				     server_pid > 0 ? proc_cpu_seconds(server_pid) : -1 };
+	return last_meter;
 }
 
 /* The generator's CPU over the measured phase, as % of one core. */
@@ -974,7 +1001,8 @@ static void usage(FILE *to)
 "  --rate HZ  --duration S     fanout price changes per second; how long (also spread)\n"
 "  --qa-rate HZ                mixed: dealer questions per second\n"
 "  --inflight N                spread: orders in flight per dealer (default 1)\n"
-"  --server-pid PID  --hold S  idle: the process to measure; how long to stay idle\n"
+"  --server-pid PID            the server process: its RSS (idle) and CPU are reported\n"
+"  --hold S                    idle: how long to stay idle (default 5)\n"
 "  --db URL                    PostgreSQL, to read back oversold units and stored orders\n"
 "  --run-id TEXT               prefix of the idempotency keys (default: time-based)\n");
 }
@@ -1117,6 +1145,7 @@ int main(int argc, char **argv)
 	bool staff = false;
 
 	parse_options(&o, argc, argv);
+	server_pid = o.server_pid;
 	if (getenv("FAIRLOAD_TRACE"))
 		trace = atol(getenv("FAIRLOAD_TRACE"));
 	if (o.scenario == WAKEUP) {
@@ -1163,6 +1192,16 @@ int main(int argc, char **argv)
 			result = run_idle(&r, rss0, kern0, open_ns);
 	}
 	ws_loop_counts(r.loop, &k);
+	if (server_pid > 0 && last_meter.server_cpu >= 0) {
+		/* The server's CPU over the measured phase: deliveries or orders per
+		 * server CPU second say what one core of it can do. */
+		double used = proc_cpu_seconds(server_pid) - last_meter.server_cpu;
+		double wall = (double)(now_ns() - last_meter.wall_ns) / 1e9;
+
+		json_object_set_new(result, "server_cpu_s", json_real(used));
+		json_object_set_new(result, "server_cpu_pct",
+				    json_real(wall > 0 ? 100 * used / wall : 0));
+	}
 	{
 		json_t *cpu = json_object_get(result, "loadgen_cpu_pct");
 		double pct = cpu ? json_number_value(cpu) : 0;
