@@ -190,6 +190,16 @@ enum room_next room_member_next(struct room_member *m, struct frame **out)
 	return ROOM_NOTHING;
 }
 
+bool room_member_pending(const struct room_member *m)
+{
+	if (m->behind || m->tail < m->room->first || m->tail < m->room->end)
+		return true;
+	for (int s = 0; s < SLOT__COUNT; s++)
+		if (m->slot[s])
+			return true;
+	return false;
+}
+
 /* ---- events: read after NOTIFY, appended to the ring ---- */
 
 static void ring_append(struct room *r, int64_t seq, const char *tier,

@@ -13,6 +13,7 @@
 #ifndef FAIR_FAIR_ROOM_H
 #define FAIR_FAIR_ROOM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dispatch.h"
@@ -39,6 +40,10 @@ enum room_next { ROOM_NOTHING, ROOM_FRAME, ROOM_FELL_BEHIND };
  * caller drops after writing), ROOM_NOTHING, or ROOM_FELL_BEHIND when the
  * member's tail left the ring (close it: it resumes with join {since}). */
 enum room_next room_member_next(struct room_member *m, struct frame **out);
+
+/* Whether room_member_next may have something (it may still find the
+ * entries left are addressed to others). */
+bool room_member_pending(const struct room_member *m);
 
 /* Removes a member from its room and frees it. NULL is ignored. */
 void room_member_free(struct room_member *m);

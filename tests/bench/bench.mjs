@@ -392,7 +392,11 @@ async function main() {
             conns: SIZE.fanout.dealers, join: true, staff, product: fair.fanoutProduct, rate, duration: SIZE.fanout.seconds }));
           push(r);
           const f = r.result.fanout;
-          if (f.latency.p99_ms > 100 || f.deliveries < f.expected) break; // past its limit
+          // Up the ladder while everything arrives: its top is the most this pairing delivers
+          // (p99 is recorded at each rate; at 10,000 dealers one generator core takes ~100 ms
+          // to read a single update's 10,000 frames, so p99 ≤ 100 ms may be out of reach for
+          // any server measured this way: see docs/BENCHMARKS.md).
+          if (f.deliveries < f.expected || f.latency.p99_ms > 1000) break;
         }
       }
     }
@@ -410,7 +414,7 @@ async function main() {
     }
     if (want('mixed')) {
       await withOurServer(db.url, async (s) => push(await load('mixed', { ...common, server: s, url: s.url, target: s.target,
-        conns: SIZE.mixed.dealers, join: true, staff, product: fair.fanoutProduct, rate: 10, 'qa-rate': 10,
+        conns: SIZE.mixed.dealers, join: true, staff, product: fair.fanoutProduct, rate: 2, 'qa-rate': 5,
         'flash-dealers': SIZE.mixed.flash, rounds: SIZE.mixed.rounds, gap: SIZE.mixed.gap,
         variants: fair.mixedVariants.join(','), db: db.url, 'run-id': `${runId}m` })));
     }
