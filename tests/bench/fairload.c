@@ -295,12 +295,7 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 		}
 		return;
 	}
-	if (p->rep) {
-		if (!reply_ok(msg))
-			r->rep_errors++;
-		return;
-	}
-	if (!p->joined && r->o->join) {
+	if (!p->joined && r->o->join && field_is(msg, "re", "j")) {
 		/* A refused join (unavailable while thousands join at once) is
 		 * tried again a little later, as the page does. */
 		if (!reply_ok(msg) && r->join_retries < 20L * r->total) {
@@ -318,6 +313,11 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 		r->join_replies++;
 		if (!reply_ok(msg))
 			r->join_failed++;
+		return;
+	}
+	if (p->rep) {
+		if (!reply_ok(msg))
+			r->rep_errors++;
 		return;
 	}
 	if (p->pinged) {
@@ -449,10 +449,6 @@ static void join_all(struct run *r, int from, int to, double timeout_s)
 	for (int i = from; i < to; i++) {
 		if (ws_conn(r->loop, i)->state != CONN_OPEN)
 			continue;
-		if (i == r->rep) {
-			send_op(r, i, "{\"op\":\"join\",\"rid\":\"j\",\"fair\":%ld}", r->o->fair);
-			continue;
-		}
 		want++;
 		send_op(r, i, "{\"op\":\"join\",\"rid\":\"j\",\"fair\":%ld}", r->o->fair);
 		/* Let replies drain between bursts: snapshots are large. */
