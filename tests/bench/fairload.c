@@ -559,42 +559,55 @@ static json_t *orders_json(struct run *r)
 			 "error_codes", r->error_codes, "ack", samples_json(&r->ack));
 }
 
+/* A flash round in progress: dealers [from, to) send one order each for
+ * `variant`, the i-th at t0 + span * i / n. */
+struct flash {
+	long round, variant;
+	int from, to, next;
+	int64_t t0, span, first_ns;
+};
+
+/* Sends the round's orders that are due by now. */
+static void flash_send_due(struct run *r, struct flash *f, int64_t now)
+{
+	char key[96];
+	int n = f->to - f->from;
+
+	while (f->next < f->to && now >= f->t0 + f->span * (f->next - f->from) / n) {
+		if (ws_conn(r->loop, f->next)->state == CONN_OPEN &&
+		    !r->peers[f->next].outstanding) {
+			snprintf(key, sizeof key, "%s-%ld-%d", r->o->run_id, f->round, f->next);
+			if (!f->first_ns)
+				f->first_ns = now_ns();
+			send_order(r, f->next, f->variant, key);
+		}
+		f->next++;
+	}
+}
+
 /* Sends one flash round from dealers [from, to) for `variant`, spread over
  * spread_ms, and waits for every answer. Returns {orders, answered_per_s}. */
 static json_t *flash_round(struct run *r, long round, long variant, int from, int to)
 {
 	long sent0 = r->sent, answered0 = r->answered, accepted0 = r->accepted;
-	int n = to - from, next = from;
-	int64_t t0 = now_ns() + 20000000, first = 0, last = 0;
-	int64_t span = (int64_t)(r->o->spread_ms * 1e6);
-	int64_t deadline = t0 + 60 * (int64_t)1000000000;
-	char key[96];
+	struct flash f = { round, variant, from, to, from, now_ns() + 20000000,
+			   (int64_t)(r->o->spread_ms * 1e6), 0 };
+	int64_t deadline = f.t0 + 60 * (int64_t)1000000000, last;
 
 	r->last_answer_ns = 0;
 	while (!stop_requested && now_ns() < deadline) {
-		int64_t now = now_ns();
-
-		while (next < to && now >= t0 + span * (next - from) / n) {
-			if (ws_conn(r->loop, next)->state == CONN_OPEN &&
-			    !r->peers[next].outstanding) {
-				snprintf(key, sizeof key, "%s-%ld-%d", r->o->run_id, round, next);
-				if (!first)
-					first = now_ns();
-				send_order(r, next, variant, key);
-			}
-			next++;
-		}
-		if (next >= to && r->answered - answered0 >= r->sent - sent0)
+		flash_send_due(r, &f, now_ns());
+		if (f.next >= to && r->answered - answered0 >= r->sent - sent0)
 			break;
-		ws_loop_run_once(r->loop, next < to ? 1 : 10);
+		ws_loop_run_once(r->loop, f.next < to ? 1 : 10);
 	}
 	last = r->last_answer_ns;
 	return json_pack("{s:i,s:I,s:I,s:I,s:f,s:f}", "round", (int)round, "variant",
 			 (json_int_t)variant, "sent", (json_int_t)(r->sent - sent0),
 			 "accepted", (json_int_t)(r->accepted - accepted0),
-			 "elapsed_ms", last > first ? (double)(last - first) / 1e6 : 0.0,
-			 "answered_per_s", last > first ?
-				 (double)(r->answered - answered0) * 1e9 / (double)(last - first) : 0.0);
+			 "elapsed_ms", last > f.first_ns ? (double)(last - f.first_ns) / 1e6 : 0.0,
+			 "answered_per_s", last > f.first_ns ?
+				 (double)(r->answered - answered0) * 1e9 / (double)(last - f.first_ns) : 0.0);
 }
 
 static double median_of(json_t *rounds, const char *key)
@@ -743,7 +756,6 @@ static json_t *run_mixed(struct run *r)
 	int64_t next_answer = start + 2500000000LL;
 	int flash_to = r->o->flash_dealers < r->total - 1 ? (int)r->o->flash_dealers : r->total - 1;
 	int asker = 0;
-	char key[96];
 	double cpu;
 
 	/* Questions come from the dealers who sit the flash out, if there are any. */
@@ -752,9 +764,9 @@ static json_t *run_mixed(struct run *r)
 	for (long k = 0; k < r->o->rounds && !stop_requested; k++) {
 		long variant = r->o->variants[(size_t)k % r->o->variant_count];
 		long sent0 = r->sent, answered0 = r->answered, accepted0 = r->accepted;
-		int64_t t0 = now_ns() + 200000000, span = (int64_t)(r->o->spread_ms * 1e6);
-		int64_t round_end = t0 + (int64_t)(r->o->gap * 1e9), first = 0;
-		int next = 0;
+		struct flash f = { k, variant, 0, flash_to, 0, now_ns() + 200000000,
+				   (int64_t)(r->o->spread_ms * 1e6), 0 };
+		int64_t round_end = f.t0 + (int64_t)(r->o->gap * 1e9);
 
 		while (!stop_requested) {
 			int64_t now = now_ns();
@@ -779,17 +791,8 @@ static json_t *run_mixed(struct run *r)
 				r->answers++;
 				next_answer = now + 2500000000LL;
 			}
-			while (next < flash_to && now >= t0 + span * next / flash_to) {
-				if (ws_conn(r->loop, next)->state == CONN_OPEN &&
-				    !r->peers[next].outstanding) {
-					snprintf(key, sizeof key, "%s-%ld-%d", r->o->run_id, k, next);
-					if (!first)
-						first = now_ns();
-					send_order(r, next, variant, key);
-				}
-				next++;
-			}
-			if (now >= round_end && next >= flash_to &&
+			flash_send_due(r, &f, now);
+			if (now >= round_end && f.next >= flash_to &&
 			    r->answered - answered0 >= r->sent - sent0)
 				break;
 			ws_loop_run_once(r->loop, 1);
@@ -797,8 +800,8 @@ static json_t *run_mixed(struct run *r)
 		json_array_append_new(rounds, json_pack("{s:i,s:I,s:I,s:f}", "round", (int)k,
 			"sent", (json_int_t)(r->sent - sent0),
 			"accepted", (json_int_t)(r->accepted - accepted0),
-			"elapsed_ms", r->last_answer_ns > first ?
-				(double)(r->last_answer_ns - first) / 1e6 : 0.0));
+			"elapsed_ms", r->last_answer_ns > f.first_ns ?
+				(double)(r->last_answer_ns - f.first_ns) / 1e6 : 0.0));
 	}
 	wait_deliveries(r, 5);
 	cpu = meter_cpu_pct(m);
