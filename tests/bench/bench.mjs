@@ -260,7 +260,10 @@ function table(all) {
   const ours = (s) => all.runs.find((r) => r.scenario === s && r.target === 'ours');
   const peer = (s) => all.runs.find((r) => r.scenario === s && r.target === 'p1');
   const p2at = (shape, c) => all.p2.find((r) => r.shape === shape && r.clients === c)?.orders_per_s;
-  const p2best = (shape) => Math.max(...all.p2.filter((r) => r.shape === shape).map((r) => r.orders_per_s));
+  const p2best = (shape) => {
+    const runs = all.p2.filter((r) => r.shape === shape).map((r) => r.orders_per_s);
+    return runs.length ? Math.max(...runs) : null;
+  };
   const maxClients = Math.max(...SIZE.p2.clients);
   const rows = [];
   const verdict = (ok) => (ok == null ? '—' : ok ? 'met' : 'missed');

@@ -178,8 +178,8 @@ export async function createDatabase({ adminUrl = process.env.FAIR_TEST_DATABASE
  * once it logs `listening on http://127.0.0.1:<port>` (stderr or stdout), with
  *   {port, url, wsUrl, proc, logs(), exited, stop()}.
  * `env` overrides the defaults below (a value of undefined removes the variable); `args` are
- * passed on the command line; `wrapper` is a command that execs the server (taskset -c 0). Rejects, with the log, when the server exits or does not listen
- * within `timeoutMs`.
+ * passed on the command line; `wrapper` is a command that execs the server (taskset -c 0).
+ * Rejects, with the log, when the server exits or does not listen within `timeoutMs`.
  *
  * stop() sends SIGTERM, waits up to 20 s, and fails (assert) unless the server exited with 0
  * and logged no AddressSanitizer, LeakSanitizer or UBSan (`runtime error:`) report.
