@@ -179,6 +179,8 @@ async function mintDealers(dbUrl, count, file) {
 // ---------------------------------------------------------------------------------------------
 // Servers under test
 
+let serverRuns = 0;
+
 async function withOurServer(dbUrl, fn) {
   const server = await startServer({
     databaseUrl: dbUrl,
@@ -190,6 +192,8 @@ async function withOurServer(dbUrl, fn) {
     return await fn({ url: server.wsUrl, pid: server.proc.pid, target: 'ours' });
   } finally {
     await server.stop({ timeoutMs: 60_000 });
+    // The server's log of each scenario, numbered in the order they ran.
+    fs.writeFileSync(path.join(OUT, `server-${++serverRuns}.log`), server.logs().join('\n') + '\n');
   }
 }
 
