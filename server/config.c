@@ -36,7 +36,8 @@ static const struct config_key config_keys[] = {
 	{"db_reconnect_max_ms", CFG_INT, "5000", 100, 600000,
 	 FIELD(db_reconnect_max_ms), "longest wait between reconnect attempts"},
 	{"db_queue_max", CFG_INT, "1024", 0, 1000000, FIELD(db_queue_max),
-	 "requests held while a reconnect is in progress (then unavailable)"},
+	 "requests held while a reconnect is in progress or every "
+	 "connection has 32 in its pipeline (beyond it: unavailable)"},
 	{"db_queue_wait_ms", CFG_INT, "2000", 0, 60000, FIELD(db_queue_wait_ms),
 	 "longest wait of a held request before it answers unavailable"},
 	{"web_root", CFG_STRING, "", 0, 4096, FIELD(web_root),

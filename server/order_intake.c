@@ -347,9 +347,9 @@ static void pump(void)
 		const char *params[1] = {b->text};
 
 		b->sent_wall_ms = timefmt_now_ms();
-		if (pg_query(srv.db,
-			     "SELECT order_place_batch($1::jsonb)::text", 1,
-			     params, batch_done, b)) {
+		if (pg_query_first(srv.db,
+				   "SELECT order_place_batch($1::jsonb)::text",
+				   1, params, batch_done, b)) {
 			fail_batch(b, ERR_UNAVAILABLE,
 				   "the database is unavailable: retry");
 			continue;

@@ -78,6 +78,13 @@ static void conn_lost(struct pg_conn *c, const char *why);
 static void conn_arm_timer(struct pg_conn *c);
 static void pool_flush_queue(struct pg_pool *p);
 
+/* Requests in one connection's pipeline at most; the rest wait in the
+ * pool's queue (db_queue_max, db_queue_wait_ms). Without a cap, 10,000
+ * dealers joining at once made pipelines so deep that their last requests
+ * passed db_query_timeout_ms and the connections were reset, with any
+ * order batch on them. */
+#define PG_PIPELINE_MAX 32
+
 /* ---- requests ---- */
 
 static struct pg_req *req_new(const char *sql, int nparams,
@@ -538,10 +545,14 @@ static int conn_on_event(struct rawfd *w, enum rawfd_event ev)
 		conn_lost(c, PQerrorMessage(c->conn));
 		return 0;
 	}
-	if (c->is_listener)
+	if (c->is_listener) {
 		listener_read(c);
-	else
+	} else {
 		conn_read_results(c);
+		/* Room in the pipeline again: what waits in the queue goes. */
+		if (c->pool->queue_head && !c->pool->shutting_down)
+			pool_flush_queue(c->pool);
+	}
 	if (c->conn && PQstatus(c->conn) == CONNECTION_BAD)
 		conn_lost(c, PQerrorMessage(c->conn));
 	return 0;
@@ -619,7 +630,9 @@ static void queue_timer_cb(lws_sorted_usec_list_t *sul)
 
 /* ---- pool ---- */
 
-static struct pg_conn *pool_pick(struct pg_pool *p)
+/* The least busy ready connection; with a cap, only one with fewer than
+ * PG_PIPELINE_MAX requests in its pipeline. */
+static struct pg_conn *pool_pick(struct pg_pool *p, bool capped)
 {
 	struct pg_conn *best = NULL;
 
@@ -627,6 +640,7 @@ static struct pg_conn *pool_pick(struct pg_pool *p)
 		struct pg_conn *c = &p->conns[i];
 
 		if (c->state == CONN_READY && !c->broken &&
+		    (!capped || c->in_flight < PG_PIPELINE_MAX) &&
 		    (!best || c->in_flight < best->in_flight))
 			best = c;
 	}
@@ -638,7 +652,7 @@ static void pool_flush_queue(struct pg_pool *p)
 	struct pg_conn *c;
 	struct pg_req *r;
 
-	while ((r = p->queue_head) && (c = pool_pick(p))) {
+	while ((r = p->queue_head) && (c = pool_pick(p, true))) {
 		p->queue_head = r->next;
 		if (!p->queue_head)
 			p->queue_tail = NULL;
@@ -651,15 +665,16 @@ static void pool_flush_queue(struct pg_pool *p)
 	}
 }
 
-int pg_query(struct pg_pool *p, const char *sql, int nparams,
-	     const char *const *values, pg_done_fn done, void *arg)
+static int pool_query(struct pg_pool *p, bool first, const char *sql,
+		      int nparams, const char *const *values, pg_done_fn done,
+		      void *arg)
 {
 	struct pg_conn *c;
 	struct pg_req *r;
 
 	if (!p || p->shutting_down)
 		return -1;
-	c = pool_pick(p);
+	c = pool_pick(p, !first);
 	if (!c && (pool_known_down(p) || p->queued >= (unsigned)p->queue_max))
 		return -1;
 	r = req_new(sql, nparams, values, done, arg);
@@ -685,6 +700,18 @@ int pg_query(struct pg_pool *p, const char *sql, int nparams,
 		lws_sul_schedule(p->ctx, 0, &p->queue_timer, queue_timer_cb,
 				 (lws_usec_t)p->queue_wait_ms * LWS_US_PER_MS);
 	return 0;
+}
+
+int pg_query(struct pg_pool *p, const char *sql, int nparams,
+	     const char *const *values, pg_done_fn done, void *arg)
+{
+	return pool_query(p, false, sql, nparams, values, done, arg);
+}
+
+int pg_query_first(struct pg_pool *p, const char *sql, int nparams,
+		   const char *const *values, pg_done_fn done, void *arg)
+{
+	return pool_query(p, true, sql, nparams, values, done, arg);
 }
 
 int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,

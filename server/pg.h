@@ -74,6 +74,11 @@ struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
 int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	     const char *const *values, pg_done_fn done, void *arg);
 
+/* pg_query ahead of the queue: sent at once on the least busy connection,
+ * past the pipeline cap (order batches, which must not wait behind reads). */
+int pg_query_first(struct pg_pool *p, const char *sql, int nparams,
+		   const char *const *values, pg_done_fn done, void *arg);
+
 /* Inside a done callback: the process id of the PostgreSQL backend the
  * request was sent on, 0 when it was never sent. After PG_LOST that
  * backend may still be running the request: a change it made is known only

@@ -48,6 +48,7 @@ struct peer {
 	unsigned outstanding;
 	bool hello, joined, pinged, rep;
 	int64_t join_again_ns;    /* a refused join is sent again at this time */
+	int join_attempts;
 	long round_sent;          /* flash: the round of the order in flight, or -1 */
 };
 
@@ -297,9 +298,14 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 	}
 	if (!p->joined && r->o->join && field_is(msg, "re", "j")) {
 		/* A refused join (unavailable while thousands join at once) is
-		 * tried again a little later, as the page does. */
-		if (!reply_ok(msg) && r->join_retries < 20L * r->total) {
-			p->join_again_ns = now_ns() + 100000000 + (c->index % 100) * 2000000;
+		 * tried again later, as the page does. */
+		if (!reply_ok(msg) && p->join_attempts < 30) {
+			/* Exponential back-off with jitter, 100 ms to 5 s. */
+			int64_t ms = 100LL << (p->join_attempts < 6 ? p->join_attempts : 6);
+
+			p->join_attempts++;
+			p->join_again_ns = now_ns() + (ms < 5000 ? ms : 5000) * 1000000 +
+					   (c->index % 100) * 2000000;
 			r->join_retries++;
 			if (!r->first_join_error[0]) {
 				const char *code = field(msg, "code");
