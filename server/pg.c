@@ -674,7 +674,9 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 
 	if (!p || p->shutting_down)
 		return -1;
-	c = pool_pick(p, !first);
+	/* Behind what already waits, first come first served (the queue
+	 * drains as pipelines empty); only `first` goes past it. */
+	c = p->queue_head && !first ? NULL : pool_pick(p, !first);
 	if (!c && (pool_known_down(p) || p->queued >= (unsigned)p->queue_max))
 		return -1;
 	r = req_new(sql, nparams, values, done, arg);
