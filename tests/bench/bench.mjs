@@ -14,7 +14,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
-  createDatabase, createUser, fairctl, passwordHash, sleep, sql, startServer,
+  createDatabase, createUser, fairctl, passwordHash, sql, startServer,
 } from '../integration/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -458,7 +458,6 @@ async function main() {
     if (r.hellos < r.connections && r.scenario !== 'storm') problems.push(`${r.scenario} (${r.target}): ${r.connections - r.hellos} connections never said hello`);
   }
   if (problems.length) throw new Error(`benchmark checks failed:\n  ${problems.join('\n  ')}`);
-  await sleep(0);
 }
 
 main().catch((err) => {
