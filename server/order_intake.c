@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock_set.h"
 #include "log.h"
 #include "op.h"
 #include "order_rules.h"
@@ -33,12 +34,15 @@ struct pending {
 	struct op_ticket *ticket;
 	json_t *order; /* the batch element order_decide reads */
 	bool alone;    /* its batch failed: retried in a batch of its own */
+	uint64_t *locks; /* the rows its batch will lock: dealer, variants */
+	size_t nlocks;
 };
 
 struct batch {
 	struct batch *next;     /* in the list being resolved */
 	struct pending *orders; /* in arrival order */
 	size_t n;
+	bool holds_locks;       /* its orders' rows are in intake.locked */
 	char *text;             /* the JSON array sent */
 	int64_t sent_wall_ms;   /* compared with backend start times */
 	int backend_pid;        /* the backend it was sent to */
@@ -49,12 +53,14 @@ struct batch {
 static struct {
 	struct pending *head, *tail; /* waiting for the next batch */
 	int in_flight;               /* batches in the database */
+	struct lock_set locked;      /* the rows those batches lock */
 	bool stopped;
 	struct batch *resolving;
 	struct order_intake_stats stats;
 } intake;
 
-static void pump(void);
+static void pump(const struct pending *arrived);
+static void batch_release_locks(struct batch *b);
 static void sweep_queue(void);
 static void resolve_try(struct batch *b);
 
@@ -96,6 +102,7 @@ static void pending_free_list(struct pending *o)
 				       "the server is shutting down: retry",
 				       NULL);
 		json_decref(o->order);
+		free(o->locks);
 		free(o);
 		o = next;
 	}
@@ -269,6 +276,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 	struct batch *b = arg;
 
 	intake.in_flight--;
+	batch_release_locks(b);
 	if (outcome == PG_NOT_SENT) {
 		fail_batch(b, ERR_UNAVAILABLE,
 			   "the database is unavailable: retry");
@@ -300,32 +308,53 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 			batch_free(b);
 		}
 	}
-	pump();
+	pump(NULL);
 }
 
-/* Takes what is queued into a batch (up to orders_batch_max; an order
- * marked alone goes by itself). */
+/* Whether o can go in a batch sent now: it shares no dealer and no variant
+ * with the batches in the database, whose row locks it would wait for. */
+static bool pending_free_to_go(const struct pending *o)
+{
+	return !lock_set_any(&intake.locked, o->locks, o->nlocks);
+}
+
+/* Takes queued orders that can go now into a batch, in queue order, up to
+ * orders_batch_max (an order marked alone goes by itself); the others keep
+ * their places. NULL when none can go. */
 static struct batch *batch_take(void)
 {
 	struct batch *b = calloc(1, sizeof *b);
 	json_t *array = json_array();
-	struct pending **end;
+	struct pending **link = &intake.head, **end, *last = NULL;
 
 	if (!b || !array)
 		abort();
-	b->orders = intake.head;
 	end = &b->orders;
-	while (*end && b->n < (size_t)srv.cfg.orders_batch_max &&
-	       (!b->n || (!(*end)->alone && !b->orders->alone))) {
-		json_array_append(array, (*end)->order);
+	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
+		struct pending *o = *link;
+
+		if ((b->n && o->alone) || !pending_free_to_go(o)) {
+			last = o;
+			link = &o->next;
+			continue;
+		}
+		*link = o->next;
+		o->next = NULL;
+		*end = o;
+		end = &o->next;
+		json_array_append(array, o->order);
 		b->n++;
-		end = &(*end)->next;
+		if (o->alone)
+			break;
 	}
-	intake.head = *end;
-	if (!intake.head)
-		intake.tail = NULL;
-	*end = NULL;
+	if (!*link)
+		intake.tail = last;
 	intake.stats.queued -= (unsigned)b->n;
+	if (!b->n) {
+		json_decref(array);
+		free(b);
+		return NULL;
+	}
 	b->text = json_dumps(array, JSON_COMPACT);
 	json_decref(array);
 	if (!b->text)
@@ -333,19 +362,46 @@ static struct batch *batch_take(void)
 	return b;
 }
 
+static void batch_hold_locks(struct batch *b)
+{
+	for (struct pending *o = b->orders; o; o = o->next)
+		if (lock_set_add(&intake.locked, o->locks, o->nlocks))
+			abort();
+	b->holds_locks = true;
+}
+
+static void batch_release_locks(struct batch *b)
+{
+	if (!b->holds_locks)
+		return;
+	for (struct pending *o = b->orders; o; o = o->next)
+		lock_set_remove(&intake.locked, o->locks, o->nlocks);
+	b->holds_locks = false;
+}
+
 void order_intake_stock_heard(void)
 {
 	sweep_queue();
 }
 
-static void pump(void)
+/* Sends batches while fewer than orders_batches_in_flight are in the
+ * database. After an order arrives (arrived), the queue is looked through
+ * again only when that order can go now: the others were looked at when
+ * they came or when a batch last returned, and the rows locked in flight
+ * have only grown since. */
+static void pump(const struct pending *arrived)
 {
-	sweep_queue();
-	while (intake.in_flight < srv.cfg.orders_batches_in_flight &&
+	bool look = !arrived || !intake.in_flight || pending_free_to_go(arrived);
+
+	sweep_queue(); /* may answer and free arrived */
+	while (look && intake.in_flight < srv.cfg.orders_batches_in_flight &&
 	       intake.head) {
 		struct batch *b = batch_take();
-		const char *params[1] = {b->text};
+		const char *params[1];
 
+		if (!b)
+			break;
+		params[0] = b->text;
 		b->sent_wall_ms = timefmt_now_ms();
 		if (pg_query_first(srv.db,
 				   "SELECT order_place_batch($1::jsonb)::text",
@@ -354,6 +410,7 @@ static void pump(void)
 				   "the database is unavailable: retry");
 			continue;
 		}
+		batch_hold_locks(b);
 		intake.in_flight++;
 	}
 }
@@ -501,6 +558,12 @@ void order_op_place(struct op_call *call)
 	if (json_object_get(msg, "note"))
 		json_object_set(order, "note", json_object_get(msg, "note"));
 	o->order = order;
+	o->locks = malloc((n + 1) * sizeof *o->locks);
+	if (!o->locks)
+		abort();
+	o->locks[o->nlocks++] = lock_key_dealer(dealer);
+	for (size_t i = 0; i < n; i++)
+		o->locks[o->nlocks++] = lock_key_variant(lines[i].variant);
 	o->ticket = op_defer(call);
 	if (intake.tail)
 		intake.tail->next = o;
@@ -509,7 +572,7 @@ void order_op_place(struct op_call *call)
 	intake.tail = o;
 	intake.stats.queued++;
 	intake.stats.received++;
-	pump();
+	pump(o);
 }
 
 /* ---- life cycle ---- */
@@ -539,4 +602,5 @@ void order_intake_free(void)
 		intake.resolving = b->next;
 		batch_free(b);
 	}
+	lock_set_free(&intake.locked);
 }
