@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "log.h"
 #include "pg.h"
 #include "server.h"
@@ -41,6 +42,26 @@ void op_ticket_ok(struct op_ticket *t, json_t *result)
 	json_decref(t->rid);
 	free(t->data);
 	free(t);
+}
+
+int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
+{
+	size_t n;
+	char *text = proto_ok_reply_text(t->rid, result, len, &n);
+	struct frame *f = text ? frame_from_text(text, n) : NULL;
+
+	free(text);
+	if (!f) {
+		LOG(LOG_ERROR, "a reply could not be built (%zu bytes)", len);
+		op_ticket_fail(t, ERR_INTERNAL, "the reply could not be built",
+			       NULL);
+		return -1;
+	}
+	ws_session_reply_frame(t->caller.session_id, f);
+	json_decref(t->rid);
+	free(t->data);
+	free(t);
+	return 0;
 }
 
 void op_ticket_fail(struct op_ticket *t, enum proto_error code,

@@ -34,6 +34,11 @@ struct op_ticket *op_defer(struct op_call *call);
 
 /* Answer through a ticket and free it. */
 void op_ticket_ok(struct op_ticket *t, json_t *result);
+
+/* The same for a result given as the text of a JSON object (see
+ * proto_ok_reply_text). When it is not one, fails the ticket as internal and
+ * returns -1. Either way the ticket is done. */
+int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len);
 void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 		    const char *message, json_t *details);
 

@@ -1,7 +1,9 @@
 /* proto.c - envelope encoding and request decoding (see proto.h). */
 #include "proto.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const error_codes[ERR__COUNT] = {
@@ -110,6 +112,54 @@ json_t *proto_ok_reply(json_t *rid, json_t *result)
 	}
 	json_decref(result);
 	return reply;
+}
+
+char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
+			  size_t *out_len)
+{
+	static const char ok[] = ",\"ok\":true";
+	char *re, *out;
+	size_t re_len, first = 0, last = len, n;
+	bool empty;
+
+	while (first < len && strchr(" \t\r\n", result[first]))
+		first++;
+	while (last > first && strchr(" \t\r\n", result[last - 1]))
+		last--;
+	if (last - first < 2 || result[first] != '{' || result[last - 1] != '}')
+		return NULL;
+	first++; /* the members, between the braces */
+	last--;
+	empty = true;
+	for (size_t i = first; i < last && empty; i++)
+		empty = strchr(" \t\r\n", result[i]) != NULL;
+	re = json_dumps(rid ? rid : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!re)
+		return NULL;
+	re_len = strlen(re);
+	/* {"re": + rid + ,"ok":true + [, + members] + } */
+	n = 6 + re_len + sizeof ok - 1 + (empty ? 0 : 1 + last - first) + 1;
+	out = malloc(n + 1);
+	if (out) {
+		char *p = out;
+
+		memcpy(p, "{\"re\":", 6);
+		p += 6;
+		memcpy(p, re, re_len);
+		p += re_len;
+		memcpy(p, ok, sizeof ok - 1);
+		p += sizeof ok - 1;
+		if (!empty) {
+			*p++ = ',';
+			memcpy(p, result + first, last - first);
+			p += last - first;
+		}
+		*p++ = '}';
+		*p = '\0';
+		*out_len = n;
+	}
+	free(re);
+	return out;
 }
 
 int proto_json_depth(const char *text, size_t len, int limit)

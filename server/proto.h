@@ -49,6 +49,14 @@ json_t *proto_http_error(enum proto_error e, const char *message);
  * object or NULL, is stolen. Returns a new reference. */
 json_t *proto_ok_reply(json_t *rid, json_t *result);
 
+/* The same reply as text, from result given as the text of a JSON object
+ * without "re" or "ok" members (a join snapshot from PostgreSQL, passed on
+ * without being parsed and serialised again). rid is borrowed. Returns a
+ * malloc'd text and its length, or NULL when result is not an object's text
+ * or memory is short. */
+char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
+			  size_t *out_len);
+
 /* A decoded request. root owns everything; rid and op point into it. */
 struct proto_request {
 	json_t *root;   /* the whole message (an object) */

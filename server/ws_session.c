@@ -161,6 +161,19 @@ void ws_session_reply(uint64_t session_id, json_t *reply)
 	update_flow(s);
 }
 
+void ws_session_reply_frame(uint64_t session_id, struct frame *f)
+{
+	struct ws_session *s = idmap_get(&sessions, session_id);
+
+	if (s) {
+		if (s->in_flight)
+			s->in_flight--;
+		enqueue(s, f);
+		update_flow(s);
+	}
+	frame_unref(f);
+}
+
 int ws_session_push(uint64_t session_id, struct frame *f)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 #include <libwebsockets.h>
+
+struct frame;
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +29,9 @@ size_t ws_session_size(void);
 /* Queues the reply to a request of session_id and ends that request.
  * reply is stolen. Dropped when the session has gone. */
 void ws_session_reply(uint64_t session_id, json_t *reply);
+
+/* The same for a reply already serialised: takes f's reference. */
+void ws_session_reply_frame(uint64_t session_id, struct frame *f);
 
 /* Queues a shared frame (a reference is taken) to a session. Returns 0, or
  * -1 when the session has gone or was closed for being too slow. */

@@ -11,7 +11,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 packages=(
   build-essential cmake pkg-config
-  libwebsockets-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
+  libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
 )

@@ -611,6 +611,46 @@ static void test_ok_reply_shape(void **state)
 	json_decref(reply);
 }
 
+/* The reply built around a result's text equals the one built from JSON. */
+static void expect_text_reply(const json_t *rid, const char *result,
+			      const char *want)
+{
+	size_t len = 0;
+	char *text = proto_ok_reply_text(rid, result, strlen(result), &len);
+	json_error_t err;
+	json_t *parsed;
+
+	assert_non_null(text);
+	assert_int_equal(len, strlen(text));
+	assert_string_equal(text, want);
+	parsed = json_loads(text, 0, &err); /* well-formed */
+	assert_non_null(parsed);
+	json_decref(parsed);
+	free(text);
+}
+
+static void test_ok_reply_text(void **state)
+{
+	json_t *rid = json_string("abc"), *num = json_integer(7);
+	size_t len;
+
+	(void)state;
+	/* PostgreSQL's jsonb text: spaces after the colons and commas */
+	expect_text_reply(rid, "{\"seq\": 12, \"fair\": {\"name\": \"秋冬\"}}",
+			  "{\"re\":\"abc\",\"ok\":true,\"seq\": 12, \"fair\": "
+			  "{\"name\": \"秋冬\"}}");
+	expect_text_reply(num, " {} ", "{\"re\":7,\"ok\":true}");
+	expect_text_reply(NULL, "{ \n }", "{\"re\":null,\"ok\":true}");
+	expect_text_reply(num, "\n{\"a\":[1,2]}\n", "{\"re\":7,\"ok\":true,\"a\":[1,2]}");
+	/* not an object's text: refused */
+	assert_null(proto_ok_reply_text(rid, "[1]", 3, &len));
+	assert_null(proto_ok_reply_text(rid, "{", 1, &len));
+	assert_null(proto_ok_reply_text(rid, "", 0, &len));
+	assert_null(proto_ok_reply_text(rid, "null", 4, &len));
+	json_decref(rid);
+	json_decref(num);
+}
+
 static void test_error_code_names(void **state)
 {
 	static const struct {
@@ -743,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_missing_op),
 		cmocka_unit_test(test_refusal_order),
 		cmocka_unit_test(test_error_reply_shape),
+		cmocka_unit_test(test_ok_reply_text),
 		cmocka_unit_test(test_error_reply_details),
 		cmocka_unit_test(test_ok_reply_shape),
 		cmocka_unit_test(test_error_code_names),
