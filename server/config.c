@@ -74,8 +74,10 @@ static const struct config_key config_keys[] = {
 	 "most orders decided in one transaction (group commit)"},
 	{"orders_batches_in_flight", CFG_INT, "2", 1, 32,
 	 FIELD(orders_batches_in_flight),
-	 "batches in the database at once (spread over db_pool_size "
-	 "connections; their row locks keep them first come first served)"},
+	 "batches in the database at once, over db_pool_size connections; "
+	 "a batch goes alongside others only with orders that share no "
+	 "dealer and no variant with them, so none waits for another's row "
+	 "locks"},
 	{"orders_queue_max", CFG_INT, "20000", 1, 1000000,
 	 FIELD(orders_queue_max),
 	 "orders waiting for the next batch before new ones get unavailable"},

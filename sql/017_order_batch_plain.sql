@@ -130,6 +130,52 @@ BEGIN
 END
 $$;
 
+-- The pieces of an order that the batch computes for many orders in one statement, as
+-- inlinable SQL shared with the per-order functions: a plpgsql call per row runs a
+-- statement of its own each time (order_request, order_ship_to and item_tier_price were a
+-- fifth of a batch).
+CREATE FUNCTION order_request_json(p_fair bigint, p_partial boolean, p_lines jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('fair', p_fair, 'partial', p_partial, 'lines', p_lines)
+$$;
+
+CREATE OR REPLACE FUNCTION order_request(p jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN order_request_json((p->>'fair')::bigint, coalesce((p->>'partial')::boolean, false),
+        (SELECT jsonb_agg(jsonb_build_array(l.variant, l.qty) ORDER BY l.variant)
+         FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)));
+END
+$$;
+
+CREATE FUNCTION order_address_json(a dealer_addresses) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
+                              'phone', a.phone, 'address', a.address)
+$$;
+
+CREATE OR REPLACE FUNCTION order_ship_to(p_dealer bigint, p_address bigint, OUT ship_to jsonb,
+                                         OUT is_theirs boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT order_address_json(a) INTO ship_to FROM dealer_addresses a
+    WHERE a.dealer_id = p_dealer AND (a.id = p_address OR (p_address IS NULL AND a.is_default));
+    is_theirs := p_address IS NULL OR ship_to IS NOT NULL;
+END
+$$;
+
+-- An item's price at p_at given the dealer's tier price (NULL: none): the flash price while
+-- its window is open, else the tier's, else the item's.
+CREATE FUNCTION item_price_at(i fair_items, p_tier_price bigint, p_at timestamptz)
+RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN i.flash_price IS NOT NULL AND p_at >= i.flash_starts_at
+                     AND p_at < i.flash_ends_at THEN i.flash_price
+                ELSE coalesce(p_tier_price, i.price) END
+$$;
+
+CREATE OR REPLACE FUNCTION item_price_now(i fair_items, p_tier text, p_at timestamptz DEFAULT now())
+RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT item_price_at(i, item_tier_price(i, p_tier), p_at)
+$$;
+
 -- Inserts the orders a batch accepted as plain among its orders p_from .. p_to (those with
 -- an id in p_ids), with their lines; ids were taken in batch order when they were accepted.
 CREATE FUNCTION order_batch_insert(p_batch jsonb, p_from integer, p_to integer,
@@ -144,7 +190,10 @@ BEGIN
     INSERT INTO orders (id, fair_id, dealer_id, key, total, ship_to, note, placed_by, request,
                         created_at, updated_at)
     SELECT p_ids[i], (e->>'fair')::bigint, (e->>'dealer')::bigint, e->>'key', p_totals[i],
-           p_ship_to[i], coalesce(e->>'note', ''), (e->>'actor')::bigint, order_request(e),
+           p_ship_to[i], coalesce(e->>'note', ''), (e->>'actor')::bigint,
+           order_request_json((e->>'fair')::bigint, false,
+               (SELECT jsonb_agg(jsonb_build_array(p_variants[j], p_qty[j]) ORDER BY p_variants[j])
+                FROM generate_series(p_first[i], p_last[i]) j)),
            clock_timestamp(), clock_timestamp()
     FROM generate_series(p_from, p_to) i, LATERAL (SELECT p_batch->(i - 1) AS e) b
     WHERE p_ids[i] IS NOT NULL
@@ -257,13 +306,15 @@ BEGIN
                  (l->>'variant')::bigint AS variant, (l->>'qty')::integer AS qty,
                  s.product_id AS product, i.moq, i.dealer_limit,
                  coalesce(s.id IS NOT NULL AND NOT i.withdrawn AND i.pack IS NULL, false) AS plain,
-                 item_price_now(i, d.tier, v_now) AS price
+                 item_price_at(i, tp.price, v_now) AS price
           FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
           CROSS JOIN jsonb_array_elements(b.e->'lines') l
           LEFT JOIN dealers d ON d.id = (b.e->>'dealer')::bigint
           LEFT JOIN stock s ON s.fair_id = (b.e->>'fair')::bigint
                            AND s.variant_id = (l->>'variant')::bigint
-          LEFT JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id) x;
+          LEFT JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
+          LEFT JOIN fair_item_prices tp ON tp.fair_id = i.fair_id
+                                       AND tp.product_id = i.product_id AND tp.tier = d.tier) x;
 
     -- Dealer limits: per order, each limited product with the units it asks for; a slot per
     -- (dealer, fair, product) with the units the dealer has ordered there so far.
@@ -306,7 +357,8 @@ BEGIN
                           AND NOT b.partial AND ex.id IS NULL
                           AND row_number() OVER (PARTITION BY b.dealer, b.key ORDER BY b.n) = 1
                           AND f.id IS NOT NULL AND fair_live_refusal(f, v_now) IS NULL
-                          AND lo.plain AND st.is_theirs, false) AS plain
+                          AND lo.plain AND (b.ship_to IS NULL OR st.ship_to IS NOT NULL),
+                          false) AS plain
           FROM (SELECT x.n::integer AS n, (x.e->>'dealer')::bigint AS dealer,
                        (x.e->>'actor')::bigint AS actor, (x.e->>'fair')::bigint AS fair,
                        x.e->>'key' AS key, (x.e->>'ship_to')::bigint AS ship_to,
@@ -316,7 +368,11 @@ BEGIN
           LEFT JOIN users u ON u.id = b.actor
           LEFT JOIN fairs f ON f.id = b.fair
           LEFT JOIN orders ex ON ex.dealer_id = b.dealer AND ex.key = b.key
-          LEFT JOIN LATERAL order_ship_to(b.dealer, b.ship_to) st ON true
+          LEFT JOIN LATERAL (
+              SELECT order_address_json(a) AS ship_to FROM dealer_addresses a
+              WHERE a.dealer_id = b.dealer
+                AND (a.id = b.ship_to OR (b.ship_to IS NULL AND a.is_default))
+              OFFSET 0) st ON true
           LEFT JOIN (SELECT p.n, bool_and(p.plain AND p.qty >= p.moq) AS plain,
                             sum(p.total) AS total, min(p.first) AS first, max(p.last) AS last
                      FROM (SELECT l.n, l.product, bool_and(l.plain) AS plain, sum(l.qty) AS qty,
