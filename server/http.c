@@ -349,6 +349,8 @@ static void route_metrics(struct http_req *r)
 	       "sessions closed for too many bad messages", ws.closed_bad);
 	metric(&b, "fair_ws_closed_slow_total", "counter",
 	       "sessions closed for not reading their pushes", ws.closed_slow);
+	metric(&b, "fair_ws_closed_idle_total", "counter",
+	       "sessions closed for not answering pings", ws.closed_idle);
 	metric(&b, "fair_ws_read_paused_total", "counter",
 	       "times a session's reading was paused for push back",
 	       ws.paused);

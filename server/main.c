@@ -211,11 +211,11 @@ static int load_config(const char *file, bool print_only)
 
 static int create_context(void)
 {
-	static lws_retry_bo_t retry;
+	/* All zero: no lws validity timers (ws_session.c pings idle sessions
+	 * itself; without a policy lws would apply its default of 300 s). */
+	static const lws_retry_bo_t no_validity_timers;
 	struct lws_context_creation_info info;
 
-	retry.secs_since_valid_ping = (uint16_t)srv.cfg.ws_idle_timeout_s;
-	retry.secs_since_valid_hangup = (uint16_t)(srv.cfg.ws_idle_timeout_s * 2);
 	protocols[0].per_session_data_size = http_session_size();
 	protocols[1].per_session_data_size = ws_session_size();
 
@@ -242,7 +242,7 @@ static int create_context(void)
 	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = protocols;
 	info.vhost_name = "fair";
-	info.retry_and_idle_policy = &retry;
+	info.retry_and_idle_policy = &no_validity_timers;
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
 	if (srv.tls) {

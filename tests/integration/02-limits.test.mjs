@@ -7,15 +7,18 @@ import { createDatabase, startServer, connect, sleep, within } from './harness.m
 
 let db;
 let server;
+let quick; // the same database, pinging after 5 s of silence
 
 before(async () => {
   db = await createDatabase();
   server = await startServer({ databaseUrl: db.url });
+  quick = await startServer({ databaseUrl: db.url, env: { FAIR_WS_IDLE_TIMEOUT_S: '5' } });
 });
 
 after(async () => {
   try {
     if (server) await server.stop();
+    if (quick) await quick.stop();
   } finally {
     if (db) await db.drop();
   }
@@ -115,4 +118,26 @@ test('more than 200 requests in a second answer rate_limited; a second later all
     assert.equal(pong.ok, true, `ping ${i} a second after the burst: ${JSON.stringify(pong)}`);
   }
   await client.close();
+});
+
+test('an idle connection is pinged; one that answers stays, one that does not is closed', { timeout: 60_000 }, async () => {
+  // ws_idle_timeout_s 5: a ping after 5 s of silence, closed after 10 s without an answer.
+  const answering = await connect(quick);
+  const silent = await connect(quick, { autoPong: false });
+  let pings = 0;
+  silent.ws.on('ping', () => { pings++; });
+  answering.ws.on('ping', () => { pings++; });
+  await answering.next('hello', 10_000);
+  await silent.next('hello', 10_000);
+  const t0 = Date.now();
+  const closed = await within(silent.closed, 25_000, 'the silent connection to be closed');
+  const after = Date.now() - t0;
+  console.log(`silent connection closed after ${after} ms with ${closed.code} (${closed.reason}); ${pings} pings seen`);
+  assert.ok(after >= 9_000, `closed after ${after} ms, before twice the idle timeout`);
+  assert.equal(closed.code, 1001);
+  assert.ok(pings >= 2, 'both connections were pinged');
+  assert.ok(answering.isOpen, 'the connection that answers pings is still open');
+  const pong = await answering.request('ping');
+  assert.equal(pong.ok, true);
+  await answering.close();
 });

@@ -523,7 +523,7 @@ export async function session(server, cookie) {
  * carrying `statusCode`, `headers` and `body`.
  */
 export function connect(server, { protocol = 'fair.v1', headers = {}, path: wsPath = '/ws', timeoutMs = 10_000,
-  cookie = server.cookie } = {}) {
+  cookie = server.cookie, autoPong = true } = {}) {
   if (cookie && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) headers = { ...headers, cookie };
   return new Promise((resolve, reject) => {
     const protocols = protocol == null ? [] : [].concat(protocol);
@@ -532,6 +532,7 @@ export function connect(server, { protocol = 'fair.v1', headers = {}, path: wsPa
       perMessageDeflate: false,
       handshakeTimeout: timeoutMs,
       followRedirects: false,
+      autoPong, // false: a peer that has gone quiet (pings unanswered)
     });
     const client = new Client(ws);
     ws.once('open', () => resolve(client));
