@@ -388,26 +388,28 @@ BEGIN
     o_id := array_fill(NULL::bigint, ARRAY[v_n]);
 
     FOR v_i IN 1 .. v_n LOOP
+        v_order := p_batch->(v_i - 1);
+        -- What its lines lack once the orders before it in the batch took theirs (a partial
+        -- order takes what is there instead).
+        v_short := NULL;
+        IF NOT coalesce((v_order->>'partial')::boolean, false) THEN
+            FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
+                v_s := l_slot[v_j];
+                IF l_qty[v_j] > v_left[v_s] - v_taken[v_s] THEN
+                    v_short := coalesce(v_short, '{}') || jsonb_build_object(
+                        l_variant[v_j]::text, greatest(v_left[v_s] - v_taken[v_s], 0));
+                END IF;
+            END LOOP;
+        END IF;
+
         IF NOT o_plain[v_i] THEN
             -- By order_decide, as before 017, after the plain orders before it are in.
             PERFORM order_batch_insert(p_batch, v_flushed + 1, v_i - 1, o_id, o_total,
                                        o_ship_to, o_first, o_last, l_variant, l_qty, l_price);
             v_flushed := v_i - 1;
-            v_order := p_batch->(v_i - 1);
-            -- Sold out by the orders before it in this batch (at 10:00:00, most of a batch
-            -- for the hero variant): refused without the rest of the checks, like the
-            -- server's fast refusal, unless its key is taken (a retry gets its order or its
-            -- conflict).
-            v_short := NULL;
-            IF NOT coalesce((v_order->>'partial')::boolean, false) THEN
-                FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
-                    v_s := l_slot[v_j];
-                    IF l_qty[v_j] > v_left[v_s] - v_taken[v_s] THEN
-                        v_short := coalesce(v_short, '{}') || jsonb_build_object(
-                            l_variant[v_j]::text, greatest(v_left[v_s] - v_taken[v_s], 0));
-                    END IF;
-                END LOOP;
-            END IF;
+            -- Sold out by the orders before it (at 10:00:00, most of a batch for the hero
+            -- variant): refused without the rest of the checks, like the server's fast
+            -- refusal, unless its key is taken (a retry gets its order or its conflict).
             IF v_short IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM orders WHERE dealer_id = o_dealer[v_i]
                                            AND key = v_order->>'key') THEN
@@ -439,14 +441,6 @@ BEGIN
         END IF;
 
         -- A plain order: stock, then dealer limits, then credit (as order_lines_fit).
-        v_short := NULL;
-        FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
-            v_s := l_slot[v_j];
-            IF l_qty[v_j] > v_left[v_s] - v_taken[v_s] THEN
-                v_short := coalesce(v_short, '{}') || jsonb_build_object(
-                    l_variant[v_j]::text, greatest(v_left[v_s] - v_taken[v_s], 0));
-            END IF;
-        END LOOP;
         IF v_short IS NOT NULL THEN
             v_decisions[v_i] := order_stock_refusal(v_short);
             CONTINUE;
