@@ -320,12 +320,18 @@ static bool pending_free_to_go(const struct pending *o)
 
 /* Takes queued orders that can go now into a batch, in queue order, up to
  * orders_batch_max (an order marked alone goes by itself); the others keep
- * their places. NULL when none can go. */
+ * their places. An order left behind also holds back every later order that
+ * shares its dealer or a variant with it: a later order for the same variant
+ * must not take the last units first (first come, first served), nor a
+ * dealer's later order its credit, and an order waiting for two variants
+ * must not be overtaken forever by new orders for either. NULL when none can
+ * go. */
 static struct batch *batch_take(void)
 {
 	struct batch *b = calloc(1, sizeof *b);
 	json_t *array = json_array();
 	struct pending **link = &intake.head, **end, *last = NULL;
+	struct lock_set behind = {0}; /* the rows of the orders left behind */
 
 	if (!b || !array)
 		abort();
@@ -333,7 +339,10 @@ static struct batch *batch_take(void)
 	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
 		struct pending *o = *link;
 
-		if ((b->n && o->alone) || !pending_free_to_go(o)) {
+		if ((b->n && o->alone) || !pending_free_to_go(o) ||
+		    lock_set_any(&behind, o->locks, o->nlocks)) {
+			if (lock_set_add(&behind, o->locks, o->nlocks))
+				abort();
 			last = o;
 			link = &o->next;
 			continue;
@@ -347,6 +356,7 @@ static struct batch *batch_take(void)
 		if (o->alone)
 			break;
 	}
+	lock_set_free(&behind);
 	if (!*link)
 		intake.tail = last;
 	intake.stats.queued -= (unsigned)b->n;

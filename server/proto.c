@@ -114,6 +114,11 @@ json_t *proto_ok_reply(json_t *rid, json_t *result)
 	return reply;
 }
 
+static bool is_json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 			  size_t *out_len)
 {
@@ -122,9 +127,9 @@ char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 	size_t re_len, first = 0, last = len, n;
 	bool empty;
 
-	while (first < len && strchr(" \t\r\n", result[first]))
+	while (first < len && is_json_space(result[first]))
 		first++;
-	while (last > first && strchr(" \t\r\n", result[last - 1]))
+	while (last > first && is_json_space(result[last - 1]))
 		last--;
 	if (last - first < 2 || result[first] != '{' || result[last - 1] != '}')
 		return NULL;
@@ -132,7 +137,7 @@ char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 	last--;
 	empty = true;
 	for (size_t i = first; i < last && empty; i++)
-		empty = strchr(" \t\r\n", result[i]) != NULL;
+		empty = is_json_space(result[i]);
 	re = json_dumps(rid ? rid : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!re)
 		return NULL;

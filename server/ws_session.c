@@ -31,6 +31,7 @@ struct ws_session {
 	size_t q_bytes;
 	unsigned in_flight;       /* requests not answered yet */
 	bool rx_paused;
+	int64_t paused_at_ms;     /* since when reading is paused */
 
 	char *rx_buf;             /* fragments of the message being read */
 	size_t rx_len, rx_cap;
@@ -87,6 +88,7 @@ static void update_flow(struct ws_session *s)
 
 	if (!s->rx_paused && load >= max) {
 		s->rx_paused = true;
+		s->paused_at_ms = timefmt_mono_ms();
 		stats.paused++;
 		lws_rx_flow_control(s->wsi, 0);
 	} else if (s->rx_paused && load <= max / 2) {
@@ -305,14 +307,20 @@ static void idle_check(uint64_t id, void *value, void *arg)
 	int64_t idle_ms = (int64_t)srv.cfg.ws_idle_timeout_s * 1000;
 
 	(void)id;
+	if (s->close_code)
+		return;
 	if (s->rx_paused) {
-		/* not reading (push back, or who it is not known yet): its
-		 * pongs wait in the socket, so silence proves nothing */
+		/* Not reading (push back, or who it is is not known yet): its
+		 * pongs wait in the socket, so silence proves nothing. Paused
+		 * this long, though, it is not reading what we send (replies
+		 * and database answers time out well before). */
+		if (now - s->paused_at_ms >= 2 * idle_ms) {
+			stats.closed_idle++;
+			close_session(s, 1001, "not reading");
+		}
 		s->last_rx_ms = now;
 		return;
 	}
-	if (s->close_code)
-		return;
 	if (now - s->last_rx_ms >= 2 * idle_ms) {
 		stats.closed_idle++;
 		close_session(s, 1001, "no answer to pings");
@@ -435,6 +443,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	    auth_cookie_check(cookies, hash))
 		return -1;
 	s->rx_paused = true;
+	s->paused_at_ms = timefmt_mono_ms();
 	lws_rx_flow_control(wsi, 0);
 	auth_resolve(s->id, hash);
 	return 0;

@@ -647,6 +647,8 @@ static void test_ok_reply_text(void **state)
 	assert_null(proto_ok_reply_text(rid, "{", 1, &len));
 	assert_null(proto_ok_reply_text(rid, "", 0, &len));
 	assert_null(proto_ok_reply_text(rid, "null", 4, &len));
+	/* a NUL byte is not whitespace */
+	assert_null(proto_ok_reply_text(rid, "{\"a\":1}\0", 8, &len));
 	json_decref(rid);
 	json_decref(num);
 }
