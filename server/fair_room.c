@@ -23,6 +23,10 @@
 #define RING_SIZE 4096          /* events kept per fair for members behind */
 #define RESUME_MAX 1000         /* more missed events: a full snapshot */
 #define JOIN_PAGE 20            /* items in a join snapshot */
+#define KEEP_SNAPSHOT_MS 1000   /* a kept shared snapshot serves joins this long
+				   at most (the fair's status and flash prices
+				   follow the clock, not events) */
+#define AUDIENCES 27            /* staff, then dealers of tiers A to Z */
 #define STOCK_INTERVAL_MS 50    /* at most 20 stock pushes a second */
 #define PRESENCE_INTERVAL_MS 2000
 #define CLOSE_FELL_BEHIND 4409
@@ -57,6 +61,17 @@ struct room {
 	const char *status;      /* the last fair.state pushed (static) */
 	int64_t starts_ms, ends_ms; /* and its times */
 	long long online;        /* dealers online in every process */
+	uint64_t stock_gen;      /* stock notifications heard */
+	/* The part of a join snapshot every member of an audience shares, read
+	 * by an earlier join: current while no event and no stock change has
+	 * come since (fair_snapshot_shared, 018). */
+	struct kept_snapshot {
+		char *text;          /* a JSON object's text; NULL: none */
+		size_t len;
+		int64_t seq;
+		uint64_t stock_gen;
+		int64_t at_ms;
+	} kept[AUDIENCES];
 };
 
 struct room_member {
@@ -106,6 +121,8 @@ static void room_free(struct room *r)
 		frame_unref(r->ring[i % RING_SIZE].frame);
 	json_decref(r->stock_changes);
 	idmap_free(&r->dealer_sessions);
+	for (int i = 0; i < AUDIENCES; i++)
+		free(r->kept[i].text);
 	free(r);
 }
 
@@ -422,8 +439,10 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 	p = strchr(payload, ':');
 	if (!p)
 		return;
-	if (r)
+	if (r) {
 		r->stock_at_ms = atoll(p + 1);
+		r->stock_gen++; /* kept snapshots hold the stock before it */
+	}
 	p = strchr(p + 1, ':');
 	while (p && *++p) {
 		char key[24];
@@ -634,9 +653,21 @@ const struct param_spec room_leave_params[] = {
 struct join_job {
 	int64_t fair_id;
 	bool resume;     /* this answer is a resume (may be NULL: snapshot) */
+	int audience;    /* index into room.kept, or -1: not kept */
+	int64_t kept_seq;    /* the kept snapshot this join asked to use */
+	uint64_t stock_gen;  /* the room's when the snapshot was asked for */
 };
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since);
+static void join_snapshot_query(struct op_ticket *t, bool use_kept);
+
+static unsigned long long joins_read, joins_kept;
+
+void room_join_stats(unsigned long long *read, unsigned long long *kept)
+{
+	*read = joins_read;
+	*kept = joins_kept;
+}
 
 /* Makes the session a member of the fair's room from snapshot seq on. */
 static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
@@ -690,35 +721,176 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	ws_session_wake(m->session_id);
 }
 
-/* The snapshot (or resume) goes to the client as PostgreSQL wrote it: with
- * 10,000 dealers joining at 10:00, parsing and serialising 30 KB each again
- * was most of the server's time (perf, BENCHMARKS.md). */
-static void join_rows(struct op_ticket *t, const PGresult *res)
+/* Which kept snapshot a member would share: staff, or its dealer tier. */
+static int audience_of(const struct op_ticket *t)
+{
+	const struct auth_user *u = ws_session_user(t->caller.session_id);
+
+	if (t->caller.role != ROLE_DEALER)
+		return 0;
+	if (u && u->tier[0] >= 'A' && u->tier[0] <= 'Z' && !u->tier[1])
+		return 1 + (u->tier[0] - 'A');
+	return -1;
+}
+
+/* The kept snapshot for an audience, when it may still serve a join. */
+static struct kept_snapshot *kept_current(int64_t fair_id, int audience)
+{
+	struct room *r = room_get(fair_id, false);
+	struct kept_snapshot *k;
+
+	if (!r || audience < 0)
+		return NULL;
+	k = &r->kept[audience];
+	if (!k->text || k->stock_gen != r->stock_gen || r->last_seq > k->seq ||
+	    timefmt_mono_ms() - k->at_ms >= KEEP_SNAPSHOT_MS)
+		return NULL;
+	return k;
+}
+
+/* Replies with the shared part and the member's chat as one snapshot
+ * ({...shared, "chat": chat}) and makes the session a member from seq on. */
+static void join_reply(struct op_ticket *t, const char *shared, size_t len,
+		       const char *chat, int64_t seq)
 {
 	struct join_job *job = t->data;
-	int64_t seq;
+	int64_t fair_id = job->fair_id;
+	struct op_ticket copy = *t;
+	size_t chat_len = strlen(chat), n;
+	char *text;
+
+	while (len && shared[len - 1] != '}')
+		len--;
+	text = malloc(len + chat_len + 16);
+	if (!len || !text) {
+		free(text);
+		op_ticket_fail(t, ERR_INTERNAL, "unreadable snapshot", NULL);
+		return;
+	}
+	memcpy(text, shared, len - 1);
+	n = len - 1;
+	n += (size_t)sprintf(text + n, ", \"chat\": ");
+	memcpy(text + n, chat, chat_len);
+	n += chat_len;
+	text[n++] = '}';
+	copy.data = NULL;
+	/* the reply goes out before any push that follows it */
+	if (!op_ticket_ok_text(t, text, n))
+		attach(&copy, fair_id, seq);
+	free(text);
+}
+
+/* A resume goes to the client as PostgreSQL wrote it: with 10,000 dealers
+ * joining at 10:00, parsing and serialising each answer again was most of
+ * the server's time (perf, BENCHMARKS.md). */
+static void join_resume_rows(struct op_ticket *t, const PGresult *res)
+{
+	struct join_job *job = t->data;
+	int64_t fair_id = job->fair_id, seq;
+	struct op_ticket copy = *t;
 
 	if (PQgetisnull(res, 0, 0)) {
-		if (job->resume) {
-			/* history too long or not ours: a full snapshot */
-			job->resume = false;
-			join_query(t, false, 0);
-			return;
-		}
+		/* history too long or not ours: a full snapshot */
+		job->resume = false;
+		join_snapshot_query(t, true);
+		return;
+	}
+	seq = atoll(PQgetvalue(res, 0, 1));
+	copy.data = NULL;
+	if (!op_ticket_ok_text(t, PQgetvalue(res, 0, 0),
+			       (size_t)PQgetlength(res, 0, 0)))
+		attach(&copy, fair_id, seq);
+}
+
+/* shared part, its seq, the member's chat: keeps the shared part. */
+static void join_snapshot_rows(struct op_ticket *t, const PGresult *res)
+{
+	struct join_job *job = t->data;
+	int64_t fair_id = job->fair_id, seq;
+	int audience = job->audience;
+	uint64_t stock_gen = job->stock_gen;
+	const char *shared = PQgetvalue(res, 0, 0);
+	size_t len = (size_t)PQgetlength(res, 0, 0);
+	struct room *r;
+
+	if (PQgetisnull(res, 0, 0)) {
 		op_ticket_fail(t, ERR_NOT_FOUND, "no such fair", NULL);
 		return;
 	}
 	seq = atoll(PQgetvalue(res, 0, 1));
-	{
-		int64_t fair_id = job->fair_id;
-		struct op_ticket copy = *t;
+	joins_read++;
+	join_reply(t, shared, len, PQgetvalue(res, 0, 2), seq);
+	r = room_get(fair_id, false); /* made by attach */
+	if (r && audience >= 0 && r->stock_gen == stock_gen &&
+	    r->kept[audience].seq <= seq) {
+		struct kept_snapshot *k = &r->kept[audience];
+		char *copy = malloc(len + 1);
 
-		copy.data = NULL;
-		/* the reply goes out before any push that follows it */
-		if (!op_ticket_ok_text(t, PQgetvalue(res, 0, 0),
-				       (size_t)PQgetlength(res, 0, 0)))
-			attach(&copy, fair_id, seq);
+		if (!copy)
+			return;
+		memcpy(copy, shared, len + 1);
+		free(k->text);
+		k->text = copy;
+		k->len = len;
+		k->seq = seq;
+		k->stock_gen = stock_gen;
+		k->at_ms = timefmt_mono_ms();
 	}
+}
+
+/* the member's chat and the fair's seq now, for a kept snapshot */
+static void join_kept_rows(struct op_ticket *t, const PGresult *res)
+{
+	struct join_job *job = t->data;
+	struct kept_snapshot *k = kept_current(job->fair_id, job->audience);
+
+	if (!k || k->seq != job->kept_seq || PQgetisnull(res, 0, 1) ||
+	    atoll(PQgetvalue(res, 0, 1)) != k->seq) {
+		/* something happened since it was read: read it all */
+		join_snapshot_query(t, false);
+		return;
+	}
+	joins_kept++;
+	join_reply(t, k->text, k->len, PQgetvalue(res, 0, 0), k->seq);
+}
+
+/* A snapshot for a join: from the kept shared part when there is a current
+ * one (use_kept), with only the member's chat read, else all of it. */
+static void join_snapshot_query(struct op_ticket *t, bool use_kept)
+{
+	struct join_job *job = t->data;
+	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	struct room *r = room_get(job->fair_id, false);
+	struct kept_snapshot *k;
+	char fair[24], dealer[24], limit[16];
+	const char *params[5];
+
+	job->audience = audience_of(t);
+	job->stock_gen = r ? r->stock_gen : 0;
+	k = use_kept ? kept_current(job->fair_id, job->audience) : NULL;
+	snprintf(fair, sizeof fair, "%lld", (long long)job->fair_id);
+	snprintf(dealer, sizeof dealer, "%lld", (long long)t->caller.dealer_id);
+	snprintf(limit, sizeof limit, "%d", JOIN_PAGE);
+	params[0] = fair;
+	params[1] = t->caller.role != ROLE_DEALER ? "true" : "false";
+	params[2] = t->caller.dealer_id ? dealer : NULL;
+	if (k) {
+		job->kept_seq = k->seq;
+		op_ticket_read(t,
+			       "SELECT fair_chat_snapshot($1::bigint, "
+			       "$2::boolean, $3::bigint)::text, (SELECT seq "
+			       "FROM fair_seq WHERE fair_id = $1::bigint)",
+			       3, params, join_kept_rows);
+		return;
+	}
+	params[3] = u && u->tier[0] ? u->tier : NULL;
+	params[4] = limit;
+	op_ticket_read(t,
+		       "SELECT s::text, s->>'seq', fair_chat_snapshot("
+		       "$1::bigint, $2::boolean, $3::bigint)::text FROM "
+		       "fair_snapshot_shared($1::bigint, $2::boolean, $4, "
+		       "$5::int) s",
+		       5, params, join_snapshot_rows);
 }
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since)
@@ -726,37 +898,26 @@ static void join_query(struct op_ticket *t, bool resume, int64_t since)
 	struct join_job *job = t->data;
 	const struct auth_user *u = ws_session_user(t->caller.session_id);
 	char fair[24], since_text[24], dealer[24], limit[16];
-	bool staff = t->caller.role != ROLE_DEALER;
 	const char *params[6];
 
+	if (!resume) {
+		join_snapshot_query(t, true);
+		return;
+	}
 	snprintf(fair, sizeof fair, "%lld", (long long)job->fair_id);
 	snprintf(since_text, sizeof since_text, "%lld", (long long)since);
 	snprintf(dealer, sizeof dealer, "%lld", (long long)t->caller.dealer_id);
+	snprintf(limit, sizeof limit, "%d", RESUME_MAX);
 	params[0] = fair;
-	params[2] = staff ? "true" : "false";
+	params[1] = since_text;
+	params[2] = t->caller.role != ROLE_DEALER ? "true" : "false";
 	params[3] = u && u->tier[0] ? u->tier : NULL;
 	params[4] = t->caller.dealer_id ? dealer : NULL;
-	if (resume) {
-		snprintf(limit, sizeof limit, "%d", RESUME_MAX);
-		params[1] = since_text;
-		params[5] = limit;
-		op_ticket_read(t,
-			       "SELECT r::text, r->>'seq' FROM fair_resume("
-			       "$1::bigint, $2::bigint, $3::boolean, $4, "
-			       "$5::bigint, $6::int) r",
-			       6, params, join_rows);
-	} else {
-		snprintf(limit, sizeof limit, "%d", JOIN_PAGE);
-		params[1] = params[2];
-		params[2] = params[3];
-		params[3] = params[4];
-		params[4] = limit;
-		op_ticket_read(t,
-			       "SELECT s::text, s->>'seq' FROM fair_snapshot("
-			       "$1::bigint, $2::boolean, $3, $4::bigint, "
-			       "$5::int) s",
-			       5, params, join_rows);
-	}
+	params[5] = limit;
+	op_ticket_read(t,
+		       "SELECT r::text, r->>'seq' FROM fair_resume($1::bigint, "
+		       "$2::bigint, $3::boolean, $4, $5::bigint, $6::int) r",
+		       6, params, join_resume_rows);
 }
 
 void room_op_join(struct op_call *call)

@@ -30,6 +30,10 @@ void room_stop(void);
 
 /* ops: join {fair, since?} and leave {fair} */
 void room_op_join(struct op_call *call);
+
+/* Join snapshots since start: read whole from PostgreSQL, and built from a
+ * kept shared part with only the member's chat read (for /metrics). */
+void room_join_stats(unsigned long long *read, unsigned long long *kept);
 void room_op_leave(struct op_call *call);
 extern const struct param_spec room_join_params[];
 extern const struct param_spec room_leave_params[];

@@ -10,6 +10,7 @@
 
 #include "admin_image.h"
 #include "auth.h"
+#include "fair_room.h"
 #include "idmap.h"
 #include "log.h"
 #include "order_intake.h"
@@ -325,6 +326,7 @@ static void route_metrics(struct http_req *r)
 	struct pg_stats pg;
 	struct ws_stats ws;
 	struct order_intake_stats orders;
+	unsigned long long joins_read, joins_kept;
 	char peer[64] = "";
 
 	lws_get_peer_simple(r->wsi, peer, sizeof peer);
@@ -381,6 +383,12 @@ static void route_metrics(struct http_req *r)
 	metric(&b, "fair_orders_enabled", "gauge",
 	       "1 when PostgreSQL durability allows taking orders",
 	       server_orders_enabled());
+	room_join_stats(&joins_read, &joins_kept);
+	metric(&b, "fair_joins_read_total", "counter",
+	       "join snapshots read whole from PostgreSQL", joins_read);
+	metric(&b, "fair_joins_kept_total", "counter",
+	       "join snapshots built from a part kept from an earlier join",
+	       joins_kept);
 	order_intake_stats(&orders);
 	metric(&b, "fair_orders_received_total", "counter",
 	       "order.place calls queued for a batch", orders.received);

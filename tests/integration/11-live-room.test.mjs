@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  createDatabase, startServer, connect, sql, waitFor, within, makeFair, mintDealers, sleep,
+  createDatabase, startServer, connect, sql, waitFor, within, makeFair, mintDealers, sleep, httpGet,
   withoutNewConnections,
 } from './harness.mjs';
 
@@ -282,4 +282,54 @@ test('events and stock changed while LISTEN was away are delivered after it reco
   const stock = await client.next((m) => m.ev === 'stock' && variant in m.v, 20_000);
   assert.equal(stock.v[variant], 100 - 11);
   await client.close();
+});
+
+test('joins of one tier share the snapshot part read for the first; an event, a stock change or a second renews it', async () => {
+  // Kept per process, fair and tier: one server, dealers of tier B (the item price).
+  const B = dealers.filter((d) => d.tier === 'B');
+  const counters = async () => {
+    const body = (await httpGet(`${a.url}/metrics`)).body;
+    const value = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(body)?.[1]);
+    return { read: value('fair_joins_read_total'), kept: value('fair_joins_kept_total') };
+  };
+  const product = fx.products[0];
+  const variant = product.variants[0];
+  const before = await counters();
+  const first = await joined(a, B[0].cookie);
+  const second = await joined(a, B[1].cookie);
+  const mid = await counters();
+  assert.equal(mid.read - before.read, 1, 'the first join reads the whole snapshot');
+  assert.equal(mid.kept - before.kept, 1, 'the second is built from the kept part');
+  const strip = ({ chat, re, ...rest }) => rest;
+  assert.deepEqual(strip(second.reply), strip(first.reply), 'the same snapshot but the chat');
+
+  // Each member still gets its own chat: B[0]'s question is not B[1]'s.
+  const asked = await first.client.request('chat.ask', { fair: fx.fair, text: '這款有貨嗎？' });
+  assert.equal(asked.ok, true, JSON.stringify(asked));
+  const own = await joined(a, B[0].cookie);
+  const others = await joined(a, B[2].cookie);
+  assert.ok(own.reply.chat.some((m) => m.text === '這款有貨嗎？'), 'the asker sees its question');
+  assert.ok(!others.reply.chat.some((m) => m.text === '這款有貨嗎？'), 'another dealer does not');
+  assert.ok(own.reply.seq > first.reply.seq, 'the question was an event: the kept part was renewed');
+
+  // A stock change renews it: the next join sees the new remaining stock.
+  await sql(db.url, `UPDATE stock SET allocation = allocation - 7 WHERE fair_id = ${fx.fair} AND variant_id = ${variant};
+    SELECT stock_notify(${fx.fair}, ARRAY[${variant}]::bigint[])`);
+  const expected = Number((await sql(db.url, `SELECT allocation - sold FROM stock
+    WHERE fair_id = ${fx.fair} AND variant_id = ${variant}`))[0][0]);
+  await waitFor(async () => {
+    const j = await joined(a, B[3].cookie);
+    const seen = j.reply.stock[variant];
+    await j.client.close();
+    return seen === expected;
+  }, { timeoutMs: 10_000, what: `a join to see ${expected} left of variant ${variant}` });
+
+  // And the clock: after a second, the part is read again.
+  await sleep(1100);
+  const c1 = await counters();
+  const late = await joined(a, B[1].cookie);
+  const c2 = await counters();
+  assert.equal(c2.read - c1.read, 1, 'read again after a second');
+  assert.equal(late.reply.stock[variant], expected);
+  for (const c of [first, second, own, others, late]) await c.client.close();
 });
