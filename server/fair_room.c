@@ -748,14 +748,25 @@ static struct kept_snapshot *kept_current(int64_t fair_id, int audience)
 	return k;
 }
 
-/* Replies with the shared part and the member's chat as one snapshot
- * ({...shared, "chat": chat}) and makes the session a member from seq on. */
-static void join_reply(struct op_ticket *t, const char *shared, size_t len,
-		       const char *chat, int64_t seq)
+/* Replies with the text of a snapshot or resume and makes the session a
+ * member from seq on: the reply goes out before any push that follows it. */
+static void join_answer(struct op_ticket *t, const char *text, size_t len,
+			int64_t seq)
 {
 	struct join_job *job = t->data;
 	int64_t fair_id = job->fair_id;
 	struct op_ticket copy = *t;
+
+	copy.data = NULL;
+	if (!op_ticket_ok_text(t, text, len))
+		attach(&copy, fair_id, seq);
+}
+
+/* Replies with the shared part and the member's chat as one snapshot
+ * ({...shared, "chat": chat}). */
+static void join_reply(struct op_ticket *t, const char *shared, size_t len,
+		       const char *chat, int64_t seq)
+{
 	size_t chat_len = strlen(chat), n;
 	char *text;
 
@@ -773,10 +784,7 @@ static void join_reply(struct op_ticket *t, const char *shared, size_t len,
 	memcpy(text + n, chat, chat_len);
 	n += chat_len;
 	text[n++] = '}';
-	copy.data = NULL;
-	/* the reply goes out before any push that follows it */
-	if (!op_ticket_ok_text(t, text, n))
-		attach(&copy, fair_id, seq);
+	join_answer(t, text, n, seq);
 	free(text);
 }
 
@@ -786,8 +794,6 @@ static void join_reply(struct op_ticket *t, const char *shared, size_t len,
 static void join_resume_rows(struct op_ticket *t, const PGresult *res)
 {
 	struct join_job *job = t->data;
-	int64_t fair_id = job->fair_id, seq;
-	struct op_ticket copy = *t;
 
 	if (PQgetisnull(res, 0, 0)) {
 		/* history too long or not ours: a full snapshot */
@@ -795,11 +801,8 @@ static void join_resume_rows(struct op_ticket *t, const PGresult *res)
 		join_snapshot_query(t, true);
 		return;
 	}
-	seq = atoll(PQgetvalue(res, 0, 1));
-	copy.data = NULL;
-	if (!op_ticket_ok_text(t, PQgetvalue(res, 0, 0),
-			       (size_t)PQgetlength(res, 0, 0)))
-		attach(&copy, fair_id, seq);
+	join_answer(t, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
+		    atoll(PQgetvalue(res, 0, 1)));
 }
 
 /* shared part, its seq, the member's chat: keeps the shared part. */

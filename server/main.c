@@ -215,12 +215,10 @@ static int create_context(void)
 	 * itself; without a policy lws would apply its default of 300 s). */
 	static const lws_retry_bo_t no_validity_timers;
 	struct lws_context_creation_info info;
+	void *foreign_loops[1];
 
 	protocols[0].per_session_data_size = http_session_size();
 	protocols[1].per_session_data_size = ws_session_size();
-
-	void *foreign_loops[1];
-
 	loop = ev_loop_new(EVBACKEND_EPOLL);
 	if (!loop)
 		return -1;

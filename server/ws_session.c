@@ -162,6 +162,14 @@ static void send_json(struct ws_session *s, json_t *msg)
 	frame_unref(f);
 }
 
+/* A request of s is answered: one fewer in flight, which may resume reading. */
+static void answered(struct ws_session *s)
+{
+	if (s->in_flight)
+		s->in_flight--;
+	update_flow(s);
+}
+
 void ws_session_reply(uint64_t session_id, json_t *reply)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);
@@ -170,10 +178,8 @@ void ws_session_reply(uint64_t session_id, json_t *reply)
 		json_decref(reply); /* the session closed meanwhile */
 		return;
 	}
-	if (s->in_flight)
-		s->in_flight--;
 	send_json(s, reply);
-	update_flow(s);
+	answered(s);
 }
 
 void ws_session_reply_frame(uint64_t session_id, struct frame *f)
@@ -181,10 +187,8 @@ void ws_session_reply_frame(uint64_t session_id, struct frame *f)
 	struct ws_session *s = idmap_get(&sessions, session_id);
 
 	if (s) {
-		if (s->in_flight)
-			s->in_flight--;
 		enqueue(s, f);
-		update_flow(s);
+		answered(s);
 	}
 	frame_unref(f);
 }
@@ -291,9 +295,6 @@ out:
 	return rc;
 }
 
-/* Collects one message from its fragments. lws hands a message over in
- * pieces of at most the rx buffer size; anything past 64 KiB is read and
- * dropped, then answered too_large, and the connection stays usable. */
 static void heard_from(struct ws_session *s)
 {
 	s->last_rx_ms = timefmt_mono_ms();
@@ -345,6 +346,9 @@ static void idle_sweep(lws_sorted_usec_list_t *sul)
 			 IDLE_SWEEP_MS * LWS_US_PER_MS);
 }
 
+/* Collects one message from its fragments. lws hands a message over in
+ * pieces of at most the rx buffer size; anything past 64 KiB is read and
+ * dropped, then answered too_large, and the connection stays usable. */
 static int on_receive(struct ws_session *s, const char *in, size_t len)
 {
 	bool final = lws_is_final_fragment(s->wsi);
@@ -537,6 +541,16 @@ static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
 	return NULL;
 }
 
+/* Asks for another WRITEABLE only while something is left: new pushes wake
+ * the session themselves, and at 10,000 members an empty WRITEABLE per frame
+ * sent doubled the callbacks of a fan-out. */
+static void write_more_later(struct ws_session *s)
+{
+	if (s->q_len || s->close_code ||
+	    (s->member && room_member_pending(s->member)))
+		lws_callback_on_writable(s->wsi);
+}
+
 static int on_writeable(struct ws_session *s)
 {
 	struct frame *f;
@@ -558,8 +572,7 @@ static int on_writeable(struct ws_session *s)
 		memcpy(ping + LWS_PRE, "fair", 4);
 		if (lws_write(s->wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 4)
 			return -1;
-		if (s->q_len || (s->member && room_member_pending(s->member)))
-			lws_callback_on_writable(s->wsi);
+		write_more_later(s);
 		return 0;
 	}
 	f = next_frame(s, &fell_behind);
@@ -580,12 +593,7 @@ static int on_writeable(struct ws_session *s)
 	stats.frames_sent++;
 	stats.bytes_sent += f->len;
 	frame_unref(f);
-	/* Ask again only while something is left: new pushes wake the session
-	 * themselves, and at 10,000 members an empty WRITEABLE per frame sent
-	 * doubled the callbacks of a fan-out. */
-	if (s->q_len || s->close_code ||
-	    (s->member && room_member_pending(s->member)))
-		lws_callback_on_writable(s->wsi);
+	write_more_later(s);
 	update_flow(s);
 	return 0;
 }
