@@ -358,6 +358,9 @@ static void route_metrics(struct http_req *r)
 	       ws.paused);
 	metric(&b, "fair_ws_frames_sent_total", "counter", "frames written",
 	       ws.frames_sent);
+	metric(&b, "fair_ws_writes_total", "counter",
+	       "writes to WebSocket connections (waiting frames share one)",
+	       ws.writes);
 	metric(&b, "fair_ws_bytes_sent_total", "counter",
 	       "payload bytes written", ws.bytes_sent);
 	metric(&b, "fair_db_up", "gauge", "1 when a PostgreSQL connection is ready",

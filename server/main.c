@@ -154,13 +154,18 @@ static void start_listening(void)
 /* lws keeps pointing at this list for the vhost's life; the per-session
  * sizes are filled in at start-up. */
 #define WS_RX_BUFFER 1024
+#define WS_TX_PACKET 65536
 
 static struct lws_protocols protocols[] = {
 	/* first: the default protocol of the vhost, which serves HTTP */
 	{"http", http_lws_callback, 0, 0, 0, NULL, 0},
 	/* rx buffer: lws allocates it for every connection; larger messages
-	 * arrive in pieces that ws_session reassembles. */
-	{WS_PROTOCOL_NAME, ws_session_lws_callback, 0, WS_RX_BUFFER, 0, NULL, 0},
+	 * arrive in pieces that ws_session reassembles. tx packet size: lws
+	 * hands the socket at most this much per write (else rx buffer + 20
+	 * bytes) and copies the rest aside for later turns of the loop; no
+	 * memory of its own. */
+	{WS_PROTOCOL_NAME, ws_session_lws_callback, 0, WS_RX_BUFFER, 0, NULL,
+	 WS_TX_PACKET},
 	{RAWFD_PROTOCOL_NAME, rawfd_lws_callback, 0, 0, 0, NULL, 0},
 	{NULL, NULL, 0, 0, 0, NULL, 0}};
 

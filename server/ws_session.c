@@ -29,6 +29,7 @@ struct ws_session {
 	struct frame **queue;     /* ring of frames to send */
 	unsigned q_head, q_len, q_cap;
 	size_t q_bytes;
+	struct frame *held;       /* taken but not written: it goes first */
 	unsigned in_flight;       /* requests not answered yet */
 	bool rx_paused;
 	int64_t paused_at_ms;     /* since when reading is paused */
@@ -99,6 +100,8 @@ static void update_flow(struct ws_session *s)
 
 static void queue_clear(struct ws_session *s)
 {
+	frame_unref(s->held);
+	s->held = NULL;
 	while (s->q_len) {
 		frame_unref(s->queue[s->q_head]);
 		s->q_head = (s->q_head + 1) % s->q_cap;
@@ -512,14 +515,20 @@ struct room_member *ws_session_set_member(uint64_t session_id,
 	return old;
 }
 
-/* The next frame to write: replies first (they answer what the client is
- * waiting for), then the room's pushes. Returns NULL when there is none;
- * closes the session (returns NULL) when it fell behind the ring. */
+/* The next frame to write: one taken earlier that did not fit a write,
+ * then replies (they answer what the client is waiting for), then the
+ * room's pushes. Returns NULL when there is none; sets *fell_behind (and
+ * returns NULL) when the session fell behind the ring. */
 static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
 {
 	struct frame *f = NULL;
 
 	*fell_behind = false;
+	if (s->held) {
+		f = s->held;
+		s->held = NULL;
+		return f;
+	}
 	if (s->q_len) {
 		f = s->queue[s->q_head];
 		s->q_head = (s->q_head + 1) % s->q_cap;
@@ -546,9 +555,57 @@ static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
  * sent doubled the callbacks of a fan-out. */
 static void write_more_later(struct ws_session *s)
 {
-	if (s->q_len || s->close_code ||
+	if (s->held || s->q_len || s->close_code ||
 	    (s->member && room_member_pending(s->member)))
 		lws_callback_on_writable(s->wsi);
+}
+
+static void count_sent(const struct frame *f)
+{
+	stats.frames_sent++;
+	stats.bytes_sent += f->len;
+}
+
+/* Writes f (taking its reference) and the frames waiting after it, as many
+ * as fit WRITE_BATCH_MAX, with one send(). A fan-out of several updates a
+ * second had cost one send() per update and member, and the kernel's send
+ * was most of the server's time (BENCHMARKS.md). The frames carry their
+ * headers (frame_wire), so several go end to end as one raw write; lws
+ * keeps what the socket does not take and writes it before the next
+ * WRITEABLE. A frame after a fell-behind stops the batch; the next
+ * WRITEABLE closes. Returns 0, or -1 when the connection failed. */
+#define WRITE_BATCH_MAX 16384
+static int write_frames(struct ws_session *s, struct frame *f)
+{
+	static unsigned char batch[LWS_PRE + WRITE_BATCH_MAX];
+	size_t len, used = 0;
+	unsigned char *wire = frame_wire(f, &len);
+	bool fell_behind;
+
+	if (len > WRITE_BATCH_MAX) {
+		/* too big to share a write: straight from the frame */
+		int n = lws_write(s->wsi, wire, len, LWS_WRITE_RAW);
+
+		count_sent(f);
+		frame_unref(f);
+		stats.writes++;
+		return n < (int)len ? -1 : 0;
+	}
+	while (f) {
+		wire = frame_wire(f, &len);
+		if (used + len > WRITE_BATCH_MAX) {
+			s->held = f;
+			break;
+		}
+		memcpy(batch + LWS_PRE + used, wire, len);
+		used += len;
+		count_sent(f);
+		frame_unref(f);
+		f = next_frame(s, &fell_behind);
+	}
+	stats.writes++;
+	return lws_write(s->wsi, batch + LWS_PRE, used, LWS_WRITE_RAW) <
+			       (int)used ? -1 : 0;
 }
 
 static int on_writeable(struct ws_session *s)
@@ -556,7 +613,7 @@ static int on_writeable(struct ws_session *s)
 	struct frame *f;
 	bool fell_behind;
 
-	if (s->close_code && (!s->q_len || s->close_now)) {
+	if (s->close_code && ((!s->q_len && !s->held) || s->close_now)) {
 		const char *why = s->close_reason ? s->close_reason : "";
 
 		lws_close_reason(s->wsi, (enum lws_close_status)s->close_code,
@@ -585,14 +642,8 @@ static int on_writeable(struct ws_session *s)
 	}
 	if (!f)
 		return 0; /* an extra WRITEABLE: nothing to do */
-	if (lws_write(s->wsi, frame_text(f), f->len, LWS_WRITE_TEXT) <
-	    (int)f->len) {
-		frame_unref(f);
+	if (write_frames(s, f))
 		return -1;
-	}
-	stats.frames_sent++;
-	stats.bytes_sent += f->len;
-	frame_unref(f);
 	write_more_later(s);
 	update_flow(s);
 	return 0;

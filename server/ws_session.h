@@ -44,6 +44,7 @@ struct ws_stats {
 	uint64_t closed_slow;     /* closed for not reading */
 	uint64_t closed_idle;     /* closed for not answering pings */
 	uint64_t frames_sent;
+	uint64_t writes;         /* socket writes: several frames may share one */
 	uint64_t bytes_sent;
 	uint64_t paused;          /* times reading was paused (push back) */
 };

@@ -1,4 +1,5 @@
-/* test_frame.c - shared outgoing frames: text, headroom, reference counts.
+/* test_frame.c - shared outgoing frames: text, headroom, the wire header,
+ * reference counts.
  *
  * Links the real frame.c (fair_core). Under the sanitizers, a wrong count
  * shows up as a leak or a use after free. */
@@ -54,14 +55,57 @@ static void test_headroom(void **state)
 	assert_non_null(f);
 	/* the text starts LWS_PRE bytes into data */
 	assert_ptr_equal(frame_text(f), f->data + LWS_PRE);
-	/* the headroom is ours to write: lws puts the header there (ASan
-	 * catches a frame allocated without it) */
-	memset(f->data, 0xA5, LWS_PRE);
+	/* the headroom is all allocated (ASan catches a frame without it);
+	 * before the header, it is nobody's */
+	memset(f->data, 0xA5, LWS_PRE - 2);
 	assert_memory_equal(frame_text(f), "hello", 5);
 	/* and the text is writable to its end */
 	frame_text(f)[f->len - 1] = '!';
 	assert_memory_equal(frame_text(f), "hell!", 5);
 	frame_unref(f);
+}
+
+/* The bytes of a final, unmasked text frame (RFC 6455 5.2), for each of
+ * the three length encodings and their edges. */
+static void test_wire(void **state)
+{
+	static const struct {
+		size_t len;
+		size_t header_len;
+		unsigned char header[10];
+	} cases[] = {
+		{0, 2, {0x81, 0}},
+		{125, 2, {0x81, 125}},
+		{126, 4, {0x81, 126, 0, 126}},
+		{300, 4, {0x81, 126, 0x01, 0x2c}},
+		{65535, 4, {0x81, 126, 0xff, 0xff}},
+		{65536, 10, {0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0}},
+		{1000000, 10, {0x81, 127, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *text = malloc(cases[i].len + 1);
+		struct frame *f;
+		const unsigned char *wire;
+		size_t wire_len;
+
+		assert_non_null(text);
+		memset(text, 'x', cases[i].len);
+		f = frame_from_text(text, cases[i].len);
+		assert_non_null(f);
+		wire = frame_wire(f, &wire_len);
+		/* the header, then the text, end to end */
+		assert_int_equal(wire_len, cases[i].header_len + cases[i].len);
+		assert_memory_equal(wire, cases[i].header,
+				    cases[i].header_len);
+		assert_ptr_equal(wire + cases[i].header_len, frame_text(f));
+		if (cases[i].len)
+			assert_memory_equal(wire + cases[i].header_len, text,
+					    cases[i].len);
+		frame_unref(f);
+		free(text);
+	}
 }
 
 static void test_from_json(void **state)
@@ -165,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_from_text),
 		cmocka_unit_test(test_from_text_empty_and_binary),
 		cmocka_unit_test(test_headroom),
+		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_from_json_large),
 		cmocka_unit_test(test_refcount),
