@@ -15,6 +15,7 @@
 #include "proto.h"
 #include "server.h"
 #include "session_token.h"
+#include "strbuf.h"
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
@@ -755,56 +756,160 @@ void auth_http_password(const struct http_call *call)
 
 /* ---- sockets ---- */
 
+/* ---- WebSocket sessions, resolved in batches ---- */
+
+/* At a fair's opening thousands of dealers connect within seconds, and each
+ * new WebSocket needs its session read. One query per connection over the
+ * pool held a connection storm at about 4,000 a second (BENCHMARKS.md): the
+ * connections that arrive while a lookup is in the database now go together
+ * in the next one, up to RESOLVE_BATCH_MAX. */
+#define RESOLVE_BATCH_MAX 1000
+
 struct resolve_job {
 	uint64_t session_id;
 	unsigned char hash[32];
+	struct auth_user *user; /* found by the batch */
 };
+
+struct resolve_batch {
+	size_t count;
+	struct resolve_job jobs[];
+};
+
+static struct {
+	struct resolve_job *waiting;
+	size_t count, cap;
+	bool in_flight; /* one batch in the database at a time */
+} resolving;
+
+/* h.i numbers the hashes from 1; a session that is not (or no longer)
+ * valid has no row */
+static const char sql_session_lookup_batch[] =
+	"SELECT l.user_id, l.login, l.role, l.dealer_id, l.user_json, h.i "
+	"FROM unnest($1::text[]) WITH ORDINALITY AS h(hash, i), "
+	"LATERAL session_lookup(decode(h.hash, 'hex')) AS l";
+
+static void resolve_send(void);
+
+/* Answers every job of b: with its user, "session ended" when it had none,
+ * or "try later" when the database did not answer (ok false). */
+static void resolve_answer(struct resolve_batch *b, bool ok)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		struct resolve_job *job = &b->jobs[i];
+
+		if (!ok)
+			ws_session_authenticated(job->session_id, NULL,
+						 CLOSE_TRY_LATER);
+		else if (!job->user)
+			ws_session_authenticated(job->session_id, NULL,
+						 CLOSE_SESSION_ENDED);
+		else {
+			cache_put(job->user);
+			ws_session_authenticated(job->session_id, job->user, 0);
+		}
+		auth_user_unref(job->user);
+	}
+	free(b);
+}
 
 static void resolve_done(void *arg, enum pg_outcome outcome,
 			 const PGresult *res)
 {
-	struct resolve_job *job = arg;
-	struct auth_user *u = NULL;
+	struct resolve_batch *b = arg;
+	bool ok = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK;
 
-	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		ws_session_authenticated(job->session_id, NULL,
-					 CLOSE_TRY_LATER);
-	} else if (PQntuples(res) == 1 &&
-		   (u = user_from_row(res, 0, job->hash))) {
-		cache_put(u);
-		ws_session_authenticated(job->session_id, u, 0);
-		auth_user_unref(u);
-	} else {
-		ws_session_authenticated(job->session_id, NULL,
-					 CLOSE_SESSION_ENDED);
+	for (int row = 0; ok && row < PQntuples(res); row++) {
+		long long i = atoll(PQgetvalue(res, row, 5)) - 1;
+
+		if (i >= 0 && (size_t)i < b->count && !b->jobs[i].user)
+			b->jobs[i].user = user_from_row(res, row,
+							b->jobs[i].hash);
 	}
-	free(job);
+	resolving.in_flight = false;
+	resolve_answer(b, ok);
+	resolve_send();
+}
+
+/* Sends the waiting lookups, up to RESOLVE_BATCH_MAX, unless a batch is in
+ * the database already (its answer sends the next). */
+static void resolve_send(void)
+{
+	size_t n = resolving.count < RESOLVE_BATCH_MAX ? resolving.count
+						       : RESOLVE_BATCH_MAX;
+	struct resolve_batch *b;
+	struct strbuf literal;
+	const char *params[1];
+	int failed;
+
+	if (resolving.in_flight || !n)
+		return;
+	b = malloc(sizeof *b + n * sizeof b->jobs[0]);
+	if (!b) {
+		LOG(LOG_ERROR, "out of memory looking up sessions");
+		for (size_t i = 0; i < resolving.count; i++)
+			ws_session_authenticated(resolving.waiting[i].session_id,
+						 NULL, CLOSE_TRY_LATER);
+		resolving.count = 0;
+		return;
+	}
+	b->count = n;
+	memcpy(b->jobs, resolving.waiting, n * sizeof b->jobs[0]);
+	resolving.count -= n;
+	memmove(resolving.waiting, resolving.waiting + n,
+		resolving.count * sizeof resolving.waiting[0]);
+	/* {hex,hex,...}: hex digits need no quoting in an array literal */
+	strbuf_init(&literal);
+	strbuf_addstr(&literal, "{");
+	for (size_t i = 0; i < n; i++) {
+		char hex[65];
+
+		session_hash_hex(b->jobs[i].hash, hex);
+		if (i)
+			strbuf_addstr(&literal, ",");
+		strbuf_add(&literal, hex, 64);
+	}
+	strbuf_addstr(&literal, "}");
+	params[0] = literal.data;
+	failed = !literal.data || literal.failed ||
+		 pg_query(srv.db, sql_session_lookup_batch, 1, params,
+			  resolve_done, b);
+	strbuf_free(&literal);
+	if (failed) {
+		LOG(LOG_WARN, "could not look up %zu sessions", n);
+		resolve_answer(b, false);
+		return;
+	}
+	resolving.in_flight = true;
 }
 
 void auth_resolve(uint64_t session_id, const unsigned char hash[32])
 {
 	struct auth_user *u = cache_get(hash);
 	struct resolve_job *job;
-	char hash_hex[67];
-	const char *params[1] = {hash_hex};
 
 	if (u) {
 		ws_session_authenticated(session_id, u, 0);
 		return;
 	}
-	job = malloc(sizeof *job);
-	if (!job) {
-		ws_session_authenticated(session_id, NULL, CLOSE_TRY_LATER);
-		return;
+	if (resolving.count == resolving.cap) {
+		size_t cap = resolving.cap ? resolving.cap * 2 : 64;
+		struct resolve_job *w = realloc(resolving.waiting,
+						cap * sizeof *w);
+
+		if (!w) {
+			ws_session_authenticated(session_id, NULL,
+						 CLOSE_TRY_LATER);
+			return;
+		}
+		resolving.waiting = w;
+		resolving.cap = cap;
 	}
+	job = &resolving.waiting[resolving.count++];
 	job->session_id = session_id;
 	memcpy(job->hash, hash, 32);
-	hash_param(hash, hash_hex);
-	if (pg_query(srv.db, sql_session_lookup, 1, params, resolve_done,
-		     job)) {
-		free(job);
-		ws_session_authenticated(session_id, NULL, CLOSE_TRY_LATER);
-	}
+	job->user = NULL;
+	resolve_send();
 }
 
 /* ---- revocation ---- */
@@ -980,4 +1085,7 @@ void auth_start(void)
 void auth_stop(void)
 {
 	cache_clear();
+	/* lookups never sent: their sockets are closing with the server */
+	free(resolving.waiting);
+	memset(&resolving, 0, sizeof resolving);
 }

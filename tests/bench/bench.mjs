@@ -2,6 +2,7 @@
 // one invocation, then the table (Markdown and JSON) with the ratios the targets ask for.
 //
 //   node bench/bench.mjs [--quick] [--out DIR] [--only flash,spread,...] [--keep-db]
+//                        [--no-peer] [--fanout-rates 5,40] [--fanout-seconds S]
 //
 // Needs FAIR_TEST_DATABASE_URL (a user who may create databases: run.sh gives one),
 // FAIR_SERVER_BIN and FAIR_LOAD_BIN (make sets them). The server runs on core 0 and the load
@@ -48,6 +49,11 @@ const SIZE = QUICK ? {
   mixed: { dealers: 10000, flash: 5000, stock: 1000, rounds: 5, gap: 2.5 },
   p2: { clients: [16, 64, 256], seconds: 10 },
 };
+
+// --fanout-rates 5,40 --fanout-seconds 20: another ladder (for a profile of one rate, say).
+if (args.includes('--fanout-rates')) SIZE.fanout.rates = args[args.indexOf('--fanout-rates') + 1].split(',').map(Number);
+if (args.includes('--fanout-seconds')) SIZE.fanout.seconds = Number(args[args.indexOf('--fanout-seconds') + 1]);
+const NO_PEER = args.includes('--no-peer'); // P1 is not run (a profile of ours)
 
 const want = (name) => !ONLY || ONLY.has(name);
 const log = (...m) => console.error('[bench]', ...m);
@@ -393,7 +399,7 @@ async function main() {
         db: db.url, 'run-id': `${runId}s` })));
     }
     if (want('fanout')) {
-      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+      for (const server of [withOurServer.bind(null, db.url), ...(NO_PEER ? [] : [withPeer])]) {
         for (const rate of SIZE.fanout.rates) {
           const r = await server(async (s) => load('fanout', { ...common, server: s, url: s.url, target: s.target,
             conns: SIZE.fanout.dealers, join: true, staff, product: fair.fanoutProduct, rate, duration: SIZE.fanout.seconds }));
@@ -408,13 +414,13 @@ async function main() {
       }
     }
     if (want('idle')) {
-      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+      for (const server of [withOurServer.bind(null, db.url), ...(NO_PEER ? [] : [withPeer])]) {
         push(await server(async (s) => load('idle', { ...common, server: s, url: s.url, target: s.target,
           conns: SIZE.idle.conns, 'server-pid': s.pid, hold: SIZE.idle.hold })));
       }
     }
     if (want('storm')) {
-      for (const server of [withOurServer.bind(null, db.url), withPeer]) {
+      for (const server of [withOurServer.bind(null, db.url), ...(NO_PEER ? [] : [withPeer])]) {
         push(await server(async (s) => load('storm', { ...common, server: s, url: s.url, target: s.target,
           conns: SIZE.storm.conns, window: SIZE.storm.window })));
       }

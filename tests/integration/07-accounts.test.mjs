@@ -162,6 +162,30 @@ test('the upgrade needs a valid session cookie: 401 without, forged, altered or 
   assert.match(out.headers['set-cookie'][0], /Max-Age=0/);
 });
 
+test('sockets that connect together are each told their own user; unknown sessions among them close', async () => {
+  // New sessions arriving while one lookup is in the database are looked up together.
+  const users = [];
+  for (let i = 0; i < 3; i++) {
+    users.push(await createUser(db.url, { login: `crowd${i}`, role: 'dealer', password: `crowd password ${i}` }));
+  }
+  const wanted = [];
+  for (const u of users) {
+    for (let k = 0; k < 2; k++) {
+      const { cookie, user } = await login(a, u.login, u.password);
+      wanted.push({ cookie, id: user.id }, { cookie, id: user.id }); // each session twice
+    }
+  }
+  for (let i = 0; i < 4; i++) wanted.splice(i * 3, 0, { cookie: await forgeCookie(Math.floor(Date.now() / 1000) + 3600), id: null });
+  const t0 = Date.now();
+  const clients = await Promise.all(wanted.map((w) => connect(a, { cookie: w.cookie })));
+  const outcomes = await within(Promise.all(clients.map((c, i) => (wanted[i].id
+    ? c.next('hello', 10_000).then((h) => h.user.id)
+    : c.closed.then((e) => e.code)))), 10_000, 'every socket to be answered');
+  console.log(`${clients.length} sockets connecting together answered in ${Date.now() - t0} ms`);
+  assert.deepEqual(outcomes, wanted.map((w) => w.id ?? 4401));
+  for (const c of clients) await c.close();
+});
+
 test('logout ends the session and closes its sockets on every process', async () => {
   const user = await createUser(db.url, { login: 'leaver', role: 'dealer', password: 'leaver password' });
   const s1 = await login(a, user.login, user.password);
