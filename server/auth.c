@@ -38,6 +38,7 @@ void auth_user_unref(struct auth_user *u)
 {
 	if (u && --u->refs == 0) {
 		json_decref(u->json);
+		free(u->json_text);
 		free(u);
 	}
 }
@@ -105,7 +106,9 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 		 json_string_value(json_object_get(
 			 json_object_get(u->json, "dealer"), "tier"))
 			 ?: "");
-	if (!u->json || !u->role) {
+	if (u->json)
+		u->json_text = json_dumps(u->json, JSON_COMPACT);
+	if (!u->json || !u->json_text || !u->role) {
 		auth_user_unref(u);
 		return NULL;
 	}

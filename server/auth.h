@@ -24,6 +24,7 @@ struct auth_user {
 	char tier[8];           /* the dealer's tier ("A"), "" for staff */
 	char login[72];
 	json_t *json;           /* the hello's user object */
+	char *json_text;        /* the same, serialised once (compact) */
 	unsigned char session_hash[32];
 };
 

@@ -103,6 +103,38 @@ int64_t fairs_next_transition_in_ms(void)
 	return next < 0 ? -1 : next - now;
 }
 
+/* The hello's list as text: every new socket sends it, so it is kept until
+ * the cache changes or a fair's status does. */
+static struct {
+	char *text;
+	size_t len;
+	int64_t until_ms; /* the next status change */
+} hello;
+
+static void hello_forget(void)
+{
+	free(hello.text);
+	memset(&hello, 0, sizeof hello);
+}
+
+const char *fairs_hello_text(size_t *len)
+{
+	int64_t now = timefmt_now_ms() + cache.clock_offset_ms;
+
+	if (!hello.text || now >= hello.until_ms) {
+		json_t *list = fairs_hello_json();
+		int64_t next = fairs_next_transition_in_ms();
+
+		hello_forget();
+		hello.text = json_dumps(list, JSON_COMPACT);
+		hello.len = hello.text ? strlen(hello.text) : 0;
+		hello.until_ms = next < 0 ? INT64_MAX : now + next;
+		json_decref(list);
+	}
+	*len = hello.len;
+	return hello.text;
+}
+
 json_t *fairs_hello_json(void)
 {
 	json_t *list = json_array();
@@ -168,6 +200,7 @@ static void refresh_done(void *arg, enum pg_outcome outcome,
 	rows_free(cache.rows, cache.n);
 	cache.rows = rows;
 	cache.n = n;
+	hello_forget();
 	LOG(LOG_DEBUG, "fair list refreshed: %d fairs", n);
 	if (fairs_on_change)
 		fairs_on_change();
@@ -217,6 +250,7 @@ void fairs_stop(void)
 	rows_free(cache.rows, cache.n);
 	cache.rows = NULL;
 	cache.n = 0;
+	hello_forget();
 }
 
 const struct param_spec fairs_list_params[] = {

@@ -19,6 +19,11 @@ void fairs_start(void (*ready_fn)(void));
 /* A new array of fair objects as the hello carries them. */
 json_t *fairs_hello_json(void);
 
+/* The same array as JSON text (compact), kept between calls while no fair
+ * and no status changed; *len is set to its length. NULL when out of
+ * memory. The text stays valid until the next call. */
+const char *fairs_hello_text(size_t *len);
+
 /* The cached state of a fair: its status now (by PostgreSQL's clock) and its
  * times. Returns 0, or -1 when the fair is not in the cache. */
 int fairs_state(int64_t fair_id, const char **status, int64_t *starts_ms,

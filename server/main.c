@@ -32,6 +32,7 @@
 #include "rawfd.h"
 #include "report_csv.h"
 #include "server.h"
+#include "session_token.h"
 #include "stock_cache.h"
 #include "timefmt.h"
 #include "worker.h"
@@ -418,6 +419,7 @@ out:
 	ws_sessions_free();
 	http_free();
 	auth_stop();
+	session_token_release();
 	fairs_stop();
 	config_free(&srv.cfg);
 	return rc;

@@ -42,4 +42,7 @@ int session_cookie_find(const char *header, const char *name, char *value,
 /* Lower-case hex of 32 bytes into out (65 bytes). */
 void session_hash_hex(const unsigned char hash[32], char out[65]);
 
+/* Frees the keyed MAC context kept between calls (at shutdown). */
+void session_token_release(void);
+
 #endif

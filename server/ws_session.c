@@ -13,6 +13,7 @@
 #include "log.h"
 #include "proto.h"
 #include "server.h"
+#include "strbuf.h"
 #include "timefmt.h"
 
 #define RATE_LIMIT_PER_SECOND 200 /* requests; then rate_limited */
@@ -409,15 +410,35 @@ static int on_receive(struct ws_session *s, const char *in, size_t len)
 	return rc;
 }
 
+/* Put together from text kept serialised (the user's object, the fair
+ * list): a storm of new sockets each sends one, and serialising it anew was
+ * an eighth of the server's time then. */
 static void send_hello(struct ws_session *s)
 {
 	char now[32];
+	size_t fairs_len;
+	const char *fairs = fairs_hello_text(&fairs_len);
+	struct strbuf b;
+	struct frame *f;
 
-	send_json(s, json_pack("{s:s,s:O,s:s,s:o}", "ev", "hello", "user",
-			       s->user->json, "server_time",
-			       timefmt_rfc3339(timefmt_now_ms(), now,
-					       sizeof now),
-			       "fairs", fairs_hello_json()));
+	strbuf_init(&b);
+	strbuf_addstr(&b, "{\"ev\":\"hello\",\"user\":");
+	strbuf_addstr(&b, s->user->json_text);
+	strbuf_addstr(&b, ",\"server_time\":\"");
+	strbuf_addstr(&b, timefmt_rfc3339(timefmt_now_ms(), now, sizeof now));
+	strbuf_addstr(&b, "\",\"fairs\":");
+	strbuf_add(&b, fairs ? fairs : "[]", fairs ? fairs_len : 2);
+	strbuf_addstr(&b, "}");
+	f = b.failed ? NULL : frame_from_text(b.data, b.len);
+	strbuf_free(&b);
+	if (!f) {
+		LOG(LOG_ERROR, "out of memory writing a hello");
+		close_session(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			      "out of memory");
+		return;
+	}
+	enqueue(s, f);
+	frame_unref(f);
 }
 
 static int on_established(struct ws_session *s, struct lws *wsi)
