@@ -315,9 +315,14 @@ function table(all) {
     rows.push({ id: 'F1', scenario: `fanout to ${fanouts('ours')[0]?.dealers ?? '?'} dealers`,
       ours: `${line(fo, top('ours'))}; ${fmt(perCore('ours'))} per server CPU second`,
       peer: `P1: ${line(fp, top('p1'))}; ${fmt(perCore('p1'))} per CPU second`,
-      ratio: `${fmt(ratio(fo?.deliveries_per_s, fp?.deliveries_per_s), 2)}x at p99 ≤100 ms; ${fmt(ratio(perCore('ours'), perCore('p1')), 2)}x per CPU second`,
+      ratio: `${fmt(ratio(fo?.deliveries_per_s, fp?.deliveries_per_s), 2)}x at p99 ≤100 ms; `
+        + `${fmt(ratio(top('ours')?.deliveries_per_s, top('p1')?.deliveries_per_s), 2)}x at each one's most; `
+        + `${fmt(ratio(perCore('ours'), perCore('p1')), 2)}x per CPU second`,
       target: '≥2x P1 at p99 ≤100 ms; ≥250,000/s from one core',
-      verdict: verdict(fo && fp ? ratio(fo.deliveries_per_s, fp.deliveries_per_s) >= 2 && perCore('ours') >= 250000 : perCore('ours') ? false : null) });
+      // Each half on its own: a server with a rate within 100 ms beats a peer without one.
+      verdict: perCore('ours') == null ? '—'
+        : `2x at p99 ≤100 ms ${verdict(fo ? !fp || ratio(fo.deliveries_per_s, fp.deliveries_per_s) >= 2 : false)}`
+          + `${!fo && !fp ? ' (neither reaches it)' : ''}; 250,000/s per core ${verdict(perCore('ours') >= 250000)}` });
   }
   const idle = ours('idle');
   const idleP = peer('idle');
