@@ -17,6 +17,7 @@
 #include "pg.h"
 #include "server.h"
 #include "stock_cache.h"
+#include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
 
@@ -653,13 +654,16 @@ const struct param_spec room_leave_params[] = {
 struct join_job {
 	int64_t fair_id;
 	bool resume;     /* this answer is a resume (may be NULL: snapshot) */
+	bool whole;      /* read the whole snapshot, not a kept part */
 	int audience;    /* index into room.kept, or -1: not kept */
-	int64_t kept_seq;    /* the kept snapshot this join asked to use */
-	uint64_t stock_gen;  /* the room's when the snapshot was asked for */
+	enum { PART_OWN, PART_BATCH, PART_KEPT } part; /* where its shared
+				part comes from: read for it, read for its
+				audience in the same batch, or kept */
+	int64_t kept_seq;    /* PART_KEPT: the kept part it counts on */
 };
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since);
-static void join_snapshot_query(struct op_ticket *t, bool use_kept);
+static void join_snapshot_query(struct op_ticket *t, bool whole);
 
 static unsigned long long joins_read, joins_kept;
 
@@ -798,102 +802,347 @@ static void join_resume_rows(struct op_ticket *t, const PGresult *res)
 	if (PQgetisnull(res, 0, 0)) {
 		/* history too long or not ours: a full snapshot */
 		job->resume = false;
-		join_snapshot_query(t, true);
+		join_snapshot_query(t, false);
 		return;
 	}
 	join_answer(t, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
 		    atoll(PQgetvalue(res, 0, 1)));
 }
 
-/* shared part, its seq, the member's chat: keeps the shared part. */
-static void join_snapshot_rows(struct op_ticket *t, const PGresult *res)
+/* ---- joins that need a snapshot: read together ---- */
+
+/* At 10:00 thousands of dealers join one fair within a second. Read one by
+ * one, every join was a query (a whole snapshot until a first one was
+ * kept): the pool's queue overflowed and most joins were refused
+ * `unavailable` and sent again (43,000 refusals for 10,000 dealers,
+ * BENCHMARKS.md). Joins now wait at the fair's gate while one read is in
+ * the database, and the next read answers all of them at once: the shared
+ * part once per audience that has no current kept copy, each member's chat,
+ * and the fair's seq, all in one statement (one snapshot of the data). */
+#define JOIN_BATCH_MAX 500
+
+struct join_gate {
+	int64_t fair_id;
+	struct op_ticket **waiting;
+	size_t count, cap;
+	bool in_flight;        /* one read per fair at a time */
+};
+
+static struct idmap gates; /* fair id -> join_gate while joins wait */
+
+struct join_batch {
+	struct join_gate *gate;
+	uint64_t stock_gen;    /* the room's when the read was sent */
+	size_t count;
+	struct op_ticket *t[];
+};
+
+static const char sql_join_batch[] =
+	"SELECT m.i, CASE WHEN m.own THEN fair_snapshot_shared($1::bigint, "
+	"m.staff, m.tier, $6::int)::text END, fair_chat_snapshot($1::bigint, "
+	"m.staff, m.dealer)::text, (SELECT seq FROM fair_seq WHERE fair_id = "
+	"$1::bigint) FROM unnest($2::boolean[], $3::bigint[], $4::text[], "
+	"$5::boolean[]) WITH ORDINALITY AS m(staff, dealer, tier, own, i)";
+
+enum { COL_I, COL_SHARED, COL_CHAT, COL_SEQ };
+
+static void gate_send(struct join_gate *g);
+
+static int gate_enter(struct op_ticket *t)
 {
 	struct join_job *job = t->data;
-	int64_t fair_id = job->fair_id, seq;
-	int audience = job->audience;
-	uint64_t stock_gen = job->stock_gen;
-	const char *shared = PQgetvalue(res, 0, 0);
-	size_t len = (size_t)PQgetlength(res, 0, 0);
-	struct room *r;
+	struct join_gate *g = idmap_get(&gates, (uint64_t)job->fair_id);
 
-	if (PQgetisnull(res, 0, 0)) {
-		op_ticket_fail(t, ERR_NOT_FOUND, "no such fair", NULL);
-		return;
+	if (!g) {
+		g = calloc(1, sizeof *g);
+		if (!g || idmap_put(&gates, (uint64_t)job->fair_id, g)) {
+			free(g);
+			return -1;
+		}
+		g->fair_id = job->fair_id;
 	}
-	seq = atoll(PQgetvalue(res, 0, 1));
-	joins_read++;
-	join_reply(t, shared, len, PQgetvalue(res, 0, 2), seq);
-	r = room_get(fair_id, false); /* made by attach */
-	if (r && audience >= 0 && r->stock_gen == stock_gen &&
-	    r->kept[audience].seq <= seq) {
-		struct kept_snapshot *k = &r->kept[audience];
-		char *copy = malloc(len + 1);
+	if (g->count == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		struct op_ticket **w = realloc(g->waiting, cap * sizeof *w);
 
-		if (!copy)
-			return;
-		memcpy(copy, shared, len + 1);
-		free(k->text);
-		k->text = copy;
-		k->len = len;
-		k->seq = seq;
-		k->stock_gen = stock_gen;
-		k->at_ms = timefmt_mono_ms();
+		if (!w)
+			return -1;
+		g->waiting = w;
+		g->cap = cap;
 	}
+	g->waiting[g->count++] = t;
+	gate_send(g);
+	return 0;
 }
 
-/* the member's chat and the fair's seq now, for a kept snapshot */
-static void join_kept_rows(struct op_ticket *t, const PGresult *res)
+static void gate_free_if_idle(struct join_gate *g)
 {
-	struct join_job *job = t->data;
-	struct kept_snapshot *k = kept_current(job->fair_id, job->audience);
-
-	if (!k || k->seq != job->kept_seq || PQgetisnull(res, 0, 1) ||
-	    atoll(PQgetvalue(res, 0, 1)) != k->seq) {
-		/* something happened since it was read: read it all */
-		join_snapshot_query(t, false);
+	if (g->count || g->in_flight)
 		return;
-	}
-	joins_kept++;
-	join_reply(t, k->text, k->len, PQgetvalue(res, 0, 0), k->seq);
+	idmap_remove(&gates, (uint64_t)g->fair_id);
+	free(g->waiting);
+	free(g);
 }
 
-/* A snapshot for a join: from the kept shared part when there is a current
- * one (use_kept), with only the member's chat read, else all of it. */
-static void join_snapshot_query(struct op_ticket *t, bool use_kept)
+/* An array literal element: NULL, or the text double-quoted with " and \
+ * escaped. */
+static void array_add(struct strbuf *b, size_t i, const char *text)
 {
-	struct join_job *job = t->data;
-	const struct auth_user *u = ws_session_user(t->caller.session_id);
-	struct room *r = room_get(job->fair_id, false);
+	strbuf_addstr(b, i ? "," : "{");
+	if (!text) {
+		strbuf_addstr(b, "NULL");
+		return;
+	}
+	strbuf_addstr(b, "\"");
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			strbuf_addstr(b, "\\");
+		strbuf_add(b, c, 1);
+	}
+	strbuf_addstr(b, "\"");
+}
+
+/* Decides where each join's shared part comes from and builds the arrays. */
+static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
+{
+	bool read_for[AUDIENCES] = {false};
+
+	for (size_t i = 0; i < b->count; i++) {
+		struct op_ticket *t = b->t[i];
+		struct join_job *job = t->data;
+		const struct auth_user *u = ws_session_user(t->caller.session_id);
+		struct kept_snapshot *k;
+		char dealer[24];
+
+		job->audience = audience_of(t);
+		k = job->whole ? NULL : kept_current(job->fair_id, job->audience);
+		job->kept_seq = k ? k->seq : -1;
+		if (k) {
+			job->part = PART_KEPT;
+		} else if (job->audience >= 0 && read_for[job->audience]) {
+			job->part = PART_BATCH;
+		} else {
+			job->part = PART_OWN;
+			if (job->audience >= 0)
+				read_for[job->audience] = true;
+		}
+		snprintf(dealer, sizeof dealer, "%lld",
+			 (long long)t->caller.dealer_id);
+		array_add(&arrays[0], i,
+			  t->caller.role != ROLE_DEALER ? "t" : "f");
+		array_add(&arrays[1], i, t->caller.dealer_id ? dealer : NULL);
+		array_add(&arrays[2], i,
+			  job->part == PART_OWN && u && u->tier[0] ? u->tier
+								   : NULL);
+		array_add(&arrays[3], i, job->part == PART_OWN ? "t" : "f");
+	}
+	for (int a = 0; a < 4; a++)
+		strbuf_addstr(&arrays[a], "}");
+}
+
+/* Keeps the shared part just read for its audience, unless the stock or
+ * an event has moved on since the read was sent. */
+static void keep_part(int64_t fair_id, int audience, uint64_t stock_gen,
+		      const char *shared, size_t len, int64_t seq)
+{
+	struct room *r = room_get(fair_id, false); /* made by attach */
 	struct kept_snapshot *k;
-	char fair[24], dealer[24], limit[16];
-	const char *params[5];
+	char *copy;
 
-	job->audience = audience_of(t);
-	job->stock_gen = r ? r->stock_gen : 0;
-	k = use_kept ? kept_current(job->fair_id, job->audience) : NULL;
-	snprintf(fair, sizeof fair, "%lld", (long long)job->fair_id);
-	snprintf(dealer, sizeof dealer, "%lld", (long long)t->caller.dealer_id);
+	if (!r || audience < 0 || r->stock_gen != stock_gen ||
+	    r->kept[audience].seq > seq)
+		return;
+	copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, shared, len + 1);
+	k = &r->kept[audience];
+	free(k->text);
+	k->text = copy;
+	k->len = len;
+	k->seq = seq;
+	k->stock_gen = stock_gen;
+	k->at_ms = timefmt_mono_ms();
+}
+
+/* Answers one join of a batch from row `row`; the shared parts read by the
+ * batch are in own_row (per audience, -1: none). Returns false when the
+ * join must be read again, whole. */
+static bool batch_answer(struct join_batch *b, struct op_ticket *t,
+			 const PGresult *res, int row, const int *own_row)
+{
+	struct join_job *job = t->data;
+	const char *chat = PQgetvalue(res, row, COL_CHAT);
+	int from = job->part == PART_OWN ? row
+		   : job->part == PART_BATCH ? own_row[job->audience]
+					     : -1;
+
+	if (from >= 0) {
+		const char *shared = PQgetvalue(res, from, COL_SHARED);
+		size_t len = (size_t)PQgetlength(res, from, COL_SHARED);
+		int64_t seq;
+
+		if (PQgetisnull(res, from, COL_SHARED)) {
+			op_ticket_fail(t, ERR_NOT_FOUND, "no such fair", NULL);
+			return true;
+		}
+		/* read in the same statement as the part: the events it
+		 * covers */
+		seq = atoll(PQgetvalue(res, from, COL_SEQ));
+		if (job->part == PART_OWN) {
+			int64_t fair_id = job->fair_id;
+			int audience = job->audience;
+
+			joins_read++;
+			join_reply(t, shared, len, chat, seq); /* frees job */
+			/* after the reply: its attach makes the room */
+			keep_part(fair_id, audience, b->stock_gen, shared, len,
+				  seq);
+		} else {
+			joins_kept++;
+			join_reply(t, shared, len, chat, seq);
+		}
+		return true;
+	}
+	{
+		struct kept_snapshot *k =
+			kept_current(job->fair_id, job->audience);
+
+		if (!k || k->seq != job->kept_seq ||
+		    PQgetisnull(res, row, COL_SEQ) ||
+		    atoll(PQgetvalue(res, row, COL_SEQ)) != k->seq)
+			return false; /* something happened since it was read */
+		joins_kept++;
+		join_reply(t, k->text, k->len, chat, k->seq);
+		return true;
+	}
+}
+
+static void batch_done(void *arg, enum pg_outcome outcome,
+		       const PGresult *res)
+{
+	struct join_batch *b = arg;
+	struct join_gate *g = b->gate;
+	int own_row[AUDIENCES];
+	int *row_of = NULL;
+	int rows = 0;
+
+	if (outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		rows = PQntuples(res);
+		row_of = malloc(b->count * sizeof *row_of);
+	}
+	if (row_of) {
+		for (size_t i = 0; i < b->count; i++)
+			row_of[i] = -1;
+		for (int a = 0; a < AUDIENCES; a++)
+			own_row[a] = -1;
+		for (int row = 0; row < rows; row++) {
+			long long i = atoll(PQgetvalue(res, row, COL_I)) - 1;
+			struct join_job *job;
+
+			if (i < 0 || (size_t)i >= b->count)
+				continue;
+			row_of[i] = row;
+			job = b->t[i]->data;
+			if (job->part == PART_OWN && job->audience >= 0)
+				own_row[job->audience] = row;
+		}
+	}
+	for (size_t i = 0; i < b->count; i++) {
+		struct op_ticket *t = b->t[i];
+		struct join_job *job = t->data;
+
+		if (outcome != PG_DONE)
+			op_ticket_fail(t, ERR_UNAVAILABLE,
+				       "the database is unavailable: retry",
+				       NULL);
+		else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			op_ticket_db_error(t, res);
+		else if (!row_of || row_of[i] < 0)
+			op_ticket_fail(t, ERR_INTERNAL,
+				       "the snapshot could not be read", NULL);
+		else if (!batch_answer(b, t, res, row_of[i], own_row)) {
+			job->whole = true;
+			if (gate_enter(t))
+				op_ticket_fail(t, ERR_UNAVAILABLE,
+					       "the server is short of memory: "
+					       "retry", NULL);
+		}
+	}
+	free(row_of);
+	free(b);
+	/* joins sent back to the gate above waited for this: they go next,
+	 * with those that arrived meanwhile */
+	g->in_flight = false;
+	gate_send(g);
+	gate_free_if_idle(g);
+}
+
+/* Sends the joins waiting at g, up to JOIN_BATCH_MAX, unless a read for the
+ * fair is in the database already (its answer sends the next). */
+static void gate_send(struct join_gate *g)
+{
+	size_t n = g->count < JOIN_BATCH_MAX ? g->count : JOIN_BATCH_MAX;
+	struct room *r = room_get(g->fair_id, false);
+	struct strbuf arrays[4];
+	struct join_batch *b;
+	char fair[24], limit[16];
+	const char *params[6];
+	bool failed;
+
+	if (g->in_flight || !n)
+		return;
+	b = malloc(sizeof *b + n * sizeof b->t[0]);
+	if (!b)
+		n = 0; /* answered below: every waiting join fails */
+	else {
+		b->gate = g;
+		b->stock_gen = r ? r->stock_gen : 0;
+		b->count = n;
+		memcpy(b->t, g->waiting, n * sizeof b->t[0]);
+	}
+	for (int a = 0; a < 4; a++)
+		strbuf_init(&arrays[a]);
+	if (b)
+		batch_plan(b, arrays);
+	snprintf(fair, sizeof fair, "%lld", (long long)g->fair_id);
 	snprintf(limit, sizeof limit, "%d", JOIN_PAGE);
 	params[0] = fair;
-	params[1] = t->caller.role != ROLE_DEALER ? "true" : "false";
-	params[2] = t->caller.dealer_id ? dealer : NULL;
-	if (k) {
-		job->kept_seq = k->seq;
-		op_ticket_read(t,
-			       "SELECT fair_chat_snapshot($1::bigint, "
-			       "$2::boolean, $3::bigint)::text, (SELECT seq "
-			       "FROM fair_seq WHERE fair_id = $1::bigint)",
-			       3, params, join_kept_rows);
+	for (int a = 0; a < 4; a++)
+		params[1 + a] = arrays[a].data;
+	params[5] = limit;
+	failed = !b || arrays[0].failed || arrays[1].failed ||
+		 arrays[2].failed || arrays[3].failed ||
+		 pg_query(srv.db, sql_join_batch, 6, params, batch_done, b);
+	for (int a = 0; a < 4; a++)
+		strbuf_free(&arrays[a]);
+	if (failed) {
+		/* nothing was sent: these joins are refused, and so would the
+		 * others be now */
+		n = g->count;
+		for (size_t i = 0; i < n; i++)
+			op_ticket_fail(g->waiting[i], ERR_UNAVAILABLE,
+				       "the database is unavailable: retry",
+				       NULL);
+		g->count = 0;
+		free(b);
 		return;
 	}
-	params[3] = u && u->tier[0] ? u->tier : NULL;
-	params[4] = limit;
-	op_ticket_read(t,
-		       "SELECT s::text, s->>'seq', fair_chat_snapshot("
-		       "$1::bigint, $2::boolean, $3::bigint)::text FROM "
-		       "fair_snapshot_shared($1::bigint, $2::boolean, $4, "
-		       "$5::int) s",
-		       5, params, join_snapshot_rows);
+	g->count -= n;
+	memmove(g->waiting, g->waiting + n, g->count * sizeof g->waiting[0]);
+	g->in_flight = true;
+}
+
+/* A snapshot for a join: through the fair's gate, from the kept shared part
+ * when there is a current one (unless whole), with the member's chat. */
+static void join_snapshot_query(struct op_ticket *t, bool whole)
+{
+	struct join_job *job = t->data;
+
+	job->whole = whole;
+	if (gate_enter(t))
+		op_ticket_fail(t, ERR_UNAVAILABLE,
+			       "the server is short of memory: retry", NULL);
 }
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since)
@@ -904,7 +1153,7 @@ static void join_query(struct op_ticket *t, bool resume, int64_t since)
 	const char *params[6];
 
 	if (!resume) {
-		join_snapshot_query(t, true);
+		join_snapshot_query(t, false);
 		return;
 	}
 	snprintf(fair, sizeof fair, "%lld", (long long)job->fair_id);
@@ -966,8 +1215,24 @@ void room_start(void)
 			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 }
 
+static void gate_drop(uint64_t id, void *value, void *arg)
+{
+	struct join_gate *g = value;
+
+	(void)id;
+	(void)arg;
+	for (size_t i = 0; i < g->count; i++)
+		op_ticket_fail(g->waiting[i], ERR_UNAVAILABLE,
+			       "the server is stopping", NULL);
+	free(g->waiting);
+	free(g);
+}
+
 void room_stop(void)
 {
+	/* the pool is gone: no read is in flight */
+	idmap_foreach(&gates, gate_drop, NULL);
+	idmap_free(&gates);
 	for (size_t i = 0; i < rooms.capacity; i++)
 		if (rooms.slots[i].id)
 			room_free(rooms.slots[i].value);

@@ -284,6 +284,45 @@ test('events and stock changed while LISTEN was away are delivered after it reco
   await client.close();
 });
 
+test('joins arriving together are read together: none is refused, the shared part is read once per tier', async () => {
+  // One database connection and no waiting queue: read one by one, most of these joins
+  // would be refused `unavailable` (the pool takes 32 at a time).
+  const c = await startServer({ databaseUrl: db.url, user: false,
+    env: { FAIR_DB_POOL_SIZE: '1', FAIR_DB_QUEUE_MAX: '0' } });
+  try {
+    const crowd = await mintDealers(db.url, 90, { prefix: `crowd${process.pid}x` });
+    const clients = await Promise.all(crowd.map(async (d) => {
+      const client = await connect(c, { cookie: d.cookie });
+      await client.next('hello', 10_000);
+      return client;
+    }));
+    const metrics = async () => {
+      const body = (await httpGet(`${c.url}/metrics`)).body;
+      const value = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(body)?.[1]);
+      return { read: value('fair_joins_read_total'), kept: value('fair_joins_kept_total') };
+    };
+    const before = await metrics();
+    const t0 = Date.now();
+    const replies = await Promise.all(clients.map((client) => client.request('join', { fair: fx.fair }, 20_000)));
+    console.log(`${clients.length} joins sent together answered in ${Date.now() - t0} ms`);
+    const refused = replies.filter((r) => !r.ok);
+    assert.equal(refused.length, 0, `refused: ${JSON.stringify(refused[0])}`);
+    const after = await metrics();
+    assert.equal(after.read + after.kept - before.read - before.kept, crowd.length, 'every join counted once');
+    assert.ok(after.read - before.read <= 3, `whole reads: ${after.read - before.read} (tiers A, B, C)`);
+    // The members of a tier got the same snapshot, priced for that tier.
+    const strip = ({ chat, re, ...rest }) => rest;
+    for (const tier of ['A', 'B', 'C']) {
+      const mine = replies.filter((_, i) => crowd[i].tier === tier);
+      for (const r of mine.slice(1)) assert.deepEqual(strip(r), strip(mine[0]), `tier ${tier}`);
+    }
+    assert.notDeepEqual(strip(replies[0]).items, strip(replies[1]).items, 'tiers A and B see their own prices');
+    for (const client of clients) await client.close();
+  } finally {
+    await c.stop();
+  }
+});
+
 test('joins of one tier share the snapshot part read for the first; an event, a stock change or a second renews it', async () => {
   // Kept per process, fair and tier: one server, dealers of tier B (the item price).
   const B = dealers.filter((d) => d.tier === 'B');
