@@ -757,9 +757,7 @@ void auth_http_password(const struct http_call *call)
 	}
 }
 
-/* ---- sockets ---- */
-
-/* ---- WebSocket sessions, resolved in batches ---- */
+/* ---- sockets: their sessions, resolved in batches ---- */
 
 /* At a fair's opening thousands of dealers connect within seconds, and each
  * new WebSocket needs its session read. One query per connection over the
