@@ -848,6 +848,15 @@ enum { COL_I, COL_SHARED, COL_CHAT, COL_SEQ };
 
 static void gate_send(struct join_gate *g);
 
+static void gate_free_if_idle(struct join_gate *g)
+{
+	if (g->count || g->in_flight)
+		return;
+	idmap_remove(&gates, (uint64_t)g->fair_id);
+	free(g->waiting);
+	free(g);
+}
+
 static int gate_enter(struct op_ticket *t)
 {
 	struct join_job *job = t->data;
@@ -865,24 +874,19 @@ static int gate_enter(struct op_ticket *t)
 		size_t cap = g->cap ? g->cap * 2 : 64;
 		struct op_ticket **w = realloc(g->waiting, cap * sizeof *w);
 
-		if (!w)
+		if (!w) {
+			gate_free_if_idle(g);
 			return -1;
+		}
 		g->waiting = w;
 		g->cap = cap;
 	}
 	g->waiting[g->count++] = t;
 	gate_send(g);
+	gate_free_if_idle(g); /* when nothing could be sent */
 	return 0;
 }
 
-static void gate_free_if_idle(struct join_gate *g)
-{
-	if (g->count || g->in_flight)
-		return;
-	idmap_remove(&gates, (uint64_t)g->fair_id);
-	free(g->waiting);
-	free(g);
-}
 
 /* An array literal element: NULL, or the text double-quoted with " and \
  * escaped. */

@@ -33,6 +33,7 @@ test('the server reports PostgreSQL down, keeps serving what it can, and recover
   await client.next('hello', 10_000);
   const before = await client.request('fairs.list');
   assert.equal(before.ok, true, `fairs.list with PostgreSQL up: ${JSON.stringify(before)}`);
+  const joinFair = await makeFair(pg.url, { name: '斷線測試會' });
 
   // Down.
   const stoppedAt = Date.now();
@@ -52,6 +53,12 @@ test('the server reports PostgreSQL down, keeps serving what it can, and recover
   assert.equal(down.ok, false, `fairs.list with PostgreSQL down: ${JSON.stringify(down)}`);
   assert.equal(down.error.code, 'unavailable');
   assert.ok(downTook < 10_000, `unavailable came quickly (${downTook} ms)`);
+
+  // Joins wait at the fair's gate for one read together: down, they are all refused at once.
+  const t1 = Date.now();
+  const joins = await Promise.all([1, 2, 3].map(() => client.request('join', { fair: joinFair.fair }, 30_000)));
+  console.log(`3 joins with PostgreSQL down answered ${joins.map((j) => j.error?.code ?? j.ok)} in ${Date.now() - t1} ms`);
+  for (const j of joins) assert.equal(j.error?.code, 'unavailable', JSON.stringify(j));
 
   const pong = await client.request('ping', {}, 5_000);
   assert.equal(pong.ok, true, 'ping needs no database');
@@ -74,6 +81,8 @@ test('the server reports PostgreSQL down, keeps serving what it can, and recover
     { timeoutMs: 30_000, intervalMs: 200, what: 'fairs.list to succeed again' },
   );
   const recovered = Date.now() - startedAt;
+  const joined = await client.request('join', { fair: joinFair.fair }, 10_000);
+  assert.equal(joined.ok, true, `join after recovery: ${JSON.stringify(joined).slice(0, 200)}`);
   console.log(
     `PostgreSQL started in ${seconds(startTook)}; /healthz 200 after ${seconds(healthy)}, ` +
       `fairs.list ok after ${seconds(recovered)} (from the start command)`,
