@@ -15,7 +15,7 @@
 #include "proto.h"
 #include "server.h"
 #include "session_token.h"
-#include "strbuf.h"
+#include "pgarray.h"
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
@@ -859,18 +859,14 @@ static void resolve_send(void)
 	resolving.count -= n;
 	memmove(resolving.waiting, resolving.waiting + n,
 		resolving.count * sizeof resolving.waiting[0]);
-	/* {hex,hex,...}: hex digits need no quoting in an array literal */
 	strbuf_init(&literal);
-	strbuf_addstr(&literal, "{");
 	for (size_t i = 0; i < n; i++) {
 		char hex[65];
 
 		session_hash_hex(b->jobs[i].hash, hex);
-		if (i)
-			strbuf_addstr(&literal, ",");
-		strbuf_add(&literal, hex, 64);
+		pgarray_text(&literal, i, hex);
 	}
-	strbuf_addstr(&literal, "}");
+	pgarray_end(&literal, n);
 	params[0] = literal.data;
 	failed = !literal.data || literal.failed ||
 		 pg_query(srv.db, sql_session_lookup_batch, 1, params,

@@ -15,6 +15,7 @@
 #include "op.h"
 #include "order_intake.h"
 #include "pg.h"
+#include "pgarray.h"
 #include "server.h"
 #include "stock_cache.h"
 #include "strbuf.h"
@@ -887,25 +888,6 @@ static int gate_enter(struct op_ticket *t)
 	return 0;
 }
 
-
-/* An array literal element: NULL, or the text double-quoted with " and \
- * escaped. */
-static void array_add(struct strbuf *b, size_t i, const char *text)
-{
-	strbuf_addstr(b, i ? "," : "{");
-	if (!text) {
-		strbuf_addstr(b, "NULL");
-		return;
-	}
-	strbuf_addstr(b, "\"");
-	for (const char *c = text; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			strbuf_addstr(b, "\\");
-		strbuf_add(b, c, 1);
-	}
-	strbuf_addstr(b, "\"");
-}
-
 /* Decides where each join's shared part comes from and builds the arrays. */
 static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
 {
@@ -932,16 +914,16 @@ static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
 		}
 		snprintf(dealer, sizeof dealer, "%lld",
 			 (long long)t->caller.dealer_id);
-		array_add(&arrays[0], i,
-			  t->caller.role != ROLE_DEALER ? "t" : "f");
-		array_add(&arrays[1], i, t->caller.dealer_id ? dealer : NULL);
-		array_add(&arrays[2], i,
-			  job->part == PART_OWN && u && u->tier[0] ? u->tier
-								   : NULL);
-		array_add(&arrays[3], i, job->part == PART_OWN ? "t" : "f");
+		pgarray_text(&arrays[0], i,
+			     t->caller.role != ROLE_DEALER ? "t" : "f");
+		pgarray_text(&arrays[1], i, t->caller.dealer_id ? dealer : NULL);
+		pgarray_text(&arrays[2], i,
+			     job->part == PART_OWN && u && u->tier[0] ? u->tier
+								      : NULL);
+		pgarray_text(&arrays[3], i, job->part == PART_OWN ? "t" : "f");
 	}
 	for (int a = 0; a < 4; a++)
-		strbuf_addstr(&arrays[a], "}");
+		pgarray_end(&arrays[a], b->count);
 }
 
 /* Keeps the shared part just read for its audience, unless the stock or
@@ -1054,24 +1036,16 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 	}
 	for (size_t i = 0; i < b->count; i++) {
 		struct op_ticket *t = b->t[i];
-		struct join_job *job = t->data;
 
 		if (outcome != PG_DONE)
-			op_ticket_fail(t, ERR_UNAVAILABLE,
-				       "the database is unavailable: retry",
-				       NULL);
+			op_ticket_unavailable(t);
 		else if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			op_ticket_db_error(t, res);
 		else if (!row_of || row_of[i] < 0)
 			op_ticket_fail(t, ERR_INTERNAL,
 				       "the snapshot could not be read", NULL);
-		else if (!batch_answer(b, t, res, row_of[i], own_row)) {
-			job->whole = true;
-			if (gate_enter(t))
-				op_ticket_fail(t, ERR_UNAVAILABLE,
-					       "the server is short of memory: "
-					       "retry", NULL);
-		}
+		else if (!batch_answer(b, t, res, row_of[i], own_row))
+			join_snapshot_query(t, true);
 	}
 	free(row_of);
 	free(b);
@@ -1125,9 +1099,7 @@ static void gate_send(struct join_gate *g)
 		 * others be now */
 		n = g->count;
 		for (size_t i = 0; i < n; i++)
-			op_ticket_fail(g->waiting[i], ERR_UNAVAILABLE,
-				       "the database is unavailable: retry",
-				       NULL);
+			op_ticket_unavailable(g->waiting[i]);
 		g->count = 0;
 		free(b);
 		return;

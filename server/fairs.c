@@ -103,6 +103,23 @@ int64_t fairs_next_transition_in_ms(void)
 	return next < 0 ? -1 : next - now;
 }
 
+/* A new array of fair objects as the hello carries them. */
+static json_t *fairs_hello_json(void)
+{
+	json_t *list = json_array();
+	int64_t now = timefmt_now_ms() + cache.clock_offset_ms;
+
+	for (int i = 0; i < cache.n; i++) {
+		const struct fair_row *f = &cache.rows[i];
+
+		json_array_append_new(
+			list, fair_json(f->id, f->name, f->season,
+					status_at(f, now), f->starts_ms,
+					f->ends_ms, f->timezone, f->currency));
+	}
+	return list;
+}
+
 /* The hello's list as text: every new socket sends it, so it is kept until
  * the cache changes or a fair's status does. */
 static struct {
@@ -133,22 +150,6 @@ const char *fairs_hello_text(size_t *len)
 	}
 	*len = hello.len;
 	return hello.text;
-}
-
-json_t *fairs_hello_json(void)
-{
-	json_t *list = json_array();
-	int64_t now = timefmt_now_ms() + cache.clock_offset_ms;
-
-	for (int i = 0; i < cache.n; i++) {
-		const struct fair_row *f = &cache.rows[i];
-
-		json_array_append_new(
-			list, fair_json(f->id, f->name, f->season,
-					status_at(f, now), f->starts_ms,
-					f->ends_ms, f->timezone, f->currency));
-	}
-	return list;
 }
 
 static void rows_free(struct fair_row *rows, int n)

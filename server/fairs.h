@@ -16,12 +16,10 @@
  * runs once when that first load has finished, whether or not it worked. */
 void fairs_start(void (*ready_fn)(void));
 
-/* A new array of fair objects as the hello carries them. */
-json_t *fairs_hello_json(void);
-
-/* The same array as JSON text (compact), kept between calls while no fair
- * and no status changed; *len is set to its length. NULL when out of
- * memory. The text stays valid until the next call. */
+/* The array of fair objects the hello carries, as JSON text (compact),
+ * kept between calls while no fair and no status changed; *len is set to
+ * its length. NULL when out of memory. The text stays valid until the next
+ * call. */
 const char *fairs_hello_text(size_t *len);
 
 /* The cached state of a fair: its status now (by PostgreSQL's clock) and its

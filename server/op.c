@@ -36,12 +36,17 @@ struct op_ticket *op_defer(struct op_call *call)
 	return t;
 }
 
-void op_ticket_ok(struct op_ticket *t, json_t *result)
+static void ticket_free(struct op_ticket *t)
 {
-	ws_session_reply(t->caller.session_id, proto_ok_reply(t->rid, result));
 	json_decref(t->rid);
 	free(t->data);
 	free(t);
+}
+
+void op_ticket_ok(struct op_ticket *t, json_t *result)
+{
+	ws_session_reply(t->caller.session_id, proto_ok_reply(t->rid, result));
+	ticket_free(t);
 }
 
 int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
@@ -58,9 +63,7 @@ int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
 		return -1;
 	}
 	ws_session_reply_frame(t->caller.session_id, f);
-	json_decref(t->rid);
-	free(t->data);
-	free(t);
+	ticket_free(t);
 	return 0;
 }
 
@@ -69,9 +72,13 @@ void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 {
 	ws_session_reply(t->caller.session_id,
 			 proto_error_reply(t->rid, code, message, details));
-	json_decref(t->rid);
-	free(t->data);
-	free(t);
+	ticket_free(t);
+}
+
+void op_ticket_unavailable(struct op_ticket *t)
+{
+	op_ticket_fail(t, ERR_UNAVAILABLE, "the database is unavailable: retry",
+		       NULL);
 }
 
 struct query_job {
@@ -115,8 +122,7 @@ static void query_done(void *arg, enum pg_outcome outcome,
 			       "change may or may not have been made",
 			       NULL);
 	else if (outcome != PG_DONE)
-		op_ticket_fail(job->ticket, ERR_UNAVAILABLE,
-			       "the database is unavailable: retry", NULL);
+		op_ticket_unavailable(job->ticket);
 	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		op_ticket_db_error(job->ticket, res);
 	else
@@ -135,8 +141,7 @@ static void ticket_query(struct op_ticket *t, bool write, const char *sql,
 	job->fn = fn;
 	job->write = write;
 	if (pg_query(srv.db, sql, nparams, params, query_done, job)) {
-		op_ticket_fail(t, ERR_UNAVAILABLE,
-			       "the database is unavailable: retry", NULL);
+		op_ticket_unavailable(t);
 		free(job);
 	}
 }

@@ -42,6 +42,10 @@ int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len);
 void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 		    const char *message, json_t *details);
 
+/* Fails t as `unavailable`: PostgreSQL could not be asked (nothing was
+ * done; retry). */
+void op_ticket_unavailable(struct op_ticket *t);
+
 /* Called with the rows of a successful read query; must answer through t. */
 typedef void (*op_rows_fn)(struct op_ticket *t, const PGresult *res);
 

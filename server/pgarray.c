@@ -1,0 +1,23 @@
+/* pgarray.c - PostgreSQL array literals (see pgarray.h). */
+#include "pgarray.h"
+
+void pgarray_text(struct strbuf *b, size_t i, const char *text)
+{
+	strbuf_addstr(b, i ? "," : "{");
+	if (!text) {
+		strbuf_addstr(b, "NULL");
+		return;
+	}
+	strbuf_addstr(b, "\"");
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			strbuf_addstr(b, "\\");
+		strbuf_add(b, c, 1);
+	}
+	strbuf_addstr(b, "\"");
+}
+
+void pgarray_end(struct strbuf *b, size_t n)
+{
+	strbuf_addstr(b, n ? "}" : "{}");
+}
