@@ -453,12 +453,14 @@ async function main() {
   if (failed) throw failed;
 
   // What must hold whatever the speed: nothing oversold, every accepted order stored once,
-  // and no void run (the generator was not the bottleneck).
+  // each dealer's kept open credit equal to its open orders, and no void run (the
+  // generator was not the bottleneck).
   const problems = [];
   for (const r of all.runs) {
     const d = r.result.db;
     if (d && d.oversold_units !== 0) problems.push(`${r.scenario}: ${d.oversold_units} units oversold`);
     if (d && d.stock_sold_over_allocation !== 0) problems.push(`${r.scenario}: stock.sold over allocation`);
+    if (d && d.credit_drift !== 0) problems.push(`${r.scenario}: ${d.credit_drift} dealers' kept open credit differs from their orders`);
     if (d && r.result.orders && d.orders_in_db !== r.result.orders.accepted) {
       problems.push(`${r.scenario}: ${r.result.orders.accepted} accepted replies but ${d.orders_in_db} orders stored`);
     }

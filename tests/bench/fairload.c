@@ -522,7 +522,8 @@ static json_t *db_readback(struct run *r)
 		return json_null();
 	}
 	/* Oversold: units in live orders beyond the allocation, per variant;
-	 * and the orders this run made, which must equal the accepted replies. */
+	 * the orders this run made, which must equal the accepted replies; and
+	 * the dealers whose kept open credit differs from their open orders. */
 	snprintf(query, 2 * cap + 1024,
 		 "WITH ordered AS (SELECT l.variant_id, sum(l.qty) AS units FROM order_lines l"
 		 " JOIN orders o ON o.id = l.order_id WHERE o.fair_id = %ld"
@@ -532,7 +533,12 @@ static json_t *db_readback(struct run *r)
 		 "   FROM ordered d JOIN stock s ON s.fair_id = %ld AND s.variant_id = d.variant_id),"
 		 " (SELECT coalesce(sum(greatest(0, s.sold - s.allocation)), 0) FROM stock s"
 		 "   WHERE s.fair_id = %ld AND s.variant_id = ANY('{%s}'::bigint[])),"
-		 " (SELECT count(*) FROM orders WHERE fair_id = %ld AND key LIKE '%s-%%')",
+		 " (SELECT count(*) FROM orders WHERE fair_id = %ld AND key LIKE '%s-%%'),"
+		 " (SELECT count(*) FROM (SELECT o.dealer_id, sum(o.total) FILTER"
+		 "   (WHERE order_status_open(o.status)) AS open FROM orders o"
+		 "   GROUP BY o.dealer_id) s LEFT JOIN dealer_credit c"
+		 "   ON c.dealer_id = s.dealer_id"
+		 "   WHERE coalesce(c.open_total, 0) <> coalesce(s.open, 0))",
 		 r->o->fair, variants, r->o->fair, r->o->fair, variants, r->o->fair,
 		 r->o->run_id);
 	res = PQexec(db, query);
@@ -540,10 +546,11 @@ static json_t *db_readback(struct run *r)
 		fprintf(stderr, "fairload: readback: %s", PQerrorMessage(db));
 		out = json_null();
 	} else {
-		out = json_pack("{s:I,s:I,s:I}",
+		out = json_pack("{s:I,s:I,s:I,s:I}",
 				"oversold_units", (json_int_t)atoll(PQgetvalue(res, 0, 0)),
 				"stock_sold_over_allocation", (json_int_t)atoll(PQgetvalue(res, 0, 1)),
-				"orders_in_db", (json_int_t)atoll(PQgetvalue(res, 0, 2)));
+				"orders_in_db", (json_int_t)atoll(PQgetvalue(res, 0, 2)),
+				"credit_drift", (json_int_t)atoll(PQgetvalue(res, 0, 3)));
 	}
 	PQclear(res);
 	PQfinish(db);

@@ -4,7 +4,7 @@
 // dealer and to no other dealer; orders.mine with history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, fairctl, httpGet, session } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, fairctl, httpGet, session, creditDrift } from './harness.mjs';
 
 let db;
 let a;
@@ -222,4 +222,10 @@ test('an item sold in packs (配碼) is ordered in whole packs per colour, and s
   assert.equal(amended.error?.code, 'bad_request', 'amend keeps the packs too');
   await sql(db.url, `UPDATE fair_items SET pack = NULL WHERE fair_id = ${fx.fair} AND product_id = ${p.id}`);
   await c.close();
+});
+
+test('each dealer\'s kept open credit still equals the sum of its open orders after placing, amending, cancelling and filling waitlists', async () => {
+  const [[orders]] = await sql(db.url, 'SELECT count(*) FROM orders');
+  assert.ok(Number(orders) > 0);
+  assert.deepEqual(await creditDrift(db.url), []);
 });

@@ -5,7 +5,7 @@
 // and staff only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, fairctl, session } from './harness.mjs';
+import { createDatabase, startServer, connect, sql, makeFair, mintDealers, httpGet, fairctl, session, creditDrift } from './harness.mjs';
 
 let db;
 let a;
@@ -189,4 +189,10 @@ test('the printable confirmation: for the dealer and staff, escaped, by style, c
   assert.equal((await httpGet(url)).status, 401);
   assert.equal((await httpGet(`${a.url}/orders/987654321/print`, { headers: { cookie: d[0].cookie } })).status, 404);
   assert.equal((await httpGet(`${a.url}/orders/abc/print`, { headers: { cookie: d[0].cookie } })).status, 404);
+});
+
+test('each dealer\'s kept open credit still equals the sum of its open orders after review, rejection, shipping and delivery', async () => {
+  const [[orders]] = await sql(db.url, 'SELECT count(*) FROM orders');
+  assert.ok(Number(orders) > 0);
+  assert.deepEqual(await creditDrift(db.url), []);
 });
