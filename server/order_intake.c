@@ -66,18 +66,26 @@ static void resolve_try(struct batch *b);
 
 /* ---- answers ---- */
 
-static void answer_decision(struct pending *o, json_t *decision)
+/* Answers o with its decision, one row of order_decision_rows: an order
+ * (made or a duplicate) is wrapped into the reply as PostgreSQL wrote it; a
+ * refusal is parsed for its code. */
+static void answer_decision(struct pending *o, const char *kind,
+			    const char *text, size_t len)
 {
-	json_t *order = json_object_get(decision, "order");
+	json_error_t jerr;
 
-	if (json_is_object(order) &&
-	    json_is_true(json_object_get(decision, "duplicate")))
-		intake.stats.duplicates++;
-	else if (json_is_object(order))
-		intake.stats.accepted++;
-	else
+	if (!strcmp(kind, "refused")) {
 		intake.stats.refused++;
-	sqlop_answer(o->ticket, json_incref(decision));
+		sqlop_answer(o->ticket, json_loadb(text, len, 0, &jerr));
+	} else if (!strcmp(kind, "made") || !strcmp(kind, "duplicate")) {
+		if (kind[0] == 'd')
+			intake.stats.duplicates++;
+		else
+			intake.stats.accepted++;
+		op_ticket_ok_text(o->ticket, text, len);
+	} else {
+		sqlop_answer(o->ticket, NULL); /* answered internal, logged */
+	}
 	o->ticket = NULL;
 }
 
@@ -123,31 +131,28 @@ static void fail_batch(struct batch *b, enum proto_error code,
 	batch_free(b);
 }
 
-/* Answers each order of b with its decision from the array text; false
- * when the text is not an array of one decision per order. With
- * null_is_unmade, a null decision means the order was not made. */
-static bool answer_decisions(struct batch *b, const char *text,
+/* Answers each order of b with its row of order_decision_rows; false when
+ * there is not one row per order. With null_is_unmade, an unmade order (a
+ * null from order_resolve) is answered unavailable. */
+static bool answer_decisions(struct batch *b, const PGresult *res,
 			     bool null_is_unmade)
 {
-	json_error_t jerr;
-	json_t *all = json_loads(text, 0, &jerr);
-	size_t i = 0;
+	int i = 0;
 
-	if (!json_is_array(all) || json_array_size(all) != b->n) {
-		json_decref(all);
+	if (PQnfields(res) != 2 || PQntuples(res) < 0 ||
+	    (size_t)PQntuples(res) != b->n)
 		return false;
-	}
 	for (struct pending *o = b->orders; o; o = o->next, i++) {
-		json_t *d = json_array_get(all, i);
+		const char *kind = PQgetvalue(res, i, 0);
 
-		if (json_is_null(d) && null_is_unmade)
+		if (null_is_unmade && !strcmp(kind, "unmade"))
 			answer_error(o, ERR_UNAVAILABLE,
 				     "the order was not made (the connection "
 				     "to the database was lost): retry");
 		else
-			answer_decision(o, d);
+			answer_decision(o, kind, PQgetvalue(res, i, 1),
+					(size_t)PQgetlength(res, i, 1));
 	}
-	json_decref(all);
 	return true;
 }
 
@@ -194,7 +199,7 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 	struct batch *b = arg;
 
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+	    PQntuples(res) == 0) {
 		/* not yet known: the database is away, or the old backend
 		 * is still there */
 		if (outcome == PG_DONE && PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -204,7 +209,7 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 		return;
 	}
 	resolve_unlink(b);
-	if (!answer_decisions(b, PQgetvalue(res, 0, 0), true)) {
+	if (!answer_decisions(b, res, true)) {
 		LOG(LOG_ERROR, "orders: order_resolve gave no decision per order");
 		fail_batch(b, ERR_IN_DOUBT,
 			   "the outcome could not be learned: retry with the "
@@ -225,8 +230,8 @@ static void resolve_try(struct batch *b)
 	snprintf(sent, sizeof sent, "%lld", (long long)b->sent_wall_ms);
 	if (intake.stopped ||
 	    pg_query(srv.db,
-		     "SELECT order_resolve($1::integer, $2::bigint, "
-		     "$3::jsonb)::text",
+		     "SELECT * FROM order_decision_rows(order_resolve("
+		     "$1::integer, $2::bigint, $3::jsonb))",
 		     3, params, resolve_done, b))
 		resolve_later(b);
 }
@@ -298,8 +303,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 		intake.stats.batched_orders += b->n;
 		if (b->n > intake.stats.batch_max)
 			intake.stats.batch_max = b->n;
-		if (PQntuples(res) != 1 ||
-		    !answer_decisions(b, PQgetvalue(res, 0, 0), false)) {
+		if (!answer_decisions(b, res, false)) {
 			LOG(LOG_ERROR, "orders: order_place_batch gave no "
 				       "decision per order");
 			fail_batch(b, ERR_INTERNAL,
@@ -414,7 +418,8 @@ static void pump(const struct pending *arrived)
 		params[0] = b->text;
 		b->sent_wall_ms = timefmt_now_ms();
 		if (pg_query_first(srv.db,
-				   "SELECT order_place_batch($1::jsonb)::text",
+				   "SELECT * FROM order_decision_rows("
+				   "order_place_batch($1::jsonb))",
 				   1, params, batch_done, b)) {
 			fail_batch(b, ERR_UNAVAILABLE,
 				   "the database is unavailable: retry");
