@@ -875,6 +875,9 @@ static void resolve_send(void)
 	if (failed) {
 		LOG(LOG_WARN, "could not look up %zu sessions", n);
 		resolve_answer(b, false);
+		/* The rest would wait for the next socket's lookup: answer
+		 * them now too (one level per RESOLVE_BATCH_MAX waiting). */
+		resolve_send();
 		return;
 	}
 	resolving.in_flight = true;

@@ -77,11 +77,11 @@ static void answer_decision(struct pending *o, const char *kind,
 	if (!strcmp(kind, "refused")) {
 		intake.stats.refused++;
 		sqlop_answer(o->ticket, json_loadb(text, len, 0, &jerr));
-	} else if (!strcmp(kind, "made") || !strcmp(kind, "duplicate")) {
-		if (kind[0] == 'd')
-			intake.stats.duplicates++;
-		else
-			intake.stats.accepted++;
+	} else if (!strcmp(kind, "made")) {
+		intake.stats.accepted++;
+		op_ticket_ok_text(o->ticket, text, len);
+	} else if (!strcmp(kind, "duplicate")) {
+		intake.stats.duplicates++;
 		op_ticket_ok_text(o->ticket, text, len);
 	} else {
 		sqlop_answer(o->ticket, NULL); /* answered internal, logged */
