@@ -14,6 +14,7 @@
 #include "log.h"
 #include "op.h"
 #include "password.h"
+#include "pgarray.h"
 #include "server.h"
 #include "sqlop.h"
 #include "worker.h"
@@ -54,9 +55,9 @@ const struct param_spec admin_user_update_params[] = {
  * NULL when an element is not a string of 1 to 64 bytes. */
 static char *regions_literal(json_t *regions)
 {
-	size_t size = 3, i;
+	struct strbuf b;
+	size_t i;
 	json_t *v;
-	char *out, *p;
 
 	json_array_foreach(regions, i, v)
 	{
@@ -64,27 +65,18 @@ static char *regions_literal(json_t *regions)
 		    json_string_length(v) > 64 ||
 		    strlen(json_string_value(v)) != json_string_length(v))
 			return NULL;
-		size += 2 * json_string_length(v) + 3;
 	}
-	out = p = malloc(size);
-	if (!out)
-		return NULL;
-	*p++ = '{';
+	strbuf_init(&b);
 	json_array_foreach(regions, i, v)
 	{
-		if (i)
-			*p++ = ',';
-		*p++ = '"';
-		for (const char *c = json_string_value(v); *c; c++) {
-			if (*c == '"' || *c == '\\')
-				*p++ = '\\';
-			*p++ = *c;
-		}
-		*p++ = '"';
+		pgarray_text(&b, i, json_string_value(v));
 	}
-	*p++ = '}';
-	*p = '\0';
-	return out;
+	pgarray_end(&b, json_array_size(regions));
+	if (b.failed) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	return b.data; /* the caller frees it */
 }
 
 static char *int_text(long long v)

@@ -12,8 +12,10 @@
 #include "log.h"
 #include "op.h"
 #include "pg.h"
+#include "pgarray.h"
 #include "server.h"
 #include "sqlop.h"
+#include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
 
@@ -119,7 +121,8 @@ static struct pending *pending_get(int64_t fair_id)
 struct collect {
 	struct pending *p;
 	struct idmap *online; /* dealers with a session here */
-	json_t *ids;
+	struct strbuf ids;    /* of those pending, as an array literal */
+	size_t n;
 };
 
 static void collect_dealer(uint64_t session_id, const struct auth_user *u,
@@ -133,7 +136,7 @@ static void collect_dealer(uint64_t session_id, const struct auth_user *u,
 		return;
 	idmap_put(c->online, (uint64_t)u->dealer_id, (void *)1);
 	if (c->p->all || idmap_get(&c->p->dealers, (uint64_t)u->dealer_id))
-		json_array_append_new(c->ids, json_integer(u->dealer_id));
+		pgarray_int(&c->ids, c->n++, u->dealer_id);
 }
 
 /* dealer id -> its attainment frame, for one pass over the sessions */
@@ -198,8 +201,8 @@ static void flush(struct pending *p)
 {
 	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
 	struct idmap online = {0};
-	struct collect c = {p, &online, NULL};
-	char fair[SQLOP_INT_TEXT], *ids;
+	struct collect c = {.p = p, .online = &online};
+	char fair[SQLOP_INT_TEXT];
 	const char *params[2];
 
 	if (p->timer_armed || (!p->all && !p->dealers.count))
@@ -211,33 +214,25 @@ static void flush(struct pending *p)
 					 LWS_US_PER_MS);
 		return;
 	}
-	c.ids = json_array();
-	if (!c.ids)
-		return;
+	strbuf_init(&c.ids);
 	ws_sessions_foreach_user(collect_dealer, &c);
 	idmap_free(&online);
 	idmap_free(&p->dealers);
 	p->all = false;
-	if (!json_array_size(c.ids)) {
-		json_decref(c.ids);
-		return;
+	pgarray_end(&c.ids, c.n);
+	if (c.n && !c.ids.failed) {
+		snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
+		params[0] = fair;
+		params[1] = c.ids.data;
+		p->last_ms = timefmt_mono_ms();
+		if (!pg_query(srv.db,
+			      "SELECT attainment_events($1::bigint, "
+			      "$2::bigint[])::text",
+			      2, params, events_read,
+			      (void *)(intptr_t)p->fair_id))
+			p->reading = true;
 	}
-	/* a JSON array of integers, braces for brackets, is an array literal */
-	ids = json_dumps(c.ids, JSON_COMPACT);
-	json_decref(c.ids);
-	if (!ids)
-		return;
-	ids[0] = '{';
-	ids[strlen(ids) - 1] = '}';
-	snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
-	params[0] = fair;
-	params[1] = ids;
-	p->last_ms = timefmt_mono_ms();
-	if (!pg_query(srv.db,
-		      "SELECT attainment_events($1::bigint, $2::bigint[])::text",
-		      2, params, events_read, (void *)(intptr_t)p->fair_id))
-		p->reading = true;
-	free(ids);
+	strbuf_free(&c.ids);
 }
 
 /* dealer_totals: "fair:dealer,dealer,..."; fair_targets: "fair". NULL

@@ -980,7 +980,8 @@ static void apply_revocation(const struct revoke_match *m)
 /* After the LISTEN connection was away, revocations may have been missed:
  * forget the cache and re-check the sessions of every open socket. */
 struct recheck {
-	json_t *hashes; /* array of "\\x..." strings */
+	struct strbuf hashes; /* a bytea[] literal of "\\x..." elements */
+	size_t n;
 };
 
 static void collect_hash(uint64_t session_id, const struct auth_user *u,
@@ -991,7 +992,7 @@ static void collect_hash(uint64_t session_id, const struct auth_user *u,
 
 	(void)session_id;
 	hash_param(u->session_hash, hex);
-	json_array_append_new(r->hashes, json_string(hex));
+	pgarray_text(&r->hashes, r->n++, hex);
 }
 
 static bool hash_in_list(const struct auth_user *u, const void *arg)
@@ -1023,31 +1024,22 @@ static void recheck_done(void *arg, enum pg_outcome outcome,
 
 static void recheck_open_sessions(void)
 {
-	struct recheck r = {json_array()};
-	char *literal;
+	struct recheck r = {.n = 0};
 	const char *params[1];
 
 	cache_clear();
+	strbuf_init(&r.hashes);
 	ws_sessions_foreach_user(collect_hash, &r);
-	if (!json_array_size(r.hashes)) {
-		json_decref(r.hashes);
-		return;
-	}
-	/* a JSON array of strings is also a valid PostgreSQL array literal
-	 * once the brackets are braces: the strings are hex only */
-	literal = json_dumps(r.hashes, JSON_COMPACT);
-	json_decref(r.hashes);
-	if (!literal)
-		return;
-	literal[0] = '{';
-	literal[strlen(literal) - 1] = '}';
-	params[0] = literal;
-	if (pg_query(srv.db,
-		     "SELECT encode(h, 'hex') FROM unnest($1::bytea[]) AS h "
-		     "WHERE NOT EXISTS (SELECT 1 FROM session_lookup(h))",
-		     1, params, recheck_done, NULL))
+	pgarray_end(&r.hashes, r.n);
+	params[0] = r.hashes.data;
+	if (r.n && (r.hashes.failed ||
+		    pg_query(srv.db,
+			     "SELECT encode(h, 'hex') FROM unnest($1::bytea[]) "
+			     "AS h WHERE NOT EXISTS (SELECT 1 FROM "
+			     "session_lookup(h))",
+			     1, params, recheck_done, NULL)))
 		LOG(LOG_WARN, "could not re-check open sessions");
-	free(literal);
+	strbuf_free(&r.hashes);
 }
 
 static void on_sessions_revoked(void *arg, const char *channel,

@@ -586,8 +586,8 @@ static void presence_done(void *arg, enum pg_outcome outcome,
 
 static void presence_tick(lws_sorted_usec_list_t *sul)
 {
-	char *fairs, *online;
-	size_t n = 0, cap = 64, fl = 0, ol = 0;
+	struct strbuf fairs, online;
+	size_t n = 0;
 	const char *params[3];
 
 	(void)sul;
@@ -595,48 +595,30 @@ static void presence_tick(lws_sorted_usec_list_t *sul)
 			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 	if (presence_busy || srv.stopping)
 		return;
-	fairs = malloc(cap * 24 + 3);
-	online = malloc(cap * 12 + 3);
-	if (!fairs || !online)
-		goto out;
-	fairs[fl++] = '{';
-	online[ol++] = '{';
+	strbuf_init(&fairs);
+	strbuf_init(&online);
 	for (size_t i = 0; i < rooms.capacity; i++) {
 		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
 
 		if (!r || (!r->dealers && !r->staff))
 			continue;
-		if (n == cap) {
-			char *f2, *o2;
-
-			cap *= 2;
-			f2 = realloc(fairs, cap * 24 + 3);
-			if (f2)
-				fairs = f2;
-			o2 = realloc(online, cap * 12 + 3);
-			if (o2)
-				online = o2;
-			if (!f2 || !o2)
-				goto out;
-		}
-		fl += (size_t)sprintf(fairs + fl, "%s%lld", n ? "," : "",
-				      (long long)r->fair_id);
-		ol += (size_t)sprintf(online + ol, "%s%u", n ? "," : "",
-				      r->dealers);
+		pgarray_int(&fairs, n, r->fair_id);
+		pgarray_int(&online, n, r->dealers);
 		n++;
 	}
-	strcpy(fairs + fl, "}");
-	strcpy(online + ol, "}");
-	params[0] = process_id;
-	params[1] = fairs;
-	params[2] = online;
-	presence_busy = pg_query(srv.db,
-				 "SELECT fair, total FROM presence_refresh("
-				 "$1, $2::bigint[], $3::int[])",
-				 3, params, presence_done, NULL) == 0;
-out:
-	free(fairs);
-	free(online);
+	pgarray_end(&fairs, n);
+	pgarray_end(&online, n);
+	if (!fairs.failed && !online.failed) {
+		params[0] = process_id;
+		params[1] = fairs.data;
+		params[2] = online.data;
+		presence_busy = pg_query(srv.db,
+					 "SELECT fair, total FROM presence_refresh("
+					 "$1, $2::bigint[], $3::int[])",
+					 3, params, presence_done, NULL) == 0;
+	}
+	strbuf_free(&fairs);
+	strbuf_free(&online);
 }
 
 /* ---- join and leave ---- */

@@ -1,4 +1,4 @@
-/* test_pgarray.c - PostgreSQL array literals: quoting, NULL, empty. */
+/* test_pgarray.c - PostgreSQL array literals: quoting, NULL, integers, empty. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,21 @@ static void test_elements(void **state)
 	strbuf_free(&b);
 }
 
+static void test_integers(void **state)
+{
+	static const long long in[] = {1, -42, 9223372036854775807LL, 0};
+	struct strbuf b;
+
+	(void)state;
+	strbuf_init(&b);
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+		pgarray_int(&b, i, in[i]);
+	pgarray_end(&b, sizeof in / sizeof in[0]);
+	assert_false(b.failed);
+	assert_string_equal(b.data, "{1,-42,9223372036854775807,0}");
+	strbuf_free(&b);
+}
+
 static void test_empty(void **state)
 {
 	struct strbuf b;
@@ -40,6 +55,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elements),
+		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_empty),
 	};
 
