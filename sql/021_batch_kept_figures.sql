@@ -32,37 +32,46 @@ CREATE TABLE dealer_credit (
 INSERT INTO dealer_credit (dealer_id, open_total)
 SELECT dealer_id, sum(total) FROM orders WHERE order_status_open(status) GROUP BY dealer_id;
 
--- Moves dealer_credit by what a statement did to orders (its transition tables).
+-- Adds each delta to its dealer's open total, creating the row for a dealer's first open
+-- order. Existing rows are moved by UPDATE: a CHECK is tested on the row an INSERT
+-- proposes, before ON CONFLICT would turn it into an update, so a negative delta could not
+-- go through an upsert.
+CREATE FUNCTION dealer_credit_move(p_dealers bigint[], p_deltas bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    WITH delta AS (
+        SELECT d.dealer_id, sum(d.total) AS total
+        FROM unnest(p_dealers, p_deltas) AS d(dealer_id, total)
+        GROUP BY d.dealer_id HAVING sum(d.total) <> 0
+    ), moved AS (
+        UPDATE dealer_credit c SET open_total = c.open_total + d.total
+        FROM delta d WHERE c.dealer_id = d.dealer_id
+        RETURNING c.dealer_id
+    )
+    INSERT INTO dealer_credit AS c (dealer_id, open_total)
+    SELECT d.dealer_id, d.total FROM delta d
+    WHERE d.dealer_id NOT IN (SELECT m.dealer_id FROM moved m)
+    ORDER BY d.dealer_id
+    ON CONFLICT (dealer_id) DO UPDATE SET open_total = c.open_total + excluded.open_total
+$$;
+
+-- Moves dealer_credit by what a statement did to orders (its transition tables): what
+-- joined the open orders, less what left them. Each branch names only the transition
+-- tables its event has.
 CREATE FUNCTION dealer_credit_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO dealer_credit AS c (dealer_id, open_total)
-        SELECT n.dealer_id, sum(n.total) FROM new_orders n
-        WHERE order_status_open(n.status)
-        GROUP BY n.dealer_id ORDER BY n.dealer_id
-        ON CONFLICT (dealer_id) DO UPDATE SET open_total = c.open_total + excluded.open_total;
+        PERFORM dealer_credit_move(array_agg(n.dealer_id), array_agg(n.total))
+        FROM new_orders n WHERE order_status_open(n.status);
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM dealer_credit_move(array_agg(x.dealer_id), array_agg(x.total))
+        FROM (SELECT o.dealer_id, -o.total AS total FROM old_orders o
+              WHERE order_status_open(o.status)
+              UNION ALL
+              SELECT n.dealer_id, n.total FROM new_orders n
+              WHERE order_status_open(n.status)) x;
     ELSE
-        -- Updates and deletes: what joined the open orders, less what left them. The rows
-        -- are moved by UPDATE: a CHECK is tested on the row an INSERT proposes, before ON
-        -- CONFLICT turns it into an update, so a negative delta cannot go through one.
-        WITH delta AS (
-            SELECT x.dealer_id, sum(x.total) AS total
-            FROM (SELECT o.dealer_id, -o.total AS total FROM old_orders o
-                  WHERE order_status_open(o.status)
-                  UNION ALL
-                  SELECT n.dealer_id, n.total FROM new_orders n
-                  WHERE TG_OP = 'UPDATE' AND order_status_open(n.status)) x
-            GROUP BY x.dealer_id HAVING sum(x.total) <> 0
-        ), moved AS (
-            UPDATE dealer_credit c SET open_total = c.open_total + d.total
-            FROM delta d WHERE c.dealer_id = d.dealer_id
-            RETURNING c.dealer_id
-        )
-        INSERT INTO dealer_credit AS c (dealer_id, open_total)
-        SELECT d.dealer_id, d.total FROM delta d
-        WHERE d.dealer_id NOT IN (SELECT m.dealer_id FROM moved m)
-        ORDER BY d.dealer_id
-        ON CONFLICT (dealer_id) DO UPDATE SET open_total = c.open_total + excluded.open_total;
+        PERFORM dealer_credit_move(array_agg(o.dealer_id), array_agg(-o.total))
+        FROM old_orders o WHERE order_status_open(o.status);
     END IF;
     RETURN NULL;
 END
