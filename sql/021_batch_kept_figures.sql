@@ -6,7 +6,8 @@
 --   * each dealer's open credit, a sum over all of the dealer's orders: 16% of the batch,
 --     and growing with every order the dealer places. dealer_credit now keeps the total of
 --     each dealer's open orders, moved by statement triggers on orders (so every writer,
---     present and future, keeps it), and both credit checks read it;
+--     present and future, keeps it), and the credit checks (the batch's, order_lines_fit's,
+--     the automatic review's) read it;
 --   * the replies, read back from the new orders and lines: order_batch_insert returns each
 --     new order as clients see it from its INSERT ... RETURNING;
 --   * the history's first entries and the dashboard's totals, read back from the orders (the
@@ -143,6 +144,31 @@ BEGIN
     IF v_open + total > p_dealer.credit_limit THEN
         refusal := order_credit_refusal(total, p_dealer.id, p_dealer.credit_limit - v_open);
     END IF;
+END
+$$;
+
+-- The automatic review's hold reasons (011), the open credit kept.
+CREATE OR REPLACE FUNCTION order_hold_reason(o orders) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_dealer dealers;
+    v_open bigint;
+BEGIN
+    SELECT * INTO v_dealer FROM dealers WHERE id = o.dealer_id;
+    v_open := dealer_open_credit(o.dealer_id, NULL);
+    IF v_open > v_dealer.credit_limit THEN
+        RETURN format('over credit: open orders of %s against a credit limit of %s',
+                      v_open, v_dealer.credit_limit);
+    END IF;
+    IF o.ship_to IS NULL THEN
+        RETURN 'no ship-to address';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM region_warehouses WHERE region = v_dealer.region) THEN
+        RETURN format('no warehouse serves region %s', v_dealer.region);
+    END IF;
+    IF EXISTS (SELECT 1 FROM stock s WHERE s.fair_id = o.fair_id AND s.sold > s.allocation) THEN
+        RETURN 'the fair''s allocation no longer covers its orders';
+    END IF;
+    RETURN NULL;
 END
 $$;
 
