@@ -151,33 +151,30 @@ static void push_to_dealer(uint64_t session_id, const struct auth_user *u,
 		ws_session_push(session_id, f);
 }
 
+/* One row per dealer: its id and its event's text, pushed as PostgreSQL
+ * wrote it (no parse, no serialisation here). */
 static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct pending *p = idmap_get(&fairs, (uint64_t)(intptr_t)arg);
 	struct idmap frames = {0};
-	json_error_t jerr;
-	json_t *events, *ev;
-	size_t i;
 
 	if (!p)
 		return;
 	p->reading = false;
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    !(events = json_loads(PQgetvalue(res, 0, 0), 0, &jerr))) {
+	    PQnfields(res) != 2) {
 		if (outcome == PG_DONE)
 			LOG(LOG_WARN, "attainment: %s", PQresultErrorMessage(res));
 		return;
 	}
-	json_array_foreach(events, i, ev) {
-		struct frame *f = frame_from_json(ev);
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct frame *f = frame_from_text(PQgetvalue(res, i, 1),
+						  (size_t)PQgetlength(res, i, 1));
 
 		if (f && idmap_put(&frames,
-				   (uint64_t)json_integer_value(
-					   json_object_get(ev, "dealer")),
-				   f))
+				   (uint64_t)atoll(PQgetvalue(res, i, 0)), f))
 			frame_unref(f);
 	}
-	json_decref(events);
 	ws_sessions_foreach_user(push_to_dealer, &frames);
 	for (size_t s = 0; s < frames.capacity; s++)
 		if (frames.slots[s].id)
@@ -226,8 +223,10 @@ static void flush(struct pending *p)
 		params[1] = c.ids.data;
 		p->last_ms = timefmt_mono_ms();
 		if (!pg_query(srv.db,
-			      "SELECT attainment_events($1::bigint, "
-			      "$2::bigint[])::text",
+			      "SELECT a.dealer, (jsonb_build_object('ev', "
+			      "'attainment', 'fair', $1::bigint) || "
+			      "a.attainment)::text "
+			      "FROM attainment_rows($1::bigint, $2::bigint[]) a",
 			      2, params, events_read,
 			      (void *)(intptr_t)p->fair_id))
 			p->reading = true;

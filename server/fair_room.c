@@ -332,9 +332,39 @@ static void on_fair_events(void *arg, const char *channel, const char *payload)
 
 /* ---- stock: coalesced, latest values ---- */
 
+/* The frame carrying the changes of both older (a stock frame still unsent)
+ * and newer, with newer's time; NULL when out of memory. */
+static struct frame *stock_merge(struct frame *older, struct frame *newer)
+{
+	json_error_t jerr;
+	json_t *old = json_loadb((char *)frame_text(older), older->len, 0,
+				 &jerr);
+	json_t *mine = json_loadb((char *)frame_text(newer), newer->len, 0,
+				  &jerr);
+	struct frame *merged = NULL;
+
+	if (old && mine) {
+		json_object_update(json_object_get(old, "v"),
+				   json_object_get(mine, "v"));
+		json_object_set(old, "at", json_object_get(mine, "at"));
+		merged = frame_from_json(old);
+	}
+	json_decref(old);
+	json_decref(mine);
+	return merged;
+}
+
+#define STOCK_MERGES_KEPT 8
+
 static void stock_push(lws_sorted_usec_list_t *sul)
 {
 	struct room *r = lws_container_of(sul, struct room, stock_timer);
+	/* Members behind hold one of a few earlier frames (most the same
+	 * one): each distinct one is merged once and the result shared. */
+	struct {
+		struct frame *older, *merged;
+	} merges[STOCK_MERGES_KEPT];
+	size_t nmerges = 0;
 	char at[32];
 	json_t *msg;
 	struct frame *f;
@@ -352,31 +382,32 @@ static void stock_push(lws_sorted_usec_list_t *sul)
 	if (!f)
 		return;
 	for (struct room_member *m = r->members; m; m = m->next) {
+		struct frame *older = m->slot[SLOT_STOCK], *merged = NULL;
+		size_t i;
+
+		if (!older) {
+			member_set_slot(m, SLOT_STOCK, f);
+			continue;
+		}
 		/* A member still holding an unsent stock frame gets the
 		 * changes of both: merge rather than lose the older ones. */
-		if (m->slot[SLOT_STOCK]) {
-			json_error_t jerr;
-			json_t *old = json_loadb(
-				(char *)frame_text(m->slot[SLOT_STOCK]),
-				m->slot[SLOT_STOCK]->len, 0, &jerr);
-			json_t *mine = json_loadb((char *)frame_text(f), f->len,
-						  0, &jerr);
-			struct frame *merged = NULL;
-
-			if (old && mine) {
-				json_object_update(json_object_get(old, "v"),
-						   json_object_get(mine, "v"));
-				json_object_set(old, "at",
-						json_object_get(mine, "at"));
-				merged = frame_from_json(old);
-			}
-			json_decref(old);
-			json_decref(mine);
-			member_set_slot(m, SLOT_STOCK, merged ? merged : f);
-			frame_unref(merged);
+		for (i = 0; i < nmerges && merges[i].older != older; i++)
+			;
+		if (i < nmerges) {
+			merged = frame_ref(merges[i].merged);
 		} else {
-			member_set_slot(m, SLOT_STOCK, f);
+			merged = stock_merge(older, f);
+			if (merged && nmerges < STOCK_MERGES_KEPT) {
+				merges[nmerges].older = frame_ref(older);
+				merges[nmerges++].merged = frame_ref(merged);
+			}
 		}
+		member_set_slot(m, SLOT_STOCK, merged ? merged : f);
+		frame_unref(merged);
+	}
+	for (size_t i = 0; i < nmerges; i++) {
+		frame_unref(merges[i].older);
+		frame_unref(merges[i].merged);
 	}
 	frame_unref(f);
 }

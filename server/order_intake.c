@@ -13,6 +13,7 @@
 #include "server.h"
 #include "sqlop.h"
 #include "stock_cache.h"
+#include "strbuf.h"
 #include "timefmt.h"
 
 #define RESOLVE_RETRY_MS 250
@@ -32,10 +33,14 @@ const struct param_spec order_place_params[] = {
 struct pending {
 	struct pending *next;
 	struct op_ticket *ticket;
-	json_t *order; /* the batch element order_decide reads */
+	char *text;    /* the batch element order_decide reads, as JSON */
 	bool alone;    /* its batch failed: retried in a batch of its own */
 	uint64_t *locks; /* the rows its batch will lock: dealer, variants */
 	size_t nlocks;
+	int64_t fair;  /* what the queue's sweep checks, parsed once */
+	bool partial;
+	size_t nlines;
+	struct order_line lines[];
 };
 
 struct batch {
@@ -109,7 +114,7 @@ static void pending_free_list(struct pending *o)
 			op_ticket_fail(o->ticket, ERR_UNAVAILABLE,
 				       "the server is shutting down: retry",
 				       NULL);
-		json_decref(o->order);
+		free(o->text);
 		free(o->locks);
 		free(o);
 		o = next;
@@ -333,12 +338,14 @@ static bool pending_free_to_go(const struct pending *o)
 static struct batch *batch_take(void)
 {
 	struct batch *b = calloc(1, sizeof *b);
-	json_t *array = json_array();
+	struct strbuf array;
 	struct pending **link = &intake.head, **end, *last = NULL;
 	struct lock_set behind = {0}; /* the rows of the orders left behind */
 
-	if (!b || !array)
+	if (!b)
 		abort();
+	strbuf_init(&array);
+	strbuf_add(&array, "[", 1);
 	end = &b->orders;
 	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
 		struct pending *o = *link;
@@ -355,7 +362,9 @@ static struct batch *batch_take(void)
 		o->next = NULL;
 		*end = o;
 		end = &o->next;
-		json_array_append(array, o->order);
+		if (b->n)
+			strbuf_add(&array, ",", 1);
+		strbuf_addstr(&array, o->text);
 		b->n++;
 		if (o->alone)
 			break;
@@ -364,15 +373,15 @@ static struct batch *batch_take(void)
 	if (!*link)
 		intake.tail = last;
 	intake.stats.queued -= (unsigned)b->n;
+	strbuf_add(&array, "]", 1);
+	if (array.failed)
+		abort();
 	if (!b->n) {
-		json_decref(array);
+		strbuf_free(&array);
 		free(b);
 		return NULL;
 	}
-	b->text = json_dumps(array, JSON_COMPACT);
-	json_decref(array);
-	if (!b->text)
-		abort();
+	b->text = array.data; /* the batch owns it now */
 	return b;
 }
 
@@ -477,17 +486,10 @@ static void sweep_queue(void)
 	swept_generation = stock_cache_generation();
 	while (*link) {
 		struct pending *o = *link;
-		json_t *order = o->order, *details;
-		struct order_line lines[ORDER_LINES_MAX];
-		size_t n;
-		char why[160];
+		json_t *details = cache_shortage(o->fair, o->lines, o->nlines,
+						 o->partial);
 
-		if (order_lines_parse(json_object_get(order, "lines"), lines, &n,
-				      why, sizeof why) ||
-		    !(details = cache_shortage(
-			      json_integer_value(json_object_get(order, "fair")),
-			      lines, n,
-			      json_is_true(json_object_get(order, "partial"))))) {
+		if (!details) {
 			last = o;
 			link = &o->next;
 			continue;
@@ -565,14 +567,21 @@ void order_op_place(struct op_call *call)
 			  (json_int_t)call->caller.user_id, "key",
 			  json_object_get(msg, "key"), "lines",
 			  json_object_get(msg, "lines"), "partial", partial);
-	o = calloc(1, sizeof *o);
+	o = calloc(1, sizeof *o + n * sizeof *lines);
 	if (!order || !o)
 		abort();
 	if (json_object_get(msg, "ship_to"))
 		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
 	if (json_object_get(msg, "note"))
 		json_object_set(order, "note", json_object_get(msg, "note"));
-	o->order = order;
+	o->text = json_dumps(order, JSON_COMPACT);
+	json_decref(order);
+	if (!o->text)
+		abort();
+	o->fair = fair;
+	o->partial = partial;
+	memcpy(o->lines, lines, n * sizeof *lines);
+	o->nlines = n;
 	o->locks = malloc((n + 1) * sizeof *o->locks);
 	if (!o->locks)
 		abort();
