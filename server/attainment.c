@@ -223,10 +223,8 @@ static void flush(struct pending *p)
 		params[1] = c.ids.data;
 		p->last_ms = timefmt_mono_ms();
 		if (!pg_query(srv.db,
-			      "SELECT a.dealer, (jsonb_build_object('ev', "
-			      "'attainment', 'fair', $1::bigint) || "
-			      "a.attainment)::text "
-			      "FROM attainment_rows($1::bigint, $2::bigint[]) a",
+			      "SELECT dealer, event FROM attainment_event_rows("
+			      "$1::bigint, $2::bigint[])",
 			      2, params, events_read,
 			      (void *)(intptr_t)p->fair_id))
 			p->reading = true;
