@@ -18,6 +18,7 @@
 #include "pgarray.h"
 #include "server.h"
 #include "stock_cache.h"
+#include "stock_merge.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
@@ -332,39 +333,10 @@ static void on_fair_events(void *arg, const char *channel, const char *payload)
 
 /* ---- stock: coalesced, latest values ---- */
 
-/* The frame carrying the changes of both older (a stock frame still unsent)
- * and newer, with newer's time; NULL when out of memory. */
-static struct frame *stock_merge(struct frame *older, struct frame *newer)
-{
-	json_error_t jerr;
-	json_t *old = json_loadb((char *)frame_text(older), older->len, 0,
-				 &jerr);
-	json_t *mine = json_loadb((char *)frame_text(newer), newer->len, 0,
-				  &jerr);
-	struct frame *merged = NULL;
-
-	if (old && mine) {
-		json_object_update(json_object_get(old, "v"),
-				   json_object_get(mine, "v"));
-		json_object_set(old, "at", json_object_get(mine, "at"));
-		merged = frame_from_json(old);
-	}
-	json_decref(old);
-	json_decref(mine);
-	return merged;
-}
-
-#define STOCK_MERGES_KEPT 8
-
 static void stock_push(lws_sorted_usec_list_t *sul)
 {
 	struct room *r = lws_container_of(sul, struct room, stock_timer);
-	/* Members behind hold one of a few earlier frames (most the same
-	 * one): each distinct one is merged once and the result shared. */
-	struct {
-		struct frame *older, *merged;
-	} merges[STOCK_MERGES_KEPT];
-	size_t nmerges = 0;
+	struct stock_merges merges = {0};
 	char at[32];
 	json_t *msg;
 	struct frame *f;
@@ -381,34 +353,19 @@ static void stock_push(lws_sorted_usec_list_t *sul)
 	r->stock_last_push_ms = timefmt_mono_ms();
 	if (!f)
 		return;
+	merges.newer = f;
 	for (struct room_member *m = r->members; m; m = m->next) {
-		struct frame *older = m->slot[SLOT_STOCK], *merged = NULL;
-		size_t i;
-
-		if (!older) {
-			member_set_slot(m, SLOT_STOCK, f);
-			continue;
-		}
 		/* A member still holding an unsent stock frame gets the
 		 * changes of both: merge rather than lose the older ones. */
-		for (i = 0; i < nmerges && merges[i].older != older; i++)
-			;
-		if (i < nmerges) {
-			merged = frame_ref(merges[i].merged);
-		} else {
-			merged = stock_merge(older, f);
-			if (merged && nmerges < STOCK_MERGES_KEPT) {
-				merges[nmerges].older = frame_ref(older);
-				merges[nmerges++].merged = frame_ref(merged);
-			}
-		}
+		struct frame *merged = m->slot[SLOT_STOCK]
+					       ? stock_merge(&merges,
+							     m->slot[SLOT_STOCK])
+					       : NULL;
+
 		member_set_slot(m, SLOT_STOCK, merged ? merged : f);
 		frame_unref(merged);
 	}
-	for (size_t i = 0; i < nmerges; i++) {
-		frame_unref(merges[i].older);
-		frame_unref(merges[i].merged);
-	}
+	stock_merges_free(&merges);
 	frame_unref(f);
 }
 
