@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0}};
 	const char *config_file = NULL;
-	bool print_config = false, test_config = false;
+	bool print_config = false, test_config = false, writes_left = false;
 	struct pg_pool_config pgc;
 	struct sigaction sa;
 	char err[512];
@@ -387,7 +387,9 @@ int main(int argc, char **argv)
 	fairs_start(start_listening);
 
 	while (!exit_loop) {
-		ev_run(loop, EVRUN_ONCE);
+		/* sessions left to write: look at the sockets, do not wait */
+		ev_run(loop, writes_left ? EVRUN_NOWAIT : EVRUN_ONCE);
+		writes_left = ws_sessions_write_woken();
 		if (signal_seen && !srv.stopping)
 			begin_shutdown();
 	}

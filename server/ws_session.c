@@ -51,9 +51,16 @@ struct ws_session {
 	int close_code;           /* nonzero: close at the next WRITEABLE */
 	bool close_now;           /* without sending what is queued */
 	const char *close_reason; /* static text for the close frame */
+	bool woken;               /* listed in `woken` */
 };
 
 static struct idmap sessions;
+/* Sessions given something to send since the loop last turned: written
+ * directly once it has (ws_sessions_write_woken). */
+static struct {
+	uint64_t *ids;
+	size_t n, cap;
+} woken;
 static uint64_t last_session_id;
 static struct ws_stats stats;
 
@@ -99,6 +106,27 @@ static void update_flow(struct ws_session *s)
 	}
 }
 
+/* Lists s to be written when the loop has turned (one write for all that
+ * came meanwhile); without memory for the list, lws's WRITEABLE does it. */
+static void wake(struct ws_session *s)
+{
+	if (s->woken)
+		return;
+	if (woken.n == woken.cap) {
+		size_t cap = woken.cap ? 2 * woken.cap : 1024;
+		uint64_t *ids = realloc(woken.ids, cap * sizeof *ids);
+
+		if (!ids) {
+			lws_callback_on_writable(s->wsi);
+			return;
+		}
+		woken.ids = ids;
+		woken.cap = cap;
+	}
+	woken.ids[woken.n++] = s->id;
+	s->woken = true;
+}
+
 static void queue_clear(struct ws_session *s)
 {
 	frame_unref(s->held);
@@ -135,7 +163,7 @@ static int enqueue(struct ws_session *s, struct frame *f)
 	s->queue[(s->q_head + s->q_len) % s->q_cap] = frame_ref(f);
 	s->q_len++;
 	s->q_bytes += f->len;
-	lws_callback_on_writable(s->wsi);
+	wake(s);
 	return 0;
 }
 
@@ -506,7 +534,7 @@ void ws_session_wake(uint64_t session_id)
 	struct ws_session *s = idmap_get(&sessions, session_id);
 
 	if (s && !s->close_code)
-		lws_callback_on_writable(s->wsi);
+		wake(s);
 }
 
 const struct auth_user *ws_session_user(uint64_t session_id)
@@ -629,6 +657,19 @@ static int write_frames(struct ws_session *s, struct frame *f)
 			       (int)used ? -1 : 0;
 }
 
+/* Writes f, the frame due (NULL: nothing to write), and those after it.
+ * Returns 0, or -1 when the connection failed. */
+static int write_due(struct ws_session *s, struct frame *f)
+{
+	if (!f)
+		return 0;
+	if (write_frames(s, f))
+		return -1;
+	write_more_later(s);
+	update_flow(s);
+	return 0;
+}
+
 static int on_writeable(struct ws_session *s)
 {
 	struct frame *f;
@@ -661,13 +702,48 @@ static int on_writeable(struct ws_session *s)
 		lws_close_reason(s->wsi, 4409, why, sizeof why - 1);
 		return -1;
 	}
-	if (!f)
-		return 0; /* an extra WRITEABLE: nothing to do */
-	if (write_frames(s, f))
-		return -1;
-	write_more_later(s);
-	update_flow(s);
-	return 0;
+	return write_due(s, f);
+}
+
+/* Writes the sessions woken since the loop last turned, at most
+ * WOKEN_TURN_MAX of them, straight away instead of through lws's WRITEABLE:
+ * that round trip (epoll_ctl to ask, epoll_wait and the socket's poll to
+ * hear, epoll_ctl to stop asking) was a quarter of the server's time in a
+ * fan-out (perf, BENCHMARKS.md). A write the socket does not take whole is
+ * kept by lws, which then asks for WRITEABLE itself, and a session with
+ * such a remainder, a ping or a close due goes through WRITEABLE as before.
+ * Returns true when sessions are left for the next turn. */
+#define WOKEN_TURN_MAX 2048
+bool ws_sessions_write_woken(void)
+{
+	size_t turn = woken.n < WOKEN_TURN_MAX ? woken.n : WOKEN_TURN_MAX;
+
+	for (size_t i = 0; i < turn; i++) {
+		struct ws_session *s = idmap_get(&sessions, woken.ids[i]);
+		struct frame *f;
+		bool fell_behind;
+
+		if (!s)
+			continue; /* closed since */
+		s->woken = false;
+		if (s->close_code || s->ping_due ||
+		    lws_partial_buffered(s->wsi)) {
+			lws_callback_on_writable(s->wsi);
+			continue;
+		}
+		f = next_frame(s, &fell_behind);
+		if (fell_behind) {
+			/* closed with 4409 once the socket takes it */
+			lws_callback_on_writable(s->wsi);
+		} else if (write_due(s, f)) {
+			/* the connection failed: lws closes it */
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK,
+					LWS_TO_KILL_ASYNC);
+		}
+	}
+	woken.n -= turn;
+	memmove(woken.ids, woken.ids + turn, woken.n * sizeof *woken.ids);
+	return woken.n > 0;
 }
 
 static void on_closed(struct ws_session *s)
@@ -808,4 +884,7 @@ void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
 void ws_sessions_free(void)
 {
 	idmap_free(&sessions);
+	free(woken.ids);
+	woken.ids = NULL;
+	woken.n = woken.cap = 0;
 }

@@ -86,8 +86,13 @@ void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
 
 struct room_member;
 
-/* Asks for a WRITEABLE callback (pushes are waiting). */
+/* Pushes are waiting: the session is written when the loop has turned. */
 void ws_session_wake(uint64_t session_id);
+
+/* Writes the sessions given something to send since the last call; the
+ * main loop calls it after each turn. Returns true when some are left for
+ * the next turn (the loop should not wait for events then). */
+bool ws_sessions_write_woken(void);
 
 /* The user of a session, or NULL when it has gone or is not resolved. */
 const struct auth_user *ws_session_user(uint64_t session_id);
