@@ -718,6 +718,8 @@ bool ws_sessions_write_woken(void)
 {
 	size_t turn = woken.n < WOKEN_TURN_MAX ? woken.n : WOKEN_TURN_MAX;
 
+	if (!turn)
+		return false;
 	for (size_t i = 0; i < turn; i++) {
 		struct ws_session *s = idmap_get(&sessions, woken.ids[i]);
 		struct frame *f;
