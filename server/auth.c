@@ -15,6 +15,7 @@
 #include "proto.h"
 #include "server.h"
 #include "session_token.h"
+#include "strbuf.h"
 #include "pgarray.h"
 #include "timefmt.h"
 #include "worker.h"
@@ -37,7 +38,7 @@ struct auth_user *auth_user_ref(struct auth_user *u)
 void auth_user_unref(struct auth_user *u)
 {
 	if (u && --u->refs == 0) {
-		json_decref(u->json);
+		free(u->region);
 		free(u->json_text);
 		free(u);
 	}
@@ -91,6 +92,8 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 {
 	struct auth_user *u = calloc(1, sizeof *u);
 	json_error_t jerr;
+	json_t *json, *dealer;
+	const char *region;
 
 	if (!u)
 		return NULL;
@@ -100,15 +103,18 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 	u->role = role_parse(PQgetvalue(res, row, 2));
 	u->dealer_id = PQgetisnull(res, row, 3) ? 0
 						 : atoll(PQgetvalue(res, row, 3));
-	u->json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
+	json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
 	memcpy(u->session_hash, hash, 32);
+	dealer = json_object_get(json, "dealer");
 	snprintf(u->tier, sizeof u->tier, "%s",
-		 json_string_value(json_object_get(
-			 json_object_get(u->json, "dealer"), "tier"))
-			 ?: "");
-	if (u->json)
-		u->json_text = json_dumps(u->json, JSON_COMPACT);
-	if (!u->json || !u->json_text || !u->role) {
+		 json_string_value(json_object_get(dealer, "tier")) ?: "");
+	region = json_string_value(json_object_get(dealer, "region"));
+	if (region)
+		u->region = strdup(region);
+	if (json)
+		u->json_text = json_dumps(json, JSON_COMPACT);
+	json_decref(json);
+	if (!u->json_text || !u->role || (region && !u->region)) {
 		auth_user_unref(u);
 		return NULL;
 	}
@@ -441,6 +447,23 @@ void auth_http_logout(const struct http_call *call)
 
 /* ---- GET /api/me ---- */
 
+/* GET /api/me's answer, {"user": ...}, around the user's kept text. */
+static void me_reply(uint64_t http_id, const struct auth_user *u)
+{
+	struct strbuf b;
+
+	strbuf_init(&b);
+	strbuf_addstr(&b, "{\"user\":");
+	strbuf_addstr(&b, u->json_text);
+	strbuf_addstr(&b, "}");
+	if (b.failed)
+		unavailable(http_id);
+	else
+		http_finish_body(http_id, 200, "application/json", b.data,
+				 b.len);
+	strbuf_free(&b);
+}
+
 struct me_job {
 	uint64_t http_id;
 	unsigned char hash[32];
@@ -458,8 +481,7 @@ static void me_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 		fail(job->http_id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
 	} else {
 		cache_put(u);
-		http_finish(job->http_id, 200,
-			    json_pack("{s:O}", "user", u->json), NULL, 0);
+		me_reply(job->http_id, u);
 		auth_user_unref(u);
 	}
 	free(job);
@@ -479,8 +501,7 @@ void auth_http_me(const struct http_call *call)
 	}
 	u = cache_get(hash);
 	if (u) {
-		http_finish(call->id, 200, json_pack("{s:O}", "user", u->json),
-			    NULL, 0);
+		me_reply(call->id, u);
 		return;
 	}
 	job = malloc(sizeof *job);

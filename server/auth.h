@@ -23,8 +23,10 @@ struct auth_user {
 	int64_t dealer_id;      /* 0 unless a dealer's user */
 	char tier[8];           /* the dealer's tier ("A"), "" for staff */
 	char login[72];
-	json_t *json;           /* the hello's user object */
-	char *json_text;        /* the same, serialised once (compact) */
+	char *region;           /* the dealer's region, NULL for staff */
+	/* The hello's user object, serialised once (compact). Kept as text
+	 * alone: a jansson tree of it cost ~1.1 KB per connection. */
+	char *json_text;
 	unsigned char session_hash[32];
 };
 

@@ -69,9 +69,7 @@ void catalog_op_recommend(struct op_call *call)
 	const char *params[4];
 
 	if (u && u->role == ROLE_DEALER)
-		region = json_string_value(
-			json_object_get(json_object_get(u->json, "dealer"),
-					"region"));
+		region = u->region;
 	params[0] = sqlop_int(call, "fair", fair);
 	params[1] = region;
 	params[2] = caller_tier(call);

@@ -154,14 +154,14 @@ static void start_listening(void)
 
 /* lws keeps pointing at this list for the vhost's life; the per-session
  * sizes are filled in at start-up. */
-#define WS_RX_BUFFER 512
+#define WS_RX_BUFFER 256
 #define WS_TX_PACKET 65536
 
 static struct lws_protocols protocols[] = {
 	/* first: the default protocol of the vhost, which serves HTTP */
 	{"http", http_lws_callback, 0, 0, 0, NULL, 0},
-	/* rx buffer: lws allocates it for every connection (512 bytes: a
-	 * join, a ping or an order of a few lines fits); larger messages
+	/* rx buffer: lws allocates it for every connection (256 bytes: a
+	 * join, a ping or an order of a line or two fits); larger messages
 	 * arrive in pieces that ws_session reassembles. tx packet size: lws
 	 * hands the socket at most this much per write (else rx buffer + 20
 	 * bytes) and copies the rest aside for later turns of the loop; no
