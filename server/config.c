@@ -59,6 +59,10 @@ static const struct config_key config_keys[] = {
 	 "threads for CPU-heavy jobs (password hashing, images, charts)"},
 	{"worker_queue", CFG_INT, "1024", 1, 1000000, FIELD(worker_queue),
 	 "jobs that may wait for a worker thread; beyond it callers get busy"},
+	{"max_connections", CFG_INT, "10000", 16, 1000000, FIELD(max_connections),
+	 "connections (browsers, pages, sockets) this process serves at once; "
+	 "more are refused until some close. The open-files limit is set to "
+	 "this plus 1024 for the database, files and workers"},
 	{"ws_max_inflight", CFG_INT, "32", 1, 1024, FIELD(ws_max_inflight),
 	 "requests of one connection in progress before its reading pauses"},
 	{"ws_send_queue_kib", CFG_INT, "1024", 16, 1048576,

@@ -30,6 +30,7 @@ struct config {
 	bool access_log;          /* one line per HTTP request */
 	int workers;              /* threads for CPU-heavy jobs */
 	int worker_queue;         /* jobs that may wait for a thread */
+	int max_connections;      /* connections served at once */
 	int ws_max_inflight;      /* requests in progress before reading pauses */
 	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
 	int ws_idle_timeout_s;    /* ping after this much silence */

@@ -12,8 +12,28 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "timefmt.h"
 
 #define ACCEPTS_PER_WAKEUP 64 /* then let the loop serve others */
+#define REFUSED_LOG_MS 10000  /* at most one "too many" line this often */
+
+/* Closes fd, one connection over max_connections, and says so now and
+ * then: under a flood a line per refusal would drown the log. */
+static void refuse(struct listener *l, int fd)
+{
+	int64_t now = timefmt_mono_ms();
+
+	close(fd);
+	l->refused++;
+	if (now - l->refused_logged_ms >= REFUSED_LOG_MS) {
+		LOG(LOG_WARN,
+		    "at max_connections (%d): refused %lu connection%s since "
+		    "the last such line",
+		    l->max_fd - l->fd, l->refused, l->refused == 1 ? "" : "s");
+		l->refused_logged_ms = now;
+		l->refused = 0;
+	}
+}
 
 static void resume_accepting(lws_sorted_usec_list_t *sul)
 {
@@ -51,6 +71,10 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 			}
 			break; /* EAGAIN: all taken; others: try next time */
 		}
+		if (fd > l->max_fd) {
+			refuse(l, fd);
+			continue;
+		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		if (!lws_adopt_socket_vhost(l->vh, fd)) {
 			/* lws closes fd itself when adoption fails */
@@ -62,7 +86,7 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 
 int listener_open(struct listener *l, struct lws_context *ctx,
 		  struct lws_vhost *vh, const char *address, int port,
-		  char *err, size_t errlen)
+		  int max_connections, char *err, size_t errlen)
 {
 	struct sockaddr_in sa;
 	socklen_t sa_len = sizeof sa;
@@ -94,6 +118,7 @@ int listener_open(struct listener *l, struct lws_context *ctx,
 		return -1;
 	}
 	l->port = ntohs(sa.sin_port);
+	l->max_fd = l->fd + max_connections;
 	l->watch.on_event = on_listener_event;
 	if (rawfd_adopt(vh, l->fd, &l->watch)) {
 		snprintf(err, errlen, "lws could not watch the listener");

@@ -9,6 +9,7 @@
 
 #include <libwebsockets.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rawfd.h"
 
@@ -18,14 +19,20 @@ struct listener {
 	struct lws_vhost *vh;
 	struct lws_context *ctx;
 	int port;            /* the port bound (useful when asked for 0) */
+	int max_fd;          /* connections get descriptors up to this */
+	int64_t refused_logged_ms; /* last "at max_connections" line */
+	unsigned long refused; /* connections refused since that line */
 	lws_sorted_usec_list_t resume; /* accepting paused after EMFILE */
 };
 
-/* Binds address:port with SO_REUSEPORT and starts accepting. Returns 0, or
- * -1 with a message in err. */
+/* Binds address:port with SO_REUSEPORT and starts accepting, at most
+ * max_connections at once: descriptors are handed out lowest first, so a
+ * connection whose descriptor is more than max_connections above the
+ * listener's is one too many, and is closed at once. Returns 0, or -1 with
+ * a message in err. */
 int listener_open(struct listener *l, struct lws_context *ctx,
 		  struct lws_vhost *vh, const char *address, int port,
-		  char *err, size_t errlen);
+		  int max_connections, char *err, size_t errlen);
 
 /* Stops accepting; the socket is closed by lws soon after. */
 void listener_close(struct listener *l);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -133,7 +134,8 @@ static void start_listening(void)
 	char err[256];
 
 	if (listener_open(&listener, srv.ctx, srv.vh, srv.cfg.listen_address,
-			  srv.cfg.port, err, sizeof err)) {
+			  srv.cfg.port, srv.cfg.max_connections, err,
+			  sizeof err)) {
 		LOG(LOG_ERROR, "%s", err);
 		exit_loop = 2;
 		lws_cancel_service(srv.ctx);
@@ -216,6 +218,38 @@ static int load_config(const char *file, bool print_only)
 	return 0;
 }
 
+/* lws sizes its descriptor tables from the open-files limit, and Debian's
+ * build walks the whole table on every close (a sanity check compiled in):
+ * under a container's usual 1,048,576 that is 8 MB read for each closed
+ * connection. So the limit is what max_connections needs, plus room for the
+ * database connections, files being served and the workers. */
+#define FD_RESERVE 1024
+static void size_open_files_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)srv.cfg.max_connections + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl)) {
+		LOG(LOG_WARN, "cannot read the open-files limit: %s",
+		    strerror(errno));
+		return;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
+		LOG(LOG_WARN,
+		    "max_connections %d needs %llu open files, but the hard "
+		    "limit (ulimit -Hn) is %llu: fewer connections fit",
+		    srv.cfg.max_connections, (unsigned long long)want,
+		    (unsigned long long)rl.rlim_max);
+		want = rl.rlim_max;
+	}
+	if (rl.rlim_cur == want)
+		return;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		LOG(LOG_WARN, "cannot set the open-files limit to %llu: %s",
+		    (unsigned long long)want, strerror(errno));
+}
+
 static int create_context(void)
 {
 	/* All zero: no lws validity timers (ws_session.c pings idle sessions
@@ -240,7 +274,9 @@ static int create_context(void)
 	srv.tls = *srv.cfg.tls_cert && *srv.cfg.tls_key;
 	if (srv.tls)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	info.fd_limit_per_thread = 0; /* lws sizes its tables from ulimit -n */
+	/* lws sizes its tables from the open-files limit (set above): a
+	 * smaller fd_limit_per_thread would make it search them instead */
+	info.fd_limit_per_thread = 0;
 	srv.ctx = lws_create_context(&info);
 	if (!srv.ctx)
 		return -1;
@@ -348,6 +384,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	http_on_wake = on_wake;
 
+	size_open_files_limit();
 	if (create_context()) {
 		LOG(LOG_ERROR, "cannot create the libwebsockets context%s",
 		    srv.tls ? " (check tls_cert and tls_key)" : "");

@@ -29,7 +29,10 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 // Descriptors: as many as the hard limit allows (raising it needs CAP_SYS_RESOURCE, which
 // this machine's sandbox does not give even to root: 20,000 here, which caps idle and storm).
 const NOFILE = Number(/Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]) || 4096;
-const MAX_CONNS = NOFILE - 1000;
+// The server takes as many connections as its max_connections, and keeps 1,024 descriptors
+// besides them (database, files, workers): idle and storm open a few fewer than that.
+const SERVER_MAX_CONNS = Math.max(16, NOFILE - 1024);
+const MAX_CONNS = SERVER_MAX_CONNS - 100;
 const SERVER_CORE = '0';
 const LOAD_CORE = '1';
 
@@ -192,7 +195,10 @@ async function withOurServer(dbUrl, fn) {
     databaseUrl: dbUrl,
     user: false,
     wrapper: ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE],
-    env: { FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2' },
+    env: {
+      FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2',
+      FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS),
+    },
   });
   try {
     return await fn({ url: server.wsUrl, pid: server.proc.pid, target: 'ours' });

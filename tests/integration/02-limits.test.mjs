@@ -3,7 +3,9 @@
 // limits are per connection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, sleep, within } from './harness.mjs';
+import fs from 'node:fs';
+import net from 'node:net';
+import { createDatabase, startServer, connect, sleep, within, waitFor, httpGet } from './harness.mjs';
 
 let db;
 let server;
@@ -140,4 +142,58 @@ test('an idle connection is pinged; one that answers stays, one that does not is
   const pong = await answering.request('ping');
   assert.equal(pong.ok, true);
   await answering.close();
+});
+
+/** A plain TCP connection to s; resolves once connected, with `ended` telling when the
+ * server closes it. */
+function rawConnection(s) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(s.port, '127.0.0.1');
+    sock.once('error', reject);
+    sock.once('connect', () => {
+      sock.removeListener('error', reject);
+      sock.on('error', () => {});
+      sock.ended = new Promise((r) => sock.once('close', r));
+      resolve(sock);
+    });
+  });
+}
+
+test('at max_connections new connections are refused, the others served, and taken again once some close', { timeout: 60_000 }, async () => {
+  const small = await startServer({ databaseUrl: db.url, env: { FAIR_MAX_CONNECTIONS: '16' } });
+  const held = [];
+  try {
+    // The open-files limit is sized to max_connections plus the 1,024 kept for the database,
+    // files and workers, whatever limit the server was started with.
+    const limits = fs.readFileSync(`/proc/${small.proc.pid}/limits`, 'utf8');
+    assert.equal(Number(/Max open files\s+(\d+)/.exec(limits)[1]), 16 + 1024, limits);
+
+    const client = await connect(small);
+    await client.next('hello', 10_000);
+    for (let i = 0; i < 24; i++) held.push(await rawConnection(small));
+    // The server closes those over its limit at once (the few descriptors it opened after its
+    // listener count against it too); those within it stay open.
+    await sleep(500);
+    const closed = await Promise.all(held.map((c) => Promise.race([c.ended.then(() => true), sleep(50).then(() => false)])));
+    const refused = closed.filter(Boolean).length;
+    console.log(`24 more connections at max_connections 16 (one WebSocket open): ${refused} refused`);
+    assert.ok(refused >= 9 && refused <= 14, `refused ${refused} of 24`);
+    assert.ok(small.logs().some((l) => /at max_connections \(16\): refused \d+ connection/.test(l)),
+      'the refusals are logged');
+    // The connection it already had is still served.
+    assert.equal((await client.request('ping', {}, 10_000)).ok, true);
+    // Once some close, new connections are taken again.
+    for (const c of held) c.destroy();
+    const t0 = Date.now();
+    const health = await waitFor(async () => {
+      const r = await httpGet(`${small.url}/healthz`).catch(() => null);
+      return r?.status === 200 ? r : null;
+    }, { timeoutMs: 10_000, what: '/healthz once connections closed' });
+    console.log(`/healthz answered ${Date.now() - t0} ms after the connections closed`);
+    assert.equal(health.status, 200);
+    await client.close();
+  } finally {
+    for (const c of held) c.destroy();
+    await small.stop();
+  }
 });
