@@ -18,6 +18,7 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
+#include "loop_timer.h"
 
 #define ATTAINMENT_INTERVAL_MS 250 /* per fair, like the totals */
 
@@ -96,7 +97,7 @@ struct pending {
 	bool all;             /* every dealer (targets or must-order changed) */
 	bool timer_armed, reading;
 	int64_t last_ms;
-	lws_sorted_usec_list_t timer;
+	struct loop_timer timer;
 };
 
 static struct idmap fairs; /* fair id -> struct pending */
@@ -184,9 +185,9 @@ static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 
 static void flush(struct pending *p);
 
-static void flush_timer(lws_sorted_usec_list_t *sul)
+static void flush_timer(struct loop_timer *t)
 {
-	struct pending *p = lws_container_of(sul, struct pending, timer);
+	struct pending *p = lws_container_of(t, struct pending, timer);
 
 	p->timer_armed = false;
 	flush(p);
@@ -206,7 +207,7 @@ static void flush(struct pending *p)
 		return;
 	if (p->reading || wait > 0) {
 		p->timer_armed = true;
-		lws_sul_schedule(srv.ctx, 0, &p->timer, flush_timer,
+		loop_timer_schedule(&p->timer, flush_timer,
 				 (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
 					 LWS_US_PER_MS);
 		return;

@@ -13,6 +13,7 @@
 #include "sqlop.h"
 #include "timefmt.h"
 #include "ws_session.h"
+#include "loop_timer.h"
 
 #define TOTALS_INTERVAL_MS 250 /* at most 4 totals pushes a second per fair */
 
@@ -30,7 +31,7 @@ struct watch {
 	bool reading;      /* a read of the totals is in flight */
 	bool read_again;   /* they changed while it was */
 	int64_t last_ms;   /* when the last read was sent */
-	lws_sorted_usec_list_t timer;
+	struct loop_timer timer;
 };
 
 static struct idmap watches; /* fair id -> struct watch */
@@ -117,9 +118,9 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 	}
 }
 
-static void timer_fired(lws_sorted_usec_list_t *sul)
+static void timer_fired(struct loop_timer *t)
 {
-	struct watch *w = lws_container_of(sul, struct watch, timer);
+	struct watch *w = lws_container_of(t, struct watch, timer);
 
 	w->timer_armed = false;
 	read_totals(w);
@@ -141,7 +142,7 @@ static void read_totals(struct watch *w)
 	}
 	if (wait > 0) {
 		w->timer_armed = true;
-		lws_sul_schedule(srv.ctx, 0, &w->timer, timer_fired,
+		loop_timer_schedule(&w->timer, timer_fired,
 				 wait * LWS_US_PER_MS);
 		return;
 	}

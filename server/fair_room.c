@@ -22,6 +22,7 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
+#include "loop_timer.h"
 
 #define RING_SIZE 4096          /* events kept per fair for members behind */
 #define RESUME_MAX 1000         /* more missed events: a full snapshot */
@@ -60,7 +61,7 @@ struct room {
 	int64_t stock_at_ms;     /* commit time of the newest change */
 	bool stock_timer_armed;
 	int64_t stock_last_push_ms;
-	lws_sorted_usec_list_t stock_timer;
+	struct loop_timer stock_timer;
 	const char *status;      /* the last fair.state pushed (static) */
 	int64_t starts_ms, ends_ms; /* and its times */
 	long long online;        /* dealers online in every process */
@@ -92,7 +93,7 @@ struct room_member {
 
 static struct idmap rooms; /* fair id -> room */
 static char process_id[33];
-static lws_sorted_usec_list_t presence_timer, transition_timer;
+static struct loop_timer presence_timer, transition_timer;
 static bool presence_busy;
 
 /* ---- rooms and members ---- */
@@ -333,9 +334,9 @@ static void on_fair_events(void *arg, const char *channel, const char *payload)
 
 /* ---- stock: coalesced, latest values ---- */
 
-static void stock_push(lws_sorted_usec_list_t *sul)
+static void stock_push(struct loop_timer *t)
 {
-	struct room *r = lws_container_of(sul, struct room, stock_timer);
+	struct room *r = lws_container_of(t, struct room, stock_timer);
 	struct stock_merges merges = {0};
 	char at[32];
 	json_t *msg;
@@ -455,7 +456,7 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 	wait_ms = STOCK_INTERVAL_MS -
 		  (timefmt_mono_ms() - r->stock_last_push_ms);
 	r->stock_timer_armed = true;
-	lws_sul_schedule(srv.ctx, 0, &r->stock_timer, stock_push,
+	loop_timer_schedule(&r->stock_timer, stock_push,
 			 (wait_ms > 0 ? wait_ms : 0) * LWS_US_PER_MS + 1);
 }
 
@@ -506,9 +507,9 @@ static void check_states(void)
 	schedule_transition();
 }
 
-static void on_transition(lws_sorted_usec_list_t *sul)
+static void on_transition(struct loop_timer *t)
 {
-	(void)sul;
+	(void)t;
 	check_states();
 }
 
@@ -517,12 +518,11 @@ static void schedule_transition(void)
 	int64_t in_ms = fairs_next_transition_in_ms();
 
 	if (in_ms < 0) {
-		lws_sul_schedule(srv.ctx, 0, &transition_timer, on_transition,
-				 LWS_SET_TIMER_USEC_CANCEL);
+		loop_timer_cancel(&transition_timer);
 		return;
 	}
 	/* a little after the moment, so PostgreSQL's clock agrees */
-	lws_sul_schedule(srv.ctx, 0, &transition_timer, on_transition,
+	loop_timer_schedule(&transition_timer, on_transition,
 			 (lws_usec_t)(in_ms + 20) * LWS_US_PER_MS);
 }
 
@@ -572,14 +572,14 @@ static void presence_done(void *arg, enum pg_outcome outcome,
 	}
 }
 
-static void presence_tick(lws_sorted_usec_list_t *sul)
+static void presence_tick(struct loop_timer *t)
 {
 	struct strbuf fairs, online;
 	size_t n = 0;
 	const char *params[3];
 
-	(void)sul;
-	lws_sul_schedule(srv.ctx, 0, &presence_timer, presence_tick,
+	(void)t;
+	loop_timer_schedule(&presence_timer, presence_tick,
 			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 	if (presence_busy || srv.stopping)
 		return;
@@ -1157,7 +1157,7 @@ void room_start(void)
 	    pg_listen(srv.db, "fair_stock", on_fair_stock, NULL))
 		LOG(LOG_ERROR, "cannot subscribe to fair events");
 	fairs_on_change = on_fairs_changed;
-	lws_sul_schedule(srv.ctx, 0, &presence_timer, presence_tick,
+	loop_timer_schedule(&presence_timer, presence_tick,
 			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 }
 

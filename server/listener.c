@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "timefmt.h"
+#include "loop_timer.h"
 
 #define ACCEPTS_PER_WAKEUP 64 /* then let the loop serve others */
 #define REFUSED_LOG_MS 10000  /* at most one "too many" line this often */
@@ -35,9 +36,9 @@ static void refuse(struct listener *l, int fd)
 	}
 }
 
-static void resume_accepting(lws_sorted_usec_list_t *sul)
+static void resume_accepting(struct loop_timer *t)
 {
-	struct listener *l = lws_container_of(sul, struct listener, resume);
+	struct listener *l = lws_container_of(t, struct listener, resume);
 
 	if (l->watch.wsi)
 		lws_rx_flow_control(l->watch.wsi, 1);
@@ -65,7 +66,7 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 				    "100 ms",
 				    strerror(errno));
 				lws_rx_flow_control(l->watch.wsi, 0);
-				lws_sul_schedule(l->ctx, 0, &l->resume,
+				loop_timer_schedule(&l->resume,
 						 resume_accepting,
 						 100 * LWS_US_PER_MS);
 			}
@@ -130,8 +131,7 @@ int listener_open(struct listener *l, struct lws_context *ctx,
 void listener_close(struct listener *l)
 {
 	if (l->ctx)
-		lws_sul_schedule(l->ctx, 0, &l->resume, resume_accepting,
-				 LWS_SET_TIMER_USEC_CANCEL);
+		loop_timer_cancel(&l->resume);
 	rawfd_release(&l->watch);
 	l->fd = -1;
 }

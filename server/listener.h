@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loop_timer.h"
 #include "rawfd.h"
 
 struct listener {
@@ -22,7 +23,7 @@ struct listener {
 	int max_fd;          /* connections get descriptors up to this */
 	int64_t refused_logged_ms; /* last "at max_connections" line */
 	unsigned long refused; /* connections refused since that line */
-	lws_sorted_usec_list_t resume; /* accepting paused after EMFILE */
+	struct loop_timer resume; /* accepting paused after EMFILE */
 };
 
 /* Binds address:port with SO_REUSEPORT and starts accepting, at most

@@ -38,6 +38,7 @@
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
+#include "loop_timer.h"
 
 #ifndef FAIR_SOURCE_DIR
 #define FAIR_SOURCE_DIR "."
@@ -54,7 +55,7 @@ struct server srv;
 static volatile sig_atomic_t signal_seen;
 static struct listener listener;
 static struct rawfd worker_watch;
-static lws_sorted_usec_list_t shutdown_timer;
+static struct loop_timer shutdown_timer;
 static int64_t shutdown_deadline_ms;
 static int exit_loop;
 /* The event loop: libev on epoll, lent to lws as a foreign loop. lws's own
@@ -75,12 +76,12 @@ static void on_signal(int sig)
 		lws_cancel_service(srv.ctx); /* wakes the loop */
 }
 
-static void check_shutdown(lws_sorted_usec_list_t *sul)
+static void check_shutdown(struct loop_timer *t)
 {
 	bool done = ws_session_count() == 0 && pg_pool_idle(srv.db) &&
 		    http_pending_count() == 0;
 
-	(void)sul;
+	(void)t;
 	if (done || timefmt_mono_ms() >= shutdown_deadline_ms) {
 		if (!done)
 			LOG(LOG_WARN, "shutdown grace over: %zu sessions, "
@@ -90,7 +91,7 @@ static void check_shutdown(lws_sorted_usec_list_t *sul)
 		lws_cancel_service(srv.ctx);
 		return;
 	}
-	lws_sul_schedule(srv.ctx, 0, &shutdown_timer, check_shutdown,
+	loop_timer_schedule(&shutdown_timer, check_shutdown,
 			 20 * LWS_US_PER_MS);
 }
 
@@ -263,6 +264,7 @@ static int create_context(void)
 	loop = ev_loop_new(EVBACKEND_EPOLL);
 	if (!loop)
 		return -1;
+	loop_timer_use(loop);
 	foreign_loops[0] = loop;
 	memset(&info, 0, sizeof info);
 	info.foreign_loops = foreign_loops;
@@ -435,8 +437,7 @@ int main(int argc, char **argv)
 	LOG(LOG_NOTICE, "stopped");
 out:
 	if (srv.ctx)
-		lws_sul_schedule(srv.ctx, 0, &shutdown_timer, check_shutdown,
-				 LWS_SET_TIMER_USEC_CANCEL);
+		loop_timer_cancel(&shutdown_timer);
 	rawfd_release(&worker_watch);
 	/* Finished jobs still run their callbacks in worker_pool_destroy, and
 	 * database callbacks in pg_pool_destroy: each finds the other pool
@@ -449,6 +450,7 @@ out:
 	chart_teardown();
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
+	loop_timer_use(NULL);
 	if (loop)
 		ev_loop_destroy(loop);
 	room_stop();

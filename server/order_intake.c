@@ -15,6 +15,7 @@
 #include "stock_cache.h"
 #include "strbuf.h"
 #include "timefmt.h"
+#include "loop_timer.h"
 
 #define RESOLVE_RETRY_MS 250
 
@@ -52,7 +53,7 @@ struct batch {
 	int64_t sent_wall_ms;   /* compared with backend start times */
 	int backend_pid;        /* the backend it was sent to */
 	int64_t resolve_deadline_ms;
-	lws_sorted_usec_list_t retry_timer;
+	struct loop_timer retry_timer;
 };
 
 static struct {
@@ -183,9 +184,9 @@ static void resolve_give_up(struct batch *b)
 		   "could not be learned in time: retry with the same key");
 }
 
-static void resolve_retry(lws_sorted_usec_list_t *sul)
+static void resolve_retry(struct loop_timer *t)
 {
-	resolve_try(lws_container_of(sul, struct batch, retry_timer));
+	resolve_try(lws_container_of(t, struct batch, retry_timer));
 }
 
 static void resolve_later(struct batch *b)
@@ -194,7 +195,7 @@ static void resolve_later(struct batch *b)
 		resolve_give_up(b);
 		return;
 	}
-	lws_sul_schedule(srv.ctx, 0, &b->retry_timer, resolve_retry,
+	loop_timer_schedule(&b->retry_timer, resolve_retry,
 			 RESOLVE_RETRY_MS * LWS_US_PER_MS);
 }
 

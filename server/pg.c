@@ -11,6 +11,7 @@
 #include "log.h"
 #include "rawfd.h"
 #include "timefmt.h"
+#include "loop_timer.h"
 
 #define PG_MAX_CHANNELS 16
 #define PG_TIMEOUT_GRACE_MS 1000 /* after statement_timeout, before reset */
@@ -44,7 +45,7 @@ struct pg_conn {
 	unsigned in_flight;
 	unsigned attempt;            /* consecutive failed connection attempts */
 	int64_t timer_at_ms;         /* connect deadline or reconnect time */
-	lws_sorted_usec_list_t timer;
+	struct loop_timer timer;
 	char name[24];               /* "connection 1", "LISTEN connection" */
 };
 
@@ -66,7 +67,7 @@ struct pg_pool {
 	int n_channels;
 	struct pg_req *queue_head, *queue_tail; /* waiting for a connection */
 	unsigned queued;
-	lws_sorted_usec_list_t queue_timer;
+	struct loop_timer queue_timer;
 	bool shutting_down;
 	bool reported_down;      /* "PostgreSQL is down" logged, not yet up */
 	struct pg_stats stats;
@@ -560,9 +561,9 @@ static int conn_on_event(struct rawfd *w, enum rawfd_event ev)
 
 /* ---- timers ---- */
 
-static void conn_timer_cb(lws_sorted_usec_list_t *sul)
+static void conn_timer_cb(struct loop_timer *t)
 {
-	struct pg_conn *c = lws_container_of(sul, struct pg_conn, timer);
+	struct pg_conn *c = lws_container_of(t, struct pg_conn, timer);
 	int64_t now = timefmt_mono_ms();
 
 	switch (c->state) {
@@ -593,7 +594,6 @@ static void conn_timer_cb(lws_sorted_usec_list_t *sul)
 /* Schedules the connection's one timer for the next thing it waits for. */
 static void conn_arm_timer(struct pg_conn *c)
 {
-	struct lws_context *ctx = c->pool->ctx;
 	int64_t at, now = timefmt_mono_ms();
 
 	if (c->state == CONN_READY)
@@ -601,17 +601,16 @@ static void conn_arm_timer(struct pg_conn *c)
 	else
 		at = c->timer_at_ms;
 	if (at < 0 || (c->pool->shutting_down && c->state == CONN_DOWN)) {
-		lws_sul_schedule(ctx, 0, &c->timer, conn_timer_cb,
-				 LWS_SET_TIMER_USEC_CANCEL);
+		loop_timer_cancel(&c->timer);
 		return;
 	}
-	lws_sul_schedule(ctx, 0, &c->timer, conn_timer_cb,
+	loop_timer_schedule(&c->timer, conn_timer_cb,
 			 (at > now ? at - now : 0) * LWS_US_PER_MS + 1);
 }
 
-static void queue_timer_cb(lws_sorted_usec_list_t *sul)
+static void queue_timer_cb(struct loop_timer *t)
 {
-	struct pg_pool *p = lws_container_of(sul, struct pg_pool, queue_timer);
+	struct pg_pool *p = lws_container_of(t, struct pg_pool, queue_timer);
 	int64_t now = timefmt_mono_ms();
 	struct pg_req *r;
 
@@ -623,7 +622,7 @@ static void queue_timer_cb(lws_sorted_usec_list_t *sul)
 		req_finish(p, r, PG_NOT_SENT);
 	}
 	if (p->queue_head)
-		lws_sul_schedule(p->ctx, 0, &p->queue_timer, queue_timer_cb,
+		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
 				 (p->queue_head->deadline_ms - now) *
 					 LWS_US_PER_MS);
 }
@@ -699,7 +698,7 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 		p->queue_head = r;
 	p->queue_tail = r;
 	if (p->queued++ == 0)
-		lws_sul_schedule(p->ctx, 0, &p->queue_timer, queue_timer_cb,
+		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
 				 (lws_usec_t)p->queue_wait_ms * LWS_US_PER_MS);
 	return 0;
 }
@@ -797,8 +796,7 @@ void pg_pool_begin_shutdown(struct pg_pool *p)
 {
 	p->shutting_down = true;
 	pool_fail_queue(p);
-	lws_sul_schedule(p->ctx, 0, &p->queue_timer, queue_timer_cb,
-			 LWS_SET_TIMER_USEC_CANCEL);
+	loop_timer_cancel(&p->queue_timer);
 }
 
 bool pg_pool_idle(const struct pg_pool *p)
@@ -813,12 +811,10 @@ bool pg_pool_idle(const struct pg_pool *p)
 
 static void conn_destroy(struct pg_conn *c)
 {
-	lws_sul_schedule(c->pool->ctx, 0, &c->timer, conn_timer_cb,
-			 LWS_SET_TIMER_USEC_CANCEL);
+	loop_timer_cancel(&c->timer);
 	if (c->state != CONN_DOWN || c->conn)
 		conn_lost(c, "server shutting down");
-	lws_sul_schedule(c->pool->ctx, 0, &c->timer, conn_timer_cb,
-			 LWS_SET_TIMER_USEC_CANCEL);
+	loop_timer_cancel(&c->timer);
 }
 
 void pg_pool_destroy(struct pg_pool *p)
@@ -827,8 +823,7 @@ void pg_pool_destroy(struct pg_pool *p)
 		return;
 	p->shutting_down = true;
 	pool_fail_queue(p);
-	lws_sul_schedule(p->ctx, 0, &p->queue_timer, queue_timer_cb,
-			 LWS_SET_TIMER_USEC_CANCEL);
+	loop_timer_cancel(&p->queue_timer);
 	for (int i = 0; i < p->n_conns; i++)
 		conn_destroy(&p->conns[i]);
 	if (p->listener) {

@@ -15,6 +15,7 @@
 #include "server.h"
 #include "strbuf.h"
 #include "timefmt.h"
+#include "loop_timer.h"
 
 #define RATE_LIMIT_PER_SECOND 200 /* requests; then rate_limited */
 #define BAD_LIMIT 20              /* bad messages a minute; one more closes */
@@ -72,7 +73,7 @@ static struct ws_stats stats;
  * whose insertion is linear in its length, and with 19,000 connections
  * arriving they took half of the server's time (perf, BENCHMARKS.md). */
 #define IDLE_SWEEP_MS 1000
-static lws_sorted_usec_list_t idle_timer;
+static struct loop_timer idle_timer;
 static bool idle_timer_on;
 
 void ws_session_stats(struct ws_stats *out)
@@ -402,17 +403,17 @@ static void idle_check(uint64_t id, void *value, void *arg)
 	}
 }
 
-static void idle_sweep(lws_sorted_usec_list_t *sul)
+static void idle_sweep(struct loop_timer *t)
 {
 	int64_t now = timefmt_mono_ms();
 
-	(void)sul;
+	(void)t;
 	idmap_foreach(&sessions, idle_check, &now);
 	if (srv.stopping) {
 		idle_timer_on = false;
 		return;
 	}
-	lws_sul_schedule(srv.ctx, 0, &idle_timer, idle_sweep,
+	loop_timer_schedule(&idle_timer, idle_sweep,
 			 IDLE_SWEEP_MS * LWS_US_PER_MS);
 }
 
@@ -523,7 +524,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	heard_from(s);
 	if (!idle_timer_on) {
 		idle_timer_on = true;
-		lws_sul_schedule(srv.ctx, 0, &idle_timer, idle_sweep,
+		loop_timer_schedule(&idle_timer, idle_sweep,
 				 IDLE_SWEEP_MS * LWS_US_PER_MS);
 	}
 	/* The upgrade checked the cookie already; the headers are still
