@@ -85,16 +85,15 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 	return 0;
 }
 
-int listener_open(struct listener *l, struct lws_context *ctx,
-		  struct lws_vhost *vh, const char *address, int port,
-		  int max_connections, char *err, size_t errlen)
+int listener_open(struct listener *l, struct lws_vhost *vh,
+		  const char *address, int port, int max_connections,
+		  char *err, size_t errlen)
 {
 	struct sockaddr_in sa;
 	socklen_t sa_len = sizeof sa;
 	int one = 1;
 
 	memset(l, 0, sizeof *l);
-	l->ctx = ctx;
 	l->vh = vh;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
@@ -130,8 +129,7 @@ int listener_open(struct listener *l, struct lws_context *ctx,
 
 void listener_close(struct listener *l)
 {
-	if (l->ctx)
-		loop_timer_cancel(&l->resume);
+	loop_timer_cancel(&l->resume);
 	rawfd_release(&l->watch);
 	l->fd = -1;
 }

@@ -18,7 +18,6 @@ struct listener {
 	struct rawfd watch;  /* first: the rawfd callback casts back */
 	int fd;
 	struct lws_vhost *vh;
-	struct lws_context *ctx;
 	int port;            /* the port bound (useful when asked for 0) */
 	int max_fd;          /* connections get descriptors up to this */
 	int64_t refused_logged_ms; /* last "at max_connections" line */
@@ -31,9 +30,9 @@ struct listener {
  * connection whose descriptor is more than max_connections above the
  * listener's is one too many, and is closed at once. Returns 0, or -1 with
  * a message in err. */
-int listener_open(struct listener *l, struct lws_context *ctx,
-		  struct lws_vhost *vh, const char *address, int port,
-		  int max_connections, char *err, size_t errlen);
+int listener_open(struct listener *l, struct lws_vhost *vh,
+		  const char *address, int port, int max_connections,
+		  char *err, size_t errlen);
 
 /* Stops accepting; the socket is closed by lws soon after. */
 void listener_close(struct listener *l);

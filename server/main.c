@@ -134,7 +134,7 @@ static void start_listening(void)
 {
 	char err[256];
 
-	if (listener_open(&listener, srv.ctx, srv.vh, srv.cfg.listen_address,
+	if (listener_open(&listener, srv.vh, srv.cfg.listen_address,
 			  srv.cfg.port, srv.cfg.max_connections, err,
 			  sizeof err)) {
 		LOG(LOG_ERROR, "%s", err);
@@ -399,7 +399,7 @@ int main(int argc, char **argv)
 	pgc.reconnect_max_ms = srv.cfg.db_reconnect_max_ms;
 	pgc.queue_max = srv.cfg.db_queue_max;
 	pgc.queue_wait_ms = srv.cfg.db_queue_wait_ms;
-	srv.db = pg_pool_create(srv.ctx, srv.vh, &pgc);
+	srv.db = pg_pool_create(srv.vh, &pgc);
 	srv.workers = worker_pool_create(srv.cfg.workers, srv.cfg.worker_queue);
 	if (!srv.db || !srv.workers) {
 		LOG(LOG_ERROR, "out of memory starting pools");

@@ -56,7 +56,6 @@ struct pg_channel {
 };
 
 struct pg_pool {
-	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	char *conninfo;
 	int query_timeout_ms, reconnect_max_ms, queue_max, queue_wait_ms;
@@ -742,14 +741,13 @@ int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,
 	return 0;
 }
 
-struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
+struct pg_pool *pg_pool_create(struct lws_vhost *vh,
 			       const struct pg_pool_config *cfg)
 {
 	struct pg_pool *p = calloc(1, sizeof *p);
 
 	if (!p)
 		return NULL;
-	p->ctx = ctx;
 	p->vh = vh;
 	p->conninfo = strdup(cfg->conninfo ? cfg->conninfo : "");
 	p->query_timeout_ms = cfg->query_timeout_ms;

@@ -61,7 +61,7 @@ struct pg_pool;
 
 /* Creates the pool and starts connecting (nothing blocks). cfg's strings
  * are copied. Returns NULL when out of memory. */
-struct pg_pool *pg_pool_create(struct lws_context *ctx, struct lws_vhost *vh,
+struct pg_pool *pg_pool_create(struct lws_vhost *vh,
 			       const struct pg_pool_config *cfg);
 
 /* Sends one parameterised statement (text parameters, text results). sql
