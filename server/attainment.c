@@ -208,8 +208,8 @@ static void flush(struct pending *p)
 	if (p->reading || wait > 0) {
 		p->timer_armed = true;
 		loop_timer_schedule(&p->timer, flush_timer,
-				 (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
-					 LWS_US_PER_MS);
+				    (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
+					    LWS_US_PER_MS);
 		return;
 	}
 	strbuf_init(&c.ids);

@@ -143,7 +143,7 @@ static void read_totals(struct watch *w)
 	if (wait > 0) {
 		w->timer_armed = true;
 		loop_timer_schedule(&w->timer, timer_fired,
-				 wait * LWS_US_PER_MS);
+				    wait * LWS_US_PER_MS);
 		return;
 	}
 	snprintf(fair, sizeof fair, "%lld", (long long)w->fair_id);

@@ -457,7 +457,7 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 		  (timefmt_mono_ms() - r->stock_last_push_ms);
 	r->stock_timer_armed = true;
 	loop_timer_schedule(&r->stock_timer, stock_push,
-			 (wait_ms > 0 ? wait_ms : 0) * LWS_US_PER_MS + 1);
+			    (wait_ms > 0 ? wait_ms : 0) * LWS_US_PER_MS + 1);
 }
 
 /* ---- fair.state ---- */
@@ -523,7 +523,7 @@ static void schedule_transition(void)
 	}
 	/* a little after the moment, so PostgreSQL's clock agrees */
 	loop_timer_schedule(&transition_timer, on_transition,
-			 (lws_usec_t)(in_ms + 20) * LWS_US_PER_MS);
+			    (lws_usec_t)(in_ms + 20) * LWS_US_PER_MS);
 }
 
 static void on_fairs_changed(void)
@@ -580,7 +580,7 @@ static void presence_tick(struct loop_timer *t)
 
 	(void)t;
 	loop_timer_schedule(&presence_timer, presence_tick,
-			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
+			    PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 	if (presence_busy || srv.stopping)
 		return;
 	strbuf_init(&fairs);
@@ -1158,7 +1158,7 @@ void room_start(void)
 		LOG(LOG_ERROR, "cannot subscribe to fair events");
 	fairs_on_change = on_fairs_changed;
 	loop_timer_schedule(&presence_timer, presence_tick,
-			 PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
+			    PRESENCE_INTERVAL_MS * LWS_US_PER_MS);
 }
 
 static void gate_drop(uint64_t id, void *value, void *arg)

@@ -67,8 +67,8 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 				    strerror(errno));
 				lws_rx_flow_control(l->watch.wsi, 0);
 				loop_timer_schedule(&l->resume,
-						 resume_accepting,
-						 100 * LWS_US_PER_MS);
+						    resume_accepting,
+						    100 * LWS_US_PER_MS);
 			}
 			break; /* EAGAIN: all taken; others: try next time */
 		}

@@ -92,7 +92,7 @@ static void check_shutdown(struct loop_timer *t)
 		return;
 	}
 	loop_timer_schedule(&shutdown_timer, check_shutdown,
-			 20 * LWS_US_PER_MS);
+			    20 * LWS_US_PER_MS);
 }
 
 static void begin_shutdown(void)

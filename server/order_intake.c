@@ -196,7 +196,7 @@ static void resolve_later(struct batch *b)
 		return;
 	}
 	loop_timer_schedule(&b->retry_timer, resolve_retry,
-			 RESOLVE_RETRY_MS * LWS_US_PER_MS);
+			    RESOLVE_RETRY_MS * LWS_US_PER_MS);
 }
 
 static void resolve_done(void *arg, enum pg_outcome outcome,

@@ -604,7 +604,7 @@ static void conn_arm_timer(struct pg_conn *c)
 		return;
 	}
 	loop_timer_schedule(&c->timer, conn_timer_cb,
-			 (at > now ? at - now : 0) * LWS_US_PER_MS + 1);
+			    (at > now ? at - now : 0) * LWS_US_PER_MS + 1);
 }
 
 static void queue_timer_cb(struct loop_timer *t)
@@ -622,8 +622,8 @@ static void queue_timer_cb(struct loop_timer *t)
 	}
 	if (p->queue_head)
 		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
-				 (p->queue_head->deadline_ms - now) *
-					 LWS_US_PER_MS);
+				    (p->queue_head->deadline_ms - now) *
+					    LWS_US_PER_MS);
 }
 
 /* ---- pool ---- */
@@ -698,7 +698,7 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 	p->queue_tail = r;
 	if (p->queued++ == 0)
 		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
-				 (lws_usec_t)p->queue_wait_ms * LWS_US_PER_MS);
+				    (lws_usec_t)p->queue_wait_ms * LWS_US_PER_MS);
 	return 0;
 }
 

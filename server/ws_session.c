@@ -414,7 +414,7 @@ static void idle_sweep(struct loop_timer *t)
 		return;
 	}
 	loop_timer_schedule(&idle_timer, idle_sweep,
-			 IDLE_SWEEP_MS * LWS_US_PER_MS);
+			    IDLE_SWEEP_MS * LWS_US_PER_MS);
 }
 
 /* Collects one message from its fragments. lws hands a message over in
@@ -525,7 +525,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	if (!idle_timer_on) {
 		idle_timer_on = true;
 		loop_timer_schedule(&idle_timer, idle_sweep,
-				 IDLE_SWEEP_MS * LWS_US_PER_MS);
+				    IDLE_SWEEP_MS * LWS_US_PER_MS);
 	}
 	/* The upgrade checked the cookie already; the headers are still
 	 * here. Read nothing until we know who this is. */
