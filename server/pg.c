@@ -698,7 +698,7 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 	p->queue_tail = r;
 	if (p->queued++ == 0)
 		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
-				    (lws_usec_t)p->queue_wait_ms * LWS_US_PER_MS);
+				    (int64_t)p->queue_wait_ms * LWS_US_PER_MS);
 	return 0;
 }
 
