@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "idmap.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "op.h"
 #include "pg.h"
 #include "pgarray.h"
@@ -18,7 +19,6 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
-#include "loop_timer.h"
 
 #define ATTAINMENT_INTERVAL_MS 250 /* per fair, like the totals */
 

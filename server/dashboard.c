@@ -7,13 +7,13 @@
 #include "frame.h"
 #include "idmap.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "op.h"
 #include "pg.h"
 #include "server.h"
 #include "sqlop.h"
 #include "timefmt.h"
 #include "ws_session.h"
-#include "loop_timer.h"
 
 #define TOTALS_INTERVAL_MS 250 /* at most 4 totals pushes a second per fair */
 

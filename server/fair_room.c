@@ -12,6 +12,7 @@
 #include "fairs.h"
 #include "idmap.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "op.h"
 #include "order_intake.h"
 #include "pg.h"
@@ -22,7 +23,6 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "ws_session.h"
-#include "loop_timer.h"
 
 #define RING_SIZE 4096          /* events kept per fair for members behind */
 #define RESUME_MAX 1000         /* more missed events: a full snapshot */
@@ -523,7 +523,7 @@ static void schedule_transition(void)
 	}
 	/* a little after the moment, so PostgreSQL's clock agrees */
 	loop_timer_schedule(&transition_timer, on_transition,
-			    (lws_usec_t)(in_ms + 20) * LWS_US_PER_MS);
+			    (in_ms + 20) * LWS_US_PER_MS);
 }
 
 static void on_fairs_changed(void)

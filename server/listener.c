@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "timefmt.h"
 #include "loop_timer.h"
+#include "timefmt.h"
 
 #define ACCEPTS_PER_WAKEUP 64 /* then let the loop serve others */
 #define REFUSED_LOG_MS 10000  /* at most one "too many" line this often */

@@ -27,6 +27,7 @@
 #include "http.h"
 #include "listener.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "order_intake.h"
 #include "order_life.h"
 #include "pg.h"
@@ -38,7 +39,6 @@
 #include "timefmt.h"
 #include "worker.h"
 #include "ws_session.h"
-#include "loop_timer.h"
 
 #ifndef FAIR_SOURCE_DIR
 #define FAIR_SOURCE_DIR "."
@@ -436,8 +436,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	LOG(LOG_NOTICE, "stopped");
 out:
-	if (srv.ctx)
-		loop_timer_cancel(&shutdown_timer);
+	loop_timer_cancel(&shutdown_timer);
 	rawfd_release(&worker_watch);
 	/* Finished jobs still run their callbacks in worker_pool_destroy, and
 	 * database callbacks in pg_pool_destroy: each finds the other pool

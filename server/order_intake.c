@@ -7,6 +7,7 @@
 
 #include "lock_set.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "op.h"
 #include "order_rules.h"
 #include "pg.h"
@@ -15,7 +16,6 @@
 #include "stock_cache.h"
 #include "strbuf.h"
 #include "timefmt.h"
-#include "loop_timer.h"
 
 #define RESOLVE_RETRY_MS 250
 

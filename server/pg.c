@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "loop_timer.h"
 #include "rawfd.h"
 #include "timefmt.h"
-#include "loop_timer.h"
 
 #define PG_MAX_CHANNELS 16
 #define PG_TIMEOUT_GRACE_MS 1000 /* after statement_timeout, before reset */

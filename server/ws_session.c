@@ -11,11 +11,11 @@
 #include "fairs.h"
 #include "idmap.h"
 #include "log.h"
+#include "loop_timer.h"
 #include "proto.h"
 #include "server.h"
 #include "strbuf.h"
 #include "timefmt.h"
-#include "loop_timer.h"
 
 #define RATE_LIMIT_PER_SECOND 200 /* requests; then rate_limited */
 #define BAD_LIMIT 20              /* bad messages a minute; one more closes */
