@@ -15,7 +15,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
-  createDatabase, createUser, fairctl, passwordHash, sql, startServer,
+  createDatabase, createUser, fairctl, openFilesLimit, passwordHash, sql, startServer,
 } from '../integration/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -28,7 +28,7 @@ const LOAD_BIN = process.env.FAIR_LOAD_BIN;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 // Descriptors: as many as the hard limit allows (raising it needs CAP_SYS_RESOURCE, which
 // this machine's sandbox does not give even to root: 20,000 here, which caps idle and storm).
-const NOFILE = Number(/Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]) || 4096;
+const NOFILE = openFilesLimit().hard ?? 4096;
 // The server takes as many connections as its max_connections, and keeps 1,024 descriptors
 // besides them (database, files, workers): idle and storm open a few fewer than that.
 const SERVER_MAX_CONNS = Math.max(16, NOFILE - 1024);

@@ -10,9 +10,9 @@
 // over the closes, divided by their number.
 import fs from 'node:fs';
 import net from 'node:net';
-import { createDatabase, startServer, sleep } from '../integration/harness.mjs';
+import { createDatabase, openFilesLimit, startServer, sleep } from '../integration/harness.mjs';
 
-const NOFILE = Number(/Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]) || 4096;
+const NOFILE = openFilesLimit().hard ?? 4096;
 const sizes = process.argv.slice(2).map(Number);
 if (!sizes.length) sizes.push(1000, NOFILE - 1024);
 const CONNS = 900;

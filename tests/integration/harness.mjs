@@ -562,6 +562,14 @@ export function connect(server, { protocol = 'fair.v1', headers = {}, path: wsPa
   });
 }
 
+/** A process's limit of open files ('self': this one), as { soft, hard } from /proc; null
+ * for one that is unlimited or cannot be read. */
+export function openFilesLimit(pid = 'self') {
+  const m = /Max open files\s+(\S+)\s+(\S+)/.exec(fs.readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  const value = (text) => (/^\d+$/.test(text ?? '') ? Number(text) : null);
+  return { soft: value(m?.[1]), hard: value(m?.[2]) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
