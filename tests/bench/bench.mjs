@@ -2,6 +2,7 @@
 // one invocation, then the table (Markdown and JSON) with the ratios the targets ask for.
 //
 //   node bench/bench.mjs [--quick] [--out DIR] [--only flash,spread,...] [--keep-db]
+//                        [--scale 50000,100000]
 //                        [--no-peer] [--fanout-rates 5,40] [--fanout-seconds S]
 //
 // Needs FAIR_TEST_DATABASE_URL (a user who may create databases: run.sh gives one),
@@ -43,6 +44,7 @@ const SIZE = QUICK ? {
   fanout: { dealers: 300, rates: [10], seconds: 3 },
   idle: { conns: 500, hold: 2 }, storm: { conns: 500, window: 200 },
   mixed: { dealers: 300, flash: 150, stock: 50, rounds: 2, gap: 1.5 },
+  scale: { crowds: [600], servers: 2, generators: 2 },
   p2: { clients: [16], seconds: 3 },
 } : {
   dealers: 10000, flash: { dealers: 5000, stock: 1000, rounds: 10 },
@@ -50,12 +52,16 @@ const SIZE = QUICK ? {
   fanout: { dealers: 10000, rates: [5, 10, 20, 40, 80], seconds: 6 },
   idle: { conns: Math.min(50000, MAX_CONNS), hold: 10 }, storm: { conns: Math.min(20000, MAX_CONNS), window: 1000 },
   mixed: { dealers: 10000, flash: 5000, stock: 1000, rounds: 5, gap: 2.5 },
+  // C1 at the issue's sizes, more than one process may hold here: several server processes
+  // on one port and several generators (as many as each one's descriptors require).
+  scale: { crowds: [50000, 100000] },
   p2: { clients: [16, 64, 256], seconds: 10 },
 };
 
 // --fanout-rates 5,40 --fanout-seconds 20: another ladder (for a profile of one rate, say).
 if (args.includes('--fanout-rates')) SIZE.fanout.rates = args[args.indexOf('--fanout-rates') + 1].split(',').map(Number);
 if (args.includes('--fanout-seconds')) SIZE.fanout.seconds = Number(args[args.indexOf('--fanout-seconds') + 1]);
+if (args.includes('--scale')) SIZE.scale.crowds = args[args.indexOf('--scale') + 1].split(',').map(Number);
 const NO_PEER = args.includes('--no-peer'); // P1 is not run (a profile of ours)
 
 const want = (name) => !ONLY || ONLY.has(name);
@@ -209,6 +215,103 @@ async function withOurServer(dbUrl, fn) {
   }
 }
 
+// Several server processes on one port (SO_REUSEPORT: the kernel spreads the connections),
+// all on the server core, each with its own log file.
+async function withOurServers(dbUrl, count, fn) {
+  const servers = [];
+  const env = {
+    FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2',
+    FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS),
+  };
+  const wrapper = ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE];
+  try {
+    servers.push(await startServer({ databaseUrl: dbUrl, user: false, wrapper, env }));
+    while (servers.length < count) {
+      servers.push(await startServer({ databaseUrl: dbUrl, user: false, wrapper,
+        env: { ...env, FAIR_PORT: String(servers[0].port) } }));
+    }
+    return await fn({ url: servers[0].wsUrl, pids: servers.map((s) => s.proc.pid), target: 'ours' });
+  } finally {
+    await Promise.all(servers.map((s) => s.stop({ timeoutMs: 60_000 })));
+    const n = ++serverRuns;
+    servers.forEach((s, i) => fs.writeFileSync(path.join(OUT, `server-${n}.${i + 1}.log`), s.logs().join('\n') + '\n'));
+  }
+}
+
+const rssKib = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+const fdCount = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
+// What sockets cost the kernel, both ends together (slab and TCP buffer pages), as fairload
+// measures it for idle.
+function kernelSocketKib() {
+  const slab = Number(/Slab:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  const pages = Number(/TCP:.* mem (\d+)/.exec(fs.readFileSync('/proc/net/sockstat', 'utf8'))?.[1] ?? 0);
+  return slab + pages * 4;
+}
+
+// C1 with a crowd larger than one process may hold (20,000 descriptors here): `servers`
+// processes share the port and `generators` fairload processes each open their part and
+// hold it (--hold-for-signal) while this script measures every server's RSS.
+async function idleScale(dbUrl, common, conns, servers, generators) {
+  return withOurServers(dbUrl, servers, async (s) => {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rss0 = s.pids.map(rssKib);
+    const fd0 = s.pids.map(fdCount);
+    const kern0 = kernelSocketKib();
+    const started = Date.now();
+    const gens = [];
+    for (let g = 0; g < generators; g++) {
+      const share = Math.floor(conns / generators) + (g < conns % generators ? 1 : 0);
+      const proc = spawn('prlimit', [`--nofile=${NOFILE}`, 'taskset', '-c', LOAD_CORE, LOAD_BIN, 'idle',
+        '--url', s.url, '--target', s.target, '--cookies', common.cookies, '--conns', String(share),
+        '--hold-for-signal'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = [];
+      proc.stdout.on('data', (d) => out.push(d));
+      const holding = new Promise((resolve, reject) => {
+        readline.createInterface({ input: proc.stderr }).on('line', (line) => {
+          if (/^fairload: holding/.test(line)) resolve(line);
+          else process.stderr.write(`[fairload ${g + 1}] ${line}\n`);
+        });
+        proc.once('exit', (code) => reject(new Error(`fairload ${g + 1} exited with ${code} before holding`)));
+      });
+      const done = new Promise((resolve) => proc.once('close', () => resolve(Buffer.concat(out).toString())));
+      gens.push({ proc, holding, done });
+    }
+    let reports;
+    let timer;
+    try {
+      const lines = await Promise.race([Promise.all(gens.map((x) => x.holding)),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the generators did not open their connections within 300 s')), 300_000)))]);
+      clearTimeout(timer);
+      const openS = (Date.now() - started) / 1000;
+      log(`scale: ${lines.join('; ')} (${openS.toFixed(1)} s)`);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // settle, then measure held
+      const rss1 = s.pids.map(rssKib);
+      const perProcess = s.pids.map((pid, i) => fdCount(pid) - fd0[i]);
+      const kern1 = kernelSocketKib();
+      for (const x of gens) x.proc.kill('SIGUSR1');
+      reports = (await Promise.all(gens.map((x) => x.done))).map((text) => JSON.parse(text.trim().split('\n').pop()));
+      const open = reports.reduce((n, r) => n + r.result.open, 0);
+      const rssDelta = rss1.reduce((n, v, i) => n + v - rss0[i], 0);
+      const result = {
+        servers, generators, requested: conns, open, open_s: openS,
+        answered_last_ping: reports.reduce((n, r) => n + r.result.answered_last_ping, 0),
+        connections_per_server: perProcess,
+        server_rss_before_kib: rss0, server_rss_after_kib: rss1,
+        server_rss_per_conn_bytes: open ? rssDelta * 1024 / open : 0,
+        kernel_per_conn_bytes: open ? (kern1 - kern0) * 512 / open : 0,
+        closes: reports.reduce((n, r) => n + r.result.closes, 0),
+      };
+      const r = { scenario: 'scale', target: s.target, connections: conns, result, void: false };
+      log(`scale (${servers} processes): ${fmt(open)} open of ${fmt(conns)}, RSS ${result.server_rss_per_conn_bytes.toFixed(0)} B/conn, `
+        + `kernel ${result.kernel_per_conn_bytes.toFixed(0)} B/conn, per process ${perProcess.join(', ')}`);
+      return r;
+    } finally {
+      clearTimeout(timer);
+      for (const x of gens) if (x.proc.exitCode === null) x.proc.kill('SIGKILL');
+    }
+  });
+}
+
 async function withPeer(fn) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = spawn('prlimit', [`--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE, process.execPath,
@@ -349,6 +452,17 @@ function table(all) {
       ratio: `${fmt(r, 2)}x`, target: '≤0.2x P1 RSS; user + kernel ≤12 KB',
       verdict: verdict(r != null ? r <= 0.2 && total <= 12 * 1024 : null) });
   }
+  for (const sc of all.runs.filter((r) => r.scenario === 'scale')) {
+    const x = sc.result;
+    const total = x.server_rss_per_conn_bytes + x.kernel_per_conn_bytes;
+    const r = ratio(x.server_rss_per_conn_bytes, idleP?.result.server_rss_per_conn_bytes);
+    rows.push({ id: 'C1', scenario: `idle, ${fmt(x.requested)} connections over ${x.servers} processes (${x.generators} generators)`,
+      ours: `${fmt(x.open)} open, all answered a ping: ${x.answered_last_ping === x.requested ? 'yes' : `no (${fmt(x.answered_last_ping)})`}; `
+        + `RSS ${fmt(x.server_rss_per_conn_bytes)} B/conn + kernel ${fmt(x.kernel_per_conn_bytes)} B/conn; per process ${x.connections_per_server.map((n) => fmt(n)).join(', ')}`,
+      peer: idleP ? `P1 (one process, ${fmt(idleP.result.open)} open): RSS ${fmt(idleP.result.server_rss_per_conn_bytes)} B/conn` : '—',
+      ratio: `${fmt(r, 2)}x`, target: '50,000 (stretch 100,000); ≤0.2x P1 RSS; user + kernel ≤12 KB',
+      verdict: `${x.open === x.requested && x.answered_last_ping === x.requested ? 'held' : 'not all held'}; ≤12 KB ${verdict(total <= 12 * 1024)}; 0.2x ${verdict(r != null ? r <= 0.2 : null)}` });
+  }
   const storm = ours('storm');
   const stormP = peer('storm');
   if (storm) {
@@ -445,6 +559,14 @@ async function main() {
       for (const server of [withOurServer.bind(null, db.url), ...(NO_PEER ? [] : [withPeer])]) {
         push(await server(async (s) => load('idle', { ...common, server: s, url: s.url, target: s.target,
           conns: SIZE.idle.conns, 'server-pid': s.pid, hold: SIZE.idle.hold })));
+      }
+    }
+    if (want('scale')) {
+      for (const conns of SIZE.scale.crowds) {
+        // Room for the kernel's uneven spread over the processes: a fifth of each one's share.
+        const servers = SIZE.scale.servers ?? Math.ceil(conns / (0.8 * SERVER_MAX_CONNS));
+        const generators = SIZE.scale.generators ?? Math.ceil(conns / MAX_CONNS);
+        push(await idleScale(db.url, common, conns, servers, generators));
       }
     }
     if (want('storm')) {

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct options {
 	enum scenario scenario;
 	const char *url, *cookies_file, *staff_cookie, *db_url, *run_id, *target_name;
 	long fair, product, conns, window, sources, rounds, inflight, server_pid;
+	bool hold_for_signal; /* idle: hold until SIGUSR1, not for --hold S */
 	long flash_dealers;
 	double rate, duration, hold, qa_rate, spread_ms, gap;
 	long *variants;
@@ -85,6 +87,7 @@ struct run {
 };
 
 static volatile int stop_requested;
+static volatile sig_atomic_t hold_released; /* SIGUSR1 (--hold-for-signal) */
 static long trace; /* FAIRLOAD_TRACE=N prints the first N messages received */
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -890,27 +893,54 @@ static void ping_all(struct run *r, double timeout_s)
 		ws_loop_run_once(r->loop, 10);
 }
 
+static void release_hold(int sig)
+{
+	(void)sig;
+	hold_released = 1;
+}
+
+/* Idle with --hold-for-signal: says on stderr that its connections are open
+ * and answered a ping, then holds them until SIGUSR1. Several generators, each
+ * below the per-process descriptor limit, hold one large idle crowd this way
+ * while the benchmark script measures the servers (bench.mjs, scale). */
+static void hold_until_released(struct run *r)
+{
+	fprintf(stderr, "fairload: holding %d open, %d answered a ping\n",
+		open_count(r), r->pongs);
+	fflush(stderr);
+	while (!hold_released && !stop_requested)
+		ws_loop_run_once(r->loop, 10);
+}
+
 static json_t *run_idle(struct run *r, long rss0, long kern0, int64_t open_ns)
 {
-	long rss1, kern1;
+	long rss1 = -1, kern1;
 	int open, pongs1;
+	json_t *out;
 
 	ping_all(r, 60);
 	pongs1 = r->pongs;
-	pump(r, r->o->hold);
-	rss1 = proc_rss_kib(r->o->server_pid);
+	if (r->o->hold_for_signal)
+		hold_until_released(r);
+	else
+		pump(r, r->o->hold);
+	if (r->o->server_pid > 0)
+		rss1 = proc_rss_kib(r->o->server_pid);
 	kern1 = kernel_socket_kib();
 	open = open_count(r);
 	ping_all(r, 60);
-	return json_pack("{s:i,s:i,s:i,s:i,s:f,s:I,s:I,s:f,s:f,s:f,s:I}",
-			 "requested", r->total, "open", open, "answered_first_ping", pongs1,
-			 "answered_last_ping", r->pongs, "open_s", (double)open_ns / 1e9,
-			 "server_rss_before_kib", (json_int_t)rss0,
-			 "server_rss_after_kib", (json_int_t)rss1,
-			 "server_rss_per_conn_bytes", open ? (double)(rss1 - rss0) * 1024 / open : 0.0,
-			 "kernel_per_conn_pair_bytes", open ? (double)(kern1 - kern0) * 1024 / open : 0.0,
-			 "kernel_per_conn_bytes", open ? (double)(kern1 - kern0) * 512 / open : 0.0,
-			 "closes", (json_int_t)r->closes);
+	out = json_pack("{s:i,s:i,s:i,s:i,s:f,s:I}", "requested", r->total, "open", open,
+			"answered_first_ping", pongs1, "answered_last_ping", r->pongs,
+			"open_s", (double)open_ns / 1e9, "closes", (json_int_t)r->closes);
+	if (r->o->server_pid > 0) /* else the script measures the servers */
+		json_object_update_new(out, json_pack(
+			"{s:I,s:I,s:f,s:f,s:f}",
+			"server_rss_before_kib", (json_int_t)rss0,
+			"server_rss_after_kib", (json_int_t)rss1,
+			"server_rss_per_conn_bytes", open ? (double)(rss1 - rss0) * 1024 / open : 0.0,
+			"kernel_per_conn_pair_bytes", open ? (double)(kern1 - kern0) * 1024 / open : 0.0,
+			"kernel_per_conn_bytes", open ? (double)(kern1 - kern0) * 512 / open : 0.0));
+	return out;
 }
 
 static json_t *run_storm(struct run *r, int64_t open_ns, double cpu)
@@ -1011,6 +1041,8 @@ static void usage(FILE *to)
 "  --inflight N                spread: orders in flight per dealer (default 1)\n"
 "  --server-pid PID            the server process: its RSS (idle) and CPU are reported\n"
 "  --hold S                    idle: how long to stay idle (default 5)\n"
+"  --hold-for-signal           idle: say so on stderr once open, hold until SIGUSR1\n"
+"                              (--server-pid not needed: the caller measures)\n"
 "  --db URL                    PostgreSQL, to read back oversold units and stored orders\n"
 "  --run-id TEXT               prefix of the idempotency keys (default: time-based)\n");
 }
@@ -1068,6 +1100,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		{ "duration", 1, 0, 'd' }, { "qa-rate", 1, 0, 'q' }, { "inflight", 1, 0, 'i' },
 		{ "server-pid", 1, 0, 'P' }, { "hold", 1, 0, 'H' }, { "db", 1, 0, 'D' },
 		{ "run-id", 1, 0, 'I' }, { "target", 1, 0, 't' }, { "help", 0, 0, 'h' },
+		{ "hold-for-signal", 0, 0, 'W' },
 		{ 0, 0, 0, 0 }
 	};
 	static char run_id[32];
@@ -1114,6 +1147,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'i': o->inflight = atol(optarg); break;
 		case 'P': o->server_pid = atol(optarg); break;
 		case 'H': o->hold = atof(optarg); break;
+		case 'W': o->hold_for_signal = true; break;
 		case 'D': o->db_url = optarg; break;
 		case 'I': o->run_id = optarg; break;
 		case 't': o->target_name = optarg; break;
@@ -1130,8 +1164,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 		die("%s", "this scenario needs --variants");
 	if ((o->scenario == FANOUT || o->scenario == MIXED) && !o->staff_cookie)
 		die("%s", "this scenario needs --staff (the rep's cookie)");
-	if (o->scenario == IDLE && o->server_pid <= 0)
-		die("%s", "idle needs --server-pid");
+	if (o->scenario == IDLE && o->server_pid <= 0 && !o->hold_for_signal)
+		die("%s", "idle needs --server-pid (or --hold-for-signal)");
 	if (!o->run_id) {
 		snprintf(run_id, sizeof run_id, "ld%lx", (unsigned long)time(NULL));
 		o->run_id = run_id;
@@ -1176,8 +1210,10 @@ int main(int argc, char **argv)
 		die("%s", "out of memory");
 	if (r.rep >= 0)
 		r.peers[r.rep].rep = true;
+	if (o.hold_for_signal)
+		signal(SIGUSR1, release_hold);
 	if (o.scenario == IDLE) {
-		rss0 = proc_rss_kib(o.server_pid);
+		rss0 = o.server_pid > 0 ? proc_rss_kib(o.server_pid) : -1;
 		kern0 = kernel_socket_kib();
 	}
 
