@@ -218,11 +218,20 @@ static void count_error(struct run *r, const char *msg)
 			    json_integer(n ? json_integer_value(n) + 1 : 1));
 }
 
-static void on_order_reply(struct run *r, int i, const char *msg)
+/* When a frame reached its dealer: the kernel's receive time of its bytes
+ * (wsclient's SO_TIMESTAMPNS), or with --stamp read when the generator read it. */
+static bool stamp_at_read;
+
+static int64_t arrival_ns(const struct conn *c)
 {
-	struct peer *p = &r->peers[i];
+	return stamp_at_read ? now_ns() : c->rx_ns;
+}
+
+static void on_order_reply(struct run *r, const struct conn *c, const char *msg)
+{
+	struct peer *p = &r->peers[c->index];
 	long long rid = field_int(msg, "re", -1);
-	int64_t t = now_ns();
+	int64_t t = arrival_ns(c);
 
 	if (rid < 0 || !p->outstanding)
 		return;
@@ -241,10 +250,10 @@ static void on_order_reply(struct run *r, int i, const char *msg)
 	}
 }
 
-static void on_price(struct run *r, const char *msg)
+static void on_price(struct run *r, const struct conn *c, const char *msg)
 {
 	long long seq = field_int(msg, "price", -1) - PRICE_BASE;
-	int64_t t = now_ns();
+	int64_t t = arrival_ns(c);
 
 	if (seq < 0 || seq >= r->price_sent)
 		return;
@@ -286,13 +295,13 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 	}
 	if (ev) {
 		if (is_event(ev, "price") && !p->rep)
-			on_price(r, msg);
+			on_price(r, c, msg);
 		else if (is_event(ev, "stock")) {
 			int64_t at = field_time_ns(msg, "at");
 
 			r->stock_pushes++;
 			if (at)
-				samples_add(&r->stock_lag, (now_ns() - at) / 1000);
+				samples_add(&r->stock_lag, (arrival_ns(c) - at) / 1000);
 		} else if (p->rep && is_event(ev, "chat") && field_is(msg, "status", "open")) {
 			/* An open question from a dealer: the rep answers the newest. */
 			r->last_question = field_int(msg, "id", r->last_question);
@@ -334,7 +343,7 @@ static void on_message(struct ws_loop *loop, struct conn *c, char *msg, size_t l
 		r->pongs++;
 		return;
 	}
-	on_order_reply(r, c->index, msg);
+	on_order_reply(r, c, msg);
 }
 
 static void on_close(struct ws_loop *loop, struct conn *c, const char *why)
@@ -1041,6 +1050,8 @@ static void usage(FILE *to)
 "  --inflight N                spread: orders in flight per dealer (default 1)\n"
 "  --server-pid PID            the server process: its RSS (idle) and CPU are reported\n"
 "  --hold S                    idle: how long to stay idle (default 5)\n"
+"  --stamp kernel|read         a frame's arrival: its bytes' kernel receive time\n"
+"                              (default) or when the generator read it\n"
 "  --hold-for-signal           idle: say so on stderr once open, hold until SIGUSR1\n"
 "                              (--server-pid not needed: the caller measures)\n"
 "  --db URL                    PostgreSQL, to read back oversold units and stored orders\n"
@@ -1100,7 +1111,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		{ "duration", 1, 0, 'd' }, { "qa-rate", 1, 0, 'q' }, { "inflight", 1, 0, 'i' },
 		{ "server-pid", 1, 0, 'P' }, { "hold", 1, 0, 'H' }, { "db", 1, 0, 'D' },
 		{ "run-id", 1, 0, 'I' }, { "target", 1, 0, 't' }, { "help", 0, 0, 'h' },
-		{ "hold-for-signal", 0, 0, 'W' },
+		{ "hold-for-signal", 0, 0, 'W' }, { "stamp", 1, 0, 'T' },
 		{ 0, 0, 0, 0 }
 	};
 	static char run_id[32];
@@ -1148,6 +1159,11 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'P': o->server_pid = atol(optarg); break;
 		case 'H': o->hold = atof(optarg); break;
 		case 'W': o->hold_for_signal = true; break;
+		case 'T':
+			if (strcmp(optarg, "read") && strcmp(optarg, "kernel"))
+				die("%s", "--stamp: kernel or read");
+			stamp_at_read = strcmp(optarg, "read") == 0;
+			break;
 		case 'D': o->db_url = optarg; break;
 		case 'I': o->run_id = optarg; break;
 		case 't': o->target_name = optarg; break;

@@ -23,6 +23,7 @@ struct conn {
 	size_t tx_len, tx_off, tx_cap;
 	bool want_write;
 	int64_t connect_ns, upgraded_ns, hello_ns;
+	int64_t rx_ns;           /* when the kernel received the frame being handled */
 	int close_code;
 	void *user;              /* the scenario's per-connection state */
 };
