@@ -598,8 +598,9 @@ async function main() {
   if (failed) throw failed;
 
   // What must hold whatever the speed: nothing oversold, every accepted order stored once,
-  // each dealer's kept open credit equal to its open orders, and no void run (the
-  // generator was not the bottleneck).
+  // each dealer's kept open credit equal to its open orders, every connection of a crowd
+  // held by processes that each took their share, and no void run (the generator was not
+  // the bottleneck).
   const problems = [];
   for (const r of all.runs) {
     const d = r.result.db;
@@ -613,6 +614,14 @@ async function main() {
       problems.push(`${r.scenario}: ${r.result.orders.sent - r.result.orders.answered} orders unanswered`);
     }
     if (r.join_failed) problems.push(`${r.scenario} (${r.target}): ${r.join_failed} joins refused after retries (${r.first_join_error})`);
+    if (r.scenario === 'scale') {
+      const x = r.result;
+      if (x.open < x.requested || x.answered_last_ping < x.requested) {
+        problems.push(`scale: ${x.open} of ${x.requested} held, ${x.answered_last_ping} answered the last ping`);
+      }
+      if (x.connections_per_server.some((n) => n <= 0)) problems.push(`scale: a server process got no connection (${x.connections_per_server.join(', ')})`);
+      continue;
+    }
     if (r.hellos < r.connections && r.scenario !== 'storm') problems.push(`${r.scenario} (${r.target}): ${r.connections - r.hellos} connections never said hello`);
   }
   if (problems.length) throw new Error(`benchmark checks failed:\n  ${problems.join('\n  ')}`);
