@@ -198,27 +198,9 @@ async function mintDealers(dbUrl, count, file) {
 
 let serverRuns = 0;
 
-async function withOurServer(dbUrl, fn) {
-  const server = await startServer({
-    databaseUrl: dbUrl,
-    user: false,
-    wrapper: ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE],
-    env: {
-      FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2',
-      FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS),
-    },
-  });
-  try {
-    return await fn({ url: server.wsUrl, pid: server.proc.pid, target: 'ours' });
-  } finally {
-    await server.stop({ timeoutMs: 60_000 });
-    // The server's log of each scenario, numbered in the order they ran.
-    fs.writeFileSync(path.join(OUT, `server-${++serverRuns}.log`), server.logs().join('\n') + '\n');
-  }
-}
-
-// Several server processes on one port (SO_REUSEPORT: the kernel spreads the connections),
-// all on the server core, each with its own log file.
+// `count` server processes on one port (SO_REUSEPORT: the kernel spreads the connections),
+// all on the server core; fn gets the first one's url and pid and every pid. Each process's
+// log is kept, numbered in the order the scenarios ran (server-N.log, or server-N.I.log).
 async function withOurServers(dbUrl, count, fn) {
   const servers = [];
   const env = {
@@ -232,13 +214,16 @@ async function withOurServers(dbUrl, count, fn) {
       servers.push(await startServer({ databaseUrl: dbUrl, user: false, wrapper,
         env: { ...env, FAIR_PORT: String(servers[0].port) } }));
     }
-    return await fn({ url: servers[0].wsUrl, pids: servers.map((s) => s.proc.pid), target: 'ours' });
+    return await fn({ url: servers[0].wsUrl, pid: servers[0].proc.pid, pids: servers.map((s) => s.proc.pid), target: 'ours' });
   } finally {
     await Promise.all(servers.map((s) => s.stop({ timeoutMs: 60_000 })));
     const n = ++serverRuns;
-    servers.forEach((s, i) => fs.writeFileSync(path.join(OUT, `server-${n}.${i + 1}.log`), s.logs().join('\n') + '\n'));
+    servers.forEach((s, i) => fs.writeFileSync(path.join(OUT, count > 1 ? `server-${n}.${i + 1}.log` : `server-${n}.log`),
+      s.logs().join('\n') + '\n'));
   }
 }
+
+const withOurServer = (dbUrl, fn) => withOurServers(dbUrl, 1, fn);
 
 const rssKib = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 const fdCount = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
