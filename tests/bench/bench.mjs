@@ -369,6 +369,10 @@ COMMIT;
 // The table
 
 const ratio = (a, b) => (a && b ? a / b : null);
+const list = (v) => v.map((n) => fmt(n)).join(', ');
+// P2's fastest run of a shape's client ladder (runs made again are at its client count).
+const p2BestRun = (runs, shape) => runs.filter((r) => r.shape === shape && !r.again)
+  .sort((a, b) => b.orders_per_s - a.orders_per_s)[0];
 const median = (v) => {
   const sorted = [...v].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -380,10 +384,7 @@ function table(all) {
   const ours = (s) => all.runs.find((r) => r.scenario === s && r.target === 'ours');
   const peer = (s) => all.runs.find((r) => r.scenario === s && r.target === 'p1');
   const p2at = (shape, c) => all.p2.find((r) => r.shape === shape && r.clients === c && !r.again)?.orders_per_s;
-  const p2best = (shape) => {
-    const runs = all.p2.filter((r) => r.shape === shape && !r.again).map((r) => r.orders_per_s);
-    return runs.length ? Math.max(...runs) : null;
-  };
+  const p2best = (shape) => p2BestRun(all.p2, shape)?.orders_per_s ?? null;
   const maxClients = Math.max(...SIZE.p2.clients);
   const rows = [];
   const verdict = (ok) => (ok == null ? '—' : ok ? 'met' : 'missed');
@@ -404,13 +405,11 @@ function table(all) {
   if (spreads.length) {
     const spread = spreads[0];
     // The median of our runs against the median of P2's best client count, run between them.
-    const bestClients = all.p2.filter((r) => r.shape === 'spread' && !r.again)
-      .sort((a, b) => b.orders_per_s - a.orders_per_s)[0]?.clients;
+    const bestClients = p2BestRun(all.p2, 'spread')?.clients;
     const p2runs = all.p2.filter((r) => r.shape === 'spread' && r.clients === bestClients).map((r) => r.orders_per_s);
     const x = { ...spread.result, accepted_per_s: median(spreads.map((r) => r.result.accepted_per_s)) };
     const p2med = p2runs.length ? median(p2runs) : null;
     const rBest = ratio(x.accepted_per_s, p2med);
-    const list = (v) => v.map((n) => fmt(n)).join(', ');
     rows.push({ id: 'O2', scenario: `spread over ${SIZE.spread.variants} variants, ${spread.connections} dealers, ${SIZE.spread.seconds} s, ${spreads.length} runs`,
       ours: `median ${fmt(x.accepted_per_s)} accepted/s (${list(spreads.map((r) => r.result.accepted_per_s))}); `
         + `ack p99 ${list(spreads.map((r) => r.result.orders.ack.p99_ms))} ms; `
@@ -461,7 +460,7 @@ function table(all) {
     const r = ratio(x.server_rss_per_conn_bytes, idleP?.result.server_rss_per_conn_bytes);
     rows.push({ id: 'C1', scenario: `idle, ${fmt(x.requested)} connections over ${x.servers} processes (${x.generators} generators)`,
       ours: `${fmt(x.open)} open, all answered a ping: ${x.answered_last_ping === x.requested ? 'yes' : `no (${fmt(x.answered_last_ping)})`}; `
-        + `RSS ${fmt(x.server_rss_per_conn_bytes)} B/conn + kernel ${fmt(x.kernel_per_conn_bytes)} B/conn; per process ${x.connections_per_server.map((n) => fmt(n)).join(', ')}`,
+        + `RSS ${fmt(x.server_rss_per_conn_bytes)} B/conn + kernel ${fmt(x.kernel_per_conn_bytes)} B/conn; per process ${list(x.connections_per_server)}`,
       peer: idleP ? `P1 (one process, ${fmt(idleP.result.open)} open): RSS ${fmt(idleP.result.server_rss_per_conn_bytes)} B/conn` : '—',
       ratio: `${fmt(r, 2)}x`, target: '50,000 (stretch 100,000); ≤0.2x P1 RSS; user + kernel ≤12 KB',
       verdict: `${x.open === x.requested && x.answered_last_ping === x.requested ? 'held' : 'not all held'}; ≤12 KB ${verdict(total <= 12 * 1024)}; 0.2x ${verdict(r != null ? r <= 0.2 : null)}` });
@@ -474,7 +473,6 @@ function table(all) {
     const mine = median(storms('ours'));
     const theirs = storms('p1').length ? median(storms('p1')) : null;
     const r = ratio(mine, theirs);
-    const list = (v) => v.map((n) => fmt(n)).join(', ');
     rows.push({ id: 'C2', scenario: `storm, ${fmt(storm.result.requested)} connections, ${storms('ours').length} runs each in turns`,
       ours: `median ${fmt(mine)} upgrades/s (${list(storms('ours'))})`,
       peer: theirs ? `P1: median ${fmt(theirs)} upgrades/s (${list(storms('p1'))})` : '—',
@@ -538,7 +536,7 @@ async function main() {
     };
     // P2 again at the client count where it was fastest, between two of our runs.
     const p2Again = async (shape) => {
-      const best = all.p2.filter((r) => r.shape === shape).sort((a, b) => b.orders_per_s - a.orders_per_s)[0];
+      const best = p2BestRun(all.p2, shape);
       if (!best) return;
       await p2(adminUrl, all.p2, [shape], [best.clients]);
       await sql(db.url, 'CHECKPOINT');

@@ -923,7 +923,7 @@ static void hold_until_released(struct run *r)
 
 static json_t *run_idle(struct run *r, long rss0, long kern0, int64_t open_ns)
 {
-	long rss1 = -1, kern1;
+	long rss1 = 0, kern1 = 0;
 	int open, pongs1;
 	json_t *out;
 
@@ -933,15 +933,16 @@ static json_t *run_idle(struct run *r, long rss0, long kern0, int64_t open_ns)
 		hold_until_released(r);
 	else
 		pump(r, r->o->hold);
-	if (r->o->server_pid > 0)
+	if (r->o->server_pid > 0) { /* else the script measures the servers */
 		rss1 = proc_rss_kib(r->o->server_pid);
-	kern1 = kernel_socket_kib();
+		kern1 = kernel_socket_kib();
+	}
 	open = open_count(r);
 	ping_all(r, 60);
 	out = json_pack("{s:i,s:i,s:i,s:i,s:f,s:I}", "requested", r->total, "open", open,
 			"answered_first_ping", pongs1, "answered_last_ping", r->pongs,
 			"open_s", (double)open_ns / 1e9, "closes", (json_int_t)r->closes);
-	if (r->o->server_pid > 0) /* else the script measures the servers */
+	if (r->o->server_pid > 0)
 		json_object_update_new(out, json_pack(
 			"{s:I,s:I,s:f,s:f,s:f}",
 			"server_rss_before_kib", (json_int_t)rss0,
@@ -1228,8 +1229,8 @@ int main(int argc, char **argv)
 		r.peers[r.rep].rep = true;
 	if (o.hold_for_signal)
 		signal(SIGUSR1, release_hold);
-	if (o.scenario == IDLE) {
-		rss0 = o.server_pid > 0 ? proc_rss_kib(o.server_pid) : -1;
+	if (o.scenario == IDLE && o.server_pid > 0) {
+		rss0 = proc_rss_kib(o.server_pid);
 		kern0 = kernel_socket_kib();
 	}
 

@@ -32,12 +32,17 @@ struct ws_loop {
 	char readbuf[READ_CHUNK];
 };
 
+static int64_t timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
 int64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return timespec_ns(&ts);
 }
 
 int ws_target_parse(struct ws_target *t, const char *url)
@@ -422,7 +427,7 @@ static void read_frames(struct ws_loop *loop, struct conn *c)
  * the kernel received it (SO_TIMESTAMPNS: of the last segment read), or to
  * now when the kernel gives none. A dealer has a frame when its bytes reach
  * its socket: with 10,000 dealers on one generator core, the generator's own
- * turn to read them would otherwise add up to ~100 ms to the latencies. */
+ * turn to read them must not count against the server. */
 static ssize_t read_stamped(struct ws_loop *loop, struct conn *c)
 {
 	union {
@@ -442,7 +447,7 @@ static ssize_t read_stamped(struct ws_loop *loop, struct conn *c)
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(h), sizeof ts);
-			c->rx_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+			c->rx_ns = timespec_ns(&ts);
 		}
 	if (!c->rx_ns)
 		c->rx_ns = now_ns();
