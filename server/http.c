@@ -403,7 +403,13 @@ static void route_metrics(struct http_req *r)
 	metric(&b, "fair_orders_refused_total", "counter",
 	       "orders refused by the database", orders.refused);
 	metric(&b, "fair_orders_fast_refused_total", "counter",
-	       "orders refused from the last known stock", orders.fast_refused);
+	       "orders refused from the last known stock, once their key "
+	       "was looked up", orders.fast_refused);
+	metric(&b, "fair_order_key_lookups_total", "counter",
+	       "orders whose key was looked up before an answer from the "
+	       "last known stock or for a full queue", orders.key_lookups);
+	metric(&b, "fair_order_key_lookup_queries_total", "counter",
+	       "queries that looked those keys up", orders.key_lookup_queries);
 	metric(&b, "fair_orders_unavailable_total", "counter",
 	       "orders answered unavailable (nothing was done)",
 	       orders.unavailable);

@@ -19,6 +19,11 @@ bool lock_set_any(const struct lock_set *s, const uint64_t *keys, size_t n)
 	return false;
 }
 
+unsigned lock_set_count(const struct lock_set *s, uint64_t key)
+{
+	return (unsigned)(uintptr_t)idmap_get(&s->counts, key);
+}
+
 int lock_set_add(struct lock_set *s, const uint64_t *keys, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

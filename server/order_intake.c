@@ -36,6 +36,8 @@ struct pending {
 	struct op_ticket *ticket;
 	char *text;    /* the batch element order_decide reads, as JSON */
 	bool alone;    /* its batch failed: retried in a batch of its own */
+	uint64_t key_hash; /* order_key_hash of its dealer and key */
+	bool key_held; /* key_hash is in intake.pending_keys */
 	uint64_t *locks; /* the rows its batch will lock: dealer, variants */
 	size_t nlocks;
 	int64_t fair;  /* what the queue's sweep checks, parsed once */
@@ -60,15 +62,24 @@ static struct {
 	struct pending *head, *tail; /* waiting for the next batch */
 	int in_flight;               /* batches in the database */
 	struct lock_set locked;      /* the rows those batches lock */
+	/* The keys of the orders queued, in a batch or resolving: their
+	 * outcome is not known yet (order_route_arrival). */
+	struct lock_set pending_keys;
+	struct pending *lookup_head, *lookup_tail; /* waiting for a key lookup */
+	unsigned lookups_waiting;
+	int lookups_in_flight;       /* key lookups in the database */
 	bool stopped;
 	struct batch *resolving;
 	struct order_intake_stats stats;
 } intake;
 
 static void pump(const struct pending *arrived);
+static void lookups_pump(void);
 static void batch_release_locks(struct batch *b);
 static void sweep_queue(void);
 static void resolve_try(struct batch *b);
+static void enqueue(struct pending *o);
+static void lookup_add(struct pending *o);
 
 /* ---- answers ---- */
 
@@ -106,10 +117,19 @@ static void answer_error(struct pending *o, enum proto_error code,
 	o->ticket = NULL;
 }
 
+static void pending_release_key(struct pending *o)
+{
+	if (o->key_held)
+		lock_set_remove(&intake.pending_keys, &o->key_hash, 1);
+	o->key_held = false;
+}
+
 static void pending_free_list(struct pending *o)
 {
 	while (o) {
 		struct pending *next = o->next;
+
+		pending_release_key(o);
 
 		if (o->ticket)
 			op_ticket_fail(o->ticket, ERR_UNAVAILABLE,
@@ -328,6 +348,24 @@ static bool pending_free_to_go(const struct pending *o)
 	return !lock_set_any(&intake.locked, o->locks, o->nlocks);
 }
 
+/* Sets b->text to the JSON array of its orders' elements. */
+static void batch_set_text(struct batch *b)
+{
+	struct strbuf array;
+
+	strbuf_init(&array);
+	strbuf_add(&array, "[", 1);
+	for (struct pending *o = b->orders; o; o = o->next) {
+		if (o != b->orders)
+			strbuf_add(&array, ",", 1);
+		strbuf_addstr(&array, o->text);
+	}
+	strbuf_add(&array, "]", 1);
+	if (array.failed)
+		abort();
+	b->text = array.data; /* the batch owns it now */
+}
+
 /* Takes queued orders that can go now into a batch, in queue order, up to
  * orders_batch_max (an order marked alone goes by itself); the others keep
  * their places. An order left behind also holds back every later order that
@@ -339,14 +377,11 @@ static bool pending_free_to_go(const struct pending *o)
 static struct batch *batch_take(void)
 {
 	struct batch *b = calloc(1, sizeof *b);
-	struct strbuf array;
 	struct pending **link = &intake.head, **end, *last = NULL;
 	struct lock_set behind = {0}; /* the rows of the orders left behind */
 
 	if (!b)
 		abort();
-	strbuf_init(&array);
-	strbuf_add(&array, "[", 1);
 	end = &b->orders;
 	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
 		struct pending *o = *link;
@@ -363,9 +398,6 @@ static struct batch *batch_take(void)
 		o->next = NULL;
 		*end = o;
 		end = &o->next;
-		if (b->n)
-			strbuf_add(&array, ",", 1);
-		strbuf_addstr(&array, o->text);
 		b->n++;
 		if (o->alone)
 			break;
@@ -374,15 +406,11 @@ static struct batch *batch_take(void)
 	if (!*link)
 		intake.tail = last;
 	intake.stats.queued -= (unsigned)b->n;
-	strbuf_add(&array, "]", 1);
-	if (array.failed)
-		abort();
 	if (!b->n) {
-		strbuf_free(&array);
 		free(b);
 		return NULL;
 	}
-	b->text = array.data; /* the batch owns it now */
+	batch_set_text(b);
 	return b;
 }
 
@@ -438,87 +466,283 @@ static void pump(const struct pending *arrived)
 		batch_hold_locks(b);
 		intake.in_flight++;
 	}
+	lookups_pump();
 }
 
 /* ---- the fast refusal ---- */
 
-/* insufficient_stock's details when the last known stock certainly cannot
- * serve these lines (what is known to be available of the short lines), or
- * NULL when only the database can tell. */
-static json_t *cache_shortage(int64_t fair, const struct order_line *lines,
-			      size_t n, bool partial)
-{
-	int64_t known[ORDER_LINES_MAX];
-	json_t *available;
+static const char shortage_message[] = "not enough stock left for this order";
+static const char queue_full_message[] =
+	"too many orders are waiting: retry in a moment with the same key";
 
-	if (n == 0 || n > ORDER_LINES_MAX)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		known[i] = stock_cache_get(fair, lines[i].variant);
-	if (!order_certainly_short(lines, n, known, partial))
-		return NULL;
-	available = json_object();
-	for (size_t i = 0; i < n; i++)
-		if (known[i] >= 0 && known[i] < lines[i].qty) {
+static bool queue_full(void)
+{
+	return intake.stats.queued >= (unsigned)srv.cfg.orders_queue_max;
+}
+
+/* Whether the last known stock certainly cannot serve o; known gets what is
+ * known of each line's variant (-1: nothing). */
+static bool cache_short(const struct pending *o, int64_t *known)
+{
+	for (size_t i = 0; i < o->nlines; i++)
+		known[i] = stock_cache_get(o->fair, o->lines[i].variant);
+	return order_certainly_short(o->lines, o->nlines, known, o->partial);
+}
+
+/* Answers o insufficient_stock from the cache, with what is known to be
+ * available of its short lines, and frees it. */
+static void refuse_short(struct pending *o, const int64_t *known)
+{
+	json_t *available = json_object();
+
+	for (size_t i = 0; i < o->nlines; i++)
+		if (known[i] >= 0 && known[i] < o->lines[i].qty) {
 			char variant[SQLOP_INT_TEXT];
 
 			snprintf(variant, sizeof variant, "%lld",
-				 (long long)lines[i].variant);
+				 (long long)o->lines[i].variant);
 			json_object_set_new(available, variant,
 					    json_integer(known[i]));
 		}
 	intake.stats.fast_refused++;
-	return json_pack("{s:o}", "available", available);
+	op_ticket_fail(o->ticket, ERR_INSUFFICIENT_STOCK, shortage_message,
+		       json_pack("{s:o}", "available", available));
+	o->ticket = NULL;
+	pending_free_list(o);
 }
 
-static const char shortage_message[] = "not enough stock left for this order";
+static void answer_unavailable(struct pending *o, const char *message)
+{
+	answer_error(o, ERR_UNAVAILABLE, message);
+	pending_free_list(o);
+}
 
 /* Orders that queued while a batch was in the database are checked again
  * against the stock heard since: at 10:00:00 thousands queue for a variant
- * the first batches sell out, and they are answered at once instead of
- * waiting for batches that could only refuse them. */
+ * the first batches sell out, and they are answered after one key lookup
+ * instead of waiting for batches that could only refuse them. */
 static void sweep_queue(void)
 {
 	static uint64_t swept_generation;
 	struct pending **link = &intake.head, *last = NULL;
+	int64_t known[ORDER_LINES_MAX];
 
 	if (stock_cache_generation() == swept_generation)
 		return;
 	swept_generation = stock_cache_generation();
 	while (*link) {
 		struct pending *o = *link;
-		json_t *details = cache_shortage(o->fair, o->lines, o->nlines,
-						 o->partial);
 
-		if (!details) {
+		if (!order_sweep_to_lookup(lock_set_count(&intake.pending_keys,
+							  o->key_hash)) ||
+		    !cache_short(o, known)) {
 			last = o;
 			link = &o->next;
 			continue;
 		}
-		op_ticket_fail(o->ticket, ERR_INSUFFICIENT_STOCK,
-			       shortage_message, details);
-		o->ticket = NULL;
 		*link = o->next;
-		o->next = NULL;
-		pending_free_list(o);
 		intake.stats.queued--;
+		pending_release_key(o);
+		lookup_add(o);
 	}
 	intake.tail = last;
 }
 
+/* ---- key lookups: the cache never answers for a stored key ---- */
+
+#define LOOKUPS_IN_FLIGHT 2
+
+static void lookup_add(struct pending *o)
+{
+	o->next = NULL;
+	if (intake.lookup_tail)
+		intake.lookup_tail->next = o;
+	else
+		intake.lookup_head = o;
+	intake.lookup_tail = o;
+	intake.lookups_waiting++;
+	intake.stats.key_lookups++;
+}
+
+/* The first orders_batch_max orders waiting for a lookup, as a batch. */
+static struct batch *lookup_take(void)
+{
+	struct batch *b = calloc(1, sizeof *b);
+	struct pending *last = NULL;
+
+	if (!b)
+		abort();
+	b->orders = intake.lookup_head;
+	for (struct pending *o = b->orders;
+	     o && b->n < (size_t)srv.cfg.orders_batch_max; o = o->next) {
+		last = o;
+		b->n++;
+	}
+	intake.lookup_head = last->next;
+	if (!intake.lookup_head)
+		intake.lookup_tail = NULL;
+	last->next = NULL;
+	intake.lookups_waiting -= (unsigned)b->n;
+	batch_set_text(b);
+	return b;
+}
+
+/* o's key is not stored: refused from the cache, unavailable, or queued
+ * when stock came back while it was looked up. */
+static void lookup_answer_unstored(struct pending *o)
+{
+	int64_t known[ORDER_LINES_MAX];
+	bool short_now = cache_short(o, known);
+
+	if (intake.stopped) {
+		answer_unavailable(o, "the server is shutting down: retry");
+		return;
+	}
+	switch (order_route_unstored(queue_full(),
+				     lock_set_count(&intake.pending_keys,
+						    o->key_hash) > 0,
+				     short_now)) {
+	case ORDER_REFUSE_SHORT:
+		refuse_short(o, known);
+		break;
+	case ORDER_QUEUE:
+		enqueue(o);
+		pump(o);
+		break;
+	default:
+		answer_unavailable(o, queue_full_message);
+		break;
+	}
+}
+
+static void lookup_done(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
+{
+	struct batch *b = arg;
+	struct pending *o, *next;
+	int i = 0;
+
+	intake.lookups_in_flight--;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQnfields(res) != 2 || PQntuples(res) < 0 ||
+	    (size_t)PQntuples(res) != b->n) {
+		if (outcome == PG_DONE)
+			LOG(LOG_WARN, "orders: a key lookup of %zu orders "
+				      "failed: %s",
+			    b->n, PQresultErrorMessage(res));
+		fail_batch(b, ERR_UNAVAILABLE,
+			   "the order's key could not be looked up: retry "
+			   "with the same key");
+		pump(NULL);
+		return;
+	}
+	o = b->orders;
+	b->orders = NULL;
+	for (; o; o = next, i++) {
+		const char *kind = PQgetvalue(res, i, 0);
+
+		next = o->next;
+		o->next = NULL;
+		if (!strcmp(kind, "unmade")) {
+			lookup_answer_unstored(o);
+			continue;
+		}
+		answer_decision(o, kind, PQgetvalue(res, i, 1),
+				(size_t)PQgetlength(res, i, 1));
+		pending_free_list(o);
+	}
+	batch_free(b);
+	pump(NULL);
+}
+
+/* Sends the waiting lookups, orders_batch_max a query, while fewer than
+ * LOOKUPS_IN_FLIGHT are in the database. Like batches, they go ahead of the
+ * reads: the orders behind them wait for nothing else. */
+static void lookups_pump(void)
+{
+	while (intake.lookups_in_flight < LOOKUPS_IN_FLIGHT &&
+	       intake.lookup_head) {
+		struct batch *b = lookup_take();
+		const char *params[1] = {b->text};
+
+		if (pg_query_first(srv.db,
+				   "SELECT * FROM order_decision_rows("
+				   "order_keys_answer($1::jsonb))",
+				   1, params, lookup_done, b)) {
+			fail_batch(b, ERR_UNAVAILABLE,
+				   "the database is unavailable: retry");
+			continue;
+		}
+		intake.lookups_in_flight++;
+		intake.stats.key_lookup_queries++;
+	}
+}
+
 /* ---- order.place ---- */
+
+static void enqueue(struct pending *o)
+{
+	o->next = NULL;
+	if (intake.tail)
+		intake.tail->next = o;
+	else
+		intake.head = o;
+	intake.tail = o;
+	intake.stats.queued++;
+	if (lock_set_add(&intake.pending_keys, &o->key_hash, 1))
+		abort();
+	o->key_held = true;
+}
+
+/* The order of call as a batch element, with what the queue needs of it. */
+static struct pending *pending_new(const struct op_call *call, int64_t dealer,
+				   const struct order_line *lines, size_t n)
+{
+	json_t *msg = call->msg;
+	int64_t fair = json_integer_value(json_object_get(msg, "fair"));
+	bool partial = json_is_true(json_object_get(msg, "partial"));
+	struct pending *o = calloc(1, sizeof *o + n * sizeof *lines);
+	json_t *order = json_pack(
+		"{s:I,s:I,s:I,s:O,s:O,s:b}", "fair", (json_int_t)fair, "dealer",
+		(json_int_t)dealer, "actor", (json_int_t)call->caller.user_id,
+		"key", json_object_get(msg, "key"), "lines",
+		json_object_get(msg, "lines"), "partial", partial);
+
+	if (!order || !o)
+		abort();
+	if (json_object_get(msg, "ship_to"))
+		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
+	if (json_object_get(msg, "note"))
+		json_object_set(order, "note", json_object_get(msg, "note"));
+	o->text = json_dumps(order, JSON_COMPACT);
+	json_decref(order);
+	if (!o->text)
+		abort();
+	o->fair = fair;
+	o->partial = partial;
+	memcpy(o->lines, lines, n * sizeof *lines);
+	o->nlines = n;
+	o->key_hash = order_key_hash(
+		dealer, json_string_value(json_object_get(msg, "key")));
+	o->locks = malloc((n + 1) * sizeof *o->locks);
+	if (!o->locks)
+		abort();
+	o->locks[o->nlocks++] = lock_key_dealer(dealer);
+	for (size_t i = 0; i < n; i++)
+		o->locks[o->nlocks++] = lock_key_variant(lines[i].variant);
+	return o;
+}
 
 void order_op_place(struct op_call *call)
 {
 	struct order_line lines[ORDER_LINES_MAX];
+	int64_t known[ORDER_LINES_MAX];
 	size_t n;
 	char why[160];
-	json_t *msg = call->msg, *dealer_arg = json_object_get(msg, "dealer");
-	int64_t fair = json_integer_value(json_object_get(msg, "fair"));
+	json_t *dealer_arg = json_object_get(call->msg, "dealer");
 	int64_t dealer;
-	bool partial = json_is_true(json_object_get(msg, "partial"));
 	struct pending *o;
-	json_t *order, *details;
+	enum order_route route;
 
 	if (call->caller.role == ROLE_DEALER) {
 		dealer = call->caller.dealer_id;
@@ -534,8 +758,8 @@ void order_op_place(struct op_call *call)
 	} else {
 		dealer = json_integer_value(dealer_arg);
 	}
-	if (order_lines_parse(json_object_get(msg, "lines"), lines, &n, why,
-			      sizeof why)) {
+	if (order_lines_parse(json_object_get(call->msg, "lines"), lines, &n,
+			      why, sizeof why)) {
 		op_fail(call, ERR_BAD_REQUEST, why, NULL);
 		return;
 	}
@@ -551,53 +775,28 @@ void order_op_place(struct op_call *call)
 			NULL);
 		return;
 	}
-	if (intake.stats.queued >= (unsigned)srv.cfg.orders_queue_max) {
-		intake.stats.unavailable++;
-		op_fail(call, ERR_UNAVAILABLE,
-			"too many orders are waiting: retry in a moment", NULL);
-		return;
-	}
-	details = cache_shortage(fair, lines, n, partial);
-	if (details) {
-		op_fail(call, ERR_INSUFFICIENT_STOCK, shortage_message, details);
-		return;
-	}
 
-	order = json_pack("{s:I,s:I,s:I,s:O,s:O,s:b}", "fair", (json_int_t)fair,
-			  "dealer", (json_int_t)dealer, "actor",
-			  (json_int_t)call->caller.user_id, "key",
-			  json_object_get(msg, "key"), "lines",
-			  json_object_get(msg, "lines"), "partial", partial);
-	o = calloc(1, sizeof *o + n * sizeof *lines);
-	if (!order || !o)
-		abort();
-	if (json_object_get(msg, "ship_to"))
-		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
-	if (json_object_get(msg, "note"))
-		json_object_set(order, "note", json_object_get(msg, "note"));
-	o->text = json_dumps(order, JSON_COMPACT);
-	json_decref(order);
-	if (!o->text)
-		abort();
-	o->fair = fair;
-	o->partial = partial;
-	memcpy(o->lines, lines, n * sizeof *lines);
-	o->nlines = n;
-	o->locks = malloc((n + 1) * sizeof *o->locks);
-	if (!o->locks)
-		abort();
-	o->locks[o->nlocks++] = lock_key_dealer(dealer);
-	for (size_t i = 0; i < n; i++)
-		o->locks[o->nlocks++] = lock_key_variant(lines[i].variant);
+	o = pending_new(call, dealer, lines, n);
 	o->ticket = op_defer(call);
-	if (intake.tail)
-		intake.tail->next = o;
-	else
-		intake.head = o;
-	intake.tail = o;
-	intake.stats.queued++;
 	intake.stats.received++;
-	pump(o);
+	route = order_route_arrival(
+		queue_full(),
+		intake.lookups_waiting >= (unsigned)srv.cfg.orders_queue_max,
+		lock_set_count(&intake.pending_keys, o->key_hash) > 0,
+		cache_short(o, known));
+	switch (route) {
+	case ORDER_QUEUE:
+		enqueue(o);
+		pump(o);
+		break;
+	case ORDER_LOOKUP:
+		lookup_add(o);
+		lookups_pump();
+		break;
+	default:
+		answer_unavailable(o, queue_full_message);
+		break;
+	}
 }
 
 /* ---- life cycle ---- */
@@ -616,6 +815,12 @@ void order_intake_stop(void)
 	pending_free_list(intake.head);
 	intake.head = intake.tail = NULL;
 	intake.stats.queued = 0;
+	for (struct pending *o = intake.lookup_head; o; o = o->next)
+		answer_error(o, ERR_UNAVAILABLE,
+			     "the server is shutting down: retry");
+	pending_free_list(intake.lookup_head);
+	intake.lookup_head = intake.lookup_tail = NULL;
+	intake.lookups_waiting = 0;
 }
 
 void order_intake_free(void)
@@ -628,4 +833,5 @@ void order_intake_free(void)
 		batch_free(b);
 	}
 	lock_set_free(&intake.locked);
+	lock_set_free(&intake.pending_keys);
 }

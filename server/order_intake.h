@@ -24,6 +24,8 @@ struct order_intake_stats {
 	uint64_t duplicates;    /* keys answered with their stored order */
 	uint64_t refused;       /* refused by the database */
 	uint64_t fast_refused;  /* refused from the last known stock */
+	uint64_t key_lookups;   /* orders whose key was looked up first */
+	uint64_t key_lookup_queries; /* the queries that looked them up */
 	uint64_t unavailable;   /* answered unavailable (nothing was done) */
 	uint64_t in_doubt;
 	uint64_t batches;       /* batches answered by the database */

@@ -72,3 +72,43 @@ bool order_certainly_short(const struct order_line *lines, size_t n,
 	}
 	return partial;
 }
+
+enum order_route order_route_arrival(bool queue_full, bool lookups_full,
+				     bool key_pending, bool cache_short)
+{
+	if (queue_full)
+		return lookups_full ? ORDER_UNAVAILABLE : ORDER_LOOKUP;
+	if (key_pending)
+		return ORDER_QUEUE;
+	/* with the lookups full, the database refuses it in a batch */
+	return cache_short && !lookups_full ? ORDER_LOOKUP : ORDER_QUEUE;
+}
+
+bool order_sweep_to_lookup(unsigned same_key_pending)
+{
+	return same_key_pending <= 1;
+}
+
+enum order_route order_route_unstored(bool queue_full, bool key_pending,
+				      bool cache_short)
+{
+	if (cache_short && !key_pending)
+		return ORDER_REFUSE_SHORT;
+	return queue_full ? ORDER_UNAVAILABLE : ORDER_QUEUE;
+}
+
+uint64_t order_key_hash(int64_t dealer, const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+	uint64_t d = (uint64_t)dealer;
+
+	for (int i = 0; i < 8; i++, d >>= 8) {
+		h ^= d & 0xffu;
+		h *= 0x100000001b3u;
+	}
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3u;
+	}
+	return h ? h : 1;
+}
