@@ -628,8 +628,18 @@ static void queue_timer_cb(struct loop_timer *t)
 
 /* ---- pool ---- */
 
-/* The least busy ready connection; with a cap, only one with fewer than
- * PG_PIPELINE_MAX requests in its pipeline. */
+/* Whether c is likely to answer a new request sooner than best: fewer
+ * requests ahead of it, or as many sent longer ago (an order batch that
+ * committed a moment ago, rather than one just sent). */
+static bool conn_sooner(const struct pg_conn *c, const struct pg_conn *best)
+{
+	if (c->in_flight != best->in_flight)
+		return c->in_flight < best->in_flight;
+	return c->head && best->head && c->head->sent_ms < best->head->sent_ms;
+}
+
+/* The ready connection likely to answer soonest; with a cap, only one with
+ * fewer than PG_PIPELINE_MAX requests in its pipeline. */
 static struct pg_conn *pool_pick(struct pg_pool *p, bool capped)
 {
 	struct pg_conn *best = NULL;
@@ -639,7 +649,7 @@ static struct pg_conn *pool_pick(struct pg_pool *p, bool capped)
 
 		if (c->state == CONN_READY && !c->broken &&
 		    (!capped || c->in_flight < PG_PIPELINE_MAX) &&
-		    (!best || c->in_flight < best->in_flight))
+		    (!best || conn_sooner(c, best)))
 			best = c;
 	}
 	return best;
@@ -813,6 +823,7 @@ static void conn_destroy(struct pg_conn *c)
 	if (c->state != CONN_DOWN || c->conn)
 		conn_lost(c, "server shutting down");
 	loop_timer_cancel(&c->timer);
+	rawfd_release(&c->watch); /* and its pending re-arm, if any */
 }
 
 void pg_pool_destroy(struct pg_pool *p)

@@ -9,6 +9,9 @@
 #define FAIR_RAWFD_H
 
 #include <libwebsockets.h>
+#include <stdbool.h>
+
+#include "loop_timer.h"
 
 enum rawfd_event { RAWFD_READABLE, RAWFD_WRITABLE, RAWFD_CLOSED };
 
@@ -17,12 +20,18 @@ struct rawfd {
 	 * lws close the descriptor (a CLOSED event follows). */
 	int (*on_event)(struct rawfd *w, enum rawfd_event ev);
 	struct lws *wsi; /* NULL when not adopted */
+	bool in_writable;     /* inside the WRITABLE callback */
+	bool write_again;     /* asked for WRITABLE from inside it */
+	struct loop_timer rearm; /* asks lws once its callback has returned */
 };
 
 /* Adopts fd (lws owns it from now on, even on failure). Returns 0 or -1. */
 int rawfd_adopt(struct lws_vhost *vh, int fd, struct rawfd *w);
 
-/* Asks to be called with RAWFD_WRITABLE once the fd can be written. */
+/* Asks to be called with RAWFD_WRITABLE once the fd can be written; also
+ * from inside a WRITABLE callback (a write that could not finish): lws
+ * 4.1.6 clears its POLLOUT interest after that callback returns, so the
+ * request is made again on the next loop turn. */
 void rawfd_want_write(struct rawfd *w);
 
 /* Detaches the owner and has lws close the descriptor soon (no CLOSED event
