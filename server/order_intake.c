@@ -11,6 +11,7 @@
 #include "op.h"
 #include "order_rules.h"
 #include "pg.h"
+#include "pgarray.h"
 #include "server.h"
 #include "sqlop.h"
 #include "stock_cache.h"
@@ -36,6 +37,8 @@ struct pending {
 	struct op_ticket *ticket;
 	char *text;    /* the batch element order_decide reads, as JSON */
 	bool alone;    /* its batch failed: retried in a batch of its own */
+	int64_t dealer;
+	char *key;     /* its idempotency key */
 	uint64_t key_hash; /* order_key_hash of its dealer and key */
 	bool key_held; /* key_hash is in intake.pending_keys */
 	uint64_t *locks; /* the rows its batch will lock: dealer, variants */
@@ -136,6 +139,7 @@ static void pending_free_list(struct pending *o)
 				       "the server is shutting down: retry",
 				       NULL);
 		free(o->text);
+		free(o->key);
 		free(o->locks);
 		free(o);
 		o = next;
@@ -434,6 +438,7 @@ static void batch_release_locks(struct batch *b)
 void order_intake_stock_heard(void)
 {
 	sweep_queue();
+	lookups_pump();
 }
 
 /* Sends batches while fewer than orders_batches_in_flight are in the
@@ -445,7 +450,10 @@ static void pump(const struct pending *arrived)
 {
 	bool look = !arrived || !intake.in_flight || pending_free_to_go(arrived);
 
-	sweep_queue(); /* may answer and free arrived */
+	sweep_queue(); /* may move arrived to the lookups */
+	/* Lookups first: a connection a batch just left takes the lookup,
+	 * which answers in milliseconds, before the next batch. */
+	lookups_pump();
 	while (look && intake.in_flight < srv.cfg.orders_batches_in_flight &&
 	       intake.head) {
 		struct batch *b = batch_take();
@@ -466,7 +474,6 @@ static void pump(const struct pending *arrived)
 		batch_hold_locks(b);
 		intake.in_flight++;
 	}
-	lookups_pump();
 }
 
 /* ---- the fast refusal ---- */
@@ -550,7 +557,12 @@ static void sweep_queue(void)
 
 /* ---- key lookups: the cache never answers for a stored key ---- */
 
-#define LOOKUPS_IN_FLIGHT 2
+/* One lookup at a time, of up to LOOKUP_KEYS_MAX keys: one index probe and
+ * one row lock a key (about 3 µs here), so the thousands of refusals of a
+ * flash crowd's sell-out take one round trip, on the connection likely to be
+ * free soonest, rather than several, some queued behind an order batch. */
+#define LOOKUPS_IN_FLIGHT 1
+#define LOOKUP_KEYS_MAX 10000
 
 static void lookup_add(struct pending *o)
 {
@@ -564,27 +576,53 @@ static void lookup_add(struct pending *o)
 	intake.stats.key_lookups++;
 }
 
-/* The first orders_batch_max orders waiting for a lookup, as a batch. */
-static struct batch *lookup_take(void)
+/* A key lookup in the database: its orders, and the dealers and keys sent
+ * as two array literals (a few bytes a key, not the whole order). */
+struct lookup {
+	struct pending *orders; /* in the arrays' order */
+	size_t n;
+	char *dealers, *keys;
+};
+
+static void lookup_free(struct lookup *l)
 {
-	struct batch *b = calloc(1, sizeof *b);
+	pending_free_list(l->orders);
+	free(l->dealers);
+	free(l->keys);
+	free(l);
+}
+
+/* The first LOOKUP_KEYS_MAX orders waiting for a lookup. */
+static struct lookup *lookup_take(void)
+{
+	struct lookup *l = calloc(1, sizeof *l);
+	struct strbuf dealers, keys;
 	struct pending *last = NULL;
 
-	if (!b)
+	if (!l)
 		abort();
-	b->orders = intake.lookup_head;
-	for (struct pending *o = b->orders;
-	     o && b->n < (size_t)srv.cfg.orders_batch_max; o = o->next) {
+	strbuf_init(&dealers);
+	strbuf_init(&keys);
+	l->orders = intake.lookup_head;
+	for (struct pending *o = l->orders; o && l->n < LOOKUP_KEYS_MAX;
+	     o = o->next) {
+		pgarray_int(&dealers, l->n, o->dealer);
+		pgarray_text(&keys, l->n, o->key);
 		last = o;
-		b->n++;
+		l->n++;
 	}
+	pgarray_end(&dealers, l->n);
+	pgarray_end(&keys, l->n);
+	if (dealers.failed || keys.failed)
+		abort();
 	intake.lookup_head = last->next;
 	if (!intake.lookup_head)
 		intake.lookup_tail = NULL;
 	last->next = NULL;
-	intake.lookups_waiting -= (unsigned)b->n;
-	batch_set_text(b);
-	return b;
+	intake.lookups_waiting -= (unsigned)l->n;
+	l->dealers = dealers.data;
+	l->keys = keys.data;
+	return l;
 }
 
 /* o's key is not stored: refused from the cache, unavailable, or queued
@@ -615,62 +653,75 @@ static void lookup_answer_unstored(struct pending *o)
 	}
 }
 
+/* The lookup's answer: one row per stored key, its position (from 1). A
+ * stored key's order goes to a batch, past a full queue if need be (the
+ * lookups bound them), where the database answers it as it answers every
+ * order: its stored order, its conflict, or forbidden, never from stock. */
 static void lookup_done(void *arg, enum pg_outcome outcome,
 			const PGresult *res)
 {
-	struct batch *b = arg;
+	struct lookup *l = arg;
 	struct pending *o, *next;
-	int i = 0;
+	int row = 0, rows;
+	size_t i = 1;
 
 	intake.lookups_in_flight--;
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQnfields(res) != 2 || PQntuples(res) < 0 ||
-	    (size_t)PQntuples(res) != b->n) {
+	    PQnfields(res) != 1) {
 		if (outcome == PG_DONE)
 			LOG(LOG_WARN, "orders: a key lookup of %zu orders "
 				      "failed: %s",
-			    b->n, PQresultErrorMessage(res));
-		fail_batch(b, ERR_UNAVAILABLE,
-			   "the order's key could not be looked up: retry "
-			   "with the same key");
+			    l->n, PQresultErrorMessage(res));
+		for (o = l->orders; o; o = o->next)
+			answer_error(o, ERR_UNAVAILABLE,
+				     "the order's key could not be looked up: "
+				     "retry with the same key");
+		lookup_free(l);
 		pump(NULL);
 		return;
 	}
-	o = b->orders;
-	b->orders = NULL;
+	rows = PQntuples(res);
+	o = l->orders;
+	l->orders = NULL;
 	for (; o; o = next, i++) {
-		const char *kind = PQgetvalue(res, i, 0);
-
 		next = o->next;
 		o->next = NULL;
-		if (!strcmp(kind, "unmade")) {
-			lookup_answer_unstored(o);
+		if (row < rows && (size_t)atoll(PQgetvalue(res, row, 0)) == i) {
+			row++;
+			if (intake.stopped) {
+				answer_unavailable(o, "the server is shutting "
+						      "down: retry");
+			} else {
+				intake.stats.key_lookups_stored++;
+				enqueue(o);
+			}
 			continue;
 		}
-		answer_decision(o, kind, PQgetvalue(res, i, 1),
-				(size_t)PQgetlength(res, i, 1));
-		pending_free_list(o);
+		lookup_answer_unstored(o);
 	}
-	batch_free(b);
+	lookup_free(l);
 	pump(NULL);
 }
 
-/* Sends the waiting lookups, orders_batch_max a query, while fewer than
+/* Sends the waiting lookups, LOOKUP_KEYS_MAX a query, while fewer than
  * LOOKUPS_IN_FLIGHT are in the database. Like batches, they go ahead of the
  * reads: the orders behind them wait for nothing else. */
 static void lookups_pump(void)
 {
 	while (intake.lookups_in_flight < LOOKUPS_IN_FLIGHT &&
 	       intake.lookup_head) {
-		struct batch *b = lookup_take();
-		const char *params[1] = {b->text};
+		struct lookup *l = lookup_take();
+		const char *params[2] = {l->dealers, l->keys};
 
 		if (pg_query_first(srv.db,
-				   "SELECT * FROM order_decision_rows("
-				   "order_keys_answer($1::jsonb))",
-				   1, params, lookup_done, b)) {
-			fail_batch(b, ERR_UNAVAILABLE,
-				   "the database is unavailable: retry");
+				   "SELECT * FROM order_keys_stored("
+				   "$1::bigint[], $2::text[])",
+				   2, params, lookup_done, l)) {
+			for (struct pending *o = l->orders; o; o = o->next)
+				answer_error(o, ERR_UNAVAILABLE,
+					     "the database is unavailable: "
+					     "retry");
+			lookup_free(l);
 			continue;
 		}
 		intake.lookups_in_flight++;
@@ -689,6 +740,7 @@ static void enqueue(struct pending *o)
 		intake.head = o;
 	intake.tail = o;
 	intake.stats.queued++;
+	intake.stats.received++;
 	if (lock_set_add(&intake.pending_keys, &o->key_hash, 1))
 		abort();
 	o->key_held = true;
@@ -722,8 +774,11 @@ static struct pending *pending_new(const struct op_call *call, int64_t dealer,
 	o->partial = partial;
 	memcpy(o->lines, lines, n * sizeof *lines);
 	o->nlines = n;
-	o->key_hash = order_key_hash(
-		dealer, json_string_value(json_object_get(msg, "key")));
+	o->dealer = dealer;
+	o->key = strdup(json_string_value(json_object_get(msg, "key")));
+	if (!o->key)
+		abort();
+	o->key_hash = order_key_hash(dealer, o->key);
 	o->locks = malloc((n + 1) * sizeof *o->locks);
 	if (!o->locks)
 		abort();
@@ -778,7 +833,6 @@ void order_op_place(struct op_call *call)
 
 	o = pending_new(call, dealer, lines, n);
 	o->ticket = op_defer(call);
-	intake.stats.received++;
 	route = order_route_arrival(
 		queue_full(),
 		intake.lookups_waiting >= (unsigned)srv.cfg.orders_queue_max,

@@ -10,7 +10,14 @@
  * resolved on another connection once the old backend is gone: those that
  * committed are answered as accepted, those that provably did not with
  * unavailable, and when that cannot be learned within orders_resolve_ms,
- * in_doubt (retry with the same key). */
+ * in_doubt (retry with the same key).
+ *
+ * The same key always gets the same answer: before an order is refused from
+ * the last known stock, or answered unavailable for a full queue, its key is
+ * looked up (order_keys_stored, sql/025, thousands of keys a query), and an
+ * order whose key is stored goes to a batch, where the database answers it
+ * with its order or its conflict. An order whose key is still queued, in a
+ * batch or resolving here waits behind that order instead. */
 #ifndef FAIR_ORDER_INTAKE_H
 #define FAIR_ORDER_INTAKE_H
 
@@ -19,12 +26,13 @@
 #include "dispatch.h"
 
 struct order_intake_stats {
-	uint64_t received;      /* order.place calls that passed the checks */
+	uint64_t received;      /* orders queued for a batch */
 	uint64_t accepted;      /* new orders committed */
 	uint64_t duplicates;    /* keys answered with their stored order */
 	uint64_t refused;       /* refused by the database */
 	uint64_t fast_refused;  /* refused from the last known stock */
 	uint64_t key_lookups;   /* orders whose key was looked up first */
+	uint64_t key_lookups_stored; /* of those, keys found stored */
 	uint64_t key_lookup_queries; /* the queries that looked them up */
 	uint64_t unavailable;   /* answered unavailable (nothing was done) */
 	uint64_t in_doubt;
@@ -40,7 +48,8 @@ extern const struct param_spec order_place_params[];
 
 void order_intake_stats(struct order_intake_stats *out);
 
-/* New stock was heard: refuses the waiting orders it certainly cannot serve. */
+/* New stock was heard: the waiting orders it certainly cannot serve are
+ * refused, once their keys were looked up. */
 void order_intake_stock_heard(void);
 
 /* At shutdown: queued orders answer unavailable, lost batches stop being

@@ -4,46 +4,28 @@
 -- when its queue is full) without asking PostgreSQL. A dealer whose first answer was lost
 -- and who retries the same key after the variant sold out was told `insufficient_stock`
 -- although its order is stored. Before such an answer the server now looks the keys up,
--- many at once, with order_keys_answer; and a retried cancel or amend answers what is
+-- thousands at once, with order_keys_stored; and a retried cancel or amend answers what is
 -- stored too (the functions of 010 are kept under new names and wrapped, not copied).
 
--- The conflict of a key used for another order (as order_decide and order_resolve word it).
-CREATE FUNCTION order_key_conflict(p_order orders) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT op_refusal('conflict',
-        format('key %s was already used by dealer %s for order %s with other lines',
-               p_order.key, p_order.dealer_id, p_order.id),
-        jsonb_build_object('order', p_order.id))
-$$;
-
--- p_orders: orders as order_place_batch takes them. Returns, per order in the same places,
--- what order_decide would answer before it looks at the fair and the stock: not_found for a
--- dealer that does not exist, the actor's refusal (forbidden), `conflict` or the stored order
--- (`duplicate` true) for a key already used; else null: the key is certainly not stored.
+-- The positions (from 1) of the (dealer, key) pairs that are stored: one row each, in order.
+-- The server sends an order so found to a batch, which answers it with its stored order or
+-- its conflict; every other one is refused from the stock it heard of, or told to retry.
 --
--- "Certainly": a batch deciding one of these dealers' orders, on any process, holds the
--- dealer's row FOR NO KEY UPDATE until it commits; FOR SHARE waits for it, and the next
--- statement's snapshot sees what it stored. The locks are all this transaction writes, and
--- losing them in a crash loses nothing, so its commit does not wait for a flush.
-CREATE FUNCTION order_keys_answer(p_orders jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+-- "Stored" is certain: a batch deciding one of these dealers' orders, on any process, holds
+-- the dealer's row FOR NO KEY UPDATE until it commits; FOR SHARE waits for it, and the next
+-- statement's snapshot sees what it stored. The row locks are all this transaction writes,
+-- and losing them in a crash loses nothing, so its commit does not wait for a flush. One
+-- index probe a key: a flash crowd's thousands of refusals cost a few milliseconds.
+CREATE FUNCTION order_keys_stored(p_dealers bigint[], p_keys text[]) RETURNS SETOF integer
+LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('synchronous_commit', 'off', true);
-    PERFORM 1 FROM dealers
-    WHERE id IN (SELECT (e->>'dealer')::bigint FROM jsonb_array_elements(p_orders) e)
-    ORDER BY id FOR SHARE;
-    RETURN (SELECT jsonb_agg(CASE
-                WHEN d.id IS NULL THEN
-                    op_refusal('not_found', format('dealer %s does not exist', b.dealer))
-                WHEN order_actor_refusal(u, d) IS NOT NULL THEN order_actor_refusal(u, d)
-                WHEN o.id IS NULL THEN 'null'::jsonb
-                WHEN o.request IS DISTINCT FROM order_request(b.e) THEN order_key_conflict(o)
-                ELSE jsonb_build_object('order', order_json(o), 'duplicate', true) END
-                ORDER BY b.n)
-            FROM (SELECT x.e, x.n, (x.e->>'dealer')::bigint AS dealer,
-                         (x.e->>'actor')::bigint AS actor
-                  FROM jsonb_array_elements(p_orders) WITH ORDINALITY AS x(e, n)) b
-            LEFT JOIN dealers d ON d.id = b.dealer
-            LEFT JOIN users u ON u.id = b.actor
-            LEFT JOIN orders o ON o.dealer_id = b.dealer AND o.key = b.e->>'key');
+    PERFORM 1 FROM dealers WHERE id = ANY (p_dealers) ORDER BY id FOR SHARE;
+    RETURN QUERY
+        SELECT k.n::integer
+        FROM unnest(p_dealers, p_keys) WITH ORDINALITY AS k(dealer, key, n)
+        WHERE EXISTS (SELECT 1 FROM orders o WHERE o.dealer_id = k.dealer AND o.key = k.key)
+        ORDER BY k.n;
 END
 $$;
 
