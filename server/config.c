@@ -25,6 +25,9 @@ static const struct config_key config_keys[] = {
 	 "IPv4 address to listen on; anything but loopback exposes the server"},
 	{"port", CFG_INT, "8080", 0, 65535, FIELD(port),
 	 "TCP port for HTTP and WebSocket (0: any free port)"},
+	{"listen_share", CFG_BOOL, "false", 0, 1, FIELD(listen_share),
+	 "share the port with other processes of this fair (SO_REUSEPORT): "
+	 "joins only a server of the same database and configuration"},
 	{"database_url", CFG_STRING, "", 0, 4096, FIELD(database_url),
 	 "libpq connection string or postgresql:// URL (empty: libpq's PG* "
 	 "environment defaults)"},
@@ -84,7 +87,8 @@ static const struct config_key config_keys[] = {
 	 "locks"},
 	{"orders_queue_max", CFG_INT, "20000", 1, 1000000,
 	 FIELD(orders_queue_max),
-	 "orders waiting for the next batch before new ones get unavailable"},
+	 "orders waiting for the next batch; past it a new order's key is "
+	 "looked up and, unless stored, the order gets unavailable"},
 	{"orders_resolve_ms", CFG_INT, "15000", 1000, 600000,
 	 FIELD(orders_resolve_ms),
 	 "how long to try to learn whether a batch whose connection was lost "

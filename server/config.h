@@ -15,6 +15,7 @@
 struct config {
 	char *listen_address;     /* IPv4 address the listener binds */
 	int port;                 /* 0 picks a free port (tests) */
+	bool listen_share;        /* SO_REUSEPORT with same-instance servers */
 	char *database_url;       /* libpq connection string or URL */
 	int db_pool_size;         /* pipelined connections for requests */
 	int db_query_timeout_ms;  /* a query not answered by then fails */

@@ -39,7 +39,11 @@ static PGconn *connect_waiting(const char *conninfo, int wait_s, char *err,
 
 		if (PQstatus(conn) == CONNECTION_OK)
 			return conn;
-		snprintf(err, errlen, "cannot connect to PostgreSQL: %s",
+		snprintf(err, errlen,
+			 "cannot connect to PostgreSQL: %s(is it running? "
+			 "The project's private cluster starts with `make db`, "
+			 "and `make run` starts it when FAIR_DATABASE_URL is "
+			 "unset or names it.)",
 			 PQerrorMessage(conn));
 		for (char *q = err; *q; q++)
 			if (*q == '\n' || *q == '\t')

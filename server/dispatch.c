@@ -24,6 +24,35 @@ const char *role_name(unsigned role)
 	return NULL;
 }
 
+int dispatch_table_check(const struct op_def *table, size_t n, char *why,
+			 size_t why_size)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct op_def *op = &table[i];
+
+		if (!op->name || !*op->name) {
+			snprintf(why, why_size, "op %zu has no name", i);
+			return -1;
+		}
+		if (!op->roles || !op->params || !op->handler) {
+			snprintf(why, why_size, "op %s lacks %s", op->name,
+				 !op->roles    ? "roles"
+				 : !op->params ? "a parameter table"
+					       : "a handler");
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(table[j].name, op->name)) {
+				snprintf(why, why_size,
+					 "op %s is in the table twice (%zu "
+					 "and %zu)",
+					 op->name, j, i);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 const struct op_def *dispatch_find(const struct op_def *table, size_t n,
 				   const char *name)
 {

@@ -70,6 +70,12 @@ struct op_def {
 	op_handler handler;
 };
 
+/* Checks a table of n ops: every op has a name, roles, a parameter table
+ * and a handler, and no name appears twice (dispatch_find takes the first).
+ * Returns 0, or -1 with why set naming the op. */
+int dispatch_table_check(const struct op_def *table, size_t n, char *why,
+			 size_t why_size);
+
 /* Finds an op by name in a table of n entries; NULL when unknown. */
 const struct op_def *dispatch_find(const struct op_def *table, size_t n,
 				   const char *name);

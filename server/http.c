@@ -266,10 +266,11 @@ static void health_done(void *arg, enum pg_outcome outcome,
 		return; /* the client left */
 	r->id = 0;
 	snprintf(body, sizeof body,
-		 "{\"database\":\"%s\",\"orders\":\"%s\",\"schema\":%d}\n",
+		 "{\"database\":\"%s\",\"orders\":\"%s\",\"schema\":%d,"
+		 "\"instance\":\"%s\"}\n",
 		 up ? "up" : "down",
 		 server_orders_enabled() ? "enabled" : "disabled",
-		 srv.schema.schema_version);
+		 srv.schema.schema_version, srv.instance);
 	r->retry_after_s = up ? 0 : 5;
 	respond(r, up ? 200 : 503, "application/json", body, strlen(body));
 }
@@ -410,6 +411,9 @@ static void route_metrics(struct http_req *r)
 	       "last known stock or for a full queue", orders.key_lookups);
 	metric(&b, "fair_order_key_lookup_queries_total", "counter",
 	       "queries that looked those keys up", orders.key_lookup_queries);
+	metric(&b, "fair_order_key_lookups_stored_total", "counter",
+	       "of those, keys found stored (their orders went to a batch)",
+	       orders.key_lookups_stored);
 	metric(&b, "fair_orders_unavailable_total", "counter",
 	       "orders answered unavailable (nothing was done)",
 	       orders.unavailable);

@@ -102,7 +102,12 @@ static int read_fair(const char *path, struct fair_spec *f,
 	size_t before = pr->count;
 
 	if (!root) {
-		import_problem(pr, "fair.json:%d: %s", jerr.line, jerr.text);
+		/* jansson's line is -1 when the file could not be read */
+		if (jerr.line < 0)
+			import_problem(pr, "fair.json: %s", jerr.text);
+		else
+			import_problem(pr, "fair.json:%d: %s", jerr.line,
+				       jerr.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
@@ -334,6 +339,29 @@ static int store(PGconn *conn, const struct fair_spec *f,
 			goto rollback;
 		snprintf(count, sizeof count, "%s", PQgetvalue(res, 0, 0));
 		*new_products = atoi(count);
+		PQclear(res);
+	}
+	{
+		/* The same directory imported twice would make a second fair
+		 * of the same products: refused, with what to change. */
+		const char *p[2] = {f->name, f->season};
+
+		res = ctl_db_query(conn,
+				   "SELECT id FROM fairs WHERE name = $1 "
+				   "AND season = $2 ORDER BY id LIMIT 1",
+				   2, p, err, errlen);
+		if (!res)
+			goto rollback;
+		if (PQntuples(res) == 1) {
+			snprintf(err, errlen,
+				 "fair %s \"%.200s\" (season %.100s) exists "
+				 "already: "
+				 "to import another fair, give it another name "
+				 "or season in fair.json",
+				 PQgetvalue(res, 0, 0), f->name, f->season);
+			PQclear(res);
+			goto rollback;
+		}
 		PQclear(res);
 	}
 	{

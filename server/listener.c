@@ -86,8 +86,8 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 }
 
 int listener_open(struct listener *l, struct lws_vhost *vh,
-		  const char *address, int port, int max_connections,
-		  char *err, size_t errlen)
+		  const char *address, int port, bool share,
+		  int max_connections, char *err, size_t errlen)
 {
 	struct sockaddr_in sa;
 	socklen_t sa_len = sizeof sa;
@@ -106,12 +106,18 @@ int listener_open(struct listener *l, struct lws_vhost *vh,
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0 ||
 	    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
-	    setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) ||
+	    (share &&
+	     setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one)) ||
 	    bind(l->fd, (struct sockaddr *)&sa, sizeof sa) ||
 	    listen(l->fd, 4096) ||
 	    getsockname(l->fd, (struct sockaddr *)&sa, &sa_len)) {
-		snprintf(err, errlen, "cannot listen on %s:%d: %s", address,
-			 port, strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s:%d: %s%s", address,
+			 port, strerror(errno),
+			 errno == EADDRINUSE && !share
+				 ? " (another server runs there; several "
+				   "processes of one fair share a port with "
+				   "listen_share)"
+				 : "");
 		if (l->fd >= 0)
 			close(l->fd);
 		l->fd = -1;

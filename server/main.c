@@ -22,6 +22,7 @@
 #include "config.h"
 #include "dashboard.h"
 #include "dbsetup.h"
+#include "dispatch.h"
 #include "fair_room.h"
 #include "fairs.h"
 #include "http.h"
@@ -31,6 +32,7 @@
 #include "order_intake.h"
 #include "order_life.h"
 #include "pg.h"
+#include "port_share.h"
 #include "rawfd.h"
 #include "report_csv.h"
 #include "server.h"
@@ -127,16 +129,25 @@ static int on_worker_event(struct rawfd *w, enum rawfd_event ev)
 
 static bool is_loopback(const char *address)
 {
-	return !strncmp(address, "127.", 4);
+	return !strncmp(address, "127.", 4) || !strcmp(address, "::1") ||
+	       !strcmp(address, "localhost");
 }
 
 static void start_listening(void)
 {
 	char err[256];
 
+	if (srv.cfg.listen_share && srv.cfg.port &&
+	    port_share_probe(srv.cfg.listen_address, srv.cfg.port, srv.tls,
+			     srv.instance, err, sizeof err) == PORT_OTHER) {
+		LOG(LOG_ERROR, "will not share the port: %s", err);
+		exit_loop = 2;
+		lws_cancel_service(srv.ctx);
+		return;
+	}
 	if (listener_open(&listener, srv.vh, srv.cfg.listen_address,
-			  srv.cfg.port, srv.cfg.max_connections, err,
-			  sizeof err)) {
+			  srv.cfg.port, srv.cfg.listen_share,
+			  srv.cfg.max_connections, err, sizeof err)) {
 		LOG(LOG_ERROR, "%s", err);
 		exit_loop = 2;
 		lws_cancel_service(srv.ctx);
@@ -354,6 +365,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_route_lws();
+	if (dispatch_table_check(server_ops, server_ops_count, err,
+				 sizeof err)) {
+		LOG(LOG_ERROR, "the op table is broken: %s", err);
+		config_free(&srv.cfg);
+		return 1;
+	}
 	if (resolve_root(srv.cfg.web_root, FAIR_SOURCE_DIR "/web",
 			 srv.web_root, "web_root") ||
 	    resolve_root(srv.cfg.media_root, FAIR_SOURCE_DIR "/media",
@@ -371,6 +388,12 @@ int main(int argc, char **argv)
 	}
 	LOG(LOG_INFO, "database schema at version %d",
 	    srv.schema.schema_version);
+	if (port_share_instance(srv.schema.session_key, &srv.cfg,
+				srv.instance)) {
+		LOG(LOG_ERROR, "cannot work out this server's instance");
+		config_free(&srv.cfg);
+		return 1;
+	}
 	if (!srv.schema.durable)
 		LOG(srv.cfg.allow_unsafe_durability ? LOG_WARN : LOG_ERROR,
 		    "PostgreSQL does not keep every commit (%s): %s",

@@ -9,13 +9,14 @@
 #   pg.sh status     exit 0 and say so when running, exit 3 when not (as pg_ctl status)
 #   pg.sh url        libpq URL for the app:   postgresql:///fair?host=<sockdir>&user=fair
 #   pg.sh admin-url  libpq URL for the superuser: postgresql:///postgres?host=<sockdir>&user=postgres
+#                    (both print the URL, and exit 3 with a hint when the cluster is stopped)
 #
 # Environment:
 #   FAIR_PG_DIR      cluster folder (data/, log/); default <repo>/var/pg
 #   FAIR_PG_SOCKDIR  unix socket folder; default /tmp/fairpg-<8 hex of md5(repo path)>
 #
 # Unix socket only (listen_addresses = ''), so only this machine can connect, with trust
-# authentication. Durability settings stay on: the server refuses orders without them.
+# authentication, in a folder (and a socket) only the user running it can open. Durability settings stay on: the server refuses orders without them.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -110,8 +111,10 @@ prepare_dirs() {
   fi
   if [ ! -d "$sockdir" ] || [ -L "$sockdir" ]; then die "$sockdir is not a folder"; fi
   [ "$(stat -c %U "$sockdir")" = "$owner" ] || die "$sockdir belongs to $(stat -c %U "$sockdir"), not $owner"
-  # Clients (the server and tests, maybe as another user) need to reach the socket.
-  chmod 755 "$sockdir"
+  # Authentication is trust, so the socket folder is the lock: only the cluster's owner,
+  # who is the user running make (or, for root, postgres; root passes any permission),
+  # can reach the socket. Another account on the machine cannot connect at all.
+  chmod 700 "$sockdir"
 }
 
 init_cluster() {
@@ -133,7 +136,7 @@ write_config() {
 listen_addresses = ''
 port = $port
 unix_socket_directories = '$sockdir'
-unix_socket_permissions = 0777
+unix_socket_permissions = 0700
 max_connections = 300
 timezone = 'UTC'
 log_timezone = 'UTC'
@@ -242,8 +245,14 @@ case "${1:-}" in
   stop) cmd_stop fast ;;
   crash) cmd_stop immediate ;;
   status) cmd_status ;;
-  url) url_for fair fair ;;
-  admin-url) url_for postgres postgres ;;
+  url | admin-url)
+    if [ "$1" = url ]; then url_for fair fair; else url_for postgres postgres; fi
+    # The URL is the same either way; say when nothing answers at it yet.
+    if ! running_pid >/dev/null; then
+      echo "pg: the private cluster is not running: start it with 'make db' (or $0 start)" >&2
+      exit 3
+    fi
+    ;;
   *)
     echo "usage: $0 start|stop|crash|status|url|admin-url" >&2
     exit 2

@@ -44,11 +44,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+export FAIR_PG_DIR=${FAIR_PG_DIR:-$repo/var/pg}
+export FAIR_PG_SOCKDIR=${FAIR_PG_SOCKDIR:-/tmp/fairpg-$(printf '%s' "$repo" | md5sum | cut -c1-8)}
+# A FAIR_DATABASE_URL that names the private cluster (the README's fairctl examples export
+# `pg.sh url`) is taken as unset: the cluster is started when it is stopped.
+if [ -n "${FAIR_DATABASE_URL:-}" ] && [ "$FAIR_DATABASE_URL" = "$("$pg" url 2>/dev/null)" ]; then
+  unset FAIR_DATABASE_URL
+fi
+
 if [ -n "${FAIR_DATABASE_URL:-}" ]; then
   export FAIR_TEST_DATABASE_URL=${FAIR_TEST_DATABASE_URL:-$FAIR_DATABASE_URL}
 else
-  export FAIR_PG_DIR=${FAIR_PG_DIR:-$repo/var/pg}
-  export FAIR_PG_SOCKDIR=${FAIR_PG_SOCKDIR:-/tmp/fairpg-$(printf '%s' "$repo" | md5sum | cut -c1-8)}
   if ! "$pg" status >/dev/null; then
     started_pg=1
   fi

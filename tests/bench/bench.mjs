@@ -90,6 +90,12 @@ async function load(scenario, options) {
   const { stdout, stderr } = await run('prlimit', argv);
   if (stderr) process.stderr.write(stderr);
   const result = JSON.parse(stdout.trim().split('\n').pop());
+  // The oversold and stored-once checks read what fairload read back from PostgreSQL: a run
+  // without it would pass having checked nothing.
+  if (options.db && !result.result?.db) {
+    throw new Error(`${scenario}: fairload could not read the orders back from PostgreSQL ` +
+      `(db: ${JSON.stringify(result.result?.db)}), so nothing could be checked${stderr ? `: ${stderr.trim()}` : ''}`);
+  }
   log(`${scenario} (${result.target}): ${summary(result)}`);
   return result;
 }
@@ -205,7 +211,7 @@ async function withOurServers(dbUrl, count, fn) {
   const servers = [];
   const env = {
     FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2',
-    FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS),
+    FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS), FAIR_LISTEN_SHARE: 'true',
   };
   const wrapper = ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE];
   try {

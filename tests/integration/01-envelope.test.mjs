@@ -3,7 +3,7 @@
 // subprotocol and Origin checks, and the plain HTTP routes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, httpGet, RFC3339_MS } from './harness.mjs';
+import { createDatabase, startServer, connect, httpGet, sql, waitFor, RFC3339_MS } from './harness.mjs';
 
 let db;
 let server;
@@ -44,6 +44,19 @@ async function assertAlive(client) {
 }
 
 test('hello is the first message on connect', { timeout: 30_000 }, async () => {
+  // A fair of each status, so the loop over hello.fairs below has something to check.
+  await sql(db.url, `INSERT INTO fairs (name, season, starts_at, ends_at, status_override) VALUES
+    ('開場中', '2027SS', now() - interval '1 hour', now() + interval '1 day', NULL),
+    ('未開場', '2027AW', now() + interval '1 day', now() + interval '2 days', NULL),
+    ('暫停中', '2027PS', now() - interval '1 hour', now() + interval '1 day', 'paused'),
+    ('已結束', '2026AW', now() - interval '2 days', now() - interval '1 day', NULL)`);
+  // The process learns of them by NOTIFY: wait until a hello lists them.
+  await waitFor(async () => {
+    const c = await connect(server);
+    const first = await c.next(() => true, 10_000);
+    await c.close();
+    return first.fairs?.length === 4;
+  }, { what: 'a hello listing the four fairs' });
   const client = await connect(server);
   assert.equal(client.ws.protocol, 'fair.v1', 'the server selected the fair.v1 subprotocol');
   const hello = await client.next(() => true, 10_000);
@@ -54,6 +67,7 @@ test('hello is the first message on connect', { timeout: 30_000 }, async () => {
   const skew = Math.abs(Date.parse(hello.server_time) - Date.now());
   assert.ok(skew < 60_000, `server_time ${hello.server_time} is ${skew} ms off this machine's clock`);
   assert.ok(Array.isArray(hello.fairs), 'fairs is an array');
+  assert.deepEqual(hello.fairs.map((f) => f.status).sort(), ['closed', 'live', 'paused', 'scheduled']);
   for (const fair of hello.fairs) {
     for (const key of ['id', 'name', 'season', 'status', 'starts_at', 'ends_at', 'timezone', 'currency']) {
       assert.ok(key in fair, `fair has ${key}: ${JSON.stringify(fair)}`);

@@ -41,9 +41,44 @@ function rawExchange(port, text, timeoutMs = 5_000) {
   });
 }
 
+test('a port is shared only when asked, and only with a server of the same database and configuration', { timeout: 120_000 }, async () => {
+  // Not asked: the second server stops, naming the setting.
+  const alone = await startServer({ databaseUrl: db.url, user: false });
+  try {
+    await assert.rejects(startServer({ databaseUrl: db.url, user: false, env: { FAIR_PORT: String(alone.port) } }),
+      /cannot listen on 127\.0\.0\.1:\d+: Address already in use \(another server runs there; several processes of one fair share a port with listen_share\)/);
+    await assert.rejects(startServer({ databaseUrl: db.url, user: false,
+      env: { FAIR_PORT: String(alone.port), FAIR_LISTEN_SHARE: 'true' } }),
+    /will not share the port: port \d+ on 127\.0\.0\.1 is served by a fairserver of another database or configuration/,
+    'a sharing server does not join one that did not ask to share');
+  } finally {
+    await alone.stop();
+  }
+
+  const shared = await startServer({ databaseUrl: db.url, user: false, env: { FAIR_LISTEN_SHARE: 'true' } });
+  const other = await createDatabase();
+  try {
+    // Another database (another checkout's server, say): refused before it binds.
+    await assert.rejects(startServer({ databaseUrl: other.url, user: false,
+      env: { FAIR_PORT: String(shared.port), FAIR_LISTEN_SHARE: 'true' } }),
+    /will not share the port: .*a fairserver of another database or configuration \(instance [0-9a-f]{16}, ours [0-9a-f]{16}\)/);
+    // The same database with another configuration: refused too.
+    await assert.rejects(startServer({ databaseUrl: db.url, user: false,
+      env: { FAIR_PORT: String(shared.port), FAIR_LISTEN_SHARE: 'true', FAIR_WS_MAX_INFLIGHT: '7' } }),
+    /will not share the port: .*another database or configuration/);
+    const health = JSON.parse((await httpGet(`${shared.url}/healthz`)).body);
+    assert.match(health.instance, /^[0-9a-f]{16}$/);
+    // Everyone was refused: every connection still reaches the one server.
+    for (let i = 0; i < 5; i++) assert.equal(JSON.parse((await httpGet(`${shared.url}/healthz`)).body).instance, health.instance);
+  } finally {
+    await shared.stop();
+    await other.drop();
+  }
+});
+
 test('two processes share a port; fair changes reach both through NOTIFY; one stops cleanly', { timeout: 180_000 }, async () => {
-  const a = await startServer({ databaseUrl: db.url });
-  const b = await startServer({ databaseUrl: db.url, env: { FAIR_PORT: String(a.port) } });
+  const a = await startServer({ databaseUrl: db.url, env: { FAIR_LISTEN_SHARE: 'true' } });
+  const b = await startServer({ databaseUrl: db.url, env: { FAIR_LISTEN_SHARE: 'true', FAIR_PORT: String(a.port) } });
   assert.equal(b.port, a.port, 'the second process bound the same port (SO_REUSEPORT)');
   try {
     assert.deepEqual((await hello(a)).fairs, []);

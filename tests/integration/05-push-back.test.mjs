@@ -43,7 +43,14 @@ test('a client that stops reading is paused, not buffered, and others are not de
     hog.ws.send(`{"op":"ping","rid":${i}${pad}}`);
     if (i % 2000 === 1999) await sleep(10);
   }
-  await sleep(1500);
+  // The server has stopped reading once what the client still holds stops shrinking.
+  let held = -1;
+  await waitFor(() => {
+    const now = hog.ws.bufferedAmount + hog.ws._socket.writableLength;
+    const still = now > 0 && now === held;
+    held = now;
+    return still;
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'the server to stop reading the paused client' });
 
   const t0 = Date.now();
   const pong = await other.request('ping', {}, 5_000);

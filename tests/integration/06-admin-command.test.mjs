@@ -48,12 +48,16 @@ function fairctl(args, { db, media, timeoutMs = 300_000 } = {}) {
   if (db) env.FAIR_DATABASE_URL = db.url;
   if (media) env.FAIR_MEDIA_ROOT = media;
   const started = Date.now();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(FAIRCTL, args, { env, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : `${err.signal ?? err.code}`) : 0;
-        assert.doesNotMatch(stderr, SANITIZER_REPORT, `fairctl ${args.join(' ')}: sanitizer report:\n${stderr}`);
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
+        // Rejected, not thrown: a throw in this callback would escape the test and hang it.
+        if (SANITIZER_REPORT.test(stderr)) {
+          reject(new Error(`fairctl ${args.join(' ')}: sanitizer report:\n${stderr}`));
+        } else {
+          resolve({ code, stdout, stderr, ms: Date.now() - started });
+        }
       });
   });
 }
@@ -332,8 +336,18 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   for (const key of ['p/test-001/main', 'p/test-002/black', 'p/test-003/navy']) assertStored(media, key);
   assert.deepEqual(files(media).filter((f) => !f.startsWith('p/')), [], 'no staging folder left behind');
 
-  // Again: a second fair with the same products, updated in place.
-  const again = await ok(['import', GOOD_FAIR], { db, media });
+  // The same folder again is refused: it would be a second fair of the same name and season.
+  const twice = await fairctl(['import', GOOD_FAIR], { db, media });
+  assert.equal(twice.code, 1, twice.stderr);
+  assert.match(twice.stderr, /fair \d+ ".*" \(season .*\) exists already: to import another fair, give it another name or season in fair\.json/);
+  assert.equal(await count(db, 'fairs'), 1, 'nothing was imported');
+
+  // Another season: a second fair with the same products, updated in place.
+  const next = fairDir();
+  const spec = JSON.parse(fs.readFileSync(path.join(next, 'fair.json'), 'utf8'));
+  fs.writeFileSync(path.join(next, 'fair.json'), JSON.stringify({ ...spec, season: `${spec.season}-B` }));
+  fs.cpSync(path.join(GOOD_FAIR, 'images'), path.join(next, 'images'), { recursive: true });
+  const again = await ok(['import', next], { db, media });
   assert.match(again.stdout, /3 products \(0 new\)/);
   assert.equal(await count(db, 'fairs'), 2);
   assert.equal(await count(db, 'products'), 3);

@@ -334,16 +334,22 @@ test('when the hashing queue is full, logins get 503 with Retry-After', { timeou
 
 test('stopping the server during a login storm answers the waiting logins and exits promptly', { timeout: 120_000 }, async () => {
   const server = await startServer({ databaseUrl: db.url, user: false });
+  let settled = 0;
   const pending = Array.from({ length: 100 }, () =>
-    login(server, 'tester', 'test-password-1', { timeoutMs: 60_000 }).catch((e) => ({ status: 'dropped', error: e })));
-  await new Promise((r) => setTimeout(r, 700));
+    login(server, 'tester', 'test-password-1', { timeoutMs: 60_000 })
+      .catch((e) => ({ status: 'dropped', error: e }))
+      .finally(() => settled++));
+  // The first answer means the server is hashing; the rest are queued behind it.
+  await waitFor(() => settled > 0, { timeoutMs: 60_000, what: 'the first login to be answered' });
+  const inFlight = 100 - settled;
+  assert.ok(inFlight > 0, 'logins are still in flight when the server is stopped');
   const t0 = Date.now();
   await server.stop(); // asserts exit 0 without sanitizer reports
   const took = Date.now() - t0;
   const results = await Promise.all(pending);
   const statuses = {};
   for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  console.log(`stopped in ${took} ms with 100 logins in flight: ${JSON.stringify(statuses)}`);
+  console.log(`stopped in ${took} ms with ${inFlight} of 100 logins in flight: ${JSON.stringify(statuses)}`);
   assert.ok(took < 15_000, `exit took ${took} ms`);
   assert.ok(!statuses[401], 'no login was refused as a wrong password');
 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  createDatabase, startServer, connect, createUser, login, sql, httpGet, SOURCE_DIR, RFC3339_MS,
+  createDatabase, startServer, connect, createUser, login, sql, httpGet, openPsql, waitFor, SOURCE_DIR, RFC3339_MS,
 } from './harness.mjs';
 
 let db;
@@ -665,14 +665,19 @@ test('admin.stock.add: more allocation, or unsold allocation withdrawn, never be
 test('admin.stock.add announces the new remaining stock (fair_stock) when it commits', async () => {
   const { fair, products: [p] } = await makeFair();
   const v = p.variants[1];
-  // psql prints the notifications its session received once its command is done
-  // (one implicit transaction would not listen before it ends: hence the COMMIT)
-  const listening = sql(db.url, 'LISTEN fair_stock; COMMIT; SELECT pg_sleep(2)');
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  assert.equal((await admin.request('admin.stock.add', { fair, variant: v, qty: 7 })).ok, true);
-  const lines = (await listening).map((r) => r.join('|'));
-  assert.ok(lines.some((l) => l.includes('"fair_stock"') && new RegExp(`payload "${fair}:.*\\b${v}=107\\b`).test(l)),
-    lines.join('\n'));
+  // A psql session that listens before the op (its LISTEN has returned); psql prints the
+  // notifications it received after each later command.
+  const psql = openPsql(db.url);
+  try {
+    await psql.query('LISTEN fair_stock');
+    assert.equal((await admin.request('admin.stock.add', { fair, variant: v, qty: 7 })).ok, true);
+    let printed = '';
+    const want = new RegExp(`"fair_stock" with payload "${fair}:.*\\b${v}=107\\b`);
+    await waitFor(async () => want.test(printed += await psql.query('SELECT 1')),
+      { timeoutMs: 10_000, what: 'the fair_stock notification' });
+  } finally {
+    psql.close();
+  }
 });
 
 test('audit.list: admins and managers, newest first, by fair, after an id, limited', async () => {

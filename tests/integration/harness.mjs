@@ -726,7 +726,10 @@ export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, 
   });
 }
 
-/** A psql session kept open: query(text) resolves once the statement has run. */
+/**
+ * A psql session kept open: query(text) resolves once the statement has run, with what psql
+ * printed meanwhile (rows, and "Asynchronous notification ..." lines for a LISTEN).
+ */
 export function openPsql(url) {
   const proc = spawn(PSQL, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url],
     { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -738,9 +741,10 @@ export function openPsql(url) {
     out += d;
     if (waiting && out.includes(waiting.marker)) {
       const w = waiting;
+      const printed = out.slice(0, out.indexOf(w.marker));
       waiting = null;
       out = '';
-      w.resolve();
+      w.resolve(printed);
     }
   });
   proc.stderr.on('data', (d) => (err += d));

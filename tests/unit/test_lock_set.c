@@ -29,6 +29,9 @@ static void test_two_batches_share_a_key_until_both_release(void **state)
 	assert_false(lock_set_any(&s, a, 3)); /* empty: nothing held */
 	assert_int_equal(lock_set_add(&s, a, 3), 0);
 	assert_true(lock_set_any(&s, b, 2));  /* variant 5 */
+	assert_int_equal(lock_set_count(&s, lock_key_variant(5)), 2);
+	assert_int_equal(lock_set_count(&s, lock_key_dealer(1)), 1);
+	assert_int_equal(lock_set_count(&s, lock_key_dealer(2)), 0);
 	assert_false(lock_set_any(&s, other, 2));
 	assert_int_equal(lock_set_size(&s), 2);
 

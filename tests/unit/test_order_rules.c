@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "order_rules.h"
@@ -115,6 +116,76 @@ static void test_certainly_short(void **state)
 	assert_false(order_certainly_short(lines, 0, (int64_t[]){0}, true));
 }
 
+/* Every combination of what an arriving order meets: the cache alone never
+ * refuses it (a refusal waits for its key lookup), a key still undecided here
+ * makes it wait behind that order, and only a full queue with full lookups
+ * answers unavailable at once. */
+static void test_route_arrival(void **state)
+{
+	(void)state;
+	for (int bits = 0; bits < 16; bits++) {
+		bool queue_full = bits & 1, lookups_full = bits & 2,
+		     key_pending = bits & 4, cache_short = bits & 8;
+		enum order_route r = order_route_arrival(
+			queue_full, lookups_full, key_pending, cache_short);
+
+		assert_int_not_equal(r, ORDER_REFUSE_SHORT);
+		if (queue_full)
+			assert_int_equal(r, lookups_full ? ORDER_UNAVAILABLE
+							 : ORDER_LOOKUP);
+		else if (key_pending)
+			assert_int_equal(r, ORDER_QUEUE);
+		else if (cache_short && !lookups_full)
+			assert_int_equal(r, ORDER_LOOKUP);
+		else
+			assert_int_equal(r, ORDER_QUEUE);
+	}
+}
+
+/* After a lookup found the key unstored: refused from the cache only when the
+ * stock is still short and no order with the key is pending here; queued
+ * when stock came back, unavailable when the queue is full. */
+static void test_route_unstored(void **state)
+{
+	(void)state;
+	for (int bits = 0; bits < 8; bits++) {
+		bool queue_full = bits & 1, key_pending = bits & 2,
+		     cache_short = bits & 4;
+		enum order_route r = order_route_unstored(
+			queue_full, key_pending, cache_short);
+
+		if (cache_short && !key_pending)
+			assert_int_equal(r, ORDER_REFUSE_SHORT);
+		else
+			assert_int_equal(r, queue_full ? ORDER_UNAVAILABLE
+						       : ORDER_QUEUE);
+	}
+	/* the sweep leaves an order whose key another pending order holds */
+	assert_true(order_sweep_to_lookup(1));
+	assert_false(order_sweep_to_lookup(2));
+}
+
+static void test_key_hash(void **state)
+{
+	char key[16];
+
+	(void)state;
+	assert_int_equal(order_key_hash(4, "d7f3c2a0-1"),
+			 order_key_hash(4, "d7f3c2a0-1"));
+	assert_int_not_equal(order_key_hash(4, "d7f3c2a0-1"),
+			     order_key_hash(5, "d7f3c2a0-1"));
+	assert_int_not_equal(order_key_hash(4, "d7f3c2a0-1"),
+			     order_key_hash(4, "d7f3c2a0-2"));
+	/* the dealer and the key are not run together: (1, "2") != (12, "") */
+	assert_int_not_equal(order_key_hash(1, "2"), order_key_hash(12, ""));
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_int_not_equal(order_key_hash(i, key), 0);
+		assert_int_not_equal(order_key_hash(i, key),
+				     order_key_hash(i + 1, key));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +193,9 @@ int main(void)
 		cmocka_unit_test(test_lines_refused),
 		cmocka_unit_test(test_too_many_lines),
 		cmocka_unit_test(test_certainly_short),
+		cmocka_unit_test(test_route_arrival),
+		cmocka_unit_test(test_route_unstored),
+		cmocka_unit_test(test_key_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
