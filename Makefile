@@ -11,6 +11,8 @@
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
 #   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md
 #   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
+#   make fuzz        libFuzzer on the message decoder, the configuration and order lines,
+#                    FUZZ_SECONDS (60) each, with clang into build-fuzz/ (not part of CI)
 #   make clean       remove the build folders; distclean also removes var/ (the cluster)
 #
 # Without FAIR_DATABASE_URL, run and test use the private cluster in var/pg (see
@@ -20,6 +22,8 @@ SHELL := /bin/bash
 
 BUILD_DIR      := build
 ASAN_BUILD_DIR := build-asan
+FUZZ_BUILD_DIR := build-fuzz
+FUZZ_SECONDS   ?= 60
 JOBS           ?= 2
 CMAKE          ?= cmake
 CTEST          ?= ctest
@@ -28,7 +32,7 @@ ARGS           ?=
 SCRIPTS := server/scripts
 RUN     := $(SCRIPTS)/run.sh
 
-.PHONY: all deps build build-asan db run test test-asan bench bench-quick clean distclean
+.PHONY: all deps build build-asan db run test test-asan bench bench-quick fuzz clean distclean
 
 all: build
 
@@ -74,8 +78,19 @@ bench: build
 bench-quick: build
 	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs --quick $(ARGS)
 
+# New inputs go to $(FUZZ_BUILD_DIR)/tests/fuzz/corpus-*; one that crashes is kept beside
+# them (crash-*): copy it into tests/fuzz/corpus/<name>/ so the replay test keeps it fixed.
+fuzz:
+	@FAIR_DEPS_EXTRA='clang libclang-rt-14-dev' $(SCRIPTS)/deps.sh
+	$(CMAKE) -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DFAIR_FUZZ=ON -DFAIR_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	$(CMAKE) --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzz_proto_decode fuzz_config fuzz_order_lines
+	$(CTEST) --test-dir $(FUZZ_BUILD_DIR) -L fuzz --output-on-failure
+	@grep -h -e '^[0-9]*/[0-9]* Testing: ' -e 'Done [0-9]* runs' \
+	  $(FUZZ_BUILD_DIR)/Testing/Temporary/LastTest.log || true
+
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 distclean: clean
 	@if [ -d var ]; then $(SCRIPTS)/pg.sh stop; fi

@@ -339,6 +339,138 @@ static int insert_fair(PGconn *conn, const char *sql, char *id, char *err,
 	return 0;
 }
 
+#define DEMO_ORDERS 700   /* placed over the fair's first hour */
+#define DEMO_BATCH 250
+
+/* The next of a small deterministic sequence (the same history each load). */
+static uint32_t demo_next(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+/* A history of orders at the live fair, placed through order_place_batch as
+ * the server places them (stock, limits, credit, totals, all checked), then
+ * spread over the hour since the fair opened: the dashboard, the report and
+ * the charts have something to show. Popular styles sell more (the first
+ * products are drawn more often); some orders are refused (a limit, the
+ * credit), as at a real fair. */
+static int demo_history(PGconn *conn, const char *live, char *err,
+			size_t errlen)
+{
+	PGresult *items = ctl_db_query(
+		conn,
+		"SELECT i.moq, array_to_json(array_agg(s.variant_id "
+		" ORDER BY s.variant_id))::text "
+		"FROM fair_items i JOIN stock s ON s.fair_id = i.fair_id "
+		" AND s.product_id = i.product_id "
+		"WHERE i.fair_id = $1::bigint AND i.pack IS NULL "
+		" AND NOT i.withdrawn "
+		"GROUP BY i.product_id, i.moq, i.sort ORDER BY i.sort, i.product_id",
+		1, (const char *[]){live}, err, errlen);
+	PGresult *buyers = NULL;
+	json_t *batch = NULL;
+	uint32_t seed = 2027;
+	int rc = -1, nitems, nbuyers;
+
+	if (!items)
+		return -1;
+	buyers = ctl_db_query(conn,
+			      "SELECT d.id, u.id FROM dealers d JOIN users u "
+			      " ON u.dealer_id = d.id ORDER BY d.id",
+			      0, NULL, err, errlen);
+	if (!buyers)
+		goto out;
+	nitems = PQntuples(items);
+	nbuyers = PQntuples(buyers);
+	if (!nitems || !nbuyers) {
+		rc = 0;
+		goto out;
+	}
+	for (int n = 1; n <= DEMO_ORDERS; n++) {
+		/* the square favours the first (hero) styles */
+		uint32_t r = demo_next(&seed) % 1000;
+		int item = (int)((uint64_t)r * r * (uint64_t)nitems / 1000000u);
+		int buyer = (int)(demo_next(&seed) % (uint32_t)nbuyers);
+		int moq = atoi(PQgetvalue(items, item, 0));
+		json_t *variants = json_loads(PQgetvalue(items, item, 1), 0,
+					      NULL);
+		size_t nvariants = json_array_size(variants);
+		size_t nlines = 1 + demo_next(&seed) % 3;
+		size_t first = demo_next(&seed) % (nvariants ? nvariants : 1);
+		json_t *lines = json_array();
+		char key[24];
+
+		if (nlines > nvariants)
+			nlines = nvariants;
+		for (size_t l = 0; l < nlines; l++) {
+			int qty = (moq + (int)nlines - 1) / (int)nlines +
+				  (int)(demo_next(&seed) % 6);
+
+			json_array_append_new(
+				lines,
+				json_pack("{sO si}", "variant",
+					  json_array_get(variants,
+							 (first + l) % nvariants),
+					  "qty", qty));
+		}
+		json_decref(variants);
+		snprintf(key, sizeof key, "demo-%d", n);
+		if (!batch)
+			batch = json_array();
+		json_array_append_new(
+			batch,
+			json_pack("{sI sI sI ss so sb}", "fair",
+				  (json_int_t)atoll(live), "dealer",
+				  (json_int_t)atoll(PQgetvalue(buyers, buyer, 0)),
+				  "actor",
+				  (json_int_t)atoll(PQgetvalue(buyers, buyer, 1)),
+				  "key", key, "lines", lines, "partial", false));
+		if (json_array_size(batch) == DEMO_BATCH || n == DEMO_ORDERS) {
+			if (write_json(conn,
+				       "SELECT order_place_batch($1::jsonb)",
+				       batch, NULL, err, errlen))
+				goto out;
+			batch = NULL;
+		}
+	}
+	/* Placed just now; as if over the hour since the fair opened, in key
+	 * order, and the per-minute totals (the amount_per_minute chart)
+	 * counted again from the orders. */
+	rc = ctl_db_exec(
+		conn,
+		"WITH o AS (SELECT id, now() - interval '58 minutes' + "
+		"  interval '57 minutes' * (row_number() OVER (ORDER BY id) - 1) "
+		"  / count(*) OVER () AS at FROM orders "
+		"  WHERE fair_id = $1::bigint AND key LIKE 'demo-%'), "
+		"h AS (UPDATE order_history h SET at = o.at FROM o "
+		"  WHERE h.order_id = o.id) "
+		"UPDATE orders SET created_at = o.at, updated_at = o.at "
+		"FROM o WHERE orders.id = o.id",
+		1, (const char *[]){live}, err, errlen);
+	if (!rc)
+		rc = ctl_db_exec(conn,
+				 "DELETE FROM fair_minute_totals "
+				 "WHERE fair_id = $1::bigint",
+				 1, (const char *[]){live}, err, errlen);
+	if (!rc)
+		rc = ctl_db_exec(
+			conn,
+			"INSERT INTO fair_minute_totals (fair_id, minute, "
+			" orders, amount) "
+			"SELECT fair_id, date_trunc('minute', created_at), "
+			" count(*), sum(total) FROM orders "
+			"WHERE fair_id = $1::bigint "
+			" AND status NOT IN ('cancelled', 'rejected') "
+			"GROUP BY 1, 2",
+			1, (const char *[]){live}, err, errlen);
+out:
+	json_decref(batch);
+	PQclear(buyers);
+	PQclear(items);
+	return rc;
+}
+
 /* Everything in one transaction; skipped (1) when someone else filled the
  * database meanwhile. Returns 0, 1, or -1 with err. */
 static int load(PGconn *conn, struct import_item *items, size_t n,
@@ -391,6 +523,7 @@ static int load(PGconn *conn, struct import_item *items, size_t n,
 	    import_store_fair_items(conn, later, autumn, na, err, errlen) ||
 	    dealers_and_users(conn, hash, err, errlen) ||
 	    regions_and_targets(conn, live, err, errlen) ||
+	    demo_history(conn, live, err, errlen) ||
 	    ctl_db_exec(conn,
 			"INSERT INTO audit_log (action, target) "
 			"VALUES ('demo.load', 'demo')",

@@ -15,6 +15,9 @@ packages=(
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
 )
+# More for one target only (make fuzz: clang and its libFuzzer runtime).
+# shellcheck disable=SC2206  # a space-separated list of package names
+packages+=(${FAIR_DEPS_EXTRA:-})
 
 # Node.js may come from elsewhere (NodeSource ships npm inside its nodejs package, and Debian's
 # npm conflicts with it): any node >= 18 with npm on PATH will do.

@@ -211,6 +211,27 @@ test('demo loads into an empty database in seconds, with pictures, and --if-empt
   assert.ok(await count(demoDb, 'targets', `fair_id = ${live} AND dealer_id IS NOT NULL`) >= 50);
   assert.ok(await count(demoDb, 'targets', `fair_id = ${live} AND region IS NOT NULL`) >= 6);
 
+  // A history of orders at the live fair, placed by the order batch and spread over its first
+  // hour: stock, totals and credit agree with the orders, nothing oversold.
+  const [[orders, spanMin, keyed]] = await sql(demoDb.url, `SELECT count(*),
+    extract(epoch FROM max(created_at) - min(created_at)) / 60, count(*) FILTER (WHERE key LIKE 'demo-%')
+    FROM orders WHERE fair_id = ${live}`);
+  assert.ok(Number(orders) >= 600 && Number(orders) <= 700, `${orders} demo orders`);
+  assert.equal(keyed, orders);
+  assert.ok(Number(spanMin) > 50 && Number(spanMin) < 60, `spread over ${spanMin} minutes`);
+  assert.equal(await one(demoDb, `SELECT bool_and(created_at > f.starts_at AND created_at < now())::text
+    FROM orders o JOIN fairs f ON f.id = o.fair_id`), 'true', 'placed while the fair was live');
+  assert.equal(await count(demoDb, 'stock', 'sold > allocation'), 0);
+  assert.equal(await one(demoDb, `SELECT (SELECT sum(sold) FROM stock WHERE fair_id = ${live})
+    = (SELECT sum(l.qty) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.fair_id = ${live})`), 'true',
+  'stock sold equals the units ordered');
+  assert.equal(await one(demoDb, `SELECT (SELECT sum(amount) FROM fair_minute_totals WHERE fair_id = ${live})
+    = (SELECT sum(total) FROM orders WHERE fair_id = ${live})`), 'true', 'the per-minute totals add up');
+  assert.deepEqual(await sql(demoDb.url, 'SELECT * FROM dealer_credit_drift'), [], 'credit kept equals the orders');
+  const [[top]] = await sql(demoDb.url, `SELECT p.style FROM fair_product_totals t JOIN products p ON p.id = t.product_id
+    WHERE t.fair_id = ${live} ORDER BY t.units DESC LIMIT 1`);
+  assert.equal(top, 'QH27S-1001', 'the hero style sells the most');
+
   // Users: 508, one shared hash of "demo", nobody asked to change it, reps not limited.
   const logins = (await sql(demoDb.url, 'SELECT login FROM users ORDER BY login')).flat();
   const want = [...Array.from({ length: 500 }, (_, i) => `dealer${String(i + 1).padStart(3, '0')}`),

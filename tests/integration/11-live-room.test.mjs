@@ -106,9 +106,13 @@ test('pushes reach exactly their audience, in seq order, on both processes', asy
   await waitFor(() => Object.entries(expect).every(([k, seqs]) =>
     members[k].pushes.filter((p) => 'seq' in p).length >= seqs.length), { timeoutMs: 10_000, what: 'all pushes' });
   console.log(`5 events reached 7 clients on 2 processes in ${Date.now() - t0} ms`);
-  await sleep(300); // nothing more may come
+  // Nothing else of this fair may come: a marker in the other fair, committed after them all,
+  // reaches a process after them (notifications come in commit order), so once 'elsewhere'
+  // has it, a misrouted push of fx.fair would have arrived before it.
+  const marker = await emit(other.fair, 'spotlight', { product: other.products[0].id, note: 'marker' });
+  await members.elsewhere.next((m) => m.fair === other.fair && m.seq === marker, 10_000);
   for (const [k, seqs] of Object.entries(expect)) {
-    assert.deepEqual(members[k].pushes.filter((p) => 'seq' in p).map((p) => p.seq), seqs, k);
+    assert.deepEqual(members[k].pushes.filter((p) => 'seq' in p && p.fair === fx.fair).map((p) => p.seq), seqs, k);
   }
   const got = members.A1.pushes.find((p) => p.seq === all);
   assert.equal(got.ev, 'spotlight');
@@ -119,8 +123,12 @@ test('pushes reach exactly their audience, in seq order, on both processes', asy
   assert.equal((await members.A1.request('leave', { fair: fx.fair })).ok, true);
   const after = await emit(fx.fair, 'spotlight', { product: fx.products[0].id, note: 'again' });
   await waitFor(() => members.A2.pushes.some((p) => p.seq === after), { what: 'the next push' });
-  await sleep(200);
-  assert.equal(members.A1.pushes.some((p) => p.seq === after), false, 'left: nothing more');
+  // A1 joins the other fair and waits for a marker there, committed after `after` and pushed
+  // by the same process: had `after` been sent to A1, it would have come first.
+  assert.equal((await members.A1.request('join', { fair: other.fair })).ok, true);
+  const marker2 = await emit(other.fair, 'spotlight', { product: other.products[0].id, note: 'marker 2' });
+  await members.A1.next((m) => m.fair === other.fair && m.seq === marker2, 10_000);
+  assert.equal(members.A1.pushes.some((p) => p.fair === fx.fair && p.seq === after), false, 'left: nothing more');
   for (const c of Object.values(members)) await c.close();
 });
 

@@ -161,9 +161,18 @@ test('two cancels race: the stock returns once; waitlists are served in order an
   }
   const holderPush = await other.next((m) => m.ev === 'order.status' && m.order === placed.order.id, 10_000);
   assert.equal(holderPush.status, 'cancelled');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const s of [...s3, bystander]) {
-    assert.equal(s.pushes.filter((p) => p.ev === 'order.status').length, 0, 'no other dealer is told');
+  // Markers: w3 and the bystander each cancel an order of their own, after all of the above;
+  // its order.status reaches their sessions after anything misrouted to them would have.
+  const markerVariant = fx.products[1].variants[3];
+  for (const [owner, sessions] of [[s3[0], s3], [bystander, [bystander]]]) {
+    const mine = await owner.request('order.place', { fair: fx.fair, key: key(), lines: [{ variant: markerVariant, qty: 1 }] });
+    assert.equal(mine.ok, true, JSON.stringify(mine));
+    assert.equal((await owner.request('order.cancel', { order: mine.order.id })).ok, true);
+    for (const s of sessions) {
+      await s.next((m) => m.ev === 'order.status' && m.order === mine.order.id && m.status === 'cancelled', 10_000);
+      assert.deepEqual(s.pushes.filter((p) => p.ev === 'order.status' && p.order !== mine.order.id), [],
+        'no other dealer is told');
+    }
   }
   const mine = await s1[1].request('orders.mine', { fair: fx.fair });
   assert.equal(mine.orders.length, 1);

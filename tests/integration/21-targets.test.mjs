@@ -72,7 +72,12 @@ test('attainment reaches the dealer alone as targets, must-order styles and its 
   const asked = await mine[0].request('attainment', { fair: fx.fair });
   assert.equal(asked.attainment.ordered.amount, first.order.total + second.order.total);
 
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A marker: d2 orders, after all of d1's changes; its own attainment reaches d2's session
+  // after anything of d1's that might have been misrouted there.
+  const marker = await other.request('order.place', { fair: fx.fair, key: 't-marker', lines: [{ variant: p1.variants[1], qty: 1 }] });
+  assert.equal(marker.ok, true, JSON.stringify(marker));
+  await waitFor(() => attainments(other, d2.dealerId).at(-1)?.ordered?.amount === marker.order.total,
+    { timeoutMs: 10_000, what: 'd2\'s own attainment after its order' });
   assert.deepEqual(attainments(other, d1.dealerId), [], 'another dealer hears nothing of it');
   assert.ok(attainments(other, d2.dealerId).length >= 1, 'but gets its own (no target, the style missing)');
   assert.equal(attainments(other, d2.dealerId).at(-1).target, null);
@@ -82,7 +87,8 @@ test('attainment reaches the dealer alone as targets, must-order styles and its 
   const behind = watch.rankings.dealers_behind.find((r) => r.dealer === d1.dealerId);
   assert.equal(behind.ordered, first.order.total + second.order.total);
   const east = watch.rankings.regions.find((r) => r.region === '華東');
-  assert.deepEqual([east.target, east.ordered], [5_000_000, first.order.total + second.order.total]);
+  // both dealers are in 華東: d1's two orders and d2's marker
+  assert.deepEqual([east.target, east.ordered], [5_000_000, first.order.total + second.order.total + marker.order.total]);
 
   const audit = await manager.request('audit.list', { fair: fx.fair, limit: 10 });
   assert.ok(audit.entries.some((e) => e.action === 'target.set'), JSON.stringify(audit).slice(0, 300));
