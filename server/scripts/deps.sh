@@ -14,6 +14,7 @@ packages=(
   libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
+  iproute2
 )
 # More for one target only (make fuzz: clang and its libFuzzer runtime).
 # shellcheck disable=SC2206  # a space-separated list of package names

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createDatabase, startServer, connect, waitFor, sleep } from './harness.mjs';
 
 let db;
@@ -21,6 +22,13 @@ after(async () => {
     if (db) await db.drop();
   }
 });
+
+/** Bytes the kernel holds unread at the server's end of the connection from clientPort. */
+function serverUnread(server, clientPort) {
+  const out = execFileSync('ss', ['-Htn', 'state', 'established',
+    `( sport = :${server.port} and dport = :${clientPort} )`], { encoding: 'utf8' });
+  return Number(out.trim().split(/\s+/)[0] || 0);
+}
 
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -43,14 +51,19 @@ test('a client that stops reading is paused, not buffered, and others are not de
     hog.ws.send(`{"op":"ping","rid":${i}${pad}}`);
     if (i % 2000 === 1999) await sleep(10);
   }
-  // The server has stopped reading once what the client still holds stops shrinking.
-  let held = -1;
+  // Measured once the traffic has settled: either all of it was read (the client holds
+  // nothing and the server's end of the connection has nothing unread: the replies fit in the
+  // kernel's buffers), or the server stopped reading (bytes unread there, not shrinking).
+  let last = '';
   await waitFor(() => {
-    const now = hog.ws.bufferedAmount + hog.ws._socket.writableLength;
-    const still = now > 0 && now === held;
-    held = now;
-    return still;
-  }, { timeoutMs: 60_000, intervalMs: 500, what: 'the server to stop reading the paused client' });
+    const clientHeld = hog.ws.bufferedAmount + hog.ws._socket.writableLength;
+    const unread = serverUnread(server, hog.ws._socket.localPort);
+    const now = `${clientHeld}/${unread}`;
+    const settled = (clientHeld === 0 && unread === 0) || (unread > 0 && now === last);
+    last = now;
+    return settled;
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'the paused client\'s traffic to settle' });
+  console.log(`settled: ${last.split('/')[0]} bytes still held by the client, ${last.split('/')[1]} unread by the server`);
 
   const t0 = Date.now();
   const pong = await other.request('ping', {}, 5_000);

@@ -219,14 +219,14 @@ test('demo loads into an empty database in seconds, with pictures, and --if-empt
   assert.ok(Number(orders) >= 600 && Number(orders) <= 700, `${orders} demo orders`);
   assert.equal(keyed, orders);
   assert.ok(Number(spanMin) > 50 && Number(spanMin) < 60, `spread over ${spanMin} minutes`);
-  assert.equal(await one(demoDb, `SELECT bool_and(created_at > f.starts_at AND created_at < now())::text
+  assert.equal(await one(demoDb, `SELECT bool_and(o.created_at > f.starts_at AND o.created_at < now())::text
     FROM orders o JOIN fairs f ON f.id = o.fair_id`), 'true', 'placed while the fair was live');
   assert.equal(await count(demoDb, 'stock', 'sold > allocation'), 0);
-  assert.equal(await one(demoDb, `SELECT (SELECT sum(sold) FROM stock WHERE fair_id = ${live})
-    = (SELECT sum(l.qty) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.fair_id = ${live})`), 'true',
+  assert.equal(await one(demoDb, `SELECT ((SELECT sum(sold) FROM stock WHERE fair_id = ${live})
+    = (SELECT sum(l.qty) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.fair_id = ${live}))::text`), 'true',
   'stock sold equals the units ordered');
-  assert.equal(await one(demoDb, `SELECT (SELECT sum(amount) FROM fair_minute_totals WHERE fair_id = ${live})
-    = (SELECT sum(total) FROM orders WHERE fair_id = ${live})`), 'true', 'the per-minute totals add up');
+  assert.equal(await one(demoDb, `SELECT ((SELECT sum(amount) FROM fair_minute_totals WHERE fair_id = ${live})
+    = (SELECT sum(total) FROM orders WHERE fair_id = ${live}))::text`), 'true', 'the per-minute totals add up');
   assert.deepEqual(await sql(demoDb.url, 'SELECT * FROM dealer_credit_drift'), [], 'credit kept equals the orders');
   const [[top]] = await sql(demoDb.url, `SELECT p.style FROM fair_product_totals t JOIN products p ON p.id = t.product_id
     WHERE t.fair_id = ${live} ORDER BY t.units DESC LIMIT 1`);

@@ -173,8 +173,9 @@ test('recommend favours what the dealer\'s region ordered and never offers a sol
       INSERT INTO order_lines (order_id, variant_id, qty, price)
       SELECT o.id, (SELECT variant_id FROM stock WHERE fair_id = ${fair} AND product_id = ${product} ORDER BY variant_id LIMIT 1), ${qty}, 0 FROM o`);
   };
-  await order('華東', p1, 40, 'rec-east');
-  await order('華南', p2, 40, 'rec-south');
+  // more than the demo's own orders (hundreds of units a style) in each region
+  await order('華東', p1, 50000, 'rec-east');
+  await order('華南', p2, 50000, 'rec-south');
   const ask = async (d) => {
     const c = await connect(server, { cookie: d.cookie });
     await c.next('hello');

@@ -227,9 +227,11 @@ test('orders count only while the fair is live by the database clock', async () 
         AND wait_event_type = 'Lock'`))[0][0] === '1',
     { timeoutMs: 20_000, what: 'the batch to wait for the lock' });
     const queuedAfter = Date.now() - t0;
-    // Released once the database's own clock has passed the end, however slow the machine.
-    await waitFor(async () => (await sql(db.url, `SELECT clock_timestamp() > ends_at FROM fairs
-      WHERE id = ${ending.fair}`))[0][0] === 't', { timeoutMs: 20_000, what: 'the fair to end by the database clock' });
+    // Released once the database's own clock has passed the end the locking transaction set
+    // (its now() + 2 s, committed with the lock's release), however slow the machine.
+    const endsAt = (await psql.query(`SELECT (now() + interval '2 seconds')::text`)).trim().split('\n').at(-1);
+    await waitFor(async () => (await sql(db.url, `SELECT clock_timestamp() > '${endsAt}'::timestamptz`))[0][0] === 't',
+      { timeoutMs: 20_000, what: 'the fair to end by the database clock' });
     await psql.query('COMMIT');
     r2 = await pending;
     console.log(`an order waiting since ${queuedAfter} ms (the fair ended 2000 ms after the lock) answered ${r2.error?.code ?? 'ok'}`);

@@ -199,9 +199,15 @@ test('orders.mine lists the dealer\'s own orders with their history', async () =
   assert.equal((await rep.request('orders.mine', {})).error?.code, 'forbidden');
   const byRep = await rep.request('order.cancel', { order: second.order.id });
   assert.equal(byRep.ok, true, 'a rep cancels on behalf of the dealer');
+  const third = await c.request('order.place', { fair: fx.fair, key: key(), lines: [{ variant, qty: 1 }] });
+  assert.equal(third.ok, true);
   await sql(db.url, `UPDATE fairs SET ends_at = now() - interval '1 second', starts_at = now() - interval '2 hours' WHERE id = ${fx.fair}`);
-  const late = await c.request('order.cancel', { order: second.order.id });
-  assert.equal(late.error?.code, 'fair_not_live');
+  const late = await c.request('order.cancel', { order: third.order.id });
+  assert.equal(late.error?.code, 'fair_not_live', 'an accepted order stays once the fair is over');
+  // A cancelled order says so, also after the fair (a retried cancel must not read as "not
+  // cancelled").
+  const again = await c.request('order.cancel', { order: second.order.id });
+  assert.deepEqual([again.error?.code, again.error?.status], ['conflict', 'cancelled']);
   await Promise.all([c.close(), rep.close()]);
 });
 
