@@ -120,6 +120,18 @@ static void answer_error(struct pending *o, enum proto_error code,
 	o->ticket = NULL;
 }
 
+/* Appends o to the list from *head to *tail. */
+static void pending_append(struct pending **head, struct pending **tail,
+			   struct pending *o)
+{
+	o->next = NULL;
+	if (*tail)
+		(*tail)->next = o;
+	else
+		*head = o;
+	*tail = o;
+}
+
 static void pending_release_key(struct pending *o)
 {
 	if (o->key_held)
@@ -566,12 +578,7 @@ static void sweep_queue(void)
 
 static void lookup_add(struct pending *o)
 {
-	o->next = NULL;
-	if (intake.lookup_tail)
-		intake.lookup_tail->next = o;
-	else
-		intake.lookup_head = o;
-	intake.lookup_tail = o;
+	pending_append(&intake.lookup_head, &intake.lookup_tail, o);
 	intake.lookups_waiting++;
 	intake.stats.key_lookups++;
 }
@@ -733,12 +740,7 @@ static void lookups_pump(void)
 
 static void enqueue(struct pending *o)
 {
-	o->next = NULL;
-	if (intake.tail)
-		intake.tail->next = o;
-	else
-		intake.head = o;
-	intake.tail = o;
+	pending_append(&intake.head, &intake.tail, o);
 	intake.stats.queued++;
 	intake.stats.received++;
 	if (lock_set_add(&intake.pending_keys, &o->key_hash, 1))

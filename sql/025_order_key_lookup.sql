@@ -29,6 +29,13 @@ BEGIN
 END
 $$;
 
+-- order_actor_refusal for an actor's and a dealer's ids.
+CREATE FUNCTION order_actor_refusal_by_id(p_actor bigint, p_dealer bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT order_actor_refusal((SELECT u FROM users u WHERE u.id = p_actor),
+                               (SELECT d FROM dealers d WHERE d.id = p_dealer))
+$$;
+
 -- order.cancel of an order already cancelled: `conflict` with its status, also after the
 -- fair (a retried cancel whose first answer was lost must not read as "not cancelled").
 ALTER FUNCTION order_cancel(bigint, bigint) RENAME TO order_cancel_accepted;
@@ -40,8 +47,7 @@ DECLARE
 BEGIN
     SELECT * INTO v_o FROM orders WHERE id = p_order;
     IF FOUND AND v_o.status = 'cancelled' THEN
-        v_refusal := order_actor_refusal((SELECT u FROM users u WHERE u.id = p_actor),
-                                         (SELECT d FROM dealers d WHERE d.id = v_o.dealer_id));
+        v_refusal := order_actor_refusal_by_id(p_actor, v_o.dealer_id);
         RETURN coalesce(v_refusal, op_refusal('conflict',
             format('order %s is already cancelled', p_order),
             jsonb_build_object('status', v_o.status)));
@@ -66,8 +72,7 @@ BEGIN
             WHERE order_id = p_order)
            = (SELECT jsonb_object_agg(l->>'variant', (l->>'qty')::integer)
               FROM jsonb_array_elements(p_lines) l) THEN
-        v_refusal := order_actor_refusal((SELECT u FROM users u WHERE u.id = p_actor),
-                                         (SELECT d FROM dealers d WHERE d.id = v_o.dealer_id));
+        v_refusal := order_actor_refusal_by_id(p_actor, v_o.dealer_id);
         RETURN coalesce(v_refusal, jsonb_build_object('order', order_full_json(v_o)));
     END IF;
     RETURN order_amend_lines(p_actor, p_order, p_lines);

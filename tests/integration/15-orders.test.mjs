@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createDatabase, startServer, connect, sql, waitFor, makeFair, mintDealers, createUser, login,
-  openPsql, httpGet, session,
+  openPsql, httpGet, session, taker,
 } from './harness.mjs';
 
 let db;
@@ -14,7 +14,6 @@ let a;
 let b;
 let fx;       // the fair under test: 3 products of 4 variants, 100 units each
 let dealers;  // minted dealer sessions, tiers A, B, C in turn
-let nextDealer = 0;
 
 before(async () => {
   db = await createDatabase();
@@ -22,6 +21,7 @@ before(async () => {
   b = await startServer({ databaseUrl: db.url, user: { login: 'admin-b', role: 'admin' } });
   fx = await makeFair(db.url, { name: '訂單測試會', products: 6 });
   dealers = await mintDealers(db.url, 700);
+  takeDealers = taker(dealers);
 });
 
 after(async () => {
@@ -33,12 +33,7 @@ after(async () => {
 });
 
 /** Fresh dealers nobody has ordered for yet. */
-function takeDealers(n) {
-  const taken = dealers.slice(nextDealer, nextDealer + n);
-  nextDealer += n;
-  assert.equal(taken.length, n, 'enough minted dealers');
-  return taken;
-}
+let takeDealers;
 
 let keySeq = 0;
 const newKey = (tag = 'k') => `${tag}-${process.pid}-${++keySeq}`;
@@ -248,9 +243,9 @@ test('orders count only while the fair is live by the database clock', async () 
 
 test('each dealer pays its tier price, or the flash price while it runs', async () => {
   const p = fx.products[0]; // tier A has its own price (80001), others the item's (90001)
-  const A = dealers.slice(nextDealer).find((d) => d.tier === 'A');
-  const B = dealers.slice(nextDealer).find((d) => d.tier === 'B');
-  nextDealer += 3;
+  const three = takeDealers(3); // tiers A, B, C in turn: one of each
+  const A = three.find((d) => d.tier === 'A');
+  const B = three.find((d) => d.tier === 'B');
   const ca = await session(a, A.cookie);
   const cb = await session(b, B.cookie);
   const variant = p.variants[2];

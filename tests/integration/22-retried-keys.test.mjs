@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDatabase, startServer, sql, waitFor, makeFair, mintDealers, openPsql, httpGet, session,
+  createDatabase, startServer, sql, waitFor, makeFair, mintDealers, openPsql, httpGet, session, taker,
 } from './harness.mjs';
 
 let db;
@@ -14,7 +14,6 @@ let a;
 let b;
 let fx;       // 3 products of 4 variants, 100 units each
 let dealers;
-let nextDealer = 0;
 
 before(async () => {
   db = await createDatabase();
@@ -22,6 +21,7 @@ before(async () => {
   b = await startServer({ databaseUrl: db.url, user: { login: 'admin-b', role: 'admin' } });
   fx = await makeFair(db.url, { name: '重試測試會', products: 3 });
   dealers = await mintDealers(db.url, 1000);
+  takeDealers = taker(dealers);
 });
 
 after(async () => {
@@ -32,12 +32,8 @@ after(async () => {
   }
 });
 
-function takeDealers(n) {
-  const taken = dealers.slice(nextDealer, nextDealer + n);
-  nextDealer += n;
-  assert.equal(taken.length, n, 'enough minted dealers');
-  return taken;
-}
+/** Fresh dealers nobody has ordered for yet. */
+let takeDealers;
 
 let keySeq = 0;
 const newKey = (tag = 'k') => `${tag}-${process.pid}-${++keySeq}`;

@@ -727,6 +727,20 @@ export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, 
 }
 
 /**
+ * take(n) hands out the next n of `list` (dealers nobody has ordered for yet, say), failing
+ * the test when the list runs out.
+ */
+export function taker(list) {
+  let next = 0;
+  return (n) => {
+    const taken = list.slice(next, next + n);
+    next += n;
+    assert.equal(taken.length, n, `enough of the ${list.length} made for this file`);
+    return taken;
+  };
+}
+
+/**
  * A psql session kept open: query(text) resolves once the statement has run, with what psql
  * printed meanwhile (rows, and "Asynchronous notification ..." lines for a LISTEN).
  */
