@@ -349,8 +349,15 @@ test('a key orders once: retries, racing sessions and conflicts', async () => {
 
 test('a known sold-out variant is refused without a round trip, never accepted', async () => {
   const [d] = takeDealers(1);
-  const variant = fx.products[0].variants[0]; // sold out by the first crowd
+  const variant = fx.products[4].variants[3];
   const c = await session(a, d.cookie);
+  // Sold out, and heard so by process a (a stock push goes out after the cache has it).
+  const watcher = await session(a, a.cookie);
+  assert.equal((await watcher.request('join', { fair: fx.fair })).ok, true);
+  await sql(db.url, `UPDATE stock SET allocation = sold WHERE fair_id = ${fx.fair} AND variant_id = ${variant};
+    SELECT stock_notify(${fx.fair}, ARRAY[${variant}::bigint])`);
+  await watcher.next((m) => m.ev === 'stock' && m.v[variant] === 0, 10_000);
+  await watcher.close();
   const before = await httpGet(`${a.url}/metrics`);
   const r = await place(c, { lines: [{ variant, qty: 1 }] });
   const after = await httpGet(`${a.url}/metrics`);
