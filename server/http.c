@@ -692,6 +692,7 @@ void http_stream_end(uint64_t id, bool failed)
 }
 
 static bool origin_allowed(struct lws *wsi, const char *origin);
+static bool origin_refused(struct lws *wsi);
 static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
 			size_t size);
 
@@ -745,7 +746,7 @@ static void api_dispatch(struct http_req *r)
  * handler needs from the headers (they may be gone once the body is in). */
 static int api_begin(struct http_req *r, const struct api_route *route)
 {
-	char origin[256], cookies[2048], length[24];
+	char cookies[2048], length[24];
 	unsigned char hash[32];
 	bool has_cookies;
 
@@ -756,8 +757,7 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	}
 	/* A cross-site form or fetch carries a foreign Origin: refuse it even
 	 * though the SameSite cookie would not be sent. */
-	if (header_copy(r->wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin) &&
-	    !origin_allowed(r->wsi, origin)) {
+	if (origin_refused(r->wsi)) {
 		respond_json(r, 403, proto_http_error(ERR_FORBIDDEN,
 						      "origin not allowed"));
 		return 0;
@@ -906,7 +906,7 @@ static bool list_contains(const char *list, const char *item)
 
 static bool origin_allowed(struct lws *wsi, const char *origin)
 {
-	char host[256], own[300];
+	char host[300], own[320];
 
 	if (header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host)) {
 		snprintf(own, sizeof own, "%s://%s", srv.tls ? "https" : "http",
@@ -915,6 +915,22 @@ static bool origin_allowed(struct lws *wsi, const char *origin)
 			return true;
 	}
 	return list_contains(srv.cfg.allowed_origins, origin);
+}
+
+/* Whether the request's Origin is one this server refuses. No Origin is
+ * accepted (not a browser's cross-site request); one too long for any origin
+ * (a DNS name is at most 253 bytes) is refused, never skipped as if absent. */
+static bool origin_refused(struct lws *wsi)
+{
+	char origin[512];
+	int len = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+
+	if (len <= 0)
+		return false;
+	if ((size_t)len >= sizeof origin ||
+	    lws_hdr_copy(wsi, origin, (int)sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+		return true;
+	return !origin_allowed(wsi, origin);
 }
 
 /* Answers a refused upgrade with a real HTTP response and returns 1, as
@@ -939,8 +955,8 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 
 static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 {
-	char uri[64] = "", protocols[256] = "", origin[256], key[64],
-	     version[8], cookies[4096];
+	char uri[64] = "", protocols[256] = "", key[64], version[8],
+	     cookies[4096];
 	unsigned char hash[32];
 
 	if (srv.stopping)
@@ -961,8 +977,7 @@ static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
 	    !list_contains(protocols, WS_PROTOCOL_NAME))
 		return refuse_upgrade(wsi, 400,
 				      "subprotocol fair.v1 required\n");
-	if (header_copy(wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin) &&
-	    !origin_allowed(wsi, origin))
+	if (origin_refused(wsi))
 		return refuse_upgrade(wsi, 403, "origin not allowed\n");
 	if (!header_copy(wsi, WSI_TOKEN_HTTP_COOKIE, cookies, sizeof cookies) ||
 	    auth_cookie_check(cookies, hash))

@@ -190,6 +190,19 @@ test('a foreign Origin is refused with 403; the server own origin is accepted', 
   const client = await open({ headers: { Origin: `http://127.0.0.1:${server.port}` } });
   await assertAlive(client);
   await client.close();
+
+  // A long foreign origin (a valid DNS name of 250 bytes) is refused too, not taken for none:
+  // on the WebSocket and on the API (a login from another site).
+  const label = 'a'.repeat(61);
+  const long = `http://${[label, label, label, label].join('.')}.example`;
+  assert.ok(long.length > 256, `${long.length} bytes`);
+  await assert.rejects(connect(server, { headers: { Origin: long } }), (err) => {
+    assert.equal(err.statusCode, 403, `refusal status: ${err.message}`);
+    return true;
+  });
+  const loginFromAfar = await httpGet(`${server.url}/api/login`, { method: 'POST',
+    headers: { Origin: long, 'Content-Type': 'text/plain' }, body: '{"login":"nobody","password":"x"}' });
+  assert.equal(loginFromAfar.status, 403, loginFromAfar.body);
 });
 
 test('GET /healthz is 200 with PostgreSQL up', { timeout: 30_000 }, async () => {
