@@ -16,14 +16,15 @@ static const char *const level_names[] = {"error", "warn", "notice", "info",
 
 void log_emit(enum log_level level, const char *fmt, ...)
 {
-	char stamp[32], line[2048], out[2100];
+	char stamp[32], text[2048], line[2048], out[2100];
 	va_list ap;
 	int n;
 
 	timefmt_rfc3339(timefmt_now_ms(), stamp, sizeof stamp);
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	log_escape(text, line, sizeof line);
 	/* One write per line, so that lines from several threads (reports)
 	 * and processes sharing a terminal or file never interleave: stderr
 	 * is unbuffered and fprintf may write a line in pieces. */

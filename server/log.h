@@ -7,6 +7,8 @@
 #ifndef FAIR_LOG_H
 #define FAIR_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 
 extern enum log_level log_threshold;
@@ -20,6 +22,12 @@ extern enum log_level log_threshold;
 /* Writes one formatted line; call through LOG() so the level is checked. */
 void log_emit(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Copies in to out (size bytes, NUL-terminated) as one line: line breaks,
+ * tabs and other control characters become \n, \r, \t and \xNN, so text
+ * from a client (a login name, say) can never start a forged log line.
+ * Cuts at an escape's boundary when out is full. Returns the length. */
+size_t log_escape(const char *in, char *out, size_t size);
 
 /* Parses "error", "warn", "notice", "info" or "debug"; returns -1 otherwise. */
 int log_level_parse(const char *name);

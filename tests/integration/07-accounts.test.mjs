@@ -119,6 +119,14 @@ test('failed logins are counted across processes: 429 after the limit, even with
   // Other logins are not affected.
   await createUser(db.url, { login: 'bystander', role: 'dealer', password: 'bystander password' });
   assert.equal((await login(b, 'bystander', 'bystander password')).status, 200);
+
+  // A login name with a line break is logged on one line, escaped: it cannot forge a line.
+  const forged = 'mallory\n2026-12-06T00:00:00.000Z error  FORGED db gone'; // 64 characters at most
+  for (let i = 0; i < 5; i++) assert.ok([401, 429].includes((await login(a, forged, 'guess')).status));
+  await waitFor(() => a.logs().some((l) => l.includes('login throttled for mallory\\n2026')),
+    { timeoutMs: 10_000, what: 'the throttled login in the log' });
+  // (login names are lower-cased before they are looked up, the forged stamp with them)
+  assert.equal(a.logs().some((l) => l.toLowerCase().startsWith('2026-12-06t00:00:00.000z')), false, 'no forged line');
 });
 
 test('failed logins from one address are limited too', async () => {
