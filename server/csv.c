@@ -7,6 +7,22 @@
 
 #include "money.h"
 
+/* Whether a spreadsheet could take text for a formula: = + - @, a tab, a
+ * line break, or the full-width ＝ ＋ － ＠ (U+FF1D, FF0B, FF0D, FF20), which
+ * some spreadsheets read as their ASCII forms. */
+static bool csv_formula(const char *text)
+{
+	static const char *const wide[] = {"\xEF\xBC\x9D", "\xEF\xBC\x8B",
+					   "\xEF\xBC\x8D", "\xEF\xBC\xA0"};
+
+	if (text[0] && strchr("=+-@\t\r\n", text[0]))
+		return true;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (!strncmp(text, wide[i], 3))
+			return true;
+	return false;
+}
+
 void csv_text(struct strbuf *b, const char *text, bool first)
 {
 	bool quote, formula;
@@ -16,7 +32,7 @@ void csv_text(struct strbuf *b, const char *text, bool first)
 	if (!text)
 		return;
 	quote = strpbrk(text, ",\"\r\n") != NULL;
-	formula = strchr("=+-@\t", text[0]) && text[0];
+	formula = csv_formula(text);
 	if (quote)
 		strbuf_add(b, "\"", 1);
 	if (formula)

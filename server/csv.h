@@ -1,7 +1,8 @@
 /* csv.h - CSV for spreadsheets (RFC 4180, UTF-8). Pure code: unit-tested.
  *
  * Fields are quoted when they hold a comma, a quote or a line break. Text a
- * spreadsheet would run as a formula (starting with = + - @ or a tab) is
+ * spreadsheet would run as a formula (starting with = + - @, a tab, a line
+ * break, or a full-width ＝ ＋ － ＠) is
  * prefixed with an apostrophe: a dealer's name must never become a
  * formula in a manager's Excel. */
 #ifndef FAIR_CSV_H
