@@ -169,7 +169,9 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 	}
 	order = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	if (json_object_get(order, "refused")) {
-		print_fail(pr->http_id, 403, "This order is not yours.");
+		/* as for an unknown order: which ids exist is nobody's
+		 * business but their dealers' */
+		print_fail(pr->http_id, 404, "No such order.");
 	} else if (!order) {
 		print_fail(pr->http_id, 500, "The order could not be read.");
 	} else {

@@ -184,8 +184,11 @@ test('the printable confirmation: for the dealer and staff, escaped, by style, c
 
   const staff = await httpGet(url, { headers: { cookie: a.cookie } });
   assert.equal(staff.status, 200);
+  // Another dealer's order looks like an unknown one: ids cannot be probed for.
   const stranger = await httpGet(url, { headers: { cookie: d[4].cookie } });
-  assert.equal(stranger.status, 403);
+  const unknown = await httpGet(`${a.url}/orders/987654321/print`, { headers: { cookie: d[4].cookie } });
+  assert.equal(stranger.status, 404);
+  assert.equal(stranger.body, unknown.body, 'the same answer as for an order that does not exist');
   assert.ok(!stranger.body.includes('旗艦店'), 'nothing of the order leaks');
   assert.equal((await httpGet(url)).status, 401);
   assert.equal((await httpGet(`${a.url}/orders/987654321/print`, { headers: { cookie: d[0].cookie } })).status, 404);
