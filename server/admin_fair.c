@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "op.h"
 #include "showcase.h"
 #include "sqlop.h"
@@ -21,7 +22,7 @@ const struct param_spec admin_product_create_params[] = {
 	{"category", PARAM_STRING, true, 1, 64},
 	{"description", PARAM_STRING, true, 0, 4000},
 	{"description_en", PARAM_STRING, false, 0, 4000},
-	{"base_price", PARAM_INT, true, 0, SHOWCASE_MONEY_MAX},
+	{"base_price", PARAM_INT, true, 0, MONEY_UNIT_PRICE_MAX},
 	{"variants", PARAM_ARRAY, true, 1, 200},
 	{NULL, 0, false, 0, 0},
 };
@@ -54,7 +55,7 @@ const struct param_spec admin_fair_update_params[] = {
 const struct param_spec admin_item_add_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"product", PARAM_ID, true, 0, 0},
-	{"price", PARAM_INT, true, 0, SHOWCASE_MONEY_MAX},
+	{"price", PARAM_INT, true, 0, MONEY_UNIT_PRICE_MAX},
 	{"tier_prices", PARAM_OBJECT, false, 0, 26},
 	{"allocation", PARAM_OBJECT, true, 0, 200},
 	{"limit", PARAM_INT, false, 1, UNITS_MAX},
@@ -295,7 +296,7 @@ void admin_op_item_add(struct op_call *call)
 	    (json_is_object(tiers) &&
 	     members_check(call, "tier_prices", tiers, is_capital,
 			   "a tier (one capital letter)", 0,
-			   SHOWCASE_MONEY_MAX)) ||
+			   MONEY_UNIT_PRICE_MAX)) ||
 	    (json_is_object(pack) &&
 	     members_check(call, "pack", pack, is_size_key,
 			   "a size of 1 to 16 characters", 1, PACK_UNITS_MAX)))

@@ -65,6 +65,18 @@ static int64_t num(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
+/* sum + qty × price, saturated instead of overflowing: the database keeps
+ * stored amounts in range (sql/026), this keeps C defined for any input. */
+static int64_t amount_add(int64_t sum, int64_t qty, int64_t price)
+{
+	int64_t line;
+
+	if (__builtin_mul_overflow(qty, price, &line) ||
+	    __builtin_add_overflow(sum, line, &sum))
+		return INT64_MAX;
+	return sum;
+}
+
 static void meta_row(struct strbuf *h, const char *label, const char *value)
 {
 	html_raw(h, "<tr><td>");
@@ -129,7 +141,8 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 			if (j < n_sizes)
 				qty[j] += num(line, "qty");
 			row_units += num(line, "qty");
-			row_amount += num(line, "qty") * num(line, "price");
+			row_amount = amount_add(row_amount, num(line, "qty"),
+						num(line, "price"));
 			one_price &= num(line, "price") == price;
 		}
 		html_raw(h, "<tr><td>");
@@ -149,7 +162,7 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 		html_money(h, row_amount);
 		html_raw(h, "</td></tr>");
 		*units += row_units;
-		*amount += row_amount;
+		*amount = amount_add(*amount, 1, row_amount);
 	}
 	html_raw(h, "</table>\n");
 }

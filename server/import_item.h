@@ -33,11 +33,12 @@
 
 #include "import_csv.h"
 #include "media_key.h"
+#include "money.h"
 
 #define IMPORT_MAX_SIZES 20
 #define IMPORT_MAX_COLORS 20
 #define IMPORT_MAX_TIERS 26
-#define IMPORT_MAX_PRICE 100000000000LL /* minor units: 1e9 in major */
+#define IMPORT_MAX_PRICE MONEY_UNIT_PRICE_MAX /* money.h */
 #define IMPORT_MAX_ALLOCATION 1000000   /* units per variant */
 
 struct import_item {

@@ -9,6 +9,11 @@
 
 #define MONEY_TEXT_MAX 32 /* bytes of the longest text, with its NUL */
 
+/* The largest unit price anything accepts, in minor units (¥1,000,000,000.00):
+ * an order's total, at most 200 lines of 100,000 units at this price, stays
+ * far inside int64 and PostgreSQL's bigint (2 × 10^18 < 9.2 × 10^18). */
+#define MONEY_UNIT_PRICE_MAX 100000000000LL
+
 /* A whole number with thousands separators: "-1,234,567". */
 void grouped_int(char buf[MONEY_TEXT_MAX], int64_t v);
 

@@ -2,6 +2,7 @@
  * item.withdraw (see showcase.h). */
 #include "showcase.h"
 
+#include "money.h"
 #include "op.h"
 #include "sqlop.h"
 
@@ -15,7 +16,7 @@ const struct param_spec showcase_spotlight_params[] = {
 const struct param_spec showcase_price_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"product", PARAM_ID, true, 0, 0},
-	{"price", PARAM_INT, true, 0, SHOWCASE_MONEY_MAX},
+	{"price", PARAM_INT, true, 0, MONEY_UNIT_PRICE_MAX},
 	{"tier", PARAM_STRING, false, 1, 1},
 	{NULL, 0, false, 0, 0},
 };
@@ -23,7 +24,7 @@ const struct param_spec showcase_price_params[] = {
 const struct param_spec showcase_flash_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"product", PARAM_ID, true, 0, 0},
-	{"price", PARAM_INT, true, 0, SHOWCASE_MONEY_MAX},
+	{"price", PARAM_INT, true, 0, MONEY_UNIT_PRICE_MAX},
 	{"starts_at", PARAM_TIME, true, 0, 0},
 	{"ends_at", PARAM_TIME, true, 0, 0},
 	{NULL, 0, false, 0, 0},

@@ -11,8 +11,6 @@
 
 #include "dispatch.h"
 
-/* The largest amount of money an op accepts, in minor units. */
-#define SHOWCASE_MONEY_MAX 1000000000000000LL
 
 /* Every op answers not_found for an unknown fair or a product that is not an
  * item of it, and fair_not_live when the fair is closed (scheduled, live

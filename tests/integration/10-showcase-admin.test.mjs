@@ -296,6 +296,7 @@ test('flash.set: a time-boxed price for every tier, a flash event, audited', asy
     ['flash.set', { fair, product: p.id, price: 100, starts_at: ISO(dbNow - 7_200_000), ends_at: ISO(dbNow - 3_600_000) }, 'bad_request'],
     ['flash.set', { fair, product: p.id, price: 100, starts_at: 'tomorrow', ends_at: ends }, 'bad_request'],
     ['flash.set', { fair, product: p.id, price: -1, starts_at: starts, ends_at: ends }, 'bad_request'],
+    ['flash.set', { fair, product: p.id, price: 1000000000000000, starts_at: starts, ends_at: ends }, 'bad_request'],
     ['flash.set', { fair, product: p.id, price: 100, starts_at: starts }, 'bad_request'],
   ]);
 });
@@ -370,6 +371,9 @@ test('showcase refusals: role first, then arguments, then state; nothing changes
     ['spotlight.set', { fair, product: p.id, extra: 1 }, 'bad_request'],
     ['spotlight.set', { fair }, 'bad_request'],
     ['price.set', { fair, product: p.id, price: -1 }, 'bad_request'],
+    // a unit price whose order total could overflow: at most 10^11 (¥1,000,000,000.00)
+    ['price.set', { fair, product: p.id, price: 100000000001 }, 'bad_request'],
+    ['price.set', { fair, product: p.id, price: 1000000000000000 }, 'bad_request'],
     ['price.set', { fair, product: p.id, price: 1.5 }, 'bad_request'],
     ['price.set', { fair, product: p.id, price: '100' }, 'bad_request'],
     ['price.set', { fair, product: p.id, price: 100, tier: 'a' }, 'bad_request'],
