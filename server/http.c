@@ -908,6 +908,7 @@ static bool origin_allowed(struct lws *wsi, const char *origin)
 {
 	char host[300], own[320];
 
+	/* HTTP/1.1 always sends Host (TLS offers no HTTP/2: see main.c) */
 	if (header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host)) {
 		snprintf(own, sizeof own, "%s://%s", srv.tls ? "https" : "http",
 			 host);

@@ -302,6 +302,10 @@ static int create_context(void)
 	if (srv.tls) {
 		info.ssl_cert_filepath = srv.cfg.tls_cert;
 		info.ssl_private_key_filepath = srv.cfg.tls_key;
+		/* HTTP/1.1 only: over HTTP/2, Debian's lws 4.1.6 never handed
+		 * a POST body (/api/login) to the server (the client waited
+		 * 30 s for nothing); browsers fall back to HTTP/1.1 */
+		info.alpn = "http/1.1";
 	}
 	srv.vh = lws_create_vhost(srv.ctx, &info);
 	return srv.vh ? 0 : -1;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase, startServer, httpGet, sql, createUser } from './harness.mjs';
@@ -130,6 +131,16 @@ test('under TLS the session cookie is Secure and the page is served over HTTPS',
     });
     assert.equal(res.status, 200, res.body);
     assert.match(res.headers['set-cookie'][0], /; Secure/);
+
+    // TLS offers HTTP/1.1 alone (ALPN): a browser, which offers h2 and http/1.1, logs in over
+    // HTTP/1.1 (above); a client that insists on HTTP/2 is told at the handshake, instead of
+    // waiting for a login answer that would never come.
+    const alpn = await new Promise((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false,
+        ALPNProtocols: ['h2', 'http/1.1'] }, () => { resolve(socket.alpnProtocol); socket.end(); });
+      socket.on('error', () => resolve('error'));
+    });
+    assert.equal(alpn, 'http/1.1');
   } finally {
     await server.stop();
   }
