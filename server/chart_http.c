@@ -152,8 +152,12 @@ static void authorized(void *arg, struct auth_user *user, int status)
 		return;
 	}
 	if (cr->share) {
-		/* a dealer its own card; the staff any dealer's */
-		const char *share_params[2] = {cr->fair, cr->dealer};
+		/* a dealer its own card; the staff a dealer's they may see
+		 * (a rep limited to regions: those regions' dealers) */
+		char actor[24];
+		const char *share_params[3] = {actor, cr->fair, cr->dealer};
+
+		snprintf(actor, sizeof actor, "%lld", (long long)user->user_id);
 
 		if (user->role == ROLE_DEALER) {
 			if (cr->dealer[0] && atoll(cr->dealer) != user->dealer_id) {
@@ -169,8 +173,9 @@ static void authorized(void *arg, struct auth_user *user, int status)
 			return;
 		}
 		if (pg_query(srv.db,
-			     "SELECT share_data($1::bigint, $2::bigint)::text", 2,
-			     share_params, data_read, cr))
+			     "SELECT share_data_for($1::bigint, $2::bigint, "
+			     "$3::bigint)::text",
+			     3, share_params, data_read, cr))
 			fail(cr, 503, ERR_UNAVAILABLE,
 			     "the database is unavailable: retry");
 		return;

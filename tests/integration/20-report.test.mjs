@@ -269,4 +269,18 @@ test('a dealer\'s share card: its own orders as a picture to forward; the staff 
   assert.deepEqual([decodePng(staff.body).width, decodePng(staff.body).height], [300, 400]);
   assert.equal((await share(server.cookie, '?dealer=987654')).status, 404);
   assert.equal((await share(null)).status, 401);
+
+  // A rep limited to regions sees its regions' dealers only; others are as if unknown.
+  const [[region]] = await sql(db.url, `SELECT region FROM dealers WHERE id = ${dealers[2].dealerId}`);
+  const near = await createUser(db.url, { login: `near${process.pid}`, role: 'rep' });
+  const far = await createUser(db.url, { login: `far${process.pid}`, role: 'rep' });
+  await sql(db.url, `UPDATE users SET regions = ARRAY['${region}'] WHERE id = ${near.id};
+    UPDATE users SET regions = ARRAY['不存在區'] WHERE id = ${far.id}`);
+  const nearCookie = (await login(server, near.login, near.password)).cookie;
+  const farCookie = (await login(server, far.login, far.password)).cookie;
+  assert.equal((await share(nearCookie, `?dealer=${dealers[2].dealerId}`)).status, 200);
+  const hidden = await share(farCookie, `?dealer=${dealers[2].dealerId}`);
+  assert.equal(hidden.status, 404, 'another region\'s dealer is not shown');
+  assert.equal(hidden.body.toString(), (await share(farCookie, '?dealer=987654')).body.toString(),
+    'the same answer as for an unknown dealer');
 });
