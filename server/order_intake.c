@@ -132,6 +132,13 @@ static void pending_append(struct pending **head, struct pending **tail,
 	*tail = o;
 }
 
+/* How many orders with o's dealer and key are queued, in a batch or
+ * resolving here (o itself included when it is queued). */
+static unsigned pending_key_count(const struct pending *o)
+{
+	return lock_set_count(&intake.pending_keys, o->key_hash);
+}
+
 static void pending_release_key(struct pending *o)
 {
 	if (o->key_held)
@@ -552,8 +559,7 @@ static void sweep_queue(void)
 	while (*link) {
 		struct pending *o = *link;
 
-		if (!order_sweep_to_lookup(lock_set_count(&intake.pending_keys,
-							  o->key_hash)) ||
+		if (!order_sweep_to_lookup(pending_key_count(o)) ||
 		    !cache_short(o, known)) {
 			last = o;
 			link = &o->next;
@@ -599,6 +605,15 @@ static void lookup_free(struct lookup *l)
 	free(l);
 }
 
+/* Answers every order of l unavailable (a lookup changes nothing: retrying
+ * is safe) and frees it. */
+static void lookup_fail(struct lookup *l, const char *message)
+{
+	for (struct pending *o = l->orders; o; o = o->next)
+		answer_error(o, ERR_UNAVAILABLE, message);
+	lookup_free(l);
+}
+
 /* The first LOOKUP_KEYS_MAX orders waiting for a lookup. */
 static struct lookup *lookup_take(void)
 {
@@ -632,20 +647,15 @@ static struct lookup *lookup_take(void)
 	return l;
 }
 
-/* o's key is not stored: refused from the cache, unavailable, or queued
- * when stock came back while it was looked up. */
+/* o's key is not stored (and the server is not stopping): refused from the
+ * cache, unavailable, or queued when stock came back while it was looked
+ * up. */
 static void lookup_answer_unstored(struct pending *o)
 {
 	int64_t known[ORDER_LINES_MAX];
 	bool short_now = cache_short(o, known);
 
-	if (intake.stopped) {
-		answer_unavailable(o, "the server is shutting down: retry");
-		return;
-	}
-	switch (order_route_unstored(queue_full(),
-				     lock_set_count(&intake.pending_keys,
-						    o->key_hash) > 0,
+	switch (order_route_unstored(queue_full(), pending_key_count(o) > 0,
 				     short_now)) {
 	case ORDER_REFUSE_SHORT:
 		refuse_short(o, known);
@@ -679,11 +689,8 @@ static void lookup_done(void *arg, enum pg_outcome outcome,
 			LOG(LOG_WARN, "orders: a key lookup of %zu orders "
 				      "failed: %s",
 			    l->n, PQresultErrorMessage(res));
-		for (o = l->orders; o; o = o->next)
-			answer_error(o, ERR_UNAVAILABLE,
-				     "the order's key could not be looked up: "
-				     "retry with the same key");
-		lookup_free(l);
+		lookup_fail(l, "the order's key could not be looked up: retry "
+			       "with the same key");
 		pump(NULL);
 		return;
 	}
@@ -691,20 +698,21 @@ static void lookup_done(void *arg, enum pg_outcome outcome,
 	o = l->orders;
 	l->orders = NULL;
 	for (; o; o = next, i++) {
+		bool stored = row < rows &&
+			      (size_t)atoll(PQgetvalue(res, row, 0)) == i;
+
 		next = o->next;
 		o->next = NULL;
-		if (row < rows && (size_t)atoll(PQgetvalue(res, row, 0)) == i) {
-			row++;
-			if (intake.stopped) {
-				answer_unavailable(o, "the server is shutting "
-						      "down: retry");
-			} else {
-				intake.stats.key_lookups_stored++;
-				enqueue(o);
-			}
-			continue;
+		row += stored;
+		if (intake.stopped) {
+			answer_unavailable(o, "the server is shutting down: "
+					      "retry");
+		} else if (stored) {
+			intake.stats.key_lookups_stored++;
+			enqueue(o);
+		} else {
+			lookup_answer_unstored(o);
 		}
-		lookup_answer_unstored(o);
 	}
 	lookup_free(l);
 	pump(NULL);
@@ -724,11 +732,7 @@ static void lookups_pump(void)
 				   "SELECT * FROM order_keys_stored("
 				   "$1::bigint[], $2::text[])",
 				   2, params, lookup_done, l)) {
-			for (struct pending *o = l->orders; o; o = o->next)
-				answer_error(o, ERR_UNAVAILABLE,
-					     "the database is unavailable: "
-					     "retry");
-			lookup_free(l);
+			lookup_fail(l, "the database is unavailable: retry");
 			continue;
 		}
 		intake.lookups_in_flight++;
@@ -838,8 +842,7 @@ void order_op_place(struct op_call *call)
 	route = order_route_arrival(
 		queue_full(),
 		intake.lookups_waiting >= (unsigned)srv.cfg.orders_queue_max,
-		lock_set_count(&intake.pending_keys, o->key_hash) > 0,
-		cache_short(o, known));
+		pending_key_count(o) > 0, cache_short(o, known));
 	switch (route) {
 	case ORDER_QUEUE:
 		enqueue(o);
