@@ -358,30 +358,35 @@ static uint32_t demo_next(uint32_t *state)
 static int demo_history(PGconn *conn, const char *live, char *err,
 			size_t errlen)
 {
+	/* the plain items, in the fair's order: [{moq, variants: [ids]}] */
 	PGresult *items = ctl_db_query(
 		conn,
-		"SELECT i.moq, array_to_json(array_agg(s.variant_id "
-		" ORDER BY s.variant_id))::text "
-		"FROM fair_items i JOIN stock s ON s.fair_id = i.fair_id "
-		" AND s.product_id = i.product_id "
-		"WHERE i.fair_id = $1::bigint AND i.pack IS NULL "
-		" AND NOT i.withdrawn "
-		"GROUP BY i.product_id, i.moq, i.sort ORDER BY i.sort, i.product_id",
+		"SELECT coalesce(json_agg(json_build_object('moq', x.moq, "
+		" 'variants', x.variants) ORDER BY x.sort, x.product_id), "
+		" '[]')::text "
+		"FROM (SELECT i.product_id, i.sort, i.moq, "
+		"  json_agg(s.variant_id ORDER BY s.variant_id) AS variants "
+		"  FROM fair_items i JOIN stock s ON s.fair_id = i.fair_id "
+		"   AND s.product_id = i.product_id "
+		"  WHERE i.fair_id = $1::bigint AND i.pack IS NULL "
+		"   AND NOT i.withdrawn "
+		"  GROUP BY i.product_id, i.sort, i.moq) x",
 		1, (const char *[]){live}, err, errlen);
 	PGresult *buyers = NULL;
-	json_t *batch = NULL;
+	json_t *batch = NULL, *catalog = NULL;
 	uint32_t seed = 2027;
 	int rc = -1, nitems, nbuyers;
 
 	if (!items)
 		return -1;
+	catalog = json_loads(PQgetvalue(items, 0, 0), 0, NULL);
 	buyers = ctl_db_query(conn,
 			      "SELECT d.id, u.id FROM dealers d JOIN users u "
 			      " ON u.dealer_id = d.id ORDER BY d.id",
 			      0, NULL, err, errlen);
 	if (!buyers)
 		goto out;
-	nitems = PQntuples(items);
+	nitems = (int)json_array_size(catalog);
 	nbuyers = PQntuples(buyers);
 	if (!nitems || !nbuyers) {
 		rc = 0;
@@ -392,9 +397,9 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 		uint32_t r = demo_next(&seed) % 1000;
 		int item = (int)((uint64_t)r * r * (uint64_t)nitems / 1000000u);
 		int buyer = (int)(demo_next(&seed) % (uint32_t)nbuyers);
-		int moq = atoi(PQgetvalue(items, item, 0));
-		json_t *variants = json_loads(PQgetvalue(items, item, 1), 0,
-					      NULL);
+		json_t *entry = json_array_get(catalog, (size_t)item);
+		int moq = (int)json_integer_value(json_object_get(entry, "moq"));
+		json_t *variants = json_object_get(entry, "variants");
 		size_t nvariants = json_array_size(variants);
 		size_t nlines = 1 + demo_next(&seed) % 3;
 		size_t first = demo_next(&seed) % (nvariants ? nvariants : 1);
@@ -414,7 +419,6 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 							 (first + l) % nvariants),
 					  "qty", qty));
 		}
-		json_decref(variants);
 		snprintf(key, sizeof key, "demo-%d", n);
 		if (!batch)
 			batch = json_array();
@@ -466,6 +470,7 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 			1, (const char *[]){live}, err, errlen);
 out:
 	json_decref(batch);
+	json_decref(catalog);
 	PQclear(buyers);
 	PQclear(items);
 	return rc;
