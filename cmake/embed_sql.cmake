@@ -3,7 +3,7 @@
 # Usage: cmake -DSQL_DIR=... -DOUT=... -P embed_sql.cmake
 file(GLOB files "${SQL_DIR}/[0-9][0-9][0-9]_*.sql")
 list(SORT files)
-set(body "/* Generated from sql/ by cmake/embed_sql.cmake: do not edit. */\n#include \"dbsetup.h\"\n\n")
+set(body "/* Generated from sql/ by cmake/embed_sql.cmake: do not edit. */\n#include \"db/dbsetup.h\"\n\n")
 set(table "const struct migration migrations[] = {\n")
 set(count 0)
 set(previous 0)

@@ -9,8 +9,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "config.h"
-#include "dbsetup.h"
+#include "base/config.h"
+#include "db/dbsetup.h"
 
 struct pg_pool;
 struct worker_pool;

@@ -4,7 +4,7 @@
 -- One function per op. Each checks the arguments it can only check here, then the state,
 -- changes the rows, writes audit_log and emits its events (event_emit) in the caller's one
 -- transaction, and returns the members of the ok reply as jsonb. Refusals:
---   * RAISE with the SQLSTATEs the server maps (op.c): 23505 conflict, P0002 not_found,
+--   * RAISE with the SQLSTATEs the server maps (op_reply.c): 23505 conflict, P0002 not_found,
 --     22023 bad_request; the transaction rolls back, so nothing changes;
 --   * codes that have no SQLSTATE of their own (fair_not_live, insufficient_stock) are
 --     returned as {"refused": {"code", "message", ...details}} (op_refusal), always before

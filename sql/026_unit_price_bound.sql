@@ -3,7 +3,7 @@
 -- Prices of up to 10^15 were accepted by the ops, and an order of 12,000 units at such a price
 -- overflowed bigint inside the batch: `internal` for the order, and its whole batch was then
 -- retried order by order, slowing everyone in it. The server now refuses a larger price where
--- it enters (MONEY_UNIT_PRICE_MAX in server/money.h, the same bound as `fairctl import`), and
+-- it enters (MONEY_UNIT_PRICE_MAX in server/base/money.h, the same bound as `fairctl import`), and
 -- these constraints hold every other writer to it: 200 lines of 100,000 units at this price
 -- stay far inside bigint. NOT VALID: rows already there are not checked (a database that
 -- has such a price keeps running), every row written from now on is.

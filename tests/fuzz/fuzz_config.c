@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "base/config.h"
 #include "fuzz.h"
 
 #define ORIGIN "fuzz/config.json"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "order_rules.h"
+#include "order/order_rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "proto.h"
+#include "rpc/proto.h"
 
 /* Depth of a parsed value, counted as proto_json_depth counts the text. */
 static int tree_depth(json_t *v)

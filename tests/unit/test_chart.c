@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chart.h"
+#include "media/chart.h"
 
 #define FONT "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
+#include "base/csv.h"
 
 static void test_row(void **state)
 {

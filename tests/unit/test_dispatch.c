@@ -1,7 +1,7 @@
 /* test_dispatch.c - op lookup, the role check and the parameter tables.
  *
  * Links the real dispatch.c (fair_core) against a small op table of its own;
- * the server's table (ops.c) needs the database and is not linked here. */
+ * the server's table (op_table.c) needs the database and is not linked here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "rpc/dispatch.h"
 
 static void handler_noop(struct op_call *call)
 {
@@ -392,7 +392,7 @@ static void test_reason_truncated(void **state)
 	json_decref(msg);
 }
 
-/* The table check the server runs on its own op table (ops.c) at start-up,
+/* The table check the server runs on its own op table (op_table.c) at start-up,
  * before it listens: here on tables made to break it. */
 static void test_table_check(void **state)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "net/frame.h"
 
 static void test_from_text(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "html.h"
+#include "base/html.h"
 
 static void test_text_is_escaped(void **state)
 {

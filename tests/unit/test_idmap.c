@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idmap.h"
+#include "base/idmap.h"
 
 /* splitmix64: a small deterministic generator. */
 static uint64_t rng_next(uint64_t *s)

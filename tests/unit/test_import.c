@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_csv.h"
-#include "import_item.h"
+#include "fairctl/import_csv.h"
+#include "fairctl/import_item.h"
 
 static const char header[] =
 	"style,name,name_en,category,description,base_price,price,"

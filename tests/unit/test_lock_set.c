@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "lock_set.h"
+#include "base/lock_set.h"
 
 static void test_dealer_and_variant_keys_differ(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 
 static void test_breaks_escaped(void **state)
 {

@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "media_check.h"
-#include "media_child.h"
-#include "media_key.h"
+#include "media/media_check.h"
+#include "media/media_child.h"
+#include "media/media_key.h"
 
 static void put_be32(unsigned char *p, uint32_t v)
 {

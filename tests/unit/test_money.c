@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "money.h"
+#include "base/money.h"
 
 static void test_money_text(void **state)
 {

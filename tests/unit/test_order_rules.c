@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "order_rules.h"
+#include "order/order_rules.h"
 
 static int parse(const char *text, struct order_line *out, size_t *n,
 		 char *why)

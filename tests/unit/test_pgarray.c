@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "pgarray.h"
+#include "db/pgarray.h"
 
 static void test_elements(void **state)
 {

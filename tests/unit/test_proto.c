@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto.h"
+#include "rpc/proto.h"
 
 /* Decodes a NUL-terminated message. */
 static int decode(const char *text, struct proto_request *req,

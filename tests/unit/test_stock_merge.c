@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "frame.h"
-#include "stock_merge.h"
+#include "live/stock_merge.h"
+#include "net/frame.h"
 
 static struct frame *text_frame(const char *text)
 {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static const struct {
 	int64_t ms;

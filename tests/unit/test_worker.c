@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "worker.h"
+#include "base/worker.h"
 
 /* A gate that held jobs wait on, and a count of jobs that started. */
 struct gate {

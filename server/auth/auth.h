@@ -1,0 +1,73 @@
+/* auth.h - logins, sessions and who is behind each socket.
+ *
+ * Passwords are checked on the worker pool (password.h), sessions live in
+ * PostgreSQL (only hashes of their ids) and are announced revoked by NOTIFY
+ * so every process closes their sockets. A cookie's MAC and expiry are
+ * checked without a round trip; the database is asked once per process per
+ * session, and the answer kept in a small cache until revoked. */
+#ifndef FAIR_AUTH_H
+#define FAIR_AUTH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/http.h"
+
+/* Who a session belongs to. Shared (reference counted) between the cache
+ * and the sockets using it; immutable once made. */
+struct auth_user {
+	unsigned refs;
+	int64_t user_id;
+	unsigned role;          /* one ROLE_* bit */
+	int64_t dealer_id;      /* 0 unless a dealer's user */
+	char tier[8];           /* the dealer's tier ("A"), "" for staff */
+	char login[72];
+	char *region;           /* the dealer's region, NULL for staff */
+	/* The hello's user object, serialised once (compact). Kept as text
+	 * alone: a jansson tree of it cost ~1.1 KB per connection. */
+	char *json_text;
+	unsigned char session_hash[32];
+};
+
+struct auth_user *auth_user_ref(struct auth_user *u);
+void auth_user_unref(struct auth_user *u);
+
+/* Subscribes to revocations; call once the pool exists. */
+void auth_start(void);
+void auth_stop(void);
+
+/* POST /api/login {login, password}; POST /api/logout; POST /api/password
+ * {old, new}; GET /api/me. */
+void auth_http_login(const struct http_call *call);
+void auth_http_logout(const struct http_call *call);
+void auth_http_password(const struct http_call *call);
+void auth_http_me(const struct http_call *call);
+
+/* Finds the user behind an HTTP request's session cookie value (struct
+ * http_call's session), for routes that need a role: from the cache at
+ * once, or from PostgreSQL later. Calls fn exactly once, possibly before
+ * returning, with the user (borrowed: auth_user_ref it to keep it) and
+ * status 200, or with NULL and 401 (no valid session) or 503 (PostgreSQL
+ * could not be asked). */
+typedef void (*auth_http_user_fn)(void *arg, struct auth_user *user,
+				  int status);
+void auth_http_user(const char *session, auth_http_user_fn fn, void *arg);
+
+/* For JSON routes, in an auth_http_user callback: true when user may go
+ * on (its role is one of roles, ROLE_* bits); otherwise answers request id
+ * 401, 503 (with Retry-After) or 403 with forbidden_why, and returns false
+ * (the caller then only frees its own state). */
+bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
+		     unsigned roles, const char *forbidden_why);
+
+/* Checks a Cookie header at the upgrade: a well-formed, authentic, unexpired
+ * session cookie. Returns 0 and sets hash, or -1 (answer 401). */
+int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);
+
+/* Finds the user of a socket's session: from the cache at once, or from
+ * PostgreSQL later. Calls ws_session_authenticated(session_id, user,
+ * reason) exactly once, possibly before returning. */
+void auth_resolve(uint64_t session_id, const unsigned char hash[32]);
+
+#endif

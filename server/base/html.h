@@ -1,0 +1,35 @@
+/* html.h - building HTML pages on the server (the printable order
+ * confirmation). Pure code: unit-tested.
+ *
+ * Every text that comes from users or the database goes through html_text,
+ * which escapes & < > " ' so that nothing stored can become markup. */
+#ifndef FAIR_HTML_H
+#define FAIR_HTML_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/strbuf.h"
+
+/* Markup as it is (literals of the caller only). */
+void html_raw(struct strbuf *h, const char *markup);
+
+/* Text, escaped. NULL adds nothing. */
+void html_text(struct strbuf *h, const char *text);
+
+/* An amount of minor units (fen, cents) as "1,234.50". */
+void html_money(struct strbuf *h, int64_t minor);
+
+/* <!doctype html> ... <body> with the page's stylesheet (web/print.css),
+ * and the closing tags. */
+void html_page_start(struct strbuf *h, const char *title);
+void html_page_end(struct strbuf *h);
+
+/* The whole confirmation page of an order as order_print_json returns it
+ * (sql/011): the fair, the dealer, the ship-to address, per product a table
+ * of colours by sizes with quantities, unit prices and amounts, totals. */
+void html_order_confirmation(struct strbuf *h, const json_t *order);
+
+#endif

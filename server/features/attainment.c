@@ -1,0 +1,288 @@
+/* attainment.c - targets, must-order styles and attainment pushes (see
+ * attainment.h). */
+#include "features/attainment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/idmap.h"
+#include "base/log.h"
+#include "base/loop_timer.h"
+#include "base/strbuf.h"
+#include "base/timefmt.h"
+#include "db/pg.h"
+#include "db/pgarray.h"
+#include "net/frame.h"
+#include "net/ws_session.h"
+#include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
+#include "server.h"
+
+#define ATTAINMENT_INTERVAL_MS 250 /* per fair, like the totals */
+
+const struct param_spec target_set_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"dealer", PARAM_ID, false, 0, 0},
+	{"region", PARAM_STRING, false, 1, 64},
+	{"amount", PARAM_INT, true, 0, 1000000000000000LL},
+	{"units", PARAM_INT, false, 0, 2000000000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec mustorder_set_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"product", PARAM_ID, true, 0, 0},
+	{"required", PARAM_BOOL, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec attainment_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* ---- ops ---- */
+
+void target_op_set(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT],
+		amount[SQLOP_INT_TEXT], units[SQLOP_INT_TEXT];
+	const char *params[6] = {op_sql_actor(call, actor),
+				 op_sql_int(call, "fair", fair),
+				 op_sql_int(call, "dealer", dealer),
+				 op_sql_string(call, "region"),
+				 op_sql_int(call, "amount", amount),
+				 op_sql_int(call, "units", units)};
+
+	op_sql_write(call,
+		    "SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
+		    "$5::bigint, $6::integer)",
+		    6, params);
+}
+
+void mustorder_op_set(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], product[SQLOP_INT_TEXT];
+	const char *params[4] = {op_sql_actor(call, actor),
+				 op_sql_int(call, "fair", fair),
+				 op_sql_int(call, "product", product),
+				 op_sql_bool(call, "required")};
+
+	op_sql_write(call,
+		    "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
+		    "$4::boolean)",
+		    4, params);
+}
+
+void attainment_op_get(struct op_call *call)
+{
+	char fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT];
+	const char *params[2] = {op_sql_int(call, "fair", fair), dealer};
+
+	snprintf(dealer, sizeof dealer, "%lld", (long long)call->caller.dealer_id);
+	op_sql_read(call,
+		   "SELECT jsonb_build_object('attainment', "
+		   "attainment_mine($1::bigint, $2::bigint))",
+		   2, params);
+}
+
+/* ---- pushes ---- */
+
+/* The dealers of one fair whose attainment is to be pushed. */
+struct pending {
+	int64_t fair_id;
+	struct idmap dealers; /* dealer id -> (void *)1 */
+	bool all;             /* every dealer (targets or must-order changed) */
+	bool timer_armed, reading;
+	int64_t last_ms;
+	struct loop_timer timer;
+};
+
+static struct idmap fairs; /* fair id -> struct pending */
+
+static struct pending *pending_get(int64_t fair_id)
+{
+	struct pending *p = idmap_get(&fairs, (uint64_t)fair_id);
+
+	if (p)
+		return p;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->fair_id = fair_id;
+	if (idmap_put(&fairs, (uint64_t)fair_id, p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct collect {
+	struct pending *p;
+	struct idmap *online; /* dealers with a session here */
+	struct strbuf ids;    /* of those pending, as an array literal */
+	size_t n;
+};
+
+static void collect_dealer(uint64_t session_id, const struct auth_user *u,
+			   void *arg)
+{
+	struct collect *c = arg;
+
+	(void)session_id;
+	if (u->role != ROLE_DEALER ||
+	    idmap_get(c->online, (uint64_t)u->dealer_id))
+		return;
+	idmap_put(c->online, (uint64_t)u->dealer_id, (void *)1);
+	if (c->p->all || idmap_get(&c->p->dealers, (uint64_t)u->dealer_id))
+		pgarray_int(&c->ids, c->n++, u->dealer_id);
+}
+
+/* dealer id -> its attainment frame, for one pass over the sessions */
+static void push_to_dealer(uint64_t session_id, const struct auth_user *u,
+			   void *arg)
+{
+	struct frame *f = u->role == ROLE_DEALER
+				  ? idmap_get(arg, (uint64_t)u->dealer_id)
+				  : NULL;
+
+	if (f)
+		ws_session_push(session_id, f);
+}
+
+/* One row per dealer: its id and its event's text, pushed as PostgreSQL
+ * wrote it (no parse, no serialisation here). */
+static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
+{
+	struct pending *p = idmap_get(&fairs, (uint64_t)(intptr_t)arg);
+	struct idmap frames = {0};
+
+	if (!p)
+		return;
+	p->reading = false;
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQnfields(res) != 2) {
+		if (outcome == PG_DONE)
+			LOG(LOG_WARN, "attainment: %s", PQresultErrorMessage(res));
+		return;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct frame *f = frame_from_text(PQgetvalue(res, i, 1),
+						  (size_t)PQgetlength(res, i, 1));
+
+		if (f && idmap_put(&frames,
+				   (uint64_t)atoll(PQgetvalue(res, i, 0)), f))
+			frame_unref(f);
+	}
+	ws_sessions_foreach_user(push_to_dealer, &frames);
+	for (size_t s = 0; s < frames.capacity; s++)
+		if (frames.slots[s].id)
+			frame_unref(frames.slots[s].value);
+	idmap_free(&frames);
+}
+
+static void flush(struct pending *p);
+
+static void flush_timer(struct loop_timer *t)
+{
+	struct pending *p = lws_container_of(t, struct pending, timer);
+
+	p->timer_armed = false;
+	flush(p);
+}
+
+/* Reads and pushes the attainment of the pending dealers that have a
+ * session in this process; at most 4 times a second per fair. */
+static void flush(struct pending *p)
+{
+	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
+	struct idmap online = {0};
+	struct collect c = {.p = p, .online = &online};
+	char fair[SQLOP_INT_TEXT];
+	const char *params[2];
+
+	if (p->timer_armed || (!p->all && !p->dealers.count))
+		return;
+	if (p->reading || wait > 0) {
+		p->timer_armed = true;
+		loop_timer_schedule(&p->timer, flush_timer,
+				    (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
+					    LWS_US_PER_MS);
+		return;
+	}
+	strbuf_init(&c.ids);
+	ws_sessions_foreach_user(collect_dealer, &c);
+	idmap_free(&online);
+	idmap_free(&p->dealers);
+	p->all = false;
+	pgarray_end(&c.ids, c.n);
+	if (c.n && !c.ids.failed) {
+		snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
+		params[0] = fair;
+		params[1] = c.ids.data;
+		p->last_ms = timefmt_mono_ms();
+		if (!pg_query(srv.db,
+			      "SELECT dealer, event FROM attainment_event_rows("
+			      "$1::bigint, $2::bigint[])",
+			      2, params, events_read,
+			      (void *)(intptr_t)p->fair_id))
+			p->reading = true;
+	}
+	strbuf_free(&c.ids);
+}
+
+/* dealer_totals: "fair:dealer,dealer,..."; fair_targets: "fair". NULL
+ * after a LISTEN gap: every fair known here, every dealer. */
+static void on_notify(void *arg, const char *channel, const char *payload)
+{
+	struct pending *p;
+	const char *q;
+
+	(void)arg;
+	(void)channel;
+	if (!payload) {
+		for (size_t i = 0; i < fairs.capacity; i++)
+			if (fairs.slots[i].id) {
+				p = fairs.slots[i].value;
+				p->all = true;
+				flush(p);
+			}
+		return;
+	}
+	p = pending_get(atoll(payload));
+	if (!p)
+		return;
+	q = strchr(payload, ':');
+	if (!q)
+		p->all = true;
+	while (q && *++q) {
+		idmap_put(&p->dealers, (uint64_t)atoll(q), (void *)1);
+		q = strchr(q, ',');
+	}
+	flush(p);
+}
+
+void attainment_start(void)
+{
+	if (pg_listen(srv.db, "dealer_totals", on_notify, NULL) ||
+	    pg_listen(srv.db, "fair_targets", on_notify, NULL))
+		LOG(LOG_ERROR, "cannot listen for attainment changes");
+}
+
+static void free_pending(uint64_t id, void *value, void *arg)
+{
+	struct pending *p = value;
+
+	(void)id;
+	(void)arg;
+	idmap_free(&p->dealers);
+	free(p);
+}
+
+void attainment_stop(void)
+{
+	idmap_foreach(&fairs, free_pending, NULL);
+	idmap_free(&fairs);
+}

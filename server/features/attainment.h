@@ -1,0 +1,26 @@
+/* attainment.h - order targets (訂貨指標), must-order styles (必訂款) and
+ * attainment: target.set and mustorder.set (manager, admin), attainment
+ * {fair} (a dealer's own), and `attainment` pushes to each dealer's sessions
+ * whenever its orders, its target or the must-order styles change
+ * (NOTIFY dealer_totals and fair_targets; sql/013_targets.sql). The staff
+ * see the ranking boards in the dashboard. */
+#ifndef FAIR_ATTAINMENT_H
+#define FAIR_ATTAINMENT_H
+
+#include "rpc/dispatch.h"
+
+/* Subscribes to the notifications. Call before the loop runs. */
+void attainment_start(void);
+
+/* Frees what is pending after the lws context is gone. */
+void attainment_stop(void);
+
+void target_op_set(struct op_call *call);
+void mustorder_op_set(struct op_call *call);
+void attainment_op_get(struct op_call *call);
+
+extern const struct param_spec target_set_params[];
+extern const struct param_spec mustorder_set_params[];
+extern const struct param_spec attainment_params[];
+
+#endif

@@ -1,0 +1,88 @@
+/* catalog.c - catalog.search and catalog.categories (see catalog.h). The
+ * searching and pricing are SQL (sql/006_catalog.sql, item_json in 004). */
+#include "features/catalog.h"
+
+#include <string.h>
+
+#include "auth/auth.h"
+#include "net/ws_session.h"
+#include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
+
+const struct param_spec catalog_search_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"q", PARAM_STRING, false, 1, 100},
+	{"category", PARAM_STRING, false, 1, 64},
+	{"sort", PARAM_STRING, false, 1, 16},
+	{"offset", PARAM_INT, false, 0, 1000000},
+	{"limit", PARAM_INT, false, 1, 100},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec catalog_categories_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* The tier whose prices the caller sees; NULL for the staff, who see the
+ * item's price and every tier's. */
+static const char *caller_tier(const struct op_call *call)
+{
+	const struct auth_user *u = ws_session_user(call->caller.session_id);
+
+	return u && u->role == ROLE_DEALER && u->tier[0] ? u->tier : NULL;
+}
+
+void catalog_op_search(struct op_call *call)
+{
+	static const char *const sorts[] = {"hot",	  "new",  "price_asc",
+					    "price_desc", "name", NULL};
+	char fair[SQLOP_INT_TEXT], offset[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	const char *params[7];
+
+	if (!op_sql_choice(call, "sort", sorts))
+		return;
+	params[0] = op_sql_int(call, "fair", fair);
+	params[1] = caller_tier(call);
+	params[2] = op_sql_string(call, "q");
+	params[3] = op_sql_string(call, "category");
+	params[4] = op_sql_string(call, "sort");
+	params[5] = op_sql_int(call, "offset", offset) ?: "0";
+	params[6] = op_sql_int(call, "limit", limit) ?: "20"; /* PROTOCOL.md */
+	op_sql_read(call,
+		   "SELECT catalog_search($1::bigint, $2, $3, $4, $5, "
+		   "$6::int, $7::int)",
+		   7, params);
+}
+
+const struct param_spec catalog_recommend_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"limit", PARAM_INT, false, 1, 50},
+	{NULL, 0, false, 0, 0},
+};
+
+void catalog_op_recommend(struct op_call *call)
+{
+	const struct auth_user *u = ws_session_user(call->caller.session_id);
+	const char *region = NULL;
+	char fair[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	const char *params[4];
+
+	if (u && u->role == ROLE_DEALER)
+		region = u->region;
+	params[0] = op_sql_int(call, "fair", fair);
+	params[1] = region;
+	params[2] = caller_tier(call);
+	params[3] = op_sql_int(call, "limit", limit) ?: "10";
+	op_sql_read(call,
+		   "SELECT catalog_recommend($1::bigint, $2, $3, $4::int)", 4,
+		   params);
+}
+
+void catalog_op_categories(struct op_call *call)
+{
+	char fair[SQLOP_INT_TEXT];
+	const char *params[1] = {op_sql_int(call, "fair", fair)};
+
+	op_sql_read(call, "SELECT catalog_categories($1::bigint)", 1, params);
+}

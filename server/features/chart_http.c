@@ -1,0 +1,304 @@
+/* chart_http.c - chart.png requests (see chart_http.h). */
+#include "features/chart_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/worker.h"
+#include "db/pg.h"
+#include "media/chart.h"
+#include "rpc/dispatch.h"
+#include "rpc/proto.h"
+#include "server.h"
+
+static const char *const metrics[] = {"units_by_product", "amount_per_minute",
+				      "by_region", "sell_through", NULL};
+
+struct chart_req {
+	uint64_t http_id;
+	bool share;          /* a dealer's share card, not a chart */
+	char fair[24];
+	char dealer[24];     /* share: the dealer asked for ("" = the caller's) */
+	char metric[24];
+	char limit[16];
+	json_t *data;        /* chart_data's answer; labels point into it */
+	const char **labels;
+	double *values;
+	struct chart chart;
+	struct share_card card;
+	void *png;
+	int png_size;
+	char why[256];
+};
+
+static void req_free(struct chart_req *cr)
+{
+	json_decref(cr->data);
+	free(cr->labels);
+	free(cr->values);
+	chart_free(cr->png);
+	free(cr);
+}
+
+static void fail(struct chart_req *cr, int status, enum proto_error code,
+		 const char *message)
+{
+	http_finish(cr->http_id, status, proto_http_error(code, message), NULL,
+		    status == 503 ? 5 : 0);
+	req_free(cr);
+}
+
+static void render(void *arg)
+{
+	struct chart_req *cr = arg;
+
+	cr->png = cr->share ? chart_share_card(&cr->card, &cr->png_size, cr->why,
+					       sizeof cr->why)
+			    : chart_render(&cr->chart, &cr->png_size, cr->why,
+					   sizeof cr->why);
+}
+
+static void rendered(void *arg, bool ran)
+{
+	struct chart_req *cr = arg;
+
+	if (!ran) {
+		fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+		return;
+	}
+	if (!cr->png) {
+		LOG(LOG_ERROR, "chart of fair %s: %s", cr->fair, cr->why);
+		fail(cr, 500, ERR_INTERNAL, "the chart could not be drawn");
+		return;
+	}
+	http_finish_body(cr->http_id, 200, "image/png", cr->png,
+			 (size_t)cr->png_size);
+	req_free(cr);
+}
+
+static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
+{
+	struct chart_req *cr = arg;
+	json_error_t jerr;
+	json_t *rows, *row;
+	size_t i, n;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "chart data: %s", PQresultErrorMessage(res));
+		fail(cr, 503, ERR_UNAVAILABLE, "the database is unavailable: retry");
+		return;
+	}
+	if (PQgetisnull(res, 0, 0)) {
+		fail(cr, 404, ERR_NOT_FOUND,
+		     cr->share ? "no such fair or dealer" : "no such fair");
+		return;
+	}
+	cr->data = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	rows = json_object_get(cr->data, cr->share ? "styles" : "rows");
+	n = json_array_size(rows);
+	cr->labels = calloc(n + 1, sizeof *cr->labels);
+	cr->values = calloc(n + 1, sizeof *cr->values);
+	if (!cr->data || !cr->labels || !cr->values) {
+		fail(cr, 500, ERR_INTERNAL, "the chart data could not be read");
+		return;
+	}
+	json_array_foreach(rows, i, row) {
+		cr->labels[i] = json_string_value(json_array_get(row, 0)) ?: "";
+		cr->values[i] = json_number_value(json_array_get(row, 1));
+	}
+	if (cr->share) {
+		json_t *d = cr->data;
+
+		cr->card.fair = json_string_value(json_object_get(d, "fair")) ?: "";
+		cr->card.season = json_string_value(json_object_get(d, "season")) ?: "";
+		cr->card.dealer = json_string_value(json_object_get(d, "dealer")) ?: "";
+		cr->card.currency = json_string_value(json_object_get(d, "currency")) ?: "";
+		cr->card.orders = json_integer_value(json_object_get(d, "orders"));
+		cr->card.units = json_integer_value(json_object_get(d, "units"));
+		cr->card.amount = json_integer_value(json_object_get(d, "amount"));
+		cr->card.n = n;
+		cr->card.styles = cr->labels;
+		cr->card.units_by_style = cr->values;
+		cr->card.font = srv.cfg.chart_font;
+		if (worker_submit(srv.workers, render, rendered, cr))
+			fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+		return;
+	}
+	cr->chart.kind = strcmp(json_string_value(json_object_get(cr->data, "kind")) ?: "",
+				"line") ? CHART_BARS : CHART_LINE;
+	cr->chart.title = json_string_value(json_object_get(cr->data, "title")) ?: "";
+	cr->chart.unit = json_string_value(json_object_get(cr->data, "unit")) ?: "";
+	cr->chart.n = n;
+	cr->chart.labels = cr->labels;
+	cr->chart.values = cr->values;
+	cr->chart.font = srv.cfg.chart_font;
+	if (worker_submit(srv.workers, render, rendered, cr))
+		fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+}
+
+static void authorized(void *arg, struct auth_user *user, int status)
+{
+	struct chart_req *cr = arg;
+	const char *params[3] = {cr->fair, cr->metric, cr->limit};
+
+	if (!auth_http_allow(cr->http_id, user, status,
+			     cr->share ? ROLES_ALL : ROLE_MANAGER | ROLE_ADMIN,
+			     "charts are for managers and admins")) {
+		req_free(cr);
+		return;
+	}
+	if (cr->share) {
+		/* a dealer its own card; the staff a dealer's they may see
+		 * (a rep limited to regions: those regions' dealers) */
+		char actor[24];
+		const char *share_params[3] = {actor, cr->fair, cr->dealer};
+
+		snprintf(actor, sizeof actor, "%lld", (long long)user->user_id);
+
+		if (user->role == ROLE_DEALER) {
+			if (cr->dealer[0] && atoll(cr->dealer) != user->dealer_id) {
+				fail(cr, 403, ERR_FORBIDDEN,
+				     "a dealer shares its own orders only");
+				return;
+			}
+			snprintf(cr->dealer, sizeof cr->dealer, "%lld",
+				 (long long)user->dealer_id);
+		} else if (!cr->dealer[0]) {
+			fail(cr, 400, ERR_BAD_REQUEST,
+			     "dealer: which dealer's card (an id)");
+			return;
+		}
+		if (pg_query(srv.db,
+			     "SELECT share_data_for($1::bigint, $2::bigint, "
+			     "$3::bigint)::text",
+			     3, share_params, data_read, cr))
+			fail(cr, 503, ERR_UNAVAILABLE,
+			     "the database is unavailable: retry");
+		return;
+	}
+	if (pg_query(srv.db, "SELECT chart_data($1::bigint, $2, $3::int)::text",
+		     3, params, data_read, cr))
+		fail(cr, 503, ERR_UNAVAILABLE, "the database is unavailable: retry");
+}
+
+/* The value of name in a decoded query "a=1&b=2", into buf; NULL when
+ * absent. */
+static const char *query_arg(const char *query, const char *name, char *buf,
+			     size_t size)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+		if (!strncmp(p, name, len) && p[len] == '=') {
+			const char *v = p + len + 1;
+			size_t n = strcspn(v, "&");
+
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, v, n);
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* A whole number from min to max, or the default when absent; -1 when it
+ * is not such a number. */
+static int dimension(const char *query, const char *name, int dflt, int min,
+		     int max)
+{
+	char buf[16], *end;
+	long v;
+
+	if (!query_arg(query, name, buf, sizeof buf))
+		return dflt;
+	v = strtol(buf, &end, 10);
+	return buf[0] >= '0' && buf[0] <= '9' && !*end && v >= min && v <= max
+		       ? (int)v
+		       : -1;
+}
+
+void chart_http(const struct http_call *call, int64_t fair)
+{
+	struct chart_req *cr = calloc(1, sizeof *cr);
+	char message[160];
+	bool known = false;
+
+	if (!cr) {
+		http_finish(call->id, 503,
+			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
+			    NULL, 5);
+		return;
+	}
+	cr->http_id = call->id;
+	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
+	if (!query_arg(call->query, "metric", cr->metric, sizeof cr->metric))
+		cr->metric[0] = '\0';
+	for (size_t i = 0; metrics[i]; i++)
+		known |= !strcmp(cr->metric, metrics[i]);
+	cr->chart.width = dimension(call->query, "width", CHART_DEFAULT_WIDTH,
+				    CHART_MIN_WIDTH, CHART_MAX_WIDTH);
+	cr->chart.height = dimension(call->query, "height", CHART_DEFAULT_HEIGHT,
+				     CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
+	if (!known) {
+		fail(cr, 400, ERR_BAD_REQUEST,
+		     "metric must be units_by_product, amount_per_minute, "
+		     "by_region or sell_through");
+		return;
+	}
+	if (cr->chart.width < 0 || cr->chart.height < 0) {
+		snprintf(message, sizeof message,
+			 "width must be %d to %d and height %d to %d pixels",
+			 CHART_MIN_WIDTH, CHART_MAX_WIDTH, CHART_MIN_HEIGHT,
+			 CHART_MAX_HEIGHT);
+		fail(cr, 400, ERR_BAD_REQUEST, message);
+		return;
+	}
+	/* bars: as many as fit at about 22 pixels each, at most 30 */
+	snprintf(cr->limit, sizeof cr->limit, "%d",
+		 cr->chart.height / 22 < 30 ? cr->chart.height / 22 : 30);
+	auth_http_user(call->session, authorized, cr);
+}
+
+void share_http(const struct http_call *call, int64_t fair)
+{
+	struct chart_req *cr = calloc(1, sizeof *cr);
+	char dealer[24];
+	int width, height;
+
+	if (!cr) {
+		http_finish(call->id, 503,
+			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
+			    NULL, 5);
+		return;
+	}
+	cr->http_id = call->id;
+	cr->share = true;
+	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
+	width = dimension(call->query, "width", SHARE_DEFAULT_WIDTH,
+			  CHART_MIN_WIDTH, CHART_MAX_WIDTH);
+	height = dimension(call->query, "height", SHARE_DEFAULT_HEIGHT,
+			   CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
+	if (width < 0 || height < 0) {
+		fail(cr, 400, ERR_BAD_REQUEST, "width or height out of range");
+		return;
+	}
+	if (query_arg(call->query, "dealer", dealer, sizeof dealer)) {
+		char *end;
+		long long id = strtoll(dealer, &end, 10);
+
+		if (dealer[0] < '1' || dealer[0] > '9' || *end || id <= 0) {
+			fail(cr, 400, ERR_BAD_REQUEST, "dealer: an id");
+			return;
+		}
+		snprintf(cr->dealer, sizeof cr->dealer, "%lld", id);
+	}
+	cr->card.width = width;
+	cr->card.height = height;
+	auth_http_user(call->session, authorized, cr);
+}

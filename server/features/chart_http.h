@@ -1,0 +1,25 @@
+/* chart_http.h - pictures drawn on the server: GET
+ * /api/fairs/<id>/chart.png?metric=&width=&height= for managers and admins,
+ * and share.png, a dealer's order summary card. The data is read from the
+ * kept totals (chart_data and share_data in sql/012), the picture drawn on
+ * the worker pool (chart.h). */
+#ifndef FAIR_CHART_HTTP_H
+#define FAIR_CHART_HTTP_H
+
+#include <stdint.h>
+
+#include "net/http.h"
+
+#define CHART_DEFAULT_WIDTH 800
+#define CHART_DEFAULT_HEIGHT 480
+#define SHARE_DEFAULT_WIDTH 600
+#define SHARE_DEFAULT_HEIGHT 800
+
+void chart_http(const struct http_call *call, int64_t fair);
+
+/* GET /api/fairs/<id>/share.png[?dealer=&width=&height=]: a dealer's own
+ * order summary as a card to forward in chat apps (the staff name the
+ * dealer). */
+void share_http(const struct http_call *call, int64_t fair);
+
+#endif

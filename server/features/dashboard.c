@@ -1,0 +1,228 @@
+/* dashboard.c - dashboard.watch and the totals pushes (see dashboard.h). */
+#include "features/dashboard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/idmap.h"
+#include "base/log.h"
+#include "base/loop_timer.h"
+#include "base/timefmt.h"
+#include "db/pg.h"
+#include "net/frame.h"
+#include "net/ws_session.h"
+#include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
+#include "server.h"
+
+#define TOTALS_INTERVAL_MS 250 /* at most 4 totals pushes a second per fair */
+
+const struct param_spec dashboard_watch_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* The sessions watching one fair in this process. */
+struct watch {
+	int64_t fair_id;
+	uint64_t *sessions;
+	size_t n, cap;
+	bool timer_armed;
+	bool reading;      /* a read of the totals is in flight */
+	bool read_again;   /* they changed while it was */
+	int64_t last_ms;   /* when the last read was sent */
+	struct loop_timer timer;
+};
+
+static struct idmap watches; /* fair id -> struct watch */
+
+static struct watch *watch_get(int64_t fair_id, bool create)
+{
+	struct watch *w = idmap_get(&watches, (uint64_t)fair_id);
+
+	if (w || !create)
+		return w;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->fair_id = fair_id;
+	if (idmap_put(&watches, (uint64_t)fair_id, w)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int watch_add(struct watch *w, uint64_t session_id)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->sessions[i] == session_id)
+			return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 8;
+		uint64_t *grown = realloc(w->sessions, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		w->sessions = grown;
+		w->cap = cap;
+	}
+	w->sessions[w->n++] = session_id;
+	return 0;
+}
+
+/* ---- totals pushes ---- */
+
+static void read_totals(struct watch *w);
+
+/* Pushes to every watcher, forgetting those that have gone. */
+static void push_totals(struct watch *w, struct frame *f)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < w->n; i++)
+		if (!ws_session_push(w->sessions[i], f))
+			w->sessions[kept++] = w->sessions[i];
+	w->n = kept;
+}
+
+static void totals_read(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
+{
+	struct watch *w = watch_get((int64_t)(intptr_t)arg, false);
+	json_error_t jerr;
+	json_t *msg;
+	struct frame *f;
+
+	if (!w)
+		return;
+	w->reading = false;
+	if (outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) == 1 &&
+	    (msg = json_loads(PQgetvalue(res, 0, 0), 0, &jerr))) {
+		json_object_set_new(msg, "ev", json_string("totals"));
+		json_object_set_new(msg, "fair", json_integer(w->fair_id));
+		f = frame_from_json(msg);
+		json_decref(msg);
+		if (f) {
+			push_totals(w, f);
+			frame_unref(f);
+		}
+	} else if (outcome == PG_DONE) {
+		LOG(LOG_WARN, "dashboard: reading the totals of fair %lld: %s",
+		    (long long)w->fair_id, PQresultErrorMessage(res));
+	}
+	if (w->read_again) {
+		w->read_again = false;
+		read_totals(w);
+	}
+}
+
+static void timer_fired(struct loop_timer *t)
+{
+	struct watch *w = lws_container_of(t, struct watch, timer);
+
+	w->timer_armed = false;
+	read_totals(w);
+}
+
+/* Reads and pushes the totals now, or when the interval since the last
+ * read has passed; never two reads at once. */
+static void read_totals(struct watch *w)
+{
+	int64_t wait = TOTALS_INTERVAL_MS - (timefmt_mono_ms() - w->last_ms);
+	char fair[SQLOP_INT_TEXT];
+	const char *params[1] = {fair};
+
+	if (!w->n || w->timer_armed)
+		return;
+	if (w->reading) {
+		w->read_again = true;
+		return;
+	}
+	if (wait > 0) {
+		w->timer_armed = true;
+		loop_timer_schedule(&w->timer, timer_fired,
+				    wait * LWS_US_PER_MS);
+		return;
+	}
+	snprintf(fair, sizeof fair, "%lld", (long long)w->fair_id);
+	w->last_ms = timefmt_mono_ms();
+	if (!pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text", 1,
+		      params, totals_read, (void *)(intptr_t)w->fair_id))
+		w->reading = true;
+}
+
+/* "fair id" from the transaction that changed its totals; NULL after the
+ * LISTEN connection was away: read every watched fair again. */
+static void on_fair_totals(void *arg, const char *channel, const char *payload)
+{
+	(void)arg;
+	(void)channel;
+	if (payload) {
+		struct watch *w = watch_get(atoll(payload), false);
+
+		if (w)
+			read_totals(w);
+		return;
+	}
+	for (size_t i = 0; i < watches.capacity; i++)
+		if (watches.slots[i].id)
+			read_totals(watches.slots[i].value);
+}
+
+/* ---- dashboard.watch ---- */
+
+static void watch_rows(struct op_ticket *t, const PGresult *res)
+{
+	json_error_t jerr;
+	json_t *snapshot = PQntuples(res) == 1
+				   ? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
+				   : NULL;
+	struct watch *w = snapshot ? watch_get(*(int64_t *)t->data, true) : NULL;
+
+	if (!w || watch_add(w, t->caller.session_id)) {
+		json_decref(snapshot);
+		op_ticket_fail(t, ERR_INTERNAL, "the dashboard could not be read",
+			       NULL);
+		return;
+	}
+	op_ticket_ok(t, snapshot);
+}
+
+void dashboard_op_watch(struct op_call *call)
+{
+	struct op_ticket *t = op_defer(call);
+	int64_t *fair = malloc(sizeof *fair);
+	char text[SQLOP_INT_TEXT];
+	const char *params[1] = {op_sql_int(call, "fair", text)};
+
+	if (!fair)
+		abort(); /* as op_defer does */
+	*fair = json_integer_value(json_object_get(call->msg, "fair"));
+	t->data = fair; /* freed with the ticket */
+	op_ticket_read(t, "SELECT dashboard_watch($1::bigint)::text", 1, params,
+		       watch_rows);
+}
+
+void dashboard_start(void)
+{
+	if (pg_listen(srv.db, "fair_totals", on_fair_totals, NULL))
+		LOG(LOG_ERROR, "cannot listen to fair_totals");
+}
+
+static void free_watch(uint64_t id, void *value, void *arg)
+{
+	struct watch *w = value;
+
+	(void)id;
+	(void)arg;
+	free(w->sessions);
+	free(w);
+}
+
+void dashboard_stop(void)
+{
+	idmap_foreach(&watches, free_watch, NULL);
+	idmap_free(&watches);
+}

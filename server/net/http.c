@@ -1,0 +1,1023 @@
+/* http.c - HTTP routes (see http.h). */
+#include "net/http.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auth/auth.h"
+#include "auth/session_token.h"
+#include "base/idmap.h"
+#include "base/log.h"
+#include "base/timefmt.h"
+#include "base/worker.h"
+#include "db/pg.h"
+#include "features/report_csv.h"
+#include "live/fair_room.h"
+#include "media/admin_image.h"
+#include "media/media_check.h"
+#include "net/ws_session.h"
+#include "order/order_intake.h"
+#include "order/order_processing.h"
+#include "rpc/proto.h"
+#include "server.h"
+
+void (*http_on_wake)(void);
+
+struct api_route;
+
+struct http_req {
+	uint64_t id;        /* in `pending` while an answer is awaited */
+	struct lws *wsi;
+	int stage;          /* 0 idle, 1 headers to write, 2 body to write,
+			     * 3 a streamed body (http_stream_*) */
+	int status;
+	const char *ctype;
+	char *set_cookie;   /* owned; a Set-Cookie value, or NULL */
+	int retry_after_s;  /* > 0: send Retry-After */
+	unsigned char *body; /* owned; the text starts after LWS_PRE bytes */
+	size_t body_len;
+	int64_t started_ms;
+	int method;         /* LWSHUMETH_* */
+	char path[200];
+	char query[256];    /* the URL's arguments, for API routes */
+	/* a request body being received for an API route */
+	const struct api_route *route;
+	char *in;           /* owned; in_cap + 1 bytes */
+	size_t in_len, in_cap, in_max;
+	char session[SESSION_COOKIE_MAX];
+	char peer[64];
+	char user_agent[300];
+	/* a streamed answer: what waits to be written, from LWS_PRE + out_off */
+	char *out;
+	size_t out_len, out_off, out_cap, streamed;
+	bool stream_ended, stream_failed;
+	bool chunked;       /* HTTP/1.1: chunked, so a cut answer shows */
+	char filename[96];
+	http_drain_fn drain;
+	void *drain_arg;
+};
+
+/* The API: POST bodies up to max_body bytes. */
+struct api_route {
+	const char *path;
+	int method;
+	size_t max_body;
+	void (*handler)(const struct http_call *call);
+	bool prefix;       /* path is a prefix; the handler reads the rest */
+	bool need_session; /* no valid session cookie: 401 before the body is
+			    * read (checked without the database) */
+};
+
+static const struct api_route api_routes[] = {
+	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login, false, false},
+	{"/api/logout", LWSHUMETH_POST, 4096, auth_http_logout, false, false},
+	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password, false,
+	 false},
+	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
+	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
+	 admin_image_http_upload, true, true},
+	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
+	 false},
+	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},
+};
+
+static struct idmap pending;
+static uint64_t last_req_id;
+
+size_t http_session_size(void)
+{
+	return sizeof(struct http_req);
+}
+
+size_t http_pending_count(void)
+{
+	return pending.count;
+}
+
+void http_free(void)
+{
+	idmap_free(&pending);
+}
+
+static const char *method_name(int m)
+{
+	switch (m) {
+	case LWSHUMETH_GET:
+		return "GET";
+	case LWSHUMETH_POST:
+		return "POST";
+	case LWSHUMETH_HEAD:
+		return "HEAD";
+	case LWSHUMETH_PUT:
+		return "PUT";
+	case LWSHUMETH_DELETE:
+		return "DELETE";
+	case LWSHUMETH_PATCH:
+		return "PATCH";
+	default:
+		return "OTHER";
+	}
+}
+
+static void access_log(struct lws *wsi, const char *method, const char *path,
+		       int status, size_t bytes, int64_t started_ms)
+{
+	char peer[64] = "-";
+
+	if (!srv.cfg.access_log || LOG_INFO > log_threshold)
+		return;
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	LOG(LOG_INFO, "http %s %s %.200s %d %zu %lldms", peer, method, path,
+	    status, bytes, (long long)(timefmt_mono_ms() - started_ms));
+}
+
+static void req_reset_io(struct http_req *r)
+{
+	free(r->body);
+	r->body = NULL;
+	free(r->set_cookie);
+	r->set_cookie = NULL;
+	free(r->in);
+	r->in = NULL;
+	r->in_len = r->in_cap = r->in_max = 0;
+	r->retry_after_s = 0;
+	free(r->out);
+	r->out = NULL;
+	r->out_len = r->out_off = r->out_cap = r->streamed = 0;
+	r->stream_ended = r->stream_failed = r->chunked = false;
+	r->drain = NULL;
+}
+
+/* Starts a response; the headers and the body (copied, with the LWS_PRE
+ * headroom lws_write needs) are written on the next WRITEABLE callbacks. */
+static void respond(struct http_req *r, int status, const char *ctype,
+		    const char *body, size_t len)
+{
+	free(r->body);
+	r->body = len ? malloc(LWS_PRE + len) : NULL;
+	if (r->body)
+		memcpy(r->body + LWS_PRE, body, len);
+	r->status = status;
+	r->ctype = ctype;
+	r->body_len = r->body ? len : 0;
+	r->stage = 1;
+	lws_callback_on_writable(r->wsi);
+}
+
+static void respond_text(struct http_req *r, int status, const char *text)
+{
+	respond(r, status, "text/plain; charset=utf-8", text, strlen(text));
+}
+
+static int write_stream(struct http_req *r);
+
+static int write_stage(struct http_req *r)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+					    *end = buf + sizeof buf - 1;
+
+	if (r->stage == 3)
+		return write_stream(r);
+	if (r->stage == 1) {
+		bool streamed = r->filename[0] != '\0';
+
+		if (lws_add_http_common_headers(r->wsi, (unsigned)r->status,
+						r->ctype,
+						streamed ? LWS_ILLEGAL_HTTP_CONTENT_LEN
+							 : r->body_len,
+						&p, end) ||
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"cache-control:",
+			    (const unsigned char *)"no-store", 8, &p, end))
+			return -1;
+		if (r->retry_after_s > 0) {
+			char secs[16];
+
+			snprintf(secs, sizeof secs, "%d", r->retry_after_s);
+			if (lws_add_http_header_by_name(
+				    r->wsi, (const unsigned char *)"retry-after:",
+				    (unsigned char *)secs, (int)strlen(secs), &p,
+				    end))
+				return -1;
+		}
+		if (r->set_cookie &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"set-cookie:",
+			    (unsigned char *)r->set_cookie,
+			    (int)strlen(r->set_cookie), &p, end))
+			return -1;
+		if (streamed && r->chunked &&
+		    lws_add_http_header_by_name(
+			    r->wsi,
+			    (const unsigned char *)"transfer-encoding:",
+			    (const unsigned char *)"chunked", 7, &p, end))
+			return -1;
+		if (streamed) {
+			char disposition[160];
+
+			snprintf(disposition, sizeof disposition,
+				 "attachment; filename=\"%s\"", r->filename);
+			if (lws_add_http_header_by_name(
+				    r->wsi,
+				    (const unsigned char *)"content-disposition:",
+				    (unsigned char *)disposition,
+				    (int)strlen(disposition), &p, end))
+				return -1;
+		}
+		if (lws_finalize_write_http_header(r->wsi, start, &p, end))
+			return -1;
+		if (streamed) {
+			r->stage = 3;
+			lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+		r->stage = 2;
+		if (r->body_len) {
+			lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+	}
+	if (r->body_len &&
+	    lws_write(r->wsi, r->body + LWS_PRE, r->body_len,
+		      LWS_WRITE_HTTP_FINAL) != (int)r->body_len)
+		return -1;
+	access_log(r->wsi, method_name(r->method), r->path, r->status,
+		   r->body_len, r->started_ms);
+	req_reset_io(r);
+	r->stage = 0;
+	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
+
+/* ---- /healthz ---- */
+
+static void health_done(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
+{
+	uint64_t id = (uint64_t)(uintptr_t)arg;
+	struct http_req *r = idmap_remove(&pending, id);
+	bool up = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK;
+	char body[256];
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	snprintf(body, sizeof body,
+		 "{\"database\":\"%s\",\"orders\":\"%s\",\"schema\":%d,"
+		 "\"instance\":\"%s\"}\n",
+		 up ? "up" : "down",
+		 server_orders_enabled() ? "enabled" : "disabled",
+		 srv.schema.schema_version, srv.instance);
+	r->retry_after_s = up ? 0 : 5;
+	respond(r, up ? 200 : 503, "application/json", body, strlen(body));
+}
+
+static void route_health(struct http_req *r)
+{
+	r->id = ++last_req_id;
+	if (idmap_put(&pending, r->id, r) ||
+	    pg_query(srv.db, "SELECT 1", 0, NULL, health_done,
+		     (void *)(uintptr_t)r->id)) {
+		idmap_remove(&pending, r->id);
+		r->id = 0;
+		r->retry_after_s = 5;
+		respond(r, 503, "application/json", "{\"database\":\"down\"}\n",
+			20);
+	}
+}
+
+/* ---- /metrics ---- */
+
+struct textbuf {
+	char data[8192];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+tb_printf(struct textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->len >= sizeof b->data)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, sizeof b->data - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
+	if (b->len > sizeof b->data)
+		b->len = sizeof b->data;
+}
+
+static void metric(struct textbuf *b, const char *name, const char *type,
+		   const char *help, unsigned long long value)
+{
+	tb_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name,
+		  type, name, value);
+}
+
+/* Prometheus text for operators: loopback only until accounts exist. */
+static void route_metrics(struct http_req *r)
+{
+	struct textbuf b = {.len = 0};
+	struct pg_stats pg;
+	struct ws_stats ws;
+	struct order_intake_stats orders;
+	unsigned long long joins_read, joins_kept;
+	char peer[64] = "";
+
+	lws_get_peer_simple(r->wsi, peer, sizeof peer);
+	if (strncmp(peer, "127.", 4)) {
+		respond_text(r, 403, "metrics are served to loopback only\n");
+		return;
+	}
+	pg_pool_stats(srv.db, &pg);
+	ws_session_stats(&ws);
+	metric(&b, "fair_ws_sessions", "gauge", "open WebSocket sessions",
+	       ws_session_count());
+	metric(&b, "fair_ws_sessions_opened_total", "counter",
+	       "WebSocket sessions opened", ws.opened);
+	metric(&b, "fair_ws_requests_total", "counter",
+	       "requests dispatched to an op", ws.requests);
+	tb_printf(&b, "# HELP fair_ws_errors_total error replies by code\n"
+		      "# TYPE fair_ws_errors_total counter\n");
+	for (int e = 0; e < ERR__COUNT; e++)
+		tb_printf(&b, "fair_ws_errors_total{code=\"%s\"} %llu\n",
+			  proto_error_code(e), proto_error_count(e));
+	metric(&b, "fair_ws_closed_bad_total", "counter",
+	       "sessions closed for too many bad messages", ws.closed_bad);
+	metric(&b, "fair_ws_closed_slow_total", "counter",
+	       "sessions closed for not reading their pushes", ws.closed_slow);
+	metric(&b, "fair_ws_closed_idle_total", "counter",
+	       "sessions closed for not answering pings", ws.closed_idle);
+	metric(&b, "fair_ws_read_paused_total", "counter",
+	       "times a session's reading was paused for push back",
+	       ws.paused);
+	metric(&b, "fair_ws_frames_sent_total", "counter", "frames written",
+	       ws.frames_sent);
+	metric(&b, "fair_ws_writes_total", "counter",
+	       "writes to WebSocket connections (waiting frames share one)",
+	       ws.writes);
+	metric(&b, "fair_ws_bytes_sent_total", "counter",
+	       "payload bytes written", ws.bytes_sent);
+	metric(&b, "fair_db_up", "gauge", "1 when a PostgreSQL connection is ready",
+	       pg_pool_up(srv.db));
+	metric(&b, "fair_db_queries_total", "counter",
+	       "queries answered by PostgreSQL", pg.queries);
+	metric(&b, "fair_db_errors_total", "counter",
+	       "queries answered with an error", pg.errors);
+	metric(&b, "fair_db_not_sent_total", "counter",
+	       "queries refused before reaching PostgreSQL", pg.not_sent);
+	metric(&b, "fair_db_lost_total", "counter",
+	       "queries whose outcome was lost with the connection", pg.lost);
+	metric(&b, "fair_db_reconnects_total", "counter",
+	       "connections re-established after a loss", pg.reconnects);
+	metric(&b, "fair_db_latency_seconds_sum_us", "counter",
+	       "sum of query latencies in microseconds", pg.latency_us_sum);
+	metric(&b, "fair_db_queued", "gauge",
+	       "queries waiting for a connection", pg.queued);
+	metric(&b, "fair_db_in_flight", "gauge",
+	       "queries sent and not yet answered", pg.in_flight);
+	metric(&b, "fair_worker_pending", "gauge",
+	       "CPU jobs queued or running", worker_pool_pending(srv.workers));
+	metric(&b, "fair_orders_enabled", "gauge",
+	       "1 when PostgreSQL durability allows taking orders",
+	       server_orders_enabled());
+	room_join_stats(&joins_read, &joins_kept);
+	metric(&b, "fair_joins_read_total", "counter",
+	       "join snapshots read whole from PostgreSQL", joins_read);
+	metric(&b, "fair_joins_kept_total", "counter",
+	       "join snapshots built from a part kept from an earlier join",
+	       joins_kept);
+	order_intake_stats(&orders);
+	metric(&b, "fair_orders_received_total", "counter",
+	       "order.place calls queued for a batch", orders.received);
+	metric(&b, "fair_orders_accepted_total", "counter",
+	       "new orders committed", orders.accepted);
+	metric(&b, "fair_orders_duplicate_total", "counter",
+	       "repeated keys answered with their stored order",
+	       orders.duplicates);
+	metric(&b, "fair_orders_refused_total", "counter",
+	       "orders refused by the database", orders.refused);
+	metric(&b, "fair_orders_fast_refused_total", "counter",
+	       "orders refused from the last known stock, once their key "
+	       "was looked up", orders.fast_refused);
+	metric(&b, "fair_order_key_lookups_total", "counter",
+	       "orders whose key was looked up before an answer from the "
+	       "last known stock or for a full queue", orders.key_lookups);
+	metric(&b, "fair_order_key_lookup_queries_total", "counter",
+	       "queries that looked those keys up", orders.key_lookup_queries);
+	metric(&b, "fair_order_key_lookups_stored_total", "counter",
+	       "of those, keys found stored (their orders went to a batch)",
+	       orders.key_lookups_stored);
+	metric(&b, "fair_orders_unavailable_total", "counter",
+	       "orders answered unavailable (nothing was done)",
+	       orders.unavailable);
+	metric(&b, "fair_orders_in_doubt_total", "counter",
+	       "orders answered in_doubt", orders.in_doubt);
+	metric(&b, "fair_order_batches_total", "counter",
+	       "order batches answered by PostgreSQL", orders.batches);
+	metric(&b, "fair_order_batch_orders_total", "counter",
+	       "orders in those batches (mean batch size: this / batches)",
+	       orders.batched_orders);
+	metric(&b, "fair_order_batch_max", "gauge", "the largest batch so far",
+	       orders.batch_max);
+	metric(&b, "fair_order_batches_lost_total", "counter",
+	       "batches whose connection was lost in flight",
+	       orders.lost_batches);
+	metric(&b, "fair_orders_queued", "gauge",
+	       "orders waiting for the next batch", orders.queued);
+	respond(r, 200, "text/plain; version=0.0.4", b.data, b.len);
+}
+
+/* ---- static files ---- */
+
+static const char *mime_of(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".jpeg", "image/jpeg"},
+		{".webp", "image/webp"},
+		{".svg", "image/svg+xml"},
+		{".ico", "image/x-icon"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".woff2", "font/woff2"},
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcasecmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Resolves a request path under root to a regular file; refuses anything
+ * that leaves root (.., symlinks out of it). Returns 0 or -1. */
+static int resolve_file(const char *root, const char *rel, char *out,
+			size_t size)
+{
+	char joined[PATH_MAX];
+	struct stat st;
+	size_t root_len = strlen(root);
+
+	if (strstr(rel, "..") || strchr(rel, '\\'))
+		return -1;
+	if (snprintf(joined, sizeof joined, "%s/%s%s", root, rel,
+		     (!*rel || rel[strlen(rel) - 1] == '/') ? "index.html"
+							    : "") >=
+	    (int)sizeof joined)
+		return -1;
+	if (!realpath(joined, out) || strncmp(out, root, root_len) ||
+	    out[root_len] != '/' || stat(out, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	(void)size;
+	return 0;
+}
+
+static int route_static(struct http_req *r, const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (r->method != LWSHUMETH_GET && r->method != LWSHUMETH_HEAD) {
+		respond_text(r, 405, "method not allowed\n");
+		return 0;
+	}
+	while (*rel == '/')
+		rel++;
+	if (resolve_file(root, rel, path, sizeof path)) {
+		respond_text(r, 404, "not found\n");
+		return 0;
+	}
+	stat(path, &st);
+	n = lws_serve_http_file(r->wsi, path, mime_of(path), NULL, 0);
+	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
+		   (size_t)st.st_size, r->started_ms);
+	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))
+		return -1;
+	return 0;
+}
+
+/* ---- the JSON API ---- */
+
+static void respond_json(struct http_req *r, int status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	respond(r, status, "application/json", text ? text : "",
+		text ? strlen(text) : 0);
+	free(text);
+	json_decref(body);
+}
+
+void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
+		 int retry_after_s)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r) {
+		json_decref(body); /* the client left */
+		return;
+	}
+	r->id = 0;
+	r->retry_after_s = retry_after_s;
+	free(r->set_cookie);
+	r->set_cookie = set_cookie ? strdup(set_cookie) : NULL;
+	respond_json(r, status, body);
+}
+
+void http_finish_body(uint64_t id, int status, const char *ctype,
+		      const void *body, size_t len)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	respond(r, status, ctype, body, len);
+}
+
+void http_finish_page(uint64_t id, int status, const char *html, size_t len)
+{
+	http_finish_body(id, status, "text/html; charset=utf-8", html, len);
+}
+
+/* ---- streamed answers ---- */
+
+#define STREAM_WRITE_MAX 16384 /* bytes per WRITEABLE */
+#define STREAM_STALL_S 60       /* seconds a streamed answer may stall */
+
+static int write_stream(struct http_req *r)
+{
+	if (r->out_off < r->out_len) {
+		size_t n = r->out_len - r->out_off;
+		unsigned char frame[LWS_PRE + 16 + STREAM_WRITE_MAX + 2];
+		size_t head = 0, framed;
+
+		if (n > STREAM_WRITE_MAX)
+			n = STREAM_WRITE_MAX;
+		if (r->chunked)
+			head = (size_t)snprintf((char *)frame + LWS_PRE, 16,
+						"%zx\r\n", n);
+		memcpy(frame + LWS_PRE + head, r->out + LWS_PRE + r->out_off, n);
+		framed = head + n;
+		if (r->chunked) {
+			memcpy(frame + LWS_PRE + framed, "\r\n", 2);
+			framed += 2;
+		}
+		if (lws_write(r->wsi, frame + LWS_PRE, framed, LWS_WRITE_HTTP) !=
+		    (int)framed)
+			return -1;
+		/* a client that keeps taking the answer keeps its connection;
+		 * one that stops for a minute is dropped */
+		lws_set_timeout(r->wsi, PENDING_TIMEOUT_USER_OK,
+				STREAM_STALL_S);
+		r->out_off += n;
+		r->streamed += n;
+		if (r->out_off == r->out_len)
+			r->out_off = r->out_len = 0;
+		if (r->drain && r->out_len - r->out_off < HTTP_STREAM_LOW_WATER)
+			r->drain(r->id, r->drain_arg);
+		if (r->out_len || !r->stream_ended) {
+			if (r->out_len)
+				lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+	}
+	if (!r->stream_ended)
+		return 0; /* woken again by http_stream_write */
+	access_log(r->wsi, method_name(r->method), r->path,
+		   r->stream_failed ? 500 : r->status, r->streamed,
+		   r->started_ms);
+	if (r->stream_failed)
+		return -1; /* cut: the client sees an incomplete answer */
+	if (r->chunked)
+		memcpy(r->out + LWS_PRE, "0\r\n\r\n", 5); /* the last chunk */
+	if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE,
+		      r->chunked ? 5 : 0, LWS_WRITE_HTTP_FINAL) < 0)
+		return -1;
+	if (r->id)
+		idmap_remove(&pending, r->id);
+	r->id = 0;
+	req_reset_io(r);
+	r->filename[0] = '\0';
+	r->stage = 0;
+	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
+
+int http_stream_begin(uint64_t id, int status, const char *ctype,
+		      const char *filename, http_drain_fn drain, void *arg)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r)
+		return -1;
+	r->out_cap = LWS_PRE + 65536;
+	r->out = malloc(r->out_cap);
+	if (!r->out)
+		return -1;
+	r->status = status;
+	r->ctype = ctype;
+	/* HTTP/2 frames the body itself (and has a :path pseudo-header) */
+	r->chunked = lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_COLON_PATH) <= 0;
+	snprintf(r->filename, sizeof r->filename, "%s", filename);
+	r->drain = drain;
+	r->drain_arg = arg;
+	r->stage = 1;
+	lws_callback_on_writable(r->wsi);
+	return 0;
+}
+
+long http_stream_write(uint64_t id, const char *data, size_t len)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r || !r->out)
+		return -1;
+	if (r->out_off) { /* what was sent makes room */
+		memmove(r->out + LWS_PRE, r->out + LWS_PRE + r->out_off,
+			r->out_len - r->out_off);
+		r->out_len -= r->out_off;
+		r->out_off = 0;
+	}
+	if (LWS_PRE + r->out_len + len > r->out_cap) {
+		size_t cap = r->out_cap * 2;
+		char *grown;
+
+		while (LWS_PRE + r->out_len + len > cap)
+			cap *= 2;
+		grown = realloc(r->out, cap);
+		if (!grown)
+			return -1;
+		r->out = grown;
+		r->out_cap = cap;
+	}
+	memcpy(r->out + LWS_PRE + r->out_len, data, len);
+	r->out_len += len;
+	if (r->stage == 3)
+		lws_callback_on_writable(r->wsi);
+	return (long)r->out_len;
+}
+
+long http_stream_waiting(uint64_t id)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	return r && r->out ? (long)(r->out_len - r->out_off) : -1;
+}
+
+void http_stream_end(uint64_t id, bool failed)
+{
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r)
+		return;
+	r->stream_ended = true;
+	r->stream_failed = failed;
+	r->drain = NULL;
+	lws_callback_on_writable(r->wsi);
+}
+
+static bool origin_allowed(struct lws *wsi, const char *origin);
+static bool origin_refused(struct lws *wsi);
+static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
+			size_t size);
+
+/* The URL's arguments, as lws decoded them, joined by '&' into buf; what
+ * does not fit is left out. */
+static void query_copy(struct lws *wsi, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (int i = 0;; i++) {
+		size_t sep = used ? 1 : 0;
+		int n;
+
+		if (used + sep + 1 >= size)
+			break;
+		n = lws_hdr_copy_fragment(wsi, buf + used + sep,
+					  (int)(size - used - sep),
+					  WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n < 0)
+			break;
+		if (sep)
+			buf[used] = '&';
+		used += sep + (size_t)n;
+	}
+	buf[used] = '\0';
+}
+
+static void api_dispatch(struct http_req *r)
+{
+	struct http_call call;
+
+	r->id = ++last_req_id;
+	if (idmap_put(&pending, r->id, r)) {
+		r->id = 0;
+		respond_json(r, 503, proto_http_error(ERR_UNAVAILABLE,
+						      "out of memory"));
+		return;
+	}
+	call.id = r->id;
+	call.body = r->in ? r->in : "";
+	call.body_len = r->in_len;
+	call.session = r->session;
+	call.peer = r->peer;
+	call.user_agent = r->user_agent;
+	call.path = r->path;
+	call.query = r->query;
+	r->route->handler(&call);
+}
+
+/* Starts an API request: checks method, origin and size, remembers what the
+ * handler needs from the headers (they may be gone once the body is in). */
+static int api_begin(struct http_req *r, const struct api_route *route)
+{
+	char cookies[2048], length[24];
+	unsigned char hash[32];
+	bool has_cookies;
+
+	if (r->method != route->method) {
+		respond_json(r, 405, proto_http_error(ERR_BAD_REQUEST,
+						      "method not allowed"));
+		return 0;
+	}
+	/* A cross-site form or fetch carries a foreign Origin: refuse it even
+	 * though the SameSite cookie would not be sent. */
+	if (origin_refused(r->wsi)) {
+		respond_json(r, 403, proto_http_error(ERR_FORBIDDEN,
+						      "origin not allowed"));
+		return 0;
+	}
+	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
+				  sizeof cookies);
+	if (!has_cookies || session_cookie_find(cookies, SESSION_COOKIE_NAME,
+						r->session, sizeof r->session))
+		r->session[0] = '\0';
+	if (route->need_session &&
+	    (!has_cookies || auth_cookie_check(cookies, hash))) {
+		respond_json(r, 401, proto_http_error(ERR_UNAUTHORIZED,
+						      "not logged in"));
+		return 0;
+	}
+	query_copy(r->wsi, r->query, sizeof r->query);
+	lws_get_peer_simple(r->wsi, r->peer, sizeof r->peer);
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_USER_AGENT, r->user_agent,
+			 sizeof r->user_agent))
+		r->user_agent[0] = '\0';
+	r->route = route;
+	if (route->method != LWSHUMETH_POST) {
+		api_dispatch(r);
+		return 0;
+	}
+	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
+			sizeof length) &&
+	    strtoull(length, NULL, 10) > route->max_body) {
+		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
+						      "request body too large"));
+		return 0;
+	}
+	r->in_max = route->max_body;
+	/* small bodies fit at once; a large upload grows as it arrives */
+	r->in_cap = r->in_max < 65536 ? r->in_max : 65536;
+	r->in = malloc(r->in_cap + 1);
+	if (!r->in)
+		return -1;
+	/* the body arrives in LWS_CALLBACK_HTTP_BODY callbacks */
+	return 0;
+}
+
+static int on_body(struct http_req *r, const char *in, size_t len)
+{
+	if (!r->in || !len)
+		return 0; /* no API route is reading (already answered), or
+			   * an empty chunk (in may be NULL then) */
+	if (r->in_len + len > r->in_max) {
+		free(r->in);
+		r->in = NULL;
+		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
+						      "request body too large"));
+		return 0;
+	}
+	if (r->in_len + len > r->in_cap) {
+		size_t cap = r->in_cap ? r->in_cap : 4096;
+		char *grown;
+
+		while (cap < r->in_len + len)
+			cap *= 2;
+		if (cap > r->in_max)
+			cap = r->in_max;
+		grown = realloc(r->in, cap + 1);
+		if (!grown)
+			return -1;
+		r->in = grown;
+		r->in_cap = cap;
+	}
+	memcpy(r->in + r->in_len, in, len);
+	r->in_len += len;
+	return 0;
+}
+
+static int on_body_done(struct http_req *r)
+{
+	if (!r->in || !r->route)
+		return 0;
+	r->in[r->in_len] = '\0';
+	api_dispatch(r);
+	return 0;
+}
+
+static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
+{
+	char *u;
+	int ulen;
+
+	req_reset_io(r); /* a keep-alive connection's previous request */
+	memset(r, 0, sizeof *r);
+	r->wsi = wsi;
+	r->started_ms = timefmt_mono_ms();
+	r->method = lws_http_get_uri_and_method(wsi, &u, &ulen);
+	snprintf(r->path, sizeof r->path, "%s", uri);
+	if (srv.stopping) {
+		respond_text(r, 503, "shutting down\n");
+		return 0;
+	}
+	if (!strcmp(uri, "/healthz")) {
+		route_health(r);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++)
+		if (api_routes[i].prefix
+			    ? !strncmp(uri, api_routes[i].path,
+				       strlen(api_routes[i].path))
+			    : !strcmp(uri, api_routes[i].path))
+			return api_begin(r, &api_routes[i]);
+	if (!strcmp(uri, "/metrics")) {
+		route_metrics(r);
+		return 0;
+	}
+	if (!strcmp(uri, "/ws")) {
+		respond_text(r, 400, "WebSocket only: upgrade with the "
+				     "fair.v1 subprotocol\n");
+		return 0;
+	}
+	if (!strncmp(uri, "/media/", 7))
+		return route_static(r, srv.media_root, uri + 7);
+	return route_static(r, srv.web_root, uri);
+}
+
+/* ---- the /ws upgrade gate ---- */
+
+static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
+			size_t size)
+{
+	return lws_hdr_total_length(wsi, t) > 0 &&
+	       lws_hdr_copy(wsi, buf, (int)size, t) > 0;
+}
+
+/* True when the comma-separated list contains item (spaces ignored). */
+static bool list_contains(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	while (*list) {
+		while (*list == ' ' || *list == ',')
+			list++;
+		if (!strncmp(list, item, n) &&
+		    (list[n] == '\0' || list[n] == ',' || list[n] == ' '))
+			return true;
+		list += strcspn(list, ",");
+	}
+	return false;
+}
+
+static bool origin_allowed(struct lws *wsi, const char *origin)
+{
+	char host[300], own[320];
+
+	/* HTTP/1.1 always sends Host (TLS offers no HTTP/2: see main.c) */
+	if (header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host)) {
+		snprintf(own, sizeof own, "%s://%s", srv.tls ? "https" : "http",
+			 host);
+		if (!strcasecmp(origin, own))
+			return true;
+	}
+	return list_contains(srv.cfg.allowed_origins, origin);
+}
+
+/* Whether the request's Origin is one this server refuses. No Origin is
+ * accepted (not a browser's cross-site request); one too long for any origin
+ * (a DNS name is at most 253 bytes) is refused, never skipped as if absent. */
+static bool origin_refused(struct lws *wsi)
+{
+	char origin[512];
+	int len = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+
+	if (len <= 0)
+		return false;
+	if ((size_t)len >= sizeof origin ||
+	    lws_hdr_copy(wsi, origin, (int)sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+		return true;
+	return !origin_allowed(wsi, origin);
+}
+
+/* Answers a refused upgrade with a real HTTP response and returns 1, as
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE expects. */
+static int refuse_upgrade(struct lws *wsi, int status, const char *why)
+{
+	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
+					   *end = buf + sizeof buf - 1;
+	size_t len = strlen(why);
+
+	if (lws_add_http_common_headers(wsi, (unsigned)status,
+					"text/plain; charset=utf-8", len, &p,
+					end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	memcpy(start, why, len); /* the headers are out: reuse the buffer */
+	if (lws_write(wsi, start, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return -1;
+	access_log(wsi, "GET", "/ws", status, len, timefmt_mono_ms());
+	return 1;
+}
+
+static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
+{
+	char uri[64] = "", protocols[256] = "", key[64], version[8],
+	     cookies[4096];
+	unsigned char hash[32];
+
+	if (srv.stopping)
+		return refuse_upgrade(wsi, 503, "shutting down\n");
+	if (!upgrade || strcasecmp(upgrade, "websocket"))
+		return refuse_upgrade(wsi, 400, "only WebSocket upgrades\n");
+	header_copy(wsi, WSI_TOKEN_GET_URI, uri, sizeof uri);
+	if (strcmp(uri, "/ws"))
+		return refuse_upgrade(wsi, 404, "WebSocket endpoint is /ws\n");
+	if (!header_copy(wsi, WSI_TOKEN_KEY, key, sizeof key) ||
+	    !header_copy(wsi, WSI_TOKEN_VERSION, version, sizeof version) ||
+	    strcmp(version, "13"))
+		return refuse_upgrade(wsi, 400,
+				      "a WebSocket upgrade needs "
+				      "Sec-WebSocket-Key and version 13\n");
+	if (!header_copy(wsi, WSI_TOKEN_PROTOCOL, protocols,
+			 sizeof protocols) ||
+	    !list_contains(protocols, WS_PROTOCOL_NAME))
+		return refuse_upgrade(wsi, 400,
+				      "subprotocol fair.v1 required\n");
+	if (origin_refused(wsi))
+		return refuse_upgrade(wsi, 403, "origin not allowed\n");
+	if (!header_copy(wsi, WSI_TOKEN_HTTP_COOKIE, cookies, sizeof cookies) ||
+	    auth_cookie_check(cookies, hash))
+		return refuse_upgrade(wsi, 401, "login required\n");
+	access_log(wsi, "GET", "/ws", 101, 0, timefmt_mono_ms());
+	return 0;
+}
+
+int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+		      void *user, void *in, size_t len)
+{
+	struct http_req *r = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return on_http(r, wsi, in);
+	case LWS_CALLBACK_HTTP_BODY:
+		return on_body(r, in, len);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return on_body_done(r);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return r && r->stage ? write_stage(r) : 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return on_confirm_upgrade(wsi, in);
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (r) {
+			if (r->id)
+				idmap_remove(&pending, r->id);
+			r->id = 0;
+			req_reset_io(r);
+		}
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (http_on_wake)
+			http_on_wake();
+		return 0;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}

@@ -1,0 +1,110 @@
+/* ws_session.h - the fair.v1 WebSocket protocol: one session per socket.
+ *
+ * Reads requests (reassembling fragments, at most 64 KiB), checks and
+ * dispatches them through the op table, and writes replies and pushes from
+ * a bounded per-session queue, one lws_write per WRITEABLE callback. A
+ * session that has too many requests in progress stops being read until its
+ * replies drain; one whose queue outgrows its bound is closed. */
+#ifndef FAIR_WS_SESSION_H
+#define FAIR_WS_SESSION_H
+
+#include <jansson.h>
+#include <libwebsockets.h>
+
+struct frame;
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/frame.h"
+
+#define WS_PROTOCOL_NAME "fair.v1"
+
+int ws_session_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			    void *user, void *in, size_t len);
+
+/* Size of lws's per-session allocation for this protocol. */
+size_t ws_session_size(void);
+
+/* Queues the reply to a request of session_id and ends that request.
+ * reply is stolen. Dropped when the session has gone. */
+void ws_session_reply(uint64_t session_id, json_t *reply);
+
+/* The same for a reply already serialised: takes f's reference. */
+void ws_session_reply_frame(uint64_t session_id, struct frame *f);
+
+/* Queues a shared frame (a reference is taken) to a session. Returns 0, or
+ * -1 when the session has gone or was closed for being too slow. */
+int ws_session_push(uint64_t session_id, struct frame *f);
+
+struct ws_stats {
+	uint64_t opened;          /* sessions since start */
+	uint64_t requests;        /* messages dispatched to an op */
+	uint64_t closed_bad;      /* closed for too many bad messages */
+	uint64_t closed_slow;     /* closed for not reading */
+	uint64_t closed_idle;     /* closed for not answering pings */
+	uint64_t frames_sent;
+	uint64_t writes;         /* socket writes: several frames may share one */
+	uint64_t bytes_sent;
+	uint64_t paused;          /* times reading was paused (push back) */
+};
+
+/* Counters since start (for /metrics). */
+void ws_session_stats(struct ws_stats *out);
+
+/* Open sessions in this process. */
+size_t ws_session_count(void);
+
+/* Closes every session with the given close code (1001 at shutdown). */
+void ws_sessions_close_all(int code, const char *reason);
+
+struct auth_user;
+
+/* The answer of auth_resolve for a session: its user, or NULL and the close
+ * code to end it with (4401 session ended, 1013 try again later). The user
+ * is referenced by the session, not stolen. */
+void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
+			      int close_code);
+
+/* Closes every session whose user matches (revocations). */
+void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
+					      const void *arg),
+				const void *arg, int code, const char *reason);
+
+/* Queues a shared frame to every session whose user matches; returns how
+ * many took it. (A scan of every session: for notifications that are rare
+ * next to the number of sessions.) */
+unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
+						 const void *arg),
+				   const void *arg, struct frame *f);
+
+/* Calls fn for every authenticated session and its user. fn may push to
+ * the session (ws_session_push), not close it. */
+void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
+					 const struct auth_user *u, void *arg),
+			      void *arg);
+
+struct room_member;
+
+/* Pushes are waiting: the session is written when the loop has turned. */
+void ws_session_wake(uint64_t session_id);
+
+/* Writes the sessions given something to send since the last call; the
+ * main loop calls it after each turn. Returns true when some are left for
+ * the next turn (the loop should not wait for events then). */
+bool ws_sessions_write_woken(void);
+
+/* The user of a session, or NULL when it has gone or is not resolved. */
+const struct auth_user *ws_session_user(uint64_t session_id);
+
+/* The room membership of a session (fair_room.c owns members). set returns
+ * the previous one, which the caller frees; a session frees its member when
+ * it closes. */
+struct room_member *ws_session_member(uint64_t session_id);
+struct room_member *ws_session_set_member(uint64_t session_id,
+					  struct room_member *m);
+
+/* Frees the session index after the lws context is gone. */
+void ws_sessions_free(void);
+
+#endif

@@ -1,0 +1,219 @@
+/* order_life.c - amend, cancel, waitlists, drafts, orders.mine and
+ * order.status pushes (see order_life.h). */
+#include "order/order_life.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "auth/auth.h"
+#include "base/log.h"
+#include "db/pg.h"
+#include "net/frame.h"
+#include "net/ws_session.h"
+#include "order/order_rules.h"
+#include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
+#include "server.h"
+
+const struct param_spec order_amend_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{"lines", PARAM_ARRAY, true, 1, ORDER_LINES_MAX},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec order_cancel_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec orders_mine_params[] = {
+	{"fair", PARAM_ID, false, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec waitlist_join_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"variant", PARAM_ID, true, 0, 0},
+	{"qty", PARAM_INT, true, 1, ORDER_QTY_MAX},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec waitlist_leave_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"variant", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec draft_save_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"lines", PARAM_ARRAY, true, 0, ORDER_LINES_MAX},
+	{"note", PARAM_STRING, false, 0, 1000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec draft_get_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+/* Lines as order.place reads them (an empty draft is allowed); answers
+ * bad_request and returns false when they are not. */
+static bool lines_ok(struct op_call *call, bool allow_empty)
+{
+	struct order_line lines[ORDER_LINES_MAX];
+	json_t *given = json_object_get(call->msg, "lines");
+	size_t n;
+	char why[160];
+
+	if (allow_empty && json_array_size(given) == 0)
+		return true;
+	if (order_lines_parse(given, lines, &n, why, sizeof why)) {
+		op_fail(call, ERR_BAD_REQUEST, why, NULL);
+		return false;
+	}
+	return true;
+}
+
+/* The dealer of a dealer's own op (waitlists, drafts, orders.mine). */
+static const char *caller_dealer(const struct op_call *call, char *buf)
+{
+	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)call->caller.dealer_id);
+	return buf;
+}
+
+void order_op_amend(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	char *lines;
+	const char *params[3];
+
+	if (!lines_ok(call, false))
+		return;
+	lines = op_sql_json(call, "lines");
+	params[0] = op_sql_actor(call, actor);
+	params[1] = op_sql_int(call, "order", order);
+	params[2] = lines;
+	op_sql_write(call, "SELECT order_amend($1::bigint, $2::bigint, $3::jsonb)",
+		    3, params);
+	free(lines);
+}
+
+void order_op_cancel(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	const char *params[2] = {op_sql_actor(call, actor),
+				 op_sql_int(call, "order", order)};
+
+	op_sql_write(call, "SELECT order_cancel($1::bigint, $2::bigint)", 2,
+		    params);
+}
+
+void orders_op_mine(struct op_call *call)
+{
+	char dealer[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT];
+	const char *params[2] = {caller_dealer(call, dealer),
+				 op_sql_int(call, "fair", fair)};
+
+	op_sql_read(call, "SELECT orders_mine($1::bigint, $2::bigint)", 2,
+		   params);
+}
+
+void waitlist_op_join(struct op_call *call)
+{
+	char dealer[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
+		variant[SQLOP_INT_TEXT], qty[SQLOP_INT_TEXT];
+	const char *params[4] = {caller_dealer(call, dealer),
+				 op_sql_int(call, "fair", fair),
+				 op_sql_int(call, "variant", variant),
+				 op_sql_int(call, "qty", qty)};
+
+	op_sql_write(call,
+		    "SELECT waitlist_join($1::bigint, $2::bigint, $3::bigint, "
+		    "$4::integer)",
+		    4, params);
+}
+
+void waitlist_op_leave(struct op_call *call)
+{
+	char dealer[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
+		variant[SQLOP_INT_TEXT];
+	const char *params[3] = {caller_dealer(call, dealer),
+				 op_sql_int(call, "fair", fair),
+				 op_sql_int(call, "variant", variant)};
+
+	op_sql_write(call,
+		    "SELECT waitlist_leave($1::bigint, $2::bigint, $3::bigint)",
+		    3, params);
+}
+
+void draft_op_save(struct op_call *call)
+{
+	char dealer[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT];
+	char *lines;
+	const char *params[4];
+
+	if (!lines_ok(call, true))
+		return;
+	lines = op_sql_json(call, "lines");
+	params[0] = caller_dealer(call, dealer);
+	params[1] = op_sql_int(call, "fair", fair);
+	params[2] = lines;
+	params[3] = op_sql_string(call, "note");
+	op_sql_write(call,
+		    "SELECT draft_save($1::bigint, $2::bigint, $3::jsonb, $4)", 4,
+		    params);
+	free(lines);
+}
+
+void draft_op_get(struct op_call *call)
+{
+	char dealer[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT];
+	const char *params[2] = {caller_dealer(call, dealer),
+				 op_sql_int(call, "fair", fair)};
+
+	op_sql_read(call, "SELECT draft_get($1::bigint, $2::bigint)", 2,
+		   params);
+}
+
+/* ---- order.status pushes ---- */
+
+static bool is_dealer_or_staff(const struct auth_user *u, const void *arg)
+{
+	int64_t dealer = *(const int64_t *)arg;
+
+	return (u->role & (ROLE_REP | ROLE_ADMIN)) ||
+	       (u->role == ROLE_DEALER && u->dealer_id == dealer);
+}
+
+/* payload: the push itself, as order_status_notify builds it */
+static void on_order_status(void *arg, const char *channel, const char *payload)
+{
+	json_error_t jerr;
+	json_t *msg;
+	struct frame *f;
+	int64_t dealer;
+
+	(void)arg;
+	(void)channel;
+	if (!payload)
+		return; /* a notification, not state: nothing to catch up on */
+	msg = json_loads(payload, 0, &jerr);
+	dealer = json_integer_value(json_object_get(msg, "dealer"));
+	if (!msg || !dealer) {
+		LOG(LOG_WARN, "order_status: unreadable notification");
+		json_decref(msg);
+		return;
+	}
+	f = frame_from_json(msg);
+	json_decref(msg);
+	if (!f)
+		return;
+	ws_sessions_push_matching(is_dealer_or_staff, &dealer, f);
+	frame_unref(f);
+}
+
+void order_life_start(void)
+{
+	if (pg_listen(srv.db, "order_status", on_order_status, NULL))
+		LOG(LOG_ERROR, "cannot listen to order_status");
+}

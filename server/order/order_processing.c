@@ -1,0 +1,234 @@
+/* order_processing.c - the processing queue, review, shipping, tracking,
+ * priorities and the printable confirmation (see order_processing.h). */
+#include "order/order_processing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/html.h"
+#include "base/log.h"
+#include "db/pg.h"
+#include "rpc/op_sql.h"
+#include "server.h"
+
+static const char *const statuses[] = {"accepted",   "reviewed",  "shipped",
+				       "in_transit", "delivered", "rejected",
+				       "cancelled",  NULL};
+
+const struct param_spec orders_queue_params[] = {
+	{"fair", PARAM_ID, false, 0, 0},
+	{"status", PARAM_STRING, false, 1, 16},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec order_review_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{"decision", PARAM_STRING, true, 1, 16},
+	{"note", PARAM_STRING, false, 0, 1000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec order_ship_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{"carrier", PARAM_STRING, true, 1, 64},
+	{"tracking", PARAM_STRING, true, 1, 64},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec order_advance_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{"status", PARAM_STRING, true, 1, 16},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec order_priority_params[] = {
+	{"order", PARAM_ID, true, 0, 0},
+	{"priority", PARAM_STRING, true, 1, 16},
+	{NULL, 0, false, 0, 0},
+};
+
+void orders_op_queue(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT];
+	const char *params[3];
+
+	if (!op_sql_choice(call, "status", statuses))
+		return;
+	params[0] = op_sql_actor(call, actor);
+	params[1] = op_sql_int(call, "fair", fair);
+	params[2] = op_sql_string(call, "status");
+	/* a write: reading the queue runs the automatic review first */
+	op_sql_write(call, "SELECT orders_queue($1::bigint, $2::bigint, $3)", 3,
+		    params);
+}
+
+void order_op_review(struct op_call *call)
+{
+	static const char *const decisions[] = {"approve", "reject", NULL};
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	const char *params[4];
+
+	if (!op_sql_choice(call, "decision", decisions))
+		return;
+	params[0] = op_sql_actor(call, actor);
+	params[1] = op_sql_int(call, "order", order);
+	params[2] = op_sql_string(call, "decision");
+	params[3] = op_sql_string(call, "note");
+	op_sql_write(call, "SELECT order_review($1::bigint, $2::bigint, $3, $4)",
+		    4, params);
+}
+
+void order_op_ship(struct op_call *call)
+{
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	const char *params[4] = {op_sql_actor(call, actor),
+				 op_sql_int(call, "order", order),
+				 op_sql_string(call, "carrier"),
+				 op_sql_string(call, "tracking")};
+
+	op_sql_write(call, "SELECT order_ship($1::bigint, $2::bigint, $3, $4)", 4,
+		    params);
+}
+
+void order_op_advance(struct op_call *call)
+{
+	static const char *const steps[] = {"in_transit", "delivered", NULL};
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	const char *params[3];
+
+	if (!op_sql_choice(call, "status", steps))
+		return;
+	params[0] = op_sql_actor(call, actor);
+	params[1] = op_sql_int(call, "order", order);
+	params[2] = op_sql_string(call, "status");
+	op_sql_write(call, "SELECT order_advance($1::bigint, $2::bigint, $3)", 3,
+		    params);
+}
+
+void order_op_priority(struct op_call *call)
+{
+	static const char *const priorities[] = {"normal", "high", "urgent",
+						 NULL};
+	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	const char *params[3];
+
+	if (!op_sql_choice(call, "priority", priorities))
+		return;
+	params[0] = op_sql_actor(call, actor);
+	params[1] = op_sql_int(call, "order", order);
+	params[2] = op_sql_string(call, "priority");
+	op_sql_write(call,
+		    "SELECT order_set_priority($1::bigint, $2::bigint, $3)", 3,
+		    params);
+}
+
+/* ---- GET /orders/<id>/print ---- */
+
+struct print_req {
+	uint64_t http_id;
+	long long order;
+	char user[SQLOP_INT_TEXT];
+};
+
+static void print_fail(uint64_t id, int status, const char *text)
+{
+	struct strbuf h;
+
+	strbuf_init(&h);
+	html_page_start(&h, "Order");
+	html_raw(&h, "<p>");
+	html_text(&h, text);
+	html_raw(&h, "</p>");
+	html_page_end(&h);
+	http_finish_page(id, status, h.data, h.len);
+	strbuf_free(&h);
+}
+
+static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
+{
+	struct print_req *pr = arg;
+	json_error_t jerr;
+	json_t *order;
+	struct strbuf h;
+
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "order print: %s",
+			    PQresultErrorMessage(res));
+		print_fail(pr->http_id, 503, "The database is unavailable: "
+					     "try again in a moment.");
+		free(pr);
+		return;
+	}
+	if (PQgetisnull(res, 0, 0)) {
+		print_fail(pr->http_id, 404, "No such order.");
+		free(pr);
+		return;
+	}
+	order = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	if (json_object_get(order, "refused")) {
+		/* as for an unknown order: which ids exist is nobody's
+		 * business but their dealers' */
+		print_fail(pr->http_id, 404, "No such order.");
+	} else if (!order) {
+		print_fail(pr->http_id, 500, "The order could not be read.");
+	} else {
+		strbuf_init(&h);
+		html_order_confirmation(&h, order);
+		http_finish_page(pr->http_id, 200, h.data, h.len);
+		strbuf_free(&h);
+	}
+	json_decref(order);
+	free(pr);
+}
+
+static void print_authorized(void *arg, struct auth_user *user, int status)
+{
+	struct print_req *pr = arg;
+	char order[SQLOP_INT_TEXT];
+	const char *params[2] = {pr->user, order};
+
+	if (status == 401 || (status == 200 && !user)) {
+		print_fail(pr->http_id, 401, "Log in to see this order.");
+		free(pr);
+		return;
+	}
+	if (status != 200) {
+		print_fail(pr->http_id, 503, "The database is unavailable: try "
+					     "again in a moment.");
+		free(pr);
+		return;
+	}
+	snprintf(pr->user, sizeof pr->user, "%lld", (long long)user->user_id);
+	snprintf(order, sizeof order, "%lld", pr->order);
+	if (pg_query(srv.db,
+		     "SELECT order_print_json($1::bigint, $2::bigint)::text", 2,
+		     params, print_rows, pr)) {
+		print_fail(pr->http_id, 503, "The database is unavailable: try "
+					     "again in a moment.");
+		free(pr);
+	}
+}
+
+void order_print_http(const struct http_call *call)
+{
+	const char *rest = call->path + strlen(ORDER_PRINT_PATH_PREFIX);
+	char *end;
+	long long id = strtoll(rest, &end, 10);
+	struct print_req *pr;
+
+	if (rest[0] < '1' || rest[0] > '9' || id <= 0 || strcmp(end, "/print")) {
+		print_fail(call->id, 404, "No such page.");
+		return;
+	}
+	pr = calloc(1, sizeof *pr);
+	if (!pr) {
+		print_fail(call->id, 503, "The server is out of memory.");
+		return;
+	}
+	pr->http_id = call->id;
+	pr->order = id;
+	auth_http_user(call->session, print_authorized, pr);
+}

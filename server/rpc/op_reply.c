@@ -1,0 +1,165 @@
+/* op_reply.c - replies now, later, or after a read query (see op_reply.h). */
+#include "rpc/op_reply.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "db/pg.h"
+#include "net/frame.h"
+#include "net/ws_session.h"
+#include "server.h"
+
+void op_ok(struct op_call *call, json_t *result)
+{
+	ws_session_reply(call->caller.session_id,
+			 proto_ok_reply(call->rid, result));
+}
+
+void op_fail(struct op_call *call, enum proto_error code, const char *message,
+	     json_t *details)
+{
+	ws_session_reply(call->caller.session_id,
+			 proto_error_reply(call->rid, code, message, details));
+}
+
+struct op_ticket *op_defer(struct op_call *call)
+{
+	struct op_ticket *t = malloc(sizeof *t);
+
+	if (!t)
+		abort();
+	t->caller = call->caller;
+	t->rid = json_incref(call->rid);
+	t->data = NULL;
+	return t;
+}
+
+static void ticket_free(struct op_ticket *t)
+{
+	json_decref(t->rid);
+	free(t->data);
+	free(t);
+}
+
+void op_ticket_ok(struct op_ticket *t, json_t *result)
+{
+	ws_session_reply(t->caller.session_id, proto_ok_reply(t->rid, result));
+	ticket_free(t);
+}
+
+int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
+{
+	size_t n;
+	char *text = proto_ok_reply_text(t->rid, result, len, &n);
+	struct frame *f = text ? frame_from_text(text, n) : NULL;
+
+	free(text);
+	if (!f) {
+		LOG(LOG_ERROR, "a reply could not be built (%zu bytes)", len);
+		op_ticket_fail(t, ERR_INTERNAL, "the reply could not be built",
+			       NULL);
+		return -1;
+	}
+	ws_session_reply_frame(t->caller.session_id, f);
+	ticket_free(t);
+	return 0;
+}
+
+void op_ticket_fail(struct op_ticket *t, enum proto_error code,
+		    const char *message, json_t *details)
+{
+	ws_session_reply(t->caller.session_id,
+			 proto_error_reply(t->rid, code, message, details));
+	ticket_free(t);
+}
+
+void op_ticket_unavailable(struct op_ticket *t)
+{
+	op_ticket_fail(t, ERR_UNAVAILABLE, "the database is unavailable: retry",
+		       NULL);
+}
+
+struct query_job {
+	struct op_ticket *ticket;
+	op_rows_fn fn;
+	bool write;
+};
+
+void op_ticket_db_error(struct op_ticket *t, const PGresult *res)
+{
+	static const struct {
+		const char *sqlstate;
+		enum proto_error code;
+	} map[] = {
+		{"23505", ERR_CONFLICT},    {"P0002", ERR_NOT_FOUND},
+		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
+		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
+		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
+	};
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	for (size_t i = 0; state && i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(state, map[i].sqlstate)) {
+			op_ticket_fail(t, map[i].code, message, NULL);
+			return;
+		}
+	LOG(LOG_ERROR, "query failed: %s", PQresultErrorMessage(res));
+	op_ticket_fail(t, ERR_INTERNAL, "the database refused the request",
+		       NULL);
+}
+
+static void query_done(void *arg, enum pg_outcome outcome,
+		       const PGresult *res)
+{
+	struct query_job *job = arg;
+
+	if (outcome == PG_LOST && job->write)
+		op_ticket_fail(job->ticket, ERR_IN_DOUBT,
+			       "the connection to the database was lost: the "
+			       "change may or may not have been made",
+			       NULL);
+	else if (outcome != PG_DONE)
+		op_ticket_unavailable(job->ticket);
+	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		op_ticket_db_error(job->ticket, res);
+	else
+		job->fn(job->ticket, res);
+	free(job);
+}
+
+static void ticket_query(struct op_ticket *t, bool write, const char *sql,
+			 int nparams, const char *const *params, op_rows_fn fn)
+{
+	struct query_job *job = malloc(sizeof *job);
+
+	if (!job)
+		abort();
+	job->ticket = t;
+	job->fn = fn;
+	job->write = write;
+	if (pg_query(srv.db, sql, nparams, params, query_done, job)) {
+		op_ticket_unavailable(t);
+		free(job);
+	}
+}
+
+void op_read(struct op_call *call, const char *sql, int nparams,
+	     const char *const *params, op_rows_fn fn)
+{
+	ticket_query(op_defer(call), false, sql, nparams, params, fn);
+}
+
+void op_ticket_read(struct op_ticket *t, const char *sql, int nparams,
+		    const char *const *params, op_rows_fn fn)
+{
+	ticket_query(t, false, sql, nparams, params, fn);
+}
+
+void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
+		     const char *const *params, op_rows_fn fn)
+{
+	ticket_query(t, true, sql, nparams, params, fn);
+}

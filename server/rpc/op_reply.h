@@ -1,0 +1,76 @@
+/* op_reply.h - answering a request: now, later, or from a database query.
+ *
+ * Every call of an op gets exactly one reply. A handler either answers
+ * before it returns (op_ok / op_fail) or takes a ticket (op_defer) and
+ * answers through it later; the ticket keeps the session id and rid, never
+ * a pointer to the session, so a reply for a session that closed meanwhile
+ * is dropped quietly. */
+#ifndef FAIR_OP_REPLY_H
+#define FAIR_OP_REPLY_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "rpc/dispatch.h"
+#include "rpc/proto.h"
+
+struct op_ticket {
+	struct op_caller caller;
+	json_t *rid; /* a reference of its own */
+	void *data;  /* the handler's, for the rows callback; free()d with it */
+};
+
+/* Answers ok with the members of result (stolen, may be NULL). */
+void op_ok(struct op_call *call, json_t *result);
+
+/* Answers with an error; details (stolen, object or NULL) are merged into
+ * the error object. */
+void op_fail(struct op_call *call, enum proto_error code, const char *message,
+	     json_t *details);
+
+/* Takes a ticket to answer later. Never NULL (aborts when out of memory,
+ * like jansson's allocations would). */
+struct op_ticket *op_defer(struct op_call *call);
+
+/* Answer through a ticket and free it. */
+void op_ticket_ok(struct op_ticket *t, json_t *result);
+
+/* The same for a result given as the text of a JSON object (see
+ * proto_ok_reply_text). When it is not one, fails the ticket as internal and
+ * returns -1. Either way the ticket is done. */
+int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len);
+void op_ticket_fail(struct op_ticket *t, enum proto_error code,
+		    const char *message, json_t *details);
+
+/* Fails t as `unavailable`: PostgreSQL could not be asked (nothing was
+ * done; retry). */
+void op_ticket_unavailable(struct op_ticket *t);
+
+/* Called with the rows of a successful read query; must answer through t. */
+typedef void (*op_rows_fn)(struct op_ticket *t, const PGresult *res);
+
+/* Runs a read-only query for call and hands the rows to fn. Answers
+ * unavailable itself when PostgreSQL cannot be reached (a read changes
+ * nothing, so retrying is always safe) and maps a database error with
+ * op_ticket_db_error. */
+void op_read(struct op_call *call, const char *sql, int nparams,
+	     const char *const *params, op_rows_fn fn);
+
+/* op_read through a ticket already taken. */
+void op_ticket_read(struct op_ticket *t, const char *sql, int nparams,
+		    const char *const *params, op_rows_fn fn);
+
+/* Runs a statement that changes something, through a ticket, and hands the
+ * rows to fn. Answers unavailable when it provably never reached
+ * PostgreSQL, in_doubt when the connection was lost after sending (it may
+ * have committed), and maps database errors with op_ticket_db_error. */
+void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
+		     const char *const *params, op_rows_fn fn);
+
+/* Answers a database error result through t: the one place that turns
+ * SQLSTATEs into protocol codes (23505 conflict; P0002 not_found; 22023,
+ * 22P02, 23502, 23503, 23514 bad_request, with PostgreSQL's message;
+ * anything else internal, logged). */
+void op_ticket_db_error(struct op_ticket *t, const PGresult *res);
+
+#endif

@@ -1,0 +1,144 @@
+/* op_sql.c - ops answered by one SQL function call (see op_sql.h). */
+#include "rpc/op_sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timefmt.h"
+#include "rpc/op_reply.h"
+#include "rpc/proto.h"
+
+/* The protocol code named by a refusal; internal when unknown. */
+static enum proto_error code_by_name(const char *name)
+{
+	for (int e = 0; name && e < ERR__COUNT; e++)
+		if (!strcmp(proto_error_code((enum proto_error)e), name))
+			return (enum proto_error)e;
+	return ERR_INTERNAL;
+}
+
+void op_sql_answer(struct op_ticket *t, json_t *reply)
+{
+	json_t *refused = json_object_get(reply, "refused");
+
+	if (!json_is_object(reply)) {
+		LOG(LOG_ERROR, "an op's SQL function returned no reply object");
+		json_decref(reply);
+		op_ticket_fail(t, ERR_INTERNAL, "the database gave no answer",
+			       NULL);
+		return;
+	}
+	if (json_is_object(refused)) {
+		enum proto_error code = code_by_name(
+			json_string_value(json_object_get(refused, "code")));
+		json_t *details = json_deep_copy(refused);
+		char message[512];
+
+		snprintf(message, sizeof message, "%s",
+			 json_string_value(json_object_get(refused, "message"))
+				 ?: proto_error_code(code));
+		json_object_del(details, "code");
+		json_object_del(details, "message");
+		json_decref(reply);
+		op_ticket_fail(t, code, message, details);
+		return;
+	}
+	op_ticket_ok(t, reply);
+}
+
+static void reply_rows(struct op_ticket *t, const PGresult *res)
+{
+	json_error_t jerr;
+
+	op_sql_answer(t, PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
+				? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
+				: NULL);
+}
+
+void op_sql_write(struct op_call *call, const char *sql, int nparams,
+		 const char *const *params)
+{
+	op_ticket_write(op_defer(call), sql, nparams, params, reply_rows);
+}
+
+void op_sql_read(struct op_call *call, const char *sql, int nparams,
+		const char *const *params)
+{
+	op_read(call, sql, nparams, params, reply_rows);
+}
+
+const char *op_sql_int(struct op_call *call, const char *name, char *buf)
+{
+	json_t *v = json_object_get(call->msg, name);
+
+	if (!json_is_integer(v))
+		return NULL;
+	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
+const char *op_sql_actor(const struct op_call *call, char *buf)
+{
+	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)call->caller.user_id);
+	return buf;
+}
+
+const char *op_sql_string(struct op_call *call, const char *name)
+{
+	return json_string_value(json_object_get(call->msg, name));
+}
+
+const char *op_sql_bool(struct op_call *call, const char *name)
+{
+	json_t *v = json_object_get(call->msg, name);
+
+	if (!json_is_boolean(v))
+		return NULL;
+	return json_is_true(v) ? "true" : "false";
+}
+
+const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
+			  int64_t *ms)
+{
+	const char *text = op_sql_string(call, name);
+	int64_t when;
+
+	if (!text || timefmt_parse_rfc3339(text, &when))
+		return NULL;
+	if (ms)
+		*ms = when;
+	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)when);
+	return buf;
+}
+
+bool op_sql_choice(struct op_call *call, const char *name,
+		  const char *const *choices)
+{
+	const char *given = op_sql_string(call, name);
+	char why[256];
+	size_t used;
+
+	if (!given)
+		return true;
+	for (size_t i = 0; choices[i]; i++)
+		if (!strcmp(given, choices[i]))
+			return true;
+	used = (size_t)snprintf(why, sizeof why, "%s must be ", name);
+	for (size_t i = 0; choices[i] && used < sizeof why; i++)
+		used += (size_t)snprintf(why + used, sizeof why - used, "%s%s",
+					 i == 0 ? "" : choices[i + 1] ? ", " : " or ",
+					 choices[i]);
+	op_fail(call, ERR_BAD_REQUEST, why, NULL);
+	return false;
+}
+
+char *op_sql_json(struct op_call *call, const char *name)
+{
+	json_t *v = json_object_get(call->msg, name);
+
+	if (!v || json_is_null(v))
+		return NULL;
+	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
