@@ -1,7 +1,9 @@
-/* catalog.c - catalog.search and catalog.categories (see catalog.h). The
- * searching and pricing are SQL (sql/006_catalog.sql, item_json in 004). */
+/* catalog.c - catalog.search, catalog.categories, recommend and
+ * catalog.items (see catalog.h). The searching and pricing are SQL
+ * (sql/006_catalog.sql, items_json in 015, catalog_items in 028). */
 #include "features/catalog.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -77,6 +79,26 @@ void catalog_op_recommend(struct op_call *call)
 	op_sql_read(call,
 		   "SELECT catalog_recommend($1::bigint, $2, $3, $4::int)", 4,
 		   params);
+}
+
+const struct param_spec catalog_items_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"products", PARAM_ARRAY, true, 1, 100},
+	{NULL, 0, false, 0, 0},
+};
+
+void catalog_op_items(struct op_call *call)
+{
+	char fair[SQLOP_INT_TEXT];
+	const char *params[3];
+	char *products = op_sql_json(call, "products");
+
+	params[0] = op_sql_int(call, "fair", fair);
+	params[1] = caller_tier(call);
+	params[2] = products;
+	op_sql_read(call, "SELECT catalog_items($1::bigint, $2, $3::jsonb)", 3,
+		    params);
+	free(products);
 }
 
 void catalog_op_categories(struct op_call *call)

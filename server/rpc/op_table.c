@@ -51,6 +51,7 @@ const struct op_def server_ops[] = {
 	{"catalog.categories", ROLES_ALL, catalog_categories_params,
 	 catalog_op_categories},
 	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
+	{"catalog.items", ROLES_ALL, catalog_items_params, catalog_op_items},
 
 	/* ordering (order_intake.c, order_life.c) */
 	{"order.place", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_place_params,

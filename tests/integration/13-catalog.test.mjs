@@ -115,6 +115,29 @@ test('each dealer sees its tier\'s price and the stock remaining now', async () 
   assert.equal((await find(dealerB)).variants.find((v) => v.id === variant.id).remaining, variant.remaining - 3);
 });
 
+test('catalog.items answers items by id as the search shows them, withdrawn ones marked', async () => {
+  const [[p1], [p2]] = await sql(db.url, `SELECT product_id FROM fair_items WHERE fair_id = ${fair}
+    AND NOT withdrawn ORDER BY product_id LIMIT 2`);
+  const [[outside]] = await sql(db.url, `SELECT coalesce(max(id), 0) + 1 FROM products`);
+  await sql(db.url, `UPDATE fair_items SET withdrawn = true WHERE fair_id = ${fair} AND product_id = ${p2}`);
+  try {
+    const r = await dealerA.request('catalog.items', { fair, products: [Number(p1), Number(p2), Number(outside), Number(p1)] });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const byId = new Map(r.items.map((i) => [i.product, i]));
+    assert.deepEqual([...byId.keys()].sort((a, b) => a - b), [Number(p1), Number(p2)]);
+    assert.equal(byId.get(Number(p2)).withdrawn, true);
+    const searched = (await search(dealerA, { limit: 100 })).items.find((i) => i.product === Number(p1));
+    assert.deepEqual(byId.get(Number(p1)), searched, 'the same item as catalog.search shows');
+    for (const products of [[0], ['7'], [1.5], []]) {
+      const bad = await dealerA.request('catalog.items', { fair, products });
+      assert.equal(bad.error?.code, 'bad_request', JSON.stringify(products));
+    }
+    assert.equal((await dealerA.request('catalog.items', { fair: 999999, products: [1] })).error?.code, 'not_found');
+  } finally {
+    await sql(db.url, `UPDATE fair_items SET withdrawn = false WHERE fair_id = ${fair} AND product_id = ${p2}`);
+  }
+});
+
 test('search time on a 5,000-product fair (printed, not asserted)', { timeout: 300_000 }, async () => {
   const [[big]] = await sql(db.url, `INSERT INTO fairs (name, starts_at, ends_at)
     VALUES ('五千款', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
