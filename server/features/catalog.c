@@ -83,22 +83,27 @@ void catalog_op_recommend(struct op_call *call)
 
 const struct param_spec catalog_items_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
-	{"products", PARAM_ARRAY, true, 1, 100},
+	{"products", PARAM_ARRAY, false, 0, 100},
+	{"variants", PARAM_ARRAY, false, 0, 200},
 	{NULL, 0, false, 0, 0},
 };
 
 void catalog_op_items(struct op_call *call)
 {
 	char fair[SQLOP_INT_TEXT];
-	const char *params[3];
+	const char *params[4];
 	char *products = op_sql_json(call, "products");
+	char *variants = op_sql_json(call, "variants");
 
 	params[0] = op_sql_int(call, "fair", fair);
 	params[1] = caller_tier(call);
 	params[2] = products;
-	op_sql_read(call, "SELECT catalog_items($1::bigint, $2, $3::jsonb)", 3,
-		    params);
+	params[3] = variants;
+	op_sql_read(call,
+		    "SELECT catalog_items($1::bigint, $2, $3::jsonb, $4::jsonb)",
+		    4, params);
 	free(products);
+	free(variants);
 }
 
 void catalog_op_categories(struct op_call *call)

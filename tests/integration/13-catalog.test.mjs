@@ -115,7 +115,7 @@ test('each dealer sees its tier\'s price and the stock remaining now', async () 
   assert.equal((await find(dealerB)).variants.find((v) => v.id === variant.id).remaining, variant.remaining - 3);
 });
 
-test('catalog.items answers items by id as the search shows them, withdrawn ones marked', async () => {
+test('catalog.items answers items by product and variant id as the search shows them, withdrawn ones marked', async () => {
   const [[p1], [p2]] = await sql(db.url, `SELECT product_id FROM fair_items WHERE fair_id = ${fair}
     AND NOT withdrawn ORDER BY product_id LIMIT 2`);
   const [[outside]] = await sql(db.url, `SELECT coalesce(max(id), 0) + 1 FROM products`);
@@ -128,9 +128,13 @@ test('catalog.items answers items by id as the search shows them, withdrawn ones
     assert.equal(byId.get(Number(p2)).withdrawn, true);
     const searched = (await search(dealerA, { limit: 100 })).items.find((i) => i.product === Number(p1));
     assert.deepEqual(byId.get(Number(p1)), searched, 'the same item as catalog.search shows');
-    for (const products of [[0], ['7'], [1.5], []]) {
-      const bad = await dealerA.request('catalog.items', { fair, products });
-      assert.equal(bad.error?.code, 'bad_request', JSON.stringify(products));
+    const [[p3, variant]] = await sql(db.url, `SELECT s.product_id, s.variant_id FROM stock s WHERE s.fair_id = ${fair}
+      AND s.product_id NOT IN (${p1}, ${p2}) ORDER BY s.variant_id LIMIT 1`);
+    const both = await dealerA.request('catalog.items', { fair, products: [Number(p1)], variants: [Number(variant)] });
+    assert.deepEqual(both.items.map((i) => i.product).sort((a, b) => a - b), [Number(p1), Number(p3)].sort((a, b) => a - b));
+    for (const args of [{ products: [0] }, { products: ['7'] }, { variants: [1.5] }, { products: [] }, {}]) {
+      const bad = await dealerA.request('catalog.items', { fair, ...args });
+      assert.equal(bad.error?.code, 'bad_request', JSON.stringify(args));
     }
     assert.equal((await dealerA.request('catalog.items', { fair: 999999, products: [1] })).error?.code, 'not_found');
   } finally {
