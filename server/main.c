@@ -374,7 +374,7 @@ int main(int argc, char **argv)
 		config_free(&srv.cfg);
 		return 1;
 	}
-	if (resolve_root(srv.cfg.web_root, FAIR_SOURCE_DIR "/web",
+	if (resolve_root(srv.cfg.web_root, FAIR_SOURCE_DIR "/web/public",
 			 srv.web_root, "web_root") ||
 	    resolve_root(srv.cfg.media_root, FAIR_SOURCE_DIR "/media",
 			 srv.media_root, "media_root")) {

@@ -44,7 +44,7 @@ static const struct config_key config_keys[] = {
 	{"db_queue_wait_ms", CFG_INT, "2000", 0, 60000, FIELD(db_queue_wait_ms),
 	 "longest wait of a held request before it answers unavailable"},
 	{"web_root", CFG_STRING, "", 0, 4096, FIELD(web_root),
-	 "folder served at / (empty: web/ of the source tree)"},
+	 "folder served at / (empty: web/public/ of the source tree)"},
 	{"media_root", CFG_STRING, "", 0, 4096, FIELD(media_root),
 	 "folder served at /media/ (empty: media/ of the source tree)"},
 	{"allowed_origins", CFG_STRING, "", 0, 8192, FIELD(allowed_origins),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian 12, and only what is missing:
 # Debian packages (build tools, libraries, PostgreSQL 15, Node.js, Chromium, CJK fonts)
-# and the test harness's npm packages (tests/node_modules).
+# and the npm packages of the test harness (tests/node_modules) and of the pages (web/node_modules).
 #
 # Idempotent and quiet: one line when everything is in place, the full output when a step
 # fails. Run as root, or as a user with sudo.
@@ -71,17 +71,19 @@ fi
 node_ok || fail "node >= 18 and npm are still not on PATH after installing"
 
 # npm ci when node_modules is missing or older than the lock file; node_modules is touched
-# afterwards so its time stamp says when it was last brought in line with the lock.
-tests="$repo/tests"
-if [ -f "$tests/package-lock.json" ]; then
-  if [ ! -d "$tests/node_modules" ] || [ "$tests/package-lock.json" -nt "$tests/node_modules" ]; then
+# afterwards so its time stamp says when it was last brought in line with the lock. tests/ has
+# the test harness's packages, web/ those the pages are built with (make build bundles them).
+for dir in tests web; do
+  folder="$repo/$dir"
+  [ -f "$folder/package-lock.json" ] || continue
+  if [ ! -d "$folder/node_modules" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules" ]; then
     # playwright-core never downloads a browser, but say so in case a dependency tries.
-    (cd "$tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) >>"$log" 2>&1 \
-      || fail "npm ci in tests/"
-    touch "$tests/node_modules"
-    done_what+=("npm ci in tests/")
+    (cd "$folder" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) >>"$log" 2>&1 \
+      || fail "npm ci in $dir/"
+    touch "$folder/node_modules"
+    done_what+=("npm ci in $dir/")
   fi
-fi
+done
 
 if [ ${#done_what[@]} -eq 0 ]; then
   echo "deps: all present"

@@ -7,13 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACT_DIR, launchChromium } from './browser.mjs';
 import {
-  createDatabase, createUser, sql, startServer, SOURCE_DIR, login, connect, makeFair,
+  createDatabase, createUser, sql, startServer, login, connect, makeFair,
 } from '../integration/harness.mjs';
-
-const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
-const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
 
 let db;
 let server;
@@ -22,21 +19,7 @@ let browser;
 before(async () => {
   db = await createDatabase();
   server = await startServer({ databaseUrl: db.url });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Without the background-networking flags Chromium keeps trying hosts this machine cannot
-    // reach; --no-sandbox because the tests run as root.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -79,24 +62,23 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 
   await page.fill('#login', 'shopper');
   await page.fill('#password', 'not the password');
-  await page.click('#login-form button[type=submit]');
-  await page.locator('#login-error').filter({ hasText: 'Wrong login or password' }).waitFor({ timeout: 20_000 });
+  await page.click('#login-view button[type=submit]');
+  await page.locator('#login-view [role=alert]').filter({ hasText: '账号或密码错误' }).waitFor({ timeout: 20_000 });
 
   await page.fill('#login', 'shopper');
   await page.fill('#password', 'temporary-123');
-  await page.click('#login-form button[type=submit]');
+  await page.click('#login-view button[type=submit]');
   await page.locator('#password-view').waitFor({ state: 'visible', timeout: 20_000 });
   await page.fill('#old-password', 'temporary-123');
   await page.fill('#new-password', 'my own password 2027');
-  await page.click('#password-form button[type=submit]');
+  await page.click('#password-view button[type=submit]');
 
-  await page.locator('#status').filter({ hasText: 'connected' }).waitFor({ timeout: 20_000 });
-  await page.locator('#fairs li').filter({ hasText: '2027 春夏新品訂貨會' }).waitFor({ timeout: 20_000 });
-  assert.equal(await page.locator('#fairs li .fair-status').first().textContent(), 'live');
-  assert.match(await page.locator('#who').textContent(), /陳店長 · dealer · 陳店長 商行 \(華東, B\)/);
-  const hello = JSON.parse(await page.locator('#hello').textContent());
-  assert.equal(hello.ev, 'hello');
-  assert.equal(hello.user.must_change_password, false);
+  await page.locator('.conn[data-state=live]').waitFor({ timeout: 20_000 });
+  const fair = page.locator('.fair').filter({ hasText: '2027 春夏新品訂貨會' });
+  await fair.waitFor({ timeout: 20_000 });
+  assert.equal(await fair.locator('.fair-status').textContent(), '进行中');
+  assert.match(await fair.textContent(), /时区：Asia\/Shanghai \(UTC\+8\)/);
+  assert.equal(await page.locator('#who').textContent(), '陳店長 商行');
 
   fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
   const shot = path.join(ARTIFACT_DIR, 'page.png');
@@ -105,7 +87,7 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 
   // The session survives a reload; logging out ends it.
   await page.reload({ waitUntil: 'load' });
-  await page.locator('#status').filter({ hasText: 'connected' }).waitFor({ timeout: 20_000 });
+  await page.locator('.conn[data-state=live]').waitFor({ timeout: 20_000 });
   await page.click('#logout');
   await page.locator('#login-view').waitFor({ state: 'visible', timeout: 20_000 });
   const [[open]] = await sql(db.url, `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id

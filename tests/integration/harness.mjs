@@ -197,7 +197,7 @@ export async function startServer({ databaseUrl, env = {}, args = [], timeoutMs 
     FAIR_DATABASE_URL: databaseUrl,
     FAIR_ALLOW_UNSAFE_DURABILITY: '0',
     FAIR_LOG_LEVEL: 'info',
-    FAIR_WEB_ROOT: path.join(SOURCE_DIR, 'web'),
+    FAIR_WEB_ROOT: path.join(SOURCE_DIR, 'web', 'public'),
     FAIR_MEDIA_ROOT: path.join(SOURCE_DIR, 'media'),
     ...env,
   };

@@ -1,0 +1,48 @@
+// Debian's Chromium through playwright-core (which never downloads a browser of its own), and
+// the checks every page test makes: no error in the page, screenshots under the build folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { SOURCE_DIR } from '../integration/harness.mjs';
+
+const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
+export const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Without the background-networking flags Chromium keeps trying hosts this machine cannot
+    // reach; --no-sandbox because the tests run as root.
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** Collects console errors, page errors and failed requests of a page into an array. */
+export function watchProblems(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location()?.url ?? '';
+    // Chromium logs every 4xx answer; 401 from the account API is how the page learns that
+    // nobody is logged in or the password was wrong.
+    if (/status of 401/.test(msg.text()) && /\/api\/(me|login)$/.test(url)) return;
+    problems.push(`console error: ${msg.text()} (${url || 'page'})`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    // a page left while a picture loads cancels it
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
+  return problems;
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
+  const file = path.join(ARTIFACT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+}

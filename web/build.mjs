@@ -1,0 +1,31 @@
+// Bundles the pages into public/assets/ (what the server serves from web_root = web/public):
+// app.js (the dealer's pages) minified, with a source map; prints each bundle's size and its
+// gzip size, which is what a phone downloads.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.join(here, 'public', 'assets');
+
+const result = await esbuild.build({
+  entryPoints: { app: path.join(here, 'src', 'main.tsx') },
+  bundle: true,
+  minify: true,
+  sourcemap: 'linked',
+  format: 'esm',
+  target: ['es2020', 'chrome90', 'safari14'],
+  outdir: out,
+  metafile: true,
+  logLevel: 'warning',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+});
+
+for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
+  const bytes = fs.readFileSync(path.join(here, file));
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  console.log(`web: ${path.basename(file)} ${(bytes.length / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzip`);
+}

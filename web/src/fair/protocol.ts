@@ -1,0 +1,160 @@
+// fair.v1 as docs/PROTOCOL.md describes it: the messages the pages send and receive.
+// Amounts are integers of the currency's minor unit (fen, cents); times are ISO 8601 strings.
+
+export type Role = 'dealer' | 'rep' | 'manager' | 'admin';
+export type FairStatus = 'scheduled' | 'live' | 'paused' | 'closed';
+export type ErrorCode =
+  | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'fair_not_live'
+  | 'insufficient_stock' | 'limit_exceeded' | 'credit_exceeded' | 'conflict' | 'rate_limited'
+  | 'too_large' | 'unavailable' | 'in_doubt' | 'internal';
+
+export interface User {
+  id: number;
+  name: string;
+  role: Role;
+  must_change_password: boolean;
+  dealer?: { id: number; name: string; region: string; tier: string } | null;
+}
+
+export interface Fair {
+  id: number;
+  name: string;
+  season: string;
+  status: FairStatus;
+  starts_at: string;
+  ends_at: string;
+  timezone: string;
+  currency: string;
+}
+
+export interface Images { thumb: string; card: string; full: string }
+
+export interface Variant { id: number; size: string; color: string; remaining: number }
+
+export interface Flash { price: number; starts_at: string; ends_at: string }
+
+export interface Item {
+  product: number;
+  style: string;
+  name: string;
+  name_en?: string | null;
+  category: string;
+  description: string;
+  description_en?: string | null;
+  images?: Images | null;
+  color_images?: Record<string, Images> | null;
+  price: number;
+  base_price: number;
+  tier_prices?: Record<string, number>;
+  moq: number;
+  limit: number | null;
+  pack: Record<string, number> | null; // units per size in one pack (配碼), per colour
+  must_order: boolean;
+  withdrawn: boolean;
+  sold: number;
+  variants: Variant[];
+  flash: Flash | null;
+}
+
+export interface Spotlight { product: number; note: string; by: string; at: string }
+
+export interface ChatMessage {
+  id: number;
+  product: number | null;
+  author: { id: number; name: string; role: Role; dealer: number | null };
+  text: string;
+  reply_to: number | null;
+  status: 'open' | 'claimed' | 'answered';
+  claimed_by: number | null;
+  private: boolean;
+  at: string;
+}
+
+export interface Line { variant: number; qty: number }
+
+export interface OrderLine extends Line { product: number; size: string; color: string; price: number }
+
+export interface HistoryEntry {
+  status: string; at: string; by: string | null; note: string | null;
+  carrier: string | null; tracking: string | null;
+}
+
+export type OrderStatus =
+  | 'accepted' | 'reviewed' | 'shipped' | 'in_transit' | 'delivered' | 'rejected' | 'cancelled';
+
+export interface Order {
+  id: number;
+  key: string;
+  fair: number;
+  dealer: number;
+  status: OrderStatus;
+  lines: OrderLine[];
+  total: number;
+  ship_to: { id: number; label: string; recipient: string; phone: string; address: string } | null;
+  note: string;
+  placed_by: number;
+  created_at: string;
+  priority?: string;
+  carrier?: string | null;
+  tracking?: string | null;
+  updated_at?: string;
+  history?: HistoryEntry[];
+}
+
+export interface Attainment {
+  dealer: number;
+  target: { amount: number; units: number | null } | null;
+  ordered: { amount: number; units: number };
+  ratio: number | null;
+  missing: { product: number; style: string; name: string }[];
+}
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  available?: Record<string, number>;
+  order?: number;
+  status?: string;
+  product?: number;
+  moq?: number;
+  limit?: number;
+  ordered?: number;
+  available_credit?: number;
+  total?: number;
+  variant?: number;
+  [detail: string]: unknown;
+}
+
+export interface Hello { ev: 'hello'; user: User; server_time: string; fairs: Fair[] }
+
+export interface JoinSnapshot {
+  seq: number;
+  resumed?: false;
+  fair: Fair;
+  items: Item[];
+  total: number;
+  spotlight: Spotlight | null;
+  stock: Record<string, number>;
+  chat: ChatMessage[];
+}
+
+export interface JoinResume { seq: number; resumed: true; missed: Push[]; stock: Record<string, number> }
+
+// Pushes: history events carry fair and seq; state events do not.
+export type Push =
+  | { ev: 'spotlight'; fair: number; seq: number; product: number; note: string; by: string; at: string }
+  | { ev: 'price'; fair: number; seq: number; product: number; price: number; was: number; at: string;
+      tier?: string | null; tier_prices?: Record<string, number> }
+  | { ev: 'flash'; fair: number; seq: number; product: number; price: number; starts_at: string; ends_at: string }
+  | { ev: 'item.new'; fair: number; seq: number; item: Item }
+  | { ev: 'item.withdrawn'; fair: number; seq: number; product: number }
+  | ({ ev: 'chat'; fair: number; seq: number } & ChatMessage)
+  | { ev: 'chat.hidden'; fair: number; seq: number; id: number }
+  | { ev: 'stock'; fair: number; v: Record<string, number>; at: string }
+  | { ev: 'fair.state'; fair: number; status: FairStatus; starts_at: string; ends_at: string }
+  | { ev: 'presence'; fair: number; online: number }
+  | { ev: 'order.status'; fair: number; dealer: number; order: number; status: OrderStatus; at: string;
+      note: string | null; carrier: string | null; tracking: string | null }
+  | ({ ev: 'attainment'; fair: number } & Attainment);
+
+export type PushName = Push['ev'];

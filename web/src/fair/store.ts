@@ -1,0 +1,185 @@
+// The joined fair as the pages see it, kept current by the pushes. Pushes are queued and
+// applied together once per animation frame, so 20 stock pushes a second cost one render each.
+import type { FairClient, JoinListener } from './client';
+import type {
+  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, Push, Spotlight,
+} from './protocol';
+
+export interface Announcement { id: number; product: number; name: string; at: number }
+
+export interface FairView {
+  fair: Fair | null;
+  /** every item this page has heard of, by product id */
+  items: Map<number, Item>;
+  /** the first page of the fair's own order, from the join */
+  firstPage: number[];
+  total: number;
+  /** remaining units by variant id */
+  stock: Map<number, number>;
+  spotlight: Spotlight | null;
+  chat: Map<number, ChatMessage>;
+  attainment: Attainment | null;
+  online: number | null;
+  announcements: Announcement[];
+  /** changes with every applied batch of pushes: components compare it */
+  version: number;
+}
+
+function emptyView(): FairView {
+  return {
+    fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null,
+    chat: new Map(), attainment: null, online: null, announcements: [], version: 0,
+  };
+}
+
+export class FairStore implements JoinListener {
+  view: FairView = emptyView();
+  private queue: Push[] = [];
+  private frame = 0;
+  private listeners = new Set<() => void>();
+  private fairId = 0;
+  private nextAnnouncement = 1;
+
+  constructor(private readonly client: FairClient) {
+    // order.status and attainment come whether or not a fair is joined
+    client.onPush((p) => {
+      if (p.ev === 'attainment' && p.fair === this.fairId) this.enqueue(p);
+    });
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Joins the fair unless it is the one joined. */
+  async open(fair: number): Promise<void> {
+    if (this.fairId === fair) return;
+    this.fairId = fair;
+    this.view = emptyView();
+    this.notify();
+    await this.client.join(fair, this);
+    this.client.request<{ attainment: Attainment }>('attainment', { fair })
+      .then((r) => { this.view.attainment = r.attainment; this.notify(); })
+      .catch(() => {});
+  }
+
+  /** Items from a search or a recommendation: kept so pushes update them too. */
+  remember(items: Item[]): void {
+    for (const it of items) {
+      this.view.items.set(it.product, it);
+      for (const v of it.variants) if (!this.view.stock.has(v.id)) this.view.stock.set(v.id, v.remaining);
+    }
+  }
+
+  remaining(variant: number): number {
+    return this.view.stock.get(variant) ?? 0;
+  }
+
+  // ---- JoinListener ----
+
+  snapshot(s: JoinSnapshot): void {
+    const v = emptyView();
+    v.fair = s.fair;
+    v.total = s.total;
+    v.spotlight = s.spotlight;
+    v.attainment = this.view.attainment;
+    v.items = this.view.items; // searched items stay; the stock below replaces theirs
+    for (const it of s.items) v.items.set(it.product, it);
+    v.firstPage = s.items.map((it) => it.product);
+    for (const [id, n] of Object.entries(s.stock)) v.stock.set(Number(id), n);
+    for (const m of s.chat) v.chat.set(m.id, m);
+    v.version = this.view.version + 1;
+    this.view = v;
+    this.notify();
+  }
+
+  resumed(r: JoinResume): void {
+    for (const p of r.missed) this.apply(p);
+    for (const [id, n] of Object.entries(r.stock)) this.view.stock.set(Number(id), n);
+    this.view.version++;
+    this.notify();
+  }
+
+  push(p: Push): void {
+    this.enqueue(p);
+  }
+
+  // ---- applying pushes ----
+
+  private enqueue(p: Push): void {
+    this.queue.push(p);
+    if (this.frame) return;
+    const run = () => {
+      this.frame = 0;
+      const batch = this.queue;
+      this.queue = [];
+      for (const q of batch) this.apply(q);
+      this.view.version++;
+      this.notify();
+    };
+    // a hidden tab gets no animation frames: apply on a timer there
+    this.frame = document.hidden ? window.setTimeout(run, 100) : requestAnimationFrame(run);
+  }
+
+  private apply(p: Push): void {
+    const v = this.view;
+    const item = 'product' in p && typeof p.product === 'number' ? v.items.get(p.product) : undefined;
+    switch (p.ev) {
+      case 'stock':
+        for (const [id, n] of Object.entries(p.v)) v.stock.set(Number(id), n);
+        break;
+      case 'spotlight':
+        v.spotlight = { product: p.product, note: p.note, by: p.by, at: p.at };
+        break;
+      case 'price':
+        if (item) v.items.set(p.product, { ...item, price: p.price, ...(p.tier_prices ? { tier_prices: p.tier_prices } : {}) });
+        break;
+      case 'flash':
+        if (item) v.items.set(p.product, { ...item, flash: { price: p.price, starts_at: p.starts_at, ends_at: p.ends_at } });
+        break;
+      case 'item.new':
+        v.items.set(p.item.product, p.item);
+        for (const x of p.item.variants) v.stock.set(x.id, x.remaining);
+        if (!v.firstPage.includes(p.item.product)) v.total++;
+        v.announcements = [...v.announcements.slice(-4),
+          { id: this.nextAnnouncement++, product: p.item.product, name: p.item.name, at: Date.now() }];
+        break;
+      case 'item.withdrawn':
+        if (item) v.items.set(p.product, { ...item, withdrawn: true });
+        break;
+      case 'chat': {
+        const { ev: _ev, fair: _fair, seq: _seq, ...msg } = p;
+        v.chat.set(msg.id, msg);
+        break;
+      }
+      case 'chat.hidden':
+        v.chat.delete(p.id);
+        break;
+      case 'fair.state':
+        if (v.fair) v.fair = { ...v.fair, status: p.status, starts_at: p.starts_at, ends_at: p.ends_at };
+        break;
+      case 'presence':
+        v.online = p.online;
+        break;
+      case 'attainment': {
+        const { ev: _ev, fair: _fair, ...a } = p;
+        v.attainment = a;
+        break;
+      }
+      case 'order.status':
+        break; // the orders page listens to the client itself
+    }
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+}
+
+/** The price the dealer pays now: the flash price inside its window, else its tier price. */
+export function priceNow(item: Item, nowMs: number): { price: number; flash: boolean } {
+  const f = item.flash;
+  if (f && nowMs >= Date.parse(f.starts_at) && nowMs < Date.parse(f.ends_at)) return { price: f.price, flash: true };
+  return { price: item.price, flash: false };
+}

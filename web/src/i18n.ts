@@ -1,0 +1,343 @@
+// The pages' words in Simplified Chinese (the default), Traditional Chinese and English, the
+// choice remembered in this browser; money and times by Intl in the fair's currency and zone.
+export type Lang = 'zh-Hans' | 'zh-Hant' | 'en';
+export const LANGS: { id: Lang; label: string }[] = [
+  { id: 'zh-Hans', label: '简体中文' },
+  { id: 'zh-Hant', label: '繁體中文' },
+  { id: 'en', label: 'English' },
+];
+
+const zhHans = {
+  app_name: '网络订货会',
+  lang: '语言',
+  log_in: '登录',
+  log_out: '退出',
+  login: '账号',
+  password: '密码',
+  wrong_login: '账号或密码错误',
+  too_many_attempts: '尝试次数过多，请稍后再试',
+  server_busy: '服务器繁忙，请重试',
+  new_password_title: '设置新密码',
+  new_password_why: '您的账号使用的是临时密码：请设置自己的密码后继续。',
+  current_password: '当前密码',
+  new_password: '新密码（至少 8 个字符）',
+  save: '保存',
+  wrong_current_password: '当前密码错误',
+  conn_connecting: '连接中…',
+  conn_live: '已连接',
+  conn_reconnecting: '重新连接中…',
+  conn_offline: '离线',
+  conn_logged_out: '已退出',
+  fairs: '订货会',
+  no_fairs: '暂无订货会',
+  live_now: '进行中',
+  upcoming: '即将开始',
+  closed_fairs: '已结束',
+  status_scheduled: '未开始',
+  status_live: '进行中',
+  status_paused: '已暂停',
+  status_closed: '已结束',
+  opens_in: '距开始 {t}',
+  closes_in: '距结束 {t}',
+  enter_fair: '进入订货会',
+  my_orders: '我的订单',
+  time_in_zone: '时区：{zone}',
+  qty: '数量',
+  amount: '金额',
+  room: '直播间',
+  catalog: '商品',
+  sheet: '订货单',
+  lobby: '大厅',
+  search: '搜索商品',
+  search_placeholder: '款号、名称…',
+  all_categories: '全部分类',
+  sort: '排序',
+  sort_default: '默认',
+  sort_hot: '热销',
+  sort_new: '最新',
+  sort_price_asc: '价格从低到高',
+  sort_price_desc: '价格从高到低',
+  sort_name: '名称',
+  results: '共 {n} 件',
+  loading: '加载中…',
+  load_more: '加载更多',
+  nothing_found: '没有找到商品',
+  recommended: '为您推荐',
+  must_order: '必订',
+  flash: '限时价',
+  low_stock: '库存紧张',
+  sold_out: '已售罄',
+  left: '剩 {n}',
+  my_price: '我的价格',
+  base_price: '原价',
+  moq: '起订 {n} 件',
+  limit: '每店限购 {n} 件',
+  pack: '配码：{p}',
+  packs_of: '每手 {n} 件',
+  size: '尺码',
+  color: '颜色',
+  qty_cell: '{color} {size} 数量',
+  packs_cell: '{color} 手数',
+  row_total: '合计',
+  col_total: '合计',
+  units: '{n} 件',
+  add_to_sheet: '加入订货单',
+  update_sheet: '更新订货单',
+  in_sheet: '已在订货单中',
+  back: '返回',
+  sheet_empty: '订货单是空的：在商品页填写尺码和颜色。',
+  sheet_saved: '已保存到服务器 {t}',
+  sheet_saving: '保存中…',
+  sheet_offline: '离线：已保存在本机，联网后同步',
+  total_units: '总件数',
+  total_amount: '总金额',
+  submit_order: '提交订单',
+  submitting: '提交中…',
+  remove: '删除',
+  note: '备注',
+  accepted: '订单已提交：{id} 号',
+  print: '打印确认单',
+  take_left: '只订剩余的',
+  join_waitlist: '加入候补',
+  change_qty: '修改数量',
+  short_title: '库存不足，以下尺码只剩：',
+  waitlisted: '已加入候补：第 {n} 位',
+  waiting_offline: '等待联网：订单（编号 {key}）尚未发送',
+  send_now: '现在提交',
+  discard: '放弃',
+  retrying: '答复丢失，正在用同一编号重试…',
+  orders_empty: '还没有订单',
+  order_no: '订单 {id}',
+  status_accepted: '已接单',
+  status_reviewed: '已审核',
+  status_shipped: '已发货',
+  status_in_transit: '运输中',
+  status_delivered: '已签收',
+  status_rejected: '已拒绝',
+  status_cancelled: '已取消',
+  cancel_order: '取消订单',
+  cancel_confirm: '确定取消订单 {id}？',
+  amend_order: '修改',
+  tracking: '{carrier} 运单号 {no}',
+  share_card: '分享卡',
+  placed_at: '下单时间',
+  spotlight: '正在讲解',
+  no_spotlight: '主持人还没有展示商品',
+  order_this: '订这款',
+  presenter: '主讲：{name}',
+  qa: '问答',
+  ask: '提问',
+  ask_placeholder: '向销售代表提问…',
+  ask_about: '关于：{name}',
+  ask_general: '一般问题',
+  send: '发送',
+  answered_privately: '私下回复',
+  awaiting_answer: '等待回复',
+  faq: '常见问题',
+  attainment: '指标完成',
+  target: '目标 {amount}',
+  ordered: '已订 {amount}',
+  missing_styles: '还缺必订款：',
+  all_must_ordered: '必订款已全部下单',
+  new_item: '新品上架：{name}',
+  withdrawn: '已下架',
+  fair_paused: '订货会已暂停：暂时不能下单',
+  fair_closed: '订货会已结束',
+  fair_scheduled: '订货会尚未开始',
+  credit_left: '可用额度',
+  err_bad_request: '请求有误：{m}',
+  err_unauthorized: '请先登录',
+  err_forbidden: '没有权限',
+  err_not_found: '找不到',
+  err_fair_not_live: '订货会现在不接受订单',
+  err_insufficient_stock: '库存不足',
+  err_limit_exceeded: '超过每店限购数量',
+  err_credit_exceeded: '超过可用额度',
+  err_conflict: '操作冲突：{m}',
+  err_rate_limited: '操作太频繁，请稍候',
+  err_too_large: '内容太长',
+  err_unavailable: '服务器暂时不可用，请重试',
+  err_in_doubt: '结果未知：正在用同一编号重试',
+  err_internal: '服务器出错',
+  err_lost: '连接中断，答复丢失',
+  bad_moq: '{name} 至少要订 {n} 件',
+  bad_pack: '{name} 按手订：每种颜色须为整手',
+  bad_limit: '{name} 每店限购 {n} 件（已订 {o} 件）',
+  language_switch: '切换语言',
+};
+type Dict = typeof zhHans;
+export type Key = keyof Dict;
+
+const zhHant: Dict = {
+  app_name: '網絡訂貨會', lang: '語言', log_in: '登入', log_out: '登出', login: '帳號', password: '密碼',
+  wrong_login: '帳號或密碼錯誤', too_many_attempts: '嘗試次數過多，請稍後再試', server_busy: '伺服器忙碌，請重試',
+  new_password_title: '設定新密碼', new_password_why: '您的帳號使用的是臨時密碼：請設定自己的密碼後繼續。',
+  current_password: '目前密碼', new_password: '新密碼（至少 8 個字元）', save: '儲存',
+  wrong_current_password: '目前密碼錯誤', conn_connecting: '連線中…', conn_live: '已連線',
+  conn_reconnecting: '重新連線中…', conn_offline: '離線', conn_logged_out: '已登出', fairs: '訂貨會',
+  no_fairs: '暫無訂貨會', live_now: '進行中', upcoming: '即將開始', closed_fairs: '已結束',
+  status_scheduled: '未開始', status_live: '進行中', status_paused: '已暫停', status_closed: '已結束',
+  opens_in: '距開始 {t}', closes_in: '距結束 {t}', enter_fair: '進入訂貨會', my_orders: '我的訂單',
+  time_in_zone: '時區：{zone}', qty: '數量', amount: '金額', room: '直播間', catalog: '商品', sheet: '訂貨單', lobby: '大廳',
+  search: '搜尋商品', search_placeholder: '款號、名稱…', all_categories: '全部分類', sort: '排序',
+  sort_default: '預設', sort_hot: '熱銷', sort_new: '最新', sort_price_asc: '價格由低到高',
+  sort_price_desc: '價格由高到低', sort_name: '名稱', results: '共 {n} 件', loading: '載入中…',
+  load_more: '載入更多', nothing_found: '沒有找到商品', recommended: '為您推薦', must_order: '必訂',
+  flash: '限時價', low_stock: '庫存緊張', sold_out: '已售罄', left: '剩 {n}', my_price: '我的價格',
+  base_price: '原價', moq: '起訂 {n} 件', limit: '每店限購 {n} 件', pack: '配碼：{p}', packs_of: '每手 {n} 件',
+  size: '尺碼', color: '顏色', qty_cell: '{color} {size} 數量', packs_cell: '{color} 手數', row_total: '合計',
+  col_total: '合計', units: '{n} 件', add_to_sheet: '加入訂貨單', update_sheet: '更新訂貨單',
+  in_sheet: '已在訂貨單中', back: '返回', sheet_empty: '訂貨單是空的：在商品頁填寫尺碼和顏色。',
+  sheet_saved: '已儲存到伺服器 {t}', sheet_saving: '儲存中…', sheet_offline: '離線：已存在本機，連線後同步',
+  total_units: '總件數', total_amount: '總金額', submit_order: '提交訂單', submitting: '提交中…',
+  remove: '刪除', note: '備註', accepted: '訂單已提交：{id} 號', print: '列印確認單', take_left: '只訂剩餘的',
+  join_waitlist: '加入候補', change_qty: '修改數量', short_title: '庫存不足，以下尺碼只剩：',
+  waitlisted: '已加入候補：第 {n} 位', waiting_offline: '等待連線：訂單（編號 {key}）尚未送出',
+  send_now: '現在提交', discard: '放棄', retrying: '答覆遺失，正在用同一編號重試…', orders_empty: '還沒有訂單',
+  order_no: '訂單 {id}', status_accepted: '已接單', status_reviewed: '已審核', status_shipped: '已出貨',
+  status_in_transit: '運送中', status_delivered: '已簽收', status_rejected: '已拒絕', status_cancelled: '已取消',
+  cancel_order: '取消訂單', cancel_confirm: '確定取消訂單 {id}？', amend_order: '修改',
+  tracking: '{carrier} 運單號 {no}', share_card: '分享卡', placed_at: '下單時間', spotlight: '正在講解',
+  no_spotlight: '主持人還沒有展示商品', order_this: '訂這款', presenter: '主講：{name}', qa: '問答', ask: '提問',
+  ask_placeholder: '向業務代表提問…', ask_about: '關於：{name}', ask_general: '一般問題', send: '送出',
+  answered_privately: '私下回覆', awaiting_answer: '等待回覆', faq: '常見問題', attainment: '指標達成',
+  target: '目標 {amount}', ordered: '已訂 {amount}', missing_styles: '還缺必訂款：', all_must_ordered: '必訂款已全部下單',
+  new_item: '新品上架：{name}', withdrawn: '已下架', fair_paused: '訂貨會已暫停：暫時不能下單',
+  fair_closed: '訂貨會已結束', fair_scheduled: '訂貨會尚未開始', credit_left: '可用額度',
+  err_bad_request: '請求有誤：{m}', err_unauthorized: '請先登入', err_forbidden: '沒有權限', err_not_found: '找不到',
+  err_fair_not_live: '訂貨會現在不接受訂單', err_insufficient_stock: '庫存不足', err_limit_exceeded: '超過每店限購數量',
+  err_credit_exceeded: '超過可用額度', err_conflict: '操作衝突：{m}', err_rate_limited: '操作太頻繁，請稍候',
+  err_too_large: '內容太長', err_unavailable: '伺服器暫時無法使用，請重試', err_in_doubt: '結果未知：正在用同一編號重試',
+  err_internal: '伺服器出錯', err_lost: '連線中斷，答覆遺失', bad_moq: '{name} 至少要訂 {n} 件',
+  bad_pack: '{name} 按手訂：每種顏色須為整手', bad_limit: '{name} 每店限購 {n} 件（已訂 {o} 件）',
+  language_switch: '切換語言',
+};
+
+const en: Dict = {
+  app_name: 'Online trade fair', lang: 'Language', log_in: 'Log in', log_out: 'Log out', login: 'Login',
+  password: 'Password', wrong_login: 'Wrong login or password', too_many_attempts: 'Too many attempts: wait a few minutes',
+  server_busy: 'The server is busy: try again', new_password_title: 'Choose a new password',
+  new_password_why: 'Your account has a temporary password: choose your own to continue.',
+  current_password: 'Current password', new_password: 'New password (8+ characters)', save: 'Save',
+  wrong_current_password: 'The current password is wrong', conn_connecting: 'Connecting…', conn_live: 'Connected',
+  conn_reconnecting: 'Reconnecting…', conn_offline: 'Offline', conn_logged_out: 'Logged out', fairs: 'Fairs',
+  no_fairs: 'No fairs yet', live_now: 'Live now', upcoming: 'Upcoming', closed_fairs: 'Closed',
+  status_scheduled: 'Scheduled', status_live: 'Live', status_paused: 'Paused', status_closed: 'Closed',
+  opens_in: 'Opens in {t}', closes_in: 'Closes in {t}', enter_fair: 'Enter the fair', my_orders: 'My orders',
+  time_in_zone: 'Time zone: {zone}', qty: 'Quantity', amount: 'Amount', room: 'Live room', catalog: 'Products', sheet: 'Order sheet', lobby: 'Lobby',
+  search: 'Search products', search_placeholder: 'Style, name…', all_categories: 'All categories', sort: 'Sort',
+  sort_default: 'Default', sort_hot: 'Best selling', sort_new: 'Newest', sort_price_asc: 'Price: low to high',
+  sort_price_desc: 'Price: high to low', sort_name: 'Name', results: '{n} products', loading: 'Loading…',
+  load_more: 'Load more', nothing_found: 'No products found', recommended: 'Recommended for you',
+  must_order: 'Must order', flash: 'Flash price', low_stock: 'Low stock', sold_out: 'Sold out', left: '{n} left',
+  my_price: 'My price', base_price: 'List price', moq: 'Minimum {n} units', limit: 'Limit {n} units per dealer',
+  pack: 'Pack: {p}', packs_of: '{n} units a pack', size: 'Size', color: 'Colour', qty_cell: '{color} {size} quantity',
+  packs_cell: '{color} packs', row_total: 'Total', col_total: 'Total', units: '{n} units',
+  add_to_sheet: 'Add to order sheet', update_sheet: 'Update order sheet', in_sheet: 'On the order sheet',
+  back: 'Back', sheet_empty: 'The order sheet is empty: fill in sizes and colours on a product.',
+  sheet_saved: 'Saved on the server {t}', sheet_saving: 'Saving…', sheet_offline: 'Offline: kept in this browser, saved when back online',
+  total_units: 'Units', total_amount: 'Amount', submit_order: 'Place order', submitting: 'Placing…', remove: 'Remove',
+  note: 'Note', accepted: 'Order placed: number {id}', print: 'Print confirmation', take_left: 'Take what is left',
+  join_waitlist: 'Join the waitlist', change_qty: 'Change quantities', short_title: 'Not enough stock; what is left:',
+  waitlisted: 'On the waitlist: position {n}', waiting_offline: 'Waiting for the connection: order (key {key}) not sent yet',
+  send_now: 'Place it now', discard: 'Discard', retrying: 'The answer was lost: retrying with the same key…',
+  orders_empty: 'No orders yet', order_no: 'Order {id}', status_accepted: 'Accepted', status_reviewed: 'Reviewed',
+  status_shipped: 'Shipped', status_in_transit: 'In transit', status_delivered: 'Delivered', status_rejected: 'Rejected',
+  status_cancelled: 'Cancelled', cancel_order: 'Cancel order', cancel_confirm: 'Cancel order {id}?', amend_order: 'Change',
+  tracking: '{carrier} tracking {no}', share_card: 'Share card', placed_at: 'Placed', spotlight: 'In the spotlight',
+  no_spotlight: 'Nothing in the spotlight yet', order_this: 'Order this', presenter: 'Presenting: {name}', qa: 'Q&A',
+  ask: 'Ask', ask_placeholder: 'Ask the sales reps…', ask_about: 'About: {name}', ask_general: 'General question',
+  send: 'Send', answered_privately: 'Answered privately', awaiting_answer: 'Awaiting an answer', faq: 'FAQ',
+  attainment: 'Target', target: 'Target {amount}', ordered: 'Ordered {amount}', missing_styles: 'Must-order styles still missing:',
+  all_must_ordered: 'Every must-order style is ordered', new_item: 'New: {name}', withdrawn: 'Withdrawn',
+  fair_paused: 'The fair is paused: orders wait', fair_closed: 'The fair is closed', fair_scheduled: 'The fair has not opened yet',
+  credit_left: 'Credit left', err_bad_request: 'Not accepted: {m}', err_unauthorized: 'Please log in',
+  err_forbidden: 'Not allowed', err_not_found: 'Not found', err_fair_not_live: 'The fair is not taking orders now',
+  err_insufficient_stock: 'Not enough stock', err_limit_exceeded: 'Over the per-dealer limit',
+  err_credit_exceeded: 'Over your credit limit', err_conflict: 'Conflict: {m}', err_rate_limited: 'Too fast: wait a moment',
+  err_too_large: 'Too long', err_unavailable: 'The server is unavailable: try again',
+  err_in_doubt: 'Outcome unknown: retrying with the same key', err_internal: 'Server error',
+  err_lost: 'The connection dropped before the answer', bad_moq: '{name}: at least {n} units',
+  bad_pack: '{name} is ordered in packs: whole packs per colour', bad_limit: '{name}: at most {n} units per dealer ({o} ordered)',
+  language_switch: 'Language',
+};
+
+const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };
+const LOCALES: Record<Lang, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB' };
+
+function initialLang(): Lang {
+  const saved = localStorage.getItem('fair.lang');
+  return saved === 'zh-Hant' || saved === 'en' || saved === 'zh-Hans' ? saved : 'zh-Hans';
+}
+
+let lang: Lang = initialLang();
+const listeners = new Set<() => void>();
+
+export function currentLang(): Lang { return lang; }
+export function locale(): string { return LOCALES[lang]; }
+
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem('fair.lang', next);
+  document.documentElement.lang = LOCALES[next];
+  for (const fn of listeners) fn();
+}
+
+export function onLang(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** The text for key, with {name} placeholders filled. */
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  return DICTS[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** Amount in minor units, in the fair's currency, with the locale's separators. */
+export function money(minor: number, currency: string): string {
+  const f = new Intl.NumberFormat(locale(), { style: 'currency', currency });
+  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+  return f.format(minor / 10 ** digits);
+}
+
+export function number(n: number): string {
+  return new Intl.NumberFormat(locale()).format(n);
+}
+
+/** A date and time in the fair's zone (the zone is labelled once per page by zoneLabel). */
+export function dateTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+export function time(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale(), { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    .format(new Date(iso));
+}
+
+/** "Asia/Shanghai (UTC+8)": the zone's name and its offset at that moment. */
+export function zoneLabel(timeZone: string, at = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(at);
+  const off = parts.find((p) => p.type === 'timeZoneName')?.value.replace('GMT', 'UTC') ?? '';
+  return `${timeZone} (${off === 'UTC' ? 'UTC+0' : off})`;
+}
+
+/** A duration as "2 d 03:04:05" style text, for countdowns. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86400);
+  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60]
+    .map((n) => String(n).padStart(2, '0')).join(':');
+  if (!d) return hms;
+  return lang === 'en' ? `${d} d ${hms}` : `${d} 天 ${hms}`;
+}
+
+/** A protocol error in words, with the server's message where it adds the detail. */
+export function errorText(e: { code?: string; message?: string; lost?: boolean } | null | undefined): string {
+  if (!e) return '';
+  if (e.lost) return t('err_lost');
+  const key = `err_${e.code ?? 'internal'}` as Key;
+  return key in zhHans ? t(key, { m: e.message ?? '' }) : (e.message ?? t('err_internal'));
+}

@@ -1,0 +1,149 @@
+// The shell: who is logged in, the connection state, the language switch, and the page the
+// location's hash names. Logged out: the login form; a temporary password: the new one first.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { FairClient } from '../fair/client';
+import { FairStore } from '../fair/store';
+import { OrderSheet } from '../fair/sheet';
+import type { User } from '../fair/protocol';
+import { LANGS, currentLang, setLang, t, type Key } from '../i18n';
+import { useLanguage, useRoute, useSubscription } from './hooks';
+import { Login, PasswordChange } from './login';
+import { Lobby } from './lobby';
+import { Catalog } from './catalog';
+import { ProductPage } from './product';
+import { SheetPage } from './sheet';
+import { OrdersPage } from './orders';
+import { Room } from './room';
+
+export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  let json: any = null;
+  try { json = await res.json(); } catch { /* empty or not JSON */ }
+  return { status: res.status, json };
+}
+
+export interface FairContext {
+  client: FairClient;
+  store: FairStore;
+  sheet: OrderSheet | null;
+  user: User;
+  fair: number;
+}
+
+export function App({ client }: { client: FairClient }) {
+  useLanguage();
+  useSubscription(useMemo(() => ({ subscribe: (fn: () => void) => client.onChange(fn) }), [client]));
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    void api('/api/me').then((me) => setUser(me.status === 200 ? me.json.user : null));
+  }, []);
+  useEffect(() => {
+    if (user && !user.must_change_password) client.start();
+  }, [user]);
+  useEffect(() => {
+    if (client.state === 'logged_out' && client.user === null && user) setUser(null);
+  }, [client.state]);
+
+  const logout = async () => {
+    await api('/api/logout', {});
+    client.stop('logged_out');
+    setUser(null);
+  };
+
+  return (
+    <>
+      <Header client={client} user={user ?? null} onLogout={logout} />
+      <main id="main">
+        {user === undefined ? <p class="muted">{t('loading')}</p>
+          : user === null ? <Login onLogin={setUser} />
+          : user.must_change_password ? <PasswordChange onDone={setUser} />
+          : <Pages client={client} user={client.user ?? user} />}
+      </main>
+    </>
+  );
+}
+
+function Header({ client, user, onLogout }: { client: FairClient; user: User | null; onLogout: () => void }) {
+  const state = user ? client.state : 'logged_out';
+  return (
+    <header class="top">
+      <a class="brand" href="#/">{t('app_name')}</a>
+      <span class={`conn conn-${state}`} role="status" aria-live="polite" data-state={state}>
+        {t(`conn_${state}` as Key)}
+      </span>
+      <span class="spacer" />
+      <label class="lang">
+        <span class="sr-only">{t('language_switch')}</span>
+        <select value={currentLang()} onChange={(e) => setLang((e.target as HTMLSelectElement).value as any)}>
+          {LANGS.map((l) => <option value={l.id}>{l.label}</option>)}
+        </select>
+      </label>
+      {user && (
+        <>
+          <span class="who" id="who">{user.dealer ? user.dealer.name : user.name}</span>
+          <button type="button" class="link" id="logout" onClick={onLogout}>{t('log_out')}</button>
+        </>
+      )}
+    </header>
+  );
+}
+
+/** The page for the route: #/ lobby; #/fair/ID[/catalog|/product/PID|/sheet|/orders]. */
+function Pages({ client, user }: { client: FairClient; user: User }) {
+  const route = useRoute();
+  const store = useMemo(() => new FairStore(client), [client]);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders))?(?:\/(\d+))?/);
+  const fair = m ? Number(m[1]) : 0;
+  const sheet = useMemo(
+    () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
+
+  useEffect(() => {
+    if (!fair) return;
+    void store.open(fair).catch(() => {});
+    void sheet?.load();
+  }, [fair, sheet]);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [route]);
+
+  if (!fair) return <Lobby client={client} />;
+  const ctx: FairContext = { client, store, sheet, user, fair };
+  return (
+    <>
+      <FairNav ctx={ctx} page={m?.[2] ?? 'room'} />
+      {m?.[2] === 'catalog' ? <Catalog ctx={ctx} />
+        : m?.[2] === 'product' ? <ProductPage ctx={ctx} product={Number(m[3])} />
+        : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
+        : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
+        : <Room ctx={ctx} />}
+    </>
+  );
+}
+
+function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
+  useSubscription(ctx.store);
+  useSubscription(ctx.sheet);
+  const units = ctx.sheet ? [...ctx.sheet.lines.values()].reduce((a, b) => a + b, 0) : 0;
+  const base = `#/fair/${ctx.fair}`;
+  const link = (to: string, key: Key, extra?: string) => (
+    <a href={`${base}${to}`} aria-current={page === (to.slice(1) || 'room') ? 'page' : undefined}>
+      {t(key)}{extra && <span class="badge">{extra}</span>}
+    </a>
+  );
+  return (
+    <nav class="fairnav" aria-label={ctx.store.view.fair?.name ?? ''}>
+      <a href="#/" class="back">‹ {t('lobby')}</a>
+      <strong class="fairname">{ctx.store.view.fair?.name ?? ''}</strong>
+      {link('', 'room')}
+      {link('/catalog', 'catalog')}
+      {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
+      {ctx.sheet && link('/orders', 'my_orders')}
+    </nav>
+  );
+}

@@ -1,0 +1,54 @@
+// A product card: picture (lazy, srcset over the three stored sizes), name, style, my price now,
+// badges (must-order, flash, low stock, sold out: in words, not colour alone) and what is left.
+import type { FairStore } from '../fair/store';
+import { priceNow } from '../fair/store';
+import type { Images, Item } from '../fair/protocol';
+import { money, number, t } from '../i18n';
+
+const LOW_STOCK = 20;
+
+export function srcset(img: Images): string {
+  return `${img.thumb} 160w, ${img.card} 480w, ${img.full} 1200w`;
+}
+
+export function remainingOf(store: FairStore, item: Item): number {
+  return item.variants.reduce((sum, v) => sum + Math.max(0, store.view.stock.get(v.id) ?? v.remaining), 0);
+}
+
+export function Badges({ item, left, now }: { item: Item; left: number; now: number }) {
+  const flash = priceNow(item, now).flash;
+  return (
+    <span class="badges">
+      {item.withdrawn && <span class="tag out">{t('withdrawn')}</span>}
+      {item.must_order && <span class="tag must">{t('must_order')}</span>}
+      {flash && <span class="tag flash">{t('flash')}</span>}
+      {!item.withdrawn && left === 0 && <span class="tag out">{t('sold_out')}</span>}
+      {left > 0 && left <= LOW_STOCK && <span class="tag low">{t('low_stock')}</span>}
+    </span>
+  );
+}
+
+export function ProductCard({ item, store, currency, href, now }: {
+  item: Item; store: FairStore; currency: string; href: string; now: number;
+}) {
+  const left = remainingOf(store, item);
+  const p = priceNow(item, now);
+  return (
+    <li class={`pcard${left === 0 || item.withdrawn ? ' soldout' : ''}`} data-product={item.product}>
+      <a href={href}>
+        {item.images
+          ? <img src={item.images.card} srcset={srcset(item.images)} sizes="(max-width: 600px) 45vw, 220px"
+              loading="lazy" decoding="async" width={480} height={600} alt="" />
+          : <span class="noimg" aria-hidden="true" />}
+        <span class="pname">{item.name}</span>
+      </a>
+      <span class="pstyle">{item.style}</span>
+      <span class="pprice">
+        <strong class={p.flash ? 'flash' : ''}>{money(p.price, currency)}</strong>
+        {item.base_price > p.price && <s class="muted">{money(item.base_price, currency)}</s>}
+      </span>
+      <span class="pleft">{left > 0 ? t('left', { n: number(left) }) : ''}</span>
+      <Badges item={item} left={left} now={now} />
+    </li>
+  );
+}

@@ -1,0 +1,63 @@
+// The lobby: live fairs first, upcoming ones with a countdown, closed ones with my orders.
+// Every time is shown in the fair's own zone, labelled with it.
+import { useEffect, useState } from 'preact/hooks';
+import type { FairClient } from '../fair/client';
+import type { Fair } from '../fair/protocol';
+import { dateTime, duration, t, zoneLabel, type Key } from '../i18n';
+import { useNow } from './hooks';
+
+export function Lobby({ client }: { client: FairClient }) {
+  const [fairs, setFairs] = useState<Fair[]>(client.fairs);
+  const now = useNow(1000, client.clockSkewMs);
+  useEffect(() => {
+    client.request<{ fairs: Fair[] }>('fairs.list', { limit: 100 }).then((r) => setFairs(r.fairs)).catch(() => {});
+  }, [client.state === 'live']);
+
+  // the status as of now by the fair's times (a paused fair stays paused)
+  const status = (f: Fair) => {
+    if (f.status === 'paused' || f.status === 'closed') return f.status;
+    const s = Date.parse(f.starts_at);
+    const e = Date.parse(f.ends_at);
+    return now < s ? 'scheduled' : now < e ? 'live' : 'closed';
+  };
+  const groups: [Key, Fair[]][] = [
+    ['live_now', fairs.filter((f) => ['live', 'paused'].includes(status(f)))],
+    ['upcoming', fairs.filter((f) => status(f) === 'scheduled').sort((a, b) => a.starts_at.localeCompare(b.starts_at))],
+    ['closed_fairs', fairs.filter((f) => status(f) === 'closed')],
+  ];
+  return (
+    <section id="fairs-view" class="lobby">
+      <h1>{t('fairs')}</h1>
+      {!fairs.length && <p class="muted">{t('no_fairs')}</p>}
+      {groups.filter(([, list]) => list.length).map(([title, list]) => (
+        <section aria-labelledby={`g-${title}`}>
+          <h2 id={`g-${title}`}>{t(title)}</h2>
+          <ul class="fairs">
+            {list.map((f) => {
+              const st = status(f);
+              return (
+                <li class={`fair fair-${st}`} data-fair={f.id}>
+                  <div class="fair-head">
+                    <a class="fair-name" href={`#/fair/${f.id}`}>{f.name}</a>
+                    <span class={`fair-status ${st}`}>{t(`status_${st}` as Key)}</span>
+                  </div>
+                  <p class="muted">
+                    {f.season} · <time dateTime={f.starts_at}>{dateTime(f.starts_at, f.timezone)}</time>
+                    {' – '}<time dateTime={f.ends_at}>{dateTime(f.ends_at, f.timezone)}</time>
+                    {' '}<span class="zone">{t('time_in_zone', { zone: zoneLabel(f.timezone) })}</span>
+                  </p>
+                  {st === 'scheduled' && <p class="countdown">{t('opens_in', { t: duration(Date.parse(f.starts_at) - now) })}</p>}
+                  {st === 'live' && <p class="countdown">{t('closes_in', { t: duration(Date.parse(f.ends_at) - now) })}</p>}
+                  <p class="actions">
+                    {st !== 'closed' && <a class="button primary" href={`#/fair/${f.id}`}>{t('enter_fair')}</a>}
+                    {client.user?.dealer && <a class="button" href={`#/fair/${f.id}/orders`}>{t('my_orders')}</a>}
+                  </p>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}

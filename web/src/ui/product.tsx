@@ -1,0 +1,221 @@
+// A product: pictures by colour, description, my price, and the sizes × colours matrix that
+// writes into the order sheet as the dealer types (Tab along a row). Each cell shows what is
+// left, live, and refuses what cannot be ordered; packs (配碼) are entered as packs per colour.
+import { useEffect, useState } from 'preact/hooks';
+import type { Item, Variant } from '../fair/protocol';
+import { priceNow } from '../fair/store';
+import { currentLang, errorText, money, number, t } from '../i18n';
+import type { FairContext } from './app';
+import { Badges, remainingOf, srcset } from './card';
+import { useNow, useSubscription } from './hooks';
+
+export function useItem(ctx: FairContext, product: number): { item: Item | undefined; error: string } {
+  const [error, setError] = useState('');
+  const item = ctx.store.view.items.get(product);
+  useEffect(() => {
+    if (item || product <= 0) return;
+    ctx.client.request<{ items: Item[] }>('catalog.items', { fair: ctx.fair, products: [product] })
+      .then((r) => {
+        ctx.store.remember(r.items);
+        if (!r.items.length) setError(t('err_not_found'));
+        else setError('');
+      })
+      .catch((e) => setError(errorText(e)));
+  }, [product, ctx.fair, !!item, ctx.client.state]);
+  return { item, error };
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+export function ProductPage({ ctx, product }: { ctx: FairContext; product: number }) {
+  useSubscription(ctx.store);
+  useSubscription(ctx.sheet);
+  const now = useNow(1000, ctx.client.clockSkewMs);
+  const { item, error } = useItem(ctx, product);
+  const [color, setColor] = useState<string | null>(null);
+  const [faq, setFaq] = useState<{ question: string; answer: string; at: string }[]>([]);
+  useEffect(() => {
+    ctx.client.request<{ items: typeof faq }>('faq', { fair: ctx.fair, product }).then((r) => setFaq(r.items)).catch(() => {});
+  }, [product]);
+
+  if (!item) return <p class={error ? 'error' : 'muted'}>{error || t('loading')}</p>;
+  const currency = ctx.store.view.fair?.currency ?? 'CNY';
+  const p = priceNow(item, now);
+  const colors = uniq(item.variants.map((v) => v.color));
+  const shown = color ?? colors[0];
+  const picture = (shown && item.color_images?.[shown]) || item.images;
+  const en = currentLang() === 'en';
+  const left = remainingOf(ctx.store, item);
+  return (
+    <article class="product" id="product-view" data-product={item.product}>
+      <div class="gallery">
+        {picture
+          ? <img src={picture.full} srcset={srcset(picture)} sizes="(max-width: 700px) 100vw, 420px"
+              width={1200} height={1500} alt={`${item.name} ${shown ?? ''}`} />
+          : <span class="noimg large" aria-hidden="true" />}
+        {colors.length > 1 && (
+          <div class="swatches" role="group" aria-label={t('color')}>
+            {colors.map((c) => (
+              <button type="button" aria-pressed={c === shown} onClick={() => setColor(c)}>{c}</button>
+            ))}
+          </div>
+        )}
+      </div>
+      <div class="details">
+        <p><a href={`#/fair/${ctx.fair}/catalog`}>‹ {t('catalog')}</a></p>
+        <h1>{en && item.name_en ? item.name_en : item.name}</h1>
+        <p class="muted">{item.style} · {item.category}{en && item.name_en ? ` · ${item.name}` : ''}</p>
+        <p class="price-line">
+          <span class="muted">{t('my_price')}</span>{' '}
+          <strong class={`big${p.flash ? ' flash' : ''}`}>{money(p.price, currency)}</strong>
+          {item.base_price > p.price && <> <s class="muted">{t('base_price')} {money(item.base_price, currency)}</s></>}
+          {p.flash && item.flash && <FlashCountdown ends={item.flash.ends_at} now={now} />}
+        </p>
+        <Badges item={item} left={left} now={now} />
+        <p class="rules muted">
+          {item.moq > 1 && <span>{t('moq', { n: item.moq })}</span>}
+          {item.limit !== null && <span>{t('limit', { n: item.limit })}</span>}
+          {item.pack && <span>{t('pack', { p: Object.entries(item.pack).map(([s, n]) => `${s}×${n}`).join(' ') })}</span>}
+        </p>
+        <p class="description">{en && item.description_en ? item.description_en : item.description}</p>
+        {ctx.sheet && !item.withdrawn && <Matrix ctx={ctx} item={item} price={p.price} currency={currency} />}
+        {faq.length > 0 && (
+          <section class="faq" aria-labelledby="faq-title">
+            <h2 id="faq-title">{t('faq')}</h2>
+            <dl>{faq.map((f) => <><dt>{f.question}</dt><dd>{f.answer}</dd></>)}</dl>
+          </section>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function FlashCountdown({ ends, now }: { ends: string; now: number }) {
+  const s = Math.max(0, Math.floor((Date.parse(ends) - now) / 1000));
+  const text = `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return <span class="tag flash" role="timer">{t('flash')} {text}</span>;
+}
+
+/** What the dealer typed per cell (text, so a half-typed value stays as typed). */
+type Cells = Record<string, string>;
+
+function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; price: number; currency: string }) {
+  const sheet = ctx.sheet!;
+  const store = ctx.store;
+  const colors = uniq(item.variants.map((v) => v.color));
+  const sizes = uniq(item.variants.map((v) => v.size));
+  const byCell = new Map(item.variants.map((v) => [`${v.color}\u0000${v.size}`, v]));
+  const pack = item.pack;
+  const packUnits = pack ? Object.values(pack).reduce((a, b) => a + b, 0) : 0;
+  const [typed, setTyped] = useState<Cells>({});
+  const left = (v: Variant) => Math.max(0, store.view.stock.get(v.id) ?? v.remaining);
+
+  // packs per colour as the sheet holds them (the first size of the pack tells)
+  const packsOf = (c: string): number => {
+    if (!pack) return 0;
+    const [size, n] = Object.entries(pack)[0];
+    const v = byCell.get(`${c}\u0000${size}`);
+    return v ? Math.floor(sheet.qty(v.id) / n) : 0;
+  };
+  const problems: string[] = [];
+  const write = (key: string, text: string, apply: (n: number) => Map<number, number> | string) => {
+    setTyped({ ...typed, [key]: text });
+    const n = text.trim() === '' ? 0 : Number(text);
+    if (!Number.isInteger(n) || n < 0 || n > 100000) return;
+    const cells = apply(n);
+    if (typeof cells === 'string') return;
+    sheet.set(cells);
+  };
+
+  const rows = colors.map((c) => {
+    if (pack) {
+      const key = `pack\u0000${c}`;
+      const text = typed[key] ?? String(packsOf(c) || '');
+      const n = text.trim() === '' ? 0 : Number(text);
+      const cells = Object.entries(pack).map(([s, per]) => ({ v: byCell.get(`${c}\u0000${s}`), per }));
+      const maxPacks = Math.min(...cells.map(({ v, per }) => (v ? Math.floor(left(v) / per) : 0)));
+      const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
+        : n > maxPacks ? `${c}: ${t('left', { n: maxPacks })} × ${packUnits}` : '';
+      if (bad) problems.push(bad);
+      return (
+        <tr>
+          <th scope="row">{c}</th>
+          <td colSpan={sizes.length}>
+            <label class="packcell">
+              <input type="number" inputMode="numeric" min={0} max={maxPacks} step={1} value={text}
+                aria-label={t('packs_cell', { color: c })} aria-invalid={bad ? 'true' : undefined}
+                disabled={maxPacks === 0 && !n}
+                onInput={(e) => write(key, (e.target as HTMLInputElement).value, (k) => {
+                  if (k > maxPacks) return 'over';
+                  return new Map(cells.filter((x) => x.v).map(({ v, per }) => [v!.id, k * per]));
+                })} />
+              <span class="muted">{maxPacks === 0 ? t('sold_out') : `${t('packs_of', { n: packUnits })} · ${t('left', { n: maxPacks })}`}</span>
+            </label>
+          </td>
+          <td class="total">{number(sizes.reduce((sum, s) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>
+        </tr>
+      );
+    }
+    return (
+      <tr>
+        <th scope="row">{c}</th>
+        {sizes.map((s) => {
+          const v = byCell.get(`${c}\u0000${s}`);
+          if (!v) return <td class="none" aria-label="—">—</td>;
+          const key = String(v.id);
+          const rest = left(v);
+          const text = typed[key] ?? String(sheet.qty(v.id) || '');
+          const n = text.trim() === '' ? 0 : Number(text);
+          const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
+            : n > rest ? `${c} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}` : '';
+          if (bad) problems.push(bad);
+          return (
+            <td class={rest === 0 ? 'cell soldout' : 'cell'}>
+              <input type="number" inputMode="numeric" min={0} max={rest} step={1} value={text}
+                aria-label={t('qty_cell', { color: c, size: s })} aria-invalid={bad ? 'true' : undefined}
+                disabled={rest === 0 && !n} data-variant={v.id}
+                onInput={(e) => write(key, (e.target as HTMLInputElement).value, (k) => (k > rest ? 'over' : new Map([[v.id, k]])))} />
+              <span class={`left${rest === 0 ? ' out' : ''}`}>{rest === 0 ? t('sold_out') : t('left', { n: number(rest) })}</span>
+            </td>
+          );
+        })}
+        <td class="total">{number(sizes.reduce((sum, s) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>
+      </tr>
+    );
+  });
+  const units = item.variants.reduce((sum, v) => sum + sheet.qty(v.id), 0);
+  if (units > 0 && units < item.moq) problems.push(t('bad_moq', { name: item.name, n: item.moq }));
+  if (item.limit !== null && units > item.limit) problems.push(t('bad_limit', { name: item.name, n: item.limit, o: 0 }));
+  const sheetUnits = [...sheet.lines.values()].reduce((a, b) => a + b, 0);
+  return (
+    <section class="matrix" aria-labelledby="matrix-title">
+      <h2 id="matrix-title">{t('size')} × {t('color')}</h2>
+      <div class="scroll-x">
+        <table>
+          <thead>
+            <tr><th scope="col">{t('color')}</th>{sizes.map((s) => <th scope="col">{s}</th>)}<th scope="col">{t('row_total')}</th></tr>
+          </thead>
+          <tbody>{rows}</tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{t('col_total')}</th>
+              {sizes.map((s) => <td class="total">{number(colors.reduce((sum, c) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>)}
+              <td class="total grand" id="product-units">{number(units)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <p class="matrix-sum">
+        <strong>{t('units', { n: number(units) })}</strong> · <strong id="product-amount">{money(units * price, currency)}</strong>
+      </p>
+      <div role="alert" class="error">{problems.map((p) => <p>{p}</p>)}</div>
+      <p class="actions">
+        <a class="button primary" href={`#/fair/${ctx.fair}/sheet`} id="to-sheet">
+          {t('sheet')} · {t('units', { n: number(sheetUnits) })}
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,188 @@
+// The order sheet: the server's draft line by line, grouped by product, with units and money,
+// target and must-order progress; submit places it under one key and shows the answer in
+// words: the order, or what is left per cell with "take what is left", "join the waitlist"
+// and "change quantities". An order typed offline waits, with its key, for the dealer to send.
+import { useEffect, useState } from 'preact/hooks';
+import type { FairError } from '../fair/client';
+import type { Item, Line } from '../fair/protocol';
+import { priceNow } from '../fair/store';
+import type { PlaceResult } from '../fair/sheet';
+import { errorText, money, number, t, time } from '../i18n';
+import type { FairContext } from './app';
+import { useNow, useSubscription } from './hooks';
+import { Attainment } from './room';
+
+export function useSheetItems(ctx: FairContext, variants: number[]): Map<number, Item> {
+  const { store, client, fair } = ctx;
+  const byVariant = new Map<number, Item>();
+  for (const it of store.view.items.values()) for (const v of it.variants) byVariant.set(v.id, it);
+  const unknown = variants.filter((v) => !byVariant.has(v));
+  useEffect(() => {
+    if (!unknown.length) return;
+    client.request<{ items: Item[] }>('catalog.items', { fair, variants: unknown.slice(0, 200) })
+      .then((r) => store.remember(r.items)).catch(() => {});
+  }, [unknown.join(','), client.state]);
+  return byVariant;
+}
+
+export function SheetPage({ ctx }: { ctx: FairContext }) {
+  const sheet = ctx.sheet!;
+  useSubscription(ctx.store);
+  useSubscription(sheet);
+  const now = useNow(1000, ctx.client.clockSkewMs);
+  const [busy, setBusy] = useState(false);
+  const lines = sheet.asLines();
+  const byVariant = useSheetItems(ctx, lines.map((l) => l.variant));
+  const fair = ctx.store.view.fair;
+  const currency = fair?.currency ?? 'CNY';
+
+  // lines by product, in the order they were added
+  const groups = new Map<number, { item: Item | undefined; lines: Line[] }>();
+  for (const l of lines) {
+    const item = byVariant.get(l.variant);
+    const key = item?.product ?? -l.variant;
+    if (!groups.has(key)) groups.set(key, { item, lines: [] });
+    groups.get(key)!.lines.push(l);
+  }
+  const priceOf = (l: Line) => {
+    const item = byVariant.get(l.variant);
+    return item ? priceNow(item, now).price : 0;
+  };
+  const units = lines.reduce((s, l) => s + l.qty, 0);
+  const amount = lines.reduce((s, l) => s + l.qty * priceOf(l), 0);
+  const submit = async (partial = false) => {
+    setBusy(true);
+    try { await sheet.submit(undefined, partial); } finally { setBusy(false); }
+  };
+  const live = fair?.status === 'live';
+  return (
+    <section class="sheet" id="sheet-view">
+      <h1>{t('sheet')}</h1>
+      <SaveState ctx={ctx} />
+      <Result ctx={ctx} byVariant={byVariant} onPartial={() => submit(true)} />
+      {!lines.length ? <p class="muted" id="sheet-empty">{t('sheet_empty')}</p> : (
+        <>
+          {[...groups.values()].map(({ item, lines: ls }) => (
+            <section class="sheet-product" data-product={item?.product}>
+              <h2>
+                {item ? <a href={`#/fair/${ctx.fair}/product/${item.product}`}>{item.name}</a> : '…'}
+                {item && <span class="muted"> {item.style}</span>}
+              </h2>
+              <table class="sheet-lines">
+                <thead><tr><th scope="col">{t('color')}</th><th scope="col">{t('size')}</th>
+                  <th scope="col" class="num">{t('qty')}</th><th scope="col" class="num">{t('amount')}</th>
+                  <th scope="col"><span class="sr-only">{t('remove')}</span></th></tr></thead>
+                <tbody>
+                  {ls.map((l) => {
+                    const v = item?.variants.find((x) => x.id === l.variant);
+                    return (
+                      <tr data-variant={l.variant}>
+                        <td>{v?.color ?? l.variant}</td><td>{v?.size ?? ''}</td>
+                        <td class="num">{number(l.qty)}</td>
+                        <td class="num">{money(l.qty * priceOf(l), currency)}</td>
+                        <td><button type="button" class="link" onClick={() => sheet.clear([l.variant])}
+                          aria-label={`${t('remove')} ${item?.name ?? ''} ${v?.color ?? ''} ${v?.size ?? ''}`}>{t('remove')}</button></td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </section>
+          ))}
+          <label class="note">{t('note')}
+            <textarea maxLength={1000} value={sheet.note} onInput={(e) => sheet.setNote((e.target as HTMLTextAreaElement).value)} />
+          </label>
+          <div class="sheet-total" aria-live="polite">
+            <span>{t('total_units')} <strong id="sheet-units">{number(units)}</strong></span>
+            <span>{t('total_amount')} <strong id="sheet-amount">{money(amount, currency)}</strong></span>
+            <button type="button" class="primary" id="submit-order" disabled={busy || !!sheet.pending || !live}
+              onClick={() => submit(false)}>
+              {busy || sheet.pending?.state === 'sending' ? t('submitting') : t('submit_order')}
+            </button>
+          </div>
+          {fair && !live && <p class="warning">{fair.status === 'paused' ? t('fair_paused') : fair.status === 'closed' ? t('fair_closed') : t('fair_scheduled')}</p>}
+        </>
+      )}
+      <Attainment ctx={ctx} />
+    </section>
+  );
+}
+
+function SaveState({ ctx }: { ctx: FairContext }) {
+  const sheet = ctx.sheet!;
+  const zone = ctx.store.view.fair?.timezone ?? 'Asia/Shanghai';
+  const text = sheet.saveState === 'saving' ? t('sheet_saving')
+    : sheet.saveState === 'offline' ? t('sheet_offline')
+    : sheet.saveState === 'failed' ? t('err_unavailable')
+    : sheet.updatedAt ? t('sheet_saved', { t: time(sheet.updatedAt, zone) }) : '';
+  return <p class="muted save-state" id="save-state" data-state={sheet.saveState}>{text}</p>;
+}
+
+function Result({ ctx, byVariant, onPartial }: {
+  ctx: FairContext; byVariant: Map<number, Item>; onPartial: () => void;
+}) {
+  const sheet = ctx.sheet!;
+  const [note, setNote] = useState('');
+  const r: PlaceResult | null = sheet.lastResult;
+  const p = sheet.pending;
+  if (p?.state === 'waiting') {
+    return (
+      <div class="result waiting" role="status" id="order-waiting">
+        <p>{t('waiting_offline', { key: p.key.slice(0, 8) })}</p>
+        <button type="button" class="primary" disabled={ctx.client.state !== 'live'} onClick={() => sheet.sendWaiting()}>{t('send_now')}</button>
+        <button type="button" onClick={() => sheet.discardWaiting()}>{t('discard')}</button>
+      </div>
+    );
+  }
+  if (p?.state === 'sending' && sheet.retrying) return <p class="result retrying" role="status">{t('retrying')}</p>;
+  if (!r) return null;
+  if (r.kind === 'accepted') {
+    return (
+      <div class="result ok" role="status" id="order-accepted" data-order={r.order.id}>
+        <p><strong>{t('accepted', { id: r.order.id })}</strong> · {money(r.order.total, ctx.store.view.fair?.currency ?? 'CNY')}</p>
+        <p><a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a> ·{' '}
+          <a href={`#/fair/${ctx.fair}/orders`}>{t('my_orders')}</a></p>
+      </div>
+    );
+  }
+  if (r.kind !== 'refused') return null;
+  const e: FairError = r.error;
+  if (e.code !== 'insufficient_stock') return <p class="result error" role="alert" id="order-refused">{errorText(e)}</p>;
+  const available = Object.entries(e.details.available ?? {}).map(([v, n]) => [Number(v), n] as const);
+  const describe = (variant: number) => {
+    const item = byVariant.get(variant);
+    const v = item?.variants.find((x) => x.id === variant);
+    return item && v ? `${item.name} ${v.color} ${v.size}` : String(variant);
+  };
+  const waitlist = async () => {
+    const done: string[] = [];
+    for (const [variant, n] of available) {
+      const want = sheet.qty(variant) - n;
+      if (want <= 0) continue;
+      try {
+        const w = await ctx.client.request<{ position: number }>('waitlist.join', { fair: ctx.fair, variant, qty: want });
+        done.push(`${describe(variant)}: ${t('waitlisted', { n: w.position })}`);
+      } catch (err) {
+        done.push(`${describe(variant)}: ${errorText(err as FairError)}`);
+      }
+    }
+    setNote(done.join(' · '));
+  };
+  const change = () => {
+    sheet.set(new Map(available.map(([v, n]) => [v, n])));
+    sheet.lastResult = null;
+    setNote('');
+  };
+  return (
+    <div class="result short" role="alert" id="order-short">
+      <p><strong>{t('short_title')}</strong></p>
+      <ul>{available.map(([v, n]) => <li data-variant={v}>{describe(v)}: {n ? t('left', { n: number(n) }) : t('sold_out')}</li>)}</ul>
+      <p class="actions">
+        <button type="button" class="primary" onClick={onPartial} id="take-left">{t('take_left')}</button>
+        <button type="button" onClick={waitlist} id="join-waitlist">{t('join_waitlist')}</button>
+        <button type="button" onClick={change} id="change-qty">{t('change_qty')}</button>
+      </p>
+      {note && <p role="status">{note}</p>}
+    </div>
+  );
+}
