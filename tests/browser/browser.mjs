@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { SOURCE_DIR } from '../integration/harness.mjs';
+import { before, after } from 'node:test';
+import { SOURCE_DIR, createDatabase, startServer } from '../integration/harness.mjs';
 
 const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
@@ -45,4 +46,35 @@ export async function screenshot(page, name) {
   const file = path.join(ARTIFACT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
+}
+
+/** A fresh database, the real server on it and Chromium for the tests of one file: registers
+ * node:test's before and after, and returns an object whose fields are set once they run. */
+export function browserSuite() {
+  const suite = { db: null, server: null, browser: null };
+  before(async () => {
+    suite.db = await createDatabase();
+    suite.server = await startServer({ databaseUrl: suite.db.url });
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    try {
+      if (suite.browser) await suite.browser.close();
+    } finally {
+      try {
+        if (suite.server) await suite.server.stop();
+      } finally {
+        if (suite.db) await suite.db.drop();
+      }
+    }
+  });
+  return suite;
+}
+
+/** Logs in through the page's form at the server's root. */
+export async function logInOnPage(page, serverUrl, login, password) {
+  await page.goto(`${serverUrl}/`, { waitUntil: 'load' });
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('#login-view button[type=submit]');
 }

@@ -5,36 +5,17 @@
 // and sees the accepted order (and the database has it); an order over stock offers what is
 // left and takes it; the language switches; a phone-sized page does not scroll sideways.
 // Screenshots of every state go to build/test-artifacts/dealer-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, screenshot, watchProblems } from './browser.mjs';
-import { connect, createDatabase, createUser, login, makeFair, sql, startServer } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
 
-let db;
-let server;
-let browser;
-
-before(async () => {
-  db = await createDatabase();
-  server = await startServer({ databaseUrl: db.url });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    try {
-      if (server) await server.stop();
-    } finally {
-      if (db) await db.drop();
-    }
-  }
-});
+const suite = browserSuite();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('a dealer follows the live room, asks, finds a product, orders it in sizes and colours', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
   const fx = await makeFair(db.url, { name: '瀏覽器訂貨會', products: 3 });
   await createUser(db.url, { login: 'buyer', name: '吳店長', password: 'buyer-pass-1', tier: 'B' });
   await createUser(db.url, { login: 'rep', name: '陳志明', role: 'rep', password: 'rep-pass-123' });
@@ -46,10 +27,7 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   const context = await browser.newContext({ viewport: { width: 1280, height: 850 } });
   const page = await context.newPage();
   const problems = watchProblems(page);
-  await page.goto(`${server.url}/`, { waitUntil: 'load' });
-  await page.fill('#login', 'buyer');
-  await page.fill('#password', 'buyer-pass-1');
-  await page.click('#login-view button[type=submit]');
+  await logInOnPage(page, server.url, 'buyer', 'buyer-pass-1');
   await page.locator(`.fair[data-fair="${fx.fair}"] .fair-name`).click({ timeout: 20_000 });
   await page.locator('#room-view').waitFor({ timeout: 20_000 });
   await screenshot(page, 'dealer-room-empty');
@@ -159,10 +137,7 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
   const smallProblems = watchProblems(small);
-  await small.goto(`${server.url}/`, { waitUntil: 'load' });
-  await small.fill('#login', 'buyer');
-  await small.fill('#password', 'buyer-pass-1');
-  await small.click('#login-view button[type=submit]');
+  await logInOnPage(small, server.url, 'buyer', 'buyer-pass-1');
   for (const [route, ready, name] of [
     ['', '#room-view', 'room'], ['/catalog', '#grid .pcard', 'catalog'],
     [`/product/${coat2.id}`, '.matrix', 'product'], ['/orders', '.order', 'orders'],

@@ -3,38 +3,19 @@
 // sees the fairs from its hello, and logs out, with no errors in the page; an order's printable
 // confirmation renders for its dealer and not for another. Leaves screenshots in
 // build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACT_DIR, launchChromium } from './browser.mjs';
+import { ARTIFACT_DIR, browserSuite } from './browser.mjs';
 import {
-  createDatabase, createUser, sql, startServer, login, connect, makeFair,
+  createUser, sql, login, connect, makeFair,
 } from '../integration/harness.mjs';
 
-let db;
-let server;
-let browser;
-
-before(async () => {
-  db = await createDatabase();
-  server = await startServer({ databaseUrl: db.url });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    try {
-      if (server) await server.stop();
-    } finally {
-      if (db) await db.drop();
-    }
-  }
-});
+const suite = browserSuite();
 
 test('a dealer logs in, sets its own password, sees the fairs live, and logs out', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
   await createUser(db.url, { login: 'shopper', name: '陳店長', role: 'dealer', password: 'temporary-123',
     mustChange: true, region: '華東', tier: 'B' });
   await sql(db.url, `INSERT INTO fairs (name, season, starts_at, ends_at) VALUES
@@ -99,6 +80,7 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 });
 
 test('an order\'s printable confirmation renders for its dealer, and for no other dealer', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
   const fx = await makeFair(db.url, { name: '列印測試會' });
   const owner = await createUser(db.url, { login: 'printer', name: '林店長', password: 'print-pass-1', tier: 'A' });
   const other = await createUser(db.url, { login: 'stranger', name: '路人', password: 'print-pass-2' });
