@@ -39,6 +39,7 @@ export class FairStore implements JoinListener {
   private listeners = new Set<() => void>();
   private fairId = 0;
   private nextAnnouncement = 1;
+  private flashTimers = new Map<number, number>();
 
   constructor(private readonly client: FairClient) {
     // order.status and attainment come whether or not a fair is joined
@@ -56,6 +57,8 @@ export class FairStore implements JoinListener {
   async open(fair: number): Promise<void> {
     if (this.fairId === fair) return;
     this.fairId = fair;
+    for (const id of this.flashTimers.values()) clearTimeout(id);
+    this.flashTimers.clear();
     this.view = emptyView();
     this.notify();
     await this.client.join(fair, this);
@@ -68,8 +71,24 @@ export class FairStore implements JoinListener {
   remember(items: Item[]): void {
     for (const it of items) {
       this.view.items.set(it.product, it);
+      this.refreshAfterFlash(it);
       for (const v of it.variants) if (!this.view.stock.has(v.id)) this.view.stock.set(v.id, v.remaining);
     }
+  }
+
+  /** An item read while its flash window was open carries the flash price as its price: read
+   * it again when the window closes, to learn the tier price it returns to. */
+  private refreshAfterFlash(it: Item): void {
+    const f = it.flash;
+    if (!f || it.price !== f.price || this.flashTimers.has(it.product)) return;
+    const wait = Date.parse(f.ends_at) - (Date.now() + this.client.clockSkewMs);
+    if (wait < 0 || wait > 2 ** 31 - 1) return;
+    this.flashTimers.set(it.product, window.setTimeout(() => {
+      this.flashTimers.delete(it.product);
+      this.client.request<{ items: Item[] }>('catalog.items', { fair: this.fairId, products: [it.product] })
+        .then((r) => { this.remember(r.items); this.view.version++; this.notify(); })
+        .catch(() => {});
+    }, wait + 500));
   }
 
   remaining(variant: number): number {
@@ -85,7 +104,10 @@ export class FairStore implements JoinListener {
     v.spotlight = s.spotlight;
     v.attainment = this.view.attainment;
     v.items = this.view.items; // searched items stay; the stock below replaces theirs
-    for (const it of s.items) v.items.set(it.product, it);
+    for (const it of s.items) {
+      v.items.set(it.product, it);
+      this.refreshAfterFlash(it);
+    }
     v.firstPage = s.items.map((it) => it.product);
     for (const [id, n] of Object.entries(s.stock)) v.stock.set(Number(id), n);
     for (const m of s.chat) v.chat.set(m.id, m);
