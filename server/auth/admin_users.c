@@ -92,7 +92,7 @@ static char *int_text(long long v)
 void admin_op_dealer_create(struct op_call *call)
 {
 	const char *tier = op_sql_string(call, "tier");
-	char actor[SQLOP_INT_TEXT], credit[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], credit[OP_SQL_INT_TEXT];
 	char *addresses;
 
 	if (tier[0] < 'A' || tier[0] > 'Z') {
@@ -105,16 +105,20 @@ void admin_op_dealer_create(struct op_call *call)
 		/* absent credit and key_dealer are NULL: the function's
 		 * defaults (0, false) apply */
 		const char *params[8] = {
-			op_sql_actor(call, actor),     op_sql_string(call, "code"),
-			op_sql_string(call, "name"),   op_sql_string(call, "region"),
-			tier,                         op_sql_int(call, "credit_limit", credit),
-			op_sql_bool(call, "key_dealer"), addresses};
+			op_sql_actor(call, actor),
+			op_sql_string(call, "code"),
+			op_sql_string(call, "name"),
+			op_sql_string(call, "region"),
+			tier,
+			op_sql_int(call, "credit_limit", credit),
+			op_sql_bool(call, "key_dealer"),
+			addresses};
 
 		op_sql_write(call,
-			    "SELECT jsonb_build_object('dealer', "
-			    "admin_dealer_create($1::bigint, $2, $3, $4, $5, "
-			    "$6::bigint, $7::boolean, $8::jsonb))",
-			    8, params);
+			     "SELECT jsonb_build_object('dealer', "
+			     "admin_dealer_create($1::bigint, $2, $3, $4, $5, "
+			     "$6::bigint, $7::boolean, $8::jsonb))",
+			     8, params);
 	}
 	free(addresses);
 }

@@ -156,7 +156,7 @@ static bool is_size_key(const char *s)
 void admin_op_product_create(struct op_call *call)
 {
 	json_t *variants = json_object_get(call->msg, "variants"), *v;
-	char actor[SQLOP_INT_TEXT], price[SQLOP_INT_TEXT], why[160];
+	char actor[OP_SQL_INT_TEXT], price[OP_SQL_INT_TEXT], why[160];
 	const char *params[9];
 	char *variants_text;
 	size_t i;
@@ -191,9 +191,9 @@ void admin_op_product_create(struct op_call *call)
 	params[7] = op_sql_int(call, "base_price", price);
 	params[8] = variants_text;
 	op_sql_write(call,
-		    "SELECT admin_product_create($1::bigint, $2, $3, $4, $5, "
-		    "$6, $7, $8::bigint, $9::jsonb)",
-		    9, params);
+		     "SELECT admin_product_create($1::bigint, $2, $3, $4, $5, "
+		     "$6, $7, $8::bigint, $9::jsonb)",
+		     9, params);
 	free(variants_text);
 }
 
@@ -201,8 +201,8 @@ void admin_op_product_create(struct op_call *call)
 
 void admin_op_fair_create(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], starts[SQLOP_INT_TEXT],
-		ends[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], starts[OP_SQL_INT_TEXT],
+		ends[OP_SQL_INT_TEXT];
 	int64_t starts_ms = 0, ends_ms = 0;
 	const char *currency = op_sql_string(call, "currency");
 	const char *params[7] = {
@@ -229,15 +229,15 @@ void admin_op_fair_create(struct op_call *call)
 	}
 	/* the time zone is checked against PostgreSQL's own list */
 	op_sql_write(call,
-		    "SELECT admin_fair_create($1::bigint, $2, $3, $4, $5, "
-		    "epoch_ms_time($6::bigint), epoch_ms_time($7::bigint))",
-		    7, params);
+		     "SELECT admin_fair_create($1::bigint, $2, $3, $4, $5, "
+		     "epoch_ms_time($6::bigint), epoch_ms_time($7::bigint))",
+		     7, params);
 }
 
 void admin_op_fair_update(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		starts[SQLOP_INT_TEXT], ends[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		starts[OP_SQL_INT_TEXT], ends[OP_SQL_INT_TEXT];
 	int64_t starts_ms = 0, ends_ms = 0;
 	const char *status = op_sql_string(call, "status");
 	const char *params[6] = {
@@ -266,10 +266,11 @@ void admin_op_fair_update(struct op_call *call)
 			"ends_at must be after starts_at", NULL);
 		return;
 	}
-	op_sql_write(call,
-		    "SELECT admin_fair_update($1::bigint, $2::bigint, $3, "
-		    "epoch_ms_time($4::bigint), epoch_ms_time($5::bigint), $6)",
-		    6, params);
+	op_sql_write(
+		call,
+		"SELECT admin_fair_update($1::bigint, $2::bigint, $3, "
+		"epoch_ms_time($4::bigint), epoch_ms_time($5::bigint), $6)",
+		6, params);
 }
 
 /* ---- admin.item.add ---- */
@@ -279,9 +280,9 @@ void admin_op_item_add(struct op_call *call)
 	json_t *m = call->msg, *allocation = json_object_get(m, "allocation"),
 	       *tiers = json_object_get(m, "tier_prices"),
 	       *pack = json_object_get(m, "pack");
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT], price[SQLOP_INT_TEXT],
-		limit[SQLOP_INT_TEXT], moq[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT], price[OP_SQL_INT_TEXT],
+		limit[OP_SQL_INT_TEXT], moq[OP_SQL_INT_TEXT];
 	char *tiers_text, *allocation_text, *pack_text;
 	const char *params[11];
 
@@ -315,11 +316,12 @@ void admin_op_item_add(struct op_call *call)
 	params[8] = pack_text;
 	params[9] = op_sql_bool(call, "must_order");
 	params[10] = op_sql_bool(call, "launch");
-	op_sql_write(call,
-		    "SELECT admin_item_add($1::bigint, $2::bigint, $3::bigint, "
-		    "$4::bigint, $5::jsonb, $6::jsonb, $7::integer, "
-		    "$8::integer, $9::jsonb, $10::boolean, $11::boolean)",
-		    11, params);
+	op_sql_write(
+		call,
+		"SELECT admin_item_add($1::bigint, $2::bigint, $3::bigint, "
+		"$4::bigint, $5::jsonb, $6::jsonb, $7::integer, "
+		"$8::integer, $9::jsonb, $10::boolean, $11::boolean)",
+		11, params);
 	free(tiers_text);
 	free(allocation_text);
 	free(pack_text);
@@ -329,8 +331,8 @@ void admin_op_item_add(struct op_call *call)
 
 void admin_op_stock_add(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		variant[SQLOP_INT_TEXT], qty[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		variant[OP_SQL_INT_TEXT], qty[OP_SQL_INT_TEXT];
 	const char *params[4] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "variant", variant),
@@ -344,16 +346,17 @@ void admin_op_stock_add(struct op_call *call)
 		return;
 	}
 	op_sql_write(call,
-		    "SELECT admin_stock_add($1::bigint, $2::bigint, "
-		    "$3::bigint, $4::integer)",
-		    4, params);
+		     "SELECT admin_stock_add($1::bigint, $2::bigint, "
+		     "$3::bigint, $4::integer)",
+		     4, params);
 }
 
 /* ---- audit.list ---- */
 
 void admin_op_audit_list(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT], since[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], since[OP_SQL_INT_TEXT],
+		limit[OP_SQL_INT_TEXT];
 	const char *params[3] = {op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "since", since),
 				 op_sql_int(call, "limit", limit)};
@@ -361,6 +364,6 @@ void admin_op_audit_list(struct op_call *call)
 	if (!params[2])
 		params[2] = "100";
 	op_sql_read(call,
-		   "SELECT audit_list($1::bigint, $2::bigint, $3::integer)", 3,
-		   params);
+		    "SELECT audit_list($1::bigint, $2::bigint, $3::integer)", 3,
+		    params);
 }

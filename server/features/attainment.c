@@ -47,8 +47,9 @@ const struct param_spec attainment_params[] = {
 
 void target_op_set(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT],
-		amount[SQLOP_INT_TEXT], units[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		dealer[OP_SQL_INT_TEXT], amount[OP_SQL_INT_TEXT],
+		units[OP_SQL_INT_TEXT];
 	const char *params[6] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "dealer", dealer),
@@ -56,36 +57,38 @@ void target_op_set(struct op_call *call)
 				 op_sql_int(call, "amount", amount),
 				 op_sql_int(call, "units", units)};
 
-	op_sql_write(call,
-		    "SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
-		    "$5::bigint, $6::integer)",
-		    6, params);
+	op_sql_write(
+		call,
+		"SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
+		"$5::bigint, $6::integer)",
+		6, params);
 }
 
 void mustorder_op_set(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], product[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT];
 	const char *params[4] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "product", product),
 				 op_sql_bool(call, "required")};
 
 	op_sql_write(call,
-		    "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
-		    "$4::boolean)",
-		    4, params);
+		     "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
+		     "$4::boolean)",
+		     4, params);
 }
 
 void attainment_op_get(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], dealer[OP_SQL_INT_TEXT];
 	const char *params[2] = {op_sql_int(call, "fair", fair), dealer};
 
 	snprintf(dealer, sizeof dealer, "%lld", (long long)call->caller.dealer_id);
 	op_sql_read(call,
-		   "SELECT jsonb_build_object('attainment', "
-		   "attainment_mine($1::bigint, $2::bigint))",
-		   2, params);
+		    "SELECT jsonb_build_object('attainment', "
+		    "attainment_mine($1::bigint, $2::bigint))",
+		    2, params);
 }
 
 /* ---- pushes ---- */
@@ -200,7 +203,7 @@ static void flush(struct pending *p)
 	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
 	struct idmap online = {0};
 	struct collect c = {.p = p, .online = &online};
-	char fair[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT];
 	const char *params[2];
 
 	if (p->timer_armed || (!p->all && !p->dealers.count))

@@ -39,7 +39,8 @@ void catalog_op_search(struct op_call *call)
 {
 	static const char *const sorts[] = {"hot",	  "new",  "price_asc",
 					    "price_desc", "name", NULL};
-	char fair[SQLOP_INT_TEXT], offset[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], offset[OP_SQL_INT_TEXT],
+		limit[OP_SQL_INT_TEXT];
 	const char *params[7];
 
 	if (!op_sql_choice(call, "sort", sorts))
@@ -67,7 +68,7 @@ void catalog_op_recommend(struct op_call *call)
 {
 	const struct auth_user *u = ws_session_user(call->caller.session_id);
 	const char *region = NULL;
-	char fair[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], limit[OP_SQL_INT_TEXT];
 	const char *params[4];
 
 	if (u && u->role == ROLE_DEALER)
@@ -90,7 +91,7 @@ const struct param_spec catalog_items_params[] = {
 
 void catalog_op_items(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT];
 	const char *params[4];
 	char *products = op_sql_json(call, "products");
 	char *variants = op_sql_json(call, "variants");
@@ -108,7 +109,7 @@ void catalog_op_items(struct op_call *call)
 
 void catalog_op_categories(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT];
 	const char *params[1] = {op_sql_int(call, "fair", fair)};
 
 	op_sql_read(call, "SELECT catalog_categories($1::bigint)", 1, params);

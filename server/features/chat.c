@@ -45,62 +45,62 @@ const struct param_spec chat_faq_params[] = {
 
 void chat_op_ask(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT];
 	const char *params[4] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_string(call, "text"),
 				 op_sql_int(call, "product", product)};
 
 	op_sql_write(call,
-		    "SELECT chat_ask($1::bigint, $2::bigint, $3, $4::bigint)",
-		    4, params);
+		     "SELECT chat_ask($1::bigint, $2::bigint, $3, $4::bigint)",
+		     4, params);
 }
 
 void chat_op_claim(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], id[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT], id[OP_SQL_INT_TEXT];
 	const char *params[3] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "id", id)};
 
 	op_sql_write(call,
-		    "SELECT chat_claim($1::bigint, $2::bigint, $3::bigint)",
-		    3, params);
+		     "SELECT chat_claim($1::bigint, $2::bigint, $3::bigint)", 3,
+		     params);
 }
 
 void chat_op_answer(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		reply_to[SQLOP_INT_TEXT];
-	const char *params[5] = {op_sql_actor(call, actor),
-				 op_sql_int(call, "fair", fair),
-				 op_sql_int(call, "reply_to", reply_to),
-				 op_sql_string(call, "text"),
-				 op_sql_bool(call, "private")};
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		reply_to[OP_SQL_INT_TEXT];
+	const char *params[5] = {
+		op_sql_actor(call, actor), op_sql_int(call, "fair", fair),
+		op_sql_int(call, "reply_to", reply_to),
+		op_sql_string(call, "text"), op_sql_bool(call, "private")};
 
-	op_sql_write(call,
-		    "SELECT chat_answer($1::bigint, $2::bigint, $3::bigint, $4, "
-		    "$5::boolean)",
-		    5, params);
+	op_sql_write(
+		call,
+		"SELECT chat_answer($1::bigint, $2::bigint, $3::bigint, $4, "
+		"$5::boolean)",
+		5, params);
 }
 
 void chat_op_hide(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT], id[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT], id[OP_SQL_INT_TEXT];
 	const char *params[3] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "id", id)};
 
 	op_sql_write(call,
-		    "SELECT chat_hide($1::bigint, $2::bigint, $3::bigint)",
-		    3, params);
+		     "SELECT chat_hide($1::bigint, $2::bigint, $3::bigint)", 3,
+		     params);
 }
 
 void chat_op_history(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT], dealer[SQLOP_INT_TEXT],
-		before[SQLOP_INT_TEXT], limit[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], dealer[OP_SQL_INT_TEXT],
+		before[OP_SQL_INT_TEXT], limit[OP_SQL_INT_TEXT];
 	bool staff = call->caller.role != ROLE_DEALER;
 	const char *params[5] = {op_sql_int(call, "fair", fair),
 				 staff ? "true" : "false", NULL,
@@ -115,14 +115,14 @@ void chat_op_history(struct op_call *call)
 	if (!params[4])
 		params[4] = CHAT_HISTORY_DEFAULT;
 	op_sql_read(call,
-		   "SELECT chat_history($1::bigint, $2::boolean, $3::bigint, "
-		   "$4::bigint, $5::int)",
-		   5, params);
+		    "SELECT chat_history($1::bigint, $2::boolean, $3::bigint, "
+		    "$4::bigint, $5::int)",
+		    5, params);
 }
 
 void chat_op_faq(struct op_call *call)
 {
-	char fair[SQLOP_INT_TEXT], product[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT], product[OP_SQL_INT_TEXT];
 	const char *params[2] = {op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "product", product)};
 

@@ -131,7 +131,7 @@ static void timer_fired(struct loop_timer *t)
 static void read_totals(struct watch *w)
 {
 	int64_t wait = TOTALS_INTERVAL_MS - (timefmt_mono_ms() - w->last_ms);
-	char fair[SQLOP_INT_TEXT];
+	char fair[OP_SQL_INT_TEXT];
 	const char *params[1] = {fair};
 
 	if (!w->n || w->timer_armed)
@@ -194,7 +194,7 @@ void dashboard_op_watch(struct op_call *call)
 {
 	struct op_ticket *t = op_defer(call);
 	int64_t *fair = malloc(sizeof *fair);
-	char text[SQLOP_INT_TEXT];
+	char text[OP_SQL_INT_TEXT];
 	const char *params[1] = {op_sql_int(call, "fair", text)};
 
 	if (!fair)

@@ -38,28 +38,28 @@ const struct param_spec showcase_item_params[] = {
 
 void showcase_op_spotlight_set(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT];
 	const char *params[4] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "product", product),
 				 op_sql_string(call, "note")};
 
 	op_sql_write(call,
-		    "SELECT showcase_spotlight_set($1::bigint, $2::bigint, "
-		    "$3::bigint, $4)",
-		    4, params);
+		     "SELECT showcase_spotlight_set($1::bigint, $2::bigint, "
+		     "$3::bigint, $4)",
+		     4, params);
 }
 
 void showcase_op_price_set(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT], price[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT], price[OP_SQL_INT_TEXT];
 	const char *tier = op_sql_string(call, "tier");
-	const char *params[5] = {
-		op_sql_actor(call, actor), op_sql_int(call, "fair", fair),
-		op_sql_int(call, "product", product),
-		op_sql_int(call, "price", price), tier};
+	const char *params[5] = {op_sql_actor(call, actor),
+				 op_sql_int(call, "fair", fair),
+				 op_sql_int(call, "product", product),
+				 op_sql_int(call, "price", price), tier};
 
 	if (tier && (tier[0] < 'A' || tier[0] > 'Z')) {
 		op_fail(call, ERR_BAD_REQUEST,
@@ -67,16 +67,16 @@ void showcase_op_price_set(struct op_call *call)
 		return;
 	}
 	op_sql_write(call,
-		    "SELECT showcase_price_set($1::bigint, $2::bigint, "
-		    "$3::bigint, $4::bigint, $5)",
-		    5, params);
+		     "SELECT showcase_price_set($1::bigint, $2::bigint, "
+		     "$3::bigint, $4::bigint, $5)",
+		     5, params);
 }
 
 void showcase_op_flash_set(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT], price[SQLOP_INT_TEXT],
-		starts[SQLOP_INT_TEXT], ends[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT], price[OP_SQL_INT_TEXT],
+		starts[OP_SQL_INT_TEXT], ends[OP_SQL_INT_TEXT];
 	int64_t starts_ms = 0, ends_ms = 0;
 	const char *params[6] = {
 		op_sql_actor(call, actor),
@@ -93,36 +93,36 @@ void showcase_op_flash_set(struct op_call *call)
 	}
 	/* "ends in the future" is PostgreSQL's to judge: its clock decides */
 	op_sql_write(call,
-		    "SELECT showcase_flash_set($1::bigint, $2::bigint, "
-		    "$3::bigint, $4::bigint, epoch_ms_time($5::bigint), "
-		    "epoch_ms_time($6::bigint))",
-		    6, params);
+		     "SELECT showcase_flash_set($1::bigint, $2::bigint, "
+		     "$3::bigint, $4::bigint, epoch_ms_time($5::bigint), "
+		     "epoch_ms_time($6::bigint))",
+		     6, params);
 }
 
 void showcase_op_item_launch(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT];
 	const char *params[3] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "product", product)};
 
 	op_sql_write(call,
-		    "SELECT showcase_item_launch($1::bigint, $2::bigint, "
-		    "$3::bigint)",
-		    3, params);
+		     "SELECT showcase_item_launch($1::bigint, $2::bigint, "
+		     "$3::bigint)",
+		     3, params);
 }
 
 void showcase_op_item_withdraw(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT],
-		product[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
+		product[OP_SQL_INT_TEXT];
 	const char *params[3] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "fair", fair),
 				 op_sql_int(call, "product", product)};
 
 	op_sql_write(call,
-		    "SELECT showcase_item_withdraw($1::bigint, $2::bigint, "
-		    "$3::bigint)",
-		    3, params);
+		     "SELECT showcase_item_withdraw($1::bigint, $2::bigint, "
+		     "$3::bigint)",
+		     3, params);
 }

@@ -11,7 +11,6 @@
 
 #include "rpc/dispatch.h"
 
-
 /* Every op answers not_found for an unknown fair or a product that is not an
  * item of it, and fair_not_live when the fair is closed (scheduled, live
  * and paused fairs may be prepared and changed). */

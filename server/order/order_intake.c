@@ -272,7 +272,7 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 
 static void resolve_try(struct batch *b)
 {
-	char pid[16], sent[SQLOP_INT_TEXT];
+	char pid[16], sent[OP_SQL_INT_TEXT];
 	const char *params[3] = {pid, sent, b->text};
 
 	snprintf(pid, sizeof pid, "%d", b->backend_pid);
@@ -523,7 +523,7 @@ static void refuse_short(struct pending *o, const int64_t *known)
 
 	for (size_t i = 0; i < o->nlines; i++)
 		if (known[i] >= 0 && known[i] < o->lines[i].qty) {
-			char variant[SQLOP_INT_TEXT];
+			char variant[OP_SQL_INT_TEXT];
 
 			snprintf(variant, sizeof variant, "%lld",
 				 (long long)o->lines[i].variant);

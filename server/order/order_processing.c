@@ -51,7 +51,7 @@ const struct param_spec order_priority_params[] = {
 
 void orders_op_queue(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], fair[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT];
 	const char *params[3];
 
 	if (!op_sql_choice(call, "status", statuses))
@@ -61,13 +61,13 @@ void orders_op_queue(struct op_call *call)
 	params[2] = op_sql_string(call, "status");
 	/* a write: reading the queue runs the automatic review first */
 	op_sql_write(call, "SELECT orders_queue($1::bigint, $2::bigint, $3)", 3,
-		    params);
+		     params);
 }
 
 void order_op_review(struct op_call *call)
 {
 	static const char *const decisions[] = {"approve", "reject", NULL};
-	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
 	const char *params[4];
 
 	if (!op_sql_choice(call, "decision", decisions))
@@ -76,26 +76,27 @@ void order_op_review(struct op_call *call)
 	params[1] = op_sql_int(call, "order", order);
 	params[2] = op_sql_string(call, "decision");
 	params[3] = op_sql_string(call, "note");
-	op_sql_write(call, "SELECT order_review($1::bigint, $2::bigint, $3, $4)",
-		    4, params);
+	op_sql_write(call,
+		     "SELECT order_review($1::bigint, $2::bigint, $3, $4)", 4,
+		     params);
 }
 
 void order_op_ship(struct op_call *call)
 {
-	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
 	const char *params[4] = {op_sql_actor(call, actor),
 				 op_sql_int(call, "order", order),
 				 op_sql_string(call, "carrier"),
 				 op_sql_string(call, "tracking")};
 
-	op_sql_write(call, "SELECT order_ship($1::bigint, $2::bigint, $3, $4)", 4,
-		    params);
+	op_sql_write(call, "SELECT order_ship($1::bigint, $2::bigint, $3, $4)",
+		     4, params);
 }
 
 void order_op_advance(struct op_call *call)
 {
 	static const char *const steps[] = {"in_transit", "delivered", NULL};
-	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
 	const char *params[3];
 
 	if (!op_sql_choice(call, "status", steps))
@@ -103,15 +104,15 @@ void order_op_advance(struct op_call *call)
 	params[0] = op_sql_actor(call, actor);
 	params[1] = op_sql_int(call, "order", order);
 	params[2] = op_sql_string(call, "status");
-	op_sql_write(call, "SELECT order_advance($1::bigint, $2::bigint, $3)", 3,
-		    params);
+	op_sql_write(call, "SELECT order_advance($1::bigint, $2::bigint, $3)",
+		     3, params);
 }
 
 void order_op_priority(struct op_call *call)
 {
 	static const char *const priorities[] = {"normal", "high", "urgent",
 						 NULL};
-	char actor[SQLOP_INT_TEXT], order[SQLOP_INT_TEXT];
+	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
 	const char *params[3];
 
 	if (!op_sql_choice(call, "priority", priorities))
@@ -120,8 +121,8 @@ void order_op_priority(struct op_call *call)
 	params[1] = op_sql_int(call, "order", order);
 	params[2] = op_sql_string(call, "priority");
 	op_sql_write(call,
-		    "SELECT order_set_priority($1::bigint, $2::bigint, $3)", 3,
-		    params);
+		     "SELECT order_set_priority($1::bigint, $2::bigint, $3)", 3,
+		     params);
 }
 
 /* ---- GET /orders/<id>/print ---- */
@@ -129,7 +130,7 @@ void order_op_priority(struct op_call *call)
 struct print_req {
 	uint64_t http_id;
 	long long order;
-	char user[SQLOP_INT_TEXT];
+	char user[OP_SQL_INT_TEXT];
 };
 
 static void print_fail(uint64_t id, int status, const char *text)
@@ -187,7 +188,7 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 static void print_authorized(void *arg, struct auth_user *user, int status)
 {
 	struct print_req *pr = arg;
-	char order[SQLOP_INT_TEXT];
+	char order[OP_SQL_INT_TEXT];
 	const char *params[2] = {pr->user, order};
 
 	if (status == 401 || (status == 200 && !user)) {

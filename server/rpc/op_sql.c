@@ -53,18 +53,18 @@ static void reply_rows(struct op_ticket *t, const PGresult *res)
 	json_error_t jerr;
 
 	op_sql_answer(t, PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
-				? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
-				: NULL);
+				 ? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
+				 : NULL);
 }
 
 void op_sql_write(struct op_call *call, const char *sql, int nparams,
-		 const char *const *params)
+		  const char *const *params)
 {
 	op_ticket_write(op_defer(call), sql, nparams, params, reply_rows);
 }
 
 void op_sql_read(struct op_call *call, const char *sql, int nparams,
-		const char *const *params)
+		 const char *const *params)
 {
 	op_read(call, sql, nparams, params, reply_rows);
 }
@@ -75,13 +75,14 @@ const char *op_sql_int(struct op_call *call, const char *name, char *buf)
 
 	if (!json_is_integer(v))
 		return NULL;
-	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)json_integer_value(v));
+	snprintf(buf, OP_SQL_INT_TEXT, "%lld",
+		 (long long)json_integer_value(v));
 	return buf;
 }
 
 const char *op_sql_actor(const struct op_call *call, char *buf)
 {
-	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)call->caller.user_id);
+	snprintf(buf, OP_SQL_INT_TEXT, "%lld", (long long)call->caller.user_id);
 	return buf;
 }
 
@@ -100,7 +101,7 @@ const char *op_sql_bool(struct op_call *call, const char *name)
 }
 
 const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
-			  int64_t *ms)
+			   int64_t *ms)
 {
 	const char *text = op_sql_string(call, name);
 	int64_t when;
@@ -109,12 +110,12 @@ const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
 		return NULL;
 	if (ms)
 		*ms = when;
-	snprintf(buf, SQLOP_INT_TEXT, "%lld", (long long)when);
+	snprintf(buf, OP_SQL_INT_TEXT, "%lld", (long long)when);
 	return buf;
 }
 
 bool op_sql_choice(struct op_call *call, const char *name,
-		  const char *const *choices)
+		   const char *const *choices)
 {
 	const char *given = op_sql_string(call, name);
 	char why[256];

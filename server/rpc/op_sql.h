@@ -19,18 +19,18 @@
 #include "rpc/dispatch.h"
 #include "rpc/op_reply.h"
 
-#define SQLOP_INT_TEXT 24 /* bytes of a decimal int64 with its sign and NUL */
+#define OP_SQL_INT_TEXT 24 /* bytes of a decimal int64 with its sign and NUL */
 
 /* Runs sql, which changes something and returns the reply as one jsonb
  * column, and answers call with it: in_doubt when the connection was lost
  * after sending, unavailable when it never reached PostgreSQL. params are
  * copied by the database layer: they need only live during the call. */
 void op_sql_write(struct op_call *call, const char *sql, int nparams,
-		 const char *const *params);
+		  const char *const *params);
 
 /* The same for a read-only query (retrying it is always safe). */
 void op_sql_read(struct op_call *call, const char *sql, int nparams,
-		const char *const *params);
+		 const char *const *params);
 
 /* Answers t with a reply object as such a function returns it (stolen;
  * NULL or not an object answers internal): the ok reply, or the error its
@@ -38,10 +38,10 @@ void op_sql_read(struct op_call *call, const char *sql, int nparams,
 void op_sql_answer(struct op_ticket *t, json_t *reply);
 
 /* The decimal text of the integer member name of the request into buf
- * (SQLOP_INT_TEXT bytes); NULL (SQL NULL) when it is absent or null. */
+ * (OP_SQL_INT_TEXT bytes); NULL (SQL NULL) when it is absent or null. */
 const char *op_sql_int(struct op_call *call, const char *name, char *buf);
 
-/* The caller's user id as text into buf (SQLOP_INT_TEXT bytes): every
+/* The caller's user id as text into buf (OP_SQL_INT_TEXT bytes): every
  * change is audited under it. */
 const char *op_sql_actor(const struct op_call *call, char *buf);
 
@@ -53,16 +53,16 @@ const char *op_sql_string(struct op_call *call, const char *name);
 const char *op_sql_bool(struct op_call *call, const char *name);
 
 /* The RFC 3339 member name (checked by the parameter table) as
- * milliseconds since the epoch: the text into buf (SQLOP_INT_TEXT bytes)
+ * milliseconds since the epoch: the text into buf (OP_SQL_INT_TEXT bytes)
  * and the value into *ms when ms is not NULL. NULL when absent. */
 const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
-			  int64_t *ms);
+			   int64_t *ms);
 
 /* The string member name when it is absent or one of choices (a NULL-ended
  * list): true. Otherwise answers bad_request naming the choices and returns
  * false. */
 bool op_sql_choice(struct op_call *call, const char *name,
-		  const char *const *choices);
+		   const char *const *choices);
 
 /* The member name (an object or array) as compact JSON text, malloc'd:
  * the caller frees it. NULL when absent or null. */
