@@ -33,11 +33,7 @@ export function watchProblems(page) {
     problems.push(`console error: ${msg.text()} (${url || 'page'})`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    // a page left while a picture loads cancels it
-    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
-  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   return problems;
 }
 

@@ -86,7 +86,7 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   const [[draft]] = await sql(db.url, `SELECT d.lines::text FROM drafts d JOIN users u ON u.dealer_id = d.dealer_id
     WHERE u.login = 'buyer' AND d.fair_id = ${fx.fair}`);
   const drafted = JSON.parse(draft).map((l) => [l.variant, l.qty]).sort((a, b) => a[0] - b[0]);
-  const [bM, wM, bL, wL] = coat2.variants; // M黑, M白, L黑, L白 (makeFair's order)
+  const [bM, , , wL] = coat2.variants; // M黑, M白, L黑, L白 (makeFair's order)
   assert.deepEqual(drafted, [[bM, 3], [wL, 2]].sort((a, b) => a[0] - b[0]));
   await screenshot(page, 'dealer-sheet');
 
@@ -99,7 +99,6 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   assert.deepEqual([status, units, total], ['accepted', '5', '450010']);
   await page.locator('#sheet-empty').waitFor({ timeout: 5_000 });
   await screenshot(page, 'dealer-order-accepted');
-  assert.equal(wM > 0 && bL > 0, true);
 
   // Over stock: the answer offers what is left, and taking it orders what remains.
   await page.click(`.fairnav a[href$="/catalog"]`);

@@ -5,9 +5,7 @@
 // build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ARTIFACT_DIR, browserSuite } from './browser.mjs';
+import { browserSuite, screenshot, watchProblems } from './browser.mjs';
 import {
   createUser, sql, login, connect, makeFair,
 } from '../integration/harness.mjs';
@@ -23,19 +21,7 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const url = msg.location()?.url ?? '';
-    // Chromium asks for /favicon.ico on its own; its absence is no fault of the page.
-    if (/\/favicon\.ico$/.test(url)) return;
-    // Chromium logs every 4xx answer; 401 from the account API is how the page learns that
-    // nobody is logged in or the password was wrong.
-    if (/status of 401/.test(msg.text()) && /\/api\/(me|login)$/.test(url)) return;
-    problems.push(`console error: ${msg.text()} (${url || 'page'})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  const problems = watchProblems(page);
 
   const response = await page.goto(`${server.url}/`, { waitUntil: 'load' });
   assert.equal(response?.status(), 200);
@@ -61,10 +47,7 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
   assert.match(await fair.textContent(), /时区：Asia\/Shanghai \(UTC\+8\)/);
   assert.equal(await page.locator('#who').textContent(), '陳店長 商行');
 
-  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
-  const shot = path.join(ARTIFACT_DIR, 'page.png');
-  await page.screenshot({ path: shot, fullPage: true });
-  console.log(`screenshot: ${shot}`);
+  await screenshot(page, 'page');
 
   // The session survives a reload; logging out ends it.
   await page.reload({ waitUntil: 'load' });
@@ -116,10 +99,7 @@ test('an order\'s printable confirmation renders for its dealer, and for no othe
   assert.match(await page.locator('h2').textContent(), /6 件 units, CNY 4,800\.06/);
   const border = await page.locator('h3 + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
   assert.equal(border, 'solid', 'the stylesheet applies');
-  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
-  const shot = path.join(ARTIFACT_DIR, 'print.png');
-  await page.screenshot({ path: shot, fullPage: true });
-  console.log(`screenshot: ${shot}`);
+  await screenshot(page, 'print');
   assert.deepEqual(problems, []);
   await context.close();
 

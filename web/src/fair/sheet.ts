@@ -177,16 +177,15 @@ export class OrderSheet {
     return r;
   }
 
+  /** Resolves a jittered moment after the connection is live again. */
   private waitLive(): Promise<void> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (this.client.state !== 'live') return false;
+      const go = () => {
         off();
         setTimeout(resolve, RETRY_MS * (0.5 + Math.random()));
-        return true;
       };
-      const off = this.client.onChange(() => { check(); });
-      if (this.client.state === 'live') { off(); setTimeout(resolve, RETRY_MS * (0.5 + Math.random())); }
+      const off = this.client.onChange(() => { if (this.client.state === 'live') go(); });
+      if (this.client.state === 'live') go();
     });
   }
 

@@ -41,12 +41,8 @@ export class FairStore implements JoinListener {
   private nextAnnouncement = 1;
   private flashTimers = new Map<number, number>();
 
-  constructor(private readonly client: FairClient) {
-    // order.status and attainment come whether or not a fair is joined
-    client.onPush((p) => {
-      if (p.ev === 'attainment' && p.fair === this.fairId) this.enqueue(p);
-    });
-  }
+  // attainment pushes of the joined fair come through push() like the others
+  constructor(private readonly client: FairClient) {}
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Item, Variant } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { currentLang, errorText, money, number, t } from '../i18n';
+import { currentLang, duration, errorText, money, number, t } from '../i18n';
 import type { FairContext } from './app';
 import { Badges, remainingOf, srcset } from './card';
 import { useNow, useSubscription } from './hooks';
@@ -92,14 +92,17 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
   );
 }
 
-function FlashCountdown({ ends, now }: { ends: string; now: number }) {
-  const s = Math.max(0, Math.floor((Date.parse(ends) - now) / 1000));
-  const text = `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return <span class="tag flash" role="timer">{t('flash')} {text}</span>;
+export function FlashCountdown({ ends, now }: { ends: string; now: number }) {
+  return <span class="tag flash" role="timer">{t('flash')} {duration(Date.parse(ends) - now)}</span>;
 }
 
 /** What the dealer typed per cell (text, so a half-typed value stays as typed). */
 type Cells = Record<string, string>;
+
+/** A typed quantity: empty is 0; NaN or a fraction when it is not a whole number. */
+function parseQty(text: string): number {
+  return text.trim() === '' ? 0 : Number(text);
+}
 
 function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; price: number; currency: string }) {
   const sheet = ctx.sheet!;
@@ -107,6 +110,8 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
   const colors = uniq(item.variants.map((v) => v.color));
   const sizes = uniq(item.variants.map((v) => v.size));
   const byCell = new Map(item.variants.map((v) => [`${v.color}\u0000${v.size}`, v]));
+  const cellQty = (c: string, s: string) => sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0);
+  const rowQty = (c: string) => sizes.reduce((sum, s) => sum + cellQty(c, s), 0);
   const pack = item.pack;
   const packUnits = pack ? Object.values(pack).reduce((a, b) => a + b, 0) : 0;
   const [typed, setTyped] = useState<Cells>({});
@@ -122,7 +127,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
   const problems: string[] = [];
   const write = (key: string, text: string, apply: (n: number) => Map<number, number> | string) => {
     setTyped({ ...typed, [key]: text });
-    const n = text.trim() === '' ? 0 : Number(text);
+    const n = parseQty(text);
     if (!Number.isInteger(n) || n < 0 || n > 100000) return;
     const cells = apply(n);
     if (typeof cells === 'string') return;
@@ -133,7 +138,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
     if (pack) {
       const key = `pack\u0000${c}`;
       const text = typed[key] ?? String(packsOf(c) || '');
-      const n = text.trim() === '' ? 0 : Number(text);
+      const n = parseQty(text);
       const cells = Object.entries(pack).map(([s, per]) => ({ v: byCell.get(`${c}\u0000${s}`), per }));
       const maxPacks = Math.min(...cells.map(({ v, per }) => (v ? Math.floor(left(v) / per) : 0)));
       const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
@@ -154,7 +159,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
               <span class="muted">{maxPacks === 0 ? t('sold_out') : `${t('packs_of', { n: packUnits })} · ${t('left', { n: maxPacks })}`}</span>
             </label>
           </td>
-          <td class="total">{number(sizes.reduce((sum, s) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>
+          <td class="total">{number(rowQty(c))}</td>
         </tr>
       );
     }
@@ -167,7 +172,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
           const key = String(v.id);
           const rest = left(v);
           const text = typed[key] ?? String(sheet.qty(v.id) || '');
-          const n = text.trim() === '' ? 0 : Number(text);
+          const n = parseQty(text);
           const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
             : n > rest ? `${c} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}` : '';
           if (bad) problems.push(bad);
@@ -181,7 +186,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
             </td>
           );
         })}
-        <td class="total">{number(sizes.reduce((sum, s) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>
+        <td class="total">{number(rowQty(c))}</td>
       </tr>
     );
   });
@@ -201,7 +206,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
           <tfoot>
             <tr>
               <th scope="row">{t('col_total')}</th>
-              {sizes.map((s) => <td class="total">{number(colors.reduce((sum, c) => sum + sheet.qty(byCell.get(`${c}\u0000${s}`)?.id ?? 0), 0))}</td>)}
+              {sizes.map((s) => <td class="total">{number(colors.reduce((sum, c) => sum + cellQty(c, s), 0))}</td>)}
               <td class="total grand" id="product-units">{number(units)}</td>
             </tr>
           </tfoot>

@@ -8,7 +8,7 @@ import { duration, errorText, money, t, time, zoneLabel, type Key } from '../i18
 import type { FairContext } from './app';
 import { srcset } from './card';
 import { useNow, useSubscription } from './hooks';
-import { useItem } from './product';
+import { FlashCountdown, useItem } from './product';
 
 export function Room({ ctx }: { ctx: FairContext }) {
   const { store } = ctx;
@@ -63,7 +63,7 @@ function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
           <span class="muted">{t('my_price')}</span>{' '}
           <strong class={`big${p.flash ? ' flash' : ''}`} id="spot-price">{money(p.price, f.currency)}</strong>
           {item.base_price > p.price && <> <s class="muted">{money(item.base_price, f.currency)}</s></>}
-          {p.flash && item.flash && <span class="tag flash" role="timer">{t('flash')} {duration(Date.parse(item.flash.ends_at) - now)}</span>}
+          {p.flash && item.flash && <FlashCountdown ends={item.flash.ends_at} now={now} />}
         </p>
       )}
       {s.note && <p class="note" id="spot-note">{s.note}</p>}
