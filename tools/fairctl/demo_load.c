@@ -262,7 +262,7 @@ static int dealers_and_users(PGconn *conn, const char *hash, char *err,
 		       " RETURNING id, code) "
 		       "INSERT INTO dealer_addresses (dealer_id, label, "
 		       " recipient, phone, address, is_default) "
-		       "SELECT d.id, '總店', x.recipient, x.phone, x.address, "
+		       "SELECT d.id, '总店', x.recipient, x.phone, x.address, "
 		       " true FROM x JOIN d ON d.code = x.code",
 		       dealers, NULL, err, errlen))
 		return -1;
@@ -511,14 +511,14 @@ static int load(PGconn *conn, struct import_item *items, size_t n,
 	}
 	if (insert_fair(conn,
 			"INSERT INTO fairs (name, season, currency, timezone, "
-			" starts_at, ends_at) VALUES ('青禾 2027 春夏網絡訂貨會', "
+			" starts_at, ends_at) VALUES ('青禾 2027 春夏网络订货会', "
 			" '2027SS', 'CNY', 'Asia/Shanghai', "
 			" now() - interval '1 hour', now() + interval '3 days') "
 			"RETURNING id",
 			live, err, errlen) ||
 	    insert_fair(conn,
 			"INSERT INTO fairs (name, season, currency, timezone, "
-			" starts_at, ends_at) VALUES ('青禾 2027 秋冬網絡訂貨會', "
+			" starts_at, ends_at) VALUES ('青禾 2027 秋冬网络订货会', "
 			" '2027AW', 'CNY', 'Asia/Shanghai', "
 			" now() + interval '30 days', "
 			" now() + interval '33 days') RETURNING id",
