@@ -281,7 +281,6 @@ static int create_context(void)
 	info.options = LWS_SERVER_OPTION_LIBEV |
 		       LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
 		       LWS_SERVER_OPTION_VALIDATE_UTF8 |
-		       LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
 		       LWS_SERVER_OPTION_DISABLE_IPV6;
 	srv.tls = *srv.cfg.tls_cert && *srv.cfg.tls_key;
 	if (srv.tls)
@@ -296,6 +295,7 @@ static int create_context(void)
 	info.protocols = protocols;
 	info.vhost_name = "fair";
 	info.retry_and_idle_policy = &no_validity_timers;
+	info.headers = http_security_headers();
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
 	if (srv.tls) {
@@ -305,6 +305,7 @@ static int create_context(void)
 		 * a POST body (/api/login) to the server (the client waited
 		 * 30 s for nothing); browsers fall back to HTTP/1.1 */
 		info.alpn = "http/1.1";
+		info.options |= LWS_SERVER_OPTION_STS;
 	}
 	srv.vh = lws_create_vhost(srv.ctx, &info);
 	return srv.vh ? 0 : -1;

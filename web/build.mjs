@@ -1,7 +1,8 @@
 // Bundles the pages into public/assets/ (what the server serves from web_root = web/public):
-// app.js (the dealer's pages) minified, with a source map; prints each bundle's size and its
+// app.js (the dealer's pages) minified, with a source map, and the service worker sw.js; prints each bundle's size and its
 // gzip size, which is what a phone downloads.
 import * as esbuild from 'esbuild';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -23,6 +24,24 @@ const result = await esbuild.build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
 });
+
+// The service worker at the site's root (its scope), versioned by the hash of the files it
+// caches, so a new build replaces the old shell in every browser.
+const shellFiles = ['index.html', 'style.css', 'icon.svg', 'manifest.webmanifest', 'assets/app.js'];
+const hash = crypto.createHash('sha256');
+for (const f of shellFiles) hash.update(fs.readFileSync(path.join(here, 'public', f)));
+const sw = await esbuild.build({
+  entryPoints: [path.join(here, 'src', 'sw.ts')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020', 'chrome90', 'safari14'],
+  outfile: path.join(here, 'public', 'sw.js'),
+  define: { BUILD: JSON.stringify(hash.digest('hex').slice(0, 12)) },
+  metafile: true,
+  logLevel: 'warning',
+});
+Object.assign(result.metafile.outputs, sw.metafile.outputs);
 
 for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
   const bytes = fs.readFileSync(path.join(here, file));

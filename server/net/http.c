@@ -252,6 +252,33 @@ static int write_stage(struct http_req *r)
 	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
 }
 
+/* ---- headers every response carries ---- */
+
+/* Scripts, styles, fonts, the manifest and the service worker come from
+ * this server only, never inline; pictures may also be data: or blob:
+ * (a chart copied to the clipboard, a video poster), media blob: for the
+ * video player's MediaSource; the socket is the page's only connection. */
+#define CSP                                                                  \
+	"default-src 'none'; script-src 'self'; style-src 'self'; "         \
+	"img-src 'self' data: blob:; font-src 'self'; media-src 'self' "    \
+	"blob:; connect-src 'self' ws: wss:; manifest-src 'self'; "         \
+	"worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "      \
+	"form-action 'self'"
+
+static const struct lws_protocol_vhost_options security_headers[] = {
+	{&security_headers[1], NULL, "content-security-policy:", CSP},
+	{&security_headers[2], NULL, "x-content-type-options:", "nosniff"},
+	{&security_headers[3], NULL, "x-frame-options:", "deny"},
+	{&security_headers[4], NULL, "referrer-policy:", "same-origin"},
+	{NULL, NULL, "permissions-policy:",
+	 "camera=(), microphone=(), geolocation=(), payment=()"},
+};
+
+const struct lws_protocol_vhost_options *http_security_headers(void)
+{
+	return security_headers;
+}
+
 /* ---- /healthz ---- */
 
 static void health_done(void *arg, enum pg_outcome outcome,
@@ -446,6 +473,7 @@ static const char *mime_of(const char *path)
 		{".mjs", "text/javascript; charset=utf-8"},
 		{".css", "text/css; charset=utf-8"},
 		{".json", "application/json"},
+		{".webmanifest", "application/manifest+json"},
 		{".png", "image/png"},
 		{".jpg", "image/jpeg"},
 		{".jpeg", "image/jpeg"},

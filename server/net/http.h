@@ -68,6 +68,12 @@ void http_stream_end(uint64_t id, bool failed);
 int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		      void *user, void *in, size_t len);
 
+/* The security headers added to every response of the vhost (lws's
+ * info.headers): lws's own "best practices" set has default-src 'none'
+ * with no manifest-src or worker-src, which would refuse the installable
+ * pages' manifest and service worker. Static, never freed. */
+const struct lws_protocol_vhost_options *http_security_headers(void);
+
 /* Size of lws's per-connection allocation for the http protocol. */
 size_t http_session_size(void);
 

@@ -157,6 +157,7 @@ const zhHans = {
   bad_moq: '{name} 至少要订 {n} 件',
   bad_limit: '{name} 每店限购 {n} 件（已订 {o} 件）',
   language_switch: '切换语言',
+  offline_copy: '离线：显示的是 {time} 保存在本机的内容，连接后自动更新',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -203,6 +204,7 @@ const zhHant: Dict = {
   err_too_large: '內容太長', err_unavailable: '伺服器暫時無法使用，請重試', err_in_doubt: '結果未知：正在用同一編號重試',
   err_internal: '伺服器出錯', err_lost: '連線中斷，答覆遺失', bad_moq: '{name} 至少要訂 {n} 件',
   bad_limit: '{name} 每店限購 {n} 件（已訂 {o} 件）',
+  offline_copy: '離線：顯示的是 {time} 儲存在本機的內容，連線後自動更新',
   language_switch: '切換語言',
 };
 
@@ -250,6 +252,7 @@ const en: Dict = {
   err_too_large: 'Too long', err_unavailable: 'The server is unavailable: try again',
   err_in_doubt: 'Outcome unknown: retrying with the same key', err_internal: 'Server error',
   err_lost: 'The connection dropped before the answer', bad_moq: '{name}: at least {n} units',
+  offline_copy: 'Offline: showing what this device saved at {time}; it updates when the connection is back',
   bad_limit: '{name}: at most {n} units per dealer ({o} ordered)',
   language_switch: 'Language',
 };

@@ -4,6 +4,7 @@
 import type {
   ErrorCode, Fair, Hello, JoinResume, JoinSnapshot, ProtocolError, Push, User,
 } from './protocol';
+import { forgetAll, savedFairs, saveFairs, saveUser } from './offline';
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'logged_out';
 
@@ -43,7 +44,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export class FairClient {
   state: ConnState = 'connecting';
   user: User | null = null;
-  fairs: Fair[] = [];
+  /** from the last hello; before it, the list this browser saw last (offline) */
+  fairs: Fair[] = savedFairs();
   /** server time minus this browser's clock, from the hello (for countdowns) */
   clockSkewMs = 0;
 
@@ -90,6 +92,7 @@ export class FairClient {
     this.failAll(true);
     this.joined = null;
     this.user = null;
+    if (state === 'logged_out') forgetAll();
     this.setState(state);
   }
 
@@ -161,6 +164,8 @@ export class FairClient {
     this.attempt = 0;
     this.user = h.user;
     this.fairs = h.fairs;
+    saveUser(h.user);
+    saveFairs(h.fairs);
     this.clockSkewMs = Date.parse(h.server_time) - Date.now();
     this.setState('live');
     void this.resume();

@@ -1,6 +1,7 @@
 // The joined fair as the pages see it, kept current by the pushes. Pushes are queued and
 // applied together once per animation frame, so 20 stock pushes a second cost one render each.
 import type { FairClient, JoinListener } from './client';
+import { OFFLINE_ITEMS, savedFair, saveFair } from './offline';
 import type {
   Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, Push, Spotlight,
 } from './protocol';
@@ -23,12 +24,14 @@ export interface FairView {
   announcements: Announcement[];
   /** changes with every applied batch of pushes: components compare it */
   version: number;
+  /** set while the view is this browser's saved copy (offline), not yet the server's */
+  savedAt: number | null;
 }
 
 function emptyView(): FairView {
   return {
     fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null,
-    chat: new Map(), attainment: null, online: null, announcements: [], version: 0,
+    chat: new Map(), attainment: null, online: null, announcements: [], version: 0, savedAt: null,
   };
 }
 
@@ -40,6 +43,9 @@ export class FairStore implements JoinListener {
   private fairId = 0;
   private nextAnnouncement = 1;
   private flashTimers = new Map<number, number>();
+  private saveTimer = 0;
+  /** products in the order they were last seen, the latest last (what the saved copy keeps) */
+  private seen = new Set<number>();
 
   // attainment pushes of the joined fair come through push() like the others
   constructor(private readonly client: FairClient) {}
@@ -56,6 +62,8 @@ export class FairStore implements JoinListener {
     for (const id of this.flashTimers.values()) clearTimeout(id);
     this.flashTimers.clear();
     this.view = emptyView();
+    this.seen.clear();
+    this.restoreSaved(fair);
     this.notify();
     await this.client.join(fair, this);
     this.client.request<{ attainment: Attainment }>('attainment', { fair })
@@ -67,9 +75,47 @@ export class FairStore implements JoinListener {
   remember(items: Item[]): void {
     for (const it of items) {
       this.view.items.set(it.product, it);
+      this.seen.delete(it.product);
+      this.seen.add(it.product);
       this.refreshAfterFlash(it);
       for (const v of it.variants) if (!this.view.stock.has(v.id)) this.view.stock.set(v.id, v.remaining);
     }
+    this.scheduleSave();
+  }
+
+  /** Shows this browser's copy of the fair until the server's snapshot comes. */
+  private restoreSaved(fair: number): void {
+    const saved = savedFair(fair);
+    if (!saved) return;
+    const v = this.view;
+    v.fair = saved.fair;
+    v.total = saved.total;
+    v.firstPage = saved.firstPage;
+    for (const it of saved.items) {
+      v.items.set(it.product, it);
+      this.seen.add(it.product);
+    }
+    for (const [id, n] of Object.entries(saved.stock)) v.stock.set(Number(id), n);
+    v.savedAt = saved.savedAt;
+  }
+
+  /** Saves the fair as last seen, a few seconds after it changed (not on every push). */
+  private scheduleSave(): void {
+    if (this.saveTimer || !this.view.fair || this.view.savedAt) return;
+    this.saveTimer = window.setTimeout(() => {
+      this.saveTimer = 0;
+      const v = this.view;
+      if (!v.fair || v.savedAt) return;
+      const keep = new Set(v.firstPage);
+      for (const id of [...this.seen].reverse()) {
+        if (keep.size >= OFFLINE_ITEMS) break;
+        keep.add(id);
+      }
+      const items = [...keep].map((id) => v.items.get(id)).filter((it): it is Item => !!it);
+      const stock: Record<string, number> = {};
+      for (const it of items) for (const x of it.variants) stock[x.id] = v.stock.get(x.id) ?? x.remaining;
+      saveFair(this.fairId, { savedAt: Date.now(), fair: v.fair, total: v.total, firstPage: v.firstPage, items, stock });
+    }, 3000);
   }
 
   /** An item read while its flash window was open carries the flash price as its price: read
@@ -99,7 +145,9 @@ export class FairStore implements JoinListener {
     v.total = s.total;
     v.spotlight = s.spotlight;
     v.attainment = this.view.attainment;
-    v.items = this.view.items; // searched items stay; the stock below replaces theirs
+    // searched items stay (the stock below replaces theirs); a saved copy's items go, stale
+    if (this.view.savedAt) this.seen.clear();
+    else v.items = this.view.items;
     for (const it of s.items) {
       v.items.set(it.product, it);
       this.refreshAfterFlash(it);
@@ -109,6 +157,7 @@ export class FairStore implements JoinListener {
     for (const m of s.chat) v.chat.set(m.id, m);
     v.version = this.view.version + 1;
     this.view = v;
+    this.scheduleSave();
     this.notify();
   }
 
@@ -134,6 +183,7 @@ export class FairStore implements JoinListener {
       this.queue = [];
       for (const q of batch) this.apply(q);
       this.view.version++;
+      this.scheduleSave();
       this.notify();
     };
     // a hidden tab gets no animation frames: apply on a timer there

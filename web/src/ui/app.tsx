@@ -4,8 +4,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import { FairStore } from '../fair/store';
 import { OrderSheet } from '../fair/sheet';
+import { savedUser, saveUser } from '../fair/offline';
 import type { User } from '../fair/protocol';
-import { LANGS, currentLang, setLang, t, type Key } from '../i18n';
+import { LANGS, currentLang, dateTime, setLang, t, type Key } from '../i18n';
 import { useLanguage, useRoute, useSubscription } from './hooks';
 import { Login, PasswordChange } from './login';
 import { Lobby } from './lobby';
@@ -41,7 +42,13 @@ export function App({ client }: { client: FairClient }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
 
   useEffect(() => {
-    void api('/api/me').then((me) => setUser(me.status === 200 ? me.json.user : null));
+    // no answer at all (offline, the server down): the user this browser saw last, if any,
+    // with what it saved; the client keeps trying and the server decides once it answers
+    api('/api/me').then((me) => {
+      if (me.status === 200) { saveUser(me.json.user); setUser(me.json.user); }
+      else if (me.status === 401) { saveUser(null); setUser(null); }
+      else setUser(savedUser());
+    }).catch(() => setUser(savedUser()));
   }, []);
   useEffect(() => {
     if (user && !user.must_change_password) client.start();
@@ -51,7 +58,7 @@ export function App({ client }: { client: FairClient }) {
   }, [client.state]);
 
   const logout = async () => {
-    await api('/api/logout', {});
+    await api('/api/logout', {}).catch(() => undefined);
     client.stop('logged_out');
     setUser(null);
   };
@@ -117,12 +124,25 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
   return (
     <>
       <FairNav ctx={ctx} page={m?.[2] ?? 'room'} />
+      <SavedCopyNotice store={store} />
       {m?.[2] === 'catalog' ? <Catalog ctx={ctx} />
         : m?.[2] === 'product' ? <ProductPage ctx={ctx} product={Number(m[3])} />
         : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
         : <Room ctx={ctx} />}
     </>
+  );
+}
+
+/** Says so while the fair shown is this browser's saved copy, not yet the server's. */
+function SavedCopyNotice({ store }: { store: FairStore }) {
+  useSubscription(store);
+  const savedAt = store.view.savedAt;
+  if (!savedAt) return null;
+  return (
+    <p class="notice offline-copy" role="status" id="offline-copy">
+      {t('offline_copy', { time: dateTime(new Date(savedAt).toISOString(), store.view.fair?.timezone ?? 'Asia/Shanghai') })}
+    </p>
   );
 }
 

@@ -79,6 +79,10 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
     return () => io.disconnect();
   }, [ids.length, total, loading]);
 
+  // no connection and no answer: search what this browser saved of the catalog
+  const local = client.state !== 'live' && (total === null || error) && store.view.savedAt
+    ? localSearch(store.view.items, query) : null;
+  const shown = local ?? ids;
   const currency = store.view.fair?.currency ?? 'CNY';
   const card = (id: number) => {
     const item = store.view.items.get(id);
@@ -118,15 +122,24 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
         </section>
       )}
       <p class="muted" aria-live="polite" id="results">
-        {total === null ? t('loading') : total === 0 ? t('nothing_found') : t('results', { n: number(total) })}
+        {local ? t('results', { n: number(local.length) })
+          : total === null ? t('loading') : total === 0 ? t('nothing_found') : t('results', { n: number(total) })}
       </p>
-      {error && <p class="error" role="alert">{error}</p>}
-      <ul class="grid" id="grid">{ids.map(card)}</ul>
+      {error && !local && <p class="error" role="alert">{error}</p>}
+      <ul class="grid" id="grid">{shown.map(card)}</ul>
       <div ref={sentinel} class="sentinel">
         {loading && total !== null && <span class="muted">{t('loading')}</span>}
-        {!loading && total !== null && ids.length < total &&
+        {!local && !loading && total !== null && ids.length < total &&
           <button type="button" onClick={() => load(ids.length)}>{t('load_more')}</button>}
       </div>
     </section>
   );
+}
+
+/** The saved items matching a query, in the fair's order (what catalog.search would do, roughly). */
+function localSearch(items: Map<number, Item>, query: Query): number[] {
+  const q = query.q.trim().toLowerCase();
+  const hit = (it: Item) => !it.withdrawn && (!query.category || it.category === query.category) &&
+    (!q || [it.name, it.name_en ?? '', it.style].some((s) => s.toLowerCase().includes(q)));
+  return [...items.values()].filter(hit).map((it) => it.product);
 }

@@ -1,0 +1,95 @@
+// The service worker: the pages' shell and the product pictures stay usable on a bad
+// connection. It never touches the account API, the socket or the printable pages, and never
+// replays a request later: an order typed offline waits in the page (sheet.ts) for the dealer
+// to send it.
+//
+// - the shell (index, bundle, stylesheet, icon, manifest) is cached at install, one cache per
+//   build (BUILD, set by build.mjs from the files' hash); old builds' caches are deleted when a
+//   new worker takes over;
+// - a page load tries the network first and falls back to the cached shell;
+// - the shell's files come from the cache and are refreshed behind it;
+// - pictures under /media/ come from the cache when there, else from the network and are kept,
+//   up to MEDIA_LIMIT of them (the oldest go first).
+declare const BUILD: string;
+const sw = self as unknown as ServiceWorkerGlobalScope;
+
+const SHELL_CACHE = `fair-shell-${BUILD}`;
+const MEDIA_CACHE = 'fair-media-v1';
+const MEDIA_LIMIT = 1500;
+const SHELL_FILES = ['/', '/assets/app.js', '/style.css', '/icon.svg', '/manifest.webmanifest'];
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(SHELL_FILES)).then(() => sw.skipWaiting()));
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('fair-shell-') && name !== SHELL_CACHE) await caches.delete(name);
+    }
+    await sw.clients.claim();
+  })());
+});
+
+sw.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== sw.location.origin) return;
+  if (req.mode === 'navigate') {
+    if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(networkFirst(req));
+    return; // printable orders, reports: always from the server
+  }
+  if (url.pathname.startsWith('/media/')) {
+    event.respondWith(mediaFirstFromCache(req));
+    return;
+  }
+  if (SHELL_FILES.includes(url.pathname)) event.respondWith(cacheThenRefresh(req, event));
+});
+
+async function networkFirst(req: Request): Promise<Response> {
+  try {
+    const res = await fetch(req);
+    if (res.ok) await (await caches.open(SHELL_CACHE)).put('/', res.clone());
+    return res;
+  } catch {
+    return (await caches.match('/', { cacheName: SHELL_CACHE })) ?? Response.error();
+  }
+}
+
+async function cacheThenRefresh(req: Request, event: FetchEvent): Promise<Response> {
+  const cache = await caches.open(SHELL_CACHE);
+  const refresh = fetch(req).then(async (res) => {
+    if (res.ok) await cache.put(req, res.clone());
+    return res;
+  });
+  const cached = await cache.match(req, { ignoreSearch: true });
+  if (cached) {
+    event.waitUntil(refresh.catch(() => undefined));
+    return cached;
+  }
+  return refresh;
+}
+
+async function mediaFirstFromCache(req: Request): Promise<Response> {
+  const cache = await caches.open(MEDIA_CACHE);
+  const cached = await cache.match(req);
+  if (cached) return cached;
+  const res = await fetch(req);
+  if (res.ok) {
+    await cache.put(req, res.clone());
+    void trim(cache);
+  }
+  return res;
+}
+
+let trimming = false;
+async function trim(cache: Cache): Promise<void> {
+  if (trimming) return;
+  trimming = true;
+  try {
+    const keys = await cache.keys(); // in insertion order: the oldest first
+    for (const k of keys.slice(0, Math.max(0, keys.length - MEDIA_LIMIT))) await cache.delete(k);
+  } finally {
+    trimming = false;
+  }
+}
