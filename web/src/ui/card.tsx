@@ -15,8 +15,11 @@ export function remainingOf(store: FairStore, item: Item): number {
   return item.variants.reduce((sum, v) => sum + Math.max(0, store.view.stock.get(v.id) ?? v.remaining), 0);
 }
 
-export function Badges({ item, left, now }: { item: Item; left: number; now: number }) {
-  const flash = priceNow(item, now).flash;
+/** The item's badges; `flash: false` where a countdown already says it is a flash price. */
+export function Badges({ item, left, now, flash: withFlash = true }: {
+  item: Item; left: number; now: number; flash?: boolean;
+}) {
+  const flash = withFlash && priceNow(item, now).flash;
   return (
     <span class="badges">
       {item.withdrawn && <span class="tag out">{t('withdrawn')}</span>}

@@ -73,11 +73,11 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
           {item.base_price > p.price && <> <s class="muted">{t('base_price')} {money(item.base_price, currency)}</s></>}
           {p.flash && item.flash && <FlashCountdown ends={item.flash.ends_at} now={now} />}
         </p>
-        <Badges item={item} left={left} now={now} />
+        <Badges item={item} left={left} now={now} flash={false} />
         <p class="rules muted">
           {item.moq > 1 && <span>{t('moq', { n: item.moq })}</span>}
           {item.limit !== null && <span>{t('limit', { n: item.limit })}</span>}
-          {item.pack && <span>{t('pack', { p: Object.entries(item.pack).map(([s, n]) => `${s}×${n}`).join(' ') })}</span>}
+          {item.pack && <span>{t('pack', { p: packText(item) })}</span>}
         </p>
         <p class="description">{en && item.description_en ? item.description_en : item.description}</p>
         {ctx.sheet && !item.withdrawn && <Matrix ctx={ctx} item={item} price={p.price} currency={currency} />}
@@ -90,6 +90,13 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
       </div>
     </article>
   );
+}
+
+/** "M×1 L×2": the pack's sizes in the product's size order. */
+function packText(item: Item): string {
+  const sizes = uniq(item.variants.map((v) => v.size));
+  return Object.entries(item.pack ?? {}).sort(([a], [b]) => sizes.indexOf(a) - sizes.indexOf(b))
+    .map(([s, n]) => `${s}×${n}`).join(' ');
 }
 
 export function FlashCountdown({ ends, now }: { ends: string; now: number }) {
@@ -142,7 +149,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
       const cells = Object.entries(pack).map(([s, per]) => ({ v: byCell.get(`${c}\u0000${s}`), per }));
       const maxPacks = Math.min(...cells.map(({ v, per }) => (v ? Math.floor(left(v) / per) : 0)));
       const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
-        : n > maxPacks ? `${c}: ${t('left', { n: maxPacks })} × ${packUnits}` : '';
+        : n > maxPacks ? `${c}: ${t('packs_left', { n: number(maxPacks) })}` : '';
       if (bad) problems.push(bad);
       return (
         <tr>
@@ -156,7 +163,7 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
                   if (k > maxPacks) return 'over';
                   return new Map(cells.filter((x) => x.v).map(({ v, per }) => [v!.id, k * per]));
                 })} />
-              <span class="muted">{maxPacks === 0 ? t('sold_out') : `${t('packs_of', { n: packUnits })} · ${t('left', { n: maxPacks })}`}</span>
+              <span class="muted">{maxPacks === 0 ? t('sold_out') : `${t('packs_of', { n: packUnits })} · ${t('packs_left', { n: number(maxPacks) })}`}</span>
             </label>
           </td>
           <td class="total">{number(rowQty(c))}</td>

@@ -1,0 +1,98 @@
+// The product page's matrix in Chromium against the real server and PostgreSQL, for the cases
+// the dealer's main path does not meet: a pack product (配码) ordered as a number of packs per
+// colour and placed with the pack's sizes; a flash price with its countdown that returns to the
+// dealer's tier price when the window closes; a cell sold out by another dealer while the page
+// is open, which then says so and takes nothing; the same page in English.
+// Screenshots go to build/test-artifacts/matrix-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('packs, a flash window and a cell sold out live, on the product page', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '配码订货会', products: 3 });
+  const [packed, flashed, contested] = fx.products;
+  // 1 M and 2 L to a pack, per colour
+  await sql(db.url, `UPDATE fair_items SET pack = '{"M": 1, "L": 2}' WHERE fair_id = ${fx.fair} AND product_id = ${packed.id}`);
+  await createUser(db.url, { login: 'packer', name: '冯店长', password: 'packer-pass-1', tier: 'B' });
+  await createUser(db.url, { login: 'rival', name: '韩店长', password: 'rival-pass-1', tier: 'B' });
+  const admin = await connect(server, { cookie: server.cookie });
+  await admin.next('hello', 10_000);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 850 } });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await logInOnPage(page, server.url, 'packer', 'packer-pass-1');
+  await page.locator(`.fair[data-fair="${fx.fair}"] .fair-name`).click({ timeout: 20_000 });
+  await page.locator('#room-view').waitFor({ timeout: 20_000 });
+
+  // Packs: 3 packs of black are 3 M and 6 L; more packs than the stock holds are refused.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${packed.id}`);
+  const blackPacks = page.getByLabel('黑色 手数');
+  await blackPacks.fill('3');
+  await page.locator('#product-units').filter({ hasText: /^9$/ }).waitFor({ timeout: 5_000 });
+  await page.getByLabel('白色 手数').fill('51'); // 100 L make 50 packs
+  assert.equal(await page.getByLabel('白色 手数').getAttribute('aria-invalid'), 'true');
+  await page.locator('.matrix [role=alert]').filter({ hasText: '剩 50 手' }).waitFor({ timeout: 5_000 });
+  await page.getByLabel('白色 手数').fill('1');
+  await page.locator('#product-units').filter({ hasText: /^12$/ }).waitFor({ timeout: 5_000 });
+  await screenshot(page, 'matrix-packs');
+  await page.click('#to-sheet');
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
+  await page.click('#submit-order');
+  const accepted = page.locator('#order-accepted');
+  await accepted.waitFor({ timeout: 15_000 });
+  const lines = await sql(db.url, `SELECT v.color, v.size, l.qty FROM order_lines l JOIN variants v ON v.id = l.variant_id
+    WHERE l.order_id = ${Number(await accepted.getAttribute('data-order'))} ORDER BY v.color, v.size`);
+  assert.deepEqual(lines.map((r) => r.join(' ')).sort(), ['白色 L 2', '白色 M 1', '黑色 L 6', '黑色 M 3'].sort());
+
+  // A flash window opened by a rep: the flash price and its countdown, then the tier price back.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${flashed.id}`);
+  await page.locator('#product-view').waitFor({ timeout: 10_000 });
+  const tierPrice = await page.locator('.price-line strong').textContent();
+  const [[dbNow]] = await sql(db.url, 'SELECT now()');
+  const starts = new Date(Date.parse(dbNow.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')) - 1000);
+  const flash = await admin.request('flash.set', {
+    fair: fx.fair, product: flashed.id, price: 55500,
+    starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 9000).toISOString(),
+  });
+  assert.equal(flash.ok, true, JSON.stringify(flash));
+  await page.locator('.price-line strong.flash').filter({ hasText: '¥555.00' }).waitFor({ timeout: 5_000 });
+  const countdown = await page.locator('.price-line [role=timer]').textContent();
+  assert.match(countdown, /限时价 0?0:0\d/, `the countdown: ${countdown}`);
+  await screenshot(page, 'matrix-flash');
+  await page.locator('.price-line strong.flash').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.equal(await page.locator('.price-line strong').textContent(), tierPrice, 'the tier price once the window closed');
+
+  // Another dealer takes all of black L while the page is open: the cell says sold out.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${contested.id}`);
+  const cell = page.getByLabel('黑色 L 数量');
+  await cell.waitFor({ timeout: 10_000 });
+  assert.equal(await cell.isDisabled(), false);
+  const rivalSession = await login(server, 'rival', 'rival-pass-1');
+  const rival = await connect(server, { cookie: rivalSession.cookie });
+  await rival.next('hello', 10_000);
+  const blackL = contested.variants[2]; // makeFair: M黑, M白, L黑, L白
+  const took = await rival.request('order.place', { fair: fx.fair, key: 'rival-1', lines: [{ variant: blackL, qty: 100 }] });
+  assert.equal(took.ok, true, JSON.stringify(took));
+  await page.locator('.matrix td.soldout .left.out').filter({ hasText: '已售罄' }).waitFor({ timeout: 10_000 });
+  assert.equal(await cell.isDisabled(), true, 'a sold-out cell takes nothing');
+  await screenshot(page, 'matrix-sold-out');
+
+  // The same page in English.
+  await page.selectOption('.lang select', 'en');
+  await page.locator('.matrix td.soldout .left.out').filter({ hasText: 'Sold out' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#product-view h1').textContent(), 'Test coat 3');
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${packed.id}`);
+  await page.getByLabel('黑色 packs').waitFor({ timeout: 10_000 });
+  await screenshot(page, 'matrix-packs-en');
+  await page.selectOption('.lang select', 'zh-Hans');
+
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await rival.close();
+  await admin.close();
+  await context.close();
+});
