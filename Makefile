@@ -11,6 +11,8 @@
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
 #   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md
 #   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
+#   make screenshots the README's pictures of the pages (docs/images/page-*.png), from the
+#                    demo fair in Chromium
 #   make fuzz        libFuzzer on the message decoder, the configuration and order lines,
 #                    FUZZ_SECONDS (60) each, with clang into build-fuzz/ (not part of CI)
 #   make clean       remove the build folders; distclean also removes var/ (the cluster)
@@ -32,7 +34,7 @@ ARGS           ?=
 SCRIPTS := server/scripts
 RUN     := $(SCRIPTS)/run.sh
 
-.PHONY: all deps build build-asan db run test test-asan bench bench-quick fuzz clean distclean
+.PHONY: all deps build build-asan db run test test-asan bench bench-quick screenshots fuzz clean distclean
 
 all: build
 
@@ -77,6 +79,9 @@ bench: build
 
 bench-quick: build
 	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs --quick $(ARGS)
+
+screenshots: build
+	$(BENCH_ENV) $(RUN) node tests/browser/screenshots.mjs
 
 # New inputs go to $(FUZZ_BUILD_DIR)/tests/fuzz/corpus-*; one that crashes is kept beside
 # them (crash-*): copy it into tests/fuzz/corpus/<name>/ so the replay test keeps it fixed.
