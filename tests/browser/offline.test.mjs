@@ -2,7 +2,7 @@
 // real server and PostgreSQL: the page is an installable app (manifest, service worker, the
 // server's CSP allowing both); with the server gone, a reload still shows the shell and the
 // catalog as this browser last saw it; a draft typed offline is saved to the server on
-// reconnect; an order typed offline waits, with its key, until the dealer confirms it, and is
+// reconnect and shows on another device; an order typed offline waits, with its key, until the dealer confirms it, and is
 // placed once; an order whose answer was lost because the server died is placed exactly once.
 // Screenshots go to build/test-artifacts/offline-*.png.
 import { test } from 'node:test';
@@ -29,7 +29,7 @@ async function startAgain(port) {
 }
 
 // Chromium logs a failed fetch or socket while the server is down: expected here, not a defect.
-const whileDown = (p) => !/ERR_CONNECTION_REFUSED|ERR_FAILED|WebSocket connection|Failed to fetch|status of 50\d/.test(p);
+const whileDown = (p) => !/ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_FAILED|WebSocket connection|Failed to fetch|status of 50\d/.test(p);
 
 test('installable, and usable on a bad connection: the shell, the catalog, the draft and a waiting order', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
@@ -106,6 +106,15 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   const [[draft]] = await sql(db.url, `SELECT d.lines::text FROM drafts d JOIN users u ON u.dealer_id = d.dealer_id
     WHERE u.login = 'roamer' AND d.fair_id = ${fx.fair}`);
   assert.deepEqual(JSON.parse(draft).map((l) => [l.variant, l.qty]), [[coat2.variants[0], 4]]);
+  // the same sheet on another device
+  const other = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+  const otherPage = await other.newPage();
+  await logInOnPage(otherPage, suite.server.url, 'roamer', 'roamer-pass-1');
+  await otherPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await otherPage.goto(`${suite.server.url}/#/fair/${fx.fair}/sheet`);
+  await otherPage.locator('#sheet-units').filter({ hasText: /^4$/ }).waitFor({ timeout: 15_000 });
+  await screenshot(otherPage, 'offline-sheet-other-device');
+  await other.close();
   // back online, the waiting order is still not sent until the dealer says so
   const none = await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${fx.fair}`);
   assert.equal(none[0][0], '0');
