@@ -133,6 +133,13 @@ export class FairStore implements JoinListener {
     }, wait + 500));
   }
 
+  /** Messages read by chat.history: kept beside those the join and the pushes bring. */
+  rememberChat(messages: ChatMessage[]): void {
+    for (const m of messages) if (!this.view.chat.has(m.id)) this.view.chat.set(m.id, m);
+    this.view.version++;
+    this.notify();
+  }
+
   remaining(variant: number): number {
     return this.view.stock.get(variant) ?? 0;
   }
@@ -201,7 +208,9 @@ export class FairStore implements JoinListener {
         v.spotlight = { product: p.product, note: p.note, by: p.by, at: p.at };
         break;
       case 'price':
-        if (item) v.items.set(p.product, { ...item, price: p.price, ...(p.tier_prices ? { tier_prices: p.tier_prices } : {}) });
+        // the staff's event for one tier changes that tier's price, not the item's
+        if (item && p.tier) v.items.set(p.product, { ...item, tier_prices: p.tier_prices ?? { ...item.tier_prices, [p.tier]: p.price } });
+        else if (item) v.items.set(p.product, { ...item, price: p.price, ...(p.tier_prices ? { tier_prices: p.tier_prices } : {}) });
         break;
       case 'flash':
         if (item) v.items.set(p.product, { ...item, flash: { price: p.price, starts_at: p.starts_at, ends_at: p.ends_at } });

@@ -15,6 +15,7 @@ import { ProductPage } from './product';
 import { SheetPage } from './sheet';
 import { OrdersPage } from './orders';
 import { Room } from './room';
+import { Console } from './console';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -101,11 +102,14 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
   );
 }
 
-/** The page for the route: #/ lobby; #/fair/ID[/catalog|/product/PID|/sheet|/orders]. */
+/** Who may present and answer: the rep's console. */
+export const isPresenter = (u: User) => u.role === 'rep' || u.role === 'admin';
+
+/** The page for the route: #/ lobby; #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -129,6 +133,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'product' ? <ProductPage ctx={ctx} product={Number(m[3])} />
         : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
+        : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
         : <Room ctx={ctx} />}
     </>
   );
@@ -144,6 +149,15 @@ function SavedCopyNotice({ store }: { store: FairStore }) {
       {t('offline_copy', { time: dateTime(new Date(savedAt).toISOString(), store.view.fair?.timezone ?? 'Asia/Shanghai') })}
     </p>
   );
+}
+
+/** Questions nobody has answered yet, for the console's badge. */
+function openQuestions(ctx: FairContext): string {
+  const answered = new Set<number>();
+  for (const m of ctx.store.view.chat.values()) if (m.reply_to) answered.add(m.reply_to);
+  let n = 0;
+  for (const m of ctx.store.view.chat.values()) if (!m.reply_to && m.status !== 'answered' && !answered.has(m.id)) n++;
+  return n ? String(n) : '';
 }
 
 function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
@@ -164,6 +178,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {link('/catalog', 'catalog')}
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
       {ctx.sheet && link('/orders', 'my_orders')}
+      {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
     </nav>
   );
 }

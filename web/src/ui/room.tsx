@@ -45,7 +45,8 @@ export function Room({ ctx }: { ctx: FairContext }) {
   );
 }
 
-function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
+/** The spotlight card as the dealers see it (also the rep console's preview). */
+export function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
   const s = ctx.store.view.spotlight;
   const { item } = useItem(ctx, s?.product ?? 0);
   const f = ctx.store.view.fair!;

@@ -1,0 +1,144 @@
+// The rep's console in Chromium against the real server and PostgreSQL, beside a dealer's page
+// in another browser context: the rep picks items by keyboard and by search, spotlights one
+// with a note, reprices it for every tier and for one tier, opens a flash window and withdraws
+// an item, each confirmed by the server and followed on the dealer's page; the dealer asks, the
+// question reaches the rep's queue (time printed), a second rep's claim shows live, the rep
+// answers privately and another dealer never hears of it; a dealer gets no console.
+// Screenshots go to build/test-artifacts/console-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('a rep presents and answers from the console while a dealer watches', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '控制台订货会', products: 4 });
+  const [, coat2, , coat4] = fx.products;
+  await createUser(db.url, { login: 'presenter', name: '陈志明', role: 'rep', password: 'presenter-pass-1' });
+  await createUser(db.url, { login: 'helper', name: '林美玲', role: 'rep', password: 'helper-pass-12' });
+  await createUser(db.url, { login: 'watcher', name: '吴店长', password: 'watcher-pass-1', tier: 'B' });
+  await createUser(db.url, { login: 'bystander', name: '赵店长', password: 'bystander-pass-1', tier: 'B' });
+
+  const repContext = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const repPage = await repContext.newPage();
+  const repProblems = watchProblems(repPage);
+  await logInOnPage(repPage, server.url, 'presenter', 'presenter-pass-1');
+  await repPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await repPage.goto(`${server.url}/#/fair/${fx.fair}/console`);
+  await repPage.locator('#console-view .console-items li').nth(3).waitFor({ timeout: 15_000 });
+
+  const dealerContext = await browser.newContext({ viewport: { width: 1280, height: 850 } });
+  const dealerPage = await dealerContext.newPage();
+  const dealerProblems = watchProblems(dealerPage);
+  await logInOnPage(dealerPage, server.url, 'watcher', 'watcher-pass-1');
+  await dealerPage.locator(`.fair[data-fair="${fx.fair}"] .fair-name`).click({ timeout: 20_000 });
+  await dealerPage.locator('#room-view').waitFor({ timeout: 20_000 });
+
+  // Keyboard: ↓ picks the first item, ↓ the second, Enter spotlights it.
+  await repPage.locator('#console-view h2#items-title').click();
+  await repPage.keyboard.press('ArrowDown');
+  await repPage.keyboard.press('j');
+  await repPage.locator(`#item-editor[data-product="${coat2.id}"]`).waitFor({ timeout: 5_000 });
+  await repPage.fill('#spot-note-input', '新品首发，三色可选');
+  await repPage.locator('#console-view h2#items-title').click();
+  await repPage.keyboard.press('Enter');
+  await repPage.locator('#action-result').filter({ hasText: '已设为讲解：測試外套2' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-name').filter({ hasText: '測試外套2' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-note').filter({ hasText: '新品首发，三色可选' }).waitFor({ timeout: 5_000 });
+  await repPage.locator('.preview #spot-name').filter({ hasText: '測試外套2' }).waitFor({ timeout: 5_000 });
+
+  // Reprice for every tier, then for tier B alone; the dealer (tier B) sees each.
+  await repPage.fill('#price-input', '888');
+  await repPage.click('#do-price');
+  await repPage.locator('#action-result').filter({ hasText: '所有等级价格已改为 ¥888.00' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-price').filter({ hasText: '¥888.00' }).waitFor({ timeout: 10_000 });
+  await repPage.selectOption('#price-tier', 'B');
+  await repPage.fill('#price-input', '866.50');
+  await repPage.click('#do-price');
+  await repPage.locator('#action-result').filter({ hasText: 'B 级价格已改为 ¥866.50' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-price').filter({ hasText: '¥866.50' }).waitFor({ timeout: 10_000 });
+  const [[tierPrice, itemPrice]] = await sql(db.url, `SELECT p.price, i.price FROM fair_item_prices p
+    JOIN fair_items i USING (fair_id, product_id) WHERE p.fair_id = ${fx.fair} AND p.product_id = ${coat2.id} AND p.tier = 'B'`);
+  assert.deepEqual([tierPrice, itemPrice], ['86650', '88800']);
+  await repPage.fill('#price-input', '12.345');
+  await repPage.click('#do-price');
+  await repPage.locator('#action-result').filter({ hasText: '请输入金额' }).waitFor({ timeout: 5_000 });
+
+  // A flash window starting now: the dealer sees the flash price with its countdown.
+  await repPage.fill('#flash-input', '699');
+  await repPage.fill('#flash-minutes', '5');
+  await repPage.click('#do-flash');
+  await repPage.locator('#action-result').filter({ hasText: '限时价 ¥699.00' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-price.flash').filter({ hasText: '¥699.00' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spotlight [role=timer]').waitFor({ timeout: 5_000 });
+  await screenshot(repPage, 'console-presenting');
+  await screenshot(dealerPage, 'console-dealer-sees');
+
+  // Search and withdraw another item; the dealer's catalog loses it.
+  await repPage.fill('#console-search', '外套4');
+  await repPage.locator('#console-view .console-items li').nth(1).waitFor({ state: 'detached', timeout: 10_000 });
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套4' }).locator('button').click();
+  await repPage.click('#do-sale');
+  await repPage.locator('#action-result').filter({ hasText: '測試外套4 已下架' }).waitFor({ timeout: 10_000 });
+  const [[withdrawn]] = await sql(db.url, `SELECT withdrawn FROM fair_items WHERE fair_id = ${fx.fair} AND product_id = ${coat4.id}`);
+  assert.equal(withdrawn, 't');
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '已下架' }).waitFor({ timeout: 5_000 });
+  await repPage.click('#do-sale');
+  await repPage.locator('#action-result').filter({ hasText: '測試外套4 已上架' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套4' })
+    .filter({ hasNotText: '已下架' }).waitFor({ timeout: 5_000 });
+
+  // The dealer asks; the question reaches the rep's queue.
+  await dealerPage.fill('#ask-text', '外套2 有没有 XL？');
+  const asked = Date.now();
+  await dealerPage.click('#chat form.ask button[type=submit]');
+  const question = repPage.locator('#queue .question').filter({ hasText: '外套2 有没有 XL？' });
+  await question.waitFor({ timeout: 10_000 });
+  console.log(`question to the rep's queue: ${Date.now() - asked} ms (click to visible, polled)`);
+  await repPage.locator('#queue-count').filter({ hasText: '1' }).waitFor({ timeout: 5_000 });
+  assert.equal(await repPage.locator('.fairnav a[href$="/console"] .badge').textContent(), '1');
+  const qid = Number(await question.getAttribute('data-id'));
+
+  // A second rep (over the protocol) claims it: the console shows whose it is.
+  const helperSession = await login(server, 'helper', 'helper-pass-12');
+  const helper = await connect(server, { cookie: helperSession.cookie });
+  await helper.next('hello', 10_000);
+  const claimed = await helper.request('chat.claim', { fair: fx.fair, id: qid });
+  assert.equal(claimed.ok, true, JSON.stringify(claimed));
+  await question.locator('.claim').filter({ hasText: '已认领' }).waitFor({ timeout: 10_000 });
+  await screenshot(repPage, 'console-queue-claimed');
+
+  // The rep answers privately: the asking dealer sees it, a bystander dealer never does.
+  const bySession = await login(server, 'bystander', 'bystander-pass-1');
+  const bystander = await connect(server, { cookie: bySession.cookie });
+  await bystander.next('hello', 10_000);
+  const joined = await bystander.request('join', { fair: fx.fair });
+  assert.equal(joined.ok, true);
+  await question.locator('textarea').fill('有的，XL 下周到，可以先下单。');
+  await question.locator('.answer-private').click();
+  await repPage.locator('#queue .question').filter({ hasText: '外套2 有没有 XL？' }).waitFor({ state: 'detached', timeout: 10_000 });
+  await dealerPage.locator('#chat .qa .a').filter({ hasText: '有的，XL 下周到，可以先下单。' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#queue details.answered summary').filter({ hasText: '已回答（1）' }).waitFor({ timeout: 5_000 });
+  const marker = await bystander.request('ping', {});
+  assert.equal(marker.ok, true);
+  const heard = bystander.messages.filter((m) => m.ev === 'chat');
+  assert.deepEqual(heard, [], 'another dealer hears nothing of a private answer');
+  const history = await bystander.request('chat.history', { fair: fx.fair });
+  assert.deepEqual(history.messages, []);
+  await screenshot(repPage, 'console-answered');
+
+  // A dealer has no console.
+  await dealerPage.goto(`${server.url}/#/fair/${fx.fair}/console`);
+  await dealerPage.locator('#room-view').waitFor({ timeout: 10_000 });
+  assert.equal(await dealerPage.locator('#console-view').count(), 0);
+  assert.equal(await dealerPage.locator('.fairnav a[href$="/console"]').count(), 0);
+
+  assert.deepEqual(repProblems, [], 'no errors in the rep page');
+  assert.deepEqual(dealerProblems, [], 'no errors in the dealer page');
+  await helper.close();
+  await bystander.close();
+  await repContext.close();
+  await dealerContext.close();
+});
