@@ -96,6 +96,69 @@ test('attainment reaches the dealer alone as targets, must-order styles and its 
   await Promise.all([manager, ...mine, other].map((c) => c.close()));
 });
 
+test('attainment carries the dealer\'s credit: limit, open orders at every fair, available', { timeout: 60_000 }, async () => {
+  const [d3, d4] = await mintDealers(db.url, 2, { prefix: `crd${process.pid}x`, tiers: ['B'] });
+  await sql(db.url, `UPDATE dealers SET credit_limit = 1000000 WHERE id = ${d3.dealerId};
+    UPDATE dealers SET credit_limit = 0 WHERE id = ${d4.dealerId}`);
+  const elsewhere = await makeFair(db.url, { name: '另一場訂貨會', products: 1 });
+  const mine = [await session(a, d3.cookie), await session(b, d3.cookie)];
+  const credits = (c) => attainments(c, d3.dealerId).map((p) => p.credit);
+
+  // An open order at another fair counts against the credit here.
+  const away = await mine[0].request('order.place', { fair: elsewhere.fair, key: 'c-away',
+    lines: [{ variant: elsewhere.products[0].variants[0], qty: 2 }] });
+  assert.equal(away.ok, true, JSON.stringify(away));
+  const asked = await mine[0].request('attainment', { fair: fx.fair });
+  assert.equal(asked.ok, true, JSON.stringify(asked));
+  assert.deepEqual(asked.attainment.credit, { limit: 1_000_000, open: away.order.total, available: 1_000_000 - away.order.total });
+  assert.deepEqual(asked.attainment.ordered, { amount: 0, units: 0 }, 'the other fair is not ordered here');
+
+  // An order here: the push to every session of the dealer carries the credit after it.
+  const [p1, , p3] = fx.products;
+  const here = await mine[1].request('order.place', { fair: fx.fair, key: 'c-here',
+    lines: [{ variant: p3.variants[0], qty: 3 }, { variant: p3.variants[1], qty: 1 }] });
+  assert.equal(here.ok, true, JSON.stringify(here));
+  let open = away.order.total + here.order.total;
+  for (const s of mine) {
+    await waitFor(() => credits(s).at(-1)?.open === open, { timeoutMs: 10_000, what: 'the credit pushed after the order' });
+    assert.deepEqual(credits(s).at(-1), { limit: 1_000_000, open, available: 1_000_000 - open });
+    assert.equal(attainments(s, d3.dealerId).at(-1).ordered.amount, here.order.total);
+  }
+
+  // More than is available: refused, and the refusal's figure is the one shown.
+  const over = await mine[0].request('order.place', { fair: fx.fair, key: 'c-over',
+    lines: [{ variant: p1.variants[0], qty: 20 }] });
+  assert.equal(over.error?.code, 'credit_exceeded', JSON.stringify(over));
+  assert.equal(over.error.available_credit, 1_000_000 - open);
+
+  // An amend moves the open total by the difference; its push says so.
+  const amended = await mine[0].request('order.amend', { order: here.order.id, lines: [{ variant: p3.variants[0], qty: 1 }] });
+  assert.equal(amended.ok, true, JSON.stringify(amended));
+  open = away.order.total + amended.order.total;
+  for (const s of mine) {
+    await waitFor(() => credits(s).at(-1)?.open === open, { timeoutMs: 10_000, what: 'the credit pushed after the amend' });
+    assert.equal(credits(s).at(-1).available, 1_000_000 - open);
+  }
+
+  // A delivered order is no longer open; a limit below the open total leaves nothing
+  // available, never less than 0.
+  await sql(db.url, `UPDATE orders SET status = 'delivered' WHERE id = ${away.order.id}`);
+  assert.deepEqual((await mine[0].request('attainment', { fair: fx.fair })).attainment.credit,
+    { limit: 1_000_000, open: amended.order.total, available: 1_000_000 - amended.order.total });
+  await sql(db.url, `UPDATE dealers SET credit_limit = 1000 WHERE id = ${d3.dealerId}`);
+  assert.deepEqual((await mine[1].request('attainment', { fair: fx.fair })).attainment.credit,
+    { limit: 1000, open: amended.order.total, available: 0 });
+
+  // A limit of 0 is no credit, not "no limit": nothing is available and an order is refused.
+  const none = await session(b, d4.cookie);
+  assert.deepEqual((await none.request('attainment', { fair: fx.fair })).attainment.credit,
+    { limit: 0, open: 0, available: 0 });
+  const refused = await none.request('order.place', { fair: fx.fair, key: 'c-none', lines: [{ variant: p1.variants[0], qty: 1 }] });
+  assert.equal(refused.error?.code, 'credit_exceeded', JSON.stringify(refused));
+  assert.equal(refused.error.available_credit, 0);
+  await Promise.all([...mine, none].map((c) => c.close()));
+});
+
 test('targets are for managers and admins, and checked', async () => {
   const dealer = await session(a, d2.cookie);
   assert.equal((await dealer.request('target.set', { fair: fx.fair, dealer: d2.dealerId, amount: 1 })).error?.code, 'forbidden');
