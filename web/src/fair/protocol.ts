@@ -107,7 +107,12 @@ export interface Attainment {
   ordered: { amount: number; units: number };
   ratio: number | null;
   missing: { product: number; style: string; name: string }[];
+  credit: Credit;
 }
+
+/** The dealer's credit as order.place and order.amend check it, in minor units: its limit, the
+ * total of its open orders at every fair, and what is left (never below 0). Limit 0: no credit. */
+export interface Credit { limit: number; open: number; available: number }
 
 export interface ProtocolError {
   code: ErrorCode;

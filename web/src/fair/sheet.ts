@@ -27,6 +27,24 @@ export type PlaceResult =
 const SAVE_DELAY_MS = 400;
 const RETRY_MS = 2_000;
 
+/** An answer that says nothing about what was done (the connection dropped before it came,
+ * `unavailable`, `in_doubt`): the same request is sent again, never guessed at. */
+export function outcomeUnknown(err: FairError): boolean {
+  return err.lost || err.code === 'unavailable' || err.code === 'in_doubt';
+}
+
+/** Resolves a jittered moment after the connection is live again. */
+export function waitLive(client: FairClient): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      off();
+      setTimeout(resolve, RETRY_MS * (0.5 + Math.random()));
+    };
+    const off = client.onChange(() => { if (client.state === 'live') go(); });
+    if (client.state === 'live') go();
+  });
+}
+
 function newKey(): string {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -158,10 +176,10 @@ export class OrderSheet {
       } catch (e) {
         const err = e instanceof FairError ? e : new FairError({ code: 'internal', message: String(e) });
         // Nothing known about the key: ask again with the same key, never guess.
-        if (err.lost || err.code === 'unavailable' || err.code === 'in_doubt') {
+        if (outcomeUnknown(err)) {
           this.retrying = true;
           this.notify();
-          await this.waitLive();
+          await waitLive(this.client);
           continue;
         }
         this.keepPending(null);
@@ -175,18 +193,6 @@ export class OrderSheet {
     this.lastResult = r;
     this.notify();
     return r;
-  }
-
-  /** Resolves a jittered moment after the connection is live again. */
-  private waitLive(): Promise<void> {
-    return new Promise((resolve) => {
-      const go = () => {
-        off();
-        setTimeout(resolve, RETRY_MS * (0.5 + Math.random()));
-      };
-      const off = this.client.onChange(() => { if (this.client.state === 'live') go(); });
-      if (this.client.state === 'live') go();
-    });
   }
 
   private onConnection(): void {

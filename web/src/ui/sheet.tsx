@@ -1,7 +1,8 @@
 // The order sheet: the server's draft line by line, grouped by product, with units and money,
-// target and must-order progress; submit places it under one key and shows the answer in
-// words: the order, or what is left per cell with "take what is left", "join the waitlist"
-// and "change quantities". An order typed offline waits, with its key, for the dealer to send.
+// target and must-order progress, the credit left (warned before submit when the sheet is
+// over it); submit places it under one key and shows the answer in words: the order, or what
+// is left per cell with "take what is left", "join the waitlist" and "change quantities". An
+// order typed offline waits, with its key, for the dealer to send.
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item, Line } from '../fair/protocol';
@@ -9,6 +10,7 @@ import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
 import { errorText, money, number, t, time } from '../i18n';
 import type { FairContext } from './app';
+import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { Attainment } from './room';
 
@@ -55,10 +57,13 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
     try { await sheet.submit(undefined, partial); } finally { setBusy(false); }
   };
   const live = fair?.status === 'live';
+  const credit = ctx.store.view.attainment?.credit;
+  const overCredit = !!credit && amount > credit.available;
   return (
     <section class="sheet" id="sheet-view">
       <h1>{t('sheet')}</h1>
       <SaveState ctx={ctx} />
+      <CreditSummary ctx={ctx} />
       <Result ctx={ctx} byVariant={byVariant} onPartial={() => submit(true)} />
       {!lines.length ? <p class="muted" id="sheet-empty">{t('sheet_empty')}</p> : (
         <>
@@ -93,10 +98,16 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
             <textarea maxLength={1000} value={sheet.note} onInput={(e) => sheet.setNote((e.target as HTMLTextAreaElement).value)} />
           </label>
           <div class="sheet-total" aria-live="polite">
+            {overCredit && (
+              <p class="warning" id="credit-warning">
+                {t('credit_over', { amount: money(amount, currency), left: money(credit.available, currency) })}
+              </p>
+            )}
             <span>{t('total_units')} <strong id="sheet-units">{number(units)}</strong></span>
             <span>{t('total_amount')} <strong id="sheet-amount">{money(amount, currency)}</strong></span>
+            {credit && <span>{t('credit_left')} <strong id="sheet-credit">{money(credit.available, currency)}</strong></span>}
             <button type="button" class="primary" id="submit-order" disabled={busy || !!sheet.pending || !live}
-              onClick={() => submit(false)}>
+              aria-describedby={overCredit ? 'credit-warning' : undefined} onClick={() => submit(false)}>
               {busy || sheet.pending?.state === 'sending' ? t('submitting') : t('submit_order')}
             </button>
           </div>
@@ -105,6 +116,21 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
       )}
       <Attainment ctx={ctx} />
     </section>
+  );
+}
+
+/** The dealer's credit from its attainment: limit, open orders (every fair), what is left. */
+function CreditSummary({ ctx }: { ctx: FairContext }) {
+  const c = ctx.store.view.attainment?.credit;
+  const f = ctx.store.view.fair;
+  if (!c || !f) return null;
+  if (c.limit === 0) return <p class="warning" id="credit">{t('credit_none')}</p>;
+  return (
+    <p class="credit" id="credit">
+      <span id="credit-limit">{t('credit_limit', { amount: money(c.limit, f.currency) })}</span> ·{' '}
+      <span id="credit-open">{t('credit_open', { amount: money(c.open, f.currency) })}</span> ·{' '}
+      <strong id="credit-available">{t('credit_left')} {money(c.available, f.currency)}</strong>
+    </p>
   );
 }
 
@@ -147,8 +173,15 @@ function Result({ ctx, byVariant, onPartial }: {
   }
   if (r.kind !== 'refused') return null;
   const e: FairError = r.error;
-  if (e.code !== 'insufficient_stock') return <p class="result error" role="alert" id="order-refused">{errorText(e)}</p>;
-  const available = Object.entries(e.details.available ?? {}).map(([v, n]) => [Number(v), n] as const);
+  const currency = ctx.store.view.fair?.currency ?? 'CNY';
+  if (e.code !== 'insufficient_stock') {
+    return (
+      <p class="result error" role="alert" id="order-refused">
+        {refusalText(e, currency, (product) => ctx.store.view.items.get(product)?.name)}
+      </p>
+    );
+  }
+  const available = shortCells(e);
   const describe = (variant: number) => {
     const item = byVariant.get(variant);
     const v = item?.variants.find((x) => x.id === variant);
@@ -174,15 +207,13 @@ function Result({ ctx, byVariant, onPartial }: {
     setNote('');
   };
   return (
-    <div class="result short" role="alert" id="order-short">
-      <p><strong>{t('short_title')}</strong></p>
-      <ul>{available.map(([v, n]) => <li data-variant={v}>{describe(v)}: {n ? t('left', { n: number(n) }) : t('sold_out')}</li>)}</ul>
+    <Shortfall id="order-short" title={t('short_title')} cells={available} describe={describe}>
       <p class="actions">
         <button type="button" class="primary" onClick={onPartial} id="take-left">{t('take_left')}</button>
         <button type="button" onClick={waitlist} id="join-waitlist">{t('join_waitlist')}</button>
         <button type="button" onClick={change} id="change-qty">{t('change_qty')}</button>
       </p>
       {note && <p role="status">{note}</p>}
-    </div>
+    </Shortfall>
   );
 }
