@@ -11,9 +11,14 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'public', 'assets');
 
+// the staff's pages (and ECharts) are chunks loaded when opened: the dealer's pages never
+// download them; stale chunks of earlier builds are removed first
+fs.rmSync(out, { recursive: true, force: true });
 const result = await esbuild.build({
   entryPoints: { app: path.join(here, 'src', 'main.tsx') },
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   minify: true,
   sourcemap: 'linked',
   format: 'esm',
@@ -27,7 +32,12 @@ const result = await esbuild.build({
 
 // The service worker at the site's root (its scope), versioned by the hash of the files it
 // caches, so a new build replaces the old shell in every browser.
-const shellFiles = ['index.html', 'style.css', 'icon.svg', 'manifest.webmanifest', 'assets/app.js'];
+// The shell: the page, its style, icon and manifest, the bundle and the chunks the bundle
+// imports as it starts (not those loaded later, such as the dashboard's).
+const appOut = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)[0];
+const startChunks = result.metafile.outputs[appOut].imports
+  .filter((i) => i.kind === 'import-statement').map((i) => `assets/${path.basename(i.path)}`);
+const shellFiles = ['index.html', 'style.css', 'icon.svg', 'manifest.webmanifest', 'assets/app.js', ...startChunks];
 const hash = crypto.createHash('sha256');
 for (const f of shellFiles) hash.update(fs.readFileSync(path.join(here, 'public', f)));
 const sw = await esbuild.build({
@@ -37,14 +47,20 @@ const sw = await esbuild.build({
   format: 'iife',
   target: ['es2020', 'chrome90', 'safari14'],
   outfile: path.join(here, 'public', 'sw.js'),
-  define: { BUILD: JSON.stringify(hash.digest('hex').slice(0, 12)) },
+  define: {
+    BUILD: JSON.stringify(hash.digest('hex').slice(0, 12)),
+    SHELL_FILES: JSON.stringify(shellFiles.map((f) => (f === 'index.html' ? '/' : `/${f}`))),
+  },
   metafile: true,
   logLevel: 'warning',
 });
 Object.assign(result.metafile.outputs, sw.metafile.outputs);
 
+let startGz = 0;
 for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
   const bytes = fs.readFileSync(path.join(here, file));
   const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  if (shellFiles.includes(`assets/${path.basename(file)}`)) startGz += gz;
   console.log(`web: ${path.basename(file)} ${(bytes.length / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzip`);
 }
+console.log(`web: the pages start with ${(startGz / 1024).toFixed(1)} KiB gzip of script (app.js and its chunks)`);

@@ -225,6 +225,27 @@ const zhHans = {
   hide_confirm: '隐藏这条消息？所有人都将看不到它。',
   answered_n: '已回答（{n}）',
   general_question: '一般问题',
+  dashboard: '数据看板',
+  big_screen: '数据大屏',
+  report_csv: '下载订单报表（CSV）',
+  kpi_amount: '订货金额',
+  kpi_orders: '订单数',
+  kpi_units: '订货件数',
+  kpi_dealers: '下单经销商',
+  kpi_online: '在线经销商',
+  kpi_target: '目标完成',
+  updated_at: '更新于 {t}',
+  chart_per_minute: '每分钟订货',
+  chart_top_products: '商品订货件数 TOP 20',
+  chart_sell_through: '售罄率 TOP 20',
+  chart_by_region: '各区域订货金额',
+  chart_by_tier: '各等级订货金额',
+  ranking_dealers: '经销商订货排名',
+  dealers_behind: '距目标最远的经销商',
+  regions_attainment: '区域目标完成',
+  dealer: '经销商',
+  region: '区域',
+  no_dealer_targets: '还没有给经销商设目标',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -283,6 +304,7 @@ const zhHant: Dict = {
   err_too_large: '內容太長', err_unavailable: '伺服器暫時無法使用，請重試', err_in_doubt: '結果未知：正在用同一編號重試',
   err_internal: '伺服器出錯', err_lost: '連線中斷，答覆遺失', bad_moq: '{name} 至少要訂 {n} 件',
   bad_limit: '{name} 每店限購 {n} 件（已訂 {o} 件）',
+  language_switch: '切換語言',
   offline_copy: '離線：顯示的是 {time} 儲存在本機的內容，連線後自動更新',
   console: '控制台', items_list: '本場商品', search_items: '搜尋款號或名稱',
   shortcuts: '快捷鍵：↑/↓ 或 J/K 選擇商品，Enter 設為講解', sold_n: '已訂 {n}', preview: '經銷商看到的直播間',
@@ -295,7 +317,12 @@ const zhHant: Dict = {
   claimed_by_me: '我已認領', claimed_by_other: '{name} 已認領', someone: '其他銷售', answer_placeholder: '回答…',
   answer_public: '公開回答', answer_private: '私下回答', hide: '隱藏', hide_confirm: '隱藏這則訊息？所有人都將看不到它。',
   answered_n: '已回答（{n}）', general_question: '一般問題',
-  language_switch: '切換語言',
+  dashboard: '數據看板', big_screen: '數據大屏', report_csv: '下載訂單報表（CSV）', kpi_amount: '訂貨金額',
+  kpi_orders: '訂單數', kpi_units: '訂貨件數', kpi_dealers: '下單經銷商', kpi_online: '在線經銷商', kpi_target: '目標完成',
+  updated_at: '更新於 {t}', chart_per_minute: '每分鐘訂貨', chart_top_products: '商品訂貨件數 TOP 20',
+  chart_sell_through: '售罄率 TOP 20', chart_by_region: '各區域訂貨金額', chart_by_tier: '各等級訂貨金額',
+  ranking_dealers: '經銷商訂貨排名', dealers_behind: '距目標最遠的經銷商', regions_attainment: '區域目標完成',
+  dealer: '經銷商', region: '區域', no_dealer_targets: '還沒有給經銷商設目標',
 };
 
 const en: Dict = {
@@ -356,6 +383,8 @@ const en: Dict = {
   err_too_large: 'Too long', err_unavailable: 'The server is unavailable: try again',
   err_in_doubt: 'Outcome unknown: retrying with the same key', err_internal: 'Server error',
   err_lost: 'The connection dropped before the answer', bad_moq: '{name}: at least {n} units',
+  bad_limit: '{name}: at most {n} units per dealer ({o} ordered)',
+  language_switch: 'Language',
   offline_copy: 'Offline: showing what this device saved at {time}; it updates when the connection is back',
   console: 'Console', items_list: 'Items', search_items: 'Search style or name',
   shortcuts: 'Keys: ↑/↓ or J/K pick an item, Enter puts it in the spotlight', sold_n: '{n} sold',
@@ -371,8 +400,13 @@ const en: Dict = {
   answer_placeholder: 'Answer…', answer_public: 'Answer publicly', answer_private: 'Answer privately',
   hide: 'Hide', hide_confirm: 'Hide this message from everyone?', answered_n: 'Answered ({n})',
   general_question: 'General',
-  bad_limit: '{name}: at most {n} units per dealer ({o} ordered)',
-  language_switch: 'Language',
+  dashboard: 'Dashboard', big_screen: 'Big screen', report_csv: 'Download the orders (CSV)', kpi_amount: 'Amount',
+  kpi_orders: 'Orders', kpi_units: 'Units', kpi_dealers: 'Dealers who ordered', kpi_online: 'Dealers online',
+  kpi_target: 'Of target', updated_at: 'Updated {t}', chart_per_minute: 'Orders per minute',
+  chart_top_products: 'Top 20 products by units', chart_sell_through: 'Top 20 sell-through',
+  chart_by_region: 'Amount by region', chart_by_tier: 'Amount by tier', ranking_dealers: 'Dealers by amount',
+  dealers_behind: 'Furthest behind their targets', regions_attainment: 'Regions against targets',
+  dealer: 'Dealer', region: 'Region', no_dealer_targets: 'No dealer has a target yet',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };
@@ -407,14 +441,31 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 /** Amount in minor units, in the fair's currency, with the locale's separators. */
+// Intl formatters are slow to make (a catalog of cards asks for hundreds a render): one per
+// language and kind, dropped when the language changes
+const formats = new Map<string, Intl.NumberFormat>();
+function format(kind: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  const key = `${lang}|${kind}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+
+function moneyFormat(currency: string): Intl.NumberFormat {
+  return format(`m:${currency}`, () => new Intl.NumberFormat(locale(), { style: 'currency', currency }));
+}
+
+/** Minor units to the currency's units (fen to yuan: 2 digits). */
+function major(minor: number, currency: string): number {
+  return minor / 10 ** (moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2);
+}
+
 export function money(minor: number, currency: string): string {
-  const f = new Intl.NumberFormat(locale(), { style: 'currency', currency });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+  return moneyFormat(currency).format(major(minor, currency));
 }
 
 export function number(n: number): string {
-  return new Intl.NumberFormat(locale()).format(n);
+  return format('n', () => new Intl.NumberFormat(locale())).format(n);
 }
 
 /** A date and time in the fair's zone (the zone is labelled once per page by zoneLabel). */
@@ -453,4 +504,11 @@ export function errorText(e: { code?: string; message?: string; lost?: boolean }
   if (e.lost) return t('err_lost');
   const key = `err_${e.code ?? 'internal'}` as Key;
   return key in zhHans ? t(key, { m: e.message ?? '' }) : (e.message ?? t('err_internal'));
+}
+
+/** Large amounts as people read them: ¥74.9万 in Chinese, ¥749K in English. */
+export function compactMoney(minor: number, currency: string): string {
+  return format(`c:${currency}`, () => new Intl.NumberFormat(locale(), {
+    style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1,
+  })).format(major(minor, currency));
 }

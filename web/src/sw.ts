@@ -3,20 +3,21 @@
 // replays a request later: an order typed offline waits in the page (sheet.ts) for the dealer
 // to send it.
 //
-// - the shell (index, bundle, stylesheet, icon, manifest) is cached at install, one cache per
-//   build (BUILD, set by build.mjs from the files' hash); old builds' caches are deleted when a
-//   new worker takes over;
+// - the shell (index, bundle and the chunks it starts with, stylesheet, icon, manifest: the
+//   list SHELL_FILES and the version BUILD are set by build.mjs) is cached at install, one
+//   cache per build; old builds' caches are deleted when a new worker takes over;
 // - a page load tries the network first and falls back to the cached shell;
-// - the shell's files come from the cache and are refreshed behind it;
+// - the shell's files come from the cache and are refreshed behind it, and so do the chunks
+//   of the staff's pages once loaded (their names change with their content);
 // - pictures under /media/ come from the cache when there, else from the network and are kept,
 //   up to MEDIA_LIMIT of them (the oldest go first).
 declare const BUILD: string;
+declare const SHELL_FILES: string[];
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
 const SHELL_CACHE = `fair-shell-${BUILD}`;
 const MEDIA_CACHE = 'fair-media-v1';
 const MEDIA_LIMIT = 1500;
-const SHELL_FILES = ['/', '/assets/app.js', '/style.css', '/icon.svg', '/manifest.webmanifest'];
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(SHELL_FILES)).then(() => sw.skipWaiting()));
@@ -43,7 +44,9 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(mediaFirstFromCache(req));
     return;
   }
-  if (SHELL_FILES.includes(url.pathname)) event.respondWith(cacheThenRefresh(req, event));
+  if (SHELL_FILES.includes(url.pathname) || url.pathname.startsWith('/assets/chunk-')) {
+    event.respondWith(cacheThenRefresh(req, event));
+  }
 });
 
 async function networkFirst(req: Request): Promise<Response> {

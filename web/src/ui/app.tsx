@@ -1,5 +1,6 @@
 // The shell: who is logged in, the connection state, the language switch, and the page the
 // location's hash names. Logged out: the login form; a temporary password: the new one first.
+import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import { FairStore } from '../fair/store';
@@ -104,12 +105,30 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
 
 /** Who may present and answer: the rep's console. */
 export const isPresenter = (u: User) => u.role === 'rep' || u.role === 'admin';
+/** Who sees the fair's live figures: the dashboard and the big screen. */
+export const isStaff = (u: User) => u.role !== 'dealer';
 
-/** The page for the route: #/ lobby; #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console]. */
+type DashboardProps = { ctx: FairContext; big: boolean };
+let dashboardModule: Promise<FunctionComponent<DashboardProps>> | null = null;
+
+/** The dashboard with ECharts, fetched the first time a page shows it. */
+function LazyDashboard(props: DashboardProps) {
+  const [Page, setPage] = useState<FunctionComponent<DashboardProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    dashboardModule ??= import('./dashboard').then((m) => m.default);
+    dashboardModule.then((c) => setPage(() => c)).catch(() => { dashboardModule = null; setFailed(true); });
+  }, []);
+  if (failed) return <p class="error" role="alert">{t('err_unavailable')}</p>;
+  return Page ? <Page {...props} /> : <p class="muted">{t('loading')}</p>;
+}
+
+/** The page for the route: #/ lobby;
+ * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/dashboard|/bigscreen]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|dashboard|bigscreen))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -134,6 +153,8 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
         : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
+        : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
+          ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
         : <Room ctx={ctx} />}
     </>
   );
@@ -179,6 +200,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
       {ctx.sheet && link('/orders', 'my_orders')}
       {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
+      {isStaff(ctx.user) && link('/dashboard', 'dashboard')}
     </nav>
   );
 }
