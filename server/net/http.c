@@ -177,7 +177,8 @@ static int write_stream(struct http_req *r);
 
 static int write_stage(struct http_req *r)
 {
-	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+	/* the security headers (about 600 bytes), a cookie, a file name */
+	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
 					    *end = buf + sizeof buf - 1;
 
 	if (r->stage == 3)
@@ -966,8 +967,10 @@ static bool origin_refused(struct lws *wsi)
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE expects. */
 static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 {
-	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
-					   *end = buf + sizeof buf - 1;
+	/* room for the security headers every answer carries (about 600
+	 * bytes: http_security_headers) */
+	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
+					    *end = buf + sizeof buf - 1;
 	size_t len = strlen(why);
 
 	if (lws_add_http_common_headers(wsi, (unsigned)status,
