@@ -2,10 +2,10 @@
 // a grid of cards loaded a page at a time as the dealer scrolls; stock and prices move live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Item } from '../fair/protocol';
-import { errorText, number, t, type Key } from '../i18n';
+import { currentLang, errorText, number, t, type Key } from '../i18n';
 import type { FairContext } from './app';
-import { ProductCard } from './card';
-import { useNow, useSubscription } from './hooks';
+import { ProductCard, remainingOf } from './card';
+import { useSubscription } from './hooks';
 
 const PAGE = 60;
 const SORTS: [string, Key][] = [
@@ -18,7 +18,6 @@ interface Query { q: string; category: string; sort: string }
 export function Catalog({ ctx }: { ctx: FairContext }) {
   const { client, store, fair } = ctx;
   useSubscription(store);
-  const now = useNow(1000, client.clockSkewMs);
   const [query, setQuery] = useState<Query>(() => {
     const saved = sessionStorage.getItem(`fair.catalog.${fair}`);
     return saved ? JSON.parse(saved) : { q: '', category: '', sort: '' };
@@ -86,8 +85,8 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
   const currency = store.view.fair?.currency ?? 'CNY';
   const card = (id: number) => {
     const item = store.view.items.get(id);
-    return item && <ProductCard key={id} item={item} store={store} currency={currency}
-      href={`#/fair/${fair}/product/${id}`} now={now} />;
+    return item && <ProductCard key={id} item={item} left={remainingOf(store, item)} currency={currency}
+      href={`#/fair/${fair}/product/${id}`} skewMs={client.clockSkewMs} lang={currentLang()} />;
   };
   const searching = query.q || query.category || query.sort;
   return (
