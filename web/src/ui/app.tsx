@@ -83,9 +83,12 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
   return (
     <header class="top">
       <a class="brand" href="#/">{t('app_name')}</a>
-      <span class={`conn conn-${state}`} role="status" aria-live="polite" data-state={state}>
-        {t(`conn_${state}` as Key)}
-      </span>
+      {/* before anyone logs in there is no connection to speak of */}
+      {user && (
+        <span class={`conn conn-${state}`} role="status" aria-live="polite" data-state={state}>
+          {t(`conn_${state}` as Key)}
+        </span>
+      )}
       <span class="spacer" />
       <label class="lang">
         <span class="sr-only">{t('language_switch')}</span>

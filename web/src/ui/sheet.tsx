@@ -8,7 +8,7 @@ import type { FairError } from '../fair/client';
 import type { Item, Line } from '../fair/protocol';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
-import { errorText, money, number, t, time } from '../i18n';
+import { errorText, money, number, t, time, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -140,7 +140,7 @@ function SaveState({ ctx }: { ctx: FairContext }) {
   const text = sheet.saveState === 'saving' ? t('sheet_saving')
     : sheet.saveState === 'offline' ? t('sheet_offline')
     : sheet.saveState === 'failed' ? t('err_unavailable')
-    : sheet.updatedAt ? t('sheet_saved', { t: time(sheet.updatedAt, zone) }) : '';
+    : sheet.updatedAt ? `${t('sheet_saved', { t: time(sheet.updatedAt, zone) })} ${zoneLabel(zone)}` : '';
   return <p class="muted save-state" id="save-state" data-state={sheet.saveState}>{text}</p>;
 }
 
