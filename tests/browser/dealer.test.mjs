@@ -48,6 +48,9 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   const priced = await rep.request('price.set', { fair: fx.fair, product: coat3.id, price: 77700 });
   assert.equal(priced.ok, true, JSON.stringify(priced));
   await page.locator('#spot-price').filter({ hasText: '¥777.00' }).waitFor({ timeout: 10_000 });
+  // laid out as a line, not stretched (a stylesheet rule of another page once made it 800 px)
+  const priceHeight = await page.locator('#spotlight .price-line').evaluate((e) => e.getBoundingClientRect().height);
+  assert.ok(priceHeight < 80, `the spotlight's price line is ${priceHeight} px high`);
   console.log(`spotlight: rep ack to page shown, median ${median(delays)} ms, max ${Math.max(...delays)} ms over ${delays.length}`);
   await screenshot(page, 'dealer-room-spotlight');
 

@@ -114,7 +114,7 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
 
   if (big) {
     return (
-      <section class="big" id="bigscreen-view">
+      <section class="big-screen" id="bigscreen-view">
         <header class="big-head">
           <h1>{f.name}</h1>
           <span>{t('updated_at', { t: time(new Date(watch.updatedAt).toISOString(), zone) })} · {zoneLabel(zone)}</span>

@@ -35,10 +35,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
   const now = useNow(1000, ctx.client.clockSkewMs);
   const { item, error } = useItem(ctx, product);
   const [color, setColor] = useState<string | null>(null);
-  const [faq, setFaq] = useState<{ question: string; answer: string; at: string }[]>([]);
-  useEffect(() => {
-    ctx.client.request<{ items: typeof faq }>('faq', { fair: ctx.fair, product }).then((r) => setFaq(r.items)).catch(() => {});
-  }, [product]);
+  const faq = useFaq(ctx, product);
 
   if (!item) return <p class={error ? 'error' : 'muted'}>{error || t('loading')}</p>;
   const currency = ctx.store.view.fair?.currency ?? 'CNY';
@@ -81,12 +78,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
         </p>
         <p class="description">{en && item.description_en ? item.description_en : item.description}</p>
         {ctx.sheet && !item.withdrawn && <Matrix ctx={ctx} item={item} price={p.price} currency={currency} />}
-        {faq.length > 0 && (
-          <section class="faq" aria-labelledby="faq-title">
-            <h2 id="faq-title">{t('faq')}</h2>
-            <dl>{faq.map((f) => <><dt>{f.question}</dt><dd>{f.answer}</dd></>)}</dl>
-          </section>
-        )}
+        <Faq items={faq} />
       </div>
     </article>
   );
@@ -97,6 +89,29 @@ function packText(item: Item): string {
   const sizes = uniq(item.variants.map((v) => v.size));
   return Object.entries(item.pack ?? {}).sort(([a], [b]) => sizes.indexOf(a) - sizes.indexOf(b))
     .map(([s, n]) => `${s}×${n}`).join(' ');
+}
+
+interface FaqItem { question: string; answer: string; at: string }
+
+/** A product's public answers (the FAQ), read again when a new answer comes in the fair. */
+export function useFaq(ctx: FairContext, product: number): FaqItem[] {
+  const [faq, setFaq] = useState<FaqItem[]>([]);
+  const answers = [...ctx.store.view.chat.values()].filter((m) => m.reply_to && !m.private && m.product === product).length;
+  useEffect(() => {
+    if (product <= 0) { setFaq([]); return; }
+    ctx.client.request<{ items: FaqItem[] }>('faq', { fair: ctx.fair, product }).then((r) => setFaq(r.items)).catch(() => {});
+  }, [product, answers, ctx.client.state === 'live']);
+  return faq;
+}
+
+export function Faq({ items }: { items: FaqItem[] }) {
+  if (!items.length) return null;
+  return (
+    <section class="faq" aria-labelledby="faq-title">
+      <h2 id="faq-title">{t('faq')}</h2>
+      <dl>{items.map((f) => <><dt>{f.question}</dt><dd>{f.answer}</dd></>)}</dl>
+    </section>
+  );
 }
 
 export function FlashCountdown({ ends, now }: { ends: string; now: number }) {

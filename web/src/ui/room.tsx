@@ -8,7 +8,7 @@ import { duration, errorText, money, t, time, zoneLabel, type Key } from '../i18
 import type { FairContext } from './app';
 import { srcset } from './card';
 import { useNow, useSubscription } from './hooks';
-import { FlashCountdown, useItem } from './product';
+import { Faq, FlashCountdown, useFaq, useItem } from './product';
 
 export function Room({ ctx }: { ctx: FairContext }) {
   const { store } = ctx;
@@ -49,6 +49,7 @@ export function Room({ ctx }: { ctx: FairContext }) {
 export function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
   const s = ctx.store.view.spotlight;
   const { item } = useItem(ctx, s?.product ?? 0);
+  const faq = useFaq(ctx, s?.product ?? 0);
   const f = ctx.store.view.fair!;
   if (!s) return <section class="spotlight empty" id="spotlight"><p class="muted">{t('no_spotlight')}</p></section>;
   const p = item ? priceNow(item, now) : null;
@@ -68,6 +69,7 @@ export function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
         </p>
       )}
       {s.note && <p class="note" id="spot-note">{s.note}</p>}
+      <Faq items={faq} />
       {ctx.sheet && <a class="button primary" href={`#/fair/${ctx.fair}/product/${s.product}`} id="order-this">{t('order_this')}</a>}
     </section>
   );
