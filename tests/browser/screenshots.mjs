@@ -2,7 +2,8 @@
 // Debian's Chromium: `make screenshots` writes docs/images/page-*.png. A fresh database gets
 // the demo (fairctl demo, pictures in a temporary media folder); a rep puts a product in the
 // spotlight and answers a dealer's question; dealer001 is shown the live room, a product's
-// sizes × colours with quantities typed, and the order sheet, on a laptop and on a phone.
+// sizes × colours with quantities typed, and the order sheet, on a laptop and on a phone; rep1
+// the console with a question waiting; manager1 the dashboard and the big screen.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,38 @@ try {
   await small.locator('.matrix').waitFor({ timeout: 10_000 });
   await small.locator('.matrix').scrollIntoViewIfNeeded();
   await shoot(small, 'page-product-phone');
+
+  // The staff: the rep's console with a question waiting, the manager's dashboard and big screen.
+  await page.goto(`${server.url}/#/fair/${fair}`);
+  await page.fill('#ask-text', '纯棉圆领T恤有白色吗？');
+  await page.click('#chat form.ask button[type=submit]');
+  const console_ = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const repPage = await console_.newPage();
+  await logInOnPage(repPage, server.url, 'rep1', 'demo');
+  await repPage.locator(`.fair[data-fair="${fair}"]`).waitFor({ timeout: 20_000 });
+  await repPage.goto(`${server.url}/#/fair/${fair}/console`);
+  await repPage.locator('#console-view .console-items li').nth(5).waitFor({ timeout: 15_000 });
+  await repPage.locator(`#console-view .console-items li[data-product="${product}"] button`).click();
+  await repPage.locator('#queue .question').first().waitFor({ timeout: 10_000 });
+  await repPage.waitForLoadState('networkidle');
+  await shoot(repPage, 'page-console');
+
+  const manager = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const boardPage = await manager.newPage();
+  await logInOnPage(boardPage, server.url, 'manager1', 'demo');
+  await boardPage.locator(`.fair[data-fair="${fair}"]`).waitFor({ timeout: 20_000 });
+  await boardPage.goto(`${server.url}/#/fair/${fair}/dashboard`);
+  await boardPage.locator('#dashboard-view #kpi-orders').waitFor({ timeout: 20_000 });
+  await boardPage.waitForTimeout(1500); // the count-up and the charts' first animation
+  await shoot(boardPage, 'page-dashboard');
+  const wall = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const wallPage = await wall.newPage();
+  await logInOnPage(wallPage, server.url, 'manager1', 'demo');
+  await wallPage.locator(`.fair[data-fair="${fair}"]`).waitFor({ timeout: 20_000 });
+  await wallPage.goto(`${server.url}/#/fair/${fair}/bigscreen`);
+  await wallPage.locator('#bigscreen-view #kpi-orders').waitFor({ timeout: 20_000 });
+  await wallPage.waitForTimeout(1500);
+  await shoot(wallPage, 'page-bigscreen');
   await rep.close();
 } finally {
   if (browser) await browser.close();
