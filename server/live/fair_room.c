@@ -497,6 +497,9 @@ static void check_states(void)
 		r->status = status;
 		r->starts_ms = starts;
 		r->ends_ms = ends;
+		/* kept snapshots hold the fair as it was (a state change has
+		 * no seq to tell them apart by) */
+		r->stock_gen++;
 		f = state_frame(r, status, starts, ends);
 		if (!f)
 			continue;

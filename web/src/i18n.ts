@@ -246,6 +246,28 @@ const zhHans = {
   dealer: '经销商',
   region: '区域',
   no_dealer_targets: '还没有给经销商设目标',
+  processing: '订单处理',
+  queue_open: '未完成的订单',
+  status_filter: '按状态筛选',
+  queue_after_fair: '订货会结束后才能处理订单（进行中的订单还可能被修改）',
+  queue_none: '没有订单',
+  prio_normal: '普通',
+  prio_high: '优先',
+  prio_urgent: '加急',
+  priority: '优先级',
+  key_dealer: '重点经销商',
+  warehouse: '发货仓：{w}',
+  held: '待人工审核：{why}',
+  review_note: '审核备注（拒绝时必填）',
+  approve: '审核通过',
+  reject: '拒绝',
+  reject_needs_note: '拒绝需要写明原因',
+  reject_confirm: '拒绝订单 {id}？其数量将退回本场配额。',
+  carrier: '承运商',
+  tracking_no: '运单号',
+  ship: '发货',
+  mark_in_transit: '标记为运输中',
+  mark_delivered: '标记为已签收',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -323,6 +345,12 @@ const zhHant: Dict = {
   chart_sell_through: '售罄率 TOP 20', chart_by_region: '各區域訂貨金額', chart_by_tier: '各等級訂貨金額',
   ranking_dealers: '經銷商訂貨排名', dealers_behind: '距目標最遠的經銷商', regions_attainment: '區域目標完成',
   dealer: '經銷商', region: '區域', no_dealer_targets: '還沒有給經銷商設目標',
+  processing: '訂單處理', queue_open: '未完成的訂單', status_filter: '按狀態篩選',
+  queue_after_fair: '訂貨會結束後才能處理訂單（進行中的訂單還可能被修改）', queue_none: '沒有訂單', prio_normal: '普通',
+  prio_high: '優先', prio_urgent: '加急', priority: '優先級', key_dealer: '重點經銷商', warehouse: '發貨倉：{w}',
+  held: '待人工審核：{why}', review_note: '審核備註（拒絕時必填）', approve: '審核通過', reject: '拒絕',
+  reject_needs_note: '拒絕需要寫明原因', reject_confirm: '拒絕訂單 {id}？其數量將退回本場配額。', carrier: '承運商',
+  tracking_no: '運單號', ship: '發貨', mark_in_transit: '標記為運輸中', mark_delivered: '標記為已簽收',
 };
 
 const en: Dict = {
@@ -407,6 +435,14 @@ const en: Dict = {
   chart_by_region: 'Amount by region', chart_by_tier: 'Amount by tier', ranking_dealers: 'Dealers by amount',
   dealers_behind: 'Furthest behind their targets', regions_attainment: 'Regions against targets',
   dealer: 'Dealer', region: 'Region', no_dealer_targets: 'No dealer has a target yet',
+  processing: 'Processing', queue_open: 'Orders not finished', status_filter: 'Filter by status',
+  queue_after_fair: 'Orders are processed once the fair has closed (while it is live they can still change)',
+  queue_none: 'No orders', prio_normal: 'Normal', prio_high: 'High', prio_urgent: 'Urgent', priority: 'Priority',
+  key_dealer: 'Key dealer', warehouse: 'Warehouse: {w}', held: 'Held for a person: {why}',
+  review_note: 'Note (needed to reject)', approve: 'Approve', reject: 'Reject',
+  reject_needs_note: 'Say why the order is rejected', reject_confirm: 'Reject order {id}? Its units go back to the fair.',
+  carrier: 'Carrier', tracking_no: 'Tracking number', ship: 'Ship', mark_in_transit: 'Mark in transit',
+  mark_delivered: 'Mark delivered',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

@@ -17,6 +17,7 @@ import { SheetPage } from './sheet';
 import { OrdersPage } from './orders';
 import { Room } from './room';
 import { Console } from './console';
+import { Processing } from './processing';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -127,11 +128,11 @@ function LazyDashboard(props: DashboardProps) {
 }
 
 /** The page for the route: #/ lobby;
- * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/dashboard|/bigscreen]. */
+ * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|dashboard|bigscreen))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -156,6 +157,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
         : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
+        : m?.[2] === 'queue' && isPresenter(user) ? <Processing ctx={ctx} />
         : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
           ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
         : <Room ctx={ctx} />}
@@ -203,6 +205,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
       {ctx.sheet && link('/orders', 'my_orders')}
       {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
+      {isPresenter(ctx.user) && link('/queue', 'processing')}
       {isStaff(ctx.user) && link('/dashboard', 'dashboard')}
     </nav>
   );

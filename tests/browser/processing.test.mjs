@@ -1,0 +1,124 @@
+// The processing queue in Chromium against the real server and PostgreSQL, after the fair:
+// held orders with the automatic review's reason, a priority raised, one approved, one
+// rejected with a note, one shipped with carrier and tracking, in transit and delivered; a
+// second rep's page follows each step live (order.status), the dealer's My orders shows the
+// shipment, and the database has every step. While the fair is live the queue says it waits.
+// Screenshots go to build/test-artifacts/processing-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { connect, createUser, fairctl, login, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('reps process the orders after the fair, live on each other\'s pages, and the dealer follows', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '处理订货会', products: 2 });
+  await createUser(db.url, { login: 'clerk', name: '陈志明', role: 'rep', password: 'clerk-pass-123' });
+  await createUser(db.url, { login: 'clerk2', name: '林美玲', role: 'rep', password: 'clerk2-pass-123' });
+  const shops = [];
+  for (const [login, name] of [['shop1', '徐汇店'], ['shop2', '静安店'], ['shop3', '浦东店']]) {
+    const u = await createUser(db.url, { login, name, password: `${login}-pass-1`, tier: 'A' });
+    shops.push(u);
+  }
+  await fairctl(db.url, ['warehouse', '華東', '上海仓']);
+  const dealerIds = (await sql(db.url, `SELECT dealer_id FROM users WHERE login IN ('shop1', 'shop2', 'shop3') ORDER BY login`)).map((r) => r[0]);
+  // shop3 has no address: the automatic review holds its order
+  await sql(db.url, `UPDATE dealers SET region = '華東' WHERE id IN (${dealerIds.join(',')});
+    DELETE FROM dealer_addresses WHERE dealer_id = ${dealerIds[2]};
+    INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
+      SELECT id, '收货人', '021-1234', '上海市南京路 1 号', true FROM dealers WHERE id IN (${dealerIds[0]}, ${dealerIds[1]})
+      ON CONFLICT DO NOTHING`);
+  const [v1, v2] = fx.products[0].variants;
+  const ids = [];
+  for (const [i, login] of ['shop1', 'shop2', 'shop3'].entries()) {
+    const s = await login_(login);
+    const r = await s.request('order.place', { fair: fx.fair, key: `k${i}`, lines: [{ variant: i % 2 ? v2 : v1, qty: 2 + i }] });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    ids.push(r.order.id);
+    await s.close();
+  }
+  async function login_(who) {
+    const c = await connect(server, { cookie: (await login(server, who, `${who}-pass-1`)).cookie });
+    await c.next('hello', 10_000);
+    return c;
+  }
+
+  const repContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const repPage = await repContext.newPage();
+  const problems = watchProblems(repPage);
+  await logInOnPage(repPage, server.url, 'clerk', 'clerk-pass-123');
+  await repPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await repPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  await repPage.locator('#queue-waits').filter({ hasText: '订货会结束后' }).waitFor({ timeout: 10_000 });
+  assert.equal(await repPage.locator('.queued .approve').count(), 0, 'nothing to act on while the fair is live');
+
+  // An admin closes the fair; the page hears it (fair.state) and the queue shows the review.
+  const admin = await connect(server, { cookie: server.cookie });
+  await admin.next('hello', 10_000);
+  const closed = await admin.request('admin.fair.update', { fair: fx.fair, status: 'closed' });
+  assert.equal(closed.ok, true, JSON.stringify(closed));
+  await admin.close();
+  await repPage.locator('#queue-waits').waitFor({ state: 'detached', timeout: 10_000 });
+  await repPage.reload();
+  const row = (id) => repPage.locator(`.queued[data-order="${id}"]`);
+  await row(ids[2]).locator('.hold').waitFor({ timeout: 15_000 });
+  assert.equal(await row(ids[0]).locator('.order-status').textContent(), '已审核');
+  assert.match(await row(ids[2]).locator('.hold').textContent(), /待人工审核/);
+
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const otherPage = await other.newPage();
+  await logInOnPage(otherPage, server.url, 'clerk2', 'clerk2-pass-123');
+  await otherPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await otherPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  await otherPage.locator(`.queued[data-order="${ids[0]}"]`).waitFor({ timeout: 15_000 });
+
+  // Priority, approve the held order, reject another with a note.
+  await row(ids[1]).locator('.prio-select').selectOption('urgent');
+  await repPage.locator('.queue-orders > li').first().filter({ hasText: `${ids[1]}` }).waitFor({ timeout: 10_000 });
+  await otherPage.locator(`.queued[data-order="${ids[1]}"] .tag.prio`).filter({ hasText: '加急' }).waitFor({ timeout: 15_000 }); // read every 10 s
+  await row(ids[2]).locator('.review-note').fill('地址已电话确认');
+  await row(ids[2]).locator('.approve').click();
+  await row(ids[2]).locator('.order-status').filter({ hasText: '已审核' }).waitFor({ timeout: 10_000 });
+  repPage.once('dialog', (d) => d.accept());
+  await row(ids[1]).locator('.review-note').fill('重复下单');
+  await row(ids[1]).locator('.reject').click();
+  await row(ids[1]).waitFor({ state: 'detached', timeout: 10_000 });
+  await otherPage.locator(`.queued[data-order="${ids[1]}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+
+  // Ship, in transit, delivered; the other rep's page follows.
+  await row(ids[0]).locator('.carrier').fill('顺丰速运');
+  await row(ids[0]).locator('.tracking-no').fill('SF1234567890');
+  await row(ids[0]).locator('form.ship button[type=submit]').click();
+  await row(ids[0]).locator('.order-status').filter({ hasText: '已发货' }).waitFor({ timeout: 10_000 });
+  await otherPage.locator(`.queued[data-order="${ids[0]}"] .order-status`).filter({ hasText: '已发货' }).waitFor({ timeout: 10_000 });
+  await screenshot(repPage, 'processing-queue');
+  await row(ids[0]).locator('.advance').click();
+  await row(ids[0]).locator('.order-status').filter({ hasText: '运输中' }).waitFor({ timeout: 10_000 });
+  await row(ids[0]).locator('.advance').click();
+  await row(ids[0]).waitFor({ state: 'detached', timeout: 10_000 }); // delivered: finished
+
+  const steps = await sql(db.url, `SELECT id, status, carrier, tracking FROM orders WHERE id IN (${ids.join(',')}) ORDER BY id`);
+  assert.deepEqual(steps, [ // psql prints NULL as ''
+    [String(ids[0]), 'delivered', '顺丰速运', 'SF1234567890'],
+    [String(ids[1]), 'rejected', '', ''],
+    [String(ids[2]), 'reviewed', '', ''],
+  ]);
+
+  // The dealer sees the shipment and its tracking in My orders.
+  const shopContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const shopPage = await shopContext.newPage();
+  await logInOnPage(shopPage, server.url, 'shop1', 'shop1-pass-1');
+  await shopPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await shopPage.goto(`${server.url}/#/fair/${fx.fair}/orders`);
+  await shopPage.locator(`.order[data-order="${ids[0]}"] .order-status`).filter({ hasText: '已签收' }).waitFor({ timeout: 10_000 });
+  assert.match(await shopPage.locator(`.order[data-order="${ids[0]}"]`).textContent(), /SF1234567890/);
+  await screenshot(shopPage, 'processing-dealer-delivered');
+
+  await repPage.selectOption('#queue-status', 'delivered');
+  await row(ids[0]).waitFor({ timeout: 10_000 });
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await shopContext.close();
+  await other.close();
+  await repContext.close();
+});
