@@ -268,6 +268,31 @@ const zhHans = {
   ship: '发货',
   mark_in_transit: '标记为运输中',
   mark_delivered: '标记为已签收',
+  manage: '设置与日志',
+  targets: '订货指标',
+  target_for: '指标对象',
+  dealer_id: '经销商编号',
+  target_amount: '金额（元）',
+  target_units: '件数（可选）',
+  bad_units: '件数要填不小于 0 的整数',
+  bad_dealer_id: '经销商编号是一个数字',
+  target_saved: '{who} 的指标已设为 {amount}',
+  must_order_styles: '必订款',
+  reports: '报表与图片',
+  chart_png_units_by_product: '图：商品订货件数',
+  chart_png_amount_per_minute: '图：每分钟订货金额',
+  chart_png_by_region: '图：各区域订货金额',
+  chart_png_sell_through: '图：售罄率',
+  audit_log: '操作日志',
+  audit_action: '操作',
+  audit_all: '全部操作',
+  audit_filter: '按人、对象或内容筛选',
+  refresh: '刷新',
+  audit_when: '时间',
+  audit_who: '操作人',
+  audit_target: '对象',
+  audit_change: '变更',
+  audit_count: '显示 {n} 条，共 {all} 条',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -351,6 +376,13 @@ const zhHant: Dict = {
   held: '待人工審核：{why}', review_note: '審核備註（拒絕時必填）', approve: '審核通過', reject: '拒絕',
   reject_needs_note: '拒絕需要寫明原因', reject_confirm: '拒絕訂單 {id}？其數量將退回本場配額。', carrier: '承運商',
   tracking_no: '運單號', ship: '發貨', mark_in_transit: '標記為運輸中', mark_delivered: '標記為已簽收',
+  manage: '設定與日誌', targets: '訂貨指標', target_for: '指標對象', dealer_id: '經銷商編號', target_amount: '金額（元）',
+  target_units: '件數（可選）', bad_units: '件數要填不小於 0 的整數', bad_dealer_id: '經銷商編號是一個數字',
+  target_saved: '{who} 的指標已設為 {amount}', must_order_styles: '必訂款', reports: '報表與圖片',
+  chart_png_units_by_product: '圖：商品訂貨件數', chart_png_amount_per_minute: '圖：每分鐘訂貨金額',
+  chart_png_by_region: '圖：各區域訂貨金額', chart_png_sell_through: '圖：售罄率', audit_log: '操作日誌',
+  audit_action: '操作', audit_all: '全部操作', audit_filter: '按人、對象或內容篩選', refresh: '重新整理',
+  audit_when: '時間', audit_who: '操作人', audit_target: '對象', audit_change: '變更', audit_count: '顯示 {n} 筆，共 {all} 筆',
 };
 
 const en: Dict = {
@@ -443,6 +475,14 @@ const en: Dict = {
   reject_needs_note: 'Say why the order is rejected', reject_confirm: 'Reject order {id}? Its units go back to the fair.',
   carrier: 'Carrier', tracking_no: 'Tracking number', ship: 'Ship', mark_in_transit: 'Mark in transit',
   mark_delivered: 'Mark delivered',
+  manage: 'Settings and log', targets: 'Order targets', target_for: 'Target for', dealer_id: 'Dealer id',
+  target_amount: 'Amount (yuan)', target_units: 'Units (optional)', bad_units: 'Units: a whole number from 0',
+  bad_dealer_id: 'A dealer id is a number', target_saved: 'The target of {who} is now {amount}',
+  must_order_styles: 'Must-order styles', reports: 'Reports and pictures',
+  chart_png_units_by_product: 'Chart: units by product', chart_png_amount_per_minute: 'Chart: amount per minute',
+  chart_png_by_region: 'Chart: amount by region', chart_png_sell_through: 'Chart: sell-through', audit_log: 'Audit log',
+  audit_action: 'Action', audit_all: 'All actions', audit_filter: 'Filter by who, target or content', refresh: 'Refresh',
+  audit_when: 'When', audit_who: 'Who', audit_target: 'Target', audit_change: 'Change', audit_count: '{n} shown of {all}',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

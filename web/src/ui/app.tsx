@@ -18,6 +18,7 @@ import { OrdersPage } from './orders';
 import { Room } from './room';
 import { Console } from './console';
 import { Processing } from './processing';
+import { Manage } from './manage';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -109,6 +110,8 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
 
 /** Who may present and answer: the rep's console. */
 export const isPresenter = (u: User) => u.role === 'rep' || u.role === 'admin';
+/** Who sets targets and must-order styles and reads the audit log. */
+export const isManager = (u: User) => u.role === 'manager' || u.role === 'admin';
 /** Who sees the fair's live figures: the dashboard and the big screen. */
 export const isStaff = (u: User) => u.role !== 'dealer';
 
@@ -128,11 +131,11 @@ function LazyDashboard(props: DashboardProps) {
 }
 
 /** The page for the route: #/ lobby;
- * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen]. */
+ * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -158,6 +161,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
         : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
         : m?.[2] === 'queue' && isPresenter(user) ? <Processing ctx={ctx} />
+        : m?.[2] === 'manage' && isManager(user) ? <Manage ctx={ctx} />
         : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
           ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
         : <Room ctx={ctx} />}
@@ -207,6 +211,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
       {isPresenter(ctx.user) && link('/queue', 'processing')}
       {isStaff(ctx.user) && link('/dashboard', 'dashboard')}
+      {isManager(ctx.user) && link('/manage', 'manage')}
     </nav>
   );
 }
