@@ -293,6 +293,14 @@ const zhHans = {
   audit_target: '对象',
   audit_change: '变更',
   audit_count: '显示 {n} 条，共 {all} 条',
+  product: '商品',
+  behalf_title: '代客下单：{name}',
+  behalf_pick: '选择商品',
+  behalf_lines: '本单明细',
+  behalf_submit: '为 {name} 提交订单',
+  behalf_accepted: '已为 {name} 提交订单 {id} 号',
+  order_for: '代客下单',
+  behalf_forbidden: '{name} 不在您负责的区域，不能代其下单',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -383,6 +391,9 @@ const zhHant: Dict = {
   chart_png_by_region: '圖：各區域訂貨金額', chart_png_sell_through: '圖：售罄率', audit_log: '操作日誌',
   audit_action: '操作', audit_all: '全部操作', audit_filter: '按人、對象或內容篩選', refresh: '重新整理',
   audit_when: '時間', audit_who: '操作人', audit_target: '對象', audit_change: '變更', audit_count: '顯示 {n} 筆，共 {all} 筆',
+  product: '商品', behalf_title: '代客下單：{name}', behalf_pick: '選擇商品', behalf_lines: '本單明細',
+  behalf_submit: '為 {name} 提交訂單', behalf_accepted: '已為 {name} 提交訂單 {id} 號', order_for: '代客下單',
+  behalf_forbidden: '{name} 不在您負責的區域，不能代其下單',
 };
 
 const en: Dict = {
@@ -483,6 +494,9 @@ const en: Dict = {
   chart_png_by_region: 'Chart: amount by region', chart_png_sell_through: 'Chart: sell-through', audit_log: 'Audit log',
   audit_action: 'Action', audit_all: 'All actions', audit_filter: 'Filter by who, target or content', refresh: 'Refresh',
   audit_when: 'When', audit_who: 'Who', audit_target: 'Target', audit_change: 'Change', audit_count: '{n} shown of {all}',
+  product: 'Product', behalf_title: 'Ordering for {name}', behalf_pick: 'Pick a product', behalf_lines: 'This order',
+  behalf_submit: 'Place the order for {name}', behalf_accepted: 'Order {id} placed for {name}', order_for: 'Order for them',
+  behalf_forbidden: '{name} is outside your regions: you cannot order for it',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

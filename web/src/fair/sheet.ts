@@ -45,7 +45,16 @@ export function waitLive(client: FairClient): Promise<void> {
   });
 }
 
-function newKey(): string {
+/** What the size × colour matrix writes into: the dealer's sheet, or a rep's order on a
+ * dealer's behalf (behalf.ts). */
+export interface Cells {
+  lines: Map<number, number>;
+  qty(variant: number): number;
+  set(cells: Map<number, number>): void;
+  subscribe(fn: () => void): () => void;
+}
+
+export function newKey(): string {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -53,7 +62,7 @@ function newKey(): string {
 
 interface LocalDraft { lines: Line[]; note: string; dirty: boolean; updated_at: string | null }
 
-export class OrderSheet {
+export class OrderSheet implements Cells {
   lines = new Map<number, number>(); // variant → qty
   note = '';
   saveState: SaveState = 'saved';

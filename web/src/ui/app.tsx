@@ -19,6 +19,7 @@ import { Room } from './room';
 import { Console } from './console';
 import { Processing } from './processing';
 import { Manage } from './manage';
+import { Behalf } from './behalf';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -131,11 +132,11 @@ function LazyDashboard(props: DashboardProps) {
 }
 
 /** The page for the route: #/ lobby;
- * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage]. */
+ * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage|behalf))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -162,6 +163,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
         : m?.[2] === 'queue' && isPresenter(user) ? <Processing ctx={ctx} />
         : m?.[2] === 'manage' && isManager(user) ? <Manage ctx={ctx} />
+        : m?.[2] === 'behalf' && isPresenter(user) && m[3] ? <Behalf ctx={ctx} dealer={Number(m[3])} />
         : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
           ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
         : <Room ctx={ctx} />}

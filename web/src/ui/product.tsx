@@ -3,6 +3,7 @@
 // left, live, and refuses what cannot be ordered; packs (配碼) are entered as packs per colour.
 import { useEffect, useState } from 'preact/hooks';
 import type { Item, Variant } from '../fair/protocol';
+import type { Cells as SheetCells } from '../fair/sheet';
 import { priceNow } from '../fair/store';
 import { currentLang, duration, errorText, money, number, t } from '../i18n';
 import type { FairContext } from './app';
@@ -77,7 +78,8 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
           {item.pack && <span>{t('pack', { p: packText(item) })}</span>}
         </p>
         <p class="description">{en && item.description_en ? item.description_en : item.description}</p>
-        {ctx.sheet && !item.withdrawn && <Matrix ctx={ctx} item={item} price={p.price} currency={currency} />}
+        {ctx.sheet && !item.withdrawn &&
+          <Matrix ctx={ctx} item={item} price={p.price} currency={currency} sheet={ctx.sheet} to={`#/fair/${ctx.fair}/sheet`} />}
         <Faq items={faq} />
       </div>
     </article>
@@ -126,8 +128,12 @@ function parseQty(text: string): number {
   return text.trim() === '' ? 0 : Number(text);
 }
 
-function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; price: number; currency: string }) {
-  const sheet = ctx.sheet!;
+/** The size × colour grid of one item, typed into `sheet` (the dealer's order sheet, or a rep's
+ * order on a dealer's behalf); `to` is where its button leads (the sheet), none without. */
+export function Matrix({ ctx, item, price, currency, sheet, to }: {
+  ctx: FairContext; item: Item; price: number; currency: string; sheet: SheetCells; to?: string;
+}) {
+  useSubscription(sheet);
   const store = ctx.store;
   const colors = uniq(item.variants.map((v) => v.color));
   const sizes = uniq(item.variants.map((v) => v.size));
@@ -238,11 +244,13 @@ function Matrix({ ctx, item, price, currency }: { ctx: FairContext; item: Item; 
         <strong>{t('units', { n: number(units) })}</strong> · <strong id="product-amount">{money(units * price, currency)}</strong>
       </p>
       <div role="alert" class="error">{problems.map((p) => <p>{p}</p>)}</div>
-      <p class="actions">
-        <a class="button primary" href={`#/fair/${ctx.fair}/sheet`} id="to-sheet">
-          {t('sheet')} · {t('units', { n: number(sheetUnits) })}
-        </a>
-      </p>
+      {to && (
+        <p class="actions">
+          <a class="button primary" href={to} id="to-sheet">
+            {t('sheet')} · {t('units', { n: number(sheetUnits) })}
+          </a>
+        </p>
+      )}
     </section>
   );
 }

@@ -1,0 +1,74 @@
+// A rep orders on a dealer's behalf in Chromium against the real server and PostgreSQL: the
+// dealer's tier price in the lines, the matrix the dealer uses, the order placed for the dealer
+// (the database says who placed it) and found on the dealer's own My orders; a rep limited to
+// another region is refused in words and nothing is stored.
+// Screenshots go to build/test-artifacts/behalf-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { createUser, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('a rep orders for a dealer with the dealer\'s matrix; a rep of another region cannot', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '代客订货会', products: 2 });
+  const rep = await createUser(db.url, { login: 'helper', name: '陈志明', role: 'rep', password: 'helper-pass-123' });
+  await createUser(db.url, { login: 'faraway', name: '远方销售', role: 'rep', password: 'faraway-pass-123' });
+  await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'faraway'`);
+  const shop = await createUser(db.url, { login: 'client', name: '冯店长', password: 'client-pass-1', tier: 'A' });
+  const coat1 = fx.products[0]; // makeFair gives product 1 a tier A price of ¥800.01
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await logInOnPage(page, server.url, 'helper', 'helper-pass-123');
+  await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await page.evaluate((d) => sessionStorage.setItem(`fair.behalf.${d.dealer}`, JSON.stringify(d)),
+    { dealer: shop.dealerId, name: '冯店长 商行', region: '華東', tier: 'A' });
+  await page.goto(`${server.url}/#/fair/${fx.fair}/behalf/${shop.dealerId}`);
+  await page.locator('#behalf-view h1').filter({ hasText: '代客下单：冯店长 商行' }).waitFor({ timeout: 15_000 });
+  await page.fill('#behalf-search', '外套1');
+  await page.locator('.pick-list li').nth(1).waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator(`.pick-list li[data-product="${coat1.id}"] button`).click();
+  await page.getByLabel('黑色 M 数量').fill('3');
+  await page.getByLabel('白色 L 数量').fill('2');
+  await page.locator('#behalf-units').filter({ hasText: /^5$/ }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#behalf-amount').textContent(), '¥4,000.05', "5 × the tier A price");
+  await screenshot(page, 'behalf-matrix');
+  await page.click('#behalf-submit');
+  const accepted = page.locator('#behalf-accepted');
+  await accepted.waitFor({ timeout: 15_000 });
+  const orderId = Number(await accepted.getAttribute('data-order'));
+  const [[dealerId, placedBy, total]] = await sql(db.url, `SELECT dealer_id, placed_by, total FROM orders WHERE id = ${orderId}`);
+  assert.deepEqual([Number(dealerId), Number(placedBy), total], [shop.dealerId, rep.id, '400005']);
+  assert.equal(await page.locator('#behalf-units').textContent(), '0', 'what was ordered leaves the form');
+  await screenshot(page, 'behalf-accepted');
+
+  // the dealer finds it in its own orders
+  const shopContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const shopPage = await shopContext.newPage();
+  await logInOnPage(shopPage, server.url, 'client', 'client-pass-1');
+  await shopPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await shopPage.goto(`${server.url}/#/fair/${fx.fair}/orders`);
+  await shopPage.locator(`.order[data-order="${orderId}"]`).waitFor({ timeout: 15_000 });
+  await shopContext.close();
+
+  // a rep of another region: refused in words, nothing stored
+  const farContext = await browser.newContext({ viewport: { width: 1400, height: 950 } });
+  const farPage = await farContext.newPage();
+  await logInOnPage(farPage, server.url, 'faraway', 'faraway-pass-123');
+  await farPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await farPage.goto(`${server.url}/#/fair/${fx.fair}/behalf/${shop.dealerId}`);
+  await farPage.locator(`.pick-list li[data-product="${coat1.id}"] button`).click({ timeout: 15_000 });
+  await farPage.getByLabel('黑色 M 数量').fill('1');
+  await farPage.click('#behalf-submit');
+  await farPage.locator('#behalf-refused').waitFor({ timeout: 15_000 });
+  assert.match(await farPage.locator('#behalf-refused').textContent(), /不在您负责的区域/);
+  const [[count]] = await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${fx.fair}`);
+  assert.equal(count, '1');
+  await farContext.close();
+
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await context.close();
+});

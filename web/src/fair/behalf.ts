@@ -1,0 +1,78 @@
+// A rep's order on a dealer's behalf (order.place with `dealer`): the lines typed in the same
+// matrix the dealer uses, kept in this page only (the draft is the dealer's own), placed under
+// one key that is sent again, never guessed, while the answer is lost.
+import { FairClient, FairError } from './client';
+import type { Cells, PlaceResult } from './sheet';
+import { newKey, outcomeUnknown, waitLive } from './sheet';
+import type { Order } from './protocol';
+
+export class BehalfOrder implements Cells {
+  lines = new Map<number, number>();
+  note = '';
+  sending = false;
+  retrying = false;
+  lastResult: PlaceResult | null = null;
+  private listeners = new Set<() => void>();
+
+  constructor(private readonly client: FairClient, readonly fair: number, readonly dealer: number) {}
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  qty(variant: number): number {
+    return this.lines.get(variant) ?? 0;
+  }
+
+  set(cells: Map<number, number>): void {
+    for (const [v, q] of cells) {
+      if (q > 0) this.lines.set(v, q);
+      else this.lines.delete(v);
+    }
+    this.notify();
+  }
+
+  clear(): void {
+    this.lines.clear();
+    this.notify();
+  }
+
+  /** Places the lines for the dealer; what was ordered leaves the form. */
+  async place(partial = false): Promise<PlaceResult> {
+    const key = newKey();
+    const lines = [...this.lines].map(([variant, qty]) => ({ variant, qty }));
+    this.sending = true;
+    this.notify();
+    try {
+      for (;;) {
+        try {
+          const r = await this.client.request<{ order: Order; partial?: { variant: number; requested: number; accepted: number }[] }>(
+            'order.place', { fair: this.fair, dealer: this.dealer, key, lines, ...(partial ? { partial: true } : {}),
+              ...(this.note.trim() ? { note: this.note.trim() } : {}) });
+          for (const l of r.order.lines) this.lines.delete(l.variant);
+          return this.finish({ kind: 'accepted', order: r.order, ...(r.partial ? { partial: r.partial } : {}) });
+        } catch (e) {
+          const err = e instanceof FairError ? e : new FairError({ code: 'internal', message: String(e) });
+          if (!outcomeUnknown(err)) return this.finish({ kind: 'refused', error: err });
+          this.retrying = true;
+          this.notify();
+          await waitLive(this.client);
+        }
+      }
+    } finally {
+      this.sending = false;
+      this.retrying = false;
+      this.notify();
+    }
+  }
+
+  private finish(r: PlaceResult): PlaceResult {
+    this.lastResult = r;
+    return r;
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+}

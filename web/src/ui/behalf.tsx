@@ -1,0 +1,131 @@
+// A rep orders on a dealer's behalf (rep, admin; a rep limited to regions only for its
+// regions' dealers, which the server checks): the fair's items searched, the same size × colour
+// matrix the dealer uses, the lines at the dealer's tier price, one order placed with the
+// dealer named (the order records who placed it), the answer in words.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { BehalfOrder } from '../fair/behalf';
+import type { Item } from '../fair/protocol';
+import { priceNow } from '../fair/store';
+import { errorText, money, number, t } from '../i18n';
+import type { FairContext } from './app';
+import { refusalText, shortCells, Shortfall } from './answer';
+import { useNow, useSubscription } from './hooks';
+import { Matrix } from './product';
+
+export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
+
+/** The dealer the console's Dealers view opened, kept for this tab (its name and tier). */
+export function rememberDealer(d: DealerBrief): void {
+  sessionStorage.setItem(`fair.behalf.${d.dealer}`, JSON.stringify(d));
+}
+
+function dealerOf(id: number): DealerBrief {
+  try {
+    const d = JSON.parse(sessionStorage.getItem(`fair.behalf.${id}`) ?? 'null') as DealerBrief | null;
+    if (d) return d;
+  } catch { /* a bad copy: the id alone */ }
+  return { dealer: id, name: `#${id}`, region: '', tier: '' };
+}
+
+export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }) {
+  const { client, store, fair } = ctx;
+  useSubscription(store);
+  const dealer = useMemo(() => dealerOf(id), [id]);
+  const order = useMemo(() => new BehalfOrder(client, fair, id), [client, fair, id]);
+  useSubscription(order);
+  const now = useNow(1000, client.clockSkewMs);
+  const [q, setQ] = useState('');
+  const [ids, setIds] = useState<number[]>([]);
+  const [product, setProduct] = useState<number | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      client.request<{ items: Item[] }>('catalog.search', { fair, limit: 30, ...(q.trim() ? { q: q.trim() } : {}) })
+        .then((r) => { store.remember(r.items); setIds(r.items.map((i) => i.product)); setError(''); })
+        .catch((e) => setError(errorText(e)));
+    }, q ? 250 : 0);
+    return () => clearTimeout(timer);
+  }, [q, fair, client.state === 'live']);
+
+  const currency = store.view.fair?.currency ?? 'CNY';
+  // the dealer's price: its tier's own, else the item's; a flash price for everyone
+  const priceFor = (it: Item) => {
+    const p = priceNow(it, now);
+    return p.flash ? p.price : (dealer.tier && it.tier_prices?.[dealer.tier]) || it.price;
+  };
+  const byVariant = new Map<number, Item>();
+  for (const it of store.view.items.values()) for (const v of it.variants) byVariant.set(v.id, it);
+  const lines = [...order.lines].map(([variant, qty]) => ({ variant, qty, item: byVariant.get(variant) }));
+  const units = lines.reduce((s, l) => s + l.qty, 0);
+  const amount = lines.reduce((s, l) => s + l.qty * (l.item ? priceFor(l.item) : 0), 0);
+  const item = product !== null ? store.view.items.get(product) : undefined;
+  const r = order.lastResult;
+
+  return (
+    <section class="behalf" id="behalf-view" data-dealer={id}>
+      <h1>{t('behalf_title', { name: dealer.name })}</h1>
+      <p class="muted">{[dealer.region, dealer.tier && t('tier_n', { t: dealer.tier })].filter(Boolean).join(' · ')}</p>
+      <div class="behalf-grid">
+        <section class="panel" aria-labelledby="behalf-items">
+          <h2 id="behalf-items">{t('items_list')}</h2>
+          <input type="search" id="behalf-search" value={q} placeholder={t('search_items')} aria-label={t('search_items')}
+            onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+          {error && <p class="error" role="alert">{error}</p>}
+          <ul class="pick-list">
+            {ids.map((pid) => {
+              const it = store.view.items.get(pid);
+              return it && (
+                <li data-product={pid}>
+                  <button type="button" aria-pressed={pid === product} onClick={() => setProduct(pid)}>
+                    {it.name} <span class="muted small">{it.style} · {money(priceFor(it), currency)}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+        <section class="panel" aria-labelledby="behalf-matrix">
+          <h2 id="behalf-matrix">{item ? item.name : t('behalf_pick')}</h2>
+          {item && !item.withdrawn && <Matrix ctx={ctx} item={item} price={priceFor(item)} currency={currency} sheet={order} />}
+        </section>
+      </div>
+      <section class="panel" aria-labelledby="behalf-lines">
+        <h2 id="behalf-lines">{t('behalf_lines')}</h2>
+        {!lines.length ? <p class="muted">{t('sheet_empty')}</p> : (
+          <table class="rank" id="behalf-table">
+            <thead><tr><th scope="col">{t('product')}</th><th scope="col">{t('color')}</th><th scope="col">{t('size')}</th>
+              <th scope="col" class="num">{t('qty')}</th><th scope="col" class="num">{t('amount')}</th></tr></thead>
+            <tbody>{lines.map((l) => {
+              const v = l.item?.variants.find((x) => x.id === l.variant);
+              return (
+                <tr><td>{l.item?.name ?? `#${l.variant}`}</td><td>{v?.color}</td><td>{v?.size}</td>
+                  <td class="num">{number(l.qty)}</td><td class="num">{l.item ? money(l.qty * priceFor(l.item), currency) : ''}</td></tr>
+              );
+            })}</tbody>
+          </table>
+        )}
+        <label class="block">{t('note')}
+          <input type="text" maxLength={500} value={order.note} onInput={(e) => { order.note = (e.target as HTMLInputElement).value; }} /></label>
+        <p class="row">
+          <span>{t('total_units')} <strong id="behalf-units">{number(units)}</strong></span>
+          <span>{t('total_amount')} <strong id="behalf-amount">{money(amount, currency)}</strong></span>
+          <button type="button" class="primary" id="behalf-submit" disabled={!units || order.sending}
+            onClick={() => void order.place()}>{order.sending ? t('submitting') : t('behalf_submit', { name: dealer.name })}</button>
+        </p>
+        {order.retrying && <p class="result retrying" role="status">{t('retrying')}</p>}
+        {r?.kind === 'accepted' && (
+          <p class="result ok" role="status" id="behalf-accepted" data-order={r.order.id}>
+            {t('behalf_accepted', { id: r.order.id, name: dealer.name })}{' '}
+            <a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a>
+          </p>
+        )}
+        {r?.kind === 'refused' && (r.error.code === 'insufficient_stock'
+          ? <Shortfall id="behalf-short" title={t('short_title')} cells={shortCells(r.error)}
+              describe={(v) => { const it = byVariant.get(v); const x = it?.variants.find((y) => y.id === v); return `${it?.name ?? v} ${x?.color ?? ''} ${x?.size ?? ''}`; }} />
+          : <p class="result error" role="alert" id="behalf-refused">
+              {r.error.code === 'forbidden' ? t('behalf_forbidden', { name: dealer.name })
+                : refusalText(r.error, currency, (p) => store.view.items.get(p)?.name)}</p>)}
+      </section>
+    </section>
+  );
+}
