@@ -95,6 +95,8 @@ static struct idmap rooms; /* fair id -> room */
 static char process_id[33];
 static struct loop_timer presence_timer, transition_timer;
 static bool presence_busy;
+static int64_t presence_sent_ms;     /* when the refresh in flight was sent */
+static size_t presence_sent_dealers; /* and how many dealers it listed */
 
 /* ---- rooms and members ---- */
 
@@ -541,6 +543,9 @@ static void presence_done(void *arg, enum pg_outcome outcome,
 {
 	(void)arg;
 	presence_busy = false;
+	LOG(LOG_DEBUG, "presence refresh: %zu dealers, %lld ms",
+	    presence_sent_dealers,
+	    (long long)(timefmt_mono_ms() - presence_sent_ms));
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (outcome == PG_DONE)
 			LOG(LOG_ERROR, "presence refresh: %s",
@@ -575,11 +580,14 @@ static void presence_done(void *arg, enum pg_outcome outcome,
 	}
 }
 
+/* Every 2 s, one round trip: for each fair with members here, how many
+ * distinct dealers are joined and which (presence_refresh, sql/030, keeps
+ * the dealers as a set difference); the answer is every process's counts. */
 static void presence_tick(struct loop_timer *t)
 {
-	struct strbuf fairs, online;
-	size_t n = 0;
-	const char *params[3];
+	struct strbuf fairs, online, dealer_fairs, dealers;
+	size_t n = 0, nd = 0;
+	const char *params[5];
 
 	(void)t;
 	loop_timer_schedule(&presence_timer, presence_tick,
@@ -588,6 +596,8 @@ static void presence_tick(struct loop_timer *t)
 		return;
 	strbuf_init(&fairs);
 	strbuf_init(&online);
+	strbuf_init(&dealer_fairs);
+	strbuf_init(&dealers);
 	for (size_t i = 0; i < rooms.capacity; i++) {
 		struct room *r = rooms.slots[i].id ? rooms.slots[i].value : NULL;
 
@@ -596,20 +606,40 @@ static void presence_tick(struct loop_timer *t)
 		pgarray_int(&fairs, n, r->fair_id);
 		pgarray_int(&online, n, r->dealers);
 		n++;
+		for (size_t s = 0; s < r->dealer_sessions.capacity; s++) {
+			uint64_t dealer = r->dealer_sessions.slots[s].id;
+
+			if (!dealer)
+				continue;
+			pgarray_int(&dealer_fairs, nd, r->fair_id);
+			pgarray_int(&dealers, nd, (long long)dealer);
+			nd++;
+		}
 	}
 	pgarray_end(&fairs, n);
 	pgarray_end(&online, n);
-	if (!fairs.failed && !online.failed) {
+	pgarray_end(&dealer_fairs, nd);
+	pgarray_end(&dealers, nd);
+	if (!fairs.failed && !online.failed && !dealer_fairs.failed &&
+	    !dealers.failed) {
 		params[0] = process_id;
 		params[1] = fairs.data;
 		params[2] = online.data;
-		presence_busy = pg_query(srv.db,
-					 "SELECT fair, total FROM presence_refresh("
-					 "$1, $2::bigint[], $3::int[])",
-					 3, params, presence_done, NULL) == 0;
+		params[3] = dealer_fairs.data;
+		params[4] = dealers.data;
+		presence_sent_ms = timefmt_mono_ms();
+		presence_sent_dealers = nd;
+		presence_busy =
+			pg_query(srv.db,
+				 "SELECT fair, total FROM presence_refresh("
+				 "$1, $2::bigint[], $3::int[], $4::bigint[], "
+				 "$5::bigint[])",
+				 5, params, presence_done, NULL) == 0;
 	}
 	strbuf_free(&fairs);
 	strbuf_free(&online);
+	strbuf_free(&dealer_fairs);
+	strbuf_free(&dealers);
 }
 
 /* ---- join and leave ---- */

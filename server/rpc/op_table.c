@@ -10,6 +10,7 @@
 #include "features/catalog.h"
 #include "features/chat.h"
 #include "features/dashboard.h"
+#include "features/dealers_overview.h"
 #include "features/showcase.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
@@ -67,7 +68,8 @@ const struct op_def server_ops[] = {
 	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
 	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
 
-	/* the brand manager's dashboard, targets (dashboard.c, attainment.c) */
+	/* the brand manager's dashboard, targets, the dealers' overview
+	 * (dashboard.c, attainment.c, dealers_overview.c) */
 	{"dashboard.watch", ROLE_MANAGER | ROLE_REP | ROLE_ADMIN,
 	 dashboard_watch_params, dashboard_op_watch},
 	{"target.set", ROLE_MANAGER | ROLE_ADMIN, target_set_params,
@@ -75,6 +77,8 @@ const struct op_def server_ops[] = {
 	{"mustorder.set", ROLE_MANAGER | ROLE_ADMIN, mustorder_set_params,
 	 mustorder_op_set},
 	{"attainment", ROLE_DEALER, attainment_params, attainment_op_get},
+	{"dealers.overview", ROLE_REP | ROLE_MANAGER | ROLE_ADMIN,
+	 dealers_overview_params, dealers_op_overview},
 
 	/* order processing after the fair (order_processing.c) */
 	{"orders.queue", ROLE_REP | ROLE_ADMIN, orders_queue_params,
