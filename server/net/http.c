@@ -985,15 +985,29 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 	return 1;
 }
 
-static int on_confirm_upgrade(struct lws *wsi, const char *upgrade)
+/* The gate. lws 4.1.6 calls it with `in` pointing at the Upgrade header in
+ * its header table, but for a token other than websocket or h2c it has
+ * already answered 403 and completed the transaction first: on a kept-alive
+ * connection that frees the table (or hands it to another connection, or
+ * resets it for a pipelined request), and `in` dangles (CVE-2025-11677).
+ * So `in` is never read: the token is read again from the table, as lws saw
+ * it (the first Upgrade header), and when it is gone or is another token,
+ * lws has answered and the connection is closed. Neither 0 (lws would read
+ * `in` itself to pick the protocol) nor a second answer (the connection
+ * would be out of step) is possible then. */
+static int on_confirm_upgrade(struct lws *wsi)
 {
-	char uri[64] = "", protocols[256] = "", key[64], version[8],
-	     cookies[4096];
+	char upgrade[16], uri[64] = "", protocols[256] = "", key[64],
+	     version[8], cookies[4096];
 	unsigned char hash[32];
 
+	if (lws_hdr_copy_fragment(wsi, upgrade, sizeof upgrade,
+				  WSI_TOKEN_UPGRADE, 0) < 0 ||
+	    (strcasecmp(upgrade, "websocket") && strcasecmp(upgrade, "h2c")))
+		return -1; /* lws's 403 is out: hang up */
 	if (srv.stopping)
 		return refuse_upgrade(wsi, 503, "shutting down\n");
-	if (!upgrade || strcasecmp(upgrade, "websocket"))
+	if (strcasecmp(upgrade, "websocket"))
 		return refuse_upgrade(wsi, 400, "only WebSocket upgrades\n");
 	header_copy(wsi, WSI_TOKEN_GET_URI, uri, sizeof uri);
 	if (strcmp(uri, "/ws"))
@@ -1035,7 +1049,7 @@ int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return on_confirm_upgrade(wsi, in);
+		return on_confirm_upgrade(wsi); /* never `in`: see there */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (r) {
 			if (r->id)
