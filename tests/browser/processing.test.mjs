@@ -2,7 +2,8 @@
 // held orders with the automatic review's reason, a priority raised, one approved, one
 // rejected with a note, one shipped with carrier and tracking, in transit and delivered; a
 // second rep's page follows each step live (order.status), the dealer's My orders shows the
-// shipment, and the database has every step. While the fair is live the queue says it waits.
+// shipment, and the database has every step. While the fair is live the queue says it waits;
+// a rep limited to another region sees none of these orders.
 // Screenshots go to build/test-artifacts/processing-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,6 +118,20 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
 
   await repPage.selectOption('#queue-status', 'delivered');
   await row(ids[0]).waitFor({ timeout: 10_000 });
+
+  // A rep limited to another region sees none of these orders.
+  await createUser(db.url, { login: 'south', name: '南区销售', role: 'rep', password: 'south-pass-123' });
+  await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'south'`);
+  const southContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const southPage = await southContext.newPage();
+  await logInOnPage(southPage, server.url, 'south', 'south-pass-123');
+  await southPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await southPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  await southPage.locator('#processing-view p.muted').filter({ hasText: '没有订单' }).waitFor({ timeout: 10_000 });
+  await southPage.selectOption('#queue-status', 'delivered');
+  await southPage.locator('#processing-view p.muted').filter({ hasText: '没有订单' }).waitFor({ timeout: 10_000 });
+  assert.equal(await southPage.locator('.queued').count(), 0);
+  await southContext.close();
   assert.deepEqual(problems, [], 'no errors in the page');
   await shopContext.close();
   await other.close();
