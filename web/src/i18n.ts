@@ -301,6 +301,15 @@ const zhHans = {
   behalf_accepted: '已为 {name} 提交订单 {id} 号',
   order_for: '代客下单',
   behalf_forbidden: '{name} 不在您负责的区域，不能代其下单',
+  dealers: '经销商',
+  dealers_total: '共 {n} 家',
+  sort_behind: '离目标最远',
+  sort_amount: '订货金额',
+  online_only: '只看在线',
+  online_now: '在线',
+  offline_now: '离线',
+  page_n: '第 {n} / {of} 页',
+  none: '无',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -394,6 +403,8 @@ const zhHant: Dict = {
   product: '商品', behalf_title: '代客下單：{name}', behalf_pick: '選擇商品', behalf_lines: '本單明細',
   behalf_submit: '為 {name} 提交訂單', behalf_accepted: '已為 {name} 提交訂單 {id} 號', order_for: '代客下單',
   behalf_forbidden: '{name} 不在您負責的區域，不能代其下單',
+  dealers: '經銷商', dealers_total: '共 {n} 家', sort_behind: '離目標最遠', sort_amount: '訂貨金額', online_only: '只看在線',
+  online_now: '在線', offline_now: '離線', page_n: '第 {n} / {of} 頁', none: '無',
 };
 
 const en: Dict = {
@@ -497,6 +508,8 @@ const en: Dict = {
   product: 'Product', behalf_title: 'Ordering for {name}', behalf_pick: 'Pick a product', behalf_lines: 'This order',
   behalf_submit: 'Place the order for {name}', behalf_accepted: 'Order {id} placed for {name}', order_for: 'Order for them',
   behalf_forbidden: '{name} is outside your regions: you cannot order for it',
+  dealers: 'Dealers', dealers_total: '{n} dealers', sort_behind: 'Furthest behind', sort_amount: 'Amount ordered',
+  online_only: 'Online only', online_now: 'Online', offline_now: 'Offline', page_n: 'Page {n} of {of}', none: 'None',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

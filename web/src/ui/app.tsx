@@ -20,6 +20,7 @@ import { Console } from './console';
 import { Processing } from './processing';
 import { Manage } from './manage';
 import { Behalf } from './behalf';
+import { Dealers } from './dealers';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -132,11 +133,11 @@ function LazyDashboard(props: DashboardProps) {
 }
 
 /** The page for the route: #/ lobby;
- * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER]. */
+ * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
-  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage|behalf))?(?:\/(\d+))?/);
+  const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage|behalf|dealers))?(?:\/(\d+))?/);
   const fair = m ? Number(m[1]) : 0;
   const sheet = useMemo(
     () => (fair && user.dealer ? new OrderSheet(client, fair, user.dealer.id) : null), [client, fair, user.dealer?.id]);
@@ -164,6 +165,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'queue' && isPresenter(user) ? <Processing ctx={ctx} />
         : m?.[2] === 'manage' && isManager(user) ? <Manage ctx={ctx} />
         : m?.[2] === 'behalf' && isPresenter(user) && m[3] ? <Behalf ctx={ctx} dealer={Number(m[3])} />
+        : m?.[2] === 'dealers' && isStaff(user) ? <Dealers ctx={ctx} />
         : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
           ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
         : <Room ctx={ctx} />}
@@ -211,6 +213,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
       {ctx.sheet && link('/orders', 'my_orders')}
       {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
+      {isStaff(ctx.user) && link('/dealers', 'dealers')}
       {isPresenter(ctx.user) && link('/queue', 'processing')}
       {isStaff(ctx.user) && link('/dashboard', 'dashboard')}
       {isManager(ctx.user) && link('/manage', 'manage')}
