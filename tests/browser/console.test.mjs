@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { connect, createUser, login, makeFair, sql, startServer } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -141,4 +141,53 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   await bystander.close();
   await repContext.close();
   await dealerContext.close();
+});
+
+test('two reps on two server processes see each other\'s claims and answers live', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '双进程问答会', products: 1 });
+  await createUser(db.url, { login: 'east', name: '东区销售', role: 'rep', password: 'east-pass-123' });
+  await createUser(db.url, { login: 'west', name: '西区销售', role: 'rep', password: 'west-pass-123' });
+  await createUser(db.url, { login: 'curious', name: '好奇店长', password: 'curious-pass-1', tier: 'A' });
+  const other = await startServer({ databaseUrl: db.url, user: false });
+  try {
+    const open = async (srv, who, pass) => {
+      const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await logInOnPage(page, srv.url, who, pass);
+      await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+      await page.goto(`${srv.url}/#/fair/${fx.fair}/console`);
+      await page.locator('#queue').waitFor({ timeout: 15_000 });
+      return { context, page, problems };
+    };
+    const a = await open(server, 'east', 'east-pass-123');
+    const b = await open(other, 'west', 'west-pass-123');
+    const dealer = await connect(other, { cookie: (await login(other, 'curious', 'curious-pass-1')).cookie });
+    await dealer.next('hello', 10_000);
+    assert.equal((await dealer.request('join', { fair: fx.fair })).ok, true);
+    const asked = await dealer.request('chat.ask', { fair: fx.fair, text: '两个进程都能看到吗？' });
+    assert.equal(asked.ok, true, JSON.stringify(asked));
+    const qa = a.page.locator(`#queue .question[data-id="${asked.message.id}"]`);
+    const qb = b.page.locator(`#queue .question[data-id="${asked.message.id}"]`);
+    await qa.waitFor({ timeout: 10_000 });
+    await qb.waitFor({ timeout: 10_000 });
+    // east claims on process A: west sees it on process B
+    await qa.locator('.claim-btn').click();
+    await qa.locator('.claim').filter({ hasText: '我已认领' }).waitFor({ timeout: 10_000 });
+    await qb.locator('.claim').filter({ hasText: '已认领' }).waitFor({ timeout: 10_000 });
+    assert.equal(await qb.locator('.claim-btn').count(), 0, 'no claim button on a question someone has');
+    // east answers publicly: the question leaves both queues, the dealer hears the answer
+    await qa.locator('textarea').fill('能的，两个进程都一样。');
+    await qa.locator('.answer-public').click();
+    await qa.waitFor({ state: 'detached', timeout: 10_000 });
+    await qb.waitFor({ state: 'detached', timeout: 10_000 });
+    await dealer.next((m) => m.ev === 'chat' && m.reply_to === asked.message.id, 10_000);
+    assert.deepEqual([...a.problems, ...b.problems], [], 'no errors in either page');
+    await dealer.close();
+    await a.context.close();
+    await b.context.close();
+  } finally {
+    await other.stop();
+  }
 });
