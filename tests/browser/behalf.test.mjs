@@ -5,7 +5,7 @@
 // Screenshots go to build/test-artifacts/behalf-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
 import { createUser, makeFair, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -46,20 +46,12 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   await screenshot(page, 'behalf-accepted');
 
   // the dealer finds it in its own orders
-  const shopContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-  const shopPage = await shopContext.newPage();
-  await logInOnPage(shopPage, server.url, 'client', 'client-pass-1');
-  await shopPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await shopPage.goto(`${server.url}/#/fair/${fx.fair}/orders`);
+  const { context: shopContext, page: shopPage } = await openAs(browser, server, 'client', 'client-pass-1', { fair: fx.fair, route: '/orders', viewport: { width: 390, height: 844 }, isMobile: true });
   await shopPage.locator(`.order[data-order="${orderId}"]`).waitFor({ timeout: 15_000 });
   await shopContext.close();
 
   // a rep of another region: refused in words, nothing stored
-  const farContext = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-  const farPage = await farContext.newPage();
-  await logInOnPage(farPage, server.url, 'faraway', 'faraway-pass-123');
-  await farPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await farPage.goto(`${server.url}/#/fair/${fx.fair}/behalf/${shop.dealerId}`);
+  const { context: farContext, page: farPage } = await openAs(browser, server, 'faraway', 'faraway-pass-123', { fair: fx.fair, route: `/behalf/${shop.dealerId}`, viewport: { width: 1400, height: 950 } });
   await farPage.locator(`.pick-list li[data-product="${coat1.id}"] button`).click({ timeout: 15_000 });
   await farPage.getByLabel('黑色 M 数量').fill('1');
   await farPage.click('#behalf-submit');

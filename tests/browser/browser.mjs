@@ -74,3 +74,20 @@ export async function logInOnPage(page, serverUrl, login, password) {
   await page.fill('#password', password);
   await page.click('#login-view button[type=submit]');
 }
+
+/**
+ * A new browser context (`options`: viewport and the like) with a page logged in through the
+ * form as `login`, watched for problems; with `fair`, once the lobby lists it, the page goes to
+ * `#/fair/<fair><route>`. Resolves with {context, page, problems}.
+ */
+export async function openAs(browser, server, login, password, { fair, route = '', ...options } = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await logInOnPage(page, server.url, login, password);
+  if (fair) {
+    await page.locator(`.fair[data-fair="${fair}"]`).waitFor({ timeout: 20_000 });
+    await page.goto(`${server.url}/#/fair/${fair}${route}`);
+  }
+  return { context, page, problems };
+}

@@ -7,7 +7,7 @@
 // Screenshots go to build/test-artifacts/console-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
 import { connect, createUser, login, makeFair, sql, startServer } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -21,12 +21,7 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   await createUser(db.url, { login: 'watcher', name: '吴店长', password: 'watcher-pass-1', tier: 'B' });
   await createUser(db.url, { login: 'bystander', name: '赵店长', password: 'bystander-pass-1', tier: 'B' });
 
-  const repContext = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  const repPage = await repContext.newPage();
-  const repProblems = watchProblems(repPage);
-  await logInOnPage(repPage, server.url, 'presenter', 'presenter-pass-1');
-  await repPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await repPage.goto(`${server.url}/#/fair/${fx.fair}/console`);
+  const { context: repContext, page: repPage, problems: repProblems } = await openAs(browser, server, 'presenter', 'presenter-pass-1', { fair: fx.fair, route: '/console', viewport: { width: 1600, height: 1000 } });
   await repPage.locator('#console-view .console-items li').nth(3).waitFor({ timeout: 15_000 });
 
   const dealerContext = await browser.newContext({ viewport: { width: 1280, height: 850 } });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, openAs, screenshot } from './browser.mjs';
 import { connect, createUser, makeFair, mintDealers, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -21,12 +21,7 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   const dealers = await mintDealers(db.url, DEALERS, { prefix: `dash${process.pid}x` });
   await sql(db.url, `INSERT INTO targets (fair_id, region, amount) VALUES (${fx.fair}, '華東', 50000000)`).catch(() => {});
 
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await logInOnPage(page, server.url, 'boss', 'boss-pass-123');
-  await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await page.goto(`${server.url}/#/fair/${fx.fair}/dashboard`);
+  const { context, page, problems } = await openAs(browser, server, 'boss', 'boss-pass-123', { fair: fx.fair, route: '/dashboard', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   await page.locator('#dashboard-view #kpi-orders').waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#kpi-orders').getAttribute('data-value'), '0');
 
@@ -79,12 +74,7 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   assert.deepEqual(bad.map((v) => v.id), []);
 
   // The big screen: dark, full 1920 × 1080, the same figures.
-  const big = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const screenPage = await big.newPage();
-  const screenProblems = watchProblems(screenPage);
-  await logInOnPage(screenPage, server.url, 'boss', 'boss-pass-123');
-  await screenPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await screenPage.goto(`${server.url}/#/fair/${fx.fair}/bigscreen`);
+  const { context: big, page: screenPage, problems: screenProblems } = await openAs(browser, server, 'boss', 'boss-pass-123', { fair: fx.fair, route: '/bigscreen', viewport: { width: 1920, height: 1080 } });
   await screenPage.locator(`#bigscreen-view #kpi-amount[data-value="${amount}"]`).waitFor({ timeout: 20_000 });
   assert.equal(await screenPage.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(11, 20, 38)');
   assert.equal(await screenPage.locator('header.top').isVisible(), false);
@@ -99,11 +89,7 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   await big.close();
 
   // A dealer: no dashboard in the menu, none by its address, and the op is refused.
-  const dealerContext = await browser.newContext({ viewport: { width: 1280, height: 850 } });
-  const dealerPage = await dealerContext.newPage();
-  await logInOnPage(dealerPage, server.url, 'shopper', 'shopper-pass-1');
-  await dealerPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await dealerPage.goto(`${server.url}/#/fair/${fx.fair}/dashboard`);
+  const { context: dealerContext, page: dealerPage } = await openAs(browser, server, 'shopper', 'shopper-pass-1', { fair: fx.fair, route: '/dashboard', viewport: { width: 1280, height: 850 } });
   await dealerPage.locator('#room-view').waitFor({ timeout: 10_000 });
   assert.equal(await dealerPage.locator('#dashboard-view').count(), 0);
   assert.equal(await dealerPage.locator('.fairnav a[href$="/dashboard"]').count(), 0);

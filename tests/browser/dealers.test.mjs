@@ -5,7 +5,7 @@
 // Screenshots go to build/test-artifacts/dealers-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot } from './browser.mjs';
 import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -34,12 +34,7 @@ test('a rep sees who is online and who is behind, and orders for one of them', {
   await shopPage.locator(`.fair[data-fair="${fx.fair}"] .fair-name`).click({ timeout: 20_000 });
   await shopPage.locator('#room-view').waitFor({ timeout: 20_000 });
 
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await logInOnPage(page, server.url, 'caller', 'caller-pass-123');
-  await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await page.goto(`${server.url}/#/fair/${fx.fair}`);
+  const { context, page, problems } = await openAs(browser, server, 'caller', 'caller-pass-123', { fair: fx.fair, viewport: { width: 1400, height: 950 } });
   await page.click('.fairnav a[href$="/dealers"]');
   const row = (id) => page.locator(`#dealers-table tr[data-dealer="${id}"]`);
   await row(behind.dealerId).locator('.tag.online').waitFor({ timeout: 15_000 });
@@ -65,11 +60,7 @@ test('a rep sees who is online and who is behind, and orders for one of them', {
   await page.locator('#behalf-view h1').filter({ hasText: '领先店' }).waitFor({ timeout: 10_000 });
 
   // a rep limited to 華南 sees the southern dealer only
-  const southContext = await browser.newContext();
-  const southPage = await southContext.newPage();
-  await logInOnPage(southPage, server.url, 'southrep', 'south-pass-123');
-  await southPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await southPage.goto(`${server.url}/#/fair/${fx.fair}/dealers`);
+  const { context: southContext, page: southPage } = await openAs(browser, server, 'southrep', 'south-pass-123', { fair: fx.fair, route: '/dealers' });
   await southPage.locator(`#dealers-table tr[data-dealer="${south.dealerId}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await southPage.locator('#dealers-table tbody tr').count(), 1);
   await southContext.close();

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot } from './browser.mjs';
 import { connect, createUser, httpGet, login, makeFair, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -28,12 +28,7 @@ test('a manager sets targets and must-order styles and reads the audit log', { t
   await dealerPage.locator('#attainment').waitFor({ timeout: 20_000 });
   assert.equal(await dealerPage.locator('.fairnav a[href$="/manage"]').count(), 0);
 
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await logInOnPage(page, server.url, 'chief', 'chief-pass-123');
-  await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await page.goto(`${server.url}/#/fair/${fx.fair}`);
+  const { context, page, problems } = await openAs(browser, server, 'chief', 'chief-pass-123', { fair: fx.fair, viewport: { width: 1400, height: 1000 } });
   await page.click('.fairnav a[href$="/manage"]');
   await page.locator('#manage-view').waitFor({ timeout: 10_000 });
 
@@ -93,11 +88,7 @@ test('a manager sets targets and must-order styles and reads the audit log', { t
   assert.deepEqual(axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), []);
 
   // A rep has no such page.
-  const repContext = await browser.newContext();
-  const repPage = await repContext.newPage();
-  await logInOnPage(repPage, server.url, 'seller', 'seller-pass-123');
-  await repPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await repPage.goto(`${server.url}/#/fair/${fx.fair}/manage`);
+  const { context: repContext, page: repPage } = await openAs(browser, server, 'seller', 'seller-pass-123', { fair: fx.fair, route: '/manage' });
   await repPage.locator('#room-view').waitFor({ timeout: 10_000 });
   assert.equal(await repPage.locator('#manage-view').count(), 0);
 

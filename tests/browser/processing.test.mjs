@@ -7,7 +7,7 @@
 // Screenshots go to build/test-artifacts/processing-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, openAs, screenshot } from './browser.mjs';
 import { connect, createUser, fairctl, login, makeFair, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -45,12 +45,7 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
     return c;
   }
 
-  const repContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const repPage = await repContext.newPage();
-  const problems = watchProblems(repPage);
-  await logInOnPage(repPage, server.url, 'clerk', 'clerk-pass-123');
-  await repPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await repPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  const { context: repContext, page: repPage, problems: problems } = await openAs(browser, server, 'clerk', 'clerk-pass-123', { fair: fx.fair, route: '/queue', viewport: { width: 1400, height: 1000 } });
   await repPage.locator('#queue-waits').filter({ hasText: '订货会结束后' }).waitFor({ timeout: 10_000 });
   assert.equal(await repPage.locator('.queued .approve').count(), 0, 'nothing to act on while the fair is live');
 
@@ -67,11 +62,7 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
   assert.equal(await row(ids[0]).locator('.order-status').textContent(), '已审核');
   assert.match(await row(ids[2]).locator('.hold').textContent(), /待人工审核/);
 
-  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const otherPage = await other.newPage();
-  await logInOnPage(otherPage, server.url, 'clerk2', 'clerk2-pass-123');
-  await otherPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await otherPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  const { context: other, page: otherPage } = await openAs(browser, server, 'clerk2', 'clerk2-pass-123', { fair: fx.fair, route: '/queue', viewport: { width: 1280, height: 900 } });
   await otherPage.locator(`.queued[data-order="${ids[0]}"]`).waitFor({ timeout: 15_000 });
 
   // Priority, approve the held order, reject another with a note.
@@ -107,11 +98,7 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
   ]);
 
   // The dealer sees the shipment and its tracking in My orders.
-  const shopContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-  const shopPage = await shopContext.newPage();
-  await logInOnPage(shopPage, server.url, 'shop1', 'shop1-pass-1');
-  await shopPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await shopPage.goto(`${server.url}/#/fair/${fx.fair}/orders`);
+  const { context: shopContext, page: shopPage } = await openAs(browser, server, 'shop1', 'shop1-pass-1', { fair: fx.fair, route: '/orders', viewport: { width: 390, height: 844 }, isMobile: true });
   await shopPage.locator(`.order[data-order="${ids[0]}"] .order-status`).filter({ hasText: '已签收' }).waitFor({ timeout: 10_000 });
   assert.match(await shopPage.locator(`.order[data-order="${ids[0]}"]`).textContent(), /SF1234567890/);
   await screenshot(shopPage, 'processing-dealer-delivered');
@@ -122,11 +109,7 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
   // A rep limited to another region sees none of these orders.
   await createUser(db.url, { login: 'south', name: '南区销售', role: 'rep', password: 'south-pass-123' });
   await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'south'`);
-  const southContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const southPage = await southContext.newPage();
-  await logInOnPage(southPage, server.url, 'south', 'south-pass-123');
-  await southPage.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
-  await southPage.goto(`${server.url}/#/fair/${fx.fair}/queue`);
+  const { context: southContext, page: southPage } = await openAs(browser, server, 'south', 'south-pass-123', { fair: fx.fair, route: '/queue', viewport: { width: 1280, height: 900 } });
   await southPage.locator('#processing-view p.muted').filter({ hasText: '没有订单' }).waitFor({ timeout: 10_000 });
   await southPage.selectOption('#queue-status', 'delivered');
   await southPage.locator('#processing-view p.muted').filter({ hasText: '没有订单' }).waitFor({ timeout: 10_000 });

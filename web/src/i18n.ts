@@ -572,16 +572,21 @@ export function number(n: number): string {
 }
 
 /** A date and time in the fair's zone (the zone is labelled once per page by zoneLabel). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(kind: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${kind}|${timeZone}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale(), { timeZone, hourCycle: 'h23', ...options })));
+  return f;
+}
+
 export function dateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(), {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  return dateFormat('dt', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    .format(new Date(iso));
 }
 
 export function time(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(), { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .format(new Date(iso));
+  return dateFormat('t', timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
 }
 
 /** "Asia/Shanghai (UTC+8)": the zone's name and its offset at that moment. */

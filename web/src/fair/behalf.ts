@@ -3,7 +3,7 @@
 // one key that is sent again, never guessed, while the answer is lost.
 import { FairClient, FairError } from './client';
 import type { Cells, PlaceResult } from './sheet';
-import { newKey, outcomeUnknown, waitLive } from './sheet';
+import { newKey, outcomeUnknown, setCells, waitLive } from './sheet';
 import type { Order } from './protocol';
 
 export class BehalfOrder implements Cells {
@@ -26,10 +26,7 @@ export class BehalfOrder implements Cells {
   }
 
   set(cells: Map<number, number>): void {
-    for (const [v, q] of cells) {
-      if (q > 0) this.lines.set(v, q);
-      else this.lines.delete(v);
-    }
+    setCells(this.lines, cells);
     this.notify();
   }
 

@@ -54,6 +54,14 @@ export interface Cells {
   subscribe(fn: () => void): () => void;
 }
 
+/** Writes a matrix's cells into lines: a quantity of 0 removes the line. */
+export function setCells(lines: Map<number, number>, cells: Map<number, number>): void {
+  for (const [v, q] of cells) {
+    if (q > 0) lines.set(v, q);
+    else lines.delete(v);
+  }
+}
+
 export function newKey(): string {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -121,10 +129,7 @@ export class OrderSheet implements Cells {
 
   /** Sets several cells at once (one product's matrix); 0 removes a line. */
   set(cells: Map<number, number>): void {
-    for (const [v, q] of cells) {
-      if (q > 0) this.lines.set(v, q);
-      else this.lines.delete(v);
-    }
+    setCells(this.lines, cells);
     this.changed();
   }
 

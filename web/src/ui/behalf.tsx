@@ -2,14 +2,15 @@
 // regions' dealers, which the server checks): the fair's items searched, the same size × colour
 // matrix the dealer uses, the lines at the dealer's tier price, one order placed with the
 // dealer named (the order records who placed it), the answer in words.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { BehalfOrder } from '../fair/behalf';
 import type { Item } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { errorText, money, number, t } from '../i18n';
+import { money, number, t } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
+import { useItemSearch } from './search';
 import { Matrix } from './product';
 
 export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
@@ -35,17 +36,8 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   useSubscription(order);
   const now = useNow(1000, client.clockSkewMs);
   const [q, setQ] = useState('');
-  const [ids, setIds] = useState<number[]>([]);
   const [product, setProduct] = useState<number | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      client.request<{ items: Item[] }>('catalog.search', { fair, limit: 30, ...(q.trim() ? { q: q.trim() } : {}) })
-        .then((r) => { store.remember(r.items); setIds(r.items.map((i) => i.product)); setError(''); })
-        .catch((e) => setError(errorText(e)));
-    }, q ? 250 : 0);
-    return () => clearTimeout(timer);
-  }, [q, fair, client.state === 'live']);
+  const { ids, error } = useItemSearch(ctx, q, 30);
 
   const currency = store.view.fair?.currency ?? 'CNY';
   // the dealer's price: its tier's own, else the item's; a flash price for everyone

@@ -6,6 +6,7 @@ import { currentLang, errorText, number, t, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { ProductCard, remainingOf } from './card';
 import { useSubscription } from './hooks';
+import { matchesText } from './search';
 
 const PAGE = 60;
 const SORTS: [string, Key][] = [
@@ -138,7 +139,6 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
 /** The saved items matching a query, in the fair's order (what catalog.search would do, roughly). */
 function localSearch(items: Map<number, Item>, query: Query): number[] {
   const q = query.q.trim().toLowerCase();
-  const hit = (it: Item) => !it.withdrawn && (!query.category || it.category === query.category) &&
-    (!q || [it.name, it.name_en ?? '', it.style].some((s) => s.toLowerCase().includes(q)));
+  const hit = (it: Item) => !it.withdrawn && (!query.category || it.category === query.category) && matchesText(it, q);
   return [...items.values()].filter(hit).map((it) => it.product);
 }

@@ -9,6 +9,7 @@ import { priceNow } from '../fair/store';
 import { dateTime, errorText, money, number, t, time } from '../i18n';
 import type { FairContext } from './app';
 import { useNow, useSubscription } from './hooks';
+import { useItemSearch } from './search';
 import { Spotlight } from './room';
 
 const LIST_LIMIT = 100;
@@ -51,30 +52,10 @@ export function Console({ ctx }: { ctx: FairContext }) {
 function ItemList({ ctx, selected, onSelect }: {
   ctx: FairContext; selected: number | null; onSelect: (p: number) => void;
 }) {
-  const { client, store, fair } = ctx;
+  const { store } = ctx;
   const [q, setQ] = useState('');
-  const [ids, setIds] = useState<number[]>([]);
-  const [error, setError] = useState('');
+  const { ids, error } = useItemSearch(ctx, q, LIST_LIMIT, true);
   const list = useRef<HTMLOListElement>(null);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      client.request<{ items: Item[] }>('catalog.search', { fair, limit: LIST_LIMIT, ...(q.trim() ? { q: q.trim() } : {}) })
-        .then((r) => {
-          store.remember(r.items);
-          // the search has only items on sale: keep the withdrawn ones this page knows, so
-          // they can be launched again
-          const found = new Set(r.items.map((i) => i.product));
-          const needle = q.trim().toLowerCase();
-          const withdrawn = [...store.view.items.values()].filter((i) => i.withdrawn && !found.has(i.product) &&
-            (!needle || [i.name, i.name_en ?? '', i.style].some((x) => x.toLowerCase().includes(needle))));
-          setIds([...found, ...withdrawn.map((i) => i.product)]);
-          setError('');
-        })
-        .catch((e) => setError(errorText(e)));
-    }, q ? 250 : 0);
-    return () => clearTimeout(timer);
-  }, [q, fair, client.state === 'live', store.view.total]);
 
   const spotlit = store.view.spotlight?.product;
   // presenters move fast: keys work anywhere on the console but in a text field, and two

@@ -187,6 +187,14 @@ function Ranking({ d, currency }: { d: DashboardData; currency: string }) {
   );
 }
 
+// one axis formatter per currency, not a new function per push (the big screen runs for hours)
+const moneyAxis = new Map<string, (v: number) => string>();
+function moneyAxisOf(currency: string): (v: number) => string {
+  let f = moneyAxis.get(currency);
+  if (!f) moneyAxis.set(currency, (f = (v: number) => compactMoney(v * 100, currency)));
+  return f;
+}
+
 function chartOptions(d: DashboardData, currency: string, zone: string, big: boolean) {
   const yuan = (fen: number) => Math.round(fen) / 100;
   const font = big ? 18 : 12;
@@ -197,7 +205,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
     grid: { left: 60, right: 50, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: d.per_minute.map((m) => time(m.minute, zone).slice(0, 5)), axisLabel },
     yAxis: [
-      { type: 'value', name: currency, axisLabel: { ...axisLabel, formatter: (v: number) => compactMoney(v * 100, currency) } },
+      { type: 'value', name: currency, axisLabel: { ...axisLabel, formatter: moneyAxisOf(currency) } },
       { type: 'value', name: t('kpi_orders'), axisLabel },
     ],
     series: [
@@ -221,7 +229,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
   const byRegion: Option = {
     grid: { left: 70, right: 20, top: 10, bottom: 30 },
     xAxis: { type: 'category', data: d.by_region.map((r) => r.region), axisLabel },
-    yAxis: { type: 'value', axisLabel: { ...axisLabel, formatter: (v: number) => compactMoney(v * 100, currency) } },
+    yAxis: { type: 'value', axisLabel: { ...axisLabel, formatter: moneyAxisOf(currency) } },
     series: [{ name: t('kpi_amount'), type: 'bar', data: d.by_region.map((r) => yuan(r.amount)) }],
   };
   const byTier: Option = {

@@ -8,6 +8,7 @@ import { dateTime, errorText, money, t, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { parseYuan } from './console';
 import { useSubscription } from './hooks';
+import { useItemSearch } from './search';
 
 interface AuditEntry {
   id: number; at: string; actor: { id: number; name: string } | null; action: string;
@@ -83,16 +84,8 @@ function Targets({ ctx }: { ctx: FairContext }) {
 function MustOrder({ ctx }: { ctx: FairContext }) {
   const { client, fair, store } = ctx;
   const [q, setQ] = useState('');
-  const [ids, setIds] = useState<number[]>([]);
+  const { ids, error: searchError } = useItemSearch(ctx, q, 100);
   const [error, setError] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      client.request<{ items: Item[] }>('catalog.search', { fair, limit: 100, ...(q.trim() ? { q: q.trim() } : {}) })
-        .then((r) => { store.remember(r.items); setIds(r.items.map((i) => i.product)); })
-        .catch((e) => setError(errorText(e)));
-    }, q ? 250 : 0);
-    return () => clearTimeout(timer);
-  }, [q, fair, client.state === 'live']);
   const toggle = async (it: Item) => {
     try {
       await client.request('mustorder.set', { fair, product: it.product, required: !it.must_order });
@@ -107,7 +100,7 @@ function MustOrder({ ctx }: { ctx: FairContext }) {
       <h2 id="must-title">{t('must_order_styles')}</h2>
       <input type="search" id="must-search" value={q} placeholder={t('search_items')} aria-label={t('search_items')}
         onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
-      {error && <p class="error" role="alert">{error}</p>}
+      {(error || searchError) && <p class="error" role="alert">{error || searchError}</p>}
       <ul class="must-list">
         {ids.map((id) => {
           const it = store.view.items.get(id);
