@@ -9,6 +9,7 @@
 #                    foreground (ARGS=... for extra args)
 #   make test        build, then every ctest (unit, integration, browser)
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
+#   make test-long   the tests too long for every run: the big screen left open for 30 min
 #   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md
 #   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
 #   make screenshots the README's pictures of the pages (docs/images/page-*.png), from the
@@ -34,7 +35,7 @@ ARGS           ?=
 SCRIPTS := server/scripts
 RUN     := $(SCRIPTS)/run.sh
 
-.PHONY: all deps build build-asan db run test test-asan bench bench-quick screenshots fuzz clean distclean
+.PHONY: all deps build build-asan db run test test-asan test-long bench bench-quick screenshots fuzz clean distclean
 
 all: build
 
@@ -62,6 +63,9 @@ run: build
 
 test: build
 	$(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+test-long: build
+	FAIR_BIGSCREEN_SECONDS=1800 $(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -R browser/staff-figures
 
 # The browser tests (label browser) are left out here: Chromium adds minutes and no coverage
 # of the server's input handling, which is what the sanitizers are for.
