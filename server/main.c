@@ -24,6 +24,7 @@
 #include "base/rawfd.h"
 #include "base/timefmt.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/dbsetup.h"
 #include "db/pg.h"
 #include "features/attainment.h"
@@ -327,6 +328,9 @@ int main(int argc, char **argv)
 	char err[512];
 	int opt, rc = 0, wfd;
 
+	/* One allocation policy, jansson's included: out of memory aborts
+	 * (base/xalloc.h), so a NULL from jansson only means "not valid". */
+	json_set_alloc_funcs(xmalloc, free);
 	while ((opt = getopt_long(argc, argv, "c:pt:hv", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -428,8 +432,8 @@ int main(int argc, char **argv)
 	pgc.queue_wait_ms = srv.cfg.db_queue_wait_ms;
 	srv.db = pg_pool_create(srv.vh, &pgc);
 	srv.workers = worker_pool_create(srv.cfg.workers, srv.cfg.worker_queue);
-	if (!srv.db || !srv.workers) {
-		LOG(LOG_ERROR, "out of memory starting pools");
+	if (!srv.workers) {
+		LOG(LOG_ERROR, "cannot start the worker pool");
 		rc = 1;
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include "auth/password.h"
 #include "base/log.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/pgarray.h"
 #include "rpc/op_reply.h"
 #include "rpc/op_sql.h"
@@ -72,10 +73,6 @@ static char *regions_literal(json_t *regions)
 		pgarray_text(&b, i, json_string_value(v));
 	}
 	pgarray_end(&b, json_array_size(regions));
-	if (b.failed) {
-		strbuf_free(&b);
-		return NULL;
-	}
 	return b.data; /* the caller frees it */
 }
 
@@ -84,7 +81,7 @@ static char *int_text(long long v)
 	char buf[24];
 
 	snprintf(buf, sizeof buf, "%lld", v);
-	return strdup(buf);
+	return xstrdup(buf);
 }
 
 /* ---- admin.dealer.create ---- */
@@ -214,7 +211,7 @@ static void user_write(void *arg, bool ran)
 					 job->role,    job->regions, hash};
 
 		if (job->generate)
-			job->ticket->data = strdup(job->password);
+			job->ticket->data = xstrdup(job->password);
 		op_ticket_write(job->ticket,
 				"SELECT admin_user_update($1::bigint, $2::bigint, "
 				"$3::boolean, $4, $5::text[], $6)",
@@ -240,7 +237,7 @@ static int user_fields(struct op_call *call, struct user_job *job)
 				NULL);
 			return -1;
 		}
-		job->role = strdup(json_string_value(role));
+		job->role = xstrdup(json_string_value(role));
 	}
 	if (json_is_array(regions) && !(job->regions = regions_literal(regions))) {
 		op_fail(call, ERR_BAD_REQUEST,
@@ -266,14 +263,12 @@ static void user_submit(struct op_call *call, struct user_job *job)
 
 void admin_op_user_create(struct op_call *call)
 {
-	struct user_job *job = calloc(1, sizeof *job);
+	struct user_job *job = xcalloc(1, sizeof *job);
 	json_t *m = call->msg, *dealer = json_object_get(m, "dealer");
 	const char *login = json_string_value(json_object_get(m, "login"));
 	const char *password = json_string_value(json_object_get(m, "password"));
 	const char *weak;
 
-	if (!job)
-		abort();
 	if (user_fields(call, job)) {
 		user_job_free(job);
 		return;
@@ -286,8 +281,8 @@ void admin_op_user_create(struct op_call *call)
 	}
 	job->create = true;
 	job->hash = true;
-	job->login = strdup(login);
-	job->name = strdup(json_string_value(json_object_get(m, "name")));
+	job->login = xstrdup(login);
+	job->name = xstrdup(json_string_value(json_object_get(m, "name")));
 	if (json_is_integer(dealer))
 		job->dealer = int_text(json_integer_value(dealer));
 	snprintf(job->password, sizeof job->password, "%s", password);
@@ -296,18 +291,17 @@ void admin_op_user_create(struct op_call *call)
 
 void admin_op_user_update(struct op_call *call)
 {
-	struct user_job *job = calloc(1, sizeof *job);
+	struct user_job *job = xcalloc(1, sizeof *job);
 	json_t *m = call->msg, *disabled = json_object_get(m, "disabled");
 
-	if (!job)
-		abort();
 	if (user_fields(call, job)) {
 		user_job_free(job);
 		return;
 	}
 	job->user = int_text(json_integer_value(json_object_get(m, "user")));
 	if (json_is_boolean(disabled))
-		job->disabled = strdup(json_is_true(disabled) ? "true" : "false");
+		job->disabled =
+			xstrdup(json_is_true(disabled) ? "true" : "false");
 	job->generate = job->hash =
 		json_is_true(json_object_get(m, "reset_password"));
 	user_submit(call, job);

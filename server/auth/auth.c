@@ -14,6 +14,7 @@
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
 #include "net/ws_session.h"
@@ -90,13 +91,11 @@ static void cache_put(struct auth_user *u)
 static struct auth_user *user_from_row(const PGresult *res, int row,
 				       const unsigned char hash[32])
 {
-	struct auth_user *u = calloc(1, sizeof *u);
+	struct auth_user *u = xcalloc(1, sizeof *u);
 	json_error_t jerr;
 	json_t *json, *dealer;
 	const char *region;
 
-	if (!u)
-		return NULL;
 	u->refs = 1;
 	u->user_id = atoll(PQgetvalue(res, row, 0));
 	snprintf(u->login, sizeof u->login, "%s", PQgetvalue(res, row, 1));
@@ -110,11 +109,11 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 		 json_string_value(json_object_get(dealer, "tier")) ?: "");
 	region = json_string_value(json_object_get(dealer, "region"));
 	if (region)
-		u->region = strdup(region);
+		u->region = xstrdup(region);
 	if (json)
 		u->json_text = json_dumps(json, JSON_COMPACT);
 	json_decref(json);
-	if (!u->json_text || !u->role || (region && !u->region)) {
+	if (!u->json_text || !u->role) {
 		auth_user_unref(u);
 		return NULL;
 	}
@@ -171,17 +170,10 @@ static void cookie_header(char *out, size_t size, const char *value,
 
 /* ---- answering ---- */
 
-static void fail(uint64_t http_id, int status, enum proto_error code,
-		 const char *message, int retry_after_s)
-{
-	http_finish(http_id, status, proto_http_error(code, message), NULL,
-		    retry_after_s);
-}
-
 static void unavailable(uint64_t http_id)
 {
-	fail(http_id, 503, ERR_UNAVAILABLE, "the database is unavailable: retry",
-	     5);
+	http_fail(http_id, ERR_UNAVAILABLE,
+		  "the database is unavailable: retry");
 }
 
 /* Decodes a small JSON body against a parameter table. Returns the object
@@ -204,13 +196,12 @@ static json_t *body_json(const struct http_call *call,
 	}
 	if (params_check(params, body, why, sizeof why)) {
 		json_decref(body);
-		fail(call->id, 400, ERR_BAD_REQUEST, why, 0);
+		http_fail(call->id, ERR_BAD_REQUEST, why);
 		return NULL;
 	}
 	return body;
 bad:
-	fail(call->id, 400, ERR_BAD_REQUEST, "the body must be a JSON object",
-	     0);
+	http_fail(call->id, ERR_BAD_REQUEST, "the body must be a JSON object");
 	return NULL;
 }
 
@@ -270,7 +261,7 @@ static void login_refused(void *arg, enum pg_outcome outcome,
 
 	(void)outcome;
 	(void)res; /* counted or not, the answer is the same */
-	fail(job->http_id, 401, ERR_UNAUTHORIZED, "wrong login or password", 0);
+	http_fail(job->http_id, ERR_UNAUTHORIZED, "wrong login or password");
 	login_job_free(job);
 }
 
@@ -291,8 +282,8 @@ static void login_verified(void *arg, bool ran)
 			    (int64_t)srv.cfg.session_ttl_hours * 3600;
 
 	if (!ran) { /* shutting down */
-		fail(job->http_id, 503, ERR_UNAVAILABLE,
-		     "the server is restarting: retry", 1);
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				"the server is restarting: retry", 1);
 		login_job_free(job);
 		return;
 	}
@@ -307,7 +298,7 @@ static void login_verified(void *arg, bool ran)
 	}
 	if (session_token_mint(srv.schema.session_key, expires_s, &token,
 			       job->cookie, sizeof job->cookie)) {
-		fail(job->http_id, 500, ERR_INTERNAL, "no randomness", 0);
+		http_fail(job->http_id, ERR_INTERNAL, "no randomness");
 		login_job_free(job);
 		return;
 	}
@@ -344,9 +335,9 @@ static void login_looked_up(void *arg, enum pg_outcome outcome,
 	if (!strcmp(PQgetvalue(res, 0, 0), "t")) {
 		LOG(LOG_NOTICE, "login throttled for %s from %s", job->login,
 		    job->peer);
-		fail(job->http_id, 429, ERR_RATE_LIMITED,
-		     "too many failed logins: wait and try again",
-		     srv.cfg.login_window_s);
+		http_fail_retry(job->http_id, ERR_RATE_LIMITED,
+				"too many failed logins: wait and try again",
+				srv.cfg.login_window_s);
 		login_job_free(job);
 		return;
 	}
@@ -357,8 +348,9 @@ static void login_looked_up(void *arg, enum pg_outcome outcome,
 		job->disabled = !strcmp(PQgetvalue(res, 0, 3), "t");
 	}
 	if (worker_submit(srv.workers, login_verify, login_verified, job)) {
-		fail(job->http_id, 503, ERR_UNAVAILABLE,
-		     "too many logins at once: retry in a moment", 1);
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				"too many logins at once: retry in a moment",
+				1);
 		login_job_free(job);
 	}
 }
@@ -372,12 +364,7 @@ void auth_http_login(const struct http_call *call)
 
 	if (!body)
 		return;
-	job = calloc(1, sizeof *job);
-	if (!job) {
-		json_decref(body);
-		fail(call->id, 503, ERR_UNAVAILABLE, "out of memory", 1);
-		return;
-	}
+	job = xcalloc(1, sizeof *job);
 	job->http_id = call->id;
 	snprintf(job->login, sizeof job->login, "%s",
 		 json_string_value(json_object_get(body, "login")));
@@ -456,11 +443,7 @@ static void me_reply(uint64_t http_id, const struct auth_user *u)
 	strbuf_addstr(&b, "{\"user\":");
 	strbuf_addstr(&b, u->json_text);
 	strbuf_addstr(&b, "}");
-	if (b.failed)
-		unavailable(http_id);
-	else
-		http_finish_body(http_id, 200, "application/json", b.data,
-				 b.len);
+	http_finish_body(http_id, 200, "application/json", b.data, b.len);
 	strbuf_free(&b);
 }
 
@@ -478,7 +461,7 @@ static void me_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 		unavailable(job->http_id);
 	} else if (PQntuples(res) != 1 ||
 		   !(u = user_from_row(res, 0, job->hash))) {
-		fail(job->http_id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		http_fail(job->http_id, ERR_UNAUTHORIZED, "not logged in");
 	} else {
 		cache_put(u);
 		me_reply(job->http_id, u);
@@ -496,7 +479,7 @@ void auth_http_me(const struct http_call *call)
 	unsigned char hash[32];
 
 	if (session_value_check(call->session, hash)) {
-		fail(call->id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		http_fail(call->id, ERR_UNAUTHORIZED, "not logged in");
 		return;
 	}
 	u = cache_get(hash);
@@ -504,11 +487,7 @@ void auth_http_me(const struct http_call *call)
 		me_reply(call->id, u);
 		return;
 	}
-	job = malloc(sizeof *job);
-	if (!job) {
-		unavailable(call->id);
-		return;
-	}
+	job = xmalloc(sizeof *job);
 	job->http_id = call->id;
 	memcpy(job->hash, hash, 32);
 	hash_param(hash, hash_hex);
@@ -562,11 +541,7 @@ void auth_http_user(const char *session, auth_http_user_fn fn, void *arg)
 		fn(arg, u, 200);
 		return;
 	}
-	job = malloc(sizeof *job);
-	if (!job) {
-		fn(arg, NULL, 503);
-		return;
-	}
+	job = xmalloc(sizeof *job);
 	job->fn = fn;
 	job->arg = arg;
 	memcpy(job->hash, hash, 32);
@@ -584,17 +559,11 @@ bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
 	if (status == 200 && user && (user->role & roles))
 		return true;
 	if (status == 200 && user)
-		http_finish(id, 403, proto_http_error(ERR_FORBIDDEN, forbidden_why),
-			    NULL, 0);
+		http_fail(id, ERR_FORBIDDEN, forbidden_why);
 	else if (status == 401 || status == 200)
-		http_finish(id, 401,
-			    proto_http_error(ERR_UNAUTHORIZED, "not logged in"),
-			    NULL, 0);
+		http_fail(id, ERR_UNAUTHORIZED, "not logged in");
 	else
-		http_finish(id, 503,
-			    proto_http_error(ERR_UNAVAILABLE,
-					     "the database is unavailable: retry"),
-			    NULL, 5);
+		unavailable(id);
 	return false;
 }
 
@@ -654,8 +623,7 @@ static void password_wrong(void *arg, enum pg_outcome outcome,
 
 	(void)outcome;
 	(void)res;
-	fail(job->http_id, 403, ERR_FORBIDDEN, "the current password is wrong",
-	     0);
+	http_fail(job->http_id, ERR_FORBIDDEN, "the current password is wrong");
 	password_job_free(job);
 }
 
@@ -679,8 +647,8 @@ static void password_worked(void *arg, bool ran)
 	char hash_hex[67], window[16];
 
 	if (!ran) { /* shutting down */
-		fail(job->http_id, 503, ERR_UNAVAILABLE,
-		     "the server is restarting: retry", 1);
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				"the server is restarting: retry", 1);
 		password_job_free(job);
 		return;
 	}
@@ -694,7 +662,7 @@ static void password_worked(void *arg, bool ran)
 		return;
 	}
 	if (job->problem) {
-		fail(job->http_id, 400, ERR_BAD_REQUEST, job->problem, 0);
+		http_fail(job->http_id, ERR_BAD_REQUEST, job->problem);
 		password_job_free(job);
 		return;
 	}
@@ -723,7 +691,7 @@ static void password_session_found(void *arg, enum pg_outcome outcome,
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		fail(job->http_id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		http_fail(job->http_id, ERR_UNAUTHORIZED, "not logged in");
 		password_job_free(job);
 		return;
 	}
@@ -731,8 +699,8 @@ static void password_session_found(void *arg, enum pg_outcome outcome,
 	snprintf(job->login, sizeof job->login, "%s", PQgetvalue(res, 0, 1));
 	snprintf(job->stored, sizeof job->stored, "%s", PQgetvalue(res, 0, 2));
 	if (worker_submit(srv.workers, password_work, password_worked, job)) {
-		fail(job->http_id, 503, ERR_UNAVAILABLE,
-		     "the server is busy: retry in a moment", 1);
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				"the server is busy: retry in a moment", 1);
 		password_job_free(job);
 	}
 }
@@ -746,18 +714,13 @@ void auth_http_password(const struct http_call *call)
 	json_t *body;
 
 	if (session_value_check(call->session, hash)) {
-		fail(call->id, 401, ERR_UNAUTHORIZED, "not logged in", 0);
+		http_fail(call->id, ERR_UNAUTHORIZED, "not logged in");
 		return;
 	}
 	body = body_json(call, password_params);
 	if (!body)
 		return;
-	job = calloc(1, sizeof *job);
-	if (!job) {
-		json_decref(body);
-		unavailable(call->id);
-		return;
-	}
+	job = xcalloc(1, sizeof *job);
 	job->http_id = call->id;
 	memcpy(job->hash, hash, 32);
 	snprintf(job->old, sizeof job->old, "%s",
@@ -866,15 +829,7 @@ static void resolve_send(void)
 
 	if (resolving.in_flight || !n)
 		return;
-	b = malloc(sizeof *b + n * sizeof b->jobs[0]);
-	if (!b) {
-		LOG(LOG_ERROR, "out of memory looking up sessions");
-		for (size_t i = 0; i < resolving.count; i++)
-			ws_session_authenticated(resolving.waiting[i].session_id,
-						 NULL, CLOSE_TRY_LATER);
-		resolving.count = 0;
-		return;
-	}
+	b = xmalloc(sizeof *b + n * sizeof b->jobs[0]);
 	b->count = n;
 	memcpy(b->jobs, resolving.waiting, n * sizeof b->jobs[0]);
 	resolving.count -= n;
@@ -889,9 +844,8 @@ static void resolve_send(void)
 	}
 	pgarray_end(&literal, n);
 	params[0] = literal.data;
-	failed = !literal.data || literal.failed ||
-		 pg_query(srv.db, sql_session_lookup_batch, 1, params,
-			  resolve_done, b);
+	failed = !literal.data || pg_query(srv.db, sql_session_lookup_batch, 1,
+					   params, resolve_done, b);
 	strbuf_free(&literal);
 	if (failed) {
 		LOG(LOG_WARN, "could not look up %zu sessions", n);
@@ -915,15 +869,9 @@ void auth_resolve(uint64_t session_id, const unsigned char hash[32])
 	}
 	if (resolving.count == resolving.cap) {
 		size_t cap = resolving.cap ? resolving.cap * 2 : 64;
-		struct resolve_job *w = realloc(resolving.waiting,
-						cap * sizeof *w);
 
-		if (!w) {
-			ws_session_authenticated(session_id, NULL,
-						 CLOSE_TRY_LATER);
-			return;
-		}
-		resolving.waiting = w;
+		resolving.waiting = xrealloc(resolving.waiting,
+					     cap * sizeof *resolving.waiting);
 		resolving.cap = cap;
 	}
 	job = &resolving.waiting[resolving.count++];
@@ -1053,12 +1001,11 @@ static void recheck_open_sessions(void)
 	ws_sessions_foreach_user(collect_hash, &r);
 	pgarray_end(&r.hashes, r.n);
 	params[0] = r.hashes.data;
-	if (r.n && (r.hashes.failed ||
-		    pg_query(srv.db,
-			     "SELECT encode(h, 'hex') FROM unnest($1::bytea[]) "
-			     "AS h WHERE NOT EXISTS (SELECT 1 FROM "
-			     "session_lookup(h))",
-			     1, params, recheck_done, NULL)))
+	if (r.n && pg_query(srv.db,
+			    "SELECT encode(h, 'hex') FROM unnest($1::bytea[]) "
+			    "AS h WHERE NOT EXISTS (SELECT 1 FROM "
+			    "session_lookup(h))",
+			    1, params, recheck_done, NULL))
 		LOG(LOG_WARN, "could not re-check open sessions");
 	strbuf_free(&r.hashes);
 }

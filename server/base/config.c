@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 enum config_type { CFG_INT, CFG_BOOL, CFG_STRING };
 
 struct config_key {
@@ -152,7 +154,7 @@ static void set_string(struct config *c, const struct config_key *k,
 	char **slot = field_of(c, k);
 
 	free(*slot);
-	*slot = strdup(value);
+	*slot = xstrdup(value);
 }
 
 /* Checks a string value against the key's own rules beyond length. */
@@ -318,8 +320,8 @@ int config_apply_file(struct config *c, const char *path, char *err,
 		fclose(f);
 		return -1;
 	}
-	text = malloc((size_t)size + 1);
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+	text = xmalloc((size_t)size + 1);
+	if (fread(text, 1, (size_t)size, f) != (size_t)size) {
 		snprintf(err, errlen, "%s: read failed", path);
 		free(text);
 		fclose(f);

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "base/xalloc.h"
+
 static size_t slot_of(uint64_t id, size_t capacity)
 {
 	/* Ids are sequential: mix them so neighbours spread out. */
@@ -12,13 +14,11 @@ static size_t slot_of(uint64_t id, size_t capacity)
 	return (size_t)id & (capacity - 1);
 }
 
-static int grow(struct idmap *m)
+static void grow(struct idmap *m)
 {
 	size_t capacity = m->capacity ? m->capacity * 2 : 64;
-	struct idmap_slot *slots = calloc(capacity, sizeof *slots);
+	struct idmap_slot *slots = xcalloc(capacity, sizeof *slots);
 
-	if (!slots)
-		return -1;
 	for (size_t i = 0; i < m->capacity; i++) {
 		size_t j;
 
@@ -32,7 +32,6 @@ static int grow(struct idmap *m)
 	free(m->slots);
 	m->slots = slots;
 	m->capacity = capacity;
-	return 0;
 }
 
 int idmap_put(struct idmap *m, uint64_t id, void *value)
@@ -41,8 +40,8 @@ int idmap_put(struct idmap *m, uint64_t id, void *value)
 
 	if (!id)
 		return -1;
-	if ((m->count + 1) * 4 > m->capacity * 3 && grow(m))
-		return -1;
+	if ((m->count + 1) * 4 > m->capacity * 3)
+		grow(m);
 	i = slot_of(id, m->capacity);
 	while (m->slots[i].id && m->slots[i].id != id)
 		i = (i + 1) & (m->capacity - 1);

@@ -19,7 +19,8 @@ struct idmap {
 	size_t count;
 };
 
-/* Inserts or replaces. Returns 0, or -1 when out of memory or id is 0. */
+/* Inserts or replaces. Returns 0, or -1 when id is 0 (out of memory
+ * aborts: base/xalloc.h). */
 int idmap_put(struct idmap *m, uint64_t id, void *value);
 
 /* Returns the value for id, or NULL. */

@@ -31,8 +31,8 @@ bool lock_set_any(const struct lock_set *s, const uint64_t *keys, size_t n);
 /* How many times key is held (0: not held). */
 unsigned lock_set_count(const struct lock_set *s, uint64_t key);
 
-/* Holds keys[0..n) once more. Returns 0, or -1 when out of memory (then
- * nothing was added). */
+/* Holds keys[0..n) once more. Returns 0, or -1 when a key is 0, which
+ * idmap reserves (then nothing was added). */
 int lock_set_add(struct lock_set *s, const uint64_t *keys, size_t n);
 
 /* Releases keys[0..n), each once (keys not held are ignored). */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 void strbuf_init(struct strbuf *b)
 {
 	memset(b, 0, sizeof *b);
@@ -17,20 +19,12 @@ void strbuf_free(struct strbuf *b)
 
 void strbuf_add(struct strbuf *b, const char *s, size_t n)
 {
-	if (b->failed)
-		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 1024;
-		char *grown;
 
 		while (b->len + n + 1 > cap)
 			cap *= 2;
-		grown = realloc(b->data, cap);
-		if (!grown) {
-			b->failed = true;
-			return;
-		}
-		b->data = grown;
+		b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	memcpy(b->data + b->len, s, n);

@@ -9,14 +9,12 @@
 struct strbuf {
 	char *data; /* NUL-terminated; NULL until something is added */
 	size_t len, cap;
-	bool failed; /* out of memory: data is incomplete */
 };
 
 void strbuf_init(struct strbuf *b);
 void strbuf_free(struct strbuf *b);
 
-/* Appends n bytes / a C string. Out of memory sets failed and adds
- * nothing more. */
+/* Appends n bytes / a C string (out of memory aborts: base/xalloc.h). */
 void strbuf_add(struct strbuf *b, const char *s, size_t n);
 void strbuf_addstr(struct strbuf *b, const char *s);
 

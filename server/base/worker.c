@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/xalloc.h"
+
 struct job {
 	struct job *next;
 	worker_work_fn work;
@@ -69,11 +71,9 @@ static void *worker_main(void *arg)
 
 struct worker_pool *worker_pool_create(int n, int queue_max)
 {
-	struct worker_pool *wp = calloc(1, sizeof *wp);
+	struct worker_pool *wp = xcalloc(1, sizeof *wp);
 	int fds[2];
 
-	if (!wp)
-		return NULL;
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK)) {
 		free(wp);
 		return NULL;
@@ -83,11 +83,7 @@ struct worker_pool *worker_pool_create(int n, int queue_max)
 	wp->queue_max = (size_t)queue_max;
 	pthread_mutex_init(&wp->lock, NULL);
 	pthread_cond_init(&wp->wake, NULL);
-	wp->threads = calloc((size_t)n, sizeof *wp->threads);
-	if (!wp->threads) {
-		worker_pool_destroy(wp);
-		return NULL;
-	}
+	wp->threads = xcalloc((size_t)n, sizeof *wp->threads);
 	for (int i = 0; i < n; i++) {
 		if (pthread_create(&wp->threads[i], NULL, worker_main, wp)) {
 			worker_pool_destroy(wp);
@@ -110,11 +106,7 @@ int worker_submit(struct worker_pool *wp, worker_work_fn work,
 		pthread_mutex_unlock(&wp->lock);
 		return -1;
 	}
-	j = malloc(sizeof *j);
-	if (!j) {
-		pthread_mutex_unlock(&wp->lock);
-		return -1;
-	}
+	j = xmalloc(sizeof *j);
 	j->next = NULL;
 	j->ran = false;
 	j->work = work;

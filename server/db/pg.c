@@ -12,6 +12,7 @@
 #include "base/loop_timer.h"
 #include "base/rawfd.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 
 #define PG_MAX_CHANNELS 16
 #define PG_TIMEOUT_GRACE_MS 1000 /* after statement_timeout, before reset */
@@ -97,15 +98,9 @@ static struct pg_req *req_new(const char *sql, int nparams,
 
 	for (int i = 0; i < nparams; i++)
 		bytes += values[i] ? strlen(values[i]) + 1 : 0;
-	r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
+	r = xcalloc(1, sizeof *r);
 	if (nparams) {
-		r->values = malloc(bytes);
-		if (!r->values) {
-			free(r);
-			return NULL;
-		}
+		r->values = xmalloc(bytes);
 		text = (char *)(r->values + nparams);
 		for (int i = 0; i < nparams; i++) {
 			if (!values[i]) {
@@ -293,8 +288,7 @@ static void conn_ready(struct pg_conn *c)
 	snprintf(sql, sizeof sql, "SET statement_timeout = %d",
 		 p->query_timeout_ms);
 	r = req_new(NULL, 0, NULL, NULL, NULL);
-	if (!r || !PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL,
-				     0) ||
+	if (!PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0) ||
 	    !PQpipelineSync(c->conn)) {
 		free(r);
 		conn_lost(c, "could not configure the connection");
@@ -688,8 +682,6 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 	if (!c && (pool_known_down(p) || p->queued >= (unsigned)p->queue_max))
 		return -1;
 	r = req_new(sql, nparams, values, done, arg);
-	if (!r)
-		return -1;
 	if (c) {
 		if (conn_send(c, r) == 0)
 			return 0;
@@ -739,9 +731,7 @@ int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,
 	ch->fn = fn;
 	ch->arg = arg;
 	if (!p->listener) {
-		p->listener = calloc(1, sizeof *p->listener);
-		if (!p->listener)
-			return -1;
+		p->listener = xcalloc(1, sizeof *p->listener);
 		p->listener->pool = p;
 		p->listener->is_listener = true;
 		snprintf(p->listener->name, sizeof p->listener->name,
@@ -754,24 +744,16 @@ int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,
 struct pg_pool *pg_pool_create(struct lws_vhost *vh,
 			       const struct pg_pool_config *cfg)
 {
-	struct pg_pool *p = calloc(1, sizeof *p);
+	struct pg_pool *p = xcalloc(1, sizeof *p);
 
-	if (!p)
-		return NULL;
 	p->vh = vh;
-	p->conninfo = strdup(cfg->conninfo ? cfg->conninfo : "");
+	p->conninfo = xstrdup(cfg->conninfo ? cfg->conninfo : "");
 	p->query_timeout_ms = cfg->query_timeout_ms;
 	p->reconnect_max_ms = cfg->reconnect_max_ms;
 	p->queue_max = cfg->queue_max;
 	p->queue_wait_ms = cfg->queue_wait_ms;
 	p->n_conns = cfg->pool_size;
-	p->conns = calloc((size_t)p->n_conns, sizeof *p->conns);
-	if (!p->conninfo || !p->conns) {
-		free(p->conninfo);
-		free(p->conns);
-		free(p);
-		return NULL;
-	}
+	p->conns = xcalloc((size_t)p->n_conns, sizeof *p->conns);
 	for (int i = 0; i < p->n_conns; i++) {
 		p->conns[i].pool = p;
 		snprintf(p->conns[i].name, sizeof p->conns[i].name,

@@ -60,7 +60,7 @@ struct pg_stats {
 struct pg_pool;
 
 /* Creates the pool and starts connecting (nothing blocks). cfg's strings
- * are copied. Returns NULL when out of memory. */
+ * are copied. */
 struct pg_pool *pg_pool_create(struct lws_vhost *vh,
 			       const struct pg_pool_config *cfg);
 

@@ -12,6 +12,7 @@
 #include "base/loop_timer.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
 #include "net/frame.h"
@@ -111,11 +112,9 @@ static struct pending *pending_get(int64_t fair_id)
 
 	if (p)
 		return p;
-	p = calloc(1, sizeof *p);
-	if (!p)
-		return NULL;
+	p = xcalloc(1, sizeof *p);
 	p->fair_id = fair_id;
-	if (idmap_put(&fairs, (uint64_t)fair_id, p)) {
+	if (idmap_put(&fairs, (uint64_t)fair_id, p)) { /* id 0 */
 		free(p);
 		return NULL;
 	}
@@ -175,9 +174,9 @@ static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		struct frame *f = frame_from_text(PQgetvalue(res, i, 1),
 						  (size_t)PQgetlength(res, i, 1));
 
-		if (f && idmap_put(&frames,
-				   (uint64_t)atoll(PQgetvalue(res, i, 0)), f))
-			frame_unref(f);
+		if (idmap_put(&frames, (uint64_t)atoll(PQgetvalue(res, i, 0)),
+			      f))
+			frame_unref(f); /* id 0 */
 	}
 	ws_sessions_foreach_user(push_to_dealer, &frames);
 	for (size_t s = 0; s < frames.capacity; s++)
@@ -221,7 +220,7 @@ static void flush(struct pending *p)
 	idmap_free(&p->dealers);
 	p->all = false;
 	pgarray_end(&c.ids, c.n);
-	if (c.n && !c.ids.failed) {
+	if (c.n) {
 		snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
 		params[0] = fair;
 		params[1] = c.ids.data;

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "base/log.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "media/chart.h"
 #include "rpc/dispatch.h"
@@ -43,11 +44,10 @@ static void req_free(struct chart_req *cr)
 	free(cr);
 }
 
-static void fail(struct chart_req *cr, int status, enum proto_error code,
+static void fail(struct chart_req *cr, enum proto_error code,
 		 const char *message)
 {
-	http_finish(cr->http_id, status, proto_http_error(code, message), NULL,
-		    status == 503 ? 5 : 0);
+	http_fail(cr->http_id, code, message);
 	req_free(cr);
 }
 
@@ -66,12 +66,12 @@ static void rendered(void *arg, bool ran)
 	struct chart_req *cr = arg;
 
 	if (!ran) {
-		fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+		fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 		return;
 	}
 	if (!cr->png) {
 		LOG(LOG_ERROR, "chart of fair %s: %s", cr->fair, cr->why);
-		fail(cr, 500, ERR_INTERNAL, "the chart could not be drawn");
+		fail(cr, ERR_INTERNAL, "the chart could not be drawn");
 		return;
 	}
 	http_finish_body(cr->http_id, 200, "image/png", cr->png,
@@ -89,21 +89,21 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (outcome == PG_DONE)
 			LOG(LOG_ERROR, "chart data: %s", PQresultErrorMessage(res));
-		fail(cr, 503, ERR_UNAVAILABLE, "the database is unavailable: retry");
+		fail(cr, ERR_UNAVAILABLE, "the database is unavailable: retry");
 		return;
 	}
 	if (PQgetisnull(res, 0, 0)) {
-		fail(cr, 404, ERR_NOT_FOUND,
+		fail(cr, ERR_NOT_FOUND,
 		     cr->share ? "no such fair or dealer" : "no such fair");
 		return;
 	}
 	cr->data = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	rows = json_object_get(cr->data, cr->share ? "styles" : "rows");
 	n = json_array_size(rows);
-	cr->labels = calloc(n + 1, sizeof *cr->labels);
-	cr->values = calloc(n + 1, sizeof *cr->values);
-	if (!cr->data || !cr->labels || !cr->values) {
-		fail(cr, 500, ERR_INTERNAL, "the chart data could not be read");
+	cr->labels = xcalloc(n + 1, sizeof *cr->labels);
+	cr->values = xcalloc(n + 1, sizeof *cr->values);
+	if (!cr->data) {
+		fail(cr, ERR_INTERNAL, "the chart data could not be read");
 		return;
 	}
 	json_array_foreach(rows, i, row) {
@@ -125,7 +125,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		cr->card.units_by_style = cr->values;
 		cr->card.font = srv.cfg.chart_font;
 		if (worker_submit(srv.workers, render, rendered, cr))
-			fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+			fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 		return;
 	}
 	cr->chart.kind = strcmp(json_string_value(json_object_get(cr->data, "kind")) ?: "",
@@ -137,7 +137,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	cr->chart.values = cr->values;
 	cr->chart.font = srv.cfg.chart_font;
 	if (worker_submit(srv.workers, render, rendered, cr))
-		fail(cr, 503, ERR_UNAVAILABLE, "the server is busy: retry");
+		fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 }
 
 static void authorized(void *arg, struct auth_user *user, int status)
@@ -161,14 +161,14 @@ static void authorized(void *arg, struct auth_user *user, int status)
 
 		if (user->role == ROLE_DEALER) {
 			if (cr->dealer[0] && atoll(cr->dealer) != user->dealer_id) {
-				fail(cr, 403, ERR_FORBIDDEN,
+				fail(cr, ERR_FORBIDDEN,
 				     "a dealer shares its own orders only");
 				return;
 			}
 			snprintf(cr->dealer, sizeof cr->dealer, "%lld",
 				 (long long)user->dealer_id);
 		} else if (!cr->dealer[0]) {
-			fail(cr, 400, ERR_BAD_REQUEST,
+			fail(cr, ERR_BAD_REQUEST,
 			     "dealer: which dealer's card (an id)");
 			return;
 		}
@@ -176,13 +176,13 @@ static void authorized(void *arg, struct auth_user *user, int status)
 			     "SELECT share_data_for($1::bigint, $2::bigint, "
 			     "$3::bigint)::text",
 			     3, share_params, data_read, cr))
-			fail(cr, 503, ERR_UNAVAILABLE,
+			fail(cr, ERR_UNAVAILABLE,
 			     "the database is unavailable: retry");
 		return;
 	}
 	if (pg_query(srv.db, "SELECT chart_data($1::bigint, $2, $3::int)::text",
 		     3, params, data_read, cr))
-		fail(cr, 503, ERR_UNAVAILABLE, "the database is unavailable: retry");
+		fail(cr, ERR_UNAVAILABLE, "the database is unavailable: retry");
 }
 
 /* The value of name in a decoded query "a=1&b=2", into buf; NULL when
@@ -225,16 +225,10 @@ static int dimension(const char *query, const char *name, int dflt, int min,
 
 void chart_http(const struct http_call *call, int64_t fair)
 {
-	struct chart_req *cr = calloc(1, sizeof *cr);
+	struct chart_req *cr = xcalloc(1, sizeof *cr);
 	char message[160];
 	bool known = false;
 
-	if (!cr) {
-		http_finish(call->id, 503,
-			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
-			    NULL, 5);
-		return;
-	}
 	cr->http_id = call->id;
 	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
 	if (!query_arg(call->query, "metric", cr->metric, sizeof cr->metric))
@@ -246,7 +240,7 @@ void chart_http(const struct http_call *call, int64_t fair)
 	cr->chart.height = dimension(call->query, "height", CHART_DEFAULT_HEIGHT,
 				     CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
 	if (!known) {
-		fail(cr, 400, ERR_BAD_REQUEST,
+		fail(cr, ERR_BAD_REQUEST,
 		     "metric must be units_by_product, amount_per_minute, "
 		     "by_region or sell_through");
 		return;
@@ -256,7 +250,7 @@ void chart_http(const struct http_call *call, int64_t fair)
 			 "width must be %d to %d and height %d to %d pixels",
 			 CHART_MIN_WIDTH, CHART_MAX_WIDTH, CHART_MIN_HEIGHT,
 			 CHART_MAX_HEIGHT);
-		fail(cr, 400, ERR_BAD_REQUEST, message);
+		fail(cr, ERR_BAD_REQUEST, message);
 		return;
 	}
 	/* bars: as many as fit at about 22 pixels each, at most 30 */
@@ -267,16 +261,10 @@ void chart_http(const struct http_call *call, int64_t fair)
 
 void share_http(const struct http_call *call, int64_t fair)
 {
-	struct chart_req *cr = calloc(1, sizeof *cr);
+	struct chart_req *cr = xcalloc(1, sizeof *cr);
 	char dealer[24];
 	int width, height;
 
-	if (!cr) {
-		http_finish(call->id, 503,
-			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
-			    NULL, 5);
-		return;
-	}
 	cr->http_id = call->id;
 	cr->share = true;
 	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
@@ -285,7 +273,7 @@ void share_http(const struct http_call *call, int64_t fair)
 	height = dimension(call->query, "height", SHARE_DEFAULT_HEIGHT,
 			   CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
 	if (width < 0 || height < 0) {
-		fail(cr, 400, ERR_BAD_REQUEST, "width or height out of range");
+		fail(cr, ERR_BAD_REQUEST, "width or height out of range");
 		return;
 	}
 	if (query_arg(call->query, "dealer", dealer, sizeof dealer)) {
@@ -293,7 +281,7 @@ void share_http(const struct http_call *call, int64_t fair)
 		long long id = strtoll(dealer, &end, 10);
 
 		if (dealer[0] < '1' || dealer[0] > '9' || *end || id <= 0) {
-			fail(cr, 400, ERR_BAD_REQUEST, "dealer: an id");
+			fail(cr, ERR_BAD_REQUEST, "dealer: an id");
 			return;
 		}
 		snprintf(cr->dealer, sizeof cr->dealer, "%lld", id);

@@ -14,6 +14,7 @@
 #include "base/csv.h"
 #include "base/log.h"
 #include "base/rawfd.h"
+#include "base/xalloc.h"
 #include "features/chart_http.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
@@ -91,7 +92,7 @@ static bool hand_over(struct report *rp, struct strbuf *csv, int status)
 	strbuf_add(&rp->ready, csv->data ? csv->data : "", csv->len);
 	while (!rp->cancelled && rp->ready.len > READY_HIGH_WATER)
 		pthread_cond_wait(&rp->cond, &rp->lock);
-	go_on = !rp->cancelled && !rp->ready.failed;
+	go_on = !rp->cancelled;
 	pthread_mutex_unlock(&rp->lock);
 	strbuf_clear(csv);
 	wake_loop();
@@ -262,14 +263,11 @@ static void report_pump(struct report *rp)
 	if (!finished || (rp->ready.len && !rp->cancelled))
 		return; /* more to hand over first */
 	if (!rp->started_stream)
-		http_finish(rp->http_id, status,
-			    proto_http_error(status == 404 ? ERR_NOT_FOUND
-							   : ERR_UNAVAILABLE,
-					     status == 404
-						     ? "no such fair"
-						     : "the report could not be "
-						       "read: retry"),
-			    NULL, status == 503 ? 5 : 0);
+		http_fail(rp->http_id,
+			  status == 404 ? ERR_NOT_FOUND : ERR_UNAVAILABLE,
+			  status == 404
+				  ? "no such fair"
+				  : "the report could not be read: retry");
 	else
 		http_stream_end(rp->http_id, failed || rp->cancelled);
 	LOG(LOG_INFO, "report of fair %lld: %lld lines%s",
@@ -317,11 +315,10 @@ static void report_authorized(void *arg, struct auth_user *user, int status)
 		return;
 	}
 	if (n_reports >= REPORTS_MAX || wake_pipe[0] < 0 || srv.stopping) {
-		http_finish(rp->http_id, 503,
-			    proto_http_error(ERR_UNAVAILABLE,
-					     "too many reports are being made: "
-					     "retry in a moment"),
-			    NULL, 10);
+		http_fail_retry(rp->http_id, ERR_UNAVAILABLE,
+				"too many reports are being made: retry in a "
+				"moment",
+				10);
 		free(rp);
 		return;
 	}
@@ -331,9 +328,7 @@ static void report_authorized(void *arg, struct auth_user *user, int status)
 	if (pthread_create(&rp->thread, NULL, report_thread, rp)) {
 		pthread_mutex_destroy(&rp->lock);
 		pthread_cond_destroy(&rp->cond);
-		http_finish(rp->http_id, 503,
-			    proto_http_error(ERR_UNAVAILABLE, "retry later"),
-			    NULL, 5);
+		http_fail(rp->http_id, ERR_UNAVAILABLE, "retry later");
 		free(rp);
 		return;
 	}
@@ -344,14 +339,8 @@ static void report_authorized(void *arg, struct auth_user *user, int status)
 
 static void report_csv_http(const struct http_call *call, int64_t fair)
 {
-	struct report *rp = calloc(1, sizeof *rp);
+	struct report *rp = xcalloc(1, sizeof *rp);
 
-	if (!rp) {
-		http_finish(call->id, 503,
-			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
-			    NULL, 5);
-		return;
-	}
 	rp->http_id = call->id;
 	rp->fair = fair;
 	auth_http_user(call->session, report_authorized, rp);
@@ -372,9 +361,7 @@ void report_http(const struct http_call *call)
 	else if (id_ok && !strcmp(end, "/share.png"))
 		share_http(call, fair);
 	else
-		http_finish(call->id, 404,
-			    proto_http_error(ERR_NOT_FOUND, "no such report"),
-			    NULL, 0);
+		http_fail(call->id, ERR_NOT_FOUND, "no such report");
 }
 
 int report_start(void)

@@ -14,6 +14,7 @@
 #include "base/loop_timer.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
 #include "live/fairs.h"
@@ -106,16 +107,10 @@ static struct room *room_get(int64_t fair_id, bool create)
 
 	if (r || !create)
 		return r;
-	r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
+	r = xcalloc(1, sizeof *r);
 	r->fair_id = fair_id;
 	r->stock_changes = json_object();
-	if (idmap_put(&rooms, (uint64_t)fair_id, r)) {
-		json_decref(r->stock_changes);
-		free(r);
-		return NULL;
-	}
+	idmap_put(&rooms, (uint64_t)fair_id, r);
 	return r;
 }
 
@@ -276,8 +271,6 @@ static void events_fetched(void *arg, enum pg_outcome outcome,
 		const char *text = PQgetvalue(res, i, 1);
 		struct frame *f = frame_from_text(text, strlen(text));
 
-		if (!f)
-			break;
 		ring_append(r, seq, PQgetvalue(res, i, 2),
 			    PQgetisnull(res, i, 3) ? 0
 						   : atoll(PQgetvalue(res, i, 3)),
@@ -620,22 +613,18 @@ static void presence_tick(struct loop_timer *t)
 	pgarray_end(&online, n);
 	pgarray_end(&dealer_fairs, nd);
 	pgarray_end(&dealers, nd);
-	if (!fairs.failed && !online.failed && !dealer_fairs.failed &&
-	    !dealers.failed) {
-		params[0] = process_id;
-		params[1] = fairs.data;
-		params[2] = online.data;
-		params[3] = dealer_fairs.data;
-		params[4] = dealers.data;
-		presence_sent_ms = timefmt_mono_ms();
-		presence_sent_dealers = nd;
-		presence_busy =
-			pg_query(srv.db,
+	params[0] = process_id;
+	params[1] = fairs.data;
+	params[2] = online.data;
+	params[3] = dealer_fairs.data;
+	params[4] = dealers.data;
+	presence_sent_ms = timefmt_mono_ms();
+	presence_sent_dealers = nd;
+	presence_busy = pg_query(srv.db,
 				 "SELECT fair, total FROM presence_refresh("
 				 "$1, $2::bigint[], $3::int[], $4::bigint[], "
 				 "$5::bigint[])",
 				 5, params, presence_done, NULL) == 0;
-	}
 	strbuf_free(&fairs);
 	strbuf_free(&online);
 	strbuf_free(&dealer_fairs);
@@ -689,11 +678,7 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	if (!u)
 		return; /* the session left meanwhile */
 	r = room_get(fair_id, true);
-	m = calloc(1, sizeof *m);
-	if (!r || !m) {
-		free(m);
-		return;
-	}
+	m = xcalloc(1, sizeof *m);
 	if (!r->last_seq) {
 		/* A new room: read the last RING_SIZE events so that joins
 		 * whose snapshots were taken a little earlier are covered. */
@@ -780,12 +765,11 @@ static void join_reply(struct op_ticket *t, const char *shared, size_t len,
 
 	while (len && shared[len - 1] != '}')
 		len--;
-	text = malloc(len + chat_len + 16);
-	if (!len || !text) {
-		free(text);
+	if (!len) {
 		op_ticket_fail(t, ERR_INTERNAL, "unreadable snapshot", NULL);
 		return;
 	}
+	text = xmalloc(len + chat_len + 16);
 	memcpy(text, shared, len - 1);
 	n = len - 1;
 	n += (size_t)sprintf(text + n, ", \"chat\": ");
@@ -861,34 +845,23 @@ static void gate_free_if_idle(struct join_gate *g)
 	free(g);
 }
 
-static int gate_enter(struct op_ticket *t)
+static void gate_enter(struct op_ticket *t)
 {
 	struct join_job *job = t->data;
 	struct join_gate *g = idmap_get(&gates, (uint64_t)job->fair_id);
 
 	if (!g) {
-		g = calloc(1, sizeof *g);
-		if (!g || idmap_put(&gates, (uint64_t)job->fair_id, g)) {
-			free(g);
-			return -1;
-		}
+		g = xcalloc(1, sizeof *g);
 		g->fair_id = job->fair_id;
+		idmap_put(&gates, (uint64_t)job->fair_id, g);
 	}
 	if (g->count == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct op_ticket **w = realloc(g->waiting, cap * sizeof *w);
-
-		if (!w) {
-			gate_free_if_idle(g);
-			return -1;
-		}
-		g->waiting = w;
-		g->cap = cap;
+		g->cap = g->cap ? g->cap * 2 : 64;
+		g->waiting = xrealloc(g->waiting, g->cap * sizeof *g->waiting);
 	}
 	g->waiting[g->count++] = t;
 	gate_send(g);
 	gate_free_if_idle(g); /* when nothing could be sent */
-	return 0;
 }
 
 /* Decides where each join's shared part comes from and builds the arrays. */
@@ -941,9 +914,7 @@ static void keep_part(int64_t fair_id, int audience, uint64_t stock_gen,
 	if (!r || audience < 0 || r->stock_gen != stock_gen ||
 	    r->kept[audience].seq > seq)
 		return;
-	copy = malloc(len + 1);
-	if (!copy)
-		return;
+	copy = xmalloc(len + 1);
 	memcpy(copy, shared, len + 1);
 	k = &r->kept[audience];
 	free(k->text);
@@ -1018,7 +989,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 
 	if (outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK) {
 		rows = PQntuples(res);
-		row_of = malloc(b->count * sizeof *row_of);
+		row_of = xmalloc(b->count * sizeof *row_of);
 	}
 	if (row_of) {
 		for (size_t i = 0; i < b->count; i++)
@@ -1044,7 +1015,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 			op_ticket_unavailable(t);
 		else if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			op_ticket_db_error(t, res);
-		else if (!row_of || row_of[i] < 0)
+		else if (row_of[i] < 0)
 			op_ticket_fail(t, ERR_INTERNAL,
 				       "the snapshot could not be read", NULL);
 		else if (!batch_answer(b, t, res, row_of[i], own_row))
@@ -1073,28 +1044,21 @@ static void gate_send(struct join_gate *g)
 
 	if (g->in_flight || !n)
 		return;
-	b = malloc(sizeof *b + n * sizeof b->t[0]);
-	if (!b)
-		n = 0; /* answered below: every waiting join fails */
-	else {
-		b->gate = g;
-		b->stock_gen = r ? r->stock_gen : 0;
-		b->count = n;
-		memcpy(b->t, g->waiting, n * sizeof b->t[0]);
-	}
+	b = xmalloc(sizeof *b + n * sizeof b->t[0]);
+	b->gate = g;
+	b->stock_gen = r ? r->stock_gen : 0;
+	b->count = n;
+	memcpy(b->t, g->waiting, n * sizeof b->t[0]);
 	for (int a = 0; a < 4; a++)
 		strbuf_init(&arrays[a]);
-	if (b)
-		batch_plan(b, arrays);
+	batch_plan(b, arrays);
 	snprintf(fair, sizeof fair, "%lld", (long long)g->fair_id);
 	snprintf(limit, sizeof limit, "%d", JOIN_PAGE);
 	params[0] = fair;
 	for (int a = 0; a < 4; a++)
 		params[1 + a] = arrays[a].data;
 	params[5] = limit;
-	failed = !b || arrays[0].failed || arrays[1].failed ||
-		 arrays[2].failed || arrays[3].failed ||
-		 pg_query(srv.db, sql_join_batch, 6, params, batch_done, b);
+	failed = pg_query(srv.db, sql_join_batch, 6, params, batch_done, b);
 	for (int a = 0; a < 4; a++)
 		strbuf_free(&arrays[a]);
 	if (failed) {
@@ -1119,9 +1083,7 @@ static void join_snapshot_query(struct op_ticket *t, bool whole)
 	struct join_job *job = t->data;
 
 	job->whole = whole;
-	if (gate_enter(t))
-		op_ticket_fail(t, ERR_UNAVAILABLE,
-			       "the server is short of memory: retry", NULL);
+	gate_enter(t);
 }
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since)
@@ -1154,11 +1116,9 @@ static void join_query(struct op_ticket *t, bool resume, int64_t since)
 void room_op_join(struct op_call *call)
 {
 	struct op_ticket *t = op_defer(call);
-	struct join_job *job = malloc(sizeof *job);
+	struct join_job *job = xmalloc(sizeof *job);
 	json_t *since = json_object_get(call->msg, "since");
 
-	if (!job)
-		abort();
 	job->fair_id = json_integer_value(json_object_get(call->msg, "fair"));
 	job->resume = json_is_integer(since);
 	t->data = job;

@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "rpc/op_reply.h"
 #include "server.h"
@@ -181,15 +182,13 @@ static void refresh_done(void *arg, enum pg_outcome outcome,
 		goto out;
 	}
 	n = PQntuples(res);
-	rows = calloc((size_t)n + 1, sizeof *rows);
-	if (!rows)
-		goto out;
+	rows = xcalloc((size_t)n + 1, sizeof *rows);
 	for (int i = 0; i < n; i++) {
 		rows[i].id = atoll(PQgetvalue(res, i, COL_ID));
-		rows[i].name = strdup(PQgetvalue(res, i, COL_NAME));
-		rows[i].season = strdup(PQgetvalue(res, i, COL_SEASON));
-		rows[i].currency = strdup(PQgetvalue(res, i, COL_CURRENCY));
-		rows[i].timezone = strdup(PQgetvalue(res, i, COL_TZ));
+		rows[i].name = xstrdup(PQgetvalue(res, i, COL_NAME));
+		rows[i].season = xstrdup(PQgetvalue(res, i, COL_SEASON));
+		rows[i].currency = xstrdup(PQgetvalue(res, i, COL_CURRENCY));
+		rows[i].timezone = xstrdup(PQgetvalue(res, i, COL_TZ));
 		rows[i].starts_ms = atoll(PQgetvalue(res, i, COL_STARTS));
 		rows[i].ends_ms = atoll(PQgetvalue(res, i, COL_ENDS));
 		snprintf(rows[i].override, sizeof rows[i].override, "%s",

@@ -11,6 +11,7 @@
 #include "auth/auth.h"
 #include "base/log.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "media/media_check.h"
 #include "media/media_child.h"
@@ -43,11 +44,10 @@ static void upload_free(struct upload *up)
 }
 
 /* Answers the request with an error and frees the upload. */
-static void upload_fail(struct upload *up, int status, enum proto_error code,
+static void upload_fail(struct upload *up, enum proto_error code,
 			const char *message)
 {
-	http_finish(up->http_id, status, proto_http_error(code, message), NULL,
-		    status == 503 ? 5 : 0);
+	http_fail(up->http_id, code, message);
 	upload_free(up);
 }
 
@@ -103,33 +103,37 @@ static void upload_saved(void *arg, enum pg_outcome outcome,
 			 const PGresult *res)
 {
 	struct upload *up = arg;
-	const char *state, *why;
+	enum proto_error code;
 	json_error_t jerr;
 
 	if (outcome == PG_LOST) {
-		upload_fail(up, 503, ERR_IN_DOUBT,
+		upload_fail(up, ERR_IN_DOUBT,
 			    "the connection to the database was lost: the "
 			    "picture may or may not have been saved; retry");
 		return;
 	}
 	if (outcome != PG_DONE) {
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the database is unavailable: retry");
 		return;
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		/* the product was deleted, or lost that colour, meanwhile */
-		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		why = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-		if (state && !strcmp(state, "P0002")) {
-			upload_fail(up, 404, ERR_NOT_FOUND, why);
-		} else if (state && !strcmp(state, "22023")) {
-			upload_fail(up, 400, ERR_BAD_REQUEST, why);
-		} else {
-			LOG(LOG_ERROR, "saving a product image: %s",
+		code = proto_error_of_sqlstate(
+			PQresultErrorField(res, PG_DIAG_SQLSTATE));
+		if (code == ERR_INTERNAL || code == ERR_UNAVAILABLE) {
+			LOG(code == ERR_INTERNAL ? LOG_ERROR : LOG_WARN,
+			    "saving a product image: %s",
 			    PQresultErrorMessage(res));
-			upload_fail(up, 500, ERR_INTERNAL,
-				    "the picture could not be saved");
+			upload_fail(up, code,
+				    code == ERR_INTERNAL
+					    ? "the picture could not be saved"
+					    : "the picture could not be saved "
+					      "now: retry");
+		} else {
+			upload_fail(up, code,
+				    PQresultErrorField(
+					    res, PG_DIAG_MESSAGE_PRIMARY));
 		}
 		return;
 	}
@@ -165,19 +169,19 @@ static void upload_converted(void *arg, bool ran)
 	char why[600];
 
 	if (!ran) {
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the server is restarting: retry");
 		return;
 	}
 	if (up->status == 500) {
 		LOG(LOG_ERROR, "product image: %s", up->err);
-		upload_fail(up, 500, ERR_INTERNAL, up->err);
+		upload_fail(up, ERR_INTERNAL, up->err);
 		return;
 	}
 	if (up->status) {
 		snprintf(why, sizeof why,
 			 "the image could not be converted: %s", up->err);
-		upload_fail(up, 400, ERR_BAD_REQUEST, why);
+		upload_fail(up, ERR_BAD_REQUEST, why);
 		return;
 	}
 	free(up->data); /* the files are written: the bytes are done with */
@@ -186,7 +190,7 @@ static void upload_converted(void *arg, bool ran)
 		     "SELECT admin_product_image_set($1::bigint, $2::bigint, "
 		     "$3, $4)",
 		     4, params, upload_saved, up))
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the database is unavailable: retry");
 }
 
@@ -218,29 +222,29 @@ static void product_found(void *arg, enum pg_outcome outcome,
 	size_t n;
 
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the database is unavailable: retry");
 		return;
 	}
 	if (PQntuples(res) != 1) {
 		snprintf(why, sizeof why, "product %s not found", up->product);
-		upload_fail(up, 404, ERR_NOT_FOUND, why);
+		upload_fail(up, ERR_NOT_FOUND, why);
 		return;
 	}
 	if (strcmp(PQgetvalue(res, 0, 1), "t")) {
 		snprintf(why, sizeof why, "product %s has no colour %s",
 			 up->product, up->color);
-		upload_fail(up, 400, ERR_BAD_REQUEST, why);
+		upload_fail(up, ERR_BAD_REQUEST, why);
 		return;
 	}
 	/* a new key each time: see admin_image.h */
 	if (up->has_color ? media_color_slug(up->color, slug, MEDIA_SLUG_MAX)
 			  : snprintf(slug, sizeof slug, "main") < 0) {
-		upload_fail(up, 500, ERR_INTERNAL, "no name for the picture");
+		upload_fail(up, ERR_INTERNAL, "no name for the picture");
 		return;
 	}
 	if (RAND_bytes(rnd, sizeof rnd) != 1) {
-		upload_fail(up, 500, ERR_INTERNAL, "no randomness");
+		upload_fail(up, ERR_INTERNAL, "no randomness");
 		return;
 	}
 	n = strlen(slug);
@@ -251,12 +255,11 @@ static void product_found(void *arg, enum pg_outcome outcome,
 	    converter_path(up->exe, sizeof up->exe) ||
 	    snprintf(up->prefix, sizeof up->prefix, "%s/%s", srv.media_root,
 		     up->key) >= (int)sizeof up->prefix) {
-		upload_fail(up, 500, ERR_INTERNAL,
-			    "no place to store the picture");
+		upload_fail(up, ERR_INTERNAL, "no place to store the picture");
 		return;
 	}
 	if (worker_submit(srv.workers, upload_convert, upload_converted, up))
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the server is busy: retry in a moment");
 }
 
@@ -276,18 +279,21 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 	}
 	snprintf(up->actor, sizeof up->actor, "%lld", (long long)user->user_id);
 	if (!up->len) {
-		upload_fail(up, 400, ERR_BAD_REQUEST,
+		upload_fail(up, ERR_BAD_REQUEST,
 			    "the body must be the picture: a JPEG, PNG or WebP "
 			    "image");
 		return;
 	}
 	if (media_sniff(up->data, up->len) == MEDIA_UNKNOWN) {
 		media_check(up->data, up->len, &info, err, sizeof err);
-		upload_fail(up, 415, ERR_BAD_REQUEST, err);
+		/* 415, not the 400 of bad_request: the type is wrong */
+		http_finish(up->http_id, 415,
+			    proto_http_error(ERR_BAD_REQUEST, err), NULL, 0);
+		upload_free(up);
 		return;
 	}
 	if (media_check(up->data, up->len, &info, err, sizeof err)) {
-		upload_fail(up, up->len > MEDIA_MAX_BYTES ? 413 : 400,
+		upload_fail(up,
 			    up->len > MEDIA_MAX_BYTES ? ERR_TOO_LARGE
 						      : ERR_BAD_REQUEST,
 			    err);
@@ -298,7 +304,7 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 		     "FROM variants v WHERE v.product_id = p.id AND v.color = "
 		     "$2) FROM products p WHERE p.id = $1::bigint",
 		     2, params, product_found, up))
-		upload_fail(up, 503, ERR_UNAVAILABLE,
+		upload_fail(up, ERR_UNAVAILABLE,
 			    "the database is unavailable: retry");
 }
 
@@ -306,36 +312,26 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 
 void admin_image_http_upload(const struct http_call *call)
 {
-	struct upload *up = calloc(1, sizeof *up);
+	struct upload *up = xcalloc(1, sizeof *up);
 	int color;
 
-	if (!up) {
-		http_finish(call->id, 503,
-			    proto_http_error(ERR_UNAVAILABLE, "out of memory"),
-			    NULL, 5);
-		return;
-	}
 	up->http_id = call->id;
 	if (parse_path(call->path, up->product, sizeof up->product)) {
-		upload_fail(up, 404, ERR_NOT_FOUND,
+		upload_fail(up, ERR_NOT_FOUND,
 			    "not found: pictures are uploaded to "
 			    "/api/admin/products/<id>/image");
 		return;
 	}
 	color = parse_color(call->query, up->color, sizeof up->color);
 	if (color < 0) {
-		upload_fail(up, 400, ERR_BAD_REQUEST,
+		upload_fail(up, ERR_BAD_REQUEST,
 			    "color must be a colour name of 1 to 32 "
 			    "characters");
 		return;
 	}
 	up->has_color = color == 1;
 	up->len = call->body_len;
-	up->data = malloc(up->len ? up->len : 1);
-	if (!up->data) {
-		upload_fail(up, 503, ERR_UNAVAILABLE, "out of memory");
-		return;
-	}
+	up->data = xmalloc(up->len);
 	if (up->len)
 		memcpy(up->data, call->body, up->len);
 	auth_http_user(call->session, upload_authorized, up);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 #define FRAME_HEADER_MAX 10
 
 _Static_assert(LWS_PRE >= FRAME_HEADER_MAX, "the header fits the headroom");
@@ -29,11 +31,9 @@ static size_t frame_header(unsigned char *out, size_t len)
 
 static struct frame *frame_alloc(size_t len)
 {
-	struct frame *f = malloc(sizeof *f + LWS_PRE + len + 1);
+	struct frame *f = xmalloc(sizeof *f + LWS_PRE + len + 1);
 	unsigned char header[FRAME_HEADER_MAX];
 
-	if (!f)
-		return NULL;
 	f->refs = 1;
 	f->len = len;
 	f->header_len = (unsigned char)frame_header(header, len);
@@ -62,7 +62,7 @@ struct frame *frame_from_json(const json_t *obj)
 	if (!len)
 		return NULL;
 	f = frame_alloc(len);
-	if (f && json_dumpb(obj, (char *)frame_text(f), len, flags) != len) {
+	if (json_dumpb(obj, (char *)frame_text(f), len, flags) != len) {
 		free(f);
 		return NULL;
 	}
@@ -73,8 +73,7 @@ struct frame *frame_from_text(const char *text, size_t len)
 {
 	struct frame *f = frame_alloc(len);
 
-	if (f)
-		memcpy(frame_text(f), text, len);
+	memcpy(frame_text(f), text, len);
 	return f;
 }
 

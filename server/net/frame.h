@@ -22,10 +22,11 @@ struct frame {
 };
 
 /* Serialises obj (borrowed) compactly. Returns a frame with one reference,
- * or NULL when out of memory. */
+ * or NULL when jansson cannot serialise it. */
 struct frame *frame_from_json(const json_t *obj);
 
-/* Copies len bytes of text into a new frame with one reference. */
+/* Copies len bytes of text into a new frame with one reference (never
+ * NULL: out of memory aborts, base/xalloc.h). */
 struct frame *frame_from_text(const char *text, size_t len);
 
 /* Returns a pointer to the text (after the headroom). */

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timefmt.h"
 #include "base/worker.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "features/report_csv.h"
 #include "live/fair_room.h"
@@ -158,12 +159,12 @@ static void respond(struct http_req *r, int status, const char *ctype,
 		    const char *body, size_t len)
 {
 	free(r->body);
-	r->body = len ? malloc(LWS_PRE + len) : NULL;
+	r->body = len ? xmalloc(LWS_PRE + len) : NULL;
 	if (r->body)
 		memcpy(r->body + LWS_PRE, body, len);
 	r->status = status;
 	r->ctype = ctype;
-	r->body_len = r->body ? len : 0;
+	r->body_len = len;
 	r->stage = 1;
 	lws_callback_on_writable(r->wsi);
 }
@@ -306,8 +307,8 @@ static void health_done(void *arg, enum pg_outcome outcome,
 static void route_health(struct http_req *r)
 {
 	r->id = ++last_req_id;
-	if (idmap_put(&pending, r->id, r) ||
-	    pg_query(srv.db, "SELECT 1", 0, NULL, health_done,
+	idmap_put(&pending, r->id, r);
+	if (pg_query(srv.db, "SELECT 1", 0, NULL, health_done,
 		     (void *)(uintptr_t)r->id)) {
 		idmap_remove(&pending, r->id);
 		r->id = 0;
@@ -552,6 +553,14 @@ static void respond_json(struct http_req *r, int status, json_t *body)
 	json_decref(body);
 }
 
+/* An error answered at once, before the request has an id. */
+static void respond_fail(struct http_req *r, enum proto_error code,
+			 const char *message)
+{
+	respond_json(r, proto_error_http_status(code),
+		     proto_http_error(code, message));
+}
+
 void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 		 int retry_after_s)
 {
@@ -564,8 +573,22 @@ void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 	r->id = 0;
 	r->retry_after_s = retry_after_s;
 	free(r->set_cookie);
-	r->set_cookie = set_cookie ? strdup(set_cookie) : NULL;
+	r->set_cookie = set_cookie ? xstrdup(set_cookie) : NULL;
 	respond_json(r, status, body);
+}
+
+void http_fail(uint64_t id, enum proto_error code, const char *message)
+{
+	int status = proto_error_http_status(code);
+
+	http_fail_retry(id, code, message, status == 503 ? 5 : 0);
+}
+
+void http_fail_retry(uint64_t id, enum proto_error code, const char *message,
+		     int retry_after_s)
+{
+	http_finish(id, proto_error_http_status(code),
+		    proto_http_error(code, message), NULL, retry_after_s);
 }
 
 void http_finish_body(uint64_t id, int status, const char *ctype,
@@ -655,9 +678,7 @@ int http_stream_begin(uint64_t id, int status, const char *ctype,
 	if (!r)
 		return -1;
 	r->out_cap = LWS_PRE + 65536;
-	r->out = malloc(r->out_cap);
-	if (!r->out)
-		return -1;
+	r->out = xmalloc(r->out_cap);
 	r->status = status;
 	r->ctype = ctype;
 	/* HTTP/2 frames the body itself (and has a :path pseudo-header) */
@@ -684,14 +705,10 @@ long http_stream_write(uint64_t id, const char *data, size_t len)
 	}
 	if (LWS_PRE + r->out_len + len > r->out_cap) {
 		size_t cap = r->out_cap * 2;
-		char *grown;
 
 		while (LWS_PRE + r->out_len + len > cap)
 			cap *= 2;
-		grown = realloc(r->out, cap);
-		if (!grown)
-			return -1;
-		r->out = grown;
+		r->out = xrealloc(r->out, cap);
 		r->out_cap = cap;
 	}
 	memcpy(r->out + LWS_PRE + r->out_len, data, len);
@@ -754,12 +771,7 @@ static void api_dispatch(struct http_req *r)
 	struct http_call call;
 
 	r->id = ++last_req_id;
-	if (idmap_put(&pending, r->id, r)) {
-		r->id = 0;
-		respond_json(r, 503, proto_http_error(ERR_UNAVAILABLE,
-						      "out of memory"));
-		return;
-	}
+	idmap_put(&pending, r->id, r);
 	call.id = r->id;
 	call.body = r->in ? r->in : "";
 	call.body_len = r->in_len;
@@ -787,8 +799,7 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	/* A cross-site form or fetch carries a foreign Origin: refuse it even
 	 * though the SameSite cookie would not be sent. */
 	if (origin_refused(r->wsi)) {
-		respond_json(r, 403, proto_http_error(ERR_FORBIDDEN,
-						      "origin not allowed"));
+		respond_fail(r, ERR_FORBIDDEN, "origin not allowed");
 		return 0;
 	}
 	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
@@ -798,8 +809,7 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 		r->session[0] = '\0';
 	if (route->need_session &&
 	    (!has_cookies || auth_cookie_check(cookies, hash))) {
-		respond_json(r, 401, proto_http_error(ERR_UNAUTHORIZED,
-						      "not logged in"));
+		respond_fail(r, ERR_UNAUTHORIZED, "not logged in");
 		return 0;
 	}
 	query_copy(r->wsi, r->query, sizeof r->query);
@@ -815,16 +825,13 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
 			sizeof length) &&
 	    strtoull(length, NULL, 10) > route->max_body) {
-		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
-						      "request body too large"));
+		respond_fail(r, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
 	r->in_max = route->max_body;
 	/* small bodies fit at once; a large upload grows as it arrives */
 	r->in_cap = r->in_max < 65536 ? r->in_max : 65536;
-	r->in = malloc(r->in_cap + 1);
-	if (!r->in)
-		return -1;
+	r->in = xmalloc(r->in_cap + 1);
 	/* the body arrives in LWS_CALLBACK_HTTP_BODY callbacks */
 	return 0;
 }
@@ -837,22 +844,17 @@ static int on_body(struct http_req *r, const char *in, size_t len)
 	if (r->in_len + len > r->in_max) {
 		free(r->in);
 		r->in = NULL;
-		respond_json(r, 413, proto_http_error(ERR_TOO_LARGE,
-						      "request body too large"));
+		respond_fail(r, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
 	if (r->in_len + len > r->in_cap) {
 		size_t cap = r->in_cap ? r->in_cap : 4096;
-		char *grown;
 
 		while (cap < r->in_len + len)
 			cap *= 2;
 		if (cap > r->in_max)
 			cap = r->in_max;
-		grown = realloc(r->in, cap + 1);
-		if (!grown)
-			return -1;
-		r->in = grown;
+		r->in = xrealloc(r->in, cap + 1);
 		r->in_cap = cap;
 	}
 	memcpy(r->in + r->in_len, in, len);

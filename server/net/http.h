@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rpc/proto.h"
+
 /* One API request, as handed to its handler. Everything here is valid only
  * during the handler call: copy what you keep. */
 struct http_call {
@@ -32,6 +34,13 @@ struct http_call {
  * adds Retry-After. Quietly does nothing when the client has gone. */
 void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 		 int retry_after_s);
+
+/* Answers request id with an error: code's status (proto_error_http_status)
+ * and the body {"error": {"code", "message"}}. A 503 carries Retry-After: 5
+ * (http_fail_retry says another number, or 0 for none). */
+void http_fail(uint64_t id, enum proto_error code, const char *message);
+void http_fail_retry(uint64_t id, enum proto_error code, const char *message,
+		     int retry_after_s);
 
 /* The same with a body of any type (copied) instead of JSON. */
 void http_finish_body(uint64_t id, int status, const char *ctype,

@@ -11,6 +11,7 @@
 #include "base/loop_timer.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
 #include "rpc/dispatch.h"
@@ -110,21 +111,14 @@ static void update_flow(struct ws_session *s)
 }
 
 /* Lists s to be written when the loop has turned (one write for all that
- * came meanwhile); without memory for the list, lws's WRITEABLE does it. */
+ * came meanwhile). */
 static void wake(struct ws_session *s)
 {
 	if (s->woken)
 		return;
 	if (woken.n == woken.cap) {
-		size_t cap = woken.cap ? 2 * woken.cap : 1024;
-		uint64_t *ids = realloc(woken.ids, cap * sizeof *ids);
-
-		if (!ids) {
-			lws_callback_on_writable(s->wsi);
-			return;
-		}
-		woken.ids = ids;
-		woken.cap = cap;
+		woken.cap = woken.cap ? 2 * woken.cap : 1024;
+		woken.ids = xrealloc(woken.ids, woken.cap * sizeof *woken.ids);
 	}
 	woken.ids[woken.n++] = s->id;
 	s->woken = true;
@@ -158,28 +152,24 @@ static void close_session(struct ws_session *s, int code, const char *reason)
 
 /* Doubles the ring of s (most sessions never hold more than a frame or
  * two, so it starts at QUEUE_FIRST), up to one frame per request in flight
- * plus pushes. Returns 0, also when it is as large as it may be, or -1
- * without memory. */
-static int queue_grow(struct ws_session *s)
+ * plus pushes; does nothing when it is as large as it may be. */
+static void queue_grow(struct ws_session *s)
 {
 	unsigned most = (unsigned)srv.cfg.ws_max_inflight + 16;
 	unsigned cap = s->q_cap ? 2 * s->q_cap : QUEUE_FIRST;
 	struct frame **queue;
 
 	if (s->q_cap >= most)
-		return 0;
+		return;
 	if (cap > most)
 		cap = most;
-	queue = malloc(cap * sizeof *queue);
-	if (!queue)
-		return -1;
+	queue = xmalloc(cap * sizeof *queue);
 	for (unsigned i = 0; i < s->q_len; i++)
 		queue[i] = s->queue[(s->q_head + i) % s->q_cap];
 	free(s->queue);
 	s->queue = queue;
 	s->q_head = 0;
 	s->q_cap = cap;
-	return 0;
 }
 
 /* Queues f (a reference is taken). A session that cannot keep up is closed
@@ -191,11 +181,8 @@ static int enqueue(struct ws_session *s, struct frame *f)
 
 	if (s->close_code)
 		return -1;
-	if (s->q_len == s->q_cap && queue_grow(s) < 0) {
-		close_session(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			      "out of memory");
-		return -1;
-	}
+	if (s->q_len == s->q_cap)
+		queue_grow(s);
 	if (s->q_len == s->q_cap || s->q_bytes + f->len > limit) {
 		LOG(LOG_WARN, "session %llu is not reading: closing it",
 		    (unsigned long long)s->id);
@@ -221,7 +208,7 @@ static void send_json(struct ws_session *s, json_t *msg)
 
 	json_decref(msg);
 	if (!f) {
-		LOG(LOG_ERROR, "out of memory serialising a message");
+		LOG(LOG_ERROR, "a message could not be serialised");
 		return;
 	}
 	enqueue(s, f);
@@ -448,14 +435,10 @@ static int on_receive(struct ws_session *s, const char *in, size_t len)
 		} else {
 			if (s->rx_len + len > s->rx_cap) {
 				size_t cap = s->rx_cap ? s->rx_cap * 2 : 8192;
-				char *buf;
 
 				while (cap < s->rx_len + len)
 					cap *= 2;
-				buf = realloc(s->rx_buf, cap);
-				if (!buf)
-					return -1;
-				s->rx_buf = buf;
+				s->rx_buf = xrealloc(s->rx_buf, cap);
 				s->rx_cap = cap;
 			}
 			memcpy(s->rx_buf + s->rx_len, in, len);
@@ -496,14 +479,8 @@ static void send_hello(struct ws_session *s)
 	strbuf_addstr(&b, "\",\"fairs\":");
 	strbuf_add(&b, fairs ? fairs : "[]", fairs ? fairs_len : 2);
 	strbuf_addstr(&b, "}");
-	f = b.failed ? NULL : frame_from_text(b.data, b.len);
+	f = frame_from_text(b.data, b.len);
 	strbuf_free(&b);
-	if (!f) {
-		LOG(LOG_ERROR, "out of memory writing a hello");
-		close_session(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			      "out of memory");
-		return;
-	}
 	enqueue(s, f);
 	frame_unref(f);
 }
@@ -516,10 +493,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	memset(s, 0, sizeof *s);
 	s->id = ++last_session_id;
 	s->wsi = wsi;
-	if (idmap_put(&sessions, s->id, s)) {
-		s->id = 0;
-		return -1;
-	}
+	idmap_put(&sessions, s->id, s);
 	stats.opened++;
 	heard_from(s);
 	if (!idle_timer_on) {

@@ -10,6 +10,7 @@
 #include "base/loop_timer.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
 #include "order/order_rules.h"
@@ -287,15 +288,15 @@ static void resolve_try(struct batch *b)
 
 /* ---- batches ---- */
 
-/* A batch failed as a whole, so nothing of it was made. A batch of several
- * may have failed for one order the checks let through: each gets a batch
- * of its own, so one bad order cannot keep failing the others. */
+/* A batch failed as a whole, so nothing of it was made. A transient failure
+ * (a SQLSTATE proto_error_of_sqlstate calls unavailable) answers its orders
+ * unavailable. Otherwise a batch of several may have failed for one order
+ * the checks let through: each gets a batch of its own, so one bad order
+ * cannot keep failing the others; a batch of one is answered internal. */
 static void batch_failed(struct batch *b, const PGresult *res)
 {
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	bool transient = state && (!strncmp(state, "57", 2) ||
-				   !strncmp(state, "53", 2) ||
-				   !strncmp(state, "40", 2));
+	bool transient = proto_error_of_sqlstate(PQresultErrorField(
+				 res, PG_DIAG_SQLSTATE)) == ERR_UNAVAILABLE;
 	struct pending *last;
 
 	LOG(transient ? LOG_WARN : LOG_ERROR,
@@ -384,8 +385,6 @@ static void batch_set_text(struct batch *b)
 		strbuf_addstr(&array, o->text);
 	}
 	strbuf_add(&array, "]", 1);
-	if (array.failed)
-		abort();
 	b->text = array.data; /* the batch owns it now */
 }
 
@@ -399,12 +398,10 @@ static void batch_set_text(struct batch *b)
  * go. */
 static struct batch *batch_take(void)
 {
-	struct batch *b = calloc(1, sizeof *b);
+	struct batch *b = xcalloc(1, sizeof *b);
 	struct pending **link = &intake.head, **end, *last = NULL;
 	struct lock_set behind = {0}; /* the rows of the orders left behind */
 
-	if (!b)
-		abort();
 	end = &b->orders;
 	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
 		struct pending *o = *link;
@@ -617,12 +614,10 @@ static void lookup_fail(struct lookup *l, const char *message)
 /* The first LOOKUP_KEYS_MAX orders waiting for a lookup. */
 static struct lookup *lookup_take(void)
 {
-	struct lookup *l = calloc(1, sizeof *l);
+	struct lookup *l = xcalloc(1, sizeof *l);
 	struct strbuf dealers, keys;
 	struct pending *last = NULL;
 
-	if (!l)
-		abort();
 	strbuf_init(&dealers);
 	strbuf_init(&keys);
 	l->orders = intake.lookup_head;
@@ -635,8 +630,6 @@ static struct lookup *lookup_take(void)
 	}
 	pgarray_end(&dealers, l->n);
 	pgarray_end(&keys, l->n);
-	if (dealers.failed || keys.failed)
-		abort();
 	intake.lookup_head = last->next;
 	if (!intake.lookup_head)
 		intake.lookup_tail = NULL;
@@ -759,14 +752,14 @@ static struct pending *pending_new(const struct op_call *call, int64_t dealer,
 	json_t *msg = call->msg;
 	int64_t fair = json_integer_value(json_object_get(msg, "fair"));
 	bool partial = json_is_true(json_object_get(msg, "partial"));
-	struct pending *o = calloc(1, sizeof *o + n * sizeof *lines);
+	struct pending *o = xcalloc(1, sizeof *o + n * sizeof *lines);
 	json_t *order = json_pack(
 		"{s:I,s:I,s:I,s:O,s:O,s:b}", "fair", (json_int_t)fair, "dealer",
 		(json_int_t)dealer, "actor", (json_int_t)call->caller.user_id,
 		"key", json_object_get(msg, "key"), "lines",
 		json_object_get(msg, "lines"), "partial", partial);
 
-	if (!order || !o)
+	if (!order)
 		abort();
 	if (json_object_get(msg, "ship_to"))
 		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
@@ -781,13 +774,9 @@ static struct pending *pending_new(const struct op_call *call, int64_t dealer,
 	memcpy(o->lines, lines, n * sizeof *lines);
 	o->nlines = n;
 	o->dealer = dealer;
-	o->key = strdup(json_string_value(json_object_get(msg, "key")));
-	if (!o->key)
-		abort();
+	o->key = xstrdup(json_string_value(json_object_get(msg, "key")));
 	o->key_hash = order_key_hash(dealer, o->key);
-	o->locks = malloc((n + 1) * sizeof *o->locks);
-	if (!o->locks)
-		abort();
+	o->locks = xmalloc((n + 1) * sizeof *o->locks);
 	o->locks[o->nlocks++] = lock_key_dealer(dealer);
 	for (size_t i = 0; i < n; i++)
 		o->locks[o->nlocks++] = lock_key_variant(lines[i].variant);

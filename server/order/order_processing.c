@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "base/html.h"
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "rpc/op_sql.h"
 #include "server.h"
@@ -224,11 +225,7 @@ void order_print_http(const struct http_call *call)
 		print_fail(call->id, 404, "No such page.");
 		return;
 	}
-	pr = calloc(1, sizeof *pr);
-	if (!pr) {
-		print_fail(call->id, 503, "The server is out of memory.");
-		return;
-	}
+	pr = xcalloc(1, sizeof *pr);
 	pr->http_id = call->id;
 	pr->order = id;
 	auth_http_user(call->session, print_authorized, pr);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "base/idmap.h"
+#include "base/xalloc.h"
 
 /* fair id -> struct idmap of variant id -> remaining + 1 (0 is "absent") */
 static struct idmap fairs;
@@ -22,16 +23,11 @@ void stock_cache_set(int64_t fair, int64_t variant, int64_t remaining)
 		return;
 	generation++;
 	if (!variants) {
-		variants = calloc(1, sizeof *variants);
-		if (!variants || idmap_put(&fairs, (uint64_t)fair, variants)) {
-			free(variants);
-			return;
-		}
+		variants = xcalloc(1, sizeof *variants);
+		idmap_put(&fairs, (uint64_t)fair, variants);
 	}
-	/* out of memory: the value stays unknown, which is always safe */
-	if (idmap_put(variants, (uint64_t)variant,
-		      (void *)(uintptr_t)(remaining + 1)))
-		idmap_remove(variants, (uint64_t)variant);
+	idmap_put(variants, (uint64_t)variant,
+		  (void *)(uintptr_t)(remaining + 1));
 }
 
 int64_t stock_cache_get(int64_t fair, int64_t variant)

@@ -3,9 +3,9 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
@@ -26,10 +26,8 @@ void op_fail(struct op_call *call, enum proto_error code, const char *message,
 
 struct op_ticket *op_defer(struct op_call *call)
 {
-	struct op_ticket *t = malloc(sizeof *t);
+	struct op_ticket *t = xmalloc(sizeof *t);
 
-	if (!t)
-		abort();
 	t->caller = call->caller;
 	t->rid = json_incref(call->rid);
 	t->data = NULL;
@@ -56,7 +54,7 @@ int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
 	struct frame *f = text ? frame_from_text(text, n) : NULL;
 
 	free(text);
-	if (!f) {
+	if (!f) { /* not the text of an object */
 		LOG(LOG_ERROR, "a reply could not be built (%zu bytes)", len);
 		op_ticket_fail(t, ERR_INTERNAL, "the reply could not be built",
 			       NULL);
@@ -89,26 +87,22 @@ struct query_job {
 
 void op_ticket_db_error(struct op_ticket *t, const PGresult *res)
 {
-	static const struct {
-		const char *sqlstate;
-		enum proto_error code;
-	} map[] = {
-		{"23505", ERR_CONFLICT},    {"P0002", ERR_NOT_FOUND},
-		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
-		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
-		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
-	};
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	enum proto_error code = proto_error_of_sqlstate(
+		PQresultErrorField(res, PG_DIAG_SQLSTATE));
 
-	for (size_t i = 0; state && i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(state, map[i].sqlstate)) {
-			op_ticket_fail(t, map[i].code, message, NULL);
-			return;
-		}
-	LOG(LOG_ERROR, "query failed: %s", PQresultErrorMessage(res));
-	op_ticket_fail(t, ERR_INTERNAL, "the database refused the request",
-		       NULL);
+	if (code == ERR_INTERNAL) {
+		LOG(LOG_ERROR, "query failed: %s", PQresultErrorMessage(res));
+		op_ticket_fail(t, code, "the database refused the request",
+			       NULL);
+	} else if (code == ERR_UNAVAILABLE) {
+		LOG(LOG_WARN, "query failed: %s", PQresultErrorMessage(res));
+		op_ticket_fail(t, code,
+			       "the database could not do it now: retry", NULL);
+	} else {
+		op_ticket_fail(t, code,
+			       PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY),
+			       NULL);
+	}
 }
 
 static void query_done(void *arg, enum pg_outcome outcome,
@@ -133,10 +127,8 @@ static void query_done(void *arg, enum pg_outcome outcome,
 static void ticket_query(struct op_ticket *t, bool write, const char *sql,
 			 int nparams, const char *const *params, op_rows_fn fn)
 {
-	struct query_job *job = malloc(sizeof *job);
+	struct query_job *job = xmalloc(sizeof *job);
 
-	if (!job)
-		abort();
 	job->ticket = t;
 	job->fn = fn;
 	job->write = write;

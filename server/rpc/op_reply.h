@@ -28,8 +28,8 @@ void op_ok(struct op_call *call, json_t *result);
 void op_fail(struct op_call *call, enum proto_error code, const char *message,
 	     json_t *details);
 
-/* Takes a ticket to answer later. Never NULL (aborts when out of memory,
- * like jansson's allocations would). */
+/* Takes a ticket to answer later. Never NULL (out of memory aborts: see
+ * base/xalloc.h). */
 struct op_ticket *op_defer(struct op_call *call);
 
 /* Answer through a ticket and free it. */
@@ -67,10 +67,10 @@ void op_ticket_read(struct op_ticket *t, const char *sql, int nparams,
 void op_ticket_write(struct op_ticket *t, const char *sql, int nparams,
 		     const char *const *params, op_rows_fn fn);
 
-/* Answers a database error result through t: the one place that turns
- * SQLSTATEs into protocol codes (23505 conflict; P0002 not_found; 22023,
- * 22P02, 23502, 23503, 23514 bad_request, with PostgreSQL's message;
- * anything else internal, logged). */
+/* Answers a database error result through t with the code of its SQLSTATE
+ * (proto_error_of_sqlstate): a refusal (conflict, not_found, bad_request)
+ * with PostgreSQL's message; unavailable (a transient class: retry) and
+ * internal with a message of ours, logged. */
 void op_ticket_db_error(struct op_ticket *t, const PGresult *res);
 
 #endif

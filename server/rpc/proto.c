@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 static const char *const error_codes[ERR__COUNT] = {
 	[ERR_BAD_REQUEST] = "bad_request",
 	[ERR_UNAUTHORIZED] = "unauthorized",
@@ -99,6 +101,45 @@ json_t *proto_http_error(enum proto_error e, const char *message)
 	return body;
 }
 
+enum proto_error proto_error_of_sqlstate(const char *sqlstate)
+{
+	static const struct {
+		const char *sqlstate;
+		enum proto_error code;
+	} exact[] = {
+		{"23505", ERR_CONFLICT},    {"P0002", ERR_NOT_FOUND},
+		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
+		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
+		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
+	};
+	static const char *const transient[] = {"40", "53", "57"};
+
+	if (!sqlstate)
+		return ERR_INTERNAL;
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (!strcmp(sqlstate, exact[i].sqlstate))
+			return exact[i].code;
+	for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+		if (!strncmp(sqlstate, transient[i], 2))
+			return ERR_UNAVAILABLE;
+	return ERR_INTERNAL;
+}
+
+int proto_error_http_status(enum proto_error e)
+{
+	static const int status[ERR__COUNT] = {
+		[ERR_BAD_REQUEST] = 400,    [ERR_UNAUTHORIZED] = 401,
+		[ERR_FORBIDDEN] = 403,      [ERR_NOT_FOUND] = 404,
+		[ERR_FAIR_NOT_LIVE] = 409,  [ERR_INSUFFICIENT_STOCK] = 409,
+		[ERR_LIMIT_EXCEEDED] = 409, [ERR_CREDIT_EXCEEDED] = 409,
+		[ERR_CONFLICT] = 409,       [ERR_RATE_LIMITED] = 429,
+		[ERR_TOO_LARGE] = 413,      [ERR_UNAVAILABLE] = 503,
+		[ERR_IN_DOUBT] = 503,       [ERR_INTERNAL] = 500,
+	};
+
+	return (unsigned)e < ERR__COUNT ? status[e] : 500;
+}
+
 json_t *proto_ok_reply(json_t *rid, json_t *result)
 {
 	json_t *reply = json_object();
@@ -123,7 +164,7 @@ char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 			  size_t *out_len)
 {
 	static const char ok[] = ",\"ok\":true";
-	char *re, *out;
+	char *re, *out, *p;
 	size_t re_len, first = 0, last = len, n;
 	bool empty;
 
@@ -144,25 +185,21 @@ char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 	re_len = strlen(re);
 	/* {"re": + rid + ,"ok":true + [, + members] + } */
 	n = 6 + re_len + sizeof ok - 1 + (empty ? 0 : 1 + last - first) + 1;
-	out = malloc(n + 1);
-	if (out) {
-		char *p = out;
-
-		memcpy(p, "{\"re\":", 6);
-		p += 6;
-		memcpy(p, re, re_len);
-		p += re_len;
-		memcpy(p, ok, sizeof ok - 1);
-		p += sizeof ok - 1;
-		if (!empty) {
-			*p++ = ',';
-			memcpy(p, result + first, last - first);
-			p += last - first;
-		}
-		*p++ = '}';
-		*p = '\0';
-		*out_len = n;
+	out = p = xmalloc(n + 1);
+	memcpy(p, "{\"re\":", 6);
+	p += 6;
+	memcpy(p, re, re_len);
+	p += re_len;
+	memcpy(p, ok, sizeof ok - 1);
+	p += sizeof ok - 1;
+	if (!empty) {
+		*p++ = ',';
+		memcpy(p, result + first, last - first);
+		p += last - first;
 	}
+	*p++ = '}';
+	*p = '\0';
+	*out_len = n;
 	free(re);
 	return out;
 }

@@ -1,7 +1,9 @@
 /* proto.h - the fair.v1 envelope: error codes, replies, request decoding.
  *
  * This is the one place that turns an error into protocol JSON; nothing
- * else writes {"ok": false, "error": ...}. Pure code: jansson only. */
+ * else writes {"ok": false, "error": ...}. It also holds the one table from
+ * a SQLSTATE to a code and the one from a code to an HTTP status. Pure code:
+ * jansson only. */
 #ifndef FAIR_PROTO_H
 #define FAIR_PROTO_H
 
@@ -45,6 +47,27 @@ unsigned long long proto_error_count(enum proto_error e);
 /* The body of an HTTP error: {"error": {"code", "message"}}. New reference. */
 json_t *proto_http_error(enum proto_error e, const char *message);
 
+/* The code that answers a statement PostgreSQL refused, from its SQLSTATE
+ * (PG_DIAG_SQLSTATE; NULL gives internal). The server's one such table:
+ *   23505 (unique violation)                              conflict
+ *   P0002 (no_data_found: our functions' "no such ...")   not_found
+ *   22023, 22P02, 23502, 23503, 23514, 22001 (a value
+ *   the statement or a constraint refused)                bad_request
+ *   classes 40 (serialization failure, deadlock), 53 (insufficient
+ *   resources), 57 (cancelled by statement_timeout, shutting down): the
+ *   transaction was rolled back, nothing was done        unavailable
+ *   anything else                                         internal */
+enum proto_error proto_error_of_sqlstate(const char *sqlstate);
+
+/* The HTTP status that carries e on the HTTP routes: bad_request 400,
+ * unauthorized 401, forbidden 403, not_found 404, conflict (and the other
+ * refusals of the current state: fair_not_live, insufficient_stock,
+ * limit_exceeded, credit_exceeded) 409, too_large 413, rate_limited 429,
+ * internal 500, unavailable and in_doubt 503. Two routes answer a code with
+ * another status on purpose: 405 (a wrong method) and 415 (an upload that
+ * is not an image), both bad_request. */
+int proto_error_http_status(enum proto_error e);
+
 /* Builds {"re": rid, "ok": true, ...result}. rid is borrowed; result, an
  * object or NULL, is stolen. Returns a new reference. */
 json_t *proto_ok_reply(json_t *rid, json_t *result);
@@ -52,8 +75,7 @@ json_t *proto_ok_reply(json_t *rid, json_t *result);
 /* The same reply as text, from result given as the text of a JSON object
  * without "re" or "ok" members (a join snapshot from PostgreSQL, passed on
  * without being parsed and serialised again). rid is borrowed. Returns a
- * malloc'd text and its length, or NULL when result is not an object's text
- * or memory is short. */
+ * malloc'd text and its length, or NULL when result is not an object's text. */
 char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 			  size_t *out_len);
 

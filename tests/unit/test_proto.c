@@ -740,6 +740,57 @@ static void test_http_error(void **state)
 	json_decref(body);
 }
 
+/* The one table from SQLSTATEs to codes: the refusals PostgreSQL reports
+ * for a client's values, the transient classes (rolled back: retry), and
+ * internal for everything else, a missing SQLSTATE included. */
+static void test_error_of_sqlstate(void **state)
+{
+	static const struct {
+		const char *sqlstate;
+		enum proto_error code;
+	} cases[] = {
+		{"23505", ERR_CONFLICT},    {"P0002", ERR_NOT_FOUND},
+		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
+		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
+		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
+		{"40001", ERR_UNAVAILABLE}, {"40P01", ERR_UNAVAILABLE},
+		{"53100", ERR_UNAVAILABLE}, {"53300", ERR_UNAVAILABLE},
+		{"57014", ERR_UNAVAILABLE}, {"57P01", ERR_UNAVAILABLE},
+		{"P0001", ERR_INTERNAL},    {"23000", ERR_INTERNAL},
+		{"22012", ERR_INTERNAL},    {"42883", ERR_INTERNAL},
+		{"XX000", ERR_INTERNAL},    {"", ERR_INTERNAL},
+		{"4", ERR_INTERNAL},        {"2350", ERR_INTERNAL},
+		{"235050", ERR_INTERNAL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(proto_error_code(proto_error_of_sqlstate(
+					    cases[i].sqlstate)),
+				    proto_error_code(cases[i].code));
+	assert_int_equal(proto_error_of_sqlstate(NULL), ERR_INTERNAL);
+}
+
+/* The statuses the HTTP routes have always answered with each code. */
+static void test_error_http_status(void **state)
+{
+	static const int expected[ERR__COUNT] = {
+		[ERR_BAD_REQUEST] = 400,    [ERR_UNAUTHORIZED] = 401,
+		[ERR_FORBIDDEN] = 403,      [ERR_NOT_FOUND] = 404,
+		[ERR_FAIR_NOT_LIVE] = 409,  [ERR_INSUFFICIENT_STOCK] = 409,
+		[ERR_LIMIT_EXCEEDED] = 409, [ERR_CREDIT_EXCEEDED] = 409,
+		[ERR_CONFLICT] = 409,       [ERR_RATE_LIMITED] = 429,
+		[ERR_TOO_LARGE] = 413,      [ERR_UNAVAILABLE] = 503,
+		[ERR_IN_DOUBT] = 503,       [ERR_INTERNAL] = 500,
+	};
+
+	(void)state;
+	for (int e = 0; e < ERR__COUNT; e++)
+		assert_int_equal(proto_error_http_status((enum proto_error)e),
+				 expected[e]);
+	assert_int_equal(proto_error_http_status(ERR__COUNT), 500);
+}
+
 /* A decode error turns into a well-formed reply, re null or the rid. */
 static void test_decode_error_into_reply(void **state)
 {
@@ -791,6 +842,8 @@ int main(void)
 		cmocka_unit_test(test_error_code_names),
 		cmocka_unit_test(test_error_counts),
 		cmocka_unit_test(test_http_error),
+		cmocka_unit_test(test_error_of_sqlstate),
+		cmocka_unit_test(test_error_http_status),
 		cmocka_unit_test(test_decode_error_into_reply),
 	};
 
