@@ -65,7 +65,8 @@ test: build
 	$(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
 test-long: build
-	FAIR_BIGSCREEN_SECONDS=1800 $(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -R browser/staff-figures
+	FAIR_BIGSCREEN_SECONDS=1800 FAIR_ARTIFACT_DIR=$(CURDIR)/$(BUILD_DIR)/test-artifacts $(BENCH_ENV) \
+	  $(RUN) node --test --test-reporter=spec tests/browser/staff-figures.test.mjs
 
 # The browser tests (label browser) are left out here: Chromium adds minutes and no coverage
 # of the server's input handling, which is what the sanitizers are for.
