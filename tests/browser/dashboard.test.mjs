@@ -1,7 +1,7 @@
 // The manager's dashboard and big screen in Chromium against the real server and PostgreSQL:
 // after a burst of orders from 40 dealers the page's totals equal the database's aggregates
 // (time from the last acknowledgement to the paint printed), the ranking is in the database's
-// order, the CSV link downloads, the big screen runs dark at 1920 × 1080 with no page error (the
+// order, must-order compliance is the database's, the CSV link downloads, the big screen runs dark at 1920 × 1080 with no page error (the
 // charts live under the server's CSP), axe finds nothing serious, and a dealer gets neither
 // page nor data. Screenshots go to build/test-artifacts/dashboard-*.png.
 import { test } from 'node:test';
@@ -19,7 +19,8 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   await createUser(db.url, { login: 'boss', name: '王经理', role: 'manager', password: 'boss-pass-123' });
   await createUser(db.url, { login: 'shopper', name: '孙店长', password: 'shopper-pass-1', tier: 'A' });
   const dealers = await mintDealers(db.url, DEALERS, { prefix: `dash${process.pid}x` });
-  await sql(db.url, `INSERT INTO targets (fair_id, region, amount) VALUES (${fx.fair}, '華東', 50000000)`).catch(() => {});
+  await sql(db.url, `INSERT INTO targets (fair_id, region, amount) VALUES (${fx.fair}, '華東', 50000000);
+    UPDATE fair_items SET must_order = true WHERE fair_id = ${fx.fair} AND product_id = ${fx.products[0].id}`);
 
   const { context, page, problems } = await openAs(browser, server, 'boss', 'boss-pass-123', { fair: fx.fair, route: '/dashboard', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   await page.locator('#dashboard-view #kpi-orders').waitFor({ timeout: 20_000 });
@@ -53,6 +54,12 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   assert.equal(await page.locator('#kpi-dealers').getAttribute('data-value'), ordered);
   // the count-up settles on the database's figure, formatted
   await page.locator('#kpi-orders').filter({ hasText: new RegExp(`^${Number(orders).toLocaleString('en')}$`) }).waitFor({ timeout: 5_000 });
+
+  // Must-order compliance: the dealers who ordered the one must-order style, of those who ordered.
+  const [[complete]] = await sql(db.url, `SELECT count(DISTINCT o.dealer_id) FROM orders o JOIN order_lines l ON l.order_id = o.id
+    JOIN variants v ON v.id = l.variant_id WHERE o.fair_id = ${fx.fair} AND o.status = 'accepted' AND v.product_id = ${fx.products[0].id}`);
+  await page.locator(`#must-complete[data-complete="${complete}"][data-dealers="${ordered}"]`).waitFor({ timeout: 10_000 });
+  await page.locator('#chart-category canvas').waitFor({ timeout: 5_000 });
 
   // 订货排名: the page's ranking is the database's, largest amount first.
   const ranked = (await sql(db.url, `SELECT o.dealer_id FROM orders o WHERE o.fair_id = ${fx.fair} AND o.status = 'accepted'

@@ -15,6 +15,12 @@ export interface DealerRow { dealer: number; name: string; region: string; tier:
 export interface MinuteRow { minute: string; orders: number; amount: number }
 export interface BehindRow { dealer: number; name: string; region: string; target: number; ordered: number; ratio: number | null }
 export interface RegionTargetRow { region: string; target: number | null; ordered: number; ratio: number | null }
+export interface CategoryRow extends GroupRow { category: string }
+export interface MustOrder {
+  /** must-order styles at the fair; dealers who ordered; of those, how many ordered them all */
+  styles: number; dealers: number; complete: number;
+  by_style: { product: number; style: string; name: string; dealers_ordered: number }[];
+}
 
 export interface DashboardData {
   totals: Totals;
@@ -25,9 +31,13 @@ export interface DashboardData {
   per_minute: MinuteRow[];
   online: number;
   rankings: { dealers_behind: BehindRow[]; regions: RegionTargetRow[] };
+  /** (extension, sql/031) absent from a server before it */
+  by_category?: CategoryRow[];
+  must_order?: MustOrder;
 }
 
-const FIELDS = ['totals', 'by_product', 'by_region', 'by_tier', 'top_dealers', 'per_minute', 'online', 'rankings'] as const;
+const FIELDS = ['totals', 'by_product', 'by_region', 'by_tier', 'top_dealers', 'per_minute', 'online', 'rankings',
+  'by_category', 'must_order'] as const;
 
 function pick(source: any): DashboardData {
   const d: any = {};

@@ -144,6 +144,8 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
         <section class="panel"><h2>{t('chart_sell_through')}</h2><Chart id="chart-sell" dark={false} option={options.sellThrough} label={t('chart_sell_through')} /></section>
         <section class="panel"><h2>{t('chart_by_region')}</h2><Chart id="chart-region" dark={false} option={options.byRegion} label={t('chart_by_region')} /></section>
         <section class="panel"><h2>{t('chart_by_tier')}</h2><Chart id="chart-tier" dark={false} option={options.byTier} label={t('chart_by_tier')} /></section>
+        {d.by_category && <section class="panel"><h2>{t('chart_by_category')}</h2><Chart id="chart-category" dark={false} option={options.byCategory} label={t('chart_by_category')} /></section>}
+        {d.must_order && <MustOrderPanel m={d.must_order} option={options.mustOrder} />}
         <Ranking d={d} currency={currency} />
         <section class="panel">
           <h2>{t('dealers_behind')}</h2>
@@ -165,6 +167,25 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
           </table>
         </section>
       </div>
+    </section>
+  );
+}
+
+/** Must-order compliance: how many of the dealers who ordered have every must-order style,
+ * and per style how many dealers ordered it. */
+function MustOrderPanel({ m, option }: { m: NonNullable<DashboardData['must_order']>; option: Option }) {
+  return (
+    <section class="panel" id="must-order">
+      <h2>{t('chart_must_order')}</h2>
+      {m.styles === 0 ? <p class="muted">{t('no_must_order')}</p> : (
+        <>
+          <p id="must-complete" data-complete={m.complete} data-dealers={m.dealers}>
+            {t('must_complete', { n: number(m.complete), of: number(m.dealers), styles: number(m.styles) })}{' '}
+            <strong>{pct(m.dealers ? m.complete / m.dealers : null)}</strong>
+          </p>
+          <Chart id="chart-must" dark={false} option={option} label={t('chart_must_order')} />
+        </>
+      )}
     </section>
   );
 }
@@ -240,5 +261,20 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
       label: { formatter: '{b} {d}%' },
     }],
   };
-  return { perMinute, products, sellThrough, byRegion, byTier };
+  const byCategory: Option = {
+    tooltip: { trigger: 'item', renderMode: 'richText' },
+    series: [{
+      name: t('kpi_amount'), type: 'pie', radius: ['35%', '70%'],
+      data: (d.by_category ?? []).map((r) => ({ name: r.category, value: yuan(r.amount) })),
+      label: { formatter: '{b} {d}%' },
+    }],
+  };
+  const styles = d.must_order?.by_style ?? [];
+  const mustOrder: Option = {
+    grid: { left: 140, right: 40, top: 10, bottom: 30 },
+    xAxis: { type: 'value', minInterval: 1, axisLabel },
+    yAxis: { type: 'category', inverse: true, data: styles.map((x) => x.name), axisLabel },
+    series: [{ name: t('dealers_ordered'), type: 'bar', data: styles.map((x) => x.dealers_ordered) }],
+  };
+  return { perMinute, products, sellThrough, byRegion, byTier, byCategory, mustOrder };
 }
