@@ -94,6 +94,7 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   console.log(`question to the rep's queue: ${Date.now() - asked} ms (click to visible, polled)`);
   await repPage.locator('#queue-count').filter({ hasText: '1' }).waitFor({ timeout: 5_000 });
   assert.equal(await repPage.locator('.fairnav a[href$="/console"] .badge').textContent(), '1');
+  assert.equal(await repPage.title(), '(1) 控制台订货会', 'the open questions in the tab title');
   const qid = Number(await question.getAttribute('data-id'));
 
   // A second rep (over the protocol) claims it: the console shows whose it is.

@@ -199,6 +199,11 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
   useSubscription(ctx.sheet);
   const units = ctx.sheet ? [...ctx.sheet.lines.values()].reduce((a, b) => a + b, 0) : 0;
   const base = `#/fair/${ctx.fair}`;
+  // a rep working in another tab sees the open questions in this tab's title
+  const open = isPresenter(ctx.user) ? openQuestions(ctx) : '';
+  useEffect(() => {
+    document.title = `${open ? `(${open}) ` : ''}${ctx.store.view.fair?.name ?? t('app_name')}`;
+  }, [open, ctx.store.view.fair?.name]);
   const link = (to: string, key: Key, extra?: string) => (
     <a href={`${base}${to}`} aria-current={page === (to.slice(1) || 'room') ? 'page' : undefined}>
       {t(key)}{extra && <span class="badge">{extra}</span>}
@@ -212,7 +217,7 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
       {link('/catalog', 'catalog')}
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}
       {ctx.sheet && link('/orders', 'my_orders')}
-      {isPresenter(ctx.user) && link('/console', 'console', openQuestions(ctx) || undefined)}
+      {isPresenter(ctx.user) && link('/console', 'console', open || undefined)}
       {isStaff(ctx.user) && link('/dealers', 'dealers')}
       {isPresenter(ctx.user) && link('/queue', 'processing')}
       {isStaff(ctx.user) && link('/dashboard', 'dashboard')}
