@@ -45,10 +45,13 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   }));
   const [[orders, units, amount, ordered]] = await sql(db.url, `SELECT count(DISTINCT o.id), sum(l.qty), sum(l.qty * l.price),
     count(DISTINCT o.dealer_id) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.fair_id = ${fx.fair} AND o.status = 'accepted'`);
-  await page.locator(`#kpi-amount[data-value="${amount}"]`).waitFor({ timeout: 10_000 });
+  // the number as shown, once its count-up has settled on the database's figure
+  const total = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(amount) / 100);
+  await page.locator('#kpi-amount').filter({ hasText: total }).waitFor({ timeout: 10_000 });
   const painted = Date.now() - lastAck;
-  console.log(`figure: dashboard total painted ${painted} ms after the last of ${orders} orders was acknowledged`);
-  assert.ok(painted < 3000, `the total reached the page ${painted} ms after the last ack (the requirement is 1 s; margin for a shared machine)`);
+  console.log(`figure: dashboard total ${total} painted ${painted} ms after the last of ${orders} orders was acknowledged`);
+  assert.ok(painted <= 1500, `the total was painted ${painted} ms after the last ack (1 s asked; 0.5 s margin for a shared machine)`);
+  assert.equal(await page.locator('#kpi-amount').getAttribute('data-value'), amount);
   assert.equal(await page.locator('#kpi-orders').getAttribute('data-value'), orders);
   assert.equal(await page.locator('#kpi-units').getAttribute('data-value'), units);
   assert.equal(await page.locator('#kpi-dealers').getAttribute('data-value'), ordered);

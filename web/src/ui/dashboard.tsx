@@ -41,7 +41,7 @@ function Chart({ option, label, dark, id }: { option: Option; label: string; dar
 }
 
 /** A number that counts up (or down) to its new value, as big screens do. */
-function useCountUp(value: number, ms = 800): number {
+function useCountUp(value: number, ms = 500): number {
   const [shown, setShown] = useState(value);
   const from = useRef(value);
   useEffect(() => {
