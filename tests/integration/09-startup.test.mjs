@@ -141,6 +141,16 @@ test('under TLS the session cookie is Secure and the page is served over HTTPS',
       socket.on('error', () => resolve('error'));
     });
     assert.equal(alpn, 'http/1.1');
+
+    // TLS 1.2 offers forward secrecy only: a client that knows only RSA key exchange
+    // (AES128-SHA) is refused at the handshake, one that offers ECDHE gets it.
+    const handshake = (ciphers) => new Promise((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false,
+        maxVersion: 'TLSv1.2', ciphers }, () => { resolve(socket.getCipher().name); socket.end(); });
+      socket.on('error', (e) => resolve(`refused: ${e.code ?? e.message}`));
+    });
+    assert.match(await handshake('AES128-SHA'), /^refused/);
+    assert.match(await handshake('AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256'), /^ECDHE-RSA-AES128-GCM-SHA256$/);
   } finally {
     await server.stop();
   }
