@@ -310,6 +310,22 @@ static void test_param_string(void **state)
 		       "note must be a string");
 	expect_refused("{\"fair\":1,\"qty\":1,\"note\":[\"a\"]}",
 		       "note must be a string");
+	/* text that disguises itself is refused: a right-to-left override, a
+	 * zero-width space, a byte-order mark, a control character; a line
+	 * break, a tab and the zero-width joiner of an emoji stay */
+	expect_refused("{\"fair\":1,\"qty\":1,\"key\":\"ab\\u202ecd\"}",
+		       "key must not contain control or invisible characters "
+		       "(U+202E)");
+	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"a\u200bb\"}",
+		       "(U+200B)");
+	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"\\ufeffab\"}",
+		       "(U+FEFF)");
+	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"a\\u0007b\"}",
+		       "(U+0007)");
+	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"a\\u2066b\"}",
+		       "(U+2066)");
+	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"a\\nb\\tc\"}");
+	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"👨\u200d👩\"}");
 }
 
 static void test_param_bool(void **state)
