@@ -18,6 +18,7 @@ const struct param_spec catalog_search_params[] = {
 	{"sort", PARAM_STRING, false, 1, 16},
 	{"offset", PARAM_INT, false, 0, 1000000},
 	{"limit", PARAM_INT, false, 1, 100},
+	{"withdrawn", PARAM_BOOL, false, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -45,6 +46,23 @@ void catalog_op_search(struct op_call *call)
 
 	if (!op_sql_choice(call, "sort", sorts))
 		return;
+	if (json_is_true(json_object_get(call->msg, "withdrawn"))) {
+		/* the staff's view of the items not on sale, to launch */
+		if (call->caller.role == ROLE_DEALER) {
+			op_fail(call, ERR_FORBIDDEN,
+				"only the staff see the items not on sale", NULL);
+			return;
+		}
+		params[0] = op_sql_int(call, "fair", fair);
+		params[1] = op_sql_string(call, "q");
+		params[2] = op_sql_int(call, "offset", offset) ?: "0";
+		params[3] = op_sql_int(call, "limit", limit) ?: "20";
+		op_sql_read(call,
+			    "SELECT catalog_offstage($1::bigint, $2, $3::int, "
+			    "$4::int)",
+			    4, params);
+		return;
+	}
 	params[0] = op_sql_int(call, "fair", fair);
 	params[1] = caller_tier(call);
 	params[2] = op_sql_string(call, "q");

@@ -15,7 +15,9 @@ const suite = browserSuite();
 test('a rep presents and answers from the console while a dealer watches', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
   const fx = await makeFair(db.url, { name: '控制台订货会', products: 4 });
-  const [, coat2, , coat4] = fx.products;
+  const [, coat2, coat3, coat4] = fx.products;
+  // coat 3 is prepared but not on sale yet (admin.item.add with launch: false)
+  await sql(db.url, `UPDATE fair_items SET withdrawn = true WHERE fair_id = ${fx.fair} AND product_id = ${coat3.id}`);
   await createUser(db.url, { login: 'presenter', name: '陈志明', role: 'rep', password: 'presenter-pass-1' });
   await createUser(db.url, { login: 'helper', name: '林美玲', role: 'rep', password: 'helper-pass-12' });
   await createUser(db.url, { login: 'watcher', name: '吴店长', password: 'watcher-pass-1', tier: 'B' });
@@ -84,6 +86,19 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   await repPage.locator('#action-result').filter({ hasText: '測試外套4 已上架' }).waitFor({ timeout: 10_000 });
   await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套4' })
     .filter({ hasNotText: '已下架' }).waitFor({ timeout: 5_000 });
+
+  // The item prepared off stage is in the list, and launching it announces it to the dealer.
+  await repPage.fill('#console-search', '');
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套3' }).filter({ hasText: '已下架' })
+    .locator('button').click({ timeout: 10_000 });
+  await repPage.click('#do-sale');
+  await repPage.locator('#action-result').filter({ hasText: '測試外套3 已上架' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('.announcements').filter({ hasText: '測試外套3' }).waitFor({ timeout: 10_000 });
+  const dealerSocket = await connect(server, { cookie: (await login(server, 'bystander', 'bystander-pass-1')).cookie });
+  await dealerSocket.next('hello', 10_000);
+  const offstage = await dealerSocket.request('catalog.search', { fair: fx.fair, withdrawn: true });
+  assert.equal(offstage.error?.code, 'forbidden', 'a dealer does not see the items off stage');
+  await dealerSocket.close();
 
   // The dealer asks; the question reaches the rep's queue.
   await dealerPage.fill('#ask-text', '外套2 有没有 XL？');

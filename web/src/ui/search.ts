@@ -11,9 +11,8 @@ export function matchesText(item: Item, needle: string): boolean {
   return !needle || [item.name, item.name_en ?? '', item.style].some((s) => s.toLowerCase().includes(needle));
 }
 
-/** The ids of the items matching `q`, at most `limit`; `withWithdrawn` adds the withdrawn
- * items this page knows that match (the search has only items on sale), so they can be
- * launched again. */
+/** The ids of the items matching `q`, at most `limit`; `withWithdrawn` (staff) adds the
+ * items not on sale that match (withdrawn, or prepared to be launched), after those on sale. */
 export function useItemSearch(ctx: FairContext, q: string, limit: number, withWithdrawn = false): { ids: number[]; error: string } {
   const { client, store, fair } = ctx;
   const [ids, setIds] = useState<number[]>([]);
@@ -21,13 +20,12 @@ export function useItemSearch(ctx: FairContext, q: string, limit: number, withWi
   useEffect(() => {
     const needle = q.trim();
     const timer = setTimeout(() => {
-      client.request<{ items: Item[] }>('catalog.search', { fair, limit, ...(needle ? { q: needle } : {}) })
-        .then((r) => {
-          store.remember(r.items);
-          const found = new Set(r.items.map((i) => i.product));
-          const withdrawn = withWithdrawn ? [...store.view.items.values()]
-            .filter((i) => i.withdrawn && !found.has(i.product) && matchesText(i, needle.toLowerCase())) : [];
-          setIds([...found, ...withdrawn.map((i) => i.product)]);
+      const search = (extra: Record<string, unknown>) => client.request<{ items: Item[] }>('catalog.search',
+        { fair, limit, ...(needle ? { q: needle } : {}), ...extra }).then((r) => r.items);
+      Promise.all([search({}), withWithdrawn ? search({ withdrawn: true }) : Promise.resolve([])])
+        .then(([onSale, offStage]) => {
+          store.remember([...onSale, ...offStage]);
+          setIds([...onSale, ...offStage].map((i) => i.product));
           setError('');
         })
         .catch((e) => setError(errorText(e)));
