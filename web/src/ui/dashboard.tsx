@@ -10,7 +10,7 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { AriaComponent, DatasetComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { DashboardWatch, type DashboardData } from '../fair/dashboard';
-import { compactMoney, money, number, t, time, zoneLabel } from '../i18n';
+import { compactMoney, currentLang, money, number, t, time, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 
@@ -90,7 +90,8 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
   const d = watch.data;
   const currency = f?.currency ?? 'CNY';
   const zone = f?.timezone ?? 'Asia/Shanghai';
-  const options = useMemo(() => (d ? chartOptions(d, currency, zone, big) : null), [d, currency, zone, big]);
+  const lang = currentLang(); // the charts' words change with the language
+  const options = useMemo(() => (d ? chartOptions(d, currency, zone, big) : null), [d, currency, zone, big, lang]);
   if (!d || !options || !f) return <p class="muted">{watch.error ? t('err_unavailable') : t('loading')}</p>;
 
   const target = d.rankings.regions.reduce((s, r) => s + (r.target ?? 0), 0);
@@ -223,7 +224,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
   const top = d.by_product.slice(0, 20).sort((a, b) => b.units - a.units);
   const perMinute: Option = {
     legend: { data: [t('kpi_amount'), t('kpi_orders')], textStyle: { fontSize: font } },
-    grid: { left: 60, right: 50, top: 40, bottom: 30 },
+    grid: { left: 75, right: 50, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: d.per_minute.map((m) => time(m.minute, zone).slice(0, 5)), axisLabel },
     yAxis: [
       { type: 'value', name: currency, axisLabel: { ...axisLabel, formatter: moneyAxisOf(currency) } },
@@ -248,7 +249,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
     series: [{ name: t('chart_sell_through'), type: 'bar', data: sell.map((p) => Math.round(p.sell_through * 1000) / 10) }],
   };
   const byRegion: Option = {
-    grid: { left: 70, right: 20, top: 10, bottom: 30 },
+    grid: { left: 75, right: 20, top: 10, bottom: 30 },
     xAxis: { type: 'category', data: d.by_region.map((r) => r.region), axisLabel },
     yAxis: { type: 'value', axisLabel: { ...axisLabel, formatter: moneyAxisOf(currency) } },
     series: [{ name: t('kpi_amount'), type: 'bar', data: d.by_region.map((r) => yuan(r.amount)) }],
