@@ -1,6 +1,5 @@
 // The shell: who is logged in, the connection state, the language switch, and the page the
 // location's hash names. Logged out: the login form; a temporary password: the new one first.
-import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import { FairStore } from '../fair/store';
@@ -8,7 +7,7 @@ import { OrderSheet } from '../fair/sheet';
 import { savedUser, saveUser } from '../fair/offline';
 import type { User } from '../fair/protocol';
 import { LANGS, currentLang, dateTime, setLang, t, type Key } from '../i18n';
-import { useLanguage, useRoute, useSubscription } from './hooks';
+import { lazyComponent, useLanguage, useRoute, useSubscription } from './hooks';
 import { Login, PasswordChange } from './login';
 import { Lobby } from './lobby';
 import { Catalog } from './catalog';
@@ -16,11 +15,7 @@ import { ProductPage } from './product';
 import { SheetPage } from './sheet';
 import { OrdersPage } from './orders';
 import { Room } from './room';
-import { Console } from './console';
-import { Processing } from './processing';
-import { Manage } from './manage';
-import { Behalf } from './behalf';
-import { Dealers } from './dealers';
+import { isManager, isPresenter, isStaff, mayOpen } from './roles';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(path, {
@@ -110,27 +105,9 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
   );
 }
 
-/** Who may present and answer: the rep's console. */
-export const isPresenter = (u: User) => u.role === 'rep' || u.role === 'admin';
-/** Who sets targets and must-order styles and reads the audit log. */
-export const isManager = (u: User) => u.role === 'manager' || u.role === 'admin';
-/** Who sees the fair's live figures: the dashboard and the big screen. */
-export const isStaff = (u: User) => u.role !== 'dealer';
 
-type DashboardProps = { ctx: FairContext; big: boolean };
-let dashboardModule: Promise<FunctionComponent<DashboardProps>> | null = null;
-
-/** The dashboard with ECharts, fetched the first time a page shows it. */
-function LazyDashboard(props: DashboardProps) {
-  const [Page, setPage] = useState<FunctionComponent<DashboardProps> | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    dashboardModule ??= import('./dashboard').then((m) => m.default);
-    dashboardModule.then((c) => setPage(() => c)).catch(() => { dashboardModule = null; setFailed(true); });
-  }, []);
-  if (failed) return <p class="error" role="alert">{t('err_unavailable')}</p>;
-  return Page ? <Page {...props} /> : <p class="muted">{t('loading')}</p>;
-}
+/** The staff's pages, fetched the first time one is opened (the dealers' pages never are). */
+const LazyStaff = lazyComponent<{ ctx: FairContext; page: string; id: number }>(() => import('./staff').then((m) => m.default));
 
 /** The page for the route: #/ lobby;
  * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
@@ -161,13 +138,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
         : m?.[2] === 'product' ? <ProductPage ctx={ctx} product={Number(m[3])} />
         : m?.[2] === 'sheet' ? <SheetPage ctx={ctx} />
         : m?.[2] === 'orders' ? <OrdersPage ctx={ctx} />
-        : m?.[2] === 'console' && isPresenter(user) ? <Console ctx={ctx} />
-        : m?.[2] === 'queue' && isPresenter(user) ? <Processing ctx={ctx} />
-        : m?.[2] === 'manage' && isManager(user) ? <Manage ctx={ctx} />
-        : m?.[2] === 'behalf' && isPresenter(user) && m[3] ? <Behalf ctx={ctx} dealer={Number(m[3])} />
-        : m?.[2] === 'dealers' && isStaff(user) ? <Dealers ctx={ctx} />
-        : (m?.[2] === 'dashboard' || m?.[2] === 'bigscreen') && isStaff(user)
-          ? <LazyDashboard ctx={ctx} big={m[2] === 'bigscreen'} />
+        : mayOpen(m?.[2], user) ? <LazyStaff ctx={ctx} page={m![2]} id={Number(m![3] ?? 0)} />
         : <Room ctx={ctx} />}
     </>
   );

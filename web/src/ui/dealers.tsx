@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { compactMoney, errorText, number, t, type Key } from '../i18n';
 import type { FairContext } from './app';
-import { isPresenter } from './app';
+import { isPresenter } from './roles';
 import { rememberDealer } from './behalf';
 import { useSubscription } from './hooks';
 

@@ -1,6 +1,7 @@
 // Preact hooks over the client, the store, the sheet, the language and the clock.
+import { createElement, type FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { onLang } from '../i18n';
+import { onLang, t } from '../i18n';
 
 interface Subscribable { subscribe(fn: () => void): () => void }
 
@@ -34,4 +35,20 @@ export function useRoute(): string {
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;
+}
+
+/** A component whose code is fetched the first time it is shown (a chunk of its own), with a
+ * word while it comes and an error if it cannot (fetched again next time). */
+export function lazyComponent<P>(load: () => Promise<FunctionComponent<P>>): FunctionComponent<P> {
+  let module: Promise<FunctionComponent<P>> | null = null;
+  return (props: P) => {
+    const [Page, setPage] = useState<FunctionComponent<P> | null>(null);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      module ??= load();
+      module.then((c) => setPage(() => c)).catch(() => { module = null; setFailed(true); });
+    }, []);
+    if (failed) return createElement('p', { class: 'error', role: 'alert' }, t('err_unavailable'));
+    return Page ? createElement(Page as FunctionComponent<any>, props as any) : createElement('p', { class: 'muted' }, t('loading'));
+  };
 }
