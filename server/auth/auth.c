@@ -11,6 +11,7 @@
 #include "auth/session_token.h"
 #include "base/idmap.h"
 #include "base/log.h"
+#include "base/loop_timer.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/worker.h"
@@ -24,6 +25,7 @@
 
 #define AUTH_CACHE_MAX 100000 /* sessions remembered; then forget them all */
 #define CLOSE_SESSION_ENDED 4401
+#define CLOSE_PASSWORD_CHANGE 4403
 #define CLOSE_TRY_LATER 1013
 
 static struct idmap cache; /* first 8 bytes of a session hash -> auth_user */
@@ -77,6 +79,10 @@ static void cache_put(struct auth_user *u)
 {
 	struct auth_user *old;
 
+	/* The flag clears on a password change, which keeps the session: a
+	 * cache on another process would never learn it. Asked each time. */
+	if (u->must_change_password)
+		return;
 	if (cache.count >= AUTH_CACHE_MAX)
 		cache_clear(); /* the database still knows them all */
 	old = idmap_get(&cache, cache_key(u->session_hash));
@@ -104,6 +110,8 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 						 : atoll(PQgetvalue(res, row, 3));
 	json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
 	memcpy(u->session_hash, hash, 32);
+	u->must_change_password =
+		json_is_true(json_object_get(json, "must_change_password"));
 	dealer = json_object_get(json, "dealer");
 	snprintf(u->tier, sizeof u->tier, "%s",
 		 json_string_value(json_object_get(dealer, "tier")) ?: "");
@@ -207,23 +215,238 @@ bad:
 
 /* ---- POST /api/login ---- */
 
+/* A login first reserves an attempt in PostgreSQL (login_begin, sql/033):
+ * failures and attempts in progress count together against the limits, in
+ * one statement under the counters' row locks, so parallel guesses on any
+ * number of processes cannot all pass the check before the first failure is
+ * counted; and at most login_max_pending_per_address attempts of one address
+ * are hashed at once, so one address cannot fill the hashing queue ahead of
+ * everyone else. An attempt that finds no room waits in this process
+ * (login_waiting) and asks again when an attempt of its login or address
+ * ends here, or when its timer fires (for attempts on other processes). A
+ * failure is counted (login_attempt_failed) before its 401 is sent.
+ * Reservations in progress are renewed every LOGIN_RENEW_MS, so those of a
+ * process that died lapse within LOGIN_ATTEMPT_TTL_S, however long a live
+ * one waits for a worker. */
+#define LOGIN_ATTEMPT_TTL_S 15    /* a reservation not renewed lapses */
+#define LOGIN_RENEW_MS 5000       /* how often this process renews its own */
+#define LOGIN_WAIT_MAX_MS 120000  /* waited this long: 503, try again */
+#define LOGIN_RETRY_FIRST_MS 100  /* the waits double from here ... */
+#define LOGIN_RETRY_MAX_MS 2000   /* ... up to here, jittered */
+
 struct login_job {
 	uint64_t http_id;
 	char login[72];
 	char password[PASSWORD_MAX_LENGTH + 1];
 	char stored[PASSWORD_HASH_MAX]; /* empty: unknown login */
 	int64_t user_id;
+	int64_t attempt; /* its row in login_attempts; 0: none */
 	bool disabled;
 	bool password_ok;
 	char peer[64];
 	char user_agent[300];
 	char cookie[SESSION_COOKIE_MAX];
+	/* while it waits for room */
+	struct loop_timer retry;
+	struct login_job *prev, *next; /* in login_waiting */
+	int64_t wait_until_ms;         /* 0 until it first waits */
+	unsigned waits;
+	/* while it holds an attempt */
+	struct login_job *held_prev, *held_next; /* in login_held */
+	bool held;
 };
+
+static struct {
+	struct login_job *head, *tail;
+} login_waiting; /* oldest first */
+
+static struct login_job *login_held; /* attempts reserved, not yet ended */
+static struct loop_timer login_renew_timer;
+static bool login_renew_on;
+
+static void login_begin(struct login_job *job);
+
+static void login_renew(struct loop_timer *t);
+
+static void login_held_add(struct login_job *job)
+{
+	job->held = true;
+	job->held_prev = NULL;
+	job->held_next = login_held;
+	if (login_held)
+		login_held->held_prev = job;
+	login_held = job;
+	if (!login_renew_on) {
+		login_renew_on = true;
+		loop_timer_schedule(&login_renew_timer, login_renew,
+				    LOGIN_RENEW_MS * LWS_US_PER_MS);
+	}
+}
 
 static void login_job_free(struct login_job *job)
 {
+	if (job->held) {
+		if (job->held_prev)
+			job->held_prev->held_next = job->held_next;
+		else
+			login_held = job->held_next;
+		if (job->held_next)
+			job->held_next->held_prev = job->held_prev;
+	}
 	OPENSSL_cleanse(job->password, sizeof job->password);
 	free(job);
+}
+
+static void login_renewed(void *arg, enum pg_outcome outcome,
+			  const PGresult *res)
+{
+	(void)arg;
+	if (outcome == PG_DONE && PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		LOG(LOG_WARN, "login attempts not renewed: %s",
+		    PQresultErrorMessage(res));
+}
+
+/* Every LOGIN_RENEW_MS while this process holds attempts: pushes their
+ * lapse LOGIN_ATTEMPT_TTL_S ahead. */
+static void login_renew(struct loop_timer *t)
+{
+	struct strbuf ids;
+	char ttl[16];
+	const char *params[2];
+	size_t n = 0;
+
+	(void)t;
+	if (!login_held || srv.stopping) {
+		login_renew_on = false;
+		return;
+	}
+	strbuf_init(&ids);
+	for (struct login_job *job = login_held; job; job = job->held_next)
+		pgarray_int(&ids, n++, (long long)job->attempt);
+	pgarray_end(&ids, n);
+	snprintf(ttl, sizeof ttl, "%d", LOGIN_ATTEMPT_TTL_S);
+	params[0] = ids.data;
+	params[1] = ttl;
+	if (!ids.data ||
+	    pg_query(srv.db,
+		     "SELECT login_attempts_renew($1::bigint[], $2::int)", 2,
+		     params, login_renewed, NULL))
+		LOG(LOG_WARN, "could not renew %zu login attempts", n);
+	strbuf_free(&ids);
+	loop_timer_schedule(&login_renew_timer, login_renew,
+			    LOGIN_RENEW_MS * LWS_US_PER_MS);
+}
+
+static void waiting_remove(struct login_job *job)
+{
+	if (job->prev)
+		job->prev->next = job->next;
+	else
+		login_waiting.head = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
+	else
+		login_waiting.tail = job->prev;
+	job->prev = job->next = NULL;
+	loop_timer_cancel(&job->retry);
+}
+
+/* An attempt of login from peer has ended here: the oldest waiting job of
+ * the same login or address asks again (there is room for one more), and
+ * after a failure every job of the login does (the limit may have been
+ * reached: they learn it now rather than at their timers). */
+static void login_wake(const char *login, const char *peer, bool failed)
+{
+	struct login_job *job, *next, *woken = NULL, **tail = &woken;
+	bool room = true;
+
+	for (job = login_waiting.head; job; job = next) {
+		bool same_login = !strcmp(job->login, login);
+		bool same = same_login || !strcmp(job->peer, peer);
+
+		next = job->next;
+		if (!(failed && same_login) && !(room && same))
+			continue;
+		room = false;
+		waiting_remove(job);
+		*tail = job;
+		tail = &job->next;
+	}
+	/* begun only now: a begin never re-enters the list before its answer,
+	 * but the walk above must not see the list change under it */
+	while ((job = woken)) {
+		woken = job->next;
+		job->next = NULL;
+		login_begin(job);
+	}
+}
+
+static void login_retry_due(struct loop_timer *t)
+{
+	struct login_job *job = lws_container_of(t, struct login_job, retry);
+
+	waiting_remove(job);
+	login_begin(job);
+}
+
+/* No room for job's attempt now: waits (backing off) for one, up to
+ * LOGIN_WAIT_MAX_MS in all. */
+static void login_wait(struct login_job *job)
+{
+	int64_t now = timefmt_mono_ms();
+	int64_t delay = LOGIN_RETRY_FIRST_MS << (job->waits < 6 ? job->waits : 6);
+
+	if (!job->wait_until_ms)
+		job->wait_until_ms = now + LOGIN_WAIT_MAX_MS;
+	if (srv.stopping || now >= job->wait_until_ms) {
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				srv.stopping
+					? "the server is restarting: retry"
+					: "too many logins at once: retry in a "
+					  "moment",
+				1);
+		login_job_free(job);
+		return;
+	}
+	if (delay > LOGIN_RETRY_MAX_MS)
+		delay = LOGIN_RETRY_MAX_MS;
+	delay = delay / 2 + rand() % (delay / 2 + 1);
+	job->waits++;
+	job->prev = login_waiting.tail;
+	job->next = NULL;
+	if (login_waiting.tail)
+		login_waiting.tail->next = job;
+	else
+		login_waiting.head = job;
+	login_waiting.tail = job;
+	loop_timer_schedule(&job->retry, login_retry_due,
+			    delay * LWS_US_PER_MS);
+}
+
+static void login_released(void *arg, enum pg_outcome outcome,
+			   const PGresult *res)
+{
+	struct login_job *job = arg;
+
+	(void)outcome;
+	(void)res; /* not given back: it lapses after LOGIN_ATTEMPT_TTL_S */
+	login_wake(job->login, job->peer, false);
+	login_job_free(job);
+}
+
+/* Gives back job's attempt uncounted (its answer has been sent: 503 or
+ * 500) and frees job. */
+static void login_release(struct login_job *job)
+{
+	char attempt[24];
+	const char *params[1] = {attempt};
+
+	snprintf(attempt, sizeof attempt, "%lld", (long long)job->attempt);
+	if (!job->attempt ||
+	    pg_query(srv.db, "SELECT login_attempt_release($1::bigint)", 1,
+		     params, login_released, job))
+		login_released(job, PG_NOT_SENT, NULL);
 }
 
 static const struct param_spec login_params[] = {
@@ -244,13 +467,15 @@ static void login_finished(void *arg, enum pg_outcome outcome,
 		if (outcome == PG_DONE)
 			LOG(LOG_ERROR, "login: %s", PQresultErrorMessage(res));
 		unavailable(job->http_id);
-	} else {
-		user = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-		cookie_header(header, sizeof header, job->cookie,
-			      srv.cfg.session_ttl_hours * 3600L);
-		http_finish(job->http_id, 200, json_pack("{s:o*}", "user", user),
-			    header, 0);
+		login_release(job);
+		return;
 	}
+	user = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	cookie_header(header, sizeof header, job->cookie,
+		      srv.cfg.session_ttl_hours * 3600L);
+	http_finish(job->http_id, 200, json_pack("{s:o*}", "user", user),
+		    header, 0);
+	login_wake(job->login, job->peer, false);
 	login_job_free(job);
 }
 
@@ -259,9 +484,17 @@ static void login_refused(void *arg, enum pg_outcome outcome,
 {
 	struct login_job *job = arg;
 
-	(void)outcome;
-	(void)res; /* counted or not, the answer is the same */
-	http_fail(job->http_id, ERR_UNAUTHORIZED, "wrong login or password");
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		/* Not known to be counted: no word on the password either. */
+		if (outcome == PG_DONE)
+			LOG(LOG_ERROR, "login failure not counted: %s",
+			    PQresultErrorMessage(res));
+		unavailable(job->http_id);
+	} else {
+		http_fail(job->http_id, ERR_UNAUTHORIZED,
+			  "wrong login or password");
+	}
+	login_wake(job->login, job->peer, true);
 	login_job_free(job);
 }
 
@@ -276,7 +509,7 @@ static void login_verify(void *arg)
 static void login_verified(void *arg, bool ran)
 {
 	struct login_job *job = arg;
-	char hash_hex[67], user_id[24], expires[40], window[16];
+	char hash_hex[67], user_id[24], expires[40], window[16], attempt[24];
 	struct session_token token;
 	int64_t expires_s = timefmt_now_ms() / 1000 +
 			    (int64_t)srv.cfg.session_ttl_hours * 3600;
@@ -284,55 +517,68 @@ static void login_verified(void *arg, bool ran)
 	if (!ran) { /* shutting down */
 		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
 				"the server is restarting: retry", 1);
-		login_job_free(job);
+		login_release(job);
 		return;
 	}
+	snprintf(attempt, sizeof attempt, "%lld", (long long)job->attempt);
 	if (!job->password_ok || job->disabled || !job->user_id) {
-		const char *params[3] = {job->login, job->peer, window};
+		const char *params[4] = {attempt, job->login, job->peer,
+					 window};
 
 		snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
-		if (pg_query(srv.db, "SELECT login_failed($1, $2, $3::int)", 3,
-			     params, login_refused, job))
+		if (pg_query(srv.db,
+			     "SELECT login_attempt_failed($1::bigint, $2, $3, "
+			     "$4::int)",
+			     4, params, login_refused, job))
 			login_refused(job, PG_NOT_SENT, NULL);
 		return;
 	}
 	if (session_token_mint(srv.schema.session_key, expires_s, &token,
 			       job->cookie, sizeof job->cookie)) {
 		http_fail(job->http_id, ERR_INTERNAL, "no randomness");
-		login_job_free(job);
+		login_release(job);
 		return;
 	}
 	hash_param(token.id_hash, hash_hex);
 	snprintf(user_id, sizeof user_id, "%lld", (long long)job->user_id);
 	snprintf(expires, sizeof expires, "%lld", (long long)expires_s);
 	{
-		const char *params[6] = {user_id,   job->login, hash_hex,
-					 expires,   job->peer,  job->user_agent};
+		const char *params[7] = {attempt,  user_id,   job->login,
+					 hash_hex, expires,   job->peer,
+					 job->user_agent};
 
 		if (pg_query(srv.db,
-			     "SELECT login_succeeded($1::bigint, $2, $3::bytea, "
-			     "to_timestamp($4::bigint), $5, $6)",
-			     6, params, login_finished, job)) {
+			     "SELECT login_attempt_succeeded($1::bigint, "
+			     "$2::bigint, $3, $4::bytea, "
+			     "to_timestamp($5::bigint), $6, $7)",
+			     7, params, login_finished, job)) {
 			unavailable(job->http_id);
-			login_job_free(job);
+			login_release(job);
 		}
 	}
 }
 
-static void login_looked_up(void *arg, enum pg_outcome outcome,
-			    const PGresult *res)
+static void login_begun(void *arg, enum pg_outcome outcome,
+			const PGresult *res)
 {
 	struct login_job *job = arg;
+	const char *state;
 
-	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
+		/* PG_LOST: an attempt reserved unknown to us lapses */
 		if (outcome == PG_DONE)
-			LOG(LOG_ERROR, "login lookup: %s",
-			    PQresultErrorMessage(res));
+			LOG(LOG_ERROR, "login: %s", PQresultErrorMessage(res));
 		unavailable(job->http_id);
 		login_job_free(job);
 		return;
 	}
-	if (!strcmp(PQgetvalue(res, 0, 0), "t")) {
+	state = PQgetvalue(res, 0, 0);
+	if (!strcmp(state, "wait")) {
+		login_wait(job);
+		return;
+	}
+	if (strcmp(state, "go")) {
 		LOG(LOG_NOTICE, "login throttled for %s from %s", job->login,
 		    job->peer);
 		http_fail_retry(job->http_id, ERR_RATE_LIMITED,
@@ -341,16 +587,50 @@ static void login_looked_up(void *arg, enum pg_outcome outcome,
 		login_job_free(job);
 		return;
 	}
-	if (!PQgetisnull(res, 0, 1)) {
-		job->user_id = atoll(PQgetvalue(res, 0, 1));
+	job->attempt = atoll(PQgetvalue(res, 0, 1));
+	login_held_add(job);
+	if (!PQgetisnull(res, 0, 2)) {
+		job->user_id = atoll(PQgetvalue(res, 0, 2));
 		snprintf(job->stored, sizeof job->stored, "%s",
-			 PQgetvalue(res, 0, 2));
-		job->disabled = !strcmp(PQgetvalue(res, 0, 3), "t");
+			 PQgetvalue(res, 0, 3));
+		job->disabled = !strcmp(PQgetvalue(res, 0, 4), "t");
 	}
 	if (worker_submit(srv.workers, login_verify, login_verified, job)) {
 		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
 				"too many logins at once: retry in a moment",
 				1);
+		login_release(job);
+	}
+}
+
+/* Asks for room for job's attempt (again, after a wait). */
+static void login_begin(struct login_job *job)
+{
+	char max_login[16], max_address[16], max_pending[16], window[16],
+		ttl[16];
+	const char *params[7] = {job->login, job->peer,  max_login,
+				 max_address, max_pending, window,
+				 ttl};
+
+	if (srv.stopping) {
+		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
+				"the server is restarting: retry", 1);
+		login_job_free(job);
+		return;
+	}
+	snprintf(max_login, sizeof max_login, "%d", srv.cfg.login_max_failures);
+	snprintf(max_address, sizeof max_address, "%d",
+		 srv.cfg.login_max_failures_per_address);
+	snprintf(max_pending, sizeof max_pending, "%d",
+		 srv.cfg.login_max_pending_per_address);
+	snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
+	snprintf(ttl, sizeof ttl, "%d", LOGIN_ATTEMPT_TTL_S);
+	if (pg_query(srv.db,
+		     "SELECT state, attempt, user_id, password_hash, disabled "
+		     "FROM login_begin($1, $2, $3::int, $4::int, $5::int, "
+		     "$6::int, $7::int)",
+		     7, params, login_begun, job)) {
+		unavailable(job->http_id);
 		login_job_free(job);
 	}
 }
@@ -359,8 +639,6 @@ void auth_http_login(const struct http_call *call)
 {
 	json_t *body = body_json(call, login_params);
 	struct login_job *job;
-	char max_login[16], max_address[16], window[16];
-	const char *params[5];
 
 	if (!body)
 		return;
@@ -376,22 +654,7 @@ void auth_http_login(const struct http_call *call)
 	snprintf(job->peer, sizeof job->peer, "%s", call->peer);
 	snprintf(job->user_agent, sizeof job->user_agent, "%s",
 		 call->user_agent);
-	snprintf(max_login, sizeof max_login, "%d", srv.cfg.login_max_failures);
-	snprintf(max_address, sizeof max_address, "%d",
-		 srv.cfg.login_max_failures_per_address);
-	snprintf(window, sizeof window, "%d", srv.cfg.login_window_s);
-	params[0] = job->login;
-	params[1] = job->peer;
-	params[2] = max_login;
-	params[3] = max_address;
-	params[4] = window;
-	if (pg_query(srv.db,
-		     "SELECT blocked, user_id, password_hash, disabled "
-		     "FROM login_lookup($1, $2, $3::int, $4::int, $5::int)",
-		     5, params, login_looked_up, job)) {
-		unavailable(call->id);
-		login_job_free(job);
-	}
+	login_begin(job);
 }
 
 /* ---- POST /api/logout ---- */
@@ -516,6 +779,9 @@ static void http_user_done(void *arg, enum pg_outcome outcome,
 	} else if (PQntuples(res) != 1 ||
 		   !(u = user_from_row(res, 0, job->hash))) {
 		job->fn(job->arg, NULL, 401);
+	} else if (u->must_change_password) {
+		job->fn(job->arg, NULL, 403);
+		auth_user_unref(u);
 	} else {
 		cache_put(u);
 		job->fn(job->arg, u, 200);
@@ -560,6 +826,8 @@ bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
 		return true;
 	if (status == 200 && user)
 		http_fail(id, ERR_FORBIDDEN, forbidden_why);
+	else if (status == 403)
+		http_fail(id, ERR_FORBIDDEN, AUTH_PASSWORD_CHANGE_WHY);
 	else if (status == 401 || status == 200)
 		http_fail(id, ERR_UNAUTHORIZED, "not logged in");
 	else
@@ -789,6 +1057,9 @@ static void resolve_answer(struct resolve_batch *b, bool ok)
 		else if (!job->user)
 			ws_session_authenticated(job->session_id, NULL,
 						 CLOSE_SESSION_ENDED);
+		else if (job->user->must_change_password)
+			ws_session_authenticated(job->session_id, NULL,
+						 CLOSE_PASSWORD_CHANGE);
 		else {
 			cache_put(job->user);
 			ws_session_authenticated(job->session_id, job->user, 0);
@@ -1044,6 +1315,15 @@ void auth_start(void)
 
 void auth_stop(void)
 {
+	struct login_job *job;
+
+	/* the loop is gone: waiting logins are dropped with their requests */
+	while ((job = login_waiting.head)) {
+		waiting_remove(job);
+		login_job_free(job);
+	}
+	loop_timer_cancel(&login_renew_timer);
+	login_renew_on = false;
 	cache_clear();
 	/* lookups never sent: their sockets are closing with the server */
 	free(resolving.waiting);

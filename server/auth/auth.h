@@ -28,7 +28,14 @@ struct auth_user {
 	 * alone: a jansson tree of it cost ~1.1 KB per connection. */
 	char *json_text;
 	unsigned char session_hash[32];
+	/* A temporary password: only GET /api/me, POST /api/password and
+	 * /api/logout serve it (never cached: see cache_put). */
+	bool must_change_password;
 };
+
+/* The message of the 403 a session with a temporary password gets. */
+#define AUTH_PASSWORD_CHANGE_WHY \
+	"the password must be changed first: POST /api/password"
 
 struct auth_user *auth_user_ref(struct auth_user *u);
 void auth_user_unref(struct auth_user *u);
@@ -48,7 +55,8 @@ void auth_http_me(const struct http_call *call);
  * http_call's session), for routes that need a role: from the cache at
  * once, or from PostgreSQL later. Calls fn exactly once, possibly before
  * returning, with the user (borrowed: auth_user_ref it to keep it) and
- * status 200, or with NULL and 401 (no valid session) or 503 (PostgreSQL
+ * status 200, or with NULL and 401 (no valid session), 403 (the user must
+ * change its password first: AUTH_PASSWORD_CHANGE_WHY) or 503 (PostgreSQL
  * could not be asked). */
 typedef void (*auth_http_user_fn)(void *arg, struct auth_user *user,
 				  int status);
@@ -56,8 +64,9 @@ void auth_http_user(const char *session, auth_http_user_fn fn, void *arg);
 
 /* For JSON routes, in an auth_http_user callback: true when user may go
  * on (its role is one of roles, ROLE_* bits); otherwise answers request id
- * 401, 503 (with Retry-After) or 403 with forbidden_why, and returns false
- * (the caller then only frees its own state). */
+ * 401, 503 (with Retry-After), 403 with forbidden_why, or 403 forbidden with
+ * AUTH_PASSWORD_CHANGE_WHY, and returns false (the caller then only frees
+ * its own state). */
 bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
 		     unsigned roles, const char *forbidden_why);
 
@@ -67,7 +76,9 @@ int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);
 
 /* Finds the user of a socket's session: from the cache at once, or from
  * PostgreSQL later. Calls ws_session_authenticated(session_id, user,
- * reason) exactly once, possibly before returning. */
+ * reason) exactly once, possibly before returning: with NULL and 4401 (the
+ * session ended), 4403 (its user must change its password first) or 1013
+ * (PostgreSQL could not be asked). */
 void auth_resolve(uint64_t session_id, const unsigned char hash[32]);
 
 #endif

@@ -108,6 +108,10 @@ static const struct config_key config_keys[] = {
 	 FIELD(login_max_failures_per_address),
 	 "failed logins from one address within login_window_s before 429 (a "
 	 "dealer's whole office may share one address)"},
+	{"login_max_pending_per_address", CFG_INT, "4", 1, 1000,
+	 FIELD(login_max_pending_per_address),
+	 "logins from one address whose passwords are checked at once; more "
+	 "wait their turn, so one address cannot fill the hashing queue"},
 	{"login_window_s", CFG_INT, "900", 10, 86400, FIELD(login_window_s),
 	 "seconds over which failed logins are counted"},
 	{"migrate_on_start", CFG_BOOL, "true", 0, 1, FIELD(migrate_on_start),

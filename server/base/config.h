@@ -44,6 +44,7 @@ struct config {
 	int session_ttl_hours;    /* a login lasts this long */
 	int login_max_failures;   /* per login name, in the window */
 	int login_max_failures_per_address; /* per client address */
+	int login_max_pending_per_address; /* passwords hashed at once */
 	int login_window_s;       /* the failure-counting window */
 	bool migrate_on_start;    /* apply sql/ migrations at start-up */
 };

@@ -523,8 +523,9 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 		return; /* gone while we asked */
 	if (!user) {
 		close_session(s, close_code,
-			      close_code == 1013 ? "database unavailable"
-						 : "session ended");
+			      close_code == 1013   ? "database unavailable"
+			      : close_code == 4403 ? "password change required"
+						   : "session ended");
 		return;
 	}
 	s->user = auth_user_ref(user);

@@ -61,7 +61,8 @@ void ws_sessions_close_all(int code, const char *reason);
 struct auth_user;
 
 /* The answer of auth_resolve for a session: its user, or NULL and the close
- * code to end it with (4401 session ended, 1013 try again later). The user
+ * code to end it with (4401 session ended, 4403 password change required,
+ * 1013 try again later), before any hello. The user
  * is referenced by the session, not stolen. */
 void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 			      int close_code);

@@ -197,6 +197,11 @@ static void print_authorized(void *arg, struct auth_user *user, int status)
 		free(pr);
 		return;
 	}
+	if (status == 403) { /* a temporary password */
+		print_fail(pr->http_id, 403, "Change your password first.");
+		free(pr);
+		return;
+	}
 	if (status != 200) {
 		print_fail(pr->http_id, 503, "The database is unavailable: try "
 					     "again in a moment.");

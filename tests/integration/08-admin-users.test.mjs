@@ -3,7 +3,7 @@
 // access away close the user's sockets at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, createUser, login, sql, within } from './harness.mjs';
+import { createDatabase, startServer, connect, createUser, login, sql, within, httpGet } from './harness.mjs';
 
 let db;
 let server;
@@ -128,6 +128,14 @@ test('disabling a user, resetting its password or changing its role ends its ses
   assert.equal(fresh.status, 200);
   assert.equal(fresh.user.must_change_password, true);
 
+  // The temporary password gets no socket (4403) until it is changed, then the session does.
+  c = await connect(server, { cookie: fresh.cookie });
+  assert.equal((await within(c.closed, 10_000, 'close of a temporary password')).code, 4403);
+  const changed = await httpGet(`${server.url}/api/password`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: fresh.cookie },
+    body: JSON.stringify({ old: reset.temporary_password, new: 'a better password 9' }),
+  });
+  assert.equal(changed.status, 200, changed.body);
   c = await connect(server, { cookie: fresh.cookie });
   await c.next('hello');
   const promoted = await admin.request('admin.user.update', { user: rep.id, role: 'manager', regions: ['華東', '華南'] });
