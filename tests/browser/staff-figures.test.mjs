@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, mintDealers, sleep } from '../integration/harness.mjs';
+import { connect, createUser, login, makeFair, mintDealers, sleep, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const SECONDS = Number(process.env.FAIR_BIGSCREEN_SECONDS || 90);
@@ -89,6 +89,8 @@ test('a question reaches every rep\'s queue within 500 ms p95; the console and q
 test(`the big screen stays flat in memory and DOM while orders stream in for ${SECONDS} s`, { timeout: (SECONDS + 120) * 1000 }, async () => {
   const { db, server, browser } = suite;
   const fx = await makeFair(db.url, { name: '大屏耐久会', products: 20 });
+  // stock for the whole run: a sold-out fair stops the pushes the test is about
+  await sql(db.url, `UPDATE stock SET allocation = 10000000 WHERE fair_id = ${fx.fair}`);
   await createUser(db.url, { login: 'wall', name: '大屏', role: 'manager', password: 'wall-pass-123' });
   const dealers = await mintDealers(db.url, 30, { prefix: `wall${process.pid}x` });
   const { context, page, problems } = await openAs(browser, server, 'wall', 'wall-pass-123', { fair: fx.fair, route: '/bigscreen', viewport: { width: 1920, height: 1080 } });
