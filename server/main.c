@@ -444,6 +444,11 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	/* drawing and conversions leave worker_login_reserve threads to
+	 * password hashing (at least one thread is theirs) */
+	worker_pool_limit_heavy(srv.workers,
+				srv.cfg.workers - srv.cfg.worker_login_reserve,
+				srv.cfg.render_wait_max_ms);
 	wfd = fcntl(worker_pool_fd(srv.workers), F_DUPFD_CLOEXEC, 0);
 	worker_watch.on_event = on_worker_event;
 	if (wfd < 0 || rawfd_adopt(srv.vh, wfd, &worker_watch)) {

@@ -64,6 +64,18 @@ static const struct config_key config_keys[] = {
 	 "threads for CPU-heavy jobs (password hashing, images, charts)"},
 	{"worker_queue", CFG_INT, "1024", 1, 1000000, FIELD(worker_queue),
 	 "jobs that may wait for a worker thread; beyond it callers get busy"},
+	{"worker_login_reserve", CFG_INT, "1", 0, 63,
+	 FIELD(worker_login_reserve),
+	 "worker threads kept for password hashing (logins, password "
+	 "changes): charts, share cards and picture conversions run on the "
+	 "others (at least one), and a waiting hash goes before them all"},
+	{"render_per_user", CFG_INT, "4", 1, 1000, FIELD(render_per_user),
+	 "charts and share cards one user may have waiting or being drawn in "
+	 "this process at once; more are answered 429 with Retry-After"},
+	{"render_wait_max_ms", CFG_INT, "10000", 1000, 30000,
+	 FIELD(render_wait_max_ms),
+	 "longest a chart, share card or picture conversion waits for a "
+	 "worker thread; then it is answered 503 with Retry-After"},
 	{"max_connections", CFG_INT, "10000", 16, 1000000, FIELD(max_connections),
 	 "connections (browsers, pages, sockets) this process serves at once; "
 	 "more are refused until some close. The open-files limit is set to "

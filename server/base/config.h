@@ -31,6 +31,9 @@ struct config {
 	bool access_log;          /* one line per HTTP request */
 	int workers;              /* threads for CPU-heavy jobs */
 	int worker_queue;         /* jobs that may wait for a thread */
+	int worker_login_reserve; /* threads only password hashing may use */
+	int render_per_user;      /* renders one user may have at once */
+	int render_wait_max_ms;   /* a render's longest wait for a thread */
 	int max_connections;      /* connections served at once */
 	int ws_max_inflight;      /* requests in progress before reading pauses */
 	int ws_send_queue_kib;    /* queued outgoing bytes before a close */

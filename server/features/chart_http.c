@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/idmap.h"
 #include "base/log.h"
 #include "base/worker.h"
 #include "base/xalloc.h"
@@ -33,10 +34,48 @@ struct chart_req {
 	void *png;
 	int png_size;
 	char why[256];
+	int64_t render_user; /* holds one of this user's renders; 0: none */
 };
+
+/* user id -> renders of that user from the data query to the answer (the
+ * count as the pointer's value); on the loop thread only */
+static struct idmap renders_by_user;
+
+#define RENDER_RETRY_AFTER_S 2 /* a share card is drawn in about 0.3 s */
+
+/* Takes one of user's renders for cr; false when it has render_per_user. */
+static bool render_take(struct chart_req *cr, int64_t user)
+{
+	uint64_t key = (uint64_t)user;
+	uintptr_t n = (uintptr_t)idmap_get(&renders_by_user, key);
+
+	if (n >= (uintptr_t)srv.cfg.render_per_user)
+		return false;
+	idmap_put(&renders_by_user, key, (void *)(n + 1));
+	cr->render_user = user;
+	return true;
+}
+
+static void render_release(struct chart_req *cr)
+{
+	uint64_t key = (uint64_t)cr->render_user;
+	uintptr_t n;
+
+	if (!cr->render_user)
+		return;
+	n = (uintptr_t)idmap_get(&renders_by_user, key);
+	if (n > 1)
+		idmap_put(&renders_by_user, key, (void *)(n - 1));
+	else
+		idmap_remove(&renders_by_user, key);
+	if (!renders_by_user.count)
+		idmap_free(&renders_by_user); /* nothing kept while idle */
+	cr->render_user = 0;
+}
 
 static void req_free(struct chart_req *cr)
 {
+	render_release(cr);
 	json_decref(cr->data);
 	free(cr->labels);
 	free(cr->values);
@@ -65,8 +104,8 @@ static void rendered(void *arg, bool ran)
 {
 	struct chart_req *cr = arg;
 
-	if (!ran) {
-		fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
+	if (!ran) { /* it waited render_wait_max_ms, or shutdown */
+		fail(cr, ERR_UNAVAILABLE, "the server is busy drawing: retry");
 		return;
 	}
 	if (!cr->png) {
@@ -124,7 +163,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		cr->card.styles = cr->labels;
 		cr->card.units_by_style = cr->values;
 		cr->card.font = srv.cfg.chart_font;
-		if (worker_submit(srv.workers, render, rendered, cr))
+		if (worker_submit_heavy(srv.workers, render, rendered, cr))
 			fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 		return;
 	}
@@ -136,7 +175,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	cr->chart.labels = cr->labels;
 	cr->chart.values = cr->values;
 	cr->chart.font = srv.cfg.chart_font;
-	if (worker_submit(srv.workers, render, rendered, cr))
+	if (worker_submit_heavy(srv.workers, render, rendered, cr))
 		fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 }
 
@@ -148,6 +187,14 @@ static void authorized(void *arg, struct auth_user *user, int status)
 	if (!auth_http_allow(cr->http_id, user, status,
 			     cr->share ? ROLES_ALL : ROLE_MANAGER | ROLE_ADMIN,
 			     "charts are for managers and admins")) {
+		req_free(cr);
+		return;
+	}
+	if (!render_take(cr, user->user_id)) {
+		http_fail_retry(cr->http_id, ERR_RATE_LIMITED,
+				"too many pictures being drawn for you at once: "
+				"retry when one is done",
+				RENDER_RETRY_AFTER_S);
 		req_free(cr);
 		return;
 	}

@@ -168,9 +168,9 @@ static void upload_converted(void *arg, bool ran)
 				 up->has_color ? up->color : NULL, up->key};
 	char why[600];
 
-	if (!ran) {
+	if (!ran) { /* no thread within render_wait_max_ms, or shutdown */
 		upload_fail(up, ERR_UNAVAILABLE,
-			    "the server is restarting: retry");
+			    "the server is busy: retry in a moment");
 		return;
 	}
 	if (up->status == 500) {
@@ -258,7 +258,8 @@ static void product_found(void *arg, enum pg_outcome outcome,
 		upload_fail(up, ERR_INTERNAL, "no place to store the picture");
 		return;
 	}
-	if (worker_submit(srv.workers, upload_convert, upload_converted, up))
+	if (worker_submit_heavy(srv.workers, upload_convert, upload_converted,
+				up))
 		upload_fail(up, ERR_UNAVAILABLE,
 			    "the server is busy: retry in a moment");
 }

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "auth/auth.h"
 #include "auth/session_token.h"
 #include "base/idmap.h"
 #include "base/log.h"
+#include "base/loop_timer.h"
 #include "base/timefmt.h"
 #include "base/worker.h"
 #include "base/xalloc.h"
@@ -23,6 +25,7 @@
 #include "net/ws_session.h"
 #include "order/order_intake.h"
 #include "order/order_processing.h"
+#include "rpc/dispatch.h"
 #include "rpc/proto.h"
 #include "server.h"
 
@@ -49,6 +52,13 @@ struct http_req {
 	const struct api_route *route;
 	char *in;           /* owned; in_cap + 1 bytes */
 	size_t in_len, in_cap, in_max;
+	int gate;           /* GATE_*: the session and role before the body */
+	bool body_done;     /* the whole body has come */
+	bool close_after;   /* close once the answer is out: the body was not
+			     * read (a refusal before it) */
+	bool lingering;     /* close_after's answer is out: what still comes
+			     * is read and dropped for a moment, then close */
+	int64_t linger_end_ms; /* then (timefmt_mono_ms) */
 	char session[SESSION_COOKIE_MAX];
 	char peer[64];
 	char user_agent[300];
@@ -71,7 +81,49 @@ struct api_route {
 	bool prefix;       /* path is a prefix; the handler reads the rest */
 	bool need_session; /* no valid session cookie: 401 before the body is
 			    * read (checked without the database) */
+	unsigned roles_first; /* ROLE_* bits: the session is looked up (cache
+			       * or PostgreSQL) and its role checked before a
+			       * body byte is read; 0: the handler checks */
+	const char *forbidden_why; /* the 403's message for roles_first */
 };
+
+/* The gate of a roles_first route: while the session is looked up, the
+ * connection is not read (lws_rx_flow_control), so the body stays in the
+ * client and the kernel; a refusal (401, 403, 503) is answered before the
+ * body and the connection closed after a short linger (HTTP_LINGER_S) in
+ * which what comes is dropped. A passed gate reads the body as any route.
+ * (Over HTTP/2 lws ignores rx flow control; TLS offers HTTP/1.1 only.) */
+enum {
+	GATE_NONE,     /* no gate, or passed: the body is read */
+	GATE_CHECKING, /* waiting for auth_http_user: reading paused */
+};
+
+/* A body byte that lws read together with the headers reaches on_body even
+ * while reading is paused; at most lws's service buffer (4 KiB in 4.1.6)
+ * can arrive so, this is a bound kept for safety. */
+#define GATE_EARLY_BODY_MAX 16384
+
+/* The longest an API request waits for its answer (the database, the
+ * worker pool, a conversion) before lws drops the connection. The server's
+ * own limits answer first: db_query_timeout_ms (5 s) and db_queue_wait_ms
+ * (2 s) per query, render_wait_max_ms (at most 30 s) for a worker thread,
+ * MEDIA_CHILD_TIMEOUT_MS (30 s) for a conversion. Without it lws 4.1.6
+ * applies its context's timeout_secs, 5 s (main.c sets 30 on the vhost,
+ * where lws does not read it): share cards queued longer got an empty
+ * reply after exactly 5.0 s. */
+#define HTTP_ANSWER_TIMEOUT_S 120
+
+/* lws's own timeout between body chunks (its context's timeout_secs) */
+#define HTTP_BODY_STALL_S 5
+
+/* After a refusal that left a body unread, the connection is not closed at
+ * once: a close with unread bytes sends a reset, which can destroy the
+ * answer before the client reads it (RFC 9112, 9.6), and a client still
+ * writing its body (node's http, for one) gets EPIPE instead of the answer.
+ * So the write side is shut (FIN after the answer) and what the client
+ * still sends is read and dropped, never kept, for HTTP_LINGER_S seconds
+ * at most, or until it has sent it all; then the connection is closed. */
+#define HTTP_LINGER_S 2
 
 static const struct api_route api_routes[] = {
 	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login, false, false},
@@ -80,7 +132,8 @@ static const struct api_route api_routes[] = {
 	 false},
 	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
 	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
-	 admin_image_http_upload, true, true},
+	 admin_image_http_upload, true, true, ROLE_ADMIN,
+	 "only administrators upload product pictures"},
 	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
 	 false},
 	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},
@@ -88,6 +141,12 @@ static const struct api_route api_routes[] = {
 
 static struct idmap pending;
 static uint64_t last_req_id;
+
+/* Gates whose lws timeout must be set again once lws is done with the
+ * current read (ids, in order), and the timer that does it. */
+static uint64_t *gate_fixups;
+static size_t gate_fixups_len, gate_fixups_cap;
+static struct loop_timer gate_fixup_timer;
 
 size_t http_session_size(void)
 {
@@ -101,6 +160,10 @@ size_t http_pending_count(void)
 
 void http_free(void)
 {
+	loop_timer_cancel(&gate_fixup_timer);
+	free(gate_fixups);
+	gate_fixups = NULL;
+	gate_fixups_len = gate_fixups_cap = 0;
 	idmap_free(&pending);
 }
 
@@ -176,6 +239,21 @@ static void respond_text(struct http_req *r, int status, const char *text)
 
 static int write_stream(struct http_req *r);
 
+/* The answer of a refusal is out (close_after): closes now when the body
+ * has all come (returns -1), else lingers (HTTP_LINGER_S) and returns 0. */
+static int linger(struct http_req *r)
+{
+	if (r->body_done)
+		return -1;
+	r->lingering = true;
+	r->linger_end_ms = timefmt_mono_ms() + HTTP_LINGER_S * 1000;
+	if (!lws_is_ssl(r->wsi)) /* TLS: its own close_notify at the close */
+		shutdown(lws_get_socket_fd(r->wsi), SHUT_WR);
+	lws_rx_flow_control(r->wsi, 1);
+	lws_set_timeout(r->wsi, PENDING_TIMEOUT_USER_OK, HTTP_LINGER_S);
+	return 0;
+}
+
 static int write_stage(struct http_req *r)
 {
 	/* the security headers (about 600 bytes), a cookie, a file name */
@@ -206,6 +284,11 @@ static int write_stage(struct http_req *r)
 				    end))
 				return -1;
 		}
+		if (r->close_after &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"connection:",
+			    (const unsigned char *)"close", 5, &p, end))
+			return -1;
 		if (r->set_cookie &&
 		    lws_add_http_header_by_name(
 			    r->wsi, (const unsigned char *)"set-cookie:",
@@ -251,7 +334,17 @@ static int write_stage(struct http_req *r)
 		   r->body_len, r->started_ms);
 	req_reset_io(r);
 	r->stage = 0;
+	if (r->close_after)
+		return linger(r);
 	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
+
+/* The request now waits for an answer from elsewhere (the database, a
+ * worker): lws keeps the connection HTTP_ANSWER_TIMEOUT_S, not its 5 s. */
+static void await_answer(struct http_req *r)
+{
+	lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT,
+			HTTP_ANSWER_TIMEOUT_S);
 }
 
 /* ---- headers every response carries ---- */
@@ -308,6 +401,7 @@ static void route_health(struct http_req *r)
 {
 	r->id = ++last_req_id;
 	idmap_put(&pending, r->id, r);
+	await_answer(r);
 	if (pg_query(srv.db, "SELECT 1", 0, NULL, health_done,
 		     (void *)(uintptr_t)r->id)) {
 		idmap_remove(&pending, r->id);
@@ -772,6 +866,7 @@ static void api_dispatch(struct http_req *r)
 
 	r->id = ++last_req_id;
 	idmap_put(&pending, r->id, r);
+	await_answer(r);
 	call.id = r->id;
 	call.body = r->in ? r->in : "";
 	call.body_len = r->in_len;
@@ -783,6 +878,85 @@ static void api_dispatch(struct http_req *r)
 	r->route->handler(&call);
 }
 
+/* Whether the request announces a body (which a refusal leaves unread). */
+static bool body_announced(struct lws *wsi)
+{
+	char length[24];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+		return true;
+	return header_copy(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
+			   sizeof length) &&
+	       strtoull(length, NULL, 10) > 0;
+}
+
+/* Refuses an API request before its body: answered at once, and, when a
+ * body was announced, the connection closed after the answer (linger): the
+ * body is never kept. */
+static void refuse_early(struct http_req *r, int status, enum proto_error code,
+			 const char *message)
+{
+	r->close_after = body_announced(r->wsi);
+	respond_json(r, status, proto_http_error(code, message));
+}
+
+/* The gate's answer (auth_http_user): the session's user, or a refusal. */
+static void gate_checked(void *arg, struct auth_user *user, int status)
+{
+	uint64_t id = (uint64_t)(uintptr_t)arg;
+	struct http_req *r = idmap_get(&pending, id);
+
+	if (!r)
+		return; /* the client left */
+	/* a refusal is answered by auth_http_allow through the id; the
+	 * bytes that came with the headers are dropped, the rest never read */
+	r->close_after = true;
+	if (!auth_http_allow(id, user, status, r->route->roles_first,
+			     r->route->forbidden_why)) {
+		free(r->in);
+		r->in = NULL;
+		r->in_len = r->in_cap = 0;
+		r->gate = GATE_NONE;
+		/* lws 4.1.6 serves no WRITEABLE to an h1 connection whose
+		 * reading is paused: it may read again; what it reads is
+		 * dropped (on_body: no r->in), then lingered on and closed
+		 * once the answer is out (linger) */
+		lws_rx_flow_control(r->wsi, 1);
+		return;
+	}
+	r->close_after = false;
+	idmap_remove(&pending, id);
+	r->id = 0;
+	r->gate = GATE_NONE;
+	if (!r->in) {
+		/* small bodies fit at once; a large upload grows as it comes */
+		r->in_cap = r->in_max < 65536 ? r->in_max : 65536;
+		r->in = xmalloc(r->in_cap + 1);
+	}
+	/* reading again, also for the answer: lws serves no WRITEABLE to
+	 * an h1 connection whose reading is paused */
+	lws_rx_flow_control(r->wsi, 1);
+	if (r->body_done) { /* it all came with the headers */
+		r->in[r->in_len] = '\0';
+		api_dispatch(r);
+		return;
+	}
+	lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT,
+			HTTP_BODY_STALL_S);
+}
+
+/* Starts the gate of a roles_first route: reading stops until the session
+ * and its role are known (at once from the cache, or from PostgreSQL). */
+static void gate_begin(struct http_req *r)
+{
+	r->gate = GATE_CHECKING;
+	r->id = ++last_req_id;
+	idmap_put(&pending, r->id, r);
+	lws_rx_flow_control(r->wsi, 0);
+	await_answer(r);
+	auth_http_user(r->session, gate_checked, (void *)(uintptr_t)r->id);
+}
+
 /* Starts an API request: checks method, origin and size, remembers what the
  * handler needs from the headers (they may be gone once the body is in). */
 static int api_begin(struct http_req *r, const struct api_route *route)
@@ -792,14 +966,13 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	bool has_cookies;
 
 	if (r->method != route->method) {
-		respond_json(r, 405, proto_http_error(ERR_BAD_REQUEST,
-						      "method not allowed"));
+		refuse_early(r, 405, ERR_BAD_REQUEST, "method not allowed");
 		return 0;
 	}
 	/* A cross-site form or fetch carries a foreign Origin: refuse it even
 	 * though the SameSite cookie would not be sent. */
 	if (origin_refused(r->wsi)) {
-		respond_fail(r, ERR_FORBIDDEN, "origin not allowed");
+		refuse_early(r, 403, ERR_FORBIDDEN, "origin not allowed");
 		return 0;
 	}
 	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
@@ -809,7 +982,7 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 		r->session[0] = '\0';
 	if (route->need_session &&
 	    (!has_cookies || auth_cookie_check(cookies, hash))) {
-		respond_fail(r, ERR_UNAUTHORIZED, "not logged in");
+		refuse_early(r, 401, ERR_UNAUTHORIZED, "not logged in");
 		return 0;
 	}
 	query_copy(r->wsi, r->query, sizeof r->query);
@@ -825,10 +998,14 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
 			sizeof length) &&
 	    strtoull(length, NULL, 10) > route->max_body) {
-		respond_fail(r, ERR_TOO_LARGE, "request body too large");
+		refuse_early(r, 413, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
 	r->in_max = route->max_body;
+	if (route->roles_first) {
+		gate_begin(r); /* the body is read once it passes */
+		return 0;
+	}
 	/* small bodies fit at once; a large upload grows as it arrives */
 	r->in_cap = r->in_max < 65536 ? r->in_max : 65536;
 	r->in = xmalloc(r->in_cap + 1);
@@ -836,14 +1013,64 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	return 0;
 }
 
+static void gate_fixup_run(struct loop_timer *t)
+{
+	(void)t;
+	for (size_t i = 0; i < gate_fixups_len; i++) {
+		struct http_req *r = idmap_get(&pending, gate_fixups[i]);
+
+		if (r && r->gate == GATE_CHECKING)
+			await_answer(r);
+	}
+	free(gate_fixups);
+	gate_fixups = NULL;
+	gate_fixups_len = gate_fixups_cap = 0;
+}
+
+static void gate_timeout_later(uint64_t id)
+{
+	if (gate_fixups_len == gate_fixups_cap) {
+		gate_fixups_cap = gate_fixups_cap ? 2 * gate_fixups_cap : 16;
+		gate_fixups = xrealloc(gate_fixups,
+				       gate_fixups_cap * sizeof *gate_fixups);
+	}
+	gate_fixups[gate_fixups_len++] = id;
+	if (gate_fixups_len == 1)
+		loop_timer_schedule(&gate_fixup_timer, gate_fixup_run, 0);
+}
+
+/* A body chunk while the gate checks: only what lws read together with the
+ * headers comes so (reading is paused). Kept, exactly, for the route if the
+ * session passes. Returns 0, or -1 to close. */
+static int gate_early_body(struct http_req *r, const char *in, size_t len)
+{
+	if (r->in_len + len > GATE_EARLY_BODY_MAX ||
+	    r->in_len + len > r->in_max)
+		return -1; /* lws did not stop reading: never buffer on */
+	r->in = xrealloc(r->in, r->in_len + len + 1);
+	r->in_cap = r->in_len + len;
+	memcpy(r->in + r->in_len, in, len);
+	r->in_len += len;
+	/* lws sets its 5 s body timeout again when this returns: put back
+	 * the answer's just after (not from WRITEABLE, which lws does not
+	 * serve a paused h1 connection) */
+	gate_timeout_later(r->id);
+	return 0;
+}
+
 static int on_body(struct http_req *r, const char *in, size_t len)
 {
+	if (r->gate == GATE_CHECKING)
+		return len ? gate_early_body(r, in, len) : 0;
+	if (r->lingering) /* dropped; when the time is up: close */
+		return timefmt_mono_ms() > r->linger_end_ms ? -1 : 0;
 	if (!r->in || !len)
 		return 0; /* no API route is reading (already answered), or
 			   * an empty chunk (in may be NULL then) */
 	if (r->in_len + len > r->in_max) {
 		free(r->in);
 		r->in = NULL;
+		r->close_after = true; /* the rest is not read */
 		respond_fail(r, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
@@ -864,6 +1091,11 @@ static int on_body(struct http_req *r, const char *in, size_t len)
 
 static int on_body_done(struct http_req *r)
 {
+	r->body_done = true;
+	if (r->gate == GATE_CHECKING)
+		return 0; /* dispatched once the gate passes */
+	if (r->lingering)
+		return -1; /* all of it came: the refusal is out, close */
 	if (!r->in || !r->route)
 		return 0;
 	r->in[r->in_len] = '\0';

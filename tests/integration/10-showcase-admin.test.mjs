@@ -7,10 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
   createDatabase, startServer, connect, createUser, login, sql, httpGet, openPsql, waitFor, SOURCE_DIR, RFC3339_MS,
+  mintDealers, fairctl,
 } from './harness.mjs';
 
 let db;
@@ -795,4 +797,170 @@ test('picture uploads are refused: no session 401, not an admin 403, not an imag
   // GET is not an upload
   const get = await httpGet(`${server.url}${target}`, { headers: { cookie: server.cookie } });
   assert.equal(get.status, 405);
+});
+
+// ---- uploads by non-admins: refused before the body (issue 27, item 3) ----
+
+const SANITIZED = process.env.FAIR_SANITIZED === '1';
+const MiB = 1024 * 1024;
+
+/** The server's VmRSS and VmHWM in KiB. */
+function serverMemory() {
+  const status = fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
+  return { rss: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]), hwm: Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)[1]) };
+}
+
+/**
+ * POST `target` over a raw socket: the headers with Content-Length `size` and `cookie`, then
+ * (unless `headersOnly`) the body as fast as the server takes it. Resolves once an answer is
+ * complete or the connection is over, with {status (0: none), body, sent (body bytes the
+ * socket took), ms, closed (the server closed the connection), error}.
+ */
+function rawUpload(target, cookie, size, { headersOnly = false, timeoutMs = 120_000, content = null, settleMs = 6000 } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const sock = net.connect(server.port, '127.0.0.1');
+    const chunk = content ?? Buffer.alloc(64 * 1024, 0x89);
+    let sent = 0;
+    let received = Buffer.alloc(0);
+    let done = false;
+    let closed = false;
+    let error = null;
+    const answer = () => {
+      const text = received.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return null;
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, end))?.[1] ?? NaN);
+      const body = text.slice(end + 4);
+      if (!(Buffer.byteLength(body) >= length)) return null;
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body, headers: text.slice(0, end) };
+    };
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(settle);
+      sock.destroy();
+      const a = answer();
+      resolve({ status: a?.status ?? 0, body: a?.body ?? '', headers: a?.headers ?? '', sent, ms: Date.now() - started, closed, error });
+    };
+    const timer = setTimeout(() => { error = 'no answer'; finish(); }, timeoutMs);
+    // a client that stops sending its body once it has the answer (as curl does)
+    const pump = () => {
+      while (!done && sent < size && !answer()) {
+        const n = Math.min(chunk.length, size - sent);
+        sent += n;
+        if (!sock.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          sock.once('drain', pump);
+          return;
+        }
+      }
+    };
+    sock.on('connect', () => {
+      sock.setNoDelay(true);
+      const head = Buffer.from(`POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: image/png\r\n` +
+        `Content-Length: ${size}\r\n${cookie ? `Cookie: ${cookie}\r\n` : ''}\r\n`);
+      if (content) { // one write: the body arrives with the headers
+        sent = content.length;
+        sock.write(Buffer.concat([head, content]));
+        return;
+      }
+      sock.write(head);
+      if (!headersOnly) pump();
+    });
+    let settle = null;
+    sock.on('data', (d) => {
+      received = Buffer.concat([received, d]);
+      // a whole answer: give the server 6 s to close the connection, as it should after a
+      // refusal (it lingers 2 s for a client that sends nothing more; a connection kept
+      // alive is seen as not closed)
+      if (!settle && answer()) settle = setTimeout(finish, settleMs);
+    });
+    sock.on('error', (e) => { error = e.code; finish(); });
+    sock.on('end', () => { closed = true; });
+    sock.on('close', () => { closed = true; finish(); });
+  });
+}
+
+/** The same with `content` as the whole body, written with the headers. */
+const rawUploadOf = (target, cookie, content) => rawUpload(target, cookie, content.length, { content, timeoutMs: 60_000, settleMs: 0 });
+
+test('an upload by a non-admin or an ended session is refused before its body is read, and closed', async () => {
+  const p = await makeProduct();
+  const target = `/api/admin/products/${p.id}/image`;
+  // sessions this process has not seen yet (PostgreSQL is asked while reading waits)
+  const [fresh] = await mintDealers(db.url, 1, { prefix: `up${process.pid}h` });
+  const gone = await createUser(db.url, { login: `gone${process.pid}`, role: 'admin', password: 'gone password 10' });
+  const goneSession = await login(server, gone.login, gone.password);
+  assert.equal(goneSession.status, 200, goneSession.body);
+  const out = await httpGet(`${server.url}/api/logout`, { method: 'POST', headers: { cookie: goneSession.cookie } });
+  assert.equal(out.status, 200, out.body);
+  for (const [cookie, status, what] of [
+    [dealer.cookie, 403, 'a dealer seen before'], [rep.cookie, 403, 'a rep'], [fresh.cookie, 403, 'a dealer not seen yet'],
+    [goneSession.cookie, 401, 'a logged-out admin (its cookie still well signed)'],
+    ['fair_session=v1.forged.1.x', 401, 'a forged cookie'], [null, 401, 'no cookie'],
+  ]) {
+    // only the headers: the answer must come without a single body byte
+    const r = await rawUpload(target, cookie, 10 * MiB, { headersOnly: true, timeoutMs: 15_000 });
+    assert.equal(r.status, status, `${what}: ${r.error ?? ''} ${r.headers} ${r.body}`);
+    assert.equal(JSON.parse(r.body).error.code, status === 401 ? 'unauthorized' : 'forbidden', what);
+    assert.ok(r.closed, `${what}: the connection is closed after the refusal (the body is never read)`);
+    console.log(`# ${what}: ${r.status} after ${r.ms} ms, no body byte sent`);
+  }
+});
+
+test('an admin whose session this process has not seen yet still uploads', async () => {
+  const p = await makeProduct();
+  const boss = await createUser(db.url, { login: `boss${process.pid}`, role: 'admin', password: 'boss password 10' });
+  const mint = async () => `fair_session=${(await fairctl(db.url, ['mint-sessions', boss.login], { mediaRoot })).stdout.trim().split('\t')[1]}`;
+  const r = await upload(`/api/admin/products/${p.id}/image`, PNG, { cookie: await mint() });
+  assert.equal(r.status, 200, r.body);
+  assert.equal((await auditsOf('product.image', `product:${p.id}`))[0].actor, boss.id);
+  // again with another new session, the headers and the body sent at once (part of the body
+  // arrives with the headers, while the session is being looked up)
+  const raw = await rawUploadOf(`/api/admin/products/${p.id}/image`, await mint(), PNG);
+  assert.equal(raw.status, 200, `${raw.error ?? ''} ${raw.body}`);
+  assert.equal((await auditsOf('product.image', `product:${p.id}`)).length, 2);
+});
+
+test('40 non-admins each sending 10 MiB at once: server memory rises by less than 20 MB', { timeout: 300_000 }, async () => {
+  const p = await makeProduct();
+  const target = `/api/admin/products/${p.id}/image`;
+  const minted = await mintDealers(db.url, 14, { prefix: `up${process.pid}m` });
+  const ended = [];
+  for (let i = 0; i < 13; i++) {
+    const u = await createUser(db.url, { login: `ended${process.pid}-${i}`, role: 'admin', password: 'ended password 10' });
+    const s = await login(server, u.login, u.password);
+    assert.equal((await httpGet(`${server.url}/api/logout`, { method: 'POST', headers: { cookie: s.cookie } })).status, 200);
+    ended.push(s.cookie);
+  }
+  const cookies = [...minted.map((m) => m.cookie), ...ended, ...Array.from({ length: 13 }, (_, i) => (i % 2 ? rep.cookie : dealer.cookie))];
+  assert.equal(cookies.length, 40);
+  // the peak from here on: VmHWM reset (clear_refs 5), else sampled
+  let resetHwm = true;
+  try { fs.writeFileSync(`/proc/${server.proc.pid}/clear_refs`, '5'); } catch { resetHwm = false; }
+  const before = serverMemory();
+  let peak = before.rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, serverMemory().rss); }, 20);
+  const started = Date.now();
+  const results = await Promise.all(cookies.map((c) => rawUpload(target, c, 10 * MiB)));
+  clearInterval(sampler);
+  const after = serverMemory();
+  if (resetHwm) peak = Math.max(peak, after.hwm);
+  const rise = (peak - before.rss) / 1024;
+  const statuses = {};
+  for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const sent = results.reduce((s, r) => s + r.sent, 0) / MiB;
+  console.log(`# 40 x 10 MiB uploads by non-admins in ${Date.now() - started} ms: statuses ${JSON.stringify(statuses)}; ` +
+    `server VmRSS ${(before.rss / 1024).toFixed(1)} MB before, peak ${(peak / 1024).toFixed(1)} MB ` +
+    `(${resetHwm ? 'VmHWM after a reset' : 'sampled'}), +${rise.toFixed(1)} MB; ${(after.rss / 1024).toFixed(1)} MB after; ` +
+    `${sent.toFixed(1)} MiB of body taken by the sockets (kernel buffers included)`);
+  for (const [i, r] of results.entries()) {
+    assert.ok(r.status === 401 || r.status === 403, `upload ${i}: ${r.status} ${r.error ?? ''} ${r.body}`);
+  }
+  if (SANITIZED) console.log('# (ASan build: memory printed, not asserted)');
+  else assert.ok(rise < 20, `server memory rose by ${rise.toFixed(1)} MB (limit 20)`);
+  // the server still serves an admin's upload afterwards
+  const ok = await upload(target, PNG, { cookie: server.cookie });
+  assert.equal(ok.status, 200, ok.body);
 });

@@ -72,6 +72,7 @@ struct job {
 	struct job *chain; /* submitted again from done, when set */
 	struct worker_pool *pool;
 	bool ran;          /* what done was told */
+	int order;         /* 1 + how many works finished before this one */
 };
 
 static atomic_int works_finished;
@@ -90,7 +91,7 @@ static void job_work(void *arg)
 		pthread_mutex_unlock(&j->gate->lock);
 	}
 	atomic_fetch_add(&j->work_runs, 1);
-	atomic_fetch_add(&works_finished, 1);
+	j->order = atomic_fetch_add(&works_finished, 1) + 1;
 }
 
 static void job_done(void *arg, bool ran)
@@ -357,6 +358,130 @@ static void test_submit_from_done(void **state)
 	worker_pool_destroy(wp);
 }
 
+/* Urgent jobs (password hashing) go before every waiting heavy job. */
+static void test_urgent_before_heavy(void **state)
+{
+	enum { N = 5 };
+	static struct job jobs[N];
+	struct gate g;
+	struct worker_pool *wp = worker_pool_create(1, N);
+	int done = 0;
+
+	(void)state;
+	assert_non_null(wp);
+	gate_init(&g);
+	jobs_init(jobs, N, NULL);
+	jobs[0].gate = &g; /* holds the only thread */
+	atomic_store(&works_finished, 0);
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[0]),
+			 0);
+	gate_wait_started(&g, 1);
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[1]),
+			 0);
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[2]),
+			 0);
+	assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[3]), 0);
+	assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[4]), 0);
+	gate_open(&g);
+	drain_until(wp, &done, N);
+	/* the held one, then both urgent ones in order, then the heavy */
+	assert_int_equal(jobs[0].order, 1);
+	assert_int_equal(jobs[3].order, 2);
+	assert_int_equal(jobs[4].order, 3);
+	assert_int_equal(jobs[1].order, 4);
+	assert_int_equal(jobs[2].order, 5);
+	worker_pool_destroy(wp);
+	gate_destroy(&g);
+}
+
+/* Heavy jobs use at most the threads they are allowed; an urgent job runs
+ * at once on a thread they leave free, however many heavy jobs wait. */
+static void test_heavy_leave_threads_free(void **state)
+{
+	enum { HEAVY = 6 };
+	static struct job heavy[HEAVY], urgent[1];
+	struct gate g;
+	struct worker_pool *wp = worker_pool_create(3, 16);
+	struct timespec ms50 = {0, 50 * 1000000};
+	int done = 0;
+
+	(void)state;
+	assert_non_null(wp);
+	worker_pool_limit_heavy(wp, 2, 0);
+	gate_init(&g);
+	jobs_init(heavy, HEAVY, &g);
+	jobs_init(urgent, 1, NULL);
+	atomic_store(&works_finished, 0);
+	for (int i = 0; i < HEAVY; i++)
+		assert_int_equal(worker_submit_heavy(wp, job_work, job_done,
+						     &heavy[i]),
+				 0);
+	gate_wait_started(&g, 2);
+	nanosleep(&ms50, NULL);
+	pthread_mutex_lock(&g.lock);
+	assert_int_equal(g.started, 2); /* not 3: one thread is kept */
+	pthread_mutex_unlock(&g.lock);
+	assert_int_equal(worker_submit(wp, job_work, job_done, &urgent[0]), 0);
+	drain_until(wp, &done, 1);
+	assert_int_equal(atomic_load(&urgent[0].done_runs), 1);
+	assert_true(urgent[0].ran);
+	gate_open(&g);
+	drain_until(wp, &done, 1 + HEAVY);
+	for (int i = 0; i < HEAVY; i++)
+		assert_true(heavy[i].ran);
+	/* the limit is at least one thread and at most all of them */
+	worker_pool_limit_heavy(wp, 0, 0);
+	worker_pool_limit_heavy(wp, 99, 0);
+	worker_pool_destroy(wp);
+	gate_destroy(&g);
+}
+
+/* A heavy job that waited past its deadline is answered without running,
+ * while the job ahead of it still runs; one that gets a thread in time
+ * runs. */
+static void test_heavy_deadline(void **state)
+{
+	static struct job jobs[3];
+	struct gate g;
+	struct worker_pool *wp = worker_pool_create(2, 8);
+	struct timespec t0, t1;
+	int done = 0;
+	long waited_ms;
+
+	(void)state;
+	assert_non_null(wp);
+	worker_pool_limit_heavy(wp, 1, 100);
+	gate_init(&g);
+	jobs_init(jobs, 3, NULL);
+	jobs[0].gate = &g;
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[0]),
+			 0);
+	gate_wait_started(&g, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[1]),
+			 0);
+	/* the idle thread ends its wait: no other job needs to come */
+	drain_until(wp, &done, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited_ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(waited_ms >= 90);
+	assert_true(waited_ms < 5000);
+	assert_int_equal(atomic_load(&jobs[1].done_runs), 1);
+	assert_false(jobs[1].ran);
+	assert_int_equal(atomic_load(&jobs[1].work_runs), 0);
+	assert_int_equal(atomic_load(&jobs[0].done_runs), 0); /* still held */
+	gate_open(&g);
+	drain_until(wp, &done, 2);
+	assert_true(jobs[0].ran);
+	assert_int_equal(worker_submit_heavy(wp, job_work, job_done, &jobs[2]),
+			 0);
+	drain_until(wp, &done, 3);
+	assert_true(jobs[2].ran);
+	worker_pool_destroy(wp);
+	gate_destroy(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +491,9 @@ int main(void)
 		cmocka_unit_test(test_destroy_waits_for_running),
 		cmocka_unit_test(test_cancel_waiting),
 		cmocka_unit_test(test_submit_from_done),
+		cmocka_unit_test(test_urgent_before_heavy),
+		cmocka_unit_test(test_heavy_leave_threads_free),
+		cmocka_unit_test(test_heavy_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
