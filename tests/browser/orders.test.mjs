@@ -81,8 +81,9 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   const form = page.locator(`#amend-form-${first.id}`);
   const blackM = form.getByLabel('測試外套1 黑色 M 数量');
   await blackM.waitFor({ timeout: 5_000 });
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), '測試外套1 黑色 M 数量',
-    'the first quantity has the focus');
+  // focus moves in an effect after the paint: wait for it, as a person's next key would
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '測試外套1 黑色 M 数量',
+    null, { timeout: 5_000 }); // the first quantity has the focus
   assert.equal(await form.locator('button[type=submit]').isDisabled(), true, 'nothing changed yet');
   await blackM.fill('4');
   await form.getByRole('button', { name: '删除 測試外套2 黑色 M' }).click();
@@ -93,7 +94,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   const amended = page.locator(`#amended-${first.id}`);
   await amended.waitFor({ timeout: 15_000 });
   assert.equal(await amended.textContent(), `订单 ${first.id} 已修改 · ${yuan(5 * 90001)}`);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), `amended-${first.id}`, 'the answer has the focus');
+  await page.waitForFunction((id) => document.activeElement?.id === id, `amended-${first.id}`, { timeout: 5_000 });
   assert.equal(await card.locator('.order-total').textContent(), yuan(5 * 90001));
   const lines = async (order) => (await sql(db.url, `SELECT variant_id, qty FROM order_lines WHERE order_id = ${order}
     ORDER BY variant_id`)).map(([v, q]) => [Number(v), Number(q)]);
@@ -161,7 +162,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   await screenshot(page, 'orders-amend-over-credit');
   await form.getByLabel('測試外套1 黑色 M 数量').press('Escape');
   await form.waitFor({ state: 'detached', timeout: 5_000 });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), `amend-${first.id}`, 'the focus is back on its button');
+  await page.waitForFunction((id) => document.activeElement?.id === id, `amend-${first.id}`, { timeout: 5_000 }); // back on its button
   assert.deepEqual(await lines(first.id), [[c1BlackM, 3], [c1WhiteM, 2]].sort((a, b) => a[0] - b[0]));
 
   // English words for the same form.
