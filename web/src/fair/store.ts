@@ -260,3 +260,11 @@ export function priceNow(item: Item, nowMs: number): { price: number; flash: boo
   if (f && nowMs >= Date.parse(f.starts_at) && nowMs < Date.parse(f.ends_at)) return { price: f.price, flash: true };
   return { price: item.price, flash: false };
 }
+
+/** The questions nobody has answered yet, oldest first: the rep's queue and its badge. */
+export function openQuestions(chat: Map<number, ChatMessage>): ChatMessage[] {
+  const answered = new Set<number>();
+  for (const m of chat.values()) if (m.reply_to) answered.add(m.reply_to);
+  return [...chat.values()].filter((m) => !m.reply_to && m.status !== 'answered' && !answered.has(m.id))
+    .sort((a, b) => a.id - b.id);
+}

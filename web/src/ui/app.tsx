@@ -2,7 +2,7 @@
 // location's hash names. Logged out: the login form; a temporary password: the new one first.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
-import { FairStore } from '../fair/store';
+import { FairStore, openQuestions } from '../fair/store';
 import { OrderSheet } from '../fair/sheet';
 import { savedUser, saveUser } from '../fair/offline';
 import type { User } from '../fair/protocol';
@@ -156,22 +156,14 @@ function SavedCopyNotice({ store }: { store: FairStore }) {
   );
 }
 
-/** Questions nobody has answered yet, for the console's badge. */
-function openQuestions(ctx: FairContext): string {
-  const answered = new Set<number>();
-  for (const m of ctx.store.view.chat.values()) if (m.reply_to) answered.add(m.reply_to);
-  let n = 0;
-  for (const m of ctx.store.view.chat.values()) if (!m.reply_to && m.status !== 'answered' && !answered.has(m.id)) n++;
-  return n ? String(n) : '';
-}
-
 function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
   useSubscription(ctx.store);
   useSubscription(ctx.sheet);
   const units = ctx.sheet ? [...ctx.sheet.lines.values()].reduce((a, b) => a + b, 0) : 0;
   const base = `#/fair/${ctx.fair}`;
   // a rep working in another tab sees the open questions in this tab's title
-  const open = isPresenter(ctx.user) ? openQuestions(ctx) : '';
+  const n = isPresenter(ctx.user) ? openQuestions(ctx.store.view.chat).length : 0;
+  const open = n ? String(n) : '';
   useEffect(() => {
     document.title = `${open ? `(${open}) ` : ''}${ctx.store.view.fair?.name ?? t('app_name')}`;
   }, [open, ctx.store.view.fair?.name]);

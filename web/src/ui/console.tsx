@@ -5,7 +5,7 @@
 // inline, hide). Keys: ↑/↓ or J/K pick the previous or next item, Enter puts it in the spotlight.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Item } from '../fair/protocol';
-import { priceNow } from '../fair/store';
+import { openQuestions, priceNow } from '../fair/store';
 import { dateTime, errorText, money, number, t, time } from '../i18n';
 import type { FairContext } from './app';
 import { useNow, useSubscription } from './hooks';
@@ -276,9 +276,9 @@ function Queue({ ctx }: { ctx: FairContext }) {
     if (m.reply_to) answers.set(m.reply_to, m);
     if (m.author.role !== 'dealer') staffNames.set(m.author.id, m.author.name);
   }
-  const questions = messages.filter((m) => !m.reply_to);
-  const open = questions.filter((q) => q.status !== 'answered' && !answers.has(q.id));
-  const answered = questions.filter((q) => !open.includes(q)).reverse();
+  const open = openQuestions(store.view.chat);
+  const openIds = new Set(open.map((q) => q.id));
+  const answered = messages.filter((m) => !m.reply_to && !openIds.has(m.id)).reverse();
   return (
     <section class="queue" aria-labelledby="queue-title" id="queue">
       <h2 id="queue-title">{t('queue')} {open.length > 0 && <span class="badge" id="queue-count">{open.length}</span>}</h2>
