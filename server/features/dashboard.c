@@ -3,11 +3,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "db/pg.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
@@ -31,6 +33,7 @@ struct watch {
 	bool reading;      /* a read of the totals is in flight */
 	bool read_again;   /* they changed while it was */
 	int64_t last_ms;   /* when the last read was sent */
+	char *last_pushed; /* the totals as last pushed, to push only changes */
 	struct loop_timer timer;
 };
 
@@ -90,6 +93,7 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 			const PGresult *res)
 {
 	struct watch *w = watch_get((int64_t)(intptr_t)arg, false);
+	const char *text;
 	json_error_t jerr;
 	json_t *msg;
 	struct frame *f;
@@ -97,9 +101,16 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 	if (!w)
 		return;
 	w->reading = false;
-	if (outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK &&
-	    PQntuples(res) == 1 &&
-	    (msg = json_loads(PQgetvalue(res, 0, 0), 0, &jerr))) {
+	text = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK &&
+			       PQntuples(res) == 1
+		       ? PQgetvalue(res, 0, 0)
+		       : NULL;
+	/* Two notifications of one change (a late one from another process,
+	 * or one that came during the read) read the same totals: push once. */
+	if (text && !(w->last_pushed && !strcmp(w->last_pushed, text)) &&
+	    (msg = json_loads(text, 0, &jerr))) {
+		free(w->last_pushed);
+		w->last_pushed = xstrdup(text);
 		json_object_set_new(msg, "ev", json_string("totals"));
 		json_object_set_new(msg, "fair", json_integer(w->fair_id));
 		f = frame_from_json(msg);
@@ -108,7 +119,7 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 			push_totals(w, f);
 			frame_unref(f);
 		}
-	} else if (outcome == PG_DONE) {
+	} else if (!text && outcome == PG_DONE) {
 		LOG(LOG_WARN, "dashboard: reading the totals of fair %lld: %s",
 		    (long long)w->fair_id, PQresultErrorMessage(res));
 	}
@@ -218,6 +229,7 @@ static void free_watch(uint64_t id, void *value, void *arg)
 	(void)id;
 	(void)arg;
 	free(w->sessions);
+	free(w->last_pushed);
 	free(w);
 }
 
