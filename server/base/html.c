@@ -190,6 +190,9 @@ void html_order_confirmation(struct strbuf *h, const json_t *order)
 	meta_row(h, "狀態 Status", str(order, "status"));
 	meta_row(h, "下單時間 Placed (UTC)", str(order, "created_at"));
 	meta_row(h, "單號 Key", str(order, "key"));
+	if (json_is_true(json_object_get(order, "on_behalf")))
+		meta_row(h, "代下單 Placed on behalf by",
+			 str(order, "placed_by_name"));
 	if (json_is_object(ship)) {
 		meta_row(h, "收貨人 Ship to", str(ship, "recipient"));
 		meta_row(h, "電話 Phone", str(ship, "phone"));

@@ -1,5 +1,5 @@
-/* chat.c - chat.ask, chat.claim, chat.answer, chat.hide, chat.history and
- * faq (see chat.h). */
+/* chat.c - chat.ask, chat.claim, chat.answer, chat.hide, chat.faq,
+ * chat.history and faq (see chat.h). */
 #include "features/chat.h"
 
 #include <stdio.h>
@@ -30,6 +30,13 @@ const struct param_spec chat_answer_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
+const struct param_spec chat_faq_mark_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"id", PARAM_ID, true, 0, 0},
+	{"faq", PARAM_BOOL, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
 const struct param_spec chat_history_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"before", PARAM_ID, false, 0, 0},
@@ -39,7 +46,7 @@ const struct param_spec chat_history_params[] = {
 
 const struct param_spec chat_faq_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
-	{"product", PARAM_ID, true, 0, 0},
+	{"product", PARAM_ID, false, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -95,6 +102,19 @@ void chat_op_hide(struct op_call *call)
 	op_sql_write(call,
 		     "SELECT chat_hide($1::bigint, $2::bigint, $3::bigint)", 3,
 		     params);
+}
+
+void chat_op_faq_mark(struct op_call *call)
+{
+	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT], id[OP_SQL_INT_TEXT];
+	const char *params[4] = {
+		op_sql_actor(call, actor), op_sql_int(call, "fair", fair),
+		op_sql_int(call, "id", id), op_sql_bool(call, "faq")};
+
+	op_sql_write(call,
+		     "SELECT chat_faq_mark($1::bigint, $2::bigint, $3::bigint, "
+		     "$4::boolean)",
+		     4, params);
 }
 
 void chat_op_history(struct op_call *call)

@@ -1,8 +1,8 @@
 /* chat.h - structured live Q&A (PROTOCOL.md, Q&A): chat.ask, chat.claim,
- * chat.answer, chat.hide, chat.history and faq.
+ * chat.answer, chat.hide, chat.faq, chat.history and faq.
  *
  * Each op is one SQL function (sql/007_chat.sql) that checks the fair and
- * the message, changes the rows, writes the audit log (hide), counts the
+ * the message, changes the rows, writes the audit log (hide, faq), counts the
  * rate limit in PostgreSQL (5 messages in 10 s per user, shared by every
  * process) and emits the `chat` / `chat.hidden` history events in one
  * transaction; fair_room.c pushes them once they commit, each to those who
@@ -36,10 +36,17 @@ void chat_op_answer(struct op_call *call);
  * chat.hidden {id}. Audited. */
 void chat_op_hide(struct op_call *call);
 
+/* chat.faq {fair, id, faq} -> {message}: marks a question answered in
+ * public as one of the fair's FAQ, or unmarks it; everyone sees it.
+ * conflict when it has no public answer. Audited (sql/034_faq_marks.sql). */
+void chat_op_faq_mark(struct op_call *call);
+
 /* chat.history {fair, before?, limit?} -> {messages}: newest first. */
 void chat_op_history(struct op_call *call);
 
-/* faq {fair, product} -> {items: [{question, answer, at}]}. */
+/* faq {fair, product?} -> {items: [{id, product, question, answer, at,
+ * faq}]}: a product's public answers, or without one the fair's marked
+ * questions. */
 void chat_op_faq(struct op_call *call);
 
 extern const struct param_spec chat_ask_params[];
@@ -47,5 +54,6 @@ extern const struct param_spec chat_message_params[]; /* claim, hide */
 extern const struct param_spec chat_answer_params[];
 extern const struct param_spec chat_history_params[];
 extern const struct param_spec chat_faq_params[];
+extern const struct param_spec chat_faq_mark_params[];
 
 #endif

@@ -99,6 +99,8 @@ const struct op_def server_ops[] = {
 	 chat_op_answer},
 	{"chat.hide", ROLE_REP | ROLE_ADMIN, chat_message_params,
 	 chat_op_hide},
+	{"chat.faq", ROLE_REP | ROLE_ADMIN, chat_faq_mark_params,
+	 chat_op_faq_mark},
 	{"chat.history", ROLES_ALL, chat_history_params, chat_op_history},
 	{"faq", ROLES_ALL, chat_faq_params, chat_op_faq},
 

@@ -1,7 +1,8 @@
 // A rep orders on a dealer's behalf in Chromium against the real server and PostgreSQL: the
 // dealer's tier price in the lines, the matrix the dealer uses, the order placed for the dealer
-// (the database says who placed it) and found on the dealer's own My orders; a rep limited to
-// another region is refused in words and nothing is stored.
+// (the database says who placed it) and found on the dealer's own My orders and print page,
+// which say who placed it; a rep limited to another region is refused in words and nothing
+// is stored.
 // Screenshots go to build/test-artifacts/behalf-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +48,12 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
 
   // the dealer finds it in its own orders
   const { context: shopContext, page: shopPage } = await openAs(browser, server, 'client', 'client-pass-1', { fair: fx.fair, route: '/orders', viewport: { width: 390, height: 844 }, isMobile: true });
-  await shopPage.locator(`.order[data-order="${orderId}"]`).waitFor({ timeout: 15_000 });
+  const shopOrder = shopPage.locator(`.order[data-order="${orderId}"]`);
+  await shopOrder.waitFor({ timeout: 15_000 });
+  assert.equal(await shopOrder.locator('.behalf-note').textContent(), '由 陈志明 代下单', 'the dealer sees who placed it');
+  await screenshot(shopPage, 'behalf-dealer-orders');
+  const print = await shopPage.request.get(`${server.url}/orders/${orderId}/print`);
+  assert.match(await print.text(), /Placed on behalf by<\/td><td>陈志明/);
   await shopContext.close();
 
   // a rep of another region: refused in words, nothing stored

@@ -140,6 +140,32 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   assert.deepEqual(history.messages, []);
   await screenshot(repPage, 'console-answered');
 
+  // A general question answered in public is marked as the fair's FAQ from the answered fold:
+  // the dealer's room shows it under the fair's FAQ, pinned; a private answer has no such button.
+  const about = dealerPage.locator('#chat input[type=checkbox]');
+  if (await about.count()) await about.uncheck(); // a general question, about no product
+  await dealerPage.fill('#ask-text', '订单什么时候发货？');
+  await dealerPage.click('#chat form.ask button[type=submit]');
+  const general = repPage.locator('#queue .question').filter({ hasText: '订单什么时候发货？' });
+  await general.locator('textarea').fill('展会结束后 7 天内发货。');
+  await general.locator('.answer-public').click();
+  await general.waitFor({ state: 'detached', timeout: 10_000 });
+  const fold = repPage.locator('#queue details.answered');
+  await fold.locator('summary').filter({ hasText: '已回答（2）' }).waitFor({ timeout: 5_000 });
+  await fold.locator('summary').click();
+  assert.equal(await fold.locator(`li[data-id="${qid}"] .faq-toggle`).count(), 0, 'a private answer cannot be a FAQ');
+  const answeredGeneral = fold.locator('li').filter({ hasText: '订单什么时候发货？' });
+  await answeredGeneral.locator('.faq-toggle').filter({ hasText: '设为常见问题' }).click();
+  await answeredGeneral.locator('.faq-toggle[aria-pressed="true"]').filter({ hasText: '取消常见问题' }).waitFor({ timeout: 10_000 });
+  const pinned = dealerPage.locator('#fair-faq dt').filter({ hasText: '订单什么时候发货？' });
+  await pinned.waitFor({ timeout: 10_000 });
+  assert.equal(await pinned.locator('.tag.pinned').textContent(), '置顶');
+  assert.equal(await dealerPage.locator('#fair-faq dd').first().textContent(), '展会结束后 7 天内发货。');
+  const [[marks]] = await sql(db.url, `SELECT count(*) FROM chat_messages WHERE fair_id = ${fx.fair} AND faq`);
+  assert.equal(marks, '1');
+  await screenshot(repPage, 'console-faq-marked');
+  await screenshot(dealerPage, 'room-fair-faq');
+
   // A dealer has no console.
   await dealerPage.goto(`${server.url}/#/fair/${fx.fair}/console`);
   await dealerPage.locator('#room-view').waitFor({ timeout: 10_000 });

@@ -298,7 +298,7 @@ test('arguments, roles and plain text', { timeout: 60_000 }, async () => {
   await refused(D, 'chat.history', { fair: fx.fair, limit: 101 }, 'bad_request');
   await refused(D, 'chat.history', { fair: fx.fair, limit: 0 }, 'bad_request');
   await refused(rep, 'chat.answer', { fair: fx.fair, reply_to: 1, text: 'x', private: 'yes' }, 'bad_request');
-  await refused(D, 'faq', { fair: fx.fair }, 'bad_request');
+  await refused(D, 'faq', { fair: fx.fair, product: 'p' }, 'bad_request');
 
   // state
   await refused(D, 'chat.ask', { fair: 999999, text: '在嗎' }, 'not_found');
@@ -344,4 +344,66 @@ test('the FAQ outlives the fair; asking in a closed fair is fair_not_live, answe
   assert.equal((await ok(later, 'faq', { fair: fy.fair, product: p })).items.length, 2, 'any dealer reads it');
   await sleep(10);
   for (const c of [rep, U, later]) await c.close();
+});
+
+test('a rep marks answered questions as the fair\'s FAQ: everyone sees the mark, faq {fair} lists them', { timeout: 60_000 }, async () => {
+  const [u, v] = await mintDealers(db.url, 2, { prefix: 'chatfaq' });
+  await forget('rep-chat-b');
+  const rep = await joined(b);
+  const other = await joined(a, a.cookie);
+  const U = await joined(a, u.cookie);
+  const V = await joined(b, v.cookie);
+  const p2 = fx.products[1].id;
+  const general = (await ok(U, 'chat.ask', { fair: fx.fair, text: '什麼時候發貨？' })).message;
+  assert.equal(general.faq, false, 'a message says whether it is marked');
+  const aboutP2 = (await ok(U, 'chat.ask', { fair: fx.fair, text: '有大碼嗎？', product: p2 })).message;
+  const secret = (await ok(U, 'chat.ask', { fair: fx.fair, text: '我的信用額度？' })).message;
+  const open = (await ok(U, 'chat.ask', { fair: fx.fair, text: '還沒人答', product: p2 })).message;
+  const generalAnswer = (await ok(rep, 'chat.answer', { fair: fx.fair, reply_to: general.id, text: '展會結束後 7 天內。' })).message;
+  await ok(rep, 'chat.answer', { fair: fx.fair, reply_to: aboutP2.id, text: '有，到 3XL。' });
+  await ok(rep, 'chat.answer', { fair: fx.fair, reply_to: secret.id, text: '20 萬。', private: true });
+
+  // refused: a dealer; no mark; an answer; unanswered, privately answered; unknown
+  await refused(U, 'chat.faq', { fair: fx.fair, id: general.id, faq: true }, 'forbidden');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: general.id }, 'bad_request');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: general.id, faq: 'yes' }, 'bad_request');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: generalAnswer.id, faq: true }, 'bad_request');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: open.id, faq: true }, 'conflict');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: secret.id, faq: true }, 'conflict');
+  await refused(rep, 'chat.faq', { fair: fx.fair, id: 999999, faq: true }, 'not_found');
+  assert.equal(await count(`SELECT count(*) FROM chat_messages WHERE fair_id = ${fx.fair} AND faq`), 0, 'refusals change nothing');
+
+  // marked: every joined session (both processes, staff and dealers) gets the question again with faq true
+  const marked = (await ok(rep, 'chat.faq', { fair: fx.fair, id: general.id, faq: true })).message;
+  assert.deepEqual([marked.id, marked.faq, marked.status], [general.id, true, 'answered']);
+  for (const c of [other, U, V]) assert.equal((await chatPush(c, general.id, (m) => m.faq === true)).text, '什麼時候發貨？');
+  await ok(rep, 'chat.faq', { fair: fx.fair, id: aboutP2.id, faq: true });
+  await chatPush(V, aboutP2.id, (m) => m.faq === true);
+  // marking again changes nothing: no event, no audit row
+  const seqBefore = await count(`SELECT seq FROM fair_seq WHERE fair_id = ${fx.fair}`);
+  assert.equal((await ok(rep, 'chat.faq', { fair: fx.fair, id: general.id, faq: true })).message.faq, true);
+  assert.equal(await count(`SELECT seq FROM fair_seq WHERE fair_id = ${fx.fair}`), seqBefore);
+  assert.equal(await count(`SELECT count(*) FROM audit_log WHERE action = 'chat.faq' AND target = 'chat:${general.id}'`), 1);
+
+  // faq {fair}: the marked ones, general included; faq {fair, product}: all public answers, marks shown
+  const fairFaq = (await ok(V, 'faq', { fair: fx.fair })).items;
+  assert.deepEqual(fairFaq.map(({ id, product, question, answer, faq }) => ({ id, product, question, answer, faq })), [
+    { id: general.id, product: null, question: '什麼時候發貨？', answer: '展會結束後 7 天內。', faq: true },
+    { id: aboutP2.id, product: p2, question: '有大碼嗎？', answer: '有，到 3XL。', faq: true }]);
+  const productFaq = (await ok(V, 'faq', { fair: fx.fair, product: p2 })).items;
+  assert.ok(productFaq.some((i) => i.id === aboutP2.id && i.faq === true));
+  assert.ok(!productFaq.some((i) => i.id === open.id), 'an open question is in no FAQ');
+  // a joining dealer sees the mark in its snapshot
+  const fresh = await joined(a, v.cookie);
+  assert.equal(fresh.join.chat.find((m) => m.id === general.id).faq, true);
+
+  // unmarked: gone from faq {fair}; hiding the answer of a marked one takes it out too
+  assert.equal((await ok(rep, 'chat.faq', { fair: fx.fair, id: general.id, faq: false })).message.faq, false);
+  await chatPush(U, general.id, (m) => m.faq === false);
+  const answerOfP2 = (await ok(V, 'faq', { fair: fx.fair, product: p2 })).items.find((i) => i.id === aboutP2.id);
+  assert.deepEqual((await ok(V, 'faq', { fair: fx.fair })).items.map((i) => i.id), [aboutP2.id]);
+  const [[p2AnswerId]] = await sql(db.url, `SELECT id FROM chat_messages WHERE reply_to = ${aboutP2.id}`);
+  await ok(rep, 'chat.hide', { fair: fx.fair, id: Number(p2AnswerId) });
+  assert.deepEqual((await ok(V, 'faq', { fair: fx.fair })).items, [], `hidden: ${JSON.stringify(answerOfP2)}`);
+  for (const c of [rep, other, U, V, fresh]) await c.close();
 });

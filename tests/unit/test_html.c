@@ -52,7 +52,7 @@ static void test_confirmation(void **state)
 	json_t *order = json_loads(
 		"{\"id\": 7, \"key\": \"k<1>\", \"status\": \"accepted\","
 		" \"created_at\": \"2026-11-26T10:00:00.000Z\", \"note\": \"\","
-		" \"ship_to\": null,"
+		" \"ship_to\": null, \"on_behalf\": true, \"placed_by_name\": \"陳<志明>\","
 		" \"fair\": {\"name\": \"春夏\", \"season\": \"2027SS\", "
 		"\"currency\": \"CNY\"},"
 		" \"dealer\": {\"name\": \"A&B\", \"code\": \"D1\"},"
@@ -77,6 +77,7 @@ static void test_confirmation(void **state)
 	assert_non_null(strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
 	assert_non_null(strstr(h.data, "6 件 units, CNY 60.00"));
 	assert_non_null(strstr(h.data, "收貨地址 Ship to</td><td>—"));
+	assert_non_null(strstr(h.data, "Placed on behalf by</td><td>陳&lt;志明&gt;"));
 	strbuf_free(&h);
 	json_decref(order);
 }

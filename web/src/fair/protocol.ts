@@ -68,7 +68,12 @@ export interface ChatMessage {
   claimed_by: number | null;
   private: boolean;
   at: string;
+  /** A question the reps marked as one of the fair's FAQ (chat.faq). */
+  faq?: boolean;
 }
+
+/** One answered question as `faq` lists it; `faq` when the reps marked it. */
+export interface FaqItem { id: number; product: number | null; question: string; answer: string; at: string; faq: boolean }
 
 export interface Line { variant: number; qty: number }
 
@@ -93,6 +98,9 @@ export interface Order {
   ship_to: { id: number; label: string; recipient: string; phone: string; address: string } | null;
   note: string;
   placed_by: number;
+  /** Who placed it (orders.mine), and whether a rep or an admin did so for the dealer. */
+  placed_by_name?: string | null;
+  on_behalf?: boolean;
   created_at: string;
   priority?: string;
   carrier?: string | null;

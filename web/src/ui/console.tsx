@@ -290,20 +290,35 @@ function Queue({ ctx }: { ctx: FairContext }) {
         <details class="answered">
           <summary>{t('answered_n', { n: answered.length })}</summary>
           <ol>
-            {answered.slice(0, 100).map((q) => {
-              const a = answers.get(q.id);
-              return (
-                <li data-id={q.id}>
-                  <p><span class="who">{q.author.name}</span> <span class="muted small">{time(q.at, f.timezone)}</span></p>
-                  <p class="text">{q.text}</p>
-                  {a && <p class="a"><span class="who">{a.author.name}</span>{a.private && <span class="tag">{t('answered_privately')}</span>} {a.text}</p>}
-                </li>
-              );
-            })}
+            {answered.slice(0, 100).map((q) => <Answered ctx={ctx} q={q} a={answers.get(q.id)} />)}
           </ol>
         </details>
       )}
     </section>
+  );
+}
+
+/** An answered question, folded away; one answered in public can be marked as the fair's FAQ. */
+function Answered({ ctx, q, a }: { ctx: FairContext; q: ChatMessage; a: ChatMessage | undefined }) {
+  const { client, store, fair } = ctx;
+  const f = store.view.fair!;
+  const action = useAction();
+  const mark = (faq: boolean) => action.run(async () => {
+    await client.request('chat.faq', { fair, id: q.id, faq });
+    return '';
+  });
+  return (
+    <li data-id={q.id} class={q.faq ? 'marked' : undefined}>
+      <p><span class="who">{q.author.name}</span> <span class="muted small">{time(q.at, f.timezone)}</span>
+        {q.faq && <> <span class="tag pinned">{t('faq')}</span></>}</p>
+      <p class="text">{q.text}</p>
+      {a && <p class="a"><span class="who">{a.author.name}</span>{a.private && <span class="tag">{t('answered_privately')}</span>} {a.text}</p>}
+      {a && !a.private && (
+        <button type="button" class="link faq-toggle" disabled={action.busy} aria-pressed={!!q.faq}
+          onClick={() => void mark(!q.faq)}>{q.faq ? t('unmark_faq') : t('mark_faq')}</button>
+      )}
+      {action.result && !action.result.ok && <p class="error" role="alert">{action.result.text}</p>}
+    </li>
   );
 }
 

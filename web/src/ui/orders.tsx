@@ -85,6 +85,7 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
                       <strong>{t('amend_accepted', { id: o.id })}</strong> · {money(amended.total, currency)}
                     </p>
                   )}
+                  {o.on_behalf && o.placed_by_name && <p class="behalf-note">{t('placed_on_behalf', { name: o.placed_by_name })}</p>}
                   {o.tracking && <p>{t('tracking', { carrier: o.carrier ?? '', no: o.tracking })}</p>}
                   {editing === o.id
                     ? <AmendForm ctx={ctx} order={o} items={items} currency={currency}

@@ -2,7 +2,7 @@
 // writes into the order sheet as the dealer types (Tab along a row). Each cell shows what is
 // left, live, and refuses what cannot be ordered; packs (配碼) are entered as packs per colour.
 import { useEffect, useState } from 'preact/hooks';
-import type { Item, Variant } from '../fair/protocol';
+import type { FaqItem, Item, Variant } from '../fair/protocol';
 import type { Cells as SheetCells } from '../fair/sheet';
 import { priceNow } from '../fair/store';
 import { currentLang, duration, errorText, money, number, t } from '../i18n';
@@ -93,25 +93,27 @@ function packText(item: Item): string {
     .map(([s, n]) => `${s}×${n}`).join(' ');
 }
 
-interface FaqItem { question: string; answer: string; at: string }
-
-/** A product's public answers (the FAQ), read again when a new answer comes in the fair. */
-export function useFaq(ctx: FairContext, product: number): FaqItem[] {
+/** A product's public answers, or with product null the fair's marked ones (the FAQ), read
+ * again when an answer or a mark comes in the fair. Marked ones first. */
+export function useFaq(ctx: FairContext, product: number | null): FaqItem[] {
   const [faq, setFaq] = useState<FaqItem[]>([]);
-  const answers = [...ctx.store.view.chat.values()].filter((m) => m.reply_to && !m.private && m.product === product).length;
+  const messages = [...ctx.store.view.chat.values()];
+  const answers = messages.filter((m) => m.reply_to && !m.private && (product === null || m.product === product)).length;
+  const marks = messages.filter((m) => m.faq).map((m) => m.id).join(',');
   useEffect(() => {
-    if (product <= 0) { setFaq([]); return; }
-    ctx.client.request<{ items: FaqItem[] }>('faq', { fair: ctx.fair, product }).then((r) => setFaq(r.items)).catch(() => {});
-  }, [product, answers, ctx.client.state === 'live']);
+    if (product !== null && product <= 0) { setFaq([]); return; }
+    ctx.client.request<{ items: FaqItem[] }>('faq', { fair: ctx.fair, ...(product ? { product } : {}) })
+      .then((r) => setFaq([...r.items.filter((i) => i.faq), ...r.items.filter((i) => !i.faq)])).catch(() => {});
+  }, [product, answers, marks, ctx.client.state === 'live']);
   return faq;
 }
 
-export function Faq({ items }: { items: FaqItem[] }) {
+export function Faq({ items, id = 'faq', title = t('faq') }: { items: FaqItem[]; id?: string; title?: string }) {
   if (!items.length) return null;
   return (
-    <section class="faq" aria-labelledby="faq-title">
-      <h2 id="faq-title">{t('faq')}</h2>
-      <dl>{items.map((f) => <><dt>{f.question}</dt><dd>{f.answer}</dd></>)}</dl>
+    <section class="faq" id={id} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <dl>{items.map((f) => <><dt data-id={f.id}>{f.faq && <span class="tag pinned">{t('faq_pinned')}</span>}{f.question}</dt><dd>{f.answer}</dd></>)}</dl>
     </section>
   );
 }

@@ -39,6 +39,7 @@ export function Room({ ctx }: { ctx: FairContext }) {
         <div class="side">
           <Attainment ctx={ctx} />
           <Chat ctx={ctx} />
+          <FairFaq ctx={ctx} />
         </div>
       </div>
     </section>
@@ -97,6 +98,12 @@ export function Attainment({ ctx }: { ctx: FairContext }) {
         : <p class="muted">{t('all_must_ordered')}</p>}
     </section>
   );
+}
+
+/** The questions the reps marked as this fair's FAQ, general ones included. */
+function FairFaq({ ctx }: { ctx: FairContext }) {
+  const items = useFaq(ctx, null);
+  return <Faq items={items} id="fair-faq" title={t('fair_faq')} />;
 }
 
 function Chat({ ctx }: { ctx: FairContext }) {
