@@ -437,6 +437,8 @@ int main(int argc, char **argv)
 	pgc.reconnect_max_ms = srv.cfg.db_reconnect_max_ms;
 	pgc.queue_max = srv.cfg.db_queue_max;
 	pgc.queue_wait_ms = srv.cfg.db_queue_wait_ms;
+	pgc.user_in_flight_max = srv.cfg.db_user_in_flight;
+	pgc.user_queue_max = srv.cfg.db_user_queue_max;
 	srv.db = pg_pool_create(srv.vh, &pgc);
 	srv.workers = worker_pool_create(srv.cfg.workers, srv.cfg.worker_queue);
 	if (!srv.workers) {

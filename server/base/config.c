@@ -45,10 +45,21 @@ static const struct config_key config_keys[] = {
 	 "connection has 32 in its pipeline (beyond it: unavailable)"},
 	{"db_queue_wait_ms", CFG_INT, "2000", 0, 60000, FIELD(db_queue_wait_ms),
 	 "longest wait of a held request before it answers unavailable"},
+	{"db_user_in_flight", CFG_INT, "2", 1, 1024, FIELD(db_user_in_flight),
+	 "one user's requests in PostgreSQL at once; more wait their turn, the "
+	 "users served in turn, so a user flooding reads waits behind itself"},
+	{"db_user_queue_max", CFG_INT, "64", 1, 100000,
+	 FIELD(db_user_queue_max),
+	 "one user's requests waiting for the database; beyond it that user "
+	 "gets rate_limited"},
 	{"web_root", CFG_STRING, "", 0, 4096, FIELD(web_root),
 	 "folder served at / (empty: web/public/ of the source tree)"},
 	{"media_root", CFG_STRING, "", 0, 4096, FIELD(media_root),
 	 "folder served at /media/ (empty: media/ of the source tree)"},
+	{"trusted_proxies", CFG_STRING, "", 0, 8192, FIELD(trusted_proxies),
+	 "comma-separated addresses of reverse proxies whose X-Forwarded-For "
+	 "names the client (limits by address, logs); empty: none. Requests "
+	 "through any proxy never get /metrics"},
 	{"allowed_origins", CFG_STRING, "", 0, 8192, FIELD(allowed_origins),
 	 "comma-separated origins allowed to open /ws besides the server's own, "
 	 "e.g. https://fair.example.com"},
@@ -80,6 +91,15 @@ static const struct config_key config_keys[] = {
 	 "connections (browsers, pages, sockets) this process serves at once; "
 	 "more are refused until some close. The open-files limit is set to "
 	 "this plus 1024 for the database, files and workers"},
+	{"ws_max_per_user", CFG_INT, "8", 1, 100000, FIELD(ws_max_per_user),
+	 "WebSockets one user may have open on this process; one more is "
+	 "closed with 4429"},
+	{"ws_max_per_address", CFG_INT, "1000", 1, 1000000,
+	 FIELD(ws_max_per_address),
+	 "WebSockets one client address may have open on this process (a "
+	 "trusted proxy's clients by their forwarded address); one more is "
+	 "closed with 4429. Generous: mobile carriers put many users behind "
+	 "one address"},
 	{"ws_max_inflight", CFG_INT, "32", 1, 1024, FIELD(ws_max_inflight),
 	 "requests of one connection in progress before its reading pauses"},
 	{"ws_send_queue_kib", CFG_INT, "1024", 16, 1048576,

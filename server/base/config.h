@@ -22,9 +22,12 @@ struct config {
 	int db_reconnect_max_ms;  /* ceiling of the reconnect backoff */
 	int db_queue_max;         /* requests held while a reconnect runs */
 	int db_queue_wait_ms;     /* how long such a request may wait */
+	int db_user_in_flight;    /* one user's requests in PostgreSQL at once */
+	int db_user_queue_max;    /* one user's requests waiting at once */
 	char *web_root;           /* folder served at / */
 	char *media_root;         /* folder served at /media/ */
 	char *allowed_origins;    /* comma-separated extra WebSocket origins */
+	char *trusted_proxies;    /* proxies whose X-Forwarded-For is believed */
 	char *tls_cert;           /* PEM certificate; empty: plain HTTP */
 	char *tls_key;            /* PEM private key */
 	char *log_level;          /* error, warn, notice, info, debug */
@@ -35,6 +38,8 @@ struct config {
 	int render_per_user;      /* renders one user may have at once */
 	int render_wait_max_ms;   /* a render's longest wait for a thread */
 	int max_connections;      /* connections served at once */
+	int ws_max_per_user;      /* WebSockets of one user, this process */
+	int ws_max_per_address;   /* WebSockets of one client address */
 	int ws_max_inflight;      /* requests in progress before reading pauses */
 	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
 	int ws_idle_timeout_s;    /* ping after this much silence */

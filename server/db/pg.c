@@ -13,11 +13,13 @@
 #include "base/rawfd.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
+#include "db/fair_queue.h"
 
 #define PG_MAX_CHANNELS 16
 #define PG_TIMEOUT_GRACE_MS 1000 /* after statement_timeout, before reset */
 
 struct pg_req {
+	struct fq_item fq;    /* first: fair_queue items cast back */
 	struct pg_req *next;
 	const char *sql;      /* NULL for an internal request */
 	int nparams;
@@ -65,8 +67,7 @@ struct pg_pool {
 	struct pg_conn *listener; /* NULL until the first pg_listen */
 	struct pg_channel channels[PG_MAX_CHANNELS];
 	int n_channels;
-	struct pg_req *queue_head, *queue_tail; /* waiting for a connection */
-	unsigned queued;
+	struct fair_queue fq;    /* waiting for a connection, fair by user */
 	struct loop_timer queue_timer;
 	bool shutting_down;
 	bool reported_down;      /* "PostgreSQL is down" logged, not yet up */
@@ -139,6 +140,7 @@ static void req_finish(struct pg_pool *p, struct pg_req *r,
 		p->stats.lost++;
 		break;
 	}
+	fq_finish(&p->fq, &r->fq);
 	p->done_backend_pid = r->backend_pid;
 	if (r->done)
 		r->done(r->arg, outcome, outcome == PG_DONE ? r->res : NULL);
@@ -231,14 +233,10 @@ static bool pool_known_down(const struct pg_pool *p)
 
 static void pool_fail_queue(struct pg_pool *p)
 {
-	struct pg_req *r;
+	struct fq_item *it;
 
-	while ((r = p->queue_head)) {
-		p->queue_head = r->next;
-		p->queued--;
-		req_finish(p, r, PG_NOT_SENT);
-	}
-	p->queue_tail = NULL;
+	while ((it = fq_take_any(&p->fq)))
+		req_finish(p, (struct pg_req *)it, PG_NOT_SENT);
 }
 
 /* Sends r on c. Returns 0, or -1 when libpq refused it (nothing sent). */
@@ -544,7 +542,7 @@ static int conn_on_event(struct rawfd *w, enum rawfd_event ev)
 	} else {
 		conn_read_results(c);
 		/* Room in the pipeline again: what waits in the queue goes. */
-		if (c->pool->queue_head && !c->pool->shutting_down)
+		if (c->pool->fq.waiting && !c->pool->shutting_down)
 			pool_flush_queue(c->pool);
 	}
 	if (c->conn && PQstatus(c->conn) == CONNECTION_BAD)
@@ -605,18 +603,13 @@ static void queue_timer_cb(struct loop_timer *t)
 {
 	struct pg_pool *p = lws_container_of(t, struct pg_pool, queue_timer);
 	int64_t now = timefmt_mono_ms();
-	struct pg_req *r;
+	struct fq_item *it;
 
-	while ((r = p->queue_head) && r->deadline_ms <= now) {
-		p->queue_head = r->next;
-		if (!p->queue_head)
-			p->queue_tail = NULL;
-		p->queued--;
-		req_finish(p, r, PG_NOT_SENT);
-	}
-	if (p->queue_head)
+	while ((it = fq_take_expired(&p->fq, now)))
+		req_finish(p, (struct pg_req *)it, PG_NOT_SENT);
+	if (p->fq.waiting)
 		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
-				    (p->queue_head->deadline_ms - now) *
+				    (fq_next_deadline(&p->fq) - now) *
 					    LWS_US_PER_MS);
 }
 
@@ -649,16 +642,16 @@ static struct pg_conn *pool_pick(struct pg_pool *p, bool capped)
 	return best;
 }
 
+/* Sends what waits while pipelines have room, the users' lanes in turn. */
 static void pool_flush_queue(struct pg_pool *p)
 {
 	struct pg_conn *c;
-	struct pg_req *r;
+	struct fq_item *it;
 
-	while ((r = p->queue_head) && (c = pool_pick(p, true))) {
-		p->queue_head = r->next;
-		if (!p->queue_head)
-			p->queue_tail = NULL;
-		p->queued--;
+	while (p->fq.waiting && (c = pool_pick(p, true)) &&
+	       (it = fq_take(&p->fq))) {
+		struct pg_req *r = (struct pg_req *)it;
+
 		if (conn_send(c, r)) {
 			c->broken = true;
 			conn_arm_timer(c);
@@ -667,38 +660,46 @@ static void pool_flush_queue(struct pg_pool *p)
 	}
 }
 
-static int pool_query(struct pg_pool *p, bool first, const char *sql,
-		      int nparams, const char *const *values, pg_done_fn done,
-		      void *arg)
+static int pool_query(struct pg_pool *p, bool first, uint64_t owner,
+		      const char *sql, int nparams, const char *const *values,
+		      pg_done_fn done, void *arg)
 {
 	struct pg_conn *c;
 	struct pg_req *r;
+	int rc;
 
 	if (!p || p->shutting_down)
 		return -1;
-	/* Behind what already waits, first come first served (the queue
-	 * drains as pipelines empty); only `first` goes past it. */
-	c = p->queue_head && !first ? NULL : pool_pick(p, !first);
-	if (!c && (pool_known_down(p) || p->queued >= (unsigned)p->queue_max))
+	/* Sent at once when the owner's lane may send and a pipeline has
+	 * room; otherwise it waits its lane's turn. `first` goes past it. */
+	if (first)
+		c = pool_pick(p, false);
+	else
+		c = fq_may_start(&p->fq, owner) ? pool_pick(p, true) : NULL;
+	if (!c && (pool_known_down(p) || p->fq.waiting >= (unsigned)p->queue_max))
 		return -1;
 	r = req_new(sql, nparams, values, done, arg);
 	if (c) {
+		if (!first)
+			fq_start(&p->fq, &r->fq, owner);
 		if (conn_send(c, r) == 0)
 			return 0;
 		/* Reset it from its timer, never from inside this call. */
 		c->broken = true;
 		conn_arm_timer(c);
+		fq_finish(&p->fq, &r->fq);
 		free(r->values);
 		free(r);
 		return -1;
 	}
-	r->deadline_ms = timefmt_mono_ms() + p->queue_wait_ms;
-	if (p->queue_tail)
-		p->queue_tail->next = r;
-	else
-		p->queue_head = r;
-	p->queue_tail = r;
-	if (p->queued++ == 0)
+	rc = fq_wait(&p->fq, &r->fq, owner,
+		     timefmt_mono_ms() + p->queue_wait_ms);
+	if (rc) {
+		free(r->values);
+		free(r);
+		return rc == FQ_LANE_FULL ? PG_OWNER_BUSY : -1;
+	}
+	if (p->fq.waiting == 1)
 		loop_timer_schedule(&p->queue_timer, queue_timer_cb,
 				    (int64_t)p->queue_wait_ms * LWS_US_PER_MS);
 	return 0;
@@ -707,13 +708,20 @@ static int pool_query(struct pg_pool *p, bool first, const char *sql,
 int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	     const char *const *values, pg_done_fn done, void *arg)
 {
-	return pool_query(p, false, sql, nparams, values, done, arg);
+	return pool_query(p, false, 0, sql, nparams, values, done, arg);
+}
+
+int pg_query_for(struct pg_pool *p, uint64_t owner, const char *sql,
+		 int nparams, const char *const *values, pg_done_fn done,
+		 void *arg)
+{
+	return pool_query(p, false, owner, sql, nparams, values, done, arg);
 }
 
 int pg_query_first(struct pg_pool *p, const char *sql, int nparams,
 		   const char *const *values, pg_done_fn done, void *arg)
 {
-	return pool_query(p, true, sql, nparams, values, done, arg);
+	return pool_query(p, true, 0, sql, nparams, values, done, arg);
 }
 
 int pg_listen(struct pg_pool *p, const char *channel, pg_notify_fn fn,
@@ -752,6 +760,8 @@ struct pg_pool *pg_pool_create(struct lws_vhost *vh,
 	p->reconnect_max_ms = cfg->reconnect_max_ms;
 	p->queue_max = cfg->queue_max;
 	p->queue_wait_ms = cfg->queue_wait_ms;
+	fq_init(&p->fq, (unsigned)cfg->user_in_flight_max,
+		(unsigned)cfg->user_queue_max);
 	p->n_conns = cfg->pool_size;
 	p->conns = xcalloc((size_t)p->n_conns, sizeof *p->conns);
 	for (int i = 0; i < p->n_conns; i++) {
@@ -779,7 +789,7 @@ int pg_done_backend_pid(const struct pg_pool *p)
 void pg_pool_stats(const struct pg_pool *p, struct pg_stats *out)
 {
 	*out = p->stats;
-	out->queued = p->queued;
+	out->queued = p->fq.waiting;
 }
 
 void pg_pool_begin_shutdown(struct pg_pool *p)
@@ -791,7 +801,7 @@ void pg_pool_begin_shutdown(struct pg_pool *p)
 
 bool pg_pool_idle(const struct pg_pool *p)
 {
-	if (p->queued)
+	if (p->fq.waiting)
 		return false;
 	for (int i = 0; i < p->n_conns; i++)
 		if (p->conns[i].head)
@@ -821,6 +831,7 @@ void pg_pool_destroy(struct pg_pool *p)
 		conn_destroy(p->listener);
 		free(p->listener);
 	}
+	fq_free(&p->fq);
 	free(p->conns);
 	free(p->conninfo);
 	free(p);

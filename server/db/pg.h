@@ -2,8 +2,9 @@
  *
  * A small pool of non-blocking libpq connections in pipeline mode, their
  * sockets adopted by lws (rawfd.h), plus one LISTEN connection. Requests go
- * to the least busy ready connection and are matched to results by a FIFO.
- * No call here blocks.
+ * to the least busy ready connection and are matched to results by a FIFO;
+ * those that find every pipeline full wait in a queue that serves the users
+ * in turn (db/fair_queue.h). No call here blocks.
  *
  * Every accepted request ends in exactly one call of its done callback, on
  * the loop, with one of three outcomes:
@@ -44,6 +45,8 @@ struct pg_pool_config {
 	int reconnect_max_ms;
 	int queue_max;
 	int queue_wait_ms;
+	int user_in_flight_max; /* one user's requests in PostgreSQL at once */
+	int user_queue_max;     /* one user's requests waiting at once */
 };
 
 struct pg_stats {
@@ -73,6 +76,16 @@ struct pg_pool *pg_pool_create(struct lws_vhost *vh,
  * tears down after the pool was destroyed). */
 int pg_query(struct pg_pool *p, const char *sql, int nparams,
 	     const char *const *values, pg_done_fn done, void *arg);
+
+/* pg_query on behalf of a user (owner: the user id): that user's requests
+ * wait behind each other and the users' lanes are served in turn
+ * (db/fair_queue.h), so one user flooding reads waits behind itself.
+ * Returns as pg_query, or PG_OWNER_BUSY when that user already has
+ * user_queue_max requests waiting (nothing sent, done is not called). */
+#define PG_OWNER_BUSY (-2)
+int pg_query_for(struct pg_pool *p, uint64_t owner, const char *sql,
+		 int nparams, const char *const *values, pg_done_fn done,
+		 void *arg);
 
 /* pg_query ahead of the queue: sent at once on the least busy connection,
  * past the pipeline cap (order batches, which must not wait behind reads). */

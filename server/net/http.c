@@ -22,6 +22,7 @@
 #include "live/fair_room.h"
 #include "media/admin_image.h"
 #include "media/media_check.h"
+#include "net/client_addr.h"
 #include "net/ws_session.h"
 #include "order/order_intake.h"
 #include "order/order_processing.h"
@@ -194,7 +195,7 @@ static void access_log(struct lws *wsi, const char *method, const char *path,
 
 	if (!srv.cfg.access_log || LOG_INFO > log_threshold)
 		return;
-	lws_get_peer_simple(wsi, peer, sizeof peer);
+	client_addr_of(wsi, srv.cfg.trusted_proxies, peer, sizeof peer);
 	LOG(LOG_INFO, "http %s %s %.200s %d %zu %lldms", peer, method, path,
 	    status, bytes, (long long)(timefmt_mono_ms() - started_ms));
 }
@@ -453,8 +454,12 @@ static void route_metrics(struct http_req *r)
 	unsigned long long joins_read, joins_kept;
 	char peer[64] = "";
 
+	/* Loopback connections only, and never through a proxy: a reverse
+	 * proxy on this host would otherwise serve them to the world. */
 	lws_get_peer_simple(r->wsi, peer, sizeof peer);
-	if (strncmp(peer, "127.", 4)) {
+	if ((strncmp(peer, "127.", 4) && strcmp(peer, "::1")) ||
+	    client_addr_forwarded(r->wsi) ||
+	    client_addr_trusted(srv.cfg.trusted_proxies, peer)) {
 		respond_text(r, 403, "metrics are served to loopback only\n");
 		return;
 	}
@@ -475,6 +480,9 @@ static void route_metrics(struct http_req *r)
 	       "sessions closed for too many bad messages", ws.closed_bad);
 	metric(&b, "fair_ws_closed_slow_total", "counter",
 	       "sessions closed for not reading their pushes", ws.closed_slow);
+	metric(&b, "fair_ws_closed_too_many_total", "counter",
+	       "sessions closed (4429) over the per-user or per-address cap",
+	       ws.closed_too_many);
 	metric(&b, "fair_ws_closed_idle_total", "counter",
 	       "sessions closed for not answering pings", ws.closed_idle);
 	metric(&b, "fair_ws_read_paused_total", "counter",
@@ -986,7 +994,8 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 		return 0;
 	}
 	query_copy(r->wsi, r->query, sizeof r->query);
-	lws_get_peer_simple(r->wsi, r->peer, sizeof r->peer);
+	client_addr_of(r->wsi, srv.cfg.trusted_proxies, r->peer,
+		       sizeof r->peer);
 	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_USER_AGENT, r->user_agent,
 			 sizeof r->user_agent))
 		r->user_agent[0] = '\0';

@@ -14,6 +14,7 @@
 #include "base/xalloc.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
+#include "net/client_addr.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
 #include "server.h"
@@ -22,6 +23,7 @@
 #define BAD_LIMIT 20              /* bad messages a minute; one more closes */
 #define BAD_WINDOW_MS 60000
 #define QUEUE_FIRST 4             /* frames a new session's ring holds */
+#define CLOSE_TOO_MANY 4429       /* over ws_max_per_user or _per_address */
 
 struct ws_session {
 	uint64_t id;
@@ -56,6 +58,8 @@ struct ws_session {
 	bool rx_paused;
 	bool rx_in_message, rx_oversize, rx_binary;
 	bool woken;               /* listed in `woken` */
+	bool user_counted;        /* counted in sockets_of_user */
+	uint64_t address_key;     /* counted in sockets_of_address; 0: not */
 };
 
 static struct idmap sessions;
@@ -67,6 +71,35 @@ static struct {
 } woken;
 static uint64_t last_session_id;
 static struct ws_stats stats;
+/* Open sessions by user id and by client address (a hash of its text):
+ * counts, as (void *)(uintptr_t)n, for the per-user and per-address caps. */
+static struct idmap sockets_of_user, sockets_of_address;
+
+static unsigned count_of(const struct idmap *m, uint64_t key)
+{
+	return (unsigned)(uintptr_t)idmap_get(m, key);
+}
+
+static void count_add(struct idmap *m, uint64_t key, int delta)
+{
+	unsigned n = count_of(m, key) + (unsigned)delta;
+
+	if (n)
+		idmap_put(m, key, (void *)(uintptr_t)n);
+	else
+		idmap_remove(m, key);
+}
+
+/* FNV-1a: two addresses of the same hash would share a cap, which at 64
+ * bits does not happen among the addresses one server sees. */
+static uint64_t address_key(const char *address)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)address; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ? h : 1;
+}
 
 /* Idle connections: a session silent for ws_idle_timeout_s is pinged, one
  * silent for twice that is closed. One sweep a second over every session
@@ -487,8 +520,9 @@ static void send_hello(struct ws_session *s)
 
 static int on_established(struct ws_session *s, struct lws *wsi)
 {
-	char cookies[4096];
+	char cookies[4096], address[CLIENT_ADDR_MAX];
 	unsigned char hash[32];
+	uint64_t key;
 
 	memset(s, 0, sizeof *s);
 	s->id = ++last_session_id;
@@ -510,6 +544,21 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	s->rx_paused = true;
 	s->paused_at_ms = timefmt_mono_ms();
 	lws_rx_flow_control(wsi, 0);
+	client_addr_of(wsi, srv.cfg.trusted_proxies, address, sizeof address);
+	key = address_key(address);
+	if (count_of(&sockets_of_address, key) >=
+	    (unsigned)srv.cfg.ws_max_per_address) {
+		stats.closed_too_many++;
+		LOG(LOG_NOTICE, "session %llu from %s closed: over %d sockets "
+				"from one address",
+		    (unsigned long long)s->id, address,
+		    srv.cfg.ws_max_per_address);
+		close_session(s, CLOSE_TOO_MANY,
+			      "too many connections from this address");
+		return 0;
+	}
+	s->address_key = key;
+	count_add(&sockets_of_address, key, 1);
 	auth_resolve(s->id, hash);
 	return 0;
 }
@@ -528,6 +577,19 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 						   : "session ended");
 		return;
 	}
+	if (count_of(&sockets_of_user, (uint64_t)user->user_id) >=
+	    (unsigned)srv.cfg.ws_max_per_user) {
+		stats.closed_too_many++;
+		LOG(LOG_NOTICE, "session %llu of %s closed: over %d sockets of "
+				"one user",
+		    (unsigned long long)s->id, user->login,
+		    srv.cfg.ws_max_per_user);
+		close_session(s, CLOSE_TOO_MANY,
+			      "too many connections for this user");
+		return;
+	}
+	s->user_counted = true;
+	count_add(&sockets_of_user, (uint64_t)user->user_id, 1);
 	s->user = auth_user_ref(user);
 	s->caller.session_id = s->id;
 	s->caller.user_id = user->user_id;
@@ -763,6 +825,10 @@ static void on_closed(struct ws_session *s)
 	if (!s->id)
 		return; /* never established */
 	idmap_remove(&sessions, s->id);
+	if (s->user_counted)
+		count_add(&sockets_of_user, (uint64_t)s->user->user_id, -1);
+	if (s->address_key)
+		count_add(&sockets_of_address, s->address_key, -1);
 	room_member_free(s->member);
 	queue_clear(s);
 	free(s->queue);
@@ -896,6 +962,8 @@ void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
 void ws_sessions_free(void)
 {
 	idmap_free(&sessions);
+	idmap_free(&sockets_of_user);
+	idmap_free(&sockets_of_address);
 	free(woken.ids);
 	woken.ids = NULL;
 	woken.n = woken.cap = 0;

@@ -43,6 +43,7 @@ struct ws_stats {
 	uint64_t closed_bad;      /* closed for too many bad messages */
 	uint64_t closed_slow;     /* closed for not reading */
 	uint64_t closed_idle;     /* closed for not answering pings */
+	uint64_t closed_too_many; /* over ws_max_per_user or _per_address */
 	uint64_t frames_sent;
 	uint64_t writes;         /* socket writes: several frames may share one */
 	uint64_t bytes_sent;

@@ -128,14 +128,24 @@ static void ticket_query(struct op_ticket *t, bool write, const char *sql,
 			 int nparams, const char *const *params, op_rows_fn fn)
 {
 	struct query_job *job = xmalloc(sizeof *job);
+	int rc;
 
 	job->ticket = t;
 	job->fn = fn;
 	job->write = write;
-	if (pg_query(srv.db, sql, nparams, params, query_done, job)) {
+	/* In the caller's lane: a user flooding the server waits behind its
+	 * own requests, not in front of everyone else's. */
+	rc = pg_query_for(srv.db, (uint64_t)t->caller.user_id, sql, nparams,
+			  params, query_done, job);
+	if (rc == PG_OWNER_BUSY)
+		op_ticket_fail(t, ERR_RATE_LIMITED,
+			       "too many of your requests are waiting for the "
+			       "database: wait for their answers",
+			       NULL);
+	else if (rc)
 		op_ticket_unavailable(t);
+	if (rc)
 		free(job);
-	}
 }
 
 void op_read(struct op_call *call, const char *sql, int nparams,

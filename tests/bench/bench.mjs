@@ -212,6 +212,8 @@ async function withOurServers(dbUrl, count, fn) {
   const env = {
     FAIR_LOG_LEVEL: 'notice', FAIR_ACCESS_LOG: '0', FAIR_DB_POOL_SIZE: '2',
     FAIR_MAX_CONNECTIONS: String(SERVER_MAX_CONNS), FAIR_LISTEN_SHARE: 'true',
+    // every simulated dealer comes from loopback: one address
+    FAIR_WS_MAX_PER_ADDRESS: String(SERVER_MAX_CONNS),
   };
   const wrapper = ['prlimit', `--nofile=${NOFILE}`, 'taskset', '-c', SERVER_CORE];
   try {

@@ -6,7 +6,7 @@ import type {
 } from './protocol';
 import { forgetAll, savedFairs, saveFairs, saveUser } from './offline';
 
-export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'logged_out';
+export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'too_many' | 'logged_out';
 
 /** A refusal from the server, or `unavailable` with `lost` when the connection dropped before
  * the answer came (the request may or may not have been done). */
@@ -40,6 +40,8 @@ export interface JoinListener {
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** After 4429 (too many connections for this user or address): try again this much later. */
+const TOO_MANY_RETRY_MS = 30_000;
 
 export class FairClient {
   state: ConnState = 'connecting';
@@ -208,6 +210,18 @@ export class FairClient {
     // upgrade shows as 1006: ask over HTTP whether the session still holds.
     if (code === 4401 || (code === 1006 && (await sessionGone()))) {
       this.stop('logged_out');
+      return;
+    }
+    // 4403: the account must set a new password first; the page asks for it once reloaded.
+    if (code === 4403) {
+      this.stopped = true;
+      location.reload();
+      return;
+    }
+    // 4429: this user (or address) has too many connections open: say so, try again much later.
+    if (code === 4429) {
+      this.setState('too_many');
+      this.retryTimer = setTimeout(() => this.open(), TOO_MANY_RETRY_MS * (1 + Math.random()));
       return;
     }
     this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
