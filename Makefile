@@ -10,7 +10,8 @@
 #   make test        build, then every ctest (unit, integration, browser)
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
 #   make test-long   the tests too long for every run: the big screen left open for 30 min
-#   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md
+#   make bench       every load scenario and both baselines (about 15 min): build/bench/results.md,
+#                    then the order batch alone in PostgreSQL: build/bench/batch.md
 #   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
 #   make screenshots the README's pictures of the pages (docs/images/page-*.png), from the
 #                    demo fair in Chromium
@@ -61,8 +62,13 @@ db:
 run: build
 	$(RUN) --demo $(BUILD_DIR)/server/fairctl $(BUILD_DIR)/server/fairserver $(ARGS)
 
+# After the tests, the figures they measured (lines `figure: ...`, kept by ctest in its log
+# whether the test passed or not), so every run shows them.
 test: build
-	$(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+	@status=0; $(RUN) $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS) || status=$$?; \
+	  echo "Figures measured by this run:"; \
+	  grep -h 'figure:' $(BUILD_DIR)/Testing/Temporary/LastTest.log | sed 's/^[0-9]*: //' | sort -u; \
+	  exit $$status
 
 test-long: build
 	FAIR_BIGSCREEN_SECONDS=1800 FAIR_ARTIFACT_DIR=$(CURDIR)/$(BUILD_DIR)/test-artifacts $(BENCH_ENV) \
@@ -79,11 +85,15 @@ test-asan: build-asan
 BENCH_ENV := FAIR_SERVER_BIN=$(CURDIR)/$(BUILD_DIR)/server/fairserver \
              FAIR_LOAD_BIN=$(CURDIR)/$(BUILD_DIR)/tests/bench/fairload FAIR_SOURCE_DIR=$(CURDIR)
 
+# Then the order batch alone in PostgreSQL (tests/bench/batch.mjs): ms per order, and with
+# --triggers what each trigger costs.
 bench: build
 	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs $(ARGS)
+	$(BENCH_ENV) $(RUN) node tests/bench/batch.mjs --triggers
 
 bench-quick: build
 	$(BENCH_ENV) $(RUN) node tests/bench/bench.mjs --quick $(ARGS)
+	$(BENCH_ENV) $(RUN) node tests/bench/batch.mjs --quick
 
 screenshots: build
 	$(BENCH_ENV) $(RUN) node tests/browser/screenshots.mjs

@@ -1,0 +1,140 @@
+// The order batch alone: order_place_batch called in PostgreSQL on a fixed fair, no server and
+// no network, so an order's cost inside the database is tracked apart from everything else
+// (issue 26). Batches of 1, 50 and 500 orders, all on one hot variant (a flash sale) and spread
+// over 1,000 variants; each timed inside its transaction (clock_timestamp around the call) and
+// rolled back, so every repeat sees the same stock. With --triggers, the same batches once more
+// with each trigger on orders, order_lines, order_history and stock disabled in turn: what each
+// one costs (foreign-key checks are internal triggers, which only a superuser may disable).
+//
+//   node tests/bench/batch.mjs [--quick] [--triggers] [--out DIR] [--keep-db]
+//
+// Needs FAIR_TEST_DATABASE_URL (run.sh gives one). Prints a Markdown table; writes
+// batch.md and batch.json to --out (default build/bench).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, fairctl, mintDealers, sql } from '../integration/harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const TRIGGERS = args.includes('--triggers');
+const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.resolve(HERE, '../../build/bench');
+const KEEP_DB = args.includes('--keep-db'); // left for profiling; its URL is printed
+const REPEATS = QUICK ? 3 : 7;
+const SIZES = [1, 50, 500];
+const DEALERS = 500;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function setUp(url) {
+  await fairctl(url, ['warehouse']); // applies the migrations, as every fairctl command does
+  const [[fair]] = await sql(url, `INSERT INTO fairs (name, season, starts_at, ends_at)
+    VALUES ('批次基准', '2027SS', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
+  // 250 products × 4 variants = 1,000 variants, plenty of stock everywhere; product 1's first
+  // variant is the hot one.
+  await sql(url, `
+    INSERT INTO products (style, name, name_en, category, base_price)
+      SELECT 'BATCH-' || i, '基准外套' || i, 'Bench coat ' || i, '外套', 100000 + i
+      FROM generate_series(1, 250) i;
+    INSERT INTO variants (product_id, size, color, sort)
+      SELECT p.id, s, c, row_number() OVER (PARTITION BY p.id ORDER BY s, c)
+      FROM products p, unnest(ARRAY['M','L']) s, unnest(ARRAY['黑色','白色']) c
+      WHERE p.style LIKE 'BATCH-%';
+    INSERT INTO fair_items (fair_id, product_id, price, sort)
+      SELECT ${fair}, id, base_price, id FROM products WHERE style LIKE 'BATCH-%';
+    INSERT INTO stock (fair_id, product_id, variant_id, allocation)
+      SELECT ${fair}, v.product_id, v.id, 1000000 FROM variants v JOIN products p ON p.id = v.product_id
+      WHERE p.style LIKE 'BATCH-%';
+    ANALYZE`);
+  const variants = (await sql(url, `SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id
+    WHERE p.style LIKE 'BATCH-%' ORDER BY v.id`)).map(([id]) => Number(id));
+  const dealers = await mintDealers(url, DEALERS, { prefix: 'batchd' });
+  const users = new Map((await sql(url, `SELECT dealer_id, id FROM users WHERE login LIKE 'batchd%'`))
+    .map(([d, u]) => [Number(d), Number(u)]));
+  return { fair: Number(fair), variants, dealers: dealers.map((d) => ({ dealer: d.dealerId, actor: users.get(d.dealerId) })) };
+}
+
+/** A batch of n orders as the server sends it: each by another dealer, one or two lines. */
+function batch(fx, n, shape, run) {
+  return Array.from({ length: n }, (_, i) => {
+    const d = fx.dealers[i % fx.dealers.length];
+    const variant = shape === 'hot' ? fx.variants[0] : fx.variants[(i * 7 + run) % fx.variants.length];
+    return { fair: fx.fair, dealer: d.dealer, actor: d.actor, key: `bench-${shape}-${n}-${run}-${i}`,
+      lines: [{ variant, qty: 1 + (i % 3) }], partial: false };
+  });
+}
+
+/** One call, timed inside its transaction and rolled back; prints "ms|accepted". */
+function timedCall(fx, n, shape, run, prelude) {
+  const text = JSON.stringify(batch(fx, n, shape, run)).replace(/'/g, "''");
+  return `BEGIN;
+${prelude}
+SELECT set_config('bench.t0', clock_timestamp()::text, true) \\g /dev/null
+SELECT extract(epoch FROM clock_timestamp() - current_setting('bench.t0')::timestamptz) * 1000,
+       (SELECT count(*) FROM jsonb_array_elements(x.d) e WHERE e ? 'order')
+FROM (SELECT order_place_batch('${text}'::jsonb) AS d) x;
+ROLLBACK;
+`;
+}
+
+/** Runs a script in one session (plans stay cached, as on the server's pooled connections). */
+function psql(url, script) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`psql: ${err}`))));
+    child.stdin.end(script);
+  });
+}
+
+async function measure(url, fx, prelude = '') {
+  const out = {};
+  for (const shape of ['hot', 'spread']) {
+    for (const n of SIZES) {
+      let script = '';
+      for (let r = 0; r <= REPEATS; r++) script += timedCall(fx, n, shape, r, prelude); // 0 warms up
+      const rows = (await psql(url, script)).trim().split('\n').map((l) => l.split('|').map(Number));
+      for (const [, accepted] of rows) {
+        if (accepted !== n) throw new Error(`${shape} ${n}: ${accepted} of ${n} accepted`);
+      }
+      const times = rows.slice(1).map(([ms]) => ms);
+      out[`${shape}-${n}`] = { ms: median(times), perOrder: median(times) / n };
+    }
+  }
+  return out;
+}
+
+const db = await createDatabase({ hint: 'batch' });
+try {
+  const fx = await setUp(db.url);
+  const base = await measure(db.url, fx);
+  const lines = ['| batch | median ms | ms per order |', '|---|---:|---:|'];
+  for (const [k, v] of Object.entries(base)) lines.push(`| ${k} | ${v.ms.toFixed(2)} | ${v.perOrder.toFixed(3)} |`);
+  const result = { repeats: REPEATS, base };
+  if (TRIGGERS) {
+    const triggers = await sql(db.url, `SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE c.relname IN ('orders', 'order_lines', 'order_history', 'stock', 'item_sales') AND NOT t.tgisinternal
+      ORDER BY 1, 2`);
+    lines.push('', '| trigger disabled | hot-500 ms per order | spread-500 ms per order |', '|---|---:|---:|');
+    result.triggers = {};
+    for (const [table, name] of triggers) {
+      const without = await measure(db.url, fx, `ALTER TABLE ${table} DISABLE TRIGGER ${name};`);
+      result.triggers[`${table}.${name}`] = without;
+      lines.push(`| ${table}.${name} | ${without['hot-500'].perOrder.toFixed(3)} | ${without['spread-500'].perOrder.toFixed(3)} |`);
+    }
+  }
+  const table = lines.join('\n');
+  console.log(table);
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'batch.md'), `${table}\n`);
+  fs.writeFileSync(path.join(OUT, 'batch.json'), `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  if (KEEP_DB) console.log(`database kept: ${db.url}`);
+  else await db.drop();
+}
