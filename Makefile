@@ -15,8 +15,9 @@
 #   make bench-quick the same at toy sizes (about 2 min), a smoke test that CI runs
 #   make screenshots the README's pictures of the pages (docs/images/page-*.png), from the
 #                    demo fair in Chromium
-#   make fuzz        libFuzzer on the message decoder, the configuration and order lines,
-#                    FUZZ_SECONDS (60) each, with clang into build-fuzz/ (not part of CI)
+#   make fuzz        libFuzzer on the message decoder, the configuration, order lines, the
+#                    products.csv importer and the HTTP request path, FUZZ_SECONDS (60)
+#                    each, with clang into build-fuzz/ (not part of CI)
 #   make clean       remove the build folders; distclean also removes var/ (the cluster)
 #
 # Without FAIR_DATABASE_URL, run and test use the private cluster in var/pg (see
@@ -104,7 +105,8 @@ fuzz:
 	@FAIR_DEPS_EXTRA='clang libclang-rt-14-dev' $(SCRIPTS)/deps.sh
 	$(CMAKE) -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 	  -DFAIR_FUZZ=ON -DFAIR_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
-	$(CMAKE) --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzz_proto_decode fuzz_config fuzz_order_lines
+	$(CMAKE) --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzz_proto_decode fuzz_config fuzz_order_lines \
+	  fuzz_import_csv fuzz_http_request
 	$(CTEST) --test-dir $(FUZZ_BUILD_DIR) -L fuzz --output-on-failure
 	@grep -h -e '^[0-9]*/[0-9]* Testing: ' -e 'Done [0-9]* runs' \
 	  $(FUZZ_BUILD_DIR)/Testing/Temporary/LastTest.log || true

@@ -23,6 +23,7 @@
 #include "media/admin_image.h"
 #include "media/media_check.h"
 #include "net/client_addr.h"
+#include "net/http_parse.h"
 #include "net/ws_session.h"
 #include "order/order_intake.h"
 #include "order/order_processing.h"
@@ -567,34 +568,6 @@ static void route_metrics(struct http_req *r)
 
 /* ---- static files ---- */
 
-static const char *mime_of(const char *path)
-{
-	static const struct {
-		const char *ext, *type;
-	} types[] = {
-		{".html", "text/html; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"},
-		{".mjs", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},
-		{".json", "application/json"},
-		{".webmanifest", "application/manifest+json"},
-		{".png", "image/png"},
-		{".jpg", "image/jpeg"},
-		{".jpeg", "image/jpeg"},
-		{".webp", "image/webp"},
-		{".svg", "image/svg+xml"},
-		{".ico", "image/x-icon"},
-		{".txt", "text/plain; charset=utf-8"},
-		{".woff2", "font/woff2"},
-	};
-	const char *dot = strrchr(path, '.');
-
-	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-		if (!strcasecmp(dot, types[i].ext))
-			return types[i].type;
-	return "application/octet-stream";
-}
-
 /* Resolves a request path under root to a regular file; refuses anything
  * that leaves root (.., symlinks out of it). Returns 0 or -1. */
 static int resolve_file(const char *root, const char *rel, char *out,
@@ -604,12 +577,7 @@ static int resolve_file(const char *root, const char *rel, char *out,
 	struct stat st;
 	size_t root_len = strlen(root);
 
-	if (strstr(rel, "..") || strchr(rel, '\\'))
-		return -1;
-	if (snprintf(joined, sizeof joined, "%s/%s%s", root, rel,
-		     (!*rel || rel[strlen(rel) - 1] == '/') ? "index.html"
-							    : "") >=
-	    (int)sizeof joined)
+	if (http_static_join(root, rel, joined, sizeof joined))
 		return -1;
 	if (!realpath(joined, out) || strncmp(out, root, root_len) ||
 	    out[root_len] != '/' || stat(out, &st) || !S_ISREG(st.st_mode))
@@ -628,14 +596,12 @@ static int route_static(struct http_req *r, const char *root, const char *rel)
 		respond_text(r, 405, "method not allowed\n");
 		return 0;
 	}
-	while (*rel == '/')
-		rel++;
 	if (resolve_file(root, rel, path, sizeof path)) {
 		respond_text(r, 404, "not found\n");
 		return 0;
 	}
 	stat(path, &st);
-	n = lws_serve_http_file(r->wsi, path, mime_of(path), NULL, 0);
+	n = lws_serve_http_file(r->wsi, path, http_mime_of(path), NULL, 0);
 	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
 		   (size_t)st.st_size, r->started_ms);
 	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))
@@ -895,7 +861,7 @@ static bool body_announced(struct lws *wsi)
 		return true;
 	return header_copy(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
 			   sizeof length) &&
-	       strtoull(length, NULL, 10) > 0;
+	       http_length_exceeds(length, 0);
 }
 
 /* Refuses an API request before its body: answered at once, and, when a
@@ -1006,7 +972,7 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	}
 	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
 			sizeof length) &&
-	    strtoull(length, NULL, 10) > route->max_body) {
+	    http_length_exceeds(length, route->max_body)) {
 		refuse_early(r, 413, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
@@ -1132,10 +1098,8 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++)
-		if (api_routes[i].prefix
-			    ? !strncmp(uri, api_routes[i].path,
-				       strlen(api_routes[i].path))
-			    : !strcmp(uri, api_routes[i].path))
+		if (http_path_matches(uri, api_routes[i].path,
+				      api_routes[i].prefix))
 			return api_begin(r, &api_routes[i]);
 	if (!strcmp(uri, "/metrics")) {
 		route_metrics(r);
@@ -1160,34 +1124,14 @@ static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
 	       lws_hdr_copy(wsi, buf, (int)size, t) > 0;
 }
 
-/* True when the comma-separated list contains item (spaces ignored). */
-static bool list_contains(const char *list, const char *item)
-{
-	size_t n = strlen(item);
-
-	while (*list) {
-		while (*list == ' ' || *list == ',')
-			list++;
-		if (!strncmp(list, item, n) &&
-		    (list[n] == '\0' || list[n] == ',' || list[n] == ' '))
-			return true;
-		list += strcspn(list, ",");
-	}
-	return false;
-}
-
 static bool origin_allowed(struct lws *wsi, const char *origin)
 {
-	char host[300], own[320];
-
+	char host[300];
 	/* HTTP/1.1 always sends Host (TLS offers no HTTP/2: see main.c) */
-	if (header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host)) {
-		snprintf(own, sizeof own, "%s://%s", srv.tls ? "https" : "http",
-			 host);
-		if (!strcasecmp(origin, own))
-			return true;
-	}
-	return list_contains(srv.cfg.allowed_origins, origin);
+	bool has_host = header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host);
+
+	return http_origin_allowed(origin, has_host ? host : NULL, srv.tls,
+				   srv.cfg.allowed_origins);
 }
 
 /* Whether the request's Origin is one this server refuses. No Origin is
@@ -1263,7 +1207,7 @@ static int on_confirm_upgrade(struct lws *wsi)
 				      "Sec-WebSocket-Key and version 13\n");
 	if (!header_copy(wsi, WSI_TOKEN_PROTOCOL, protocols,
 			 sizeof protocols) ||
-	    !list_contains(protocols, WS_PROTOCOL_NAME))
+	    !http_list_contains(protocols, WS_PROTOCOL_NAME))
 		return refuse_upgrade(wsi, 400,
 				      "subprotocol fair.v1 required\n");
 	if (origin_refused(wsi))

@@ -1,0 +1,97 @@
+/* http_parse.c - the pure decisions of the HTTP request path (see
+ * http_parse.h). */
+#include "net/http_parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool http_path_matches(const char *uri, const char *path, bool prefix)
+{
+	return prefix ? !strncmp(uri, path, strlen(path)) : !strcmp(uri, path);
+}
+
+int http_static_join(const char *root, const char *rel, char *out, size_t size)
+{
+	int n;
+
+	while (*rel == '/')
+		rel++;
+	if (strstr(rel, "..") || strchr(rel, '\\'))
+		return -1;
+	n = snprintf(out, size, "%s/%s%s", root, rel,
+		     (!*rel || rel[strlen(rel) - 1] == '/') ? "index.html"
+							    : "");
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return 0;
+}
+
+const char *http_mime_of(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".webmanifest", "application/manifest+json"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".jpeg", "image/jpeg"},
+		{".webp", "image/webp"},
+		{".svg", "image/svg+xml"},
+		{".ico", "image/x-icon"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".woff2", "font/woff2"},
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcasecmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+bool http_length_exceeds(const char *content_length, unsigned long long max)
+{
+	return strtoull(content_length, NULL, 10) > max;
+}
+
+bool http_list_contains(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	/* without this, "" would match at the end of "a," or " " */
+	if (!list || !n)
+		return false;
+	while (*list) {
+		while (*list == ' ' || *list == ',')
+			list++;
+		if (!strncmp(list, item, n) &&
+		    (list[n] == '\0' || list[n] == ',' || list[n] == ' '))
+			return true;
+		list += strcspn(list, ",");
+	}
+	return false;
+}
+
+bool http_origin_allowed(const char *origin, const char *host, bool tls,
+			 const char *allowed)
+{
+	char own[320];
+
+	if (host && *host) {
+		int n = snprintf(own, sizeof own, "%s://%s",
+				 tls ? "https" : "http", host);
+
+		/* a cut own origin must not match an origin that is its
+		 * prefix (http.c's Host buffer is too small for a cut) */
+		if (n > 0 && (size_t)n < sizeof own && !strcasecmp(origin, own))
+			return true;
+	}
+	return http_list_contains(allowed, origin);
+}

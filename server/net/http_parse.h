@@ -1,0 +1,54 @@
+/* http_parse.h - the pure decisions of the HTTP request path: whether a
+ * path names a route, where a static path leads (and that it stays under
+ * its folder), a file's content type, the Content-Length limit,
+ * comma-separated header lists (Sec-WebSocket-Protocol, allowed_origins)
+ * and whether an Origin is this server's own or an allowed one.
+ *
+ * net/http.c reads the request through lws and asks these; the unit test
+ * (tests/unit/test_http_parse.c) and the fuzz harness
+ * (tests/fuzz/fuzz_http_request.c) call them directly. The session cookie
+ * is found by session_cookie_find (auth/session_token.h), the client's
+ * address by client_addr_pick (net/client_addr.h). Pure code: no lws, no
+ * server state. */
+#ifndef FAIR_HTTP_PARSE_H
+#define FAIR_HTTP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Whether the request path uri is a route's path: the same string, or, for
+ * a prefix route (whose handler reads the rest), one that starts with it. */
+bool http_path_matches(const char *uri, const char *path, bool prefix);
+
+/* Joins a static file's path under root into out (size bytes):
+ * "root/rel", leading slashes of rel skipped, with "index.html" added when
+ * rel is then empty or ends in '/'. Refuses, returning -1, a rel holding
+ * ".." anywhere (also inside a name: "a..b") or a backslash, and a path
+ * that does not fit; returns 0. The caller still resolves the result
+ * (realpath: symlinks) and checks that it stays under root. */
+int http_static_join(const char *root, const char *rel, char *out, size_t size);
+
+/* The Content-Type of a static file, by the extension of path (without
+ * case); "application/octet-stream" for any other. Never NULL, static. */
+const char *http_mime_of(const char *path);
+
+/* Whether a Content-Length header's value announces more than max bytes.
+ * Read as strtoull does: text that is not a number is 0, a negative or
+ * too large number is huge (so it is refused, never wrapped to small). */
+bool http_length_exceeds(const char *content_length, unsigned long long max);
+
+/* Whether the comma-separated list (a header, or a setting such as
+ * allowed_origins) contains item: an entry, spaces before it skipped, that
+ * is item followed by the end, a comma or a space. An empty item is in no
+ * list; a NULL list contains nothing. */
+bool http_list_contains(const char *list, const char *item);
+
+/* Whether a request's Origin may talk to this server: the server's own
+ * origin ("http://" or, with tls, "https://" followed by the Host header,
+ * compared without case; host NULL or "" when the request had none), or one
+ * listed in allowed (the allowed_origins setting, http_list_contains). The
+ * caller refuses an Origin too long to copy before asking. */
+bool http_origin_allowed(const char *origin, const char *host, bool tls,
+			 const char *allowed);
+
+#endif

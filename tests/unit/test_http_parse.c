@@ -1,0 +1,246 @@
+/* test_http_parse.c - the pure decisions of the HTTP request path
+ * (net/http_parse.c): routes, static paths and traversal, content types,
+ * Content-Length, header lists, origins; and the session cookie's lookup
+ * (auth/session_token.c), which http.c runs on every API request. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "auth/session_token.h"
+#include "features/report_csv.h"
+#include "media/admin_image.h"
+#include "net/http_parse.h"
+#include "order/order_processing.h"
+
+#define ROOT "/srv/web"
+
+static void test_routes(void **state)
+{
+	(void)state;
+	assert_true(http_path_matches("/api/login", "/api/login", false));
+	assert_false(http_path_matches("/api/login/", "/api/login", false));
+	assert_false(http_path_matches("/api/log", "/api/login", false));
+	assert_false(http_path_matches("/API/LOGIN", "/api/login", false));
+	assert_true(http_path_matches("/api/admin/products/7/image",
+				      ADMIN_IMAGE_PATH_PREFIX, true));
+	assert_true(http_path_matches("/orders/12/print",
+				      ORDER_PRINT_PATH_PREFIX, true));
+	assert_true(http_path_matches("/api/fairs/1/report.csv",
+				      FAIR_FILES_PATH_PREFIX, true));
+	/* a prefix route is not its prefix without the slash */
+	assert_false(
+		http_path_matches("/api/fairs", FAIR_FILES_PATH_PREFIX, true));
+	assert_false(http_path_matches("/ordersx/1/print",
+				       ORDER_PRINT_PATH_PREFIX, true));
+	assert_true(http_path_matches("/media/p/a/black-card.jpg", "/media/",
+				      true));
+}
+
+static const char *join(const char *rel)
+{
+	static char out[256];
+
+	if (http_static_join(ROOT, rel, out, sizeof out))
+		return NULL;
+	return out;
+}
+
+static void test_static_paths(void **state)
+{
+	(void)state;
+	assert_string_equal(join("/"), ROOT "/index.html");
+	assert_string_equal(join(""), ROOT "/index.html");
+	assert_string_equal(join("//app.js"), ROOT "/app.js");
+	assert_string_equal(join("/orders/"), ROOT "/orders/index.html");
+	assert_string_equal(join("p/fw27/black-card.jpg"),
+			    ROOT "/p/fw27/black-card.jpg");
+	/* traversal, however spelled once lws has decoded it */
+	assert_null(join("/../etc/passwd"));
+	assert_null(join("a/../../x"));
+	assert_null(join(".."));
+	assert_null(join("a/.."));
+	assert_null(join("..%2f")); /* still holds ".." */
+	assert_null(join("a\\..\\b"));
+	assert_null(join("a\\b"));
+	/* ".." inside a name is refused too: the check is on the text */
+	assert_null(join("a..b.txt"));
+	/* %2e%2e is not decoded here (lws decodes before http.c sees it) */
+	assert_string_equal(join("%2e%2e/x"), ROOT "/%2e%2e/x");
+}
+
+static void test_static_path_too_long(void **state)
+{
+	char rel[300], out[64];
+
+	(void)state;
+	memset(rel, 'a', sizeof rel - 1);
+	rel[sizeof rel - 1] = '\0';
+	assert_int_equal(http_static_join(ROOT, rel, out, sizeof out), -1);
+	/* exactly fits: "/srv/web/" + 44 + NUL = 54; folder gets index.html */
+	rel[44] = '\0';
+	assert_int_equal(http_static_join(ROOT, rel, out, 54), 0);
+	assert_int_equal(http_static_join(ROOT, rel, out, 53), -1);
+	assert_int_equal(http_static_join(ROOT, "", out, 20), 0);
+	assert_int_equal(http_static_join(ROOT, "", out, 19), -1);
+}
+
+static void test_mime(void **state)
+{
+	(void)state;
+	assert_string_equal(http_mime_of("/srv/web/index.html"),
+			    "text/html; charset=utf-8");
+	assert_string_equal(http_mime_of("/srv/web/APP.JS"),
+			    "text/javascript; charset=utf-8");
+	assert_string_equal(http_mime_of("/m/p/a/b-full.jpg"), "image/jpeg");
+	assert_string_equal(http_mime_of("/srv/web/manifest.webmanifest"),
+			    "application/manifest+json");
+	assert_string_equal(http_mime_of("/srv/web/a.html.bak"),
+			    "application/octet-stream");
+	assert_string_equal(http_mime_of("/srv/web.d/noext"),
+			    "application/octet-stream");
+	assert_string_equal(http_mime_of(""), "application/octet-stream");
+}
+
+static void test_content_length(void **state)
+{
+	(void)state;
+	assert_false(http_length_exceeds("0", 0));
+	assert_true(http_length_exceeds("1", 0));
+	assert_false(http_length_exceeds("4096", 4096));
+	assert_true(http_length_exceeds("4097", 4096));
+	/* negative or past 64 bits: huge, refused, never wrapped to small */
+	assert_true(http_length_exceeds("-1", 4096));
+	assert_true(http_length_exceeds("99999999999999999999999", 4096));
+	/* not a number: 0, no body announced */
+	assert_false(http_length_exceeds("abc", 0));
+	assert_false(http_length_exceeds("", 0));
+}
+
+static void test_lists(void **state)
+{
+	(void)state;
+	assert_true(http_list_contains("fair.v1", "fair.v1"));
+	assert_true(http_list_contains("chat, fair.v1", "fair.v1"));
+	assert_true(http_list_contains(" fair.v1 ,x", "fair.v1"));
+	assert_false(http_list_contains("fair.v10", "fair.v1"));
+	assert_false(http_list_contains("xfair.v1", "fair.v1"));
+	assert_false(http_list_contains("fair", "fair.v1"));
+	assert_false(http_list_contains("", "fair.v1"));
+	assert_false(http_list_contains(NULL, "fair.v1"));
+	/* an empty item is in no list (it matched at the end of "a,") */
+	assert_false(http_list_contains("a,", ""));
+	assert_false(http_list_contains(" ", ""));
+	assert_false(http_list_contains("", ""));
+}
+
+static void test_origins(void **state)
+{
+	const char *allowed = "https://fair.example.com, http://[::1]:8080";
+	char host[400], origin[420];
+
+	(void)state;
+	/* the server's own origin, by its Host, without case */
+	assert_true(http_origin_allowed("http://localhost:8080",
+					"localhost:8080", false, ""));
+	assert_true(http_origin_allowed("HTTP://LocalHost:8080",
+					"localhost:8080", false, ""));
+	assert_true(http_origin_allowed("https://fair.local", "fair.local",
+					true, ""));
+	/* the scheme counts: http is not the https server's own */
+	assert_false(http_origin_allowed("http://fair.local", "fair.local",
+					 true, ""));
+	assert_false(http_origin_allowed("http://evil.example",
+					 "localhost:8080", false, ""));
+	assert_false(
+		http_origin_allowed("http://localhost:8080", NULL, false, ""));
+	assert_false(http_origin_allowed("http://", "", false, ""));
+	/* listed ones, exactly */
+	assert_true(http_origin_allowed("https://fair.example.com", "x", false,
+					allowed));
+	assert_true(
+		http_origin_allowed("http://[::1]:8080", NULL, false, allowed));
+	assert_false(http_origin_allowed("https://fair.example.co", "x", false,
+					 allowed));
+	assert_false(http_origin_allowed("https://fair.example.com.evil", "x",
+					 false, allowed));
+	assert_false(http_origin_allowed("https://fair.example.com,x", "x",
+					 false, allowed));
+	assert_false(http_origin_allowed("null", "x", false, allowed));
+	/* a Host of 299 bytes (http.c's buffer holds no more) still counts */
+	memset(host, 'h', 299);
+	host[299] = '\0';
+	snprintf(origin, sizeof origin, "https://%s", host);
+	assert_true(http_origin_allowed(origin, host, true, ""));
+	/* one too long for the own origin's buffer never matches a cut */
+	memset(host, 'h', 399);
+	host[399] = '\0';
+	snprintf(origin, sizeof origin, "https://%.311s", host);
+	assert_false(http_origin_allowed(origin, host, true, ""));
+}
+
+static void test_session_cookie(void **state)
+{
+	char value[SESSION_COOKIE_MAX], big[300];
+
+	(void)state;
+	assert_int_equal(session_cookie_find("fair_session=v1.abc",
+					     SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 0);
+	assert_string_equal(value, "v1.abc");
+	assert_int_equal(session_cookie_find("a=1; b=2;fair_session=xyz ; c=3",
+					     SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 0);
+	assert_string_equal(value, "xyz");
+	/* the first of two wins */
+	assert_int_equal(
+		session_cookie_find("fair_session=one; fair_session=two",
+				    SESSION_COOKIE_NAME, value, sizeof value),
+		0);
+	assert_string_equal(value, "one");
+	/* present without a value: found, empty (the token check refuses it) */
+	assert_int_equal(
+		session_cookie_find("fair_session=", SESSION_COOKIE_NAME, value,
+				    sizeof value),
+		0);
+	assert_string_equal(value, "");
+	/* absent: not a name that merely contains it, not without '=' */
+	assert_int_equal(session_cookie_find("xfair_session=1; fair_sessionx=2",
+					     SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 -1);
+	assert_int_equal(session_cookie_find("fair_session",
+					     SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 -1);
+	assert_int_equal(session_cookie_find("", SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 -1);
+	/* too long for a session cookie */
+	snprintf(big, sizeof big, "fair_session=%0200d", 7);
+	assert_int_equal(session_cookie_find(big, SESSION_COOKIE_NAME, value,
+					     sizeof value),
+			 -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_static_paths),
+		cmocka_unit_test(test_static_path_too_long),
+		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_content_length),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_origins),
+		cmocka_unit_test(test_session_cookie),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
