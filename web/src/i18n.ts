@@ -586,6 +586,16 @@ export function money(minor: number, currency: string): string {
   return moneyFormat(currency).format(major(minor, currency));
 }
 
+/** An amount typed by staff ("1,011.5", "¥1011.50") in the currency's minor units; null when it
+ * is not a plain amount with at most the currency's decimals. */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
+  const s = text.replace(/[,，\s¥￥$€£]/g, '');
+  const m = /^(\d{1,12})(?:\.(\d+))?$/.exec(s);
+  if (!m || (m[2] ?? '').length > digits || m[1].length + digits > 15) return null;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0') || '0');
+}
+
 export function number(n: number): string {
   return format('n', () => new Intl.NumberFormat(locale())).format(n);
 }

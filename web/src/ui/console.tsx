@@ -6,21 +6,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Item } from '../fair/protocol';
 import { openQuestions, priceNow } from '../fair/store';
-import { dateTime, errorText, money, number, t, time } from '../i18n';
+import { dateTime, errorText, money, number, parseMoney, t, time } from '../i18n';
 import type { FairContext } from './app';
 import { useNow, useSubscription } from './hooks';
 import { useItemSearch } from './search';
 import { Spotlight } from './room';
 
 const LIST_LIMIT = 100;
-
-/** "1,011.5" or "1011.50" yuan as fen; null when it is not an amount of at most 2 decimals. */
-export function parseYuan(text: string): number | null {
-  const s = text.replace(/[,，\s¥￥]/g, '');
-  if (!/^\d{1,9}(\.\d{1,2})?$/.test(s)) return null;
-  const [whole, frac = ''] = s.split('.');
-  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
-}
 
 /** Units left of an item now, from the live stock. */
 function leftOf(ctx: FairContext, item: Item): number {
@@ -168,7 +160,7 @@ function ItemEditor({ ctx, product, now }: { ctx: FairContext; product: number; 
   });
   const reprice = (e: Event) => {
     e.preventDefault();
-    const fen = parseYuan(price);
+    const fen = parseMoney(price, currency);
     if (fen === null) { action.fail(t('bad_money')); return; }
     void action.run(async () => {
       await client.request('price.set', { fair, product, price: fen, ...(tier ? { tier } : {}) });
@@ -178,7 +170,7 @@ function ItemEditor({ ctx, product, now }: { ctx: FairContext; product: number; 
   };
   const flash = (e: Event) => {
     e.preventDefault();
-    const fen = parseYuan(flashPrice);
+    const fen = parseMoney(flashPrice, currency);
     const mins = Number(minutes);
     if (fen === null) { action.fail(t('bad_money')); return; }
     if (!Number.isInteger(mins) || mins < 1 || mins > 24 * 60) { action.fail(t('bad_minutes')); return; }

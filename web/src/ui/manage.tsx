@@ -4,9 +4,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
-import { dateTime, errorText, money, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
-import { parseYuan } from './console';
 import { useSubscription } from './hooks';
 import { useItemSearch } from './search';
 
@@ -40,7 +39,7 @@ function Targets({ ctx }: { ctx: FairContext }) {
   const currency = store.view.fair?.currency ?? 'CNY';
   const submit = async (e: Event) => {
     e.preventDefault();
-    const fen = parseYuan(amount);
+    const fen = parseMoney(amount, currency);
     const n = units.trim() ? Number(units) : null;
     if (fen === null) { setResult({ ok: false, text: t('bad_money') }); return; }
     if (n !== null && (!Number.isInteger(n) || n < 0)) { setResult({ ok: false, text: t('bad_units') }); return; }
