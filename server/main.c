@@ -55,6 +55,15 @@
 
 struct server srv;
 
+/* net is below live: a session reaches its room and the fair list through
+ * these (net/ws_session.h). */
+const struct ws_session_hooks ws_session_hooks = {
+	.hello_fairs = fairs_hello_text,
+	.member_next = room_member_next,
+	.member_pending = room_member_pending,
+	.member_free = room_member_free,
+};
+
 static volatile sig_atomic_t signal_seen;
 static struct listener listener;
 static struct rawfd worker_watch;

@@ -5,9 +5,10 @@
  * the message, changes the rows, writes the audit log (hide, faq), counts the
  * rate limit in PostgreSQL (5 messages in 10 s per user, shared by every
  * process) and emits the `chat` / `chat.hidden` history events in one
- * transaction; fair_room.c pushes them once they commit, each to those who
- * may see it. These handlers only pass the arguments the parameter tables
- * have checked. Messages are plain text, stored and answered as sent. */
+ * transaction; the fair room (live/room_events.c) pushes them once they
+ * commit, each to those who may see it (live/event_ring.c). These handlers
+ * only pass the arguments the parameter tables have checked. Messages are
+ * plain text, stored and answered as sent. */
 #ifndef FAIR_CHAT_H
 #define FAIR_CHAT_H
 

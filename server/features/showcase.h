@@ -4,8 +4,9 @@
  *
  * Each is one SQL function (sql/005_showcase.sql) that checks the fair and
  * the item, changes them, writes the audit log and emits the history events
- * in one transaction; fair_room.c pushes those events once they commit.
- * These handlers only check what the parameter tables cannot. */
+ * in one transaction; the fair room (live/room_events.c) pushes those events
+ * once they commit. These handlers only check what the parameter tables
+ * cannot. */
 #ifndef FAIR_SHOWCASE_H
 #define FAIR_SHOWCASE_H
 

@@ -12,8 +12,6 @@
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
-#include "live/fair_room.h"
-#include "live/fairs.h"
 #include "net/client_addr.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
@@ -500,7 +498,7 @@ static void send_hello(struct ws_session *s)
 {
 	char now[32];
 	size_t fairs_len;
-	const char *fairs = fairs_hello_text(&fairs_len);
+	const char *fairs = ws_session_hooks.hello_fairs(&fairs_len);
 	struct strbuf b;
 	struct frame *f;
 
@@ -658,7 +656,7 @@ static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
 		return f;
 	}
 	if (s->member) {
-		switch (room_member_next(s->member, &f)) {
+		switch (ws_session_hooks.member_next(s->member, &f)) {
 		case ROOM_FRAME:
 			return f;
 		case ROOM_FELL_BEHIND:
@@ -677,7 +675,7 @@ static struct frame *next_frame(struct ws_session *s, bool *fell_behind)
 static void write_more_later(struct ws_session *s)
 {
 	if (s->held || s->q_len || s->close_code ||
-	    (s->member && room_member_pending(s->member)))
+	    (s->member && ws_session_hooks.member_pending(s->member)))
 		lws_callback_on_writable(s->wsi);
 }
 
@@ -829,7 +827,7 @@ static void on_closed(struct ws_session *s)
 		count_add(&sockets_of_user, (uint64_t)s->user->user_id, -1);
 	if (s->address_key)
 		count_add(&sockets_of_address, s->address_key, -1);
-	room_member_free(s->member);
+	ws_session_hooks.member_free(s->member);
 	queue_clear(s);
 	free(s->queue);
 	free(s->rx_buf);

@@ -88,6 +88,26 @@ void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
 
 struct room_member;
 
+/* What a session's room membership gives it to write next (see
+ * room_member_next in live/fair_room.h). */
+enum room_next { ROOM_NOTHING, ROOM_FRAME, ROOM_FELL_BEHIND };
+
+/* What a session needs of the folders above net: the fair list its hello
+ * carries, and the room it joined (live/). net includes neither: the root
+ * wires them (main.c defines ws_session_hooks). */
+struct ws_session_hooks {
+	/* The hello's fair list as JSON text, *len set (fairs_hello_text). */
+	const char *(*hello_fairs)(size_t *len);
+	/* The member's next push, whether it may have one, and its end
+	 * (room_member_next, room_member_pending, room_member_free). */
+	enum room_next (*member_next)(struct room_member *m,
+				      struct frame **out);
+	bool (*member_pending)(const struct room_member *m);
+	void (*member_free)(struct room_member *m);
+};
+
+extern const struct ws_session_hooks ws_session_hooks;
+
 /* Pushes are waiting: the session is written when the loop has turned. */
 void ws_session_wake(uint64_t session_id);
 
@@ -99,9 +119,9 @@ bool ws_sessions_write_woken(void);
 /* The user of a session, or NULL when it has gone or is not resolved. */
 const struct auth_user *ws_session_user(uint64_t session_id);
 
-/* The room membership of a session (fair_room.c owns members). set returns
+/* The room membership of a session (live/room.c owns members). set returns
  * the previous one, which the caller frees; a session frees its member when
- * it closes. */
+ * it closes (ws_session_hooks.member_free). */
 struct room_member *ws_session_member(uint64_t session_id);
 struct room_member *ws_session_set_member(uint64_t session_id,
 					  struct room_member *m);

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
+#include "order/batch_plan.h"
 #include "order/order_rules.h"
 #include "order/stock_cache.h"
 #include "rpc/op_reply.h"
@@ -365,13 +366,6 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 	pump(NULL);
 }
 
-/* Whether o can go in a batch sent now: it shares no dealer and no variant
- * with the batches in the database, whose row locks it would wait for. */
-static bool pending_free_to_go(const struct pending *o)
-{
-	return !lock_set_any(&intake.locked, o->locks, o->nlocks);
-}
-
 /* Sets b->text to the JSON array of its orders' elements. */
 static void batch_set_text(struct batch *b)
 {
@@ -388,28 +382,23 @@ static void batch_set_text(struct batch *b)
 	b->text = array.data; /* the batch owns it now */
 }
 
-/* Takes queued orders that can go now into a batch, in queue order, up to
- * orders_batch_max (an order marked alone goes by itself); the others keep
- * their places. An order left behind also holds back every later order that
- * shares its dealer or a variant with it: a later order for the same variant
- * must not take the last units first (first come, first served), nor a
- * dealer's later order its credit, and an order waiting for two variants
- * must not be overtaken forever by new orders for either. NULL when none can
- * go. */
+/* Takes the queued orders that can go now into a batch, in queue order, as
+ * batch_plan decides (order/batch_plan.h); the others keep their places.
+ * NULL when none can go. */
 static struct batch *batch_take(void)
 {
 	struct batch *b = xcalloc(1, sizeof *b);
 	struct pending **link = &intake.head, **end, *last = NULL;
-	struct lock_set behind = {0}; /* the rows of the orders left behind */
+	struct batch_plan plan;
 
+	batch_plan_start(&plan, &intake.locked,
+			 (size_t)srv.cfg.orders_batch_max);
 	end = &b->orders;
-	while (*link && b->n < (size_t)srv.cfg.orders_batch_max) {
+	while (*link && batch_plan_open(&plan)) {
 		struct pending *o = *link;
 
-		if ((b->n && o->alone) || !pending_free_to_go(o) ||
-		    lock_set_any(&behind, o->locks, o->nlocks)) {
-			if (lock_set_add(&behind, o->locks, o->nlocks))
-				abort();
+		if (batch_plan_offer(&plan, o->locks, o->nlocks, o->alone) ==
+		    BATCH_LEAVE) {
 			last = o;
 			link = &o->next;
 			continue;
@@ -419,10 +408,8 @@ static struct batch *batch_take(void)
 		*end = o;
 		end = &o->next;
 		b->n++;
-		if (o->alone)
-			break;
 	}
-	lock_set_free(&behind);
+	batch_plan_end(&plan);
 	if (!*link)
 		intake.tail = last;
 	intake.stats.queued -= (unsigned)b->n;
@@ -459,12 +446,12 @@ void order_intake_stock_heard(void)
 
 /* Sends batches while fewer than orders_batches_in_flight are in the
  * database. After an order arrives (arrived), the queue is looked through
- * again only when that order can go now: the others were looked at when
- * they came or when a batch last returned, and the rows locked in flight
- * have only grown since. */
+ * again only when batch_plan_worth_a_look says so. */
 static void pump(const struct pending *arrived)
 {
-	bool look = !arrived || !intake.in_flight || pending_free_to_go(arrived);
+	bool look = batch_plan_worth_a_look(&intake.locked, intake.in_flight,
+					    arrived ? arrived->locks : NULL,
+					    arrived ? arrived->nlocks : 0);
 
 	sweep_queue(); /* may move arrived to the lookups */
 	/* Lookups first: a connection a batch just left takes the lookup,

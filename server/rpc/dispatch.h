@@ -90,7 +90,7 @@ int dispatch_check(const struct op_def *op, unsigned role, json_t *msg,
 int params_check(const struct param_spec *specs, json_t *msg, char *why,
 		 size_t why_size);
 
-/* The op table of the server (op_table.c) and its size. */
+/* The op table of the server (server/op_table.c) and its size. */
 extern const struct op_def server_ops[];
 extern const size_t server_ops_count;
 

@@ -10,7 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config python3
   libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk

@@ -1,8 +1,9 @@
 /* op_table.c - the server's op table: every op, who may call it, its arguments.
  *
  * Adding an op: write its handler in its module, give it a parameter table,
- * and list it here. dispatch.c checks role, then arguments, before the
- * handler runs. */
+ * and list it here. rpc/dispatch.c checks role, then arguments, before the
+ * handler runs. The table names a handler in every folder, so it sits at
+ * the root beside main.c, above them all (tools/check_includes.py). */
 #include "auth/admin_users.h"
 #include "base/timefmt.h"
 #include "features/admin_fair.h"
