@@ -1,5 +1,7 @@
 -- 001: fairs, the first thing every client sees (the hello lists them).
--- Each migration runs once, in one transaction, recorded in schema_migrations.
+-- Each migration runs once, recorded in schema_migrations; the pending ones and then
+-- sql/functions/ (every function, view and trigger, defined once each: README.md there)
+-- are applied in one transaction.
 
 CREATE TABLE fairs (
     id              bigserial PRIMARY KEY,
@@ -16,26 +18,3 @@ CREATE TABLE fairs (
     created_at      timestamptz NOT NULL DEFAULT now(),
     CHECK (ends_at > starts_at)
 );
-
--- The status by PostgreSQL's clock, the one clock that decides.
-CREATE FUNCTION fair_status(f fairs, at timestamptz DEFAULT now())
-RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN f.status_override = 'closed' OR at >= f.ends_at THEN 'closed'
-        WHEN at < f.starts_at THEN 'scheduled'
-        WHEN f.status_override = 'paused' THEN 'paused'
-        ELSE 'live'
-    END
-$$;
-
--- Every server process caches the list of fairs; tell them when it changes.
-CREATE FUNCTION fairs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('fairs_changed',
-                      CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END::text);
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER fairs_notify AFTER INSERT OR UPDATE OR DELETE ON fairs
-    FOR EACH ROW EXECUTE FUNCTION fairs_notify();

@@ -1,6 +1,9 @@
 -- 003: the domain: products and variants, fair items and allocations, orders and their
 -- history, drafts, waitlists, Q&A, events with per-fair seq counters, targets, routing,
 -- audit. Constraints make bad states impossible; the code relies on them.
+--
+-- (Its functions, views and triggers are now defined once each in sql/functions/: see
+-- README.md there.)
 
 CREATE TABLE products (
     id             bigserial PRIMARY KEY,
@@ -215,13 +218,4 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_fair ON audit_log (fair_id, id);
 
--- Every fair gets its counter row with it.
-CREATE FUNCTION fairs_seq_row() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO fair_seq (fair_id) VALUES (NEW.id);
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER fairs_seq_row AFTER INSERT ON fairs
-    FOR EACH ROW EXECUTE FUNCTION fairs_seq_row();
 INSERT INTO fair_seq (fair_id) SELECT id FROM fairs ON CONFLICT DO NOTHING;

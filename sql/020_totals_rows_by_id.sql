@@ -7,5 +7,6 @@
 -- docs/BENCHMARKS.md). The function now plans without sequential scans: the key lookups
 -- (one index scan walking the sorted array) stay, however old the statistics. Reading the
 -- array as rows (unnest, one lookup each) was as safe but twice as slow.
-
-ALTER FUNCTION totals_order_rows(bigint[], integer) SET enable_seqscan = off;
+--
+-- (Its functions, views and triggers are now defined once each in sql/functions/: see
+-- README.md there.)

@@ -1,9 +1,9 @@
 /* admin_users.c - the admin ops for dealers and users:
  * admin.dealer.create, admin.user.create, admin.user.update.
  *
- * Passwords are hashed on the worker pool; the changes themselves are one
- * SQL function call each (sql/002_accounts.sql), which also writes the audit
- * log and ends sessions where a change requires it. */
+ * Passwords are hashed on the worker pool; the changes themselves are one SQL
+ * function call each (sql/functions/accounts/admin.sql), which also writes the
+ * audit log and ends sessions where a change requires it. */
 #include "auth/admin_users.h"
 
 #include <openssl/crypto.h>

@@ -215,19 +215,19 @@ bad:
 
 /* ---- POST /api/login ---- */
 
-/* A login first reserves an attempt in PostgreSQL (login_begin, sql/033):
- * failures and attempts in progress count together against the limits, in
- * one statement under the counters' row locks, so parallel guesses on any
- * number of processes cannot all pass the check before the first failure is
- * counted; and at most login_max_pending_per_address attempts of one address
- * are hashed at once, so one address cannot fill the hashing queue ahead of
- * everyone else. An attempt that finds no room waits in this process
- * (login_waiting) and asks again when an attempt of its login or address
- * ends here, or when its timer fires (for attempts on other processes). A
- * failure is counted (login_attempt_failed) before its 401 is sent.
- * Reservations in progress are renewed every LOGIN_RENEW_MS, so those of a
- * process that died lapse within LOGIN_ATTEMPT_TTL_S, however long a live
- * one waits for a worker. */
+/* A login first reserves an attempt in PostgreSQL (login_begin,
+ * sql/functions/accounts/login.sql): failures and attempts in progress count
+ * together against the limits, in one statement under the counters' row locks,
+ * so parallel guesses on any number of processes cannot all pass the check
+ * before the first failure is counted; and at most
+ * login_max_pending_per_address attempts of one address are hashed at once, so
+ * one address cannot fill the hashing queue ahead of everyone else. An attempt
+ * that finds no room waits in this process (login_waiting) and asks again when
+ * an attempt of its login or address ends here, or when its timer fires (for
+ * attempts on other processes). A failure is counted (login_attempt_failed)
+ * before its 401 is sent. Reservations in progress are renewed every
+ * LOGIN_RENEW_MS, so those of a process that died lapse within
+ * LOGIN_ATTEMPT_TTL_S, however long a live one waits for a worker. */
 #define LOGIN_ATTEMPT_TTL_S 15    /* a reservation not renewed lapses */
 #define LOGIN_RENEW_MS 5000       /* how often this process renews its own */
 #define LOGIN_WAIT_MAX_MS 120000  /* waited this long: 503, try again */

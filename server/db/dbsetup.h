@@ -2,9 +2,10 @@
  *
  * The only blocking libpq use in the server: connect (retrying for a while
  * so a server started together with PostgreSQL waits for it), apply the
- * sql/ migrations compiled into the binary, refuse a schema newer than this
- * binary knows, and check that PostgreSQL is configured to keep committed
- * orders (fsync, synchronous_commit, full_page_writes). */
+ * sql/ migrations and the functions of sql/functions/ compiled into the
+ * binary, refuse a schema newer than this binary knows, and check that
+ * PostgreSQL is configured to keep committed orders (fsync,
+ * synchronous_commit, full_page_writes). */
 #ifndef FAIR_DBSETUP_H
 #define FAIR_DBSETUP_H
 
@@ -21,8 +22,24 @@ struct migration {
 extern const struct migration migrations[];
 extern const size_t migrations_count;
 
+/* A file of the repeatable layer: functions, views and triggers, each
+ * defined once with CREATE OR REPLACE (sql/functions/README.md). */
+struct repeatable {
+	const char *path; /* under sql/functions/: "orders/batch.sql" */
+	const char *sql;
+};
+
+/* The files of sql/functions/<area>/ by path, then sql/functions/triggers.sql,
+ * and the SHA-256 (hex) of their paths and contents (generated at build
+ * time). */
+extern const struct repeatable repeatables[];
+extern const size_t repeatables_count;
+extern const char repeatables_checksum[];
+
 struct dbsetup_result {
 	int schema_version;   /* after migrating */
+	bool functions_applied; /* sql/functions/ was applied by this call */
+	double functions_ms;  /* how long that took (migrations not counted) */
 	unsigned char session_key[32]; /* the cookie MAC key all processes share */
 	bool durable;         /* fsync, synchronous_commit, full_page_writes on */
 	char durability_note[160]; /* which setting is off, when not durable */
@@ -30,10 +47,16 @@ struct dbsetup_result {
 };
 
 /* Connects to conninfo (for up to wait_s seconds), migrates when apply is
- * true (else only checks the version), checks durability, loads the session
- * key and, when check_demo is true, whether the demo passwords are still in
- * use (one password hash: about a tenth of a second). Returns 0, or -1 with
- * a message for the operator in err. */
+ * true (else only checks that nothing is pending), checks durability, loads
+ * the session key and, when check_demo is true, whether the demo passwords
+ * are still in use (one password hash: about a tenth of a second).
+ *
+ * Migrating, under an advisory lock so that processes starting together
+ * take turns: the pending numbered migrations, then the repeatable layer,
+ * all in one transaction. The layer is applied when a migration was pending
+ * or its checksum differs from the one recorded in schema_functions; else
+ * nothing is written. Returns 0, or -1 with a message for the operator in
+ * err. */
 int dbsetup_run(const char *conninfo, bool apply, bool check_demo, int wait_s,
 		struct dbsetup_result *out, char *err, size_t errlen);
 

@@ -2,7 +2,7 @@
  * Administration), for admins: products, fairs, items and stock, and the
  * audit log's reader (admins and managers).
  *
- * Each op is one SQL function (sql/005_showcase.sql) that checks the state,
+ * Each op is one SQL function (sql/functions/admin/) that checks the state,
  * changes the rows and writes the audit log in one transaction; these
  * handlers check what the parameter tables cannot (the members of nested
  * objects, formats) before calling it. Product pictures are uploaded over

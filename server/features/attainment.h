@@ -2,7 +2,7 @@
  * attainment: target.set and mustorder.set (manager, admin), attainment
  * {fair} (a dealer's own), and `attainment` pushes to each dealer's sessions
  * whenever its orders, its target or the must-order styles change
- * (NOTIFY dealer_totals and fair_targets; sql/013_targets.sql). The staff
+ * (NOTIFY dealer_totals and fair_targets; sql/functions/targets/). The staff
  * see the ranking boards in the dashboard. */
 #ifndef FAIR_ATTAINMENT_H
 #define FAIR_ATTAINMENT_H

@@ -1,6 +1,6 @@
 /* catalog.c - catalog.search, catalog.categories, recommend and
  * catalog.items (see catalog.h). The searching and pricing are SQL
- * (sql/006_catalog.sql, items_json in 015, catalog_items in 028). */
+ * (sql/functions/catalog/; items_json in sql/functions/live/items.sql). */
 #include "features/catalog.h"
 
 #include <stdlib.h>

@@ -1,9 +1,10 @@
 /* chart_http.h - pictures drawn on the server: GET
- * /api/fairs/<id>/chart.png?metric=&width=&height= for managers and admins,
- * and share.png, a dealer's order summary card. The data is read from the
- * kept totals (chart_data and share_data in sql/012), the picture drawn on
- * the worker pool (chart.h) as a heavy job (worker_submit_heavy: logins go
- * first, and a render waiting past render_wait_max_ms is answered 503).
+ * /api/fairs/<id>/chart.png?metric=&width=&height= for managers and admins, and
+ * share.png, a dealer's order summary card. The data is read from the kept
+ * totals (chart_data and share_data, sql/functions/dashboard/charts.sql), the
+ * picture drawn on the worker pool (chart.h) as a heavy job
+ * (worker_submit_heavy: logins go first, and a render waiting past
+ * render_wait_max_ms is answered 503).
  *
  * Fairness: one user has at most render_per_user renders waiting or being
  * drawn in this process (from the data query to the answer); more are

@@ -1,7 +1,7 @@
 /* chat.h - structured live Q&A (PROTOCOL.md, Q&A): chat.ask, chat.claim,
  * chat.answer, chat.hide, chat.faq, chat.history and faq.
  *
- * Each op is one SQL function (sql/007_chat.sql) that checks the fair and
+ * Each op is one SQL function (sql/functions/chat/) that checks the fair and
  * the message, changes the rows, writes the audit log (hide, faq), counts the
  * rate limit in PostgreSQL (5 messages in 10 s per user, shared by every
  * process) and emits the `chat` / `chat.hidden` history events in one
@@ -37,9 +37,9 @@ void chat_op_answer(struct op_call *call);
  * chat.hidden {id}. Audited. */
 void chat_op_hide(struct op_call *call);
 
-/* chat.faq {fair, id, faq} -> {message}: marks a question answered in
- * public as one of the fair's FAQ, or unmarks it; everyone sees it.
- * conflict when it has no public answer. Audited (sql/034_faq_marks.sql). */
+/* chat.faq {fair, id, faq} -> {message}: marks a question answered in public as
+ * one of the fair's FAQ, or unmarks it; everyone sees it. conflict when it has
+ * no public answer. Audited (chat_faq_mark, sql/functions/chat/faq.sql). */
 void chat_op_faq_mark(struct op_call *call);
 
 /* chat.history {fair, before?, limit?} -> {messages}: newest first. */

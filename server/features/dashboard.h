@@ -1,6 +1,6 @@
-/* dashboard.h - the brand manager's live dashboard: dashboard.watch answers
- * a snapshot of a fair's totals (sql/012_dashboard.sql keeps them as orders
- * change) and subscribes the session to `totals` pushes.
+/* dashboard.h - the brand manager's live dashboard: dashboard.watch answers a
+ * snapshot of a fair's totals (sql/functions/dashboard/: kept as orders change)
+ * and subscribes the session to `totals` pushes.
  *
  * Every transaction that changes a fair's totals sends NOTIFY fair_totals;
  * each process then reads the totals once for all its watchers of that

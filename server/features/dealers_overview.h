@@ -4,7 +4,7 @@
  * (attainment_rows' own figures), the must-order styles it misses, and
  * whether one of its users is joined to the fair on any process now
  * (presence_dealers, written by the room's presence refresh). One call of
- * dealers_overview (sql/030_dealers_overview.sql). */
+ * dealers_overview (sql/functions/dashboard/dealers_overview.sql). */
 #ifndef FAIR_DEALERS_OVERVIEW_H
 #define FAIR_DEALERS_OVERVIEW_H
 

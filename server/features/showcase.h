@@ -2,7 +2,7 @@
  * and admins: spotlight.set, price.set, flash.set, item.launch and
  * item.withdraw.
  *
- * Each is one SQL function (sql/005_showcase.sql) that checks the fair and
+ * Each is one SQL function (sql/functions/showcase/) that checks the fair and
  * the item, changes them, writes the audit log and emits the history events
  * in one transaction; the fair room (live/room_events.c) pushes those events
  * once they commit. These handlers only check what the parameter tables

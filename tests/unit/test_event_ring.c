@@ -1,7 +1,7 @@
-/* test_event_ring.c - a fair's ring of recent events: who sees which event
- * (the same rule as event_visible in sql/004_live.sql), where a joining
- * member's cursor starts, falling behind when the ring overtakes it, and
- * the audiences that share a kept join snapshot.
+/* test_event_ring.c - a fair's ring of recent events: who sees which event (the
+ * same rule as event_visible in sql/functions/live/events.sql), where a joining
+ * member's cursor starts, falling behind when the ring overtakes it, and the
+ * audiences that share a kept join snapshot.
  *
  * Links the real event_ring.c and frame.c (fair_core). Under the
  * sanitizers, a wrong reference count shows up as a leak or a use after

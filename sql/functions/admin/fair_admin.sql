@@ -1,0 +1,287 @@
+-- Fair administration (admin; PROTOCOL.md, Fair administration): products and their
+-- pictures, fairs, items and stock. One function per op, with the refusals and the lock
+-- order of showcase/showcase.sql. audit.list is in base/audit.sql.
+
+-- A product with its variants as the admin ops answer it.
+CREATE OR REPLACE FUNCTION product_admin_json(p_product bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'product', jsonb_build_object('id', p.id, 'style', p.style, 'name', p.name,
+            'name_en', p.name_en, 'category', p.category, 'description', p.description,
+            'description_en', p.description_en, 'base_price', p.base_price,
+            'images', media_urls(p.image)),
+        'variants', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                         'id', v.id, 'size', v.size, 'color', v.color) ORDER BY v.sort, v.id),
+                         '[]')
+                     FROM variants v WHERE v.product_id = p.id))
+    FROM products p WHERE p.id = p_product
+$$;
+
+-- admin.product.create -> {product, variants}. p_variants: [{size, color}, ...], 1 to 200,
+-- each pair once; the order given is the display order.
+CREATE OR REPLACE FUNCTION admin_product_create(p_actor bigint, p_style text, p_name text,
+                                                p_name_en text, p_category text, p_description text,
+                                                p_description_en text, p_base_price bigint,
+                                                p_variants jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_id bigint;
+    v_dup record;
+    v_reply jsonb;
+BEGIN
+    IF p_style !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$' THEN
+        RAISE EXCEPTION 'style must be 1 to 40 letters, digits, "_", "." or "-", starting '
+                        'with a letter or digit' USING ERRCODE = '22023';
+    END IF;
+    IF jsonb_typeof(p_variants) IS DISTINCT FROM 'array'
+       OR jsonb_array_length(p_variants) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'variants must be an array of 1 to 200 {size, color}'
+            USING ERRCODE = '22023';
+    END IF;
+    SELECT e ->> 'size' AS size, e ->> 'color' AS color INTO v_dup
+    FROM jsonb_array_elements(p_variants) AS e
+    GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'variant % / % is listed twice', v_dup.size, v_dup.color
+            USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT 1 FROM products WHERE style = p_style) THEN
+        RAISE EXCEPTION 'the style % is taken', p_style USING ERRCODE = '23505';
+    END IF;
+    INSERT INTO products (style, name, name_en, category, description, description_en,
+                          base_price)
+    VALUES (p_style, p_name, coalesce(p_name_en, ''), p_category, coalesce(p_description, ''),
+            coalesce(p_description_en, ''), p_base_price)
+    RETURNING id INTO v_id;
+    INSERT INTO variants (product_id, size, color, sort)
+    SELECT v_id, x.e ->> 'size', x.e ->> 'color', (x.n - 1)::int
+    FROM jsonb_array_elements(p_variants) WITH ORDINALITY AS x(e, n);
+    v_reply := product_admin_json(v_id);
+    PERFORM audit_write(p_actor, 'product.create', NULL, 'product:' || v_id, NULL, v_reply);
+    RETURN v_reply;
+END
+$$;
+
+-- The picture of a product (p_color NULL) or of one colour: the media key of images the
+-- server has just stored. A colour's picture is also the product's while it has none.
+-- Returns {product, color, images}.
+CREATE OR REPLACE FUNCTION admin_product_image_set(p_actor bigint, p_product bigint, p_color text,
+                                                   p_key text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_product products;
+    v_old jsonb;
+BEGIN
+    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
+    END IF;
+    IF p_color IS NULL THEN
+        v_old := jsonb_build_object('image', v_product.image);
+        UPDATE products SET image = p_key WHERE id = p_product;
+    ELSE
+        v_old := jsonb_build_object('image', (SELECT v.image FROM variants v
+                                              WHERE v.product_id = p_product
+                                                AND v.color = p_color
+                                              ORDER BY v.id LIMIT 1));
+        UPDATE variants SET image = p_key WHERE product_id = p_product AND color = p_color;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'product % has no colour %', p_product, p_color
+                USING ERRCODE = '22023';
+        END IF;
+        UPDATE products SET image = p_key WHERE id = p_product AND image IS NULL;
+    END IF;
+    PERFORM audit_write(p_actor, 'product.image', NULL, 'product:' || p_product, v_old,
+                        jsonb_build_object('image', p_key, 'color', p_color));
+    RETURN jsonb_build_object('product', p_product, 'color', p_color,
+                              'images', media_urls(p_key));
+END
+$$;
+
+-- admin.fair.create -> {fair}. Its status follows its times (fair_status).
+CREATE OR REPLACE FUNCTION admin_fair_create(p_actor bigint, p_name text, p_season text,
+                                             p_currency text, p_timezone text,
+                                             p_starts timestamptz, p_ends timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_id bigint;
+    v_new jsonb;
+BEGIN
+    IF p_currency !~ '^[A-Z]{3}$' THEN
+        RAISE EXCEPTION 'currency must be three capital letters (ISO 4217, e.g. CNY)'
+            USING ERRCODE = '22023';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = p_timezone) THEN
+        RAISE EXCEPTION 'unknown time zone "%" (use a name such as Asia/Shanghai)', p_timezone
+            USING ERRCODE = '22023';
+    END IF;
+    IF p_ends <= p_starts THEN
+        RAISE EXCEPTION 'ends_at must be after starts_at' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO fairs (name, season, currency, timezone, starts_at, ends_at)
+    VALUES (p_name, coalesce(p_season, ''), p_currency, p_timezone, p_starts, p_ends)
+    RETURNING id INTO v_id;
+    v_new := fair_json(v_id);
+    PERFORM audit_write(p_actor, 'fair.create', v_id, 'fair:' || v_id, NULL, v_new);
+    RETURN jsonb_build_object('fair', v_new);
+END
+$$;
+
+-- admin.fair.update -> {fair}. NULL arguments leave a field as it is. p_status: 'paused'
+-- (until resumed), 'live' (resume: clear a pause), 'closed' (for good). A closed fair, by
+-- hand or by its times, cannot be changed any more (23505). The fairs trigger announces
+-- the change (fairs_changed), which becomes fair.state pushes.
+CREATE OR REPLACE FUNCTION admin_fair_update(p_actor bigint, p_fair bigint, p_name text,
+                                             p_starts timestamptz, p_ends timestamptz,
+                                             p_status text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_fair fairs;
+    v_old jsonb;
+    v_new jsonb;
+BEGIN
+    IF p_status IS NOT NULL AND p_status NOT IN ('paused', 'live', 'closed') THEN
+        RAISE EXCEPTION 'status must be paused, live or closed' USING ERRCODE = '22023';
+    END IF;
+    IF p_name IS NULL AND p_starts IS NULL AND p_ends IS NULL AND p_status IS NULL THEN
+        RAISE EXCEPTION 'nothing to change: give name, starts_at, ends_at or status'
+            USING ERRCODE = '22023';
+    END IF;
+    SELECT * INTO v_fair FROM fairs WHERE id = p_fair FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'fair % not found', p_fair USING ERRCODE = 'P0002';
+    END IF;
+    IF coalesce(p_ends, v_fair.ends_at) <= coalesce(p_starts, v_fair.starts_at) THEN
+        RAISE EXCEPTION 'ends_at must be after starts_at' USING ERRCODE = '22023';
+    END IF;
+    IF fair_status(v_fair) = 'closed' THEN
+        RAISE EXCEPTION 'fair % is closed: it can no longer be changed', p_fair
+            USING ERRCODE = '23505';
+    END IF;
+    v_old := fair_json(p_fair);
+    UPDATE fairs SET
+        name = coalesce(p_name, name),
+        starts_at = coalesce(p_starts, starts_at),
+        ends_at = coalesce(p_ends, ends_at),
+        status_override = CASE p_status WHEN 'paused' THEN 'paused'
+                                        WHEN 'closed' THEN 'closed'
+                                        WHEN 'live' THEN NULL
+                                        ELSE status_override END
+    WHERE id = p_fair;
+    v_new := fair_json(p_fair);
+    PERFORM audit_write(p_actor, 'fair.update', p_fair, 'fair:' || p_fair, v_old, v_new);
+    RETURN jsonb_build_object('fair', v_new);
+END
+$$;
+
+-- admin.item.add -> {item} (the staff view). p_tier_prices {"A": n}, p_allocation
+-- {"<variant id>": qty}, p_pack {"<size>": n} or NULL. With p_launch the item is on sale at
+-- once (item.new as item.launch sends it); without, it is prepared, not on sale, for a
+-- later item.launch.
+CREATE OR REPLACE FUNCTION admin_item_add(p_actor bigint, p_fair bigint, p_product bigint,
+                                          p_price bigint, p_tier_prices jsonb,
+                                          p_allocation jsonb, p_limit integer, p_moq integer,
+                                          p_pack jsonb, p_must_order boolean, p_launch boolean)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_fair fairs;
+    v_key text;
+    v_new jsonb;
+BEGIN
+    v_fair := showcase_fair(p_fair);
+    PERFORM 1 FROM products WHERE id = p_product FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
+    END IF;
+    IF jsonb_typeof(p_allocation) IS DISTINCT FROM 'object' OR p_allocation = '{}' THEN
+        RAISE EXCEPTION 'allocation must give at least one variant''s quantity'
+            USING ERRCODE = '22023';
+    END IF;
+    SELECT k INTO v_key FROM jsonb_object_keys(p_allocation) AS k
+    WHERE NOT EXISTS (SELECT 1 FROM variants v
+                      WHERE v.id::text = k AND v.product_id = p_product)
+    ORDER BY k LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'variant % is not a variant of product %', v_key, p_product
+            USING ERRCODE = '22023';
+    END IF;
+    SELECT k INTO v_key FROM jsonb_object_keys(coalesce(p_pack, '{}')) AS k
+    WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.size = k AND v.product_id = p_product)
+    ORDER BY k LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'pack size % is not a size of product %', v_key, p_product
+            USING ERRCODE = '22023';
+    END IF;
+    IF showcase_closed(v_fair) IS NOT NULL THEN
+        RETURN showcase_closed(v_fair);
+    END IF;
+    IF EXISTS (SELECT 1 FROM fair_items WHERE fair_id = p_fair AND product_id = p_product) THEN
+        RAISE EXCEPTION 'product % is already an item of fair %', p_product, p_fair
+            USING ERRCODE = '23505';
+    END IF;
+
+    INSERT INTO fair_items (fair_id, product_id, price, moq, dealer_limit, pack, must_order,
+                            withdrawn, launched_at, sort)
+    VALUES (p_fair, p_product, p_price, coalesce(p_moq, 1), p_limit,
+            nullif(p_pack, '{}'), coalesce(p_must_order, false), NOT coalesce(p_launch, true),
+            now(), (SELECT coalesce(max(sort) + 1, 0) FROM fair_items WHERE fair_id = p_fair));
+    INSERT INTO fair_item_prices (fair_id, product_id, tier, price)
+    SELECT p_fair, p_product, t.key, t.value::bigint
+    FROM jsonb_each_text(coalesce(p_tier_prices, '{}')) AS t;
+    INSERT INTO stock (fair_id, product_id, variant_id, allocation)
+    SELECT p_fair, p_product, a.key::bigint, a.value::integer
+    FROM jsonb_each_text(p_allocation) AS a ORDER BY a.key::bigint;
+    IF coalesce(p_launch, true) THEN
+        PERFORM showcase_item_new(p_fair, p_product);
+    END IF;
+    v_new := item_json(p_fair, p_product, NULL);
+    PERFORM audit_write(p_actor, 'item.add', p_fair, 'product:' || p_product, NULL, v_new);
+    RETURN jsonb_build_object('item', v_new);
+END
+$$;
+
+-- admin.stock.add -> {variant, allocation, sold, remaining}. qty > 0 adds allocation;
+-- qty < 0 withdraws unsold allocation, never below what is sold (insufficient_stock with
+-- available {"<variant>": unsold}). The stock row is locked like every stock writer's.
+CREATE OR REPLACE FUNCTION admin_stock_add(p_actor bigint, p_fair bigint, p_variant bigint,
+                                           p_qty integer)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_fair fairs;
+    v_stock stock;
+    v_unsold integer;
+BEGIN
+    IF p_qty IS NULL OR p_qty = 0 THEN
+        RAISE EXCEPTION 'qty must not be 0' USING ERRCODE = '22023';
+    END IF;
+    v_fair := showcase_fair(p_fair);
+    SELECT * INTO v_stock FROM stock WHERE fair_id = p_fair AND variant_id = p_variant
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'variant % is not offered at fair %', p_variant, p_fair
+            USING ERRCODE = 'P0002';
+    END IF;
+    IF showcase_closed(v_fair) IS NOT NULL THEN
+        RETURN showcase_closed(v_fair);
+    END IF;
+    v_unsold := v_stock.allocation - v_stock.sold;
+    IF v_stock.allocation + p_qty < v_stock.sold THEN
+        RETURN op_refusal('insufficient_stock',
+            format('only %s unsold units of variant %s can be withdrawn', v_unsold, p_variant),
+            jsonb_build_object('available', jsonb_build_object(p_variant::text, v_unsold)));
+    END IF;
+    IF v_stock.allocation::bigint + p_qty > 2147483647 THEN
+        RAISE EXCEPTION 'the allocation would exceed 2147483647 units' USING ERRCODE = '22023';
+    END IF;
+    UPDATE stock SET allocation = allocation + p_qty WHERE id = v_stock.id
+    RETURNING * INTO v_stock;
+    PERFORM stock_notify(p_fair, ARRAY[p_variant]);
+    PERFORM audit_write(p_actor, 'stock.add', p_fair, 'variant:' || p_variant,
+        jsonb_build_object('allocation', v_stock.allocation - p_qty, 'sold', v_stock.sold),
+        jsonb_build_object('allocation', v_stock.allocation, 'sold', v_stock.sold,
+                           'qty', p_qty));
+    RETURN jsonb_build_object('variant', p_variant, 'allocation', v_stock.allocation,
+                              'sold', v_stock.sold,
+                              'remaining', v_stock.allocation - v_stock.sold);
+END
+$$;

@@ -1,0 +1,67 @@
+-- An order as clients see it, and the pieces of an order that the batch computes for many
+-- orders in one statement.
+
+-- An order as clients see it, given its lines as JSON: order_json reads one order's lines,
+-- a batch reads those of all its new orders in one query.
+CREATE OR REPLACE FUNCTION order_line_json(l order_lines, v variants) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('variant', l.variant_id, 'product', v.product_id, 'size', v.size,
+                              'color', v.color, 'qty', l.qty, 'price', l.price)
+$$;
+
+CREATE OR REPLACE FUNCTION order_json_with(o orders, p_lines jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
+        'status', o.status, 'lines', p_lines,
+        'total', o.total, 'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
+        'created_at', rfc3339(o.created_at))
+$$;
+
+-- An order as clients see it (PROTOCOL.md, Ordering).
+CREATE OR REPLACE FUNCTION order_json(o orders) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN order_json_with(o,
+        (SELECT coalesce(jsonb_agg(order_line_json(l, v) ORDER BY v.product_id, v.sort, v.id),
+                         '[]')
+         FROM order_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.order_id = o.id));
+END
+$$;
+
+-- The pieces of an order that the batch computes for many orders in one statement, as
+-- inlinable SQL shared with the per-order functions: a plpgsql call per row runs a
+-- statement of its own each time (order_request, order_ship_to and item_tier_price were a
+-- fifth of a batch).
+CREATE OR REPLACE FUNCTION order_request_json(p_fair bigint, p_partial boolean, p_lines jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('fair', p_fair, 'partial', p_partial, 'lines', p_lines)
+$$;
+
+-- The request part of an order that a retry must repeat: fair, lines and partial.
+CREATE OR REPLACE FUNCTION order_request(p jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN order_request_json((p->>'fair')::bigint, coalesce((p->>'partial')::boolean, false),
+        (SELECT jsonb_agg(jsonb_build_array(l.variant, l.qty) ORDER BY l.variant)
+         FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)));
+END
+$$;
+
+-- A dealer's address as an order keeps it (ship_to).
+CREATE OR REPLACE FUNCTION order_address_json(a dealer_addresses)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('id', a.id, 'label', a.label, 'recipient', a.recipient,
+                              'phone', a.phone, 'address', a.address)
+$$;
+
+-- A copy of one of the dealer's addresses for an order: p_address, or its default (NULL
+-- when it has none). NULL too when p_address is not the dealer's: is_theirs is false.
+CREATE OR REPLACE FUNCTION order_ship_to(p_dealer bigint, p_address bigint, OUT ship_to jsonb,
+                                         OUT is_theirs boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT order_address_json(a) INTO ship_to FROM dealer_addresses a
+    WHERE a.dealer_id = p_dealer AND (a.id = p_address OR (p_address IS NULL AND a.is_default));
+    is_theirs := p_address IS NULL OR ship_to IS NOT NULL;
+END
+$$;
