@@ -2,9 +2,9 @@
  *
  * While one batch is in flight, new orders queue; when it returns,
  * everything queued goes in the next batch: one call of order_place_batch
- * (sql/008), one transaction, a decision per order. Batches grow under load
- * by themselves and stay at one order when quiet. Every order is answered
- * only after its batch committed.
+ * (sql/functions/orders/batch.sql), one transaction, a decision per order.
+ * Batches grow under load by themselves and stay at one order when quiet.
+ * Every order is answered only after its batch committed.
  *
  * When the connection is lost after a batch was sent, its orders are
  * resolved on another connection once the old backend is gone: those that
@@ -14,8 +14,8 @@
  *
  * The same key always gets the same answer: before an order is refused from
  * the last known stock, or answered unavailable for a full queue, its key is
- * looked up (order_keys_stored, sql/025, thousands of keys a query), and an
- * order whose key is stored goes to a batch, where the database answers it
+ * looked up (order_keys_stored, sql/functions/orders/keys.sql, thousands of
+ * keys a query), and an order whose key is stored goes to a batch, where the database answers it
  * with its order or its conflict. An order whose key is still queued, in a
  * batch or resolving here waits behind that order instead. */
 #ifndef FAIR_ORDER_INTAKE_H

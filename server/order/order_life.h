@@ -2,7 +2,7 @@
  * fair is live: amend, cancel, waitlists, drafts, the dealer's own orders,
  * and order.status pushes.
  *
- * Each op is one call of a SQL function (sql/010_order_life.sql) through
+ * Each op is one call of a SQL function (sql/functions/order_life/) through
  * op_sql. Status changes are announced by NOTIFY order_status from the
  * changing transaction; every process pushes them to the sessions of the
  * order's dealer and of the staff. */

@@ -2,7 +2,7 @@
  * automatic review, review, shipping, tracking and priorities (rep, admin),
  * and the printable order confirmation (GET /orders/<id>/print).
  *
- * Each op is one call of a SQL function (sql/011_order_processing.sql),
+ * Each op is one call of a SQL function (sql/functions/processing/),
  * which checks that the step follows from the order's status, keeps it in
  * the order's history and tells the dealer (order.status). */
 #ifndef FAIR_ORDER_PROCESSING_H
