@@ -15,9 +15,10 @@
  * The same key always gets the same answer: before an order is refused from
  * the last known stock, or answered unavailable for a full queue, its key is
  * looked up (order_keys_stored, sql/functions/orders/keys.sql, thousands of
- * keys a query), and an order whose key is stored goes to a batch, where the database answers it
- * with its order or its conflict. An order whose key is still queued, in a
- * batch or resolving here waits behind that order instead. */
+ * keys a query), and an order whose key is stored goes to a batch, where the
+ * database answers it with its order or its conflict. An order whose key is
+ * still queued, in a batch or resolving here waits behind that order
+ * instead. */
 #ifndef FAIR_ORDER_INTAKE_H
 #define FAIR_ORDER_INTAKE_H
 
