@@ -10,6 +10,7 @@
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
+#include "base/throttle.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
@@ -99,8 +100,7 @@ struct pending {
 	int64_t fair_id;
 	struct idmap dealers; /* dealer id -> (void *)1 */
 	bool all;             /* every dealer (targets or must-order changed) */
-	bool timer_armed, reading;
-	int64_t last_ms;
+	struct throttle reads; /* at most ATTAINMENT_INTERVAL_MS apart */
 	struct loop_timer timer;
 };
 
@@ -114,6 +114,7 @@ static struct pending *pending_get(int64_t fair_id)
 		return p;
 	p = xcalloc(1, sizeof *p);
 	p->fair_id = fair_id;
+	throttle_init(&p->reads, ATTAINMENT_INTERVAL_MS);
 	if (idmap_put(&fairs, (uint64_t)fair_id, p)) { /* id 0 */
 		free(p);
 		return NULL;
@@ -156,18 +157,24 @@ static void push_to_dealer(uint64_t session_id, const struct auth_user *u,
 
 /* One row per dealer: its id and its event's text, pushed as PostgreSQL
  * wrote it (no parse, no serialisation here). */
+static void flush_step(struct pending *p, enum throttle_step step,
+		       int64_t delay_ms);
+
 static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct pending *p = idmap_get(&fairs, (uint64_t)(intptr_t)arg);
 	struct idmap frames = {0};
+	int64_t delay = 0;
 
 	if (!p)
 		return;
-	p->reading = false;
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQnfields(res) != 2) {
 		if (outcome == PG_DONE)
 			LOG(LOG_WARN, "attainment: %s", PQresultErrorMessage(res));
+		flush_step(p, throttle_read_done(&p->reads, timefmt_mono_ms(),
+						 &delay),
+			   delay);
 		return;
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -183,37 +190,38 @@ static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		if (frames.slots[s].id)
 			frame_unref(frames.slots[s].value);
 	idmap_free(&frames);
+	/* dealers that changed while it read go next */
+	flush_step(p, throttle_read_done(&p->reads, timefmt_mono_ms(), &delay),
+		   delay);
 }
-
-static void flush(struct pending *p);
 
 static void flush_timer(struct loop_timer *t)
 {
 	struct pending *p = lws_container_of(t, struct pending, timer);
+	int64_t delay = 0;
 
-	p->timer_armed = false;
-	flush(p);
+	flush_step(p, throttle_fired(&p->reads, timefmt_mono_ms(), &delay),
+		   delay);
 }
 
-/* Reads and pushes the attainment of the pending dealers that have a
- * session in this process; at most 4 times a second per fair. */
-static void flush(struct pending *p)
+/* Does what the throttle says: read and push the attainment of the pending
+ * dealers that have a session in this process now, or later. */
+static void flush_step(struct pending *p, enum throttle_step step,
+		       int64_t delay_ms)
 {
-	int64_t wait = ATTAINMENT_INTERVAL_MS - (timefmt_mono_ms() - p->last_ms);
 	struct idmap online = {0};
 	struct collect c = {.p = p, .online = &online};
 	char fair[OP_SQL_INT_TEXT];
 	const char *params[2];
+	bool sent = false;
 
-	if (p->timer_armed || (!p->all && !p->dealers.count))
-		return;
-	if (p->reading || wait > 0) {
-		p->timer_armed = true;
+	if (step == THROTTLE_ARM) {
 		loop_timer_schedule(&p->timer, flush_timer,
-				    (wait > 0 ? wait : ATTAINMENT_INTERVAL_MS) *
-					    LWS_US_PER_MS);
+				    delay_ms * LWS_US_PER_MS);
 		return;
 	}
+	if (step != THROTTLE_READ)
+		return;
 	strbuf_init(&c.ids);
 	ws_sessions_foreach_user(collect_dealer, &c);
 	idmap_free(&online);
@@ -224,15 +232,26 @@ static void flush(struct pending *p)
 		snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
 		params[0] = fair;
 		params[1] = c.ids.data;
-		p->last_ms = timefmt_mono_ms();
-		if (!pg_query(srv.db,
-			      "SELECT dealer, event FROM attainment_event_rows("
-			      "$1::bigint, $2::bigint[])",
-			      2, params, events_read,
-			      (void *)(intptr_t)p->fair_id))
-			p->reading = true;
+		sent = !pg_query(srv.db,
+				 "SELECT dealer, event FROM attainment_event_rows("
+				 "$1::bigint, $2::bigint[])",
+				 2, params, events_read,
+				 (void *)(intptr_t)p->fair_id);
 	}
 	strbuf_free(&c.ids);
+	if (!sent) /* nobody here to tell, or not sent: the read is over */
+		throttle_read_done(&p->reads, timefmt_mono_ms(), &delay_ms);
+}
+
+/* At most 4 times a second per fair. */
+static void flush(struct pending *p)
+{
+	int64_t delay = 0;
+
+	if (p->all || p->dealers.count)
+		flush_step(p, throttle_changed(&p->reads, timefmt_mono_ms(),
+					       &delay),
+			   delay);
 }
 
 /* dealer_totals: "fair:dealer,dealer,..."; fair_targets: "fair". NULL

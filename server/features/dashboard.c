@@ -8,6 +8,7 @@
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
+#include "base/throttle.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
@@ -29,10 +30,7 @@ struct watch {
 	int64_t fair_id;
 	uint64_t *sessions;
 	size_t n, cap;
-	bool timer_armed;
-	bool reading;      /* a read of the totals is in flight */
-	bool read_again;   /* they changed while it was */
-	int64_t last_ms;   /* when the last read was sent */
+	struct throttle reads; /* at most TOTALS_INTERVAL_MS apart */
 	char *last_pushed; /* the totals as last pushed, to push only changes */
 	struct loop_timer timer;
 };
@@ -49,6 +47,7 @@ static struct watch *watch_get(int64_t fair_id, bool create)
 	if (!w)
 		return NULL;
 	w->fair_id = fair_id;
+	throttle_init(&w->reads, TOTALS_INTERVAL_MS);
 	if (idmap_put(&watches, (uint64_t)fair_id, w)) {
 		free(w);
 		return NULL;
@@ -76,7 +75,8 @@ static int watch_add(struct watch *w, uint64_t session_id)
 
 /* ---- totals pushes ---- */
 
-static void read_totals(struct watch *w);
+static void totals_step(struct watch *w, enum throttle_step step,
+			int64_t delay_ms);
 
 /* Pushes to every watcher, forgetting those that have gone. */
 static void push_totals(struct watch *w, struct frame *f)
@@ -93,6 +93,7 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 			const PGresult *res)
 {
 	struct watch *w = watch_get((int64_t)(intptr_t)arg, false);
+	int64_t delay = 0;
 	const char *text;
 	json_error_t jerr;
 	json_t *msg;
@@ -100,7 +101,6 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 
 	if (!w)
 		return;
-	w->reading = false;
 	text = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK &&
 			       PQntuples(res) == 1
 		       ? PQgetvalue(res, 0, 0)
@@ -123,45 +123,49 @@ static void totals_read(void *arg, enum pg_outcome outcome,
 		LOG(LOG_WARN, "dashboard: reading the totals of fair %lld: %s",
 		    (long long)w->fair_id, PQresultErrorMessage(res));
 	}
-	if (w->read_again) {
-		w->read_again = false;
-		read_totals(w);
-	}
+	totals_step(w, throttle_read_done(&w->reads, timefmt_mono_ms(), &delay),
+		    delay);
 }
 
 static void timer_fired(struct loop_timer *t)
 {
 	struct watch *w = lws_container_of(t, struct watch, timer);
+	int64_t delay = 0;
 
-	w->timer_armed = false;
-	read_totals(w);
+	totals_step(w, throttle_fired(&w->reads, timefmt_mono_ms(), &delay),
+		    delay);
 }
 
-/* Reads and pushes the totals now, or when the interval since the last
- * read has passed; never two reads at once. */
-static void read_totals(struct watch *w)
+/* Does what the throttle says: read and push the totals now, or later. */
+static void totals_step(struct watch *w, enum throttle_step step,
+			int64_t delay_ms)
 {
-	int64_t wait = TOTALS_INTERVAL_MS - (timefmt_mono_ms() - w->last_ms);
 	char fair[OP_SQL_INT_TEXT];
 	const char *params[1] = {fair};
 
-	if (!w->n || w->timer_armed)
-		return;
-	if (w->reading) {
-		w->read_again = true;
-		return;
-	}
-	if (wait > 0) {
-		w->timer_armed = true;
+	if (step == THROTTLE_ARM) {
 		loop_timer_schedule(&w->timer, timer_fired,
-				    wait * LWS_US_PER_MS);
+				    delay_ms * LWS_US_PER_MS);
 		return;
 	}
+	if (step != THROTTLE_READ)
+		return;
 	snprintf(fair, sizeof fair, "%lld", (long long)w->fair_id);
-	w->last_ms = timefmt_mono_ms();
-	if (!pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text", 1,
-		      params, totals_read, (void *)(intptr_t)w->fair_id))
-		w->reading = true;
+	/* nobody watching here any more, or not sent: the read is over */
+	if (!w->n || pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text",
+			      1, params, totals_read,
+			      (void *)(intptr_t)w->fair_id))
+		throttle_read_done(&w->reads, timefmt_mono_ms(), &delay_ms);
+}
+
+static void totals_changed(struct watch *w)
+{
+	int64_t delay = 0;
+
+	if (w->n)
+		totals_step(w, throttle_changed(&w->reads, timefmt_mono_ms(),
+						&delay),
+			    delay);
 }
 
 /* "fair id" from the transaction that changed its totals; NULL after the
@@ -174,12 +178,12 @@ static void on_fair_totals(void *arg, const char *channel, const char *payload)
 		struct watch *w = watch_get(atoll(payload), false);
 
 		if (w)
-			read_totals(w);
+			totals_changed(w);
 		return;
 	}
 	for (size_t i = 0; i < watches.capacity; i++)
 		if (watches.slots[i].id)
-			read_totals(watches.slots[i].value);
+			totals_changed(watches.slots[i].value);
 }
 
 /* ---- dashboard.watch ---- */
