@@ -156,7 +156,11 @@ test('a database of the old migrations upgrades to exactly the functions of a fr
 
     const after = await catalog(old.url);
     assert.deepEqual(after, await catalog(fresh.url), 'the same functions, views and triggers as a fresh database');
-    assert.equal(after.length, before.length, 'nothing added or left over');
+    // nothing of the old catalog is left over that the layer does not define (equality with a
+    // fresh database says it); what the layer added since 035 is there
+    const names = (rows) => new Set(rows.map((r) => r.split(' ').slice(0, 2).join(' ')));
+    const added = [...names(after)].filter((n) => !names(before).has(n));
+    assert.ok(added.length < after.length / 2, `a few objects added since 035: ${added.join(', ')}`);
     assert.deepEqual(await sql(old.url, 'SELECT checksum FROM schema_functions'),
       await sql(fresh.url, 'SELECT checksum FROM schema_functions'));
     const [[body]] = await sql(old.url, `SELECT md5(prosrc) FROM pg_proc WHERE proname = 'order_place_batch'`);

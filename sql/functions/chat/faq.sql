@@ -42,11 +42,7 @@ DECLARE
     v_m chat_messages;
 BEGIN
     PERFORM showcase_fair(p_fair);
-    v_m := chat_message_lock(p_fair, p_id);
-    IF v_m.reply_to IS NOT NULL THEN
-        RAISE EXCEPTION 'message % is an answer: mark its question', p_id
-            USING ERRCODE = '22023';
-    END IF;
+    v_m := chat_question_lock(p_fair, p_id, 'mark its question');
     IF v_m.faq = p_faq THEN
         RETURN jsonb_build_object('message', chat_json(v_m));
     END IF;

@@ -82,6 +82,20 @@ BEGIN
 END
 $$;
 
+-- A question of the fair, locked for a change; P0002 when it is no message of the fair,
+-- 22023 (bad_request) when it is an answer, saying what to do instead (p_instead).
+CREATE OR REPLACE FUNCTION chat_question_lock(p_fair bigint, p_id bigint, p_instead text)
+RETURNS chat_messages LANGUAGE plpgsql AS $$
+DECLARE
+    v chat_messages := chat_message_lock(p_fair, p_id);
+BEGIN
+    IF v.reply_to IS NOT NULL THEN
+        RAISE EXCEPTION 'message % is an answer: %', p_id, p_instead USING ERRCODE = '22023';
+    END IF;
+    RETURN v;
+END
+$$;
+
 -- Emits a message as a `chat` event to those who may see it: staff_only for a claim, the
 -- asker's dealer (and the staff) for a question not yet answered in public and for private
 -- answers, everyone for public answers and their questions.

@@ -55,11 +55,7 @@ DECLARE
     v_m chat_messages;
 BEGIN
     PERFORM showcase_fair(p_fair);
-    v_m := chat_message_lock(p_fair, p_id);
-    IF v_m.reply_to IS NOT NULL THEN
-        RAISE EXCEPTION 'message % is an answer: only questions are claimed', p_id
-            USING ERRCODE = '22023';
-    END IF;
+    v_m := chat_question_lock(p_fair, p_id, 'only questions are claimed');
     IF v_m.hidden THEN
         RAISE EXCEPTION 'question % is hidden', p_id USING ERRCODE = '23505';
     END IF;
