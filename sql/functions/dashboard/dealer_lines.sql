@@ -36,13 +36,15 @@ BEGIN
         JOIN variants v ON v.id = x.variant_id
         GROUP BY 1, 2
     ), o AS MATERIALIZED (
+        -- `id = ANY (array)`, not `IN (SELECT ...)`: the join was planned, early in a fair,
+        -- as a nested loop over every changed row per order (quadratic in the batch)
         SELECT o.id, o.fair_id, o.dealer_id,
                o.status NOT IN ('cancelled', 'rejected') AS counts
-        FROM orders o WHERE o.id IN (SELECT c.order_id FROM changed c)
+        FROM orders o WHERE o.id = ANY (p_orders)
     ), now_lines AS (
         SELECT l.order_id, v.product_id, count(*) AS lines
         FROM order_lines l JOIN variants v ON v.id = l.variant_id
-        WHERE l.order_id IN (SELECT o.id FROM o WHERE o.counts)
+        WHERE l.order_id = ANY (ARRAY(SELECT o.id FROM o WHERE o.counts))
         GROUP BY 1, 2
     )
     SELECT array_agg(o.fair_id), array_agg(o.dealer_id), array_agg(o.id),

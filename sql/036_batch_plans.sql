@@ -1,0 +1,12 @@
+-- 036: the order tables' key checks (035) and the dealers' category and style rows (031) are
+-- planned the same whatever the tables' statistics say (issue 26).
+--
+-- Profiling a 500-order batch (auto_explain, tests/bench/batch.mjs) on a fair whose orders
+-- table had no statistics yet, as at the start of every fair, showed three statements that
+-- compared every row of the statement with every other: 035's "is this key there" anti-join
+-- of order_lines and of order_history against orders (9 ms each, 124,750 comparisons) and
+-- 031's semi-join of the changed lines' orders (25 ms). They now look keys up with
+-- `id = ANY (array)`, an index scan of the primary key in any plan (sql/functions/
+-- orders/integrity.sql, dashboard/dealer_lines.sql). This migration only drops the helper
+-- the new checks no longer use (the layer never drops).
+DROP FUNCTION IF EXISTS keys_missing(text, text, text, bigint);
