@@ -5,7 +5,10 @@
  * first on another database backend; one that shares any would only wait for
  * the first's locks, so it is better kept in the queue, where it can still
  * grow and be refused early from the stock heard meanwhile. Keys are
- * counted: one batch may name a dealer or a variant several times. */
+ * counted: one batch may name a dealer or a variant several times.
+ *
+ * Any counted set of 64-bit keys works the same way: net/ws_session.c
+ * counts each user's and each client address's open sockets with one. */
 #ifndef FAIR_LOCK_SET_H
 #define FAIR_LOCK_SET_H
 

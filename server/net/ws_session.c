@@ -7,6 +7,7 @@
 
 #include "auth/auth.h"
 #include "base/idmap.h"
+#include "base/lock_set.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
 #include "base/strbuf.h"
@@ -69,24 +70,10 @@ static struct {
 } woken;
 static uint64_t last_session_id;
 static struct ws_stats stats;
-/* Open sessions by user id and by client address (a hash of its text):
- * counts, as (void *)(uintptr_t)n, for the per-user and per-address caps. */
-static struct idmap sockets_of_user, sockets_of_address;
-
-static unsigned count_of(const struct idmap *m, uint64_t key)
-{
-	return (unsigned)(uintptr_t)idmap_get(m, key);
-}
-
-static void count_add(struct idmap *m, uint64_t key, int delta)
-{
-	unsigned n = count_of(m, key) + (unsigned)delta;
-
-	if (n)
-		idmap_put(m, key, (void *)(uintptr_t)n);
-	else
-		idmap_remove(m, key);
-}
+/* Open sessions by user id and by client address (a hash of its text),
+ * counted (base/lock_set.h's counted keys), for the per-user and
+ * per-address caps. */
+static struct lock_set sockets_of_user, sockets_of_address;
 
 /* FNV-1a: two addresses of the same hash would share a cap, which at 64
  * bits does not happen among the addresses one server sees. */
@@ -544,7 +531,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	lws_rx_flow_control(wsi, 0);
 	client_addr_of(wsi, srv.cfg.trusted_proxies, address, sizeof address);
 	key = address_key(address);
-	if (count_of(&sockets_of_address, key) >=
+	if (lock_set_count(&sockets_of_address, key) >=
 	    (unsigned)srv.cfg.ws_max_per_address) {
 		stats.closed_too_many++;
 		LOG(LOG_NOTICE, "session %llu from %s closed: over %d sockets "
@@ -556,7 +543,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 		return 0;
 	}
 	s->address_key = key;
-	count_add(&sockets_of_address, key, 1);
+	lock_set_add(&sockets_of_address, &key, 1); /* key is never 0 */
 	auth_resolve(s->id, hash);
 	return 0;
 }
@@ -565,6 +552,7 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 			      int close_code)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);
+	uint64_t user_key;
 
 	if (!s)
 		return; /* gone while we asked */
@@ -575,7 +563,8 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 						   : "session ended");
 		return;
 	}
-	if (count_of(&sockets_of_user, (uint64_t)user->user_id) >=
+	user_key = (uint64_t)user->user_id;
+	if (lock_set_count(&sockets_of_user, user_key) >=
 	    (unsigned)srv.cfg.ws_max_per_user) {
 		stats.closed_too_many++;
 		LOG(LOG_NOTICE, "session %llu of %s closed: over %d sockets of "
@@ -587,7 +576,7 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 		return;
 	}
 	s->user_counted = true;
-	count_add(&sockets_of_user, (uint64_t)user->user_id, 1);
+	lock_set_add(&sockets_of_user, &user_key, 1); /* ids are from 1 */
 	s->user = auth_user_ref(user);
 	s->caller.session_id = s->id;
 	s->caller.user_id = user->user_id;
@@ -823,10 +812,13 @@ static void on_closed(struct ws_session *s)
 	if (!s->id)
 		return; /* never established */
 	idmap_remove(&sessions, s->id);
-	if (s->user_counted)
-		count_add(&sockets_of_user, (uint64_t)s->user->user_id, -1);
+	if (s->user_counted) {
+		uint64_t user_key = (uint64_t)s->user->user_id;
+
+		lock_set_remove(&sockets_of_user, &user_key, 1);
+	}
 	if (s->address_key)
-		count_add(&sockets_of_address, s->address_key, -1);
+		lock_set_remove(&sockets_of_address, &s->address_key, 1);
 	ws_session_hooks.member_free(s->member);
 	queue_clear(s);
 	free(s->queue);
@@ -960,8 +952,8 @@ void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
 void ws_sessions_free(void)
 {
 	idmap_free(&sessions);
-	idmap_free(&sockets_of_user);
-	idmap_free(&sockets_of_address);
+	lock_set_free(&sockets_of_user);
+	lock_set_free(&sockets_of_address);
 	free(woken.ids);
 	woken.ids = NULL;
 	woken.n = woken.cap = 0;
