@@ -1,9 +1,18 @@
 /* op_table.c - the server's op table: every op, who may call it, its arguments.
  *
- * Adding an op: write its handler in its module, give it a parameter table,
- * and list it here. rpc/dispatch.c checks role, then arguments, before the
- * handler runs. The table names a handler in every folder, so it sits at
- * the root beside main.c, above them all (tools/check_includes.py). */
+ * rpc/dispatch.c checks role, then arguments against the op's parameter
+ * table, before the op runs. Most ops are one call of a SQL function: their
+ * entry names the statement, whether it reads or writes, an optional check
+ * of what the parameter table cannot say, and what goes in each $n (a
+ * member of the parameter table, in its order, or a value of the caller's;
+ * rpc/op_sql_args.h), and op_sql_handler runs it. The others have a handler
+ * of their own in their module. The parameter tables and checks live in the
+ * modules; dispatch_table_check holds each entry to its table at start-up.
+ *
+ * Adding an op: a parameter table in its module, and a line here with either
+ * its SQL definition and op_sql_handler, or its handler. The table names a
+ * handler in every folder, so it sits at the root beside main.c, above them
+ * all (tools/check_includes.py). */
 #include "auth/admin_users.h"
 #include "base/timefmt.h"
 #include "features/admin_fair.h"
@@ -20,6 +29,7 @@
 #include "order/order_processing.h"
 #include "rpc/dispatch.h"
 #include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
 
 static const struct param_spec no_params[] = {{NULL, 0, false, 0, 0}};
 
@@ -38,7 +48,23 @@ const struct op_def server_ops[] = {
 	{"ping", ROLES_ALL, no_params, op_ping},
 	{"fairs.list", ROLES_ALL, fairs_list_params, fairs_op_list},
 	{"admin.dealer.create", ROLE_ADMIN, admin_dealer_create_params,
-	 admin_op_dealer_create},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT jsonb_build_object('dealer', "
+		 "admin_dealer_create($1::bigint, $2, $3, $4, $5, "
+		 "$6::bigint, $7::boolean, $8::jsonb))",
+		 admin_dealer_create_check,
+		 /* absent credit and key_dealer are NULL: the function's
+		  * defaults (0, false) apply */
+		 {{.caller = op_sql_actor},
+		  {"code"},
+		  {"name"},
+		  {"region"},
+		  {"tier"},
+		  {"credit_limit"},
+		  {"key_dealer"},
+		  {"addresses"}}}},
 	{"admin.user.create", ROLE_ADMIN, admin_user_create_params,
 	 admin_op_user_create},
 	{"admin.user.update", ROLE_ADMIN, admin_user_update_params,
@@ -51,83 +77,355 @@ const struct op_def server_ops[] = {
 	/* the catalog (catalog.c) */
 	{"catalog.search", ROLES_ALL, catalog_search_params, catalog_op_search},
 	{"catalog.categories", ROLES_ALL, catalog_categories_params,
-	 catalog_op_categories},
-	{"recommend", ROLES_ALL, catalog_recommend_params, catalog_op_recommend},
-	{"catalog.items", ROLES_ALL, catalog_items_params, catalog_op_items},
+	 op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT catalog_categories($1::bigint)",
+				    NULL,
+				    {{"fair"}}}},
+	{"recommend", ROLES_ALL, catalog_recommend_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT catalog_recommend($1::bigint, $2, $3, $4::int)",
+		 NULL,
+		 {{"fair"},
+		  {.caller = catalog_caller_region},
+		  {.caller = catalog_caller_tier},
+		  {"limit", "10"}}}},
+	{"catalog.items", ROLES_ALL, catalog_items_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT catalog_items($1::bigint, $2, $3::jsonb, $4::jsonb)",
+		 NULL,
+		 {{"fair"},
+		  {.caller = catalog_caller_tier},
+		  {"products"},
+		  {"variants"}}}},
 
 	/* ordering (order_intake.c, order_life.c) */
 	{"order.place", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_place_params,
 	 order_op_place},
 	{"order.amend", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, order_amend_params,
-	 order_op_amend},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_amend($1::bigint, $2::bigint, $3::jsonb)",
+		 order_amend_check,
+		 {{.caller = op_sql_actor}, {"order"}, {"lines"}}}},
 	{"order.cancel", ROLE_DEALER | ROLE_REP | ROLE_ADMIN,
-	 order_cancel_params, order_op_cancel},
-	{"orders.mine", ROLE_DEALER, orders_mine_params, orders_op_mine},
-	{"waitlist.join", ROLE_DEALER, waitlist_join_params, waitlist_op_join},
-	{"waitlist.leave", ROLE_DEALER, waitlist_leave_params,
-	 waitlist_op_leave},
-	{"draft.save", ROLE_DEALER, draft_save_params, draft_op_save},
-	{"draft.get", ROLE_DEALER, draft_get_params, draft_op_get},
+	 order_cancel_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_cancel($1::bigint, $2::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"order"}}}},
+	{"orders.mine", ROLE_DEALER, orders_mine_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT orders_mine($1::bigint, $2::bigint)",
+		 NULL,
+		 {{.caller = op_sql_dealer}, {"fair"}}}},
+	{"waitlist.join", ROLE_DEALER, waitlist_join_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT waitlist_join($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::integer)",
+		 NULL,
+		 {{.caller = op_sql_dealer}, {"fair"}, {"variant"}, {"qty"}}}},
+	{"waitlist.leave", ROLE_DEALER, waitlist_leave_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT waitlist_leave($1::bigint, $2::bigint, $3::bigint)",
+		 NULL,
+		 {{.caller = op_sql_dealer}, {"fair"}, {"variant"}}}},
+	{"draft.save", ROLE_DEALER, draft_save_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT draft_save($1::bigint, $2::bigint, $3::jsonb, $4)",
+		 draft_save_check,
+		 {{.caller = op_sql_dealer}, {"fair"}, {"lines"}, {"note"}}}},
+	{"draft.get", ROLE_DEALER, draft_get_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT draft_get($1::bigint, $2::bigint)",
+				    NULL,
+				    {{.caller = op_sql_dealer}, {"fair"}}}},
 
 	/* the brand manager's dashboard, targets, the dealers' overview
 	 * (dashboard.c, attainment.c, dealers_overview.c) */
 	{"dashboard.watch", ROLE_MANAGER | ROLE_REP | ROLE_ADMIN,
 	 dashboard_watch_params, dashboard_op_watch},
 	{"target.set", ROLE_MANAGER | ROLE_ADMIN, target_set_params,
-	 target_op_set},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
+		 "$5::bigint, $6::integer)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"dealer"},
+		  {"region"},
+		  {"amount"},
+		  {"units"}}}},
 	{"mustorder.set", ROLE_MANAGER | ROLE_ADMIN, mustorder_set_params,
-	 mustorder_op_set},
-	{"attainment", ROLE_DEALER, attainment_params, attainment_op_get},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::boolean)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"product"},
+		  {"required"}}}},
+	{"attainment", ROLE_DEALER, attainment_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT jsonb_build_object('attainment', "
+				    "attainment_mine($1::bigint, $2::bigint))",
+				    NULL,
+				    {{"fair"}, {.caller = op_sql_dealer}}}},
 	{"dealers.overview", ROLE_REP | ROLE_MANAGER | ROLE_ADMIN,
-	 dealers_overview_params, dealers_op_overview},
+	 dealers_overview_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT dealers_overview($1::bigint, $2::bigint, $3, "
+		 "$4::boolean, $5, $6::integer, $7::integer)",
+		 dealers_overview_check,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"region"},
+		  {"online"},
+		  {"sort"},
+		  {"limit", OVERVIEW_LIMIT},
+		  {"offset", "0"}}}},
 
 	/* order processing after the fair (order_processing.c) */
 	{"orders.queue", ROLE_REP | ROLE_ADMIN, orders_queue_params,
-	 orders_op_queue},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 /* a write: reading the queue runs the automatic review */
+		 OP_SQL_WRITE,
+		 "SELECT orders_queue($1::bigint, $2::bigint, $3)",
+		 orders_queue_check,
+		 {{.caller = op_sql_actor}, {"fair"}, {"status"}}}},
 	{"order.review", ROLE_REP | ROLE_ADMIN, order_review_params,
-	 order_op_review},
-	{"order.ship", ROLE_REP | ROLE_ADMIN, order_ship_params, order_op_ship},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_review($1::bigint, $2::bigint, $3, $4)",
+		 order_review_check,
+		 {{.caller = op_sql_actor},
+		  {"order"},
+		  {"decision"},
+		  {"note"}}}},
+	{"order.ship", ROLE_REP | ROLE_ADMIN, order_ship_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_ship($1::bigint, $2::bigint, $3, $4)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"order"},
+		  {"carrier"},
+		  {"tracking"}}}},
 	{"order.advance", ROLE_REP | ROLE_ADMIN, order_advance_params,
-	 order_op_advance},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_advance($1::bigint, $2::bigint, $3)",
+		 order_advance_check,
+		 {{.caller = op_sql_actor}, {"order"}, {"status"}}}},
 	{"order.priority", ROLE_REP | ROLE_ADMIN, order_priority_params,
-	 order_op_priority},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT order_set_priority($1::bigint, $2::bigint, $3)",
+		 order_priority_check,
+		 {{.caller = op_sql_actor}, {"order"}, {"priority"}}}},
 
 	/* Q&A (chat.c) */
-	{"chat.ask", ROLE_DEALER, chat_ask_params, chat_op_ask},
+	{"chat.ask", ROLE_DEALER, chat_ask_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT chat_ask($1::bigint, $2::bigint, $3, $4::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"text"}, {"product"}}}},
 	{"chat.claim", ROLE_REP | ROLE_ADMIN, chat_message_params,
-	 chat_op_claim},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT chat_claim($1::bigint, $2::bigint, $3::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"id"}}}},
 	{"chat.answer", ROLE_REP | ROLE_ADMIN, chat_answer_params,
-	 chat_op_answer},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT chat_answer($1::bigint, $2::bigint, $3::bigint, $4, "
+		 "$5::boolean)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"reply_to"},
+		  {"text"},
+		  {"private"}}}},
 	{"chat.hide", ROLE_REP | ROLE_ADMIN, chat_message_params,
-	 chat_op_hide},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT chat_hide($1::bigint, $2::bigint, $3::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"id"}}}},
 	{"chat.faq", ROLE_REP | ROLE_ADMIN, chat_faq_mark_params,
-	 chat_op_faq_mark},
-	{"chat.history", ROLES_ALL, chat_history_params, chat_op_history},
-	{"faq", ROLES_ALL, chat_faq_params, chat_op_faq},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT chat_faq_mark($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::boolean)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"id"}, {"faq"}}}},
+	{"chat.history", ROLES_ALL, chat_history_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT chat_history($1::bigint, $2::boolean, $3::bigint, "
+		 "$4::bigint, $5::int)",
+		 NULL,
+		 {{"fair"},
+		  {.caller = op_sql_staff},
+		  {.caller = op_sql_dealer},
+		  {"before"},
+		  {"limit", CHAT_HISTORY_DEFAULT}}}},
+	{"faq", ROLES_ALL, chat_faq_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT chat_faq($1::bigint, $2::bigint)",
+				    NULL,
+				    {{"fair"}, {"product"}}}},
 
 	/* the showcase and the fair's administration */
 	{"spotlight.set", ROLE_REP | ROLE_ADMIN, showcase_spotlight_params,
-	 showcase_op_spotlight_set},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT showcase_spotlight_set($1::bigint, $2::bigint, "
+		 "$3::bigint, $4)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"product"}, {"note"}}}},
 	{"price.set", ROLE_REP | ROLE_ADMIN, showcase_price_params,
-	 showcase_op_price_set},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT showcase_price_set($1::bigint, $2::bigint, "
+		 "$3::bigint, $4::bigint, $5)",
+		 showcase_price_check,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"product"},
+		  {"price"},
+		  {"tier"}}}},
 	{"flash.set", ROLE_REP | ROLE_ADMIN, showcase_flash_params,
-	 showcase_op_flash_set},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT showcase_flash_set($1::bigint, $2::bigint, "
+		 "$3::bigint, $4::bigint, epoch_ms_time($5::bigint), "
+		 "epoch_ms_time($6::bigint))",
+		 showcase_flash_check,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"product"},
+		  {"price"},
+		  {"starts_at"},
+		  {"ends_at"}}}},
 	{"item.launch", ROLE_REP | ROLE_ADMIN, showcase_item_params,
-	 showcase_op_item_launch},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT showcase_item_launch($1::bigint, $2::bigint, "
+		 "$3::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"product"}}}},
 	{"item.withdraw", ROLE_REP | ROLE_ADMIN, showcase_item_params,
-	 showcase_op_item_withdraw},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT showcase_item_withdraw($1::bigint, $2::bigint, "
+		 "$3::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"product"}}}},
 	{"admin.product.create", ROLE_ADMIN, admin_product_create_params,
-	 admin_op_product_create},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_product_create($1::bigint, $2, $3, $4, $5, $6, "
+		 "$7, $8::bigint, $9::jsonb)",
+		 admin_product_create_check,
+		 {{.caller = op_sql_actor},
+		  {"style"},
+		  {"name"},
+		  {"name_en"},
+		  {"category"},
+		  {"description"},
+		  {"description_en"},
+		  {"base_price"},
+		  {"variants"}}}},
 	{"admin.fair.create", ROLE_ADMIN, admin_fair_create_params,
-	 admin_op_fair_create},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 /* the time zone is checked against PostgreSQL's own list */
+		 OP_SQL_WRITE,
+		 "SELECT admin_fair_create($1::bigint, $2, $3, $4, $5, "
+		 "epoch_ms_time($6::bigint), epoch_ms_time($7::bigint))",
+		 admin_fair_create_check,
+		 {{.caller = op_sql_actor},
+		  {"name"},
+		  {"season"},
+		  {"currency"},
+		  {"timezone"},
+		  {"starts_at"},
+		  {"ends_at"}}}},
 	{"admin.fair.update", ROLE_ADMIN, admin_fair_update_params,
-	 admin_op_fair_update},
-	{"admin.item.add", ROLE_ADMIN, admin_item_add_params,
-	 admin_op_item_add},
-	{"admin.stock.add", ROLE_ADMIN, admin_stock_add_params,
-	 admin_op_stock_add},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_fair_update($1::bigint, $2::bigint, $3, "
+		 "epoch_ms_time($4::bigint), epoch_ms_time($5::bigint), $6)",
+		 admin_fair_update_check,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"name"},
+		  {"starts_at"},
+		  {"ends_at"},
+		  {"status"}}}},
+	{"admin.item.add", ROLE_ADMIN, admin_item_add_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_item_add($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::bigint, $5::jsonb, $6::jsonb, $7::integer, "
+		 "$8::integer, $9::jsonb, $10::boolean, $11::boolean)",
+		 admin_item_add_check,
+		 {{.caller = op_sql_actor},
+		  {"fair"},
+		  {"product"},
+		  {"price"},
+		  {"tier_prices"},
+		  {"allocation"},
+		  {"limit"},
+		  {"moq"},
+		  {"pack"},
+		  {"must_order"},
+		  {"launch"}}}},
+	{"admin.stock.add", ROLE_ADMIN, admin_stock_add_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_stock_add($1::bigint, $2::bigint, "
+		 "$3::bigint, $4::integer)",
+		 admin_stock_add_check,
+		 {{.caller = op_sql_actor}, {"fair"}, {"variant"}, {"qty"}}}},
 	{"audit.list", ROLE_ADMIN | ROLE_MANAGER, admin_audit_list_params,
-	 admin_op_audit_list},
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT audit_list($1::bigint, $2::bigint, $3::integer)",
+		 NULL,
+		 {{"fair"}, {"since"}, {"limit", "100"}}}},
 
 };
 

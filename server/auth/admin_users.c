@@ -1,5 +1,6 @@
 /* admin_users.c - the admin ops for dealers and users:
- * admin.dealer.create, admin.user.create, admin.user.update.
+ * admin.dealer.create (its parameters and check: the op table names its SQL
+ * function), admin.user.create, admin.user.update.
  *
  * Passwords are hashed on the worker pool; the changes themselves are one SQL
  * function call each (sql/functions/accounts/admin.sql), which also writes the
@@ -17,7 +18,7 @@
 #include "base/xalloc.h"
 #include "db/pgarray.h"
 #include "rpc/op_reply.h"
-#include "rpc/op_sql.h"
+#include "rpc/op_sql_args.h"
 #include "server.h"
 
 #define TEMPORARY_PASSWORD_LENGTH 12
@@ -86,38 +87,16 @@ static char *int_text(long long v)
 
 /* ---- admin.dealer.create ---- */
 
-void admin_op_dealer_create(struct op_call *call)
+bool admin_dealer_create_check(struct op_call *call)
 {
 	const char *tier = op_sql_string(call, "tier");
-	char actor[OP_SQL_INT_TEXT], credit[OP_SQL_INT_TEXT];
-	char *addresses;
 
 	if (tier[0] < 'A' || tier[0] > 'Z') {
 		op_fail(call, ERR_BAD_REQUEST, "tier must be a capital letter",
 			NULL);
-		return;
+		return false;
 	}
-	addresses = op_sql_json(call, "addresses");
-	{
-		/* absent credit and key_dealer are NULL: the function's
-		 * defaults (0, false) apply */
-		const char *params[8] = {
-			op_sql_actor(call, actor),
-			op_sql_string(call, "code"),
-			op_sql_string(call, "name"),
-			op_sql_string(call, "region"),
-			tier,
-			op_sql_int(call, "credit_limit", credit),
-			op_sql_bool(call, "key_dealer"),
-			addresses};
-
-		op_sql_write(call,
-			     "SELECT jsonb_build_object('dealer', "
-			     "admin_dealer_create($1::bigint, $2, $3, $4, $5, "
-			     "$6::bigint, $7::boolean, $8::jsonb))",
-			     8, params);
-	}
-	free(addresses);
+	return true;
 }
 
 /* ---- users: a hashing step on a worker, then one SQL call ---- */

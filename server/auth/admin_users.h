@@ -3,13 +3,22 @@
 #ifndef FAIR_ADMIN_USERS_H
 #define FAIR_ADMIN_USERS_H
 
+#include <stdbool.h>
+
 #include "rpc/dispatch.h"
 
-void admin_op_dealer_create(struct op_call *call);
+/* admin.dealer.create {code?, name, region, tier, credit_limit?,
+ * key_dealer?, addresses?} -> {dealer}: an entry of the op table
+ * (server/op_table.c), run by op_sql_handler; the check answers bad_request
+ * unless tier is a capital letter. */
+extern const struct param_spec admin_dealer_create_params[];
+bool admin_dealer_create_check(struct op_call *call);
+
+/* admin.user.create and admin.user.update: the password is hashed (or a
+ * temporary one made) on the worker pool before the SQL call. */
 void admin_op_user_create(struct op_call *call);
 void admin_op_user_update(struct op_call *call);
 
-extern const struct param_spec admin_dealer_create_params[];
 extern const struct param_spec admin_user_create_params[];
 extern const struct param_spec admin_user_update_params[];
 

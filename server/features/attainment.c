@@ -18,8 +18,7 @@
 #include "db/pgarray.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
-#include "rpc/op_reply.h"
-#include "rpc/op_sql.h"
+#include "rpc/op_sql_args.h"
 #include "server.h"
 
 #define ATTAINMENT_INTERVAL_MS 250 /* per fair, like the totals */
@@ -44,54 +43,6 @@ const struct param_spec attainment_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
-
-/* ---- ops ---- */
-
-void target_op_set(struct op_call *call)
-{
-	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
-		dealer[OP_SQL_INT_TEXT], amount[OP_SQL_INT_TEXT],
-		units[OP_SQL_INT_TEXT];
-	const char *params[6] = {op_sql_actor(call, actor),
-				 op_sql_int(call, "fair", fair),
-				 op_sql_int(call, "dealer", dealer),
-				 op_sql_string(call, "region"),
-				 op_sql_int(call, "amount", amount),
-				 op_sql_int(call, "units", units)};
-
-	op_sql_write(
-		call,
-		"SELECT target_set($1::bigint, $2::bigint, $3::bigint, $4, "
-		"$5::bigint, $6::integer)",
-		6, params);
-}
-
-void mustorder_op_set(struct op_call *call)
-{
-	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
-		product[OP_SQL_INT_TEXT];
-	const char *params[4] = {op_sql_actor(call, actor),
-				 op_sql_int(call, "fair", fair),
-				 op_sql_int(call, "product", product),
-				 op_sql_bool(call, "required")};
-
-	op_sql_write(call,
-		     "SELECT mustorder_set($1::bigint, $2::bigint, $3::bigint, "
-		     "$4::boolean)",
-		     4, params);
-}
-
-void attainment_op_get(struct op_call *call)
-{
-	char fair[OP_SQL_INT_TEXT], dealer[OP_SQL_INT_TEXT];
-	const char *params[2] = {op_sql_int(call, "fair", fair), dealer};
-
-	snprintf(dealer, sizeof dealer, "%lld", (long long)call->caller.dealer_id);
-	op_sql_read(call,
-		    "SELECT jsonb_build_object('attainment', "
-		    "attainment_mine($1::bigint, $2::bigint))",
-		    2, params);
-}
 
 /* ---- pushes ---- */
 

@@ -15,10 +15,11 @@ void attainment_start(void);
 /* Frees what is pending after the lws context is gone. */
 void attainment_stop(void);
 
-void target_op_set(struct op_call *call);
-void mustorder_op_set(struct op_call *call);
-void attainment_op_get(struct op_call *call);
-
+/* The ops are entries of the op table (server/op_table.c) naming their SQL
+ * functions, run by op_sql_handler:
+ * target.set {fair, dealer?, region?, amount, units?}: a dealer's or a
+ * region's target; mustorder.set {fair, product, required}: a must-order
+ * style or not; attainment {fair} -> {attainment}: the caller dealer's. */
 extern const struct param_spec target_set_params[];
 extern const struct param_spec mustorder_set_params[];
 extern const struct param_spec attainment_params[];

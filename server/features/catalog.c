@@ -1,10 +1,7 @@
-/* catalog.c - catalog.search, catalog.categories, recommend and
- * catalog.items (see catalog.h). The searching and pricing are SQL
- * (sql/functions/catalog/; items_json in sql/functions/live/items.sql). */
+/* catalog.c - catalog.search, and the parameters of catalog.categories,
+ * recommend and catalog.items (see catalog.h). The searching and pricing are
+ * SQL (sql/functions/catalog/; items_json in sql/functions/live/items.sql). */
 #include "features/catalog.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 #include "auth/auth.h"
 #include "net/ws_session.h"
@@ -27,13 +24,20 @@ const struct param_spec catalog_categories_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
-/* The tier whose prices the caller sees; NULL for the staff, who see the
- * item's price and every tier's. */
-static const char *caller_tier(const struct op_call *call)
+const char *catalog_caller_tier(const struct op_call *call, char *buf)
 {
 	const struct auth_user *u = ws_session_user(call->caller.session_id);
 
+	(void)buf;
 	return u && u->role == ROLE_DEALER && u->tier[0] ? u->tier : NULL;
+}
+
+const char *catalog_caller_region(const struct op_call *call, char *buf)
+{
+	const struct auth_user *u = ws_session_user(call->caller.session_id);
+
+	(void)buf;
+	return u && u->role == ROLE_DEALER ? u->region : NULL;
 }
 
 void catalog_op_search(struct op_call *call)
@@ -64,7 +68,7 @@ void catalog_op_search(struct op_call *call)
 		return;
 	}
 	params[0] = op_sql_int(call, "fair", fair);
-	params[1] = caller_tier(call);
+	params[1] = catalog_caller_tier(call, NULL);
 	params[2] = op_sql_string(call, "q");
 	params[3] = op_sql_string(call, "category");
 	params[4] = op_sql_string(call, "sort");
@@ -82,53 +86,9 @@ const struct param_spec catalog_recommend_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
-void catalog_op_recommend(struct op_call *call)
-{
-	const struct auth_user *u = ws_session_user(call->caller.session_id);
-	const char *region = NULL;
-	char fair[OP_SQL_INT_TEXT], limit[OP_SQL_INT_TEXT];
-	const char *params[4];
-
-	if (u && u->role == ROLE_DEALER)
-		region = u->region;
-	params[0] = op_sql_int(call, "fair", fair);
-	params[1] = region;
-	params[2] = caller_tier(call);
-	params[3] = op_sql_int(call, "limit", limit) ?: "10";
-	op_sql_read(call,
-		   "SELECT catalog_recommend($1::bigint, $2, $3, $4::int)", 4,
-		   params);
-}
-
 const struct param_spec catalog_items_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"products", PARAM_ARRAY, false, 0, 100},
 	{"variants", PARAM_ARRAY, false, 0, 200},
 	{NULL, 0, false, 0, 0},
 };
-
-void catalog_op_items(struct op_call *call)
-{
-	char fair[OP_SQL_INT_TEXT];
-	const char *params[4];
-	char *products = op_sql_json(call, "products");
-	char *variants = op_sql_json(call, "variants");
-
-	params[0] = op_sql_int(call, "fair", fair);
-	params[1] = caller_tier(call);
-	params[2] = products;
-	params[3] = variants;
-	op_sql_read(call,
-		    "SELECT catalog_items($1::bigint, $2, $3::jsonb, $4::jsonb)",
-		    4, params);
-	free(products);
-	free(variants);
-}
-
-void catalog_op_categories(struct op_call *call)
-{
-	char fair[OP_SQL_INT_TEXT];
-	const char *params[1] = {op_sql_int(call, "fair", fair)};
-
-	op_sql_read(call, "SELECT catalog_categories($1::bigint)", 1, params);
-}

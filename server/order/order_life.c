@@ -1,9 +1,6 @@
-/* order_life.c - amend, cancel, waitlists, drafts, orders.mine and
- * order.status pushes (see order_life.h). */
+/* order_life.c - the parameters and checks of amend, cancel, waitlists,
+ * drafts and orders.mine, and order.status pushes (see order_life.h). */
 #include "order/order_life.h"
-
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "auth/auth.h"
 #include "base/log.h"
@@ -12,7 +9,6 @@
 #include "net/ws_session.h"
 #include "order/order_rules.h"
 #include "rpc/op_reply.h"
-#include "rpc/op_sql.h"
 #include "server.h"
 
 const struct param_spec order_amend_params[] = {
@@ -74,108 +70,14 @@ static bool lines_ok(struct op_call *call, bool allow_empty)
 	return true;
 }
 
-/* The dealer of a dealer's own op (waitlists, drafts, orders.mine). */
-static const char *caller_dealer(const struct op_call *call, char *buf)
+bool order_amend_check(struct op_call *call)
 {
-	snprintf(buf, OP_SQL_INT_TEXT, "%lld",
-		 (long long)call->caller.dealer_id);
-	return buf;
+	return lines_ok(call, false);
 }
 
-void order_op_amend(struct op_call *call)
+bool draft_save_check(struct op_call *call)
 {
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	char *lines;
-	const char *params[3];
-
-	if (!lines_ok(call, false))
-		return;
-	lines = op_sql_json(call, "lines");
-	params[0] = op_sql_actor(call, actor);
-	params[1] = op_sql_int(call, "order", order);
-	params[2] = lines;
-	op_sql_write(call,
-		     "SELECT order_amend($1::bigint, $2::bigint, $3::jsonb)", 3,
-		     params);
-	free(lines);
-}
-
-void order_op_cancel(struct op_call *call)
-{
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	const char *params[2] = {op_sql_actor(call, actor),
-				 op_sql_int(call, "order", order)};
-
-	op_sql_write(call, "SELECT order_cancel($1::bigint, $2::bigint)", 2,
-		     params);
-}
-
-void orders_op_mine(struct op_call *call)
-{
-	char dealer[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT];
-	const char *params[2] = {caller_dealer(call, dealer),
-				 op_sql_int(call, "fair", fair)};
-
-	op_sql_read(call, "SELECT orders_mine($1::bigint, $2::bigint)", 2,
-		    params);
-}
-
-void waitlist_op_join(struct op_call *call)
-{
-	char dealer[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
-		variant[OP_SQL_INT_TEXT], qty[OP_SQL_INT_TEXT];
-	const char *params[4] = {caller_dealer(call, dealer),
-				 op_sql_int(call, "fair", fair),
-				 op_sql_int(call, "variant", variant),
-				 op_sql_int(call, "qty", qty)};
-
-	op_sql_write(call,
-		     "SELECT waitlist_join($1::bigint, $2::bigint, $3::bigint, "
-		     "$4::integer)",
-		     4, params);
-}
-
-void waitlist_op_leave(struct op_call *call)
-{
-	char dealer[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT],
-		variant[OP_SQL_INT_TEXT];
-	const char *params[3] = {caller_dealer(call, dealer),
-				 op_sql_int(call, "fair", fair),
-				 op_sql_int(call, "variant", variant)};
-
-	op_sql_write(
-		call,
-		"SELECT waitlist_leave($1::bigint, $2::bigint, $3::bigint)", 3,
-		params);
-}
-
-void draft_op_save(struct op_call *call)
-{
-	char dealer[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT];
-	char *lines;
-	const char *params[4];
-
-	if (!lines_ok(call, true))
-		return;
-	lines = op_sql_json(call, "lines");
-	params[0] = caller_dealer(call, dealer);
-	params[1] = op_sql_int(call, "fair", fair);
-	params[2] = lines;
-	params[3] = op_sql_string(call, "note");
-	op_sql_write(call,
-		     "SELECT draft_save($1::bigint, $2::bigint, $3::jsonb, $4)",
-		     4, params);
-	free(lines);
-}
-
-void draft_op_get(struct op_call *call)
-{
-	char dealer[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT];
-	const char *params[2] = {caller_dealer(call, dealer),
-				 op_sql_int(call, "fair", fair)};
-
-	op_sql_read(call, "SELECT draft_get($1::bigint, $2::bigint)", 2,
-		    params);
+	return lines_ok(call, true);
 }
 
 /* ---- order.status pushes ---- */

@@ -1,5 +1,6 @@
-/* order_processing.c - the processing queue, review, shipping, tracking,
- * priorities and the printable confirmation (see order_processing.h). */
+/* order_processing.c - the parameters and checks of the processing queue,
+ * review, shipping, tracking and priorities, and the printable confirmation
+ * (see order_processing.h). */
 #include "order/order_processing.h"
 
 #include <stdio.h>
@@ -50,80 +51,31 @@ const struct param_spec order_priority_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
-void orders_op_queue(struct op_call *call)
+bool orders_queue_check(struct op_call *call)
 {
-	char actor[OP_SQL_INT_TEXT], fair[OP_SQL_INT_TEXT];
-	const char *params[3];
-
-	if (!op_sql_choice(call, "status", statuses))
-		return;
-	params[0] = op_sql_actor(call, actor);
-	params[1] = op_sql_int(call, "fair", fair);
-	params[2] = op_sql_string(call, "status");
-	/* a write: reading the queue runs the automatic review first */
-	op_sql_write(call, "SELECT orders_queue($1::bigint, $2::bigint, $3)", 3,
-		     params);
+	return op_sql_choice(call, "status", statuses);
 }
 
-void order_op_review(struct op_call *call)
+bool order_review_check(struct op_call *call)
 {
 	static const char *const decisions[] = {"approve", "reject", NULL};
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	const char *params[4];
 
-	if (!op_sql_choice(call, "decision", decisions))
-		return;
-	params[0] = op_sql_actor(call, actor);
-	params[1] = op_sql_int(call, "order", order);
-	params[2] = op_sql_string(call, "decision");
-	params[3] = op_sql_string(call, "note");
-	op_sql_write(call,
-		     "SELECT order_review($1::bigint, $2::bigint, $3, $4)", 4,
-		     params);
+	return op_sql_choice(call, "decision", decisions);
 }
 
-void order_op_ship(struct op_call *call)
-{
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	const char *params[4] = {op_sql_actor(call, actor),
-				 op_sql_int(call, "order", order),
-				 op_sql_string(call, "carrier"),
-				 op_sql_string(call, "tracking")};
-
-	op_sql_write(call, "SELECT order_ship($1::bigint, $2::bigint, $3, $4)",
-		     4, params);
-}
-
-void order_op_advance(struct op_call *call)
+bool order_advance_check(struct op_call *call)
 {
 	static const char *const steps[] = {"in_transit", "delivered", NULL};
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	const char *params[3];
 
-	if (!op_sql_choice(call, "status", steps))
-		return;
-	params[0] = op_sql_actor(call, actor);
-	params[1] = op_sql_int(call, "order", order);
-	params[2] = op_sql_string(call, "status");
-	op_sql_write(call, "SELECT order_advance($1::bigint, $2::bigint, $3)",
-		     3, params);
+	return op_sql_choice(call, "status", steps);
 }
 
-void order_op_priority(struct op_call *call)
+bool order_priority_check(struct op_call *call)
 {
 	static const char *const priorities[] = {"normal", "high", "urgent",
 						 NULL};
-	char actor[OP_SQL_INT_TEXT], order[OP_SQL_INT_TEXT];
-	const char *params[3];
 
-	if (!op_sql_choice(call, "priority", priorities))
-		return;
-	params[0] = op_sql_actor(call, actor);
-	params[1] = op_sql_int(call, "order", order);
-	params[2] = op_sql_string(call, "priority");
-	op_sql_write(call,
-		     "SELECT order_set_priority($1::bigint, $2::bigint, $3)", 3,
-		     params);
+	return op_sql_choice(call, "priority", priorities);
 }
 
 /* ---- GET /orders/<id>/print ---- */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/timefmt.h"
+#include "rpc/op_sql_args.h"
 
 static const char *const role_names[] = {"dealer", "rep", "manager", "admin"};
 
@@ -29,6 +30,7 @@ int dispatch_table_check(const struct op_def *table, size_t n, char *why,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct op_def *op = &table[i];
+		char inner[160];
 
 		if (!op->name || !*op->name) {
 			snprintf(why, why_size, "op %zu has no name", i);
@@ -39,6 +41,11 @@ int dispatch_table_check(const struct op_def *table, size_t n, char *why,
 				 !op->roles    ? "roles"
 				 : !op->params ? "a parameter table"
 					       : "a handler");
+			return -1;
+		}
+		if (op->sql && op_sql_def_check(op->sql, op->params, inner,
+						sizeof inner)) {
+			snprintf(why, why_size, "op %s: %s", op->name, inner);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++)

@@ -63,16 +63,22 @@ struct op_call {
 
 typedef void (*op_handler)(struct op_call *call);
 
+struct op_sql_def; /* rpc/op_sql_args.h */
+
 struct op_def {
 	const char *name;
 	unsigned roles;                  /* ROLE_* bits allowed */
 	const struct param_spec *params; /* terminated by a NULL name */
 	op_handler handler;
+	/* An op that is one SQL call: its statement and arguments, run by
+	 * the handler op_sql_handler (rpc/op_sql.h). NULL for the others. */
+	const struct op_sql_def *sql;
 };
 
 /* Checks a table of n ops: every op has a name, roles, a parameter table
- * and a handler, and no name appears twice (dispatch_find takes the first).
- * Returns 0, or -1 with why set naming the op. */
+ * and a handler, no name appears twice (dispatch_find takes the first), and
+ * each SQL definition fits its parameter table (op_sql_def_check). Returns
+ * 0, or -1 with why set naming the op. */
 int dispatch_table_check(const struct op_def *table, size_t n, char *why,
 			 size_t why_size);
 

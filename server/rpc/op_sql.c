@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "base/timefmt.h"
 #include "rpc/op_reply.h"
 #include "rpc/proto.h"
 
@@ -69,51 +68,6 @@ void op_sql_read(struct op_call *call, const char *sql, int nparams,
 	op_read(call, sql, nparams, params, reply_rows);
 }
 
-const char *op_sql_int(struct op_call *call, const char *name, char *buf)
-{
-	json_t *v = json_object_get(call->msg, name);
-
-	if (!json_is_integer(v))
-		return NULL;
-	snprintf(buf, OP_SQL_INT_TEXT, "%lld",
-		 (long long)json_integer_value(v));
-	return buf;
-}
-
-const char *op_sql_actor(const struct op_call *call, char *buf)
-{
-	snprintf(buf, OP_SQL_INT_TEXT, "%lld", (long long)call->caller.user_id);
-	return buf;
-}
-
-const char *op_sql_string(struct op_call *call, const char *name)
-{
-	return json_string_value(json_object_get(call->msg, name));
-}
-
-const char *op_sql_bool(struct op_call *call, const char *name)
-{
-	json_t *v = json_object_get(call->msg, name);
-
-	if (!json_is_boolean(v))
-		return NULL;
-	return json_is_true(v) ? "true" : "false";
-}
-
-const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
-			   int64_t *ms)
-{
-	const char *text = op_sql_string(call, name);
-	int64_t when;
-
-	if (!text || timefmt_parse_rfc3339(text, &when))
-		return NULL;
-	if (ms)
-		*ms = when;
-	snprintf(buf, OP_SQL_INT_TEXT, "%lld", (long long)when);
-	return buf;
-}
-
 bool op_sql_choice(struct op_call *call, const char *name,
 		   const char *const *choices)
 {
@@ -135,11 +89,24 @@ bool op_sql_choice(struct op_call *call, const char *name,
 	return false;
 }
 
-char *op_sql_json(struct op_call *call, const char *name)
+void op_sql_handler(struct op_call *call)
 {
-	json_t *v = json_object_get(call->msg, name);
+	const char *name = json_string_value(json_object_get(call->msg, "op"));
+	const struct op_def *op =
+		name ? dispatch_find(server_ops, server_ops_count, name) : NULL;
+	struct op_sql_args args;
 
-	if (!v || json_is_null(v))
-		return NULL;
-	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!op || !op->sql) { /* a table entry naming this handler wrongly */
+		LOG(LOG_ERROR, "op %s has no SQL definition", name ?: "?");
+		op_fail(call, ERR_INTERNAL, "the op is not defined", NULL);
+		return;
+	}
+	if (op->sql->check && !op->sql->check(call))
+		return; /* answered */
+	op_sql_args_build(op->sql, op->params, call, &args);
+	if (op->sql->mode == OP_SQL_WRITE)
+		op_sql_write(call, op->sql->sql, args.n, args.values);
+	else
+		op_sql_read(call, op->sql->sql, args.n, args.values);
+	op_sql_args_free(&args);
 }

@@ -8,7 +8,11 @@
  * insufficient_stock), which the function returns before changing anything.
  * Errors raised with a SQLSTATE are mapped by op_ticket_db_error (op_reply.h).
  *
- * Also small helpers that turn JSON arguments into text parameters. */
+ * Most such ops have no handler of their own: their entry in the op table
+ * (server/op_table.c) names the statement and its arguments (a struct
+ * op_sql_def, op_sql_args.h) and op_sql_handler runs it. Handlers that do
+ * more call op_sql_write or op_sql_read themselves, with the readers of
+ * op_sql_args.h. */
 #ifndef FAIR_OP_SQL_H
 #define FAIR_OP_SQL_H
 
@@ -18,8 +22,13 @@
 
 #include "rpc/dispatch.h"
 #include "rpc/op_reply.h"
+#include "rpc/op_sql_args.h"
 
-#define OP_SQL_INT_TEXT 24 /* bytes of a decimal int64 with its sign and NUL */
+/* The handler of every op whose table entry has an op_sql_def (its sql
+ * member): finds that entry by the request's op, runs the definition's
+ * check, then its statement with its arguments, and answers with the
+ * function's reply, as op_sql_write or op_sql_read. */
+void op_sql_handler(struct op_call *call);
 
 /* Runs sql, which changes something and returns the reply as one jsonb
  * column, and answers call with it: in_doubt when the connection was lost
@@ -37,35 +46,10 @@ void op_sql_read(struct op_call *call, const char *sql, int nparams,
  * "refused" member names. */
 void op_sql_answer(struct op_ticket *t, json_t *reply);
 
-/* The decimal text of the integer member name of the request into buf
- * (OP_SQL_INT_TEXT bytes); NULL (SQL NULL) when it is absent or null. */
-const char *op_sql_int(struct op_call *call, const char *name, char *buf);
-
-/* The caller's user id as text into buf (OP_SQL_INT_TEXT bytes): every
- * change is audited under it. */
-const char *op_sql_actor(const struct op_call *call, char *buf);
-
-/* The string member name of the request, or NULL when absent or null. The
- * pointer is valid while the request is (during the handler). */
-const char *op_sql_string(struct op_call *call, const char *name);
-
-/* The boolean member name as "true" / "false", or NULL when absent. */
-const char *op_sql_bool(struct op_call *call, const char *name);
-
-/* The RFC 3339 member name (checked by the parameter table) as
- * milliseconds since the epoch: the text into buf (OP_SQL_INT_TEXT bytes)
- * and the value into *ms when ms is not NULL. NULL when absent. */
-const char *op_sql_time_ms(struct op_call *call, const char *name, char *buf,
-			   int64_t *ms);
-
 /* The string member name when it is absent or one of choices (a NULL-ended
  * list): true. Otherwise answers bad_request naming the choices and returns
  * false. */
 bool op_sql_choice(struct op_call *call, const char *name,
 		   const char *const *choices);
-
-/* The member name (an object or array) as compact JSON text, malloc'd:
- * the caller frees it. NULL when absent or null. */
-char *op_sql_json(struct op_call *call, const char *name);
 
 #endif
