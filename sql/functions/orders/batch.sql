@@ -56,6 +56,107 @@ BEGIN
 END
 $$;
 
+-- The batch's stages after its decisions, once for the whole batch (account): what the new
+-- orders took from stock (the items' item_sales rows are locked only now, still after the
+-- stock rows: two batches for different variants of one item decide side by side and wait
+-- for each other only here, at their end), their first history entries, the dashboard's
+-- totals (totals_add: their rows come after every other lock of the batch) and last the
+-- stock notification, so that its `at` is as close to the commit as it can be (024).
+--
+-- p_fair[i] .. p_note[i] describe order i of the batch; p_id[i] is set for the plain
+-- orders the batch inserted (p_at their created_at, p_first .. p_last their lines in
+-- p_product, p_qty and p_price); p_other are the orders order_decide made (p_other_n
+-- their places in the batch); p_slot_fair,
+-- p_slot_variant and p_taken what the new orders took of each (fair, variant).
+CREATE OR REPLACE FUNCTION order_batch_account(p_fair bigint[], p_dealer bigint[], p_actor bigint[],
+                                               p_id bigint[], p_at timestamptz[],
+                                               p_units bigint[], p_total bigint[], p_note text[],
+                                               p_first integer[], p_last integer[],
+                                               p_product bigint[], p_qty integer[],
+                                               p_price bigint[], p_other bigint[],
+                                               p_other_n integer[],
+                                               p_slot_fair bigint[], p_slot_variant bigint[],
+                                               p_taken integer[])
+RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET jit = off AS $$
+DECLARE
+    v_fair record;
+BEGIN
+    -- Stock, in one statement (one run of the item_sales trigger). The CHECK (sold <=
+    -- allocation) still guards the sum.
+    PERFORM 1 FROM item_sales
+    WHERE (fair_id, product_id) IN
+          (SELECT s.fair_id, s.product_id
+           FROM unnest(p_slot_fair, p_slot_variant, p_taken) AS k(fair, variant, taken)
+           JOIN stock s ON s.fair_id = k.fair AND s.variant_id = k.variant
+           WHERE k.taken > 0)
+    ORDER BY fair_id, product_id FOR NO KEY UPDATE;
+    UPDATE stock s SET sold = s.sold + t.units
+    FROM unnest(p_slot_fair, p_slot_variant, p_taken) AS t(fair, variant, units)
+    WHERE s.fair_id = t.fair AND s.variant_id = t.variant AND t.units > 0;
+
+    -- History: each new order's first entry, in the batch's order.
+    INSERT INTO order_history (order_id, status, at, actor, note)
+    SELECT h.id, 'accepted', h.at, h.actor, h.note
+    FROM (SELECT i AS n, p_id[i] AS id, p_at[i] AS at, p_actor[i] AS actor, p_note[i] AS note
+          FROM generate_subscripts(p_id, 1) i WHERE p_id[i] IS NOT NULL
+          UNION ALL
+          SELECT x.n, o.id, o.created_at, o.placed_by,
+                 CASE WHEN u.role <> 'dealer'
+                      THEN format('placed by %s (%s) for the dealer', u.name, u.role) END
+          FROM unnest(p_other, p_other_n) AS x(id, n)
+          JOIN orders o ON o.id = x.id JOIN users u ON u.id = o.placed_by) h
+    ORDER BY h.n;
+
+    -- The dashboard's totals, per fair.
+    FOR v_fair IN
+        WITH made AS (
+            SELECT p_fair[i] AS fair, p_dealer[i] AS dealer, p_at[i] AS at, p_units[i] AS units,
+                   p_total[i] AS amount
+            FROM generate_subscripts(p_id, 1) i WHERE p_id[i] IS NOT NULL
+            UNION ALL
+            SELECT o.fair_id, o.dealer_id, o.created_at,
+                   (SELECT sum(l.qty) FROM order_lines l WHERE l.order_id = o.id), o.total
+            FROM orders o WHERE o.id = ANY (p_other)
+        ), made_lines AS (
+            SELECT p_fair[i] AS fair, p_product[j] AS product, p_qty[j]::bigint AS units,
+                   p_qty[j]::bigint * p_price[j] AS amount
+            FROM generate_subscripts(p_id, 1) i, generate_series(p_first[i], p_last[i]) j
+            WHERE p_id[i] IS NOT NULL
+            UNION ALL
+            SELECT o.fair_id, v.product_id, l.qty, l.qty::bigint * l.price
+            FROM orders o JOIN order_lines l ON l.order_id = o.id
+            JOIN variants v ON v.id = l.variant_id
+            WHERE o.id = ANY (p_other)
+        )
+        SELECT m.fair AS id, m.dealers, m.ats, m.units, m.amounts,
+               p.products, p.units AS product_units, p.amounts AS product_amounts
+        FROM (SELECT fair, array_agg(dealer) AS dealers, array_agg(at) AS ats,
+                     array_agg(units) AS units, array_agg(amount) AS amounts
+              FROM made GROUP BY fair) m
+        JOIN (SELECT fair, array_agg(product) AS products, array_agg(units) AS units,
+                     array_agg(amount) AS amounts
+              FROM made_lines GROUP BY fair) p ON p.fair = m.fair
+        ORDER BY m.fair
+    LOOP
+        PERFORM totals_add(v_fair.id, v_fair.dealers, v_fair.ats,
+                           array_fill(1, ARRAY[cardinality(v_fair.dealers)]), v_fair.units,
+                           v_fair.amounts, v_fair.products, v_fair.product_units,
+                           v_fair.product_amounts);
+    END LOOP;
+
+    -- The stock notification, last: its `at` is the commit time clients are told (024).
+    FOR v_fair IN
+        SELECT k.fair AS id, array_agg(k.variant ORDER BY k.variant) AS variants
+        FROM unnest(p_slot_fair, p_slot_variant, p_taken) AS k(fair, variant, taken)
+        WHERE k.taken > 0
+        GROUP BY k.fair
+        ORDER BY k.fair
+    LOOP
+        PERFORM stock_notify(v_fair.id, v_fair.variants);
+    END LOOP;
+END
+$$;
+
 -- One batch: p_batch is a JSON array of orders (see order_decide); the result is the array
 -- of their decisions, in the same order. One transaction and one WAL flush for all of them
 -- (group commit). No order raises (a raise would fail the whole batch, and an exception
@@ -65,21 +166,32 @@ $$;
 -- and two batches can never both spend the same credit. First come, first served inside a
 -- batch.
 --
+-- The stages, in order:
+--   1. parse: the orders and their lines into arrays, once (no table is read);
+--   2. lock: the dealers' rows, then the stock rows, each by id, reading them as locked;
+--   3. read: per line its item and price now, per order whether it is plain (below) and
+--      what deciding it needs; the dealers' open credit and what they ordered of limited
+--      products. Every lookup is by key (`= ANY (array)` or one probe per row), whatever
+--      the statistics say: a join planned from the batch's estimated size scanned every
+--      stock row of every fair (the generic plan guesses 10,000 lines);
+--   4. decide: one pass over the orders in arrival order, over arrays;
+--   5. write: the plain orders accepted and their lines, in one statement
+--      (order_batch_insert), which also makes their replies;
+--   6. account and notify: order_batch_account.
+--
 -- A plain order (its dealer exists and its actor may order for it, its key is new to the
 -- database and to the batch, its fair is live, its lines are all offered, not withdrawn and
 -- not in packs, it meets every moq, its address is the dealer's, it is not partial) is
 -- decided here from what the batch read once, with arithmetic over arrays: stock, then
 -- limits, then credit (the kept dealer_credit), with order_lines_fit's messages (017).
 -- Every other order is decided by order_decide, after the plain orders accepted before it
--- are inserted, so it sees them. Then, once for the whole batch: what the new orders took
--- from stock (the items' item_sales rows are locked only now, still after the stock rows),
--- their first history entries, the dashboard's totals (totals_add), and last the stock
--- notification, so that its `at` is as close to the commit as it can be (024).
--- Every statement of the batch is an index lookup by key: generic plans, planned once per
--- connection, instead of a custom plan per order (a third of the time per order). No JIT:
--- generic plans over arrays are estimated at a thousand rows per generate_series, and an
--- insert crossed jit_above_cost, 52 ms compiling a statement that runs in 10 (021).
--- Why each version changed, measured: the headers of sql/008, 014, 017, 021 and 024.
+-- are inserted, so it sees them.
+-- Every statement is planned once per connection (generic plans), instead of a custom plan
+-- per order (a third of the time per order). No JIT: generic plans over arrays are
+-- estimated at a thousand rows per generate_series, and an insert crossed jit_above_cost,
+-- 52 ms compiling a statement that runs in 10 (021).
+-- Why each version changed, measured: the headers of sql/008, 014, 017, 021, 024, 035, 036
+-- and docs/BENCHMARKS.md (issue 26).
 CREATE OR REPLACE FUNCTION order_place_batch(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 DECLARE
@@ -89,10 +201,14 @@ DECLARE
     v_decision  jsonb;
     v_order     jsonb;
     -- Per order, by position in the batch.
-    o_plain     boolean[];   -- decided here; else by order_decide
     o_dealer    bigint[];
-    o_dslot     integer[];   -- the dealer's slot in v_open
-    o_credit    bigint[];    -- the dealer's credit limit
+    o_actor     bigint[];
+    o_fair      bigint[];
+    o_key       text[];
+    o_partial   boolean[];
+    o_ship_req  bigint[];    -- the address it asks for (NULL: the dealer's default)
+    o_plain     boolean[];   -- decided here; else by order_decide
+    o_dslot     integer[];   -- the dealer's slot in d_*
     o_total     bigint[];
     o_ship_to   jsonb[];
     o_first     integer[];   -- its lines are l_*[o_first .. o_last]
@@ -105,11 +221,25 @@ DECLARE
     o_made      jsonb[];     -- the order as clients see it, once inserted
     o_at        timestamptz[]; -- and its created_at
     v_other     bigint[] := '{}'; -- orders made by order_decide (not plain)
+    v_other_n   integer[] := '{}'; -- and their places in the batch
+    -- Per dealer of the batch, by id.
+    d_id        bigint[];
+    d_row       dealers[];   -- its row (id NULL: no such dealer)
+    v_open      bigint[];    -- the total of its open orders
+    -- Per (fair, variant) the batch names, by fair then variant: its stock slot.
+    s_fair      bigint[];
+    s_variant   bigint[];
+    s_product   bigint[];    -- the stock row's product (NULL: not offered at that fair)
+    s_item      fair_items[]; -- that product's item at the fair
+    v_left      integer[];   -- remaining stock when the batch locked it
+    v_taken     integer[];   -- units the batch's new orders took
+    v_slot      jsonb;       -- {"<fair>:<variant>": slot}
+    v_dslot     jsonb;       -- {"<dealer>": slot}
     -- Per line of the batch, by order then variant.
     l_variant   bigint[];
     l_qty       integer[];
     l_price     bigint[];
-    l_slot      integer[];   -- the line's (fair, variant) in v_left and v_taken
+    l_slot      integer[];   -- the line's stock slot
     l_order     integer[];   -- and, to sum them per order and product:
     l_product   bigint[];
     l_plain     boolean[];   -- offered, on sale, not in packs
@@ -124,72 +254,91 @@ DECLARE
     k_limit     integer[];
     -- What the decisions change. Arrays updated by element stay in place in plpgsql; a
     -- jsonb map or `array || x` would be copied whole for every order.
-    v_slot      jsonb;       -- {"<fair>:<variant>": slot in v_taken}
-    v_taken     integer[];   -- units the batch's new orders took, per slot
-    v_left      integer[];   -- remaining stock per slot when the batch locked it (NULL: none)
-    v_dslot     jsonb;       -- {"<dealer>": slot in v_open}
-    v_open      bigint[];    -- the total of each dealer's open orders
     v_kslot     jsonb;       -- {"<dealer>:<fair>:<product>": slot in v_ordered}
     v_ordered   bigint[];    -- units of a limited product a dealer has ordered at the fair
     v_flushed   integer := 0; -- plain orders up to here are inserted
     v_short     jsonb;
     v_held      jsonb;
     v_line      record;
-    v_fair      record;
     v_s         integer;
+    v_d         integer;
     v_refused   boolean;
 BEGIN
-    PERFORM 1 FROM dealers
-    WHERE id IN (SELECT (e->>'dealer')::bigint FROM jsonb_array_elements(p_batch) e)
-    ORDER BY id FOR NO KEY UPDATE;
-    PERFORM 1 FROM stock
-    WHERE (fair_id, variant_id) IN
-          (SELECT (e->>'fair')::bigint, (l->>'variant')::bigint
-           FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l)
+    -- 1. Parse.
+    SELECT array_agg((x.e->>'dealer')::bigint ORDER BY x.n),
+           array_agg((x.e->>'actor')::bigint ORDER BY x.n),
+           array_agg((x.e->>'fair')::bigint ORDER BY x.n), array_agg(x.e->>'key' ORDER BY x.n),
+           array_agg(coalesce((x.e->>'partial')::boolean, false) ORDER BY x.n),
+           array_agg((x.e->>'ship_to')::bigint ORDER BY x.n)
+    INTO o_dealer, o_actor, o_fair, o_key, o_partial, o_ship_req
+    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS x(e, n);
+    SELECT array_agg(b.n::integer ORDER BY b.n, l.variant),
+           array_agg(l.variant ORDER BY b.n, l.variant), array_agg(l.qty ORDER BY b.n, l.variant)
+    INTO l_order, l_variant, l_qty
+    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
+    CROSS JOIN jsonb_to_recordset(b.e->'lines') AS l(variant bigint, qty integer);
+    -- Slots: the distinct dealers by id, the distinct (fair, variant) pairs, and maps to
+    -- them (a jsonb object is looked up by binary search; a join of two arrays would be
+    -- planned as a nested loop over both).
+    SELECT array_agg(DISTINCT d) INTO d_id FROM unnest(o_dealer) d;
+    SELECT jsonb_object_agg(d.id, d.n) INTO v_dslot
+    FROM unnest(d_id) WITH ORDINALITY AS d(id, n);
+    SELECT array_agg(k.fair ORDER BY k.fair, k.variant), array_agg(k.variant ORDER BY k.fair, k.variant)
+    INTO s_fair, s_variant
+    FROM (SELECT DISTINCT o_fair[l.n] AS fair, l.variant
+          FROM unnest(l_order, l_variant) AS l(n, variant)) k;
+    SELECT jsonb_object_agg(k.fair || ':' || k.variant, k.n) INTO v_slot
+    FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n);
+    SELECT array_agg((v_dslot->>d::text)::integer ORDER BY i) INTO o_dslot
+    FROM unnest(o_dealer) WITH ORDINALITY AS o(d, i);
+    SELECT array_agg((v_slot->>(o_fair[l.n] || ':' || l.variant))::integer ORDER BY l.j)
+    INTO l_slot
+    FROM unnest(l_order, l_variant) WITH ORDINALITY AS l(n, variant, j);
+
+    -- 2. Lock, in the one global order: dealers by id, then stock rows by id (those of a
+    -- variant also offered at another fair of the batch too: harmless, still in order).
+    PERFORM 1 FROM dealers WHERE id = ANY (d_id) ORDER BY id FOR NO KEY UPDATE;
+    PERFORM 1 FROM stock WHERE fair_id = ANY (s_fair) AND variant_id = ANY (s_variant)
     ORDER BY id FOR NO KEY UPDATE;
     v_now := clock_timestamp();
 
-    -- Stock: a slot for each (fair, variant) the batch names.
-    SELECT jsonb_object_agg(k, n), array_fill(0, ARRAY[count(*)::integer])
-    INTO v_slot, v_taken
-    FROM (SELECT k, row_number() OVER (ORDER BY k) AS n
-          FROM (SELECT DISTINCT (e->>'fair') || ':' || (l->>'variant') AS k
-                FROM jsonb_array_elements(p_batch) e, jsonb_array_elements(e->'lines') l) x) y;
-    SELECT array_agg(s.allocation - s.sold ORDER BY (v_slot->>k)::integer) INTO v_left
-    FROM jsonb_object_keys(v_slot) k
-    LEFT JOIN stock s ON s.fair_id = split_part(k, ':', 1)::bigint
-                     AND s.variant_id = split_part(k, ':', 2)::bigint;
+    -- 3. Read, after the locks: each statement's snapshot sees what the batches before this
+    -- one committed for these dealers and variants (stock, open credit, orders, keys).
+    -- LATERAL ... OFFSET 0 is one index probe a row, whatever the planner estimates.
+    SELECT array_agg(x.d ORDER BY k.n), array_agg(coalesce(c.open_total, 0) ORDER BY k.n)
+    INTO d_row, v_open
+    FROM unnest(d_id) WITH ORDINALITY AS k(id, n)
+    LEFT JOIN LATERAL (SELECT d FROM dealers d WHERE d.id = k.id OFFSET 0) x ON true
+    LEFT JOIN LATERAL (SELECT c.open_total FROM dealer_credit c WHERE c.dealer_id = k.id
+                       OFFSET 0) c ON true;
+    SELECT array_agg(x.product_id ORDER BY k.n), array_agg(x.left_now ORDER BY k.n),
+           array_agg(x.i ORDER BY k.n)
+    INTO s_product, v_left, s_item
+    FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n)
+    LEFT JOIN LATERAL (
+        SELECT s.product_id, s.allocation - s.sold AS left_now, i
+        FROM stock s JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
+        WHERE s.fair_id = k.fair AND s.variant_id = k.variant
+        OFFSET 0) x ON true;
+    v_taken := array_fill(0, ARRAY[cardinality(s_fair)]);
 
-    -- Credit: a slot for each dealer, with the total of its open orders (kept).
-    SELECT jsonb_object_agg(d.dealer, d.n), array_agg(d.open ORDER BY d.n)
-    INTO v_dslot, v_open
-    FROM (SELECT x.dealer, row_number() OVER (ORDER BY x.dealer) AS n,
-                 dealer_open_credit(x.dealer, NULL) AS open
-          FROM (SELECT DISTINCT (e->>'dealer')::bigint AS dealer
-                FROM jsonb_array_elements(p_batch) e) x) d;
-
-
-    -- Every line, with the dealer's price now and whether a plain order may have it.
-    SELECT array_agg(x.n ORDER BY x.n, x.variant), array_agg(x.variant ORDER BY x.n, x.variant),
-           array_agg(x.qty ORDER BY x.n, x.variant), array_agg(x.price ORDER BY x.n, x.variant),
-           array_agg((v_slot->>(x.fair || ':' || x.variant))::integer ORDER BY x.n, x.variant),
-           array_agg(x.product ORDER BY x.n, x.variant),
-           array_agg(x.plain ORDER BY x.n, x.variant), array_agg(x.moq ORDER BY x.n, x.variant),
-           array_agg(x.dealer_limit ORDER BY x.n, x.variant)
-    INTO l_order, l_variant, l_qty, l_price, l_slot, l_product, l_plain, l_moq, l_limit
-    FROM (SELECT b.n::integer AS n, (b.e->>'fair')::bigint AS fair,
-                 (l->>'variant')::bigint AS variant, (l->>'qty')::integer AS qty,
-                 s.product_id AS product, i.moq, i.dealer_limit,
-                 coalesce(s.id IS NOT NULL AND NOT i.withdrawn AND i.pack IS NULL, false) AS plain,
-                 item_price_at(i, tp.price, v_now) AS price
-          FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
-          CROSS JOIN jsonb_array_elements(b.e->'lines') l
-          LEFT JOIN dealers d ON d.id = (b.e->>'dealer')::bigint
-          LEFT JOIN stock s ON s.fair_id = (b.e->>'fair')::bigint
-                           AND s.variant_id = (l->>'variant')::bigint
-          LEFT JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
-          LEFT JOIN fair_item_prices tp ON tp.fair_id = i.fair_id
-                                       AND tp.product_id = i.product_id AND tp.tier = d.tier) x;
+    -- Every line: its product, whether a plain order may have it, and the dealer's price
+    -- now (its tier's price: one probe a line).
+    SELECT array_agg(x.product ORDER BY x.j), array_agg(x.plain ORDER BY x.j),
+           array_agg(x.moq ORDER BY x.j), array_agg(x.dealer_limit ORDER BY x.j),
+           array_agg(x.price ORDER BY x.j)
+    INTO l_product, l_plain, l_moq, l_limit, l_price
+    FROM (SELECT l.j, s_product[l.slot] AS product, (s_item[l.slot]).moq,
+                 (s_item[l.slot]).dealer_limit,
+                 coalesce(s_product[l.slot] IS NOT NULL AND NOT (s_item[l.slot]).withdrawn
+                          AND (s_item[l.slot]).pack IS NULL, false) AS plain,
+                 item_price_at(s_item[l.slot], tp.price, v_now) AS price
+          FROM unnest(l_order, l_slot) WITH ORDINALITY AS l(n, slot, j)
+          LEFT JOIN LATERAL (
+              SELECT tp.price FROM fair_item_prices tp
+              WHERE tp.fair_id = o_fair[l.n] AND tp.product_id = s_product[l.slot]
+                AND tp.tier = (d_row[o_dslot[l.n]]).tier
+              OFFSET 0) tp ON true) x;
 
     -- Dealer limits: per order, each limited product with the units it asks for; a slot per
     -- (dealer, fair, product) with the units the dealer has ordered there so far.
@@ -198,8 +347,7 @@ BEGIN
            array_agg(x.k ORDER BY x.n, x.product)
     INTO k_order, k_product, k_qty, k_limit, k_key
     FROM (SELECT l.n, l.product, sum(l.qty)::integer AS qty, min(l.lim) AS lim,
-                 concat_ws(':', p_batch->(l.n - 1)->>'dealer', p_batch->(l.n - 1)->>'fair',
-                           l.product) AS k
+                 concat_ws(':', o_dealer[l.n], o_fair[l.n], l.product) AS k
           FROM unnest(l_order, l_product, l_qty, l_limit) AS l(n, product, qty, lim)
           WHERE l.lim IS NOT NULL
           GROUP BY l.n, l.product) x;
@@ -218,38 +366,36 @@ BEGIN
     FROM unnest(k_key) WITH ORDINALITY AS u(k, n);
 
     -- Every order: whether it is plain, and what deciding it needs.
-    SELECT array_agg(x.plain ORDER BY x.n), array_agg(x.dealer ORDER BY x.n),
-           array_agg((v_dslot->>x.dealer::text)::integer ORDER BY x.n),
-           array_agg(x.credit ORDER BY x.n), array_agg(x.total ORDER BY x.n),
+    SELECT array_agg(x.plain ORDER BY x.n), array_agg(x.total ORDER BY x.n),
            array_agg(x.ship_to ORDER BY x.n),
            array_agg(coalesce(x.first, 1) ORDER BY x.n), array_agg(coalesce(x.last, 0) ORDER BY x.n),
            array_agg(coalesce(x.kfirst, 1) ORDER BY x.n), array_agg(coalesce(x.klast, 0) ORDER BY x.n),
            array_agg(x.units ORDER BY x.n), array_agg(x.note ORDER BY x.n)
-    INTO o_plain, o_dealer, o_dslot, o_credit, o_total, o_ship_to, o_first, o_last,
-         o_kfirst, o_klast, o_units, o_note
-    FROM (SELECT b.n, b.dealer, d.credit_limit AS credit, lo.total, st.ship_to, lo.first, lo.last,
-                 ko.kfirst, ko.klast, lo.units,
-                 CASE WHEN u.role <> 'dealer'
-                      THEN format('placed by %s (%s) for the dealer', u.name, u.role) END AS note,
-                 coalesce(d.id IS NOT NULL AND order_actor_refusal(u, d) IS NULL
-                          AND NOT b.partial AND ex.id IS NULL
-                          AND row_number() OVER (PARTITION BY b.dealer, b.key ORDER BY b.n) = 1
-                          AND f.id IS NOT NULL AND fair_live_refusal(f, v_now) IS NULL
-                          AND lo.plain AND (b.ship_to IS NULL OR st.ship_to IS NOT NULL),
+    INTO o_plain, o_total, o_ship_to, o_first, o_last, o_kfirst, o_klast, o_units, o_note
+    FROM (SELECT b.n, lo.total, st.ship_to, lo.first, lo.last, ko.kfirst, ko.klast, lo.units,
+                 CASE WHEN (u.u).role <> 'dealer'
+                      THEN format('placed by %s (%s) for the dealer', (u.u).name, (u.u).role)
+                 END AS note,
+                 coalesce((d_row[o_dslot[b.n]]).id IS NOT NULL
+                          AND order_actor_refusal(u.u, d_row[o_dslot[b.n]]) IS NULL
+                          AND NOT o_partial[b.n] AND ex.id IS NULL
+                          AND row_number() OVER (PARTITION BY o_dealer[b.n], o_key[b.n]
+                                                 ORDER BY b.n) = 1
+                          AND (fr.f).id IS NOT NULL AND fair_live_refusal(fr.f, v_now) IS NULL
+                          AND lo.plain
+                          AND (o_ship_req[b.n] IS NULL OR st.ship_to IS NOT NULL),
                           false) AS plain
-          FROM (SELECT x.n::integer AS n, (x.e->>'dealer')::bigint AS dealer,
-                       (x.e->>'actor')::bigint AS actor, (x.e->>'fair')::bigint AS fair,
-                       x.e->>'key' AS key, (x.e->>'ship_to')::bigint AS ship_to,
-                       coalesce((x.e->>'partial')::boolean, false) AS partial
-                FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS x(e, n)) b
-          LEFT JOIN dealers d ON d.id = b.dealer
-          LEFT JOIN users u ON u.id = b.actor
-          LEFT JOIN fairs f ON f.id = b.fair
-          LEFT JOIN orders ex ON ex.dealer_id = b.dealer AND ex.key = b.key
+          FROM generate_series(1, v_n) AS b(n)
+          LEFT JOIN LATERAL (SELECT u FROM users u WHERE u.id = o_actor[b.n] OFFSET 0) u ON true
+          LEFT JOIN LATERAL (SELECT f FROM fairs f WHERE f.id = o_fair[b.n] OFFSET 0) fr ON true
+          LEFT JOIN LATERAL (
+              SELECT ex.id FROM orders ex
+              WHERE ex.dealer_id = o_dealer[b.n] AND ex.key = o_key[b.n]
+              OFFSET 0) ex ON true
           LEFT JOIN LATERAL (
               SELECT order_address_json(a) AS ship_to FROM dealer_addresses a
-              WHERE a.dealer_id = b.dealer
-                AND (a.id = b.ship_to OR (b.ship_to IS NULL AND a.is_default))
+              WHERE a.dealer_id = o_dealer[b.n]
+                AND (a.id = o_ship_req[b.n] OR (o_ship_req[b.n] IS NULL AND a.is_default))
               OFFSET 0) st ON true
           LEFT JOIN (SELECT p.n, bool_and(p.plain AND p.qty >= p.moq) AS plain,
                             sum(p.total) AS total, sum(p.qty) AS units,
@@ -268,12 +414,13 @@ BEGIN
     o_made := '{}';
     o_at := '{}';
 
+    -- 4. Decide, first come first served.
     FOR v_i IN 1 .. v_n LOOP
-        v_order := p_batch->(v_i - 1);
+        v_d := o_dslot[v_i];
         -- What its lines lack once the orders before it in the batch took theirs (a partial
         -- order takes what is there instead).
         v_short := NULL;
-        IF NOT coalesce((v_order->>'partial')::boolean, false) THEN
+        IF NOT o_partial[v_i] THEN
             FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
                 v_s := l_slot[v_j];
                 IF l_qty[v_j] > v_left[v_s] - v_taken[v_s] THEN
@@ -285,6 +432,7 @@ BEGIN
 
         IF NOT o_plain[v_i] THEN
             -- By order_decide, as before 017, after the plain orders before it are in.
+            v_order := p_batch->(v_i - 1);
             SELECT o_made || m.made, o_at || m.made_at INTO o_made, o_at
             FROM order_batch_insert(p_batch, v_flushed + 1, v_i - 1, o_id, o_total, o_ship_to,
                                     o_first, o_last, l_variant, l_qty, l_price) m;
@@ -294,7 +442,7 @@ BEGIN
             -- refusal, unless its key is taken (a retry gets its order or its conflict).
             IF v_short IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM orders WHERE dealer_id = o_dealer[v_i]
-                                           AND key = v_order->>'key') THEN
+                                           AND key = o_key[v_i]) THEN
                 v_decisions[v_i] := order_stock_refusal(v_short);
                 CONTINUE;
             END IF;
@@ -304,12 +452,11 @@ BEGIN
             v_decisions[v_i] := v_decision;
             IF v_decision->>'duplicate' = 'false' THEN
                 v_other := v_other || (v_decision->'order'->>'id')::bigint;
-                v_open[o_dslot[v_i]] := v_open[o_dslot[v_i]]
-                                        + (v_decision->'order'->>'total')::bigint;
+                v_other_n := v_other_n || v_i;
+                v_open[v_d] := v_open[v_d] + (v_decision->'order'->>'total')::bigint;
                 FOR v_line IN
-                    SELECT (v_slot->>((v_order->>'fair') || ':' || (l->>'variant')))::integer
-                               AS slot,
-                           (v_kslot->>concat_ws(':', o_dealer[v_i], v_order->>'fair',
+                    SELECT (v_slot->>(o_fair[v_i] || ':' || (l->>'variant')))::integer AS slot,
+                           (v_kslot->>concat_ws(':', o_dealer[v_i], o_fair[v_i],
                                                 l->>'product'))::integer AS kslot,
                            (l->>'qty')::integer AS qty
                     FROM jsonb_array_elements(v_decision->'order'->'lines') l
@@ -338,9 +485,9 @@ BEGIN
             END IF;
         END LOOP;
         CONTINUE WHEN v_refused;
-        IF v_open[o_dslot[v_i]] + o_total[v_i] > o_credit[v_i] THEN
+        IF v_open[v_d] + o_total[v_i] > (d_row[v_d]).credit_limit THEN
             v_decisions[v_i] := order_credit_refusal(o_total[v_i], o_dealer[v_i],
-                                                     o_credit[v_i] - v_open[o_dslot[v_i]]);
+                                                     (d_row[v_d]).credit_limit - v_open[v_d]);
             CONTINUE;
         END IF;
         FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
@@ -349,98 +496,23 @@ BEGIN
         FOR v_k IN o_kfirst[v_i] .. o_klast[v_i] LOOP
             v_ordered[k_slot[v_k]] := v_ordered[k_slot[v_k]] + k_qty[v_k];
         END LOOP;
-        v_open[o_dslot[v_i]] := v_open[o_dslot[v_i]] + o_total[v_i];
+        v_open[v_d] := v_open[v_d] + o_total[v_i];
         o_id[v_i] := nextval('orders_id_seq');
     END LOOP;
+
+    -- 5. Write the plain orders accepted after the last order_decide, and their replies.
     SELECT o_made || m.made, o_at || m.made_at INTO o_made, o_at
     FROM order_batch_insert(p_batch, v_flushed + 1, v_n, o_id, o_total, o_ship_to,
                             o_first, o_last, l_variant, l_qty, l_price) m;
-
-    -- The plain orders' replies, from what their insert returned.
     SELECT array_agg(coalesce(d.decision, jsonb_build_object('order', d.made, 'duplicate', false))
                      ORDER BY d.n)
     INTO v_decisions
     FROM unnest(v_decisions, o_made) WITH ORDINALITY AS d(decision, made, n);
 
-    -- What the new orders took, in one statement (one run of the item_sales trigger), and
-    -- their first history entries. The CHECK (sold <= allocation) still guards the sum.
-    -- The items' item_sales rows are locked only now, still after the stock rows (the one
-    -- lock order): two batches for different variants of one item decide side by side and
-    -- wait for each other only here, at their end.
-    PERFORM 1 FROM item_sales
-    WHERE (fair_id, product_id) IN
-          (SELECT s.fair_id, s.product_id FROM jsonb_object_keys(v_slot) k
-           JOIN stock s ON s.fair_id = split_part(k, ':', 1)::bigint
-                       AND s.variant_id = split_part(k, ':', 2)::bigint
-           WHERE v_taken[(v_slot->>k)::integer] > 0)
-    ORDER BY fair_id, product_id FOR NO KEY UPDATE;
-    UPDATE stock s SET sold = s.sold + t.units
-    FROM (SELECT split_part(k, ':', 1)::bigint AS fair, split_part(k, ':', 2)::bigint AS variant,
-                 v_taken[(v_slot->>k)::integer] AS units
-          FROM jsonb_object_keys(v_slot) k) t
-    WHERE s.fair_id = t.fair AND s.variant_id = t.variant AND t.units > 0;
-    INSERT INTO order_history (order_id, status, at, actor, note)
-    SELECT h.id, 'accepted', h.at, h.actor, h.note
-    FROM (SELECT i AS n, o_id[i] AS id, o_at[i] AS at, (p_batch->(i - 1)->>'actor')::bigint AS actor,
-                 o_note[i] AS note
-          FROM generate_series(1, v_n) i WHERE o_id[i] IS NOT NULL
-          UNION ALL
-          SELECT d.n, o.id, o.created_at, o.placed_by,
-                 CASE WHEN u.role <> 'dealer'
-                      THEN format('placed by %s (%s) for the dealer', u.name, u.role) END
-          FROM unnest(v_decisions) WITH ORDINALITY AS d(decision, n)
-          JOIN orders o ON o.id = (d.decision->'order'->>'id')::bigint
-          JOIN users u ON u.id = o.placed_by
-          WHERE o.id = ANY (v_other)) h
-    ORDER BY h.n;
-
-    -- The dashboard's totals (012_dashboard.sql), last: their rows come after every other
-    -- lock of the batch.
-    FOR v_fair IN
-        WITH made AS (
-            SELECT (p_batch->(i - 1)->>'fair')::bigint AS fair, o_dealer[i] AS dealer,
-                   o_at[i] AS at, o_units[i] AS units, o_total[i] AS amount
-            FROM generate_series(1, v_n) i WHERE o_id[i] IS NOT NULL
-            UNION ALL
-            SELECT o.fair_id, o.dealer_id, o.created_at,
-                   (SELECT sum(l.qty) FROM order_lines l WHERE l.order_id = o.id), o.total
-            FROM orders o WHERE o.id = ANY (v_other)
-        ), made_lines AS (
-            SELECT (p_batch->(i - 1)->>'fair')::bigint AS fair, l_product[j] AS product,
-                   l_qty[j]::bigint AS units, l_qty[j]::bigint * l_price[j] AS amount
-            FROM generate_series(1, v_n) i, generate_series(o_first[i], o_last[i]) j
-            WHERE o_id[i] IS NOT NULL
-            UNION ALL
-            SELECT o.fair_id, v.product_id, l.qty, l.qty::bigint * l.price
-            FROM orders o JOIN order_lines l ON l.order_id = o.id
-            JOIN variants v ON v.id = l.variant_id
-            WHERE o.id = ANY (v_other)
-        )
-        SELECT m.fair AS id, m.dealers, m.ats, m.units, m.amounts,
-               p.products, p.units AS product_units, p.amounts AS product_amounts
-        FROM (SELECT fair, array_agg(dealer) AS dealers, array_agg(at) AS ats,
-                     array_agg(units) AS units, array_agg(amount) AS amounts
-              FROM made GROUP BY fair) m
-        JOIN (SELECT fair, array_agg(product) AS products, array_agg(units) AS units,
-                     array_agg(amount) AS amounts
-              FROM made_lines GROUP BY fair) p ON p.fair = m.fair
-        ORDER BY m.fair
-    LOOP
-        PERFORM totals_add(v_fair.id, v_fair.dealers, v_fair.ats,
-                           array_fill(1, ARRAY[cardinality(v_fair.dealers)]), v_fair.units,
-                           v_fair.amounts, v_fair.products, v_fair.product_units,
-                           v_fair.product_amounts);
-    END LOOP;
-    -- The stock notification, last: its `at` is the commit time clients are told (024).
-    FOR v_fair IN
-        SELECT split_part(k, ':', 1)::bigint AS id,
-               array_agg(split_part(k, ':', 2)::bigint) AS variants
-        FROM jsonb_object_keys(v_slot) k
-        WHERE v_taken[(v_slot->>k)::integer] > 0
-        GROUP BY 1
-    LOOP
-        PERFORM stock_notify(v_fair.id, v_fair.variants);
-    END LOOP;
+    -- 6. Account and notify.
+    PERFORM order_batch_account(o_fair, o_dealer, o_actor, o_id, o_at, o_units, o_total, o_note,
+                                o_first, o_last, l_product, l_qty, l_price, v_other,
+                                v_other_n, s_fair, s_variant, v_taken);
     RETURN to_jsonb(v_decisions);
 END
 $$;
