@@ -56,12 +56,18 @@ async function setUp(url) {
   return { fair: Number(fair), variants, dealers: dealers.map((d) => ({ dealer: d.dealerId, actor: users.get(d.dealerId) })) };
 }
 
-/** A batch of n orders as the server sends it: each by another dealer, one or two lines. */
+// Every call's keys are new: a rolled-back key leaves a dead entry in the (dealer, key)
+// index, and a key used again in each of --triggers' passes would make every later pass
+// step over more of them (its uniqueness check visits each).
+let calls = 0;
+
+/** A batch of n orders as the server sends it: each by another dealer, one line. */
 function batch(fx, n, shape, run) {
+  const call = ++calls;
   return Array.from({ length: n }, (_, i) => {
     const d = fx.dealers[i % fx.dealers.length];
     const variant = shape === 'hot' ? fx.variants[0] : fx.variants[(i * 7 + run) % fx.variants.length];
-    return { fair: fx.fair, dealer: d.dealer, actor: d.actor, key: `bench-${shape}-${n}-${run}-${i}`,
+    return { fair: fx.fair, dealer: d.dealer, actor: d.actor, key: `bench-${call}-${i}`,
       lines: [{ variant, qty: 1 + (i % 3) }], partial: false };
   });
 }

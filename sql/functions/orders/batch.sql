@@ -233,8 +233,12 @@ DECLARE
     s_item      fair_items[]; -- that product's item at the fair
     v_left      integer[];   -- remaining stock when the batch locked it
     v_taken     integer[];   -- units the batch's new orders took
-    v_slot      jsonb;       -- {"<fair>:<variant>": slot}
-    v_dslot     jsonb;       -- {"<dealer>": slot}
+    x_fair      bigint[];    -- the stock rows locked, by fair and variant
+    x_variant   bigint[];
+    v_slot      jsonb;       -- {"<fair>:<variant>": slot}, once an order needs order_decide
+    -- Per fair of the batch, by id.
+    f_id        bigint[];
+    f_live      boolean[];   -- whether it is live now
     -- Per line of the batch, by order then variant.
     l_variant   bigint[];
     l_qty       integer[];
@@ -264,62 +268,82 @@ DECLARE
     v_d         integer;
     v_refused   boolean;
 BEGIN
-    -- 1. Parse.
-    SELECT array_agg((x.e->>'dealer')::bigint ORDER BY x.n),
-           array_agg((x.e->>'actor')::bigint ORDER BY x.n),
-           array_agg((x.e->>'fair')::bigint ORDER BY x.n), array_agg(x.e->>'key' ORDER BY x.n),
-           array_agg(coalesce((x.e->>'partial')::boolean, false) ORDER BY x.n),
-           array_agg((x.e->>'ship_to')::bigint ORDER BY x.n)
-    INTO o_dealer, o_actor, o_fair, o_key, o_partial, o_ship_req
-    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS x(e, n);
-    SELECT array_agg(b.n::integer ORDER BY b.n, l.variant),
-           array_agg(l.variant ORDER BY b.n, l.variant), array_agg(l.qty ORDER BY b.n, l.variant)
-    INTO l_order, l_variant, l_qty
-    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
-    CROSS JOIN jsonb_to_recordset(b.e->'lines') AS l(variant bigint, qty integer);
-    -- Slots: the distinct dealers by id, the distinct (fair, variant) pairs, and maps to
-    -- them (a jsonb object is looked up by binary search; a join of two arrays would be
-    -- planned as a nested loop over both).
+    -- 1. Parse. Slots: the distinct dealers by id and the distinct (fair, variant) pairs by
+    -- fair and variant, numbered by dense_rank as each order and line is read (a join of
+    -- two arrays would be planned as a nested loop over both).
+    SELECT array_agg(x.dealer ORDER BY x.n), array_agg(x.actor ORDER BY x.n),
+           array_agg(x.fair ORDER BY x.n), array_agg(x.key ORDER BY x.n),
+           array_agg(coalesce(x.partial, false) ORDER BY x.n), array_agg(x.ship_to ORDER BY x.n),
+           array_agg(x.dslot ORDER BY x.n)
+    INTO o_dealer, o_actor, o_fair, o_key, o_partial, o_ship_req, o_dslot
+    FROM (SELECT r.*, dense_rank() OVER (ORDER BY r.dealer)::integer AS dslot
+          FROM ROWS FROM (jsonb_to_recordset(p_batch)
+                          AS (dealer bigint, actor bigint, fair bigint, key text,
+                              partial boolean, ship_to bigint))
+               WITH ORDINALITY AS r(dealer, actor, fair, key, partial, ship_to, n)) x;
+    SELECT array_agg(x.n ORDER BY x.n, x.variant), array_agg(x.variant ORDER BY x.n, x.variant),
+           array_agg(x.qty ORDER BY x.n, x.variant), array_agg(x.slot ORDER BY x.n, x.variant)
+    INTO l_order, l_variant, l_qty, l_slot
+    FROM (SELECT b.n::integer AS n, l.variant, l.qty,
+                 dense_rank() OVER (ORDER BY o_fair[b.n], l.variant)::integer AS slot
+          FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(e, n)
+          CROSS JOIN jsonb_to_recordset(b.e->'lines') AS l(variant bigint, qty integer)) x;
     SELECT array_agg(DISTINCT d) INTO d_id FROM unnest(o_dealer) d;
-    SELECT jsonb_object_agg(d.id, d.n) INTO v_dslot
-    FROM unnest(d_id) WITH ORDINALITY AS d(id, n);
     SELECT array_agg(k.fair ORDER BY k.fair, k.variant), array_agg(k.variant ORDER BY k.fair, k.variant)
     INTO s_fair, s_variant
     FROM (SELECT DISTINCT o_fair[l.n] AS fair, l.variant
           FROM unnest(l_order, l_variant) AS l(n, variant)) k;
-    SELECT jsonb_object_agg(k.fair || ':' || k.variant, k.n) INTO v_slot
-    FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n);
-    SELECT array_agg((v_dslot->>d::text)::integer ORDER BY i) INTO o_dslot
-    FROM unnest(o_dealer) WITH ORDINALITY AS o(d, i);
-    SELECT array_agg((v_slot->>(o_fair[l.n] || ':' || l.variant))::integer ORDER BY l.j)
-    INTO l_slot
-    FROM unnest(l_order, l_variant) WITH ORDINALITY AS l(n, variant, j);
+    SELECT array_agg(DISTINCT f) INTO f_id FROM unnest(s_fair) f;
 
     -- 2. Lock, in the one global order: dealers by id, then stock rows by id (those of a
     -- variant also offered at another fair of the batch too: harmless, still in order).
-    PERFORM 1 FROM dealers WHERE id = ANY (d_id) ORDER BY id FOR NO KEY UPDATE;
-    PERFORM 1 FROM stock WHERE fair_id = ANY (s_fair) AND variant_id = ANY (s_variant)
-    ORDER BY id FOR NO KEY UPDATE;
+    -- A row read as it is locked is its newest version, whatever the statement's snapshot.
+    SELECT array_agg(x.d ORDER BY (x.d).id) INTO d_row
+    FROM (SELECT d FROM dealers d WHERE d.id = ANY (d_id) ORDER BY d.id FOR NO KEY UPDATE) x;
+    SELECT array_agg(x.fair_id ORDER BY x.fair_id, x.variant_id),
+           array_agg(x.variant_id ORDER BY x.fair_id, x.variant_id),
+           array_agg(x.product_id ORDER BY x.fair_id, x.variant_id),
+           array_agg(x.left_now ORDER BY x.fair_id, x.variant_id)
+    INTO x_fair, x_variant, s_product, v_left
+    FROM (SELECT s.fair_id, s.variant_id, s.product_id, s.allocation - s.sold AS left_now
+          FROM stock s WHERE s.fair_id = ANY (f_id) AND s.variant_id = ANY (s_variant)
+          ORDER BY s.id FOR NO KEY UPDATE) x;
     v_now := clock_timestamp();
 
     -- 3. Read, after the locks: each statement's snapshot sees what the batches before this
-    -- one committed for these dealers and variants (stock, open credit, orders, keys).
+    -- one committed for these dealers and variants (open credit, orders, keys).
     -- LATERAL ... OFFSET 0 is one index probe a row, whatever the planner estimates.
-    SELECT array_agg(x.d ORDER BY k.n), array_agg(coalesce(c.open_total, 0) ORDER BY k.n)
-    INTO d_row, v_open
+    -- The locked rows are the slots, in their order, unless a dealer or a (fair, variant)
+    -- has none (or another fair's row of a variant was locked too): then each slot's own.
+    IF cardinality(d_row) IS DISTINCT FROM cardinality(d_id) THEN
+        SELECT array_agg(x.d ORDER BY k.n) INTO d_row
+        FROM unnest(d_id) WITH ORDINALITY AS k(id, n)
+        LEFT JOIN LATERAL (SELECT d FROM dealers d WHERE d.id = k.id OFFSET 0) x ON true;
+    END IF;
+    IF x_fair IS DISTINCT FROM s_fair OR x_variant IS DISTINCT FROM s_variant THEN
+        SELECT array_agg(x.product_id ORDER BY k.n), array_agg(x.left_now ORDER BY k.n)
+        INTO s_product, v_left
+        FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n)
+        LEFT JOIN LATERAL (
+            SELECT s.product_id, s.allocation - s.sold AS left_now FROM stock s
+            WHERE s.fair_id = k.fair AND s.variant_id = k.variant OFFSET 0) x ON true;
+    END IF;
+    SELECT array_agg(coalesce(c.open_total, 0) ORDER BY k.n) INTO v_open
     FROM unnest(d_id) WITH ORDINALITY AS k(id, n)
-    LEFT JOIN LATERAL (SELECT d FROM dealers d WHERE d.id = k.id OFFSET 0) x ON true
     LEFT JOIN LATERAL (SELECT c.open_total FROM dealer_credit c WHERE c.dealer_id = k.id
                        OFFSET 0) c ON true;
-    SELECT array_agg(x.product_id ORDER BY k.n), array_agg(x.left_now ORDER BY k.n),
-           array_agg(x.i ORDER BY k.n)
-    INTO s_product, v_left, s_item
-    FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n)
-    LEFT JOIN LATERAL (
-        SELECT s.product_id, s.allocation - s.sold AS left_now, i
-        FROM stock s JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
-        WHERE s.fair_id = k.fair AND s.variant_id = k.variant
-        OFFSET 0) x ON true;
+    SELECT array_agg(x.i ORDER BY k.n) INTO s_item
+    FROM unnest(s_fair, s_product) WITH ORDINALITY AS k(fair, product, n)
+    LEFT JOIN LATERAL (SELECT i FROM fair_items i
+                       WHERE i.fair_id = k.fair AND i.product_id = k.product OFFSET 0) x ON true;
+    SELECT array_agg(fair_live_refusal(f, v_now) IS NULL ORDER BY f.id) INTO f_live
+    FROM fairs f WHERE f.id = ANY (f_id);
+    IF cardinality(f_live) IS DISTINCT FROM cardinality(f_id) THEN
+        SELECT array_agg(coalesce(fair_live_refusal(x.f, v_now) IS NULL, false) ORDER BY k.n)
+        INTO f_live
+        FROM unnest(f_id) WITH ORDINALITY AS k(id, n)
+        LEFT JOIN LATERAL (SELECT f FROM fairs f WHERE f.id = k.id OFFSET 0) x ON true;
+    END IF;
     v_taken := array_fill(0, ARRAY[cardinality(s_fair)]);
 
     -- Every line: its product, whether a plain order may have it, and the dealer's price
@@ -381,13 +405,12 @@ BEGIN
                           AND NOT o_partial[b.n] AND ex.id IS NULL
                           AND row_number() OVER (PARTITION BY o_dealer[b.n], o_key[b.n]
                                                  ORDER BY b.n) = 1
-                          AND (fr.f).id IS NOT NULL AND fair_live_refusal(fr.f, v_now) IS NULL
+                          AND f_live[array_position(f_id, o_fair[b.n])]
                           AND lo.plain
                           AND (o_ship_req[b.n] IS NULL OR st.ship_to IS NOT NULL),
                           false) AS plain
           FROM generate_series(1, v_n) AS b(n)
           LEFT JOIN LATERAL (SELECT u FROM users u WHERE u.id = o_actor[b.n] OFFSET 0) u ON true
-          LEFT JOIN LATERAL (SELECT f FROM fairs f WHERE f.id = o_fair[b.n] OFFSET 0) fr ON true
           LEFT JOIN LATERAL (
               SELECT ex.id FROM orders ex
               WHERE ex.dealer_id = o_dealer[b.n] AND ex.key = o_key[b.n]
@@ -449,6 +472,10 @@ BEGIN
             SELECT jsonb_object_agg(l_variant[j], -v_taken[l_slot[j]]) INTO v_held
             FROM generate_series(o_first[v_i], o_last[v_i]) j;
             v_decision := order_decide(v_order || jsonb_build_object('held', v_held));
+            IF v_slot IS NULL THEN
+                SELECT jsonb_object_agg(k.fair || ':' || k.variant, k.n) INTO v_slot
+                FROM unnest(s_fair, s_variant) WITH ORDINALITY AS k(fair, variant, n);
+            END IF;
             v_decisions[v_i] := v_decision;
             IF v_decision->>'duplicate' = 'false' THEN
                 v_other := v_other || (v_decision->'order'->>'id')::bigint;
