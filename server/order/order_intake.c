@@ -88,9 +88,9 @@ static void lookup_add(struct pending *o);
 
 /* ---- answers ---- */
 
-/* Answers o with its decision, one row of order_decision_rows: an order
- * (made or a duplicate) is wrapped into the reply as PostgreSQL wrote it; a
- * refusal is parsed for its code. */
+/* Answers o with its decision, one row of order_place_batch_rows or
+ * order_decision_rows: an order (made or a duplicate) is wrapped into the
+ * reply as PostgreSQL wrote it; a refusal is parsed for its code. */
 static void answer_decision(struct pending *o, const char *kind,
 			    const char *text, size_t len)
 {
@@ -182,9 +182,10 @@ static void fail_batch(struct batch *b, enum proto_error code,
 	batch_free(b);
 }
 
-/* Answers each order of b with its row of order_decision_rows; false when
- * there is not one row per order. With null_is_unmade, an unmade order (a
- * null from order_resolve) is answered unavailable. */
+/* Answers each order of b with its row of order_place_batch_rows (or
+ * order_decision_rows); false when there is not one row per order. With
+ * null_is_unmade, an unmade order (a null from order_resolve) is answered
+ * unavailable. */
 static bool answer_decisions(struct batch *b, const PGresult *res,
 			     bool null_is_unmade)
 {
@@ -355,7 +356,7 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 		if (b->n > intake.stats.batch_max)
 			intake.stats.batch_max = b->n;
 		if (!answer_decisions(b, res, false)) {
-			LOG(LOG_ERROR, "orders: order_place_batch gave no "
+			LOG(LOG_ERROR, "orders: order_place_batch_rows gave no "
 				       "decision per order");
 			fail_batch(b, ERR_INTERNAL,
 				   "the database gave no answer");
@@ -467,8 +468,7 @@ static void pump(const struct pending *arrived)
 		params[0] = b->text;
 		b->sent_wall_ms = timefmt_now_ms();
 		if (pg_query_first(srv.db,
-				   "SELECT * FROM order_decision_rows("
-				   "order_place_batch($1::jsonb))",
+				   "SELECT * FROM order_place_batch_rows($1::jsonb)",
 				   1, params, batch_done, b)) {
 			fail_batch(b, ERR_UNAVAILABLE,
 				   "the database is unavailable: retry");

@@ -1,4 +1,4 @@
-// The order batch alone: order_place_batch called in PostgreSQL on a fixed fair, no server and
+// The order batch alone: order_place_batch_rows (what the server calls) in PostgreSQL on a fixed fair, no server and
 // no network, so an order's cost inside the database is tracked apart from everything else
 // (issue 26). Batches of 1, 50 and 500 orders, all on one hot variant (a flash sale) and spread
 // over 1,000 variants; each timed inside its transaction (clock_timestamp around the call) and
@@ -79,8 +79,8 @@ function timedCall(fx, n, shape, run, prelude) {
 ${prelude}
 SELECT set_config('bench.t0', clock_timestamp()::text, true) \\g /dev/null
 SELECT extract(epoch FROM clock_timestamp() - current_setting('bench.t0')::timestamptz) * 1000,
-       (SELECT count(*) FROM jsonb_array_elements(x.d) e WHERE e ? 'order')
-FROM (SELECT order_place_batch('${text}'::jsonb) AS d) x;
+       count(*) FILTER (WHERE x.kind = 'made')
+FROM (SELECT * FROM order_place_batch_rows('${text}'::jsonb)) x;
 ROLLBACK;
 `;
 }

@@ -163,9 +163,9 @@ test('a database of the old migrations upgrades to exactly the functions of a fr
     assert.ok(added.length < after.length / 2, `a few objects added since 035: ${added.join(', ')}`);
     assert.deepEqual(await sql(old.url, 'SELECT checksum FROM schema_functions'),
       await sql(fresh.url, 'SELECT checksum FROM schema_functions'));
-    const [[body]] = await sql(old.url, `SELECT md5(prosrc) FROM pg_proc WHERE proname = 'order_place_batch'`);
-    assert.equal(body, crypto.createHash('md5').update(layerBody('orders/batch.sql', 'order_place_batch')).digest('hex'),
-      'order_place_batch is the one of sql/functions/orders/batch.sql');
+    const [[body]] = await sql(old.url, `SELECT md5(prosrc) FROM pg_proc WHERE proname = 'order_place_batch_rows'`);
+    assert.equal(body, crypto.createHash('md5').update(layerBody('orders/batch.sql', 'order_place_batch_rows')).digest('hex'),
+      'order_place_batch_rows is the one of sql/functions/orders/batch.sql');
 
     // Orders carry on over the socket, and the kept figures agree with every order.
     const d = dealers[1];

@@ -3,14 +3,14 @@
 
 -- Inserts the orders a batch accepted as plain among its orders p_from .. p_to (those with
 -- an id in p_ids), with their lines; ids were taken in batch order when they were accepted.
--- Returns, for each of p_from .. p_to, the order as clients see it and its created_at
--- (NULL for those it did not insert).
+-- Returns, for each of p_from .. p_to, the text of the order as clients see it and its
+-- created_at (NULL for those it did not insert).
 CREATE OR REPLACE FUNCTION order_batch_insert(p_batch jsonb, p_from integer, p_to integer,
                                               p_ids bigint[], p_totals bigint[],
                                               p_ship_to jsonb[], p_first integer[],
                                               p_last integer[], p_variants bigint[],
                                               p_qty integer[], p_prices bigint[],
-                                              OUT made jsonb[], OUT made_at timestamptz[])
+                                              OUT made text[], OUT made_at timestamptz[])
 LANGUAGE plpgsql AS $$
 BEGIN
     made := '{}';
@@ -40,13 +40,14 @@ BEGIN
         RETURNING *
     ), lines AS (
         SELECT l.order_id,
-               jsonb_agg(order_line_json(ROW(l.*)::order_lines, v)
-                         ORDER BY v.product_id, v.sort, v.id) AS lines
+               json_agg(order_line_json_text(ROW(l.*)::order_lines, v)
+                        ORDER BY v.product_id, v.sort, v.id) AS lines
         FROM ins_lines l JOIN variants v ON v.id = l.variant_id
         GROUP BY l.order_id
     )
     SELECT array_agg(CASE WHEN o.id IS NOT NULL
-                          THEN order_json_with(ROW(o.*)::orders, coalesce(l.lines, '[]')) END
+                          THEN order_json_text_with(ROW(o.*)::orders,
+                                                    coalesce(l.lines, '[]'))::text END
                      ORDER BY x.i),
            array_agg(o.created_at ORDER BY x.i)
     INTO made, made_at
@@ -157,8 +158,10 @@ BEGIN
 END
 $$;
 
--- One batch: p_batch is a JSON array of orders (see order_decide); the result is the array
--- of their decisions, in the same order. One transaction and one WAL flush for all of them
+-- One batch: p_batch is a JSON array of orders (see order_decide); the result is a row per
+-- order, in the same order, with its decision's kind (made, duplicate or refused) and text,
+-- which the server passes on: it wraps the text of an order's decision into its reply as it
+-- is, and parses only the refusals, whose code it maps (022). One transaction and one WAL flush for all of them
 -- (group commit). No order raises (a raise would fail the whole batch, and an exception
 -- block per order is a subtransaction each): each is decided against rows the batch has
 -- already locked in the one global order, dealer rows by id, then stock rows by id, so
@@ -192,7 +195,8 @@ $$;
 -- 52 ms compiling a statement that runs in 10 (021).
 -- Why each version changed, measured: the headers of sql/008, 014, 017, 021, 024, 035, 036
 -- and docs/BENCHMARKS.md (issue 26).
-CREATE OR REPLACE FUNCTION order_place_batch(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION order_place_batch_rows(p_batch jsonb)
+RETURNS TABLE (kind text, decision text) LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 DECLARE
     v_now       timestamptz;  -- the decisions' time: after the locks, which may wait
@@ -218,7 +222,7 @@ DECLARE
     o_id        bigint[];    -- the order made here, once accepted
     o_units     bigint[];    -- the units of its lines
     o_note      text[];      -- its first history entry's note (placed by a rep)
-    o_made      jsonb[];     -- the order as clients see it, once inserted
+    o_made      text[];      -- the text of the order as clients see it, once inserted
     o_at        timestamptz[]; -- and its created_at
     v_other     bigint[] := '{}'; -- orders made by order_decide (not plain)
     v_other_n   integer[] := '{}'; -- and their places in the batch
@@ -527,21 +531,29 @@ BEGIN
         o_id[v_i] := nextval('orders_id_seq');
     END LOOP;
 
-    -- 5. Write the plain orders accepted after the last order_decide, and their replies.
+    -- 5. Write the plain orders accepted after the last order_decide (their replies' text).
     SELECT o_made || m.made, o_at || m.made_at INTO o_made, o_at
     FROM order_batch_insert(p_batch, v_flushed + 1, v_n, o_id, o_total, o_ship_to,
                             o_first, o_last, l_variant, l_qty, l_price) m;
-    SELECT array_agg(coalesce(d.decision, jsonb_build_object('order', d.made, 'duplicate', false))
-                     ORDER BY d.n)
-    INTO v_decisions
-    FROM unnest(v_decisions, o_made) WITH ORDINALITY AS d(decision, made, n);
-
     -- 6. Account and notify.
     PERFORM order_batch_account(o_fair, o_dealer, o_actor, o_id, o_at, o_units, o_total, o_note,
                                 o_first, o_last, l_product, l_qty, l_price, v_other,
                                 v_other_n, s_fair, s_variant, v_taken);
-    RETURN to_jsonb(v_decisions);
+    RETURN QUERY
+        SELECT CASE WHEN d.made IS NOT NULL THEN 'made'
+                    WHEN d.decision ? 'refused' THEN 'refused'
+                    WHEN d.decision->>'duplicate' = 'true' THEN 'duplicate'
+                    ELSE 'made' END,
+               coalesce('{"order": ' || d.made || ', "duplicate": false}', d.decision::text)
+        FROM unnest(v_decisions, o_made) WITH ORDINALITY AS d(decision, made, n)
+        ORDER BY d.n;
 END
+$$;
+
+-- order_place_batch_rows as one JSON array of the decisions (fairctl's demo history, tests).
+CREATE OR REPLACE FUNCTION order_place_batch(p_batch jsonb) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_agg(r.decision::jsonb ORDER BY r.n)
+    FROM order_place_batch_rows(p_batch) WITH ORDINALITY AS r(kind, decision, n)
 $$;
 
 -- A batch's decisions as one row each, with their kind (made, duplicate, refused, or

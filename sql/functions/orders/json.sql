@@ -2,20 +2,34 @@
 -- orders in one statement.
 
 -- An order as clients see it, given its lines as JSON: order_json reads one order's lines,
--- a batch reads those of all its new orders in one query.
-CREATE OR REPLACE FUNCTION order_line_json(l order_lines, v variants) RETURNS jsonb
+-- a batch reads those of all its new orders in one query. Made as json, the one definition
+-- of the shape: the batch sends its new orders' text as it is (jsonb_build_object took
+-- twice json_build_object's time, 6 ms for a 500-order batch, and the text was then made
+-- again from the jsonb).
+CREATE OR REPLACE FUNCTION order_line_json_text(l order_lines, v variants) RETURNS json
 LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object('variant', l.variant_id, 'product', v.product_id, 'size', v.size,
-                              'color', v.color, 'qty', l.qty, 'price', l.price)
+    SELECT json_build_object('variant', l.variant_id, 'product', v.product_id, 'size', v.size,
+                             'color', v.color, 'qty', l.qty, 'price', l.price)
 $$;
 
-CREATE OR REPLACE FUNCTION order_json_with(o orders, p_lines jsonb)
-RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
+CREATE OR REPLACE FUNCTION order_json_text_with(o orders, p_lines json)
+RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
         'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
         'status', o.status, 'lines', p_lines,
         'total', o.total, 'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
         'created_at', rfc3339(o.created_at))
+$$;
+
+-- The same as jsonb, for the statements that go on to work on it.
+CREATE OR REPLACE FUNCTION order_line_json(l order_lines, v variants) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT order_line_json_text(l, v)::jsonb
+$$;
+
+CREATE OR REPLACE FUNCTION order_json_with(o orders, p_lines jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT order_json_text_with(o, p_lines::json)::jsonb
 $$;
 
 -- An order as clients see it (PROTOCOL.md, Ordering).
