@@ -5,8 +5,9 @@
 #   make build       configure (once) and build into build/
 #   make build-asan  the same with ASan and UBSan into build-asan/
 #   make db          start the private PostgreSQL cluster (unless FAIR_DATABASE_URL is set)
-#   make run         build, load the demo into an empty database, then run the server in the
-#                    foreground (ARGS=... for extra args)
+#   make run         build, load the demo into an empty database, start the private
+#                    nginx-rtmp (live video), then run the server in the foreground
+#                    (ARGS=... for extra args)
 #   make test        build, then every ctest (unit, integration, browser)
 #   make test-asan   build-asan, then the unit and integration ctests under the sanitizers
 #   make test-long   the tests too long for every run: the big screen left open for 30 min
@@ -61,7 +62,7 @@ db:
 
 # The private cluster is stopped on exit only if run started it.
 run: build
-	$(RUN) --demo $(BUILD_DIR)/server/fairctl $(BUILD_DIR)/server/fairserver $(ARGS)
+	$(RUN) --live --demo $(BUILD_DIR)/server/fairctl $(BUILD_DIR)/server/fairserver $(ARGS)
 
 # After the tests, the figures they measured (lines `figure: ...`, kept by ctest in its log
 # whether the test passed or not), so every run shows them.

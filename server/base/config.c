@@ -56,6 +56,10 @@ static const struct config_key config_keys[] = {
 	 "folder served at / (empty: web/public/ of the source tree)"},
 	{"media_root", CFG_STRING, "", 0, 4096, FIELD(media_root),
 	 "folder served at /media/ (empty: media/ of the source tree)"},
+	{"hls_root", CFG_STRING, "", 0, 4096, FIELD(hls_root),
+	 "folder nginx-rtmp writes the live video's HLS files to (hls_path), "
+	 "served to each fair's users at /live/ (empty: var/live/hls/ of the "
+	 "source tree)"},
 	{"trusted_proxies", CFG_STRING, "", 0, 8192, FIELD(trusted_proxies),
 	 "comma-separated addresses of reverse proxies whose X-Forwarded-For "
 	 "names the client (limits by address, logs); empty: none. Requests "

@@ -26,6 +26,7 @@ struct config {
 	int db_user_queue_max;    /* one user's requests waiting at once */
 	char *web_root;           /* folder served at / */
 	char *media_root;         /* folder served at /media/ */
+	char *hls_root;           /* nginx-rtmp's HLS files (/live/) */
 	char *allowed_origins;    /* comma-separated extra WebSocket origins */
 	char *trusted_proxies;    /* proxies whose X-Forwarded-For is believed */
 	char *tls_cert;           /* PEM certificate; empty: plain HTTP */

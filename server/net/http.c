@@ -22,6 +22,7 @@
 #include "live/fair_room.h"
 #include "media/admin_image.h"
 #include "media/media_check.h"
+#include "media/stream_http.h"
 #include "net/client_addr.h"
 #include "net/http_parse.h"
 #include "net/ws_session.h"
@@ -44,6 +45,8 @@ struct http_req {
 	const char *ctype;
 	char *set_cookie;   /* owned; a Set-Cookie value, or NULL */
 	int retry_after_s;  /* > 0: send Retry-After */
+	const char *cache_control; /* static; NULL: no-store */
+	char location[160]; /* a redirect's Location, or "" */
 	unsigned char *body; /* owned; the text starts after LWS_PRE bytes */
 	size_t body_len;
 	int64_t started_ms;
@@ -139,6 +142,11 @@ static const struct api_route api_routes[] = {
 	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
 	 false},
 	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},
+	/* nginx-rtmp's on_publish, on_publish_done and on_update (loopback) */
+	{STREAM_NOTIFY_PATH_PREFIX, LWSHUMETH_POST, 4096, stream_http_notify, true,
+	 false},
+	/* a fair's HLS playlist and segments (its users) */
+	{STREAM_HLS_PATH_PREFIX, LWSHUMETH_GET, 0, stream_http_hls, true, true},
 };
 
 static struct idmap pending;
@@ -211,6 +219,8 @@ static void req_reset_io(struct http_req *r)
 	r->in = NULL;
 	r->in_len = r->in_cap = r->in_max = 0;
 	r->retry_after_s = 0;
+	r->cache_control = NULL;
+	r->location[0] = '\0';
 	free(r->out);
 	r->out = NULL;
 	r->out_len = r->out_off = r->out_cap = r->streamed = 0;
@@ -274,7 +284,18 @@ static int write_stage(struct http_req *r)
 						&p, end) ||
 		    lws_add_http_header_by_name(
 			    r->wsi, (const unsigned char *)"cache-control:",
-			    (const unsigned char *)"no-store", 8, &p, end))
+			    (const unsigned char *)(r->cache_control
+							    ? r->cache_control
+							    : "no-store"),
+			    (int)strlen(r->cache_control ? r->cache_control
+							 : "no-store"),
+			    &p, end))
+			return -1;
+		if (r->location[0] &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"location:",
+			    (unsigned char *)r->location,
+			    (int)strlen(r->location), &p, end))
 			return -1;
 		if (r->retry_after_s > 0) {
 			char secs[16];
@@ -445,6 +466,19 @@ static void metric(struct textbuf *b, const char *name, const char *type,
 		  type, name, value);
 }
 
+/* Whether the request comes from this host itself, and not through a
+ * proxy: a reverse proxy on this host would otherwise pass the world's
+ * requests on as its own. */
+static bool loopback_direct(struct lws *wsi)
+{
+	char peer[64] = "";
+
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	return !(strncmp(peer, "127.", 4) && strcmp(peer, "::1")) &&
+	       !client_addr_forwarded(wsi) &&
+	       !client_addr_trusted(srv.cfg.trusted_proxies, peer);
+}
+
 /* Prometheus text for operators: loopback only until accounts exist. */
 static void route_metrics(struct http_req *r)
 {
@@ -453,14 +487,8 @@ static void route_metrics(struct http_req *r)
 	struct ws_stats ws;
 	struct order_intake_stats orders;
 	unsigned long long joins_read, joins_kept;
-	char peer[64] = "";
 
-	/* Loopback connections only, and never through a proxy: a reverse
-	 * proxy on this host would otherwise serve them to the world. */
-	lws_get_peer_simple(r->wsi, peer, sizeof peer);
-	if ((strncmp(peer, "127.", 4) && strcmp(peer, "::1")) ||
-	    client_addr_forwarded(r->wsi) ||
-	    client_addr_trusted(srv.cfg.trusted_proxies, peer)) {
+	if (!loopback_direct(r->wsi)) {
 		respond_text(r, 403, "metrics are served to loopback only\n");
 		return;
 	}
@@ -670,6 +698,29 @@ void http_finish_body(uint64_t id, int status, const char *ctype,
 	respond(r, status, ctype, body, len);
 }
 
+void http_finish_cached(uint64_t id, int status, const char *ctype,
+			const char *cache_control, const void *body, size_t len)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	r->cache_control = cache_control;
+	respond(r, status, ctype, body, len);
+}
+
+void http_finish_redirect(uint64_t id, int status, const char *location)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r)
+		return; /* the client left */
+	r->id = 0;
+	snprintf(r->location, sizeof r->location, "%s", location);
+	respond(r, status, "text/plain; charset=utf-8", "", 0);
+}
+
 void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 {
 	http_finish_body(id, status, "text/html; charset=utf-8", html, len);
@@ -849,6 +900,7 @@ static void api_dispatch(struct http_req *r)
 	call.user_agent = r->user_agent;
 	call.path = r->path;
 	call.query = r->query;
+	call.loopback = loopback_direct(r->wsi);
 	r->route->handler(&call);
 }
 

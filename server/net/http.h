@@ -27,6 +27,7 @@ struct http_call {
 	const char *path;        /* the request path */
 	const char *query;       /* the URL's arguments, decoded, joined by
 				  * '&' ("color=黑色"), or "" */
+	bool loopback;           /* from this host, not through a proxy */
 };
 
 /* Answers request id with status and a JSON body (stolen; NULL: empty).
@@ -45,6 +46,14 @@ void http_fail_retry(uint64_t id, enum proto_error code, const char *message,
 /* The same with a body of any type (copied) instead of JSON. */
 void http_finish_body(uint64_t id, int status, const char *ctype,
 		      const void *body, size_t len);
+
+/* The same with a Cache-Control other than no-store (cache_control is
+ * static text: "no-cache", "private, max-age=60"). */
+void http_finish_cached(uint64_t id, int status, const char *ctype,
+			const char *cache_control, const void *body, size_t len);
+
+/* Answers request id with a redirect (status 3xx) to location, no body. */
+void http_finish_redirect(uint64_t id, int status, const char *location);
 
 /* The same with an HTML page. */
 void http_finish_page(uint64_t id, int status, const char *html, size_t len);

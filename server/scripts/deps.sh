@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian 12, and only what is missing:
-# Debian packages (build tools, libraries, PostgreSQL 15, Node.js, Chromium, CJK fonts)
+# Debian packages (build tools, libraries, PostgreSQL 15, Node.js, Chromium, CJK fonts, nginx
+# with its RTMP module and ffmpeg for the live video)
 # and the npm packages of the test harness (tests/node_modules) and of the pages (web/node_modules).
 #
 # Idempotent and quiet: one line when everything is in place, the full output when a step
@@ -14,6 +15,7 @@ packages=(
   libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
+  nginx libnginx-mod-rtmp ffmpeg
   iproute2
 )
 # More for one target only (make fuzz: clang and its libFuzzer runtime).

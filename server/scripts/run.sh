@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs a command (the server for `make run`, ctest for `make test`) with a database:
 #
-#   run.sh [--demo FAIRCTL] COMMAND [ARGS...]
+#   run.sh [--live] [--demo FAIRCTL] COMMAND [ARGS...]
+#
+# With --live (`make run`), the private nginx-rtmp of the live video (nginx.sh) is started
+# beside the database, unless it is running already, and stopped again when the command ends
+# if this invocation started it.
 #
 # With --demo, `FAIRCTL demo --if-empty` first loads the demo fair into the database when it
 # is empty (`make run` does this; `make test` does not).
@@ -20,23 +24,32 @@
 set -euo pipefail
 
 demo_ctl=
+live=0
+if [ "${1:-}" = --live ]; then
+  live=1
+  shift
+fi
 if [ "${1:-}" = --demo ]; then
-  [ $# -ge 2 ] || { echo "usage: $0 [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
+  [ $# -ge 2 ] || { echo "usage: $0 [--live] [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
   demo_ctl=$2
   shift 2
 fi
-[ $# -gt 0 ] || { echo "usage: $0 [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 [--live] [--demo FAIRCTL] COMMAND [ARGS...]" >&2; exit 2; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 pg=$here/pg.sh
 
 started_pg=0
+started_nginx=0
 child=
 
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
   local rc=$?
+  if [ "$started_nginx" = 1 ]; then
+    "$here/nginx.sh" stop >&2 || echo "run: could not stop the private nginx-rtmp" >&2
+  fi
   if [ "$started_pg" = 1 ]; then
     "$pg" stop >&2 || echo "run: could not stop the private cluster" >&2
   fi
@@ -62,6 +75,13 @@ else
   FAIR_DATABASE_URL=$("$pg" url)
   FAIR_TEST_DATABASE_URL=$("$pg" admin-url)
   export FAIR_DATABASE_URL FAIR_TEST_DATABASE_URL
+fi
+
+if [ "$live" = 1 ]; then
+  if ! "$here/nginx.sh" status >/dev/null; then
+    started_nginx=1
+  fi
+  "$here/nginx.sh" start >&2
 fi
 
 if [ -n "$demo_ctl" ]; then

@@ -36,6 +36,7 @@ int ctl_user_reset_password(const struct ctl_context *ctx, int argc,
 int ctl_user_disable(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_user_enable(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_dealer_create(const struct ctl_context *ctx, int argc, char **argv);
+int ctl_stream(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_warehouse(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_mint_sessions(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_import(const struct ctl_context *ctx, int argc, char **argv);

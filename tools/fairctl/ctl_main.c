@@ -114,6 +114,22 @@ static const struct command commands[] = {
 	 "  automatic review after the fair holds orders of a region without "
 	 "one.\n"
 	 "    fairctl warehouse 華東 上海倉\n"},
+	{"stream", ctl_stream,
+	 "fairctl stream FAIR [--rotate]\n"
+	 "fairctl stream FAIR --playback-url URL\n"
+	 "  Prints the RTMP URL (FAIR_RTMP_URL, default\n"
+	 "  rtmp://127.0.0.1:1935/live) and the fair's stream key to paste "
+	 "into OBS\n"
+	 "  (Settings > Stream: Service Custom, Server, Stream Key). The key "
+	 "is made\n"
+	 "  the first time and shown only then (only its hash is kept); "
+	 "--rotate\n"
+	 "  makes a new one and cuts the old (a stream still using it stops "
+	 "within\n"
+	 "  seconds). --playback-url gives the fair a brand's own live "
+	 "service\n"
+	 "  instead (HLS or HTTP-FLV; \"\" clears it).\n"
+	 "    fairctl stream 1\n"},
 	{"mint-sessions", ctl_mint_sessions,
 	 "fairctl mint-sessions [--hours H] LOGIN...\n"
 	 "fairctl mint-sessions [--hours H] --prefix PREFIX --count N\n"
