@@ -146,6 +146,22 @@ static void test_item_good(void **state)
 	import_problems_free(&pr);
 }
 
+/* A cell repeated in a message cannot reach the operator's terminal as an
+ * escape sequence or start another line. */
+static void test_problem_escapes_control_characters(void **state)
+{
+	struct import_problems pr = {0};
+
+	(void)state;
+	import_problem(&pr, "products.csv:%d: name: %s", 2,
+		       "\x1b[2J\x1b]0;owned\x07外套\nproducts.csv:3: fine");
+	assert_int_equal(pr.count, 1);
+	assert_string_equal(pr.msgs[0],
+			    "products.csv:2: name: \\x1b[2J\\x1b]0;owned\\x07外套"
+			    "\\nproducts.csv:3: fine");
+	import_problems_free(&pr);
+}
+
 static void test_item_every_problem_reported(void **state)
 {
 	struct import_problems pr = {0};
@@ -233,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_csv_errors_resync),
 		cmocka_unit_test(test_item_good),
 		cmocka_unit_test(test_item_every_problem_reported),
+		cmocka_unit_test(test_problem_escapes_control_characters),
 		cmocka_unit_test(test_item_allocation_refers_to_variants),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_utf8_length),

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/log.h"
+
 static const char *const column_names[COL_COUNT] = {
 	[COL_STYLE] = "style",
 	[COL_NAME] = "name",
@@ -53,6 +55,17 @@ void import_problem(struct import_problems *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (n >= 0) {
+		/* the message repeats cells of the file: an escape sequence in
+		 * one must not reach the operator's terminal as one */
+		char *line = malloc(4 * (size_t)n + 1);
+
+		if (line)
+			log_escape(msg, line, 4 * (size_t)n + 1);
+		free(msg);
+		msg = line;
+		n = line ? n : -1;
+	}
 	if (p->count == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		char **grown = realloc(p->msgs, cap * sizeof *grown);
