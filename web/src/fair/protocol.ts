@@ -58,6 +58,15 @@ export interface Item {
 
 export interface Spotlight { product: number; note: string; by: string; at: string }
 
+/** The fair's live video (PROTOCOL.md, push `stream`): hls is the playlist's path while live. */
+export interface Stream {
+  state: 'off' | 'live' | 'ended';
+  hls: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  playback_url: string | null;
+}
+
 export interface ChatMessage {
   id: number;
   product: number | null;
@@ -147,6 +156,7 @@ export interface JoinSnapshot {
   items: Item[];
   total: number;
   spotlight: Spotlight | null;
+  stream?: Stream | null;
   stock: Record<string, number>;
   chat: ChatMessage[];
 }
@@ -166,6 +176,7 @@ export type Push =
   | { ev: 'stock'; fair: number; v: Record<string, number>; at: string }
   | { ev: 'fair.state'; fair: number; status: FairStatus; starts_at: string; ends_at: string }
   | { ev: 'presence'; fair: number; online: number }
+  | ({ ev: 'stream'; fair: number; seq: number } & Stream)
   | { ev: 'order.status'; fair: number; dealer: number; order: number; status: OrderStatus; at: string;
       note: string | null; carrier: string | null; tracking: string | null }
   | ({ ev: 'attainment'; fair: number } & Attainment);

@@ -3,7 +3,7 @@
 import type { FairClient, JoinListener } from './client';
 import { OFFLINE_ITEMS, savedFair, saveFair } from './offline';
 import type {
-  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, Push, Spotlight,
+  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, Push, Spotlight, Stream,
 } from './protocol';
 
 export interface Announcement { id: number; product: number; name: string; at: number }
@@ -18,6 +18,8 @@ export interface FairView {
   /** remaining units by variant id */
   stock: Map<number, number>;
   spotlight: Spotlight | null;
+  /** the live video, null when the fair has none */
+  stream: Stream | null;
   chat: Map<number, ChatMessage>;
   attainment: Attainment | null;
   online: number | null;
@@ -30,7 +32,7 @@ export interface FairView {
 
 function emptyView(): FairView {
   return {
-    fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null,
+    fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null, stream: null,
     chat: new Map(), attainment: null, online: null, announcements: [], version: 0, savedAt: null,
   };
 }
@@ -151,6 +153,7 @@ export class FairStore implements JoinListener {
     v.fair = s.fair;
     v.total = s.total;
     v.spotlight = s.spotlight;
+    v.stream = s.stream ?? null;
     v.attainment = this.view.attainment;
     // searched items stay (the stock below replaces theirs); a saved copy's items go, stale
     if (this.view.savedAt) this.seen.clear();
@@ -239,6 +242,11 @@ export class FairStore implements JoinListener {
       case 'presence':
         v.online = p.online;
         break;
+      case 'stream': {
+        const { ev: _ev, fair: _fair, seq: _seq, ...stream } = p;
+        v.stream = stream;
+        break;
+      }
       case 'attainment': {
         const { ev: _ev, fair: _fair, ...a } = p;
         v.attainment = a;

@@ -9,6 +9,7 @@ import type { FairContext } from './app';
 import { srcset } from './card';
 import { useNow, useSubscription } from './hooks';
 import { Faq, FlashCountdown, useFaq, useItem } from './product';
+import { LiveVideo } from './video';
 
 export function Room({ ctx }: { ctx: FairContext }) {
   const { store } = ctx;
@@ -35,7 +36,10 @@ export function Room({ ctx }: { ctx: FairContext }) {
         </ul>
       )}
       <div class="room-grid">
-        <Spotlight ctx={ctx} now={now} />
+        <div class="stage">
+          <LiveVideo ctx={ctx} />
+          <Spotlight ctx={ctx} now={now} />
+        </div>
         <div class="side">
           <Attainment ctx={ctx} />
           <Chat ctx={ctx} />

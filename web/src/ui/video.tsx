@@ -1,0 +1,72 @@
+// The fair's live video in the room (issue 24): shown while the fair streams (push `stream`,
+// or the join's stream), muted so that it may start by itself, with a tap for sound. Native
+// HLS where the browser has it (Safari, iOS); elsewhere hls.js, imported only now, so a room
+// without video downloads none of it. Without a stream the room is as it was.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n';
+import type { FairContext } from './app';
+import { useSubscription } from './hooks';
+
+export function LiveVideo({ ctx }: { ctx: FairContext }) {
+  useSubscription(ctx.store);
+  const s = ctx.store.view.stream;
+  const src = s?.state === 'live' && s.hls ? s.hls : s?.playback_url ?? null;
+  if (src) return <Player src={src} />;
+  if (s?.state === 'ended') return <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>;
+  return null;
+}
+
+function Player({ src }: { src: string }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [muted, setMuted] = useState(true);
+  const [attempt, setAttempt] = useState(0); // a new player after a fatal error
+  const [failing, setFailing] = useState(false); // since a fatal error, until playing again
+
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    let stop: (() => void) | null = null;
+    let gone = false;
+    let retry = 0;
+    const fatal = () => {
+      setFailing(true);
+      retry = window.setTimeout(() => setAttempt((n) => n + 1), 2000);
+    };
+    const played = () => setFailing(false);
+    v.addEventListener('playing', played);
+    // hls.js wherever MediaSource exists; the browser's own HLS only without it (iPhones
+    // before iOS 17.1). Chromium 156 has its own HLS too, but here it showed the first frame
+    // 19 s after the publish began and fetched each playlist twice (hls.js: 4 s, tests/browser/live).
+    if (!('MediaSource' in window) && v.canPlayType('application/vnd.apple.mpegurl')) {
+      v.src = src;
+      v.addEventListener('error', fatal);
+      stop = () => { v.removeEventListener('error', fatal); v.removeAttribute('src'); v.load(); };
+    } else {
+      void import('./hls-player').then(({ attachHls }) => {
+        if (gone) return;
+        stop = attachHls(v, src, fatal);
+      });
+    }
+    return () => { gone = true; clearTimeout(retry); v.removeEventListener('playing', played); stop?.(); };
+  }, [src, attempt]);
+
+  const unmute = () => {
+    const v = video.current;
+    if (!v) return;
+    v.muted = false;
+    setMuted(false);
+    void v.play().catch(() => undefined);
+  };
+
+  return (
+    <section class="live-video" aria-label={t('live_video')}>
+      <p class="kicker"><span class="live-dot" aria-hidden="true" /> {t('video_live')}</p>
+      <div class="video-box">
+        <video ref={video} id="live-video" muted autoplay playsInline controls={!muted}
+          aria-label={t('live_video')} />
+        {muted && <button type="button" class="tap-sound" id="tap-sound" onClick={unmute}>{t('tap_for_sound')}</button>}
+      </div>
+      {failing && <p class="muted" role="status">{t('video_failed')}</p>}
+    </section>
+  );
+}
