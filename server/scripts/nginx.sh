@@ -27,7 +27,7 @@ make_conf() {
   mkdir -p "$live/hls"
   # nginx started by root would run its worker as nobody, who could not write var/live/hls
   [ "$(id -u)" -eq 0 ] && user_line='user root root;'
-  sed -e "s|@RTMP_LISTEN@|127.0.0.1:$rtmp_port|" \
+  sed -e "s|@RTMP_LISTEN@|127.0.0.1:$rtmp_port|" -e "s|@RTMP_PORT@|$rtmp_port|" \
       -e "s|@NOTIFY_URL@|http://127.0.0.1:$fair_port/api/rtmp|" \
       -e "s|@HLS_DIR@|$live/hls|" \
       -e "s|@RUN_DIR@|$live|" \
