@@ -275,6 +275,17 @@ static void hls_send(struct hls_job *job)
 	free(data);
 }
 
+/* Answers the file when the user may watch the fair, else 403; frees job. */
+static void hls_answer(struct hls_job *job, bool may_watch)
+{
+	if (may_watch)
+		hls_send(job);
+	else
+		http_fail(job->http_id, ERR_FORBIDDEN,
+			  "this fair's video is not for this account");
+	free(job);
+}
+
 static void hls_watch_checked(void *arg, enum pg_outcome outcome,
 			      const PGresult *res)
 {
@@ -292,12 +303,7 @@ static void hls_watch_checked(void *arg, enum pg_outcome outcome,
 	s = watch_slot(job->user_id, job->fair);
 	*s = (struct watch_slot){job->user_id, job->fair,
 				 timefmt_mono_ms() + WATCH_KEEP_MS, ok};
-	if (ok)
-		hls_send(job);
-	else
-		http_fail(job->http_id, ERR_FORBIDDEN,
-			  "this fair's video is not for this account");
-	free(job);
+	hls_answer(job, ok);
 }
 
 static void hls_user(void *arg, struct auth_user *user, int status)
@@ -315,12 +321,7 @@ static void hls_user(void *arg, struct auth_user *user, int status)
 	s = watch_slot(user->user_id, job->fair);
 	if (s->user_id == user->user_id && s->fair == job->fair &&
 	    s->until_ms > timefmt_mono_ms()) {
-		if (s->ok)
-			hls_send(job);
-		else
-			http_fail(job->http_id, ERR_FORBIDDEN,
-				  "this fair's video is not for this account");
-		free(job);
+		hls_answer(job, s->ok);
 		return;
 	}
 	snprintf(fair, sizeof fair, "%" PRId64, job->fair);
