@@ -51,8 +51,10 @@ ALLOWED = {
         "http.c is another change's file (a route table at the root)",
     ("net/ws_session.c", "auth"):
         "a session is authenticated by auth (auth_cookie_check, "
-        "auth_resolve) and holds its auth_user, while auth closes sessions "
-        "it revokes; net <-> auth stays through http.c anyway",
+        "auth_resolve) and holds its auth_user (its ids and role for the "
+        "audience, its hello text), while auth closes the sessions it "
+        "revokes (found through net/audience.h); net <-> auth stays "
+        "through http.c anyway",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)

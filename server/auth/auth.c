@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
+#include "net/audience.h"
 #include "net/ws_session.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
@@ -1182,9 +1183,28 @@ static void collect_revoked(uint64_t id, void *value, void *arg)
 		scan->keys[scan->n++] = id;
 }
 
-static bool session_revoked(const struct auth_user *u, const void *arg)
+/* Closes the sessions found (an audience_fn), counting them. */
+struct revoke_close {
+	const struct revoke_match *match; /* NULL: every one found */
+	unsigned closed;
+};
+
+static void close_revoked(uint64_t session_id, void *arg)
 {
-	return revoked(u, arg);
+	struct revoke_close *rc = arg;
+	const struct audience_who *who = audience_who(session_id);
+
+	if (rc->match && rc->match->keep &&
+	    !memcmp(who->session_hash, rc->match->hash, 32))
+		return; /* the session that changed the password */
+	if (!ws_session_close(session_id, CLOSE_SESSION_ENDED, "session ended"))
+		rc->closed++;
+}
+
+static void closed_log(const struct revoke_close *rc)
+{
+	if (rc->closed)
+		LOG(LOG_INFO, "closed %u sessions: session ended", rc->closed);
 }
 
 static int parse_hex32(const char *hex, unsigned char out[32])
@@ -1204,6 +1224,7 @@ static int parse_hex32(const char *hex, unsigned char out[32])
 static void apply_revocation(const struct revoke_match *m)
 {
 	struct revoke_scan scan;
+	struct revoke_close rc = {m, 0};
 
 	/* Forget the cached sessions (a few per user), in rounds of 64. */
 	do {
@@ -1213,8 +1234,11 @@ static void apply_revocation(const struct revoke_match *m)
 		for (int i = 0; i < scan.n; i++)
 			auth_user_unref(idmap_remove(&cache, scan.keys[i]));
 	} while (scan.n == 64);
-	ws_sessions_close_matching(session_revoked, m,
-				   CLOSE_SESSION_ENDED, "session ended");
+	if (m->user_id)
+		audience_of_user(m->user_id, close_revoked, &rc);
+	else
+		audience_of_session_hash(m->hash, close_revoked, &rc);
+	closed_log(&rc);
 }
 
 /* After the LISTEN connection was away, revocations may have been missed:
@@ -1224,32 +1248,21 @@ struct recheck {
 	size_t n;
 };
 
-static void collect_hash(uint64_t session_id, const struct auth_user *u,
-			 void *arg)
+static void collect_hash(const unsigned char hash[32], void *arg)
 {
 	struct recheck *r = arg;
 	char hex[67];
 
-	(void)session_id;
-	hash_param(u->session_hash, hex);
+	hash_param(hash, hex);
 	pgarray_text(&r->hashes, r->n++, hex);
-}
-
-static bool hash_in_list(const struct auth_user *u, const void *arg)
-{
-	const PGresult *res = arg;
-	char hex[65];
-
-	session_hash_hex(u->session_hash, hex);
-	for (int i = 0; i < PQntuples(res); i++)
-		if (!strcmp(PQgetvalue(res, i, 0), hex))
-			return true;
-	return false;
 }
 
 static void recheck_done(void *arg, enum pg_outcome outcome,
 			 const PGresult *res)
 {
+	struct revoke_close rc = {NULL, 0};
+	unsigned char hash[32];
+
 	(void)arg;
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		LOG(LOG_WARN, "could not re-check open sessions");
@@ -1258,8 +1271,10 @@ static void recheck_done(void *arg, enum pg_outcome outcome,
 	if (PQntuples(res))
 		LOG(LOG_NOTICE, "%d sessions ended while LISTEN was away",
 		    PQntuples(res));
-	ws_sessions_close_matching(hash_in_list, res,
-				   CLOSE_SESSION_ENDED, "session ended");
+	for (int i = 0; i < PQntuples(res); i++)
+		if (!parse_hex32(PQgetvalue(res, i, 0), hash))
+			audience_of_session_hash(hash, close_revoked, &rc);
+	closed_log(&rc);
 }
 
 static void recheck_open_sessions(void)
@@ -1269,7 +1284,7 @@ static void recheck_open_sessions(void)
 
 	cache_clear();
 	strbuf_init(&r.hashes);
-	ws_sessions_foreach_user(collect_hash, &r);
+	audience_each_session_hash(collect_hash, &r);
 	pgarray_end(&r.hashes, r.n);
 	params[0] = r.hashes.data;
 	if (r.n && pg_query(srv.db,

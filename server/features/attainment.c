@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
@@ -16,6 +15,7 @@
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "db/pgarray.h"
+#include "net/audience.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
 #include "rpc/op_sql_args.h"
@@ -73,37 +73,38 @@ static struct pending *pending_get(int64_t fair_id)
 	return p;
 }
 
+/* The pending dealers of p online here, as an array literal. */
 struct collect {
 	struct pending *p;
-	struct idmap *online; /* dealers with a session here */
-	struct strbuf ids;    /* of those pending, as an array literal */
+	struct strbuf ids;
 	size_t n;
 };
 
-static void collect_dealer(uint64_t session_id, const struct auth_user *u,
-			   void *arg)
+static void collect_online(int64_t dealer_id, void *arg)
 {
 	struct collect *c = arg;
 
-	(void)session_id;
-	if (u->role != ROLE_DEALER ||
-	    idmap_get(c->online, (uint64_t)u->dealer_id))
-		return;
-	idmap_put(c->online, (uint64_t)u->dealer_id, (void *)1);
-	if (c->p->all || idmap_get(&c->p->dealers, (uint64_t)u->dealer_id))
-		pgarray_int(&c->ids, c->n++, u->dealer_id);
+	if (c->p->all || idmap_get(&c->p->dealers, (uint64_t)dealer_id))
+		pgarray_int(&c->ids, c->n++, dealer_id);
 }
 
-/* dealer id -> its attainment frame, for one pass over the sessions */
-static void push_to_dealer(uint64_t session_id, const struct auth_user *u,
-			   void *arg)
+static void collect_pending(uint64_t dealer_id, void *value, void *arg)
 {
-	struct frame *f = u->role == ROLE_DEALER
-				  ? idmap_get(arg, (uint64_t)u->dealer_id)
-				  : NULL;
+	struct collect *c = arg;
 
-	if (f)
-		ws_session_push(session_id, f);
+	(void)value;
+	if (audience_dealer_online((int64_t)dealer_id))
+		pgarray_int(&c->ids, c->n++, (int64_t)dealer_id);
+}
+
+/* Walks the shorter of the two: the dealers online here, or those
+ * pending (a few, usually, while thousands are online). */
+static void collect_dealers(struct collect *c)
+{
+	if (c->p->all || c->p->dealers.count > audience_dealers_online())
+		audience_each_dealer(collect_online, c);
+	else
+		idmap_foreach(&c->p->dealers, collect_pending, c);
 }
 
 /* One row per dealer: its id and its event's text, pushed as PostgreSQL
@@ -114,7 +115,6 @@ static void flush_step(struct pending *p, enum throttle_step step,
 static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct pending *p = idmap_get(&fairs, (uint64_t)(intptr_t)arg);
-	struct idmap frames = {0};
 	int64_t delay = 0;
 
 	if (!p)
@@ -132,15 +132,10 @@ static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		struct frame *f = frame_from_text(PQgetvalue(res, i, 1),
 						  (size_t)PQgetlength(res, i, 1));
 
-		if (idmap_put(&frames, (uint64_t)atoll(PQgetvalue(res, i, 0)),
-			      f))
-			frame_unref(f); /* id 0 */
+		audience_of_dealer(atoll(PQgetvalue(res, i, 0)),
+				   ws_session_push_each, f);
+		frame_unref(f);
 	}
-	ws_sessions_foreach_user(push_to_dealer, &frames);
-	for (size_t s = 0; s < frames.capacity; s++)
-		if (frames.slots[s].id)
-			frame_unref(frames.slots[s].value);
-	idmap_free(&frames);
 	/* dealers that changed while it read go next */
 	flush_step(p, throttle_read_done(&p->reads, timefmt_mono_ms(), &delay),
 		   delay);
@@ -160,8 +155,7 @@ static void flush_timer(struct loop_timer *t)
 static void flush_step(struct pending *p, enum throttle_step step,
 		       int64_t delay_ms)
 {
-	struct idmap online = {0};
-	struct collect c = {.p = p, .online = &online};
+	struct collect c = {.p = p};
 	char fair[OP_SQL_INT_TEXT];
 	const char *params[2];
 	bool sent = false;
@@ -174,8 +168,7 @@ static void flush_step(struct pending *p, enum throttle_step step,
 	if (step != THROTTLE_READ)
 		return;
 	strbuf_init(&c.ids);
-	ws_sessions_foreach_user(collect_dealer, &c);
-	idmap_free(&online);
+	collect_dealers(&c);
 	idmap_free(&p->dealers);
 	p->all = false;
 	pgarray_end(&c.ids, c.n);

@@ -12,6 +12,7 @@
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
+#include "net/audience.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
 #include "rpc/op_reply.h"
@@ -25,11 +26,10 @@ const struct param_spec dashboard_watch_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
-/* The sessions watching one fair in this process. */
+/* The totals of one fair watched in this process; who watches is the
+ * audience's (audience_watchers). */
 struct watch {
 	int64_t fair_id;
-	uint64_t *sessions;
-	size_t n, cap;
 	struct throttle reads; /* at most TOTALS_INTERVAL_MS apart */
 	char *last_pushed; /* the totals as last pushed, to push only changes */
 	struct loop_timer timer;
@@ -43,34 +43,20 @@ static struct watch *watch_get(int64_t fair_id, bool create)
 
 	if (w || !create)
 		return w;
-	w = calloc(1, sizeof *w);
-	if (!w)
-		return NULL;
+	w = xcalloc(1, sizeof *w);
 	w->fair_id = fair_id;
 	throttle_init(&w->reads, TOTALS_INTERVAL_MS);
-	if (idmap_put(&watches, (uint64_t)fair_id, w)) {
+	if (idmap_put(&watches, (uint64_t)fair_id, w)) { /* id 0 */
 		free(w);
 		return NULL;
 	}
 	return w;
 }
 
-static int watch_add(struct watch *w, uint64_t session_id)
+/* Sessions watching fair w here (those gone left the audience). */
+static size_t watchers(const struct watch *w)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (w->sessions[i] == session_id)
-			return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		uint64_t *grown = realloc(w->sessions, cap * sizeof *grown);
-
-		if (!grown)
-			return -1;
-		w->sessions = grown;
-		w->cap = cap;
-	}
-	w->sessions[w->n++] = session_id;
-	return 0;
+	return audience_watchers(w->fair_id, NULL, NULL);
 }
 
 /* ---- totals pushes ---- */
@@ -78,15 +64,10 @@ static int watch_add(struct watch *w, uint64_t session_id)
 static void totals_step(struct watch *w, enum throttle_step step,
 			int64_t delay_ms);
 
-/* Pushes to every watcher, forgetting those that have gone. */
+/* Pushes to every watcher, in the order they began watching. */
 static void push_totals(struct watch *w, struct frame *f)
 {
-	size_t kept = 0;
-
-	for (size_t i = 0; i < w->n; i++)
-		if (!ws_session_push(w->sessions[i], f))
-			w->sessions[kept++] = w->sessions[i];
-	w->n = kept;
+	audience_watchers(w->fair_id, ws_session_push_each, f);
 }
 
 static void totals_read(void *arg, enum pg_outcome outcome,
@@ -152,9 +133,9 @@ static void totals_step(struct watch *w, enum throttle_step step,
 		return;
 	snprintf(fair, sizeof fair, "%lld", (long long)w->fair_id);
 	/* nobody watching here any more, or not sent: the read is over */
-	if (!w->n || pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text",
-			      1, params, totals_read,
-			      (void *)(intptr_t)w->fair_id))
+	if (!watchers(w) ||
+	    pg_query(srv.db, "SELECT dashboard_watch($1::bigint)::text", 1,
+		     params, totals_read, (void *)(intptr_t)w->fair_id))
 		throttle_read_done(&w->reads, timefmt_mono_ms(), &delay_ms);
 }
 
@@ -162,7 +143,7 @@ static void totals_changed(struct watch *w)
 {
 	int64_t delay = 0;
 
-	if (w->n)
+	if (watchers(w))
 		totals_step(w, throttle_changed(&w->reads, timefmt_mono_ms(),
 						&delay),
 			    delay);
@@ -196,24 +177,23 @@ static void watch_rows(struct op_ticket *t, const PGresult *res)
 				   : NULL;
 	struct watch *w = snapshot ? watch_get(*(int64_t *)t->data, true) : NULL;
 
-	if (!w || watch_add(w, t->caller.session_id)) {
+	if (!w) {
 		json_decref(snapshot);
 		op_ticket_fail(t, ERR_INTERNAL, "the dashboard could not be read",
 			       NULL);
 		return;
 	}
+	audience_watch(t->caller.session_id, w->fair_id);
 	op_ticket_ok(t, snapshot);
 }
 
 void dashboard_op_watch(struct op_call *call)
 {
 	struct op_ticket *t = op_defer(call);
-	int64_t *fair = malloc(sizeof *fair);
+	int64_t *fair = xmalloc(sizeof *fair);
 	char text[OP_SQL_INT_TEXT];
 	const char *params[1] = {op_sql_int(call, "fair", text)};
 
-	if (!fair)
-		abort(); /* as op_defer does */
 	*fair = json_integer_value(json_object_get(call->msg, "fair"));
 	t->data = fair; /* freed with the ticket */
 	op_ticket_read(t, "SELECT dashboard_watch($1::bigint)::text", 1, params,
@@ -232,7 +212,6 @@ static void free_watch(uint64_t id, void *value, void *arg)
 
 	(void)id;
 	(void)arg;
-	free(w->sessions);
 	free(w->last_pushed);
 	free(w);
 }

@@ -13,6 +13,7 @@
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
+#include "net/audience.h"
 #include "net/client_addr.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
@@ -269,6 +270,11 @@ int ws_session_push(uint64_t session_id, struct frame *f)
 	struct ws_session *s = idmap_get(&sessions, session_id);
 
 	return s ? enqueue(s, f) : -1;
+}
+
+void ws_session_push_each(uint64_t session_id, void *frame)
+{
+	ws_session_push(session_id, frame);
 }
 
 /* Records a bad message; true when this one is over the limit. */
@@ -552,6 +558,7 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 			      int close_code)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);
+	struct audience_who who;
 	uint64_t user_key;
 
 	if (!s)
@@ -578,6 +585,11 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 	s->user_counted = true;
 	lock_set_add(&sockets_of_user, &user_key, 1); /* ids are from 1 */
 	s->user = auth_user_ref(user);
+	who.user_id = user->user_id;
+	who.dealer_id = user->role == ROLE_DEALER ? user->dealer_id : 0;
+	who.role = user->role;
+	memcpy(who.session_hash, user->session_hash, sizeof who.session_hash);
+	audience_add(s->id, &who);
 	s->caller.session_id = s->id;
 	s->caller.user_id = user->user_id;
 	s->caller.role = user->role;
@@ -812,6 +824,7 @@ static void on_closed(struct ws_session *s)
 	if (!s->id)
 		return; /* never established */
 	idmap_remove(&sessions, s->id);
+	audience_remove(s->id);
 	if (s->user_counted) {
 		uint64_t user_key = (uint64_t)s->user->user_id;
 
@@ -851,107 +864,47 @@ int ws_session_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-struct close_scan {
-	bool (*match)(const struct auth_user *u, const void *arg); /* NULL: all */
-	const void *arg;
+struct close_all {
 	int code;
 	const char *reason;
-	unsigned closed;
 };
 
+/* Shutdown: send what is queued, then close. */
 static void close_one(uint64_t id, void *value, void *arg)
 {
 	struct ws_session *s = value;
-	struct close_scan *scan = arg;
+	const struct close_all *all = arg;
 
 	(void)id;
-	if (scan->match && !(s->user && scan->match(s->user, scan->arg)))
-		return;
-	scan->closed++;
-	if (!scan->match) {
-		/* shutdown: send what is queued, then close */
-		if (!s->close_code) {
-			s->close_code = scan->code;
-			s->close_reason = scan->reason;
-		}
-		lws_callback_on_writable(s->wsi);
-		return;
+	if (!s->close_code) {
+		s->close_code = all->code;
+		s->close_reason = all->reason;
 	}
-	close_session(s, scan->code, scan->reason);
+	lws_callback_on_writable(s->wsi);
 }
 
 void ws_sessions_close_all(int code, const char *reason)
 {
-	struct close_scan scan = {NULL, NULL, code, reason, 0};
+	struct close_all all = {code, reason};
 
 	LOG(LOG_INFO, "closing %zu sessions: %s", sessions.count, reason);
-	idmap_foreach(&sessions, close_one, &scan);
+	idmap_foreach(&sessions, close_one, &all);
 }
 
-void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
-					      const void *arg),
-				const void *arg, int code, const char *reason)
+int ws_session_close(uint64_t session_id, int code, const char *reason)
 {
-	struct close_scan scan = {match, arg, code, reason, 0};
+	struct ws_session *s = idmap_get(&sessions, session_id);
 
-	idmap_foreach(&sessions, close_one, &scan);
-	if (scan.closed)
-		LOG(LOG_INFO, "closed %u sessions: %s", scan.closed, reason);
-}
-
-struct push_scan {
-	bool (*match)(const struct auth_user *u, const void *arg);
-	const void *arg;
-	struct frame *frame;
-	unsigned pushed;
-};
-
-static void push_one(uint64_t id, void *value, void *arg)
-{
-	struct ws_session *s = value;
-	struct push_scan *scan = arg;
-
-	(void)id;
-	if (s->user && scan->match(s->user, scan->arg) && !enqueue(s, scan->frame))
-		scan->pushed++;
-}
-
-unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
-						 const void *arg),
-				   const void *arg, struct frame *f)
-{
-	struct push_scan scan = {match, arg, f, 0};
-
-	idmap_foreach(&sessions, push_one, &scan);
-	return scan.pushed;
-}
-
-struct user_scan {
-	void (*fn)(uint64_t session_id, const struct auth_user *u, void *arg);
-	void *arg;
-};
-
-static void visit_user(uint64_t id, void *value, void *arg)
-{
-	struct ws_session *s = value;
-	struct user_scan *scan = arg;
-
-	if (s->user)
-		scan->fn(id, s->user, scan->arg);
-}
-
-void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
-					 const struct auth_user *u, void *arg),
-			      void *arg)
-{
-	struct user_scan scan = {fn, arg};
-
-	idmap_foreach(&sessions, visit_user, &scan);
+	if (!s)
+		return -1;
+	close_session(s, code, reason);
+	return 0;
 }
 
 void ws_sessions_free(void)
 {
 	idmap_free(&sessions);
+	audience_free();
 	lock_set_free(&sockets_of_user);
 	lock_set_free(&sockets_of_address);
 	free(woken.ids);

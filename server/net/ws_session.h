@@ -37,6 +37,10 @@ void ws_session_reply_frame(uint64_t session_id, struct frame *f);
  * -1 when the session has gone or was closed for being too slow. */
 int ws_session_push(uint64_t session_id, struct frame *f);
 
+/* ws_session_push as an audience_fn (net/audience.h), arg the frame: pushes
+ * one frame to every session a lookup finds. */
+void ws_session_push_each(uint64_t session_id, void *frame);
+
 struct ws_stats {
 	uint64_t opened;          /* sessions since start */
 	uint64_t requests;        /* messages dispatched to an op */
@@ -64,27 +68,15 @@ struct auth_user;
 /* The answer of auth_resolve for a session: its user, or NULL and the close
  * code to end it with (4401 session ended, 4403 password change required,
  * 1013 try again later), before any hello. The user
- * is referenced by the session, not stolen. */
+ * is referenced by the session, not stolen. A session let in is in the
+ * audience (net/audience.h) until it closes. */
 void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 			      int close_code);
 
-/* Closes every session whose user matches (revocations). */
-void ws_sessions_close_matching(bool (*match)(const struct auth_user *u,
-					      const void *arg),
-				const void *arg, int code, const char *reason);
-
-/* Queues a shared frame to every session whose user matches; returns how
- * many took it. (A scan of every session: for notifications that are rare
- * next to the number of sessions.) */
-unsigned ws_sessions_push_matching(bool (*match)(const struct auth_user *u,
-						 const void *arg),
-				   const void *arg, struct frame *f);
-
-/* Calls fn for every authenticated session and its user. fn may push to
- * the session (ws_session_push), not close it. */
-void ws_sessions_foreach_user(void (*fn)(uint64_t session_id,
-					 const struct auth_user *u, void *arg),
-			      void *arg);
+/* Closes a session with code and reason from outside its callbacks (its
+ * queue is dropped; lws closes it at its next WRITEABLE). Returns 0, or -1
+ * when it has gone. Who to close is found through net/audience.h. */
+int ws_session_close(uint64_t session_id, int code, const char *reason);
 
 struct room_member;
 

@@ -2,9 +2,9 @@
  * drafts and orders.mine, and order.status pushes (see order_life.h). */
 #include "order/order_life.h"
 
-#include "auth/auth.h"
 #include "base/log.h"
 #include "db/pg.h"
+#include "net/audience.h"
 #include "net/frame.h"
 #include "net/ws_session.h"
 #include "order/order_rules.h"
@@ -82,14 +82,6 @@ bool draft_save_check(struct op_call *call)
 
 /* ---- order.status pushes ---- */
 
-static bool is_dealer_or_staff(const struct auth_user *u, const void *arg)
-{
-	int64_t dealer = *(const int64_t *)arg;
-
-	return (u->role & (ROLE_REP | ROLE_ADMIN)) ||
-	       (u->role == ROLE_DEALER && u->dealer_id == dealer);
-}
-
 /* payload: the push itself, as order_status_notify builds it */
 static void on_order_status(void *arg, const char *channel, const char *payload)
 {
@@ -113,7 +105,9 @@ static void on_order_status(void *arg, const char *channel, const char *payload)
 	json_decref(msg);
 	if (!f)
 		return;
-	ws_sessions_push_matching(is_dealer_or_staff, &dealer, f);
+	/* the dealer's sessions, and the reps and admins (not the managers) */
+	audience_of_dealer(dealer, ws_session_push_each, f);
+	audience_of_roles(ROLE_REP | ROLE_ADMIN, ws_session_push_each, f);
 	frame_unref(f);
 }
 
