@@ -147,3 +147,21 @@ test('rotating the key drops the publish using it, and the old key never publish
   assert.equal((await c.next((m) => m.ev === 'stream', 15_000)).state, 'ended');
   await c.close();
 });
+
+test('a brand\'s own playback URL is stored, announced and in the join, and can be cleared', async () => {
+  const c = await session(server, mine.cookie);
+  assert.equal((await c.request('join', { fair: other.fair })).ok, true);
+  const url = 'https://live.example.com/brand/fair.m3u8';
+  await fairctl(db.url, ['stream', String(other.fair), '--playback-url', url]);
+  const set = await c.next((m) => m.ev === 'stream', 5_000);
+  assert.equal(set.playback_url, url);
+  assert.equal(set.state, 'off');
+  assert.equal(set.hls, null);
+  assert.equal((await c.request('join', { fair: other.fair })).stream.playback_url, url);
+  await assert.rejects(fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'javascript:alert(1)']));
+  await fairctl(db.url, ['stream', String(other.fair), '--playback-url', '']);
+  const cleared = await c.next((m) => m.ev === 'stream', 5_000);
+  assert.equal(cleared.playback_url, null);
+  assert.equal((await c.request('join', { fair: other.fair })).stream, null);
+  await c.close();
+});

@@ -5,9 +5,9 @@
 -- only its SHA-256 is stored and looked up (a unique index: the lookup compares hashes, so it
 -- tells nothing about the key).
 
--- The stream as clients see it: {state: "off"|"live"|"ended", hls, started_at, ended_at,
--- playback_url}; hls is the playlist's path while live. NULL when the fair has none.
-CREATE OR REPLACE FUNCTION stream_json(p_fair bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
+-- A stream row as clients see it: {state: "off"|"live"|"ended", hls, started_at, ended_at,
+-- playback_url}; hls is the playlist's path while live.
+CREATE OR REPLACE FUNCTION stream_row_json(s fair_streams) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
                'state', s.state,
                'hls', CASE WHEN s.state = 'live'
@@ -15,7 +15,12 @@ CREATE OR REPLACE FUNCTION stream_json(p_fair bigint) RETURNS jsonb LANGUAGE sql
                'started_at', rfc3339(s.started_at),
                'ended_at', rfc3339(s.ended_at),
                'playback_url', s.playback_url)
-    FROM fair_streams s
+$$;
+
+-- The fair's stream for the join and the events; NULL when the fair has none (never
+-- streamed, no playback URL).
+CREATE OR REPLACE FUNCTION stream_json(p_fair bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT stream_row_json(s) FROM fair_streams s
     WHERE s.fair_id = p_fair AND (s.state <> 'off' OR s.playback_url IS NOT NULL)
 $$;
 
@@ -87,8 +92,9 @@ BEGIN
     PERFORM fair_must_exist(p_fair);
     INSERT INTO fair_streams AS s (fair_id, playback_url) VALUES (p_fair, p_url)
     ON CONFLICT (fair_id) DO UPDATE SET playback_url = excluded.playback_url;
+    -- the event says what changed also when the fair is left with no stream at all
     PERFORM event_emit(p_fair, 'stream',
-                       coalesce(stream_json(p_fair), jsonb_build_object('state', 'off')));
+                       (SELECT stream_row_json(s) FROM fair_streams s WHERE s.fair_id = p_fair));
     PERFORM audit_write(NULL, 'stream.playback', p_fair, 'fair:' || p_fair, NULL,
                         jsonb_build_object('playback_url', p_url));
     RETURN stream_json(p_fair);

@@ -10,7 +10,9 @@ import { useSubscription } from './hooks';
 export function LiveVideo({ ctx }: { ctx: FairContext }) {
   useSubscription(ctx.store);
   const s = ctx.store.view.stream;
-  const src = s?.state === 'live' && s.hls ? s.hls : s?.playback_url ?? null;
+  // A brand's own playback_url is not played yet: the CSP lets the page connect to this
+  // server only (docs/SECURITY.md)
+  const src = s?.state === 'live' && s.hls ? s.hls : null;
   if (src) return <Player src={src} />;
   if (s?.state === 'ended') return <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>;
   return null;
