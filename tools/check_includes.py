@@ -27,9 +27,6 @@ FOLDERS = ("base", "net", "rpc", "db", "live", "order", "auth", "features",
 # rest of the graph follows is base < db < rpc < net < auth < order < live and
 # auth < media < features; each edge here points the other way.
 ALLOWED = {
-    ("db/dbsetup.c", "auth"):
-        "set-up hashes the first admin's password with auth/password.h "
-        "(PBKDF2); db/ is another change's files (move password.c to base/)",
     ("rpc/op_reply.c", "net"):
         "an op's answer goes to its session by id (ws_session_reply); "
         "op_reply.c is another change's file (a reply sink set by net)",

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/password.h"
 #include "base/log.h"
+#include "base/password.h"
 #include "base/worker.h"
 #include "base/xalloc.h"
 #include "db/pgarray.h"

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/password.h"
 #include "auth/session_token.h"
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
+#include "base/password.h"
 #include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/worker.h"

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/password.h"
 #include "base/log.h"
+#include "base/password.h"
 
 /* One advisory lock id for "migrating": several processes starting at once
  * apply each migration exactly once. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/password.h"
+#include "base/password.h"
 #include "fairctl/ctl.h"
 #include "fairctl/ctl_db.h"
 #include "fairctl/import_item.h"

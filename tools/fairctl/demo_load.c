@@ -18,7 +18,7 @@
 
 #include <gd.h>
 
-#include "auth/password.h"
+#include "base/password.h"
 #include "base/timefmt.h"
 #include "fairctl/ctl.h"
 #include "fairctl/ctl_db.h"

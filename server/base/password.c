@@ -1,5 +1,5 @@
 /* password.c - PBKDF2 password hashes (see password.h). */
-#include "auth/password.h"
+#include "base/password.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
