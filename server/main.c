@@ -33,6 +33,7 @@
 #include "live/fair_room.h"
 #include "live/fairs.h"
 #include "media/chart.h"
+#include "net/frame.h"
 #include "net/http.h"
 #include "net/listener.h"
 #include "net/port_share.h"
@@ -41,6 +42,7 @@
 #include "order/order_life.h"
 #include "order/stock_cache.h"
 #include "rpc/dispatch.h"
+#include "rpc/op_reply.h"
 #include "server.h"
 
 #ifndef FAIR_SOURCE_DIR
@@ -62,6 +64,18 @@ const struct ws_session_hooks ws_session_hooks = {
 	.member_next = room_member_next,
 	.member_pending = room_member_pending,
 	.member_free = room_member_free,
+};
+
+/* rpc is below net: an op's reply reaches its session through these
+ * (rpc/op_reply.h). */
+static void reply_text(uint64_t session_id, const char *text, size_t n)
+{
+	ws_session_reply_frame(session_id, frame_from_text(text, n));
+}
+
+const struct op_reply_sink op_reply_sink = {
+	.json = ws_session_reply,
+	.text = reply_text,
 };
 
 static volatile sig_atomic_t signal_seen;

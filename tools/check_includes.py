@@ -27,9 +27,6 @@ FOLDERS = ("base", "net", "rpc", "db", "live", "order", "auth", "features",
 # rest of the graph follows is base < db < rpc < net < auth < order < live and
 # auth < media < features; each edge here points the other way.
 ALLOWED = {
-    ("rpc/op_reply.c", "net"):
-        "an op's answer goes to its session by id (ws_session_reply); "
-        "op_reply.c is another change's file (a reply sink set by net)",
     ("net/http.c", "auth"):
         "the login, logout, password and /api/me routes and the cookie check "
         "at the upgrade gate; http.c is another change's file (a route table "

@@ -7,20 +7,18 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
-#include "net/frame.h"
-#include "net/ws_session.h"
 #include "server.h"
 
 void op_ok(struct op_call *call, json_t *result)
 {
-	ws_session_reply(call->caller.session_id,
+	op_reply_sink.json(call->caller.session_id,
 			 proto_ok_reply(call->rid, result));
 }
 
 void op_fail(struct op_call *call, enum proto_error code, const char *message,
 	     json_t *details)
 {
-	ws_session_reply(call->caller.session_id,
+	op_reply_sink.json(call->caller.session_id,
 			 proto_error_reply(call->rid, code, message, details));
 }
 
@@ -43,7 +41,7 @@ static void ticket_free(struct op_ticket *t)
 
 void op_ticket_ok(struct op_ticket *t, json_t *result)
 {
-	ws_session_reply(t->caller.session_id, proto_ok_reply(t->rid, result));
+	op_reply_sink.json(t->caller.session_id, proto_ok_reply(t->rid, result));
 	ticket_free(t);
 }
 
@@ -51,16 +49,15 @@ int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
 {
 	size_t n;
 	char *text = proto_ok_reply_text(t->rid, result, len, &n);
-	struct frame *f = text ? frame_from_text(text, n) : NULL;
 
-	free(text);
-	if (!f) { /* not the text of an object */
+	if (!text) { /* not the text of an object */
 		LOG(LOG_ERROR, "a reply could not be built (%zu bytes)", len);
 		op_ticket_fail(t, ERR_INTERNAL, "the reply could not be built",
 			       NULL);
 		return -1;
 	}
-	ws_session_reply_frame(t->caller.session_id, f);
+	op_reply_sink.text(t->caller.session_id, text, n);
+	free(text);
 	ticket_free(t);
 	return 0;
 }
@@ -68,7 +65,7 @@ int op_ticket_ok_text(struct op_ticket *t, const char *result, size_t len)
 void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 		    const char *message, json_t *details)
 {
-	ws_session_reply(t->caller.session_id,
+	op_reply_sink.json(t->caller.session_id,
 			 proto_error_reply(t->rid, code, message, details));
 	ticket_free(t);
 }

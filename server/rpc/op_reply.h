@@ -9,10 +9,22 @@
 #define FAIR_OP_REPLY_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <libpq-fe.h>
 
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
+
+/* Where replies go, set at the root (main.c: the sessions of net/), so that
+ * rpc/ needs nothing of the folders above it. json gets a reply object
+ * (stolen), text a serialised reply (n bytes, borrowed). Either is dropped
+ * when the session has gone. */
+struct op_reply_sink {
+	void (*json)(uint64_t session_id, json_t *reply);
+	void (*text)(uint64_t session_id, const char *text, size_t n);
+};
+extern const struct op_reply_sink op_reply_sink;
 
 struct op_ticket {
 	struct op_caller caller;
