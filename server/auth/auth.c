@@ -142,19 +142,42 @@ static void hash_param(const unsigned char hash[32], char out[67])
 
 /* ---- cookies ---- */
 
+int auth_cookie_value(const char *cookie_header, char *value, size_t size)
+{
+	struct session_token t;
+	size_t pos = 0;
+	int found = -1;
+
+	if (!cookie_header)
+		return -1;
+	while (!session_cookie_next(cookie_header, SESSION_COOKIE_NAME, &pos,
+				    value, size)) {
+		found = 0;
+		if (!session_token_check(srv.schema.session_key, value,
+					 timefmt_now_ms() / 1000, &t))
+			return 0;
+	}
+	/* none checks: the first, for the answer to say why */
+	return found ? -1 : session_cookie_find(cookie_header, SESSION_COOKIE_NAME,
+						value, size);
+}
+
 int auth_cookie_check(const char *cookie_header, unsigned char hash[32])
 {
 	char value[SESSION_COOKIE_MAX];
+	size_t pos = 0;
 	struct session_token t;
 
-	if (!cookie_header ||
-	    session_cookie_find(cookie_header, SESSION_COOKIE_NAME, value,
-				sizeof value) ||
-	    session_token_check(srv.schema.session_key, value,
-				timefmt_now_ms() / 1000, &t))
+	if (!cookie_header)
 		return -1;
-	memcpy(hash, t.id_hash, 32);
-	return 0;
+	while (!session_cookie_next(cookie_header, SESSION_COOKIE_NAME, &pos,
+				    value, sizeof value))
+		if (!session_token_check(srv.schema.session_key, value,
+					 timefmt_now_ms() / 1000, &t)) {
+			memcpy(hash, t.id_hash, 32);
+			return 0;
+		}
+	return -1;
 }
 
 static int session_value_check(const char *value, unsigned char hash[32])

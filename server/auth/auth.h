@@ -71,8 +71,15 @@ bool auth_http_allow(uint64_t id, const struct auth_user *user, int status,
 		     unsigned roles, const char *forbidden_why);
 
 /* Checks a Cookie header at the upgrade: a well-formed, authentic, unexpired
- * session cookie. Returns 0 and sets hash, or -1 (answer 401). */
+ * session cookie (the first such of its fair_session pairs: a browser may
+ * also send another path's or an old one). Returns 0 and sets hash, or -1
+ * (answer 401). */
 int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);
+
+/* Copies the session cookie's value from a Cookie header (at most size - 1
+ * bytes): the first fair_session pair that checks, else the first pair.
+ * Returns 0, or -1 when there is none. */
+int auth_cookie_value(const char *cookie_header, char *value, size_t size);
 
 /* Finds the user of a socket's session: from the cache at once, or from
  * PostgreSQL later. Calls ws_session_authenticated(session_id, user,

@@ -195,11 +195,11 @@ int session_token_check(const unsigned char key[SESSION_KEY_BYTES],
 	return 0;
 }
 
-int session_cookie_find(const char *header, const char *name, char *value,
-			size_t size)
+int session_cookie_next(const char *header, const char *name, size_t *pos,
+			char *value, size_t size)
 {
 	size_t name_len = strlen(name);
-	const char *p = header;
+	const char *p = header + *pos;
 
 	while (*p) {
 		size_t len;
@@ -213,15 +213,25 @@ int session_cookie_find(const char *header, const char *name, char *value,
 
 			while (vlen && p[name_len + vlen] == ' ')
 				vlen--;
-			if (vlen >= size)
-				return -1;
-			memcpy(value, p + name_len + 1, vlen);
-			value[vlen] = '\0';
-			return 0;
+			if (vlen < size) {
+				memcpy(value, p + name_len + 1, vlen);
+				value[vlen] = '\0';
+				*pos = (size_t)(p + len - header);
+				return 0;
+			}
 		}
 		p += len;
 	}
+	*pos = (size_t)(p - header);
 	return -1;
+}
+
+int session_cookie_find(const char *header, const char *name, char *value,
+			size_t size)
+{
+	size_t pos = 0;
+
+	return session_cookie_next(header, name, &pos, value, size);
 }
 
 void session_hash_hex(const unsigned char hash[32], char out[65])

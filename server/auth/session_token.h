@@ -34,8 +34,16 @@ int session_token_mint(const unsigned char key[SESSION_KEY_BYTES],
 int session_token_check(const unsigned char key[SESSION_KEY_BYTES],
 			const char *cookie, int64_t now, struct session_token *out);
 
-/* Finds "name=value" in a Cookie header and copies the value (at most
- * size - 1 bytes). Returns 0, or -1 when absent or too long. */
+/* Finds the "name=value" pairs of a Cookie header in turn: *pos is where to
+ * look from (0 at first) and is moved past the pair found, whose value is
+ * copied (at most size - 1 bytes; a longer one is passed over). A browser
+ * may send two pairs of one name (another path's or domain's cookie, an old
+ * one): the first need not be the one that checks. Returns 0, or -1 when
+ * there is no further pair. */
+int session_cookie_next(const char *header, const char *name, size_t *pos,
+			char *value, size_t size);
+
+/* The first pair's value (session_cookie_next from 0). */
 int session_cookie_find(const char *header, const char *name, char *value,
 			size_t size);
 

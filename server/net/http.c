@@ -1003,8 +1003,8 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	}
 	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
 				  sizeof cookies);
-	if (!has_cookies || session_cookie_find(cookies, SESSION_COOKIE_NAME,
-						r->session, sizeof r->session))
+	if (!has_cookies ||
+	    auth_cookie_value(cookies, r->session, sizeof r->session))
 		r->session[0] = '\0';
 	if (route->need_session &&
 	    (!has_cookies || auth_cookie_check(cookies, hash))) {

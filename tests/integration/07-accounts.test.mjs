@@ -84,6 +84,18 @@ test('login answers the user and a session cookie with the right flags', async (
   assert.equal(me.status, 200, 'the session works on the other process too');
   assert.deepEqual(JSON.parse(me.body).user, res.user);
   await client.close();
+
+  // A browser may send another fair_session pair first (another path's, an expired one):
+  // the one that checks is used, at the upgrade and over HTTP.
+  const both = `${await forgeCookie(Math.floor(Date.now() / 1000) - 60)}; fair_session=garbage; ${res.cookie}`;
+  const second = await openAs(a, both);
+  assert.deepEqual(second.hello.user, res.user, 'the upgrade takes the pair that checks');
+  await second.client.close();
+  const meBoth = await httpGet(`${a.url}/api/me`, { headers: { cookie: both } });
+  assert.equal(meBoth.status, 200, meBoth.body);
+  assert.deepEqual(JSON.parse(meBoth.body).user, res.user);
+  const none = await httpGet(`${a.url}/api/me`, { headers: { cookie: 'fair_session=garbage; fair_session=other' } });
+  assert.equal(none.status, 401, 'no pair that checks: logged out');
 });
 
 test('wrong password and unknown login get identical 401 answers', async () => {

@@ -229,6 +229,32 @@ static void test_session_cookie(void **state)
 			 -1);
 }
 
+/* Every pair of the name in turn, a too long one passed over. */
+static void test_session_cookie_next(void **state)
+{
+	char value[SESSION_COOKIE_MAX], header[400];
+	size_t pos = 0;
+
+	(void)state;
+	snprintf(header, sizeof header,
+		 "fair_session=one; a=1; fair_session=%0200d; fair_session=two",
+		 7);
+	assert_int_equal(session_cookie_next(header, SESSION_COOKIE_NAME, &pos,
+					     value, sizeof value),
+			 0);
+	assert_string_equal(value, "one");
+	assert_int_equal(session_cookie_next(header, SESSION_COOKIE_NAME, &pos,
+					     value, sizeof value),
+			 0);
+	assert_string_equal(value, "two");
+	assert_int_equal(session_cookie_next(header, SESSION_COOKIE_NAME, &pos,
+					     value, sizeof value),
+			 -1);
+	assert_int_equal(session_cookie_next(header, SESSION_COOKIE_NAME, &pos,
+					     value, sizeof value),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_origins),
 		cmocka_unit_test(test_session_cookie),
+		cmocka_unit_test(test_session_cookie_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
