@@ -13,9 +13,11 @@
 
 #include "auth/auth.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
+#include "media/hls_playlist.h"
 #include "rpc/dispatch.h"
 #include "server.h"
 
@@ -152,8 +154,16 @@ void stream_http_notify(const struct http_call *call)
 	}
 	if (form_name(call->body, call->body_len, c == CALL_RELAY, key,
 		      sizeof key)) {
-		/* not a key this server made: never asks the database */
-		if (c == CALL_PUBLISH_DONE)
+		/* not a key this server made: never asks the database. The
+		 * live application's push of a renamed stream to the HLS
+		 * application is a session of that application too, named
+		 * fair-<id>, and nginx asks on_update for it as well: it is
+		 * nginx's own (its publisher's key is checked by its own
+		 * update), and a 403 would cut the HLS every few seconds. */
+		if (c == CALL_PUBLISH_DONE ||
+		    (c == CALL_UPDATE &&
+		     !form_name(call->body, call->body_len, true, key,
+				sizeof key)))
 			http_finish_body(call->id, 200,
 					 "text/plain; charset=utf-8", "ok\n", 3);
 		else
@@ -229,13 +239,33 @@ struct hls_job {
 	char file[64];
 };
 
-/* Reads the file and answers it. */
+static const char *hls_root(void)
+{
+	return srv.cfg.hls_root && srv.cfg.hls_root[0]
+		       ? srv.cfg.hls_root
+		       : FAIR_SOURCE_DIR "/var/live/hls";
+}
+
+/* hls_playlist_dated's clock: a segment file's modification time. */
+static int64_t segment_mtime(const char *name, void *arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)arg;
+	snprintf(path, sizeof path, "%s/%s", hls_root(), name);
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
+/* Reads the file and answers it: a playlist with its segments dated
+ * (hls_playlist.h), so the room can hold the spotlight until the video
+ * shows the moment it was set. */
 static void hls_send(struct hls_job *job)
 {
 	char path[PATH_MAX];
-	const char *root = srv.cfg.hls_root && srv.cfg.hls_root[0]
-				   ? srv.cfg.hls_root
-				   : FAIR_SOURCE_DIR "/var/live/hls";
+	const char *root = hls_root();
 	struct stat st;
 	char *data;
 	ssize_t got = 0;
@@ -262,12 +292,18 @@ static void hls_send(struct hls_job *job)
 		got += n;
 	}
 	close(fd);
-	if (job->kind == HLS_PLAYLIST)
+	if (job->kind == HLS_PLAYLIST) {
+		struct strbuf dated;
+
+		strbuf_init(&dated);
+		hls_playlist_dated(data, (size_t)got, segment_mtime, NULL,
+				   &dated);
 		/* never cached: it changes every fragment */
 		http_finish_cached(job->http_id, 200,
 				   "application/vnd.apple.mpegurl", "no-cache",
-				   data, (size_t)got);
-	else
+				   dated.data ? dated.data : "", dated.len);
+		strbuf_free(&dated);
+	} else
 		/* a segment never changes once listed; private: only the
 		 * fair's users may have it (a CDN needs its own check) */
 		http_finish_cached(job->http_id, 200, "video/mp2t",

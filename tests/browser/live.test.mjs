@@ -5,9 +5,18 @@
 // shows the end. The latency is measured on the frames themselves: the clock strip of the
 // frame on screen says when ffmpeg made it, so now minus that is glass-to-glass less the
 // camera (printed as a figure, asserted within 8 s).
+//
+// The spotlight in step with the video: without video a rep's spotlight is shown at once;
+// while the video plays it is held until the picture reaches the moment it was set (the
+// playlist's EXT-X-PROGRAM-DATE-TIME, on the server's clock), so its delay is the video's
+// latency, while an answer in the Q&A sent at the same moment is not held. Printed: the
+// spotlight's delay, the latency read off the frame on screen as it appeared, and the
+// in-step offset (when the frame on screen was made less when the rep set the spotlight).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, createUser, makeFair, sql, fairctl, sleep, waitFor } from '../integration/harness.mjs';
+import {
+  createDatabase, startServer, createUser, makeFair, sql, fairctl, sleep, waitFor, login, connect,
+} from '../integration/harness.mjs';
 import { makeLiveDir, startNginx, publish, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from '../integration/28-nginx.mjs';
 import { launchChromium, openAs, screenshot } from './browser.mjs';
 
@@ -19,6 +28,7 @@ let browser;
 let fx;
 let dealer;
 let key;
+let rep;
 
 before(async () => {
   db = await createDatabase();
@@ -28,11 +38,15 @@ before(async () => {
   fx = await makeFair(db.url, { name: '春季直播訂貨會', products: 2 });
   dealer = await createUser(db.url, { login: `live${process.pid}`, role: 'dealer' });
   await sql(db.url, `INSERT INTO fair_dealers VALUES (${fx.fair}, ${dealer.dealerId})`);
+  await createUser(db.url, { login: `liverep${process.pid}`, role: 'rep', password: 'rep-pass-123' });
+  rep = await connect(server, { cookie: (await login(server, `liverep${process.pid}`, 'rep-pass-123')).cookie });
+  await rep.next('hello', 10_000);
   key = /stream key: ([0-9a-f]{48})/.exec((await fairctl(db.url, ['stream', String(fx.fair)])).stdout)[1];
   browser = await launchChromium();
 });
 
 after(async () => {
+  rep?.close();
   await browser?.close();
   await nginx?.stop();
   await server?.stop();
@@ -56,11 +70,47 @@ function readFrameClock({ bits, block, top }) {
   return { cs, at: Date.now(), currentTime: v.currentTime, frames: q.totalVideoFrames, w: v.videoWidth, h: v.videoHeight };
 }
 
-test('a dealer watches the live video: muted autoplay, tap for sound, latency under 8 s, the end', async () => {
+/** In the page: when #spotlight first shows product, and the frame on screen then. */
+function watchSpotlight({ product, bits, block, top }) {
+  window.__spotShown = null;
+  const look = () => {
+    if (window.__spotShown || document.getElementById('spotlight')?.dataset.product !== String(product)) return;
+    window.__spotShown = { at: Date.now(), frame: window.__readFrameClock({ bits, block, top }) };
+    obs.disconnect();
+  };
+  const obs = new MutationObserver(look);
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-product'] });
+  look();
+}
+
+/** The rep sets the spotlight; resolves with the wall time just before it was sent. */
+async function setSpotlight(product, note) {
+  const sentAt = Date.now();
+  const ack = await rep.request('spotlight.set', { fair: fx.fair, product, note });
+  assert.equal(ack.ok, true, JSON.stringify(ack));
+  return sentAt;
+}
+
+test('a dealer watches the live video: muted autoplay, tap for sound, latency under 8 s, the spotlight in step, the end', async () => {
   const { context, page, problems } = await openAs(browser, server, dealer.login, dealer.password,
     { fair: fx.fair, viewport: { width: 1280, height: 900 } });
   await page.locator('#spotlight').waitFor();
   assert.equal(await page.locator('#live-video').count(), 0, 'no video without a stream');
+  await page.evaluate(`window.__readFrameClock = ${readFrameClock.toString()}`);
+  const clockArgs = { bits: CLOCK_BITS, block: CLOCK_BLOCK, top: CLOCK_TOP };
+  const [p1, p2] = fx.products.map((x) => x.id);
+
+  // Without video the spotlight is not held
+  await page.evaluate(watchSpotlight, { product: p1, ...clockArgs });
+  const plainSent = await setSpotlight(p1, '沒有視頻');
+  const plain = await waitFor(() => page.evaluate(() => window.__spotShown), { what: 'the spotlight without video' });
+  console.log(`figure: spotlight without video shown ${plain.at - plainSent} ms after the rep sent it`);
+  assert.ok(plain.at - plainSent < 1000, `without video the spotlight is not held (${plain.at - plainSent} ms)`);
+  // a question, answered in public while the video plays (below)
+  await page.fill('#ask-text', '有現貨嗎？');
+  await page.click('#chat button[type=submit]');
+  await page.locator('#chat .qa .text').filter({ hasText: '有現貨嗎？' }).waitFor({ timeout: 10_000 });
+  const [[question]] = await sql(db.url, `SELECT id FROM chat_messages WHERE text = '有現貨嗎？' AND fair_id = ${fx.fair}`);
   await screenshot(page, 'live-1-no-stream');
   const h264 = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"'));
   console.log(`Debian's Chromium plays H.264 + AAC through MediaSource: ${h264}`);
@@ -94,6 +144,32 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   assert.ok(median > 0, 'a frame is never shown before it was made');
   assert.ok(median <= 8000, `latency ${median} ms within 8 s`);
   await screenshot(page, 'live-2-playing-muted');
+
+  // The spotlight in step: held until the picture shows the moment it was set; the answer in
+  // the Q&A sent just after it is not held
+  await page.evaluate(watchSpotlight, { product: p2, ...clockArgs });
+  const sent = await setSpotlight(p2, '與畫面同步');
+  const answered = await rep.request('chat.answer', { fair: fx.fair, reply_to: Number(question), text: '有，馬上發貨。' });
+  assert.equal(answered.ok, true, JSON.stringify(answered));
+  await page.locator('#chat .qa .a').filter({ hasText: '有，馬上發貨。' }).waitFor({ timeout: 5000 });
+  const answerShown = Date.now() - sent;
+  const heldMeanwhile = await page.evaluate(() => window.__spotShown === null);
+  const shown = await waitFor(() => page.evaluate(() => window.__spotShown), { timeoutMs: 20_000, what: 'the spotlight in step' });
+  const delay = shown.at - sent;
+  const frameMade = p.startedAt + shown.frame.cs * 10;
+  const latencyThen = shown.at - frameMade;
+  const offset = frameMade - sent;
+  console.log(`figure: spotlight in step with the video: shown ${(delay / 1000).toFixed(2)} s after the rep sent it; ` +
+    `the video's latency then ${(latencyThen / 1000).toFixed(2)} s (median before ${(median / 1000).toFixed(2)} s); ` +
+    `in-step offset (frame on screen made - spotlight sent) ${offset} ms; the Q&A answer sent with it shown after ${answerShown} ms`);
+  await screenshot(page, 'live-2b-spotlight-in-step');
+  assert.ok(heldMeanwhile, 'the spotlight was still held when the Q&A answer was shown');
+  assert.ok(answerShown < 1500, `the Q&A is not held (${answerShown} ms)`);
+  assert.ok(Math.abs(delay - median) <= 1000, `the spotlight is delayed by the measured latency within 1 s (${delay} vs ${median} ms)`);
+  // "made" is counted from just before ffmpeg was started, so a frame was made a little later
+  // than it says (ffmpeg's start): the offset errs early, never late
+  assert.ok(offset >= -250 && offset <= 1000,
+    `the spotlight is shown no sooner than the frame of its moment, within 1 s (${offset} ms)`);
 
   await page.click('#tap-sound');
   assert.equal(await page.evaluate(() => document.getElementById('live-video').muted), false);

@@ -79,6 +79,17 @@ test('the callbacks are for loopback only, never through a proxy', async () => {
   assert.equal(state, 'off');
 });
 
+test('on_update: a key that is not a fair\'s is cut, nginx\'s own relay (fair-<id>) is not', async () => {
+  const update = (name) => httpGet(`${server.url}/api/rtmp/update`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `call=update&app=live&name=${name}&time=4`,
+  });
+  assert.equal((await update(`fair-${fx.fair}`)).status, 200);
+  assert.equal((await update('0'.repeat(48))).status, 403);
+  assert.equal((await update('fair-x')).status, 403);
+  assert.equal((await update('')).status, 403);
+});
+
 test('a publish goes live, its HLS is served to the fair\'s users only, and it ends', async () => {
   const c = await session(server, mine.cookie);
   assert.equal((await c.request('join', { fair: fx.fair })).ok, true);
@@ -108,6 +119,26 @@ test('a publish goes live, its HLS is served to the fair\'s users only, and it e
   assert.equal(s.headers['content-type'], 'video/mp2t');
   assert.match(s.headers['cache-control'], /max-age=\d+/);
   assert.equal(s.raw[0], 0x47, 'an MPEG-TS packet');
+
+  // The stream stays up (nginx's own relay is not cut by on_update: no discontinuity after
+  // the first) and each segment is dated on the server's clock: when its first frame reached
+  // nginx, one segment's duration after the one before
+  const full = await waitFor(async () => {
+    const r = await get(on.hls, mine.cookie);
+    return (r.body.match(/\.ts\n/g) ?? []).length >= 4 ? r : null;
+  }, { timeoutMs: 15_000, what: 'a playlist of 4 segments' });
+  const readAt = Date.now();
+  assert.ok((full.body.match(/#EXT-X-DISCONTINUITY/g) ?? []).length <= 1, full.body);
+  const segs = [...full.body.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:([\d.]+),\n(\S+\.ts)\n/g)]
+    .map(([, date, d]) => ({ at: Date.parse(date), ms: Number(d) * 1000 }));
+  assert.equal(segs.length, (full.body.match(/\.ts\n/g) ?? []).length, `every segment dated:\n${full.body}`);
+  for (let i = 1; i < segs.length; i++) {
+    const gap = segs[i].at - (segs[i - 1].at + segs[i - 1].ms);
+    assert.ok(Math.abs(gap) < 200, `segment ${i} dated ${gap} ms off its predecessor's end:\n${full.body}`);
+  }
+  const lastEnd = segs.at(-1).at + segs.at(-1).ms;
+  console.log(`figure: the newest segment's end dated ${readAt - lastEnd} ms before the playlist was read`);
+  assert.ok(lastEnd <= readAt + 50 && lastEnd > readAt - 3000, `newest segment ended ${readAt - lastEnd} ms ago`);
 
   assert.equal((await get(on.hls, null)).status, 401, 'logged out');
   assert.equal((await get(on.hls, theirs.cookie)).status, 403, 'a dealer of another fair');

@@ -7,6 +7,8 @@ import type {
 } from './protocol';
 
 export interface Announcement { id: number; product: number; name: string; at: number }
+export interface HeardSpotlight { s: Spotlight; heard: number }
+const SPOTLIGHT_TRAIL = 8;
 
 export interface FairView {
   fair: Fair | null;
@@ -18,6 +20,9 @@ export interface FairView {
   /** remaining units by variant id */
   stock: Map<number, number>;
   spotlight: Spotlight | null;
+  /** the spotlights heard since the join, the latest last (at most SPOTLIGHT_TRAIL), each
+   * with when this page heard it: the room shows the one its video has reached */
+  spotlightTrail: HeardSpotlight[];
   /** the live video, null when the fair has none */
   stream: Stream | null;
   chat: Map<number, ChatMessage>;
@@ -32,8 +37,8 @@ export interface FairView {
 
 function emptyView(): FairView {
   return {
-    fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null, stream: null,
-    chat: new Map(), attainment: null, online: null, announcements: [], version: 0, savedAt: null,
+    fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null, spotlightTrail: [],
+    stream: null, chat: new Map(), attainment: null, online: null, announcements: [], version: 0, savedAt: null,
   };
 }
 
@@ -153,6 +158,7 @@ export class FairStore implements JoinListener {
     v.fair = s.fair;
     v.total = s.total;
     v.spotlight = s.spotlight;
+    v.spotlightTrail = s.spotlight ? [{ s: s.spotlight, heard: Date.now() }] : [];
     v.stream = s.stream ?? null;
     v.attainment = this.view.attainment;
     // searched items stay (the stock below replaces theirs); a saved copy's items go, stale
@@ -209,6 +215,7 @@ export class FairStore implements JoinListener {
         break;
       case 'spotlight':
         v.spotlight = { product: p.product, note: p.note, by: p.by, at: p.at };
+        v.spotlightTrail = [...v.spotlightTrail.slice(1 - SPOTLIGHT_TRAIL), { s: v.spotlight, heard: Date.now() }];
         break;
       case 'price':
         // the staff's event for one tier changes that tier's price, not the item's

@@ -3,9 +3,17 @@
 // The light build (no subtitles, alternate audio or DRM: the fair's stream has none).
 import Hls from 'hls.js/light';
 
-/** Plays src in video with hls.js; returns the function that stops it, or null when this
- * browser has no MediaSource either. onFatal is told of an error hls.js could not recover. */
-export function attachHls(video: HTMLVideoElement, src: string, onFatal: () => void): (() => void) | null {
+export interface HlsPlayback {
+  stop(): void;
+  /** the moment on screen, ms since the epoch on the server's clock, from the playlist's
+   * EXT-X-PROGRAM-DATE-TIME (null before the first fragment plays) */
+  playingDate(): number | null;
+}
+
+/** Plays src in video with hls.js; returns how to stop it and read its clock, or null when
+ * this browser has no MediaSource either. onFatal is told of an error hls.js could not
+ * recover. */
+export function attachHls(video: HTMLVideoElement, src: string, onFatal: () => void): HlsPlayback | null {
   if (!Hls.isSupported()) return null;
   const hls = new Hls({
     // no worker: hls.js would make one from a blob: URL, which the CSP's worker-src 'self'
@@ -35,5 +43,5 @@ export function attachHls(video: HTMLVideoElement, src: string, onFatal: () => v
   });
   hls.loadSource(src);
   hls.attachMedia(video);
-  return () => hls.destroy();
+  return { stop: () => hls.destroy(), playingDate: () => hls.playingDate?.getTime() ?? null };
 }

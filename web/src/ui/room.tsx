@@ -9,6 +9,7 @@ import type { FairContext } from './app';
 import { srcset } from './card';
 import { useNow, useSubscription } from './hooks';
 import { Faq, FlashCountdown, useFaq, useItem } from './product';
+import { useSpotlightInStep } from './in-step';
 import { LiveVideo } from './video';
 
 export function Room({ ctx }: { ctx: FairContext }) {
@@ -38,7 +39,7 @@ export function Room({ ctx }: { ctx: FairContext }) {
       <div class="room-grid">
         <div class="stage">
           <LiveVideo ctx={ctx} />
-          <Spotlight ctx={ctx} now={now} />
+          <Spotlight ctx={ctx} now={now} inStep />
         </div>
         <div class="side">
           <Attainment ctx={ctx} />
@@ -50,9 +51,11 @@ export function Room({ ctx }: { ctx: FairContext }) {
   );
 }
 
-/** The spotlight card as the dealers see it (also the rep console's preview). */
-export function Spotlight({ ctx, now }: { ctx: FairContext; now: number }) {
-  const s = ctx.store.view.spotlight;
+/** The spotlight card as the dealers see it (also the rep console's preview). inStep: in the
+ * room, shown in step with the live video (in-step.ts); the console shows the latest. */
+export function Spotlight({ ctx, now, inStep = false }: { ctx: FairContext; now: number; inStep?: boolean }) {
+  const stepped = useSpotlightInStep(ctx.store);
+  const s = inStep ? stepped : ctx.store.view.spotlight;
   const { item } = useItem(ctx, s?.product ?? 0);
   const faq = useFaq(ctx, s?.product ?? 0);
   const f = ctx.store.view.fair!;
@@ -117,7 +120,8 @@ function Chat({ ctx }: { ctx: FairContext }) {
   const [error, setError] = useState('');
   const [sending, setSending] = useState(false);
   const f = store.view.fair!;
-  const spot = store.view.spotlight;
+  // a question is about the product the dealer sees
+  const spot = useSpotlightInStep(store);
   const spotItem = spot ? store.view.items.get(spot.product) : undefined;
   const messages = [...store.view.chat.values()].sort((a, b) => a.id - b.id);
   const answers = new Map<number, ChatMessage>();

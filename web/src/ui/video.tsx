@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
+import { setVideoClock } from './in-step';
 
 export function LiveVideo({ ctx }: { ctx: FairContext }) {
   useSubscription(ctx.store);
@@ -28,6 +29,7 @@ function Player({ src }: { src: string }) {
     const v = video.current;
     if (!v) return;
     let stop: (() => void) | null = null;
+    let playingDate: () => number | null = () => null;
     let gone = false;
     let retry = 0;
     const fatal = () => {
@@ -43,13 +45,28 @@ function Player({ src }: { src: string }) {
       v.src = src;
       v.addEventListener('error', fatal);
       stop = () => { v.removeEventListener('error', fatal); v.removeAttribute('src'); v.load(); };
+      // Safari: the playlist's first EXT-X-PROGRAM-DATE-TIME as the start of currentTime
+      playingDate = () => {
+        const start = (v as HTMLVideoElement & { getStartDate?: () => Date }).getStartDate?.().getTime();
+        return start !== undefined && Number.isFinite(start) ? start + v.currentTime * 1000 : null;
+      };
     } else {
       void import('./hls-player').then(({ attachHls }) => {
         if (gone) return;
-        stop = attachHls(v, src, fatal);
+        const h = attachHls(v, src, fatal);
+        stop = h?.stop ?? null;
+        if (h) playingDate = h.playingDate;
       });
     }
-    return () => { gone = true; clearTimeout(retry); v.removeEventListener('playing', played); stop?.(); };
+    // The spotlight waits for the picture (in-step.ts) only while the picture moves
+    setVideoClock(() => (v.paused || v.ended || v.readyState < 2 ? null : playingDate()));
+    return () => {
+      gone = true;
+      setVideoClock(null);
+      clearTimeout(retry);
+      v.removeEventListener('playing', played);
+      stop?.();
+    };
   }, [src, attempt]);
 
   const unmute = () => {
