@@ -21,6 +21,7 @@
 #include "features/chat.h"
 #include "features/dashboard.h"
 #include "features/dealers_overview.h"
+#include "features/policy.h"
 #include "features/showcase.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
@@ -183,6 +184,21 @@ const struct op_def server_ops[] = {
 				    "attainment_mine($1::bigint, $2::bigint))",
 				    NULL,
 				    {{"fair"}, {.caller = op_sql_dealer}}}},
+	/* a fair's ordering policies (policy.c) */
+	{"policy.get", ROLES_ALL, policy_get_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT policy_get($1::bigint, coalesce($2::bigint, $3::bigint))",
+		 NULL,
+		 /* a dealer's own: its dealer param is not used */
+		 {{"fair"}, {.caller = op_sql_dealer}, {"dealer"}}}},
+	{"policy.set", ROLE_MANAGER | ROLE_ADMIN, policy_set_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT policy_set($1::bigint, $2::bigint, $3::jsonb)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"policy"}}}},
 	{"dealers.overview", ROLE_REP | ROLE_MANAGER | ROLE_ADMIN,
 	 dealers_overview_params, op_sql_handler,
 	 &(const struct op_sql_def){

@@ -67,6 +67,8 @@ BEGIN
             amount = t.amount + excluded.amount, updated_at = excluded.updated_at;
     PERFORM pg_notify('fair_totals', p_fair::text);
     PERFORM dealer_totals_notify(p_fair, ARRAY(SELECT DISTINCT d FROM unnest(p_dealers) d));
+    -- Their totals moved: their orders' discounts follow (a fair without policies: one probe).
+    PERFORM policy_restamp(p_fair, p_dealers);
 END
 $$;
 

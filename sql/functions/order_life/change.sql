@@ -153,6 +153,13 @@ BEGIN
         SELECT * INTO v_lines, v_total, v_refusal
         FROM order_lines_fit(v_dealer, v_o.fair_id, v_lines, false, p_order);
     END IF;
+    IF v_refusal IS NULL THEN
+        -- The fair's minimum total (039): an amend may not lower the dealer's total under it.
+        SELECT policy_minimum_refusal(v_o.fair_id, v_o.dealer_id, t.amount,
+                                      t.amount - v_o.total + v_total, false)
+        INTO v_refusal FROM fair_dealer_totals t
+        WHERE t.fair_id = v_o.fair_id AND t.dealer_id = v_o.dealer_id;
+    END IF;
     IF v_refusal IS NOT NULL THEN
         RETURN v_refusal;
     END IF;
@@ -185,6 +192,7 @@ BEGIN
     PERFORM totals_apply(v_o.fair_id, v_gone.orders || v_now.orders || v_made.orders,
                          v_gone.products || v_now.products || v_made.products);
     PERFORM stock_notify(v_o.fair_id, v_variants);
+    SELECT * INTO v_o FROM orders WHERE id = p_order;  -- its discounts, restamped (039)
     PERFORM order_status_notify(v_o, 'amended');
     RETURN jsonb_build_object('order', order_full_json(v_o));
 END

@@ -180,13 +180,17 @@ $$;
 --   4. decide: one pass over the orders in arrival order, over arrays;
 --   5. write: the plain orders accepted and their lines, in one statement
 --      (order_batch_insert), which also makes their replies;
---   6. account and notify: order_batch_account.
+--   6. account and notify: order_batch_account (whose totals_add also restamps the
+--      discounts of the dealers' orders at a fair with policies, 039);
+--   7. at a fair with policies, the replies of orders with a discount made again from the
+--      rows, so that they show it.
 --
 -- A plain order (its dealer exists and its actor may order for it, its key is new to the
 -- database and to the batch, its fair is live, its lines are all offered, not withdrawn and
 -- not in packs, it meets every moq, its address is the dealer's, it is not partial) is
 -- decided here from what the batch read once, with arithmetic over arrays: stock, then
--- limits, then credit (the kept dealer_credit), with order_lines_fit's messages (017).
+-- limits, then credit (the kept dealer_credit), with order_lines_fit's messages (017), then
+-- the fair's minimum total per dealer (039).
 -- Every other order is decided by order_decide, after the plain orders accepted before it
 -- are inserted, so it sees them.
 -- Every statement is planned once per connection (generic plans), instead of a custom plan
@@ -243,6 +247,12 @@ DECLARE
     -- Per fair of the batch, by id.
     f_id        bigint[];
     f_live      boolean[];   -- whether it is live now
+    f_min       bigint[];    -- the least total per dealer its policies ask (0: none)
+    f_policy    boolean[];   -- whether it has policies (039)
+    -- Per (dealer, fair) of the batch, once a fair of the batch has a minimum.
+    v_gslot     jsonb;       -- {"<dealer>:<fair>": slot in v_gross}
+    v_gross     bigint[];    -- the dealer's total at the fair, with the batch's orders so far
+    o_gslot     integer[];   -- per order, its slot in v_gross
     -- Per line of the batch, by order then variant.
     l_variant   bigint[];
     l_qty       integer[];
@@ -271,6 +281,7 @@ DECLARE
     v_s         integer;
     v_d         integer;
     v_refused   boolean;
+    v_refusal   jsonb;
 BEGIN
     -- 1. Parse. Slots: the distinct dealers by id and the distinct (fair, variant) pairs by
     -- fair and variant, numbered by dense_rank as each order and line is read (a join of
@@ -347,6 +358,24 @@ BEGIN
         INTO f_live
         FROM unnest(f_id) WITH ORDINALITY AS k(id, n)
         LEFT JOIN LATERAL (SELECT f FROM fairs f WHERE f.id = k.id OFFSET 0) x ON true;
+    END IF;
+    -- The fairs' policies (039): a minimum total needs each dealer's total at each fair.
+    SELECT array_agg(coalesce(p.min_total, 0) ORDER BY k.n), array_agg(p.fair_id IS NOT NULL ORDER BY k.n)
+    INTO f_min, f_policy
+    FROM unnest(f_id) WITH ORDINALITY AS k(id, n)
+    LEFT JOIN LATERAL (SELECT p.fair_id, p.min_total FROM fair_policies p
+                       WHERE p.fair_id = k.id OFFSET 0) p ON true;
+    IF 0 < ANY (f_min) THEN
+        SELECT jsonb_object_agg(y.k, y.slot), array_agg(y.total ORDER BY y.slot)
+        INTO v_gslot, v_gross
+        FROM (SELECT x.k, row_number() OVER (ORDER BY x.k) AS slot,
+                     coalesce((SELECT t.amount FROM fair_dealer_totals t
+                               WHERE t.fair_id = x.fair AND t.dealer_id = x.dealer), 0) AS total
+              FROM (SELECT DISTINCT o_dealer[n] || ':' || o_fair[n] AS k, o_dealer[n] AS dealer,
+                                    o_fair[n] AS fair
+                    FROM generate_series(1, v_n) n) x) y;
+        SELECT array_agg((v_gslot->>(o_dealer[n] || ':' || o_fair[n]))::integer ORDER BY n)
+        INTO o_gslot FROM generate_series(1, v_n) n;
     END IF;
     v_taken := array_fill(0, ARRAY[cardinality(s_fair)]);
 
@@ -475,6 +504,9 @@ BEGIN
             END IF;
             SELECT jsonb_object_agg(l_variant[j], -v_taken[l_slot[j]]) INTO v_held
             FROM generate_series(o_first[v_i], o_last[v_i]) j;
+            IF o_gslot IS NOT NULL THEN
+                v_order := v_order || jsonb_build_object('dealer_total', v_gross[o_gslot[v_i]]);
+            END IF;
             v_decision := order_decide(v_order || jsonb_build_object('held', v_held));
             IF v_slot IS NULL THEN
                 SELECT jsonb_object_agg(k.fair || ':' || k.variant, k.n) INTO v_slot
@@ -485,6 +517,10 @@ BEGIN
                 v_other := v_other || (v_decision->'order'->>'id')::bigint;
                 v_other_n := v_other_n || v_i;
                 v_open[v_d] := v_open[v_d] + (v_decision->'order'->>'total')::bigint;
+                IF o_gslot IS NOT NULL THEN
+                    v_gross[o_gslot[v_i]] := v_gross[o_gslot[v_i]]
+                                             + (v_decision->'order'->>'total')::bigint;
+                END IF;
                 FOR v_line IN
                     SELECT (v_slot->>(o_fair[v_i] || ':' || (l->>'variant')))::integer AS slot,
                            (v_kslot->>concat_ws(':', o_dealer[v_i], o_fair[v_i],
@@ -521,6 +557,15 @@ BEGIN
                                                      (d_row[v_d]).credit_limit - v_open[v_d]);
             CONTINUE;
         END IF;
+        IF o_gslot IS NOT NULL THEN
+            v_refusal := policy_minimum_refusal(o_fair[v_i], o_dealer[v_i], v_gross[o_gslot[v_i]],
+                                                v_gross[o_gslot[v_i]] + o_total[v_i], true);
+            IF v_refusal IS NOT NULL THEN
+                v_decisions[v_i] := v_refusal;
+                CONTINUE;
+            END IF;
+            v_gross[o_gslot[v_i]] := v_gross[o_gslot[v_i]] + o_total[v_i];
+        END IF;
         FOR v_j IN o_first[v_i] .. o_last[v_i] LOOP
             v_taken[l_slot[v_j]] := v_taken[l_slot[v_j]] + l_qty[v_j];
         END LOOP;
@@ -539,6 +584,23 @@ BEGIN
     PERFORM order_batch_account(o_fair, o_dealer, o_actor, o_id, o_at, o_units, o_total, o_note,
                                 o_first, o_last, l_product, l_qty, l_price, v_other,
                                 v_other_n, s_fair, s_variant, v_taken);
+    -- 7. Where a fair has policies, totals_add restamped its orders' discounts: the replies
+    -- of those with a discount are made again from the rows.
+    IF true = ANY (f_policy) THEN
+        SELECT array_agg(coalesce(r.made, o_made[n]) ORDER BY n) INTO o_made
+        FROM generate_series(1, v_n) n
+        LEFT JOIN LATERAL (SELECT order_json(o)::text AS made FROM orders o
+                           WHERE o.id = o_id[n] AND o.early_discount + o.tier_discount > 0
+                           OFFSET 0) r ON true;
+        FOR v_k IN 1 .. coalesce(cardinality(v_other), 0) LOOP
+            SELECT v_decisions[v_other_n[v_k]] || jsonb_build_object('order', order_json(o))
+            INTO v_decision FROM orders o
+            WHERE o.id = v_other[v_k] AND o.early_discount + o.tier_discount > 0;
+            IF FOUND THEN
+                v_decisions[v_other_n[v_k]] := v_decision;
+            END IF;
+        END LOOP;
+    END IF;
     RETURN QUERY
         SELECT CASE WHEN d.made IS NOT NULL THEN 'made'
                     WHEN d.decision ? 'refused' THEN 'refused'

@@ -4,7 +4,7 @@
 -- Decides one order of a batch whose dealer and stock rows are already locked. Returns
 -- {"order", "duplicate"[, "partial"]} or op_refusal(...); never raises for a refusal, and
 -- changes nothing unless it accepts. p: {fair, dealer, actor, key, lines: [{variant, qty}],
--- partial?, ship_to?, note?} as checked by the server (sizes, types, no repeated variant).
+-- partial?, ship_to?, note?, dealer_total?} as checked by the server (sizes, types, no repeated variant).
 -- It only reads stock (014): p->'held' carries what the batch's earlier orders took
 -- (negative units per variant), and the batch writes stock and the first history entries
 -- once, after its loop.
@@ -25,6 +25,7 @@ DECLARE
     v_ship_to   jsonb;
     v_found     boolean;
     v_total     bigint;
+    v_before    bigint;
 BEGIN
     SELECT * INTO v_actor FROM users WHERE id = v_actor_id;
     SELECT * INTO v_dealer FROM dealers WHERE id = v_dealer_id;
@@ -70,6 +71,16 @@ BEGIN
     END IF;
     SELECT * INTO v_lines, v_total, v_refusal
     FROM order_lines_fit(v_dealer, v_fair_id, v_lines, v_partial, NULL);
+    IF v_refusal IS NOT NULL THEN
+        RETURN v_refusal;
+    END IF;
+    -- The fair's minimum total (039): the batch passes the dealer's total with its own
+    -- earlier orders (dealer_total) when a fair of it has one.
+    v_before := coalesce((p->>'dealer_total')::bigint,
+                         (SELECT t.amount FROM fair_dealer_totals t
+                          WHERE t.fair_id = v_fair_id AND t.dealer_id = v_dealer_id), 0);
+    v_refusal := policy_minimum_refusal(v_fair_id, v_dealer_id, v_before, v_before + v_total,
+                                        true);
     IF v_refusal IS NOT NULL THEN
         RETURN v_refusal;
     END IF;

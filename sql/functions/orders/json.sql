@@ -9,15 +9,37 @@
 CREATE OR REPLACE FUNCTION order_line_json_text(l order_lines, v variants) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object('variant', l.variant_id, 'product', v.product_id, 'size', v.size,
-                             'color', v.color, 'qty', l.qty, 'price', l.price)
+                             'color', v.color, 'qty', l.qty, 'price', l.price, 'discount', 0)
 $$;
 
+-- An order's lines (as order_line_json_text makes them, in their order) with its discount
+-- p_discount shared among them by amount: each line takes floor(discount × running amount /
+-- total) less what the lines before it took, so the shares add up to the discount exactly.
+CREATE OR REPLACE FUNCTION order_lines_discounted(p_lines json, p_discount bigint, p_total bigint)
+RETURNS json LANGUAGE sql IMMUTABLE AS $$
+    SELECT json_agg((x.l::jsonb || jsonb_build_object('discount',
+               floor(p_discount::numeric * x.running / p_total)::bigint
+               - floor(p_discount::numeric * (x.running - x.amount) / p_total)::bigint))::json
+           ORDER BY x.n)
+    FROM (SELECT e.l, e.n, a.amount, sum(a.amount) OVER (ORDER BY e.n) AS running
+          FROM json_array_elements(p_lines) WITH ORDINALITY AS e(l, n),
+               LATERAL (SELECT (e.l->>'qty')::numeric * (e.l->>'price')::numeric AS amount) a) x
+$$;
+
+-- total is the sum of the lines; discount what the fair's policies take off it now
+-- (discounts: early, tier), payable what remains (PROTOCOL.md, Fair policies).
 CREATE OR REPLACE FUNCTION order_json_text_with(o orders, p_lines json)
 RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
-        'status', o.status, 'lines', p_lines,
-        'total', o.total, 'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
+        'status', o.status,
+        'lines', CASE WHEN o.early_discount + o.tier_discount = 0 OR o.total = 0 THEN p_lines
+                      ELSE order_lines_discounted(p_lines, o.early_discount + o.tier_discount,
+                                                  o.total) END,
+        'total', o.total, 'discount', o.early_discount + o.tier_discount,
+        'discounts', json_build_object('early', o.early_discount, 'tier', o.tier_discount),
+        'payable', o.total - o.early_discount - o.tier_discount,
+        'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
         'created_at', rfc3339(o.created_at))
 $$;
 

@@ -42,6 +42,10 @@ DECLARE
     v_dealer dealers;
     v_fair fairs;
 BEGIN
+    -- Its dealer first, as every writer of a dealer's orders locks them: a rejection moves
+    -- the dealer's total, and its other orders' discounts with it (policy_restamp).
+    PERFORM 1 FROM dealers d WHERE d.id = (SELECT x.dealer_id FROM orders x WHERE x.id = p_order)
+    FOR NO KEY UPDATE;
     SELECT * INTO o FROM orders WHERE id = p_order FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'order % not found', p_order USING ERRCODE = 'P0002';
@@ -97,7 +101,7 @@ BEGIN
         WHERE id = p_order RETURNING * INTO v_o;
         v_o := order_set_status(p_actor, v_o, 'reviewed', p_note, 'order.review');
     ELSE
-        -- No dealer lock: nothing waits for a closed fair's stock. Stock, then items.
+        -- The dealer is locked (order_for_processing); stock, then items.
         PERFORM 1 FROM stock WHERE fair_id = v_o.fair_id
             AND variant_id IN (SELECT variant_id FROM order_lines WHERE order_id = p_order)
         ORDER BY id FOR NO KEY UPDATE;

@@ -1,0 +1,232 @@
+// A fair's ordering policies (issue 25; PROTOCOL.md, "Fair policies"; sql/functions/policies/):
+// discounts by a dealer's total at the fair (a percentage, or an amount off shared among its
+// orders), the early-bird discount and the minimum total. Orders are placed by the batch
+// itself (as the server calls it), amended and cancelled; after every step each order's
+// stored discounts equal a recomputation written here in SQL from the rules, and a
+// cancellation that drops a dealer under a tier takes the discount back from what remains.
+// Then over the wire: a manager sets a policy, a dealer reads where it stands, its order's
+// reply carries the discount, and its other orders' new discounts are pushed to it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createDatabase, createUser, creditDrift, fairctl, login, makeFair, mintDealers, session, sql, startServer, waitFor,
+} from './harness.mjs';
+
+let db;
+
+before(async () => {
+  db = await createDatabase({ hint: 'policies' });
+  await fairctl(db.url, ['warehouse']); // the migrations
+});
+
+after(async () => {
+  if (db) await db.drop();
+});
+
+const userOf = async (dealer) => Number((await sql(db.url, `SELECT id FROM users WHERE dealer_id = ${dealer}`))[0][0]);
+const q = (v) => JSON.stringify(v).replace(/'/g, "''");
+
+/** Places one batch as the server does; resolves with each order's decision. */
+async function place(orders) {
+  const rows = await sql(db.url, `SELECT kind, decision FROM order_place_batch_rows('${q(orders)}'::jsonb)`);
+  return rows.map(([kind, decision]) => ({ kind, ...JSON.parse(decision) }));
+}
+
+/** Every counted order of the fair whose stored discounts differ from the rules' (none). */
+async function drift(fair) {
+  return sql(db.url, `
+    WITH p AS (SELECT p.*, f.starts_at + p.early_minutes * interval '1 minute' AS early_until
+               FROM fair_policies p JOIN fairs f ON f.id = p.fair_id WHERE p.fair_id = ${fair}),
+    d AS (SELECT o.dealer_id, sum(o.total) AS dealer_total FROM orders o
+          WHERE o.fair_id = ${fair} AND o.status NOT IN ('cancelled', 'rejected') GROUP BY 1),
+    t AS (SELECT d.*, x.percent_bp, x.amount_off FROM d
+          LEFT JOIN LATERAL (SELECT * FROM fair_discount_tiers x
+                             WHERE x.fair_id = ${fair} AND x.from_total <= d.dealer_total
+                             ORDER BY x.from_total DESC LIMIT 1) x ON true),
+    want AS (
+      SELECT o.id, o.total, o.early_discount, o.tier_discount,
+             coalesce(CASE WHEN o.created_at < p.early_until THEN o.total * p.early_bp / 10000 END, 0) AS early,
+             coalesce(CASE WHEN t.percent_bp > 0 THEN o.total * t.percent_bp / 10000
+                           WHEN t.amount_off > 0
+                           THEN floor(t.amount_off::numeric * sum(o.total) OVER w / t.dealer_total)
+                                - floor(t.amount_off::numeric * (sum(o.total) OVER w - o.total) / t.dealer_total)
+                      END, 0) AS tier
+      FROM orders o JOIN t ON t.dealer_id = o.dealer_id LEFT JOIN p ON true
+      WHERE o.fair_id = ${fair} AND o.status NOT IN ('cancelled', 'rejected')
+      WINDOW w AS (PARTITION BY o.dealer_id ORDER BY o.id))
+    SELECT id, early_discount, tier_discount, early, least(tier, total - early) FROM want
+    WHERE (early_discount, tier_discount) <> (early, least(tier, total - early))`);
+}
+
+const stored = async (ids) => new Map((await sql(db.url, `SELECT id, early_discount, tier_discount FROM orders
+  WHERE id IN (${ids.join(',')})`)).map(([id, e, t]) => [Number(id), { early: Number(e), tier: Number(t) }]));
+
+test('tiers by percent follow a dealer\'s total through orders, an amend and a cancel; a minimum refuses what stays under it', async () => {
+  const fx = await makeFair(db.url, { name: '政策甲', products: 2 });
+  const [dd] = await mintDealers(db.url, 1, { prefix: 'polpct', tiers: ['B'] });
+  const me = { dealer: dd.dealerId, actor: await userOf(dd.dealerId) };
+  const [p1, p2] = fx.products;
+  const F = fx.fair;
+  // prices: p1 90001, p2 90002 (tier B: the fair's price)
+  const { id: admin } = await createUser(db.url, { login: 'pol-admin', role: 'admin' });
+  const [[set]] = await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({
+    min_total: 150000, tiers: [{ from: 300000, percent_bp: 300 }, { from: 500000, percent_bp: 500 }] })}'::jsonb)`);
+  assert.deepEqual(JSON.parse(set).policy.tiers, [{ from: 300000, percent_bp: 300 }, { from: 500000, percent_bp: 500 }]);
+
+  const order = (key, lines, extra = {}) => ({ fair: F, ...me, key, lines, ...extra });
+  // 1: one coat, 90,001: under the minimum of 150,000 -> refused, nothing written
+  let got = await place([order('p-1', [{ variant: p1.variants[0], qty: 1 }])]);
+  assert.equal(got[0].refused.code, 'below_minimum');
+  assert.deepEqual([got[0].refused.minimum, got[0].refused.total, got[0].refused.would_be], [150000, 0, 90001]);
+  assert.equal(Number((await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${F}`))[0][0]), 0);
+
+  // 2: two coats (180,002) and, in the same batch, a partial order (decided by order_decide)
+  // of two more (180,004): 360,006 in all, past the 3% tier: both orders take 3%.
+  got = await place([order('p-2', [{ variant: p1.variants[0], qty: 2 }]),
+    order('p-3', [{ variant: p2.variants[0], qty: 2 }], { partial: true })]);
+  assert.deepEqual(got.map((g) => g.kind), ['made', 'made']);
+  const [o2, o3] = got.map((g) => g.order);
+  assert.equal(o3.total, 180004);
+  assert.equal(o3.discount, Math.floor(180004 * 0.03), 'the order that crossed the tier takes 3%');
+  assert.equal(o3.payable, 180004 - Math.floor(180004 * 0.03));
+  assert.deepEqual(o3.discounts, { early: 0, tier: Math.floor(180004 * 0.03) });
+  assert.equal(o2.discount, Math.floor(180002 * 0.03), 'the reply of the first shows the tier its batch reached');
+  assert.equal(o2.lines.reduce((s, l) => s + l.discount, 0), o2.discount, 'the lines share the order\'s discount');
+  assert.deepEqual(await drift(F), []);
+
+  // 3: a third order of 1 coat (90,001) from the same dealer: 450,007, no new tier, and under
+  // the minimum on its own, but the dealer's total is what counts
+  got = await place([order('p-4', [{ variant: p1.variants[1], qty: 1 }])]);
+  assert.equal(got[0].kind, 'made');
+  const o4 = got[0].order;
+  assert.equal(o4.discount, Math.floor(90001 * 0.03));
+
+  // 4: amend p-4 to three coats: 630,009, past 5%: every order takes 5% now
+  const [[amended]] = await sql(db.url, `SELECT order_amend(${me.actor}, ${o4.id}, '${q([{ variant: p1.variants[1], qty: 3 }])}'::jsonb)`);
+  assert.equal(JSON.parse(amended).order.discount, Math.floor(270003 * 0.05), 'the amend\'s reply has the new tier');
+  let now = await stored([o2.id, o3.id, o4.id]);
+  assert.deepEqual(now.get(o2.id), { early: 0, tier: Math.floor(180002 * 0.05) });
+  assert.deepEqual(now.get(o3.id), { early: 0, tier: Math.floor(180004 * 0.05) });
+  assert.deepEqual(await drift(F), []);
+
+  // 5: cancel p-4: 360,006 remain, back to 3% on what remains
+  await sql(db.url, `SELECT order_cancel(${me.actor}, ${o4.id})`);
+  now = await stored([o2.id, o3.id]);
+  assert.deepEqual([now.get(o2.id).tier, now.get(o3.id).tier], [Math.floor(180002 * 0.03), Math.floor(180004 * 0.03)]);
+  // 6: cancel p-3: 180,002 remain, under every tier: no discount left
+  await sql(db.url, `SELECT order_cancel(${me.actor}, ${o3.id})`);
+  assert.deepEqual((await stored([o2.id])).get(o2.id), { early: 0, tier: 0 }, 'the cancellation took the discount back');
+  assert.deepEqual(await drift(F), []);
+
+  // 7: an amend may not lower the total under the minimum (180,002 -> 90,001); one that keeps it may
+  const [[lower]] = await sql(db.url, `SELECT order_amend(${me.actor}, ${o2.id}, '${q([{ variant: p1.variants[0], qty: 1 }])}'::jsonb)`);
+  assert.equal(JSON.parse(lower).refused.code, 'below_minimum');
+  const [[same]] = await sql(db.url, `SELECT order_amend(${me.actor}, ${o2.id}, '${q([{ variant: p1.variants[0], qty: 1 }, { variant: p1.variants[1], qty: 1 }])}'::jsonb)`);
+  assert.equal(JSON.parse(same).order.total, 180002);
+  // a cancellation is never refused by the minimum
+  const [[cancelled]] = await sql(db.url, `SELECT order_cancel(${me.actor}, ${o2.id})`);
+  assert.equal(JSON.parse(cancelled).order.status, 'cancelled');
+  assert.deepEqual(await creditDrift(db.url), [], 'kept credit still equals the open orders\' totals');
+
+  // the policy removed: nothing more to check, policy_get says so
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, NULL)`);
+  const [[gone]] = await sql(db.url, `SELECT policy_get(${F}, ${me.dealer})`);
+  assert.equal(JSON.parse(gone).policy, null);
+});
+
+test('an amount off a dealer\'s total is shared among its orders to the cent; early birds take theirs', async () => {
+  const fx = await makeFair(db.url, { name: '政策乙', products: 3, startsIn: '-10 minutes' });
+  const dealers = await mintDealers(db.url, 2, { prefix: 'polamt', tiers: ['B'] });
+  const [a, b] = await Promise.all(dealers.map(async (d) => ({ dealer: d.dealerId, actor: await userOf(d.dealerId) })));
+  const F = fx.fair;
+  const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
+  // 滿減: from 200,000 take 10,000 off; from 400,000 take 30,000 off. Early bird: the first 30
+  // minutes take 2% (the fair opened 10 minutes ago).
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ early: { minutes: 30, percent_bp: 200 },
+    tiers: [{ from: 200000, amount_off: 10000 }, { from: 400000, amount_off: 30000 }] })}'::jsonb)`);
+  const order = (who, key, variant, qty) => ({ fair: F, ...who, key, lines: [{ variant, qty }] });
+  const [p1, p2, p3] = fx.products;
+  const got = await place([order(a, 'a-1', p1.variants[0], 1), order(b, 'b-1', p1.variants[1], 1),
+    order(a, 'a-2', p2.variants[0], 1), order(a, 'a-3', p3.variants[0], 3)]);
+  assert.deepEqual(got.map((g) => g.kind), ['made', 'made', 'made', 'made']);
+  // a: 90,001 + 90,002 + 270,009 = 450,012: 30,000 shared; b: 90,001, no tier
+  const ids = got.map((g) => g.order.id);
+  const now = await stored(ids);
+  const aTier = [ids[0], ids[2], ids[3]].map((id) => now.get(id).tier);
+  assert.equal(aTier.reduce((s, x) => s + x, 0), 30000, 'the shares add up to the amount');
+  assert.equal(now.get(ids[1]).tier, 0);
+  for (const [i, total] of [[0, 90001], [1, 90001], [2, 90002], [3, 270009]]) {
+    assert.equal(now.get(ids[i]).early, Math.floor(total * 0.02), `order ${i} was placed early`);
+    assert.equal(got[i].order.discount, now.get(ids[i]).early + now.get(ids[i]).tier, `reply ${i} shows its discount`);
+  }
+  assert.deepEqual(await drift(F), []);
+  // the dealer's standing: its total, its discount, the tier it reached, none above it
+  const [[mine]] = await sql(db.url, `SELECT policy_get(${F}, ${a.dealer})`);
+  const m = JSON.parse(mine).mine;
+  assert.equal(m.total, 450012);
+  assert.deepEqual(m.tier, { from: 400000, amount_off: 30000 });
+  assert.equal(m.next, null, "no tier above it");
+  assert.equal(m.tier_discount, 30000);
+  const [[bs]] = await sql(db.url, `SELECT policy_get(${F}, ${b.dealer})`);
+  assert.deepEqual(JSON.parse(bs).mine.next, { from: 200000, amount_off: 10000, more: 200000 - 90001 });
+  // the fair's early window closed long ago for a new policy: orders stamped again lose it
+  await sql(db.url, `UPDATE fairs SET starts_at = now() - interval '2 hours' WHERE id = ${F}`);
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ early: { minutes: 30, percent_bp: 200 },
+    tiers: [{ from: 200000, amount_off: 10000 }] })}'::jsonb)`);
+  const after = await stored(ids);
+  assert.ok(ids.every((id) => after.get(id).early === 0), 'placed after the window as the fair now says');
+  assert.equal([ids[0], ids[2], ids[3]].reduce((s, id) => s + after.get(id).tier, 0), 10000);
+  assert.deepEqual(await drift(F), []);
+  const [[bad]] = await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'policy.set' AND fair_id = ${F}`);
+  assert.equal(Number(bad), 2, 'each change audited');
+});
+
+test('over the wire: a manager sets the policy, a dealer sees its standing, its reply and its other orders\' pushes carry the discount', async () => {
+  const server = await startServer({ databaseUrl: db.url });
+  try {
+    const fx = await makeFair(db.url, { name: '政策丙', products: 2 });
+    const F = fx.fair;
+    await createUser(db.url, { login: 'pol-manager', role: 'manager', password: 'manager-password-1' });
+    const manager = await session(server, (await login(server, 'pol-manager', 'manager-password-1')).cookie);
+    const [dd] = await mintDealers(db.url, 1, { prefix: 'polwire', tiers: ['B'] });
+    const dealer = await session(server, dd.cookie);
+
+    // refused policies change nothing and say why
+    const bad = await manager.request('policy.set', { fair: F, policy: { tiers: [{ from: 1000 }] } });
+    assert.equal(bad.error.code, 'bad_request');
+    assert.match(bad.error.message, /percent_bp|amount_off/);
+    const forbidden = await dealer.request('policy.set', { fair: F, policy: {} });
+    assert.equal(forbidden.error.code, 'forbidden');
+
+    const set = await manager.request('policy.set', { fair: F, policy: { min_total: 100000,
+      tiers: [{ from: 250000, percent_bp: 500 }] } });
+    assert.equal(set.ok, true, JSON.stringify(set));
+    assert.equal(set.policy.min_total, 100000);
+    const standing = await dealer.request('policy.get', { fair: F });
+    assert.deepEqual(standing.mine.next, { from: 250000, percent_bp: 500, more: 250000 });
+    assert.equal(standing.mine.below_minimum, 100000);
+
+    const under = await dealer.request('order.place', { fair: F, key: 'w-1', lines: [{ variant: fx.products[0].variants[0], qty: 1 }] });
+    assert.equal(under.error.code, 'below_minimum');
+    assert.equal(under.error.minimum, 100000);
+    const first = await dealer.request('order.place', { fair: F, key: 'w-2', lines: [{ variant: fx.products[0].variants[0], qty: 2 }] });
+    assert.equal(first.ok, true);
+    assert.equal(first.order.discount, 0);
+    assert.equal(first.order.payable, first.order.total);
+    const pushesBefore = dealer.pushes.length;
+    const second = await dealer.request('order.place', { fair: F, key: 'w-3', lines: [{ variant: fx.products[1].variants[0], qty: 1 }] });
+    assert.equal(second.order.discount, Math.floor(second.order.total * 0.05), 'past 250,000: 5%');
+    // the first order's discount moved with the dealer's total: pushed to the dealer
+    const push = await waitFor(() => dealer.pushes.slice(pushesBefore).find((p) => p.ev === 'order.status' && p.order === first.order.id),
+      { what: 'order.status for the first order' });
+    assert.equal(push.note, 'discount');
+    const mine = await dealer.request('orders.mine', { fair: F });
+    const firstNow = mine.orders.find((o) => o.id === first.order.id);
+    assert.equal(firstNow.discount, Math.floor(first.order.total * 0.05));
+    // the room heard of the policy
+    const seen = await manager.request('policy.get', { fair: F, dealer: dd.dealerId });
+    assert.equal(seen.mine.tier.percent_bp, 500);
+  } finally {
+    await server.stop();
+  }
+});
