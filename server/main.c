@@ -29,6 +29,8 @@
 #include "db/pg.h"
 #include "features/attainment.h"
 #include "features/dashboard.h"
+#include "features/inbox.h"
+#include "features/message_schedule.h"
 #include "features/report_csv.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
@@ -485,6 +487,8 @@ int main(int argc, char **argv)
 	order_life_start();
 	dashboard_start();
 	attainment_start();
+	inbox_start();
+	message_schedule_start();
 	chart_setup();
 	if (report_start()) {
 		LOG(LOG_ERROR, "cannot start the report machinery");
@@ -523,6 +527,8 @@ out:
 	room_stop();
 	dashboard_stop();
 	attainment_stop();
+	message_schedule_stop();
+	inbox_stop();
 	order_intake_free();
 	stock_cache_forget();
 	ws_sessions_free();

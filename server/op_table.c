@@ -21,6 +21,7 @@
 #include "features/chat.h"
 #include "features/dashboard.h"
 #include "features/dealers_overview.h"
+#include "features/inbox.h"
 #include "features/policy.h"
 #include "features/showcase.h"
 #include "live/fair_room.h"
@@ -442,6 +443,42 @@ const struct op_def server_ops[] = {
 		 "SELECT audit_list($1::bigint, $2::bigint, $3::integer)",
 		 NULL,
 		 {{"fair"}, {"since"}, {"limit", "100"}}}},
+
+	/* messages: the inbox, the webhooks (inbox.c, webhooks.c) */
+	{"inbox.list", ROLES_ALL, inbox_list_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT inbox_list($1::bigint, $2::bigint, $3::integer, "
+		 "$4::boolean)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"before"},
+		  {"limit", INBOX_LIST_DEFAULT},
+		  {"unread"}}}},
+	{"inbox.unread", ROLES_ALL, inbox_unread_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT jsonb_build_object('unread', "
+		 "inbox_unread_count($1::bigint))",
+		 NULL,
+		 {{.caller = op_sql_actor}}}},
+	{"inbox.read", ROLES_ALL, inbox_read_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT inbox_read($1::bigint, $2::jsonb, $3::boolean)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"ids"}, {"all"}}}},
+	{"inbox.prefs", ROLES_ALL, inbox_prefs_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT inbox_prefs($1::bigint)",
+				    NULL,
+				    {{.caller = op_sql_actor}}}},
+	{"inbox.prefs.set", ROLES_ALL, inbox_prefs_set_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT inbox_prefs_set($1::bigint, $2, $3, $4::jsonb)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"email"}, {"lang"}, {"kinds"}}}},
 
 };
 

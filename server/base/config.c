@@ -152,6 +152,44 @@ static const struct config_key config_keys[] = {
 	 "seconds over which failed logins are counted"},
 	{"migrate_on_start", CFG_BOOL, "true", 0, 1, FIELD(migrate_on_start),
 	 "apply pending sql/ migrations at start-up"},
+	{"smtp_url", CFG_STRING, "", 0, 1024, FIELD(smtp_url),
+	 "the mail relay, smtp://host:587 (STARTTLS per smtp_tls) or "
+	 "smtps://host:465 (TLS from the start); empty: no mail is sent and "
+	 "queued mail waits in the outbox"},
+	{"smtp_tls", CFG_STRING, "required", 3, 8, FIELD(smtp_tls),
+	 "STARTTLS on smtp:// URLs: required (refuse a relay without it), try "
+	 "(use it when offered), none (plain text: a relay on this machine)"},
+	{"smtp_ca_file", CFG_STRING, "", 0, 4096, FIELD(smtp_ca_file),
+	 "PEM file of the certificate authorities the relay's certificate is "
+	 "checked against (empty: the system's)"},
+	{"smtp_user", CFG_STRING, "", 0, 256, FIELD(smtp_user),
+	 "the relay's login (empty: no authentication)"},
+	{"smtp_password", CFG_STRING, "", 0, 256, FIELD(smtp_password),
+	 "the relay's password (better given as FAIR_SMTP_PASSWORD)"},
+	{"smtp_from", CFG_STRING, "fair@localhost", 3, 256, FIELD(smtp_from),
+	 "the sender's address of every mail (envelope and From)"},
+	{"smtp_from_name", CFG_STRING, "", 0, 128, FIELD(smtp_from_name),
+	 "the sender's name shown in From (UTF-8)"},
+	{"public_url", CFG_STRING, "", 0, 1024, FIELD(public_url),
+	 "the pages' address as users reach them (https://fair.example.com), "
+	 "for the links in mail; empty: http://localhost:<port>"},
+	{"outbox_send", CFG_BOOL, "true", 0, 1, FIELD(outbox_send),
+	 "run this process's outbox sender (mail and webhooks); several "
+	 "processes share the work"},
+	{"outbox_retry_base_ms", CFG_INT, "30000", 100, 3600000,
+	 FIELD(outbox_retry_base_ms),
+	 "the first retry's delay after a failed send; each further one "
+	 "doubles it (up to an hour), less up to half at random"},
+	{"outbox_max_attempts", CFG_INT, "10", 1, 100, FIELD(outbox_max_attempts),
+	 "attempts before a mail or call is given up (state dead)"},
+	{"outbox_lease_s", CFG_INT, "300", 2, 86400, FIELD(outbox_lease_s),
+	 "a row claimed by a process that stopped answering is sent again "
+	 "after this long (keep it above outbox_timeout_ms)"},
+	{"outbox_timeout_ms", CFG_INT, "30000", 500, 600000,
+	 FIELD(outbox_timeout_ms),
+	 "longest time one mail or webhook call may take"},
+	{"messages_tick_s", CFG_INT, "30", 1, 3600, FIELD(messages_tick_s),
+	 "how often the fair reminders and closings are looked for"},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
@@ -171,6 +209,10 @@ static void describe_expected(const struct config_key *k, char *buf,
 {
 	if (!strcmp(k->name, "log_level")) {
 		snprintf(buf, size, "one of error, warn, notice, info, debug");
+		return;
+	}
+	if (!strcmp(k->name, "smtp_tls")) {
+		snprintf(buf, size, "one of required, try, none");
 		return;
 	}
 	switch (k->type) {
@@ -208,6 +250,9 @@ static int string_acceptable(const struct config_key *k, const char *value)
 		return !strcmp(value, "error") || !strcmp(value, "warn") ||
 		       !strcmp(value, "notice") || !strcmp(value, "info") ||
 		       !strcmp(value, "debug");
+	if (!strcmp(k->name, "smtp_tls"))
+		return !strcmp(value, "required") || !strcmp(value, "try") ||
+		       !strcmp(value, "none");
 	return 1;
 }
 

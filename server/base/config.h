@@ -56,6 +56,20 @@ struct config {
 	int login_max_pending_per_address; /* passwords hashed at once */
 	int login_window_s;       /* the failure-counting window */
 	bool migrate_on_start;    /* apply sql/ migrations at start-up */
+	char *smtp_url;           /* the mail relay; empty: no mail sent */
+	char *smtp_tls;           /* STARTTLS: required, try, none */
+	char *smtp_ca_file;       /* CAs for the relay's certificate */
+	char *smtp_user;          /* empty: no AUTH */
+	char *smtp_password;
+	char *smtp_from;          /* envelope and From address */
+	char *smtp_from_name;     /* From's display name */
+	char *public_url;         /* the pages' address, for mail links */
+	bool outbox_send;         /* run the outbox sender thread */
+	int outbox_retry_base_ms; /* first retry delay, then doubling */
+	int outbox_max_attempts;  /* then given up */
+	int outbox_lease_s;       /* a dead process's claim expires */
+	int outbox_timeout_ms;    /* one mail or call at most */
+	int messages_tick_s;      /* the reminders' scheduler */
 };
 
 /* Fills c with every key's default. */

@@ -212,6 +212,13 @@ void audience_each_dealer(void (*fn)(int64_t dealer_id, void *arg), void *arg)
 			fn((int64_t)by_dealer.slots[i].id, arg);
 }
 
+void audience_each_user(void (*fn)(int64_t user_id, void *arg), void *arg)
+{
+	for (size_t i = 0; i < by_user.capacity; i++)
+		if (by_user.slots[i].id)
+			fn((int64_t)by_user.slots[i].id, arg);
+}
+
 /* Whether the session at l->ids[i] has the token of one before it. */
 static bool token_seen_before(const struct idlist *l, uint32_t i)
 {

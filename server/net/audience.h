@@ -72,6 +72,9 @@ bool audience_dealer_online(int64_t dealer_id);
 size_t audience_dealers_online(void);
 void audience_each_dealer(void (*fn)(int64_t dealer_id, void *arg), void *arg);
 
+/* Each user with a session here, once (fn must not change the audience). */
+void audience_each_user(void (*fn)(int64_t user_id, void *arg), void *arg);
+
 /* Each distinct session token hash of the sessions here, once. */
 void audience_each_session_hash(void (*fn)(const unsigned char hash[32],
 					   void *arg),

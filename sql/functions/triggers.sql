@@ -86,10 +86,14 @@ CREATE OR REPLACE TRIGGER order_lines_keys_kept
                        OR OLD.variant_id IS DISTINCT FROM NEW.variant_id)
     EXECUTE FUNCTION keys_kept();
 
--- order_history: the keys (orders/integrity.sql).
+-- order_history: the keys (orders/integrity.sql), and the `order.accepted` webhook at a new
+-- order's first entry, written after its lines (messages/webhooks.sql).
 CREATE OR REPLACE TRIGGER order_history_keys_insert AFTER INSERT ON order_history
     REFERENCING NEW TABLE AS new_history
     FOR EACH STATEMENT EXECUTE FUNCTION order_history_keys_check();
+CREATE OR REPLACE TRIGGER order_history_webhooks AFTER INSERT ON order_history
+    REFERENCING NEW TABLE AS new_history
+    FOR EACH STATEMENT EXECUTE FUNCTION webhook_orders_accepted();
 CREATE OR REPLACE TRIGGER order_history_keys_kept
     BEFORE UPDATE OF order_id, actor ON order_history
     FOR EACH ROW WHEN (OLD.order_id IS DISTINCT FROM NEW.order_id

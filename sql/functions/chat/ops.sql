@@ -117,6 +117,7 @@ BEGIN
     WHERE id = p_reply_to RETURNING * INTO v_q;
     PERFORM chat_emit(v_q);
     PERFORM chat_emit(v_a);
+    PERFORM message_chat_answer(v_q, p_text);   -- the asker's inbox (messages/inbox.sql)
     RETURN jsonb_build_object('message', chat_json(v_a));
 END
 $$;

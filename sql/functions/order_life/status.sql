@@ -2,13 +2,16 @@
 -- pushes.
 
 -- Tells every server process about an order's new status; each pushes `order.status` to
--- the dealer's sessions and the staff's. Not history: nothing is replayed on resume.
+-- the dealer's sessions and the staff's. Not history: nothing is replayed on resume. The
+-- dealer's users get it in their inbox too, and the webhooks their events
+-- (message_order_status, messages/inbox.sql).
 CREATE OR REPLACE FUNCTION order_status_notify(o orders, p_note text) RETURNS void
 LANGUAGE sql AS $$
     SELECT pg_notify('order_status', jsonb_build_object(
         'ev', 'order.status', 'fair', o.fair_id, 'dealer', o.dealer_id, 'order', o.id,
         'status', o.status, 'at', rfc3339(o.updated_at), 'note', p_note,
-        'carrier', o.carrier, 'tracking', o.tracking)::text)
+        'carrier', o.carrier, 'tracking', o.tracking)::text);
+    SELECT message_order_status(o, p_note);
 $$;
 
 -- An order with its history, as orders.mine and the staff's views show it, and who placed

@@ -235,6 +235,7 @@ BEGIN
     UPDATE fair_items SET withdrawn = false, launched_at = now()
     WHERE fair_id = p_fair AND product_id = p_product;
     PERFORM showcase_item_new(p_fair, p_product);
+    PERFORM message_product_launched(p_fair, p_product);   -- the inboxes (messages/inbox.sql)
     v_new := item_json(p_fair, p_product, NULL);
     PERFORM audit_write(p_actor, 'item.launch', p_fair, 'product:' || p_product,
                         jsonb_build_object('withdrawn', true), v_new);
