@@ -31,6 +31,7 @@
 #include "features/dashboard.h"
 #include "features/inbox.h"
 #include "features/message_schedule.h"
+#include "features/outbox.h"
 #include "features/report_csv.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
@@ -495,6 +496,11 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	if (outbox_start()) {
+		LOG(LOG_ERROR, "cannot start the outbox sender");
+		rc = 1;
+		goto out;
+	}
 	fairs_start(start_listening);
 
 	while (!exit_loop) {
@@ -518,6 +524,7 @@ out:
 	worker_pool_destroy(srv.workers);
 	srv.workers = NULL;
 	report_stop();
+	outbox_stop();
 	chart_teardown();
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);

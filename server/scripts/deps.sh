@@ -13,6 +13,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 packages=(
   build-essential cmake pkg-config python3
   libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
+  libcurl4-openssl-dev
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
   nginx libnginx-mod-rtmp ffmpeg

@@ -8,20 +8,24 @@
 -- mail or call in flight at a crash may arrive twice, each with the same Message-ID or
 -- X-Fair-Delivery, never zero times.
 
--- Claims up to p_limit rows for p_who: pending rows that are due, oldest due first, and
--- rows whose claim has outlived p_lease_s. Rows another process is claiming are skipped,
--- not waited for (SKIP LOCKED), so several processes share the work. Each row comes with
--- what its sending needs: a webhook's secret, a mail's unsubscribe token.
-CREATE OR REPLACE FUNCTION outbox_claim(p_who text, p_limit integer, p_lease_s integer)
+-- Claims up to p_limit rows of p_channels for p_who: pending rows that are due, oldest due
+-- first, and rows whose claim has outlived p_lease_s. Rows another process is claiming are
+-- skipped, not waited for (SKIP LOCKED), so several processes share the work. Each row
+-- comes with what its sending needs: a webhook's secret, a mail's unsubscribe token.
+CREATE OR REPLACE FUNCTION outbox_claim(p_who text, p_limit integer, p_lease_s integer,
+                                        p_channels text[])
 RETURNS TABLE (id bigint, channel text, recipient text, kind text, lang text,
-               payload text, attempts integer, secret text, user_id bigint, mail_token text)
+               payload text, attempts integer, secret text, user_id bigint, mail_token text,
+               created_ms bigint)
 LANGUAGE sql AS $$
     WITH due AS (
         SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_at <= now()
+          AND o.channel = ANY (p_channels)
         ORDER BY o.next_at LIMIT p_limit FOR UPDATE SKIP LOCKED
     ), stale AS (
         SELECT o.id FROM outbox o
         WHERE o.state = 'sending' AND o.claimed_at < now() - make_interval(secs => p_lease_s)
+          AND o.channel = ANY (p_channels)
         ORDER BY o.claimed_at LIMIT p_limit FOR UPDATE SKIP LOCKED
     ), picked AS (
         SELECT due.id FROM due UNION SELECT stale.id FROM stale
@@ -32,7 +36,8 @@ LANGUAGE sql AS $$
         RETURNING o.*
     )
     SELECT c.id, c.channel, c.recipient, c.kind, c.lang, c.payload::text, c.attempts,
-           s.secret, c.user_id, u.mail_token::text
+           s.secret, c.user_id, u.mail_token::text,
+           (extract(epoch FROM c.created_at) * 1000)::bigint
     FROM claimed c
     LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id
     LEFT JOIN users u ON u.id = c.user_id
