@@ -185,7 +185,7 @@ const struct op_def server_ops[] = {
 				    "attainment_mine($1::bigint, $2::bigint))",
 				    NULL,
 				    {{"fair"}, {.caller = op_sql_dealer}}}},
-	/* a fair's ordering policies (policy.c) */
+	/* a fair's ordering policies and coupons (policy.c) */
 	{"policy.get", ROLES_ALL, policy_get_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
@@ -200,6 +200,25 @@ const struct op_def server_ops[] = {
 		 "SELECT policy_set($1::bigint, $2::bigint, $3::jsonb)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"fair"}, {"policy"}}}},
+	{"coupon.create", ROLE_MANAGER | ROLE_ADMIN, coupon_create_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT coupon_create($1::bigint, $2::bigint, $3::jsonb)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"fair"}, {"coupon"}}}},
+	{"coupon.end", ROLE_MANAGER | ROLE_ADMIN, coupon_end_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT coupon_end($1::bigint, $2::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"coupon"}}}},
+	{"coupon.list", ROLES_ALL, coupon_list_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT coupon_list($1::bigint, $2::bigint)",
+				    NULL,
+				    {{"fair"}, {.caller = op_sql_dealer}}}},
 	{"dealers.overview", ROLE_REP | ROLE_MANAGER | ROLE_ADMIN,
 	 dealers_overview_params, op_sql_handler,
 	 &(const struct op_sql_def){

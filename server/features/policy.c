@@ -1,4 +1,4 @@
-/* policy.c - the policy ops' parameters (see policy.h). */
+/* policy.c - the policy and coupon ops' parameters (see policy.h). */
 #include "features/policy.h"
 
 const struct param_spec policy_get_params[] = {
@@ -12,5 +12,25 @@ const struct param_spec policy_get_params[] = {
 const struct param_spec policy_set_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{"policy", PARAM_OBJECT, false, 0, 8},
+	{NULL, 0, false, 0, 0},
+};
+
+/* coupon: {code, name?, amount_off | percent_bp, cap?, threshold?, tier?,
+ * region?, dealers?, issued, per_dealer?, valid_from?, valid_until?}, its
+ * members checked by coupon_create in the database, which names what it
+ * refuses. */
+const struct param_spec coupon_create_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"coupon", PARAM_OBJECT, true, 0, 16},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec coupon_end_params[] = {
+	{"coupon", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec coupon_list_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
 	{NULL, 0, false, 0, 0},
 };

@@ -30,6 +30,7 @@ const struct param_spec order_place_params[] = {
 	{"ship_to", PARAM_ID, false, 0, 0},
 	{"note", PARAM_STRING, false, 0, 1000},
 	{"dealer", PARAM_ID, false, 0, 0},
+	{"coupon", PARAM_STRING, false, 3, 32},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -752,6 +753,8 @@ static struct pending *pending_new(const struct op_call *call, int64_t dealer,
 		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
 	if (json_object_get(msg, "note"))
 		json_object_set(order, "note", json_object_get(msg, "note"));
+	if (json_object_get(msg, "coupon"))
+		json_object_set(order, "coupon", json_object_get(msg, "coupon"));
 	o->text = json_dumps(order, JSON_COMPACT);
 	json_decref(order);
 	if (!o->text)

@@ -24,6 +24,7 @@ enum proto_error {
 	ERR_LIMIT_EXCEEDED,
 	ERR_CREDIT_EXCEEDED,
 	ERR_BELOW_MINIMUM,
+	ERR_COUPON_REFUSED,
 	ERR_CONFLICT,
 	ERR_RATE_LIMITED,
 	ERR_TOO_LARGE,
@@ -63,7 +64,7 @@ enum proto_error proto_error_of_sqlstate(const char *sqlstate);
 /* The HTTP status that carries e on the HTTP routes: bad_request 400,
  * unauthorized 401, forbidden 403, not_found 404, conflict (and the other
  * refusals of the current state: fair_not_live, insufficient_stock,
- * limit_exceeded, credit_exceeded, below_minimum) 409, too_large 413, rate_limited 429,
+ * limit_exceeded, credit_exceeded, below_minimum, coupon_refused) 409, too_large 413, rate_limited 429,
  * internal 500, unavailable and in_doubt 503. Two routes answer a code with
  * another status on purpose: 405 (a wrong method) and 415 (an upload that
  * is not an image), both bad_request. */

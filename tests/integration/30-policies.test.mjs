@@ -44,7 +44,7 @@ async function drift(fair) {
                              WHERE x.fair_id = ${fair} AND x.from_total <= d.dealer_total
                              ORDER BY x.from_total DESC LIMIT 1) x ON true),
     want AS (
-      SELECT o.id, o.total, o.early_discount, o.tier_discount,
+      SELECT o.id, o.total - o.coupon_discount AS room, o.early_discount, o.tier_discount,
              coalesce(CASE WHEN o.created_at < p.early_until THEN o.total * p.early_bp / 10000 END, 0) AS early,
              coalesce(CASE WHEN t.percent_bp > 0 THEN o.total * t.percent_bp / 10000
                            WHEN t.amount_off > 0
@@ -54,8 +54,8 @@ async function drift(fair) {
       FROM orders o JOIN t ON t.dealer_id = o.dealer_id LEFT JOIN p ON true
       WHERE o.fair_id = ${fair} AND o.status NOT IN ('cancelled', 'rejected')
       WINDOW w AS (PARTITION BY o.dealer_id ORDER BY o.id))
-    SELECT id, early_discount, tier_discount, early, least(tier, total - early) FROM want
-    WHERE (early_discount, tier_discount) <> (early, least(tier, total - early))`);
+    SELECT id, early_discount, tier_discount, least(early, room), least(tier, room - least(early, room)) FROM want
+    WHERE (early_discount, tier_discount) <> (least(early, room), least(tier, room - least(early, room)))`);
 }
 
 const stored = async (ids) => new Map((await sql(db.url, `SELECT id, early_discount, tier_discount FROM orders
@@ -89,7 +89,7 @@ test('tiers by percent follow a dealer\'s total through orders, an amend and a c
   assert.equal(o3.total, 180004);
   assert.equal(o3.discount, Math.floor(180004 * 0.03), 'the order that crossed the tier takes 3%');
   assert.equal(o3.payable, 180004 - Math.floor(180004 * 0.03));
-  assert.deepEqual(o3.discounts, { early: 0, tier: Math.floor(180004 * 0.03) });
+  assert.deepEqual(o3.discounts, { early: 0, tier: Math.floor(180004 * 0.03), coupon: 0 });
   assert.equal(o2.discount, Math.floor(180002 * 0.03), 'the reply of the first shows the tier its batch reached');
   assert.equal(o2.lines.reduce((s, l) => s + l.discount, 0), o2.discount, 'the lines share the order\'s discount');
   assert.deepEqual(await drift(F), []);
@@ -228,5 +228,115 @@ test('over the wire: a manager sets the policy, a dealer sees its standing, its 
     assert.equal(seen.mine.tier.percent_bp, 500);
   } finally {
     await server.stop();
+  }
+});
+
+test('coupons: applied in the batch, retried as the same use, given back by a cancel and an amend under the threshold', async () => {
+  const fx = await makeFair(db.url, { name: '券甲', products: 2 });
+  const F = fx.fair;
+  const dealers = await mintDealers(db.url, 3, { prefix: 'cpn', tiers: ['B'] });
+  const [a, b, c] = await Promise.all(dealers.map(async (d) => ({ dealer: d.dealerId, actor: await userOf(d.dealerId) })));
+  const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
+  const create = async (coupon) => JSON.parse((await sql(db.url, `SELECT coupon_create(${admin}, ${F}, '${q(coupon)}'::jsonb)`))[0][0]).coupon;
+  const off = await create({ code: 'save20k', amount_off: 20000, threshold: 150000, issued: 2 });
+  assert.equal(off.code, 'SAVE20K');
+  const pct = await create({ code: 'TENPCT', percent_bp: 1000, cap: 15000, issued: 10, per_dealer: 2 });
+  // tiers too: the policies' discounts come after the coupon, within what it left
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ tiers: [{ from: 100000, percent_bp: 500 }] })}'::jsonb)`);
+  const v = fx.products[0].variants;
+  const order = (who, key, variant, qty, coupon) => ({ fair: F, ...who, key, lines: [{ variant, qty }], ...(coupon ? { coupon } : {}) });
+
+  let got = await place([
+    order(a, 'c-1', v[0], 2, 'save20k'),   // 180,002 >= 150,000: 20,000 off
+    order(b, 'c-2', v[1], 1, 'SAVE20K'),   // 90,001 < threshold: refused
+    order(b, 'c-3', v[1], 2, 'SAVE20K'),   // the second and last use
+    order(c, 'c-4', v[2], 2, 'SAVE20K'),   // used up
+    order(c, 'c-5', v[2], 1, 'TENPCT'),    // 10% of 90,001 = 9,000
+    order(c, 'c-6', v[3], 2, 'TENPCT'),    // 10% of 180,002 capped at 15,000
+    order(c, 'c-7', v[3], 1, 'TENPCT'),    // per_dealer 2: refused
+    order(c, 'c-8', v[3], 1, 'NOPE'),      // unknown
+  ]);
+  const code = (i) => got[i].refused?.reason;
+  assert.equal(got[0].kind, 'made');
+  assert.equal(got[0].order.coupon, 'SAVE20K');
+  assert.equal(got[0].order.discounts.coupon, 20000);
+  assert.equal(got[0].order.discounts.tier, Math.floor(180002 * 0.05), 'the tier on the total, within what the coupon left');
+  assert.equal(got[0].order.payable, 180002 - 20000 - Math.floor(180002 * 0.05));
+  assert.equal(got[1].refused.code, 'coupon_refused');
+  assert.equal(code(1), 'threshold');
+  assert.equal(got[2].order.discounts.coupon, 20000);
+  assert.equal(code(3), 'used_up');
+  assert.equal(got[4].order.discounts.coupon, 9000);
+  assert.equal(got[5].order.discounts.coupon, 15000);
+  assert.equal(code(6), 'per_dealer');
+  assert.equal(code(7), 'unknown');
+  let [[used]] = await sql(db.url, `SELECT used FROM coupons WHERE id = ${off.id}`);
+  assert.equal(Number(used), 2, 'issued twice, used twice, never more');
+  assert.deepEqual(await drift(F), []);
+
+  // the retry answers the same order and the same use; another coupon with the key: conflict
+  const again = await place([order(a, 'c-1', v[0], 2, 'save20k')]);
+  assert.equal(again[0].kind, 'duplicate');
+  assert.equal(again[0].order.discounts.coupon, 20000);
+  assert.equal(Number((await sql(db.url, `SELECT count(*) FROM coupon_uses WHERE order_id = ${got[0].order.id}`))[0][0]), 1);
+  const other = await place([order(a, 'c-1', v[0], 2, 'TENPCT')]);
+  assert.equal(other[0].refused.code, 'conflict');
+
+  // a cancellation gives the use back: another dealer can take it
+  await sql(db.url, `SELECT order_cancel(${a.actor}, ${got[0].order.id})`);
+  [[used]] = await sql(db.url, `SELECT used FROM coupons WHERE id = ${off.id}`);
+  assert.equal(Number(used), 1);
+  got = await place([order(c, 'c-9', v[2], 2, 'SAVE20K')]);
+  assert.equal(got[0].order.discounts.coupon, 20000, 'the use given back was taken again');
+  // an amend under the threshold gives it back too; one above recomputes a percentage
+  const [[lower]] = await sql(db.url, `SELECT order_amend(${c.actor}, ${got[0].order.id}, '${q([{ variant: v[2], qty: 1 }])}'::jsonb)`);
+  const lowered = JSON.parse(lower).order;
+  assert.equal(lowered.coupon, null);
+  assert.equal(lowered.discounts.coupon, 0);
+  [[used]] = await sql(db.url, `SELECT used FROM coupons WHERE id = ${off.id}`);
+  assert.equal(Number(used), 1);
+  const tenpct = (await sql(db.url, `SELECT id FROM orders WHERE key = 'c-5'`))[0][0];
+  const [[raised]] = await sql(db.url, `SELECT order_amend(${c.actor}, ${tenpct}, '${q([{ variant: v[2], qty: 1 }, { variant: v[1], qty: 0 + 1 }])}'::jsonb)`);
+  assert.equal(JSON.parse(raised).order.discounts.coupon, 15000, '10% of 180,002, capped');
+  assert.deepEqual(await drift(F), []);
+  assert.deepEqual(await creditDrift(db.url), []);
+  const [[list]] = await sql(db.url, `SELECT coupon_list(${F}, NULL)`);
+  const listed = JSON.parse(list).coupons.find((x) => x.code === 'TENPCT');
+  assert.equal(listed.used, 2);
+  assert.equal(listed.discount_given, 15000 + 15000);
+  assert.equal(pct.issued, 10);
+});
+
+test('two server processes racing for a coupon with one use left: one order wins it, the other is told', { timeout: 120_000 }, async () => {
+  const fx = await makeFair(db.url, { name: '券乙', products: 1 });
+  const F = fx.fair;
+  const rounds = 8;
+  const dealers = await mintDealers(db.url, 2 * rounds, { prefix: 'cpnrace', tiers: ['B'] });
+  const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
+  for (let r = 0; r < rounds; r++) {
+    await sql(db.url, `SELECT coupon_create(${admin}, ${F}, '${q({ code: `LAST${r}`, amount_off: 5000, issued: 1 })}'::jsonb)`);
+  }
+  const [one, two] = await Promise.all([startServer({ databaseUrl: db.url }), startServer({ databaseUrl: db.url })]);
+  try {
+    const sessions = await Promise.all(dealers.map((d, i) => session(i % 2 ? two : one, d.cookie)));
+    const v = fx.products[0].variants[0];
+    let wins = 0;
+    for (let r = 0; r < rounds; r++) {
+      const [x, y] = await Promise.all([0, 1].map((k) => sessions[2 * r + k].request('order.place',
+        { fair: F, key: `race-${r}`, lines: [{ variant: v, qty: 1 }], coupon: `LAST${r}` })));
+      const ok = [x, y].filter((m) => m.ok);
+      const refused = [x, y].filter((m) => !m.ok);
+      assert.equal(ok.length, 1, `round ${r}: one wins (${JSON.stringify([x, y])})`);
+      assert.equal(ok[0].order.discounts.coupon, 5000);
+      assert.equal(refused[0].error.code, 'coupon_refused');
+      assert.equal(refused[0].error.reason, 'used_up');
+      wins++;
+    }
+    const [[used, uses]] = await sql(db.url, `SELECT sum(used), (SELECT count(*) FROM coupon_uses u JOIN coupons c ON c.id = u.coupon_id
+      WHERE c.fair_id = ${F}) FROM coupons WHERE fair_id = ${F}`);
+    assert.deepEqual([Number(used), Number(uses)], [wins, wins], 'never redeemed more often than issued');
+    console.log(`figure: ${rounds} races for a coupon's last use over two processes: ${wins} won once each, ${rounds} told used_up`);
+  } finally {
+    await Promise.all([one.stop(), two.stop()]);
   }
 });

@@ -6,10 +6,12 @@
 -- item_sales (the stock trigger). A batch of new orders takes the same dealer-then-stock
 -- order, so nothing here can deadlock with it.
 
--- Locks, in the global order, what a change to an order's stock needs: the dealer, every
--- dealer waiting for one of p_variants at the fair (their waitlists may be filled), then
--- the stock rows and their items' item_sales rows. Returns the waiting dealers locked.
-CREATE OR REPLACE FUNCTION order_lock(p_dealer bigint, p_fair bigint, p_variants bigint[])
+-- Locks, in the global order, what a change to order p_order needs: the dealer, every
+-- dealer waiting for one of p_variants at the fair (their waitlists may be filled), the
+-- stock rows, the coupon the order holds (042), then the items' item_sales rows. Returns
+-- the waiting dealers locked.
+CREATE OR REPLACE FUNCTION order_lock(p_dealer bigint, p_fair bigint, p_variants bigint[],
+                                      p_order bigint)
 RETURNS bigint[] LANGUAGE plpgsql AS $$
 DECLARE
     v_waiting bigint[];
@@ -20,6 +22,7 @@ BEGIN
     ORDER BY id FOR NO KEY UPDATE;
     PERFORM 1 FROM stock WHERE fair_id = p_fair AND variant_id = ANY (p_variants)
     ORDER BY id FOR NO KEY UPDATE;
+    PERFORM coupon_lock_of_order(p_order);
     PERFORM item_sales_lock(p_fair, p_variants);
     RETURN coalesce(v_waiting, '{}');
 END
@@ -47,7 +50,7 @@ BEGIN
         RETURN;
     END IF;
     waiting := order_lock(o.dealer_id, o.fair_id,
-        p_variants || ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order));
+        p_variants || ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order), p_order);
     SELECT * INTO o FROM orders WHERE id = p_order FOR UPDATE;
     SELECT * INTO v_fair FROM fairs WHERE id = o.fair_id;
     refusal := fair_live_refusal(v_fair, clock_timestamp());
@@ -84,6 +87,7 @@ BEGIN
     WHERE l.order_id = p_order AND s.fair_id = v_o.fair_id AND s.variant_id = l.variant_id;
     UPDATE orders SET status = 'cancelled', updated_at = clock_timestamp()
     WHERE id = p_order RETURNING * INTO v_o;
+    PERFORM coupon_give_back(p_order);  -- its coupon can be used again (042)
     INSERT INTO order_history (order_id, status, at, actor, note)
     VALUES (p_order, 'cancelled', v_o.updated_at, p_actor, NULL);
     SELECT * INTO v_made FROM totals_order_rows(
@@ -135,6 +139,7 @@ DECLARE
     v_gone record;
     v_now record;
     v_made record;
+    v_coupon_discount bigint;
 BEGIN
     SELECT * INTO v_change FROM order_for_change(p_actor, p_order,
         ARRAY(SELECT (l->>'variant')::bigint FROM jsonb_array_elements(p_lines) l));
@@ -182,7 +187,11 @@ BEGIN
     INSERT INTO order_lines (order_id, variant_id, qty, price)
     SELECT p_order, l.variant, l.take, l.price FROM unnest(v_lines) l;
     -- request stays as placed: a retry of the placing answers this order as a duplicate.
-    UPDATE orders SET total = v_total, updated_at = clock_timestamp()
+    -- Its coupon on the new total, or given back under its threshold (042); the policies'
+    -- discounts are stamped again by totals_apply below.
+    v_coupon_discount := coupon_after_amend(v_o, v_total);
+    UPDATE orders SET total = v_total, coupon_discount = v_coupon_discount,
+                      early_discount = 0, tier_discount = 0, updated_at = clock_timestamp()
     WHERE id = p_order RETURNING * INTO v_o;
     INSERT INTO order_history (order_id, status, at, actor, note)
     VALUES (p_order, 'accepted', v_o.updated_at, p_actor, 'amended');

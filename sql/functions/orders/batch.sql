@@ -171,7 +171,8 @@ $$;
 --
 -- The stages, in order:
 --   1. parse: the orders and their lines into arrays, once (no table is read);
---   2. lock: the dealers' rows, then the stock rows, each by id, reading them as locked;
+--   2. lock: the dealers' rows, then the stock rows, then the coupons applied, each by id,
+--      reading them as locked;
 --   3. read: per line its item and price now, per order whether it is plain (below) and
 --      what deciding it needs; the dealers' open credit and what they ordered of limited
 --      products. Every lookup is by key (`= ANY (array)` or one probe per row), whatever
@@ -187,7 +188,8 @@ $$;
 --
 -- A plain order (its dealer exists and its actor may order for it, its key is new to the
 -- database and to the batch, its fair is live, its lines are all offered, not withdrawn and
--- not in packs, it meets every moq, its address is the dealer's, it is not partial) is
+-- not in packs, it meets every moq, its address is the dealer's, it is not partial and
+-- applies no coupon) is
 -- decided here from what the batch read once, with arithmetic over arrays: stock, then
 -- limits, then credit (the kept dealer_credit), with order_lines_fit's messages (017), then
 -- the fair's minimum total per dealer (039).
@@ -215,6 +217,7 @@ DECLARE
     o_key       text[];
     o_partial   boolean[];
     o_ship_req  bigint[];    -- the address it asks for (NULL: the dealer's default)
+    o_coupon    text[];      -- the coupon it applies (NULL: none; decided by order_decide)
     o_plain     boolean[];   -- decided here; else by order_decide
     o_dslot     integer[];   -- the dealer's slot in d_*
     o_total     bigint[];
@@ -289,13 +292,13 @@ BEGIN
     SELECT array_agg(x.dealer ORDER BY x.n), array_agg(x.actor ORDER BY x.n),
            array_agg(x.fair ORDER BY x.n), array_agg(x.key ORDER BY x.n),
            array_agg(coalesce(x.partial, false) ORDER BY x.n), array_agg(x.ship_to ORDER BY x.n),
-           array_agg(x.dslot ORDER BY x.n)
-    INTO o_dealer, o_actor, o_fair, o_key, o_partial, o_ship_req, o_dslot
+           array_agg(x.dslot ORDER BY x.n), array_agg(upper(x.coupon) ORDER BY x.n)
+    INTO o_dealer, o_actor, o_fair, o_key, o_partial, o_ship_req, o_dslot, o_coupon
     FROM (SELECT r.*, dense_rank() OVER (ORDER BY r.dealer)::integer AS dslot
           FROM ROWS FROM (jsonb_to_recordset(p_batch)
                           AS (dealer bigint, actor bigint, fair bigint, key text,
-                              partial boolean, ship_to bigint))
-               WITH ORDINALITY AS r(dealer, actor, fair, key, partial, ship_to, n)) x;
+                              partial boolean, ship_to bigint, coupon text))
+               WITH ORDINALITY AS r(dealer, actor, fair, key, partial, ship_to, coupon, n)) x;
     SELECT array_agg(x.n ORDER BY x.n, x.variant), array_agg(x.variant ORDER BY x.n, x.variant),
            array_agg(x.qty ORDER BY x.n, x.variant), array_agg(x.slot ORDER BY x.n, x.variant)
     INTO l_order, l_variant, l_qty, l_slot
@@ -323,6 +326,14 @@ BEGIN
     FROM (SELECT s.fair_id, s.variant_id, s.product_id, s.allocation - s.sold AS left_now
           FROM stock s WHERE s.fair_id = ANY (f_id) AND s.variant_id = ANY (s_variant)
           ORDER BY s.id FOR NO KEY UPDATE) x;
+    -- Then the coupons the orders apply, by id (042): order_decide counts their uses.
+    IF EXISTS (SELECT 1 FROM unnest(o_coupon) c WHERE c IS NOT NULL) THEN
+        PERFORM 1 FROM coupons c
+        WHERE (c.fair_id, c.code) IN (SELECT o_fair[n], o_coupon[n]
+                                      FROM generate_series(1, v_n) n
+                                      WHERE o_coupon[n] IS NOT NULL)
+        ORDER BY c.id FOR NO KEY UPDATE;
+    END IF;
     v_now := clock_timestamp();
 
     -- 3. Read, after the locks: each statement's snapshot sees what the batches before this
@@ -435,7 +446,7 @@ BEGIN
                  END AS note,
                  coalesce((d_row[o_dslot[b.n]]).id IS NOT NULL
                           AND order_actor_refusal(u.u, d_row[o_dslot[b.n]]) IS NULL
-                          AND NOT o_partial[b.n] AND ex.id IS NULL
+                          AND NOT o_partial[b.n] AND ex.id IS NULL AND o_coupon[b.n] IS NULL
                           AND row_number() OVER (PARTITION BY o_dealer[b.n], o_key[b.n]
                                                  ORDER BY b.n) = 1
                           AND f_live[array_position(f_id, o_fair[b.n])]

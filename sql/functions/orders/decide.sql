@@ -4,7 +4,7 @@
 -- Decides one order of a batch whose dealer and stock rows are already locked. Returns
 -- {"order", "duplicate"[, "partial"]} or op_refusal(...); never raises for a refusal, and
 -- changes nothing unless it accepts. p: {fair, dealer, actor, key, lines: [{variant, qty}],
--- partial?, ship_to?, note?, dealer_total?} as checked by the server (sizes, types, no repeated variant).
+-- partial?, ship_to?, note?, coupon?, dealer_total?} as checked by the server (sizes, types, no repeated variant).
 -- It only reads stock (014): p->'held' carries what the batch's earlier orders took
 -- (negative units per variant), and the batch writes stock and the first history entries
 -- once, after its loop.
@@ -26,6 +26,9 @@ DECLARE
     v_found     boolean;
     v_total     bigint;
     v_before    bigint;
+    v_coupon    coupons;
+    v_discount  bigint := 0;
+    v_check     record;
 BEGIN
     SELECT * INTO v_actor FROM users WHERE id = v_actor_id;
     SELECT * INTO v_dealer FROM dealers WHERE id = v_dealer_id;
@@ -84,12 +87,26 @@ BEGIN
     IF v_refusal IS NOT NULL THEN
         RETURN v_refusal;
     END IF;
+    -- Its coupon (042), locked by the batch: for this dealer, valid now, uses left.
+    IF p->>'coupon' IS NOT NULL THEN
+        SELECT * INTO v_check
+        FROM coupon_check(v_fair_id, v_dealer, p->>'coupon', v_total, clock_timestamp(), NULL);
+        IF v_check.refusal IS NOT NULL THEN
+            RETURN v_check.refusal;
+        END IF;
+        v_coupon := v_check.coupon;
+        v_discount := v_check.discount;
+    END IF;
 
     INSERT INTO orders (fair_id, dealer_id, key, total, ship_to, note, placed_by, request,
-                        created_at, updated_at)
+                        created_at, updated_at, coupon_id, coupon_code, coupon_discount)
     VALUES (v_fair_id, v_dealer_id, v_key, v_total, v_ship_to, coalesce(p->>'note', ''),
-            v_actor_id, v_request, clock_timestamp(), clock_timestamp())
+            v_actor_id, v_request, clock_timestamp(), clock_timestamp(),
+            v_coupon.id, v_coupon.code, coalesce(v_discount, 0))
     RETURNING * INTO v_order;
+    IF v_order.coupon_id IS NOT NULL THEN
+        PERFORM coupon_take(v_order);
+    END IF;
     INSERT INTO order_lines (order_id, variant_id, qty, price)
     SELECT v_order.id, l.variant, l.take, l.price FROM unnest(v_lines) l WHERE l.take > 0;
 

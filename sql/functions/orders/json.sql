@@ -26,19 +26,22 @@ RETURNS json LANGUAGE sql IMMUTABLE AS $$
                LATERAL (SELECT (e.l->>'qty')::numeric * (e.l->>'price')::numeric AS amount) a) x
 $$;
 
--- total is the sum of the lines; discount what the fair's policies take off it now
--- (discounts: early, tier), payable what remains (PROTOCOL.md, Fair policies).
+-- total is the sum of the lines; discount what the fair's policies and its coupon take off it
+-- now (discounts: early, tier, coupon), payable what remains (PROTOCOL.md, Fair policies).
 CREATE OR REPLACE FUNCTION order_json_text_with(o orders, p_lines json)
 RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
         'status', o.status,
-        'lines', CASE WHEN o.early_discount + o.tier_discount = 0 OR o.total = 0 THEN p_lines
-                      ELSE order_lines_discounted(p_lines, o.early_discount + o.tier_discount,
-                                                  o.total) END,
-        'total', o.total, 'discount', o.early_discount + o.tier_discount,
-        'discounts', json_build_object('early', o.early_discount, 'tier', o.tier_discount),
-        'payable', o.total - o.early_discount - o.tier_discount,
+        'lines', CASE WHEN o.early_discount + o.tier_discount + o.coupon_discount = 0
+                           OR o.total = 0 THEN p_lines
+                      ELSE order_lines_discounted(p_lines, o.early_discount + o.tier_discount
+                                                           + o.coupon_discount, o.total) END,
+        'total', o.total, 'discount', o.early_discount + o.tier_discount + o.coupon_discount,
+        'discounts', json_build_object('early', o.early_discount, 'tier', o.tier_discount,
+                                       'coupon', o.coupon_discount),
+        'coupon', o.coupon_code,
+        'payable', o.total - o.early_discount - o.tier_discount - o.coupon_discount,
         'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
         'created_at', rfc3339(o.created_at))
 $$;
@@ -74,12 +77,15 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('fair', p_fair, 'partial', p_partial, 'lines', p_lines)
 $$;
 
--- The request part of an order that a retry must repeat: fair, lines and partial.
+-- The request part of an order that a retry must repeat: fair, lines, partial and the
+-- coupon, when it names one (042; in capitals, as coupons are matched).
 CREATE OR REPLACE FUNCTION order_request(p jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
     RETURN order_request_json((p->>'fair')::bigint, coalesce((p->>'partial')::boolean, false),
         (SELECT jsonb_agg(jsonb_build_array(l.variant, l.qty) ORDER BY l.variant)
-         FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)));
+         FROM jsonb_to_recordset(p->'lines') AS l(variant bigint, qty integer)))
+        || CASE WHEN p->>'coupon' IS NOT NULL
+                THEN jsonb_build_object('coupon', upper(p->>'coupon')) ELSE '{}' END;
 END
 $$;
 

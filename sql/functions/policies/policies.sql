@@ -46,7 +46,7 @@ $$;
 --   tier, by amount: amount_off is shared among the orders by their totals, in order of
 --          id, each taking floor(amount × running total / dealer total) less what the
 --          orders before it took, so the shares add up to the amount exactly;
--- neither together more than the order's total. Only the orders whose discounts change are
+-- neither together more than what the order's coupon left of its total (042). Only the orders whose discounts change are
 -- written; each that this transaction did not itself write already is announced to its
 -- dealer (order.status with note 'discount'), as a cancellation can take a discount back
 -- from orders placed long before.
@@ -70,7 +70,7 @@ BEGIN
             LEFT JOIN LATERAL policy_tier_at(p_fair, t.amount) x ON true
             WHERE t.fair_id = p_fair AND t.dealer_id = ANY (p_dealers)
         ), counted AS (
-            SELECT o.id, o.total, o.early_discount, o.tier_discount,
+            SELECT o.id, o.total - o.coupon_discount AS room, o.early_discount, o.tier_discount,
                    o.xmin = pg_current_xact_id()::xid AS ours,
                    CASE WHEN o.created_at < v_early_until
                         THEN o.total * v_policy.early_bp / 10000 ELSE 0 END AS early,
@@ -84,12 +84,17 @@ BEGIN
             FROM dealer d JOIN orders o ON o.dealer_id = d.dealer_id AND o.fair_id = p_fair
             WHERE o.status NOT IN ('cancelled', 'rejected')
             WINDOW w AS (PARTITION BY o.dealer_id ORDER BY o.id)
-        ), stamped AS (
-            UPDATE orders o SET early_discount = c.early,
-                                tier_discount = least(c.tier, c.total - c.early)
+        ), capped AS (
+            -- room: what the coupon left of the total; early first, then the tier
+            SELECT c.id, c.ours, c.early_discount, c.tier_discount,
+                   least(c.early, c.room) AS early,
+                   least(c.tier, c.room - least(c.early, c.room)) AS tier
             FROM counted c
-            WHERE o.id = c.id AND (c.early_discount, c.tier_discount)
-                                  IS DISTINCT FROM (c.early, least(c.tier, c.total - c.early))
+        ), stamped AS (
+            UPDATE orders o SET early_discount = c.early, tier_discount = c.tier
+            FROM capped c
+            WHERE o.id = c.id
+              AND (c.early_discount, c.tier_discount) IS DISTINCT FROM (c.early, c.tier)
             RETURNING o.id, c.ours
         )
         -- (the rows as they were: what the notification says is not what changed)

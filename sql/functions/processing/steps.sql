@@ -105,8 +105,10 @@ BEGIN
         PERFORM 1 FROM stock WHERE fair_id = v_o.fair_id
             AND variant_id IN (SELECT variant_id FROM order_lines WHERE order_id = p_order)
         ORDER BY id FOR NO KEY UPDATE;
+        PERFORM coupon_lock_of_order(p_order);
         PERFORM item_sales_lock(v_o.fair_id,
             ARRAY(SELECT variant_id FROM order_lines WHERE order_id = p_order));
+        PERFORM coupon_give_back(p_order);  -- its coupon can be used again (042)
         UPDATE stock s SET sold = s.sold - l.qty FROM order_lines l
         WHERE l.order_id = p_order AND s.fair_id = v_o.fair_id AND s.variant_id = l.variant_id;
         SELECT * INTO v_gone FROM totals_order_rows(ARRAY[p_order], -1);
