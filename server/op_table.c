@@ -24,6 +24,7 @@
 #include "features/inbox.h"
 #include "features/policy.h"
 #include "features/showcase.h"
+#include "features/webhooks.h"
 #include "live/fair_room.h"
 #include "live/fairs.h"
 #include "order/order_intake.h"
@@ -498,6 +499,28 @@ const struct op_def server_ops[] = {
 		 "SELECT inbox_prefs_set($1::bigint, $2, $3, $4::jsonb)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"email"}, {"lang"}, {"kinds"}}}},
+	{"webhook.subscribe", ROLE_ADMIN, webhook_subscribe_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT webhook_subscribe($1::bigint, $2, $3::jsonb, $4, "
+		 "$5::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor},
+		  {"url"},
+		  {"events"},
+		  {"secret"},
+		  {"fair"}}}},
+	{"webhook.unsubscribe", ROLE_ADMIN, webhook_unsubscribe_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT webhook_unsubscribe($1::bigint, $2::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"id"}}}},
+	{"webhook.list", ROLE_ADMIN, webhook_list_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ, "SELECT webhook_list()", NULL,
+				    {{NULL}}}},
 
 };
 

@@ -286,8 +286,8 @@ static PGconn *connect_db(void)
 }
 
 /* Claims and sends one round. Returns the rows claimed, -1 when the
- * connection failed. */
-static int round_once(PGconn *conn, CURL *c, int claim)
+ * connection failed; lowers *soonest_ms to the earliest retry it set. */
+static int round_once(PGconn *conn, CURL *c, int claim, int *soonest_ms)
 {
 	char lease[16], max[16], limit[16];
 	const char *channels = *srv.cfg.smtp_url ? "{email,webhook}"
@@ -329,6 +329,8 @@ static int round_once(PGconn *conn, CURL *c, int claim)
 				attempts, srv.cfg.outbox_retry_base_ms, rnd);
 		}
 		snprintf(retry, sizeof retry, "%d", o.retry_ms);
+		if (o.failed && o.retry_ms >= 0 && o.retry_ms < *soonest_ms)
+			*soonest_ms = o.retry_ms; /* look again then */
 		done[0] = PQgetvalue(res, i, 0);
 		done[1] = who;
 		done[2] = o.failed ? o.error : NULL;
@@ -376,7 +378,7 @@ static void *sender_main(void *arg)
 {
 	CURL *c = curl_easy_init();
 	PGconn *conn = NULL;
-	int backoff = 100, n, claim = claim_size();
+	int backoff = 100, n, claim = claim_size(), soonest;
 
 	(void)arg;
 	while (!atomic_load(&stop)) {
@@ -388,14 +390,15 @@ static void *sender_main(void *arg)
 			continue;
 		}
 		backoff = 100;
-		n = round_once(conn, c, claim);
+		soonest = OUTBOX_IDLE_MS;
+		n = round_once(conn, c, claim, &soonest);
 		if (n < 0) {
 			PQfinish(conn);
 			conn = NULL;
 			continue;
 		}
 		if (n < claim)
-			idle(conn, OUTBOX_IDLE_MS);
+			idle(conn, soonest);
 	}
 	PQfinish(conn);
 	curl_easy_cleanup(c);

@@ -42,5 +42,9 @@ int ctl_mint_sessions(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_import(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_demo(const struct ctl_context *ctx, int argc, char **argv);
 int ctl_media_convert(const struct ctl_context *ctx, int argc, char **argv);
+int ctl_webhook_add(const struct ctl_context *ctx, int argc, char **argv);
+int ctl_webhook_list(const struct ctl_context *ctx, int argc, char **argv);
+int ctl_webhook_remove(const struct ctl_context *ctx, int argc, char **argv);
+int ctl_erp_export(const struct ctl_context *ctx, int argc, char **argv);
 
 #endif

@@ -130,6 +130,31 @@ static const struct command commands[] = {
 	 "service\n"
 	 "  instead (HLS or HTTP-FLV; \"\" clears it).\n"
 	 "    fairctl stream 1\n"},
+	{"webhook add", ctl_webhook_add,
+	 "fairctl webhook add URL --events E1,E2 [--fair ID] [--secret S]\n"
+	 "  Calls URL (http or https) with a signed JSON POST on each event:\n"
+	 "  order.accepted, order.amended, order.cancelled, order.shipped,\n"
+	 "  fair.closed (the totals at its close); of every fair, or of --fair\n"
+	 "  only. Prints its id and secret (16 to 200 characters; random\n"
+	 "  unless --secret): the receiver checks X-Fair-Signature with it\n"
+	 "  (PROTOCOL.md, Webhooks).\n"
+	 "    fairctl webhook add https://erp.example.com/hook --events "
+	 "order.accepted,order.cancelled\n"},
+	{"webhook list", ctl_webhook_list,
+	 "fairctl webhook list\n"
+	 "  Lists the subscriptions with their calls pending, sent and "
+	 "failed.\n"},
+	{"webhook remove", ctl_webhook_remove,
+	 "fairctl webhook remove ID\n"
+	 "  Stops a subscription; its calls not yet sent are dropped.\n"},
+	{"erp-export", ctl_erp_export,
+	 "fairctl erp-export FAIR --layout u8|gjp [--output FILE]\n"
+	 "  Writes the fair's standing orders (neither cancelled nor "
+	 "rejected), a\n"
+	 "  row per line, as CSV in the import layout of 用友U8+ (u8: 销售订单)\n"
+	 "  or 管家婆 (gjp: 销售订单); the columns are in PROTOCOL.md, ERP "
+	 "export.\n"
+	 "    fairctl erp-export 1 --layout u8 --output orders-u8.csv\n"},
 	{"mint-sessions", ctl_mint_sessions,
 	 "fairctl mint-sessions [--hours H] LOGIN...\n"
 	 "fairctl mint-sessions [--hours H] --prefix PREFIX --count N\n"

@@ -1,7 +1,8 @@
 -- The ERP hand-off: a fair's standing orders (accepted and on through delivery; neither
 -- cancelled nor rejected) a line each, in the fields both import layouts take (用友U8+ and
 -- 管家婆; the columns are named in server/features/erp_export.c and PROTOCOL.md). Dates are
--- the fair's local ones; money in minor units (the CSV writes yuan).
+-- the fair's local ones; money in minor units (the CSV writes yuan). Lines come in the order
+-- an order's JSON lists them (product, then variant), the order its discount is shared in.
 CREATE OR REPLACE FUNCTION erp_order_lines(p_fair bigint)
 RETURNS TABLE (order_id bigint, order_date text, status text, dealer_code text,
                dealer_name text, region text, style text, product_name text, category text,
@@ -20,5 +21,16 @@ LANGUAGE sql STABLE AS $$
     JOIN variants v ON v.id = l.variant_id
     JOIN products p ON p.id = v.product_id
     WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected')
-    ORDER BY o.id, p.style, v.sort, v.id
+    ORDER BY o.id, v.product_id, v.sort, v.id
+$$;
+
+-- What the fair's policies take off each standing order of p_fair (early and tier discounts),
+-- which the export shares among its lines by amount, as order_lines_discounted does.
+CREATE OR REPLACE FUNCTION erp_order_discounts(p_fair bigint)
+RETURNS TABLE (order_id bigint, discount bigint) LANGUAGE sql STABLE AS $$
+    SELECT o.id, o.early_discount + o.tier_discount
+    FROM orders o
+    WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected')
+      AND o.early_discount + o.tier_discount > 0
+    ORDER BY o.id
 $$;
