@@ -9,8 +9,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "auth/auth.h"
-#include "auth/session_token.h"
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
@@ -18,23 +16,15 @@
 #include "base/worker.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
-#include "features/report_csv.h"
 #include "live/fair_room.h"
-#include "media/admin_image.h"
-#include "media/media_check.h"
-#include "media/stream_http.h"
 #include "net/client_addr.h"
 #include "net/http_parse.h"
 #include "net/ws_session.h"
 #include "order/order_intake.h"
-#include "order/order_processing.h"
-#include "rpc/dispatch.h"
 #include "rpc/proto.h"
 #include "server.h"
 
 void (*http_on_wake)(void);
-
-struct api_route;
 
 struct http_req {
 	uint64_t id;        /* in `pending` while an answer is awaited */
@@ -54,7 +44,7 @@ struct http_req {
 	char path[200];
 	char query[256];    /* the URL's arguments, for API routes */
 	/* a request body being received for an API route */
-	const struct api_route *route;
+	const struct http_route *route;
 	char *in;           /* owned; in_cap + 1 bytes */
 	size_t in_len, in_cap, in_max;
 	int gate;           /* GATE_*: the session and role before the body */
@@ -64,7 +54,7 @@ struct http_req {
 	bool lingering;     /* close_after's answer is out: what still comes
 			     * is read and dropped for a moment, then close */
 	int64_t linger_end_ms; /* then (timefmt_mono_ms) */
-	char session[SESSION_COOKIE_MAX];
+	char session[HTTP_SESSION_MAX];
 	char peer[64];
 	char user_agent[300];
 	/* a streamed answer: what waits to be written, from LWS_PRE + out_off */
@@ -77,21 +67,6 @@ struct http_req {
 	void *drain_arg;
 };
 
-/* The API: POST bodies up to max_body bytes. */
-struct api_route {
-	const char *path;
-	int method;
-	size_t max_body;
-	void (*handler)(const struct http_call *call);
-	bool prefix;       /* path is a prefix; the handler reads the rest */
-	bool need_session; /* no valid session cookie: 401 before the body is
-			    * read (checked without the database) */
-	unsigned roles_first; /* ROLE_* bits: the session is looked up (cache
-			       * or PostgreSQL) and its role checked before a
-			       * body byte is read; 0: the handler checks */
-	const char *forbidden_why; /* the 403's message for roles_first */
-};
-
 /* The gate of a roles_first route: while the session is looked up, the
  * connection is not read (lws_rx_flow_control), so the body stays in the
  * client and the kernel; a refusal (401, 403, 503) is answered before the
@@ -100,7 +75,7 @@ struct api_route {
  * (Over HTTP/2 lws ignores rx flow control; TLS offers HTTP/1.1 only.) */
 enum {
 	GATE_NONE,     /* no gate, or passed: the body is read */
-	GATE_CHECKING, /* waiting for auth_http_user: reading paused */
+	GATE_CHECKING, /* waiting for http_session_hooks.gate: reading paused */
 };
 
 /* A body byte that lws read together with the headers reaches on_body even
@@ -129,25 +104,6 @@ enum {
  * still sends is read and dropped, never kept, for HTTP_LINGER_S seconds
  * at most, or until it has sent it all; then the connection is closed. */
 #define HTTP_LINGER_S 2
-
-static const struct api_route api_routes[] = {
-	{"/api/login", LWSHUMETH_POST, 4096, auth_http_login, false, false},
-	{"/api/logout", LWSHUMETH_POST, 4096, auth_http_logout, false, false},
-	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password, false,
-	 false},
-	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
-	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
-	 admin_image_http_upload, true, true, ROLE_ADMIN,
-	 "only administrators upload product pictures"},
-	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
-	 false},
-	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},
-	/* nginx-rtmp's on_publish, on_publish_done and on_update (loopback) */
-	{STREAM_NOTIFY_PATH_PREFIX, LWSHUMETH_POST, 4096, stream_http_notify, true,
-	 false},
-	/* a fair's HLS playlist and segments (its users) */
-	{STREAM_HLS_PATH_PREFIX, LWSHUMETH_GET, 0, stream_http_hls, true, true},
-};
 
 static struct idmap pending;
 static uint64_t last_req_id;
@@ -657,16 +613,41 @@ static void respond_fail(struct http_req *r, enum proto_error code,
 		     proto_http_error(code, message));
 }
 
+/* Takes request id out of `pending` to answer it, or NULL when the client
+ * has gone. An answer while the gate checks is the gate's refusal: the
+ * bytes that came with the headers are dropped and the rest never read
+ * (the connection closes after the answer: close_after, set in
+ * gate_begin). */
+static struct http_req *take_for_answer(uint64_t id)
+{
+	struct http_req *r = idmap_remove(&pending, id);
+
+	if (!r)
+		return NULL;
+	r->id = 0;
+	if (r->gate == GATE_CHECKING) {
+		free(r->in);
+		r->in = NULL;
+		r->in_len = r->in_cap = 0;
+		r->gate = GATE_NONE;
+		/* lws 4.1.6 serves no WRITEABLE to an h1 connection whose
+		 * reading is paused: it may read again; what it reads is
+		 * dropped (on_body: no r->in), then lingered on and closed
+		 * once the answer is out (linger) */
+		lws_rx_flow_control(r->wsi, 1);
+	}
+	return r;
+}
+
 void http_finish(uint64_t id, int status, json_t *body, const char *set_cookie,
 		 int retry_after_s)
 {
-	struct http_req *r = idmap_remove(&pending, id);
+	struct http_req *r = take_for_answer(id);
 
 	if (!r) {
 		json_decref(body); /* the client left */
 		return;
 	}
-	r->id = 0;
 	r->retry_after_s = retry_after_s;
 	free(r->set_cookie);
 	r->set_cookie = set_cookie ? xstrdup(set_cookie) : NULL;
@@ -690,33 +671,30 @@ void http_fail_retry(uint64_t id, enum proto_error code, const char *message,
 void http_finish_body(uint64_t id, int status, const char *ctype,
 		      const void *body, size_t len)
 {
-	struct http_req *r = idmap_remove(&pending, id);
+	struct http_req *r = take_for_answer(id);
 
 	if (!r)
 		return; /* the client left */
-	r->id = 0;
 	respond(r, status, ctype, body, len);
 }
 
 void http_finish_cached(uint64_t id, int status, const char *ctype,
 			const char *cache_control, const void *body, size_t len)
 {
-	struct http_req *r = idmap_remove(&pending, id);
+	struct http_req *r = take_for_answer(id);
 
 	if (!r)
 		return; /* the client left */
-	r->id = 0;
 	r->cache_control = cache_control;
 	respond(r, status, ctype, body, len);
 }
 
 void http_finish_redirect(uint64_t id, int status, const char *location)
 {
-	struct http_req *r = idmap_remove(&pending, id);
+	struct http_req *r = take_for_answer(id);
 
 	if (!r)
 		return; /* the client left */
-	r->id = 0;
 	snprintf(r->location, sizeof r->location, "%s", location);
 	respond(r, status, "text/plain; charset=utf-8", "", 0);
 }
@@ -926,30 +904,14 @@ static void refuse_early(struct http_req *r, int status, enum proto_error code,
 	respond_json(r, status, proto_http_error(code, message));
 }
 
-/* The gate's answer (auth_http_user): the session's user, or a refusal. */
-static void gate_checked(void *arg, struct auth_user *user, int status)
+/* The gate passed: the session may use the route (a refusal is answered
+ * through the id instead: take_for_answer). */
+static void gate_passed(uint64_t id)
 {
-	uint64_t id = (uint64_t)(uintptr_t)arg;
 	struct http_req *r = idmap_get(&pending, id);
 
 	if (!r)
 		return; /* the client left */
-	/* a refusal is answered by auth_http_allow through the id; the
-	 * bytes that came with the headers are dropped, the rest never read */
-	r->close_after = true;
-	if (!auth_http_allow(id, user, status, r->route->roles_first,
-			     r->route->forbidden_why)) {
-		free(r->in);
-		r->in = NULL;
-		r->in_len = r->in_cap = 0;
-		r->gate = GATE_NONE;
-		/* lws 4.1.6 serves no WRITEABLE to an h1 connection whose
-		 * reading is paused: it may read again; what it reads is
-		 * dropped (on_body: no r->in), then lingered on and closed
-		 * once the answer is out (linger) */
-		lws_rx_flow_control(r->wsi, 1);
-		return;
-	}
 	r->close_after = false;
 	idmap_remove(&pending, id);
 	r->id = 0;
@@ -980,12 +942,16 @@ static void gate_begin(struct http_req *r)
 	idmap_put(&pending, r->id, r);
 	lws_rx_flow_control(r->wsi, 0);
 	await_answer(r);
-	auth_http_user(r->session, gate_checked, (void *)(uintptr_t)r->id);
+	/* a refusal is the only answer the gate gives: the connection
+	 * closes after it (gate_passed clears this) */
+	r->close_after = true;
+	http_session_hooks.gate(r->id, r->session, r->route->roles_first,
+				r->route->forbidden_why, gate_passed);
 }
 
 /* Starts an API request: checks method, origin and size, remembers what the
  * handler needs from the headers (they may be gone once the body is in). */
-static int api_begin(struct http_req *r, const struct api_route *route)
+static int api_begin(struct http_req *r, const struct http_route *route)
 {
 	char cookies[2048], length[24];
 	unsigned char hash[32];
@@ -1003,11 +969,11 @@ static int api_begin(struct http_req *r, const struct api_route *route)
 	}
 	has_cookies = header_copy(r->wsi, WSI_TOKEN_HTTP_COOKIE, cookies,
 				  sizeof cookies);
-	if (!has_cookies ||
-	    auth_cookie_value(cookies, r->session, sizeof r->session))
+	if (!has_cookies || http_session_hooks.cookie_value(cookies, r->session,
+							    sizeof r->session))
 		r->session[0] = '\0';
 	if (route->need_session &&
-	    (!has_cookies || auth_cookie_check(cookies, hash))) {
+	    (!has_cookies || http_session_hooks.cookie_check(cookies, hash))) {
 		refuse_early(r, 401, ERR_UNAUTHORIZED, "not logged in");
 		return 0;
 	}
@@ -1149,10 +1115,10 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		route_health(r);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++)
-		if (http_path_matches(uri, api_routes[i].path,
-				      api_routes[i].prefix))
-			return api_begin(r, &api_routes[i]);
+	for (size_t i = 0; i < http_routes_count; i++)
+		if (http_path_matches(uri, http_routes[i].path,
+				      http_routes[i].prefix))
+			return api_begin(r, &http_routes[i]);
 	if (!strcmp(uri, "/metrics")) {
 		route_metrics(r);
 		return 0;
@@ -1265,7 +1231,7 @@ static int on_confirm_upgrade(struct lws *wsi)
 	if (origin_refused(wsi))
 		return refuse_upgrade(wsi, 403, "origin not allowed\n");
 	if (!header_copy(wsi, WSI_TOKEN_HTTP_COOKIE, cookies, sizeof cookies) ||
-	    auth_cookie_check(cookies, hash))
+	    http_session_hooks.cookie_check(cookies, hash))
 		return refuse_upgrade(wsi, 401, "login required\n");
 	access_log(wsi, "GET", "/ws", 101, 0, timefmt_mono_ms());
 	return 0;

@@ -30,6 +30,54 @@ struct http_call {
 	bool loopback;           /* from this host, not through a proxy */
 };
 
+/* The longest session cookie value http_call.session holds, with its NUL
+ * (auth's SESSION_COOKIE_MAX: server/routes.c checks they agree). */
+#define HTTP_SESSION_MAX 128
+
+/* One API route. The table is the root's (server/routes.c, http_routes):
+ * it names a handler of every folder, which net/ may not include. A route
+ * gets the origin check, its session cookie and a body of at most max_body
+ * bytes before its handler runs. */
+struct http_route {
+	const char *path;
+	int method;      /* LWSHUMETH_* */
+	size_t max_body; /* POST bodies up to this many bytes */
+	void (*handler)(const struct http_call *call);
+	bool prefix;          /* path is a prefix; the handler reads the rest */
+	bool need_session;    /* no valid session cookie: 401 before the
+			       * body is read (without the database) */
+	unsigned roles_first; /* ROLE_* bits: the session is looked up (cache
+			       * or PostgreSQL) and its role checked before a
+			       * body byte is read; 0: the handler checks */
+	const char *forbidden_why; /* the 403's message for roles_first */
+};
+
+extern const struct http_route http_routes[];
+extern const size_t http_routes_count;
+
+/* A roles_first route's gate passed for request id. */
+typedef void (*http_gate_pass_fn)(uint64_t id);
+
+/* What HTTP needs of sessions, which auth/ decides: net/ includes no folder
+ * above it, the root wires these (server/routes.c). */
+struct http_session_hooks {
+	/* A Cookie header's first valid session cookie: 0 and its hash, or
+	 * -1 (auth_cookie_check). */
+	int (*cookie_check)(const char *cookie_header, unsigned char hash[32]);
+	/* The session cookie's value, for http_call.session; 0 or -1
+	 * (auth_cookie_value). */
+	int (*cookie_value)(const char *cookie_header, char *value,
+			    size_t size);
+	/* The gate of a roles_first route: when request id's session (a
+	 * cookie value) has one of roles (ROLE_* bits), calls pass, possibly
+	 * before returning; otherwise answers the refusal through the id
+	 * (401, 403 with forbidden_why, 503). */
+	void (*gate)(uint64_t id, const char *session, unsigned roles,
+		     const char *forbidden_why, http_gate_pass_fn pass);
+};
+
+extern const struct http_session_hooks http_session_hooks;
+
 /* Answers request id with status and a JSON body (stolen; NULL: empty).
  * set_cookie, when not NULL, is a whole Set-Cookie value; retry_after_s > 0
  * adds Retry-After. Quietly does nothing when the client has gone. */
