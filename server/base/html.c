@@ -167,6 +167,45 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 	html_raw(h, "</table>\n");
 }
 
+/* One row of the discounts: "label  CUR -amount" (nothing for a discount of
+ * 0), or "label  CUR amount" for what remains. */
+static void discount_row(struct strbuf *h, const char *label,
+			 const char *currency, int64_t amount, bool minus)
+{
+	if (minus && !amount)
+		return;
+	html_raw(h, "<tr><th>");
+	html_text(h, label);
+	html_raw(h, "</th><td>");
+	html_text(h, currency);
+	html_raw(h, minus ? " −" : " ");
+	html_money(h, amount);
+	html_raw(h, "</td></tr>");
+}
+
+/* What the fair's policies and the order's coupon take off it, and what
+ * remains to pay (PROTOCOL.md, Fair policies; Coupons): only when there is a
+ * discount. */
+static void discounts_table(struct strbuf *h, const json_t *order,
+			    const char *currency)
+{
+	const json_t *d = json_object_get(order, "discounts");
+	const char *coupon = str(order, "coupon");
+	char label[96];
+
+	if (num(order, "discount") <= 0)
+		return;
+	snprintf(label, sizeof label, "優惠券 Coupon %s", coupon ? coupon : "");
+	html_raw(h, "<table class=\"meta\">");
+	discount_row(h, "早鳥折扣 Early-bird discount", currency,
+		     num(d, "early"), true);
+	discount_row(h, "訂貨政策折扣 Volume discount", currency, num(d, "tier"),
+		     true);
+	discount_row(h, label, currency, num(d, "coupon"), true);
+	discount_row(h, "應付 Payable", currency, num(order, "payable"), false);
+	html_raw(h, "</table>\n");
+}
+
 void html_order_confirmation(struct strbuf *h, const json_t *order)
 {
 	const json_t *fair = json_object_get(order, "fair");
@@ -216,5 +255,6 @@ void html_order_confirmation(struct strbuf *h, const json_t *order)
 	html_raw(h, " ");
 	html_money(h, amount);
 	html_raw(h, "</h2>\n");
+	discounts_table(h, order, str(fair, "currency"));
 	html_page_end(h);
 }

@@ -28,23 +28,36 @@ static const char *const header[] = {
 	"order",   "key",	  "status", "created_at", "updated_at",
 	"dealer_code", "dealer", "region", "tier",	 "style",
 	"product", "size",	 "color",  "qty",	 "unit_price",
-	"amount",  NULL,
+	"amount",  "discount",	 "payable", "coupon", NULL,
 };
 
 /* The lines of a fair's orders, oldest order first; every column as text
- * but the three numbers. Read in single-row mode: libpq holds one row at a
+ * but the five numbers. A line's discount is its share of its order's
+ * (policies and coupon), by amount in the order's own line order, as the
+ * order's JSON gives it (order_lines_discounted). Read in single-row mode: libpq holds one row at a
  * time, and while the client is behind, the socket is not read and the
  * server waits. */
 static const char report_sql[] =
-	"SELECT o.id, o.key, o.status, rfc3339(o.created_at), "
-	" rfc3339(o.updated_at), d.code, d.name, d.region, d.tier, p.style, "
-	" p.name, v.size, v.color, l.qty, l.price, l.qty::bigint * l.price "
-	"FROM orders o JOIN order_lines l ON l.order_id = o.id "
-	"JOIN dealers d ON d.id = o.dealer_id "
-	"JOIN variants v ON v.id = l.variant_id "
-	"JOIN products p ON p.id = v.product_id "
-	"WHERE o.fair_id = $1::bigint "
-	"ORDER BY o.id, p.style, v.color, v.sort, v.id";
+	"SELECT id, key, status, created_at, updated_at, code, dealer, region, "
+	" tier, style, product, size, color, qty, price, amount, discount, "
+	" amount - discount, coupon_code "
+	"FROM (SELECT o.id, o.key, o.status, rfc3339(o.created_at) AS created_at, "
+	"  rfc3339(o.updated_at) AS updated_at, d.code, d.name AS dealer, "
+	"  d.region, d.tier, p.style, p.name AS product, v.size, v.color, l.qty, "
+	"  l.price, l.qty::bigint * l.price AS amount, o.coupon_code, "
+	"  CASE WHEN o.total > 0 THEN (floor(x.d * sum(l.qty::bigint * l.price) "
+	"      OVER w / o.total) - floor(x.d * (sum(l.qty::bigint * l.price) "
+	"      OVER w - l.qty::bigint * l.price) / o.total))::bigint "
+	"   ELSE 0 END AS discount, v.sort AS variant_sort, v.id AS variant "
+	" FROM orders o JOIN order_lines l ON l.order_id = o.id "
+	" JOIN dealers d ON d.id = o.dealer_id "
+	" JOIN variants v ON v.id = l.variant_id "
+	" JOIN products p ON p.id = v.product_id "
+	" CROSS JOIN LATERAL (SELECT (o.early_discount + o.tier_discount "
+	"                            + o.coupon_discount)::numeric AS d) x "
+	" WHERE o.fair_id = $1::bigint "
+	" WINDOW w AS (PARTITION BY o.id ORDER BY v.product_id, v.sort, v.id)) r "
+	"ORDER BY id, style, color, variant_sort, variant";
 
 struct report {
 	struct report *next;
@@ -106,6 +119,9 @@ static void csv_row(struct strbuf *csv, const PGresult *res)
 	csv_int(csv, atoll(PQgetvalue(res, 0, 13)), false);
 	csv_money(csv, atoll(PQgetvalue(res, 0, 14)), false);
 	csv_money(csv, atoll(PQgetvalue(res, 0, 15)), false);
+	csv_money(csv, atoll(PQgetvalue(res, 0, 16)), false);
+	csv_money(csv, atoll(PQgetvalue(res, 0, 17)), false);
+	csv_text(csv, PQgetvalue(res, 0, 18), false);
 	csv_end_row(csv);
 }
 

@@ -78,7 +78,7 @@ test('one row per order line, Chinese intact, fields parse back, formulas stay t
   assert.ok(res.body.startsWith('\uFEFF'), 'a UTF-8 byte order mark for Excel');
   const rows = parseCsv(res.body.slice(1));
   assert.deepEqual(rows[0], ['order', 'key', 'status', 'created_at', 'updated_at', 'dealer_code', 'dealer', 'region',
-    'tier', 'style', 'product', 'size', 'color', 'qty', 'unit_price', 'amount']);
+    'tier', 'style', 'product', 'size', 'color', 'qty', 'unit_price', 'amount', 'discount', 'payable', 'coupon']);
   const [[lines]] = await sql(db.url, `SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.fair_id = ${fx.fair}`);
   assert.equal(rows.length - 1, Number(lines), 'one row per order line');
   const mine = rows.filter((r) => r[1] === 'csv-0');
@@ -91,6 +91,7 @@ test('one row per order line, Chinese intact, fields parse back, formulas stay t
   const line = mine.find((r) => r[11] === 'M' && r[12] === '黑色');
   assert.equal(line[14], (Number(price) / 100).toFixed(2));
   assert.equal(line[15], (Number(price) / 100).toFixed(2), '1 unit: amount = price');
+  assert.deepEqual(line.slice(16), ['0.00', line[15], ''], 'no policy, no coupon: nothing off, the amount to pay');
 });
 
 test('reports are for managers and admins; unknown fairs and files are 404', async () => {

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDatabase, createUser, creditDrift, fairctl, login, makeFair, mintDealers, session, sql, startServer, waitFor,
+  createDatabase, createUser, creditDrift, fairctl, httpGet, login, makeFair, mintDealers, session, sql, startServer, waitFor,
 } from './harness.mjs';
 
 let db;
@@ -187,7 +187,8 @@ test('over the wire: a manager sets the policy, a dealer sees its standing, its 
     const fx = await makeFair(db.url, { name: '政策丙', products: 2 });
     const F = fx.fair;
     await createUser(db.url, { login: 'pol-manager', role: 'manager', password: 'manager-password-1' });
-    const manager = await session(server, (await login(server, 'pol-manager', 'manager-password-1')).cookie);
+    const managerCookie = (await login(server, 'pol-manager', 'manager-password-1')).cookie;
+    const manager = await session(server, managerCookie);
     const [dd] = await mintDealers(db.url, 1, { prefix: 'polwire', tiers: ['B'] });
     const dealer = await session(server, dd.cookie);
 
@@ -226,6 +227,28 @@ test('over the wire: a manager sets the policy, a dealer sees its standing, its 
     // the room heard of the policy
     const seen = await manager.request('policy.get', { fair: F, dealer: dd.dealerId });
     assert.equal(seen.mine.tier.percent_bp, 500);
+
+    // the printable confirmation and the report show the discounts
+    const printed = await httpGet(`${server.url}/orders/${second.order.id}/print`, { headers: { cookie: dd.cookie } });
+    assert.equal(printed.status, 200);
+    assert.match(printed.body, /訂貨政策折扣 Volume discount/);
+    assert.match(printed.body, /應付 Payable/);
+    const report = await httpGet(`${server.url}/api/fairs/${F}/report.csv`, { headers: { cookie: managerCookie } });
+    assert.equal(report.status, 200);
+    const rows = report.body.trim().split(/\r?\n/).map((r) => r.split(','));
+    const col = Object.fromEntries(rows[0].map((name, i) => [name, i]));
+    assert.ok('discount' in col && 'payable' in col && 'coupon' in col, rows[0].join(','));
+    const byOrder = new Map();
+    for (const r of rows.slice(1)) {
+      const o = byOrder.get(r[col.order]) ?? { discount: 0, payable: 0 };
+      o.discount += Math.round(Number(r[col.discount]) * 100);
+      o.payable += Math.round(Number(r[col.payable]) * 100);
+      byOrder.set(r[col.order], o);
+    }
+    for (const o of (await dealer.request('orders.mine', { fair: F })).orders) {
+      assert.deepEqual(byOrder.get(String(o.id)), { discount: o.discount, payable: o.payable },
+        `order ${o.id}: the report's lines add up to its discount and payable`);
+    }
   } finally {
     await server.stop();
   }
