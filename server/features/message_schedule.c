@@ -20,7 +20,8 @@ static void ticked(void *arg, enum pg_outcome outcome, const PGresult *res)
 		LOG(LOG_WARN, "messages_tick: %s", PQresultErrorMessage(res));
 	else if (outcome == PG_DONE && PQntuples(res) == 1 &&
 		 strcmp(PQgetvalue(res, 0, 0),
-			"{\"closed\": 0, \"reminders\": 0}"))
+			"{\"closed\": 0, \"reminders\": 0, "
+			"\"points_expired\": 0}"))
 		LOG(LOG_INFO, "messages_tick: %s", PQgetvalue(res, 0, 0));
 	if (running && !srv.stopping)
 		loop_timer_schedule(&timer, tick,

@@ -34,3 +34,24 @@ const struct param_spec coupon_list_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
+
+const struct param_spec points_mine_params[] = {
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec points_redeem_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{"points", PARAM_INT, true, 1, 100000000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec points_rates_params[] = {
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec points_rate_set_params[] = {
+	{"tier", PARAM_STRING, true, 1, 1},
+	{"per_100", PARAM_INT, true, 0, 10000},
+	{"validity_days", PARAM_INT, false, 1, 3650},
+	{NULL, 0, false, 0, 0},
+};

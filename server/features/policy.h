@@ -12,7 +12,10 @@
  * removes them without policy;
  * coupon.create {fair, coupon} -> {coupon} and coupon.end {coupon} ->
  * {coupon} (manager, admin); coupon.list {fair} -> {coupons}: every coupon
- * with its figures for the staff, those a dealer may use now for a dealer. */
+ * with its figures for the staff, those a dealer may use now for a dealer;
+ * points.mine {} -> {balance, ...} and points.redeem {fair, points} ->
+ * {coupon, balance} (a dealer's own); points.rates {} (everyone) and
+ * points.rates.set {tier, per_100, validity_days?} (manager, admin). */
 #ifndef FAIR_POLICY_H
 #define FAIR_POLICY_H
 
@@ -23,5 +26,9 @@ extern const struct param_spec policy_set_params[];
 extern const struct param_spec coupon_create_params[];
 extern const struct param_spec coupon_end_params[];
 extern const struct param_spec coupon_list_params[];
+extern const struct param_spec points_mine_params[];
+extern const struct param_spec points_redeem_params[];
+extern const struct param_spec points_rates_params[];
+extern const struct param_spec points_rate_set_params[];
 
 #endif

@@ -363,3 +363,65 @@ test('two server processes racing for a coupon with one use left: one order wins
     await Promise.all([one.stop(), two.stop()]);
   }
 });
+
+test('points: earned on delivery at the tier\'s rate on what was paid, expiring on their own dates, spent oldest first into a coupon', async () => {
+  const fx = await makeFair(db.url, { name: '积分甲', products: 1 });
+  const next = await makeFair(db.url, { name: '积分乙', products: 1, startsIn: '1 day', endsIn: '3 days' });
+  const F = fx.fair;
+  const [dd] = await mintDealers(db.url, 1, { prefix: 'pts', tiers: ['B'] });
+  const me = { dealer: dd.dealerId, actor: await userOf(dd.dealerId) };
+  const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
+  await sql(db.url, `SELECT points_rate_set(${admin}, 'B', 150, 365)`); // 1.5 points per ¥100 paid
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ tiers: [{ from: 100000, percent_bp: 1000 }] })}'::jsonb)`);
+  const v = fx.products[0].variants;
+  const got = await place([{ fair: F, ...me, key: 'p-1', lines: [{ variant: v[0], qty: 3 }] },
+    { fair: F, ...me, key: 'p-2', lines: [{ variant: v[1], qty: 1 }] }]);
+  const [o1, o2] = got.map((g) => g.order);
+  assert.equal(o1.payable, 270003 - 27000);
+  // the fair closes; the orders are processed to delivery (the second twice: earned once)
+  await sql(db.url, `UPDATE fairs SET status_override = 'closed' WHERE id = ${F}`);
+  for (const o of [o1, o2]) {
+    await sql(db.url, `SELECT order_review(${admin}, ${o.id}, 'approve', NULL);
+      SELECT order_ship(${admin}, ${o.id}, '顺丰', 'SF${o.id}');
+      SELECT order_advance(${admin}, ${o.id}, 'in_transit');
+      SELECT order_advance(${admin}, ${o.id}, 'delivered')`);
+  }
+  const [[again]] = await sql(db.url, `SELECT order_advance(${admin}, ${o2.id}, 'delivered')`);
+  assert.equal(JSON.parse(again).refused?.code, 'conflict', 'delivered once');
+  const earned = [o1, o2].map((o) => Math.floor(o.payable * 150 / 10000));
+  let [[mine]] = await sql(db.url, `SELECT points_mine(${me.dealer})`);
+  let m = JSON.parse(mine);
+  assert.equal(m.balance, earned[0] + earned[1], `earned ${earned} on payable ${o1.payable}, ${o2.payable}`);
+  assert.deepEqual(m.history.map((h) => h.kind), ['earned', 'earned']);
+  assert.deepEqual(m.rate, { tier: 'B', per_100: 150, validity_days: 365 });
+
+  // the first earning expires: out of the balance at once, an `expired` row once written
+  await sql(db.url, `UPDATE point_ledger SET expires_at = now() - interval '1 second' WHERE order_id = ${o1.id}`);
+  [[mine]] = await sql(db.url, `SELECT points_mine(${me.dealer})`);
+  assert.equal(JSON.parse(mine).balance, earned[1]);
+  // more than the balance: refused, nothing spent; a closed fair: refused
+  const [[over]] = await sql(db.url, `SELECT points_redeem(${me.dealer}, ${next.fair}, ${earned[1] + 1})`);
+  assert.equal(JSON.parse(over).refused.code, 'conflict');
+  const [[closed]] = await sql(db.url, `SELECT points_redeem(${me.dealer}, ${F}, 1)`);
+  assert.equal(JSON.parse(closed).refused.code, 'fair_not_live');
+  // redeemed into a coupon of its own at the next fair, worth points × point_value
+  const spend = Math.min(earned[1], 10);
+  const [[red]] = await sql(db.url, `SELECT points_redeem(${me.dealer}, ${next.fair}, ${spend})`);
+  const r = JSON.parse(red);
+  assert.match(r.coupon.code, /^PTS-[0-9A-F]{10}$/);
+  assert.equal(r.coupon.amount_off, spend * 100);
+  assert.equal(r.balance, earned[1] - spend);
+  [[mine]] = await sql(db.url, `SELECT points_mine(${me.dealer})`);
+  m = JSON.parse(mine);
+  assert.deepEqual(m.history.map((h) => h.kind), ['redeemed', 'expired', 'earned', 'earned']);
+  assert.equal(m.history[1].points, -earned[0], 'what the first earning left expired');
+  const [[lots]] = await sql(db.url, `SELECT string_agg(remaining::text, ',' ORDER BY id) FROM point_ledger
+    WHERE dealer_id = ${me.dealer} AND kind = 'earned'`);
+  assert.equal(lots, `0,${earned[1] - spend}`, 'spent from the earning still valid');
+  // the coupon is the dealer's alone
+  const [[listed]] = await sql(db.url, `SELECT coupon_list(${next.fair}, ${me.dealer})`);
+  assert.deepEqual(JSON.parse(listed).coupons.map((c) => c.code), [r.coupon.code]);
+  const [other] = await mintDealers(db.url, 1, { prefix: 'ptsother', tiers: ['B'] });
+  const [[theirs]] = await sql(db.url, `SELECT coupon_list(${next.fair}, ${other.dealerId})`);
+  assert.deepEqual(JSON.parse(theirs).coupons, []);
+});

@@ -2,9 +2,11 @@
 -- messages_tick_s): a fair's reminders a day and an hour before it opens, and its totals to
 -- the webhooks at its close. What was done is recorded in message_schedule in the same
 -- transaction, so each happens once whatever the number of processes, and a server that was
--- down at the time does it at its next tick.
+-- down at the time does it at its next tick. Each tick also writes the expiry of the points
+-- past their date (points_expire, 044; balances leave them out before that anyway).
 
--- One tick. Returns {"reminders": messages made, "closed": fairs announced}.
+-- One tick. Returns {"reminders": messages made, "closed": fairs announced,
+-- "points_expired": points whose expiry was written}.
 --
 -- Reminders: a fair opening within 24 hours gets `remind.day` while more than an hour is
 -- left, `remind.hour` in its last hour (a fair made 30 minutes before it opens gets only
@@ -18,6 +20,7 @@ DECLARE
     v_n integer;
     v_reminders integer := 0;
     v_closed integer := 0;
+    v_expired integer;
 BEGIN
     FOR v_f IN
         SELECT * FROM fairs f
@@ -56,6 +59,8 @@ BEGIN
         PERFORM webhook_queue('fair.closed', v_f.id, webhook_fair_totals(v_f.id));
         v_closed := v_closed + 1;
     END LOOP;
-    RETURN jsonb_build_object('reminders', v_reminders, 'closed', v_closed);
+    v_expired := points_expire(NULL);
+    RETURN jsonb_build_object('reminders', v_reminders, 'closed', v_closed,
+                              'points_expired', v_expired);
 END
 $$;

@@ -27,6 +27,9 @@ BEGIN
                         jsonb_build_object('status', o.status),
                         jsonb_build_object('status', p_status, 'note', p_note));
     PERFORM order_status_notify(v, p_note);
+    IF p_status = 'delivered' THEN
+        PERFORM points_earn(v);  -- its dealer's points (044)
+    END IF;
     RETURN v;
 END
 $$;
