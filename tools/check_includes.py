@@ -28,12 +28,6 @@ FOLDERS = ("base", "net", "rpc", "db", "live", "order", "auth", "features",
 # rest of the graph follows is base < db < rpc < net < auth < order < live and
 # auth < media < features; each edge here points the other way.
 ALLOWED = {
-    ("net/http.c", "live"):
-        "/metrics reads room_join_stats (metrics to be gathered at the "
-        "root)",
-    ("net/http.c", "order"):
-        "/metrics reads order_intake_stats (metrics to be gathered at the "
-        "root)",
     ("net/ws_session.c", "auth"):
         "a session is authenticated by auth (auth_cookie_check, "
         "auth_resolve) and holds its auth_user (its ids and role for the "

@@ -78,6 +78,11 @@ struct http_session_hooks {
 
 extern const struct http_session_hooks http_session_hooks;
 
+/* /metrics' Prometheus text, at most size bytes into out (what does not
+ * fit is left out); returns its length. Defined at the root
+ * (server/metrics.c), which reads the counters of every folder. */
+size_t http_metrics_text(char *out, size_t size);
+
 /* Answers request id with status and a JSON body (stolen; NULL: empty).
  * set_cookie, when not NULL, is a whole Set-Cookie value; retry_after_s > 0
  * adds Retry-After. Quietly does nothing when the client has gone. */
