@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "media/hls_playlist.h"
+#include "media/replay.h"
 #include "rpc/dispatch.h"
 #include "server.h"
 
@@ -148,7 +149,10 @@ void stream_http_notify(const struct http_call *call)
 		c = CALL_UPDATE;
 	else if (!strcmp(what, "relay"))
 		c = CALL_RELAY;
-	else {
+	else if (!strcmp(what, "record_done")) {
+		replay_record_done(call);
+		return;
+	} else {
 		http_fail(call->id, ERR_NOT_FOUND, "no such callback");
 		return;
 	}
@@ -182,12 +186,14 @@ void stream_http_notify(const struct http_call *call)
 
 /* ---- the HLS files ---- */
 
-enum { HLS_NONE, HLS_PLAYLIST, HLS_SEGMENT };
+enum { HLS_NONE, HLS_PLAYLIST, HLS_SEGMENT, HLS_REPLAY };
 
-/* Which file a path after /live/ names: "<fair>/fair-<fair>.m3u8" or
- * "<fair>/fair-<fair>-<n>.ts", nothing else (so no other file under
- * hls_root, and no "..", is reachable). Sets *fair and *file. */
-static int hls_file(const char *rest, int64_t *fair, const char **file)
+/* Which file a path after /live/ names: "<fair>/fair-<fair>.m3u8",
+ * "<fair>/fair-<fair>-<n>.ts" or "<fair>/replay-<id>.mp4" (*replay set),
+ * nothing else (so no other file under hls_root, and no "..", is
+ * reachable). Sets *fair and *file. */
+static int hls_file(const char *rest, int64_t *fair, const char **file,
+		    int64_t *replay)
 {
 	char *end, prefix[48];
 	long long f;
@@ -202,6 +208,15 @@ static int hls_file(const char *rest, int64_t *fair, const char **file)
 		return HLS_NONE;
 	*fair = f;
 	*file = end + 1;
+	if (!strncmp(*file, "replay-", 7) && (*file)[7] >= '1' &&
+	    (*file)[7] <= '9') {
+		long long id = strtoll(*file + 7, &end, 10);
+
+		if (errno || id <= 0 || strcmp(end, ".mp4"))
+			return HLS_NONE;
+		*replay = id;
+		return HLS_REPLAY;
+	}
 	n = (size_t)snprintf(prefix, sizeof prefix, "fair-%lld", f);
 	if (strncmp(*file, prefix, n))
 		return HLS_NONE;
@@ -244,6 +259,22 @@ static const char *hls_root(void)
 	return srv.cfg.hls_root && srv.cfg.hls_root[0]
 		       ? srv.cfg.hls_root
 		       : FAIR_SOURCE_DIR "/var/live/hls";
+}
+
+int stream_http_record_dir(char *buf, size_t size)
+{
+	const char *root = hls_root();
+	size_t len = strlen(root), n;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	/* "/srv/live/hls" -> "/srv/live/rec"; "hls" -> "rec" */
+	n = len;
+	while (n > 0 && root[n - 1] != '/')
+		n--;
+	return snprintf(buf, size, "%.*srec", (int)n, root) >= (int)size
+		       ? -1
+		       : 0;
 }
 
 /* hls_playlist_dated's clock: a segment file's modification time. */
@@ -377,11 +408,15 @@ void stream_http_hls(const struct http_call *call)
 {
 	const char *rest = call->path + strlen(STREAM_HLS_PATH_PREFIX), *file;
 	struct hls_job *job;
-	int64_t fair;
-	int kind = hls_file(rest, &fair, &file);
+	int64_t fair, replay = 0;
+	int kind = hls_file(rest, &fair, &file, &replay);
 
 	if (kind == HLS_NONE || strlen(file) >= sizeof job->file) {
 		http_fail(call->id, ERR_NOT_FOUND, "no such file");
+		return;
+	}
+	if (kind == HLS_REPLAY) {
+		replay_http_file(call, fair, replay);
 		return;
 	}
 	job = xcalloc(1, sizeof *job);

@@ -18,6 +18,8 @@
  *   POST /api/rtmp/relay         nginx's own push of fair-<id> to its HLS
  *                                application: 200 while that fair is
  *                                live, else 403
+ *   POST /api/rtmp/record_done   a session's recording was closed: see
+ *                                replay.h
  *
  * from loopback only (403 otherwise, and through any proxy). PostgreSQL
  * records the state and announces it to the room (sql/functions/stream/).
@@ -25,6 +27,8 @@
  *   GET /live/<fair>/fair-<fair>.m3u8      the playlist (Cache-Control:
  *                                          no-cache)
  *   GET /live/<fair>/fair-<fair>-<n>.ts    a segment (cacheable)
+ *   GET /live/<fair>/replay-<id>.mp4       a replay, with byte ranges
+ *                                          (replay.h)
  *
  * need a session (401) of the staff or of a dealer the fair is for
  * (stream_may_watch; 403), the file names exactly these shapes (404
@@ -44,8 +48,13 @@
 /* A stream key as fairctl makes it: 48 lower-case hex digits. */
 #define STREAM_KEY_HEX 48
 
-/* The two routes' handlers (http.c). */
+/* The two routes' handlers (http.c). Also on these routes: nginx's
+ * on_record_done and the replays (replay.h). */
 void stream_http_notify(const struct http_call *call);
 void stream_http_hls(const struct http_call *call);
+
+/* The folder nginx records into: "rec" beside hls_root (var/live/rec by
+ * default). Returns 0, or -1 when it does not fit in size. */
+int stream_http_record_dir(char *buf, size_t size);
 
 #endif

@@ -1,12 +1,14 @@
 /* http.c - HTTP routes (see http.h). */
 #include "net/http.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/idmap.h"
 #include "base/log.h"
@@ -53,6 +55,7 @@ struct http_req {
 	char session[HTTP_SESSION_MAX];
 	char peer[64];
 	char user_agent[300];
+	char range[128];    /* the Range header, or "" (http_call.range) */
 	/* a streamed answer: what waits to be written, from LWS_PRE + out_off */
 	char *out;
 	size_t out_len, out_off, out_cap, streamed;
@@ -61,6 +64,12 @@ struct http_req {
 	char filename[96];
 	http_drain_fn drain;
 	void *drain_arg;
+	/* a file answered (http_finish_file): read as the client takes it */
+	bool has_file;
+	int file_fd;
+	int64_t file_off, file_left, content_length;
+	bool accept_ranges;
+	char content_range[80]; /* "bytes a-b/n", "bytes * /n", or "" */
 };
 
 /* The gate of a roles_first route: while the session is looked up, the
@@ -178,6 +187,12 @@ static void req_reset_io(struct http_req *r)
 	r->out_len = r->out_off = r->out_cap = r->streamed = 0;
 	r->stream_ended = r->stream_failed = r->chunked = false;
 	r->drain = NULL;
+	if (r->has_file)
+		close(r->file_fd);
+	r->has_file = false;
+	r->file_off = r->file_left = r->content_length = 0;
+	r->accept_ranges = false;
+	r->content_range[0] = '\0';
 }
 
 /* Starts a response; the headers and the body (copied, with the LWS_PRE
@@ -202,6 +217,7 @@ static void respond_text(struct http_req *r, int status, const char *text)
 }
 
 static int write_stream(struct http_req *r);
+static void file_fill(struct http_req *r);
 
 /* The answer of a refusal is out (close_after): closes now when the body
  * has all come (returns -1), else lingers (HTTP_LINGER_S) and returns 0. */
@@ -227,13 +243,14 @@ static int write_stage(struct http_req *r)
 	if (r->stage == 3)
 		return write_stream(r);
 	if (r->stage == 1) {
-		bool streamed = r->filename[0] != '\0';
+		bool streamed = r->filename[0] != '\0' || r->has_file;
 
-		if (lws_add_http_common_headers(r->wsi, (unsigned)r->status,
-						r->ctype,
-						streamed ? LWS_ILLEGAL_HTTP_CONTENT_LEN
-							 : r->body_len,
-						&p, end) ||
+		if (lws_add_http_common_headers(
+			    r->wsi, (unsigned)r->status, r->ctype,
+			    r->has_file ? (lws_filepos_t)r->content_length
+			    : streamed  ? LWS_ILLEGAL_HTTP_CONTENT_LEN
+					: r->body_len,
+			    &p, end) ||
 		    lws_add_http_header_by_name(
 			    r->wsi, (const unsigned char *)"cache-control:",
 			    (const unsigned char *)(r->cache_control
@@ -242,6 +259,17 @@ static int write_stage(struct http_req *r)
 			    (int)strlen(r->cache_control ? r->cache_control
 							 : "no-store"),
 			    &p, end))
+			return -1;
+		if (r->accept_ranges &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"accept-ranges:",
+			    (const unsigned char *)"bytes", 5, &p, end))
+			return -1;
+		if (r->content_range[0] &&
+		    lws_add_http_header_by_name(
+			    r->wsi, (const unsigned char *)"content-range:",
+			    (unsigned char *)r->content_range,
+			    (int)strlen(r->content_range), &p, end))
 			return -1;
 		if (r->location[0] &&
 		    lws_add_http_header_by_name(
@@ -276,7 +304,7 @@ static int write_stage(struct http_req *r)
 			    (const unsigned char *)"transfer-encoding:",
 			    (const unsigned char *)"chunked", 7, &p, end))
 			return -1;
-		if (streamed) {
+		if (r->filename[0]) {
 			char disposition[160];
 
 			snprintf(disposition, sizeof disposition,
@@ -557,6 +585,42 @@ void http_finish_cached(uint64_t id, int status, const char *ctype,
 	respond(r, status, ctype, body, len);
 }
 
+int http_finish_file(uint64_t id, int status, const char *ctype,
+		     const char *cache_control, const char *content_range,
+		     int fd, int64_t offset, int64_t length)
+{
+	struct http_req *r = take_for_answer(id);
+
+	if (!r) {
+		if (fd >= 0)
+			close(fd); /* the client left */
+		return -1;
+	}
+	r->cache_control = cache_control;
+	r->accept_ranges = true;
+	snprintf(r->content_range, sizeof r->content_range, "%s",
+		 content_range ? content_range : "");
+	if (fd < 0 || length <= 0) {
+		if (fd >= 0)
+			close(fd);
+		respond(r, status, ctype, "", 0);
+		return 0;
+	}
+	r->has_file = true;
+	r->file_fd = fd;
+	r->file_off = offset;
+	r->file_left = r->content_length = length;
+	r->out_cap = LWS_PRE + 65536;
+	r->out = xmalloc(r->out_cap);
+	r->status = status;
+	r->ctype = ctype;
+	r->chunked = false; /* a known length */
+	r->stage = 1;
+	file_fill(r);
+	lws_callback_on_writable(r->wsi);
+	return 0;
+}
+
 void http_finish_redirect(uint64_t id, int status, const char *location)
 {
 	struct http_req *r = take_for_answer(id);
@@ -577,12 +641,51 @@ void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 #define STREAM_WRITE_MAX 16384 /* bytes per WRITEABLE */
 #define STREAM_STALL_S 60       /* seconds a streamed answer may stall */
 
+/* Reads the next part of an answered file (http_finish_file) into what
+ * waits to be written: up to FILE_READ bytes, read on the loop (a page
+ * cache read; a cache in front serves the many). A file that ends early
+ * or cannot be read cuts the answer. */
+#define FILE_READ (256 * 1024)
+static void file_fill(struct http_req *r)
+{
+	size_t want = r->file_left > FILE_READ ? FILE_READ
+					       : (size_t)r->file_left;
+	ssize_t n;
+
+	if (!r->has_file || r->stream_ended)
+		return;
+	if (r->out_off) { /* what was sent makes room */
+		memmove(r->out + LWS_PRE, r->out + LWS_PRE + r->out_off,
+			r->out_len - r->out_off);
+		r->out_len -= r->out_off;
+		r->out_off = 0;
+	}
+	if (LWS_PRE + r->out_len + want > r->out_cap) {
+		r->out_cap = LWS_PRE + r->out_len + want;
+		r->out = xrealloc(r->out, r->out_cap);
+	}
+	do
+		n = pread(r->file_fd, r->out + LWS_PRE + r->out_len, want,
+			  (off_t)r->file_off);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		r->stream_ended = r->stream_failed = true;
+		return;
+	}
+	r->out_len += (size_t)n;
+	r->file_off += n;
+	r->file_left -= n;
+	if (!r->file_left)
+		r->stream_ended = true;
+}
+
 static int write_stream(struct http_req *r)
 {
 	if (r->out_off < r->out_len) {
 		size_t n = r->out_len - r->out_off;
 		unsigned char frame[LWS_PRE + 16 + STREAM_WRITE_MAX + 2];
 		size_t head = 0, framed;
+		bool last;
 
 		if (n > STREAM_WRITE_MAX)
 			n = STREAM_WRITE_MAX;
@@ -595,7 +698,13 @@ static int write_stream(struct http_req *r)
 			memcpy(frame + LWS_PRE + framed, "\r\n", 2);
 			framed += 2;
 		}
-		if (lws_write(r->wsi, frame + LWS_PRE, framed, LWS_WRITE_HTTP) !=
+		/* a file's length is known: its last bytes end the answer
+		 * (lws 4.1.6 asserts on the empty final write below once
+		 * it has had to buffer a part) */
+		last = r->has_file && r->stream_ended && !r->stream_failed &&
+		       r->out_off + n == r->out_len;
+		if (lws_write(r->wsi, frame + LWS_PRE, framed,
+			      last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
 		    (int)framed)
 			return -1;
 		/* a client that keeps taking the answer keeps its connection;
@@ -608,6 +717,9 @@ static int write_stream(struct http_req *r)
 			r->out_off = r->out_len = 0;
 		if (r->drain && r->out_len - r->out_off < HTTP_STREAM_LOW_WATER)
 			r->drain(r->id, r->drain_arg);
+		else if (r->has_file &&
+			 r->out_len - r->out_off < HTTP_STREAM_LOW_WATER)
+			file_fill(r);
 		if (r->out_len || !r->stream_ended) {
 			if (r->out_len)
 				lws_callback_on_writable(r->wsi);
@@ -623,7 +735,8 @@ static int write_stream(struct http_req *r)
 		return -1; /* cut: the client sees an incomplete answer */
 	if (r->chunked)
 		memcpy(r->out + LWS_PRE, "0\r\n\r\n", 5); /* the last chunk */
-	if (lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE,
+	if (!r->has_file &&
+	    lws_write(r->wsi, (unsigned char *)r->out + LWS_PRE,
 		      r->chunked ? 5 : 0, LWS_WRITE_HTTP_FINAL) < 0)
 		return -1;
 	if (r->id)
@@ -746,6 +859,7 @@ static void api_dispatch(struct http_req *r)
 	call.user_agent = r->user_agent;
 	call.path = r->path;
 	call.query = r->query;
+	call.range = r->range;
 	call.loopback = loopback_direct(r->wsi);
 	r->route->handler(&call);
 }
@@ -851,6 +965,9 @@ static int api_begin(struct http_req *r, const struct http_route *route)
 	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_USER_AGENT, r->user_agent,
 			 sizeof r->user_agent))
 		r->user_agent[0] = '\0';
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_RANGE, r->range,
+			 sizeof r->range))
+		r->range[0] = '\0';
 	r->route = route;
 	if (route->method != LWSHUMETH_POST) {
 		api_dispatch(r);

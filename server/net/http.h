@@ -27,6 +27,7 @@ struct http_call {
 	const char *path;        /* the request path */
 	const char *query;       /* the URL's arguments, decoded, joined by
 				  * '&' ("color=黑色"), or "" */
+	const char *range;       /* the Range header (GET), or "" */
 	bool loopback;           /* from this host, not through a proxy */
 };
 
@@ -104,6 +105,18 @@ void http_finish_body(uint64_t id, int status, const char *ctype,
  * static text: "no-cache", "private, max-age=60"). */
 void http_finish_cached(uint64_t id, int status, const char *ctype,
 			const char *cache_control, const void *body, size_t len);
+
+/* Answers request id with length bytes of the open file fd from offset:
+ * Content-Length, Accept-Ranges: bytes, content_range (when not NULL:
+ * "bytes 0-99/1000" for a 206, "bytes * /1000" for a 416) and
+ * cache_control (static text). http.c owns fd from the call: it reads the
+ * file as the client takes the answer (one part at a time, never the whole
+ * in memory) and closes it when the answer is out or the client has gone;
+ * a file that ends early cuts the answer. fd -1 or length 0: headers only.
+ * Returns 0, or -1 when the client has gone (fd closed). */
+int http_finish_file(uint64_t id, int status, const char *ctype,
+		     const char *cache_control, const char *content_range,
+		     int fd, int64_t offset, int64_t length);
 
 /* Answers request id with a redirect (status 3xx) to location, no body. */
 void http_finish_redirect(uint64_t id, int status, const char *location);

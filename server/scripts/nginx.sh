@@ -5,9 +5,10 @@
 #
 # Its configuration is made from config/nginx-rtmp.conf.in into var/live/nginx.conf: RTMP on
 # 127.0.0.1:$FAIR_RTMP_PORT (1935), HLS written to var/live/hls (the server's default
-# hls_root), the callbacks to the fair server on 127.0.0.1:$FAIR_PORT (8080). Everything it
-# writes is under var/live/, owned by whoever runs it (its worker runs as that user too), so
-# nothing of var/pg changes hands. `stop` ends only the nginx whose pid file is ours.
+# hls_root), recordings to var/live/rec (beside it: the server makes the replays there), the
+# callbacks to the fair server on 127.0.0.1:$FAIR_PORT (8080). Everything it writes is under
+# var/live/, owned by whoever runs it (its worker runs as that user too), so nothing of var/pg
+# changes hands. `stop` ends only the nginx whose pid file is ours.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,12 +25,12 @@ running() {
 
 make_conf() {
   local user_line=
-  mkdir -p "$live/hls"
+  mkdir -p "$live/hls" "$live/rec"
   # nginx started by root would run its worker as nobody, who could not write var/live/hls
   [ "$(id -u)" -eq 0 ] && user_line='user root root;'
   sed -e "s|@RTMP_LISTEN@|127.0.0.1:$rtmp_port|" -e "s|@RTMP_PORT@|$rtmp_port|" \
       -e "s|@NOTIFY_URL@|http://127.0.0.1:$fair_port/api/rtmp|" \
-      -e "s|@HLS_DIR@|$live/hls|" \
+      -e "s|@HLS_DIR@|$live/hls|" -e "s|@RECORD_DIR@|$live/rec|" \
       -e "s|@RUN_DIR@|$live|" \
       -e "s|@USER_LINE@|$user_line|" \
       "$repo/config/nginx-rtmp.conf.in" >"$conf"

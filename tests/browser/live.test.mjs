@@ -12,6 +12,10 @@
 // latency, while an answer in the Q&A sent at the same moment is not held. Printed: the
 // spotlight's delay, the latency read off the frame on screen as it appeared, and the
 // in-step offset (when the frame on screen was made less when the rep set the spotlight).
+//
+// The replay: when the stream ends the session's recording becomes an MP4 with a chapter for
+// each spotlight; Chromium plays it, a chapter seeks to the frame of that spotlight's moment,
+// and the product of the moment can be ordered from there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -55,8 +59,8 @@ after(async () => {
 });
 
 /** In the page: the clock strip of the frame on screen, decoded, and when it was read. */
-function readFrameClock({ bits, block, top }) {
-  const v = document.getElementById('live-video');
+function readFrameClock({ bits, block, top, id = 'live-video' }) {
+  const v = document.getElementById(id);
   if (!v || v.readyState < 2 || !v.videoWidth) return null;
   const c = document.createElement('canvas');
   c.width = v.videoWidth;
@@ -91,7 +95,7 @@ async function setSpotlight(product, note) {
   return sentAt;
 }
 
-test('a dealer watches the live video: muted autoplay, tap for sound, latency under 8 s, the spotlight in step, the end', async () => {
+test('a dealer watches the live video: muted autoplay, tap for sound, latency under 8 s, the spotlight in step, the end, the replay', async () => {
   const { context, page, problems } = await openAs(browser, server, dealer.login, dealer.password,
     { fair: fx.fair, viewport: { width: 1280, height: 900 } });
   await page.locator('#spotlight').waitFor();
@@ -184,6 +188,38 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   await page.locator('#live-ended').waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#live-video').count(), 0);
   await screenshot(page, 'live-4-ended');
+
+  // The replay, with a chapter for each spotlight: the one in effect at the start, and p2
+  const ended = Date.now();
+  await page.locator('#replay-video').waitFor({ timeout: 30_000 });
+  console.log(`figure: replay offered in the room ${Date.now() - ended} ms after the stream ended`);
+  const chapters = await page.locator('#replay-chapters .chapter').evaluateAll((bs) => bs.map((b) => ({
+    offset: Number(b.dataset.offset), product: Number(b.dataset.product), text: b.textContent })));
+  assert.deepEqual(chapters.map((c) => c.product), [p1, p2], JSON.stringify(chapters));
+  assert.equal(chapters[0].offset, 0);
+  assert.match(chapters[1].text, /測試外套2/);
+  await page.locator(`#replay-chapters .chapter[data-product="${p2}"]`).click();
+  const seeked = await waitFor(() => page.evaluate((a) => {
+    const v = document.getElementById('replay-video');
+    return v.readyState >= 2 && !v.seeking && v.currentTime >= a.at && !v.paused ? window.__readFrameClock(a) : null;
+  }, { ...clockArgs, id: 'replay-video', at: chapters[1].offset / 1000 }), { timeoutMs: 15_000, what: 'the replay playing at the chapter' });
+  const replayFrameMade = p.startedAt + seeked.cs * 10;
+  console.log(`figure: replay chapter at ${(chapters[1].offset / 1000).toFixed(2)} s: Chromium shows the frame made ` +
+    `${replayFrameMade - sent} ms after the spotlight was set (currentTime ${seeked.currentTime.toFixed(2)} s)`);
+  assert.ok(Math.abs(seeked.currentTime - chapters[1].offset / 1000) < 1.5, `seeked to ${seeked.currentTime}`);
+  assert.ok(Math.abs(replayFrameMade - sent) < 1000, `the chapter shows the spotlight's moment (${replayFrameMade - sent} ms)`);
+  await sleep(1000);
+  const later2 = await page.evaluate(readFrameClock, { ...clockArgs, id: 'replay-video' });
+  assert.ok(later2.currentTime > seeked.currentTime && later2.cs > seeked.cs, 'the replay plays on');
+  assert.equal(await page.locator('#replay-product').getAttribute('data-product'), String(p2));
+  await screenshot(page, 'live-5-replay-chapter');
+  await page.setViewportSize({ width: 375, height: 812 });
+  await sleep(300);
+  await screenshot(page, 'live-6-replay-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.click('#replay-order');
+  await page.locator('#product-view').waitFor({ timeout: 10_000 });
+  assert.match(page.url(), new RegExp(`/product/${p2}$`));
   // Not problems: requests cut by the player's end, and the playlist's 404 in the moment
   // between the live announcement and nginx's first playlist (about a second: hls.js asks
   // again)

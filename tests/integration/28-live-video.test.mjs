@@ -2,13 +2,20 @@
 // nginx-rtmp that asks the server whether the key may publish; the server announces the
 // stream live and ended to the joined dealer, serves the HLS playlist and segments only to
 // the fair's users, refuses unknown and rotated keys, and drops a publish whose key was
-// rotated while it ran.
+// rotated while it ran. Each session is recorded: when it ends the server remuxes the
+// recording into an MP4 replay with a chapter for each spotlight at its offset (the frame
+// there shows the moment the spotlight was set), served with byte ranges to the fair's users
+// only; on_record_done is answered to loopback only and for a fair's own recording.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   createDatabase, startServer, sql, makeFair, mintDealers, session, httpGet, fairctl, waitFor,
+  createUser, login, connect, sleep,
 } from './harness.mjs';
-import { makeLiveDir, startNginx, publish } from './28-nginx.mjs';
+import { makeLiveDir, startNginx, publish, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from './28-nginx.mjs';
 
 let db;
 let server;
@@ -21,6 +28,11 @@ let theirs; // a dealer of the other fair
 let key;
 
 const keyOf = (stdout) => /stream key: ([0-9a-f]{48})/.exec(stdout)?.[1];
+// A stream event of that state; an earlier session's replay, made a moment after it ended,
+// comes as a `stream` event too (state ended, that session's times): the end of the session
+// that went live as `on` is the one with its started_at
+const goesLive = (m) => m.ev === 'stream' && m.state === 'live';
+const endOf = (on) => (m) => m.ev === 'stream' && m.state === 'ended' && m.started_at === on.started_at;
 
 before(async () => {
   db = await createDatabase();
@@ -95,7 +107,7 @@ test('a publish goes live, its HLS is served to the fair\'s users only, and it e
   assert.equal((await c.request('join', { fair: fx.fair })).ok, true);
   const started = Date.now();
   const p = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 7 });
-  const on = await c.next((m) => m.ev === 'stream', 15_000);
+  const on = await c.next(goesLive, 15_000);
   console.log(`figure: live video announced ${Date.now() - started} ms after ffmpeg started`);
   assert.equal(on.state, 'live');
   assert.equal(on.fair, fx.fair);
@@ -149,7 +161,7 @@ test('a publish goes live, its HLS is served to the fair\'s users only, and it e
   }
 
   assert.equal(await p.exited, 0, p.log());
-  const off = await c.next((m) => m.ev === 'stream', 15_000);
+  const off = await c.next(endOf(on), 15_000);
   assert.equal(off.state, 'ended');
   assert.equal(off.hls, null);
   assert.ok(off.seq > on.seq);
@@ -162,20 +174,21 @@ test('rotating the key drops the publish using it, and the old key never publish
   const c = await session(server, mine.cookie);
   assert.equal((await c.request('join', { fair: fx.fair })).ok, true);
   const p = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 60 });
-  assert.equal((await c.next((m) => m.ev === 'stream', 15_000)).state, 'live');
+  const on = await c.next(goesLive, 15_000);
   const rotated = keyOf((await fairctl(db.url, ['stream', String(fx.fair), '--rotate'])).stdout);
   assert.ok(rotated && rotated !== key);
   const cut = Date.now();
-  const off = await c.next((m) => m.ev === 'stream', 15_000);
+  const off = await c.next(endOf(on), 15_000);
   assert.equal(off.state, 'ended');
   await p.exited;
   console.log(`figure: a publish with a rotated key dropped ${Date.now() - cut} ms after the rotation`);
   const old = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 3 });
   assert.notEqual(await old.exited, 0, 'the old key published again');
   const fresh = publish(`${nginx.rtmpUrl}/${rotated}`, { seconds: 2 });
-  assert.equal((await c.next((m) => m.ev === 'stream', 15_000)).state, 'live');
+  const again = await c.next(goesLive, 15_000);
   assert.equal(await fresh.exited, 0, fresh.log());
-  assert.equal((await c.next((m) => m.ev === 'stream', 15_000)).state, 'ended');
+  await c.next(endOf(again), 15_000);
+  key = rotated; // the fair's key from now on
   await c.close();
 });
 
@@ -194,5 +207,114 @@ test('a brand\'s own playback URL is stored, announced and in the join, and can 
   const cleared = await c.next((m) => m.ev === 'stream', 5_000);
   assert.equal(cleared.playback_url, null);
   assert.equal((await c.request('join', { fair: other.fair })).stream, null);
+  await c.close();
+});
+
+test('on_record_done: loopback only, and only a fair\'s own recording that exists', async () => {
+  const recDir = path.join(live.dir, 'rec');
+  const file = `fair-${fx.fair}-1765000000.flv`;
+  fs.writeFileSync(path.join(recDir, file), 'not a recording');
+  const done = (body, headers = {}) => httpGet(`${server.url}/api/rtmp/record_done`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body,
+  });
+  const form = (name, p) => `call=record_done&app=hls&name=${name}&path=${encodeURIComponent(p)}&recorder=`;
+  const [[before]] = await sql(db.url, 'SELECT count(*) FROM fair_replays');
+  assert.equal((await done(form(`fair-${fx.fair}`, path.join(recDir, file)), { 'x-forwarded-for': '203.0.113.9' })).status, 403,
+    'through a proxy');
+  for (const [name, p, why] of [
+    ['0'.repeat(48), path.join(recDir, file), 'a key, not a fair'],
+    [`fair-${other.fair}`, path.join(recDir, file), 'another fair\'s name'],
+    [`fair-${fx.fair}`, path.join(recDir, `fair-${fx.fair}-1765000001.flv`), 'no such file'],
+    [`fair-${fx.fair}`, '/etc/passwd', 'not a recording\'s name'],
+    ['fair-999999', path.join(recDir, 'fair-999999-1.flv'), 'an unknown fair'],
+  ]) {
+    assert.equal((await done(form(name, p))).status, 403, why);
+  }
+  const nameless = await done(`call=record_done&path=${encodeURIComponent(path.join(recDir, file))}`);
+  assert.equal(nameless.status, 403);
+  // a fair that never streamed
+  const quiet = `fair-${other.fair}-1765000000.flv`;
+  fs.writeFileSync(path.join(recDir, quiet), 'x');
+  assert.equal((await done(form(`fair-${other.fair}`, path.join(recDir, quiet)))).status, 403, 'a fair that never streamed');
+  const [[after]] = await sql(db.url, 'SELECT count(*) FROM fair_replays');
+  assert.equal(after, before, 'nothing recorded');
+  fs.rmSync(path.join(recDir, file));
+  fs.rmSync(path.join(recDir, quiet));
+});
+
+test('a session makes a replay: an MP4 with faststart, a chapter for each spotlight at its moment, byte ranges, its fair\'s users only', async () => {
+  await createUser(db.url, { login: `lvrep${process.pid}`, role: 'rep', password: 'rep-pass-123' });
+  const rep = await connect(server, { cookie: (await login(server, `lvrep${process.pid}`, 'rep-pass-123')).cookie });
+  await rep.next('hello', 10_000);
+  const product = fx.products[0].id;
+  assert.equal((await rep.request('spotlight.set', { fair: fx.fair, product, note: '開場' })).ok, true);
+  const c = await session(server, mine.cookie);
+  const joined = await c.request('join', { fair: fx.fair });
+  assert.equal(joined.ok, true);
+  const known = new Set((joined.stream?.replays ?? []).map((r) => r.id)); // of the sessions above
+  const p = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 8 });
+  const on = await c.next(goesLive, 15_000);
+  await sleep(4000);
+  const setAt = Date.now();
+  assert.equal((await rep.request('spotlight.set', { fair: fx.fair, product, note: '細節' })).ok, true);
+  assert.equal(await p.exited, 0, p.log());
+  const ended = Date.now();
+  await c.next(endOf(on), 15_000);
+  const made = await c.next((m) => m.ev === 'stream' && m.replays?.some((r) => !known.has(r.id)), 30_000);
+  console.log(`figure: replay ready ${Date.now() - ended} ms after the publish ended`);
+  const replay = made.replays[0];
+  assert.match(replay.url, new RegExp(`^/live/${fx.fair}/replay-\\d+\\.mp4$`));
+  assert.ok(replay.duration_ms > 5000 && replay.duration_ms < 9000, `duration ${replay.duration_ms}`);
+  assert.equal(Date.parse(replay.ended_at) - Date.parse(replay.started_at), replay.duration_ms);
+  assert.deepEqual(replay.chapters.map((x) => [x.product, x.note]), [[product, '開場'], [product, '細節']]);
+  assert.equal(replay.chapters[0].offset_ms, 0, 'the spotlight in effect at the start');
+  assert.equal(replay.chapters[0].name, '測試外套1');
+  const chapter = replay.chapters[1];
+  assert.ok(Math.abs(Date.parse(replay.started_at) + chapter.offset_ms - setAt) < 200, 'the chapter is at the spotlight\'s time');
+  assert.deepEqual((await c.request('join', { fair: fx.fair })).stream.replays, made.replays, 'in the join');
+  const recDir = path.join(live.dir, 'rec');
+  assert.deepEqual(fs.readdirSync(recDir).filter((f) => f.endsWith('.flv')), [], 'the recording is removed once remuxed');
+
+  const get = (cookie, headers = {}) => httpGet(`${server.url}${replay.url}`, { headers: { ...(cookie ? { cookie } : {}), ...headers } });
+  const whole = await get(mine.cookie);
+  assert.equal(whole.status, 200);
+  assert.equal(whole.headers['content-type'], 'video/mp4');
+  assert.equal(whole.headers['accept-ranges'], 'bytes');
+  assert.equal(Number(whole.headers['content-length']), whole.raw.length);
+  const head = whole.raw.subarray(0, 64 * 1024).toString('latin1');
+  assert.ok(head.indexOf('moov') > 0 && head.indexOf('moov') < head.indexOf('mdat'), 'faststart: moov before mdat');
+  const size = whole.raw.length;
+  const part = await get(mine.cookie, { range: 'bytes=1000-1999' });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers['content-range'], `bytes 1000-1999/${size}`);
+  assert.equal(part.raw.length, 1000);
+  assert.ok(part.raw.equals(whole.raw.subarray(1000, 2000)));
+  const tail = await get(mine.cookie, { range: 'bytes=-100' });
+  assert.equal(tail.status, 206);
+  assert.ok(tail.raw.equals(whole.raw.subarray(size - 100)));
+  const past = await get(mine.cookie, { range: `bytes=${size}-` });
+  assert.equal(past.status, 416);
+  assert.equal(past.headers['content-range'], `bytes */${size}`);
+  console.log(`figure: replay ${size} bytes for ${(replay.duration_ms / 1000).toFixed(1)} s; ranges 206, past the end 416`);
+  assert.equal((await get(null)).status, 401, 'logged out');
+  assert.equal((await get(theirs.cookie)).status, 403, 'a dealer of another fair');
+  assert.equal((await get(theirs.cookie, { range: 'bytes=0-1' })).status, 403);
+  for (const bad of [`/live/${fx.fair}/replay-999999.mp4`, `/live/${other.fair}/replay-${replay.id}.mp4`,
+    `/live/${fx.fair}/replay-${replay.id}.mp4x`, `/live/${fx.fair}/replay-0${replay.id}.mp4`]) {
+    const r = await httpGet(`${server.url}${bad}`, { headers: { cookie: mine.cookie } });
+    assert.ok(r.status === 404 || (bad.includes(`/${other.fair}/`) && r.status === 403), `${bad}: ${r.status}`);
+  }
+
+  // The frame at the chapter shows the moment the rep set the spotlight
+  const mp4 = path.join(live.dir, 'replay.mp4');
+  fs.writeFileSync(mp4, whole.raw);
+  const row = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(chapter.offset_ms / 1000), '-i', mp4, '-frames:v', '1',
+    '-vf', `crop=320:2:0:${CLOCK_TOP + CLOCK_BLOCK / 2}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+  let cs = 0;
+  for (let b = 0; b < CLOCK_BITS; b++) if (row[b * CLOCK_BLOCK + CLOCK_BLOCK / 2] > 128) cs += 2 ** b;
+  const frameMade = p.startedAt + cs * 10;
+  console.log(`figure: replay chapter at ${chapter.offset_ms} ms shows the frame made ${frameMade - setAt} ms after the spotlight was set`);
+  assert.ok(Math.abs(frameMade - setAt) < 1000, `the chapter's frame was made ${frameMade - setAt} ms from the spotlight`);
+  rep.close();
   await c.close();
 });

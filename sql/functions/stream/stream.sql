@@ -6,7 +6,8 @@
 -- tells nothing about the key).
 
 -- A stream row as clients see it: {state: "off"|"live"|"ended", hls, started_at, ended_at,
--- playback_url}; hls is the playlist's path while live.
+-- playback_url, replays}; hls is the playlist's path while live, replays the ready replays
+-- (replay.sql).
 CREATE OR REPLACE FUNCTION stream_row_json(s fair_streams) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
                'state', s.state,
@@ -14,7 +15,8 @@ CREATE OR REPLACE FUNCTION stream_row_json(s fair_streams) RETURNS jsonb LANGUAG
                            THEN '/live/' || s.fair_id || '/fair-' || s.fair_id || '.m3u8' END,
                'started_at', rfc3339(s.started_at),
                'ended_at', rfc3339(s.ended_at),
-               'playback_url', s.playback_url)
+               'playback_url', s.playback_url,
+               'replays', stream_replays_json(s.fair_id))
 $$;
 
 -- The fair's stream for the join and the events; NULL when the fair has none (never

@@ -65,7 +65,22 @@ export interface Stream {
   started_at: string | null;
   ended_at: string | null;
   playback_url: string | null;
+  /** the recorded sessions, the newest first (a server before replays sends none) */
+  replays?: Replay[];
 }
+
+/** A recorded session (PROTOCOL.md, "Live video"): an MP4 served with byte ranges. */
+export interface Replay {
+  id: number;
+  url: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  chapters: Chapter[];
+}
+
+/** A spotlight of the session, at its offset from the recording's start. */
+export interface Chapter { offset_ms: number; product: number; note: string; name: string; name_en: string | null }
 
 export interface ChatMessage {
   id: number;

@@ -1,12 +1,14 @@
 // The fair's live video in the room (issue 24): shown while the fair streams (push `stream`,
 // or the join's stream), muted so that it may start by itself, with a tap for sound. Native
 // HLS where the browser has it (Safari, iOS); elsewhere hls.js, imported only now, so a room
-// without video downloads none of it. Without a stream the room is as it was.
+// without video downloads none of it. Without a stream the room is as it was, but for the
+// replays of past sessions (replay.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 import { setVideoClock } from './in-step';
+import { Replays } from './replay';
 
 export function LiveVideo({ ctx }: { ctx: FairContext }) {
   useSubscription(ctx.store);
@@ -15,8 +17,13 @@ export function LiveVideo({ ctx }: { ctx: FairContext }) {
   // server only (docs/SECURITY.md)
   const src = s?.state === 'live' && s.hls ? s.hls : null;
   if (src) return <Player src={src} />;
-  if (s?.state === 'ended') return <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>;
-  return null;
+  const replays = s?.replays ?? [];
+  return (
+    <>
+      {s?.state === 'ended' && <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>}
+      {replays.length > 0 && <Replays ctx={ctx} replays={replays} />}
+    </>
+  );
 }
 
 function Player({ src }: { src: string }) {
