@@ -6,7 +6,7 @@ export type FairStatus = 'scheduled' | 'live' | 'paused' | 'closed';
 export type ErrorCode =
   | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'fair_not_live'
   | 'insufficient_stock' | 'limit_exceeded' | 'credit_exceeded' | 'conflict' | 'rate_limited'
-  | 'too_large' | 'unavailable' | 'in_doubt' | 'internal';
+  | 'too_large' | 'unavailable' | 'in_doubt' | 'internal' | 'below_minimum' | 'coupon_refused';
 
 export interface User {
   id: number;
@@ -101,7 +101,11 @@ export interface FaqItem { id: number; product: number | null; question: string;
 
 export interface Line { variant: number; qty: number }
 
-export interface OrderLine extends Line { product: number; size: string; color: string; price: number }
+export interface OrderLine extends Line {
+  product: number; size: string; color: string; price: number;
+  /** the line's share of the order's discount (PROTOCOL.md, "Fair policies") */
+  discount?: number;
+}
 
 export interface HistoryEntry {
   status: string; at: string; by: string | null; note: string | null;
@@ -131,7 +135,90 @@ export interface Order {
   tracking?: string | null;
   updated_at?: string;
   history?: HistoryEntry[];
+  /** what the fair's policies and its coupon take off it now, and what is left to pay */
+  discount?: number;
+  discounts?: { early: number; tier: number; coupon: number };
+  payable?: number;
+  /** the code of the coupon it holds */
+  coupon?: string | null;
 }
+
+/** A discount tier: a percentage (basis points) or an amount off, from a dealer's total at the fair. */
+export interface PolicyTier { from: number; percent_bp?: number; amount_off?: number }
+
+/** The fair's ordering policies (policy.get, policy.set, event `policy`). */
+export interface Policy {
+  fair: number;
+  min_total: number | null;
+  early: { minutes: number; percent_bp: number; until: string } | null;
+  tiers: PolicyTier[];
+  updated_at?: string;
+}
+
+/** Where a dealer stands against the policies (policy.get `mine`). */
+export interface PolicyStanding {
+  dealer: number;
+  total: number;
+  discount: number;
+  early_discount: number;
+  tier_discount: number;
+  tier: PolicyTier | null;
+  next: (PolicyTier & { more: number }) | null;
+  below_minimum: number;
+}
+
+/** A coupon as coupon.list shows it: to a dealer the terms and `left`, to the staff all of it. */
+export interface Coupon {
+  id?: number;
+  code: string;
+  name: string;
+  amount_off: number | null;
+  percent_bp: number | null;
+  cap: number | null;
+  threshold: number;
+  valid_until: string;
+  left?: number;
+  valid_from?: string;
+  tier?: string | null;
+  region?: string | null;
+  dealers?: number[] | null;
+  issued?: number;
+  used?: number;
+  per_dealer?: number;
+  discount_given?: number;
+}
+
+/** A tier's points rate (PROTOCOL.md, "Points"): per_100 points per 100 of the currency paid. */
+export interface PointsRate { tier: string; per_100: number; validity_days: number }
+
+/** An entry of a dealer's points ledger, newest first in points.mine. */
+export interface PointsEntry {
+  kind: 'earned' | 'redeemed' | 'expired' | 'adjusted';
+  points: number; // negative when spent or expired
+  at: string;
+  order: number | null; // earned: the delivered order
+  coupon: string | null; // redeemed: the coupon's code
+  note: string;
+  expires_at: string | null; // earned: when what is left of it expires
+}
+
+/** points.mine: the balance (point_value minor units each), what expires in 30 days, the history. */
+export interface PointsMine {
+  balance: number;
+  point_value: number;
+  rate: PointsRate | null;
+  expiring: { points: number; expires_at: string }[];
+  history: PointsEntry[];
+}
+
+/** points.redeem: the dealer's own one-use coupon at the fair, and the balance after. */
+export interface PointsRedeemed {
+  coupon: { code: string; name: string; amount_off: number; fair: number; valid_until: string };
+  balance: number;
+}
+
+/** points.rates: every tier's rate and what a point is worth. */
+export interface PointsRates { rates: PointsRate[]; point_value: number }
 
 export interface Attainment {
   dealer: number;
@@ -194,6 +281,7 @@ export type Push =
   | ({ ev: 'stream'; fair: number; seq: number } & Stream)
   | { ev: 'order.status'; fair: number; dealer: number; order: number; status: OrderStatus; at: string;
       note: string | null; carrier: string | null; tracking: string | null }
-  | ({ ev: 'attainment'; fair: number } & Attainment);
+  | ({ ev: 'attainment'; fair: number } & Attainment)
+  | { ev: 'policy'; fair: number; seq: number; policy: Policy | null };
 
 export type PushName = Push['ev'];

@@ -13,6 +13,8 @@ export interface PendingOrder {
   key: string;
   lines: Line[];
   partial: boolean;
+  /** the coupon's code sent with it: part of the key's request, so a retry sends it again */
+  coupon?: string | null;
   state: 'waiting' | 'sending';
   created: number;
 }
@@ -73,6 +75,8 @@ interface LocalDraft { lines: Line[]; note: string; dirty: boolean; updated_at: 
 export class OrderSheet implements Cells {
   lines = new Map<number, number>(); // variant → qty
   note = '';
+  /** the coupon chosen for the next order (its code), or null */
+  coupon: string | null = null;
   saveState: SaveState = 'saved';
   updatedAt: string | null = null;
   pending: PendingOrder | null = null;
@@ -138,6 +142,11 @@ export class OrderSheet implements Cells {
     this.changed();
   }
 
+  setCoupon(code: string | null): void {
+    this.coupon = code;
+    this.notify();
+  }
+
   clear(variants?: Iterable<number>): void {
     if (variants) for (const v of variants) this.lines.delete(v);
     else this.lines.clear();
@@ -153,7 +162,7 @@ export class OrderSheet implements Cells {
   async submit(lines = this.asLines(), partial = false): Promise<PlaceResult> {
     if (this.pending) return this.lastResult = { kind: 'waiting', pending: this.pending };
     const pending: PendingOrder = {
-      key: newKey(), lines, partial, state: this.client.state === 'live' ? 'sending' : 'waiting', created: Date.now(),
+      key: newKey(), lines, partial, coupon: this.coupon, state: this.client.state === 'live' ? 'sending' : 'waiting', created: Date.now(),
     };
     this.keepPending(pending);
     if (pending.state === 'waiting') return this.finish({ kind: 'waiting', pending });
@@ -181,11 +190,15 @@ export class OrderSheet implements Cells {
     for (;;) {
       try {
         const r = await this.client.request<{ order: Order; partial?: PartialLine[] }>(
-          'order.place', { fair: this.fair, key: p.key, lines: p.lines, ...(p.partial ? { partial: true } : {}) });
+          'order.place', {
+            fair: this.fair, key: p.key, lines: p.lines, ...(p.partial ? { partial: true } : {}),
+            ...(p.coupon ? { coupon: p.coupon } : {}),
+          });
         this.keepPending(null);
         this.retrying = false;
         // what was ordered leaves the sheet
         this.clear(r.order.lines.map((l) => l.variant));
+        if (p.coupon) this.coupon = null; // its use is taken; the list says whether another is left
         return this.finish({ kind: 'accepted', order: r.order, ...(r.partial ? { partial: r.partial } : {}) });
       } catch (e) {
         const err = e instanceof FairError ? e : new FairError({ code: 'internal', message: String(e) });

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FairError } from '../fair/client';
 import type { OrderStatus } from '../fair/protocol';
-import { errorText, money, number, t, type Key } from '../i18n';
+import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i18n';
 
 const STATUSES: OrderStatus[] = ['accepted', 'reviewed', 'shipped', 'in_transit', 'delivered', 'rejected', 'cancelled'];
 
@@ -30,12 +30,20 @@ export function Shortfall({ id, title, cells, describe, count, children }: {
 }
 
 /** A refusal in words, with the figures the server sent: the credit left and the order's
- * total, the product's limit and what was already ordered, the order's new status. For an
- * amend, `replacing` is the order's total before it: the server counts it as credit available
- * to the order, the dealer thinks of what the change adds against its credit left. */
+ * total, the product's limit and what was already ordered, the order's new status, the fair's
+ * minimum, why a coupon cannot be used. For an amend, `replacing` is the order's total before
+ * it: the server counts it as credit available to the order, the dealer thinks of what the
+ * change adds against its credit left. Times are shown in `zone`, the fair's. */
 export function refusalText(e: FairError, currency: string, productName: (product: number) => string | undefined,
-  replacing?: number): string {
+  replacing?: number, zone = 'Asia/Shanghai'): string {
   const d = e.details;
+  if (!e.lost && e.code === 'below_minimum' && typeof d.minimum === 'number' && typeof d.would_be === 'number') {
+    return t('below_minimum', {
+      min: money(d.minimum, currency), total: money(Number(d.total ?? 0), currency), would: money(d.would_be, currency),
+      more: money(Math.max(0, d.minimum - d.would_be), currency),
+    });
+  }
+  if (!e.lost && e.code === 'coupon_refused') return couponRefusal(d, currency, zone) ?? errorText(e);
   if (!e.lost && e.code === 'credit_exceeded' && typeof d.total === 'number' && typeof d.available_credit === 'number') {
     if (replacing !== undefined) {
       return t('amend_credit_refused', {
@@ -51,4 +59,21 @@ export function refusalText(e: FairError, currency: string, productName: (produc
     return t('status_changed', { status: t(`status_${d.status}` as Key) });
   }
   return errorText(e);
+}
+
+/** Why a coupon was refused, in words with its figures; null for a reason not known here. */
+function couponRefusal(d: FairError['details'], currency: string, zone: string): string | null {
+  const code = String(d.coupon ?? '');
+  const when = (iso: unknown) => (typeof iso === 'string' ? dateTime(iso, zone) : '');
+  switch (d.reason) {
+    case 'unknown': return t('coupon_unknown', { code });
+    case 'not_valid_now':
+      return t('coupon_not_valid_now', { code, from: when(d.valid_from), until: when(d.valid_until), zone: zoneLabel(zone) });
+    case 'not_for_dealer': return t('coupon_not_for_dealer', { code });
+    case 'used_up': return t('coupon_used_up', { code, n: number(Number(d.issued ?? 0)) });
+    case 'per_dealer': return t('coupon_per_dealer', { code, n: number(Number(d.per_dealer ?? 0)) });
+    case 'threshold':
+      return t('coupon_threshold', { code, threshold: money(Number(d.threshold ?? 0), currency), total: money(Number(d.total ?? 0), currency) });
+    default: return null;
+  }
 }

@@ -1,7 +1,8 @@
 // My orders: each with its lines, its live status and tracking (order.status pushes), the
 // printable confirmation and my share card. While the fair is live an accepted order can be
 // changed in place (quantities, lines removed; the new total at today's prices, warned when it
-// is over the credit left) and sent as order.amend, answered in words; or cancelled.
+// is over the credit left) and sent as order.amend, answered in words; or cancelled. Each order
+// shows its discount (early bird, tier, coupon) and what is left to pay, each line its share.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FairError } from '../fair/client';
 import { amendOrder } from '../fair/amend';
@@ -11,6 +12,7 @@ import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
+import { OrderDiscount } from './offers';
 import { useSheetItems } from './sheet';
 
 export function OrdersPage({ ctx }: { ctx: FairContext }) {
@@ -83,6 +85,7 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
                   {amended?.id === o.id && editing !== o.id && (
                     <p class="result ok" role="status" id={`amended-${o.id}`} tabIndex={-1}>
                       <strong>{t('amend_accepted', { id: o.id })}</strong> · {money(amended.total, currency)}
+                      {!!amended.discount && ` · ${t('payable')} ${money(amended.payable ?? amended.total - amended.discount, currency)}`}
                     </p>
                   )}
                   {o.on_behalf && o.placed_by_name && <p class="behalf-note">{t('placed_on_behalf', { name: o.placed_by_name })}</p>}
@@ -123,18 +126,24 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
 
 function OrderLines({ order, items, currency }: { order: Order; items: Map<number, Item>; currency: string }) {
   return (
-    <table class="order-lines">
-      <tbody>
-        {order.lines.map((l) => (
-          <tr data-variant={l.variant}>
-            <td>{items.get(l.variant)?.name ?? ''}</td><td>{l.color}</td><td>{l.size}</td>
-            <td class="num">{number(l.qty)}</td><td class="num">{money(l.qty * l.price, currency)}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot><tr><td colSpan={3} /><td class="num">{number(order.lines.reduce((s, l) => s + l.qty, 0))}</td>
-        <td class="num"><strong class="order-total">{money(order.total, currency)}</strong></td></tr></tfoot>
-    </table>
+    <>
+      <table class="order-lines">
+        <tbody>
+          {order.lines.map((l) => (
+            <tr data-variant={l.variant}>
+              <td>{items.get(l.variant)?.name ?? ''}</td><td>{l.color}</td><td>{l.size}</td>
+              <td class="num">{number(l.qty)}</td>
+              <td class="num">{money(l.qty * l.price, currency)}
+                {!!l.discount && <span class="line-discount"><span class="sr-only">{t('discount')} </span>−{money(l.discount, currency)}</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot><tr><td colSpan={3} /><td class="num">{number(order.lines.reduce((s, l) => s + l.qty, 0))}</td>
+          <td class="num"><strong class="order-total">{money(order.total, currency)}</strong></td></tr></tfoot>
+      </table>
+      <OrderDiscount order={order} currency={currency} />
+    </>
   );
 }
 
@@ -285,7 +294,7 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
         : (
           <p class="result error" role="alert" id={`amend-refused-${id}`}>
             {refusalText(answer, currency, (product) => [...items.values()].find((it) => it.product === product)?.name,
-              order.total)}
+              order.total, ctx.store.view.fair?.timezone)}
           </p>
         ))}
       <p class="actions">

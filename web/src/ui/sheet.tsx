@@ -2,10 +2,14 @@
 // target and must-order progress, the credit left (warned before submit when the sheet is
 // over it); submit places it under one key and shows the answer in words: the order, or what
 // is left per cell with "take what is left", "join the waitlist" and "change quantities". An
-// order typed offline waits, with its key, for the dealer to send.
-import { useEffect, useState } from 'preact/hooks';
+// order typed offline waits, with its key, for the dealer to send. The fair's policies show
+// where the dealer stands (the next tier and what it lacks, the early bird, the minimum); a
+// coupon may be picked for the order; the total shows the discount it would get, estimated,
+// and the answer the discount it got.
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item, Line } from '../fair/protocol';
+import { estimate, PolicyWatch } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
 import { errorText, money, number, t, time, zoneLabel } from '../i18n';
@@ -13,6 +17,7 @@ import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { Attainment } from './room';
+import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox } from './offers';
 
 export function useSheetItems(ctx: FairContext, variants: number[]): Map<number, Item> {
   const { store, client, fair } = ctx;
@@ -37,6 +42,14 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   const byVariant = useSheetItems(ctx, lines.map((l) => l.variant));
   const fair = ctx.store.view.fair;
   const currency = fair?.currency ?? 'CNY';
+  const zone = fair?.timezone ?? 'Asia/Shanghai';
+  const watch = useMemo(() => new PolicyWatch(ctx.client, ctx.fair), [ctx.client, ctx.fair]);
+  useSubscription(watch);
+  useEffect(() => { watch.start(); return () => watch.stop(); }, [watch]);
+  // an order placed (or refused for its coupon): where the dealer stands and its coupons changed
+  const answered = sheet.lastResult?.kind === 'accepted' ? sheet.lastResult.order.id
+    : sheet.lastResult?.kind === 'refused' ? sheet.lastResult.error.code : null;
+  useEffect(() => { if (answered !== null) watch.refresh(0); }, [answered]);
 
   // lines by product, in the order they were added
   const groups = new Map<number, { item: Item | undefined; lines: Line[] }>();
@@ -59,12 +72,16 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   const live = fair?.status === 'live';
   const credit = ctx.store.view.attainment?.credit;
   const overCredit = !!credit && amount > credit.available;
+  const coupon = watch.coupons.find((c) => c.code === sheet.coupon) ?? null;
+  const est = estimate(amount, watch.policy, watch.mine, coupon, now);
+  const underMinimum = !!watch.mine && watch.mine.below_minimum > amount;
   return (
     <section class="sheet" id="sheet-view">
       <h1>{t('sheet')}</h1>
       <SaveState ctx={ctx} />
       <CreditSummary ctx={ctx} />
       <Result ctx={ctx} byVariant={byVariant} onPartial={() => submit(true)} />
+      <PolicyBox watch={watch} currency={currency} zone={zone} now={now} />
       {!lines.length ? <p class="muted" id="sheet-empty">{t('sheet_empty')}</p> : (
         <>
           {[...groups.values()].map(({ item, lines: ls }) => (
@@ -97,6 +114,11 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
           <label class="note">{t('note')}
             <textarea maxLength={1000} value={sheet.note} onInput={(e) => sheet.setNote((e.target as HTMLTextAreaElement).value)} />
           </label>
+          {underMinimum && (
+            <p class="warning" id="minimum-warning">{t('min_missing', { amount: money(watch.mine!.below_minimum, currency) })}</p>
+          )}
+          <CouponPicker watch={watch} value={sheet.coupon} onChange={(c) => sheet.setCoupon(c)} currency={currency}
+            zone={zone} amount={amount} />
           <div class="sheet-total" aria-live="polite">
             {overCredit && (
               <p class="warning" id="credit-warning">
@@ -105,9 +127,10 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
             )}
             <span>{t('total_units')} <strong id="sheet-units">{number(units)}</strong></span>
             <span>{t('total_amount')} <strong id="sheet-amount">{money(amount, currency)}</strong></span>
+            {est && <EstimateRows est={est} currency={currency} />}
             {credit && <span>{t('credit_left')} <strong id="sheet-credit">{money(credit.available, currency)}</strong></span>}
             <button type="button" class="primary" id="submit-order" disabled={busy || !!sheet.pending || !live}
-              aria-describedby={overCredit ? 'credit-warning' : undefined} onClick={() => submit(false)}>
+              aria-describedby={overCredit ? 'credit-warning' : underMinimum ? 'minimum-warning' : undefined} onClick={() => submit(false)}>
               {busy || sheet.pending?.state === 'sending' ? t('submitting') : t('submit_order')}
             </button>
           </div>
@@ -166,6 +189,7 @@ function Result({ ctx, byVariant, onPartial }: {
     return (
       <div class="result ok" role="status" id="order-accepted" data-order={r.order.id}>
         <p><strong>{t('accepted', { id: r.order.id })}</strong> · {money(r.order.total, ctx.store.view.fair?.currency ?? 'CNY')}</p>
+        <OrderDiscount order={r.order} currency={ctx.store.view.fair?.currency ?? 'CNY'} id="accepted-discount" />
         <p><a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a> ·{' '}
           <a href={`#/fair/${ctx.fair}/orders`}>{t('my_orders')}</a></p>
       </div>
@@ -177,7 +201,8 @@ function Result({ ctx, byVariant, onPartial }: {
   if (e.code !== 'insufficient_stock') {
     return (
       <p class="result error" role="alert" id="order-refused">
-        {refusalText(e, currency, (product) => ctx.store.view.items.get(product)?.name)}
+        {refusalText(e, currency, (product) => ctx.store.view.items.get(product)?.name, undefined,
+          ctx.store.view.fair?.timezone)}
       </p>
     );
   }

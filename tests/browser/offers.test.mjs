@@ -1,0 +1,195 @@
+// The fair's policies and coupons (issue 25) in Chromium against the real server and
+// PostgreSQL. A dealer on a 375 px phone sees on its sheet where it stands ("再订 ¥2,000.00 享
+// 3% 折扣", the early bird with its end in the fair's zone, the minimum still missing), is
+// refused under the minimum in words, picks coupons (one ended meanwhile, one over its
+// threshold: each refusal in words), places the order with a coupon and sees the estimated
+// discount equal the reply's real one; the sheet follows a policy changed by a manager (the
+// `policy` event), My orders shows discount, coupon and payable per order and per line, in the
+// three languages. A manager sets tiers and an early bird and creates a coupon in the page;
+// the database holds them and the dealer's coupon list has it. axe on the new parts at 375 px
+// and 1280 px. Screenshots: build/test-artifacts/offers-*.png. Figures: lines `figure: ...`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { browserSuite, openAs, screenshot } from './browser.mjs';
+import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const figure = (line) => console.log(`figure: ${line}`);
+const PHONE = { width: 375, height: 800 };
+const LAPTOP = { width: 1280, height: 900 };
+
+async function axeClean(page, include, label) {
+  const axe = await new AxeBuilder({ page }).include(include).analyze();
+  for (const v of axe.violations) console.log(`axe ${label}: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  figure(`axe ${label}: ${axe.violations.length} violations, ${axe.passes.length} rules passed`);
+  assert.deepEqual(axe.violations.map((v) => v.id), [], `axe ${label}`);
+}
+
+/** Nothing scrolls sideways: the page is no wider than its viewport. */
+async function noSideScroll(page, label) {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  figure(`${label}: page ${scroll} px wide in a ${client} px viewport`);
+  assert.ok(scroll <= client, `${label} scrolls sideways (${scroll} > ${client})`);
+}
+
+async function manager(server, db) {
+  await createUser(db.url, { login: 'offers-chief', name: '王经理', role: 'manager', password: 'chief-pass-123' });
+  const ws = await connect(server, { cookie: (await login(server, 'offers-chief', 'chief-pass-123')).cookie });
+  await ws.next('hello', 10_000);
+  return ws;
+}
+
+async function ok(ws, op, args) {
+  const r = await ws.request(op, args);
+  assert.equal(r.ok, true, `${op}: ${JSON.stringify(r)}`);
+  return r;
+}
+
+test('a dealer sees where it stands, picks a coupon and gets the discount it was shown', { timeout: 240_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '政策訂貨會', products: 3 });
+  const buyer = await createUser(db.url, { login: 'offers-buyer', name: '林店長', password: 'buyer-pass-1', tier: 'B' });
+  const [, coat2] = fx.products; // tier B pays 90002 for coat 2
+  const chief = await manager(server, db);
+  // ¥1,000 minimum; 2% early bird for the fair's first two hours (it began an hour ago);
+  // 3% from ¥2,000, 5% from ¥5,000
+  await ok(chief, 'policy.set', { fair: fx.fair, policy: { min_total: 100000, early: { minutes: 120, percent_bp: 200 },
+    tiers: [{ from: 200000, percent_bp: 300 }, { from: 500000, percent_bp: 500 }] } });
+  await ok(chief, 'coupon.create', { fair: fx.fair, coupon: { code: 'SAVE50', name: '满减券', amount_off: 5000, threshold: 200000, issued: 5 } });
+  await ok(chief, 'coupon.create', { fair: fx.fair, coupon: { code: 'BIG100', name: '大单券', amount_off: 10000, threshold: 1000000, issued: 5 } });
+  const ending = await ok(chief, 'coupon.create', { fair: fx.fair, coupon: { code: 'ENDME', name: '限时券', percent_bp: 1000, cap: 3000, issued: 5 } });
+  const [[startsAt]] = await sql(db.url, `SELECT to_char((starts_at + interval '120 minutes') AT TIME ZONE 'Asia/Shanghai', 'YYYY/MM/DD HH24:MI') FROM fairs WHERE id = ${fx.fair}`);
+
+  const { context, page, problems } = await openAs(browser, server, 'offers-buyer', 'buyer-pass-1',
+    { fair: fx.fair, route: `/product/${coat2.id}`, viewport: PHONE });
+  await page.getByLabel('黑色 M 数量').fill('1');
+  await page.click('.fairnav a[href$="/sheet"]');
+
+  // Where it stands: nothing ordered yet.
+  const next = page.locator('#policy-next');
+  await next.waitFor({ timeout: 15_000 });
+  assert.equal(await next.textContent(), `再订 ${yuan(200000)} 享 3% 折扣`);
+  assert.equal(await page.locator('.tier-list li').allTextContents().then((a) => a.join(' | ')),
+    `满 ${yuan(200000)} 享 3% 折扣 | 满 ${yuan(500000)} 享 5% 折扣`);
+  const early = await page.locator('#policy-early').textContent();
+  assert.equal(early, `早鸟 2% 折扣：${startsAt} Asia/Shanghai (UTC+8) 前下单`);
+  assert.match(await page.locator('#policy-min').textContent(), new RegExp(`每店起订金额 ${yuan(100000).replace('.', '\\.')} · 还差`));
+  assert.equal(await page.locator('#minimum-warning').textContent(), `还差 ${yuan(100000)} 达到起订金额`);
+  // the estimate: the early bird only (2% of 90002)
+  assert.equal(await page.locator('#sheet-discount').textContent(), `−${yuan(1800)}`);
+  assert.equal(await page.locator('#sheet-payable').textContent(), yuan(90002 - 1800));
+  await screenshot(page, 'offers-sheet-375');
+  await noSideScroll(page, 'sheet at 375 px');
+  await axeClean(page, '#sheet-view', 'sheet with policies at 375 px');
+
+  // Under the minimum: refused, in words with the figures.
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 10_000 });
+  await page.click('#submit-order');
+  await page.locator('#order-refused').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('#order-refused').textContent(),
+    `未达到每店起订金额 ${yuan(100000)}：本场已订 ${yuan(0)}，加上本单 ${yuan(90002)}，还差 ${yuan(100000 - 90002)}`);
+  await screenshot(page, 'offers-below-minimum-375');
+
+  // Three of coat 2 (270006): the minimum and the 3% tier reached by this order.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${coat2.id}`);
+  await page.getByLabel('黑色 M 数量').fill('3');
+  await page.click('.fairnav a[href$="/sheet"]');
+  const amount = 3 * 90002;
+  await page.locator('#sheet-amount').filter({ hasText: yuan(amount) }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#minimum-warning').count(), 0);
+  assert.equal(await page.locator('#sheet-reaches').textContent(), `本单将达到“满 ${yuan(200000)} 享 3% 折扣”，之前的订单也按此计算`);
+  const earlyOff = Math.floor(amount * 200 / 10000);
+  const tierOff = Math.floor(amount * 300 / 10000);
+  assert.equal(await page.locator('#sheet-discount').textContent(), `−${yuan(earlyOff + tierOff)}`);
+
+  // The coupon list: the dealer's three, with their terms.
+  const options = await page.locator('#coupon option').allTextContents();
+  assert.deepEqual(options, ['不使用优惠券', 'SAVE50 · 满减券', 'BIG100 · 大单券', 'ENDME · 限时券']);
+  await page.selectOption('#coupon', 'ENDME');
+  assert.match(await page.locator('#coupon-terms').textContent(), /^10% 折扣，最多减 ¥30\.00 · 有效期至 .* Asia\/Shanghai \(UTC\+8\) · 还可用 1 次$/);
+  // ended by the manager before the dealer sends: refused in words, with its window
+  await ok(chief, 'coupon.end', { coupon: ending.coupon.id });
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 10_000 });
+  await page.click('#submit-order');
+  await page.locator('#order-refused').filter({ hasText: 'ENDME' }).waitFor({ timeout: 15_000 });
+  const endedWords = await page.locator('#order-refused').textContent();
+  console.log(`refusal not_valid_now: ${endedWords}`);
+  assert.match(endedWords, /^优惠券 ENDME 现在不在有效期内（\d{4}\/\d\d\/\d\d \d\d:\d\d 至 \d{4}\/\d\d\/\d\d \d\d:\d\d，Asia\/Shanghai \(UTC\+8\)）$/);
+  // the list read again: the ended coupon is no longer offered
+  await page.waitForFunction(() => document.querySelectorAll('#coupon option').length === 4
+    && ![...document.querySelectorAll('#coupon option')].some((o) => o.textContent.includes('限时券')), null, { timeout: 10_000 });
+
+  // Over its threshold: warned on the sheet, refused in words.
+  await page.selectOption('#coupon', 'BIG100');
+  assert.equal(await page.locator('#coupon-under').textContent(), `本单未满 ${yuan(1000000)}：这张优惠券用不了`);
+  await page.click('#submit-order');
+  await page.locator('#order-refused').filter({ hasText: 'BIG100' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('#order-refused').textContent(), `优惠券 BIG100 要订满 ${yuan(1000000)} 才能用，本单 ${yuan(amount)}`);
+  await screenshot(page, 'offers-coupon-refused-375');
+
+  // SAVE50: the estimate, then the order and its real discount.
+  await page.selectOption('#coupon', 'SAVE50');
+  const estimated = 5000 + earlyOff + tierOff;
+  assert.equal(await page.locator('#sheet-discount').textContent(), `−${yuan(estimated)}`);
+  assert.equal(await page.locator('#sheet-payable').textContent(), yuan(amount - estimated));
+  await screenshot(page, 'offers-sheet-coupon-375');
+  await page.click('#submit-order');
+  await page.locator('#order-accepted').waitFor({ timeout: 15_000 });
+  const orderId = Number(await page.locator('#order-accepted').getAttribute('data-order'));
+  const words = await page.locator('#accepted-discount').textContent();
+  assert.equal(words, `优惠 −${yuan(estimated)} (早鸟 ${yuan(earlyOff)} · 满额 ${yuan(tierOff)} · 优惠券 SAVE50 ${yuan(5000)}) · 应付 ${yuan(amount - estimated)}`);
+  const [[dbDiscount, dbPayable, dbCoupon]] = await sql(db.url, `SELECT early_discount + tier_discount + coupon_discount,
+    total - early_discount - tier_discount - coupon_discount, coupon_code FROM orders WHERE id = ${orderId}`);
+  figure(`sheet estimate ${yuan(estimated)} vs order ${orderId} discount ${yuan(Number(dbDiscount))} (payable ${yuan(Number(dbPayable))}, coupon ${dbCoupon})`);
+  assert.equal(Number(dbDiscount), estimated);
+  // where it stands now: the 3% tier, ¥2,299.94 short of 5%
+  await page.locator('#policy-tier').filter({ hasText: '3%' }).waitFor({ timeout: 10_000 });
+  await next.filter({ hasText: yuan(500000 - amount) }).waitFor({ timeout: 10_000 });
+  assert.equal(await next.textContent(), `再订 ${yuan(500000 - amount)} 享 5% 折扣`);
+  assert.match(await page.locator('#policy-min').textContent(), /已达起订金额/);
+  await screenshot(page, 'offers-sheet-placed-375');
+
+  // The manager moves the 5% tier down to ¥4,000: the sheet follows the `policy` event.
+  const sent = Date.now();
+  await ok(chief, 'policy.set', { fair: fx.fair, policy: { min_total: 100000, early: { minutes: 120, percent_bp: 200 },
+    tiers: [{ from: 200000, percent_bp: 300 }, { from: 400000, percent_bp: 500 }] } });
+  await next.filter({ hasText: yuan(400000 - amount) }).waitFor({ timeout: 10_000 });
+  figure(`policy.set to the dealer's sheet showing the new next tier: ${Date.now() - sent} ms`);
+
+  // The three languages.
+  await page.selectOption('.lang select', 'en');
+  assert.equal(await next.textContent(), `CN${yuan(400000 - amount)} more for 5% off`); // en-GB names the yuan CN¥
+  assert.match(await page.locator('#policy-tier').textContent(), /Reached: 3% off from CN¥2,000\.00/);
+  await page.selectOption('.lang select', 'zh-Hant');
+  assert.equal(await next.textContent(), `再訂 CN${yuan(400000 - amount)} 享 5% 折扣`); // zh-TW too
+  await page.selectOption('.lang select', 'zh-Hans');
+
+  // My orders: the discount, its parts, the coupon and what is payable; each line's share.
+  await page.click('.fairnav a[href$="/orders"]');
+  const card = page.locator(`.order[data-order="${orderId}"]`);
+  await card.locator('.order-discount').waitFor({ timeout: 10_000 });
+  assert.equal(await card.locator('.order-discount').textContent(), words);
+  assert.equal(await card.locator('.line-discount').textContent(), `优惠 −${yuan(estimated)}`);
+  await screenshot(page, 'offers-orders-375');
+  await noSideScroll(page, 'My orders at 375 px');
+  await axeClean(page, '#orders-view', 'My orders at 375 px');
+
+  // Laptop width: the sheet and My orders.
+  await page.setViewportSize(LAPTOP);
+  await screenshot(page, 'offers-orders-1280');
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${coat2.id}`);
+  await page.getByLabel('白色 L 数量').fill('2');
+  await page.click('.fairnav a[href$="/sheet"]');
+  await page.locator('#policy-tier').waitFor({ timeout: 10_000 });
+  // SAVE50 was for one use per dealer: no longer offered
+  assert.deepEqual(await page.locator('#coupon option').allTextContents(), ['不使用优惠券', 'BIG100 · 大单券']);
+  await page.selectOption('#coupon', 'BIG100');
+  await screenshot(page, 'offers-sheet-1280');
+  await axeClean(page, '#sheet-view', 'sheet with policies at 1280 px');
+
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await chief.close();
+  await context.close();
+});
