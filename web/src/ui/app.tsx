@@ -79,6 +79,7 @@ export function App({ client }: { client: FairClient }) {
 
 function Header({ client, user, onLogout }: { client: FairClient; user: User | null; onLogout: () => void }) {
   const state = user ? client.state : 'logged_out';
+  const route = useRoute();
   return (
     <header class="top">
       <a class="brand" href="#/">{t('app_name')}</a>
@@ -97,6 +98,8 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
       </label>
       {user && (
         <>
+          {user.dealer && <a href="#/points" class="points-link" id="points-link"
+            aria-current={route === '/points' ? 'page' : undefined}>{t('points_link')}</a>}
           <span class="who" id="who">{user.dealer ? user.dealer.name : user.name}</span>
           <button type="button" class="link" id="logout" onClick={onLogout}>{t('log_out')}</button>
         </>
@@ -108,8 +111,10 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
 
 /** The staff's pages, fetched the first time one is opened (the dealers' pages never are). */
 const LazyStaff = lazyComponent<{ ctx: FairContext; page: string; id: number }>(() => import('./staff').then((m) => m.default));
+/** The dealer's points, a chunk of its own: not part of what a phone downloads to start. */
+const LazyPoints = lazyComponent<{ client: FairClient }>(() => import('./points').then((m) => m.PointsPage));
 
-/** The page for the route: #/ lobby;
+/** The page for the route: #/ lobby; #/points a dealer's points;
  * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
 function Pages({ client, user }: { client: FairClient; user: User }) {
   const route = useRoute();
@@ -128,6 +133,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
     window.scrollTo(0, 0);
   }, [route]);
 
+  if (route === '/points' && user.dealer) return <LazyPoints client={client} />;
   if (!fair) return <Lobby client={client} />;
   const ctx: FairContext = { client, store, sheet, user, fair };
   return (
