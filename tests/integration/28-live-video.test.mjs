@@ -15,7 +15,7 @@ import {
   createDatabase, startServer, sql, makeFair, mintDealers, session, httpGet, fairctl, waitFor,
   createUser, login, connect, sleep,
 } from './harness.mjs';
-import { makeLiveDir, startNginx, publish, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from './28-nginx.mjs';
+import { makeLiveDir, startNginx, publish, frameMadeAt, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from './28-nginx.mjs';
 
 let db;
 let server;
@@ -312,7 +312,7 @@ test('a session makes a replay: an MP4 with faststart, a chapter for each spotli
     '-vf', `crop=320:2:0:${CLOCK_TOP + CLOCK_BLOCK / 2}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
   let cs = 0;
   for (let b = 0; b < CLOCK_BITS; b++) if (row[b * CLOCK_BLOCK + CLOCK_BLOCK / 2] > 128) cs += 2 ** b;
-  const frameMade = p.startedAt + cs * 10;
+  const frameMade = frameMadeAt(cs);
   console.log(`figure: replay chapter at ${chapter.offset_ms} ms shows the frame made ${frameMade - setAt} ms after the spotlight was set`);
   assert.ok(Math.abs(frameMade - setAt) < 1000, `the chapter's frame was made ${frameMade - setAt} ms from the spotlight`);
   rep.close();

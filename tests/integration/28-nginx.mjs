@@ -4,9 +4,12 @@
 // test; not a test itself.
 //
 // The pattern carries its own clock: under the picture (testsrc) a strip of 20 black or
-// white blocks, 16 px each, spells the frame's time since the publish began in centiseconds
-// (bit b is block b, the lowest first), so a player that decodes a frame can tell which
-// moment it shows (publishClock decodes it from an ImageData-like {data, width}).
+// white blocks, 16 px each, spells the wall-clock time the frame was made, in centiseconds
+// since the epoch modulo 2^20 (about 2.9 hours; bit b is block b, the lowest first), so a
+// player that decodes a frame can tell which moment it shows (publishClock decodes the
+// blocks from an ImageData-like {data, width}, frameMadeAt makes them a time). The time is
+// ffmpeg's own clock as it made the frame (the setpts filter's RTCTIME), not counted from
+// its start, which a loaded machine delays by a few hundred ms.
 import { spawn, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -73,12 +76,15 @@ export function makeLiveDir() {
  */
 export function publish(url, { seconds = 8 } = {}) {
   const bits = `255*mod(floor(T*100/pow(2,floor(X/${CLOCK_BLOCK}))),2)`;
+  // the strip's frames stamped with the wall clock for geq's T, then numbered again so that
+  // they keep step with the picture's
+  const stamp = `setpts='RTCTIME/(TB*1000000)',geq=lum='${bits}':cb=128:cr=128,setpts=N/(25*TB)`;
   const args = [
     '-hide_banner', '-loglevel', 'error', '-re',
     '-f', 'lavfi', '-i', `testsrc=size=320x${CLOCK_TOP}:rate=25`,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
     '-f', 'lavfi', '-i', `color=c=black:size=320x16:rate=25`,
-    '-filter_complex', `[2:v]geq=lum='${bits}':cb=128:cr=128[clk];[0:v][clk]vstack,format=yuv420p[v]`,
+    '-filter_complex', `[2:v]${stamp}[clk];[0:v][clk]vstack,format=yuv420p[v]`,
     '-map', '[v]', '-map', '1:a', '-t', String(seconds),
     '-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'ultrafast', '-tune', 'zerolatency',
     '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-b:v', '600k',
@@ -91,6 +97,14 @@ export function publish(url, { seconds = 8 } = {}) {
   proc.stderr.on('data', (d) => { err += d; });
   const exited = new Promise((resolve) => proc.on('close', (code, signal) => resolve(code ?? signal)));
   return { proc, startedAt, exited, log: () => err };
+}
+
+/** When a frame whose strip spells cs was made (wall ms): the latest such time not after
+ * `near` (when the frame was seen). */
+export function frameMadeAt(cs, near = Date.now()) {
+  const m = 2 ** CLOCK_BITS;
+  const full = Math.floor(near / 10);
+  return (full - ((((full - cs) % m) + m) % m)) * 10;
 }
 
 /** The centiseconds a frame's clock strip spells: pixels as RGBA rows of `width`. */
