@@ -154,7 +154,22 @@ test('a dealer sees its points and redeems them for a coupon at a live fair', { 
   assert.equal(theirs.coupons.some((c) => c.code === code), false, 'not offered to another dealer');
   ws2.close?.();
 
-  // English.
+  // The order sheet's coupon picker at that fair offers it (shown once the sheet holds a line).
+  const saved = await ws.request('draft.save', { fair: live.fair, lines: [{ variant: live.products[0].variants[0], qty: 20 }] });
+  assert.equal(saved.ok, true, JSON.stringify(saved));
+  await page.click('#redeem-done a');
+  await page.locator(`#coupon option[value="${code}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+  assert.equal(await page.locator(`#coupon option[value="${code}"]`).textContent(), `${code} · 积分兑换 1000`);
+  await page.selectOption('#coupon', code);
+  console.log(`# the sheet's coupon terms: ${await page.locator('#coupon-terms').textContent()}`);
+  await screenshot(page, 'points-coupon-on-sheet');
+  await page.click('#points-link');
+  await page.locator('#points-balance').filter({ hasText: balance.toLocaleString('en-US') }).waitFor({ timeout: 15_000 });
+
+  // Traditional Chinese and English.
+  await page.selectOption('.lang select', 'zh-Hant');
+  await page.locator('#points-title').filter({ hasText: '我的積分' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#points-history .what').first().textContent(), `兌換為優惠券 ${code}`);
   await page.selectOption('.lang select', 'en');
   await page.locator('#points-title').filter({ hasText: 'My points' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#points-history .what').first().textContent(), `Redeemed for coupon ${code}`);
