@@ -5,6 +5,9 @@
 // rolled back, so every repeat sees the same stock. With --triggers, the same batches once more
 // with each trigger on orders, order_lines, order_history and stock disabled in turn: what each
 // one costs (foreign-key checks are internal triggers, which only a superuser may disable).
+// Then the same batches at a fair with policies (issue 25: an early-bird discount and two
+// tiers most dealers cross, so each order's discounts are stamped and its reply made again),
+// with their ratio to the plain fair.
 //
 //   node tests/bench/batch.mjs [--quick] [--triggers] [--out DIR] [--keep-db]
 //
@@ -120,9 +123,15 @@ const db = await createDatabase({ hint: 'batch' });
 try {
   const fx = await setUp(db.url);
   const base = await measure(db.url, fx);
-  const lines = ['| batch | median ms | ms per order |', '|---|---:|---:|'];
-  for (const [k, v] of Object.entries(base)) lines.push(`| ${k} | ${v.ms.toFixed(2)} | ${v.perOrder.toFixed(3)} |`);
-  const result = { repeats: REPEATS, base };
+  const policies = await measure(db.url, fx, `INSERT INTO fair_policies (fair_id, early_minutes, early_bp)
+    VALUES (${fx.fair}, 120, 200);
+    INSERT INTO fair_discount_tiers (fair_id, from_total, percent_bp) VALUES (${fx.fair}, 100000, 300), (${fx.fair}, 250000, 500);`);
+  const lines = ['| batch | median ms | ms per order | with policies: ms per order | ratio |', '|---|---:|---:|---:|---:|'];
+  for (const [k, v] of Object.entries(base)) {
+    lines.push(`| ${k} | ${v.ms.toFixed(2)} | ${v.perOrder.toFixed(3)} | ${policies[k].perOrder.toFixed(3)} | ` +
+      `${(policies[k].perOrder / v.perOrder).toFixed(2)}x |`);
+  }
+  const result = { repeats: REPEATS, base, policies };
   if (TRIGGERS) {
     const triggers = await sql(db.url, `SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
       WHERE c.relname IN ('orders', 'order_lines', 'order_history', 'stock', 'item_sales') AND NOT t.tgisinternal

@@ -2,7 +2,9 @@
 -- one call (order/order_intake.c; DESIGN.md, Orders: the hot path).
 
 -- Inserts the orders a batch accepted as plain among its orders p_from .. p_to (those with
--- an id in p_ids), with their lines; ids were taken in batch order when they were accepted.
+-- an id in p_ids), with their lines and the discounts the fair's policies give them
+-- (p_early, p_tier; NULL: none yet, stamped later by policy_restamp); ids were taken in
+-- batch order when they were accepted.
 -- Returns, for each of p_from .. p_to, the text of the order as clients see it and its
 -- created_at (NULL for those it did not insert).
 CREATE OR REPLACE FUNCTION order_batch_insert(p_batch jsonb, p_from integer, p_to integer,
@@ -10,6 +12,7 @@ CREATE OR REPLACE FUNCTION order_batch_insert(p_batch jsonb, p_from integer, p_t
                                               p_ship_to jsonb[], p_first integer[],
                                               p_last integer[], p_variants bigint[],
                                               p_qty integer[], p_prices bigint[],
+                                              p_early bigint[], p_tier bigint[],
                                               OUT made text[], OUT made_at timestamptz[])
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -20,14 +23,15 @@ BEGIN
     END IF;
     WITH ins AS (
         INSERT INTO orders (id, fair_id, dealer_id, key, total, ship_to, note, placed_by,
-                            request, created_at, updated_at)
+                            request, created_at, updated_at, early_discount, tier_discount)
         SELECT p_ids[i], (e->>'fair')::bigint, (e->>'dealer')::bigint, e->>'key', p_totals[i],
                p_ship_to[i], coalesce(e->>'note', ''), (e->>'actor')::bigint,
                order_request_json((e->>'fair')::bigint, false,
                    (SELECT jsonb_agg(jsonb_build_array(p_variants[j], p_qty[j])
                                      ORDER BY p_variants[j])
                     FROM generate_series(p_first[i], p_last[i]) j)),
-               clock_timestamp(), clock_timestamp()
+               clock_timestamp(), clock_timestamp(), coalesce(p_early[i], 0),
+               coalesce(p_tier[i], 0)
         FROM generate_series(p_from, p_to) i, LATERAL (SELECT p_batch->(i - 1) AS e) b
         WHERE p_ids[i] IS NOT NULL
         ORDER BY i
@@ -183,8 +187,8 @@ $$;
 --      (order_batch_insert), which also makes their replies;
 --   6. account and notify: order_batch_account (whose totals_add also restamps the
 --      discounts of the dealers' orders at a fair with policies, 039);
---   7. at a fair with policies, the replies of orders with a discount made again from the
---      rows, so that they show it.
+--   7. at a fair with policies, the replies of the new orders whose discounts the restamp
+--      changed made again from the rows, so that they show them.
 --
 -- A plain order (its dealer exists and its actor may order for it, its key is new to the
 -- database and to the batch, its fair is live, its lines are all offered, not withdrawn and
@@ -252,10 +256,15 @@ DECLARE
     f_live      boolean[];   -- whether it is live now
     f_min       bigint[];    -- the least total per dealer its policies ask (0: none)
     f_policy    boolean[];   -- whether it has policies (039)
-    -- Per (dealer, fair) of the batch, once a fair of the batch has a minimum.
+    f_early_until timestamptz[]; -- orders placed before take f_early_bp off
+    f_early_bp  integer[];
+    -- Per (dealer, fair) of the batch, once a fair of the batch has policies.
     v_gslot     jsonb;       -- {"<dealer>:<fair>": slot in v_gross}
     v_gross     bigint[];    -- the dealer's total at the fair, with the batch's orders so far
+    g_fair      bigint[];    -- the slot's fair
     o_gslot     integer[];   -- per order, its slot in v_gross
+    o_early     bigint[];    -- the discounts its policies give a plain order, as inserted
+    o_tier      bigint[];
     -- Per line of the batch, by order then variant.
     l_variant   bigint[];
     l_qty       integer[];
@@ -370,16 +379,21 @@ BEGIN
         FROM unnest(f_id) WITH ORDINALITY AS k(id, n)
         LEFT JOIN LATERAL (SELECT f FROM fairs f WHERE f.id = k.id OFFSET 0) x ON true;
     END IF;
-    -- The fairs' policies (039): a minimum total needs each dealer's total at each fair.
-    SELECT array_agg(coalesce(p.min_total, 0) ORDER BY k.n), array_agg(p.fair_id IS NOT NULL ORDER BY k.n)
-    INTO f_min, f_policy
+    -- The fairs' policies (039): the minimum total and the discounts need each dealer's
+    -- total at each fair.
+    SELECT array_agg(coalesce(p.min_total, 0) ORDER BY k.n), array_agg(p.fair_id IS NOT NULL ORDER BY k.n),
+           array_agg(p.early_until ORDER BY k.n), array_agg(coalesce(p.early_bp, 0) ORDER BY k.n)
+    INTO f_min, f_policy, f_early_until, f_early_bp
     FROM unnest(f_id) WITH ORDINALITY AS k(id, n)
-    LEFT JOIN LATERAL (SELECT p.fair_id, p.min_total FROM fair_policies p
+    LEFT JOIN LATERAL (SELECT p.fair_id, p.min_total, p.early_bp,
+                              f.starts_at + p.early_minutes * interval '1 minute' AS early_until
+                       FROM fair_policies p JOIN fairs f ON f.id = p.fair_id
                        WHERE p.fair_id = k.id OFFSET 0) p ON true;
-    IF 0 < ANY (f_min) THEN
-        SELECT jsonb_object_agg(y.k, y.slot), array_agg(y.total ORDER BY y.slot)
-        INTO v_gslot, v_gross
-        FROM (SELECT x.k, row_number() OVER (ORDER BY x.k) AS slot,
+    IF true = ANY (f_policy) THEN
+        SELECT jsonb_object_agg(y.k, y.slot), array_agg(y.total ORDER BY y.slot),
+               array_agg(y.fair ORDER BY y.slot)
+        INTO v_gslot, v_gross, g_fair
+        FROM (SELECT x.k, x.fair, row_number() OVER (ORDER BY x.k) AS slot,
                      coalesce((SELECT t.amount FROM fair_dealer_totals t
                                WHERE t.fair_id = x.fair AND t.dealer_id = x.dealer), 0) AS total
               FROM (SELECT DISTINCT o_dealer[n] || ':' || o_fair[n] AS k, o_dealer[n] AS dealer,
@@ -502,7 +516,7 @@ BEGIN
             v_order := p_batch->(v_i - 1);
             SELECT o_made || m.made, o_at || m.made_at INTO o_made, o_at
             FROM order_batch_insert(p_batch, v_flushed + 1, v_i - 1, o_id, o_total, o_ship_to,
-                                    o_first, o_last, l_variant, l_qty, l_price) m;
+                                    o_first, o_last, l_variant, l_qty, l_price, NULL, NULL) m;
             v_flushed := v_i - 1;
             -- Sold out by the orders before it (at 10:00:00, most of a batch for the hero
             -- variant): refused without the rest of the checks, like the server's fast
@@ -569,10 +583,9 @@ BEGIN
             CONTINUE;
         END IF;
         IF o_gslot IS NOT NULL THEN
-            v_refusal := policy_minimum_refusal(o_fair[v_i], o_dealer[v_i], v_gross[o_gslot[v_i]],
-                                                v_gross[o_gslot[v_i]] + o_total[v_i], true);
-            IF v_refusal IS NOT NULL THEN
-                v_decisions[v_i] := v_refusal;
+            IF v_gross[o_gslot[v_i]] + o_total[v_i] < f_min[array_position(f_id, o_fair[v_i])] THEN
+                v_decisions[v_i] := policy_minimum_refusal(o_fair[v_i], o_dealer[v_i],
+                    v_gross[o_gslot[v_i]], v_gross[o_gslot[v_i]] + o_total[v_i], true);
                 CONTINUE;
             END IF;
             v_gross[o_gslot[v_i]] := v_gross[o_gslot[v_i]] + o_total[v_i];
@@ -587,21 +600,42 @@ BEGIN
         o_id[v_i] := nextval('orders_id_seq');
     END LOOP;
 
+    -- The discounts the fairs' policies give the plain orders about to be written, so that
+    -- they are written and answered with them: an early bird's by the decisions' time, a
+    -- percentage tier's by the total its dealer reaches with the whole batch. (An amount tier
+    -- is shared among all the dealer's orders, and the plain orders written before an
+    -- order_decide went in without: policy_restamp stamps those, and step 7 answers them.)
+    IF o_gslot IS NOT NULL THEN
+        SELECT array_agg(x.early ORDER BY x.n), array_agg(least(x.tier, o_total[x.n] - x.early) ORDER BY x.n)
+        INTO o_early, o_tier
+        FROM (SELECT b.n,
+                     CASE WHEN b.n > v_flushed AND o_id[b.n] IS NOT NULL
+                               AND v_now < f_early_until[f.i]
+                          THEN o_total[b.n] * f_early_bp[f.i] / 10000 ELSE 0 END AS early,
+                     CASE WHEN b.n > v_flushed AND o_id[b.n] IS NOT NULL
+                          THEN coalesce(o_total[b.n] * t.percent_bp / 10000, 0) ELSE 0 END AS tier
+              FROM generate_series(1, v_n) AS b(n)
+              CROSS JOIN LATERAL (SELECT array_position(f_id, o_fair[b.n]) AS i) f
+              LEFT JOIN LATERAL policy_tier_at(o_fair[b.n], v_gross[o_gslot[b.n]]) t ON true) x;
+    END IF;
+
     -- 5. Write the plain orders accepted after the last order_decide (their replies' text).
     SELECT o_made || m.made, o_at || m.made_at INTO o_made, o_at
     FROM order_batch_insert(p_batch, v_flushed + 1, v_n, o_id, o_total, o_ship_to,
-                            o_first, o_last, l_variant, l_qty, l_price) m;
+                            o_first, o_last, l_variant, l_qty, l_price, o_early, o_tier) m;
     -- 6. Account and notify.
     PERFORM order_batch_account(o_fair, o_dealer, o_actor, o_id, o_at, o_units, o_total, o_note,
                                 o_first, o_last, l_product, l_qty, l_price, v_other,
                                 v_other_n, s_fair, s_variant, v_taken);
     -- 7. Where a fair has policies, totals_add restamped its orders' discounts: the replies
-    -- of those with a discount are made again from the rows.
-    IF true = ANY (f_policy) THEN
+    -- of the new orders whose discounts it changed are made again from the rows.
+    IF o_gslot IS NOT NULL THEN
         SELECT array_agg(coalesce(r.made, o_made[n]) ORDER BY n) INTO o_made
         FROM generate_series(1, v_n) n
         LEFT JOIN LATERAL (SELECT order_json(o)::text AS made FROM orders o
-                           WHERE o.id = o_id[n] AND o.early_discount + o.tier_discount > 0
+                           WHERE o.id = o_id[n]
+                             AND (o.early_discount, o.tier_discount)
+                                 IS DISTINCT FROM (coalesce(o_early[n], 0), coalesce(o_tier[n], 0))
                            OFFSET 0) r ON true;
         FOR v_k IN 1 .. coalesce(cardinality(v_other), 0) LOOP
             SELECT v_decisions[v_other_n[v_k]] || jsonb_build_object('order', order_json(o))

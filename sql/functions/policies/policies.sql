@@ -50,8 +50,13 @@ $$;
 -- written; each that this transaction did not itself write already is announced to its
 -- dealer (order.status with note 'discount'), as a cancellation can take a discount back
 -- from orders placed long before.
+--
+-- Planned without sequential scans, as totals_order_rows is (020): a plan kept from when
+-- orders was nearly empty scanned all of it once per dealer, 150 ms an order in a
+-- 500-order batch (measured with tests/bench/batch.mjs); the key lookups stay whatever the
+-- statistics say.
 CREATE OR REPLACE FUNCTION policy_restamp(p_fair bigint, p_dealers bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
     v_policy fair_policies;
     v_early_until timestamptz;
