@@ -371,7 +371,7 @@ test('points: earned on delivery at the tier\'s rate on what was paid, expiring 
   const [dd] = await mintDealers(db.url, 1, { prefix: 'pts', tiers: ['B'] });
   const me = { dealer: dd.dealerId, actor: await userOf(dd.dealerId) };
   const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
-  await sql(db.url, `SELECT points_rate_set(${admin}, 'B', 150, 365)`); // 1.5 points per ¥100 paid
+  await sql(db.url, `SELECT points_rate_set(${admin}, 'B', 150, 365)`); // 150 points per ¥100 paid (generous)
   await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ tiers: [{ from: 100000, percent_bp: 1000 }] })}'::jsonb)`);
   const v = fx.products[0].variants;
   const got = await place([{ fair: F, ...me, key: 'p-1', lines: [{ variant: v[0], qty: 3 }] },
@@ -414,6 +414,7 @@ test('points: earned on delivery at the tier\'s rate on what was paid, expiring 
   [[mine]] = await sql(db.url, `SELECT points_mine(${me.dealer})`);
   m = JSON.parse(mine);
   assert.deepEqual(m.history.map((h) => h.kind), ['redeemed', 'expired', 'earned', 'earned']);
+  assert.equal(m.history[0].fair, next.fair, 'a redemption says the fair its coupon is for');
   assert.equal(m.history[1].points, -earned[0], 'what the first earning left expired');
   const [[lots]] = await sql(db.url, `SELECT string_agg(remaining::text, ',' ORDER BY id) FROM point_ledger
     WHERE dealer_id = ${me.dealer} AND kind = 'earned'`);

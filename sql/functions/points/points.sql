@@ -80,7 +80,7 @@ LANGUAGE sql STABLE AS $$
                        AND l.expires_at > now() AND l.expires_at <= now() + interval '30 days'),
         'history', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'kind', h.kind, 'points', h.points, 'at', rfc3339(h.at),
-                        'order', h.order_id, 'coupon', c.code, 'note', h.note,
+                        'order', h.order_id, 'coupon', c.code, 'fair', c.fair_id, 'note', h.note,
                         'expires_at', rfc3339(h.expires_at)) ORDER BY h.at DESC, h.id DESC), '[]')
                     FROM (SELECT * FROM point_ledger WHERE dealer_id = p_dealer
                           ORDER BY at DESC, id DESC LIMIT 100) h
