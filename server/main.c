@@ -36,6 +36,7 @@
 #include "live/fair_room.h"
 #include "live/fairs.h"
 #include "media/chart.h"
+#include "media/replay.h"
 #include "net/frame.h"
 #include "net/http.h"
 #include "net/listener.h"
@@ -490,6 +491,7 @@ int main(int argc, char **argv)
 	attainment_start();
 	inbox_start();
 	message_schedule_start();
+	replay_start();
 	chart_setup();
 	if (report_start()) {
 		LOG(LOG_ERROR, "cannot start the report machinery");
@@ -515,6 +517,7 @@ int main(int argc, char **argv)
 	LOG(LOG_NOTICE, "stopped");
 out:
 	loop_timer_cancel(&shutdown_timer);
+	replay_stop(); /* before the pools: their last callbacks see it */
 	rawfd_release(&worker_watch);
 	/* Finished jobs still run their callbacks in worker_pool_destroy, and
 	 * database callbacks in pg_pool_destroy: each finds the other pool

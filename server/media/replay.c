@@ -2,6 +2,7 @@
  * replay.h). */
 #include "media/replay.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/auth.h"
@@ -28,6 +30,17 @@
  * many times (a quarter of an hour), before it is recorded failed. */
 #define REMUX_RETRY_US (5 * 1000000LL)
 #define REMUX_TRIES 180
+
+/* The sweep: first a moment after the start, then every minute. A
+ * recording untouched this long with no replay is one whose on_record_done
+ * never came (the server was down or restarting when nginx closed it). */
+#define SWEEP_FIRST_US (2 * 1000000LL)
+#define SWEEP_EVERY_US (60 * 1000000LL)
+#define ORPHAN_AGE_S 120
+
+static bool running;            /* between replay_start and replay_stop */
+static struct loop_timer sweep_timer;
+static bool sweep_busy;         /* a sweep's query is in flight */
 
 /* ---- the form nginx posts ---- */
 
@@ -105,6 +118,8 @@ static bool recording_name(const char *file, int64_t fair)
 /* ---- remuxing, on a worker thread ---- */
 
 struct remux_job {
+	struct remux_job *next, *prev; /* waiting for a retry (waiting) */
+	bool waiting;
 	int64_t replay_id;
 	char in[PATH_MAX];  /* the recording */
 	char out[PATH_MAX]; /* the replay's MP4 */
@@ -118,6 +133,33 @@ struct remux_job {
 };
 
 static void remux_submit(struct remux_job *job);
+
+/* Jobs on their retry timer: freed by replay_stop (the sweep of a later
+ * start takes their replays up again). */
+static struct remux_job *waiting_jobs;
+
+static void waiting_add(struct remux_job *job)
+{
+	job->waiting = true;
+	job->prev = NULL;
+	job->next = waiting_jobs;
+	if (waiting_jobs)
+		waiting_jobs->prev = job;
+	waiting_jobs = job;
+}
+
+static void waiting_remove(struct remux_job *job)
+{
+	if (!job->waiting)
+		return;
+	if (job->prev)
+		job->prev->next = job->next;
+	else
+		waiting_jobs = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
+	job->waiting = false;
+}
 
 static void remux_work(void *arg)
 {
@@ -182,6 +224,10 @@ static void remux_done(void *arg, bool ran)
 {
 	struct remux_job *job = arg;
 
+	if (!ran && !running) { /* shutting down: a later sweep redoes it */
+		free(job);
+		return;
+	}
 	if (!ran) { /* no worker was free in time: later */
 		remux_submit(job);
 		return;
@@ -196,6 +242,7 @@ static void remux_retry(struct loop_timer *t)
 {
 	struct remux_job *job = lws_container_of(t, struct remux_job, retry);
 
+	waiting_remove(job);
 	if (worker_submit_heavy(srv.workers, remux_work, remux_done, job))
 		remux_submit(job);
 }
@@ -214,7 +261,21 @@ static void remux_submit(struct remux_job *job)
 		remux_record(job);
 		return;
 	}
+	waiting_add(job);
 	loop_timer_schedule(&job->retry, remux_retry, REMUX_RETRY_US);
+}
+
+/* A job for replay id of the recording named recording in dir. */
+static struct remux_job *remux_job_new(int64_t id, const char *dir,
+				       const char *recording)
+{
+	struct remux_job *job = xcalloc(1, sizeof *job);
+
+	job->replay_id = id;
+	snprintf(job->in, sizeof job->in, "%s/%s", dir, recording);
+	snprintf(job->file, sizeof job->file, "replay-%" PRId64 ".mp4", id);
+	snprintf(job->out, sizeof job->out, "%s/%s", dir, job->file);
+	return job;
 }
 
 /* ---- on_record_done ---- */
@@ -300,6 +361,134 @@ void replay_record_done(const struct http_call *call)
 		http_fail(call->id, ERR_UNAVAILABLE, "retry later");
 		free(job);
 		free(rc);
+	}
+}
+
+/* ---- the sweep: what a restart left undone ---- */
+
+/* Remuxes the replays claimed again (stream_replays_claim_stale). */
+static void stale_claimed(void *arg, enum pg_outcome outcome,
+			  const PGresult *res)
+{
+	char dir[PATH_MAX];
+
+	(void)arg;
+	sweep_busy = false;
+	if (!running || outcome != PG_DONE ||
+	    PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    stream_http_record_dir(dir, sizeof dir))
+		return;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+
+		LOG(LOG_NOTICE, "replay %" PRId64 ": remuxing %s again", id,
+		    PQgetvalue(res, i, 1));
+		remux_submit(remux_job_new(id, dir, PQgetvalue(res, i, 1)));
+	}
+}
+
+struct orphan {
+	int64_t fair;
+	char dir[PATH_MAX];
+	char name[64];
+};
+
+static void orphan_recorded(void *arg, enum pg_outcome outcome,
+			    const PGresult *res)
+{
+	struct orphan *o = arg;
+
+	if (running && outcome == PG_DONE &&
+	    PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    !PQgetisnull(res, 0, 0)) {
+		int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+
+		LOG(LOG_NOTICE,
+		    "replay %" PRId64 ": %s had no on_record_done; remuxing it",
+		    id, o->name);
+		remux_submit(remux_job_new(id, o->dir, o->name));
+	}
+	free(o);
+}
+
+/* Recordings nginx closed while no server heard it: each becomes a replay
+ * as on_record_done would have made it (stream_record_done refuses those
+ * it knows, so several processes sweeping agree). */
+static void sweep_orphans(void)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	time_t now = time(NULL);
+	DIR *d;
+
+	if (stream_http_record_dir(dir, sizeof dir) || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX], fair_s[24], ended[24];
+		const char *params[3] = {fair_s, e->d_name, ended};
+		struct orphan *o;
+		struct stat st;
+		int64_t fair = 0;
+
+		if (strncmp(e->d_name, "fair-", 5))
+			continue;
+		fair = strtoll(e->d_name + 5, NULL, 10);
+		if (fair <= 0 || strlen(e->d_name) >= sizeof o->name ||
+		    !recording_name(e->d_name, fair) ||
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+			    (int)sizeof path ||
+		    lstat(path, &st) || !S_ISREG(st.st_mode) ||
+		    now - st.st_mtim.tv_sec < ORPHAN_AGE_S)
+			continue;
+		o = xcalloc(1, sizeof *o);
+		o->fair = fair;
+		snprintf(o->dir, sizeof o->dir, "%s", dir);
+		memcpy(o->name, e->d_name, strlen(e->d_name) + 1);
+		snprintf(fair_s, sizeof fair_s, "%" PRId64, fair);
+		snprintf(ended, sizeof ended, "%lld",
+			 (long long)st.st_mtim.tv_sec * 1000 +
+				 st.st_mtim.tv_nsec / 1000000);
+		params[1] = o->name;
+		if (pg_query(srv.db,
+			     "SELECT stream_record_done($1::bigint, $2, "
+			     "$3::bigint)",
+			     3, params, orphan_recorded, o))
+			free(o);
+	}
+	closedir(d);
+}
+
+static void sweep(struct loop_timer *t)
+{
+	(void)t;
+	if (!running)
+		return;
+	loop_timer_schedule(&sweep_timer, sweep, SWEEP_EVERY_US);
+	if (sweep_busy)
+		return;
+	if (!pg_query(srv.db,
+		      "SELECT id, recording FROM stream_replays_claim_stale()",
+		      0, NULL, stale_claimed, NULL))
+		sweep_busy = true;
+	sweep_orphans();
+}
+
+void replay_start(void)
+{
+	running = true;
+	loop_timer_schedule(&sweep_timer, sweep, SWEEP_FIRST_US);
+}
+
+void replay_stop(void)
+{
+	running = false;
+	loop_timer_cancel(&sweep_timer);
+	while (waiting_jobs) {
+		struct remux_job *job = waiting_jobs;
+
+		waiting_remove(job);
+		loop_timer_cancel(&job->retry);
+		free(job);
 	}
 }
 

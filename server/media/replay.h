@@ -29,6 +29,15 @@
 
 #include "net/http.h"
 
+/* Starts the sweep: a minute apart (the first 2 s after the start), the
+ * replays whose remux a restart stopped (stream_replays_claim_stale: begun
+ * 30 minutes ago and never done) are remuxed again, and a recording
+ * untouched for 2 minutes with no replay (its on_record_done came while no
+ * server listened) is made one. replay_stop ends it and frees the remuxes
+ * waiting for a worker (the next start's sweep takes them up). */
+void replay_start(void);
+void replay_stop(void);
+
 /* nginx's on_record_done (stream_http_notify, loopback checked). */
 void replay_record_done(const struct http_call *call);
 

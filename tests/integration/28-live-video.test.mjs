@@ -318,3 +318,34 @@ test('a session makes a replay: an MP4 with faststart, a chapter for each spotli
   rep.close();
   await c.close();
 });
+
+test('after a restart: a recording whose on_record_done never came, and a remux the restart stopped, become replays', async () => {
+  const recDir = path.join(live.dir, 'rec');
+  const orphan = `fair-${fx.fair}-1700000000.flv`;
+  const stopped = `fair-${fx.fair}-1700000001.flv`;
+  for (const f of [orphan, stopped]) {
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=25', '-t', '2',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'flv', '-y', path.join(recDir, f)]);
+  }
+  const old = new Date(Date.now() - 5 * 60_000);
+  fs.utimesSync(path.join(recDir, orphan), old, old); // closed 5 minutes ago, never announced
+  await sql(db.url, `INSERT INTO fair_replays (fair_id, recording, ended_at, made_at)
+    VALUES (${fx.fair}, '${stopped}', now() - interval '50 minutes', now() - interval '45 minutes')`);
+  await server.stop();
+  server = await startServer({ databaseUrl: db.url, env: { FAIR_HLS_ROOT: live.hlsDir } });
+  const started = Date.now();
+  const rows = await waitFor(async () => {
+    const r = await sql(db.url, `SELECT recording, state, duration_ms FROM fair_replays
+      WHERE recording IN ('${orphan}', '${stopped}') ORDER BY recording`);
+    return r.length === 2 && r.every(([, state]) => state === 'ready') ? r : null;
+  }, { timeoutMs: 30_000, what: 'both replays made' });
+  console.log(`figure: after a restart, an unannounced recording and a stopped remux were replays ${Date.now() - started} ms after the start`);
+  for (const [, , ms] of rows) assert.ok(Number(ms) > 1500 && Number(ms) < 2500, `duration ${ms}`);
+  assert.deepEqual(fs.readdirSync(recDir).filter((f) => f.endsWith('.flv')), []);
+  const c = await session(server, mine.cookie);
+  const urls = (await c.request('join', { fair: fx.fair })).stream.replays.map((r) => r.url);
+  const [[orphanId], [stoppedId]] = await sql(db.url, `SELECT id FROM fair_replays
+    WHERE recording IN ('${orphan}', '${stopped}') ORDER BY recording`);
+  assert.ok(urls.includes(`/live/${fx.fair}/replay-${orphanId}.mp4`) && urls.includes(`/live/${fx.fair}/replay-${stoppedId}.mp4`));
+  await c.close();
+});

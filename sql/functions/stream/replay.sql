@@ -106,3 +106,14 @@ LANGUAGE sql STABLE AS $$
            (SELECT r.file FROM fair_replays r
             WHERE r.id = p_id AND r.fair_id = p_fair AND r.state = 'ready')
 $$;
+
+-- The sweep (server/media/replay.c, every minute on every process): replays whose remux was
+-- begun more than p_lease ago and never recorded ready or failed (a restart stopped it), or
+-- never begun, claimed again for this process (made_at is when its remux last began: a
+-- remux is stopped after 20 minutes, so a 30-minute lease is never taken from one running).
+CREATE OR REPLACE FUNCTION stream_replays_claim_stale(p_lease interval DEFAULT interval '30 minutes')
+RETURNS TABLE (id bigint, recording text) LANGUAGE sql AS $$
+    UPDATE fair_replays r SET made_at = now()
+    WHERE r.state = 'remuxing' AND r.made_at < now() - p_lease
+    RETURNING r.id, r.recording
+$$;
