@@ -11,7 +11,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
+import path from 'node:path';
+import { ARTIFACT_DIR, browserSuite, openAs, screenshot } from './browser.mjs';
 import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -30,8 +31,20 @@ async function axeClean(page, include, label) {
 /** Nothing scrolls sideways: the page is no wider than its viewport. */
 async function noSideScroll(page, label) {
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  if (scroll > client) {
+    console.log(await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll-x'))
+      .slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().width)}`).join('\n')));
+  }
   figure(`${label}: page ${scroll} px wide in a ${client} px viewport`);
   assert.ok(scroll <= client, `${label} scrolls sideways (${scroll} > ${client})`);
+}
+
+/** A screenshot of one part of the page (easier to read than the whole phone page). */
+async function shotOf(locator, name) {
+  const file = path.join(ARTIFACT_DIR, `${name}.png`);
+  await locator.screenshot({ path: file });
+  console.log(`screenshot: ${file}`);
 }
 
 async function manager(server, db) {
@@ -135,6 +148,8 @@ test('a dealer sees where it stands, picks a coupon and gets the discount it was
   assert.equal(await page.locator('#sheet-discount').textContent(), `−${yuan(estimated)}`);
   assert.equal(await page.locator('#sheet-payable').textContent(), yuan(amount - estimated));
   await screenshot(page, 'offers-sheet-coupon-375');
+  await shotOf(page.locator('#policy'), 'offers-policy-box-375');
+  await shotOf(page.locator('.sheet-total'), 'offers-sheet-total-375');
   await page.click('#submit-order');
   await page.locator('#order-accepted').waitFor({ timeout: 15_000 });
   const orderId = Number(await page.locator('#order-accepted').getAttribute('data-order'));
@@ -191,5 +206,103 @@ test('a dealer sees where it stands, picks a coupon and gets the discount it was
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await chief.close();
+  await context.close();
+});
+
+test('a manager sets tiers and an early bird, creates a coupon and watches it used', { timeout: 240_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '設定訂貨會', products: 2 });
+  await createUser(db.url, { login: 'offers-boss', name: '趙經理', role: 'manager', password: 'boss-pass-1234' });
+  const buyer = await createUser(db.url, { login: 'offers-b2', name: '吳店長', password: 'buyer-pass-2', tier: 'B' });
+  const { context, page, problems } = await openAs(browser, server, 'offers-boss', 'boss-pass-1234',
+    { fair: fx.fair, route: '/manage', viewport: LAPTOP });
+  page.on('dialog', (d) => void d.accept());
+  await page.locator('#policies-panel #policy-now').filter({ hasText: '本场没有订货政策' }).waitFor({ timeout: 15_000 });
+
+  // Tiers, early bird and minimum typed in; a bad percentage is refused in words first.
+  await page.fill('#policy-min-in', '1,000');
+  await page.fill('#policy-early-minutes', '90');
+  await page.fill('#policy-early-percent', '1.5');
+  await page.click('#tier-add');
+  await page.fill('.tier-row[data-tier="1"] .tier-from', '2000');
+  await page.fill('.tier-row[data-tier="1"] .tier-value', '95');
+  await page.click('#policy-save');
+  assert.equal(await page.locator('#policy-result').textContent(), '第 1 档：折扣要在 0.01% 到 90% 之间');
+  await page.fill('.tier-row[data-tier="1"] .tier-value', '3');
+  await page.click('#tier-add');
+  await page.fill('.tier-row[data-tier="2"] .tier-from', '5000');
+  await page.selectOption('.tier-row[data-tier="2"] .tier-kind', 'amount');
+  await page.fill('.tier-row[data-tier="2"] .tier-value', '300');
+  const t0 = Date.now();
+  await page.click('#policy-save');
+  await page.locator('#policy-result').filter({ hasText: '政策已保存' }).waitFor({ timeout: 10_000 });
+  figure(`policy.set from the page answered in ${Date.now() - t0} ms`);
+  await page.locator('#policy-now').filter({ hasText: `满 ${yuan(500000)} 减 ${yuan(30000)}` }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#policy-now li').allTextContents().then((a) => a.slice(0, 2).join(' | ')),
+    `满 ${yuan(200000)} 享 3% 折扣 | 满 ${yuan(500000)} 减 ${yuan(30000)}`);
+  const dealer = await connect(server, { cookie: (await login(server, 'offers-b2', 'buyer-pass-2')).cookie });
+  await dealer.next('hello', 10_000);
+  const got = await ok(dealer, 'policy.get', { fair: fx.fair });
+  assert.deepEqual({ min: got.policy.min_total, early: [got.policy.early.minutes, got.policy.early.percent_bp], tiers: got.policy.tiers },
+    { min: 100000, early: [90, 150], tiers: [{ from: 200000, percent_bp: 300 }, { from: 500000, amount_off: 30000 }] });
+
+  // A coupon: 10% off up to ¥100 from ¥1,000, tier B, 3 uses, until tomorrow 18:00 in the fair's zone.
+  const [[tomorrow]] = await sql(db.url, `SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date + 1, 'YYYY-MM-DD')`);
+  await page.fill('#coupon-code', 'vip88');
+  await page.fill('#coupon-name', '贵宾券');
+  await page.selectOption('#coupon-kind', 'percent');
+  await page.fill('#coupon-value', '10');
+  await page.fill('#coupon-cap', '100');
+  await page.fill('#coupon-threshold', '1000');
+  await page.fill('#coupon-tier', 'B');
+  await page.fill('#coupon-issued', '3');
+  await page.fill('#coupon-until', `${tomorrow}T18:00`);
+  await page.click('#coupon-create');
+  await page.locator('#coupon-result').filter({ hasText: '优惠券 VIP88 已创建' }).waitFor({ timeout: 10_000 });
+  const [[until, tier, cap]] = await sql(db.url, `SELECT to_char(valid_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI'), tier, cap
+    FROM coupons WHERE fair_id = ${fx.fair} AND code = 'VIP88'`);
+  assert.deepEqual([until, tier, cap], [`${tomorrow}T18:00`, 'B', '10000']);
+  const row = page.locator('#coupon-table tr[data-code="VIP88"]');
+  assert.equal(await row.locator('.coupon-used').textContent(), '0 / 3');
+  assert.match(await row.textContent(), /10% 折扣，最多减 ¥100\.00 · 满 ¥1,000\.00 可用/);
+  // a code taken: refused in words
+  await page.fill('#coupon-code', 'VIP88');
+  await page.fill('#coupon-value', '5');
+  await page.fill('#coupon-issued', '1');
+  await page.click('#coupon-create');
+  await page.locator('#coupon-result.error').waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#coupon-result').textContent(), '本场已有券码 VIP88：换一个券码');
+
+  // The dealer sees it and uses it; the manager's table shows the use and the discount given.
+  const listed = await ok(dealer, 'coupon.list', { fair: fx.fair });
+  assert.deepEqual(listed.coupons.map((c) => [c.code, c.left]), [['VIP88', 1]]);
+  const placed = await ok(dealer, 'order.place', { fair: fx.fair, key: 'vip-1', coupon: 'VIP88',
+    lines: [{ variant: fx.products[0].variants[0], qty: 2 }] });
+  assert.equal(placed.order.discounts.coupon, 10000); // 10% of 180002 capped at ¥100
+  await page.click('#coupons-refresh');
+  await row.locator('.coupon-used').filter({ hasText: '1 / 3' }).waitFor({ timeout: 10_000 });
+  assert.equal(await row.locator('.coupon-given').textContent(), yuan(10000));
+  await screenshot(page, 'offers-manage-1280');
+  await axeClean(page, '#policies-panel', 'policies panel at 1280 px');
+  await axeClean(page, '#coupons-panel', 'coupons panel at 1280 px');
+
+  // Ended: no longer offered to the dealer.
+  await row.locator('button.danger').click();
+  await page.locator('#coupon-result').filter({ hasText: '优惠券 VIP88 已停用' }).waitFor({ timeout: 10_000 });
+  await row.filter({ hasText: '已结束' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual((await ok(dealer, 'coupon.list', { fair: fx.fair })).coupons, []);
+
+  // Phone width.
+  await page.setViewportSize(PHONE);
+  await page.locator('#policies-panel').scrollIntoViewIfNeeded();
+  await screenshot(page, 'offers-manage-375');
+  await shotOf(page.locator('#policies-panel'), 'offers-manage-policies-375');
+  await shotOf(page.locator('#coupons-panel'), 'offers-manage-coupons-375');
+  await noSideScroll(page, 'settings at 375 px');
+  await axeClean(page, '#policies-panel', 'policies panel at 375 px');
+  await axeClean(page, '#coupons-panel', 'coupons panel at 375 px');
+
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await dealer.close();
   await context.close();
 });

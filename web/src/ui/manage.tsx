@@ -1,12 +1,14 @@
 // The manager's settings of a fair (manager, admin): order targets (订货指标) per region or
 // dealer, must-order styles (必订款), the audit log (who changed which price when, filtered),
-// and the reports: the CSV, the server's chart pictures and a dealer's share card.
+// and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
+// ordering policies and coupons (offers-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
 import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
+import { CouponsPanel, PoliciesPanel } from './offers-manage';
 import { useItemSearch } from './search';
 
 interface AuditEntry {
@@ -22,7 +24,9 @@ export function Manage({ ctx }: { ctx: FairContext }) {
       <div class="dash-grid">
         <Targets ctx={ctx} />
         <Reports ctx={ctx} />
+        <PoliciesPanel ctx={ctx} />
         <MustOrder ctx={ctx} />
+        <CouponsPanel ctx={ctx} />
         <Audit ctx={ctx} />
       </div>
     </section>
