@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "auth/session_token.h"
 #include "base/xalloc.h"
+#include "features/message_http.h"
 #include "features/report_csv.h"
 #include "media/admin_image.h"
 #include "media/media_check.h"
@@ -37,6 +38,12 @@ const struct http_route http_routes[] = {
 	/* nginx-rtmp's on_publish, on_publish_done and on_update (loopback) */
 	{STREAM_NOTIFY_PATH_PREFIX, LWSHUMETH_POST, 4096, stream_http_notify,
 	 true, false},
+	/* a mail's unsubscribe link (its token, no session), the ERP export */
+	{UNSUBSCRIBE_PATH, LWSHUMETH_GET, 0, unsubscribe_http_ask, false,
+	 false},
+	{UNSUBSCRIBE_POST_PATH, LWSHUMETH_POST, 256, unsubscribe_http, false,
+	 false},
+	{ERP_PATH_PREFIX, LWSHUMETH_GET, 0, erp_http, true, true},
 	/* a fair's HLS playlist and segments (its users) */
 	{STREAM_HLS_PATH_PREFIX, LWSHUMETH_GET, 0, stream_http_hls, true, true},
 };

@@ -35,14 +35,15 @@ static const struct template templates[] = {
 	  "{user_name}，您好：\n\n{title}\n\n{text}\n",
 	  "Dear {user_name},\n\n{title}\n\n{text}\n"}},
 	{"coupon",
-	 {"您获得一张优惠券：{title}", "您獲得一張優惠券：{title}",
-	  "A coupon for you: {title}"},
-	 {"{user_name}，您好：\n\n您获得一张优惠券「{title}」，券码 {code}，"
+	 {"【{fair_name}】您获得一张优惠券：{name}",
+	  "【{fair_name}】您獲得一張優惠券：{name}",
+	  "[{fair_name}] A coupon for you: {name}"},
+	 {"{user_name}，您好：\n\n您获得一张优惠券「{name}」（{terms}），券码 {code}，"
 	  "有效期至 {valid_until}。下单时选择即可使用。\n",
-	  "{user_name}，您好：\n\n您獲得一張優惠券「{title}」，券碼 {code}，"
+	  "{user_name}，您好：\n\n您獲得一張優惠券「{name}」（{terms}），券碼 {code}，"
 	  "有效期至 {valid_until}。下單時選擇即可使用。\n",
-	  "Dear {user_name},\n\nYou have a coupon: {title} (code {code}), valid "
-	  "until {valid_until}. Choose it when you place an order.\n"}},
+	  "Dear {user_name},\n\nYou have a coupon: {name} ({terms}), code {code}, "
+	  "valid until {valid_until}. Choose it when you place an order.\n"}},
 	{"fair.reminder",
 	 {"【{fair_name}】{when_text}", "【{fair_name}】{when_text}",
 	  "[{fair_name}] {when_text}"},
@@ -105,6 +106,50 @@ static const char *str(const json_t *params, const char *name)
 	return s ? s : "";
 }
 
+/* A coupon's terms (coupons.sql's message): "滿 ¥2,000.00 減 ¥200.00",
+ * "9.5 折" or "5% off, at most …" into {terms}. */
+static void coupon_terms(json_t *p, enum lang l)
+{
+	json_t *off = json_object_get(p, "amount_off");
+	json_t *bp = json_object_get(p, "percent_bp");
+	json_t *cap = json_object_get(p, "cap");
+	const char *cur = *str(p, "currency") ? str(p, "currency") : "CNY";
+	char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX], line[256];
+
+	if (json_is_integer(off)) {
+		money_text(a, json_integer_value(off), true);
+		money_text(b, json_integer_value(json_object_get(p, "threshold")),
+			   true);
+		snprintf(line, sizeof line,
+			 l == EN ? "%s %s off orders from %s %s"
+				 : (l == ZH_HANT ? "滿 %s %s 減 %s %s"
+						 : "满 %s %s 减 %s %s"),
+			 cur, l == EN ? a : b, cur, l == EN ? b : a);
+	} else if (json_is_integer(bp)) {
+		long long v = json_integer_value(bp);
+
+		if (l == EN)
+			snprintf(line, sizeof line, "%lld.%02lld%% off", v / 100,
+				 v % 100);
+		else /* 500 bp off: 9.5 折 */
+			snprintf(line, sizeof line, "%lld.%lld 折",
+				 (10000 - v) / 1000, (10000 - v) / 100 % 10);
+		if (json_is_integer(cap)) {
+			size_t n = strlen(line);
+
+			money_text(a, json_integer_value(cap), true);
+			snprintf(line + n, sizeof line - n,
+				 l == EN ? ", at most %s %s"
+					 : (l == ZH_HANT ? "，最多減 %s %s"
+							 : "，最多减 %s %s"),
+				 cur, a);
+		}
+	} else {
+		return;
+	}
+	json_object_set_new(p, "terms", json_string(line));
+}
+
 /* The words this module adds to the params. */
 static void derive(json_t *p, enum lang l, const char *unsubscribe)
 {
@@ -143,6 +188,9 @@ static void derive(json_t *p, enum lang l, const char *unsubscribe)
 			 str(p, "carrier"), str(p, "tracking"));
 		json_object_set_new(p, "shipping", json_string(line));
 	}
+	if (!*str(p, "name") && *str(p, "title")) /* a coupon's name */
+		json_object_set(p, "name", json_object_get(p, "title"));
+	coupon_terms(p, l);
 	if (l == EN && !*str(p, "name_en") && *str(p, "name"))
 		json_object_set(p, "name_en", json_object_get(p, "name"));
 	json_object_set_new(p, "unsubscribe", json_string(unsubscribe));
@@ -265,7 +313,7 @@ int mail_compose(const struct mail_head *h, const char *subject,
 	struct strbuf crlf, b64;
 
 	if (!address_ok(h->from) || !address_ok(h->to) ||
-	    (h->unsubscribe_url && strpbrk(h->unsubscribe_url, "\r\n<>")))
+	    (h->unsubscribe_post && strpbrk(h->unsubscribe_post, "\r\n<>")))
 		return -1;
 	gmtime_r(&secs, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -288,9 +336,11 @@ int mail_compose(const struct mail_head *h, const char *subject,
 		 domain ? domain + 1 : "localhost",
 		 h->kind && !strpbrk(h->kind, "\r\n") ? h->kind : "message");
 	strbuf_addstr(out, line);
-	if (h->unsubscribe_url && *h->unsubscribe_url) {
+	if (h->unsubscribe_post && *h->unsubscribe_post) {
 		snprintf(line, sizeof line,
-			 "List-Unsubscribe: <%s>\r\n", h->unsubscribe_url);
+			 "List-Unsubscribe: <%s>\r\n"
+			 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+			 h->unsubscribe_post);
 		strbuf_addstr(out, line);
 	}
 	strbuf_addstr(out, "\r\n");

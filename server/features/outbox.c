@@ -107,16 +107,18 @@ static void fail(struct outcome *o, bool permanent, const char *fmt, ...)
 	o->retry_ms = permanent ? -1 : 0;
 }
 
-static void unsubscribe_url(char *buf, size_t size, const char *user,
-			    const char *kind, const char *token)
+/* The unsubscribe page's link (path "/api/unsubscribe") or the one-click
+ * POST's ("/api/unsubscribe/one-click"): message_http.h. */
+static void unsubscribe_url(char *buf, size_t size, const char *path,
+			    const char *user, const char *kind,
+			    const char *token)
 {
 	if (*srv.cfg.public_url)
-		snprintf(buf, size, "%s/api/unsubscribe?u=%s&k=%s&t=%s",
-			 srv.cfg.public_url, user, kind, token);
+		snprintf(buf, size, "%s%s?u=%s&k=%s&t=%s", srv.cfg.public_url,
+			 path, user, kind, token);
 	else
-		snprintf(buf, size,
-			 "http://localhost:%d/api/unsubscribe?u=%s&k=%s&t=%s",
-			 srv.port, user, kind, token);
+		snprintf(buf, size, "http://localhost:%d%s?u=%s&k=%s&t=%s",
+			 srv.port, path, user, kind, token);
 }
 
 static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
@@ -131,7 +133,7 @@ static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 	json_t *params = json_loads(PQgetvalue(res, row, 5), 0, &jerr);
 	struct strbuf subject, text, mail;
 	struct mail_head h = {0};
-	char unsub[1400], rcpt_text[300], from_text[300];
+	char unsub[1400], unsub_post[1400], rcpt_text[300], from_text[300];
 	struct curl_slist *rcpt = NULL;
 	struct body_reader reader;
 	CURLcode rc;
@@ -140,7 +142,10 @@ static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 	strbuf_init(&subject);
 	strbuf_init(&text);
 	strbuf_init(&mail);
-	unsubscribe_url(unsub, sizeof unsub, user, kind, token);
+	unsubscribe_url(unsub, sizeof unsub, "/api/unsubscribe", user, kind,
+			token);
+	unsubscribe_url(unsub_post, sizeof unsub_post,
+			"/api/unsubscribe/one-click", user, kind, token);
 	if (mail_render(kind, lang, params, unsub, &subject, &text)) {
 		fail(o, true, "no template for kind %s", kind);
 		goto out;
@@ -149,6 +154,7 @@ static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 	h.from_name = srv.cfg.smtp_from_name;
 	h.to = to;
 	h.unsubscribe_url = unsub;
+	h.unsubscribe_post = unsub_post;
 	h.kind = kind;
 	h.outbox_id = atoll(id);
 	h.created_ms = atoll(PQgetvalue(res, row, 10)); /* the same each try */

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import {
-  createDatabase, startServer, sql, mintDealers, waitFor, sleep,
+  createDatabase, startServer, sql, mintDealers, waitFor, sleep, httpGet,
 } from './harness.mjs';
 
 let db;
@@ -177,7 +177,8 @@ test('one mail per recipient, in its language, over STARTTLS with AUTH, encoded 
   const [token] = await one(`SELECT mail_token FROM users WHERE id = ${user}`);
   const link = `https://fair.example.com/api/unsubscribe?u=${user}&k=order.status&t=${token}`;
   assert.ok(zh.body.includes(`退訂：${link}`), zh.body);
-  assert.equal(zh.headers['list-unsubscribe'], `<${link}>`);
+  assert.equal(zh.headers['list-unsubscribe'], `<${link.replace('/api/unsubscribe?', '/api/unsubscribe/one-click?')}>`);
+  assert.equal(zh.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
   assert.ok(!/[^\x00-\x7f]/.test(zh.raw), 'the raw mail is 7-bit');
 
   const en = mailsTo('clerk0@example.com')[0];
@@ -205,6 +206,31 @@ test('a kind the user unsubscribed from is not mailed; the inbox still has it', 
   await sleep(1500);
   assert.deepEqual(mailsTo('shop1@example.com').map((m) => m.headers['x-fair-message']), ['promotion']);
   assert.equal(Number((await one(`SELECT count(*) FROM inbox_messages WHERE user_id = ${user}`))[0]), 2);
+});
+
+test('the unsubscribe link: a page that asks (GET changes nothing), then one click (POST)', async () => {
+  const d = dealers[0];
+  const user = await userOf(d.login);
+  const mail = mailsTo('shop0@example.com')[0];
+  const link = /退訂：(\S+)/.exec(mail.body)[1].replace('https://fair.example.com', server.url);
+  const asked = await httpGet(link);
+  assert.equal(asked.status, 200);
+  assert.match(asked.body, /不再以郵件寄送「訂單狀態」/);
+  assert.match(asked.body, /<form method="post" action="\/api\/unsubscribe\/one-click\?u=\d+&amp;k=order.status&amp;t=[0-9a-f-]{36}">/);
+  assert.equal((await sql(db.url, `SELECT count(*) FROM message_prefs WHERE user_id = ${user}`))[0][0], '0', 'a GET changes nothing');
+
+  // the mail client's one-click POST (RFC 8058), to the List-Unsubscribe URL
+  const oneClick = mail.headers['list-unsubscribe'].slice(1, -1).replace('https://fair.example.com', server.url);
+  const done = await httpGet(oneClick, { method: 'POST', body: 'List-Unsubscribe=One-Click',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(done.status, 200, done.body);
+  assert.match(done.body, /已退訂 \/ Unsubscribed/);
+  assert.deepEqual(await sql(db.url, `SELECT kind, email FROM message_prefs WHERE user_id = ${user}`), [['order.status', 'f']]);
+
+  const forged = await httpGet(oneClick.replace(/t=[0-9a-f]/, 't=0').replace(/t=0[0-9a-f]/, 't=00'), { method: 'POST', body: '' });
+  assert.equal(forged.status, 404, 'a wrong token');
+  assert.equal((await httpGet(`${server.url}/api/unsubscribe?u=1&k=nonsense&t=x`)).status, 404);
+  await sql(db.url, `DELETE FROM message_prefs WHERE user_id = ${user}`);
 });
 
 test('a relay outage is retried with backoff; the mail arrives once when it is back', { timeout: 60_000 }, async () => {

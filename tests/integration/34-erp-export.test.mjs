@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  createDatabase, startServer, connect, sql, makeFair, mintDealers, fairctl,
+  createDatabase, startServer, connect, sql, makeFair, mintDealers, fairctl, httpGet,
 } from './harness.mjs';
 
 let db;
@@ -40,7 +40,7 @@ before(async () => {
   const c = await place(dealers[2], 'erp-c', [{ variant: p[1].variants[0], qty: 4 }]);
   const gone = await place(dealers[0], 'erp-gone', [{ variant: p[2].variants[3], qty: 9 }]);
   await sql(db.url, `UPDATE orders SET status = 'cancelled' WHERE id = ${gone.id};
-    UPDATE orders SET tier_discount = 1001 WHERE id = ${a.id};
+    UPDATE orders SET tier_discount = 1001, coupon_discount = 500 WHERE id = ${a.id};
     UPDATE orders SET status = 'shipped' WHERE id = ${c.id}`);
 });
 
@@ -83,7 +83,7 @@ const yuan = (minor) => (Number(minor) / 100).toFixed(2);
 
 async function expectedLines() {
   const rows = await sql(db.url, `SELECT o.id, d.code, d.name, p.style, p.name, v.color, v.size, l.qty, l.price,
-      l.qty * l.price, o.early_discount + o.tier_discount, o.note
+      l.qty * l.price, o.early_discount + o.tier_discount + o.coupon_discount, o.note
     FROM orders o JOIN dealers d ON d.id = o.dealer_id JOIN order_lines l ON l.order_id = o.id
     JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
     WHERE o.fair_id = ${fx.fair} AND o.status NOT IN ('cancelled', 'rejected')
@@ -145,9 +145,24 @@ test('管家婆: the header and one row per standing line, parsed back', async (
     assert.equal(Math.round(Number(r['折后金额']) * 100) + Math.round(Number(r['折扣额']) * 100), Number(w.amount));
     total += Math.round(Number(r['折后金额']) * 100);
   });
-  const [[payable]] = await sql(db.url, `SELECT sum(total - early_discount - tier_discount) FROM orders
+  const [[payable]] = await sql(db.url, `SELECT sum(total - early_discount - tier_discount - coupon_discount) FROM orders
     WHERE fair_id = ${fx.fair} AND status NOT IN ('cancelled', 'rejected')`);
   assert.equal(total, Number(payable), 'the file adds up to what the dealers owe');
+});
+
+test('the admin\'s download is the same file; others are refused', async () => {
+  for (const layout of ['u8', 'gjp']) {
+    const got = await httpGet(`${server.url}/api/erp/${fx.fair}?layout=${layout}`, { headers: { cookie: server.cookie } });
+    assert.equal(got.status, 200, got.body);
+    assert.match(got.headers['content-type'], /^text\/csv; charset=utf-8/);
+    assert.match(got.headers['content-disposition'], new RegExp(`attachment; filename="fair-${fx.fair}-${layout}.csv"`));
+    const file = fs.readFileSync(path.join(dir, `${layout}.csv`));
+    assert.ok(got.raw.equals(file), `the download equals fairctl's ${layout} file`);
+  }
+  assert.equal((await httpGet(`${server.url}/api/erp/${fx.fair}?layout=sap`, { headers: { cookie: server.cookie } })).status, 400);
+  assert.equal((await httpGet(`${server.url}/api/erp/${fx.fair}?layout=u8`)).status, 401);
+  const dealer = await httpGet(`${server.url}/api/erp/${fx.fair}?layout=u8`, { headers: { cookie: dealers[0].cookie } });
+  assert.equal(dealer.status, 403);
 });
 
 test('refusals: no layout, an unknown layout, no fair', async () => {

@@ -106,6 +106,26 @@ static void test_derived_words(void **state)
 	assert_non_null(strstr(b.data, "at CNY 1,234.50."));
 	strbuf_free(&s);
 	strbuf_free(&b);
+	/* a coupon as coupons.sql sends it: its terms in words */
+	render("coupon", "zh-Hant",
+	       "{\"fair_name\":\"F\",\"name\":\"開幕券\",\"code\":\"OPEN200\","
+	       "\"amount_off\":20000,\"threshold\":200000,\"currency\":\"CNY\","
+	       "\"valid_until\":\"2027-03-01T00:00:00.000Z\"}",
+	       &s, &b);
+	assert_string_equal(s.data, "【F】您獲得一張優惠券：開幕券");
+	assert_non_null(strstr(b.data, "「開幕券」（滿 CNY 2,000.00 減 CNY 200.00），券碼 OPEN200"));
+	strbuf_free(&s);
+	strbuf_free(&b);
+	render("coupon", "en",
+	       "{\"name\":\"Early\",\"code\":\"E5\",\"percent_bp\":500,\"cap\":100000}",
+	       &s, &b);
+	assert_non_null(strstr(b.data, "Early (5.00% off, at most CNY 1,000.00), code E5"));
+	strbuf_free(&s);
+	strbuf_free(&b);
+	render("coupon", "zh-Hans", "{\"name\":\"早鸟\",\"percent_bp\":500}", &s, &b);
+	assert_non_null(strstr(b.data, "「早鸟」（9.5 折）"));
+	strbuf_free(&s);
+	strbuf_free(&b);
 	/* a param with a line break cannot make a second subject line */
 	render("promotion", "en", "{\"title\":\"a\\r\\nBcc: x@y.z\"}", &s, &b);
 	assert_null(strchr(s.data, '\n'));
@@ -121,6 +141,7 @@ static void test_compose(void **state)
 			      .from_name = "訂貨會",
 			      .to = "shop@example.com",
 			      .unsubscribe_url = "https://f.example/u?t=1",
+			      .unsubscribe_post = "https://f.example/u/one-click?t=1",
 			      .kind = "order.status",
 			      .outbox_id = 42,
 			      .created_ms = 1700000000000};
@@ -138,7 +159,8 @@ static void test_compose(void **state)
 	assert_non_null(strstr(out.data, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
 	assert_non_null(strstr(out.data, "Message-ID: <outbox-42.1700000000000@example.com>\r\n"));
 	assert_non_null(strstr(out.data, "Content-Transfer-Encoding: base64\r\n"));
-	assert_non_null(strstr(out.data, "List-Unsubscribe: <https://f.example/u?t=1>\r\n"));
+	assert_non_null(strstr(out.data, "List-Unsubscribe: <https://f.example/u/one-click?t=1>\r\n"
+					 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
 	/* "第一行\r\n第二行\r\n" */
 	assert_non_null(strstr(out.data, "\r\n\r\n56ys5LiA6KGMDQrnrKzkuozooYwNCg==\r\n"));
 	strbuf_free(&out);

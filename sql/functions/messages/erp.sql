@@ -24,13 +24,14 @@ LANGUAGE sql STABLE AS $$
     ORDER BY o.id, v.product_id, v.sort, v.id
 $$;
 
--- What the fair's policies take off each standing order of p_fair (early and tier discounts),
--- which the export shares among its lines by amount, as order_lines_discounted does.
+-- What the fair's policies and its coupon take off each standing order of p_fair (the order's
+-- `discount`), which the export shares among its lines by amount, as order_lines_discounted
+-- does.
 CREATE OR REPLACE FUNCTION erp_order_discounts(p_fair bigint)
 RETURNS TABLE (order_id bigint, discount bigint) LANGUAGE sql STABLE AS $$
-    SELECT o.id, o.early_discount + o.tier_discount
+    SELECT o.id, o.early_discount + o.tier_discount + o.coupon_discount
     FROM orders o
     WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected')
-      AND o.early_discount + o.tier_discount > 0
+      AND o.early_discount + o.tier_discount + o.coupon_discount > 0
     ORDER BY o.id
 $$;

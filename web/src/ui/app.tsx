@@ -15,6 +15,8 @@ import { ProductPage } from './product';
 import { SheetPage } from './sheet';
 import { OrdersPage } from './orders';
 import { Room } from './room';
+import { Inbox } from '../fair/inbox';
+import { InboxLink, InboxPage } from './inbox';
 import { isManager, isPresenter, isStaff, mayOpen } from './roles';
 
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -41,6 +43,7 @@ export function App({ client }: { client: FairClient }) {
   useLanguage();
   useSubscription(useMemo(() => ({ subscribe: (fn: () => void) => client.onChange(fn) }), [client]));
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const inbox = useMemo(() => new Inbox(client), [client]);
 
   useEffect(() => {
     // no answer at all (offline, the server down): the user this browser saw last, if any,
@@ -66,18 +69,18 @@ export function App({ client }: { client: FairClient }) {
 
   return (
     <>
-      <Header client={client} user={user ?? null} onLogout={logout} />
+      <Header client={client} user={user ?? null} onLogout={logout} inbox={inbox} />
       <main id="main">
         {user === undefined ? <p class="muted">{t('loading')}</p>
           : user === null ? <Login onLogin={setUser} />
           : user.must_change_password ? <PasswordChange onDone={setUser} />
-          : <Pages client={client} user={client.user ?? user} />}
+          : <Pages client={client} user={client.user ?? user} inbox={inbox} />}
       </main>
     </>
   );
 }
 
-function Header({ client, user, onLogout }: { client: FairClient; user: User | null; onLogout: () => void }) {
+function Header({ client, user, onLogout, inbox }: { client: FairClient; user: User | null; onLogout: () => void; inbox: Inbox }) {
   const state = user ? client.state : 'logged_out';
   const route = useRoute();
   return (
@@ -98,6 +101,7 @@ function Header({ client, user, onLogout }: { client: FairClient; user: User | n
       </label>
       {user && (
         <>
+          <InboxLink inbox={inbox} />
           {user.dealer && <a href="#/points" class="points-link" id="points-link"
             aria-current={route === '/points' ? 'page' : undefined}>{t('points_link')}</a>}
           <span class="who" id="who">{user.dealer ? user.dealer.name : user.name}</span>
@@ -114,9 +118,9 @@ const LazyStaff = lazyComponent<{ ctx: FairContext; page: string; id: number }>(
 /** The dealer's points, a chunk of its own: not part of what a phone downloads to start. */
 const LazyPoints = lazyComponent<{ client: FairClient }>(() => import('./points').then((m) => m.PointsPage));
 
-/** The page for the route: #/ lobby; #/points a dealer's points;
+/** The page for the route: #/ lobby; #/inbox the user's messages; #/points a dealer's points;
  * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
-function Pages({ client, user }: { client: FairClient; user: User }) {
+function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox: Inbox }) {
   const route = useRoute();
   const store = useMemo(() => new FairStore(client), [client]);
   const m = route.match(/^\/fair\/(\d+)(?:\/(catalog|product|sheet|orders|console|queue|dashboard|bigscreen|manage|behalf|dealers))?(?:\/(\d+))?/);
@@ -133,6 +137,7 @@ function Pages({ client, user }: { client: FairClient; user: User }) {
     window.scrollTo(0, 0);
   }, [route]);
 
+  if (route === '/inbox') return <InboxPage inbox={inbox} />;
   if (route === '/points' && user.dealer) return <LazyPoints client={client} />;
   if (!fair) return <Lobby client={client} />;
   const ctx: FairContext = { client, store, sheet, user, fair };

@@ -1,0 +1,90 @@
+// The inbox in Chromium (issue 25): a message sent while the dealer was away shows in the
+// header's badge at login; one sent while the page is open raises the badge live (timed);
+// the page lists them in words (a coupon, an order's status); marking one read and then all
+// lowers the badge here and in the dealer's second window; the mail settings save; axe finds
+// nothing serious. Screenshots at laptop and phone size: build/test-artifacts/inbox-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { browserSuite, openAs, screenshot } from './browser.mjs';
+import { createUser, makeFair, sql, waitFor } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('the badge counts what came while away and what comes live; reading lowers it everywhere', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '站內信頁面會', products: 1 });
+  const shop = await createUser(db.url, { login: 'inbox-shop', name: '林店長', password: 'inbox-pass-1' });
+
+  // Away: a coupon.
+  await sql(db.url, `SELECT message_send(${shop.id}, 'coupon', '{"fair_name": "站內信頁面會", "name": "開幕券",
+    "code": "OPEN200", "amount_off": 20000, "threshold": 200000, "currency": "CNY"}'::jsonb, ${fx.fair})`);
+
+  const { context, page, problems } = await openAs(browser, server, 'inbox-shop', 'inbox-pass-1', { viewport: { width: 1280, height: 800 } });
+  await page.locator('#inbox-badge').filter({ hasText: '1' }).waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#inbox-link').getAttribute('aria-label'), '站内信，1 条未读');
+
+  // Live: an order's status, while the page is open.
+  const t0 = Date.now();
+  await sql(db.url, `SELECT message_send(${shop.id}, 'order.status', '{"fair_name": "站內信頁面會", "order": 77,
+    "status": "shipped", "carrier": "順豐速運", "tracking": "SF1234567890"}'::jsonb, ${fx.fair})`);
+  await page.locator('#inbox-badge').filter({ hasText: '2' }).waitFor({ timeout: 10_000 });
+  const live = Date.now() - t0;
+  console.log(`# message_send -> badge 2 painted: ${live} ms`);
+  assert.ok(live < 3000, `the badge follows within 3 s (${live} ms)`);
+
+  // A second window of the same dealer.
+  const second = await openAs(browser, server, 'inbox-shop', 'inbox-pass-1', { viewport: { width: 390, height: 844 }, isMobile: true });
+  await second.page.locator('#inbox-badge').filter({ hasText: '2' }).waitFor({ timeout: 20_000 });
+
+  // The page: newest first, in words.
+  await page.click('#inbox-link');
+  await page.locator('#inbox-list .message').nth(1).waitFor({ timeout: 10_000 });
+  const texts = await page.locator('#inbox-list .message-text').allTextContents();
+  assert.deepEqual(texts, [
+    '订单 77：已发货 順豐速運 运单号 SF1234567890',
+    '站內信頁面會 送您一张优惠券「開幕券」（满 ¥2,000.00 减 ¥200.00），券码 OPEN200',
+  ]);
+  assert.equal(await page.locator('#inbox-list .message.unread').count(), 2);
+  assert.equal(await page.locator('#inbox-list .unread-mark').count(), 2, 'unread is said in words, not by colour only');
+  await screenshot(page, 'inbox-laptop');
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  for (const v of axe.violations) console.log(`axe inbox: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), []);
+
+  // One read: both windows' badges say 1.
+  await page.locator('#inbox-list .message').first().locator('.mark-read').click();
+  await page.locator('#inbox-badge').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+  await second.page.locator('#inbox-badge').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#inbox-list .message.unread').count(), 1);
+
+  // The phone's window shows the page too, then all are read from it.
+  await second.page.goto(`${server.url}/#/inbox`);
+  await second.page.locator('#inbox-read-all').click({ timeout: 10_000 });
+  await second.page.locator('#inbox-count').filter({ hasText: '0 条未读' }).waitFor({ timeout: 10_000 });
+  await page.locator('#inbox-badge').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('#inbox-list .message.unread').first().waitFor({ state: 'detached', timeout: 10_000 });
+  const [[unread]] = await sql(db.url, `SELECT count(*) FROM inbox_messages WHERE user_id = ${shop.id} AND read_at IS NULL`);
+  assert.equal(unread, '0');
+  await screenshot(second.page, 'inbox-phone');
+
+  // Mail settings: an address, and coupons not mailed.
+  await page.fill('#mail-address', 'lin@example.com');
+  await page.click('#mail-prefs button[type=submit]');
+  await page.locator('#mail-prefs-note').filter({ hasText: '已保存' }).waitFor({ timeout: 10_000 });
+  await page.locator('#mail-prefs input[data-kind="coupon"]').uncheck();
+  await waitFor(async () => (await sql(db.url, `SELECT email FROM message_prefs WHERE user_id = ${shop.id} AND kind = 'coupon'`))[0]?.[0] === 'f',
+    { what: 'coupons not mailed', timeoutMs: 10_000 });
+  assert.equal((await sql(db.url, `SELECT email FROM users WHERE id = ${shop.id}`))[0][0], 'lin@example.com');
+
+  // English.
+  await page.selectOption('.lang select', 'en');
+  await page.locator('#inbox-title').filter({ hasText: 'Inbox' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#inbox-list .message-text').first().textContent(), 'Order 77: Shipped 順豐速運, tracking SF1234567890');
+
+  assert.deepEqual(problems, []);
+  assert.deepEqual(second.problems, []);
+  await second.context.close();
+  await context.close();
+});
