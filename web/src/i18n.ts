@@ -458,6 +458,7 @@ const zhHans = {
   bad_when: '有效期要填日期和时间',
   tier_letter: '等级是一个大写字母',
   coupon_taken: '本场已有券码 {code}：换一个券码',
+  coupon_refresh: '刷新用量',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -621,7 +622,7 @@ const zhHant: Dict = {
   coupon_for: '適用', coupon_used: '已用 / 總數', coupon_given: '已優惠', coupon_valid: '有效期至', coupon_for_all: '全部經銷商',
   coupon_over: '已結束', coupon_none_yet: '還沒有優惠券', bad_code: '券碼是 3–32 位字母、數字、_ 或 -',
   bad_count: '次數要填不小於 1 的整數', bad_dealers: '經銷商編號是用逗號分隔的數字', bad_when: '有效期要填日期和時間',
-  tier_letter: '等級是一個大寫字母', coupon_taken: '本場已有券碼 {code}：換一個券碼',
+  tier_letter: '等級是一個大寫字母', coupon_taken: '本場已有券碼 {code}：換一個券碼', coupon_refresh: '重新整理用量',
 };
 
 const en: Dict = {
@@ -800,7 +801,7 @@ const en: Dict = {
   coupon_for_all: 'Every dealer', coupon_over: 'Ended', coupon_none_yet: 'No coupons yet',
   bad_code: 'A code is 3–32 letters, digits, _ or -', bad_count: 'A count of 1 or more', bad_dealers: 'Dealer ids are numbers separated by commas',
   bad_when: 'Valid until needs a date and a time', tier_letter: 'A tier is one capital letter',
-  coupon_taken: 'The fair already has a coupon {code}: choose another code',
+  coupon_taken: 'The fair already has a coupon {code}: choose another code', coupon_refresh: 'Refresh uses',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

@@ -283,7 +283,7 @@ export function CouponsPanel({ ctx }: { ctx: FairContext }) {
     <section class="panel wide" aria-labelledby="coupons-title" id="coupons-panel">
       <div class="row wrap">
         <h2 id="coupons-title">{t('coupons')} <span class="muted small">{t('time_in_zone', { zone: zoneLabel(zone) })}</span></h2>
-        <button type="button" id="coupons-refresh" onClick={() => void load()}>{t('refresh')}</button>
+        <button type="button" id="coupons-refresh" onClick={() => void load()}>{t('coupon_refresh')}</button>
       </div>
       {listError && <p class="error" role="alert">{listError}</p>}
       {/* positioned: the sr-only header would otherwise escape the scroll box and widen the page */}
