@@ -88,3 +88,45 @@ test('the badge counts what came while away and what comes live; reading lowers 
   await second.context.close();
   await context.close();
 });
+
+test('an admin adds a webhook, sees its secret once, and removes it', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
+  await createUser(db.url, { login: 'hook-boss', name: '系統管理員', role: 'admin', password: 'hook-pass-12' });
+  const { context, page, problems } = await openAs(browser, server, 'hook-boss', 'hook-pass-12', { viewport: { width: 1280, height: 800 } });
+  await page.click('#webhooks-link', { timeout: 20_000 });
+  await page.locator('#webhooks-none').waitFor({ timeout: 10_000 });
+  await page.fill('#webhook-url', 'https://erp.example.com/fair-hook');
+  await page.locator('#webhook-form input[data-event="order.amended"]').uncheck();
+  await page.click('#webhook-form button[type=submit]');
+  await page.locator('#webhook-secret code').waitFor({ timeout: 10_000 });
+  const secret = await page.locator('#webhook-secret code').textContent();
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  const [[stored, events]] = await sql(db.url, `SELECT secret, array_to_string(events, ',') FROM webhook_subscriptions`);
+  assert.equal(stored, secret, 'the secret shown is the one the calls are signed with');
+  assert.equal(events, 'fair.closed,order.accepted,order.cancelled,order.shipped');
+  const row = page.locator('#webhook-list tbody tr').first();
+  assert.equal(await row.locator('td.url').textContent(), 'https://erp.example.com/fair-hook');
+  assert.match(await row.textContent(), /待发 0 · 已发 0 · 失败 0/);
+  await screenshot(page, 'webhooks-admin');
+
+  // a refusal in words
+  await page.fill('#webhook-url', 'https://erp.example.com/x');
+  await page.fill('#webhook-secret-in', 'short');
+  await page.click('#webhook-form button[type=submit]');
+  await page.locator('#webhook-note').waitFor({ timeout: 10_000 });
+
+  page.once('dialog', (d) => d.accept());
+  await row.locator('button').click();
+  await page.locator('#webhook-note').filter({ hasText: '已停用' }).waitFor({ timeout: 10_000 });
+  assert.equal((await sql(db.url, `SELECT active FROM webhook_subscriptions`))[0][0], 'f');
+  await page.locator('#webhook-list tr.inactive').waitFor({ timeout: 10_000 });
+
+  // a dealer has no such link, and the route shows it nothing
+  const shop = await createUser(db.url, { login: 'hook-shop', password: 'hook-pass-13' });
+  const dealer = await openAs(browser, server, shop.login, 'hook-pass-13', { viewport: { width: 390, height: 844 } });
+  await dealer.page.locator('#inbox-link').waitFor({ timeout: 20_000 });
+  assert.equal(await dealer.page.locator('#webhooks-link').count(), 0);
+  assert.deepEqual(problems, []);
+  await dealer.context.close();
+  await context.close();
+});
