@@ -2,15 +2,37 @@
 -- queued in the outbox in the transaction of the event, and the order as a call carries it.
 -- The sender signs each call (X-Fair-Signature, PROTOCOL.md "Webhooks").
 
--- An order as a webhook carries it: the order's JSON as orders.mine shows it (its lines
--- included) and its dealer's code and name.
+-- Orders as webhooks carry them (`data` of the order events, PROTOCOL.md "Webhooks"), in one
+-- statement for many: the trigger below makes the calls of a whole batch at once. Nested
+-- loops only: guessing 60 lines an order, the planner hashed all 1,000 variants of the
+-- bench's fair once per order (0.47 ms an order) where an index lookup per line does.
+CREATE OR REPLACE FUNCTION webhook_orders_json(p_ids bigint[])
+RETURNS TABLE (order_id bigint, fair_id bigint, data jsonb) LANGUAGE sql STABLE
+SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+    SELECT o.id, o.fair_id, jsonb_build_object(
+        'id', o.id, 'fair', o.fair_id, 'dealer', o.dealer_id, 'dealer_code', d.code,
+        'dealer_name', d.name, 'key', o.key, 'status', o.status, 'total', o.total,
+        'discount', o.early_discount + o.tier_discount + o.coupon_discount,
+        'payable', o.total - o.early_discount - o.tier_discount - o.coupon_discount,
+        'coupon', o.coupon_code, 'note', o.note, 'ship_to', o.ship_to, 'carrier', o.carrier,
+        'tracking', o.tracking, 'created_at', rfc3339(o.created_at),
+        'updated_at', rfc3339(o.updated_at), 'lines', coalesce(l.lines, '[]'))
+    FROM orders o
+    JOIN dealers d ON d.id = o.dealer_id
+    LEFT JOIN LATERAL (
+        SELECT jsonb_agg(jsonb_build_object('variant', ol.variant_id, 'product', v.product_id,
+                   'style', p.style, 'name', p.name, 'size', v.size, 'color', v.color,
+                   'qty', ol.qty, 'price', ol.price) ORDER BY v.product_id, v.sort, v.id) AS lines
+        FROM order_lines ol JOIN variants v ON v.id = ol.variant_id
+        JOIN products p ON p.id = v.product_id
+        WHERE ol.order_id = o.id) l ON true
+    WHERE o.id = ANY (p_ids)
+$$;
+
+-- One order as a webhook carries it.
 CREATE OR REPLACE FUNCTION webhook_order_json(o orders) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT order_json(o) || jsonb_build_object(
-        'status', o.status, 'carrier', o.carrier, 'tracking', o.tracking,
-        'updated_at', rfc3339(o.updated_at),
-        'dealer_code', d.code, 'dealer_name', d.name)
-    FROM dealers d WHERE d.id = o.dealer_id
+    SELECT w.data FROM webhook_orders_json(ARRAY[o.id]) w
 $$;
 
 -- Queues p_event for every active subscription to it (for every fair, or p_fair's), one
@@ -39,25 +61,36 @@ $$;
 
 -- Trigger (order_history, after insert, per statement): `order.accepted` for each new
 -- order's first history entry, once its lines are written (the batch, a single order and
--- the waitlist write the history last). One query per statement when nobody subscribed.
+-- the waitlist write the history last). One query per statement when nobody subscribed;
+-- otherwise one insert for the whole statement's orders (a batch of 500 orders: measured in
+-- the messages' commit, hot-500 0.139 -> 0.67 ms per order when made order by order).
 CREATE OR REPLACE FUNCTION webhook_orders_accepted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_o orders;
+    v_n integer;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM webhook_subscriptions s
                    WHERE s.active AND 'order.accepted' = ANY (s.events)) THEN
         RETURN NULL;
     END IF;
-    FOR v_o IN
-        SELECT o.* FROM new_history n JOIN orders o ON o.id = n.order_id
-        WHERE n.status = 'accepted'
-          AND NOT EXISTS (SELECT 1 FROM order_history h
-                          WHERE h.order_id = n.order_id AND h.id < n.id)
-        ORDER BY n.id
-    LOOP
-        PERFORM webhook_queue('order.accepted', v_o.fair_id, webhook_order_json(v_o));
-    END LOOP;
+    INSERT INTO outbox (id, channel, subscription_id, recipient, kind, payload)
+    SELECT x.id, 'webhook', x.sid, x.url, 'order.accepted',
+           jsonb_build_object('id', x.id, 'event', 'order.accepted', 'fair', x.fair_id,
+                              'at', rfc3339(now()), 'data', x.data)
+    FROM (SELECT nextval('outbox_id_seq') AS id, s.id AS sid, s.url, w.fair_id, w.data
+          FROM webhook_orders_json(ARRAY(
+                   SELECT n.order_id FROM new_history n
+                   WHERE n.status = 'accepted'
+                     AND NOT EXISTS (SELECT 1 FROM order_history h
+                                     WHERE h.order_id = n.order_id AND h.id < n.id))) w
+          JOIN webhook_subscriptions s
+            ON s.active AND 'order.accepted' = ANY (s.events)
+           AND (s.fair_id IS NULL OR s.fair_id = w.fair_id)
+          ORDER BY w.order_id, s.id) x;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    IF v_n > 0 THEN
+        PERFORM pg_notify('outbox', '');
+    END IF;
     RETURN NULL;
 END
 $$;
