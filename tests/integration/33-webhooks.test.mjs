@@ -160,8 +160,10 @@ test('an order accepted: signed, retried after 500s with the same delivery id, t
   assert.equal(json.data.dealer_code, 'hookd1');
   assert.equal(json.data.status, 'accepted');
   assert.deepEqual(json.data.lines.map((l) => [l.variant, l.qty]), [[fx.products[0].variants[0], 3]]);
-  const [[state, attempts]] = await sql(db.url, `SELECT state, attempts FROM outbox WHERE id = ${json.id}`);
-  assert.equal(state, 'sent');
+  // the receiver answers before the sender records it
+  await waitFor(async () => (await sql(db.url, `SELECT state FROM outbox WHERE id = ${json.id}`))[0][0] === 'sent',
+    { what: 'recorded sent', timeoutMs: 10_000 });
+  const [[attempts]] = await sql(db.url, `SELECT attempts FROM outbox WHERE id = ${json.id}`);
   assert.equal(attempts, '3');
   c.order = placed.order.id;
 
@@ -210,6 +212,8 @@ test('the fair\'s totals at its close, to both subscriptions; then an order ship
 });
 
 test('unsubscribing stops the calls; fairctl webhook add, list, remove', { timeout: 60_000 }, async () => {
+  await waitFor(async () => Number((await sql(db.url, `SELECT count(*) FROM outbox
+    WHERE state IN ('pending', 'sending')`))[0][0]) === 0, { what: 'every call recorded', timeoutMs: 10_000 });
   const list = await ok(admin, 'webhook.list');
   const all = list.webhooks.find((w) => w.url.endsWith('/all'));
   assert.ok(all.sent >= 6, JSON.stringify(all));
