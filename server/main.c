@@ -61,9 +61,23 @@
 
 struct server srv;
 
-/* net is below live: a session reaches its room and the fair list through
- * these (net/ws_session.h). */
+/* net is below auth and live: a session is authenticated by auth, and
+ * reaches its room and the fair list through these (net/ws_session.h). */
+static void hold_user(void *user)
+{
+	auth_user_ref(user);
+}
+
+static void release_user(void *user)
+{
+	auth_user_unref(user);
+}
+
 const struct ws_session_hooks ws_session_hooks = {
+	.cookie_check = auth_cookie_check,
+	.authenticate = auth_resolve,
+	.owner_hold = hold_user,
+	.owner_release = release_user,
 	.hello_fairs = fairs_hello_text,
 	.member_next = room_member_next,
 	.member_pending = room_member_pending,

@@ -5,14 +5,14 @@ Reads every server/**/*.c and *.h, takes each `#include "folder/x.h"` as an
 edge from the including file's folder to that folder, and fails (exit 1,
 printing the circle and the files that make each edge) when the folders
 include each other in a circle. server.h, at the root, stands for what it
-includes (base/, db/); the root's .c files (main.c, op_table.c, routes.c)
-wire every folder together and are included by none, so they are not part
-of the graph.
+includes (base/, db/); the root's .c files (main.c, metrics.c, op_table.c,
+routes.c) wire every folder together and are included by none, so they are
+not part of the graph.
 
-The edges in ALLOWED are left out of the graph: each is one file's include of
-a folder that closes a circle which cannot be broken yet, with the reason. A
-new include that closes a circle fails the check, even between the same
-folders. ctest runs it as unit/include_circles (tests/CMakeLists.txt).
+There is no exception: a folder reaches a folder above it only through a
+hook that the root sets (ws_session_hooks and op_reply_sink in main.c,
+http_routes and http_session_hooks in routes.c, http_metrics_text in
+metrics.c). ctest runs it as unit/include_circles (tests/CMakeLists.txt).
 
 Usage: tools/check_includes.py [SERVER_DIR]   (default: server/ beside tools/)
 """
@@ -24,16 +24,8 @@ import sys
 FOLDERS = ("base", "net", "rpc", "db", "live", "order", "auth", "features",
            "media")
 
-# (file, folder it includes): why that edge is still allowed. The order the
-# rest of the graph follows is base < db < rpc < net < auth < order < live and
-# auth < media < features; each edge here points the other way.
-ALLOWED = {
-    ("net/ws_session.c", "auth"):
-        "a session is authenticated by auth (auth_cookie_check, "
-        "auth_resolve) and holds its auth_user (its ids and role for the "
-        "audience, its hello text), while auth closes the sessions it "
-        "revokes (found through net/audience.h)",
-}
+# The order the folders follow: base < db < rpc < net < auth < order < live,
+# and auth < media < features.
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 
@@ -77,23 +69,17 @@ def folders_reached(inc, includes, seen=None):
 
 
 def build_graph(includes):
-    """{(from folder, to folder): [(file, via)]} without ALLOWED edges, and
-    the ALLOWED entries that no longer match any include."""
+    """{(from folder, to folder): [(file, via)]}."""
     edges = {}
-    used = set()
     for rel, incs in sorted(includes.items()):
         src = folder_of(rel)
         if src is None:
-            continue  # the root: main.c, op_table.c, server.h
+            continue  # the root: main.c, routes.c, server.h...
         for inc in incs:
             for dst in sorted(folders_reached(inc, includes)):
-                if dst == src:
-                    continue
-                if (rel, dst) in ALLOWED:
-                    used.add((rel, dst))
-                    continue
-                edges.setdefault((src, dst), []).append((rel, inc))
-    return edges, sorted(set(ALLOWED) - used)
+                if dst != src:
+                    edges.setdefault((src, dst), []).append((rel, inc))
+    return edges
 
 
 def find_cycle(edges):
@@ -134,27 +120,20 @@ def main():
     if not includes:
         print(f"check_includes: no C files under {server}")
         return 2
-    edges, stale = build_graph(includes)
-    for rel, dst in stale:
-        # Not an error: the circle it allowed was broken. Say so, so that
-        # the entry is removed and cannot hide a new circle later.
-        print(f"check_includes: allowed edge no longer used, remove it: "
-              f"{rel} -> {dst}/")
+    edges = build_graph(includes)
     cycle = find_cycle(edges)
     if cycle is None:
         print(f"check_includes: no include circle among the folders of "
-              f"{len(includes)} files ({len(ALLOWED) - len(stale)} edges "
-              f"allowed)")
+              f"{len(includes)} files")
         return 0
     print("check_includes: the folders include each other in a circle: "
           + " -> ".join(cycle))
     for src, dst in zip(cycle, cycle[1:]):
         for rel, inc in edges[(src, dst)]:
             print(f"  {src} -> {dst}: {rel} includes \"{inc}\"")
-    print("Break it (move a declaration to the lower folder, or pass a "
-          "callback instead of including upward), or, when it cannot be "
-          "broken yet, add the edge to ALLOWED in tools/check_includes.py "
-          "with its reason.")
+    print("Break it: move a declaration to the lower folder, or pass a "
+          "callback (a hook the root sets, as main.c sets ws_session_hooks) "
+          "instead of including upward.")
     return 1
 
 

@@ -1068,6 +1068,28 @@ static const char sql_session_lookup_batch[] =
 
 static void resolve_send(void);
 
+/* Lets a socket's session in as u (ws_session_authenticated), which holds
+ * u while the session is open. */
+static void let_in(uint64_t session_id, struct auth_user *u)
+{
+	struct ws_identity who = {
+		.user_id = u->user_id,
+		.dealer_id = u->dealer_id,
+		.role = u->role,
+		.login = u->login,
+		.hello_user = u->json_text,
+		.owner = u,
+	};
+
+	memcpy(who.session_hash, u->session_hash, sizeof who.session_hash);
+	ws_session_authenticated(session_id, &who, 0);
+}
+
+const struct auth_user *auth_session_user(uint64_t session_id)
+{
+	return ws_session_owner(session_id);
+}
+
 /* Answers every job of b: with its user, "session ended" when it had none,
  * or "try later" when the database did not answer (ok false). */
 static void resolve_answer(struct resolve_batch *b, bool ok)
@@ -1086,7 +1108,7 @@ static void resolve_answer(struct resolve_batch *b, bool ok)
 						 CLOSE_PASSWORD_CHANGE);
 		else {
 			cache_put(job->user);
-			ws_session_authenticated(job->session_id, job->user, 0);
+			let_in(job->session_id, job->user);
 		}
 		auth_user_unref(job->user);
 	}
@@ -1159,7 +1181,7 @@ void auth_resolve(uint64_t session_id, const unsigned char hash[32])
 	struct resolve_job *job;
 
 	if (u) {
-		ws_session_authenticated(session_id, u, 0);
+		let_in(session_id, u);
 		return;
 	}
 	if (resolving.count == resolving.cap) {

@@ -82,10 +82,15 @@ int auth_cookie_check(const char *cookie_header, unsigned char hash[32]);
 int auth_cookie_value(const char *cookie_header, char *value, size_t size);
 
 /* Finds the user of a socket's session: from the cache at once, or from
- * PostgreSQL later. Calls ws_session_authenticated(session_id, user,
- * reason) exactly once, possibly before returning: with NULL and 4401 (the
- * session ended), 4403 (its user must change its password first) or 1013
- * (PostgreSQL could not be asked). */
+ * PostgreSQL later (ws_session_hooks.authenticate). Calls
+ * ws_session_authenticated exactly once, possibly before returning: with
+ * the user's identity (its owner the user, which the session holds), or
+ * with NULL and 4401 (the session ended), 4403 (its user must change its
+ * password first) or 1013 (PostgreSQL could not be asked). */
 void auth_resolve(uint64_t session_id, const unsigned char hash[32]);
+
+/* The user of a socket's session (ws_session_owner), or NULL when it has
+ * gone or is not let in yet. Borrowed: valid while the session is open. */
+const struct auth_user *auth_session_user(uint64_t session_id);
 
 #endif

@@ -4,7 +4,6 @@
 #include "features/catalog.h"
 
 #include "auth/auth.h"
-#include "net/ws_session.h"
 #include "rpc/op_reply.h"
 #include "rpc/op_sql.h"
 
@@ -26,7 +25,7 @@ const struct param_spec catalog_categories_params[] = {
 
 const char *catalog_caller_tier(const struct op_call *call, char *buf)
 {
-	const struct auth_user *u = ws_session_user(call->caller.session_id);
+	const struct auth_user *u = auth_session_user(call->caller.session_id);
 
 	(void)buf;
 	return u && u->role == ROLE_DEALER && u->tier[0] ? u->tier : NULL;
@@ -34,7 +33,7 @@ const char *catalog_caller_tier(const struct op_call *call, char *buf)
 
 const char *catalog_caller_region(const struct op_call *call, char *buf)
 {
-	const struct auth_user *u = ws_session_user(call->caller.session_id);
+	const struct auth_user *u = auth_session_user(call->caller.session_id);
 
 	(void)buf;
 	return u && u->role == ROLE_DEALER ? u->region : NULL;

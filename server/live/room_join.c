@@ -63,7 +63,7 @@ void room_join_stats(unsigned long long *read, unsigned long long *kept)
 /* Makes the session a member of the fair's room from snapshot seq on. */
 static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 {
-	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	const struct auth_user *u = auth_session_user(t->caller.session_id);
 	struct ring_viewer who = {0};
 	struct room *r;
 	struct room_member *m;
@@ -96,7 +96,7 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 /* Which kept snapshot a member would share: staff, or its dealer tier. */
 static int audience_of(const struct op_ticket *t)
 {
-	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	const struct auth_user *u = auth_session_user(t->caller.session_id);
 
 	return ring_audience(t->caller.role != ROLE_DEALER, u ? u->tier : NULL);
 }
@@ -247,7 +247,8 @@ static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
 	for (size_t i = 0; i < b->count; i++) {
 		struct op_ticket *t = b->t[i];
 		struct join_job *job = t->data;
-		const struct auth_user *u = ws_session_user(t->caller.session_id);
+		const struct auth_user *u =
+			auth_session_user(t->caller.session_id);
 		struct kept_snapshot *k;
 		char dealer[24];
 
@@ -464,7 +465,7 @@ static void join_snapshot_query(struct op_ticket *t, bool whole)
 static void join_query(struct op_ticket *t, bool resume, int64_t since)
 {
 	struct join_job *job = t->data;
-	const struct auth_user *u = ws_session_user(t->caller.session_id);
+	const struct auth_user *u = auth_session_user(t->caller.session_id);
 	char fair[24], since_text[24], dealer[24], limit[16];
 	const char *params[6];
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
 #include "base/idmap.h"
 #include "base/lock_set.h"
 #include "base/log.h"
@@ -29,7 +28,8 @@ struct ws_session {
 	uint64_t id;
 	struct lws *wsi;
 	struct op_caller caller;
-	struct auth_user *user;   /* NULL until the session is resolved */
+	void *owner;                /* its identity's (ws_identity): NULL
+				     * until the session is let in */
 	struct room_member *member; /* the fair joined, or NULL */
 
 	struct frame **queue;     /* ring of frames to send, grown on demand */
@@ -333,7 +333,7 @@ static int handle_message(struct ws_session *s, const char *text, size_t len)
 	char why[192];
 	int rc = 0;
 
-	if (!s->user) /* reading is paused until then; never serve before */
+	if (!s->owner) /* reading is paused until then; never serve before */
 		return 0;
 	if (s->rx_binary)
 		return refuse(s, NULL, ERR_BAD_REQUEST,
@@ -487,7 +487,7 @@ static int on_receive(struct ws_session *s, const char *in, size_t len)
 /* Put together from text kept serialised (the user's object, the fair
  * list): a storm of new sockets each sends one, and serialising it anew was
  * an eighth of the server's time then. */
-static void send_hello(struct ws_session *s)
+static void send_hello(struct ws_session *s, const char *hello_user)
 {
 	char now[32];
 	size_t fairs_len;
@@ -497,7 +497,7 @@ static void send_hello(struct ws_session *s)
 
 	strbuf_init(&b);
 	strbuf_addstr(&b, "{\"ev\":\"hello\",\"user\":");
-	strbuf_addstr(&b, s->user->json_text);
+	strbuf_addstr(&b, hello_user);
 	strbuf_addstr(&b, ",\"server_time\":\"");
 	strbuf_addstr(&b, timefmt_rfc3339(timefmt_now_ms(), now, sizeof now));
 	strbuf_addstr(&b, "\",\"fairs\":");
@@ -530,7 +530,7 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	 * here. Read nothing until we know who this is. */
 	if (lws_hdr_copy(wsi, cookies, sizeof cookies, WSI_TOKEN_HTTP_COOKIE) <=
 		    0 ||
-	    auth_cookie_check(cookies, hash))
+	    ws_session_hooks.cookie_check(cookies, hash))
 		return -1;
 	s->rx_paused = true;
 	s->paused_at_ms = timefmt_mono_ms();
@@ -550,33 +550,33 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	}
 	s->address_key = key;
 	lock_set_add(&sockets_of_address, &key, 1); /* key is never 0 */
-	auth_resolve(s->id, hash);
+	ws_session_hooks.authenticate(s->id, hash);
 	return 0;
 }
 
-void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
-			      int close_code)
+void ws_session_authenticated(uint64_t session_id,
+			      const struct ws_identity *who, int close_code)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);
-	struct audience_who who;
+	struct audience_who watcher;
 	uint64_t user_key;
 
 	if (!s)
 		return; /* gone while we asked */
-	if (!user) {
+	if (!who) {
 		close_session(s, close_code,
 			      close_code == 1013   ? "database unavailable"
 			      : close_code == 4403 ? "password change required"
 						   : "session ended");
 		return;
 	}
-	user_key = (uint64_t)user->user_id;
+	user_key = (uint64_t)who->user_id;
 	if (lock_set_count(&sockets_of_user, user_key) >=
 	    (unsigned)srv.cfg.ws_max_per_user) {
 		stats.closed_too_many++;
 		LOG(LOG_NOTICE, "session %llu of %s closed: over %d sockets of "
 				"one user",
-		    (unsigned long long)s->id, user->login,
+		    (unsigned long long)s->id, who->login,
 		    srv.cfg.ws_max_per_user);
 		close_session(s, CLOSE_TOO_MANY,
 			      "too many connections for this user");
@@ -584,19 +584,21 @@ void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
 	}
 	s->user_counted = true;
 	lock_set_add(&sockets_of_user, &user_key, 1); /* ids are from 1 */
-	s->user = auth_user_ref(user);
-	who.user_id = user->user_id;
-	who.dealer_id = user->role == ROLE_DEALER ? user->dealer_id : 0;
-	who.role = user->role;
-	memcpy(who.session_hash, user->session_hash, sizeof who.session_hash);
-	audience_add(s->id, &who);
+	s->owner = who->owner;
+	ws_session_hooks.owner_hold(s->owner);
+	watcher.user_id = who->user_id;
+	watcher.dealer_id = who->role == ROLE_DEALER ? who->dealer_id : 0;
+	watcher.role = who->role;
+	memcpy(watcher.session_hash, who->session_hash,
+	       sizeof watcher.session_hash);
+	audience_add(s->id, &watcher);
 	s->caller.session_id = s->id;
-	s->caller.user_id = user->user_id;
-	s->caller.role = user->role;
-	s->caller.dealer_id = user->dealer_id;
+	s->caller.user_id = who->user_id;
+	s->caller.role = who->role;
+	s->caller.dealer_id = who->dealer_id;
 	LOG(LOG_DEBUG, "session %llu is %s", (unsigned long long)s->id,
-	    user->login);
-	send_hello(s);
+	    who->login);
+	send_hello(s, who->hello_user);
 	update_flow(s); /* resumes reading */
 }
 
@@ -608,11 +610,11 @@ void ws_session_wake(uint64_t session_id)
 		wake(s);
 }
 
-const struct auth_user *ws_session_user(uint64_t session_id)
+void *ws_session_owner(uint64_t session_id)
 {
 	struct ws_session *s = idmap_get(&sessions, session_id);
 
-	return s ? s->user : NULL;
+	return s ? s->owner : NULL;
 }
 
 struct room_member *ws_session_member(uint64_t session_id)
@@ -826,7 +828,7 @@ static void on_closed(struct ws_session *s)
 	idmap_remove(&sessions, s->id);
 	audience_remove(s->id);
 	if (s->user_counted) {
-		uint64_t user_key = (uint64_t)s->user->user_id;
+		uint64_t user_key = (uint64_t)s->caller.user_id;
 
 		lock_set_remove(&sockets_of_user, &user_key, 1);
 	}
@@ -836,7 +838,8 @@ static void on_closed(struct ws_session *s)
 	queue_clear(s);
 	free(s->queue);
 	free(s->rx_buf);
-	auth_user_unref(s->user);
+	if (s->owner)
+		ws_session_hooks.owner_release(s->owner);
 	LOG(LOG_DEBUG, "session %llu closed", (unsigned long long)s->id);
 	s->id = 0;
 }

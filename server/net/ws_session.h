@@ -63,15 +63,30 @@ size_t ws_session_count(void);
 /* Closes every session with the given close code (1001 at shutdown). */
 void ws_sessions_close_all(int code, const char *reason);
 
-struct auth_user;
+/* Who a session is, as net/ needs it: the ids and role (the per-user cap,
+ * the op caller, the audience), the session token's hash (revocations find
+ * its sessions by it) and the hello's user object. Made by whoever
+ * authenticates (auth/, from its user) and read only during
+ * ws_session_authenticated. */
+struct ws_identity {
+	int64_t user_id;
+	int64_t dealer_id; /* 0 unless a dealer's user */
+	unsigned role;     /* one ROLE_* bit */
+	unsigned char session_hash[32];
+	const char *login;      /* for the log */
+	const char *hello_user; /* the hello's user object, JSON text */
+	/* What the identity belongs to (auth's struct auth_user), never
+	 * NULL: the session holds it while open (ws_session_hooks.owner_hold,
+	 * owner_release) and gives it out (ws_session_owner). */
+	void *owner;
+};
 
-/* The answer of auth_resolve for a session: its user, or NULL and the close
- * code to end it with (4401 session ended, 4403 password change required,
- * 1013 try again later), before any hello. The user
- * is referenced by the session, not stolen. A session let in is in the
- * audience (net/audience.h) until it closes. */
-void ws_session_authenticated(uint64_t session_id, struct auth_user *user,
-			      int close_code);
+/* The answer of ws_session_hooks.authenticate for a session: who it is, or
+ * NULL and the close code to end it with (4401 session ended, 4403
+ * password change required, 1013 try again later), before any hello. A
+ * session let in is in the audience (net/audience.h) until it closes. */
+void ws_session_authenticated(uint64_t session_id,
+			      const struct ws_identity *who, int close_code);
 
 /* Closes a session with code and reason from outside its callbacks (its
  * queue is dropped; lws closes it at its next WRITEABLE). Returns 0, or -1
@@ -84,10 +99,20 @@ struct room_member;
  * room_member_next in live/fair_room.h). */
 enum room_next { ROOM_NOTHING, ROOM_FRAME, ROOM_FELL_BEHIND };
 
-/* What a session needs of the folders above net: the fair list its hello
- * carries, and the room it joined (live/). net includes neither: the root
- * wires them (main.c defines ws_session_hooks). */
+/* What a session needs of the folders above net: who it is (auth/), the
+ * fair list its hello carries, and the room it joined (live/). net includes
+ * none of them: the root wires them (main.c defines ws_session_hooks). */
 struct ws_session_hooks {
+	/* A Cookie header's first valid session cookie: 0 and its hash, or
+	 * -1 (auth_cookie_check). */
+	int (*cookie_check)(const char *cookie_header, unsigned char hash[32]);
+	/* Finds who the session of hash is and calls ws_session_authenticated
+	 * exactly once, possibly before returning (auth_resolve). */
+	void (*authenticate)(uint64_t session_id, const unsigned char hash[32]);
+	/* Takes and gives back a reference to an identity's owner
+	 * (auth_user_ref, auth_user_unref). */
+	void (*owner_hold)(void *owner);
+	void (*owner_release)(void *owner);
 	/* The hello's fair list as JSON text, *len set (fairs_hello_text). */
 	const char *(*hello_fairs)(size_t *len);
 	/* The member's next push, whether it may have one, and its end
@@ -108,8 +133,10 @@ void ws_session_wake(uint64_t session_id);
  * the next turn (the loop should not wait for events then). */
 bool ws_sessions_write_woken(void);
 
-/* The user of a session, or NULL when it has gone or is not resolved. */
-const struct auth_user *ws_session_user(uint64_t session_id);
+/* The owner of a session's identity (struct ws_identity: auth's user), or
+ * NULL when it has gone or is not let in yet. auth_session_user gives it
+ * its type. */
+void *ws_session_owner(uint64_t session_id);
 
 /* The room membership of a session (live/room.c owns members). set returns
  * the previous one, which the caller frees; a session frees its member when
