@@ -13,6 +13,7 @@
 #include "features/message_http.h"
 #include "features/report_csv.h"
 #include "media/admin_image.h"
+#include "media/clip_http.h"
 #include "media/media_check.h"
 #include "media/stream_http.h"
 #include "net/http.h"
@@ -29,9 +30,13 @@ const struct http_route http_routes[] = {
 	{"/api/password", LWSHUMETH_POST, 4096, auth_http_password, false,
 	 false},
 	{"/api/me", LWSHUMETH_GET, 0, auth_http_me, false, false},
+	/* pictures, and clips (.../<id>/clip: clip_http.h) up to clip_max_mb */
 	{ADMIN_IMAGE_PATH_PREFIX, LWSHUMETH_POST, MEDIA_MAX_BYTES,
 	 admin_image_http_upload, true, true, ROLE_ADMIN,
-	 "only administrators upload product pictures"},
+	 "only administrators upload product pictures and clips",
+	 clip_http_max_body},
+	/* a product clip and its poster, with byte ranges (before /media/) */
+	{CLIP_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, clip_http_get, true, false},
 	{ORDER_PRINT_PATH_PREFIX, LWSHUMETH_GET, 0, order_print_http, true,
 	 false},
 	{FAIR_FILES_PATH_PREFIX, LWSHUMETH_GET, 0, report_http, true, true},

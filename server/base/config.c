@@ -60,6 +60,11 @@ static const struct config_key config_keys[] = {
 	 "folder nginx-rtmp writes the live video's HLS files to (hls_path), "
 	 "served to each fair's users at /live/ (empty: var/live/hls/ of the "
 	 "source tree)"},
+	{"clip_max_mb", CFG_INT, "200", 1, 2048, FIELD(clip_max_mb),
+	 "largest product clip (video) an admin uploads or fairctl imports, "
+	 "in MiB; an upload is held in memory while it arrives"},
+	{"clip_max_s", CFG_INT, "300", 1, 300, FIELD(clip_max_s),
+	 "longest product clip, in seconds; a longer one is refused"},
 	{"trusted_proxies", CFG_STRING, "", 0, 8192, FIELD(trusted_proxies),
 	 "comma-separated addresses of reverse proxies whose X-Forwarded-For "
 	 "names the client (limits by address, logs); empty: none. Requests "

@@ -27,6 +27,8 @@ struct config {
 	char *web_root;           /* folder served at / */
 	char *media_root;         /* folder served at /media/ */
 	char *hls_root;           /* nginx-rtmp's HLS files (/live/) */
+	int clip_max_mb;          /* a product clip's largest upload */
+	int clip_max_s;           /* a product clip's longest duration */
 	char *allowed_origins;    /* comma-separated extra WebSocket origins */
 	char *trusted_proxies;    /* proxies whose X-Forwarded-For is believed */
 	char *tls_cert;           /* PEM certificate; empty: plain HTTP */

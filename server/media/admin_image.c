@@ -13,6 +13,7 @@
 #include "base/worker.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
+#include "media/clip_http.h"
 #include "media/media_check.h"
 #include "media/media_child.h"
 #include "media/media_key.h"
@@ -313,9 +314,14 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 
 void admin_image_http_upload(const struct http_call *call)
 {
-	struct upload *up = xcalloc(1, sizeof *up);
+	struct upload *up;
 	int color;
 
+	if (clip_http_is_upload(call->path)) { /* a video: clip_http.h */
+		clip_http_upload(call);
+		return;
+	}
+	up = xcalloc(1, sizeof *up);
 	up->http_id = call->id;
 	if (parse_path(call->path, up->product, sizeof up->product)) {
 		upload_fail(up, ERR_NOT_FOUND,

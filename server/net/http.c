@@ -973,13 +973,14 @@ static int api_begin(struct http_req *r, const struct http_route *route)
 		api_dispatch(r);
 		return 0;
 	}
+	r->in_max = route->max_body_for ? route->max_body_for(r->path)
+					: route->max_body;
 	if (header_copy(r->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, length,
 			sizeof length) &&
-	    http_length_exceeds(length, route->max_body)) {
+	    http_length_exceeds(length, r->in_max)) {
 		refuse_early(r, 413, ERR_TOO_LARGE, "request body too large");
 		return 0;
 	}
-	r->in_max = route->max_body;
 	if (route->roles_first) {
 		gate_begin(r); /* the body is read once it passes */
 		return 0;

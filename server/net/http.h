@@ -51,6 +51,9 @@ struct http_route {
 			       * or PostgreSQL) and its role checked before a
 			       * body byte is read; 0: the handler checks */
 	const char *forbidden_why; /* the 403's message for roles_first */
+	/* when set, the largest body for this request path instead of
+	 * max_body (a configured limit, or one per kind of upload) */
+	size_t (*max_body_for)(const char *path);
 };
 
 extern const struct http_route http_routes[];

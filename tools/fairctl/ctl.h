@@ -15,6 +15,8 @@ struct ctl_context {
 	const char *media_root;   /* where product images are written */
 	const char *self;         /* this executable, for media-convert */
 	const char *command;      /* "user create", for messages */
+	long clip_max_mb;         /* clip_max_mb, clip_max_s of the config */
+	long clip_max_s;
 };
 
 /* Prints "fairctl: <command>: <message>" to stderr; returns CTL_FAILED. */

@@ -416,6 +416,8 @@ int main(int argc, char **argv)
 				media_root = media_default;
 			}
 			ctx.media_root = media_root;
+			ctx.clip_max_mb = cfg.clip_max_mb;
+			ctx.clip_max_s = cfg.clip_max_s;
 			n = readlink("/proc/self/exe", self, sizeof self - 1);
 			if (n > 0)
 				self[n] = '\0';

@@ -1,10 +1,11 @@
-/* import_fair.c - fairctl import DIR: a fair from fair.json, products.csv
- * and images/, all or nothing.
+/* import_fair.c - fairctl import DIR: a fair from fair.json, products.csv,
+ * images/ and clips/, all or nothing.
  *
  * Order of work: open (and migrate) the database; read and check
- * everything (fair.json, every CSV row, every picture's header) and report
- * every problem at once; then convert the pictures in child processes into
- * a staging folder; then one
+ * everything (fair.json, every CSV row, every picture's header, every
+ * clip's size and first bytes) and report every problem at once; then
+ * convert the pictures and transcode the clips in child processes into a
+ * staging folder; then one
  * transaction creates the fair and its items, the staged pictures move into
  * place, and it commits. Any failure before the commit leaves the database
  * as it was and removes the staging folder. */
@@ -21,6 +22,7 @@
 #include "base/timefmt.h"
 #include "fairctl/ctl.h"
 #include "fairctl/ctl_db.h"
+#include "fairctl/import_clips.h"
 #include "fairctl/import_csv.h"
 #include "fairctl/import_images.h"
 #include "fairctl/import_item.h"
@@ -289,7 +291,8 @@ static void print_problems(const struct ctl_context *ctx,
  * so that a failure to move them rolls back too. */
 static int store(PGconn *conn, const struct fair_spec *f,
 		 const struct import_item *items, size_t n,
-		 const struct import_images *imgs, const char *staging,
+		 const struct import_images *imgs,
+		 const struct import_clips *clips, const char *staging,
 		 const char *media_root, char *fair_id, int *new_products,
 		 char *err, size_t errlen)
 {
@@ -395,6 +398,7 @@ static int store(PGconn *conn, const struct fair_spec *f,
 			goto rollback;
 	}
 	if (import_images_install(imgs, staging, media_root, err, errlen) ||
+	    import_clips_install(clips, staging, media_root, err, errlen) ||
 	    ctl_db_commit(conn, err, errlen))
 		goto rollback;
 	free(styles_text);
@@ -410,6 +414,10 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 {
 	struct import_problems pr = {0};
 	struct import_images imgs = {0};
+	struct import_clips clips = {0};
+	struct clip_limits clip_lim = {
+		(int64_t)ctx->clip_max_mb * 1024 * 1024,
+		(int64_t)ctx->clip_max_s * 1000};
 	struct import_item *items = NULL;
 	struct fair_spec fair;
 	char path[4200], staging[4200], err[1024], fair_id[24] = "";
@@ -440,6 +448,9 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	snprintf(path, sizeof path, "%s/images", dir);
 	if (import_images_find(path, items, n, &imgs, &pr))
 		import_problem(&pr, "images: %s", strerror(errno));
+	snprintf(path, sizeof path, "%s/clips", dir);
+	if (import_clips_find(path, items, n, &clip_lim, &clips, &pr))
+		import_problem(&pr, "clips: %s", strerror(errno));
 	if (pr.count) {
 		print_problems(ctx, &pr);
 		goto out;
@@ -456,8 +467,18 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (clips.count) {
+		staged = 1;
+		import_clips_convert(&clips, staging, items, &clip_lim, &pr);
+		if (pr.count) {
+			print_problems(ctx, &pr);
+			goto out;
+		}
+	}
 	import_images_apply(&imgs, items, n);
-	if (store(conn, &fair, items, n, &imgs, staging, ctx->media_root,
+	import_clips_apply(&clips, items, n);
+	if (store(conn, &fair, items, n, &imgs, &clips, staging,
+		  ctx->media_root,
 		  fair_id, &new_products, err, sizeof err)) {
 		ctl_fail(ctx, "%s; nothing was imported", err);
 		goto out;
@@ -468,9 +489,10 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			variants += (long)items[i].nsizes * items[i].ncolors;
 		printf("imported fair %s \"%s\": %zu products (%d new), %ld "
-		       "variants, %zu pictures in %.1f s\n",
+		       "variants, %zu pictures, %zu clips in %.1f s\n",
 		       fair_id, fair.name, n, new_products, variants,
-		       imgs.count, (double)(timefmt_mono_ms() - t0) / 1000.0);
+		       imgs.count, clips.count,
+		       (double)(timefmt_mono_ms() - t0) / 1000.0);
 	}
 	rc = CTL_OK;
 out:
@@ -478,6 +500,7 @@ out:
 		import_images_remove_tree(staging);
 	PQfinish(conn);
 	import_images_free(&imgs);
+	import_clips_free(&clips);
 	free_items(items, n);
 	import_problems_free(&pr);
 	return rc;

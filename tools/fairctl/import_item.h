@@ -69,6 +69,10 @@ struct import_item {
 	char image[MEDIA_KEY_MAX];                    /* the product's */
 	char color_image[IMPORT_MAX_COLORS][MEDIA_KEY_MAX]; /* each colour's */
 	char color_slug[IMPORT_MAX_COLORS][MEDIA_SLUG_MAX]; /* unique per item */
+	/* Filled in once its clip is stored (clips/STYLE.mp4): "" when none */
+	char clip[MEDIA_KEY_MAX];
+	int64_t clip_ms;             /* the source's duration */
+	int clip_width, clip_height; /* the MP4's picture */
 };
 
 /* A growing list of messages for a person, one problem each. */

@@ -61,7 +61,8 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 
 		json_array_append_new(
 			products,
-			json_pack("{ss ss ss ss ss ss sI so}", "style",
+			json_pack("{ss ss ss ss ss ss sI so so sI si si}",
+				  "style",
 				  it->style, "name", it->name, "name_en",
 				  it->name_en ? it->name_en : "", "category",
 				  it->category, "description",
@@ -69,7 +70,11 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 				  "description_en",
 				  it->description_en ? it->description_en : "",
 				  "base_price", (json_int_t)it->base_price,
-				  "image", text_or_null(it->image)));
+				  "image", text_or_null(it->image), "clip",
+				  text_or_null(it->clip), "clip_ms",
+				  (json_int_t)it->clip_ms, "clip_width",
+				  it->clip_width, "clip_height",
+				  it->clip_height));
 		for (int c = 0; c < it->ncolors; c++)
 			for (int s = 0; s < it->nsizes; s++) {
 				json_array_append_new(
@@ -87,20 +92,34 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 	if (write_rows(conn, "products",
 		       "INSERT INTO products AS p (style, name, name_en, "
 		       " category, description, description_en, base_price, "
-		       " image) "
+		       " image, clip, clip_ms, clip_width, clip_height) "
 		       "SELECT style, name, name_en, category, description, "
-		       " description_en, base_price, image "
+		       " description_en, base_price, image, clip, "
+		       " CASE WHEN clip IS NOT NULL THEN clip_ms END, "
+		       " CASE WHEN clip IS NOT NULL THEN clip_width END, "
+		       " CASE WHEN clip IS NOT NULL THEN clip_height END "
 		       "FROM jsonb_to_recordset($1::jsonb) AS x(style text, "
 		       " name text, name_en text, category text, "
 		       " description text, description_en text, "
-		       " base_price bigint, image text) "
+		       " base_price bigint, image text, clip text, "
+		       " clip_ms int, clip_width int, clip_height int) "
 		       "ON CONFLICT (style) DO UPDATE SET name = EXCLUDED.name, "
 		       " name_en = EXCLUDED.name_en, "
 		       " category = EXCLUDED.category, "
 		       " description = EXCLUDED.description, "
 		       " description_en = EXCLUDED.description_en, "
 		       " base_price = EXCLUDED.base_price, "
-		       " image = coalesce(EXCLUDED.image, p.image)",
+		       " image = coalesce(EXCLUDED.image, p.image), "
+		       /* a product imported without a clip keeps its own */
+		       " (clip, clip_ms, clip_width, clip_height) = "
+		       "  (SELECT CASE WHEN EXCLUDED.clip IS NULL "
+		       "   THEN p.clip ELSE EXCLUDED.clip END, "
+		       "   CASE WHEN EXCLUDED.clip IS NULL "
+		       "   THEN p.clip_ms ELSE EXCLUDED.clip_ms END, "
+		       "   CASE WHEN EXCLUDED.clip IS NULL "
+		       "   THEN p.clip_width ELSE EXCLUDED.clip_width END, "
+		       "   CASE WHEN EXCLUDED.clip IS NULL "
+		       "   THEN p.clip_height ELSE EXCLUDED.clip_height END)",
 		       products, NULL, (long)n, err, errlen)) {
 		json_decref(variants);
 		return -1;

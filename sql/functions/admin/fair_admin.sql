@@ -9,7 +9,8 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
         'product', jsonb_build_object('id', p.id, 'style', p.style, 'name', p.name,
             'name_en', p.name_en, 'category', p.category, 'description', p.description,
             'description_en', p.description_en, 'base_price', p.base_price,
-            'images', media_urls(p.image)),
+            'images', media_urls(p.image),
+            'clip', media_clip(p.clip, p.clip_ms, p.clip_width, p.clip_height)),
         'variants', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                          'id', v.id, 'size', v.size, 'color', v.color) ORDER BY v.sort, v.id),
                          '[]')
@@ -95,6 +96,31 @@ BEGIN
                         jsonb_build_object('image', p_key, 'color', p_color));
     RETURN jsonb_build_object('product', p_product, 'color', p_color,
                               'images', media_urls(p_key));
+END
+$$;
+
+-- A product's clip (issue 24): the media key of the MP4 and poster the server has just
+-- stored, the source's duration and the MP4's picture size; replaces the one it had.
+-- Returns {product, clip}.
+CREATE OR REPLACE FUNCTION admin_product_clip_set(p_actor bigint, p_product bigint, p_key text,
+                                                  p_ms integer, p_width integer, p_height integer)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_product products;
+    v_clip jsonb;
+BEGIN
+    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
+    END IF;
+    UPDATE products SET clip = p_key, clip_ms = p_ms, clip_width = p_width,
+                        clip_height = p_height
+    WHERE id = p_product;
+    v_clip := media_clip(p_key, p_ms, p_width, p_height);
+    PERFORM audit_write(p_actor, 'product.clip', NULL, 'product:' || p_product,
+                        jsonb_build_object('clip', v_product.clip),
+                        jsonb_build_object('clip', p_key, 'duration_ms', p_ms));
+    RETURN jsonb_build_object('product', p_product, 'clip', v_clip);
 END
 $$;
 

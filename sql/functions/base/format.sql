@@ -25,6 +25,16 @@ CREATE OR REPLACE FUNCTION media_urls(p_key text) RETURNS jsonb LANGUAGE sql IMM
         'full', '/media/' || p_key || '-full.jpg') END
 $$;
 
+-- A product's clip as the pages get it (NULL without one): the MP4 and its poster under
+-- /media/, the source's duration and the MP4's picture size (products.clip, 046).
+CREATE OR REPLACE FUNCTION media_clip(p_key text, p_ms integer, p_width integer, p_height integer)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_key IS NULL THEN NULL ELSE jsonb_build_object(
+        'url', '/media/' || p_key || '.mp4',
+        'poster', '/media/' || p_key || '-poster.jpg',
+        'duration_ms', p_ms, 'width', p_width, 'height', p_height) END
+$$;
+
 -- Keywords match as plain text: % _ and \ in them mean themselves.
 CREATE OR REPLACE FUNCTION like_pattern(p_text text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'

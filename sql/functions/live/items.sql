@@ -65,6 +65,10 @@ BEGIN
                                                   'ends_at', rfc3339(i.flash_ends_at)) END)
             || CASE WHEN p_tier IS NULL THEN jsonb_build_object('tier_prices', coalesce(tp.prices, '{}'))
                     ELSE '{}' END
+            -- only with one: most products have none, and a snapshot holds every item
+            || CASE WHEN p.clip IS NULL THEN '{}'
+                    ELSE jsonb_build_object('clip', media_clip(p.clip, p.clip_ms, p.clip_width,
+                                                                p.clip_height)) END
             ORDER BY u.n), '[]')
         FROM unnest(p_ids) WITH ORDINALITY AS u(id, n)
         JOIN fair_items i ON i.fair_id = p_fair AND i.product_id = u.id
