@@ -274,8 +274,11 @@ static void idle(PGconn *conn, int ms)
 
 static PGconn *connect_db(void)
 {
-	const char *keys[] = {"application_name", "dbname", NULL};
-	const char *vals[] = {"fairserver-outbox", srv.cfg.database_url, NULL};
+	/* a bounded connect: the process waits for this thread at shutdown */
+	const char *keys[] = {"application_name", "dbname", "connect_timeout",
+			      NULL};
+	const char *vals[] = {"fairserver-outbox", srv.cfg.database_url, "10",
+			      NULL};
 	PGconn *conn = PQconnectdbParams(keys, vals, 1);
 
 	if (PQstatus(conn) != CONNECTION_OK) {
