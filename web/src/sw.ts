@@ -40,7 +40,8 @@ sw.addEventListener('fetch', (event) => {
     if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(networkFirst(req));
     return; // printable orders, reports: always from the server
   }
-  if (url.pathname.startsWith('/media/')) {
+  // clips are fetched in byte ranges by the player: the Cache API keeps no 206
+  if (url.pathname.startsWith('/media/') && !url.pathname.endsWith('.mp4')) {
     event.respondWith(mediaFirstFromCache(req));
     return;
   }

@@ -29,6 +29,10 @@ export interface Fair {
 
 export interface Images { thumb: string; card: string; full: string }
 
+/** A product's clip (issue 24): an H.264/AAC MP4 of at most 720p served with byte ranges, its
+ * poster, the duration and the MP4's picture size. */
+export interface Clip { url: string; poster: string; duration_ms: number; width: number; height: number }
+
 export interface Variant { id: number; size: string; color: string; remaining: number }
 
 export interface Flash { price: number; starts_at: string; ends_at: string }
@@ -43,6 +47,7 @@ export interface Item {
   description_en?: string | null;
   images?: Images | null;
   color_images?: Record<string, Images> | null;
+  clip?: Clip; // only when the product has one
   price: number;
   base_price: number;
   tier_prices?: Record<string, number>;

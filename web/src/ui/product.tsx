@@ -2,7 +2,7 @@
 // writes into the order sheet as the dealer types (Tab along a row). Each cell shows what is
 // left, live, and refuses what cannot be ordered; packs (配碼) are entered as packs per colour.
 import { useEffect, useState } from 'preact/hooks';
-import type { FaqItem, Item, Variant } from '../fair/protocol';
+import type { Clip, FaqItem, Item, Variant } from '../fair/protocol';
 import type { Cells as SheetCells } from '../fair/sheet';
 import { priceNow } from '../fair/store';
 import { currentLang, duration, errorText, money, number, t } from '../i18n';
@@ -53,6 +53,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
           ? <img src={picture.full} srcset={srcset(picture)} sizes="(max-width: 700px) 100vw, 420px"
               width={1200} height={1500} alt={`${item.name} ${shown ?? ''}`} />
           : <span class="noimg large" aria-hidden="true" />}
+        {item.clip && <ClipPlayer clip={item.clip} name={en && item.name_en ? item.name_en : item.name} />}
         {colors.length > 1 && (
           <div class="swatches" role="group" aria-label={t('color')}>
             {colors.map((c) => (
@@ -83,6 +84,28 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
         <Faq items={faq} />
       </div>
     </article>
+  );
+}
+
+/** The product's clip: its poster (lazy) behind a play button, and the video only once asked for,
+ * so a product page downloads none of it until the dealer wants it; muted (a noisy hall), with
+ * the player's controls for sound and seeking (the server answers byte ranges). */
+function ClipPlayer({ clip, name }: { clip: Clip; name: string }) {
+  const [asked, setAsked] = useState(false);
+  const label = t('clip_play', { d: duration(clip.duration_ms) });
+  return (
+    <figure class="clip">
+      {asked
+        ? <video src={clip.url} poster={clip.poster} width={clip.width} height={clip.height} controls muted autoplay
+            playsInline preload="auto" aria-label={`${t('clip')}: ${name}`} />
+        : (
+          <button type="button" class="clip-play" aria-label={label} onClick={() => setAsked(true)}>
+            <img src={clip.poster} alt="" loading="lazy" width={clip.width} height={clip.height} />
+            <span class="clip-play-icon" aria-hidden="true">▶</span>
+          </button>
+        )}
+      <figcaption class="muted">{t('clip')} · {duration(clip.duration_ms)}</figcaption>
+    </figure>
   );
 }
 
