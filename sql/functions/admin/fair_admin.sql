@@ -9,8 +9,11 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
         'product', jsonb_build_object('id', p.id, 'style', p.style, 'name', p.name,
             'name_en', p.name_en, 'category', p.category, 'description', p.description,
             'description_en', p.description_en, 'base_price', p.base_price,
-            'images', media_urls(p.image),
-            'clip', media_clip(p.clip, p.clip_ms, p.clip_width, p.clip_height)),
+            'images', media_urls(p.image))
+            -- only with one, as in the catalog's items
+            || CASE WHEN p.clip IS NULL THEN '{}'
+                    ELSE jsonb_build_object('clip', media_clip(p.clip, p.clip_ms, p.clip_width,
+                                                                p.clip_height)) END,
         'variants', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                          'id', v.id, 'size', v.size, 'color', v.color) ORDER BY v.sort, v.id),
                          '[]')
