@@ -42,9 +42,9 @@ static void op_ping(struct op_call *call)
 {
 	char now[32];
 
-	op_ok(call, json_pack("{s:s}", "server_time",
-			      timefmt_rfc3339(timefmt_now_ms(), now,
-					      sizeof now)));
+	op_ok(call,
+	      json_pack("{s:s}", "server_time",
+			timefmt_rfc3339(timefmt_now_ms(), now, sizeof now)));
 }
 
 const struct op_def server_ops[] = {
@@ -190,7 +190,8 @@ const struct op_def server_ops[] = {
 	{"policy.get", ROLES_ALL, policy_get_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
-		 "SELECT policy_get($1::bigint, coalesce($2::bigint, $3::bigint))",
+		 "SELECT policy_get($1::bigint, coalesce($2::bigint, "
+		 "$3::bigint))",
 		 NULL,
 		 /* a dealer's own: its dealer param is not used */
 		 {{"fair"}, {.caller = op_sql_dealer}, {"dealer"}}}},
@@ -210,19 +211,20 @@ const struct op_def server_ops[] = {
 		 {{.caller = op_sql_actor}, {"fair"}, {"coupon"}}}},
 	{"coupon.end", ROLE_MANAGER | ROLE_ADMIN, coupon_end_params,
 	 op_sql_handler,
-	 &(const struct op_sql_def){
-		 OP_SQL_WRITE,
-		 "SELECT coupon_end($1::bigint, $2::bigint)",
-		 NULL,
-		 {{.caller = op_sql_actor}, {"coupon"}}}},
-	{"coupon.list", ROLES_ALL, coupon_list_params, op_sql_handler,
-	 &(const struct op_sql_def){OP_SQL_READ,
-				    "SELECT coupon_list($1::bigint, $2::bigint)",
+	 &(const struct op_sql_def){OP_SQL_WRITE,
+				    "SELECT coupon_end($1::bigint, $2::bigint)",
 				    NULL,
-				    {{"fair"}, {.caller = op_sql_dealer}}}},
+				    {{.caller = op_sql_actor}, {"coupon"}}}},
+	{"coupon.list", ROLES_ALL, coupon_list_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT coupon_list($1::bigint, $2::bigint)",
+		 NULL,
+		 {{"fair"}, {.caller = op_sql_dealer}}}},
 	{"points.mine", ROLE_DEALER, points_mine_params, op_sql_handler,
 	 &(const struct op_sql_def){OP_SQL_READ,
-				    "SELECT points_mine($1::bigint)", NULL,
+				    "SELECT points_mine($1::bigint)",
+				    NULL,
 				    {{.caller = op_sql_dealer}}}},
 	{"points.redeem", ROLE_DEALER, points_redeem_params, op_sql_handler,
 	 &(const struct op_sql_def){
@@ -231,18 +233,18 @@ const struct op_def server_ops[] = {
 		 NULL,
 		 {{.caller = op_sql_dealer}, {"fair"}, {"points"}}}},
 	{"points.rates", ROLES_ALL, points_rates_params, op_sql_handler,
-	 &(const struct op_sql_def){OP_SQL_READ, "SELECT points_rates()", NULL,
-				    {{NULL}}}},
+	 &(const struct op_sql_def){
+		 OP_SQL_READ, "SELECT points_rates()", NULL, {{NULL}}}},
 	{"points.rates.set", ROLE_MANAGER | ROLE_ADMIN, points_rate_set_params,
 	 op_sql_handler,
-	 &(const struct op_sql_def){
-		 OP_SQL_WRITE,
-		 "SELECT points_rate_set($1::bigint, $2, $3::integer, $4::integer)",
-		 NULL,
-		 {{.caller = op_sql_actor},
-		  {"tier"},
-		  {"per_100"},
-		  {"validity_days"}}}},
+	 &(const struct op_sql_def){OP_SQL_WRITE,
+				    "SELECT points_rate_set($1::bigint, $2, "
+				    "$3::integer, $4::integer)",
+				    NULL,
+				    {{.caller = op_sql_actor},
+				     {"tier"},
+				     {"per_100"},
+				     {"validity_days"}}}},
 	{"dealers.overview", ROLE_REP | ROLE_MANAGER | ROLE_ADMIN,
 	 dealers_overview_params, op_sql_handler,
 	 &(const struct op_sql_def){
@@ -499,12 +501,11 @@ const struct op_def server_ops[] = {
 		  {"limit", INBOX_LIST_DEFAULT},
 		  {"unread"}}}},
 	{"inbox.unread", ROLES_ALL, inbox_unread_params, op_sql_handler,
-	 &(const struct op_sql_def){
-		 OP_SQL_READ,
-		 "SELECT jsonb_build_object('unread', "
-		 "inbox_unread_count($1::bigint))",
-		 NULL,
-		 {{.caller = op_sql_actor}}}},
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT jsonb_build_object('unread', "
+				    "inbox_unread_count($1::bigint))",
+				    NULL,
+				    {{.caller = op_sql_actor}}}},
 	{"inbox.read", ROLES_ALL, inbox_read_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_WRITE,
@@ -542,8 +543,8 @@ const struct op_def server_ops[] = {
 		 NULL,
 		 {{.caller = op_sql_actor}, {"id"}}}},
 	{"webhook.list", ROLE_ADMIN, webhook_list_params, op_sql_handler,
-	 &(const struct op_sql_def){OP_SQL_READ, "SELECT webhook_list()", NULL,
-				    {{NULL}}}},
+	 &(const struct op_sql_def){
+		 OP_SQL_READ, "SELECT webhook_list()", NULL, {{NULL}}}},
 
 };
 

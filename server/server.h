@@ -24,9 +24,9 @@ struct server {
 	struct dbsetup_result schema; /* version and durability at start-up */
 	bool tls;                     /* serving HTTPS and WSS */
 	int port;                     /* the port actually bound */
-	char instance[17];            /* port_share_instance: /healthz shows it */
-	bool stopping;                /* SIGINT/SIGTERM received */
-	char web_root[PATH_MAX];      /* resolved, without a trailing slash */
+	char instance[17];       /* port_share_instance: /healthz shows it */
+	bool stopping;           /* SIGINT/SIGTERM received */
+	char web_root[PATH_MAX]; /* resolved, without a trailing slash */
 	char media_root[PATH_MAX];
 };
 

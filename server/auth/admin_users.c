@@ -105,10 +105,10 @@ struct user_job {
 	struct op_ticket *ticket;
 	bool create;
 	char *actor, *user, *login, *name, *role, *dealer, *regions;
-	char *disabled;               /* "true", "false" or NULL */
+	char *disabled;                         /* "true", "false" or NULL */
 	char password[PASSWORD_MAX_LENGTH + 1]; /* given, or generated */
-	bool generate;                /* reset: make a temporary password */
-	bool hash;                    /* a password is to be hashed */
+	bool generate; /* reset: make a temporary password */
+	bool hash;     /* a password is to be hashed */
 	char stored[PASSWORD_HASH_MAX];
 	bool failed;
 };
@@ -177,26 +177,28 @@ static void user_write(void *arg, bool ran)
 		return;
 	}
 	if (job->create) {
-		const char *params[7] = {job->actor, job->login,   job->name,
-					 job->role,  job->dealer,  job->regions,
+		const char *params[7] = {job->actor, job->login,  job->name,
+					 job->role,  job->dealer, job->regions,
 					 hash};
 
-		op_ticket_write(job->ticket,
-				"SELECT admin_user_create($1::bigint, $2, $3, $4, "
-				"$5::bigint, $6::text[], $7)",
-				7, params, user_saved);
+		op_ticket_write(
+			job->ticket,
+			"SELECT admin_user_create($1::bigint, $2, $3, $4, "
+			"$5::bigint, $6::text[], $7)",
+			7, params, user_saved);
 	} else {
-		const char *params[6] = {job->actor,   job->user,    job->disabled,
-					 job->role,    job->regions, hash};
+		const char *params[6] = {job->actor,    job->user,
+					 job->disabled, job->role,
+					 job->regions,  hash};
 
 		if (job->generate)
 			job->ticket->data = xstrdup(job->password);
-		op_ticket_write(job->ticket,
-				"SELECT admin_user_update($1::bigint, $2::bigint, "
-				"$3::boolean, $4, $5::text[], $6)",
-				6, params,
-				job->generate ? user_saved_with_password
-					      : user_saved);
+		op_ticket_write(
+			job->ticket,
+			"SELECT admin_user_update($1::bigint, $2::bigint, "
+			"$3::boolean, $4, $5::text[], $6)",
+			6, params,
+			job->generate ? user_saved_with_password : user_saved);
 	}
 	user_job_free(job);
 }
@@ -218,7 +220,8 @@ static int user_fields(struct op_call *call, struct user_job *job)
 		}
 		job->role = xstrdup(json_string_value(role));
 	}
-	if (json_is_array(regions) && !(job->regions = regions_literal(regions))) {
+	if (json_is_array(regions) &&
+	    !(job->regions = regions_literal(regions))) {
 		op_fail(call, ERR_BAD_REQUEST,
 			"regions must be names of 1 to 64 bytes", NULL);
 		return -1;
@@ -245,7 +248,8 @@ void admin_op_user_create(struct op_call *call)
 	struct user_job *job = xcalloc(1, sizeof *job);
 	json_t *m = call->msg, *dealer = json_object_get(m, "dealer");
 	const char *login = json_string_value(json_object_get(m, "login"));
-	const char *password = json_string_value(json_object_get(m, "password"));
+	const char *password =
+		json_string_value(json_object_get(m, "password"));
 	const char *weak;
 
 	if (user_fields(call, job)) {

@@ -88,7 +88,8 @@ static void cache_put(struct auth_user *u)
 		cache_clear(); /* the database still knows them all */
 	old = idmap_get(&cache, cache_key(u->session_hash));
 	if (old)
-		auth_user_unref(idmap_remove(&cache, cache_key(u->session_hash)));
+		auth_user_unref(
+			idmap_remove(&cache, cache_key(u->session_hash)));
 	if (idmap_put(&cache, cache_key(u->session_hash), auth_user_ref(u)))
 		auth_user_unref(u);
 }
@@ -107,8 +108,8 @@ static struct auth_user *user_from_row(const PGresult *res, int row,
 	u->user_id = atoll(PQgetvalue(res, row, 0));
 	snprintf(u->login, sizeof u->login, "%s", PQgetvalue(res, row, 1));
 	u->role = role_parse(PQgetvalue(res, row, 2));
-	u->dealer_id = PQgetisnull(res, row, 3) ? 0
-						 : atoll(PQgetvalue(res, row, 3));
+	u->dealer_id =
+		PQgetisnull(res, row, 3) ? 0 : atoll(PQgetvalue(res, row, 3));
 	json = json_loads(PQgetvalue(res, row, 4), 0, &jerr);
 	memcpy(u->session_hash, hash, 32);
 	u->must_change_password =
@@ -158,8 +159,9 @@ int auth_cookie_value(const char *cookie_header, char *value, size_t size)
 			return 0;
 	}
 	/* none checks: the first, for the answer to say why */
-	return found ? -1 : session_cookie_find(cookie_header, SESSION_COOKIE_NAME,
-						value, size);
+	return found ? -1
+		     : session_cookie_find(cookie_header, SESSION_COOKIE_NAME,
+					   value, size);
 }
 
 int auth_cookie_check(const char *cookie_header, unsigned char hash[32])
@@ -194,8 +196,9 @@ static int session_value_check(const char *value, unsigned char hash[32])
 static void cookie_header(char *out, size_t size, const char *value,
 			  long max_age)
 {
-	snprintf(out, size, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
-			    "SameSite=Strict%s",
+	snprintf(out, size,
+		 "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
+		 "SameSite=Strict%s",
 		 SESSION_COOKIE_NAME, value, max_age,
 		 srv.tls ? "; Secure" : "");
 }
@@ -252,11 +255,11 @@ bad:
  * before its 401 is sent. Reservations in progress are renewed every
  * LOGIN_RENEW_MS, so those of a process that died lapse within
  * LOGIN_ATTEMPT_TTL_S, however long a live one waits for a worker. */
-#define LOGIN_ATTEMPT_TTL_S 15    /* a reservation not renewed lapses */
-#define LOGIN_RENEW_MS 5000       /* how often this process renews its own */
-#define LOGIN_WAIT_MAX_MS 120000  /* waited this long: 503, try again */
-#define LOGIN_RETRY_FIRST_MS 100  /* the waits double from here ... */
-#define LOGIN_RETRY_MAX_MS 2000   /* ... up to here, jittered */
+#define LOGIN_ATTEMPT_TTL_S 15   /* a reservation not renewed lapses */
+#define LOGIN_RENEW_MS 5000      /* how often this process renews its own */
+#define LOGIN_WAIT_MAX_MS 120000 /* waited this long: 503, try again */
+#define LOGIN_RETRY_FIRST_MS 100 /* the waits double from here ... */
+#define LOGIN_RETRY_MAX_MS 2000  /* ... up to here, jittered */
 
 struct login_job {
 	uint64_t http_id;
@@ -419,7 +422,8 @@ static void login_retry_due(struct loop_timer *t)
 static void login_wait(struct login_job *job)
 {
 	int64_t now = timefmt_mono_ms();
-	int64_t delay = LOGIN_RETRY_FIRST_MS << (job->waits < 6 ? job->waits : 6);
+	int64_t delay = LOGIN_RETRY_FIRST_MS
+			<< (job->waits < 6 ? job->waits : 6);
 
 	if (!job->wait_until_ms)
 		job->wait_until_ms = now + LOGIN_WAIT_MAX_MS;
@@ -567,8 +571,8 @@ static void login_verified(void *arg, bool ran)
 	snprintf(user_id, sizeof user_id, "%lld", (long long)job->user_id);
 	snprintf(expires, sizeof expires, "%lld", (long long)expires_s);
 	{
-		const char *params[7] = {attempt,  user_id,   job->login,
-					 hash_hex, expires,   job->peer,
+		const char *params[7] = {attempt,        user_id, job->login,
+					 hash_hex,       expires, job->peer,
 					 job->user_agent};
 
 		if (pg_query(srv.db,
@@ -582,8 +586,7 @@ static void login_verified(void *arg, bool ran)
 	}
 }
 
-static void login_begun(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void login_begun(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct login_job *job = arg;
 	const char *state;
@@ -632,9 +635,8 @@ static void login_begin(struct login_job *job)
 {
 	char max_login[16], max_address[16], max_pending[16], window[16],
 		ttl[16];
-	const char *params[7] = {job->login, job->peer,  max_login,
-				 max_address, max_pending, window,
-				 ttl};
+	const char *params[7] = {job->login,  job->peer, max_login, max_address,
+				 max_pending, window,    ttl};
 
 	if (srv.stopping) {
 		http_fail_retry(job->http_id, ERR_UNAVAILABLE,
@@ -692,8 +694,7 @@ static void logged_out(uint64_t http_id)
 	http_finish(http_id, 200, json_object(), header, 0);
 }
 
-static void logout_done(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void logout_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	uint64_t http_id = (uint64_t)(uintptr_t)arg;
 
@@ -899,11 +900,11 @@ static void password_stored(void *arg, enum pg_outcome outcome,
 			    PQresultErrorMessage(res));
 		unavailable(job->http_id);
 	} else {
-		http_finish(job->http_id, 200,
-			    json_pack("{s:o*}", "user",
-				      json_loads(PQgetvalue(res, 0, 0), 0,
-						 &jerr)),
-			    NULL, 0);
+		http_finish(
+			job->http_id, 200,
+			json_pack("{s:o*}", "user",
+				  json_loads(PQgetvalue(res, 0, 0), 0, &jerr)),
+			NULL, 0);
 	}
 	password_job_free(job);
 }
@@ -928,8 +929,8 @@ static void password_work(void *arg)
 		return;
 	job->problem = password_weakness(job->new_password, job->login);
 	if (!job->problem &&
-	    password_hash(job->new_password, PASSWORD_ITERATIONS,
-			  job->new_hash, sizeof job->new_hash))
+	    password_hash(job->new_password, PASSWORD_ITERATIONS, job->new_hash,
+			  sizeof job->new_hash))
 		job->problem = "could not hash the new password";
 }
 
@@ -987,7 +988,8 @@ static void password_session_found(void *arg, enum pg_outcome outcome,
 		password_job_free(job);
 		return;
 	}
-	snprintf(job->user_id, sizeof job->user_id, "%s", PQgetvalue(res, 0, 0));
+	snprintf(job->user_id, sizeof job->user_id, "%s",
+		 PQgetvalue(res, 0, 0));
 	snprintf(job->login, sizeof job->login, "%s", PQgetvalue(res, 0, 1));
 	snprintf(job->stored, sizeof job->stored, "%s", PQgetvalue(res, 0, 2));
 	if (worker_submit(srv.workers, password_work, password_worked, job)) {
@@ -1125,8 +1127,8 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 		long long i = atoll(PQgetvalue(res, row, 5)) - 1;
 
 		if (i >= 0 && (size_t)i < b->count && !b->jobs[i].user)
-			b->jobs[i].user = user_from_row(res, row,
-							b->jobs[i].hash);
+			b->jobs[i].user =
+				user_from_row(res, row, b->jobs[i].hash);
 	}
 	resolving.in_flight = false;
 	resolve_answer(b, ok);
@@ -1201,9 +1203,9 @@ void auth_resolve(uint64_t session_id, const unsigned char hash[32])
 /* ---- revocation ---- */
 
 struct revoke_match {
-	int64_t user_id;          /* 0: match by hash */
-	unsigned char hash[32];   /* the session, or the one to keep */
-	bool keep;                /* user match: spare hash */
+	int64_t user_id;        /* 0: match by hash */
+	unsigned char hash[32]; /* the session, or the one to keep */
+	bool keep;              /* user match: spare hash */
 };
 
 static bool revoked(const struct auth_user *u, const struct revoke_match *m)

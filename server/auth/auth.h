@@ -19,11 +19,11 @@
 struct auth_user {
 	unsigned refs;
 	int64_t user_id;
-	unsigned role;          /* one ROLE_* bit */
-	int64_t dealer_id;      /* 0 unless a dealer's user */
-	char tier[8];           /* the dealer's tier ("A"), "" for staff */
+	unsigned role;     /* one ROLE_* bit */
+	int64_t dealer_id; /* 0 unless a dealer's user */
+	char tier[8];      /* the dealer's tier ("A"), "" for staff */
 	char login[72];
-	char *region;           /* the dealer's region, NULL for staff */
+	char *region; /* the dealer's region, NULL for staff */
 	/* The hello's user object, serialised once (compact). Kept as text
 	 * alone: a jansson tree of it cost ~1.1 KB per connection. */
 	char *json_text;

@@ -76,10 +76,9 @@ static EVP_MAC_CTX *keyed_new(const unsigned char *key)
 	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	EVP_MAC_CTX *ctx = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
 	static char sha256[] = "SHA256";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256,
-						 0),
-		OSSL_PARAM_construct_end()};
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
+				       OSSL_MAC_PARAM_DIGEST, sha256, 0),
+			       OSSL_PARAM_construct_end()};
 
 	EVP_MAC_free(hmac); /* the context holds its own reference */
 	if (ctx && !EVP_MAC_init(ctx, key, SESSION_KEY_BYTES, params)) {
@@ -140,8 +139,8 @@ static void hash_id(struct session_token *t)
 }
 
 int session_token_mint(const unsigned char key[SESSION_KEY_BYTES],
-		       int64_t expires, struct session_token *out,
-		       char *cookie, size_t size)
+		       int64_t expires, struct session_token *out, char *cookie,
+		       size_t size)
 {
 	char id64[48], mac64[32];
 	unsigned char mac[MAC_BYTES];
@@ -162,7 +161,8 @@ int session_token_mint(const unsigned char key[SESSION_KEY_BYTES],
 }
 
 int session_token_check(const unsigned char key[SESSION_KEY_BYTES],
-			const char *cookie, int64_t now, struct session_token *out)
+			const char *cookie, int64_t now,
+			struct session_token *out)
 {
 	const char *id, *dot1, *dot2;
 	unsigned char mac[MAC_BYTES], want[MAC_BYTES];

@@ -26,13 +26,14 @@ struct session_token {
 /* Makes a new random id expiring at expires and writes its cookie value
  * into cookie (SESSION_COOKIE_MAX bytes). Returns 0 or -1. */
 int session_token_mint(const unsigned char key[SESSION_KEY_BYTES],
-		       int64_t expires, struct session_token *out,
-		       char *cookie, size_t size);
+		       int64_t expires, struct session_token *out, char *cookie,
+		       size_t size);
 
 /* Checks a cookie value: format, MAC (in constant time) and expiry against
  * now. Returns 0 and fills out, or -1. */
 int session_token_check(const unsigned char key[SESSION_KEY_BYTES],
-			const char *cookie, int64_t now, struct session_token *out);
+			const char *cookie, int64_t now,
+			struct session_token *out);
 
 /* Finds the "name=value" pairs of a Cookie header in turn: *pos is where to
  * look from (0 at first) and is moved past the pair found, whose value is

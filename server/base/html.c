@@ -20,12 +20,24 @@ void html_text(struct strbuf *h, const char *text)
 		const char *entity = NULL;
 
 		switch (*p) {
-		case '&': entity = "&amp;"; break;
-		case '<': entity = "&lt;"; break;
-		case '>': entity = "&gt;"; break;
-		case '"': entity = "&quot;"; break;
-		case '\'': entity = "&#39;"; break;
-		default: strbuf_add(h, p, 1); continue;
+		case '&':
+			entity = "&amp;";
+			break;
+		case '<':
+			entity = "&lt;";
+			break;
+		case '>':
+			entity = "&gt;";
+			break;
+		case '"':
+			entity = "&quot;";
+			break;
+		case '\'':
+			entity = "&#39;";
+			break;
+		default:
+			strbuf_add(h, p, 1);
+			continue;
 		}
 		html_raw(h, entity);
 	}
@@ -104,7 +116,8 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 	size_t n_sizes = 0, i, j;
 	const json_t *line;
 
-	json_array_foreach(lines, i, line) {
+	json_array_foreach(lines, i, line)
+	{
 		const char *size = str(line, "size");
 
 		for (j = 0; j < n_sizes && strcmp(sizes[j], size); j++)
@@ -134,8 +147,8 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 		       !strcmp(str(json_array_get(lines, i), "color"), color);
 		     i++) {
 			line = json_array_get(lines, i);
-			for (j = 0; j < n_sizes &&
-				    strcmp(sizes[j], str(line, "size"));
+			for (j = 0;
+			     j < n_sizes && strcmp(sizes[j], str(line, "size"));
 			     j++)
 				;
 			if (j < n_sizes)
@@ -199,8 +212,8 @@ static void discounts_table(struct strbuf *h, const json_t *order,
 	html_raw(h, "<table class=\"meta\">");
 	discount_row(h, "早鳥折扣 Early-bird discount", currency,
 		     num(d, "early"), true);
-	discount_row(h, "訂貨政策折扣 Volume discount", currency, num(d, "tier"),
-		     true);
+	discount_row(h, "訂貨政策折扣 Volume discount", currency,
+		     num(d, "tier"), true);
 	discount_row(h, label, currency, num(d, "coupon"), true);
 	discount_row(h, "應付 Payable", currency, num(order, "payable"), false);
 	html_raw(h, "</table>\n");

@@ -14,7 +14,7 @@ struct idmap {
 	struct idmap_slot {
 		uint64_t id;
 		void *value;
-	} *slots;
+	} * slots;
 	size_t capacity; /* a power of two, or 0 before the first put */
 	size_t count;
 };
@@ -30,9 +30,8 @@ void *idmap_get(const struct idmap *m, uint64_t id);
 void *idmap_remove(struct idmap *m, uint64_t id);
 
 /* Calls fn for each entry. fn must not change the map. */
-void idmap_foreach(const struct idmap *m, void (*fn)(uint64_t id, void *value,
-						      void *arg),
-		   void *arg);
+void idmap_foreach(const struct idmap *m,
+		   void (*fn)(uint64_t id, void *value, void *arg), void *arg);
 
 /* Frees the table (not the values). */
 void idmap_free(struct idmap *m);

@@ -13,10 +13,10 @@ enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 
 extern enum log_level log_threshold;
 
-#define LOG(level, ...)                                                        \
-	do {                                                                   \
-		if ((level) <= log_threshold)                                  \
-			log_emit((level), __VA_ARGS__);                        \
+#define LOG(level, ...)                                 \
+	do {                                            \
+		if ((level) <= log_threshold)           \
+			log_emit((level), __VA_ARGS__); \
 	} while (0)
 
 /* Writes one formatted line; call through LOG() so the level is checked. */

@@ -23,8 +23,7 @@ static int derive(const char *password, const unsigned char *salt,
 		       : -1;
 }
 
-int password_hash(const char *password, int iterations, char *out,
-		  size_t size)
+int password_hash(const char *password, int iterations, char *out, size_t size)
 {
 	unsigned char salt[SALT_BYTES], hash[HASH_BYTES];
 	char salt64[32], hash64[64];

@@ -17,8 +17,7 @@
 
 /* Hashes password with a fresh random salt into out (PASSWORD_HASH_MAX
  * bytes). Returns 0, or -1 when OpenSSL fails. */
-int password_hash(const char *password, int iterations, char *out,
-		  size_t size);
+int password_hash(const char *password, int iterations, char *out, size_t size);
 
 /* True when password matches stored. Compares in constant time; a
  * malformed stored hash never matches (but still costs a hash, so timing

@@ -19,9 +19,9 @@ struct rawfd {
 	/* Called on the loop. Return nonzero from READABLE or WRITABLE to have
 	 * lws close the descriptor (a CLOSED event follows). */
 	int (*on_event)(struct rawfd *w, enum rawfd_event ev);
-	struct lws *wsi; /* NULL when not adopted */
-	bool in_writable;     /* inside the WRITABLE callback */
-	bool write_again;     /* asked for WRITABLE from inside it */
+	struct lws *wsi;         /* NULL when not adopted */
+	bool in_writable;        /* inside the WRITABLE callback */
+	bool write_again;        /* asked for WRITABLE from inside it */
 	struct loop_timer rearm; /* asks lws once its callback has returned */
 };
 

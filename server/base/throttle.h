@@ -18,10 +18,10 @@
 
 struct throttle {
 	int64_t interval_ms;
-	int64_t last_ms;  /* when the last read started; 0: never */
-	bool armed;       /* a timer is set */
-	bool busy;        /* a read is in flight */
-	bool again;       /* something changed while it was */
+	int64_t last_ms; /* when the last read started; 0: never */
+	bool armed;      /* a timer is set */
+	bool busy;       /* a read is in flight */
+	bool again;      /* something changed while it was */
 };
 
 enum throttle_step {

@@ -301,8 +301,8 @@ static int migrate(PGconn *conn, bool apply, struct dbsetup_result *out,
 	return 0;
 }
 
-static int check_durability(PGconn *conn, struct dbsetup_result *out,
-			    char *err, size_t errlen)
+static int check_durability(PGconn *conn, struct dbsetup_result *out, char *err,
+			    size_t errlen)
 {
 	static const char *const settings[] = {"fsync", "synchronous_commit",
 					       "full_page_writes"};
@@ -352,10 +352,11 @@ int dbsetup_session_key(void *pgconn, unsigned char key[32], char *err,
 	for (size_t i = 0; i < sizeof fresh; i++)
 		snprintf(hex + 2 + 2 * i, 3, "%02x", fresh[i]);
 	/* Whoever inserts first wins; everyone reads the same row. */
-	res = PQexecParams(conn,
-			   "INSERT INTO server_secrets (name, secret) VALUES "
-			   "('session_cookie', $1::bytea) ON CONFLICT DO NOTHING",
-			   1, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(
+		conn,
+		"INSERT INTO server_secrets (name, secret) VALUES "
+		"('session_cookie', $1::bytea) ON CONFLICT DO NOTHING",
+		1, NULL, params, NULL, NULL, 0);
 	PQclear(res);
 	res = PQexec(conn, "SELECT secret FROM server_secrets "
 			   "WHERE name = 'session_cookie'");

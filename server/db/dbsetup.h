@@ -37,13 +37,14 @@ extern const size_t repeatables_count;
 extern const char repeatables_checksum[];
 
 struct dbsetup_result {
-	int schema_version;   /* after migrating */
+	int schema_version;     /* after migrating */
 	bool functions_applied; /* sql/functions/ was applied by this call */
-	double functions_ms;  /* how long that took (migrations not counted) */
-	unsigned char session_key[32]; /* the cookie MAC key all processes share */
-	bool durable;         /* fsync, synchronous_commit, full_page_writes on */
+	double functions_ms; /* how long that took (migrations not counted) */
+	unsigned char
+		session_key[32]; /* the cookie MAC key all processes share */
+	bool durable; /* fsync, synchronous_commit, full_page_writes on */
 	char durability_note[160]; /* which setting is off, when not durable */
-	bool demo_passwords;  /* a demo account still has the password "demo" */
+	bool demo_passwords; /* a demo account still has the password "demo" */
 };
 
 /* Connects to conninfo (for up to wait_s seconds), migrates when apply is

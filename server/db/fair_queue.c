@@ -13,8 +13,7 @@ struct fq_lane {
 	struct fq_lane *ring_prev, *ring_next; /* while something waits */
 };
 
-void fq_init(struct fair_queue *q, unsigned in_flight_max,
-	     unsigned waiting_max)
+void fq_init(struct fair_queue *q, unsigned in_flight_max, unsigned waiting_max)
 {
 	*q = (struct fair_queue){0};
 	q->system = xcalloc(1, sizeof *q->system);

@@ -25,7 +25,7 @@
 struct fq_lane;
 
 struct fq_item {
-	struct fq_lane *lane;     /* NULL: outside the queue's accounting */
+	struct fq_lane *lane;      /* NULL: outside the queue's accounting */
 	struct fq_item *lane_next; /* waiting in the lane, oldest first */
 	struct fq_item *age_prev, *age_next; /* every waiting item, by age */
 	int64_t deadline_ms;
@@ -33,9 +33,9 @@ struct fq_item {
 };
 
 struct fair_queue {
-	struct idmap lanes;        /* owner id -> struct fq_lane (not lane 0) */
-	struct fq_lane *system;    /* lane 0, kept for the queue's life */
-	struct fq_lane *turn;      /* the waiting lane to serve next */
+	struct idmap lanes;     /* owner id -> struct fq_lane (not lane 0) */
+	struct fq_lane *system; /* lane 0, kept for the queue's life */
+	struct fq_lane *turn;   /* the waiting lane to serve next */
 	struct fq_item *oldest, *newest;
 	unsigned waiting;
 	unsigned in_flight_max, waiting_max;

@@ -19,37 +19,37 @@
 #define PG_TIMEOUT_GRACE_MS 1000 /* after statement_timeout, before reset */
 
 struct pg_req {
-	struct fq_item fq;    /* first: fair_queue items cast back */
+	struct fq_item fq; /* first: fair_queue items cast back */
 	struct pg_req *next;
-	const char *sql;      /* NULL for an internal request */
+	const char *sql; /* NULL for an internal request */
 	int nparams;
-	char **values;        /* one block: pointers, then the texts */
+	char **values; /* one block: pointers, then the texts */
 	pg_done_fn done;
 	void *arg;
-	int64_t deadline_ms;  /* monotonic: queue wait, then reply wait */
+	int64_t deadline_ms; /* monotonic: queue wait, then reply wait */
 	int64_t sent_ms;
-	int backend_pid;      /* of the connection it was sent on */
-	PGresult *res;        /* first result, kept until the sync arrives */
+	int backend_pid; /* of the connection it was sent on */
+	PGresult *res;   /* first result, kept until the sync arrives */
 };
 
 enum conn_state { CONN_DOWN, CONN_CONNECTING, CONN_LISTENING, CONN_READY };
 
 struct pg_conn {
-	struct rawfd watch;          /* first: the rawfd callback casts back */
+	struct rawfd watch; /* first: the rawfd callback casts back */
 	struct pg_pool *pool;
 	PGconn *conn;
 	enum conn_state state;
 	bool is_listener;
-	bool broken;                 /* a send failed: reset from the timer */
-	bool was_ready;              /* ready at least once since created */
-	dev_t sock_dev;              /* identity of the adopted socket */
+	bool broken;    /* a send failed: reset from the timer */
+	bool was_ready; /* ready at least once since created */
+	dev_t sock_dev; /* identity of the adopted socket */
 	ino_t sock_ino;
-	struct pg_req *head, *tail;  /* sent, awaiting results, in order */
+	struct pg_req *head, *tail; /* sent, awaiting results, in order */
 	unsigned in_flight;
-	unsigned attempt;            /* consecutive failed connection attempts */
-	int64_t timer_at_ms;         /* connect deadline or reconnect time */
+	unsigned attempt;    /* consecutive failed connection attempts */
+	int64_t timer_at_ms; /* connect deadline or reconnect time */
 	struct loop_timer timer;
-	char name[24];               /* "connection 1", "LISTEN connection" */
+	char name[24]; /* "connection 1", "LISTEN connection" */
 };
 
 struct pg_channel {
@@ -62,17 +62,17 @@ struct pg_pool {
 	struct lws_vhost *vh;
 	char *conninfo;
 	int query_timeout_ms, reconnect_max_ms, queue_max, queue_wait_ms;
-	struct pg_conn *conns;   /* pool_size request connections */
+	struct pg_conn *conns; /* pool_size request connections */
 	int n_conns;
 	struct pg_conn *listener; /* NULL until the first pg_listen */
 	struct pg_channel channels[PG_MAX_CHANNELS];
 	int n_channels;
-	struct fair_queue fq;    /* waiting for a connection, fair by user */
+	struct fair_queue fq; /* waiting for a connection, fair by user */
 	struct loop_timer queue_timer;
 	bool shutting_down;
-	bool reported_down;      /* "PostgreSQL is down" logged, not yet up */
+	bool reported_down; /* "PostgreSQL is down" logged, not yet up */
 	struct pg_stats stats;
-	int done_backend_pid;    /* while a done callback runs */
+	int done_backend_pid; /* while a done callback runs */
 };
 
 static void conn_start(struct pg_conn *c);
@@ -192,11 +192,16 @@ static void conn_start(struct pg_conn *c)
 {
 	struct pg_pool *p = c->pool;
 	/* Our defaults first: values in the URL (expanded from dbname) win. */
-	const char *keys[] = {"application_name", "keepalives_idle",
-			      "keepalives_interval", "keepalives_count",
-			      "dbname", NULL};
-	const char *vals[] = {c->is_listener ? "fairserver-listen" : "fairserver",
-			      "10", "5", "3", p->conninfo, NULL};
+	const char *keys[] = {
+		"application_name", "keepalives_idle", "keepalives_interval",
+		"keepalives_count", "dbname",          NULL};
+	const char *vals[] = {c->is_listener ? "fairserver-listen"
+					     : "fairserver",
+			      "10",
+			      "5",
+			      "3",
+			      p->conninfo,
+			      NULL};
 
 	c->state = CONN_CONNECTING;
 	c->broken = false;
@@ -204,8 +209,8 @@ static void conn_start(struct pg_conn *c)
 	c->timer_at_ms = timefmt_mono_ms() + p->query_timeout_ms;
 	if (!c->conn || PQstatus(c->conn) == CONNECTION_BAD ||
 	    PQsetnonblocking(c->conn, 1) || conn_watch_socket(c)) {
-		conn_lost(c, c->conn ? PQerrorMessage(c->conn)
-				     : "out of memory");
+		conn_lost(c,
+			  c->conn ? PQerrorMessage(c->conn) : "out of memory");
 		return;
 	}
 	/* libpq's rule: begin as if PQconnectPoll had asked to write. */
@@ -477,8 +482,9 @@ static void listener_read(struct pg_conn *c)
 				c->state = CONN_READY;
 				c->attempt = 0;
 				conn_arm_timer(c);
-				LOG(LOG_INFO, "LISTEN connection ready (%d "
-					      "channels)",
+				LOG(LOG_INFO,
+				    "LISTEN connection ready (%d "
+				    "channels)",
 				    p->n_channels);
 				/* Whatever was notified while we were away is
 				 * lost: subscribers re-read their state. */
@@ -676,7 +682,8 @@ static int pool_query(struct pg_pool *p, bool first, uint64_t owner,
 		c = pool_pick(p, false);
 	else
 		c = fq_may_start(&p->fq, owner) ? pool_pick(p, true) : NULL;
-	if (!c && (pool_known_down(p) || p->fq.waiting >= (unsigned)p->queue_max))
+	if (!c &&
+	    (pool_known_down(p) || p->fq.waiting >= (unsigned)p->queue_max))
 		return -1;
 	r = req_new(sql, nparams, values, done, arg);
 	if (c) {

@@ -39,9 +39,9 @@ typedef void (*pg_notify_fn)(void *arg, const char *channel,
 			     const char *payload);
 
 struct pg_pool_config {
-	const char *conninfo;  /* libpq connection string or URL */
+	const char *conninfo; /* libpq connection string or URL */
 	int pool_size;
-	int query_timeout_ms;  /* also statement_timeout on each connection */
+	int query_timeout_ms; /* also statement_timeout on each connection */
 	int reconnect_max_ms;
 	int queue_max;
 	int queue_wait_ms;
@@ -50,14 +50,14 @@ struct pg_pool_config {
 };
 
 struct pg_stats {
-	uint64_t queries;       /* requests completed with PG_DONE */
-	uint64_t errors;        /* of those, error results */
-	uint64_t not_sent;      /* refused or failed before sending */
-	uint64_t lost;          /* outcome unknown */
-	uint64_t reconnects;    /* connections established after a loss */
+	uint64_t queries;        /* requests completed with PG_DONE */
+	uint64_t errors;         /* of those, error results */
+	uint64_t not_sent;       /* refused or failed before sending */
+	uint64_t lost;           /* outcome unknown */
+	uint64_t reconnects;     /* connections established after a loss */
 	uint64_t latency_us_sum; /* of PG_DONE requests, send to result */
-	unsigned queued;        /* waiting for a connection now */
-	unsigned in_flight;     /* sent, not yet answered, now */
+	unsigned queued;         /* waiting for a connection now */
+	unsigned in_flight;      /* sent, not yet answered, now */
 };
 
 struct pg_pool;

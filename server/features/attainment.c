@@ -9,8 +9,8 @@
 #include "base/idmap.h"
 #include "base/log.h"
 #include "base/loop_timer.h"
-#include "base/throttle.h"
 #include "base/strbuf.h"
+#include "base/throttle.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
@@ -122,15 +122,17 @@ static void events_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQnfields(res) != 2) {
 		if (outcome == PG_DONE)
-			LOG(LOG_WARN, "attainment: %s", PQresultErrorMessage(res));
-		flush_step(p, throttle_read_done(&p->reads, timefmt_mono_ms(),
-						 &delay),
+			LOG(LOG_WARN, "attainment: %s",
+			    PQresultErrorMessage(res));
+		flush_step(p,
+			   throttle_read_done(&p->reads, timefmt_mono_ms(),
+					      &delay),
 			   delay);
 		return;
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
-		struct frame *f = frame_from_text(PQgetvalue(res, i, 1),
-						  (size_t)PQgetlength(res, i, 1));
+		struct frame *f = frame_from_text(
+			PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
 
 		audience_of_dealer(atoll(PQgetvalue(res, i, 0)),
 				   ws_session_push_each, f);
@@ -176,11 +178,11 @@ static void flush_step(struct pending *p, enum throttle_step step,
 		snprintf(fair, sizeof fair, "%lld", (long long)p->fair_id);
 		params[0] = fair;
 		params[1] = c.ids.data;
-		sent = !pg_query(srv.db,
-				 "SELECT dealer, event FROM attainment_event_rows("
-				 "$1::bigint, $2::bigint[])",
-				 2, params, events_read,
-				 (void *)(intptr_t)p->fair_id);
+		sent = !pg_query(
+			srv.db,
+			"SELECT dealer, event FROM attainment_event_rows("
+			"$1::bigint, $2::bigint[])",
+			2, params, events_read, (void *)(intptr_t)p->fair_id);
 	}
 	strbuf_free(&c.ids);
 	if (!sent) /* nobody here to tell, or not sent: the read is over */
@@ -193,9 +195,10 @@ static void flush(struct pending *p)
 	int64_t delay = 0;
 
 	if (p->all || p->dealers.count)
-		flush_step(p, throttle_changed(&p->reads, timefmt_mono_ms(),
-					       &delay),
-			   delay);
+		flush_step(
+			p,
+			throttle_changed(&p->reads, timefmt_mono_ms(), &delay),
+			delay);
 }
 
 /* dealer_totals: "fair:dealer,dealer,..."; fair_targets: "fair". NULL

@@ -41,7 +41,7 @@ const char *catalog_caller_region(const struct op_call *call, char *buf)
 
 void catalog_op_search(struct op_call *call)
 {
-	static const char *const sorts[] = {"hot",	  "new",  "price_asc",
+	static const char *const sorts[] = {"hot",        "new",  "price_asc",
 					    "price_desc", "name", NULL};
 	char fair[OP_SQL_INT_TEXT], offset[OP_SQL_INT_TEXT],
 		limit[OP_SQL_INT_TEXT];
@@ -53,7 +53,8 @@ void catalog_op_search(struct op_call *call)
 		/* the staff's view of the items not on sale, to launch */
 		if (call->caller.role == ROLE_DEALER) {
 			op_fail(call, ERR_FORBIDDEN,
-				"only the staff see the items not on sale", NULL);
+				"only the staff see the items not on sale",
+				NULL);
 			return;
 		}
 		params[0] = op_sql_int(call, "fair", fair);
@@ -74,9 +75,9 @@ void catalog_op_search(struct op_call *call)
 	params[5] = op_sql_int(call, "offset", offset) ?: "0";
 	params[6] = op_sql_int(call, "limit", limit) ?: "20"; /* PROTOCOL.md */
 	op_sql_read(call,
-		   "SELECT catalog_search($1::bigint, $2, $3, $4, $5, "
-		   "$6::int, $7::int)",
-		   7, params);
+		    "SELECT catalog_search($1::bigint, $2, $3, $4, $5, "
+		    "$6::int, $7::int)",
+		    7, params);
 }
 
 const struct param_spec catalog_recommend_params[] = {

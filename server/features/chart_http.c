@@ -21,12 +21,12 @@ static const char *const metrics[] = {"units_by_product", "amount_per_minute",
 
 struct chart_req {
 	uint64_t http_id;
-	bool share;          /* a dealer's share card, not a chart */
+	bool share; /* a dealer's share card, not a chart */
 	char fair[24];
-	char dealer[24];     /* share: the dealer asked for ("" = the caller's) */
+	char dealer[24]; /* share: the dealer asked for ("" = the caller's) */
 	char metric[24];
 	char limit[16];
-	json_t *data;        /* chart_data's answer; labels point into it */
+	json_t *data; /* chart_data's answer; labels point into it */
 	const char **labels;
 	double *values;
 	struct chart chart;
@@ -94,8 +94,8 @@ static void render(void *arg)
 {
 	struct chart_req *cr = arg;
 
-	cr->png = cr->share ? chart_share_card(&cr->card, &cr->png_size, cr->why,
-					       sizeof cr->why)
+	cr->png = cr->share ? chart_share_card(&cr->card, &cr->png_size,
+					       cr->why, sizeof cr->why)
 			    : chart_render(&cr->chart, &cr->png_size, cr->why,
 					   sizeof cr->why);
 }
@@ -127,7 +127,8 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (outcome == PG_DONE)
-			LOG(LOG_ERROR, "chart data: %s", PQresultErrorMessage(res));
+			LOG(LOG_ERROR, "chart data: %s",
+			    PQresultErrorMessage(res));
 		fail(cr, ERR_UNAVAILABLE, "the database is unavailable: retry");
 		return;
 	}
@@ -145,20 +146,28 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		fail(cr, ERR_INTERNAL, "the chart data could not be read");
 		return;
 	}
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		cr->labels[i] = json_string_value(json_array_get(row, 0)) ?: "";
 		cr->values[i] = json_number_value(json_array_get(row, 1));
 	}
 	if (cr->share) {
 		json_t *d = cr->data;
 
-		cr->card.fair = json_string_value(json_object_get(d, "fair")) ?: "";
-		cr->card.season = json_string_value(json_object_get(d, "season")) ?: "";
-		cr->card.dealer = json_string_value(json_object_get(d, "dealer")) ?: "";
-		cr->card.currency = json_string_value(json_object_get(d, "currency")) ?: "";
-		cr->card.orders = json_integer_value(json_object_get(d, "orders"));
-		cr->card.units = json_integer_value(json_object_get(d, "units"));
-		cr->card.amount = json_integer_value(json_object_get(d, "amount"));
+		cr->card.fair =
+			json_string_value(json_object_get(d, "fair")) ?: "";
+		cr->card.season =
+			json_string_value(json_object_get(d, "season")) ?: "";
+		cr->card.dealer =
+			json_string_value(json_object_get(d, "dealer")) ?: "";
+		cr->card.currency =
+			json_string_value(json_object_get(d, "currency")) ?: "";
+		cr->card.orders =
+			json_integer_value(json_object_get(d, "orders"));
+		cr->card.units =
+			json_integer_value(json_object_get(d, "units"));
+		cr->card.amount =
+			json_integer_value(json_object_get(d, "amount"));
 		cr->card.n = n;
 		cr->card.styles = cr->labels;
 		cr->card.units_by_style = cr->values;
@@ -167,10 +176,16 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 			fail(cr, ERR_UNAVAILABLE, "the server is busy: retry");
 		return;
 	}
-	cr->chart.kind = strcmp(json_string_value(json_object_get(cr->data, "kind")) ?: "",
-				"line") ? CHART_BARS : CHART_LINE;
-	cr->chart.title = json_string_value(json_object_get(cr->data, "title")) ?: "";
-	cr->chart.unit = json_string_value(json_object_get(cr->data, "unit")) ?: "";
+	cr->chart.kind =
+		strcmp(json_string_value(json_object_get(cr->data, "kind"))
+			       ?: "",
+		       "line")
+			? CHART_BARS
+			: CHART_LINE;
+	cr->chart.title =
+		json_string_value(json_object_get(cr->data, "title")) ?: "";
+	cr->chart.unit =
+		json_string_value(json_object_get(cr->data, "unit")) ?: "";
 	cr->chart.n = n;
 	cr->chart.labels = cr->labels;
 	cr->chart.values = cr->values;
@@ -191,10 +206,11 @@ static void authorized(void *arg, struct auth_user *user, int status)
 		return;
 	}
 	if (!render_take(cr, user->user_id)) {
-		http_fail_retry(cr->http_id, ERR_RATE_LIMITED,
-				"too many pictures being drawn for you at once: "
-				"retry when one is done",
-				RENDER_RETRY_AFTER_S);
+		http_fail_retry(
+			cr->http_id, ERR_RATE_LIMITED,
+			"too many pictures being drawn for you at once: "
+			"retry when one is done",
+			RENDER_RETRY_AFTER_S);
 		req_free(cr);
 		return;
 	}
@@ -207,7 +223,8 @@ static void authorized(void *arg, struct auth_user *user, int status)
 		snprintf(actor, sizeof actor, "%lld", (long long)user->user_id);
 
 		if (user->role == ROLE_DEALER) {
-			if (cr->dealer[0] && atoll(cr->dealer) != user->dealer_id) {
+			if (cr->dealer[0] &&
+			    atoll(cr->dealer) != user->dealer_id) {
 				fail(cr, ERR_FORBIDDEN,
 				     "a dealer shares its own orders only");
 				return;
@@ -239,7 +256,8 @@ static const char *query_arg(const char *query, const char *name, char *buf,
 {
 	size_t len = strlen(name);
 
-	for (const char *p = query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+	for (const char *p = query; p && *p;
+	     p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
 		if (!strncmp(p, name, len) && p[len] == '=') {
 			const char *v = p + len + 1;
 			size_t n = strcspn(v, "&");
@@ -284,8 +302,9 @@ void chart_http(const struct http_call *call, int64_t fair)
 		known |= !strcmp(cr->metric, metrics[i]);
 	cr->chart.width = dimension(call->query, "width", CHART_DEFAULT_WIDTH,
 				    CHART_MIN_WIDTH, CHART_MAX_WIDTH);
-	cr->chart.height = dimension(call->query, "height", CHART_DEFAULT_HEIGHT,
-				     CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
+	cr->chart.height =
+		dimension(call->query, "height", CHART_DEFAULT_HEIGHT,
+			  CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
 	if (!known) {
 		fail(cr, ERR_BAD_REQUEST,
 		     "metric must be units_by_product, amount_per_minute, "

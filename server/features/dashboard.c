@@ -70,8 +70,7 @@ static void push_totals(struct watch *w, struct frame *f)
 	audience_watchers(w->fair_id, ws_session_push_each, f);
 }
 
-static void totals_read(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void totals_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct watch *w = watch_get((int64_t)(intptr_t)arg, false);
 	int64_t delay = 0;
@@ -144,9 +143,10 @@ static void totals_changed(struct watch *w)
 	int64_t delay = 0;
 
 	if (watchers(w))
-		totals_step(w, throttle_changed(&w->reads, timefmt_mono_ms(),
-						&delay),
-			    delay);
+		totals_step(
+			w,
+			throttle_changed(&w->reads, timefmt_mono_ms(), &delay),
+			delay);
 }
 
 /* "fair id" from the transaction that changed its totals; NULL after the
@@ -175,12 +175,13 @@ static void watch_rows(struct op_ticket *t, const PGresult *res)
 	json_t *snapshot = PQntuples(res) == 1
 				   ? json_loads(PQgetvalue(res, 0, 0), 0, &jerr)
 				   : NULL;
-	struct watch *w = snapshot ? watch_get(*(int64_t *)t->data, true) : NULL;
+	struct watch *w =
+		snapshot ? watch_get(*(int64_t *)t->data, true) : NULL;
 
 	if (!w) {
 		json_decref(snapshot);
-		op_ticket_fail(t, ERR_INTERNAL, "the dashboard could not be read",
-			       NULL);
+		op_ticket_fail(t, ERR_INTERNAL,
+			       "the dashboard could not be read", NULL);
 		return;
 	}
 	audience_watch(t->caller.session_id, w->fair_id);

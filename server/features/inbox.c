@@ -54,8 +54,7 @@ static bool started;
 
 static void flush_step(enum throttle_step step, int64_t delay_ms);
 
-static void counts_read(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void counts_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	int64_t delay = 0;
 

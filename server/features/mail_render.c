@@ -10,7 +10,8 @@
 
 enum lang { ZH_HANS, ZH_HANT, EN, LANGS };
 
-struct template {
+struct template
+{
 	const char *kind;
 	const char *subject[LANGS];
 	const char *body[LANGS];
@@ -22,9 +23,11 @@ static const struct template templates[] = {
 	{"product.launched",
 	 {"【{fair_name}】新品上架：{name}", "【{fair_name}】新品上架：{name}",
 	  "[{fair_name}] Just launched: {name_en}"},
-	 {"{user_name}，您好：\n\n{fair_name} 上架了新品「{name}」（款号 {style}），"
+	 {"{user_name}，您好：\n\n{fair_name} 上架了新品「{name}」（款号 "
+	  "{style}），"
 	  "订货价 {price_text}。\n",
-	  "{user_name}，您好：\n\n{fair_name} 上架了新品「{name}」（款號 {style}），"
+	  "{user_name}，您好：\n\n{fair_name} 上架了新品「{name}」（款號 "
+	  "{style}），"
 	  "訂貨價 {price_text}。\n",
 	  "Dear {user_name},\n\n{fair_name} has just launched {name_en} (style "
 	  "{style}) at {price_text}.\n"}},
@@ -38,11 +41,14 @@ static const struct template templates[] = {
 	 {"【{fair_name}】您获得一张优惠券：{name}",
 	  "【{fair_name}】您獲得一張優惠券：{name}",
 	  "[{fair_name}] A coupon for you: {name}"},
-	 {"{user_name}，您好：\n\n您获得一张优惠券「{name}」（{terms}），券码 {code}，"
+	 {"{user_name}，您好：\n\n您获得一张优惠券「{name}」（{terms}），券码 "
+	  "{code}，"
 	  "有效期至 {valid_until}。下单时选择即可使用。\n",
-	  "{user_name}，您好：\n\n您獲得一張優惠券「{name}」（{terms}），券碼 {code}，"
+	  "{user_name}，您好：\n\n您獲得一張優惠券「{name}」（{terms}），券碼 "
+	  "{code}，"
 	  "有效期至 {valid_until}。下單時選擇即可使用。\n",
-	  "Dear {user_name},\n\nYou have a coupon: {name} ({terms}), code {code}, "
+	  "Dear {user_name},\n\nYou have a coupon: {name} ({terms}), code "
+	  "{code}, "
 	  "valid until {valid_until}. Choose it when you place an order.\n"}},
 	{"fair.reminder",
 	 {"【{fair_name}】{when_text}", "【{fair_name}】{when_text}",
@@ -60,7 +66,8 @@ static const struct template templates[] = {
 	  "{status_text}。{shipping}\n",
 	  "{user_name}，您好：\n\n您在 {fair_name} 的訂單 {order} "
 	  "{status_text}。{shipping}\n",
-	  "Dear {user_name},\n\nYour order {order} at {fair_name} {status_text}."
+	  "Dear {user_name},\n\nYour order {order} at {fair_name} "
+	  "{status_text}."
 	  "{shipping}\n"}},
 	{"chat.answer",
 	 {"【{fair_name}】您的提问有了回复", "【{fair_name}】您的提問有了回覆",
@@ -118,7 +125,8 @@ static void coupon_terms(json_t *p, enum lang l)
 
 	if (json_is_integer(off)) {
 		money_text(a, json_integer_value(off), true);
-		money_text(b, json_integer_value(json_object_get(p, "threshold")),
+		money_text(b,
+			   json_integer_value(json_object_get(p, "threshold")),
 			   true);
 		snprintf(line, sizeof line,
 			 l == EN ? "%s %s off orders from %s %s"
@@ -129,8 +137,8 @@ static void coupon_terms(json_t *p, enum lang l)
 		long long v = json_integer_value(bp);
 
 		if (l == EN)
-			snprintf(line, sizeof line, "%lld.%02lld%% off", v / 100,
-				 v % 100);
+			snprintf(line, sizeof line, "%lld.%02lld%% off",
+				 v / 100, v % 100);
 		else /* 500 bp off: 9.5 折 */
 			snprintf(line, sizeof line, "%lld.%lld 折",
 				 (10000 - v) / 1000, (10000 - v) / 100 % 10);
@@ -168,8 +176,9 @@ static void derive(json_t *p, enum lang l, const char *unsubscribe)
 			{"将于一小时后开幕", "將於一小時後開幕",
 			 "opens within the hour"},
 		};
-		json_object_set_new(p, "when_text",
-				    json_string(text[!strcmp(when, "hour")][l]));
+		json_object_set_new(
+			p, "when_text",
+			json_string(text[!strcmp(when, "hour")][l]));
 	}
 	if (json_is_integer(price)) {
 		money_text(buf, json_integer_value(price), true);
@@ -206,7 +215,8 @@ static void fill(struct strbuf *out, const char *t, const json_t *params)
 		char name[64];
 		json_t *v;
 
-		if (!open || !close || (size_t)(close - open - 1) >= sizeof name) {
+		if (!open || !close ||
+		    (size_t)(close - open - 1) >= sizeof name) {
 			strbuf_addstr(out, t);
 			return;
 		}
@@ -256,8 +266,8 @@ int mail_render(const char *kind, const char *lang, const json_t *params,
 
 void mail_base64(struct strbuf *out, const unsigned char *p, size_t n)
 {
-	static const char abc[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
+				  "stuvwxyz0123456789+/";
 	char q[4];
 
 	for (size_t i = 0; i < n; i += 3) {
@@ -322,8 +332,8 @@ int mail_compose(const struct mail_head *h, const char *subject,
 		encoded_words(out, h->from_name);
 		strbuf_addstr(out, " ");
 	}
-	snprintf(line, sizeof line,
-		 "<%s>\r\nTo: <%s>\r\nSubject: ", h->from, h->to);
+	snprintf(line, sizeof line, "<%s>\r\nTo: <%s>\r\nSubject: ", h->from,
+		 h->to);
 	strbuf_addstr(out, line);
 	encoded_words(out, subject);
 	snprintf(line, sizeof line,
@@ -337,10 +347,11 @@ int mail_compose(const struct mail_head *h, const char *subject,
 		 h->kind && !strpbrk(h->kind, "\r\n") ? h->kind : "message");
 	strbuf_addstr(out, line);
 	if (h->unsubscribe_post && *h->unsubscribe_post) {
-		snprintf(line, sizeof line,
-			 "List-Unsubscribe: <%s>\r\n"
-			 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
-			 h->unsubscribe_post);
+		snprintf(
+			line, sizeof line,
+			"List-Unsubscribe: <%s>\r\n"
+			"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+			h->unsubscribe_post);
 		strbuf_addstr(out, line);
 	}
 	strbuf_addstr(out, "\r\n");
@@ -355,7 +366,8 @@ int mail_compose(const struct mail_head *h, const char *subject,
 	if (crlf.len)
 		mail_base64(&b64, (const unsigned char *)crlf.data, crlf.len);
 	for (size_t i = 0; i < b64.len; i += 76) {
-		strbuf_add(out, b64.data + i, b64.len - i > 76 ? 76 : b64.len - i);
+		strbuf_add(out, b64.data + i,
+			   b64.len - i > 76 ? 76 : b64.len - i);
 		strbuf_addstr(out, "\r\n");
 	}
 	strbuf_free(&crlf);

@@ -23,14 +23,14 @@ int mail_render(const char *kind, const char *lang, const json_t *params,
 
 /* What a mail needs besides its words. */
 struct mail_head {
-	const char *from;       /* address only: fair@example.com */
-	const char *from_name;  /* UTF-8 display name, or "" */
-	const char *to;         /* address only */
-	const char *unsubscribe_url; /* the body's link (a page), or NULL */
+	const char *from;             /* address only: fair@example.com */
+	const char *from_name;        /* UTF-8 display name, or "" */
+	const char *to;               /* address only */
+	const char *unsubscribe_url;  /* the body's link (a page), or NULL */
 	const char *unsubscribe_post; /* RFC 8058 one-click URL, or NULL */
-	const char *kind;       /* X-Fair-Message */
-	int64_t outbox_id;      /* Message-ID <outbox-ID.TIME@domain> */
-	int64_t created_ms;     /* when it was queued: Message-ID and Date */
+	const char *kind;             /* X-Fair-Message */
+	int64_t outbox_id;            /* Message-ID <outbox-ID.TIME@domain> */
+	int64_t created_ms; /* when it was queued: Message-ID and Date */
 };
 
 /* Appends the whole message (headers, a blank line, the body in base64,

@@ -97,13 +97,16 @@ static void unsubscribed(void *arg, enum pg_outcome outcome,
 		     "<h1>此連結無效 / This link is not valid</h1>\n");
 	} else {
 		strbuf_init(&h);
-		html_raw(&h, "<h1>已退訂 / Unsubscribed</h1>\n<p>不再以郵件寄送「");
+		html_raw(&h,
+			 "<h1>已退訂 / Unsubscribed</h1>\n<p>不再以郵件寄送「");
 		html_text(&h, kinds[u->kind].zh);
-		html_raw(&h, "」；站內信照常。</p>\n<p>You will get no more mail "
-			     "about ");
+		html_raw(&h,
+			 "」；站內信照常。</p>\n<p>You will get no more mail "
+			 "about ");
 		html_text(&h, kinds[u->kind].en);
-		html_raw(&h, "; your inbox still shows them. Choose again under "
-			     "Inbox on the fair's pages.</p>\n");
+		html_raw(&h,
+			 "; your inbox still shows them. Choose again under "
+			 "Inbox on the fair's pages.</p>\n");
 		page(u->http_id, 200, "退訂 / Unsubscribe", h.data);
 		strbuf_free(&h);
 	}
@@ -138,20 +141,23 @@ void unsubscribe_http_ask(const struct http_call *call)
 
 	if (k >= 0) { /* ask, change nothing */
 		strbuf_init(&h);
-		html_raw(&h, "<h1>退訂郵件 / Unsubscribe</h1>\n<p>不再以郵件寄送「");
+		html_raw(
+			&h,
+			"<h1>退訂郵件 / Unsubscribe</h1>\n<p>不再以郵件寄送「");
 		html_text(&h, kinds[k].zh);
 		html_raw(&h, "」？ / Stop mail about ");
 		html_text(&h, kinds[k].en);
-		html_raw(&h, "?</p>\n<form method=\"post\" action=\""
-			     UNSUBSCRIBE_POST_PATH "?u=");
+		html_raw(&h, "?</p>\n<form method=\"post\" "
+			     "action=\"" UNSUBSCRIBE_POST_PATH "?u=");
 		html_text(&h, user);
 		html_raw(&h, "&amp;k=");
 		html_text(&h, kind);
 		html_raw(&h, "&amp;t=");
 		html_text(&h, token);
-		html_raw(&h, "\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
-			     "value=\"One-Click\"><button type=\"submit\">退訂 / "
-			     "Unsubscribe</button></form>\n");
+		html_raw(&h,
+			 "\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
+			 "value=\"One-Click\"><button type=\"submit\">退訂 / "
+			 "Unsubscribe</button></form>\n");
 		page(call->id, 200, "退訂 / Unsubscribe", h.data);
 		strbuf_free(&h);
 	}
@@ -169,7 +175,8 @@ void unsubscribe_http(const struct http_call *call)
 		u->http_id = call->id;
 		u->kind = k;
 		if (pg_query(srv.db,
-			     "SELECT inbox_unsubscribe($1::bigint, $2, $3::uuid)",
+			     "SELECT inbox_unsubscribe($1::bigint, $2, "
+			     "$3::uuid)",
 			     3, params, unsubscribed, u)) {
 			free(u);
 			http_fail(call->id, ERR_UNAVAILABLE,

@@ -25,8 +25,8 @@
 #include "features/outbox_rules.h"
 #include "server.h"
 
-#define OUTBOX_CLAIM_MAX 20     /* rows claimed at once, at most */
-#define OUTBOX_IDLE_MS 1000     /* look again at least this often */
+#define OUTBOX_CLAIM_MAX 20 /* rows claimed at once, at most */
+#define OUTBOX_IDLE_MS 1000 /* look again at least this often */
 #define OUTBOX_RECONNECT_MAX_MS 10000
 
 static pthread_t thread;
@@ -75,7 +75,8 @@ static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 static void common_options(CURL *c)
 {
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)srv.cfg.outbox_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+			 (long)srv.cfg.outbox_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 			 (long)(srv.cfg.outbox_timeout_ms < 10000
 					? srv.cfg.outbox_timeout_ms
@@ -256,9 +257,9 @@ static bool exec_ok(PGconn *conn, const char *sql)
 /* Waits up to ms for a notification, the stop signal or the time. */
 static void idle(PGconn *conn, int ms)
 {
-	struct pollfd fds[2] = {{.fd = wake[0], .events = POLLIN},
-				{.fd = conn ? PQsocket(conn) : -1,
-				 .events = POLLIN}};
+	struct pollfd fds[2] = {
+		{.fd = wake[0], .events = POLLIN},
+		{.fd = conn ? PQsocket(conn) : -1, .events = POLLIN}};
 	PGnotify *n;
 	char drain[16];
 
@@ -299,8 +300,8 @@ static PGconn *connect_db(void)
 static int round_once(PGconn *conn, CURL *c, int claim, int *soonest_ms)
 {
 	char lease[16], max[16], limit[16];
-	const char *channels = *srv.cfg.smtp_url ? "{email,webhook}"
-						 : "{webhook}";
+	const char *channels =
+		*srv.cfg.smtp_url ? "{email,webhook}" : "{webhook}";
 	const char *params[5] = {who, limit, lease, channels};
 	PGresult *res;
 	int n;
@@ -308,12 +309,13 @@ static int round_once(PGconn *conn, CURL *c, int claim, int *soonest_ms)
 	snprintf(limit, sizeof limit, "%d", claim);
 	snprintf(lease, sizeof lease, "%d", srv.cfg.outbox_lease_s);
 	snprintf(max, sizeof max, "%d", srv.cfg.outbox_max_attempts);
-	res = PQexecParams(conn,
-			   "SELECT id, channel, recipient, kind, lang, payload, "
-			   "attempts, secret, user_id, mail_token, created_ms FROM "
-			   "outbox_claim($1, $2::integer, $3::integer, "
-			   "$4::text[])",
-			   4, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(
+		conn,
+		"SELECT id, channel, recipient, kind, lang, payload, "
+		"attempts, secret, user_id, mail_token, created_ms FROM "
+		"outbox_claim($1, $2::integer, $3::integer, "
+		"$4::text[])",
+		4, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		LOG(LOG_WARN, "outbox: claim: %s", PQresultErrorMessage(res));
 		PQclear(res);

@@ -2,8 +2,8 @@
  * outbox_rules.h). */
 #include "features/outbox_rules.h"
 
-#include <openssl/evp.h>
 #include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,16 +50,19 @@ void webhook_signature(const char *secret, int64_t unix_s, const char *body,
 	size_t len = 0;
 	int w;
 
-	if (ctx && EVP_MAC_init(ctx, (const unsigned char *)secret,
-				strlen(secret), params) &&
+	if (ctx &&
+	    EVP_MAC_init(ctx, (const unsigned char *)secret, strlen(secret),
+			 params) &&
 	    EVP_MAC_update(ctx, (const unsigned char *)t, (size_t)n) &&
 	    EVP_MAC_update(ctx, (const unsigned char *)body, body_len) &&
 	    EVP_MAC_final(ctx, mac, &len, sizeof mac))
 		mac_len = (unsigned int)len;
 	EVP_MAC_CTX_free(ctx);
 	EVP_MAC_free(hmac);
-	w = snprintf(out, WEBHOOK_SIGNATURE_MAX, "t=%lld,v1=", (long long)unix_s);
-	for (unsigned int i = 0; i < mac_len && w + 2 < WEBHOOK_SIGNATURE_MAX; i++)
-		w += snprintf(out + w, (size_t)(WEBHOOK_SIGNATURE_MAX - w), "%02x",
-			      mac[i]);
+	w = snprintf(out, WEBHOOK_SIGNATURE_MAX,
+		     "t=%lld,v1=", (long long)unix_s);
+	for (unsigned int i = 0; i < mac_len && w + 2 < WEBHOOK_SIGNATURE_MAX;
+	     i++)
+		w += snprintf(out + w, (size_t)(WEBHOOK_SIGNATURE_MAX - w),
+			      "%02x", mac[i]);
 }

@@ -20,15 +20,15 @@
 #include "rpc/proto.h"
 #include "server.h"
 
-#define REPORTS_MAX 4               /* at once, per process */
-#define CHUNK_BYTES 65536           /* handed to the loop at a time */
-#define READY_HIGH_WATER (1 << 20)  /* the thread waits above this */
+#define REPORTS_MAX 4              /* at once, per process */
+#define CHUNK_BYTES 65536          /* handed to the loop at a time */
+#define READY_HIGH_WATER (1 << 20) /* the thread waits above this */
 
 static const char *const header[] = {
-	"order",   "key",	  "status", "created_at", "updated_at",
-	"dealer_code", "dealer", "region", "tier",	 "style",
-	"product", "size",	 "color",  "qty",	 "unit_price",
-	"amount",  "discount",	 "payable", "coupon", NULL,
+	"order",       "key",      "status",  "created_at", "updated_at",
+	"dealer_code", "dealer",   "region",  "tier",       "style",
+	"product",     "size",     "color",   "qty",        "unit_price",
+	"amount",      "discount", "payable", "coupon",     NULL,
 };
 
 /* The lines of a fair's orders, oldest order first; every column as text
@@ -41,11 +41,14 @@ static const char report_sql[] =
 	"SELECT id, key, status, created_at, updated_at, code, dealer, region, "
 	" tier, style, product, size, color, qty, price, amount, discount, "
 	" amount - discount, coupon_code "
-	"FROM (SELECT o.id, o.key, o.status, rfc3339(o.created_at) AS created_at, "
+	"FROM (SELECT o.id, o.key, o.status, rfc3339(o.created_at) AS "
+	"created_at, "
 	"  rfc3339(o.updated_at) AS updated_at, d.code, d.name AS dealer, "
-	"  d.region, d.tier, p.style, p.name AS product, v.size, v.color, l.qty, "
+	"  d.region, d.tier, p.style, p.name AS product, v.size, v.color, "
+	"l.qty, "
 	"  l.price, l.qty::bigint * l.price AS amount, o.coupon_code, "
-	"  CASE WHEN o.total > 0 THEN (floor(x.d * sum(l.qty::bigint * l.price) "
+	"  CASE WHEN o.total > 0 THEN (floor(x.d * sum(l.qty::bigint * "
+	"l.price) "
 	"      OVER w / o.total) - floor(x.d * (sum(l.qty::bigint * l.price) "
 	"      OVER w - l.qty::bigint * l.price) / o.total))::bigint "
 	"   ELSE 0 END AS discount, v.sort AS variant_sort, v.id AS variant "
@@ -56,7 +59,8 @@ static const char report_sql[] =
 	" CROSS JOIN LATERAL (SELECT (o.early_discount + o.tier_discount "
 	"                            + o.coupon_discount)::numeric AS d) x "
 	" WHERE o.fair_id = $1::bigint "
-	" WINDOW w AS (PARTITION BY o.id ORDER BY v.product_id, v.sort, v.id)) r "
+	" WINDOW w AS (PARTITION BY o.id ORDER BY v.product_id, v.sort, v.id)) "
+	"r "
 	"ORDER BY id, style, color, variant_sort, variant";
 
 struct report {
@@ -154,7 +158,8 @@ static void *report_thread(void *arg)
 	strbuf_init(&csv);
 	snprintf(fair, sizeof fair, "%lld", (long long)rp->fair);
 	if (PQstatus(conn) != CONNECTION_OK) {
-		LOG(LOG_WARN, "report: cannot connect: %s", PQerrorMessage(conn));
+		LOG(LOG_WARN, "report: cannot connect: %s",
+		    PQerrorMessage(conn));
 		goto out;
 	}
 	/* one consistent snapshot for the whole file */
@@ -164,8 +169,8 @@ static void *report_thread(void *arg)
 	res = PQexecParams(conn, "SELECT 1 FROM fairs WHERE id = $1::bigint", 1,
 			   NULL, params, NULL, NULL, 0);
 	status = PQresultStatus(res) != PGRES_TUPLES_OK ? 503
-		 : PQntuples(res) == 0			 ? 404
-							 : 200;
+		 : PQntuples(res) == 0                  ? 404
+							: 200;
 	PQclear(res);
 	if (status != 200 ||
 	    !PQsendQueryParams(conn, report_sql, 1, NULL, params, NULL, NULL,
@@ -255,8 +260,9 @@ static void report_pump(struct report *rp)
 		snprintf(name, sizeof name, "fair-%lld-orders.csv",
 			 (long long)rp->fair);
 		rp->started_stream = true;
-		if (http_stream_begin(rp->http_id, 200, "text/csv; charset=utf-8",
-				      name, report_drained, NULL))
+		if (http_stream_begin(rp->http_id, 200,
+				      "text/csv; charset=utf-8", name,
+				      report_drained, NULL))
 			rp->cancelled = true;
 	}
 	/* hand over only while the client keeps up: the drain callback
@@ -286,9 +292,11 @@ static void report_pump(struct report *rp)
 				  : "the report could not be read: retry");
 	else
 		http_stream_end(rp->http_id, failed || rp->cancelled);
-	LOG(LOG_INFO, "report of fair %lld: %lld lines%s",
-	    (long long)rp->fair, (long long)rp->lines,
-	    failed ? " (failed)" : rp->cancelled ? " (client left)" : "");
+	LOG(LOG_INFO, "report of fair %lld: %lld lines%s", (long long)rp->fair,
+	    (long long)rp->lines,
+	    failed          ? " (failed)"
+	    : rp->cancelled ? " (client left)"
+			    : "");
 	report_free(rp);
 }
 
@@ -325,7 +333,8 @@ static void report_authorized(void *arg, struct auth_user *user, int status)
 {
 	struct report *rp = arg;
 
-	if (!auth_http_allow(rp->http_id, user, status, ROLE_MANAGER | ROLE_ADMIN,
+	if (!auth_http_allow(rp->http_id, user, status,
+			     ROLE_MANAGER | ROLE_ADMIN,
 			     "reports are for managers and admins")) {
 		free(rp);
 		return;

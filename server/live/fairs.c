@@ -13,14 +13,24 @@
 
 /* Columns shared by the cache refresh and fairs.list; times as epoch ms so
  * no text timestamp format is parsed. */
-#define FAIR_COLUMNS                                                           \
-	"id, name, season, currency, timezone,"                                \
-	" floor(extract(epoch FROM starts_at) * 1000)::bigint,"                     \
-	" floor(extract(epoch FROM ends_at) * 1000)::bigint,"                       \
-	" coalesce(status_override, ''), fair_status(fairs),"                  \
+#define FAIR_COLUMNS                                            \
+	"id, name, season, currency, timezone,"                 \
+	" floor(extract(epoch FROM starts_at) * 1000)::bigint," \
+	" floor(extract(epoch FROM ends_at) * 1000)::bigint,"   \
+	" coalesce(status_override, ''), fair_status(fairs),"   \
 	" floor(extract(epoch FROM now()) * 1000)::bigint"
-enum { COL_ID, COL_NAME, COL_SEASON, COL_CURRENCY, COL_TZ, COL_STARTS,
-       COL_ENDS, COL_OVERRIDE, COL_STATUS, COL_DB_NOW };
+enum {
+	COL_ID,
+	COL_NAME,
+	COL_SEASON,
+	COL_CURRENCY,
+	COL_TZ,
+	COL_STARTS,
+	COL_ENDS,
+	COL_OVERRIDE,
+	COL_STATUS,
+	COL_DB_NOW
+};
 
 static const char sql_refresh[] =
 	"SELECT " FAIR_COLUMNS " FROM fairs ORDER BY starts_at DESC, id DESC "
@@ -195,8 +205,8 @@ static void refresh_done(void *arg, enum pg_outcome outcome,
 			 PQgetvalue(res, i, COL_OVERRIDE));
 	}
 	if (n)
-		cache.clock_offset_ms =
-			atoll(PQgetvalue(res, 0, COL_DB_NOW)) - timefmt_now_ms();
+		cache.clock_offset_ms = atoll(PQgetvalue(res, 0, COL_DB_NOW)) -
+					timefmt_now_ms();
 	rows_free(cache.rows, cache.n);
 	cache.rows = rows;
 	cache.n = n;
@@ -264,15 +274,14 @@ static void list_rows(struct op_ticket *t, const PGresult *res)
 
 	for (int i = 0; i < PQntuples(res); i++)
 		json_array_append_new(
-			list,
-			fair_json(atoll(PQgetvalue(res, i, COL_ID)),
-				  PQgetvalue(res, i, COL_NAME),
-				  PQgetvalue(res, i, COL_SEASON),
-				  PQgetvalue(res, i, COL_STATUS),
-				  atoll(PQgetvalue(res, i, COL_STARTS)),
-				  atoll(PQgetvalue(res, i, COL_ENDS)),
-				  PQgetvalue(res, i, COL_TZ),
-				  PQgetvalue(res, i, COL_CURRENCY)));
+			list, fair_json(atoll(PQgetvalue(res, i, COL_ID)),
+					PQgetvalue(res, i, COL_NAME),
+					PQgetvalue(res, i, COL_SEASON),
+					PQgetvalue(res, i, COL_STATUS),
+					atoll(PQgetvalue(res, i, COL_STARTS)),
+					atoll(PQgetvalue(res, i, COL_ENDS)),
+					PQgetvalue(res, i, COL_TZ),
+					PQgetvalue(res, i, COL_CURRENCY)));
 	op_ticket_ok(t, json_pack("{s:o}", "fairs", list));
 }
 

@@ -34,8 +34,9 @@ static void events_fetched(void *arg, enum pg_outcome outcome,
 		struct frame *f = frame_from_text(text, strlen(text));
 
 		ring_append(&r->ring, seq, PQgetvalue(res, i, 2),
-			    PQgetisnull(res, i, 3) ? 0
-						   : atoll(PQgetvalue(res, i, 3)),
+			    PQgetisnull(res, i, 3)
+				    ? 0
+				    : atoll(PQgetvalue(res, i, 3)),
 			    !strcmp(PQgetvalue(res, i, 4), "t"), f);
 		r->last_seq = seq;
 	}
@@ -59,11 +60,12 @@ void room_events_fetch(struct room *r)
 	snprintf(fair, sizeof fair, "%lld", (long long)r->fair_id);
 	snprintf(since, sizeof since, "%lld", (long long)r->last_seq);
 	r->fetching = true;
-	if (pg_query(srv.db,
-		     "SELECT seq, payload::text, coalesce(tier, ''), dealer_id, "
-		     "staff_only FROM events WHERE fair_id = $1::bigint "
-		     "AND seq > $2::bigint ORDER BY seq LIMIT 256",
-		     2, params, events_fetched, (void *)(intptr_t)r->fair_id))
+	if (pg_query(
+		    srv.db,
+		    "SELECT seq, payload::text, coalesce(tier, ''), dealer_id, "
+		    "staff_only FROM events WHERE fair_id = $1::bigint "
+		    "AND seq > $2::bigint ORDER BY seq LIMIT 256",
+		    2, params, events_fetched, (void *)(intptr_t)r->fair_id))
 		r->fetching = false;
 }
 

@@ -19,9 +19,10 @@
 #include "rpc/op_reply.h"
 #include "server.h"
 
-#define RESUME_MAX 1000         /* more missed events: a full snapshot */
-#define JOIN_PAGE 20            /* items in a join snapshot */
-#define KEEP_SNAPSHOT_MS 1000   /* a kept shared snapshot serves joins this long
+#define RESUME_MAX 1000 /* more missed events: a full snapshot */
+#define JOIN_PAGE 20    /* items in a join snapshot */
+#define KEEP_SNAPSHOT_MS \
+	1000 /* a kept shared snapshot serves joins this long
 				   at most (the fair's status and flash prices
 				   follow the clock, not events) */
 
@@ -40,13 +41,17 @@ const struct param_spec room_leave_params[] = {
 
 struct join_job {
 	int64_t fair_id;
-	bool resume;     /* this answer is a resume (may be NULL: snapshot) */
-	bool whole;      /* read the whole snapshot, not a kept part */
-	int audience;    /* index into room.kept, or -1: not kept */
-	enum { PART_OWN, PART_BATCH, PART_KEPT } part; /* where its shared
+	bool resume;  /* this answer is a resume (may be NULL: snapshot) */
+	bool whole;   /* read the whole snapshot, not a kept part */
+	int audience; /* index into room.kept, or -1: not kept */
+	enum {
+		PART_OWN,
+		PART_BATCH,
+		PART_KEPT
+	} part;           /* where its shared
 				part comes from: read for it, read for its
 				audience in the same batch, or kept */
-	int64_t kept_seq;    /* PART_KEPT: the kept part it counts on */
+	int64_t kept_seq; /* PART_KEPT: the kept part it counts on */
 };
 
 static void join_query(struct op_ticket *t, bool resume, int64_t since);
@@ -89,7 +94,8 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	}
 	room_member_free(ws_session_set_member(m->session_id, m));
 	if (r->last_seq < seq)
-		room_events_fetch(r); /* events the snapshot saw: not read yet */
+		room_events_fetch(
+			r); /* events the snapshot saw: not read yet */
 	ws_session_wake(m->session_id);
 }
 
@@ -188,14 +194,14 @@ struct join_gate {
 	int64_t fair_id;
 	struct op_ticket **waiting;
 	size_t count, cap;
-	bool in_flight;        /* one read per fair at a time */
+	bool in_flight; /* one read per fair at a time */
 };
 
 static struct idmap gates; /* fair id -> join_gate while joins wait */
 
 struct join_batch {
 	struct join_gate *gate;
-	uint64_t stock_gen;    /* the room's when the read was sent */
+	uint64_t stock_gen; /* the room's when the read was sent */
 	size_t count;
 	struct op_ticket *t[];
 };
@@ -253,7 +259,8 @@ static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
 		char dealer[24];
 
 		job->audience = audience_of(t);
-		k = job->whole ? NULL : kept_current(job->fair_id, job->audience);
+		k = job->whole ? NULL
+			       : kept_current(job->fair_id, job->audience);
 		job->kept_seq = k ? k->seq : -1;
 		if (k) {
 			job->part = PART_KEPT;
@@ -268,7 +275,8 @@ static void batch_plan(struct join_batch *b, struct strbuf arrays[4])
 			 (long long)t->caller.dealer_id);
 		pgarray_text(&arrays[0], i,
 			     t->caller.role != ROLE_DEALER ? "t" : "f");
-		pgarray_text(&arrays[1], i, t->caller.dealer_id ? dealer : NULL);
+		pgarray_text(&arrays[1], i,
+			     t->caller.dealer_id ? dealer : NULL);
 		pgarray_text(&arrays[2], i,
 			     job->part == PART_OWN && u && u->tier[0] ? u->tier
 								      : NULL);
@@ -309,7 +317,7 @@ static bool batch_answer(struct join_batch *b, struct op_ticket *t,
 {
 	struct join_job *job = t->data;
 	const char *chat = PQgetvalue(res, row, COL_CHAT);
-	int from = job->part == PART_OWN ? row
+	int from = job->part == PART_OWN     ? row
 		   : job->part == PART_BATCH ? own_row[job->audience]
 					     : -1;
 
@@ -354,8 +362,7 @@ static bool batch_answer(struct join_batch *b, struct op_ticket *t,
 	}
 }
 
-static void batch_done(void *arg, enum pg_outcome outcome,
-		       const PGresult *res)
+static void batch_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct join_batch *b = arg;
 	struct join_gate *g = b->gate;
@@ -498,18 +505,18 @@ void room_op_join(struct op_call *call)
 	job->fair_id = json_integer_value(json_object_get(call->msg, "fair"));
 	job->resume = json_is_integer(since);
 	t->data = job;
-	join_query(t, job->resume,
-		   job->resume ? json_integer_value(since) : 0);
+	join_query(t, job->resume, job->resume ? json_integer_value(since) : 0);
 }
 
 void room_op_leave(struct op_call *call)
 {
-	int64_t fair_id = json_integer_value(json_object_get(call->msg, "fair"));
+	int64_t fair_id =
+		json_integer_value(json_object_get(call->msg, "fair"));
 	struct room_member *m = ws_session_member(call->caller.session_id);
 
 	if (m && m->room->fair_id == fair_id)
-		room_member_free(ws_session_set_member(call->caller.session_id,
-						       NULL));
+		room_member_free(
+			ws_session_set_member(call->caller.session_id, NULL));
 	op_ok(call, NULL);
 }
 

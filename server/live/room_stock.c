@@ -14,7 +14,7 @@
 #include "order/stock_cache.h"
 #include "server.h"
 
-#define STOCK_INTERVAL_MS 50    /* at most 20 stock pushes a second */
+#define STOCK_INTERVAL_MS 50 /* at most 20 stock pushes a second */
 
 static void stock_push(struct loop_timer *t)
 {
@@ -40,10 +40,10 @@ static void stock_push(struct loop_timer *t)
 	for (struct room_member *m = r->members; m; m = m->next) {
 		/* A member still holding an unsent stock frame gets the
 		 * changes of both: merge rather than lose the older ones. */
-		struct frame *merged = m->slot[SLOT_STOCK]
-					       ? stock_merge(&merges,
-							     m->slot[SLOT_STOCK])
-					       : NULL;
+		struct frame *merged =
+			m->slot[SLOT_STOCK]
+				? stock_merge(&merges, m->slot[SLOT_STOCK])
+				: NULL;
 
 		room_member_set_slot(m, SLOT_STOCK, merged ? merged : f);
 		frame_unref(merged);
@@ -62,14 +62,14 @@ static void stock_reread(void *arg, enum pg_outcome outcome,
 	json_t *all, *value;
 	const char *key;
 
-	if (!r || outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != 1)
+	if (!r || outcome != PG_DONE ||
+	    PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
 		return;
 	all = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	if (!all)
 		return;
-	json_object_foreach(all, key, value)
-		stock_cache_set(r->fair_id, atoll(key), json_integer_value(value));
+	json_object_foreach(all, key, value) stock_cache_set(
+		r->fair_id, atoll(key), json_integer_value(value));
 	json_object_update(r->stock_changes, all);
 	json_decref(all);
 	r->stock_at_ms = atoll(PQgetvalue(res, 0, 1));
@@ -136,8 +136,8 @@ static void on_fair_stock(void *arg, const char *channel, const char *payload)
 	order_intake_stock_heard();
 	if (!r || r->stock_timer_armed || !r->members)
 		return;
-	wait_ms = STOCK_INTERVAL_MS -
-		  (timefmt_mono_ms() - r->stock_last_push_ms);
+	wait_ms =
+		STOCK_INTERVAL_MS - (timefmt_mono_ms() - r->stock_last_push_ms);
 	r->stock_timer_armed = true;
 	loop_timer_schedule(&r->stock_timer, stock_push,
 			    (wait_ms > 0 ? wait_ms : 0) * LWS_US_PER_MS + 1);

@@ -7,14 +7,15 @@
 static struct frame *merge_texts(struct frame *older, struct frame *newer)
 {
 	json_error_t jerr;
-	json_t *old = json_loadb((char *)frame_text(older), older->len, 0,
-				 &jerr);
-	json_t *mine = json_loadb((char *)frame_text(newer), newer->len, 0,
-				  &jerr);
+	json_t *old =
+		json_loadb((char *)frame_text(older), older->len, 0, &jerr);
+	json_t *mine =
+		json_loadb((char *)frame_text(newer), newer->len, 0, &jerr);
 	json_t *old_v = json_object_get(old, "v");
 	struct frame *merged = NULL;
 
-	if (json_is_object(old_v) && json_is_object(json_object_get(mine, "v")) &&
+	if (json_is_object(old_v) &&
+	    json_is_object(json_object_get(mine, "v")) &&
 	    !json_object_update(old_v, json_object_get(mine, "v")) &&
 	    !json_object_set(old, "at", json_object_get(mine, "at")))
 		merged = frame_from_json(old);

@@ -38,15 +38,15 @@ const struct param_spec order_place_params[] = {
 struct pending {
 	struct pending *next;
 	struct op_ticket *ticket;
-	char *text;    /* the batch element order_decide reads, as JSON */
-	bool alone;    /* its batch failed: retried in a batch of its own */
+	char *text; /* the batch element order_decide reads, as JSON */
+	bool alone; /* its batch failed: retried in a batch of its own */
 	int64_t dealer;
-	char *key;     /* its idempotency key */
+	char *key;         /* its idempotency key */
 	uint64_t key_hash; /* order_key_hash of its dealer and key */
-	bool key_held; /* key_hash is in intake.pending_keys */
-	uint64_t *locks; /* the rows its batch will lock: dealer, variants */
+	bool key_held;     /* key_hash is in intake.pending_keys */
+	uint64_t *locks;   /* the rows its batch will lock: dealer, variants */
 	size_t nlocks;
-	int64_t fair;  /* what the queue's sweep checks, parsed once */
+	int64_t fair; /* what the queue's sweep checks, parsed once */
 	bool partial;
 	size_t nlines;
 	struct order_line lines[];
@@ -56,10 +56,10 @@ struct batch {
 	struct batch *next;     /* in the list being resolved */
 	struct pending *orders; /* in arrival order */
 	size_t n;
-	bool holds_locks;       /* its orders' rows are in intake.locked */
-	char *text;             /* the JSON array sent */
-	int64_t sent_wall_ms;   /* compared with backend start times */
-	int backend_pid;        /* the backend it was sent to */
+	bool holds_locks;     /* its orders' rows are in intake.locked */
+	char *text;           /* the JSON array sent */
+	int64_t sent_wall_ms; /* compared with backend start times */
+	int backend_pid;      /* the backend it was sent to */
 	int64_t resolve_deadline_ms;
 	struct loop_timer retry_timer;
 };
@@ -71,9 +71,10 @@ static struct {
 	/* The keys of the orders queued, in a batch or resolving: their
 	 * outcome is not known yet (order_route_arrival). */
 	struct lock_set pending_keys;
-	struct pending *lookup_head, *lookup_tail; /* waiting for a key lookup */
+	struct pending *lookup_head,
+		*lookup_tail; /* waiting for a key lookup */
 	unsigned lookups_waiting;
-	int lookups_in_flight;       /* key lookups in the database */
+	int lookups_in_flight; /* key lookups in the database */
 	bool stopped;
 	struct batch *resolving;
 	struct order_intake_stats stats;
@@ -222,8 +223,9 @@ static void resolve_unlink(struct batch *b)
 
 static void resolve_give_up(struct batch *b)
 {
-	LOG(LOG_WARN, "orders: the outcome of a lost batch of %zu orders "
-		      "could not be learned: answered in_doubt",
+	LOG(LOG_WARN,
+	    "orders: the outcome of a lost batch of %zu orders "
+	    "could not be learned: answered in_doubt",
 	    b->n);
 	resolve_unlink(b);
 	fail_batch(b, ERR_IN_DOUBT,
@@ -255,7 +257,8 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 	    PQntuples(res) == 0) {
 		/* not yet known: the database is away, or the old backend
 		 * is still there */
-		if (outcome == PG_DONE && PQresultStatus(res) != PGRES_TUPLES_OK)
+		if (outcome == PG_DONE &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK)
 			LOG(LOG_WARN, "orders: resolving a lost batch: %s",
 			    PQresultErrorMessage(res));
 		resolve_later(b);
@@ -263,7 +266,8 @@ static void resolve_done(void *arg, enum pg_outcome outcome,
 	}
 	resolve_unlink(b);
 	if (!answer_decisions(b, res, true)) {
-		LOG(LOG_ERROR, "orders: order_resolve gave no decision per order");
+		LOG(LOG_ERROR,
+		    "orders: order_resolve gave no decision per order");
 		fail_batch(b, ERR_IN_DOUBT,
 			   "the outcome could not be learned: retry with the "
 			   "same key");
@@ -328,8 +332,7 @@ static void batch_failed(struct batch *b, const PGresult *res)
 	batch_free(b);
 }
 
-static void batch_done(void *arg, enum pg_outcome outcome,
-		       const PGresult *res)
+static void batch_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct batch *b = arg;
 
@@ -345,8 +348,9 @@ static void batch_done(void *arg, enum pg_outcome outcome,
 			timefmt_mono_ms() + srv.cfg.orders_resolve_ms;
 		b->next = intake.resolving;
 		intake.resolving = b;
-		LOG(LOG_WARN, "orders: connection lost with a batch of %zu "
-			      "orders in flight (backend %d): resolving",
+		LOG(LOG_WARN,
+		    "orders: connection lost with a batch of %zu "
+		    "orders in flight (backend %d): resolving",
 		    b->n, b->backend_pid);
 		resolve_try(b);
 	} else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -468,9 +472,10 @@ static void pump(const struct pending *arrived)
 			break;
 		params[0] = b->text;
 		b->sent_wall_ms = timefmt_now_ms();
-		if (pg_query_first(srv.db,
-				   "SELECT * FROM order_place_batch_rows($1::jsonb)",
-				   1, params, batch_done, b)) {
+		if (pg_query_first(
+			    srv.db,
+			    "SELECT * FROM order_place_batch_rows($1::jsonb)",
+			    1, params, batch_done, b)) {
 			fail_batch(b, ERR_UNAVAILABLE,
 				   "the database is unavailable: retry");
 			continue;
@@ -655,8 +660,7 @@ static void lookup_answer_unstored(struct pending *o)
  * stored key's order goes to a batch, past a full queue if need be (the
  * lookups bound them), where the database answers it as it answers every
  * order: its stored order, its conflict, or forbidden, never from stock. */
-static void lookup_done(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void lookup_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct lookup *l = arg;
 	struct pending *o, *next;
@@ -667,8 +671,9 @@ static void lookup_done(void *arg, enum pg_outcome outcome,
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQnfields(res) != 1) {
 		if (outcome == PG_DONE)
-			LOG(LOG_WARN, "orders: a key lookup of %zu orders "
-				      "failed: %s",
+			LOG(LOG_WARN,
+			    "orders: a key lookup of %zu orders "
+			    "failed: %s",
 			    l->n, PQresultErrorMessage(res));
 		lookup_fail(l, "the order's key could not be looked up: retry "
 			       "with the same key");
@@ -750,11 +755,13 @@ static struct pending *pending_new(const struct op_call *call, int64_t dealer,
 	if (!order)
 		abort();
 	if (json_object_get(msg, "ship_to"))
-		json_object_set(order, "ship_to", json_object_get(msg, "ship_to"));
+		json_object_set(order, "ship_to",
+				json_object_get(msg, "ship_to"));
 	if (json_object_get(msg, "note"))
 		json_object_set(order, "note", json_object_get(msg, "note"));
 	if (json_object_get(msg, "coupon"))
-		json_object_set(order, "coupon", json_object_get(msg, "coupon"));
+		json_object_set(order, "coupon",
+				json_object_get(msg, "coupon"));
 	o->text = json_dumps(order, JSON_COMPACT);
 	json_decref(order);
 	if (!o->text)

@@ -27,21 +27,21 @@
 #include "rpc/dispatch.h"
 
 struct order_intake_stats {
-	uint64_t received;      /* orders queued for a batch */
-	uint64_t accepted;      /* new orders committed */
-	uint64_t duplicates;    /* keys answered with their stored order */
-	uint64_t refused;       /* refused by the database */
-	uint64_t fast_refused;  /* refused from the last known stock */
-	uint64_t key_lookups;   /* orders whose key was looked up first */
+	uint64_t received;           /* orders queued for a batch */
+	uint64_t accepted;           /* new orders committed */
+	uint64_t duplicates;         /* keys answered with their stored order */
+	uint64_t refused;            /* refused by the database */
+	uint64_t fast_refused;       /* refused from the last known stock */
+	uint64_t key_lookups;        /* orders whose key was looked up first */
 	uint64_t key_lookups_stored; /* of those, keys found stored */
 	uint64_t key_lookup_queries; /* the queries that looked them up */
-	uint64_t unavailable;   /* answered unavailable (nothing was done) */
+	uint64_t unavailable; /* answered unavailable (nothing was done) */
 	uint64_t in_doubt;
-	uint64_t batches;       /* batches answered by the database */
+	uint64_t batches;        /* batches answered by the database */
 	uint64_t batched_orders; /* orders in those batches */
-	uint64_t batch_max;     /* the largest batch so far */
-	uint64_t lost_batches;  /* batches whose connection was lost */
-	unsigned queued;        /* waiting for the next batch now */
+	uint64_t batch_max;      /* the largest batch so far */
+	uint64_t lost_batches;   /* batches whose connection was lost */
+	unsigned queued;         /* waiting for the next batch now */
 };
 
 void order_op_place(struct op_call *call);

@@ -111,8 +111,9 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 		if (outcome == PG_DONE)
 			LOG(LOG_ERROR, "order print: %s",
 			    PQresultErrorMessage(res));
-		print_fail(pr->http_id, 503, "The database is unavailable: "
-					     "try again in a moment.");
+		print_fail(pr->http_id, 503,
+			   "The database is unavailable: "
+			   "try again in a moment.");
 		free(pr);
 		return;
 	}
@@ -155,8 +156,9 @@ static void print_authorized(void *arg, struct auth_user *user, int status)
 		return;
 	}
 	if (status != 200) {
-		print_fail(pr->http_id, 503, "The database is unavailable: try "
-					     "again in a moment.");
+		print_fail(pr->http_id, 503,
+			   "The database is unavailable: try "
+			   "again in a moment.");
 		free(pr);
 		return;
 	}
@@ -165,8 +167,9 @@ static void print_authorized(void *arg, struct auth_user *user, int status)
 	if (pg_query(srv.db,
 		     "SELECT order_print_json($1::bigint, $2::bigint)::text", 2,
 		     params, print_rows, pr)) {
-		print_fail(pr->http_id, 503, "The database is unavailable: try "
-					     "again in a moment.");
+		print_fail(pr->http_id, 503,
+			   "The database is unavailable: try "
+			   "again in a moment.");
 		free(pr);
 	}
 }
@@ -178,7 +181,8 @@ void order_print_http(const struct http_call *call)
 	long long id = strtoll(rest, &end, 10);
 	struct print_req *pr;
 
-	if (rest[0] < '1' || rest[0] > '9' || id <= 0 || strcmp(end, "/print")) {
+	if (rest[0] < '1' || rest[0] > '9' || id <= 0 ||
+	    strcmp(end, "/print")) {
 		print_fail(call->id, 404, "No such page.");
 		return;
 	}

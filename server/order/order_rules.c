@@ -37,8 +37,8 @@ int order_lines_parse(const json_t *lines, struct order_line *out, size_t *n,
 		}
 		if (!is_whole(qty, 1, ORDER_QTY_MAX)) {
 			snprintf(why, why_size,
-				 "lines[%zu].qty: a whole number from 1 to %d", i,
-				 ORDER_QTY_MAX);
+				 "lines[%zu].qty: a whole number from 1 to %d",
+				 i, ORDER_QTY_MAX);
 			return -1;
 		}
 		out[i].variant = json_integer_value(variant);

@@ -33,9 +33,9 @@ void stock_cache_set(int64_t fair, int64_t variant, int64_t remaining)
 int64_t stock_cache_get(int64_t fair, int64_t variant)
 {
 	struct idmap *variants = idmap_get(&fairs, (uint64_t)fair);
-	uintptr_t v = variants ? (uintptr_t)idmap_get(variants,
-						      (uint64_t)variant)
-			       : 0;
+	uintptr_t v =
+		variants ? (uintptr_t)idmap_get(variants, (uint64_t)variant)
+			 : 0;
 
 	return v ? (int64_t)v - 1 : -1;
 }

@@ -103,7 +103,8 @@ static uint32_t forbidden_char(const char *s, size_t bytes)
 			n = 2;
 		} else if (u[i] < 0xF0) {
 			c = (uint32_t)(u[i] & 0x0F) << 12 |
-			    (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+			    (uint32_t)(u[i + 1] & 0x3F) << 6 |
+			    (u[i + 2] & 0x3F);
 			n = 3;
 		} else {
 			c = 0x10000; /* beyond the BMP: none is forbidden */
@@ -178,7 +179,8 @@ static int check_one(const struct param_spec *p, json_t *v, char *why,
 		}
 		return 0;
 	case PARAM_OBJECT:
-		if (!json_is_object(v) || (int64_t)json_object_size(v) > p->max) {
+		if (!json_is_object(v) ||
+		    (int64_t)json_object_size(v) > p->max) {
 			snprintf(why, size,
 				 "%s must be an object of at most %lld members",
 				 p->name, (long long)p->max);

@@ -28,8 +28,8 @@ unsigned role_parse(const char *name);
 const char *role_name(unsigned role);
 
 enum param_type {
-	PARAM_INT,    /* a JSON integer (1.0 and 1e3 are refused) in [min, max] */
-	PARAM_ID,     /* a JSON integer >= 1 */
+	PARAM_INT, /* a JSON integer (1.0 and 1e3 are refused) in [min, max] */
+	PARAM_ID,  /* a JSON integer >= 1 */
 	PARAM_STRING, /* a string of min..max characters (code points) */
 	PARAM_BOOL,
 	PARAM_OBJECT, /* an object of at most max members */
@@ -48,8 +48,8 @@ struct param_spec {
 struct op_caller {
 	uint64_t session_id; /* the connection, never reused in a process */
 	int64_t user_id;
-	unsigned role;       /* one ROLE_* bit */
-	int64_t dealer_id;   /* 0 when the user is not a dealer's */
+	unsigned role;     /* one ROLE_* bit */
+	int64_t dealer_id; /* 0 when the user is not a dealer's */
 };
 
 /* One call of an op. Handlers answer exactly once, synchronously or later,

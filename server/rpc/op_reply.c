@@ -12,14 +12,15 @@
 void op_ok(struct op_call *call, json_t *result)
 {
 	op_reply_sink.json(call->caller.session_id,
-			 proto_ok_reply(call->rid, result));
+			   proto_ok_reply(call->rid, result));
 }
 
 void op_fail(struct op_call *call, enum proto_error code, const char *message,
 	     json_t *details)
 {
-	op_reply_sink.json(call->caller.session_id,
-			 proto_error_reply(call->rid, code, message, details));
+	op_reply_sink.json(
+		call->caller.session_id,
+		proto_error_reply(call->rid, code, message, details));
 }
 
 struct op_ticket *op_defer(struct op_call *call)
@@ -41,7 +42,8 @@ static void ticket_free(struct op_ticket *t)
 
 void op_ticket_ok(struct op_ticket *t, json_t *result)
 {
-	op_reply_sink.json(t->caller.session_id, proto_ok_reply(t->rid, result));
+	op_reply_sink.json(t->caller.session_id,
+			   proto_ok_reply(t->rid, result));
 	ticket_free(t);
 }
 
@@ -66,7 +68,7 @@ void op_ticket_fail(struct op_ticket *t, enum proto_error code,
 		    const char *message, json_t *details)
 {
 	op_reply_sink.json(t->caller.session_id,
-			 proto_error_reply(t->rid, code, message, details));
+			   proto_error_reply(t->rid, code, message, details));
 	ticket_free(t);
 }
 
@@ -102,8 +104,7 @@ void op_ticket_db_error(struct op_ticket *t, const PGresult *res)
 	}
 }
 
-static void query_done(void *arg, enum pg_outcome outcome,
-		       const PGresult *res)
+static void query_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct query_job *job = arg;
 

@@ -9,9 +9,9 @@
 #define FAIR_OP_REPLY_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <libpq-fe.h>
 
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"

@@ -83,7 +83,9 @@ bool op_sql_choice(struct op_call *call, const char *name,
 	used = (size_t)snprintf(why, sizeof why, "%s must be ", name);
 	for (size_t i = 0; choices[i] && used < sizeof why; i++)
 		used += (size_t)snprintf(why + used, sizeof why - used, "%s%s",
-					 i == 0 ? "" : choices[i + 1] ? ", " : " or ",
+					 i == 0           ? ""
+					 : choices[i + 1] ? ", "
+							  : " or ",
 					 choices[i]);
 	op_fail(call, ERR_BAD_REQUEST, why, NULL);
 	return false;

@@ -48,11 +48,11 @@ static void utf8_clean(const char *text, char *out, size_t size)
 	size_t o = 0;
 
 	while (*p && o + 1 < size) {
-		size_t n = *p < 0x80			? 1
+		size_t n = *p < 0x80                           ? 1
 			   : (*p & 0xE0) == 0xC0 && *p >= 0xC2 ? 2
-			   : (*p & 0xF0) == 0xE0	      ? 3
+			   : (*p & 0xF0) == 0xE0               ? 3
 			   : (*p & 0xF8) == 0xF0 && *p <= 0xF4 ? 4
-						      : 0;
+							       : 0;
 		size_t i = 1;
 
 		while (n && i < n && (p[i] & 0xC0) == 0x80)
@@ -97,7 +97,8 @@ json_t *proto_error_reply(json_t *rid, enum proto_error e, const char *message,
 json_t *proto_http_error(enum proto_error e, const char *message)
 {
 	json_t *reply = proto_error_reply(NULL, e, message, NULL);
-	json_t *body = json_pack("{s:O}", "error", json_object_get(reply, "error"));
+	json_t *body =
+		json_pack("{s:O}", "error", json_object_get(reply, "error"));
 
 	json_decref(reply);
 	return body;
@@ -134,7 +135,7 @@ int proto_error_http_status(enum proto_error e)
 		[ERR_FORBIDDEN] = 403,      [ERR_NOT_FOUND] = 404,
 		[ERR_FAIR_NOT_LIVE] = 409,  [ERR_INSUFFICIENT_STOCK] = 409,
 		[ERR_LIMIT_EXCEEDED] = 409, [ERR_CREDIT_EXCEEDED] = 409,
-		[ERR_BELOW_MINIMUM] = 409, [ERR_COUPON_REFUSED] = 409,
+		[ERR_BELOW_MINIMUM] = 409,  [ERR_COUPON_REFUSED] = 409,
 		[ERR_CONFLICT] = 409,       [ERR_RATE_LIMITED] = 429,
 		[ERR_TOO_LARGE] = 413,      [ERR_UNAVAILABLE] = 503,
 		[ERR_IN_DOUBT] = 503,       [ERR_INTERNAL] = 500,
@@ -182,7 +183,8 @@ char *proto_ok_reply_text(const json_t *rid, const char *result, size_t len,
 	empty = true;
 	for (size_t i = first; i < last && empty; i++)
 		empty = is_json_space(result[i]);
-	re = json_dumps(rid ? rid : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+	re = json_dumps(rid ? rid : json_null(),
+			JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!re)
 		return NULL;
 	re_len = strlen(re);

@@ -21,7 +21,7 @@ void samples_add(struct samples *s, int64_t us)
 void samples_free(struct samples *s)
 {
 	free(s->v);
-	*s = (struct samples){ 0 };
+	*s = (struct samples){0};
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -50,13 +50,13 @@ int64_t samples_quantile(struct samples *s, double q)
 }
 
 /* Buckets bounded by 1-2-5 steps from 0.1 ms to 10 s. */
-static const double bucket_ms[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200,
-				    500, 1000, 2000, 5000, 10000 };
+static const double bucket_ms[] = {0.1, 0.2, 0.5, 1,   2,    5,    10,   20,
+				   50,  100, 200, 500, 1000, 2000, 5000, 10000};
 #define BUCKETS (sizeof bucket_ms / sizeof bucket_ms[0])
 
 json_t *samples_json(struct samples *s)
 {
-	size_t counts[BUCKETS + 1] = { 0 };
+	size_t counts[BUCKETS + 1] = {0};
 	json_t *hist = json_array();
 	size_t b = 0;
 
@@ -69,9 +69,11 @@ json_t *samples_json(struct samples *s)
 	for (size_t i = 0; i <= BUCKETS; i++) {
 		if (!counts[i])
 			continue;
-		json_array_append_new(hist, json_pack("[o,I]",
-			i < BUCKETS ? json_real(bucket_ms[i]) : json_null(),
-			(json_int_t)counts[i]));
+		json_array_append_new(
+			hist, json_pack("[o,I]",
+					i < BUCKETS ? json_real(bucket_ms[i])
+						    : json_null(),
+					(json_int_t)counts[i]));
 	}
 	return json_pack("{s:I,s:f,s:f,s:f,s:f,s:o}", "count", (json_int_t)s->n,
 			 "p50_ms", (double)samples_quantile(s, 0.5) / 1000,

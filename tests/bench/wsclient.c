@@ -54,7 +54,8 @@ int ws_target_parse(struct ws_target *t, const char *url)
 	p += 5;
 	colon = strchr(p, ':');
 	slash = strchr(p, '/');
-	if (!colon || (slash && slash < colon) || (size_t)(colon - p) >= sizeof t->host)
+	if (!colon || (slash && slash < colon) ||
+	    (size_t)(colon - p) >= sizeof t->host)
 		return -1;
 	memcpy(t->host, p, (size_t)(colon - p));
 	t->host[colon - p] = '\0';
@@ -146,8 +147,8 @@ static int grow(char **buf, size_t *cap, size_t need)
 
 static void set_events(struct ws_loop *loop, struct conn *c, bool write)
 {
-	struct epoll_event ev = { .events = EPOLLIN | (write ? EPOLLOUT : 0u),
-				  .data.u32 = (uint32_t)c->index };
+	struct epoll_event ev = {.events = EPOLLIN | (write ? EPOLLOUT : 0u),
+				 .data.u32 = (uint32_t)c->index};
 
 	if (c->want_write == write)
 		return;
@@ -176,8 +177,8 @@ static void fail(struct ws_loop *loop, struct conn *c, const char *why)
 static void flush(struct ws_loop *loop, struct conn *c)
 {
 	while (c->tx_off < c->tx_len) {
-		ssize_t n = send(c->fd, c->tx + c->tx_off, c->tx_len - c->tx_off,
-				 MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, c->tx + c->tx_off,
+				 c->tx_len - c->tx_off, MSG_NOSIGNAL);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -232,7 +233,8 @@ static void send_frame(struct ws_loop *loop, struct conn *c, unsigned opcode,
 		flush(loop, c);
 }
 
-void ws_send_text(struct ws_loop *loop, struct conn *c, const char *text, size_t len)
+void ws_send_text(struct ws_loop *loop, struct conn *c, const char *text,
+		  size_t len)
 {
 	if (c->state == CONN_OPEN)
 		send_frame(loop, c, 0x1, text, len);
@@ -252,8 +254,10 @@ void ws_close(struct ws_loop *loop, struct conn *c)
 
 int ws_connect(struct ws_loop *loop, struct conn *c, const char *cookie)
 {
-	struct sockaddr_in src = { .sin_family = AF_INET }, dst = { .sin_family = AF_INET };
-	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = (uint32_t)c->index };
+	struct sockaddr_in src = {.sin_family = AF_INET},
+			   dst = {.sin_family = AF_INET};
+	struct epoll_event ev = {.events = EPOLLOUT,
+				 .data.u32 = (uint32_t)c->index};
 	int one = 1;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
@@ -263,9 +267,11 @@ int ws_connect(struct ws_loop *loop, struct conn *c, const char *cookie)
 	/* The kernel's receive time comes with each read (see on_readable). */
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
 	if (loop->target.source_count > 0) {
-		unsigned host = 2u + (unsigned)(loop->next_source++ % loop->target.source_count);
+		unsigned host = 2u + (unsigned)(loop->next_source++ %
+						loop->target.source_count);
 
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+			   sizeof one);
 		src.sin_addr.s_addr = htonl(0x7f000000u | host);
 		if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0) {
 			close(fd);
@@ -274,7 +280,8 @@ int ws_connect(struct ws_loop *loop, struct conn *c, const char *cookie)
 	}
 	dst.sin_port = htons((uint16_t)loop->target.port);
 	inet_pton(AF_INET, loop->target.host, &dst.sin_addr);
-	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0 && errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0 &&
+	    errno != EINPROGRESS) {
 		close(fd);
 		return -1;
 	}
@@ -296,17 +303,18 @@ int ws_connect(struct ws_loop *loop, struct conn *c, const char *cookie)
 static void send_upgrade(struct ws_loop *loop, struct conn *c)
 {
 	char req[1024];
-	int n = snprintf(req, sizeof req,
-			 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-			 "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-			 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-			 "%s%s%s%s%s%s\r\n",
-			 loop->target.path, loop->target.host, loop->target.port,
-			 loop->target.protocol ? "Sec-WebSocket-Protocol: " : "",
-			 loop->target.protocol ? loop->target.protocol : "",
-			 loop->target.protocol ? "\r\n" : "",
-			 c->cookie ? "Cookie: " : "", c->cookie ? c->cookie : "",
-			 c->cookie ? "\r\n" : "");
+	int n = snprintf(
+		req, sizeof req,
+		"GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
+		"Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		"%s%s%s%s%s%s\r\n",
+		loop->target.path, loop->target.host, loop->target.port,
+		loop->target.protocol ? "Sec-WebSocket-Protocol: " : "",
+		loop->target.protocol ? loop->target.protocol : "",
+		loop->target.protocol ? "\r\n" : "",
+		c->cookie ? "Cookie: " : "", c->cookie ? c->cookie : "",
+		c->cookie ? "\r\n" : "");
 
 	c->state = CONN_UPGRADING;
 	queue_bytes(loop, c, req, (size_t)n);
@@ -348,7 +356,8 @@ static void handle_frame(struct ws_loop *loop, struct conn *c, unsigned opcode,
 		return;
 	if (opcode == 0x8) {
 		c->close_code = len >= 2 ? ((unsigned char)payload[0] << 8 |
-					    (unsigned char)payload[1]) : 1005;
+					    (unsigned char)payload[1])
+					 : 1005;
 		fail(loop, c, "closed by the server");
 		return;
 	}
@@ -410,7 +419,8 @@ static void read_frames(struct ws_loop *loop, struct conn *c)
 		/* NUL-terminate the payload for the handler, restoring the byte after. */
 		saved = (char)p[head + len];
 		p[head + len] = '\0';
-		handle_frame(loop, c, p[0] & 0x0f, p[0] & 0x80, (char *)p + head, len);
+		handle_frame(loop, c, p[0] & 0x0f, p[0] & 0x80,
+			     (char *)p + head, len);
 		if (c->state != CONN_OPEN)
 			return;
 		p = (unsigned char *)c->rx + off;
@@ -434,16 +444,18 @@ static ssize_t read_stamped(struct ws_loop *loop, struct conn *c)
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(struct timespec))];
 	} control;
-	struct iovec iov = { loop->readbuf, sizeof loop->readbuf };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct iovec iov = {loop->readbuf, sizeof loop->readbuf};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control.buf,
+			     .msg_controllen = sizeof control.buf};
 	ssize_t n = recvmsg(c->fd, &msg, 0);
 
 	c->rx_ns = 0;
 	for (struct cmsghdr *h = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; h;
 	     h = CMSG_NXTHDR(&msg, h))
-		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_TIMESTAMPNS) {
+		if (h->cmsg_level == SOL_SOCKET &&
+		    h->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(h), sizeof ts);

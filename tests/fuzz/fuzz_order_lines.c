@@ -42,10 +42,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(lines[j].variant != lines[i].variant);
 		/* stock levels from the bytes: unknown, 0, or around qty */
 		switch (data[i % size] % 4) {
-		case 0: known[i] = -1; break;
-		case 1: known[i] = 0; break;
-		case 2: known[i] = lines[i].qty - 1; break;
-		default: known[i] = lines[i].qty; break;
+		case 0:
+			known[i] = -1;
+			break;
+		case 1:
+			known[i] = 0;
+			break;
+		case 2:
+			known[i] = lines[i].qty - 1;
+			break;
+		default:
+			known[i] = lines[i].qty;
+			break;
 		}
 		unknown[i] = -1;
 		some_short |= known[i] >= 0 && known[i] < lines[i].qty;

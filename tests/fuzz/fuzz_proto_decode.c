@@ -123,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(memchr(err.message, '\0', sizeof err.message) != NULL);
 		check(err.message[0] != '\0');
 		check(!err.rid ||
-		      (req.root && err.rid == json_object_get(req.root, "rid")));
+		      (req.root &&
+		       err.rid == json_object_get(req.root, "rid")));
 		reply = proto_error_reply(err.rid, err.code, err.message, NULL);
 		check_reply(reply, 0);
 	}

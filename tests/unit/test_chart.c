@@ -22,9 +22,10 @@ static void test_ticks(void **state)
 		double step;
 		int count;
 	} cases[] = {
-		{0, 1, 1},	    {1, 0.2, 5},    {7, 2, 4},	 {10, 2, 5},
-		{99, 20, 5},	    {100, 20, 5},   {101, 50, 3}, {1234, 500, 3},
-		{0.03, 0.01, 3},    {950000, 200000, 5},
+		{0, 1, 1},           {1, 0.2, 5},    {7, 2, 4},
+		{10, 2, 5},          {99, 20, 5},    {100, 20, 5},
+		{101, 50, 3},        {1234, 500, 3}, {0.03, 0.01, 3},
+		{950000, 200000, 5},
 	};
 
 	(void)state;
@@ -33,8 +34,8 @@ static void test_ticks(void **state)
 		int count;
 
 		chart_ticks(cases[i].max, 5, &step, &count);
-		if (step < cases[i].step * 0.999 || step > cases[i].step * 1.001 ||
-		    count != cases[i].count)
+		if (step < cases[i].step * 0.999 ||
+		    step > cases[i].step * 1.001 || count != cases[i].count)
 			fail_msg("max %g: step %g count %d, want %g %d",
 				 cases[i].max, step, count, cases[i].step,
 				 cases[i].count);
@@ -70,8 +71,11 @@ static void test_render(void **state)
 	const char *coats[] = {"QH-1 羊毛大衣", "QH-2 直筒褲", "QH-3 連衣裙"};
 	const char *other[] = {"QH-1 針織開衫", "QH-2 牛仔短褲", "QH-3 襯衫"};
 	const double values[] = {120, 75, 30};
-	struct chart c = {CHART_BARS, "春夏訂貨會 · 各款訂量", " 件", 3, coats,
-			  values, 640, 360, FONT};
+	struct chart c = {CHART_BARS, "春夏訂貨會 · 各款訂量",
+			  " 件",      3,
+			  coats,      values,
+			  640,        360,
+			  FONT};
 	char why[256] = "";
 	int size_a = 0, size_b = 0;
 	void *a, *b;

@@ -14,12 +14,12 @@ static const struct clip_limits lim = {10 * 1024 * 1024, 300000};
 
 static void test_sniff(void **state)
 {
-	static const unsigned char mp4[] = {0, 0, 0, 0x20, 'f', 't', 'y', 'p',
-					    'i', 's', 'o', 'm'};
+	static const unsigned char mp4[] = {0,   0,   0,   0x20, 'f', 't',
+					    'y', 'p', 'i', 's',  'o', 'm'};
 	static const unsigned char mov[] = {0, 0, 0, 8, 'w', 'i', 'd', 'e'};
 	static const unsigned char webm[] = {0x1A, 0x45, 0xDF, 0xA3, 0x9F};
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n',
-					    0x1A, '\n'};
+	static const unsigned char png[] = {0x89, 'P',  'N',  'G',
+					    '\r', '\n', 0x1A, '\n'};
 
 	(void)state;
 	assert_int_equal(clip_sniff(mp4, sizeof mp4), CLIP_ISO);
@@ -54,9 +54,9 @@ static void test_size(void **state)
 			 CLIP_OK);
 	assert_int_equal(clip_judge_size(0, &lim, err, sizeof err),
 			 CLIP_BROKEN);
-	assert_int_equal(clip_judge_size(lim.max_bytes + 1, &lim, err,
-					 sizeof err),
-			 CLIP_TOO_LARGE);
+	assert_int_equal(
+		clip_judge_size(lim.max_bytes + 1, &lim, err, sizeof err),
+		CLIP_TOO_LARGE);
 	assert_string_equal(err, "the video is 10.0 MiB (10485761 bytes); the "
 				 "limit is 10.0 MiB");
 }
@@ -148,8 +148,8 @@ static void test_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sniff),     cmocka_unit_test(test_extension),
-		cmocka_unit_test(test_size),      cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_sniff), cmocka_unit_test(test_extension),
+		cmocka_unit_test(test_size),  cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_key),
 	};
 

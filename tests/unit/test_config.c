@@ -174,15 +174,16 @@ static void test_json_applies(void **state)
 	(void)state;
 	config_defaults(&c);
 	config_defaults(&d);
-	assert_int_equal(apply(&c,
-			       "{\"port\": 9000, \"log_level\": \"debug\", "
-			       "\"access_log\": false, \"database_url\": "
-			       "\"postgresql://fair@localhost/fair\", "
-			       "\"workers\": 64, \"listen_address\": "
-			       "\"0.0.0.0\", \"allow_unsafe_durability\": true, "
-			       "\"tls_cert\": \"/etc/ssl/外套.pem\"}",
-			       err, sizeof err),
-			 0);
+	assert_int_equal(
+		apply(&c,
+		      "{\"port\": 9000, \"log_level\": \"debug\", "
+		      "\"access_log\": false, \"database_url\": "
+		      "\"postgresql://fair@localhost/fair\", "
+		      "\"workers\": 64, \"listen_address\": "
+		      "\"0.0.0.0\", \"allow_unsafe_durability\": true, "
+		      "\"tls_cert\": \"/etc/ssl/外套.pem\"}",
+		      err, sizeof err),
+		0);
 	assert_int_equal(c.port, 9000);
 	assert_string_equal(c.log_level, "debug");
 	assert_false(c.access_log);
@@ -202,8 +203,9 @@ static void test_json_applies(void **state)
 	assert_int_equal(apply(&c, "{}", err, sizeof err), 0);
 	assert_int_equal(c.port, 0);
 	/* bounds are inclusive */
-	assert_int_equal(apply(&c, "{\"port\": 65535, \"workers\": 1, "
-				   "\"listen_address\": \"255.255.255.255\"}",
+	assert_int_equal(apply(&c,
+			       "{\"port\": 65535, \"workers\": 1, "
+			       "\"listen_address\": \"255.255.255.255\"}",
 			       err, sizeof err),
 			 0);
 	assert_int_equal(c.port, 65535);
@@ -274,9 +276,8 @@ static void test_out_of_bounds(void **state)
 		char err[256];
 
 		config_defaults(&c);
-		assert_int_equal(apply(&c, "{\"port\": 70000}", err,
-				       sizeof err),
-				 -1);
+		assert_int_equal(
+			apply(&c, "{\"port\": 70000}", err, sizeof err), -1);
 		assert_int_equal(c.port, 8080);
 		assert_int_equal(apply(&c, "{\"log_level\": \"trace\"}", err,
 				       sizeof err),
@@ -333,8 +334,7 @@ static void test_invalid_json(void **state)
 	expect_refused("{\"port\": 1, \"port\": 2}", "conf/test.json",
 		       "duplicate", NULL);
 	expect_refused("{\"port\": 1} trailing", "conf/test.json", NULL);
-	expect_refused("{\"web_root\": \"a\\u0000b\"}", "conf/test.json",
-		       NULL);
+	expect_refused("{\"web_root\": \"a\\u0000b\"}", "conf/test.json", NULL);
 }
 
 static void test_env_overrides(void **state)
@@ -344,9 +344,9 @@ static void test_env_overrides(void **state)
 
 	(void)state;
 	config_defaults(&c);
-	assert_int_equal(apply(&c, "{\"port\": 1111, \"workers\": 3}", err,
-			       sizeof err),
-			 0);
+	assert_int_equal(
+		apply(&c, "{\"port\": 1111, \"workers\": 3}", err, sizeof err),
+		0);
 	setenv("FAIR_PORT", "9090", 1);
 	setenv("FAIR_ACCESS_LOG", "off", 1);
 	setenv("FAIR_LOG_LEVEL", "debug", 1);
@@ -381,9 +381,9 @@ static void test_env_bools(void **state)
 	static const struct {
 		const char *text;
 		bool value;
-	} words[] = {{"true", true},   {"1", true},  {"yes", true},
-		     {"on", true},     {"false", false}, {"0", false},
-		     {"no", false},    {"off", false}};
+	} words[] = {{"true", true}, {"1", true},      {"yes", true},
+		     {"on", true},   {"false", false}, {"0", false},
+		     {"no", false},  {"off", false}};
 	struct config c;
 	char err[256];
 
@@ -462,9 +462,10 @@ static void test_print_parses_back(void **state)
 		fail_msg("printed config does not parse: %s\n%s", jerr.text,
 			 text);
 	assert_true(json_is_object(doc));
-	assert_int_equal(json_integer_value(json_object_get(doc, "port")), 4321);
-	assert_string_equal(json_string_value(json_object_get(doc, "log_level")),
-			    "warn");
+	assert_int_equal(json_integer_value(json_object_get(doc, "port")),
+			 4321);
+	assert_string_equal(
+		json_string_value(json_object_get(doc, "log_level")), "warn");
 	assert_true(json_is_false(json_object_get(doc, "access_log")));
 	assert_true(json_is_integer(json_object_get(doc, "db_queue_max")));
 
@@ -527,7 +528,8 @@ static void test_apply_file(void **state)
 	int fd = mkstemp(path);
 	struct config c;
 	char err[512];
-	static const char body[] = "{\n  \"port\": 7070,\n  \"workers\": 4\n}\n";
+	static const char body[] =
+		"{\n  \"port\": 7070,\n  \"workers\": 4\n}\n";
 
 	(void)state;
 	assert_true(fd >= 0);

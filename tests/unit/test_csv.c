@@ -38,15 +38,31 @@ static void test_formulas_stay_text(void **state)
 		{"+86 138", "'+86 138"},
 		{"-cmd", "'-cmd"},
 		{"@SUM(A1)", "'@SUM(A1)"},
-		{"=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""},
+		{"=HYPERLINK(\"x\",\"y\")",
+		 "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""},
 		{"a=b", "a=b"},
 		{"\r=1+1", "\"'\r=1+1\""},
 		{"\n=1+1", "\"'\n=1+1\""},
-		{"\xEF\xBC\x9D" "1+1", "'\xEF\xBC\x9D" "1+1"},   /* full-width ＝ */
-		{"\xEF\xBC\x8B" "86", "'\xEF\xBC\x8B" "86"},     /* ＋ */
-		{"\xEF\xBC\x8D" "cmd", "'\xEF\xBC\x8D" "cmd"},   /* － */
-		{"\xEF\xBC\xA0" "SUM", "'\xEF\xBC\xA0" "SUM"},   /* ＠ */
-		{"\xE9\x99\xB3" "店長", "\xE9\x99\xB3" "店長"},  /* 陳: not a formula */
+		{"\xEF\xBC\x9D"
+		 "1+1",
+		 "'\xEF\xBC\x9D"
+		 "1+1"}, /* full-width ＝ */
+		{"\xEF\xBC\x8B"
+		 "86",
+		 "'\xEF\xBC\x8B"
+		 "86"}, /* ＋ */
+		{"\xEF\xBC\x8D"
+		 "cmd",
+		 "'\xEF\xBC\x8D"
+		 "cmd"}, /* － */
+		{"\xEF\xBC\xA0"
+		 "SUM",
+		 "'\xEF\xBC\xA0"
+		 "SUM"}, /* ＠ */
+		{"\xE9\x99\xB3"
+		 "店長",
+		 "\xE9\x99\xB3"
+		 "店長"}, /* 陳: not a formula */
 	};
 
 	(void)state;

@@ -129,8 +129,8 @@ static void test_find(void **state)
 
 static void test_role_before_arguments(void **state)
 {
-	const struct op_def *op = dispatch_find(table, TABLE_SIZE,
-						"order.place");
+	const struct op_def *op =
+		dispatch_find(table, TABLE_SIZE, "order.place");
 	json_t *bad_args = parse("{\"op\":\"order.place\",\"rid\":1,"
 				 "\"bogus\":1,\"qty\":1.5}");
 	json_t *good_args = parse("{\"op\":\"order.place\",\"rid\":1,"
@@ -153,9 +153,8 @@ static void test_role_before_arguments(void **state)
 	assert_int_equal(code, ERR_FORBIDDEN);
 
 	/* no role at all */
-	assert_int_equal(dispatch_check(op, 0, good_args, &code, why,
-					sizeof why),
-			 -1);
+	assert_int_equal(
+		dispatch_check(op, 0, good_args, &code, why, sizeof why), -1);
 	assert_int_equal(code, ERR_FORBIDDEN);
 	assert_non_null(strstr(why, "none"));
 
@@ -165,9 +164,9 @@ static void test_role_before_arguments(void **state)
 					sizeof why),
 			 -1);
 	assert_int_equal(code, ERR_BAD_REQUEST);
-	assert_int_equal(dispatch_check(op, ROLE_REP, good_args, &code, why,
-					sizeof why),
-			 0);
+	assert_int_equal(
+		dispatch_check(op, ROLE_REP, good_args, &code, why, sizeof why),
+		0);
 	assert_int_equal(dispatch_check(op, ROLE_ADMIN, good_args, &code, why,
 					sizeof why),
 			 0);
@@ -298,7 +297,8 @@ static void test_param_string(void **state)
 		       "note must have");
 	/* four-byte characters, escaped or not, count once */
 	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"😀😀😀😀😀\"}");
-	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"\\ud83d\\ude00é\\u00e9ab\"}");
+	expect_ok(
+		"{\"fair\":1,\"qty\":1,\"note\":\"\\ud83d\\ude00é\\u00e9ab\"}");
 	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"😀😀😀😀😀😀\"}",
 		       "note must have");
 	/* empty string and the minimum */
@@ -373,7 +373,8 @@ static void test_param_time(void **state)
 {
 	(void)state;
 	expect_ok("{\"fair\":1,\"qty\":1,\"at\":\"2026-11-26T10:00:00.000Z\"}");
-	expect_ok("{\"fair\":1,\"qty\":1,\"at\":\"2026-11-26T18:00:00+08:00\"}");
+	expect_ok(
+		"{\"fair\":1,\"qty\":1,\"at\":\"2026-11-26T18:00:00+08:00\"}");
 	expect_refused("{\"fair\":1,\"qty\":1,\"at\":\"2026-02-30T10:00:00Z\"}",
 		       "at must be an RFC 3339 time");
 	expect_refused("{\"fair\":1,\"qty\":1,\"at\":\"2026-11-26\"}",
@@ -432,8 +433,9 @@ static void test_table_check(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(dispatch_table_check(table, sizeof table / sizeof *table,
-					      why, sizeof why),
+	assert_int_equal(dispatch_table_check(table,
+					      sizeof table / sizeof *table, why,
+					      sizeof why),
 			 0);
 	assert_int_equal(dispatch_table_check(twice, 3, why, sizeof why), -1);
 	assert_string_equal(why, "op a.one is in the table twice (0 and 2)");

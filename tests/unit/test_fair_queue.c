@@ -32,7 +32,8 @@ static void test_a_flooder_waits_behind_itself(void **state)
 		if (fq_may_start(&q, 7))
 			fq_start(&q, &flood[i].fq, 7);
 		else
-			assert_int_equal(fq_wait(&q, &flood[i].fq, 7, 1000 + i), 0);
+			assert_int_equal(fq_wait(&q, &flood[i].fq, 7, 1000 + i),
+					 0);
 	}
 	assert_int_equal(q.waiting, 48);
 	/* another user, idle so far, may go at once */
@@ -85,7 +86,8 @@ static void test_waiting_lanes_are_served_in_turn(void **state)
 	}
 	c[0] = (struct req){.owner = 3};
 	assert_int_equal(fq_wait(&q, &c[0].fq, 3, 10), 0);
-	assert_false(fq_may_start(&q, 1)); /* nothing overtakes its own elders */
+	assert_false(
+		fq_may_start(&q, 1)); /* nothing overtakes its own elders */
 	for (int i = 0; i < 7; i++)
 		order[i] = take(&q);
 	assert_null(take(&q));

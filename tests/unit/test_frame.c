@@ -97,8 +97,7 @@ static void test_wire(void **state)
 		wire = frame_wire(f, &wire_len);
 		/* the header, then the text, end to end */
 		assert_int_equal(wire_len, cases[i].header_len + cases[i].len);
-		assert_memory_equal(wire, cases[i].header,
-				    cases[i].header_len);
+		assert_memory_equal(wire, cases[i].header, cases[i].header_len);
 		assert_ptr_equal(wire + cases[i].header_len, frame_text(f));
 		if (cases[i].len)
 			assert_memory_equal(wire + cases[i].header_len, text,
@@ -129,8 +128,8 @@ static void test_from_json(void **state)
 	/* the text parses back */
 	{
 		json_error_t jerr;
-		json_t *back = json_loadb((const char *)frame_text(f), f->len, 0,
-					  &jerr);
+		json_t *back = json_loadb((const char *)frame_text(f), f->len,
+					  0, &jerr);
 
 		assert_non_null(back);
 		assert_int_equal(
@@ -196,8 +195,8 @@ static void test_refcount(void **state)
 	for (int i = 0; i < 4; i++) {
 		frame_unref(queue[i]);
 		assert_int_equal(queue[4]->refs, (unsigned)(4 - i));
-		assert_memory_equal(frame_text(queue[4]), "{\"ev\":\"presence\"}",
-				    17);
+		assert_memory_equal(frame_text(queue[4]),
+				    "{\"ev\":\"presence\"}", 17);
 	}
 	frame_unref(queue[4]); /* the last one frees it (ASan: no leak) */
 	frame_unref(NULL);     /* ignored */

@@ -29,9 +29,12 @@ static void test_money(void **state)
 		int64_t minor;
 		const char *text;
 	} cases[] = {
-		{0, "0.00"},		  {5, "0.05"},
-		{100, "1.00"},		  {123456, "1,234.56"},
-		{100000000, "1,000,000.00"}, {-250, "-2.50"},
+		{0, "0.00"},
+		{5, "0.05"},
+		{100, "1.00"},
+		{123456, "1,234.56"},
+		{100000000, "1,000,000.00"},
+		{-250, "-2.50"},
 		{INT64_MAX, "92,233,720,368,547,758.07"},
 	};
 
@@ -52,14 +55,19 @@ static void test_confirmation(void **state)
 	json_t *order = json_loads(
 		"{\"id\": 7, \"key\": \"k<1>\", \"status\": \"accepted\","
 		" \"created_at\": \"2026-11-26T10:00:00.000Z\", \"note\": \"\","
-		" \"ship_to\": null, \"on_behalf\": true, \"placed_by_name\": \"陳<志明>\","
+		" \"ship_to\": null, \"on_behalf\": true, \"placed_by_name\": "
+		"\"陳<志明>\","
 		" \"fair\": {\"name\": \"春夏\", \"season\": \"2027SS\", "
 		"\"currency\": \"CNY\"},"
 		" \"dealer\": {\"name\": \"A&B\", \"code\": \"D1\"},"
-		" \"products\": [{\"style\": \"S1\", \"name\": \"外套\", \"lines\": ["
-		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 1, \"price\": 1000},"
-		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 2, \"price\": 1000},"
-		"  {\"size\": \"M\", \"color\": \"黑\", \"qty\": 3, \"price\": 1000}]}]}",
+		" \"products\": [{\"style\": \"S1\", \"name\": \"外套\", "
+		"\"lines\": ["
+		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 1, \"price\": "
+		"1000},"
+		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 2, \"price\": "
+		"1000},"
+		"  {\"size\": \"M\", \"color\": \"黑\", \"qty\": 3, \"price\": "
+		"1000}]}]}",
 		0, &jerr);
 	struct strbuf h;
 
@@ -72,12 +80,15 @@ static void test_confirmation(void **state)
 	assert_non_null(strstr(h.data, "k&lt;1&gt;"));
 	assert_non_null(strstr(h.data, "<th>M</th><th>L</th>"));
 	/* 白: M 1, L 2 = 3 units, 30.00; 黑: M 3, no L */
-	assert_non_null(strstr(h.data, "<td>白</td><td>1</td><td>2</td><td>3</td>"
-				       "<td>10.00</td><td>30.00</td>"));
-	assert_non_null(strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
+	assert_non_null(strstr(h.data,
+			       "<td>白</td><td>1</td><td>2</td><td>3</td>"
+			       "<td>10.00</td><td>30.00</td>"));
+	assert_non_null(
+		strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
 	assert_non_null(strstr(h.data, "6 件 units, CNY 60.00"));
 	assert_non_null(strstr(h.data, "收貨地址 Ship to</td><td>—"));
-	assert_non_null(strstr(h.data, "Placed on behalf by</td><td>陳&lt;志明&gt;"));
+	assert_non_null(
+		strstr(h.data, "Placed on behalf by</td><td>陳&lt;志明&gt;"));
 	strbuf_free(&h);
 	json_decref(order);
 }
@@ -90,9 +101,12 @@ static void test_huge_amount(void **state)
 	json_t *order = json_loads(
 		"{\"id\": 8, \"key\": \"k\", \"status\": \"accepted\","
 		" \"created_at\": \"2026-11-26T10:00:00.000Z\", \"note\": \"\","
-		" \"ship_to\": null, \"fair\": {\"name\": \"x\", \"season\": \"x\","
-		" \"currency\": \"CNY\"}, \"dealer\": {\"name\": \"x\", \"code\": \"D1\"},"
-		" \"products\": [{\"style\": \"S1\", \"name\": \"x\", \"lines\": ["
+		" \"ship_to\": null, \"fair\": {\"name\": \"x\", \"season\": "
+		"\"x\","
+		" \"currency\": \"CNY\"}, \"dealer\": {\"name\": \"x\", "
+		"\"code\": \"D1\"},"
+		" \"products\": [{\"style\": \"S1\", \"name\": \"x\", "
+		"\"lines\": ["
 		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 12000,"
 		"   \"price\": 1000000000000000},"
 		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 100000,"
@@ -105,7 +119,8 @@ static void test_huge_amount(void **state)
 	strbuf_init(&h);
 	html_order_confirmation(&h, order);
 	assert_non_null(h.data);
-	assert_non_null(strstr(h.data, "112000 件 units")); /* the units, still right */
+	assert_non_null(
+		strstr(h.data, "112000 件 units")); /* the units, still right */
 	strbuf_free(&h);
 	json_decref(order);
 }

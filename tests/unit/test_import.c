@@ -115,7 +115,8 @@ static void test_item_good(void **state)
 
 	(void)state;
 	assert_int_equal(
-		parse_row("FW27-1001,雙排扣風衣外套,Trench,外套,\"防潑水，附腰帶\","
+		parse_row("FW27-1001,雙排扣風衣外套,Trench,外套,"
+			  "\"防潑水，附腰帶\","
 			  "129900,109900,A:99900|B:104900,S|M|L,黑色|藏青|黑,"
 			  "S:黑色=5|L:藏青=7,2,10,S:1|M:2|L:1,是",
 			  it, &pr),
@@ -156,9 +157,10 @@ static void test_problem_escapes_control_characters(void **state)
 	import_problem(&pr, "products.csv:%d: name: %s", 2,
 		       "\x1b[2J\x1b]0;owned\x07外套\nproducts.csv:3: fine");
 	assert_int_equal(pr.count, 1);
-	assert_string_equal(pr.msgs[0],
-			    "products.csv:2: name: \\x1b[2J\\x1b]0;owned\\x07外套"
-			    "\\nproducts.csv:3: fine");
+	assert_string_equal(
+		pr.msgs[0],
+		"products.csv:2: name: \\x1b[2J\\x1b]0;owned\\x07外套"
+		"\\nproducts.csv:3: fine");
 	import_problems_free(&pr);
 }
 
@@ -167,10 +169,13 @@ static void test_item_every_problem_reported(void **state)
 	struct import_problems pr = {0};
 	struct import_item *it = calloc(1, sizeof *it);
 	static const char *const expected[] = {
-		"products.csv:2: style:",     "products.csv:2: name: required",
-		"products.csv:2: base_price:", "products.csv:2: tier_prices:",
+		"products.csv:2: style:",
+		"products.csv:2: name: required",
+		"products.csv:2: base_price:",
+		"products.csv:2: tier_prices:",
 		"products.csv:2: sizes: \"S\" is listed twice",
-		"products.csv:2: moq:",	       "products.csv:2: must_order:",
+		"products.csv:2: moq:",
+		"products.csv:2: must_order:",
 	};
 
 	(void)state;
@@ -193,15 +198,14 @@ static void test_item_allocation_refers_to_variants(void **state)
 	struct import_item *it = calloc(1, sizeof *it);
 
 	(void)state;
-	assert_int_equal(parse_row("A1,名,,褲,,100,,,28|30,黑色,28:白色=5,,,,",
-				   it, &pr),
-			 -1);
+	assert_int_equal(
+		parse_row("A1,名,,褲,,100,,,28|30,黑色,28:白色=5,,,,", it, &pr),
+		-1);
 	assert_int_equal(pr.count, 1);
 	assert_non_null(strstr(pr.msgs[0], "allocation: 28:白色 is not one"));
 	import_problems_free(&pr);
-	assert_int_equal(parse_row("A1,名,,褲,,100,,,28|30,黑色,,,,XL:1,", it,
-				   &pr),
-			 -1);
+	assert_int_equal(
+		parse_row("A1,名,,褲,,100,,,28|30,黑色,,,,XL:1,", it, &pr), -1);
 	assert_int_equal(pr.count, 2); /* allocation required, XL not a size */
 	assert_non_null(strstr(pr.msgs[0], "allocation: required"));
 	assert_non_null(strstr(pr.msgs[1], "pack: XL is not one of the sizes"));
@@ -221,7 +225,8 @@ static void test_header_problems(void **state)
 	(void)state;
 	import_csv_init(&r, text, sizeof text - 1);
 	assert_int_equal(import_csv_next(&r, &rec, err, sizeof err), 1);
-	assert_int_equal(import_header_parse(&rec, "products.csv", &h, &pr), -1);
+	assert_int_equal(import_header_parse(&rec, "products.csv", &h, &pr),
+			 -1);
 	/* colour unknown, name twice, category sizes colors allocation missing */
 	assert_int_equal(pr.count, 6);
 	assert_non_null(strstr(pr.msgs[0], "unknown column \"colour\""));
@@ -236,9 +241,10 @@ static void test_utf8_length(void **state)
 	assert_int_equal(import_utf8_length("abc"), 3);
 	assert_int_equal(import_utf8_length("外套"), 2);
 	assert_int_equal(import_utf8_length("\xf0\x9f\x91\x97"), 1);
-	assert_int_equal(import_utf8_length("\xc0\xaf"), -1);     /* overlong */
-	assert_int_equal(import_utf8_length("\xed\xa0\x80"), -1); /* surrogate */
-	assert_int_equal(import_utf8_length("\xe5\xa4"), -1);     /* truncated */
+	assert_int_equal(import_utf8_length("\xc0\xaf"), -1); /* overlong */
+	assert_int_equal(import_utf8_length("\xed\xa0\x80"),
+			 -1);                                 /* surrogate */
+	assert_int_equal(import_utf8_length("\xe5\xa4"), -1); /* truncated */
 	assert_int_equal(import_utf8_length("\xff"), -1);
 }
 

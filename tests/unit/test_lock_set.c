@@ -13,13 +13,15 @@ static void test_dealer_and_variant_keys_differ(void **state)
 	(void)state;
 	assert_int_not_equal(lock_key_dealer(7), lock_key_variant(7));
 	assert_int_not_equal(lock_key_dealer(7), lock_key_dealer(8));
-	assert_int_not_equal(lock_key_variant(1), 0); /* 0 is idmap's empty slot */
+	assert_int_not_equal(lock_key_variant(1),
+			     0); /* 0 is idmap's empty slot */
 }
 
 static void test_two_batches_share_a_key_until_both_release(void **state)
 {
 	struct lock_set s = {0};
-	uint64_t a[] = {lock_key_dealer(1), lock_key_variant(5), lock_key_variant(5)};
+	uint64_t a[] = {lock_key_dealer(1), lock_key_variant(5),
+			lock_key_variant(5)};
 	uint64_t b[] = {lock_key_dealer(2), lock_key_variant(5)};
 	uint64_t other[] = {lock_key_dealer(3), lock_key_variant(6)};
 	uint64_t dealer1[] = {lock_key_dealer(1)};
@@ -28,7 +30,7 @@ static void test_two_batches_share_a_key_until_both_release(void **state)
 	(void)state;
 	assert_false(lock_set_any(&s, a, 3)); /* empty: nothing held */
 	assert_int_equal(lock_set_add(&s, a, 3), 0);
-	assert_true(lock_set_any(&s, b, 2));  /* variant 5 */
+	assert_true(lock_set_any(&s, b, 2)); /* variant 5 */
 	assert_int_equal(lock_set_count(&s, lock_key_variant(5)), 2);
 	assert_int_equal(lock_set_count(&s, lock_key_dealer(1)), 1);
 	assert_int_equal(lock_set_count(&s, lock_key_dealer(2)), 0);
@@ -74,7 +76,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dealer_and_variant_keys_differ),
-		cmocka_unit_test(test_two_batches_share_a_key_until_both_release),
+		cmocka_unit_test(
+			test_two_batches_share_a_key_until_both_release),
 		cmocka_unit_test(test_many_keys),
 	};
 

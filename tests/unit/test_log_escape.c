@@ -15,10 +15,16 @@ static void test_breaks_escaped(void **state)
 	char out[128];
 
 	(void)state;
-	assert_int_equal(log_escape("shop1\n2026-12-06T00:00:00.000Z error  forged", out, sizeof out),
-			 strlen("shop1\\n2026-12-06T00:00:00.000Z error  forged"));
-	assert_string_equal(out, "shop1\\n2026-12-06T00:00:00.000Z error  forged");
-	log_escape("a\rb\tc\x01" "d\x7f" "e\x1b[31m", out, sizeof out);
+	assert_int_equal(
+		log_escape("shop1\n2026-12-06T00:00:00.000Z error  forged", out,
+			   sizeof out),
+		strlen("shop1\\n2026-12-06T00:00:00.000Z error  forged"));
+	assert_string_equal(out,
+			    "shop1\\n2026-12-06T00:00:00.000Z error  forged");
+	log_escape("a\rb\tc\x01"
+		   "d\x7f"
+		   "e\x1b[31m",
+		   out, sizeof out);
 	assert_string_equal(out, "a\\rb\\tc\\x01d\\x7fe\\x1b[31m");
 	assert_null(strchr(out, '\n'));
 }

@@ -35,9 +35,10 @@ static void render(const char *kind, const char *lang, const char *json,
 
 static void test_order_status_in_three_languages(void **state)
 {
-	const char *p = "{\"fair_name\":\"春季訂貨會\",\"user_name\":\"陳店長\","
-			"\"order\":12,\"status\":\"shipped\",\"carrier\":\"順豐\","
-			"\"tracking\":\"SF1\"}";
+	const char *p =
+		"{\"fair_name\":\"春季訂貨會\",\"user_name\":\"陳店長\","
+		"\"order\":12,\"status\":\"shipped\",\"carrier\":\"順豐\","
+		"\"tracking\":\"SF1\"}";
 	struct strbuf s, b;
 
 	(void)state;
@@ -66,8 +67,8 @@ static void test_order_status_in_three_languages(void **state)
 static void test_every_kind_renders_and_missing_params_are_empty(void **state)
 {
 	static const char *const kinds[] = {"product.launched", "promotion",
-					    "coupon", "fair.reminder",
-					    "order.status", "chat.answer"};
+					    "coupon",           "fair.reminder",
+					    "order.status",     "chat.answer"};
 	struct strbuf s, b;
 
 	(void)state;
@@ -113,16 +114,21 @@ static void test_derived_words(void **state)
 	       "\"valid_until\":\"2027-03-01T00:00:00.000Z\"}",
 	       &s, &b);
 	assert_string_equal(s.data, "【F】您獲得一張優惠券：開幕券");
-	assert_non_null(strstr(b.data, "「開幕券」（滿 CNY 2,000.00 減 CNY 200.00），券碼 OPEN200"));
+	assert_non_null(strstr(
+		b.data,
+		"「開幕券」（滿 CNY 2,000.00 減 CNY 200.00），券碼 OPEN200"));
 	strbuf_free(&s);
 	strbuf_free(&b);
 	render("coupon", "en",
-	       "{\"name\":\"Early\",\"code\":\"E5\",\"percent_bp\":500,\"cap\":100000}",
+	       "{\"name\":\"Early\",\"code\":\"E5\",\"percent_bp\":500,\"cap\":"
+	       "100000}",
 	       &s, &b);
-	assert_non_null(strstr(b.data, "Early (5.00% off, at most CNY 1,000.00), code E5"));
+	assert_non_null(strstr(
+		b.data, "Early (5.00% off, at most CNY 1,000.00), code E5"));
 	strbuf_free(&s);
 	strbuf_free(&b);
-	render("coupon", "zh-Hans", "{\"name\":\"早鸟\",\"percent_bp\":500}", &s, &b);
+	render("coupon", "zh-Hans", "{\"name\":\"早鸟\",\"percent_bp\":500}",
+	       &s, &b);
 	assert_non_null(strstr(b.data, "「早鸟」（9.5 折）"));
 	strbuf_free(&s);
 	strbuf_free(&b);
@@ -141,33 +147,44 @@ static void test_compose(void **state)
 			      .from_name = "訂貨會",
 			      .to = "shop@example.com",
 			      .unsubscribe_url = "https://f.example/u?t=1",
-			      .unsubscribe_post = "https://f.example/u/one-click?t=1",
+			      .unsubscribe_post =
+				      "https://f.example/u/one-click?t=1",
 			      .kind = "order.status",
 			      .outbox_id = 42,
 			      .created_ms = 1700000000000};
 
 	(void)state;
 	strbuf_init(&out);
-	assert_int_equal(mail_compose(&h, "訂單 12：已取消", "第一行\n第二行\n",
-				      &out),
-			 0);
+	assert_int_equal(
+		mail_compose(&h, "訂單 12：已取消", "第一行\n第二行\n", &out),
+		0);
 	assert_non_null(strstr(out.data, "From: =?UTF-8?B?6KiC6LKo5pyD?= "
 					 "<fair@example.com>\r\n"));
 	assert_non_null(strstr(out.data, "To: <shop@example.com>\r\n"));
-	assert_non_null(strstr(out.data,
-			       "Subject: =?UTF-8?B?6KiC5ZauIDEy77ya5bey5Y+W5raI?=\r\n"));
-	assert_non_null(strstr(out.data, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
-	assert_non_null(strstr(out.data, "Message-ID: <outbox-42.1700000000000@example.com>\r\n"));
-	assert_non_null(strstr(out.data, "Content-Transfer-Encoding: base64\r\n"));
-	assert_non_null(strstr(out.data, "List-Unsubscribe: <https://f.example/u/one-click?t=1>\r\n"
-					 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+	assert_non_null(strstr(
+		out.data,
+		"Subject: =?UTF-8?B?6KiC5ZauIDEy77ya5bey5Y+W5raI?=\r\n"));
+	assert_non_null(
+		strstr(out.data, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
+	assert_non_null(strstr(
+		out.data,
+		"Message-ID: <outbox-42.1700000000000@example.com>\r\n"));
+	assert_non_null(
+		strstr(out.data, "Content-Transfer-Encoding: base64\r\n"));
+	assert_non_null(strstr(
+		out.data,
+		"List-Unsubscribe: <https://f.example/u/one-click?t=1>\r\n"
+		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
 	/* "第一行\r\n第二行\r\n" */
-	assert_non_null(strstr(out.data, "\r\n\r\n56ys5LiA6KGMDQrnrKzkuozooYwNCg==\r\n"));
+	assert_non_null(strstr(out.data,
+			       "\r\n\r\n56ys5LiA6KGMDQrnrKzkuozooYwNCg==\r\n"));
 	strbuf_free(&out);
 
 	/* a long subject: several encoded words, none cut inside a character */
 	strbuf_init(&out);
-	assert_int_equal(mail_compose(&h, "新品上架新品上架新品上架新品上架新品上架新品上架新品上架",
+	assert_int_equal(mail_compose(&h,
+				      "新品上架新品上架新品上架新品上架新品上架"
+				      "新品上架新品上架",
 				      "x", &out),
 			 0);
 	assert_non_null(strstr(out.data, "?=\r\n =?UTF-8?B?"));
@@ -185,7 +202,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_status_in_three_languages),
-		cmocka_unit_test(test_every_kind_renders_and_missing_params_are_empty),
+		cmocka_unit_test(
+			test_every_kind_renders_and_missing_params_are_empty),
 		cmocka_unit_test(test_derived_words),
 		cmocka_unit_test(test_compose),
 	};

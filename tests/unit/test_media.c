@@ -45,7 +45,7 @@ static void put_le32(unsigned char *p, uint32_t v)
 /* Signature and IHDR (CRC left zero: the decoder's business, not ours). */
 static size_t make_png(unsigned char *b, uint32_t w, uint32_t h)
 {
-	static const unsigned char sig[8] = {0x89, 'P', 'N',  'G',
+	static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',
 					     '\r', '\n', 0x1a, '\n'};
 
 	memset(b, 0, 64);
@@ -61,8 +61,8 @@ static size_t make_png(unsigned char *b, uint32_t w, uint32_t h)
 
 /* SOI, an APP0 segment, optionally an EXIF-like APP1 holding a fake
  * thumbnail SOF (which must be skipped), then SOFn. */
-static size_t make_jpeg(unsigned char *b, unsigned sof, uint32_t w,
-			uint32_t h, int with_app1)
+static size_t make_jpeg(unsigned char *b, unsigned sof, uint32_t w, uint32_t h,
+			int with_app1)
 {
 	size_t n = 0;
 
@@ -72,7 +72,7 @@ static size_t make_jpeg(unsigned char *b, unsigned sof, uint32_t w,
 	n += 14;
 	if (with_app1) {
 		static const unsigned char app1[] = {
-			0xff, 0xe1, 0,	  14,	'E',  'x', 'i', 'f', 0, 0,
+			0xff, 0xe1, 0, 14, 'E', 'x', 'i', 'f', 0, 0,
 			/* a thumbnail SOF0 inside: 9999 x 9999 */
 			0xff, 0xc0, 0x27, 0x0f, 0x27, 0x0f};
 
@@ -182,7 +182,8 @@ static void test_png(void **state)
 	expect_ok(b, make_png(b, 16, 16), MEDIA_PNG, 16, 16);
 	expect_ok(b, make_png(b, 8000, 5000), MEDIA_PNG, 8000, 5000);
 	expect_refused(b, make_png(b, 100000, 100000), "100000 x 100000");
-	expect_refused(b, make_png(b, 8001, 100), "each side must be 16 to 8000");
+	expect_refused(b, make_png(b, 8001, 100),
+		       "each side must be 16 to 8000");
 	expect_refused(b, make_png(b, 15, 100), "each side must be 16 to 8000");
 	expect_refused(b, make_png(b, 0, 100), "0 x 100");
 	expect_refused(b, make_png(b, 0xffffffffu, 1), "pixels");
@@ -235,8 +236,7 @@ static void test_webp(void **state)
 	expect_refused(b, make_webp_vp8l(b, 16384, 16384), "16384 x 16384");
 	expect_refused(b, make_webp_vp8x(b, 100000, 100000, 100, 100, 0),
 		       "100000 x 100000");
-	expect_refused(b, make_webp_vp8x(b, 500, 600, 5000, 6000, 0),
-		       "canvas");
+	expect_refused(b, make_webp_vp8x(b, 500, 600, 5000, 6000, 0), "canvas");
 	expect_refused(b, make_webp_vp8x(b, 500, 600, 500, 600, 0x02),
 		       "animated");
 	n = make_webp_vp8(b, 1024, 768);
@@ -252,11 +252,15 @@ static void test_webp(void **state)
 
 static void test_refused_formats(void **state)
 {
-	static const unsigned char tiff_le[] = "II*\0\x08\0\0\0\0\0\0\0\0\0\0\0";
-	static const unsigned char tiff_be[] = "MM\0*\0\0\0\x08\0\0\0\0\0\0\0\0";
+	static const unsigned char tiff_le[] =
+		"II*\0\x08\0\0\0\0\0\0\0\0\0\0\0";
+	static const unsigned char tiff_be[] =
+		"MM\0*\0\0\0\x08\0\0\0\0\0\0\0\0";
 	static const unsigned char gif[] = "GIF89a\x10\0\x10\0\0\0\0";
-	static const unsigned char heic[] = "\0\0\0\x18" "ftypheic\0\0\0\0";
-	static const unsigned char avif[] = "\0\0\0\x1c" "ftypavif\0\0\0\0";
+	static const unsigned char heic[] = "\0\0\0\x18"
+					    "ftypheic\0\0\0\0";
+	static const unsigned char avif[] = "\0\0\0\x1c"
+					    "ftypavif\0\0\0\0";
 	static const unsigned char bmp[] = "BM\x36\0\0\0\0\0\0\0\x36\0\0\0";
 	static const char text[] = "this is not a picture, just text\n";
 	static const unsigned char riff_wav[] = "RIFF\x24\0\0\0WAVEfmt ";
@@ -330,18 +334,21 @@ static void test_color_slugs(void **state)
 	static const struct {
 		const char *color, *slug;
 	} cases[] = {
-		{"黑色", "black"},	   {"白色", "white"},
-		{"藏青", "navy"},	   {"藏蓝", "navy"},
-		{"駝色", "camel"},	   {"Light Grey", "light-grey"},
-		{"  NAVY--blue ", "navy-blue"}, {"Red", "red"},
+		{"黑色", "black"},
+		{"白色", "white"},
+		{"藏青", "navy"},
+		{"藏蓝", "navy"},
+		{"駝色", "camel"},
+		{"Light Grey", "light-grey"},
+		{"  NAVY--blue ", "navy-blue"},
+		{"Red", "red"},
 	};
 	char slug[MEDIA_SLUG_MAX];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(media_color_slug(cases[i].color, slug,
-						  sizeof slug),
-				 0);
+		assert_int_equal(
+			media_color_slug(cases[i].color, slug, sizeof slug), 0);
 		assert_string_equal(slug, cases[i].slug);
 	}
 	/* no word for it: a stable hash, valid in a key */
@@ -357,9 +364,8 @@ static void test_keys(void **state)
 	char key[MEDIA_KEY_MAX];
 
 	(void)state;
-	assert_int_equal(media_product_key("FW27-1001", "black", key,
-					   sizeof key),
-			 0);
+	assert_int_equal(
+		media_product_key("FW27-1001", "black", key, sizeof key), 0);
 	assert_string_equal(key, "p/fw27-1001/black");
 	assert_int_equal(media_product_key("A.B_C", "main", key, sizeof key),
 			 0);
@@ -385,7 +391,8 @@ static const char *script(const char *name, const char *body)
 	FILE *f;
 
 	if (!script_dir[0]) {
-		snprintf(script_dir, sizeof script_dir, "/tmp/fair-test-media-XXXXXX");
+		snprintf(script_dir, sizeof script_dir,
+			 "/tmp/fair-test-media-XXXXXX");
 		assert_non_null(mkdtemp(script_dir));
 	}
 	snprintf(path, sizeof path, "%s/%s", script_dir, name);
@@ -402,8 +409,9 @@ static void test_child_runs_and_passes_the_image(void **state)
 	static const unsigned char image[] = "pretend image bytes";
 	char err[256] = "", prefix[128], path[160], got[64] = "";
 	/* $1 media-convert, $2 --out, $3 the prefix; the image on stdin */
-	const char *exe = script("ok.sh", "[ \"$1 $2\" = \"media-convert --out\" ] "
-					  "|| exit 3; cat > \"$3-full.jpg\"");
+	const char *exe =
+		script("ok.sh", "[ \"$1 $2\" = \"media-convert --out\" ] "
+				"|| exit 3; cat > \"$3-full.jpg\"");
 	FILE *f;
 
 	(void)state;
@@ -430,12 +438,13 @@ static void test_child_failures_are_reported(void **state)
 
 	(void)state;
 	/* its own words, without the "fairctl: media-convert: " prefix */
-	assert_int_equal(media_child_convert(
-				 script("refuse.sh",
-					"echo 'fairctl: media-convert: the image "
-					"is odd' >&2; echo more >&2; exit 1"),
-				 image, 1, "/tmp/x", 5000, err, sizeof err),
-			 -1);
+	assert_int_equal(
+		media_child_convert(
+			script("refuse.sh",
+			       "echo 'fairctl: media-convert: the image "
+			       "is odd' >&2; echo more >&2; exit 1"),
+			image, 1, "/tmp/x", 5000, err, sizeof err),
+		-1);
 	assert_string_equal(err, "the image is odd");
 	/* overrunning its time: killed */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -449,10 +458,10 @@ static void test_child_failures_are_reported(void **state)
 	assert_non_null(strstr(err, "took longer than 0.3 s"));
 	assert_true(took < 5);
 	/* crashing */
-	assert_int_equal(media_child_convert(script("crash.sh", "kill -SEGV $$"),
-					     image, 1, "/tmp/x", 5000, err,
-					     sizeof err),
-			 -1);
+	assert_int_equal(
+		media_child_convert(script("crash.sh", "kill -SEGV $$"), image,
+				    1, "/tmp/x", 5000, err, sizeof err),
+		-1);
 	assert_non_null(strstr(err, "died (signal 11"));
 	/* not there at all */
 	assert_int_equal(media_child_convert("/nonexistent/fairctl", image, 1,
@@ -463,13 +472,14 @@ static void test_child_failures_are_reported(void **state)
 	 * parent has descriptors without close-on-exec */
 	extra = open("/dev/null", O_RDONLY);
 	assert_true(extra > 2);
-	assert_int_equal(media_child_convert(
-				 script("fds.sh",
-					"n=$(ls /proc/self/fd | wc -l); "
-					"[ \"$n\" -le 4 ] || { echo \"fds: $n\" "
-					">&2; exit 1; }"),
-				 image, 1, "/tmp/x", 5000, err, sizeof err),
-			 0);
+	assert_int_equal(
+		media_child_convert(
+			script("fds.sh",
+			       "n=$(ls /proc/self/fd | wc -l); "
+			       "[ \"$n\" -le 4 ] || { echo \"fds: $n\" "
+			       ">&2; exit 1; }"),
+			image, 1, "/tmp/x", 5000, err, sizeof err),
+		0);
 	close(extra);
 }
 

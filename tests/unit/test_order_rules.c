@@ -12,8 +12,7 @@
 
 #include "order/order_rules.h"
 
-static int parse(const char *text, struct order_line *out, size_t *n,
-		 char *why)
+static int parse(const char *text, struct order_line *out, size_t *n, char *why)
 {
 	json_error_t jerr;
 	json_t *v = json_loads(text, 0, &jerr);
@@ -72,8 +71,8 @@ static void test_lines_refused(void **state)
 		why[0] = '\0';
 		assert_int_equal(parse(cases[i].json, lines, &n, why), -1);
 		if (!strstr(why, cases[i].why))
-			fail_msg("%s: \"%s\" does not say \"%s\"", cases[i].json,
-				 why, cases[i].why);
+			fail_msg("%s: \"%s\" does not say \"%s\"",
+				 cases[i].json, why, cases[i].why);
 		assert_int_equal(n, 99); /* untouched on refusal */
 	}
 }
@@ -87,13 +86,13 @@ static void test_too_many_lines(void **state)
 
 	(void)state;
 	for (int i = 1; i <= ORDER_LINES_MAX; i++)
-		json_array_append_new(array, json_pack("{s:i,s:i}", "variant",
-						       i, "qty", 1));
+		json_array_append_new(
+			array, json_pack("{s:i,s:i}", "variant", i, "qty", 1));
 	assert_int_equal(order_lines_parse(array, lines, &n, why, sizeof why),
 			 0);
 	assert_int_equal(n, ORDER_LINES_MAX);
-	json_array_append_new(array, json_pack("{s:i,s:i}", "variant", 999,
-					       "qty", 1));
+	json_array_append_new(array,
+			      json_pack("{s:i,s:i}", "variant", 999, "qty", 1));
 	assert_int_equal(order_lines_parse(array, lines, &n, why, sizeof why),
 			 -1);
 	json_decref(array);
@@ -108,7 +107,8 @@ static void test_certainly_short(void **state)
 	assert_true(order_certainly_short(lines, 2, (int64_t[]){4, -1}, false));
 	assert_true(order_certainly_short(lines, 2, (int64_t[]){-1, 0}, false));
 	assert_false(order_certainly_short(lines, 2, (int64_t[]){5, 1}, false));
-	assert_false(order_certainly_short(lines, 2, (int64_t[]){-1, -1}, false));
+	assert_false(
+		order_certainly_short(lines, 2, (int64_t[]){-1, -1}, false));
 	/* partial: only when nothing is left of any line */
 	assert_true(order_certainly_short(lines, 2, (int64_t[]){0, 0}, true));
 	assert_false(order_certainly_short(lines, 2, (int64_t[]){0, 1}, true));

@@ -44,7 +44,7 @@ static void test_verdicts(void **state)
 	assert_true(outbox_smtp_permanent(554));
 	assert_false(outbox_smtp_permanent(451)); /* greylisting: later */
 	assert_false(outbox_smtp_permanent(421));
-	assert_false(outbox_smtp_permanent(0));   /* no answer at all */
+	assert_false(outbox_smtp_permanent(0)); /* no answer at all */
 	assert_true(outbox_http_delivered(200));
 	assert_true(outbox_http_delivered(204));
 	assert_false(outbox_http_delivered(301));

@@ -10,8 +10,8 @@
 
 static void test_elements(void **state)
 {
-	static const char *const in[] = {"t", NULL, "A", "say \"hi\"",
-					 "back\\slash", "", "外套, 紅"};
+	static const char *const in[] = {
+		"t", NULL, "A", "say \"hi\"", "back\\slash", "", "外套, 紅"};
 	struct strbuf b;
 
 	(void)state;

@@ -123,10 +123,8 @@ static void test_decode_string_rid(void **state)
 static void test_decode_other_number_rids(void **state)
 {
 	static const char *const ok[] = {
-		"{\"op\":\"x\",\"rid\":1.5}",
-		"{\"op\":\"x\",\"rid\":-3}",
-		"{\"op\":\"x\",\"rid\":0}",
-		"{\"op\":\"x\",\"rid\":\"\"}",
+		"{\"op\":\"x\",\"rid\":1.5}",    "{\"op\":\"x\",\"rid\":-3}",
+		"{\"op\":\"x\",\"rid\":0}",      "{\"op\":\"x\",\"rid\":\"\"}",
 		"  {\"op\":\"\",\"rid\":1}  \n",
 	};
 
@@ -235,19 +233,18 @@ static void test_depth_ignores_strings(void **state)
 
 	(void)state;
 	/* 40 brackets inside a string do not nest anything */
-	snprintf(text, sizeof text,
-		 "{\"op\":\"x\",\"rid\":1,\"s\":\"%s%s\"}",
+	snprintf(text, sizeof text, "{\"op\":\"x\",\"rid\":1,\"s\":\"%s%s\"}",
 		 "[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{", "{{{{{{{{{{");
 	assert_int_equal(decode(text, &req, &err), 0);
 	proto_request_free(&req);
 
 	/* an escaped quote does not end the string */
 	snprintf(text, sizeof text,
-		 "{\"op\":\"x\",\"rid\":1,\"s\":\"\\\"[[[[[[[[[[[[[[[[[[[[\\\"\"}");
+		 "{\"op\":\"x\",\"rid\":1,\"s\":\"\\\"[[[[[[[[[[[[[[[[[[[["
+		 "\\\"\"}");
 	assert_int_equal(decode(text, &req, &err), 0);
-	assert_string_equal(
-		json_string_value(json_object_get(req.root, "s")),
-		"\"[[[[[[[[[[[[[[[[[[[[\"");
+	assert_string_equal(json_string_value(json_object_get(req.root, "s")),
+			    "\"[[[[[[[[[[[[[[[[[[[[\"");
 	proto_request_free(&req);
 
 	/* an escaped backslash does end before the quote: the brackets after
@@ -259,10 +256,11 @@ static void test_depth_ignores_strings(void **state)
 	expect_refusal(text, ERR_BAD_REQUEST, "deeper");
 
 	/* brackets in keys are not counted either */
-	assert_int_equal(decode("{\"op\":\"x\",\"rid\":1,\"[[[[[[[[[[[[[[[[[[[\":"
-				"0}",
-				&req, &err),
-			 0);
+	assert_int_equal(
+		decode("{\"op\":\"x\",\"rid\":1,\"[[[[[[[[[[[[[[[[[[[\":"
+		       "0}",
+		       &req, &err),
+		0);
 	proto_request_free(&req);
 }
 
@@ -340,10 +338,11 @@ static void test_duplicate_keys(void **state)
 		struct proto_request req;
 		struct proto_decode_error err;
 
-		assert_int_equal(decode("{\"op\":\"x\",\"rid\":1,\"a\":[{\"k\":1},"
-					"{\"k\":2}]}",
-					&req, &err),
-				 0);
+		assert_int_equal(
+			decode("{\"op\":\"x\",\"rid\":1,\"a\":[{\"k\":1},"
+			       "{\"k\":2}]}",
+			       &req, &err),
+			0);
 		proto_request_free(&req);
 	}
 }
@@ -549,16 +548,14 @@ static void test_error_reply_details(void **state)
 
 	(void)state;
 	details = json_pack("{s:{s:i},s:s,s:s,s:b}", "available", "12", 3,
-			    "code", "hijacked", "message", "hijacked", "ok",
-			    1);
+			    "code", "hijacked", "message", "hijacked", "ok", 1);
 	rid = json_integer(1);
 	reply = proto_error_reply(rid, ERR_INSUFFICIENT_STOCK, "not enough",
 				  details);
 	json_decref(rid);
-	expect_json(reply,
-		    "{\"re\":1,\"ok\":false,\"error\":{\"code\":"
-		    "\"insufficient_stock\",\"message\":\"not enough\","
-		    "\"available\":{\"12\":3},\"ok\":true}}");
+	expect_json(reply, "{\"re\":1,\"ok\":false,\"error\":{\"code\":"
+			   "\"insufficient_stock\",\"message\":\"not enough\","
+			   "\"available\":{\"12\":3},\"ok\":true}}");
 	json_decref(reply);
 
 	/* details that are not an object are stolen and ignored */
@@ -599,8 +596,8 @@ static void test_ok_reply_shape(void **state)
 
 	/* the result cannot override re and ok */
 	rid = json_integer(4);
-	reply = proto_ok_reply(rid, json_pack("{s:i,s:b,s:i}", "re", 99, "ok",
-					      0, "n", 2));
+	reply = proto_ok_reply(
+		rid, json_pack("{s:i,s:b,s:i}", "re", 99, "ok", 0, "n", 2));
 	expect_json(reply, "{\"re\":4,\"ok\":true,\"n\":2}");
 	json_decref(reply);
 	json_decref(rid);
@@ -641,7 +638,8 @@ static void test_ok_reply_text(void **state)
 			  "{\"name\": \"秋冬\"}}");
 	expect_text_reply(num, " {} ", "{\"re\":7,\"ok\":true}");
 	expect_text_reply(NULL, "{ \n }", "{\"re\":null,\"ok\":true}");
-	expect_text_reply(num, "\n{\"a\":[1,2]}\n", "{\"re\":7,\"ok\":true,\"a\":[1,2]}");
+	expect_text_reply(num, "\n{\"a\":[1,2]}\n",
+			  "{\"re\":7,\"ok\":true,\"a\":[1,2]}");
 	/* not an object's text: refused */
 	assert_null(proto_ok_reply_text(rid, "[1]", 3, &len));
 	assert_null(proto_ok_reply_text(rid, "{", 1, &len));
@@ -694,7 +692,7 @@ static void test_error_code_names(void **state)
 	}
 	/* out of range falls back to internal */
 	assert_string_equal(proto_error_code(ERR__COUNT), "internal");
-	assert_string_equal(proto_error_code((enum proto_error)-1),
+	assert_string_equal(proto_error_code((enum proto_error) - 1),
 			    "internal");
 }
 
@@ -719,12 +717,12 @@ static void test_error_counts(void **state)
 		unsigned long long grew =
 			proto_error_count((enum proto_error)e) - before[e];
 
-		assert_int_equal(grew, e == ERR_CONFLICT  ? 3
+		assert_int_equal(grew, e == ERR_CONFLICT   ? 3
 				       : e == ERR_IN_DOUBT ? 1
 							   : 0);
 	}
 	assert_int_equal(proto_error_count(ERR__COUNT), 0);
-	assert_int_equal(proto_error_count((enum proto_error)-1), 0);
+	assert_int_equal(proto_error_count((enum proto_error) - 1), 0);
 }
 
 static void test_http_error(void **state)
@@ -781,7 +779,7 @@ static void test_error_http_status(void **state)
 		[ERR_FORBIDDEN] = 403,      [ERR_NOT_FOUND] = 404,
 		[ERR_FAIR_NOT_LIVE] = 409,  [ERR_INSUFFICIENT_STOCK] = 409,
 		[ERR_LIMIT_EXCEEDED] = 409, [ERR_CREDIT_EXCEEDED] = 409,
-		[ERR_BELOW_MINIMUM] = 409, [ERR_COUPON_REFUSED] = 409,
+		[ERR_BELOW_MINIMUM] = 409,  [ERR_COUPON_REFUSED] = 409,
 		[ERR_CONFLICT] = 409,       [ERR_RATE_LIMITED] = 429,
 		[ERR_TOO_LARGE] = 413,      [ERR_UNAVAILABLE] = 503,
 		[ERR_IN_DOUBT] = 503,       [ERR_INTERNAL] = 500,
@@ -814,8 +812,8 @@ static void test_decode_error_into_reply(void **state)
 	reply = proto_error_reply(err.rid, err.code, err.message, NULL);
 	proto_request_free(&req);
 	assert_true(json_is_null(json_object_get(reply, "re")));
-	assert_true(json_is_string(json_object_get(
-		json_object_get(reply, "error"), "message")));
+	assert_true(json_is_string(
+		json_object_get(json_object_get(reply, "error"), "message")));
 	json_decref(reply);
 }
 

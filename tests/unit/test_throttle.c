@@ -25,7 +25,8 @@ static void test_first_change_reads_at_once(void **state)
 	assert_int_equal(throttle_changed(&t, 1200, &delay), THROTTLE_NOTHING);
 	assert_int_equal(throttle_fired(&t, 1250, &delay), THROTTLE_READ);
 	/* nothing changed while that one read: nothing more */
-	assert_int_equal(throttle_read_done(&t, 1260, &delay), THROTTLE_NOTHING);
+	assert_int_equal(throttle_read_done(&t, 1260, &delay),
+			 THROTTLE_NOTHING);
 }
 
 static void test_quiet_then_change_after_the_interval(void **state)
@@ -36,12 +37,14 @@ static void test_quiet_then_change_after_the_interval(void **state)
 	(void)state;
 	throttle_init(&t, 250);
 	assert_int_equal(throttle_changed(&t, 5000, &delay), THROTTLE_READ);
-	assert_int_equal(throttle_read_done(&t, 5010, &delay), THROTTLE_NOTHING);
+	assert_int_equal(throttle_read_done(&t, 5010, &delay),
+			 THROTTLE_NOTHING);
 	/* a change within the interval waits for its rest */
 	assert_int_equal(throttle_changed(&t, 5100, &delay), THROTTLE_ARM);
 	assert_int_equal(delay, 150);
 	assert_int_equal(throttle_fired(&t, 5250, &delay), THROTTLE_READ);
-	assert_int_equal(throttle_read_done(&t, 5300, &delay), THROTTLE_NOTHING);
+	assert_int_equal(throttle_read_done(&t, 5300, &delay),
+			 THROTTLE_NOTHING);
 	/* one long after reads at once */
 	assert_int_equal(throttle_changed(&t, 9000, &delay), THROTTLE_READ);
 }
@@ -87,7 +90,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_change_reads_at_once),
 		cmocka_unit_test(test_quiet_then_change_after_the_interval),
-		cmocka_unit_test(test_at_most_one_read_per_interval_under_a_storm),
+		cmocka_unit_test(
+			test_at_most_one_read_per_interval_under_a_storm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

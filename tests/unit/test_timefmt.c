@@ -251,9 +251,10 @@ static void test_round_trip(void **state)
 		assert_int_equal(back, ms);
 	}
 	/* parse then format gives the canonical text */
-	assert_string_equal(timefmt_rfc3339(parse_ok("2026-11-27T05:00:00.5+08:00"),
-					    buf, sizeof buf),
-			    "2026-11-26T21:00:00.500Z");
+	assert_string_equal(
+		timefmt_rfc3339(parse_ok("2026-11-27T05:00:00.5+08:00"), buf,
+				sizeof buf),
+		"2026-11-26T21:00:00.500Z");
 }
 
 static void test_clocks(void **state)

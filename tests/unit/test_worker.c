@@ -71,8 +71,8 @@ struct job {
 	atomic_int work_runs, done_runs;
 	struct job *chain; /* submitted again from done, when set */
 	struct worker_pool *pool;
-	bool ran;          /* what done was told */
-	int order;         /* 1 + how many works finished before this one */
+	bool ran;  /* what done was told */
+	int order; /* 1 + how many works finished before this one */
 };
 
 static atomic_int works_finished;
@@ -102,9 +102,9 @@ static void job_done(void *arg, bool ran)
 	j->done_thread = pthread_self();
 	atomic_fetch_add(&j->done_runs, 1);
 	if (j->chain)
-		assert_int_equal(worker_submit(j->pool, job_work, job_done,
-					       j->chain),
-				 0);
+		assert_int_equal(
+			worker_submit(j->pool, job_work, job_done, j->chain),
+			0);
 }
 
 static void jobs_init(struct job *jobs, int n, struct gate *g)
@@ -153,8 +153,8 @@ static void test_jobs_run_done_on_drain(void **state)
 	jobs_init(jobs, N, NULL);
 	atomic_store(&works_finished, 0);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	/* every work function runs on its own, without the loop */
 	for (int spins = 0; atomic_load(&works_finished) < N; spins++) {
 		struct timespec ms = {0, 1000000};
@@ -198,22 +198,22 @@ static void test_queue_bound(void **state)
 	jobs_init(jobs, THREADS + QUEUE + 1, &g);
 	/* occupy both threads */
 	for (int i = 0; i < THREADS; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	gate_wait_started(&g, THREADS);
 	assert_int_equal(worker_pool_pending(wp), THREADS);
 	/* queue_max jobs may wait */
 	for (int i = THREADS; i < THREADS + QUEUE; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	assert_int_equal(worker_pool_pending(wp), THREADS + QUEUE);
 	/* one more is refused, and then neither function is ever called */
-	assert_int_equal(worker_submit(wp, job_work, job_done,
-				       &jobs[THREADS + QUEUE]),
-			 -1);
-	assert_int_equal(worker_submit(wp, job_work, job_done,
-				       &jobs[THREADS + QUEUE]),
-			 -1);
+	assert_int_equal(
+		worker_submit(wp, job_work, job_done, &jobs[THREADS + QUEUE]),
+		-1);
+	assert_int_equal(
+		worker_submit(wp, job_work, job_done, &jobs[THREADS + QUEUE]),
+		-1);
 	assert_int_equal(worker_pool_pending(wp), THREADS + QUEUE);
 
 	gate_open(&g);
@@ -223,9 +223,9 @@ static void test_queue_bound(void **state)
 	assert_int_equal(worker_pool_pending(wp), 0);
 
 	/* room again once the queue has moved */
-	assert_int_equal(worker_submit(wp, job_work, job_done,
-				       &jobs[THREADS + QUEUE]),
-			 0);
+	assert_int_equal(
+		worker_submit(wp, job_work, job_done, &jobs[THREADS + QUEUE]),
+		0);
 	drain_until(wp, &done, THREADS + QUEUE + 1);
 	for (int i = 0; i < THREADS + QUEUE + 1; i++) {
 		assert_int_equal(atomic_load(&jobs[i].work_runs), 1);
@@ -246,8 +246,8 @@ static void test_destroy_runs_pending_done(void **state)
 	assert_non_null(wp);
 	jobs_init(jobs, N, NULL);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	/* no drain: destroy cancels what no thread took yet, then runs
 	 * every done function on this thread, each told whether its work
 	 * ran */
@@ -285,8 +285,8 @@ static void test_destroy_waits_for_running(void **state)
 	gate_init(&g);
 	jobs_init(jobs, N, &g);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	gate_wait_started(&g, 1);
 	assert_int_equal(pthread_create(&opener, NULL, open_later, &g), 0);
 	worker_pool_destroy(wp);
@@ -317,8 +317,8 @@ static void test_cancel_waiting(void **state)
 	gate_init(&g);
 	jobs_init(jobs, N, &g);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(worker_submit(wp, job_work, job_done, &jobs[i]),
-				 0);
+		assert_int_equal(
+			worker_submit(wp, job_work, job_done, &jobs[i]), 0);
 	gate_wait_started(&g, 1);
 	worker_pool_cancel_waiting(wp);
 	assert_int_equal(worker_pool_pending(wp), N);
@@ -413,9 +413,9 @@ static void test_heavy_leave_threads_free(void **state)
 	jobs_init(urgent, 1, NULL);
 	atomic_store(&works_finished, 0);
 	for (int i = 0; i < HEAVY; i++)
-		assert_int_equal(worker_submit_heavy(wp, job_work, job_done,
-						     &heavy[i]),
-				 0);
+		assert_int_equal(
+			worker_submit_heavy(wp, job_work, job_done, &heavy[i]),
+			0);
 	gate_wait_started(&g, 2);
 	nanosleep(&ms50, NULL);
 	pthread_mutex_lock(&g.lock);

@@ -25,10 +25,10 @@ static void one_line(char *s)
 static void describe(const PGresult *res, PGconn *conn, char *err,
 		     size_t errlen)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-				: NULL;
-	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-			      : NULL;
+	const char *state =
+		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg =
+		res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail =
 		res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 
@@ -77,8 +77,8 @@ PGresult *ctl_db_query(PGconn *conn, const char *sql, int n,
 	return NULL;
 }
 
-int ctl_db_exec(PGconn *conn, const char *sql, int n,
-		const char *const *params, char *err, size_t errlen)
+int ctl_db_exec(PGconn *conn, const char *sql, int n, const char *const *params,
+		char *err, size_t errlen)
 {
 	PGresult *res = ctl_db_query(conn, sql, n, params, err, errlen);
 

@@ -23,8 +23,8 @@ PGresult *ctl_db_query(PGconn *conn, const char *sql, int n,
 		       const char *const *params, char *err, size_t errlen);
 
 /* The same for statements whose rows do not matter. Returns 0 or -1. */
-int ctl_db_exec(PGconn *conn, const char *sql, int n,
-		const char *const *params, char *err, size_t errlen);
+int ctl_db_exec(PGconn *conn, const char *sql, int n, const char *const *params,
+		char *err, size_t errlen);
 
 /* True when the last statement that failed broke a unique constraint,
  * e.g. a login or a dealer code that already exists. */

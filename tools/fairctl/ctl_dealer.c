@@ -30,8 +30,8 @@ static int address_parse(const char *text, struct address *a)
 	    (size_t)(bar2 - bar1 - 1) >= sizeof a->phone ||
 	    strlen(bar2 + 1) >= sizeof a->address)
 		return -1;
-	snprintf(a->recipient, sizeof a->recipient, "%.*s",
-		 (int)(bar1 - text), text);
+	snprintf(a->recipient, sizeof a->recipient, "%.*s", (int)(bar1 - text),
+		 text);
 	snprintf(a->phone, sizeof a->phone, "%.*s", (int)(bar2 - bar1 - 1),
 		 bar1 + 1);
 	snprintf(a->address, sizeof a->address, "%s", bar2 + 1);
@@ -89,12 +89,24 @@ int ctl_dealer_create(const struct ctl_context *ctx, int argc, char **argv)
 		return ctl_fail(ctx, "out of memory");
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
-		case 'c': code = optarg; break;
-		case 'n': name = optarg; break;
-		case 'r': region = optarg; break;
-		case 't': tier = optarg; break;
-		case 'k': credit = optarg; break;
-		case 'K': key_dealer = true; break;
+		case 'c':
+			code = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'r':
+			region = optarg;
+			break;
+		case 't':
+			tier = optarg;
+			break;
+		case 'k':
+			credit = optarg;
+			break;
+		case 'K':
+			key_dealer = true;
+			break;
 		case 'a':
 			if (naddr == MAX_ADDRESSES) {
 				rc = ctl_usage(ctx, "at most %d addresses",
@@ -102,11 +114,12 @@ int ctl_dealer_create(const struct ctl_context *ctx, int argc, char **argv)
 				goto out;
 			}
 			if (address_parse(optarg, &addr[naddr])) {
-				rc = ctl_usage(ctx,
-					       "--address \"%s\": expected "
-					       "RECIPIENT|PHONE|ADDRESS (1-100, "
-					       "0-40 and 1-500 characters)",
-					       optarg);
+				rc = ctl_usage(
+					ctx,
+					"--address \"%s\": expected "
+					"RECIPIENT|PHONE|ADDRESS (1-100, "
+					"0-40 and 1-500 characters)",
+					optarg);
 				goto out;
 			}
 			naddr++;
@@ -126,8 +139,9 @@ int ctl_dealer_create(const struct ctl_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!code_valid(code)) {
-		rc = ctl_usage(ctx, "--code \"%s\": 1 to 32 letters, digits, _ "
-				    "or -",
+		rc = ctl_usage(ctx,
+			       "--code \"%s\": 1 to 32 letters, digits, _ "
+			       "or -",
 			       code);
 		goto out;
 	}

@@ -134,7 +134,8 @@ static const struct command commands[] = {
 	 "fairctl webhook add URL --events E1,E2 [--fair ID] [--secret S]\n"
 	 "  Calls URL (http or https) with a signed JSON POST on each event:\n"
 	 "  order.accepted, order.amended, order.cancelled, order.shipped,\n"
-	 "  fair.closed (the totals at its close); of every fair, or of --fair\n"
+	 "  fair.closed (the totals at its close); of every fair, or of "
+	 "--fair\n"
 	 "  only. Prints its id and secret (16 to 200 characters; random\n"
 	 "  unless --secret): the receiver checks X-Fair-Signature with it\n"
 	 "  (PROTOCOL.md, Webhooks).\n"
@@ -151,7 +152,8 @@ static const struct command commands[] = {
 	 "fairctl erp-export FAIR --layout u8|gjp [--output FILE]\n"
 	 "  Writes the fair's standing orders (neither cancelled nor "
 	 "rejected), a\n"
-	 "  row per line, as CSV in the import layout of 用友U8+ (u8: 销售订单)\n"
+	 "  row per line, as CSV in the import layout of 用友U8+ (u8: "
+	 "销售订单)\n"
 	 "  or 管家婆 (gjp: 销售订单); the columns are in PROTOCOL.md, ERP "
 	 "export.\n"
 	 "    fairctl erp-export 1 --layout u8 --output orders-u8.csv\n"},
@@ -235,8 +237,7 @@ static const struct command commands[] = {
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
-static void vreport(const struct ctl_context *ctx, const char *fmt,
-		    va_list ap)
+static void vreport(const struct ctl_context *ctx, const char *fmt, va_list ap)
 {
 	char msg[4096];
 
@@ -365,7 +366,8 @@ int main(int argc, char **argv)
 	    !strcmp(argv[1], "help")) {
 		if (argc >= 3 && !strcmp(argv[1], "help")) {
 			snprintf(name, sizeof name, "%s%s%s", argv[2],
-				 argc >= 4 ? " " : "", argc >= 4 ? argv[3] : "");
+				 argc >= 4 ? " " : "",
+				 argc >= 4 ? argv[3] : "");
 			ctx.command = name;
 		}
 		ctl_help(&ctx);
@@ -393,9 +395,8 @@ int main(int argc, char **argv)
 				return ctl_help(&ctx);
 
 			config_defaults(&cfg);
-			if (config_file &&
-			    config_apply_file(&cfg, config_file, err,
-					      sizeof err)) {
+			if (config_file && config_apply_file(&cfg, config_file,
+							     err, sizeof err)) {
 				config_free(&cfg);
 				return ctl_fail(NULL, "%s", err);
 			}
@@ -406,8 +407,8 @@ int main(int argc, char **argv)
 			if (getenv("FAIR_LOG_LEVEL") &&
 			    log_level_parse(cfg.log_level) >= 0)
 				log_threshold = log_level_parse(cfg.log_level);
-			ctx.database_url = database ? database
-						    : cfg.database_url;
+			ctx.database_url =
+				database ? database : cfg.database_url;
 			if (!media_root && cfg.media_root[0])
 				media_root = cfg.media_root;
 			if (!media_root) {
@@ -439,7 +440,8 @@ int main(int argc, char **argv)
 			if (argc >= 3 && strcmp(argv[2], "--help") &&
 			    strcmp(argv[2], "-h"))
 				fprintf(stderr,
-					"fairctl: %s: unknown command \"%s\"\n\n",
+					"fairctl: %s: unknown command "
+					"\"%s\"\n\n",
 					argv[1], argv[2]);
 			ctl_help(&ctx);
 			return argc >= 3 && (!strcmp(argv[2], "--help") ||
@@ -447,8 +449,9 @@ int main(int argc, char **argv)
 				       ? CTL_OK
 				       : CTL_USAGE;
 		}
-	fprintf(stderr, "fairctl: unknown command \"%s\" (fairctl --help lists "
-			"them)\n",
+	fprintf(stderr,
+		"fairctl: unknown command \"%s\" (fairctl --help lists "
+		"them)\n",
 		argv[1]);
 	return CTL_USAGE;
 }

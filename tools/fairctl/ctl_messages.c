@@ -67,11 +67,12 @@ int ctl_webhook_add(const struct ctl_context *ctx, int argc, char **argv)
 	{
 		const char *p[4] = {url, json.data, secret, fair};
 
-		res = ctl_db_query(conn,
-				   "SELECT (w->'webhook'->>'id'), w->>'secret' "
-				   "FROM webhook_subscribe(NULL, $1, $2::jsonb, "
-				   "$3, $4::bigint) w",
-				   4, p, err, sizeof err);
+		res = ctl_db_query(
+			conn,
+			"SELECT (w->'webhook'->>'id'), w->>'secret' "
+			"FROM webhook_subscribe(NULL, $1, $2::jsonb, "
+			"$3, $4::bigint) w",
+			4, p, err, sizeof err);
 	}
 	strbuf_free(&json);
 	if (!res) {
@@ -100,14 +101,15 @@ int ctl_webhook_list(const struct ctl_context *ctx, int argc, char **argv)
 	conn = ctl_db_open(ctx->database_url, NULL, err, sizeof err);
 	if (!conn)
 		return ctl_fail(ctx, "%s", err);
-	res = ctl_db_query(conn,
-			   "SELECT w->>'id', CASE WHEN (w->>'active')::boolean "
-			   "THEN 'active' ELSE 'removed' END, w->>'url', "
-			   "array_to_string(ARRAY(SELECT jsonb_array_elements_text("
-			   "w->'events')), ','), coalesce(w->>'fair', 'all'), "
-			   "w->>'pending', w->>'sent', w->>'failed' "
-			   "FROM jsonb_array_elements(webhook_list()->'webhooks') w",
-			   0, NULL, err, sizeof err);
+	res = ctl_db_query(
+		conn,
+		"SELECT w->>'id', CASE WHEN (w->>'active')::boolean "
+		"THEN 'active' ELSE 'removed' END, w->>'url', "
+		"array_to_string(ARRAY(SELECT jsonb_array_elements_text("
+		"w->'events')), ','), coalesce(w->>'fair', 'all'), "
+		"w->>'pending', w->>'sent', w->>'failed' "
+		"FROM jsonb_array_elements(webhook_list()->'webhooks') w",
+		0, NULL, err, sizeof err);
 	if (!res) {
 		PQfinish(conn);
 		return ctl_fail(ctx, "%s", err);
@@ -139,9 +141,9 @@ int ctl_webhook_remove(const struct ctl_context *ctx, int argc, char **argv)
 	{
 		const char *p[1] = {argv[1]};
 
-		res = ctl_db_query(conn,
-				   "SELECT webhook_unsubscribe(NULL, $1::bigint)",
-				   1, p, err, sizeof err);
+		res = ctl_db_query(
+			conn, "SELECT webhook_unsubscribe(NULL, $1::bigint)", 1,
+			p, err, sizeof err);
 	}
 	PQfinish(conn);
 	if (!res)
@@ -161,12 +163,13 @@ static long export_rows(PGconn *conn, const char *fair, enum erp_layout layout,
 	int d = 0, n;
 	int64_t order = 0, running = 0, discount = 0;
 
-	lines = ctl_db_query(conn,
-			     "SELECT order_id, order_date, dealer_code, "
-			     "dealer_name, style, product_name, size, color, qty, "
-			     "price, amount, order_total, note, currency "
-			     "FROM erp_order_lines($1::bigint)",
-			     1, p, err, errlen);
+	lines = ctl_db_query(
+		conn,
+		"SELECT order_id, order_date, dealer_code, "
+		"dealer_name, style, product_name, size, color, qty, "
+		"price, amount, order_total, note, currency "
+		"FROM erp_order_lines($1::bigint)",
+		1, p, err, errlen);
 	if (!lines)
 		return -1;
 	discounts = ctl_db_query(conn,
@@ -208,9 +211,9 @@ static long export_rows(PGconn *conn, const char *fair, enum erp_layout layout,
 			    atoll(PQgetvalue(discounts, d, 0)) == order)
 				discount = atoll(PQgetvalue(discounts, d, 1));
 		}
-		l.discount = erp_discount_share(
-			discount, atoll(PQgetvalue(lines, i, 11)), running,
-			l.amount);
+		l.discount = erp_discount_share(discount,
+						atoll(PQgetvalue(lines, i, 11)),
+						running, l.amount);
 		running += l.amount;
 		erp_row(layout, &l, out);
 	}

@@ -30,8 +30,8 @@ static int parse_count(const char *text, long min, long max, long *out)
 }
 
 /* The logins to mint for, as a JSON array (new reference), or NULL. */
-static json_t *login_list(const struct ctl_context *ctx, int argc,
-			  char **argv, const char *prefix, long count)
+static json_t *login_list(const struct ctl_context *ctx, int argc, char **argv,
+			  const char *prefix, long count)
 {
 	json_t *logins = json_array();
 
@@ -43,8 +43,8 @@ static json_t *login_list(const struct ctl_context *ctx, int argc,
 			return NULL;
 		}
 		for (long i = 1; i <= count; i++)
-			json_array_append_new(logins,
-					      json_sprintf("%s%03ld", prefix, i));
+			json_array_append_new(
+				logins, json_sprintf("%s%03ld", prefix, i));
 		return logins;
 	}
 	if (count) {
@@ -65,8 +65,8 @@ static json_t *login_list(const struct ctl_context *ctx, int argc,
 
 /* Checks every login exists and is enabled; fills ids (a JSON array of
  * user ids, same order). Returns 0, or -1 after reporting. */
-static int resolve(const struct ctl_context *ctx, PGconn *conn,
-		   json_t *logins, json_t *ids)
+static int resolve(const struct ctl_context *ctx, PGconn *conn, json_t *logins,
+		   json_t *ids)
 {
 	char *text = json_dumps(logins, JSON_COMPACT);
 	const char *p[1] = {text};
@@ -74,12 +74,13 @@ static int resolve(const struct ctl_context *ctx, PGconn *conn,
 	PGresult *res;
 	int missing = 0, disabled = 0;
 
-	res = ctl_db_query(conn,
-			   "SELECT x.login, u.id, u.disabled "
-			   "FROM jsonb_array_elements_text($1::jsonb) "
-			   " WITH ORDINALITY AS x(login, n) "
-			   "LEFT JOIN users u ON u.login = x.login ORDER BY x.n",
-			   1, p, err, sizeof err);
+	res = ctl_db_query(
+		conn,
+		"SELECT x.login, u.id, u.disabled "
+		"FROM jsonb_array_elements_text($1::jsonb) "
+		" WITH ORDINALITY AS x(login, n) "
+		"LEFT JOIN users u ON u.login = x.login ORDER BY x.n",
+		1, p, err, sizeof err);
 	free(text);
 	if (!res) {
 		ctl_fail(ctx, "%s", err);
@@ -102,8 +103,9 @@ static int resolve(const struct ctl_context *ctx, PGconn *conn,
 	}
 	PQclear(res);
 	if (missing + disabled) {
-		ctl_fail(ctx, "no session minted (%d login%s unknown, %d "
-			      "disabled)",
+		ctl_fail(ctx,
+			 "no session minted (%d login%s unknown, %d "
+			 "disabled)",
 			 missing, missing == 1 ? "" : "s", disabled);
 		return -1;
 	}
@@ -167,8 +169,7 @@ int ctl_mint_sessions(const struct ctl_context *ctx, int argc, char **argv)
 	cookies = calloc(n, sizeof *cookies);
 	rows = json_array();
 	expires = (int64_t)time(NULL) + hours * 3600;
-	snprintf(expires_text, sizeof expires_text, "%lld",
-		 (long long)expires);
+	snprintf(expires_text, sizeof expires_text, "%lld", (long long)expires);
 	for (size_t i = 0; cookies && i < n; i++) {
 		struct session_token t;
 		char hex[65];
@@ -182,10 +183,9 @@ int ctl_mint_sessions(const struct ctl_context *ctx, int argc, char **argv)
 		}
 		session_hash_hex(t.id_hash, hex);
 		OPENSSL_cleanse(&t, sizeof t);
-		json_array_append_new(rows,
-				      json_pack("{sOss}", "u",
-						json_array_get(ids, i), "h",
-						hex));
+		json_array_append_new(rows, json_pack("{sOss}", "u",
+						      json_array_get(ids, i),
+						      "h", hex));
 	}
 	if (!cookies) {
 		rc = ctl_fail(ctx, "out of memory");

@@ -63,12 +63,13 @@ int ctl_stream(const struct ctl_context *ctx, int argc, char **argv)
 	{
 		const char *p[1] = {fair};
 
-		res = ctl_db_query(conn,
-				   "SELECT fair_must_exist($1::bigint), "
-				   "(SELECT rfc3339(key_made_at) FROM fair_streams "
-				   "WHERE fair_id = $1::bigint AND key_hash IS NOT "
-				   "NULL)",
-				   1, p, err, sizeof err);
+		res = ctl_db_query(
+			conn,
+			"SELECT fair_must_exist($1::bigint), "
+			"(SELECT rfc3339(key_made_at) FROM fair_streams "
+			"WHERE fair_id = $1::bigint AND key_hash IS NOT "
+			"NULL)",
+			1, p, err, sizeof err);
 		if (!res) {
 			rc = ctl_fail(ctx, "%s", err);
 			goto out;
@@ -95,8 +96,9 @@ int ctl_stream(const struct ctl_context *ctx, int argc, char **argv)
 	{
 		const char *p[2] = {fair, key};
 
-		res = ctl_db_query(conn, "SELECT stream_key_set($1::bigint, $2)",
-				   2, p, err, sizeof err);
+		res = ctl_db_query(conn,
+				   "SELECT stream_key_set($1::bigint, $2)", 2,
+				   p, err, sizeof err);
 		if (!res) {
 			rc = ctl_fail(ctx, "%s", err);
 			goto out;

@@ -143,14 +143,29 @@ int ctl_user_create(const struct ctl_context *ctx, int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
-		case 'l': login = optarg; break;
-		case 'n': name = optarg; break;
-		case 'r': role = optarg; break;
-		case 'd': dealer = optarg; break;
-		case 'g': regions = optarg; break;
-		case 'p': password = optarg; break;
-		case 't': temporary = true; break;
-		default: return ctl_usage(ctx, "unknown option");
+		case 'l':
+			login = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'd':
+			dealer = optarg;
+			break;
+		case 'g':
+			regions = optarg;
+			break;
+		case 'p':
+			password = optarg;
+			break;
+		case 't':
+			temporary = true;
+			break;
+		default:
+			return ctl_usage(ctx, "unknown option");
 		}
 	}
 	if (optind < argc)
@@ -178,8 +193,9 @@ int ctl_user_create(const struct ctl_context *ctx, int argc, char **argv)
 	if (regions && strcmp(role, "rep"))
 		return ctl_usage(ctx, "--regions is only for --role rep");
 	if (regions && !regions_valid(regions))
-		return ctl_usage(ctx, "--regions \"%s\": names of 1 to 64 "
-				      "characters, separated by commas",
+		return ctl_usage(ctx,
+				 "--regions \"%s\": names of 1 to 64 "
+				 "characters, separated by commas",
 				 regions);
 	if (!password == !temporary)
 		return ctl_usage(ctx, "give either --password or --temporary");
@@ -194,8 +210,9 @@ int ctl_user_create(const struct ctl_context *ctx, int argc, char **argv)
 	if (dealer) {
 		const char *p[1] = {dealer};
 
-		res = ctl_db_query(conn, "SELECT id FROM dealers WHERE code = $1",
-				   1, p, err, sizeof err);
+		res = ctl_db_query(conn,
+				   "SELECT id FROM dealers WHERE code = $1", 1,
+				   p, err, sizeof err);
 		if (!res) {
 			ctl_fail(ctx, "%s", err);
 			goto out;
@@ -205,8 +222,9 @@ int ctl_user_create(const struct ctl_context *ctx, int argc, char **argv)
 				 PQgetvalue(res, 0, 0));
 		PQclear(res);
 		if (!dealer_id[0]) {
-			ctl_fail(ctx, "no dealer with the code \"%s\" (fairctl "
-				      "dealer create makes one)",
+			ctl_fail(ctx,
+				 "no dealer with the code \"%s\" (fairctl "
+				 "dealer create makes one)",
 				 dealer);
 			goto out;
 		}
@@ -214,9 +232,12 @@ int ctl_user_create(const struct ctl_context *ctx, int argc, char **argv)
 	if (hash_password(ctx, temporary ? temp : password, hash))
 		goto out;
 	{
-		const char *p[7] = {login, name, role,
+		const char *p[7] = {login,
+				    name,
+				    role,
 				    dealer ? dealer_id : NULL,
-				    regions ? regions : "", hash,
+				    regions ? regions : "",
+				    hash,
 				    temporary ? "true" : "false"};
 
 		if (ctl_db_begin(conn, err, sizeof err))
@@ -281,8 +302,9 @@ static int user_id(const struct ctl_context *ctx, PGconn *conn,
 {
 	const char *p[1] = {login};
 	char err[512];
-	PGresult *res = ctl_db_query(conn, "SELECT id FROM users WHERE login = $1",
-				     1, p, err, sizeof err);
+	PGresult *res =
+		ctl_db_query(conn, "SELECT id FROM users WHERE login = $1", 1,
+			     p, err, sizeof err);
 
 	if (!res) {
 		ctl_fail(ctx, "%s", err);
@@ -327,8 +349,9 @@ int ctl_user_reset_password(const struct ctl_context *ctx, int argc,
 		 * tells every server process); the flag is set after it,
 		 * in the same transaction. */
 		if (ctl_db_begin(conn, err, sizeof err) ||
-		    ctl_db_exec(conn, "SELECT user_password_set($1::bigint, $2)",
-				2, p, err, sizeof err) ||
+		    ctl_db_exec(conn,
+				"SELECT user_password_set($1::bigint, $2)", 2,
+				p, err, sizeof err) ||
 		    ctl_db_exec(conn,
 				"UPDATE users SET must_change_password = true "
 				"WHERE id = $1::bigint",

@@ -23,8 +23,9 @@ int ctl_warehouse(const struct ctl_context *ctx, int argc, char **argv)
 		long n = import_utf8_length(argv[i]);
 
 		if (n < 1 || n > 64)
-			return ctl_usage(ctx, "\"%s\": 1 to 64 characters of "
-					      "UTF-8",
+			return ctl_usage(ctx,
+					 "\"%s\": 1 to 64 characters of "
+					 "UTF-8",
 					 argv[i]);
 	}
 	conn = ctl_db_open(ctx->database_url, NULL, err, sizeof err);
@@ -34,16 +35,18 @@ int ctl_warehouse(const struct ctl_context *ctx, int argc, char **argv)
 		const char *p[2] = {argv[1], argv[2]};
 
 		if (ctl_db_begin(conn, err, sizeof err) ||
-		    ctl_db_exec(conn,
-				"INSERT INTO region_warehouses (region, warehouse) "
-				"VALUES ($1, $2) ON CONFLICT (region) DO UPDATE "
-				"SET warehouse = excluded.warehouse",
-				2, p, err, sizeof err) ||
-		    ctl_db_exec(conn,
-				"SELECT audit_write(NULL, 'warehouse.set', NULL, "
-				"'region:' || $1, NULL, "
-				"jsonb_build_object('warehouse', $2::text))",
-				2, p, err, sizeof err) ||
+		    ctl_db_exec(
+			    conn,
+			    "INSERT INTO region_warehouses (region, warehouse) "
+			    "VALUES ($1, $2) ON CONFLICT (region) DO UPDATE "
+			    "SET warehouse = excluded.warehouse",
+			    2, p, err, sizeof err) ||
+		    ctl_db_exec(
+			    conn,
+			    "SELECT audit_write(NULL, 'warehouse.set', NULL, "
+			    "'region:' || $1, NULL, "
+			    "jsonb_build_object('warehouse', $2::text))",
+			    2, p, err, sizeof err) ||
 		    ctl_db_commit(conn, err, sizeof err)) {
 			ctl_db_rollback(conn);
 			rc = ctl_fail(ctx, "%s", err);
@@ -63,7 +66,8 @@ int ctl_warehouse(const struct ctl_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+		printf("%s\t%s\n", PQgetvalue(res, i, 0),
+		       PQgetvalue(res, i, 1));
 	PQclear(res);
 	rc = CTL_OK;
 out:

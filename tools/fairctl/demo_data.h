@@ -39,34 +39,34 @@ enum demo_shape {
 
 /* Details of the drawing (bits). */
 enum {
-	F_LONG = 1 << 0,          /* longer than usual */
-	F_CROPPED = 1 << 1,       /* shorter than usual */
-	F_BELT = 1 << 2,          /* a belt at the waist */
+	F_LONG = 1 << 0,    /* longer than usual */
+	F_CROPPED = 1 << 1, /* shorter than usual */
+	F_BELT = 1 << 2,    /* a belt at the waist */
 	F_HOOD = 1 << 3,
-	F_DOUBLE = 1 << 4,        /* double-breasted */
-	F_WIDE = 1 << 5,          /* wide legs */
-	F_DENIM = 1 << 6,         /* twill texture, contrast stitching */
+	F_DOUBLE = 1 << 4, /* double-breasted */
+	F_WIDE = 1 << 5,   /* wide legs */
+	F_DENIM = 1 << 6,  /* twill texture, contrast stitching */
 	F_STRIPES = 1 << 7,
 	F_CHECK = 1 << 8,
 	F_FLORAL = 1 << 9,
 	F_DOTS = 1 << 10,
 	F_SHORT_SLEEVE = 1 << 11,
 	F_SLEEVELESS = 1 << 12,
-	F_STRAPS = 1 << 13,       /* slip dress straps */
+	F_STRAPS = 1 << 13, /* slip dress straps */
 	F_VNECK = 1 << 14,
 	F_SQUARE_NECK = 1 << 15,
 	F_HIGH_NECK = 1 << 16,
 	F_CABLE = 1 << 17,
 	F_ARGYLE = 1 << 18,
-	F_GRAPHIC = 1 << 19,      /* a print on the chest */
+	F_GRAPHIC = 1 << 19, /* a print on the chest */
 	F_QUILT = 1 << 20,
-	F_HEATHER = 1 << 21,      /* speckled yarn */
-	F_COLLAR = 1 << 22,       /* shirt collar */
-	F_CUFFED = 1 << 23,       /* ribbed ankle cuffs */
+	F_HEATHER = 1 << 21, /* speckled yarn */
+	F_COLLAR = 1 << 22,  /* shirt collar */
+	F_CUFFED = 1 << 23,  /* ribbed ankle cuffs */
 	F_LAPELS = 1 << 24,
 	F_LONG_SLEEVE = 1 << 25,
-	F_FUZZY = 1 << 26,        /* mohair */
-	F_SATIN = 1 << 27,        /* sheen */
+	F_FUZZY = 1 << 26, /* mohair */
+	F_SATIN = 1 << 27, /* sheen */
 };
 
 struct demo_product {
@@ -76,8 +76,8 @@ struct demo_product {
 	const char *category;
 	const char *name, *name_en;
 	const char *description, *description_en;
-	int base_yuan; /* list price */
-	int fair_yuan; /* fair price */
+	int base_yuan;      /* list price */
+	int fair_yuan;      /* fair price */
 	const char *sizes;  /* "S|M|L|XL" */
 	const char *colors; /* "黑色|藏青" */
 	int allocation;     /* units per variant at the live fair */
@@ -85,8 +85,8 @@ struct demo_product {
 	int moq;            /* 0: 1 */
 	int limit;          /* units per dealer, 0: none */
 	bool must_order;
-	bool tiered;        /* prices per dealer tier */
-	bool autumn;        /* also offered at the scheduled fair */
+	bool tiered; /* prices per dealer tier */
+	bool autumn; /* also offered at the scheduled fair */
 };
 
 extern const struct demo_product demo_products[];
@@ -108,11 +108,11 @@ extern const char *const demo_regions[DEMO_REGIONS];
 extern const char *const demo_region_warehouses[DEMO_REGIONS];
 
 struct demo_dealer {
-	char code[8];        /* D001 */
-	char name[160];      /* a Chinese shop name */
+	char code[8];   /* D001 */
+	char name[160]; /* a Chinese shop name */
 	const char *region;
-	char tier;           /* A, B, C by i % 3, so any three in a row differ */
-	int64_t credit;      /* fen */
+	char tier;      /* A, B, C by i % 3, so any three in a row differ */
+	int64_t credit; /* fen */
 	bool key_dealer;
 	char recipient[40];
 	char phone[16];

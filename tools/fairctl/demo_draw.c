@@ -71,16 +71,16 @@ struct pen {
 	gdImagePtr g;
 	const struct demo_product *p;
 	unsigned flags;
-	struct rgb base;  /* the fabric's colour */
-	int fabric;       /* the exact pixel value of fabric */
-	int fold;         /* fabric in shadow: lapels, bands, cuffs, insides */
-	int seam;         /* stitching and seams */
-	int line;         /* stronger detail lines */
-	int stitch;       /* contrast stitching (denim) */
+	struct rgb base; /* the fabric's colour */
+	int fabric;      /* the exact pixel value of fabric */
+	int fold;        /* fabric in shadow: lapels, bands, cuffs, insides */
+	int seam;        /* stitching and seams */
+	int line;        /* stronger detail lines */
+	int stitch;      /* contrast stitching (denim) */
 	int button;
 	int metal;
-	int contrast;     /* prints, stripes, dots */
-	int clear;        /* transparent: cut-outs */
+	int contrast; /* prints, stripes, dots */
+	int clear;    /* transparent: cut-outs */
 };
 
 static void pen_init(struct pen *pn, gdImagePtr g, const struct demo_product *p,
@@ -99,7 +99,7 @@ static void pen_init(struct pen *pn, gdImagePtr g, const struct demo_product *p,
 	pn->line = solid(dark ? mix(base, white, 0.32) : scale(base, 0.52));
 	pn->stitch = solid(gold);
 	pn->button = solid(luma(base) > 150 ? mix(base, ink, 0.55)
-					     : mix(base, cream, 0.65));
+					    : mix(base, cream, 0.65));
 	pn->metal = solid((struct rgb){176, 170, 160});
 	pn->contrast = solid(luma(base) > 140 ? navy : cream);
 	pn->clear = gdTrueColorAlpha(0, 0, 0, gdAlphaTransparent);
@@ -144,8 +144,8 @@ static void line(struct pen *pn, int x0, int y0, int x1, int y1, int color,
 	gdImageSetThickness(pn->g, 1);
 }
 
-static void line_both(struct pen *pn, int x0, int y0, int x1, int y1,
-		      int color, int thick)
+static void line_both(struct pen *pn, int x0, int y0, int x1, int y1, int color,
+		      int thick)
 {
 	line(pn, x0, y0, x1, y1, color, thick);
 	line(pn, W - x0, y0, W - x1, y1, color, thick);
@@ -246,18 +246,23 @@ static void arc_poly(struct pen *pn, int cx, int cy, int rx, int ry, int a0,
 static void sleeves_long(struct pen *pn, int shoulder_x, int shoulder_y,
 			 int cuff_y, int spread)
 {
-	int s[] = {shoulder_x + 4, shoulder_y,
-		   shoulder_x - 70 - spread / 2, shoulder_y + 60,
-		   shoulder_x - 120 - spread, cuff_y,
-		   shoulder_x - 30 - spread, cuff_y + 16,
-		   shoulder_x + 20, shoulder_y + 200};
+	int s[] = {shoulder_x + 4,
+		   shoulder_y,
+		   shoulder_x - 70 - spread / 2,
+		   shoulder_y + 60,
+		   shoulder_x - 120 - spread,
+		   cuff_y,
+		   shoulder_x - 30 - spread,
+		   cuff_y + 16,
+		   shoulder_x + 20,
+		   shoulder_y + 200};
 
 	poly_both(pn, s, 5, pn->fabric);
 	/* the cuff */
 	{
 		int c[] = {shoulder_x - 116 - spread, cuff_y - 60,
-			   shoulder_x - 24 - spread, cuff_y - 46,
-			   shoulder_x - 30 - spread, cuff_y + 16,
+			   shoulder_x - 24 - spread,  cuff_y - 46,
+			   shoulder_x - 30 - spread,  cuff_y + 16,
 			   shoulder_x - 120 - spread, cuff_y};
 
 		poly_both(pn, c, 4, pn->fold);
@@ -269,10 +274,10 @@ static void sleeves_long(struct pen *pn, int shoulder_x, int shoulder_y,
 static void sleeves_short(struct pen *pn, int shoulder_x, int shoulder_y,
 			  int drop)
 {
-	int s[] = {shoulder_x + 4, shoulder_y,
+	int s[] = {shoulder_x + 4,   shoulder_y,
 		   shoulder_x - 120, shoulder_y + 150 + drop,
-		   shoulder_x - 50, shoulder_y + 205 + drop,
-		   shoulder_x + 8, shoulder_y + 150};
+		   shoulder_x - 50,  shoulder_y + 205 + drop,
+		   shoulder_x + 8,   shoulder_y + 150};
 
 	poly_both(pn, s, 4, pn->fabric);
 	line_both(pn, shoulder_x - 112, shoulder_y + 160 + drop,
@@ -301,7 +306,7 @@ static void neck_v(struct pen *pn, int y, int depth)
 static void graphic(struct pen *pn, int cx, int cy)
 {
 	int accent = solid(luma(pn->base) > 140 ? (struct rgb){196, 86, 60}
-						 : (struct rgb){236, 180, 90});
+						: (struct rgb){236, 180, 90});
 	int m1[] = {cx - 110, cy + 70, cx - 30, cy - 40, cx + 50, cy + 70};
 	int m2[] = {cx - 20, cy + 70, cx + 50, cy - 10, cx + 120, cy + 70};
 
@@ -315,8 +320,8 @@ static void draw_tshirt(struct pen *pn, int polo)
 {
 	int wide = pn->flags & F_GRAPHIC ? 30 : 0;
 	int sx = 430 - wide, sy = 300 + wide / 2;
-	int body[] = {525, 262, sx, sy, sx + 4, 1010, W - sx - 4, 1010,
-		      W - sx, sy, 675, 262};
+	int body[] = {525,        262,  sx,     sy, sx + 4, 1010,
+		      W - sx - 4, 1010, W - sx, sy, 675,    262};
 
 	if (pn->flags & F_LONG_SLEEVE)
 		sleeves_long(pn, sx, sy, 880, 0);
@@ -345,9 +350,9 @@ static void draw_tshirt(struct pen *pn, int polo)
 
 static void draw_shirt(struct pen *pn)
 {
-	int body[] = {530, 250, 430, 290, 434, 990,  480, 1030, 560, 1012,
-		      600, 1000, 640, 1012, 720, 1030, 766, 990, 770, 290,
-		      670, 250};
+	int body[] = {530, 250,  430, 290,  434, 990,  480, 1030,
+		      560, 1012, 600, 1000, 640, 1012, 720, 1030,
+		      766, 990,  770, 290,  670, 250};
 	int silk = !(pn->flags & F_COLLAR);
 
 	if (pn->flags & F_SHORT_SLEEVE)
@@ -390,14 +395,15 @@ static void draw_shirt(struct pen *pn)
 static void draw_knit(struct pen *pn, int cardigan, int vest)
 {
 	int bottom = pn->flags & F_CROPPED ? 800 : 1010;
-	int body[] = {530, 262, 425, 300, 432, bottom, 768, bottom, 775, 300,
-		      670, 262};
+	int body[] = {530, 262,    425, 300, 432, bottom,
+		      768, bottom, 775, 300, 670, 262};
 
 	if (vest) { /* narrow shoulders, deep armholes with a rib band */
-		int v[] = {545, 258, 486, 272, 490, 330, 498, 400, 476, 462,
-			   438, 500, 434, bottom, W - 434, bottom, W - 438, 500,
-			   W - 476, 462, W - 498, 400, W - 490, 330, W - 486, 272,
-			   W - 545, 258};
+		int v[] = {545,     258,    486,     272,    490,     330,
+			   498,     400,    476,     462,    438,     500,
+			   434,     bottom, W - 434, bottom, W - 438, 500,
+			   W - 476, 462,    W - 498, 400,    W - 490, 330,
+			   W - 486, 272,    W - 545, 258};
 
 		poly(pn, v, 14, pn->fabric);
 		curve(pn, 488, 274, 506, 420, 440, 496, pn->seam, 8);
@@ -425,7 +431,8 @@ static void draw_knit(struct pen *pn, int cardigan, int vest)
 			line(pn, x + 50, 320, x + 50, bottom - 90, pn->seam, 3);
 		}
 	if (cardigan || vest) {
-		int depth = cardigan ? (pn->flags & F_CROPPED ? 260 : 300) : 220;
+		int depth =
+			cardigan ? (pn->flags & F_CROPPED ? 260 : 300) : 220;
 
 		neck_v(pn, 262, depth);
 		if (cardigan) {
@@ -435,9 +442,12 @@ static void draw_knit(struct pen *pn, int cardigan, int vest)
 			     pn->seam, 3);
 			line(pn, CX, 262 + depth + 20, CX, bottom, pn->line, 2);
 			for (int i = 0; i < 5; i++)
-				button(pn, CX, 262 + depth + 60 +
-						       i * (bottom - 262 - depth -
-							    120) / 4,
+				button(pn, CX,
+				       262 + depth + 60 +
+					       i *
+						       (bottom - 262 - depth -
+							120) /
+						       4,
 				       10);
 		}
 	} else if (pn->flags & F_HIGH_NECK) {
@@ -454,15 +464,16 @@ static void draw_knit(struct pen *pn, int cardigan, int vest)
 static void draw_coat(struct pen *pn)
 {
 	int hem = pn->flags & F_LONG ? 1090 : 980;
-	int body[] = {540, 240, 405, 285, 380, hem, 820, hem, 795, 285, 660,
-		      240};
+	int body[] = {540, 240, 405, 285, 380, hem,
+		      820, hem, 795, 285, 660, 240};
 
 	sleeves_long(pn, 405, 285, 950, 10);
 	poly(pn, body, 6, pn->fabric);
 	cut_ellipse(pn, CX, 236, 120, 50);
 	if (pn->flags & F_LAPELS) {
 		int collar[] = {528, 226, 560, 214, 600, 250, 560, 300};
-		int lapel[] = {540, 242, 600, 520, 560, 470, 478, 330, 520, 270};
+		int lapel[] = {540, 242, 600, 520, 560,
+			       470, 478, 330, 520, 270};
 
 		poly_both(pn, collar, 4, pn->fold);
 		poly_both(pn, lapel, 5, pn->fold);
@@ -499,14 +510,15 @@ static void draw_coat(struct pen *pn)
 static void draw_jacket(struct pen *pn)
 {
 	int hem = pn->flags & F_LAPELS ? 890 : 760;
-	int body[] = {535, 248, 415, 290, 408, hem, 792, hem, 785, 290, 665,
-		      248};
+	int body[] = {535, 248, 415, 290, 408, hem,
+		      792, hem, 785, 290, 665, 248};
 
 	sleeves_long(pn, 415, 290, 900, 0);
 	poly(pn, body, 6, pn->fabric);
 	cut_ellipse(pn, CX, 244, 120, 50);
 	if (pn->flags & F_LAPELS) { /* blazer */
-		int lapel[] = {540, 250, 600, 560, 565, 520, 480, 340, 522, 274};
+		int lapel[] = {540, 250, 600, 560, 565,
+			       520, 480, 340, 522, 274};
 
 		poly_both(pn, lapel, 5, pn->fold);
 		line_both(pn, 540, 252, 600, 560, pn->line, 3);
@@ -535,8 +547,8 @@ static void draw_jacket(struct pen *pn)
 		line_both(pn, 418, 420, 596, 440, pn->stitch, 3);
 		for (int i = 0; i < 2; i++) {
 			int x0 = i ? 640 : 470;
-			int flap[] = {x0, 470, x0 + 90, 470, x0 + 90, 505, x0 + 45,
-				      525, x0, 505};
+			int flap[] = {x0,  470,     x0 + 90, 470, x0 + 90,
+				      505, x0 + 45, 525,     x0,  505};
 
 			poly(pn, flap, 5, pn->fold);
 			dashes(pn, x0 + 6, 478, x0 + 84, 478, pn->stitch, 2);
@@ -564,8 +576,9 @@ static void draw_jacket(struct pen *pn)
 static void draw_puffer(struct pen *pn)
 {
 	int hem = pn->flags & F_LONG ? 1100 : 820;
-	int body[] = {540, 250, 420, 290, 396, 420, 392, hem - 20, 410, hem,
-		      790, hem, 808, hem - 20, 804, 420, 780, 290, 660, 250};
+	int body[] = {540,      250, 420, 290, 396, 420, 392,
+		      hem - 20, 410, hem, 790, hem, 808, hem - 20,
+		      804,      420, 780, 290, 660, 250};
 	int sleeve[] = {424, 292, 330, 350, 270, 900, 380, 930, 440, 520};
 
 	if (pn->flags & F_HOOD) {
@@ -595,13 +608,28 @@ static void draw_puffer(struct pen *pn)
 static void draw_trousers(struct pen *pn, int shorts)
 {
 	int hem = shorts ? 700 : 1120;
-	int wide = pn->flags & F_WIDE, slim = !wide && !(pn->flags & F_DENIM) &&
-					       !(pn->flags & F_CUFFED);
+	int wide = pn->flags & F_WIDE,
+	    slim = !wide && !(pn->flags & F_DENIM) && !(pn->flags & F_CUFFED);
 	int out = wide ? 350 : slim ? 456 : 424;
 	int in = wide ? 582 : slim ? 586 : 584;
-	int legs[] = {430, 262, 405, 470, shorts ? 392 : out, hem,
-		      shorts ? 586 : in, hem, 600, 540, shorts ? 614 : W - in,
-		      hem, shorts ? 808 : W - out, hem, 795, 470, 770, 262};
+	int legs[] = {430,
+		      262,
+		      405,
+		      470,
+		      shorts ? 392 : out,
+		      hem,
+		      shorts ? 586 : in,
+		      hem,
+		      600,
+		      540,
+		      shorts ? 614 : W - in,
+		      hem,
+		      shorts ? 808 : W - out,
+		      hem,
+		      795,
+		      470,
+		      770,
+		      262};
 
 	poly(pn, legs, 9, pn->fabric);
 	if (pn->flags & F_CUFFED) {
@@ -629,8 +657,8 @@ static void draw_trousers(struct pen *pn, int shorts)
 		line(pn, 428, 268, 772, 268, pn->stitch, 2);
 		curve(pn, 596, 270, 596, 460, 556, 460, pn->stitch, 2);
 		curve(pn, 448, 300, 480, 330, 506, 384, pn->stitch, 2);
-		curve(pn, W - 448, 300, W - 480, 330, W - 506, 384,
-		      pn->stitch, 2);
+		curve(pn, W - 448, 300, W - 480, 330, W - 506, 384, pn->stitch,
+		      2);
 		ellipse(pn, 504, 386, 9, 9, pn->metal);
 		ellipse(pn, W - 504, 386, 9, 9, pn->metal);
 		dashes(pn, 412, 470, shorts ? 398 : out + 6, hem - 6,
@@ -658,13 +686,14 @@ static void draw_dress(struct pen *pn)
 	int hem = pn->flags & F_LONG ? 1150 : 1080;
 	int top = pn->flags & F_STRAPS ? 330 : 262;
 	int flare = pn->flags & F_SATIN ? 110 : 150;
-	int skirt[] = {492, 520, 340 + (150 - flare), hem - 20,
-		       430, hem,  520, hem + 10,
-		       600, hem + 12, 680, hem + 10,
-		       770, hem,  860 - (150 - flare), hem - 20,
-		       708, 520};
-	int bodice[] = {530, top, 470, top + 22, 486, 530, 714, 530, 730,
-			top + 22, 670, top};
+	int skirt[] = {492,      520,      340 + (150 - flare),
+		       hem - 20, 430,      hem,
+		       520,      hem + 10, 600,
+		       hem + 12, 680,      hem + 10,
+		       770,      hem,      860 - (150 - flare),
+		       hem - 20, 708,      520};
+	int bodice[] = {530, top, 470, top + 22, 486, 530,
+			714, 530, 730, top + 22, 670, top};
 
 	if (pn->flags & F_LONG_SLEEVE) { /* held away from the skirt */
 		int s[] = {472, 286, 410, 320, 300, 760, 372, 784, 488, 470};
@@ -731,8 +760,10 @@ static void draw_dress(struct pen *pn)
 static void draw_scarf(struct pen *pn)
 {
 	int narrow = pn->flags & F_LONG ? 30 : 0;
-	int left[] = {470 + narrow, 300, 600, 270, 612, 1090, 492 + narrow, 1110};
-	int right[] = {610, 290, 740 - narrow, 310, 722 - narrow, 1000, 616, 980};
+	int left[] = {470 + narrow, 300,  600,          270,
+		      612,          1090, 492 + narrow, 1110};
+	int right[] = {610,          290,  740 - narrow, 310,
+		       722 - narrow, 1000, 616,          980};
 
 	ellipse(pn, CX, 250, 400 - narrow, 180, pn->fabric);
 	ellipse(pn, CX, 250, 250 - narrow, 90, pn->clear);
@@ -751,8 +782,8 @@ static void draw_scarf(struct pen *pn)
 
 static void draw_cap(struct pen *pn)
 {
-	int brim[] = {330, 690, 860, 690, 960, 730, 990, 780, 900, 810,
-		      600, 800, 380, 760};
+	int brim[] = {330, 690, 860, 690, 960, 730, 990,
+		      780, 900, 810, 600, 800, 380, 760};
 
 	arc_poly(pn, CX, 700, 280, 330, 180, 360, pn->fabric);
 	poly(pn, brim, 7, pn->fold);
@@ -771,8 +802,8 @@ static void draw_cap(struct pen *pn)
 static void draw_bucket_hat(struct pen *pn)
 {
 	int crown[] = {470, 430, 730, 430, 770, 660, 430, 660};
-	int brim[] = {430, 640, 770, 640, 900, 740, 960, 800, 600, 840,
-		      240, 800, 300, 740};
+	int brim[] = {430, 640, 770, 640, 900, 740, 960,
+		      800, 600, 840, 240, 800, 300, 740};
 
 	poly(pn, brim, 7, pn->fabric);
 	poly(pn, crown, 4, pn->fabric);
@@ -841,8 +872,7 @@ static int is_knit(const struct pen *pn)
 	       (s == SHAPE_DRESS && (pn->flags & F_HIGH_NECK));
 }
 
-static struct rgb pattern(const struct pen *pn, int x, int y, int bx0,
-			  int by0)
+static struct rgb pattern(const struct pen *pn, int x, int y, int bx0, int by0)
 {
 	struct rgb c = pn->base;
 	struct rgb contrast = luma(c) > 140 ? navy : cream;
@@ -933,9 +963,9 @@ static unsigned char *opaque_mask(gdImagePtr g)
 	if (m)
 		for (int y = 0; y < H; y++)
 			for (int x = 0; x < W; x++)
-				m[y * W + x] = gdTrueColorGetAlpha(
-						       g->tpixels[y][x]) !=
-					       gdAlphaTransparent;
+				m[y * W + x] =
+					gdTrueColorGetAlpha(g->tpixels[y][x]) !=
+					gdAlphaTransparent;
 	return m;
 }
 
@@ -978,7 +1008,8 @@ static void finish(struct pen *pn, gdImagePtr card)
 				continue;
 			if (px == pn->fabric)
 				c = pattern(pn, x, y, bx0, by0);
-			light = 1.10 - 0.24 * (x - bx0) / (double)(bx1 - bx0 + 1) -
+			light = 1.10 -
+				0.24 * (x - bx0) / (double)(bx1 - bx0 + 1) -
 				0.08 * (y - by0) / (double)(by1 - by0 + 1);
 			c = scale(c, light);
 			for (int d = 1; d <= 4 && !edge; d++)
@@ -1028,8 +1059,8 @@ static int fonts(void)
 
 /* Writes text with its baseline at y, starting at x (align 0), centred
  * on x (1) or ending at x (2). Returns the width drawn. */
-static int text(gdImagePtr im, const char *s, int bold, double pt, int x,
-		int y, int color, int align)
+static int text(gdImagePtr im, const char *s, int bold, double pt, int x, int y,
+		int color, int align)
 {
 	int br[8];
 	const char *font = bold ? FONT_BOLD : FONT_REGULAR;
@@ -1046,7 +1077,10 @@ static int text(gdImagePtr im, const char *s, int bold, double pt, int x,
 				ascii[n++] = *p;
 		ascii[n] = '\0';
 		w = n * f->w;
-		gdImageString(im, f, align == 1 ? x - w / 2 : align == 2 ? x - w : x,
+		gdImageString(im, f,
+			      align == 1   ? x - w / 2
+			      : align == 2 ? x - w
+					   : x,
 			      y - f->h, (unsigned char *)ascii, color);
 		return w;
 	}
@@ -1054,8 +1088,10 @@ static int text(gdImagePtr im, const char *s, int bold, double pt, int x,
 		return 0;
 	w = br[2] - br[0];
 	gdImageStringFT(im, br, color, font, pt, 0,
-			align == 1 ? x - w / 2 : align == 2 ? x - w : x, y,
-			s);
+			align == 1   ? x - w / 2
+			: align == 2 ? x - w
+				     : x,
+			y, s);
 	return w;
 }
 
@@ -1076,9 +1112,9 @@ static struct rgb accent_of(const char *category)
 		const char *category;
 		struct rgb c;
 	} accents[] = {
-		{"外套", {176, 96, 58}},   {"裤", {58, 98, 140}},
+		{"外套", {176, 96, 58}},    {"裤", {58, 98, 140}},
 		{"连衣裙", {178, 78, 110}}, {"T恤", {46, 132, 112}},
-		{"衬衫", {86, 92, 160}},   {"针织衫", {150, 108, 50}},
+		{"衬衫", {86, 92, 160}},    {"针织衫", {150, 108, 50}},
 		{"配件", {108, 108, 116}},
 	};
 
@@ -1111,15 +1147,18 @@ static void background(gdImagePtr im, struct rgb accent)
 		for (int x = 0; x < W; x++) {
 			double r2 = (double)(x - CX) * (x - CX) +
 				    (double)(y - 660) * (y - 660);
-			double fx = (x - CX) / floor_rx, fy = (y - 1150) / floor_ry;
+			double fx = (x - CX) / floor_rx,
+			       fy = (y - 1150) / floor_ry;
 			struct rgb c = row;
 
 			/* a soft spotlight behind the garment */
 			if (r2 < r0 * r0)
-				c = mix(halo, white, 0.55 * (1 - sqrt(r2) / r0));
+				c = mix(halo, white,
+					0.55 * (1 - sqrt(r2) / r0));
 			/* the floor it stands on */
 			if (fx * fx + fy * fy < 1)
-				c = mix(c, ink, 0.10 * (1 - (fx * fx + fy * fy)));
+				c = mix(c, ink,
+					0.10 * (1 - (fx * fx + fy * fy)));
 			im->tpixels[y][x] = solid(c);
 		}
 	}
@@ -1148,9 +1187,8 @@ static void panel(gdImagePtr im, const struct demo_product *p,
 	{
 		int br[8], w = 240;
 
-		if (fonts() &&
-		    !gdImageStringFT(NULL, br, 0, FONT_BOLD, 18,
-				     0, 0, 0, line1))
+		if (fonts() && !gdImageStringFT(NULL, br, 0, FONT_BOLD, 18, 0,
+						0, 0, line1))
 			w = br[2] - br[0] + 44;
 		round_rect(im, 70, 124, 70 + w, 174, 25, solid(accent));
 		text(im, line1, 1, 18, 92, 159, solid(white), 0);
@@ -1197,23 +1235,57 @@ struct gdImageStruct *demo_draw_card(const struct demo_product *p,
 	background(card, accent);
 	pen_init(&pn, g, p, c);
 	switch (p->shape) {
-	case SHAPE_COAT: draw_coat(&pn); break;
-	case SHAPE_JACKET: draw_jacket(&pn); break;
-	case SHAPE_PUFFER: draw_puffer(&pn); break;
-	case SHAPE_TROUSERS: draw_trousers(&pn, 0); break;
-	case SHAPE_SHORTS: draw_trousers(&pn, 1); break;
-	case SHAPE_DRESS: draw_dress(&pn); break;
-	case SHAPE_TSHIRT: draw_tshirt(&pn, 0); break;
-	case SHAPE_POLO: draw_tshirt(&pn, 1); break;
-	case SHAPE_SHIRT: draw_shirt(&pn); break;
-	case SHAPE_SWEATER: draw_knit(&pn, 0, 0); break;
-	case SHAPE_CARDIGAN: draw_knit(&pn, 1, 0); break;
-	case SHAPE_VEST: draw_knit(&pn, 0, 1); break;
-	case SHAPE_SCARF: draw_scarf(&pn); break;
-	case SHAPE_CAP: draw_cap(&pn); break;
-	case SHAPE_BUCKET_HAT: draw_bucket_hat(&pn); break;
-	case SHAPE_TOTE: draw_tote(&pn); break;
-	case SHAPE_BELT: draw_belt(&pn); break;
+	case SHAPE_COAT:
+		draw_coat(&pn);
+		break;
+	case SHAPE_JACKET:
+		draw_jacket(&pn);
+		break;
+	case SHAPE_PUFFER:
+		draw_puffer(&pn);
+		break;
+	case SHAPE_TROUSERS:
+		draw_trousers(&pn, 0);
+		break;
+	case SHAPE_SHORTS:
+		draw_trousers(&pn, 1);
+		break;
+	case SHAPE_DRESS:
+		draw_dress(&pn);
+		break;
+	case SHAPE_TSHIRT:
+		draw_tshirt(&pn, 0);
+		break;
+	case SHAPE_POLO:
+		draw_tshirt(&pn, 1);
+		break;
+	case SHAPE_SHIRT:
+		draw_shirt(&pn);
+		break;
+	case SHAPE_SWEATER:
+		draw_knit(&pn, 0, 0);
+		break;
+	case SHAPE_CARDIGAN:
+		draw_knit(&pn, 1, 0);
+		break;
+	case SHAPE_VEST:
+		draw_knit(&pn, 0, 1);
+		break;
+	case SHAPE_SCARF:
+		draw_scarf(&pn);
+		break;
+	case SHAPE_CAP:
+		draw_cap(&pn);
+		break;
+	case SHAPE_BUCKET_HAT:
+		draw_bucket_hat(&pn);
+		break;
+	case SHAPE_TOTE:
+		draw_tote(&pn);
+		break;
+	case SHAPE_BELT:
+		draw_belt(&pn);
+		break;
 	}
 	finish(&pn, card);
 	gdImageDestroy(g);

@@ -53,8 +53,9 @@ static int database_contents(PGconn *conn, char *what, size_t size, char *err,
 	PQclear(res);
 	what[0] = '\0';
 	if (n[0] + n[1] + n[2] + n[3])
-		snprintf(what, size, "%ld fairs, %ld users, %ld dealers, %ld "
-				     "products",
+		snprintf(what, size,
+			 "%ld fairs, %ld users, %ld dealers, %ld "
+			 "products",
 			 n[0], n[1], n[2], n[3]);
 	return 0;
 }
@@ -65,10 +66,10 @@ static int demo_item(const struct demo_product *d, struct import_item *it,
 		     struct import_problems *pr)
 {
 	static const char *const header[COL_COUNT] = {
-		"style",       "name",	 "name_en", "category",
+		"style",       "name",           "name_en",    "category",
 		"description", "description_en", "base_price", "price",
-		"tier_prices", "sizes",	 "colors",  "allocation",
-		"moq",	       "limit",	 "pack",    "must_order",
+		"tier_prices", "sizes",          "colors",     "allocation",
+		"moq",         "limit",          "pack",       "must_order",
 	};
 	struct import_csv_record hrec = {0}, rec = {0};
 	struct import_header h;
@@ -89,11 +90,21 @@ static int demo_item(const struct demo_product *d, struct import_item *it,
 	snprintf(limit, sizeof limit, "%d", d->limit);
 	{
 		const char *v[COL_COUNT] = {
-			d->style,	   d->name,	       d->name_en,
-			d->category,	   d->description,     d->description_en,
-			base,		   price,	       tiers,
-			d->sizes,	   d->colors,	       alloc,
-			moq,		   d->limit ? limit : "", d->pack ? d->pack : "",
+			d->style,
+			d->name,
+			d->name_en,
+			d->category,
+			d->description,
+			d->description_en,
+			base,
+			price,
+			tiers,
+			d->sizes,
+			d->colors,
+			alloc,
+			moq,
+			d->limit ? limit : "",
+			d->pack ? d->pack : "",
 			d->must_order ? "true" : "false",
 		};
 
@@ -126,16 +137,17 @@ static int draw_all(const struct ctl_context *ctx, struct import_item *items,
 		    size_t n)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int workers = cpus < 1 ? 1 : cpus > MAX_WORKERS ? MAX_WORKERS : (int)cpus;
+	int workers = cpus < 1             ? 1
+		      : cpus > MAX_WORKERS ? MAX_WORKERS
+					   : (int)cpus;
 	pid_t pids[MAX_WORKERS];
 	int jobs = 0, failed = 0;
 
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < items[i].ncolors; c++) {
-			if (media_product_key(items[i].style,
-					      items[i].color_slug[c],
-					      items[i].color_image[c],
-					      MEDIA_KEY_MAX)) {
+			if (media_product_key(
+				    items[i].style, items[i].color_slug[c],
+				    items[i].color_image[c], MEDIA_KEY_MAX)) {
 				ctl_fail(ctx, "no image key for %s",
 					 items[i].style);
 				return -1;
@@ -165,17 +177,18 @@ static int draw_all(const struct ctl_context *ctx, struct import_item *items,
 
 					if (job % workers != w)
 						continue;
-					card = demo_draw_card(&demo_products[i],
-							      items[i].colors[c]);
+					card = demo_draw_card(
+						&demo_products[i],
+						items[i].colors[c]);
 					snprintf(prefix, sizeof prefix, "%s/%s",
 						 ctx->media_root,
 						 items[i].color_image[c]);
-					if (!card ||
-					    media_convert_write_sizes(
-						    card, prefix, err,
-						    sizeof err)) {
+					if (!card || media_convert_write_sizes(
+							     card, prefix, err,
+							     sizeof err)) {
 						fprintf(stderr,
-							"fairctl: demo: %s: %s\n",
+							"fairctl: demo: %s: "
+							"%s\n",
 							prefix,
 							card ? err
 							     : "out of memory");
@@ -233,9 +246,9 @@ static int dealers_and_users(PGconn *conn, const char *hash, char *err,
 		demo_dealer(i, &d);
 		json_array_append_new(
 			dealers,
-			json_pack("{ss ss ss ss sI sb ss ss ss}", "code", d.code,
-				  "name", d.name, "region", d.region, "tier",
-				  (char[2]){d.tier, '\0'}, "credit",
+			json_pack("{ss ss ss ss sI sb ss ss ss}", "code",
+				  d.code, "name", d.name, "region", d.region,
+				  "tier", (char[2]){d.tier, '\0'}, "credit",
 				  (json_int_t)d.credit, "key", d.key_dealer,
 				  "recipient", d.recipient, "phone", d.phone,
 				  "address", d.address));
@@ -278,8 +291,8 @@ static int dealers_and_users(PGconn *conn, const char *hash, char *err,
 			  users, hash, err, errlen);
 }
 
-static int regions_and_targets(PGconn *conn, const char *live_fair,
-			       char *err, size_t errlen)
+static int regions_and_targets(PGconn *conn, const char *live_fair, char *err,
+			       size_t errlen)
 {
 	json_t *warehouses = json_array(), *targets = json_array();
 
@@ -306,8 +319,8 @@ static int regions_and_targets(PGconn *conn, const char *live_fair,
 		amount = d.key_dealer ? 60000000LL
 				      : 15000000LL + 5000000LL * (i % 5);
 		json_array_append_new(targets,
-				      json_pack("{ss sn sI si}", "dealer", d.code,
-						"region", "amount",
+				      json_pack("{ss sn sI si}", "dealer",
+						d.code, "region", "amount",
 						(json_int_t)amount, "units",
 						(int)(amount / 40000)));
 	}
@@ -317,14 +330,15 @@ static int regions_and_targets(PGconn *conn, const char *live_fair,
 		       " $1::jsonb) AS x(region text, warehouse text)",
 		       warehouses, NULL, err, errlen))
 		return -1;
-	return write_json(conn,
-			  "INSERT INTO targets (fair_id, dealer_id, region, "
-			  " amount, units) "
-			  "SELECT $2::bigint, d.id, x.region, x.amount, x.units "
-			  "FROM jsonb_to_recordset($1::jsonb) AS x(dealer text, "
-			  " region text, amount bigint, units int) "
-			  "LEFT JOIN dealers d ON d.code = x.dealer",
-			  targets, live_fair, err, errlen);
+	return write_json(
+		conn,
+		"INSERT INTO targets (fair_id, dealer_id, region, "
+		" amount, units) "
+		"SELECT $2::bigint, d.id, x.region, x.amount, x.units "
+		"FROM jsonb_to_recordset($1::jsonb) AS x(dealer text, "
+		" region text, amount bigint, units int) "
+		"LEFT JOIN dealers d ON d.code = x.dealer",
+		targets, live_fair, err, errlen);
 }
 
 static int insert_fair(PGconn *conn, const char *sql, char *id, char *err,
@@ -339,7 +353,7 @@ static int insert_fair(PGconn *conn, const char *sql, char *id, char *err,
 	return 0;
 }
 
-#define DEMO_ORDERS 700   /* placed over the fair's first hour */
+#define DEMO_ORDERS 700 /* placed over the fair's first hour */
 #define DEMO_BATCH 250
 
 /* The next of a small deterministic sequence (the same history each load). */
@@ -398,7 +412,8 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 		int item = (int)((uint64_t)r * r * (uint64_t)nitems / 1000000u);
 		int buyer = (int)(demo_next(&seed) % (uint32_t)nbuyers);
 		json_t *entry = json_array_get(catalog, (size_t)item);
-		int moq = (int)json_integer_value(json_object_get(entry, "moq"));
+		int moq =
+			(int)json_integer_value(json_object_get(entry, "moq"));
 		json_t *variants = json_object_get(entry, "variants");
 		size_t nvariants = json_array_size(variants);
 		size_t nlines = 1 + demo_next(&seed) % 3;
@@ -414,22 +429,24 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 
 			json_array_append_new(
 				lines,
-				json_pack("{sO si}", "variant",
-					  json_array_get(variants,
-							 (first + l) % nvariants),
-					  "qty", qty));
+				json_pack(
+					"{sO si}", "variant",
+					json_array_get(variants,
+						       (first + l) % nvariants),
+					"qty", qty));
 		}
 		snprintf(key, sizeof key, "demo-%d", n);
 		if (!batch)
 			batch = json_array();
 		json_array_append_new(
 			batch,
-			json_pack("{sI sI sI ss so sb}", "fair",
-				  (json_int_t)atoll(live), "dealer",
-				  (json_int_t)atoll(PQgetvalue(buyers, buyer, 0)),
-				  "actor",
-				  (json_int_t)atoll(PQgetvalue(buyers, buyer, 1)),
-				  "key", key, "lines", lines, "partial", false));
+			json_pack(
+				"{sI sI sI ss so sb}", "fair",
+				(json_int_t)atoll(live), "dealer",
+				(json_int_t)atoll(PQgetvalue(buyers, buyer, 0)),
+				"actor",
+				(json_int_t)atoll(PQgetvalue(buyers, buyer, 1)),
+				"key", key, "lines", lines, "partial", false));
 		if (json_array_size(batch) == DEMO_BATCH || n == DEMO_ORDERS) {
 			if (write_json(conn,
 				       "SELECT order_place_batch($1::jsonb)",
@@ -444,7 +461,8 @@ static int demo_history(PGconn *conn, const char *live, char *err,
 	rc = ctl_db_exec(
 		conn,
 		"WITH o AS (SELECT id, now() - interval '58 minutes' + "
-		"  interval '57 minutes' * (row_number() OVER (ORDER BY id) - 1) "
+		"  interval '57 minutes' * (row_number() OVER (ORDER BY id) - "
+		"1) "
 		"  / count(*) OVER () AS at FROM orders "
 		"  WHERE fair_id = $1::bigint AND key LIKE 'demo-%'), "
 		"h AS (UPDATE order_history h SET at = o.at FROM o "
@@ -509,20 +527,22 @@ static int load(PGconn *conn, struct import_item *items, size_t n,
 		free(autumn);
 		return 1;
 	}
-	if (insert_fair(conn,
-			"INSERT INTO fairs (name, season, currency, timezone, "
-			" starts_at, ends_at) VALUES ('青禾 2027 春夏网络订货会', "
-			" '2027SS', 'CNY', 'Asia/Shanghai', "
-			" now() - interval '1 hour', now() + interval '3 days') "
-			"RETURNING id",
-			live, err, errlen) ||
-	    insert_fair(conn,
-			"INSERT INTO fairs (name, season, currency, timezone, "
-			" starts_at, ends_at) VALUES ('青禾 2027 秋冬网络订货会', "
-			" '2027AW', 'CNY', 'Asia/Shanghai', "
-			" now() + interval '30 days', "
-			" now() + interval '33 days') RETURNING id",
-			later, err, errlen) ||
+	if (insert_fair(
+		    conn,
+		    "INSERT INTO fairs (name, season, currency, timezone, "
+		    " starts_at, ends_at) VALUES ('青禾 2027 春夏网络订货会', "
+		    " '2027SS', 'CNY', 'Asia/Shanghai', "
+		    " now() - interval '1 hour', now() + interval '3 days') "
+		    "RETURNING id",
+		    live, err, errlen) ||
+	    insert_fair(
+		    conn,
+		    "INSERT INTO fairs (name, season, currency, timezone, "
+		    " starts_at, ends_at) VALUES ('青禾 2027 秋冬网络订货会', "
+		    " '2027AW', 'CNY', 'Asia/Shanghai', "
+		    " now() + interval '30 days', "
+		    " now() + interval '33 days') RETURNING id",
+		    later, err, errlen) ||
 	    import_store_products(conn, items, n, err, errlen) ||
 	    import_store_fair_items(conn, live, items, n, err, errlen) ||
 	    import_store_fair_items(conn, later, autumn, na, err, errlen) ||
@@ -598,8 +618,7 @@ int ctl_demo(const struct ctl_context *ctx, int argc, char **argv)
 	pictures = draw_all(ctx, items, n);
 	if (pictures < 0)
 		goto out;
-	loaded = load(conn, items, n, hash, what, sizeof what, err,
-		      sizeof err);
+	loaded = load(conn, items, n, hash, what, sizeof what, err, sizeof err);
 	if (loaded < 0) {
 		ctl_fail(ctx, "%s; nothing was loaded", err);
 		goto out;

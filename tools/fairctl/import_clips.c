@@ -16,8 +16,8 @@
 #include "media/media_convert.h"
 #include "media/media_run.h"
 
-static int add_clip(struct import_clips *out, const char *dir,
-		    const char *name, size_t item)
+static int add_clip(struct import_clips *out, const char *dir, const char *name,
+		    size_t item)
 {
 	struct import_clip *c;
 
@@ -103,7 +103,8 @@ int import_clips_find(const char *dir, const struct import_item *items,
 				found = i;
 		if (found == n) {
 			fprintf(stderr,
-				"fairctl: import: clips/%s ignored: no style of "
+				"fairctl: import: clips/%s ignored: no style "
+				"of "
 				"products.csv has that name\n",
 				e->d_name);
 			continue;
@@ -143,9 +144,8 @@ void import_clips_convert(struct import_clips *clips, const char *staging,
 			import_problem(pr, "%s: %s", c->file, strerror(errno));
 			continue;
 		}
-		if (clip_hash_fd(fd, sha) ||
-		    clip_key(items[c->item].style, sha, c->key,
-			     sizeof c->key)) {
+		if (clip_hash_fd(fd, sha) || clip_key(items[c->item].style, sha,
+						      c->key, sizeof c->key)) {
 			import_problem(pr, "%s: no name for the clip", c->file);
 			close(fd);
 			continue;
@@ -175,9 +175,8 @@ void import_clips_apply(const struct import_clips *clips,
 	}
 }
 
-int import_clips_install(const struct import_clips *clips,
-			 const char *staging, const char *media_root, char *err,
-			 size_t errlen)
+int import_clips_install(const struct import_clips *clips, const char *staging,
+			 const char *media_root, char *err, size_t errlen)
 {
 	static const char *const suffixes[] = {".mp4", "-poster.jpg"};
 

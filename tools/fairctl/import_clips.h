@@ -51,9 +51,8 @@ void import_clips_apply(const struct import_clips *clips,
 			struct import_item *items, size_t n);
 
 /* Moves every staged file under media_root. Returns 0, or -1 with err. */
-int import_clips_install(const struct import_clips *clips,
-			 const char *staging, const char *media_root, char *err,
-			 size_t errlen);
+int import_clips_install(const struct import_clips *clips, const char *staging,
+			 const char *media_root, char *err, size_t errlen);
 
 void import_clips_free(struct import_clips *clips);
 

@@ -108,9 +108,10 @@ static int read_field(struct import_csv *r, struct field_buf *b, char *err,
 		r->p++;
 		for (;;) {
 			if (r->p >= r->end)
-				return fail(r, b, true, err, errlen,
-					    "a quoted field opened on this line "
-					    "is never closed");
+				return fail(
+					r, b, true, err, errlen,
+					"a quoted field opened on this line "
+					"is never closed");
 			if (*r->p == '"') {
 				if (r->p + 1 < r->end && r->p[1] == '"') {
 					r->p += 2;
@@ -185,7 +186,8 @@ int import_csv_next(struct import_csv *r, struct import_csv_record *rec,
 					 IMPORT_CSV_MAX_FIELDS);
 				return -1;
 			}
-			rec->fields[rec->count++] = b.data ? b.data : strdup("");
+			rec->fields[rec->count++] =
+				b.data ? b.data : strdup("");
 			if (!rec->fields[rec->count - 1]) {
 				snprintf(err, errlen, "out of memory");
 				r->p = r->end;

@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 
-#define IMPORT_CSV_MAX_FIELDS 64        /* per record */
-#define IMPORT_CSV_MAX_FIELD 65536      /* bytes per field */
+#define IMPORT_CSV_MAX_FIELDS 64   /* per record */
+#define IMPORT_CSV_MAX_FIELD 65536 /* bytes per field */
 
 struct import_csv {
 	const char *p;   /* next byte to read */

@@ -51,7 +51,8 @@ static int fair_string(json_t *root, const char *key, long min, long max,
 
 	if (!v) {
 		if (!dflt) {
-			import_problem(pr, "fair.json: \"%s\" is required", key);
+			import_problem(pr, "fair.json: \"%s\" is required",
+				       key);
 			return -1;
 		}
 		snprintf(out, size, "%s", dflt);
@@ -94,9 +95,8 @@ static void fair_time(json_t *root, const char *key, int64_t *ms,
 static int read_fair(const char *path, struct fair_spec *f,
 		     struct import_problems *pr)
 {
-	static const char *const known[] = {"name",     "season",
-					    "currency", "timezone",
-					    "starts_at", "ends_at"};
+	static const char *const known[] = {"name",     "season",    "currency",
+					    "timezone", "starts_at", "ends_at"};
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	const char *key;
@@ -151,8 +151,8 @@ static int read_fair(const char *path, struct fair_spec *f,
 	return pr->count == before ? 0 : -1;
 }
 
-static char *read_whole(const char *path, size_t max, size_t *len,
-			char *err, size_t errlen)
+static char *read_whole(const char *path, size_t max, size_t *len, char *err,
+			size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -170,8 +170,8 @@ static char *read_whole(const char *path, size_t max, size_t *len,
 		return NULL;
 	}
 	data = malloc((size_t)st.st_size + 1);
-	if (!data || fread(data, 1, (size_t)st.st_size, f) !=
-			     (size_t)st.st_size) {
+	if (!data ||
+	    fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
 		snprintf(err, errlen, "cannot be read");
 		free(data);
 		fclose(f);
@@ -204,7 +204,8 @@ static struct import_item *read_products(const char *path, size_t *n,
 	import_csv_init(&csv, data, len);
 	while ((r = import_csv_next(&csv, &rec, err, sizeof err)) != 0) {
 		if (r < 0) {
-			import_problem(pr, "products.csv:%d: %s", rec.line, err);
+			import_problem(pr, "products.csv:%d: %s", rec.line,
+				       err);
 			if (!have_header)
 				break;
 			continue;
@@ -218,8 +219,9 @@ static struct import_item *read_products(const char *path, size_t *n,
 			continue;
 		}
 		if (*n == MAX_ITEMS) {
-			import_problem(pr, "products.csv:%d: more than %d "
-					   "products",
+			import_problem(pr,
+				       "products.csv:%d: more than %d "
+				       "products",
 				       rec.line, MAX_ITEMS);
 			break;
 		}
@@ -229,13 +231,14 @@ static struct import_item *read_products(const char *path, size_t *n,
 			cap = cap ? cap * 2 : 64;
 			grown = realloc(items, cap * sizeof *grown);
 			if (!grown) {
-				import_problem(pr, "products.csv: out of memory");
+				import_problem(pr,
+					       "products.csv: out of memory");
 				break;
 			}
 			items = grown;
 		}
-		if (import_item_parse(&header, &rec, "products.csv",
-				      &items[*n], pr) == 0) {
+		if (import_item_parse(&header, &rec, "products.csv", &items[*n],
+				      pr) == 0) {
 			bool again = false;
 
 			/* A style appears once per file; case does not count,
@@ -260,7 +263,8 @@ static struct import_item *read_products(const char *path, size_t *n,
 	}
 	import_csv_record_free(&rec);
 	if (have_header && header_ok && *n == 0 && !pr->count)
-		import_problem(pr, "products.csv: no products after the header");
+		import_problem(pr,
+			       "products.csv: no products after the header");
 	if (!have_header && !pr->count)
 		import_problem(pr, "products.csv: empty (expected a header row "
 				   "and products)");
@@ -415,9 +419,8 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	struct import_problems pr = {0};
 	struct import_images imgs = {0};
 	struct import_clips clips = {0};
-	struct clip_limits clip_lim = {
-		(int64_t)ctx->clip_max_mb * 1024 * 1024,
-		(int64_t)ctx->clip_max_s * 1000};
+	struct clip_limits clip_lim = {(int64_t)ctx->clip_max_mb * 1024 * 1024,
+				       (int64_t)ctx->clip_max_s * 1000};
 	struct import_item *items = NULL;
 	struct fair_spec fair;
 	char path[4200], staging[4200], err[1024], fair_id[24] = "";
@@ -478,8 +481,7 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	import_images_apply(&imgs, items, n);
 	import_clips_apply(&clips, items, n);
 	if (store(conn, &fair, items, n, &imgs, &clips, staging,
-		  ctx->media_root,
-		  fair_id, &new_products, err, sizeof err)) {
+		  ctx->media_root, fair_id, &new_products, err, sizeof err)) {
 		ctl_fail(ctx, "%s; nothing was imported", err);
 		goto out;
 	}

@@ -114,8 +114,8 @@ static void check_file(const struct import_image *img,
 		return;
 	}
 	data = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!data || fread(data, 1, (size_t)st.st_size, f) !=
-			     (size_t)st.st_size) {
+	if (!data ||
+	    fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
 		import_problem(pr, "%s: cannot be read", img->file);
 	} else if (media_check(data, (size_t)st.st_size, &info, err,
 			       sizeof err)) {
@@ -178,11 +178,12 @@ int import_images_find(const char *dir, const struct import_item *items,
 			if (c[k].taken || strcmp(c[k].stem, style))
 				continue;
 			if (found >= 0) {
-				import_problem(pr,
-					       "images/%s: %s is also a picture "
-					       "of %s (keep one)",
-					       c[k].name, c[found].name,
-					       items[i].style);
+				import_problem(
+					pr,
+					"images/%s: %s is also a picture "
+					"of %s (keep one)",
+					c[k].name, c[found].name,
+					items[i].style);
 				c[k].taken = 1;
 				continue;
 			}
@@ -224,16 +225,17 @@ int import_images_find(const char *dir, const struct import_item *items,
 					import_problem(
 						pr,
 						"images/%s: %s is also a "
-						"picture of %s in %s (keep one)",
+						"picture of %s in %s (keep "
+						"one)",
 						c[k].name, c[found].name,
 						it->style, it->colors[col]);
 					continue;
 				}
 				found = (int)k;
 				if (add_image(out, dir, c[k].name, i, col, it))
-					import_problem(pr,
-						       "images/%s: out of memory",
-						       c[k].name);
+					import_problem(
+						pr, "images/%s: out of memory",
+						c[k].name);
 			}
 			free(by_name);
 			free(by_slug);
@@ -337,9 +339,8 @@ void import_images_apply(const struct import_images *imgs,
 	}
 }
 
-int import_images_install(const struct import_images *imgs,
-			  const char *staging, const char *media_root,
-			  char *err, size_t errlen)
+int import_images_install(const struct import_images *imgs, const char *staging,
+			  const char *media_root, char *err, size_t errlen)
 {
 	for (size_t k = 0; k < imgs->count; k++)
 		for (int s = 0; s < MEDIA_SIZE_COUNT; s++) {

@@ -17,11 +17,11 @@
 #include "media/media_key.h"
 
 struct import_image {
-	char *path;               /* DIR/images/FILE, owned */
-	char *file;               /* FILE, as reported: "images/FILE", owned */
-	size_t item;              /* index into the items */
-	int color;                /* colour index, or -1 for the product */
-	char key[MEDIA_KEY_MAX];  /* where it is stored */
+	char *path;              /* DIR/images/FILE, owned */
+	char *file;              /* FILE, as reported: "images/FILE", owned */
+	size_t item;             /* index into the items */
+	int color;               /* colour index, or -1 for the product */
+	char key[MEDIA_KEY_MAX]; /* where it is stored */
 };
 
 struct import_images {
@@ -49,9 +49,8 @@ void import_images_apply(const struct import_images *imgs,
 			 struct import_item *items, size_t n);
 
 /* Moves every staged file under media_root. Returns 0, or -1 with err. */
-int import_images_install(const struct import_images *imgs,
-			  const char *staging, const char *media_root,
-			  char *err, size_t errlen);
+int import_images_install(const struct import_images *imgs, const char *staging,
+			  const char *media_root, char *err, size_t errlen);
 
 /* Removes a folder and everything in it (the staging folder). */
 void import_images_remove_tree(const char *dir);

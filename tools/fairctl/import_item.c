@@ -36,7 +36,7 @@ static const char *const column_names[COL_COUNT] = {
 };
 
 static const bool column_required[COL_COUNT] = {
-	[COL_STYLE] = true,	 [COL_NAME] = true,  [COL_CATEGORY] = true,
+	[COL_STYLE] = true,      [COL_NAME] = true,  [COL_CATEGORY] = true,
 	[COL_BASE_PRICE] = true, [COL_SIZES] = true, [COL_COLORS] = true,
 	[COL_ALLOCATION] = true,
 };
@@ -155,12 +155,11 @@ struct row {
 	int bad; /* problems found in this row */
 };
 
-static void row_problem(struct row *r, enum import_column col,
-			const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void row_problem(struct row *r, enum import_column col, const char *fmt,
+			...) __attribute__((format(printf, 3, 4)));
 
-static void row_problem(struct row *r, enum import_column col,
-			const char *fmt, ...)
+static void row_problem(struct row *r, enum import_column col, const char *fmt,
+			...)
 {
 	char why[512];
 	va_list ap;
@@ -203,8 +202,8 @@ static char *text_column(struct row *r, enum import_column col, long min,
 	} else {
 		for (const char *p = v; *p; p++)
 			if (((unsigned char)*p < 0x20 || *p == 0x7f) &&
-			    !(multiline && (*p == '\n' || *p == '\t' ||
-					    *p == '\r'))) {
+			    !(multiline &&
+			      (*p == '\n' || *p == '\t' || *p == '\r'))) {
 				row_problem(r, col,
 					    "contains a control character "
 					    "(a line break or tab?)");
@@ -233,8 +232,7 @@ static int parse_number(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-static int64_t money_column(struct row *r, enum import_column col,
-			    int64_t dflt)
+static int64_t money_column(struct row *r, enum import_column col, int64_t dflt)
 {
 	char *v = value_of(r, col);
 	int64_t amount = -1;
@@ -265,8 +263,9 @@ static int int_column(struct row *r, enum import_column col, int64_t min,
 	if (!v)
 		return -1;
 	if (*v && parse_number(v, min, max, &n)) {
-		row_problem(r, col, "\"%s\" is not a whole number from %lld to "
-				    "%lld",
+		row_problem(r, col,
+			    "\"%s\" is not a whole number from %lld to "
+			    "%lld",
 			    v, (long long)min, (long long)max);
 		n = -1;
 	}
@@ -346,8 +345,9 @@ static void list_column(struct row *r, enum import_column col, int max_len,
 			if ((unsigned char)*p < 0x20)
 				len = -1;
 		if (len < 0) {
-			row_problem(r, col, "\"%s\" contains a control "
-					    "character",
+			row_problem(r, col,
+				    "\"%s\" contains a control "
+				    "character",
 				    parts[i]);
 			break;
 		}
@@ -395,10 +395,11 @@ static void allocation_column(struct row *r, struct import_item *it)
 	}
 	if (!strchr(v, '=')) {
 		if (parse_number(v, 0, IMPORT_MAX_ALLOCATION, &n)) {
-			row_problem(r, COL_ALLOCATION,
-				    "\"%s\" is neither a number of units "
-				    "(0 to %d) nor a list like S:黑色=20|M:黑色=40",
-				    v, IMPORT_MAX_ALLOCATION);
+			row_problem(
+				r, COL_ALLOCATION,
+				"\"%s\" is neither a number of units "
+				"(0 to %d) nor a list like S:黑色=20|M:黑色=40",
+				v, IMPORT_MAX_ALLOCATION);
 			goto out;
 		}
 		for (int s = 0; s < it->nsizes; s++)
@@ -414,7 +415,8 @@ static void allocation_column(struct row *r, struct import_item *it)
 		goto out;
 	}
 	for (int i = 0; i < count; i++) {
-		char *eq = strrchr(parts[i], '='), *colon = strchr(parts[i], ':');
+		char *eq = strrchr(parts[i], '='),
+		     *colon = strchr(parts[i], ':');
 		int s, c;
 
 		if (!eq || !colon || colon > eq) {
@@ -691,8 +693,7 @@ int import_item_parse(const struct import_header *h,
 	return 0;
 }
 
-static bool slug_taken(const struct import_item *it, int upto,
-		       const char *slug)
+static bool slug_taken(const struct import_item *it, int upto, const char *slug)
 {
 	if (!strcmp(slug, "main")) /* the product picture's name */
 		return true;

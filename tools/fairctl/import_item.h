@@ -39,12 +39,12 @@
 #define IMPORT_MAX_COLORS 20
 #define IMPORT_MAX_TIERS 26
 #define IMPORT_MAX_PRICE MONEY_UNIT_PRICE_MAX /* money.h */
-#define IMPORT_MAX_ALLOCATION 1000000   /* units per variant */
+#define IMPORT_MAX_ALLOCATION 1000000         /* units per variant */
 
 struct import_item {
-	int line;        /* CSV line of the row; 0 when not from a file */
+	int line; /* CSV line of the row; 0 when not from a file */
 	char style[41];
-	char *name;      /* owned, like the other strings */
+	char *name; /* owned, like the other strings */
 	char *name_en;
 	char *category;
 	char *description;
@@ -66,9 +66,10 @@ struct import_item {
 		int64_t price; /* minor units */
 	} tier_prices[IMPORT_MAX_TIERS];
 	/* Filled in once images are stored: media keys, "" when none. */
-	char image[MEDIA_KEY_MAX];                    /* the product's */
+	char image[MEDIA_KEY_MAX];                          /* the product's */
 	char color_image[IMPORT_MAX_COLORS][MEDIA_KEY_MAX]; /* each colour's */
-	char color_slug[IMPORT_MAX_COLORS][MEDIA_SLUG_MAX]; /* unique per item */
+	char color_slug[IMPORT_MAX_COLORS]
+		       [MEDIA_SLUG_MAX]; /* unique per item */
 	/* Filled in once its clip is stored (clips/STYLE.mp4): "" when none */
 	char clip[MEDIA_KEY_MAX];
 	int64_t clip_ms;             /* the source's duration */

@@ -17,8 +17,8 @@ static json_t *text_or_null(const char *s)
 /* Runs sql with rows (stolen) as $1 and optionally extra as $2; checks
  * that expected rows were written when expected >= 0. */
 static int write_rows(PGconn *conn, const char *what, const char *sql,
-		      json_t *rows, const char *extra, long expected,
-		      char *err, size_t errlen)
+		      json_t *rows, const char *extra, long expected, char *err,
+		      size_t errlen)
 {
 	char *text = json_dumps(rows, JSON_COMPACT);
 	const char *params[2] = {text, extra};
@@ -42,8 +42,8 @@ static int write_rows(PGconn *conn, const char *what, const char *sql,
 	}
 	written = strtol(PQcmdTuples(res), NULL, 10);
 	if (expected >= 0 && written != expected) {
-		snprintf(err, errlen, "%s: %ld rows written, %ld expected", what,
-			 written, expected);
+		snprintf(err, errlen, "%s: %ld rows written, %ld expected",
+			 what, written, expected);
 		rc = -1;
 	}
 	PQclear(res);
@@ -62,10 +62,9 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 		json_array_append_new(
 			products,
 			json_pack("{ss ss ss ss ss ss sI so so sI si si}",
-				  "style",
-				  it->style, "name", it->name, "name_en",
-				  it->name_en ? it->name_en : "", "category",
-				  it->category, "description",
+				  "style", it->style, "name", it->name,
+				  "name_en", it->name_en ? it->name_en : "",
+				  "category", it->category, "description",
 				  it->description ? it->description : "",
 				  "description_en",
 				  it->description_en ? it->description_en : "",
@@ -89,38 +88,39 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 				nvariants++;
 			}
 	}
-	if (write_rows(conn, "products",
-		       "INSERT INTO products AS p (style, name, name_en, "
-		       " category, description, description_en, base_price, "
-		       " image, clip, clip_ms, clip_width, clip_height) "
-		       "SELECT style, name, name_en, category, description, "
-		       " description_en, base_price, image, clip, "
-		       " CASE WHEN clip IS NOT NULL THEN clip_ms END, "
-		       " CASE WHEN clip IS NOT NULL THEN clip_width END, "
-		       " CASE WHEN clip IS NOT NULL THEN clip_height END "
-		       "FROM jsonb_to_recordset($1::jsonb) AS x(style text, "
-		       " name text, name_en text, category text, "
-		       " description text, description_en text, "
-		       " base_price bigint, image text, clip text, "
-		       " clip_ms int, clip_width int, clip_height int) "
-		       "ON CONFLICT (style) DO UPDATE SET name = EXCLUDED.name, "
-		       " name_en = EXCLUDED.name_en, "
-		       " category = EXCLUDED.category, "
-		       " description = EXCLUDED.description, "
-		       " description_en = EXCLUDED.description_en, "
-		       " base_price = EXCLUDED.base_price, "
-		       " image = coalesce(EXCLUDED.image, p.image), "
-		       /* a product imported without a clip keeps its own */
-		       " (clip, clip_ms, clip_width, clip_height) = "
-		       "  (SELECT CASE WHEN EXCLUDED.clip IS NULL "
-		       "   THEN p.clip ELSE EXCLUDED.clip END, "
-		       "   CASE WHEN EXCLUDED.clip IS NULL "
-		       "   THEN p.clip_ms ELSE EXCLUDED.clip_ms END, "
-		       "   CASE WHEN EXCLUDED.clip IS NULL "
-		       "   THEN p.clip_width ELSE EXCLUDED.clip_width END, "
-		       "   CASE WHEN EXCLUDED.clip IS NULL "
-		       "   THEN p.clip_height ELSE EXCLUDED.clip_height END)",
-		       products, NULL, (long)n, err, errlen)) {
+	if (write_rows(
+		    conn, "products",
+		    "INSERT INTO products AS p (style, name, name_en, "
+		    " category, description, description_en, base_price, "
+		    " image, clip, clip_ms, clip_width, clip_height) "
+		    "SELECT style, name, name_en, category, description, "
+		    " description_en, base_price, image, clip, "
+		    " CASE WHEN clip IS NOT NULL THEN clip_ms END, "
+		    " CASE WHEN clip IS NOT NULL THEN clip_width END, "
+		    " CASE WHEN clip IS NOT NULL THEN clip_height END "
+		    "FROM jsonb_to_recordset($1::jsonb) AS x(style text, "
+		    " name text, name_en text, category text, "
+		    " description text, description_en text, "
+		    " base_price bigint, image text, clip text, "
+		    " clip_ms int, clip_width int, clip_height int) "
+		    "ON CONFLICT (style) DO UPDATE SET name = EXCLUDED.name, "
+		    " name_en = EXCLUDED.name_en, "
+		    " category = EXCLUDED.category, "
+		    " description = EXCLUDED.description, "
+		    " description_en = EXCLUDED.description_en, "
+		    " base_price = EXCLUDED.base_price, "
+		    " image = coalesce(EXCLUDED.image, p.image), "
+		    /* a product imported without a clip keeps its own */
+		    " (clip, clip_ms, clip_width, clip_height) = "
+		    "  (SELECT CASE WHEN EXCLUDED.clip IS NULL "
+		    "   THEN p.clip ELSE EXCLUDED.clip END, "
+		    "   CASE WHEN EXCLUDED.clip IS NULL "
+		    "   THEN p.clip_ms ELSE EXCLUDED.clip_ms END, "
+		    "   CASE WHEN EXCLUDED.clip IS NULL "
+		    "   THEN p.clip_width ELSE EXCLUDED.clip_width END, "
+		    "   CASE WHEN EXCLUDED.clip IS NULL "
+		    "   THEN p.clip_height ELSE EXCLUDED.clip_height END)",
+		    products, NULL, (long)n, err, errlen)) {
 		json_decref(variants);
 		return -1;
 	}
@@ -158,8 +158,9 @@ int import_store_fair_items(PGconn *conn, const char *fair_id,
 			json_pack("{ss sI si so so sb si}", "style", it->style,
 				  "price", (json_int_t)it->price, "moq",
 				  it->moq, "dealer_limit",
-				  it->dealer_limit ? json_integer(it->dealer_limit)
-						   : json_null(),
+				  it->dealer_limit
+					  ? json_integer(it->dealer_limit)
+					  : json_null(),
 				  "pack", pack_json ? pack_json : json_null(),
 				  "must_order", it->must_order, "sort",
 				  (int)i));
@@ -168,9 +169,10 @@ int import_store_fair_items(PGconn *conn, const char *fair_id,
 
 			json_array_append_new(
 				prices,
-				json_pack("{ss ss sI}", "style", it->style,
-					  "tier", tier, "price",
-					  (json_int_t)it->tier_prices[t].price));
+				json_pack(
+					"{ss ss sI}", "style", it->style,
+					"tier", tier, "price",
+					(json_int_t)it->tier_prices[t].price));
 			nprices++;
 		}
 		for (int c = 0; c < it->ncolors; c++)
@@ -185,16 +187,17 @@ int import_store_fair_items(PGconn *conn, const char *fair_id,
 				nstock++;
 			}
 	}
-	if (write_rows(conn, "fair items",
-		       "INSERT INTO fair_items (fair_id, product_id, price, moq, "
-		       " dealer_limit, pack, must_order, sort) "
-		       "SELECT $2::bigint, p.id, x.price, x.moq, "
-		       " x.dealer_limit, x.pack, x.must_order, x.sort "
-		       "FROM jsonb_to_recordset($1::jsonb) AS x(style text, "
-		       " price bigint, moq int, dealer_limit int, pack jsonb, "
-		       " must_order boolean, sort int) "
-		       "JOIN products p ON p.style = x.style",
-		       rows, fair_id, (long)n, err, errlen)) {
+	if (write_rows(
+		    conn, "fair items",
+		    "INSERT INTO fair_items (fair_id, product_id, price, moq, "
+		    " dealer_limit, pack, must_order, sort) "
+		    "SELECT $2::bigint, p.id, x.price, x.moq, "
+		    " x.dealer_limit, x.pack, x.must_order, x.sort "
+		    "FROM jsonb_to_recordset($1::jsonb) AS x(style text, "
+		    " price bigint, moq int, dealer_limit int, pack jsonb, "
+		    " must_order boolean, sort int) "
+		    "JOIN products p ON p.style = x.style",
+		    rows, fair_id, (long)n, err, errlen)) {
 		json_decref(prices);
 		json_decref(stock);
 		return -1;
