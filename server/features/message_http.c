@@ -51,16 +51,22 @@ static bool digits(const char *s)
 
 /* ---- the unsubscribe link ---- */
 
+/* Each kind in Simplified and Traditional Chinese and English: the pages
+ * say all three (the link comes from a mail in any of them). */
 static const struct {
-	const char *kind, *zh, *en;
+	const char *kind, *hans, *hant, *en;
 } kinds[] = {
-	{"product.launched", "新品上架", "new products"},
-	{"promotion", "促銷活動", "promotions"},
-	{"coupon", "優惠券", "coupons"},
-	{"fair.reminder", "開幕提醒", "fair reminders"},
-	{"order.status", "訂單狀態", "order status"},
-	{"chat.answer", "問答回覆", "answers to your questions"},
+	{"product.launched", "新品上架", "新品上架", "new products"},
+	{"promotion", "促销活动", "促銷活動", "promotions"},
+	{"coupon", "优惠券", "優惠券", "coupons"},
+	{"fair.reminder", "开幕提醒", "開幕提醒", "fair reminders"},
+	{"order.status", "订单状态", "訂單狀態", "order status"},
+	{"chat.answer", "问答回复", "問答回覆", "answers to your questions"},
 };
+
+#define UNSUBSCRIBE_TITLE "退订 / 退訂 / Unsubscribe"
+#define LINK_NOT_VALID \
+	"<h1>此链接无效 / 此連結無效 / This link is not valid</h1>\n"
 
 struct unsubscribe {
 	uint64_t http_id;
@@ -93,21 +99,23 @@ static void unsubscribed(void *arg, enum pg_outcome outcome,
 		http_fail(u->http_id, ERR_UNAVAILABLE,
 			  "cannot unsubscribe now: try again");
 	} else if (strcmp(PQgetvalue(res, 0, 0), "t")) {
-		page(u->http_id, 404, "退訂 / Unsubscribe",
-		     "<h1>此連結無效 / This link is not valid</h1>\n");
+		page(u->http_id, 404, UNSUBSCRIBE_TITLE, LINK_NOT_VALID);
 	} else {
 		strbuf_init(&h);
+		html_raw(&h, "<h1>已退订 / 已退訂 / Unsubscribed</h1>\n"
+			     "<p lang=\"zh-Hans\">不再以邮件发送「");
+		html_text(&h, kinds[u->kind].hans);
+		html_raw(&h, "」；站内信照常。</p>\n<p lang=\"zh-Hant\">"
+			     "不再以郵件寄送「");
+		html_text(&h, kinds[u->kind].hant);
 		html_raw(&h,
-			 "<h1>已退訂 / Unsubscribed</h1>\n<p>不再以郵件寄送「");
-		html_text(&h, kinds[u->kind].zh);
-		html_raw(&h,
-			 "」；站內信照常。</p>\n<p>You will get no more mail "
-			 "about ");
+			 "」；站內信照常。</p>\n<p lang=\"en\">You will get "
+			 "no more mail about ");
 		html_text(&h, kinds[u->kind].en);
 		html_raw(&h,
 			 "; your inbox still shows them. Choose again under "
 			 "Inbox on the fair's pages.</p>\n");
-		page(u->http_id, 200, "退訂 / Unsubscribe", h.data);
+		page(u->http_id, 200, UNSUBSCRIBE_TITLE, h.data);
 		strbuf_free(&h);
 	}
 	free(u);
@@ -128,8 +136,7 @@ static int link_of(const struct http_call *call, char user[24], char kind[32],
 			if (!strcmp(kind, kinds[i].kind))
 				k = (int)i;
 	if (k < 0)
-		page(call->id, 404, "退訂 / Unsubscribe",
-		     "<h1>此連結無效 / This link is not valid</h1>\n");
+		page(call->id, 404, UNSUBSCRIBE_TITLE, LINK_NOT_VALID);
 	return k;
 }
 
@@ -141,11 +148,12 @@ void unsubscribe_http_ask(const struct http_call *call)
 
 	if (k >= 0) { /* ask, change nothing */
 		strbuf_init(&h);
-		html_raw(
-			&h,
-			"<h1>退訂郵件 / Unsubscribe</h1>\n<p>不再以郵件寄送「");
-		html_text(&h, kinds[k].zh);
-		html_raw(&h, "」？ / Stop mail about ");
+		html_raw(&h, "<h1>退订邮件 / 退訂郵件 / Unsubscribe</h1>\n"
+			     "<p lang=\"zh-Hans\">不再以邮件发送「");
+		html_text(&h, kinds[k].hans);
+		html_raw(&h, "」？</p>\n<p lang=\"zh-Hant\">不再以郵件寄送「");
+		html_text(&h, kinds[k].hant);
+		html_raw(&h, "」？</p>\n<p lang=\"en\">Stop mail about ");
 		html_text(&h, kinds[k].en);
 		html_raw(&h, "?</p>\n<form method=\"post\" "
 			     "action=\"" UNSUBSCRIBE_POST_PATH "?u=");
@@ -156,9 +164,9 @@ void unsubscribe_http_ask(const struct http_call *call)
 		html_text(&h, token);
 		html_raw(&h,
 			 "\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
-			 "value=\"One-Click\"><button type=\"submit\">退訂 / "
-			 "Unsubscribe</button></form>\n");
-		page(call->id, 200, "退訂 / Unsubscribe", h.data);
+			 "value=\"One-Click\"><button type=\"submit\">退订 / "
+			 "退訂 / Unsubscribe</button></form>\n");
+		page(call->id, 200, UNSUBSCRIBE_TITLE, h.data);
 		strbuf_free(&h);
 	}
 }
