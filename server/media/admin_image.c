@@ -52,8 +52,8 @@ static void upload_fail(struct upload *up, enum proto_error code,
 	upload_free(up);
 }
 
-/* "/api/admin/products/<id>/image" -> id text; -1 for any other path. */
-static int parse_path(const char *path, char *id, size_t size)
+int admin_image_product_id(const char *path, const char *suffix, char *id,
+			   size_t size)
 {
 	size_t len = strlen(ADMIN_IMAGE_PATH_PREFIX), n;
 
@@ -62,7 +62,7 @@ static int parse_path(const char *path, char *id, size_t size)
 	path += len;
 	n = strspn(path, "0123456789");
 	if (n < 1 || n > 18 || n >= size || path[0] == '0' ||
-	    strcmp(path + n, "/image"))
+	    strcmp(path + n, suffix))
 		return -1;
 	memcpy(id, path, n);
 	id[n] = '\0';
@@ -323,7 +323,8 @@ void admin_image_http_upload(const struct http_call *call)
 	}
 	up = xcalloc(1, sizeof *up);
 	up->http_id = call->id;
-	if (parse_path(call->path, up->product, sizeof up->product)) {
+	if (admin_image_product_id(call->path, "/image", up->product,
+				   sizeof up->product)) {
 		upload_fail(up, ERR_NOT_FOUND,
 			    "not found: pictures are uploaded to "
 			    "/api/admin/products/<id>/image");

@@ -24,6 +24,11 @@
 
 #define ADMIN_IMAGE_PATH_PREFIX "/api/admin/products/"
 
+/* "/api/admin/products/<id><suffix>" (suffix "/image" or "/clip") -> the
+ * id's text in id (size bytes); -1 for any other path. */
+int admin_image_product_id(const char *path, const char *suffix, char *id,
+			   size_t size);
+
 /* The route's handler (http.c calls it once the whole body is in). Answers
  * through http_finish, later. */
 void admin_image_http_upload(const struct http_call *call);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,12 +16,12 @@
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "media/admin_image.h"
-#include "media/byte_range.h"
 #include "media/clip_check.h"
 #include "media/clip_make.h"
 #include "media/media_check.h"
 #include "media/media_key.h"
 #include "media/media_run.h"
+#include "media/ranged_file.h"
 #include "rpc/dispatch.h"
 #include "rpc/proto.h"
 #include "server.h"
@@ -82,23 +81,6 @@ size_t clip_http_max_body(const char *path)
 	if (!clip_http_is_upload(path))
 		return MEDIA_MAX_BYTES;
 	return (size_t)srv.cfg.clip_max_mb * 1024 * 1024;
-}
-
-/* "/api/admin/products/<id>/clip" -> id text; -1 for any other path. */
-static int parse_path(const char *path, char *id, size_t size)
-{
-	size_t len = strlen(ADMIN_IMAGE_PATH_PREFIX), n;
-
-	if (strncmp(path, ADMIN_IMAGE_PATH_PREFIX, len))
-		return -1;
-	path += len;
-	n = strspn(path, "0123456789");
-	if (n < 1 || n > 18 || n >= size || path[0] == '0' ||
-	    strcmp(path + n, "/clip"))
-		return -1;
-	memcpy(id, path, n);
-	id[n] = '\0';
-	return 0;
 }
 
 /* The files of key under the media root. */
@@ -285,36 +267,14 @@ static void upload_authorized(void *arg, struct auth_user *user, int status)
 
 /* ---- 1: the request ---- */
 
-/* The body into a memfd: the worker and ffmpeg read it as a file (ffmpeg
- * seeks in an MP4), and nothing touches the disk. Returns the fd or -1. */
-static int body_fd(const char *body, size_t len)
-{
-	int fd = memfd_create("fair-clip", MFD_CLOEXEC);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		ssize_t n = write(fd, body + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	return fd;
-}
-
 void clip_http_upload(const struct http_call *call)
 {
 	struct clip_upload *up = xcalloc(1, sizeof *up);
 
 	up->http_id = call->id;
 	up->fd = -1;
-	if (parse_path(call->path, up->product, sizeof up->product)) {
+	if (admin_image_product_id(call->path, "/clip", up->product,
+				   sizeof up->product)) {
 		upload_fail(up, ERR_NOT_FOUND,
 			    "not found: clips are uploaded to "
 			    "/api/admin/products/<id>/clip");
@@ -323,7 +283,9 @@ void clip_http_upload(const struct http_call *call)
 	up->lim.max_bytes = (int64_t)srv.cfg.clip_max_mb * 1024 * 1024;
 	up->lim.max_ms = (int64_t)srv.cfg.clip_max_s * 1000;
 	up->len = (int64_t)call->body_len;
-	up->fd = body_fd(call->body, call->body_len);
+	/* the worker and ffmpeg read the body as a file (ffmpeg seeks in an
+	 * MP4) */
+	up->fd = media_run_memfd("fair-clip", call->body, call->body_len);
 	if (up->fd < 0) {
 		upload_fail(up, ERR_UNAVAILABLE,
 			    "no room for the clip now: retry");
@@ -361,40 +323,15 @@ static const char *clip_file_type(const char *rel)
 
 void clip_http_get(const struct http_call *call)
 {
-	static const char cache[] = "public, max-age=31536000, immutable";
 	const char *rel = call->path + strlen("/media/");
 	const char *type = clip_file_type(rel);
-	char path[PATH_MAX + 200], content_range[80];
-	int64_t first = 0, last = 0;
-	enum byte_range_kind kind;
-	struct stat st;
-	int fd = -1;
+	char path[PATH_MAX + 200];
+	const char *file = path;
 
-	if (!type ||
-	    snprintf(path, sizeof path, "%s/%s", srv.media_root, rel) >=
-		    (int)sizeof path ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
-	    fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		http_fail(call->id, ERR_NOT_FOUND, "no such clip");
-		return;
-	}
-	kind = byte_range_parse(call->range, st.st_size, &first, &last);
-	if (kind == BYTE_RANGE_UNSATISFIABLE) {
-		close(fd);
-		snprintf(content_range, sizeof content_range, "bytes */%lld",
-			 (long long)st.st_size);
-		http_finish_file(call->id, 416, "text/plain", "no-store",
-				 content_range, -1, 0, 0);
-	} else if (kind == BYTE_RANGE_PART) {
-		snprintf(content_range, sizeof content_range,
-			 "bytes %lld-%lld/%lld", (long long)first,
-			 (long long)last, (long long)st.st_size);
-		http_finish_file(call->id, 206, type, cache, content_range, fd,
-				 first, last - first + 1);
-	} else {
-		http_finish_file(call->id, 200, type, cache, NULL, fd, 0,
-				 st.st_size);
-	}
+	if (!type || snprintf(path, sizeof path, "%s/%s", srv.media_root,
+			      rel) >= (int)sizeof path)
+		file = NULL;
+	ranged_file_answer(call->id, file, call->range, type,
+			   "public, max-age=31536000, immutable",
+			   "no such clip");
 }

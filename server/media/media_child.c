@@ -1,4 +1,5 @@
-/* media_child.c - fork, limit, exec, wait (see media_child.h). */
+/* media_child.c - the image converter in a limited child (see
+ * media_child.h), started and awaited by media_run.c's parts. */
 #include "media/media_child.h"
 
 #include <errno.h>
@@ -7,15 +8,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "media/media_run.h"
+
 #define CHILD_FILE_BYTES (64L * 1024 * 1024) /* RLIMIT_FSIZE */
-#define EXEC_FAILED 127
 
 /* AddressSanitizer reserves terabytes of address space up front, so an
  * RLIMIT_AS child of a sanitizer build could not even start. */
@@ -30,79 +28,6 @@
 #define LIMIT_ADDRESS_SPACE 1
 #endif
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The image as a file the child reads on stdin: a memfd, so nothing
- * touches the disk and no pipe can fill up while we wait. */
-static int image_fd(const unsigned char *data, size_t len)
-{
-	int fd = memfd_create("fair-image", MFD_CLOEXEC);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* In the child, between fork and exec: async-signal-safe calls only. */
-static void child_exec(int in_fd, int err_fd, char *const argv[])
-{
-	static const char msg[] = "cannot start the image converter\n";
-	struct rlimit cpu = {MEDIA_CHILD_CPU_S, MEDIA_CHILD_CPU_S + 1};
-	struct rlimit fsize = {CHILD_FILE_BYTES, CHILD_FILE_BYTES};
-	struct sigaction dfl;
-	sigset_t none;
-
-	if (dup2(in_fd, 0) < 0 || dup2(err_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-		_exit(EXEC_FAILED);
-	/* Nothing of the parent's (sockets, database connections) leaks. */
-	syscall(SYS_close_range, 3U, ~0U, 0U);
-	/* The parent may block or ignore signals; the converter must die by
-	 * SIGXCPU and SIGKILL as usual. */
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGXCPU, &dfl, NULL);
-	sigaction(SIGPIPE, &dfl, NULL);
-	sigaction(SIGXFSZ, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (LIMIT_ADDRESS_SPACE) {
-		struct rlimit as = {MEDIA_CHILD_MEMORY_BYTES,
-				    MEDIA_CHILD_MEMORY_BYTES};
-
-		if (setrlimit(RLIMIT_AS, &as))
-			_exit(EXEC_FAILED);
-	}
-	if (setrlimit(RLIMIT_CPU, &cpu) || setrlimit(RLIMIT_FSIZE, &fsize))
-		_exit(EXEC_FAILED);
-	execv(argv[0], argv);
-	if (write(2, msg, sizeof msg - 1) < 0) {
-		/* nothing more to say */
-	}
-	_exit(EXEC_FAILED);
-}
-
 /* Reads what the child says (at most size - 1 bytes kept) until it closes
  * its end or the deadline passes. Returns 0, or -1 on timeout. */
 static int read_messages(int fd, char *buf, size_t size, long long deadline)
@@ -112,7 +37,7 @@ static int read_messages(int fd, char *buf, size_t size, long long deadline)
 	buf[0] = '\0';
 	for (;;) {
 		struct pollfd p = {fd, POLLIN, 0};
-		long long left = deadline - mono_ms();
+		long long left = deadline - media_run_now_ms();
 		char chunk[512];
 		ssize_t n;
 		int r;
@@ -137,31 +62,6 @@ static int read_messages(int fd, char *buf, size_t size, long long deadline)
 	}
 }
 
-/* Waits for pid until the deadline; kills it after. Sets *killed when we
- * had to. Returns the wait status. */
-static int wait_child(pid_t pid, long long deadline, int *killed)
-{
-	int status = 0;
-
-	*killed = 0;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return status;
-		if (r < 0 && errno != EINTR)
-			return status;
-		if (mono_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			*killed = 1;
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			return status;
-		}
-		usleep(5000);
-	}
-}
-
 int media_child_convert(const char *exe, const unsigned char *data,
 			size_t len, const char *prefix, int timeout_ms,
 			char *err, size_t errlen)
@@ -170,8 +70,12 @@ int media_child_convert(const char *exe, const unsigned char *data,
 	char cmd[] = "media-convert", out[] = "--out";
 	char *argv[] = {exe_copy, cmd, out, prefix_copy, NULL};
 	int limit_ms = timeout_ms > 0 ? timeout_ms : MEDIA_CHILD_TIMEOUT_MS;
-	long long deadline = mono_ms() + limit_ms;
-	int in_fd, pipefd[2], status, killed;
+	long long deadline = media_run_now_ms() + limit_ms;
+	static const struct media_run_limits limits = {
+		LIMIT_ADDRESS_SPACE ? MEDIA_CHILD_MEMORY_BYTES : 0,
+		MEDIA_CHILD_CPU_S, CHILD_FILE_BYTES};
+	int in_fd, pipefd[2], status;
+	bool killed;
 	pid_t pid;
 
 	if (snprintf(exe_copy, sizeof exe_copy, "%s", exe) >=
@@ -181,7 +85,7 @@ int media_child_convert(const char *exe, const unsigned char *data,
 		snprintf(err, errlen, "path too long");
 		return -1;
 	}
-	in_fd = image_fd(data, len);
+	in_fd = media_run_memfd("fair-image", data, len);
 	if (in_fd < 0) {
 		snprintf(err, errlen, "cannot hand the image over: %s",
 			 strerror(errno));
@@ -192,7 +96,7 @@ int media_child_convert(const char *exe, const unsigned char *data,
 		close(in_fd);
 		return -1;
 	}
-	pid = fork();
+	pid = media_run_start(argv, &limits, in_fd, pipefd[1], pipefd[1]);
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(in_fd);
@@ -200,13 +104,11 @@ int media_child_convert(const char *exe, const unsigned char *data,
 		close(pipefd[1]);
 		return -1;
 	}
-	if (pid == 0)
-		child_exec(in_fd, pipefd[1], argv); /* does not return */
 	close(in_fd);
 	close(pipefd[1]);
 	read_messages(pipefd[0], said, sizeof said, deadline);
 	close(pipefd[0]);
-	status = wait_child(pid, deadline, &killed);
+	status = media_run_wait(pid, deadline, &killed);
 
 	/* one line of the child's words, without "fairctl: media-convert: " */
 	{
@@ -226,7 +128,7 @@ int media_child_convert(const char *exe, const unsigned char *data,
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == EXEC_FAILED) {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == MEDIA_RUN_EXEC_FAILED) {
 		snprintf(err, errlen, "could not run %s: %s", exe,
 			 said[0] ? said : "exec failed");
 		return -1;

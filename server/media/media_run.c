@@ -9,13 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define EXEC_FAILED 127
 
 long long media_run_now_ms(void)
 {
@@ -47,7 +46,7 @@ static int find_program(const char *name, char *out, size_t size)
 
 /* In the child, between fork and exec: async-signal-safe calls only.
  * stdin from in_fd (-1: /dev/null), stdout to out_fd, stderr to err_fd;
- * the limits were made into rlimits before the fork. */
+ * the limits were made into rlimits before the fork (as NULL: none). */
 static void child_exec(int in_fd, int out_fd, int err_fd, char *const argv[],
 		       const struct rlimit *as, const struct rlimit *cpu,
 		       const struct rlimit *fsize)
@@ -60,9 +59,11 @@ static void child_exec(int in_fd, int out_fd, int err_fd, char *const argv[],
 		in_fd = open("/dev/null", O_RDONLY);
 	if (in_fd < 0 || dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
 	    dup2(err_fd, 2) < 0)
-		_exit(EXEC_FAILED);
+		_exit(MEDIA_RUN_EXEC_FAILED);
 	/* Nothing of the parent's (sockets, database connections) leaks. */
 	syscall(SYS_close_range, 3U, ~0U, 0U);
+	/* The parent may block or ignore signals; the program must die by
+	 * SIGXCPU and SIGKILL as usual. */
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGXCPU, &dfl, NULL);
@@ -70,14 +71,77 @@ static void child_exec(int in_fd, int out_fd, int err_fd, char *const argv[],
 	sigaction(SIGXFSZ, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (setrlimit(RLIMIT_AS, as) || setrlimit(RLIMIT_CPU, cpu) ||
+	if ((as && setrlimit(RLIMIT_AS, as)) || setrlimit(RLIMIT_CPU, cpu) ||
 	    setrlimit(RLIMIT_FSIZE, fsize))
-		_exit(EXEC_FAILED);
+		_exit(MEDIA_RUN_EXEC_FAILED);
 	execv(argv[0], argv);
 	if (write(2, msg, sizeof msg - 1) < 0) {
 		/* nothing more to say */
 	}
-	_exit(EXEC_FAILED);
+	_exit(MEDIA_RUN_EXEC_FAILED);
+}
+
+pid_t media_run_start(char *const argv[], const struct media_run_limits *lim,
+		      int in_fd, int out_fd, int err_fd)
+{
+	struct rlimit as = {(rlim_t)lim->memory_bytes,
+			    (rlim_t)lim->memory_bytes};
+	struct rlimit cpu = {(rlim_t)lim->cpu_s, (rlim_t)lim->cpu_s + 1};
+	struct rlimit fsize = {(rlim_t)lim->file_bytes,
+			       (rlim_t)lim->file_bytes};
+	pid_t pid = fork();
+
+	if (pid == 0)
+		child_exec(in_fd, out_fd, err_fd, argv,
+			   lim->memory_bytes > 0 ? &as : NULL, &cpu,
+			   &fsize); /* does not return */
+	return pid;
+}
+
+int media_run_wait(pid_t pid, long long deadline, bool *killed)
+{
+	int status = 0;
+
+	*killed = false;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			return status;
+		if (media_run_now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			*killed = true;
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			return status;
+		}
+		usleep(5000);
+	}
+}
+
+int media_run_memfd(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		ssize_t n = write(fd, (const char *)data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Reads the child's stdout and stderr (at most size - 1 bytes of each
@@ -136,16 +200,12 @@ int media_run(const char *const args[], const struct media_run_limits *lim,
 	      int in_fd, long long deadline, char *out, size_t out_size,
 	      char *err, size_t errlen)
 {
-	struct rlimit as = {(rlim_t)lim->memory_bytes,
-			    (rlim_t)lim->memory_bytes};
-	struct rlimit cpu = {(rlim_t)lim->cpu_s, (rlim_t)lim->cpu_s + 1};
-	struct rlimit fsize = {(rlim_t)lim->file_bytes,
-			       (rlim_t)lim->file_bytes};
 	long long started = media_run_now_ms();
 	char exe[4096], said[2048], store[8192];
 	char *argv[ARGS_MAX + 1];
 	const char *name = args[0];
-	int outp[2], errp[2], status = 0, killed = 0, n = 0;
+	int outp[2], errp[2], status, n = 0;
+	bool killed;
 	size_t used = 0;
 	pid_t pid;
 
@@ -177,10 +237,7 @@ int media_run(const char *const args[], const struct media_run_limits *lim,
 		close(outp[1]);
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0)
-		child_exec(in_fd, outp[1], errp[1], argv, &as, &cpu,
-			   &fsize); /* does not return */
+	pid = media_run_start(argv, lim, in_fd, outp[1], errp[1]);
 	close(outp[1]);
 	close(errp[1]);
 	if (pid < 0) {
@@ -192,20 +249,7 @@ int media_run(const char *const args[], const struct media_run_limits *lim,
 	read_both(outp[0], out, out_size, errp[0], said, sizeof said, deadline);
 	close(outp[0]);
 	close(errp[0]);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid || (r < 0 && errno != EINTR))
-			break;
-		if (media_run_now_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			killed = 1;
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		usleep(10000);
-	}
+	status = media_run_wait(pid, deadline, &killed);
 	said[strcspn(said, "\n")] = '\0';
 	if (killed) {
 		snprintf(err, errlen,

@@ -20,8 +20,8 @@
 #include "base/worker.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
-#include "media/byte_range.h"
 #include "media/media_remux.h"
+#include "media/ranged_file.h"
 #include "media/stream_http.h"
 #include "rpc/dispatch.h"
 #include "server.h"
@@ -504,11 +504,8 @@ static void replay_found(void *arg, enum pg_outcome outcome,
 			 const PGresult *res)
 {
 	struct replay_get *g = arg;
-	char dir[PATH_MAX], path[PATH_MAX], content_range[80];
-	int64_t first = 0, last = 0;
-	enum byte_range_kind kind;
-	struct stat st;
-	int fd;
+	char dir[PATH_MAX], path[PATH_MAX];
+	const char *file = path;
 
 	if (outcome != PG_DONE || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQntuples(res) != 1) {
@@ -520,39 +517,13 @@ static void replay_found(void *arg, enum pg_outcome outcome,
 			  "this fair's video is not for this account");
 		goto done;
 	}
-	fd = -1;
 	if (PQgetisnull(res, 0, 1) || stream_http_record_dir(dir, sizeof dir) ||
 	    snprintf(path, sizeof path, "%s/%s", dir, PQgetvalue(res, 0, 1)) >=
-		    (int)sizeof path ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
-	    fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		http_fail(g->http_id, ERR_NOT_FOUND, "no such replay");
-		goto done;
-	}
-	kind = byte_range_parse(g->range, st.st_size, &first, &last);
-	if (kind == BYTE_RANGE_UNSATISFIABLE) {
-		close(fd);
-		snprintf(content_range, sizeof content_range, "bytes */%lld",
-			 (long long)st.st_size);
-		http_finish_file(g->http_id, 416, "text/plain", "no-store",
-				 content_range, -1, 0, 0);
-		goto done;
-	}
+		    (int)sizeof path)
+		file = NULL;
 	/* a replay never changes once made; private: the fair's users only */
-	if (kind == BYTE_RANGE_PART) {
-		snprintf(content_range, sizeof content_range,
-			 "bytes %lld-%lld/%lld", (long long)first,
-			 (long long)last, (long long)st.st_size);
-		http_finish_file(g->http_id, 206, "video/mp4",
-				 "private, max-age=86400", content_range, fd,
-				 first, last - first + 1);
-	} else {
-		http_finish_file(g->http_id, 200, "video/mp4",
-				 "private, max-age=86400", NULL, fd, 0,
-				 st.st_size);
-	}
+	ranged_file_answer(g->http_id, file, g->range, "video/mp4",
+			   "private, max-age=86400", "no such replay");
 done:
 	free(g);
 }
