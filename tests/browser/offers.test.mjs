@@ -7,7 +7,10 @@
 // `policy` event), My orders shows discount, coupon and payable per order and per line, in the
 // three languages. A manager sets tiers and an early bird and creates a coupon in the page;
 // the database holds them and the dealer's coupon list has it. axe on the new parts at 375 px
-// and 1280 px. Screenshots: build/test-artifacts/offers-*.png. Figures: lines `figure: ...`.
+// and 1280 px. A manager sets a dealer tier's points rate in a row of its own, read back in
+// words ("每付 ¥100.00 得 2 分，约返 2%"), the database holding it; a bad number is refused in words
+// before sending, a server's refusal in its words, a new tier letter added. Screenshots:
+// build/test-artifacts/offers-*.png. Figures: lines `figure: ...`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
@@ -304,5 +307,87 @@ test('a manager sets tiers and an early bird, creates a coupon and watches it us
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await dealer.close();
+  await context.close();
+});
+
+test('a manager sets the points rate of a dealer tier, sees it in words, and is refused in words', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '積分訂貨會', products: 1 });
+  await createUser(db.url, { login: 'rates-boss', name: '錢經理', role: 'manager', password: 'rates-pass-123' });
+  for (const tier of ['A', 'B', 'C']) await createUser(db.url, { login: `rates-shop-${tier.toLowerCase()}`, password: 'rates-shop-1', tier });
+  const { context, page, problems } = await openAs(browser, server, 'rates-boss', 'rates-pass-123',
+    { fair: fx.fair, route: '/manage', viewport: LAPTOP });
+  const row = (tier) => page.locator(`#rates-panel .rate-row[data-tier="${tier}"]`);
+  await row('C').waitFor({ timeout: 15_000 });
+  assert.deepEqual(await page.locator('#rates-panel .rate-row').evaluateAll((rows) => rows.map((r) => r.dataset.tier)), ['A', 'B', 'C'],
+    'a row per tier the dealers have');
+  assert.equal(await row('B').locator('.rate-means').textContent(), '未设置：这一级不积分');
+  assert.match(await page.locator('#rates-intro').textContent(), /每分抵 ¥1\.00/);
+
+  // B: 2 points per ¥100 for 365 days, said in words while typed, then saved
+  await row('B').getByLabel('每 ¥100.00 积分').fill('2');
+  await row('B').getByLabel('有效天数').fill('365');
+  assert.equal(await row('B').locator('.rate-means').textContent(), '每付 ¥100.00 得 2 分，约返 2%，有效期 365 天 · 未保存');
+  const t0 = Date.now();
+  await row('B').getByRole('button', { name: '保存 B 级积分比例' }).click();
+  await row('B').locator('.rate-result').filter({ hasText: 'B 级积分比例已保存' }).waitFor({ timeout: 10_000 });
+  figure(`points.rates.set from the page answered in ${Date.now() - t0} ms`);
+  assert.deepEqual(await sql(db.url, `SELECT tier, per_100, validity_days FROM point_rates ORDER BY tier`), [['B', '2', '365']]);
+  assert.equal((await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'points.rates.set' AND target = 'tier:B'`))[0][0], '1');
+  assert.equal(await row('B').locator('.rate-means').textContent(), '每付 ¥100.00 得 2 分，约返 2%，有效期 365 天');
+
+  // refused before sending, in words: too many points, a validity of no days
+  await row('A').getByLabel('每 ¥100.00 积分').fill('20000');
+  assert.equal(await row('A').locator('.rate-means').textContent(), '每 ¥100.00 的积分要填 0 到 10000 的整数 · 未保存');
+  await row('A').getByRole('button', { name: '保存 A 级积分比例' }).click();
+  assert.equal(await row('A').locator('.rate-result').textContent(), '每 ¥100.00 的积分要填 0 到 10000 的整数');
+  await row('A').getByLabel('每 ¥100.00 积分').fill('1');
+  await row('A').getByLabel('有效天数').fill('0');
+  await row('A').getByRole('button', { name: '保存 A 级积分比例' }).click();
+  assert.equal(await row('A').locator('.rate-result').textContent(), '有效天数要填 1 到 3650 的整数（空为 365）');
+  // refused by the server, in its words; nothing stored
+  await sql(db.url, `CREATE FUNCTION rates_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'rates are frozen for the year-end audit' USING ERRCODE = '22023'; END $$;
+    CREATE TRIGGER rates_frozen BEFORE INSERT OR UPDATE ON point_rates FOR EACH ROW EXECUTE FUNCTION rates_frozen()`);
+  await row('C').getByLabel('每 ¥100.00 积分').fill('3');
+  await row('C').getByRole('button', { name: '保存 C 级积分比例' }).click();
+  await row('C').locator('.rate-result.error').waitFor({ timeout: 10_000 });
+  assert.equal(await row('C').locator('.rate-result').textContent(), '请求有误：rates are frozen for the year-end audit');
+  assert.equal(await row('C').locator('.rate-result').getAttribute('role'), 'alert');
+  await sql(db.url, `DROP TRIGGER rates_frozen ON point_rates; DROP FUNCTION rates_frozen()`);
+  assert.deepEqual(await sql(db.url, `SELECT tier FROM point_rates ORDER BY tier`), [['B']]);
+
+  // a tier no dealer has yet: a letter, or refused in words
+  await page.fill('#rate-new-tier', '1');
+  await page.click('#rate-add');
+  assert.equal(await page.locator('#rate-add-error').textContent(), '等级是一个大写字母');
+  await page.fill('#rate-new-tier', 'd');
+  await page.click('#rate-add');
+  await row('D').waitFor({ timeout: 5_000 });
+  await row('D').getByLabel('每 ¥100.00 积分').fill('5');
+  await row('D').getByLabel('有效天数').fill('30');
+  await row('D').getByRole('button', { name: '保存 D 级积分比例' }).click();
+  await row('D').locator('.rate-result').filter({ hasText: 'D 级积分比例已保存' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(await sql(db.url, `SELECT tier, per_100, validity_days FROM point_rates ORDER BY tier`), [['B', '2', '365'], ['D', '5', '30']]);
+  await page.locator('#rates-panel').scrollIntoViewIfNeeded();
+  await shotOf(page.locator('#rates-panel'), 'offers-rates-1280');
+  await screenshot(page, 'offers-rates-page-1280');
+  await axeClean(page, '#rates-panel', 'rates panel at 1280 px');
+
+  // the other languages
+  await page.selectOption('.lang select', 'en');
+  await row('B').locator('.rate-means').filter({ hasText: '2 points for every CN¥100.00 paid, about 2% back, valid 365 days' }).waitFor({ timeout: 5_000 });
+  await page.selectOption('.lang select', 'zh-Hant');
+  await row('B').locator('.rate-means').filter({ hasText: '每付 CN¥100.00 得 2 分，約返 2%，有效期 365 天' }).waitFor({ timeout: 5_000 });
+  await page.selectOption('.lang select', 'zh-Hans');
+
+  // phone width
+  await page.setViewportSize(PHONE);
+  await page.locator('#rates-panel').scrollIntoViewIfNeeded();
+  await shotOf(page.locator('#rates-panel'), 'offers-rates-375');
+  await noSideScroll(page, 'settings with the rates at 375 px');
+  await axeClean(page, '#rates-panel', 'rates panel at 375 px');
+
+  assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
 });

@@ -469,6 +469,21 @@ const zhHans = {
   tier_letter: '等级是一个大写字母',
   coupon_taken: '本场已有券码 {code}：换一个券码',
   coupon_refresh: '刷新用量',
+  rates_title: '积分比例',
+  rates_intro: '经销商的订单收货后按等级积分，每分抵 {value}。改动只影响之后收货的订单。',
+  rates_none: '还没有等级：在下面添加一个',
+  rate_unset: '未设置：这一级不积分',
+  rate_none: '不积分',
+  rate_means: '每付 {per} 得 {n} 分，约返 {pct}，有效期 {days} 天',
+  rate_bad_per: '每 {per} 的积分要填 0 到 10000 的整数',
+  rate_bad_days: '有效天数要填 1 到 3650 的整数（空为 365）',
+  rate_saved: '{tier} 级积分比例已保存',
+  rate_per_in: '每 {per} 积分',
+  rate_days_in: '有效天数',
+  rate_save_tier: '保存 {tier} 级积分比例',
+  rate_add_in: '添加等级（一个大写字母）',
+  rate_add: '添加',
+  rate_unsaved: '未保存',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -642,6 +657,12 @@ const zhHant: Dict = {
   coupon_over: '已結束', coupon_none_yet: '還沒有優惠券', bad_code: '券碼是 3–32 位字母、數字、_ 或 -',
   bad_count: '次數要填不小於 1 的整數', bad_dealers: '經銷商編號是用逗號分隔的數字', bad_when: '有效期要填日期和時間',
   tier_letter: '等級是一個大寫字母', coupon_taken: '本場已有券碼 {code}：換一個券碼', coupon_refresh: '重新整理用量',
+  rates_title: '積分比例', rates_intro: '經銷商的訂單收貨後依等級積分，每分抵 {value}。修改只影響之後收貨的訂單。',
+  rates_none: '還沒有等級：在下面新增一個', rate_unset: '未設定：這一級不積分', rate_none: '不積分',
+  rate_means: '每付 {per} 得 {n} 分，約返 {pct}，有效期 {days} 天', rate_bad_per: '每 {per} 的積分要填 0 到 10000 的整數',
+  rate_bad_days: '有效天數要填 1 到 3650 的整數（空為 365）', rate_saved: '{tier} 級積分比例已儲存', rate_per_in: '每 {per} 積分',
+  rate_days_in: '有效天數', rate_save_tier: '儲存 {tier} 級積分比例', rate_add_in: '新增等級（一個大寫字母）', rate_add: '新增',
+  rate_unsaved: '未儲存',
 };
 
 const en: Dict = {
@@ -830,6 +851,12 @@ const en: Dict = {
   bad_code: 'A code is 3–32 letters, digits, _ or -', bad_count: 'A count of 1 or more', bad_dealers: 'Dealer ids are numbers separated by commas',
   bad_when: 'Valid until needs a date and a time', tier_letter: 'A tier is one capital letter',
   coupon_taken: 'The fair already has a coupon {code}: choose another code', coupon_refresh: 'Refresh uses',
+  rates_title: 'Points rates', rates_intro: 'Dealers earn points by tier when an order is delivered; a point is worth {value}. A change applies to orders delivered from then on.',
+  rates_none: 'No tiers yet: add one below', rate_unset: 'Not set: this tier earns no points', rate_none: 'Earns no points',
+  rate_means: '{n} points for every {per} paid, about {pct} back, valid {days} days',
+  rate_bad_per: 'Points per {per}: a whole number from 0 to 10000', rate_bad_days: 'Valid days: a whole number from 1 to 3650 (empty: 365)',
+  rate_saved: 'Tier {tier} rate saved', rate_per_in: 'Points per {per}', rate_days_in: 'Valid days', rate_save_tier: 'Save the tier {tier} rate',
+  rate_add_in: 'Add a tier (one capital letter)', rate_add: 'Add', rate_unsaved: 'not saved',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

@@ -1,14 +1,14 @@
 // The manager's settings of a fair (manager, admin): order targets (订货指标) per region or
 // dealer, must-order styles (必订款), the audit log (who changed which price when, filtered),
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
-// ordering policies and coupons (offers-manage.tsx).
+// ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
 import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
-import { CouponsPanel, PoliciesPanel } from './offers-manage';
+import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
 import { useItemSearch } from './search';
 
 interface AuditEntry {
@@ -25,6 +25,7 @@ export function Manage({ ctx }: { ctx: FairContext }) {
         <Targets ctx={ctx} />
         <Reports ctx={ctx} />
         <PoliciesPanel ctx={ctx} />
+        <PointsRatesPanel ctx={ctx} />
         <MustOrder ctx={ctx} />
         <CouponsPanel ctx={ctx} />
         <Audit ctx={ctx} />

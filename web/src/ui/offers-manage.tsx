@@ -2,11 +2,13 @@
 // (a percentage or an amount off from a dealer's total at the fair), the early bird and the
 // minimum, edited and saved with policy.set (every order recomputed by the server); the fair's
 // coupons with what they gave (issued, used, the discount given), made with coupon.create and
-// ended with coupon.end. Amounts in the fair's currency, times in its zone.
+// ended with coupon.end; the points rates per dealer tier (points.rates.set), each row saved on
+// its own and said in words ("每付 ¥100 得 2 分，约返 2%"). Amounts in the fair's currency, times
+// in its zone.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import { isoToZoned, PolicyWatch, zonedToIso } from '../fair/offers';
-import type { Coupon, Policy } from '../fair/protocol';
+import type { Coupon, PointsRates, Policy } from '../fair/protocol';
 import { dateTime, errorText, money, number, parseMoney, percent, t, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
@@ -340,6 +342,157 @@ export function CouponsPanel({ ctx }: { ctx: FairContext }) {
         <p class="span actions"><button type="submit" class="primary" disabled={busy} id="coupon-create">{t('coupon_create')}</button></p>
       </form>
       {result && <p class={result.ok ? 'result ok' : 'result error'} role={result.ok ? 'status' : 'alert'} id="coupon-result">{result.text}</p>}
+    </section>
+  );
+}
+
+interface RateEdit { per: string; days: string }
+
+/** Points per 100 of the currency typed as a whole number 0–10000; null otherwise. */
+function parsePer100(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d{1,5}$/.test(s)) return null;
+  const n = Number(s);
+  return n <= 10000 ? n : null;
+}
+
+/** Validity typed as whole days 1–3650 (empty: the server's 365); undefined when bad. */
+function parseDays(text: string): number | null | undefined {
+  const s = text.trim();
+  if (!s) return null;
+  if (!/^\d{1,4}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= 1 && n <= 3650 ? n : undefined;
+}
+
+/** The points rate of every dealer tier (manager, admin): points per 100 of the currency paid and
+ * how long they stay valid, one row per tier the dealers have or a rate exists for (and any the
+ * manager adds), each saved on its own with points.rates.set and said in words. */
+export function PointsRatesPanel({ ctx }: { ctx: FairContext }) {
+  const { client, fair, store } = ctx;
+  const currency = store.view.fair?.currency ?? 'CNY';
+  const [rates, setRates] = useState<PointsRates | null>(null);
+  const [dealerTiers, setDealerTiers] = useState<string[]>([]);
+  const [added, setAdded] = useState<string[]>([]);
+  const [edits, setEdits] = useState<Record<string, RateEdit>>({});
+  const [results, setResults] = useState<Record<string, Result>>({});
+  const [busy, setBusy] = useState('');
+  const [newTier, setNewTier] = useState('');
+  const [addError, setAddError] = useState('');
+  const [listError, setListError] = useState('');
+  const load = () => client.request<PointsRates>('points.rates')
+    .then((r) => { setRates(r); setListError(''); })
+    .catch((e) => setListError(errorText(e)));
+  useEffect(() => {
+    void load();
+    // the tiers the dealers have (the first 200 dealers by name; another tier can be added)
+    client.request<{ dealers: { tier: string }[] }>('dealers.overview', { fair, sort: 'name', limit: 200 })
+      .then((r) => setDealerTiers([...new Set(r.dealers.map((d) => d.tier))]))
+      .catch(() => {});
+  }, [fair, client.state === 'live']);
+
+  const saved = new Map((rates?.rates ?? []).map((r) => [r.tier, r]));
+  const tiers = [...new Set([...saved.keys(), ...dealerTiers, ...added])].sort();
+  const pointValue = rates?.point_value ?? 100;
+  const editOf = (tier: string): RateEdit => edits[tier] ?? {
+    per: saved.has(tier) ? String(saved.get(tier)!.per_100) : '',
+    days: saved.has(tier) ? String(saved.get(tier)!.validity_days) : '',
+  };
+  const setEdit = (tier: string, e: Partial<RateEdit>) => {
+    setEdits({ ...edits, [tier]: { ...editOf(tier), ...e } });
+    setResults({ ...results, [tier]: null });
+  };
+  /** The rate in words: what a dealer earns per 100 paid, what that gives back, how long it lasts. */
+  const meaning = (perText: string, per: number | null, days: number | null | undefined): string => {
+    if (!perText.trim()) return t('rate_unset');
+    if (per === null) return t('rate_bad_per', { per: money(10000, currency) });
+    if (per === 0) return t('rate_none');
+    if (days === undefined) return t('rate_bad_days');
+    return t('rate_means', { per: money(10000, currency), n: number(per), pct: percent(per * pointValue),
+      days: number(days ?? 365) });
+  };
+
+  const save = async (e: Event, tier: string) => {
+    e.preventDefault();
+    const row = editOf(tier);
+    const per = parsePer100(row.per);
+    const days = parseDays(row.days);
+    const bad = (text: string) => setResults({ ...results, [tier]: { ok: false, text } });
+    if (per === null) return bad(t('rate_bad_per', { per: money(10000, currency) }));
+    if (days === undefined) return bad(t('rate_bad_days'));
+    setBusy(tier);
+    try {
+      const r = await client.request<PointsRates>('points.rates.set', { tier, per_100: per, ...(days !== null ? { validity_days: days } : {}) });
+      setRates(r);
+      const { [tier]: _, ...rest } = edits;
+      setEdits(rest);
+      setResults((x) => ({ ...x, [tier]: { ok: true, text: t('rate_saved', { tier }) } }));
+    } catch (err) {
+      const fe = err as FairError;
+      setResults((x) => ({ ...x, [tier]: { ok: false, text: errorText(fe) } }));
+      // a lost answer is not guessed: read what the server has
+      if (fe.lost) void load();
+    } finally {
+      setBusy('');
+    }
+  };
+  const add = (e: Event) => {
+    e.preventDefault();
+    const tier = newTier.trim().toUpperCase();
+    if (!/^[A-Z]$/.test(tier)) { setAddError(t('tier_letter')); return; }
+    setAddError('');
+    setNewTier('');
+    if (!tiers.includes(tier)) setAdded([...added, tier]);
+    // the new row's first field, once it is drawn
+    setTimeout(() => (document.querySelector(`.rate-row[data-tier="${tier}"] .rate-per`) as HTMLInputElement | null)?.focus(), 0);
+  };
+
+  return (
+    <section class="panel" aria-labelledby="rates-title" id="rates-panel">
+      <h2 id="rates-title">{t('rates_title')}</h2>
+      <p class="muted small" id="rates-intro">{t('rates_intro', { value: money(pointValue, currency) })}</p>
+      {listError && <p class="error" role="alert">{listError}</p>}
+      {!rates ? (!listError && <p class="muted">{t('loading')}</p>) : (
+        <div class="tier-rows">
+          {tiers.map((tier) => {
+            const row = editOf(tier);
+            const per = parsePer100(row.per);
+            const days = parseDays(row.days);
+            const res = results[tier];
+            const was = saved.get(tier);
+            const dirty = !!edits[tier] && (row.per !== String(was?.per_100 ?? '') || row.days !== String(was?.validity_days ?? ''));
+            const id = `rate-${tier}`;
+            return (
+              <form class="rate-row" data-tier={tier} aria-labelledby={`${id}-name`} onSubmit={(e) => void save(e, tier)}>
+                <div class="tier-row">
+                  <strong class="rate-tier" id={`${id}-name`}>{t('tier_n', { t: tier })}</strong>
+                  <label>{t('rate_per_in', { per: money(10000, currency) })}
+                    <input type="text" inputMode="numeric" class="rate-per" value={row.per} autoComplete="off" placeholder="0"
+                      aria-describedby={`${id}-means`} onInput={(e) => setEdit(tier, { per: (e.target as HTMLInputElement).value })} /></label>
+                  <label>{t('rate_days_in')}
+                    <input type="text" inputMode="numeric" class="rate-days" value={row.days} autoComplete="off" placeholder="365"
+                      onInput={(e) => setEdit(tier, { days: (e.target as HTMLInputElement).value })} /></label>
+                  <button type="submit" class="primary rate-save" disabled={busy === tier}
+                    aria-label={t('rate_save_tier', { tier })}>{t('save')}</button>
+                </div>
+                <p class="muted small rate-means" id={`${id}-means`}>
+                  {meaning(row.per, per, days)}
+                  {dirty && <> · <strong>{t('rate_unsaved')}</strong></>}
+                </p>
+                {res && <p class={res.ok ? 'result ok rate-result' : 'result error rate-result'} role={res.ok ? 'status' : 'alert'}>{res.text}</p>}
+              </form>
+            );
+          })}
+          {!tiers.length && <p class="muted">{t('rates_none')}</p>}
+        </div>
+      )}
+      <form class="row wrap rate-add" onSubmit={add}>
+        <label>{t('rate_add_in')}{' '}
+          <input type="text" id="rate-new-tier" value={newTier} maxLength={1} autoComplete="off" autoCapitalize="characters"
+            class="tier-letter" onInput={(e) => setNewTier((e.target as HTMLInputElement).value)} /></label>
+        <button type="submit" id="rate-add">{t('rate_add')}</button>
+      </form>
+      {addError && <p class="result error" role="alert" id="rate-add-error">{addError}</p>}
     </section>
   );
 }
