@@ -2,7 +2,10 @@
 // header's badge at login; one sent while the page is open raises the badge live (timed);
 // the page lists them in words (a coupon, an order's status); marking one read and then all
 // lowers the badge here and in the dealer's second window; the mail settings save; axe finds
-// nothing serious. Screenshots at laptop and phone size: build/test-artifacts/inbox-*.png.
+// nothing serious. Each message's time is in its fair's zone (Europe/Paris beside
+// Asia/Shanghai), a message of no fair in the browser's, each labelled with its zone when they
+// differ, once in the heading when they do not. Screenshots at laptop and phone size:
+// build/test-artifacts/inbox-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
@@ -86,6 +89,49 @@ test('the badge counts what came while away and what comes live; reading lowers 
   assert.deepEqual(problems, []);
   assert.deepEqual(second.problems, []);
   await second.context.close();
+  await context.close();
+});
+
+test('each message\'s time is in its fair\'s zone, a message of no fair in the browser\'s, each labelled', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
+  const shanghai = await makeFair(db.url, { name: '上海訂貨會', products: 1 });
+  const paris = await makeFair(db.url, { name: '巴黎訂貨會', products: 1 });
+  await sql(db.url, `UPDATE fairs SET timezone = 'Europe/Paris' WHERE id = ${paris.fair}`);
+  const shop = await createUser(db.url, { login: 'zone-shop', name: '周店長', password: 'zone-pass-1' });
+  await sql(db.url, `SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "上海訂貨會", "title": "上海新品"}'::jsonb, ${shanghai.fair});
+    SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "巴黎訂貨會", "title": "巴黎新品"}'::jsonb, ${paris.fair});
+    SELECT message_send(${shop.id}, 'promotion', '{"title": "品牌通知"}'::jsonb)`);
+  const at = new Map((await sql(db.url, `SELECT params->>'title', rfc3339(created_at) FROM inbox_messages WHERE user_id = ${shop.id}`)));
+  // the browser in New York: neither fair's zone
+  const { context, page, problems } = await openAs(browser, server, 'zone-shop', 'zone-pass-1',
+    { viewport: { width: 375, height: 800 }, isMobile: true, timezoneId: 'America/New_York' });
+  await page.locator('#inbox-link').click({ timeout: 20_000 });
+  await page.locator('#inbox-list .message').nth(2).waitFor({ timeout: 10_000 });
+  const inZone = (iso, timeZone) => new Intl.DateTimeFormat('zh-CN', { timeZone, hourCycle: 'h23', year: 'numeric',
+    month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  const offset = (iso, timeZone) => new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
+    .formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName').value.replace('GMT', 'UTC');
+  const want = [['品牌通知', 'America/New_York'], ['巴黎新品', 'Europe/Paris'], ['上海新品', 'Asia/Shanghai']];
+  const rows = page.locator('#inbox-list .message');
+  for (const [i, [title, zone]] of want.entries()) {
+    const row = rows.nth(i);
+    assert.match(await row.locator('.message-text').textContent(), new RegExp(title));
+    assert.equal(await row.locator('time').textContent(), inZone(at.get(title), zone), `${title}: the time in ${zone}`);
+    assert.equal(await row.locator('.message-zone').textContent(), `${zone} (${offset(at.get(title), zone)})`, `${title}: labelled`);
+  }
+  assert.equal(await page.locator('#inbox-zone').count(), 0, 'several zones: no single zone in the heading');
+  await screenshot(page, 'inbox-zones-phone');
+  const axe = await new AxeBuilder({ page }).include('#inbox-list').analyze();
+  for (const v of axe.violations) console.log(`axe inbox zones: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(axe.violations.map((v) => v.id), []);
+
+  // one zone left on the page: said once in the heading, not on every time
+  await sql(db.url, `DELETE FROM inbox_messages WHERE user_id = ${shop.id} AND fair_id IS DISTINCT FROM ${paris.fair}`);
+  await page.reload();
+  await page.locator('#inbox-list .message').first().waitFor({ timeout: 20_000 });
+  await page.locator('#inbox-zone').filter({ hasText: 'Europe/Paris' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#inbox-list .message-zone').count(), 0);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -141,7 +141,7 @@ function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox:
     window.scrollTo(0, 0);
   }, [route]);
 
-  if (route === '/inbox') return <InboxPage inbox={inbox} />;
+  if (route === '/inbox') return <InboxPage inbox={inbox} client={client} />;
   if (route === '/webhooks' && user.role === 'admin') return <LazyWebhooks client={client} />;
   if (route === '/points' && user.dealer) return <LazyPoints client={client} />;
   if (!fair) return <Lobby client={client} />;

@@ -1,9 +1,12 @@
 // The inbox (站內信): the header's link with the unread count (live), and the page: the
 // messages in words, newest first, each marked read by a button or by opening it, all at
-// once, and which kinds also come by mail. Text from the server is inserted as text.
+// once, and which kinds also come by mail. Text from the server is inserted as text. Each
+// message's time is in its fair's zone (the browser's for a message of no fair), labelled.
 import { useEffect, useState } from 'preact/hooks';
+import type { FairClient } from '../fair/client';
 import type { Inbox, InboxMessage, InboxPrefs, MessageKind } from '../fair/inbox';
 import { MESSAGE_KINDS } from '../fair/inbox';
+import type { Fair } from '../fair/protocol';
 import { dateTime, errorText, money, t, zoneLabel, type Key } from '../i18n';
 import { useSubscription } from './hooks';
 
@@ -36,7 +39,8 @@ export function messageText(m: InboxMessage): { text: string; href: string | nul
       return { text: t('msg_coupon', { fair, name: p.name ?? p.title ?? '', code: p.code ?? '', terms }), href: base && `${base}/sheet` };
     }
     case 'promotion':
-      return { text: [t('msg_promotion', { fair, title: p.title ?? '' }), p.text].filter(Boolean).join(' '), href: base };
+      // a promotion of no fair: its title alone
+      return { text: [fair ? t('msg_promotion', { fair, title: p.title ?? '' }) : p.title, p.text].filter(Boolean).join(' '), href: base };
     case 'fair.reminder':
       return { text: t(p.when === 'hour' ? 'msg_reminder_hour' : 'msg_reminder_day', { fair,
         time: p.starts_at ? dateTime(p.starts_at, p.timezone ?? 'Asia/Shanghai') : '' }), href: base };
@@ -53,13 +57,23 @@ export function messageText(m: InboxMessage): { text: string; href: string | nul
   }
 }
 
-/** Messages come from fairs of the brand's zone; their times are labelled with it. */
-const ZONE = 'Asia/Shanghai';
+/** The browser's own zone: the times of messages that belong to no fair. */
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
-export function InboxPage({ inbox }: { inbox: Inbox }) {
+export function InboxPage({ inbox, client }: { inbox: Inbox; client: FairClient }) {
   useSubscription(inbox);
   const [error, setError] = useState('');
+  const [fairs, setFairs] = useState<Fair[]>(client.fairs);
   useEffect(() => inbox.watch(), [inbox]);
+  useEffect(() => {
+    client.request<{ fairs: Fair[] }>('fairs.list', { limit: 100 }).then((r) => setFairs(r.fairs)).catch(() => {});
+  }, [client.state === 'live']);
+  const zones = new Map(fairs.map((f) => [f.id, f.timezone]));
+  // a message's zone: its fair's (a reminder names it too), else the browser's
+  const zoneOf = (m: InboxMessage) => (m.fair && zones.get(m.fair)) || (m.fair && m.params.timezone) || LOCAL_ZONE;
+  // one zone for the page: labelled once in the heading; several: each time labelled
+  const shown = new Set(inbox.messages.map(zoneOf));
+  const oneZone = shown.size <= 1 ? ([...shown][0] ?? LOCAL_ZONE) : null;
   const act = (p: Promise<unknown>) => p.then(() => setError('')).catch((e) => setError(errorText(e)));
 
   return (
@@ -67,7 +81,7 @@ export function InboxPage({ inbox }: { inbox: Inbox }) {
       <div class="inbox-head">
         <h1 id="inbox-title">{t('inbox_title')}</h1>
         <span class="muted" id="inbox-count" role="status">{t('inbox_unread_n', { n: inbox.unread })}</span>
-        <span class="muted zone">{t('time_in_zone', { zone: zoneLabel(ZONE) })}</span>
+        {oneZone && <span class="muted zone" id="inbox-zone">{t('time_in_zone', { zone: zoneLabel(oneZone) })}</span>}
         {inbox.unread > 0 && (
           <button type="button" id="inbox-read-all" onClick={() => act(inbox.read('all'))}>{t('inbox_mark_all')}</button>
         )}
@@ -79,12 +93,14 @@ export function InboxPage({ inbox }: { inbox: Inbox }) {
           <ul class="inbox-list" id="inbox-list">
             {inbox.messages.map((m) => {
               const { text, href } = messageText(m);
+              const zone = zoneOf(m);
               return (
                 <li key={m.id} class={m.read ? 'message read' : 'message unread'} data-message={m.id} data-kind={m.kind}>
                   <div class="message-meta">
                     {!m.read && <strong class="unread-mark">{t('inbox_unread')}</strong>}
                     <span class="kind">{t(kindKey(m.kind))}</span>
-                    <time dateTime={m.at}>{dateTime(m.at, ZONE)}</time>
+                    <time dateTime={m.at}>{dateTime(m.at, zone)}</time>
+                    {!oneZone && <span class="zone message-zone">{zoneLabel(zone, new Date(m.at))}</span>}
                   </div>
                   <p class="message-text">
                     {href ? <a href={href} onClick={() => { if (!m.read) void inbox.read([m.id]).catch(() => {}); }}>{text}</a> : text}
