@@ -37,6 +37,7 @@
 #include "live/fairs.h"
 #include "media/chart.h"
 #include "media/replay.h"
+#include "media/stream_watch.h"
 #include "net/frame.h"
 #include "net/http.h"
 #include "net/listener.h"
@@ -506,6 +507,7 @@ int main(int argc, char **argv)
 	inbox_start();
 	message_schedule_start();
 	replay_start();
+	stream_watch_start();
 	chart_setup();
 	if (report_start()) {
 		LOG(LOG_ERROR, "cannot start the report machinery");
@@ -532,6 +534,7 @@ int main(int argc, char **argv)
 out:
 	loop_timer_cancel(&shutdown_timer);
 	replay_stop(); /* before the pools: their last callbacks see it */
+	stream_watch_stop();
 	rawfd_release(&worker_watch);
 	/* Finished jobs still run their callbacks in worker_pool_destroy, and
 	 * database callbacks in pg_pool_destroy: each finds the other pool

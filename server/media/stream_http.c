@@ -277,6 +277,14 @@ int stream_http_record_dir(char *buf, size_t size)
 		       : 0;
 }
 
+int stream_http_playlist_path(int64_t fair, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s/fair-%" PRId64 ".m3u8", hls_root(),
+			fair) >= (int)size
+		       ? -1
+		       : 0;
+}
+
 /* hls_playlist_dated's clock: a segment file's modification time. */
 static int64_t segment_mtime(const char *name, void *arg)
 {

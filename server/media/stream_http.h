@@ -57,4 +57,8 @@ void stream_http_hls(const struct http_call *call);
  * default). Returns 0, or -1 when it does not fit in size. */
 int stream_http_record_dir(char *buf, size_t size);
 
+/* The playlist nginx writes for fair while it is live:
+ * hls_root/fair-<fair>.m3u8. Returns 0, or -1 when it does not fit. */
+int stream_http_playlist_path(int64_t fair, char *buf, size_t size);
+
 #endif

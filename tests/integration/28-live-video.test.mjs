@@ -349,3 +349,40 @@ test('after a restart: a recording whose on_record_done never came, and a remux 
   assert.ok(urls.includes(`/live/${fx.fair}/replay-${orphanId}.mp4`) && urls.includes(`/live/${fx.fair}/replay-${stoppedId}.mp4`));
   await c.close();
 });
+
+test('a live stream whose on_publish_done never came (the server was down) is ended after a restart', async () => {
+  // the restart above moved the server to another port: nginx calls this one
+  await nginx.stop();
+  nginx = await startNginx(live.dir, server.port);
+  const c0 = await session(server, mine.cookie);
+  assert.equal((await c0.request('join', { fair: fx.fair })).ok, true);
+  const p = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 120 });
+  const on = await c0.next(goesLive, 15_000);
+  const playlist = path.join(live.hlsDir, `fair-${fx.fair}.m3u8`);
+  await waitFor(() => fs.existsSync(playlist), { timeoutMs: 15_000, what: 'the playlist' });
+  await c0.close();
+  await server.stop();
+  p.proc.kill('SIGKILL'); // nginx's on_publish_done finds no server
+  await p.exited;
+  const killedAt = Date.now();
+  await sleep(1500);
+  assert.equal((await sql(db.url, `SELECT state FROM fair_streams WHERE fair_id = ${fx.fair}`))[0][0], 'live');
+  server = await startServer({ databaseUrl: db.url, env: { FAIR_HLS_ROOT: live.hlsDir, FAIR_PORT: String(server.port) } });
+  const started = Date.now();
+  const c = await session(server, mine.cookie);
+  const joined = await c.request('join', { fair: fx.fair });
+  const off = joined.stream.state === 'ended' && joined.stream.started_at === on.started_at
+    ? joined.stream : await c.next(endOf(on), 30_000);
+  // nginx removed the playlist when the publish ended (hls_cleanup): then it is 12 s after
+  // the stream went live that the check ends it, at most 4 s later; a playlist left behind
+  // (nginx died) dates the end itself
+  const lastWrite = fs.existsSync(playlist) ? fs.statSync(playlist).mtimeMs : null;
+  console.log(`figure: a live stream left by a restart ended ${Date.now() - started} ms after the start, ${Date.now() - killedAt} ms after its publisher died (playlist ${lastWrite ? `last written ${Math.round(killedAt - lastWrite)} ms before` : 'removed by nginx'})`);
+  assert.equal(off.state, 'ended');
+  assert.equal(off.hls, null);
+  assert.ok(Date.parse(off.ended_at) >= Date.parse(on.started_at) && Date.parse(off.ended_at) <= Date.now(), `ended_at ${off.ended_at}`);
+  assert.ok(Date.now() - started < 20_000);
+  const [[state, keyLive]] = await sql(db.url, `SELECT state, live_key_hash IS NULL FROM fair_streams WHERE fair_id = ${fx.fair}`);
+  assert.deepEqual([state, keyLive], ['ended', 't']);
+  await c.close();
+});

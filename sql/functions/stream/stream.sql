@@ -120,3 +120,34 @@ CREATE OR REPLACE FUNCTION stream_relay_allowed(p_fair bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM fair_streams WHERE fair_id = p_fair AND state = 'live')
 $$;
+
+-- The fairs live now, for the server's check of what no on_publish_done ended
+-- (server/media/stream_watch.c): started_at as text (given back to stream_live_lost
+-- exactly) and in milliseconds since the epoch.
+CREATE OR REPLACE FUNCTION stream_live_fairs()
+RETURNS TABLE (fair_id bigint, started_at text, started_ms bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT s.fair_id, s.started_at::text, floor(extract(epoch FROM s.started_at) * 1000)::bigint
+    FROM fair_streams s WHERE s.state = 'live'
+$$;
+
+-- A live stream whose on_publish_done never came (the server was down when the publish
+-- ended, or nginx died): nginx has stopped writing its playlist. Ended as on_publish_done
+-- ends it, at p_ended_ms (the playlist's last write; NULL: now) and announced, but only the
+-- publish that began at p_started (a new one since is left alone, and of several processes
+-- checking together one ends it). Returns whether it did.
+CREATE OR REPLACE FUNCTION stream_live_lost(p_fair bigint, p_started timestamptz, p_ended_ms bigint)
+RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE fair_streams
+    SET state = 'ended', live_key_hash = NULL,
+        ended_at = LEAST(now(), GREATEST(started_at,
+                                         COALESCE(to_timestamp(p_ended_ms / 1000.0), now())))
+    WHERE fair_id = p_fair AND state = 'live' AND started_at = p_started;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    PERFORM event_emit(p_fair, 'stream', stream_json(p_fair));
+    RETURN true;
+END
+$$;
