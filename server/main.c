@@ -338,7 +338,14 @@ static int create_context(void)
 	info.protocols = protocols;
 	info.vhost_name = "fair";
 	info.retry_and_idle_policy = &no_validity_timers;
-	info.headers = http_security_headers();
+	info.headers = http_security_headers(srv.cfg.video_origins);
+	if (!info.headers) {
+		LOG(LOG_ERROR,
+		    "video_origins: \"%s\" is not a list of origins such as "
+		    "https://cdn.example.com (scheme, host, port: no path)",
+		    srv.cfg.video_origins);
+		return -1;
+	}
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
 	if (srv.tls) {

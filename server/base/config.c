@@ -72,6 +72,11 @@ static const struct config_key config_keys[] = {
 	{"allowed_origins", CFG_STRING, "", 0, 8192, FIELD(allowed_origins),
 	 "comma-separated origins allowed to open /ws besides the server's own, "
 	 "e.g. https://fair.example.com"},
+	{"video_origins", CFG_STRING, "", 0, 8192, FIELD(video_origins),
+	 "comma-separated origins (https://cdn.example.com, no path) of the "
+	 "brands' own live services a fair may play (fairctl stream "
+	 "--playback-url): added to the pages' Content-Security-Policy "
+	 "(media-src, connect-src); empty: none"},
 	{"tls_cert", CFG_STRING, "", 0, 4096, FIELD(tls_cert),
 	 "PEM certificate chain file; set with tls_key to serve HTTPS and WSS"},
 	{"tls_key", CFG_STRING, "", 0, 4096, FIELD(tls_key),

@@ -30,6 +30,7 @@ struct config {
 	int clip_max_mb;          /* a product clip's largest upload */
 	int clip_max_s;           /* a product clip's longest duration */
 	char *allowed_origins;    /* comma-separated extra WebSocket origins */
+	char *video_origins;      /* comma-separated origins of brands' video */
 	char *trusted_proxies;    /* proxies whose X-Forwarded-For is believed */
 	char *tls_cert;           /* PEM certificate; empty: plain HTTP */
 	char *tls_key;            /* PEM private key */

@@ -355,16 +355,21 @@ static void await_answer(struct http_req *r)
 /* Scripts, styles, fonts, the manifest and the service worker come from
  * this server only, never inline; pictures may also be data: or blob:
  * (a chart copied to the clipboard, a video poster), media blob: for the
- * video player's MediaSource; the socket is the page's only connection. */
-#define CSP                                                                  \
+ * video player's MediaSource; the socket is the page's only connection,
+ * but for the brands' live services of video_origins (a fair's
+ * playback_url: its playlist and segments fetched by hls.js), which
+ * media-src and connect-src name. */
+#define CSP_FORMAT                                                           \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "         \
 	"img-src 'self' data: blob:; font-src 'self'; media-src 'self' "    \
-	"blob:; connect-src 'self' ws: wss:; manifest-src 'self'; "         \
+	"blob:%s%s; connect-src 'self' ws: wss:%s%s; manifest-src 'self'; " \
 	"worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "      \
 	"form-action 'self'"
 
-static const struct lws_protocol_vhost_options security_headers[] = {
-	{&security_headers[1], NULL, "content-security-policy:", CSP},
+static char csp[600 + 2 * 8192];
+
+static struct lws_protocol_vhost_options security_headers[] = {
+	{&security_headers[1], NULL, "content-security-policy:", csp},
 	{&security_headers[2], NULL, "x-content-type-options:", "nosniff"},
 	{&security_headers[3], NULL, "x-frame-options:", "deny"},
 	{&security_headers[4], NULL, "referrer-policy:", "same-origin"},
@@ -372,8 +377,26 @@ static const struct lws_protocol_vhost_options security_headers[] = {
 	 "camera=(), microphone=(), geolocation=(), payment=()"},
 };
 
-const struct lws_protocol_vhost_options *http_security_headers(void)
+const struct lws_protocol_vhost_options *
+http_security_headers(const char *video_origins)
 {
+	char list[8193];
+	size_t n = 0;
+
+	if (!http_origin_list_valid(video_origins))
+		return NULL;
+	/* "a, b,c" -> "a b c": the CSP's sources are separated by spaces */
+	for (const char *p = video_origins ? video_origins : ""; *p; p++) {
+		if (*p != ',' && *p != ' ')
+			list[n++] = *p;
+		else if (n && list[n - 1] != ' ')
+			list[n++] = ' ';
+	}
+	while (n && list[n - 1] == ' ')
+		n--;
+	list[n] = '\0';
+	snprintf(csp, sizeof csp, CSP_FORMAT, n ? " " : "", list,
+		 n ? " " : "", list);
 	return security_headers;
 }
 

@@ -158,8 +158,11 @@ int http_lws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 /* The security headers added to every response of the vhost (lws's
  * info.headers): lws's own "best practices" set has default-src 'none'
  * with no manifest-src or worker-src, which would refuse the installable
- * pages' manifest and service worker. Static, never freed. */
-const struct lws_protocol_vhost_options *http_security_headers(void);
+ * pages' manifest and service worker. Static, never freed. The
+ * video_origins setting (http_origin_list_valid) is added to media-src
+ * and connect-src; NULL when it is not a list of origins. */
+const struct lws_protocol_vhost_options *
+http_security_headers(const char *video_origins);
 
 /* Size of lws's per-connection allocation for the http protocol. */
 size_t http_session_size(void);

@@ -79,6 +79,61 @@ bool http_list_contains(const char *list, const char *item)
 	return false;
 }
 
+int http_url_origin(const char *url, char *out, size_t size)
+{
+	size_t scheme, host, port = 0, n;
+
+	if (!strncasecmp(url, "https://", 8))
+		scheme = 8;
+	else if (!strncasecmp(url, "http://", 7))
+		scheme = 7;
+	else
+		return -1;
+	host = strspn(url + scheme, "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (host == 0 || host > 253)
+		return -1;
+	if (url[scheme + host] == ':') {
+		port = 1 + strspn(url + scheme + host + 1, "0123456789");
+		if (port < 2 || port > 6)
+			return -1;
+	}
+	n = scheme + host + port;
+	if (url[n] != '\0' && url[n] != '/' && url[n] != '?' && url[n] != '#')
+		return -1;
+	if (n >= size)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(i < scheme + host && url[i] >= 'A' &&
+					url[i] <= 'Z'
+				? url[i] - 'A' + 'a'
+				: url[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+bool http_origin_list_valid(const char *list)
+{
+	while (list && *list) {
+		char entry[300], origin[300];
+		size_t n;
+
+		list += strspn(list, " ,");
+		n = strcspn(list, " ,");
+		if (n == 0)
+			break;
+		if (n >= sizeof entry)
+			return false;
+		memcpy(entry, list, n);
+		entry[n] = '\0';
+		if (http_url_origin(entry, origin, sizeof origin) ||
+		    strcmp(entry, origin))
+			return false;
+		list += n;
+	}
+	return true;
+}
+
 bool http_origin_allowed(const char *origin, const char *host, bool tls,
 			 const char *allowed)
 {

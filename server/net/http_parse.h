@@ -48,6 +48,18 @@ bool http_list_contains(const char *list, const char *item);
  * compared without case; host NULL or "" when the request had none), or one
  * listed in allowed (the allowed_origins setting, http_list_contains). The
  * caller refuses an Origin too long to copy before asking. */
+/* The origin of url ("https://cdn.example.com:8443" of
+ * "https://cdn.example.com:8443/a/b.m3u8?x"), scheme and host in lower
+ * case, into out. Returns 0, or -1 when url is not http(s) with a host of
+ * letters, digits, dots and dashes and an optional port, or out is too
+ * small. */
+int http_url_origin(const char *url, char *out, size_t size);
+
+/* Whether the video_origins setting is well formed: comma-separated
+ * origins, each exactly as http_url_origin makes one (no path), so that it
+ * may be written into the Content-Security-Policy as is. "" is. */
+bool http_origin_list_valid(const char *list);
+
 bool http_origin_allowed(const char *origin, const char *host, bool tls,
 			 const char *allowed);
 

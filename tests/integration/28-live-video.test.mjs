@@ -34,6 +34,10 @@ const keyOf = (stdout) => /stream key: ([0-9a-f]{48})/.exec(stdout)?.[1];
 const goesLive = (m) => m.ev === 'stream' && m.state === 'live';
 const endOf = (on) => (m) => m.ev === 'stream' && m.state === 'ended' && m.started_at === on.started_at;
 
+// a brand's own live service (fairctl stream --playback-url), for the server and fairctl
+const brandOrigins = 'https://live.example.com, https://cdn.example.net:8443';
+process.env.FAIR_VIDEO_ORIGINS = brandOrigins;
+
 before(async () => {
   db = await createDatabase();
   live = makeLiveDir();
@@ -203,6 +207,22 @@ test('a brand\'s own playback URL is stored, announced and in the join, and can 
   assert.equal(set.hls, null);
   assert.equal((await c.request('join', { fair: other.fair })).stream.playback_url, url);
   await assert.rejects(fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'javascript:alert(1)']));
+  // the pages' CSP lets them fetch video from video_origins, so fairctl takes only those, and
+  // only HLS (the room plays no HTTP-FLV)
+  const page = await httpGet(`${server.url}/`);
+  const csp = page.headers['content-security-policy'];
+  assert.match(csp, /media-src 'self' blob: https:\/\/live\.example\.com https:\/\/cdn\.example\.net:8443;/, csp);
+  assert.match(csp, /connect-src 'self' ws: wss: https:\/\/live\.example\.com https:\/\/cdn\.example\.net:8443;/, csp);
+  for (const [bad, why] of [['https://other.example.org/live/fair.m3u8', /https:\/\/other\.example\.org is not in video_origins/],
+    ['https://live.example.com.evil.org/fair.m3u8', /is not in video_origins/],
+    ['https://live.example.com/brand/fair.flv', /not an HLS playlist \(\.m3u8\).*HTTP-FLV is not played/]]) {
+    const r = await fairctl(db.url, ['stream', String(other.fair), '--playback-url', bad]).then(() => null, (e) => e);
+    assert.ok(r, `${bad} accepted`);
+    assert.match(String(r.stderr ?? r.message), why);
+  }
+  assert.equal((await c.request('join', { fair: other.fair })).stream.playback_url, url, 'a refused URL changes nothing');
+  await fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'https://CDN.example.net:8443/x/live.m3u8?t=1']);
+  assert.equal((await c.next((m) => m.ev === 'stream', 5_000)).playback_url, 'https://CDN.example.net:8443/x/live.m3u8?t=1');
   await fairctl(db.url, ['stream', String(other.fair), '--playback-url', '']);
   const cleared = await c.next((m) => m.ev === 'stream', 5_000);
   assert.equal(cleared.playback_url, null);

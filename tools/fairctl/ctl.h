@@ -17,6 +17,7 @@ struct ctl_context {
 	const char *command;      /* "user create", for messages */
 	long clip_max_mb;         /* clip_max_mb, clip_max_s of the config */
 	long clip_max_s;
+	const char *video_origins; /* video_origins of the config */
 };
 
 /* Prints "fairctl: <command>: <message>" to stderr; returns CTL_FAILED. */

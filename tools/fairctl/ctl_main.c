@@ -419,6 +419,7 @@ int main(int argc, char **argv)
 			ctx.media_root = media_root;
 			ctx.clip_max_mb = cfg.clip_max_mb;
 			ctx.clip_max_s = cfg.clip_max_s;
+			ctx.video_origins = cfg.video_origins;
 			n = readlink("/proc/self/exe", self, sizeof self - 1);
 			if (n > 0)
 				self[n] = '\0';

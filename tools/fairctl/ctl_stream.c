@@ -4,11 +4,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fairctl/ctl.h"
 #include "fairctl/ctl_db.h"
+#include "net/http_parse.h"
 
 #define KEY_BYTES 24 /* 48 hex digits: media/stream_http.h's STREAM_KEY_HEX */
+
+/* Whether a brand's playback URL cannot be played by the room, said why:
+ * the room plays HLS (a .m3u8 playlist) with hls.js, not HTTP-FLV, and the
+ * pages' Content-Security-Policy lets them fetch video only from this
+ * server and the origins of video_origins. */
+static bool playback_refused(const struct ctl_context *ctx, const char *url)
+{
+	char origin[300];
+	size_t path = 0;
+
+	if (http_url_origin(url, origin, sizeof origin)) {
+		ctl_fail(ctx, "%s is not an http(s) URL", url);
+		return true;
+	}
+	path = strlen(origin) + strcspn(url + strlen(origin), "?#");
+	if (path < 5 || strncasecmp(url + path - 5, ".m3u8", 5)) {
+		ctl_fail(ctx,
+			 "%s is not an HLS playlist (.m3u8): the room plays "
+			 "HLS only (HTTP-FLV is not played); give the live "
+			 "service's HLS playback URL",
+			 url);
+		return true;
+	}
+	if (!http_list_contains(ctx->video_origins, origin)) {
+		ctl_fail(ctx,
+			 "%s is not in video_origins (the config, or "
+			 "FAIR_VIDEO_ORIGINS): the pages' Content-Security-"
+			 "Policy would block it; add it there and restart the "
+			 "server first",
+			 origin);
+		return true;
+	}
+	return false;
+}
 
 /* fairctl stream FAIR [--rotate] [--playback-url URL|""]: makes the fair's
  * first key, or a new one with --rotate (the old one is cut), and prints the
@@ -40,6 +76,8 @@ int ctl_stream(const struct ctl_context *ctx, int argc, char **argv)
 		return ctl_usage(ctx, "give the fair's id");
 	if (!rtmp || !*rtmp)
 		rtmp = "rtmp://127.0.0.1:1935/live";
+	if (playback && *playback && playback_refused(ctx, playback))
+		return CTL_FAILED;
 	conn = ctl_db_open(ctx->database_url, NULL, err, sizeof err);
 	if (!conn)
 		return ctl_fail(ctx, "%s", err);

@@ -13,9 +13,9 @@ import { Replays } from './replay';
 export function LiveVideo({ ctx }: { ctx: FairContext }) {
   useSubscription(ctx.store);
   const s = ctx.store.view.stream;
-  // A brand's own playback_url is not played yet: the CSP lets the page connect to this
-  // server only (docs/SECURITY.md)
-  const src = s?.state === 'live' && s.hls ? s.hls : null;
+  // This server's stream while live; else a brand's own live service (playback_url, HLS:
+  // fairctl takes only a .m3u8 of an origin the CSP lists, video_origins), played the same way
+  const src = s?.state === 'live' && s.hls ? s.hls : brandHls(s?.playback_url ?? null);
   if (src) return <Player src={src} />;
   const replays = s?.replays ?? [];
   return (
@@ -24,6 +24,17 @@ export function LiveVideo({ ctx }: { ctx: FairContext }) {
       {replays.length > 0 && <Replays ctx={ctx} replays={replays} />}
     </>
   );
+}
+
+/** A brand's playback URL the room can play: an http(s) HLS playlist; null otherwise. */
+function brandHls(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return /^https?:$/.test(u.protocol) && u.pathname.endsWith('.m3u8') ? u.href : null;
+  } catch {
+    return null;
+  }
 }
 
 function Player({ src }: { src: string }) {
