@@ -129,8 +129,9 @@ static void check_shutdown(struct loop_timer *t)
 	(void)t;
 	if (done || timefmt_mono_ms() >= shutdown_deadline_ms) {
 		if (!done)
-			LOG(LOG_WARN, "shutdown grace over: %zu sessions, "
-				      "%zu HTTP requests still open",
+			LOG(LOG_WARN,
+			    "shutdown grace over: %zu sessions, "
+			    "%zu HTTP requests still open",
 			    ws_session_count(), http_pending_count());
 		exit_loop = 1;
 		lws_cancel_service(srv.ctx);
@@ -240,13 +241,12 @@ static void usage(FILE *out)
 
 /* Resolves web_root or media_root: the configured folder, or the source
  * tree's when empty. */
-static int resolve_root(const char *configured, const char *fallback,
-			char *out, const char *key)
+static int resolve_root(const char *configured, const char *fallback, char *out,
+			const char *key)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof path, "%s",
-		 *configured ? configured : fallback);
+	snprintf(path, sizeof path, "%s", *configured ? configured : fallback);
 	if (!realpath(path, out)) {
 		fprintf(stderr, "fairserver: %s %s: %s\n", key, path,
 			strerror(errno));
@@ -358,10 +358,12 @@ static int create_context(void)
 		/* TLS 1.2 with forward secrecy only (ECDHE, AEAD): OpenSSL's
 		 * default list still offers RSA key exchange (AES128-SHA);
 		 * TLS 1.3's suites all have it */
-		info.ssl_cipher_list =
-			"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-			"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-			"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+		info.ssl_cipher_list = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-"
+				       "RSA-AES128-GCM-SHA256:"
+				       "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-"
+				       "RSA-AES256-GCM-SHA384:"
+				       "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-"
+				       "RSA-CHACHA20-POLY1305";
 		info.options |= LWS_SERVER_OPTION_STS;
 	}
 	srv.vh = lws_create_vhost(srv.ctx, &info);
@@ -387,7 +389,8 @@ int main(int argc, char **argv)
 	/* One allocation policy, jansson's included: out of memory aborts
 	 * (base/xalloc.h), so a NULL from jansson only means "not valid". */
 	json_set_alloc_funcs(xmalloc, free);
-	while ((opt = getopt_long(argc, argv, "c:pt:hv", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:pt:hv", long_opts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
 			config_file = optarg;

@@ -14,8 +14,9 @@ enum config_type { CFG_INT, CFG_BOOL, CFG_STRING };
 struct config_key {
 	const char *name;
 	enum config_type type;
-	const char *def; /* default, as it would be written in the environment */
-	long min, max;   /* ints: value bounds; strings: length bounds */
+	const char
+		*def;  /* default, as it would be written in the environment */
+	long min, max; /* ints: value bounds; strings: length bounds */
 	size_t offset;
 	const char *description;
 };
@@ -23,7 +24,8 @@ struct config_key {
 #define FIELD(f) offsetof(struct config, f)
 
 static const struct config_key config_keys[] = {
-	{"listen_address", CFG_STRING, "127.0.0.1", 7, 15, FIELD(listen_address),
+	{"listen_address", CFG_STRING, "127.0.0.1", 7, 15,
+	 FIELD(listen_address),
 	 "IPv4 address to listen on; anything but loopback exposes the server"},
 	{"port", CFG_INT, "8080", 0, 65535, FIELD(port),
 	 "TCP port for HTTP and WebSocket (0: any free port)"},
@@ -70,7 +72,8 @@ static const struct config_key config_keys[] = {
 	 "names the client (limits by address, logs); empty: none. Requests "
 	 "through any proxy never get /metrics"},
 	{"allowed_origins", CFG_STRING, "", 0, 8192, FIELD(allowed_origins),
-	 "comma-separated origins allowed to open /ws besides the server's own, "
+	 "comma-separated origins allowed to open /ws besides the server's "
+	 "own, "
 	 "e.g. https://fair.example.com"},
 	{"video_origins", CFG_STRING, "", 0, 8192, FIELD(video_origins),
 	 "comma-separated origins (https://cdn.example.com, no path) of the "
@@ -101,7 +104,8 @@ static const struct config_key config_keys[] = {
 	 FIELD(render_wait_max_ms),
 	 "longest a chart, share card or picture conversion waits for a "
 	 "worker thread; then it is answered 503 with Retry-After"},
-	{"max_connections", CFG_INT, "10000", 16, 1000000, FIELD(max_connections),
+	{"max_connections", CFG_INT, "10000", 16, 1000000,
+	 FIELD(max_connections),
 	 "connections (browsers, pages, sockets) this process serves at once; "
 	 "more are refused until some close. The open-files limit is set to "
 	 "this plus 1024 for the database, files and workers"},
@@ -120,7 +124,8 @@ static const struct config_key config_keys[] = {
 	 FIELD(ws_send_queue_kib),
 	 "KiB queued to one slow connection before it is closed"},
 	{"ws_idle_timeout_s", CFG_INT, "30", 5, 3600, FIELD(ws_idle_timeout_s),
-	 "seconds of silence before a WebSocket ping (hang-up after twice that)"},
+	 "seconds of silence before a WebSocket ping (hang-up after twice "
+	 "that)"},
 	{"allow_unsafe_durability", CFG_BOOL, "false", 0, 1,
 	 FIELD(allow_unsafe_durability),
 	 "take orders even when fsync, synchronous_commit or full_page_writes "
@@ -148,7 +153,8 @@ static const struct config_key config_keys[] = {
 	 "(fonts-noto-cjk)"},
 	{"session_ttl_hours", CFG_INT, "72", 1, 8760, FIELD(session_ttl_hours),
 	 "how long a login lasts before the user must log in again"},
-	{"login_max_failures", CFG_INT, "10", 1, 1000, FIELD(login_max_failures),
+	{"login_max_failures", CFG_INT, "10", 1, 1000,
+	 FIELD(login_max_failures),
 	 "failed logins for one login name within login_window_s before 429"},
 	{"login_max_failures_per_address", CFG_INT, "100", 1, 100000,
 	 FIELD(login_max_failures_per_address),
@@ -190,7 +196,8 @@ static const struct config_key config_keys[] = {
 	 FIELD(outbox_retry_base_ms),
 	 "the first retry's delay after a failed send; each further one "
 	 "doubles it (up to an hour), less up to half at random"},
-	{"outbox_max_attempts", CFG_INT, "10", 1, 100, FIELD(outbox_max_attempts),
+	{"outbox_max_attempts", CFG_INT, "10", 1, 100,
+	 FIELD(outbox_max_attempts),
 	 "attempts before a mail or call is given up (state dead)"},
 	{"outbox_lease_s", CFG_INT, "300", 2, 86400, FIELD(outbox_lease_s),
 	 "a row claimed by a process that stopped answering is sent again "
@@ -475,10 +482,10 @@ void config_print(const struct config *c, FILE *out)
 		env_name(k, env, sizeof env);
 		describe_expected(k, expected, sizeof expected);
 		snprintf(comment_key, sizeof comment_key, "// %s", k->name);
-		json_object_set_new(
-			doc, comment_key,
-			json_sprintf("%s; %s; environment %s", k->description,
-				     expected, env));
+		json_object_set_new(doc, comment_key,
+				    json_sprintf("%s; %s; environment %s",
+						 k->description, expected,
+						 env));
 		switch (k->type) {
 		case CFG_INT:
 			value = json_integer(*(const int *)cfield_of(c, k));

@@ -13,56 +13,56 @@
 #include <stdio.h>
 
 struct config {
-	char *listen_address;     /* IPv4 address the listener binds */
-	int port;                 /* 0 picks a free port (tests) */
-	bool listen_share;        /* SO_REUSEPORT with same-instance servers */
-	char *database_url;       /* libpq connection string or URL */
-	int db_pool_size;         /* pipelined connections for requests */
-	int db_query_timeout_ms;  /* a query not answered by then fails */
-	int db_reconnect_max_ms;  /* ceiling of the reconnect backoff */
-	int db_queue_max;         /* requests held while a reconnect runs */
-	int db_queue_wait_ms;     /* how long such a request may wait */
-	int db_user_in_flight;    /* one user's requests in PostgreSQL at once */
-	int db_user_queue_max;    /* one user's requests waiting at once */
-	char *web_root;           /* folder served at / */
-	char *media_root;         /* folder served at /media/ */
-	char *hls_root;           /* nginx-rtmp's HLS files (/live/) */
-	int clip_max_mb;          /* a product clip's largest upload */
-	int clip_max_s;           /* a product clip's longest duration */
-	char *allowed_origins;    /* comma-separated extra WebSocket origins */
-	char *video_origins;      /* comma-separated origins of brands' video */
-	char *trusted_proxies;    /* proxies whose X-Forwarded-For is believed */
-	char *tls_cert;           /* PEM certificate; empty: plain HTTP */
-	char *tls_key;            /* PEM private key */
-	char *log_level;          /* error, warn, notice, info, debug */
-	bool access_log;          /* one line per HTTP request */
-	int workers;              /* threads for CPU-heavy jobs */
-	int worker_queue;         /* jobs that may wait for a thread */
+	char *listen_address;    /* IPv4 address the listener binds */
+	int port;                /* 0 picks a free port (tests) */
+	bool listen_share;       /* SO_REUSEPORT with same-instance servers */
+	char *database_url;      /* libpq connection string or URL */
+	int db_pool_size;        /* pipelined connections for requests */
+	int db_query_timeout_ms; /* a query not answered by then fails */
+	int db_reconnect_max_ms; /* ceiling of the reconnect backoff */
+	int db_queue_max;        /* requests held while a reconnect runs */
+	int db_queue_wait_ms;    /* how long such a request may wait */
+	int db_user_in_flight;   /* one user's requests in PostgreSQL at once */
+	int db_user_queue_max;   /* one user's requests waiting at once */
+	char *web_root;          /* folder served at / */
+	char *media_root;        /* folder served at /media/ */
+	char *hls_root;          /* nginx-rtmp's HLS files (/live/) */
+	int clip_max_mb;         /* a product clip's largest upload */
+	int clip_max_s;          /* a product clip's longest duration */
+	char *allowed_origins;   /* comma-separated extra WebSocket origins */
+	char *video_origins;     /* comma-separated origins of brands' video */
+	char *trusted_proxies;   /* proxies whose X-Forwarded-For is believed */
+	char *tls_cert;          /* PEM certificate; empty: plain HTTP */
+	char *tls_key;           /* PEM private key */
+	char *log_level;         /* error, warn, notice, info, debug */
+	bool access_log;         /* one line per HTTP request */
+	int workers;             /* threads for CPU-heavy jobs */
+	int worker_queue;        /* jobs that may wait for a thread */
 	int worker_login_reserve; /* threads only password hashing may use */
 	int render_per_user;      /* renders one user may have at once */
 	int render_wait_max_ms;   /* a render's longest wait for a thread */
 	int max_connections;      /* connections served at once */
 	int ws_max_per_user;      /* WebSockets of one user, this process */
 	int ws_max_per_address;   /* WebSockets of one client address */
-	int ws_max_inflight;      /* requests in progress before reading pauses */
-	int ws_send_queue_kib;    /* queued outgoing bytes before a close */
-	int ws_idle_timeout_s;    /* ping after this much silence */
+	int ws_max_inflight;   /* requests in progress before reading pauses */
+	int ws_send_queue_kib; /* queued outgoing bytes before a close */
+	int ws_idle_timeout_s; /* ping after this much silence */
 	bool allow_unsafe_durability; /* take orders without fsync (tests) */
-	int orders_batch_max;     /* orders in one group-commit batch */
+	int orders_batch_max;         /* orders in one group-commit batch */
 	int orders_batches_in_flight; /* batches in the database at once */
-	int orders_queue_max;     /* orders waiting for the next batch */
-	int orders_resolve_ms;    /* to learn a lost batch's outcome */
-	char *chart_font;         /* CJK font file for charts */
-	int session_ttl_hours;    /* a login lasts this long */
-	int login_max_failures;   /* per login name, in the window */
+	int orders_queue_max;         /* orders waiting for the next batch */
+	int orders_resolve_ms;        /* to learn a lost batch's outcome */
+	char *chart_font;             /* CJK font file for charts */
+	int session_ttl_hours;        /* a login lasts this long */
+	int login_max_failures;       /* per login name, in the window */
 	int login_max_failures_per_address; /* per client address */
-	int login_max_pending_per_address; /* passwords hashed at once */
-	int login_window_s;       /* the failure-counting window */
-	bool migrate_on_start;    /* apply sql/ migrations at start-up */
-	char *smtp_url;           /* the mail relay; empty: no mail sent */
-	char *smtp_tls;           /* STARTTLS: required, try, none */
-	char *smtp_ca_file;       /* CAs for the relay's certificate */
-	char *smtp_user;          /* empty: no AUTH */
+	int login_max_pending_per_address;  /* passwords hashed at once */
+	int login_window_s;                 /* the failure-counting window */
+	bool migrate_on_start; /* apply sql/ migrations at start-up */
+	char *smtp_url;        /* the mail relay; empty: no mail sent */
+	char *smtp_tls;        /* STARTTLS: required, try, none */
+	char *smtp_ca_file;    /* CAs for the relay's certificate */
+	char *smtp_user;       /* empty: no AUTH */
 	char *smtp_password;
 	char *smtp_from;          /* envelope and From address */
 	char *smtp_from_name;     /* From's display name */

@@ -25,17 +25,17 @@
 
 struct upload {
 	uint64_t http_id;
-	char product[24];        /* the id, as text */
+	char product[24]; /* the id, as text */
 	char color[4 * COLOR_MAX_CHARS + 1];
 	bool has_color;
-	unsigned char *data;     /* the body, owned */
+	unsigned char *data; /* the body, owned */
 	size_t len;
 	char actor[24];          /* the admin's user id, as text */
 	char key[MEDIA_KEY_MAX]; /* where the new picture goes */
 	char exe[PATH_MAX];      /* fairctl, beside this server */
 	char prefix[2 * PATH_MAX];
-	int status;              /* after the worker: 0 converted, or HTTP */
-	char err[512];           /* why not */
+	int status;    /* after the worker: 0 converted, or HTTP */
+	char err[512]; /* why not */
 };
 
 static void upload_free(struct upload *up)
@@ -152,8 +152,7 @@ static void upload_convert(void *arg)
 
 	if (access(up->exe, X_OK)) {
 		snprintf(up->err, sizeof up->err,
-			 "the image converter %.400s cannot be run",
-			 up->exe);
+			 "the image converter %.400s cannot be run", up->exe);
 		up->status = 500;
 		return;
 	}
@@ -249,8 +248,8 @@ static void product_found(void *arg, enum pg_outcome outcome,
 		return;
 	}
 	n = strlen(slug);
-	snprintf(slug + n, sizeof slug - n, "-%02x%02x%02x%02x", rnd[0],
-		 rnd[1], rnd[2], rnd[3]);
+	snprintf(slug + n, sizeof slug - n, "-%02x%02x%02x%02x", rnd[0], rnd[1],
+		 rnd[2], rnd[3]);
 	if (media_product_key(PQgetvalue(res, 0, 0), slug, up->key,
 			      sizeof up->key) ||
 	    converter_path(up->exe, sizeof up->exe) ||

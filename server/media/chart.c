@@ -32,7 +32,11 @@ void chart_ticks(double max, int target, double *step, int *count)
 	raw = max / target;
 	magnitude = pow(10, floor(log10(raw)));
 	unit = raw / magnitude;
-	*step = (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * magnitude;
+	*step = (unit <= 1   ? 1
+		 : unit <= 2 ? 2
+		 : unit <= 5 ? 5
+			     : 10) *
+		magnitude;
 	*count = (int)ceil(max / *step - 1e-9);
 	if (*count < 1)
 		*count = 1;
@@ -49,8 +53,7 @@ struct canvas {
 static int text_size(struct canvas *cv, const char *s, double pt, int *h)
 {
 	int brect[8];
-	char *err = gdImageStringFT(NULL, brect, 0, cv->font, pt, 0, 0,
-				    0, s);
+	char *err = gdImageStringFT(NULL, brect, 0, cv->font, pt, 0, 0, 0, s);
 
 	if (err) {
 		cv->error = err;
@@ -66,8 +69,8 @@ static void text(struct canvas *cv, int x, int y, const char *s, double pt,
 		 int color)
 {
 	int brect[8];
-	char *err = gdImageStringFT(cv->im, brect, color, cv->font, pt,
-				    0, x, y, s);
+	char *err =
+		gdImageStringFT(cv->im, brect, color, cv->font, pt, 0, x, y, s);
 
 	if (err)
 		cv->error = err;
@@ -150,7 +153,8 @@ static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 	chart_ticks(max, 5, &step, &ticks);
 	/* value axis along the bottom, with grid lines */
 	for (int t = 0; t <= ticks; t++) {
-		int x = plot_left + (int)((right - plot_left) * t / (double)ticks);
+		int x = plot_left +
+			(int)((right - plot_left) * t / (double)ticks);
 		char tick[32];
 		int w = 0;
 
@@ -167,8 +171,8 @@ static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 		int x1 = plot_left + (int)((right - plot_left) * c->values[i] /
 					   (step * ticks));
 		char buf[256], value[48];
-		const char *label = fit(cv, c->labels[i], lpt, label_w, buf,
-					sizeof buf);
+		const char *label =
+			fit(cv, c->labels[i], lpt, label_w, buf, sizeof buf);
 		int w = text_size(cv, label, lpt, &h);
 
 		if (y1 <= y0)
@@ -176,12 +180,12 @@ static void draw_bars(struct canvas *cv, const struct chart *c, int left,
 		gdImageFilledRectangle(cv->im, plot_left + 1, y0,
 				       x1 > plot_left + 1 ? x1 : plot_left + 1,
 				       y1, cv->bar[i % 6]);
-		text(cv, plot_left - 6 - w, (y0 + y1) / 2 + h / 2 - 1, label, lpt,
-		     cv->ink);
+		text(cv, plot_left - 6 - w, (y0 + y1) / 2 + h / 2 - 1, label,
+		     lpt, cv->ink);
 		format_value(value, sizeof value, c->values[i], c->unit);
 		if (x1 + 4 + text_size(cv, value, lpt * 0.9, &h) < right)
-			text(cv, x1 + 4, (y0 + y1) / 2 + h / 2, value, lpt * 0.9,
-			     cv->muted);
+			text(cv, x1 + 4, (y0 + y1) / 2 + h / 2, value,
+			     lpt * 0.9, cv->muted);
 	}
 }
 
@@ -224,7 +228,8 @@ static void draw_line(struct canvas *cv, const struct chart *c, int left,
 		int w = text_size(cv, c->labels[0], pt * 0.85, &h) + 12;
 		int room = (right - plot_left) / (w > 1 ? w : 1);
 
-		every = room > 0 ? (int)((c->n + (size_t)room - 1) / (size_t)room)
+		every = room > 0 ? (int)((c->n + (size_t)room - 1) /
+					 (size_t)room)
 				 : (int)c->n;
 		if (every < 1)
 			every = 1;
@@ -232,10 +237,10 @@ static void draw_line(struct canvas *cv, const struct chart *c, int left,
 	gdImageSetThickness(cv->im, 2);
 	for (size_t i = 0; i < c->n; i++) {
 		int x = plot_left + (c->n > 1 ? (int)((right - plot_left) * i /
-						       (double)(c->n - 1))
+						      (double)(c->n - 1))
 					      : (right - plot_left) / 2);
-		int y = bottom - (int)((bottom - top) * c->values[i] /
-				       (step * ticks));
+		int y = bottom -
+			(int)((bottom - top) * c->values[i] / (step * ticks));
 
 		if (i)
 			gdImageLine(cv->im, prev_x, prev_y, x, y, cv->bar[0]);
@@ -293,8 +298,8 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	if (!c->n) {
 		int w = text_size(&cv, "尚無資料 No data yet", pt * 1.2, &h);
 
-		text(&cv, (c->width - w) / 2, c->height / 2, "尚無資料 No data yet",
-		     pt * 1.2, cv.muted);
+		text(&cv, (c->width - w) / 2, c->height / 2,
+		     "尚無資料 No data yet", pt * 1.2, cv.muted);
 	} else if (c->kind == CHART_BARS) {
 		draw_bars(&cv, c, pad, pad + title_h * 2, c->width - pad,
 			  c->height - pad - (int)(pt * 2.2), pt);
@@ -352,8 +357,8 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 			snprintf(value, sizeof value, "%lld", c->units);
 		else
 			money_text(value, c->amount, true);
-		text(&cv, pad + col * i, y, fit(&cv, value, pt * 1.4, col - 8,
-						cut, sizeof cut),
+		text(&cv, pad + col * i, y,
+		     fit(&cv, value, pt * 1.4, col - 8, cut, sizeof cut),
 		     pt * 1.4, cv.ink);
 		text(&cv, pad + col * i, y + (int)(pt * 1.8), labels[i],
 		     pt * 0.8, cv.muted);

@@ -25,7 +25,7 @@ struct chart {
 	const char *const *labels; /* n labels (bars: one per bar) */
 	const double *values;      /* n values >= 0 */
 	int width, height;
-	const char *font;          /* a TrueType/OpenType file with CJK glyphs */
+	const char *font; /* a TrueType/OpenType file with CJK glyphs */
 };
 
 /* libgd's font cache, shared by the worker threads: set up before they
@@ -54,7 +54,8 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 
 /* Draws the chart as a PNG of exactly width x height. Returns the bytes
  * (free with chart_free), *size set; NULL with why filled on failure. */
-void *chart_render(const struct chart *c, int *size, char *why, size_t why_size);
+void *chart_render(const struct chart *c, int *size, char *why,
+		   size_t why_size);
 void chart_free(void *png);
 
 #endif

@@ -106,8 +106,8 @@ enum clip_verdict clip_judge_probe(const char *json,
 		json_decref(root);
 		return CLIP_BROKEN;
 	}
-	format = json_string_value(
-		json_object_get(json_object_get(root, "format"), "format_name"));
+	format = json_string_value(json_object_get(
+		json_object_get(root, "format"), "format_name"));
 	if (!format) {
 		snprintf(err, errlen, "the video could not be read");
 		v = CLIP_BROKEN;
@@ -180,9 +180,10 @@ int clip_key(const char *style, const unsigned char sha256[32], char *out,
 
 	/* a style is letters, digits, '_', '.' and '-' (products.style):
 	 * one folder, never a path */
-	if (!*style || strspn(style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-			       strlen(style))
+	if (!*style ||
+	    strspn(style,
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(style))
 		return -1;
 	for (int i = 0; i < 8; i++)
 		snprintf(hex + 2 * i, 3, "%02x", sha256[i]);

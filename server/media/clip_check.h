@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CLIP_KEY_MAX 121          /* bytes of a clip's key, with its NUL */
-#define CLIP_MAX_SIDE 8192        /* pixels, either side of the source */
-#define CLIP_SNIFF_BYTES 16       /* what clip_sniff needs to see */
-#define CLIP_HARD_MAX_S 300       /* the five minutes */
+#define CLIP_KEY_MAX 121    /* bytes of a clip's key, with its NUL */
+#define CLIP_MAX_SIDE 8192  /* pixels, either side of the source */
+#define CLIP_SNIFF_BYTES 16 /* what clip_sniff needs to see */
+#define CLIP_HARD_MAX_S 300 /* the five minutes */
 
 enum clip_container {
 	CLIP_UNKNOWN,

@@ -28,17 +28,17 @@
 
 struct clip_upload {
 	uint64_t http_id;
-	char product[24];        /* the id, as text */
-	char style[48];          /* the product's, for the key */
-	int fd;                  /* the body, in a memfd; owned */
+	char product[24]; /* the id, as text */
+	char style[48];   /* the product's, for the key */
+	int fd;           /* the body, in a memfd; owned */
 	int64_t len;
-	char actor[24];          /* the admin's user id, as text */
+	char actor[24]; /* the admin's user id, as text */
 	struct clip_limits lim;
 	/* set by the worker */
 	enum clip_verdict verdict;
 	struct clip_info info;
 	char key[CLIP_KEY_MAX];
-	bool existed;            /* the same clip was stored before */
+	bool existed; /* the same clip was stored before */
 	char err[512];
 };
 
@@ -186,10 +186,11 @@ static void upload_worked(void *arg, bool ran)
 	snprintf(ms, sizeof ms, "%lld", (long long)up->info.duration_ms);
 	snprintf(w, sizeof w, "%d", up->info.width);
 	snprintf(h, sizeof h, "%d", up->info.height);
-	if (pg_query(srv.db,
-		     "SELECT admin_product_clip_set($1::bigint, $2::bigint, $3, "
-		     "$4::int, $5::int, $6::int)",
-		     6, params, upload_saved, up)) {
+	if (pg_query(
+		    srv.db,
+		    "SELECT admin_product_clip_set($1::bigint, $2::bigint, $3, "
+		    "$4::int, $5::int, $6::int)",
+		    6, params, upload_saved, up)) {
 		/* not recorded: the files go unless they were there before */
 		if (!up->existed) {
 			char mp4[PATH_MAX + 200], jpg[PATH_MAX + 200];

@@ -17,10 +17,10 @@ static const struct media_run_limits code_limits = {
 
 /* Fitted into 1280 x 720 (landscape) or 720 x 1280 (upright), never
  * enlarged, even sides (yuv420p), square pixels. */
-#define SCALE_FILTER                                                        \
-	"scale=w='if(gte(iw,ih),min(1280,iw),min(720,iw))'"                 \
-	":h='if(gte(iw,ih),min(720,ih),min(1280,ih))'"                      \
-	":force_original_aspect_ratio=decrease:force_divisible_by=2,"        \
+#define SCALE_FILTER                                                  \
+	"scale=w='if(gte(iw,ih),min(1280,iw),min(720,iw))'"           \
+	":h='if(gte(iw,ih),min(720,ih),min(1280,ih))'"                \
+	":force_original_aspect_ratio=decrease:force_divisible_by=2," \
 	"setsar=1,format=yuv420p"
 
 /* Creates every missing folder of path up to its last '/'. */
@@ -91,8 +91,8 @@ static enum clip_verdict check_bytes(int fd, const struct clip_limits *lim,
  * input's name and the demuxer's address. */
 static void clean_reason(char *err)
 {
-	static const char *const noise[] = {"ffprobe failed: ", "ffmpeg failed: ",
-					    "/dev/stdin: "};
+	static const char *const noise[] = {
+		"ffprobe failed: ", "ffmpeg failed: ", "/dev/stdin: "};
 	char *p = err;
 
 	for (size_t i = 0; i < sizeof noise / sizeof noise[0]; i++)
@@ -108,17 +108,23 @@ static enum clip_verdict probe(int fd, const struct clip_limits *lim,
 			       char *err, size_t errlen)
 {
 	static const char *const args[] = {
-		"ffprobe", "-v", "error", "-show_entries",
+		"ffprobe",
+		"-v",
+		"error",
+		"-show_entries",
 		"format=format_name,duration:stream=codec_type,width,height",
-		"-of", "json", "/dev/stdin", NULL};
+		"-of",
+		"json",
+		"/dev/stdin",
+		NULL};
 	char out[16384], why[400];
 	long long until = media_run_now_ms() + 30000;
 
 	if (rewind_fd(fd, err, errlen))
 		return CLIP_FAILED;
-	if (media_run(args, &probe_limits, fd, until < deadline ? until
-								 : deadline,
-		      out, sizeof out, why, sizeof why)) {
+	if (media_run(args, &probe_limits, fd,
+		      until < deadline ? until : deadline, out, sizeof out, why,
+		      sizeof why)) {
 		if (strstr(why, "not installed")) {
 			snprintf(err, errlen, "%s", why);
 			return CLIP_FAILED;
@@ -134,8 +140,7 @@ static enum clip_verdict probe(int fd, const struct clip_limits *lim,
 static int name_of(const char *prefix, const char *suffix, char *out,
 		   size_t size)
 {
-	return snprintf(out, size, "%s%s", prefix, suffix) < (int)size ? 0
-									: -1;
+	return snprintf(out, size, "%s%s", prefix, suffix) < (int)size ? 0 : -1;
 }
 
 enum clip_verdict clip_make(int in_fd, const char *prefix,
@@ -169,16 +174,48 @@ enum clip_verdict clip_make(int in_fd, const char *prefix,
 	snprintf(max_s, sizeof max_s, "%lld",
 		 (long long)(lim->max_ms + 999) / 1000);
 	{
-		const char *const args[] = {
-			"ffmpeg", "-nostdin", "-hide_banner", "-loglevel",
-			"error", "-y", "-i", "/dev/stdin", "-map", "0:v:0",
-			"-map", "0:a:0?", "-map_metadata", "-1",
-			"-map_chapters", "-1", "-t", max_s, "-vf",
-			SCALE_FILTER, "-c:v", "libx264", "-preset", "veryfast",
-			"-crf", "23", "-profile:v", "high", "-threads",
-			CLIP_THREADS, "-c:a", "aac", "-b:a", "128k", "-ac",
-			"2", "-movflags", "+faststart", "-f", "mp4", mp4_part,
-			NULL};
+		const char *const args[] = {"ffmpeg",
+					    "-nostdin",
+					    "-hide_banner",
+					    "-loglevel",
+					    "error",
+					    "-y",
+					    "-i",
+					    "/dev/stdin",
+					    "-map",
+					    "0:v:0",
+					    "-map",
+					    "0:a:0?",
+					    "-map_metadata",
+					    "-1",
+					    "-map_chapters",
+					    "-1",
+					    "-t",
+					    max_s,
+					    "-vf",
+					    SCALE_FILTER,
+					    "-c:v",
+					    "libx264",
+					    "-preset",
+					    "veryfast",
+					    "-crf",
+					    "23",
+					    "-profile:v",
+					    "high",
+					    "-threads",
+					    CLIP_THREADS,
+					    "-c:a",
+					    "aac",
+					    "-b:a",
+					    "128k",
+					    "-ac",
+					    "2",
+					    "-movflags",
+					    "+faststart",
+					    "-f",
+					    "mp4",
+					    mp4_part,
+					    NULL};
 
 		if (rewind_fd(in_fd, err, errlen))
 			goto failed;
@@ -196,29 +233,38 @@ enum clip_verdict clip_make(int in_fd, const char *prefix,
 	}
 	/* the poster: a frame of the first second (the middle of a
 	 * shorter clip), from the MP4 made */
-	poster_at = info->duration_ms >= 2000 ? 1.0
-					       : (double)info->duration_ms /
-							 2000.0;
+	poster_at = info->duration_ms >= 2000
+			    ? 1.0
+			    : (double)info->duration_ms / 2000.0;
 	snprintf(at, sizeof at, "%.3f", poster_at);
 	{
 		const char *const args[] = {
 			"ffmpeg", "-nostdin", "-hide_banner", "-loglevel",
-			"error", "-y", "-ss", at, "-i", mp4_part, "-frames:v",
-			"1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg",
-			"-update", "1", jpg_part, NULL};
+			"error",  "-y",       "-ss",          at,
+			"-i",     mp4_part,   "-frames:v",    "1",
+			"-q:v",   "3",        "-f",           "image2",
+			"-c:v",   "mjpeg",    "-update",      "1",
+			jpg_part, NULL};
 
-		if (media_run(args, &code_limits, -1, deadline, out,
-			      sizeof out, why, sizeof why)) {
+		if (media_run(args, &code_limits, -1, deadline, out, sizeof out,
+			      why, sizeof why)) {
 			snprintf(err, errlen, "no poster could be made: %s",
 				 why);
 			goto failed;
 		}
 	}
 	{
-		const char *const args[] = {
-			"ffprobe", "-v", "error", "-select_streams", "v:0",
-			"-show_entries", "stream=width,height", "-of",
-			"csv=p=0", mp4_part, NULL};
+		const char *const args[] = {"ffprobe",
+					    "-v",
+					    "error",
+					    "-select_streams",
+					    "v:0",
+					    "-show_entries",
+					    "stream=width,height",
+					    "-of",
+					    "csv=p=0",
+					    mp4_part,
+					    NULL};
 
 		if (media_run(args, &probe_limits, -1, deadline, out,
 			      sizeof out, why, sizeof why) ||

@@ -19,9 +19,9 @@
 #define CLIP_PROBE_MEMORY_BYTES (512LL * 1024 * 1024) /* RLIMIT_AS */
 #define CLIP_PROBE_CPU_S 10                           /* RLIMIT_CPU */
 #define CLIP_CODE_MEMORY_BYTES (1536LL * 1024 * 1024) /* RLIMIT_AS */
-#define CLIP_CODE_CPU_S 900          /* RLIMIT_CPU, all threads together */
-#define CLIP_CODE_FILE_BYTES (1024LL * 1024 * 1024)   /* RLIMIT_FSIZE */
-#define CLIP_THREADS "2"             /* x264's threads */
+#define CLIP_CODE_CPU_S 900 /* RLIMIT_CPU, all threads together */
+#define CLIP_CODE_FILE_BYTES (1024LL * 1024 * 1024) /* RLIMIT_FSIZE */
+#define CLIP_THREADS "2"                            /* x264's threads */
 
 /* Makes <prefix>.mp4 and <prefix>-poster.jpg (prefix: the media root and
  * the clip's key; its folders are created) from the clip open at in_fd (a

@@ -34,7 +34,7 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[3] << 24 | le24(p);
 }
 
-static const unsigned char png_magic[8] = {0x89, 'P', 'N',  'G',
+static const unsigned char png_magic[8] = {0x89, 'P',  'N',  'G',
 					   '\r', '\n', 0x1a, '\n'};
 
 enum media_format media_sniff(const unsigned char *data, size_t len)
@@ -114,11 +114,13 @@ static int png_size(const unsigned char *d, size_t len, uint32_t *w,
 	/* signature, then the IHDR chunk: length 13, "IHDR", width, height,
 	 * five one-byte fields, CRC */
 	if (len < 33)
-		return fail(err, errlen, "the PNG file is truncated before "
-					 "the end of its header");
+		return fail(err, errlen,
+			    "the PNG file is truncated before "
+			    "the end of its header");
 	if (be32(d + 8) != 13 || memcmp(d + 12, "IHDR", 4))
-		return fail(err, errlen, "corrupt PNG: the first chunk is not "
-					 "a valid IHDR header");
+		return fail(err, errlen,
+			    "corrupt PNG: the first chunk is not "
+			    "a valid IHDR header");
 	*w = be32(d + 16);
 	*h = be32(d + 20);
 	return 0;
@@ -161,8 +163,9 @@ static int jpeg_size(const unsigned char *d, size_t len, uint32_t *w,
 				    "frame header",
 				    marker);
 		if (i + 2 > len)
-			return fail(err, errlen, "the JPEG file is truncated "
-						 "in a marker segment");
+			return fail(err, errlen,
+				    "the JPEG file is truncated "
+				    "in a marker segment");
 		seglen = be16(d + i);
 		if (seglen < 2)
 			return fail(err, errlen,
@@ -198,14 +201,17 @@ static int webp_frame_size(const unsigned char *fourcc, const unsigned char *p,
 		/* frame tag (3 bytes, bit 0 clear on a key frame), start
 		 * code 9d 01 2a, 14-bit width and height */
 		if (size < 10)
-			return fail(err, errlen, "the WebP VP8 header is "
-						 "truncated");
+			return fail(err, errlen,
+				    "the WebP VP8 header is "
+				    "truncated");
 		if (p[0] & 1)
-			return fail(err, errlen, "corrupt WebP: the VP8 frame "
-						 "is not a key frame");
+			return fail(err, errlen,
+				    "corrupt WebP: the VP8 frame "
+				    "is not a key frame");
 		if (p[3] != 0x9d || p[4] != 0x01 || p[5] != 0x2a)
-			return fail(err, errlen, "corrupt WebP: bad VP8 start "
-						 "code");
+			return fail(err, errlen,
+				    "corrupt WebP: bad VP8 start "
+				    "code");
 		*w = le16(p + 6) & 0x3fff;
 		*h = le16(p + 8) & 0x3fff;
 		return 0;
@@ -228,12 +234,14 @@ static int webp_size(const unsigned char *d, size_t len, uint32_t *w,
 	uint32_t fw, fh;
 
 	if (len < 20)
-		return fail(err, errlen, "the WebP file is truncated before "
-					 "its first chunk");
+		return fail(err, errlen,
+			    "the WebP file is truncated before "
+			    "its first chunk");
 	size = le32(d + 16);
 	if (size > len - 20)
-		return fail(err, errlen, "the WebP file is truncated in its "
-					 "first chunk");
+		return fail(err, errlen,
+			    "the WebP file is truncated in its "
+			    "first chunk");
 	if (!memcmp(d + 12, "VP8 ", 4) || !memcmp(d + 12, "VP8L", 4))
 		return webp_frame_size(d + 12, d + 20, size, w, h, err, errlen);
 	if (memcmp(d + 12, "VP8X", 4))
@@ -245,8 +253,9 @@ static int webp_size(const unsigned char *d, size_t len, uint32_t *w,
 	if (size < 10)
 		return fail(err, errlen, "the WebP VP8X header is truncated");
 	if (d[20] & 0x02)
-		return fail(err, errlen, "animated WebP images are not "
-					 "supported");
+		return fail(err, errlen,
+			    "animated WebP images are not "
+			    "supported");
 	*w = 1 + le24(d + 24);
 	*h = 1 + le24(d + 27);
 	/* The frame that follows must agree with the canvas. */
@@ -260,8 +269,9 @@ static int webp_size(const unsigned char *d, size_t len, uint32_t *w,
 				    "\"%.4s\"",
 				    (const char *)c);
 		if (!memcmp(c, "ANIM", 4) || !memcmp(c, "ANMF", 4))
-			return fail(err, errlen, "animated WebP images are "
-						 "not supported");
+			return fail(err, errlen,
+				    "animated WebP images are "
+				    "not supported");
 		if (!memcmp(c, "VP8 ", 4) || !memcmp(c, "VP8L", 4)) {
 			if (webp_frame_size(c, c + 8, csize, &fw, &fh, err,
 					    errlen))

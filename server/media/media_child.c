@@ -62,9 +62,9 @@ static int read_messages(int fd, char *buf, size_t size, long long deadline)
 	}
 }
 
-int media_child_convert(const char *exe, const unsigned char *data,
-			size_t len, const char *prefix, int timeout_ms,
-			char *err, size_t errlen)
+int media_child_convert(const char *exe, const unsigned char *data, size_t len,
+			const char *prefix, int timeout_ms, char *err,
+			size_t errlen)
 {
 	char exe_copy[4096], prefix_copy[4096], said[1024];
 	char cmd[] = "media-convert", out[] = "--out";
@@ -144,8 +144,7 @@ int media_child_convert(const char *exe, const unsigned char *data,
 			 MEDIA_CHILD_CPU_S);
 		return -1;
 	}
-	snprintf(err, errlen,
-		 "the image converter died (signal %d: %s)%s%s",
+	snprintf(err, errlen, "the image converter died (signal %d: %s)%s%s",
 		 WIFSIGNALED(status) ? WTERMSIG(status) : 0,
 		 WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "?",
 		 said[0] ? ": " : "", said);

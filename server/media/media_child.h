@@ -27,8 +27,8 @@
  * again). Returns 0 when the child wrote the stored sizes, or -1 with a
  * reason for a person in err: the child's own first line when it refused
  * or failed, or that it was stopped (CPU limit, timeout) or died. */
-int media_child_convert(const char *exe, const unsigned char *data,
-			size_t len, const char *prefix, int timeout_ms,
-			char *err, size_t errlen);
+int media_child_convert(const char *exe, const unsigned char *data, size_t len,
+			const char *prefix, int timeout_ms, char *err,
+			size_t errlen);
 
 #endif

@@ -52,8 +52,8 @@ int media_mkdirs(const char *path)
 	return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t len,
-		      char *err, size_t errlen)
+static int write_file(const char *path, const void *data, size_t len, char *err,
+		      size_t errlen)
 {
 	char tmp[4200];
 	FILE *f;
@@ -135,8 +135,8 @@ static void spans_free(struct span *sp)
  * area-averaging box filter (every source pixel counts, so shrinking a
  * large picture does not alias), flattening alpha onto white. libgd's
  * gdImageCopyResampled does the same at a fraction of the speed. */
-static int box_resample(gdImagePtr src, gdImagePtr dst, int ox, int oy,
-			int dw, int dh)
+static int box_resample(gdImagePtr src, gdImagePtr dst, int ox, int oy, int dw,
+			int dh)
 {
 	int sw = gdImageSX(src), sh = gdImageSY(src);
 	struct span *xs = spans_for(sw, dw), *ys = spans_for(sh, dh);
@@ -160,8 +160,10 @@ static int box_resample(gdImagePtr src, gdImagePtr dst, int ox, int oy,
 					int a = gdTrueColorGetAlpha(px);
 					float wx = xs[dx].w[j];
 					float pr = (float)gdTrueColorGetRed(px);
-					float pg = (float)gdTrueColorGetGreen(px);
-					float pb = (float)gdTrueColorGetBlue(px);
+					float pg =
+						(float)gdTrueColorGetGreen(px);
+					float pb =
+						(float)gdTrueColorGetBlue(px);
 
 					if (a) { /* 0 opaque ... 127 clear */
 						float o = (127 - a) / 127.0f;
@@ -182,10 +184,10 @@ static int box_resample(gdImagePtr src, gdImagePtr dst, int ox, int oy,
 				acc[i] += wy * row[i];
 		}
 		for (int dx = 0; dx < dw; dx++)
-			dst->tpixels[oy + dy][ox + dx] = gdTrueColor(
-				(int)(acc[3 * dx] + 0.5f),
-				(int)(acc[3 * dx + 1] + 0.5f),
-				(int)(acc[3 * dx + 2] + 0.5f));
+			dst->tpixels[oy + dy][ox + dx] =
+				gdTrueColor((int)(acc[3 * dx] + 0.5f),
+					    (int)(acc[3 * dx + 1] + 0.5f),
+					    (int)(acc[3 * dx + 2] + 0.5f));
 	}
 	rc = 0;
 out:
@@ -254,8 +256,9 @@ int media_convert_write_sizes(struct gdImageStruct *src, const char *prefix,
 		int size = 0;
 
 		if (!im) {
-			snprintf(err, errlen, "out of memory for a %d x %d "
-					      "image",
+			snprintf(err, errlen,
+				 "out of memory for a %d x %d "
+				 "image",
 				 s->width, s->height);
 			rc = -1;
 			break;

@@ -16,9 +16,9 @@ int media_remux_mp4(const char *in, const char *out, int64_t *duration_ms,
 {
 	char part[4096], said[256];
 	long long deadline = media_run_now_ms() + MEDIA_REMUX_TIMEOUT_MS;
-	static const struct media_run_limits limits = {
-		MEDIA_REMUX_MEMORY_BYTES, MEDIA_REMUX_CPU_S,
-		MEDIA_REMUX_FILE_BYTES};
+	static const struct media_run_limits limits = {MEDIA_REMUX_MEMORY_BYTES,
+						       MEDIA_REMUX_CPU_S,
+						       MEDIA_REMUX_FILE_BYTES};
 	struct stat st;
 	double seconds;
 	char *end;
@@ -35,8 +35,8 @@ int media_remux_mp4(const char *in, const char *out, int64_t *duration_ms,
 			"-movflags", "+faststart", "-f",           "mp4",
 			part,        NULL};
 
-		if (media_run(args, &limits, -1, deadline, said, sizeof said, err,
-				errlen)) {
+		if (media_run(args, &limits, -1, deadline, said, sizeof said,
+			      err, errlen)) {
 			unlink(part);
 			return -1;
 		}
@@ -53,8 +53,8 @@ int media_remux_mp4(const char *in, const char *out, int64_t *duration_ms,
 			part,
 			NULL};
 
-		if (media_run(args, &limits, -1, deadline, said, sizeof said, err,
-				errlen)) {
+		if (media_run(args, &limits, -1, deadline, said, sizeof said,
+			      err, errlen)) {
 			unlink(part);
 			return -1;
 		}

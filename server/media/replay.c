@@ -38,9 +38,9 @@
 #define SWEEP_EVERY_US (60 * 1000000LL)
 #define ORPHAN_AGE_S 120
 
-static bool running;            /* between replay_start and replay_stop */
+static bool running; /* between replay_start and replay_stop */
 static struct loop_timer sweep_timer;
-static bool sweep_busy;         /* a sweep's query is in flight */
+static bool sweep_busy; /* a sweep's query is in flight */
 
 /* ---- the form nginx posts ---- */
 

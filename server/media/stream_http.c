@@ -52,8 +52,9 @@ static int form_name(const char *body, size_t len, bool relay, char *out,
 			size_t n = end - i - 5;
 
 			if (relay) {
-				if (n < 6 || n > 5 + 18 || memcmp(v, "fair-", 5) ||
-				    v[5] < '1' || v[5] > '9')
+				if (n < 6 || n > 5 + 18 ||
+				    memcmp(v, "fair-", 5) || v[5] < '1' ||
+				    v[5] > '9')
 					return -1;
 				v += 5;
 				n -= 5;
@@ -83,12 +84,11 @@ struct notify_job {
 	enum notify_call call;
 };
 
-static void notify_done(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void notify_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct notify_job *job = arg;
-	bool ok = outcome == PG_DONE && PQresultStatus(res) == PGRES_TUPLES_OK &&
-		  PQntuples(res) == 1;
+	bool ok = outcome == PG_DONE &&
+		  PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
 	const char *v = ok ? PQgetvalue(res, 0, 0) : "";
 	char location[64];
 
@@ -165,11 +165,11 @@ void stream_http_notify(const struct http_call *call)
 		 * nginx's own (its publisher's key is checked by its own
 		 * update), and a 403 would cut the HLS every few seconds. */
 		if (c == CALL_PUBLISH_DONE ||
-		    (c == CALL_UPDATE &&
-		     !form_name(call->body, call->body_len, true, key,
-				sizeof key)))
+		    (c == CALL_UPDATE && !form_name(call->body, call->body_len,
+						    true, key, sizeof key)))
 			http_finish_body(call->id, 200,
-					 "text/plain; charset=utf-8", "ok\n", 3);
+					 "text/plain; charset=utf-8", "ok\n",
+					 3);
 		else
 			http_fail(call->id, ERR_FORBIDDEN,
 				  "unknown stream key");
@@ -248,7 +248,7 @@ static struct watch_slot *watch_slot(int64_t user_id, int64_t fair)
 
 struct hls_job {
 	uint64_t http_id;
-	int kind;           /* HLS_PLAYLIST or HLS_SEGMENT */
+	int kind; /* HLS_PLAYLIST or HLS_SEGMENT */
 	int64_t fair;
 	int64_t user_id;
 	char file[64];
@@ -256,9 +256,9 @@ struct hls_job {
 
 static const char *hls_root(void)
 {
-	return srv.cfg.hls_root && srv.cfg.hls_root[0]
-		       ? srv.cfg.hls_root
-		       : FAIR_SOURCE_DIR "/var/live/hls";
+	return srv.cfg.hls_root && srv.cfg.hls_root[0] ? srv.cfg.hls_root
+						       : FAIR_SOURCE_DIR
+		       "/var/live/hls";
 }
 
 int stream_http_record_dir(char *buf, size_t size)
@@ -272,9 +272,8 @@ int stream_http_record_dir(char *buf, size_t size)
 	n = len;
 	while (n > 0 && root[n - 1] != '/')
 		n--;
-	return snprintf(buf, size, "%.*srec", (int)n, root) >= (int)size
-		       ? -1
-		       : 0;
+	return snprintf(buf, size, "%.*srec", (int)n, root) >= (int)size ? -1
+									 : 0;
 }
 
 int stream_http_playlist_path(int64_t fair, char *buf, size_t size)

@@ -32,8 +32,7 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void lost_done(void *arg, enum pg_outcome outcome,
-		      const PGresult *res)
+static void lost_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	int64_t fair = (int64_t)(intptr_t)arg;
 
@@ -55,12 +54,10 @@ static int64_t playlist_written_ms(int64_t fair)
 	if (stream_http_playlist_path(fair, path, sizeof path) ||
 	    stat(path, &st))
 		return 0;
-	return (int64_t)st.st_mtim.tv_sec * 1000 +
-	       st.st_mtim.tv_nsec / 1000000;
+	return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
 }
 
-static void live_read(void *arg, enum pg_outcome outcome,
-		      const PGresult *res)
+static void live_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	int64_t now = wall_ms();
 

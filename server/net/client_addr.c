@@ -111,9 +111,8 @@ bool client_addr_of(struct lws *wsi, const char *trusted, char *out,
 		char *forwarded = xmalloc((size_t)len + 1);
 
 		if (lws_hdr_copy(wsi, forwarded, len + 1,
-					      WSI_TOKEN_X_FORWARDED_FOR) > 0)
-			client_addr_pick(peer, forwarded, trusted, out,
-					 outlen);
+				 WSI_TOKEN_X_FORWARDED_FOR) > 0)
+			client_addr_pick(peer, forwarded, trusted, out, outlen);
 		free(forwarded);
 	}
 	return true;

@@ -16,8 +16,8 @@
 struct frame {
 	unsigned refs;
 	unsigned char header_len; /* header bytes at the end of the headroom */
-	size_t len;            /* bytes of text after the headroom */
-	unsigned char data[];  /* LWS_PRE headroom (ending with the header),
+	size_t len;               /* bytes of text after the headroom */
+	unsigned char data[];     /* LWS_PRE headroom (ending with the header),
 				  then the text */
 };
 

@@ -25,42 +25,42 @@
 void (*http_on_wake)(void);
 
 struct http_req {
-	uint64_t id;        /* in `pending` while an answer is awaited */
+	uint64_t id; /* in `pending` while an answer is awaited */
 	struct lws *wsi;
-	int stage;          /* 0 idle, 1 headers to write, 2 body to write,
+	int stage; /* 0 idle, 1 headers to write, 2 body to write,
 			     * 3 a streamed body (http_stream_*) */
 	int status;
 	const char *ctype;
-	char *set_cookie;   /* owned; a Set-Cookie value, or NULL */
-	int retry_after_s;  /* > 0: send Retry-After */
+	char *set_cookie;          /* owned; a Set-Cookie value, or NULL */
+	int retry_after_s;         /* > 0: send Retry-After */
 	const char *cache_control; /* static; NULL: no-store */
-	char location[160]; /* a redirect's Location, or "" */
+	char location[160];        /* a redirect's Location, or "" */
 	unsigned char *body; /* owned; the text starts after LWS_PRE bytes */
 	size_t body_len;
 	int64_t started_ms;
-	int method;         /* LWSHUMETH_* */
+	int method; /* LWSHUMETH_* */
 	char path[200];
-	char query[256];    /* the URL's arguments, for API routes */
+	char query[256]; /* the URL's arguments, for API routes */
 	/* a request body being received for an API route */
 	const struct http_route *route;
-	char *in;           /* owned; in_cap + 1 bytes */
+	char *in; /* owned; in_cap + 1 bytes */
 	size_t in_len, in_cap, in_max;
-	int gate;           /* GATE_*: the session and role before the body */
-	bool body_done;     /* the whole body has come */
-	bool close_after;   /* close once the answer is out: the body was not
+	int gate;         /* GATE_*: the session and role before the body */
+	bool body_done;   /* the whole body has come */
+	bool close_after; /* close once the answer is out: the body was not
 			     * read (a refusal before it) */
-	bool lingering;     /* close_after's answer is out: what still comes
+	bool lingering;   /* close_after's answer is out: what still comes
 			     * is read and dropped for a moment, then close */
 	int64_t linger_end_ms; /* then (timefmt_mono_ms) */
 	char session[HTTP_SESSION_MAX];
 	char peer[64];
 	char user_agent[300];
-	char range[128];    /* the Range header, or "" (http_call.range) */
+	char range[128]; /* the Range header, or "" (http_call.range) */
 	/* a streamed answer: what waits to be written, from LWS_PRE + out_off */
 	char *out;
 	size_t out_len, out_off, out_cap, streamed;
 	bool stream_ended, stream_failed;
-	bool chunked;       /* HTTP/1.1: chunked, so a cut answer shows */
+	bool chunked; /* HTTP/1.1: chunked, so a cut answer shows */
 	char filename[96];
 	http_drain_fn drain;
 	void *drain_arg;
@@ -238,7 +238,7 @@ static int write_stage(struct http_req *r)
 {
 	/* the security headers (about 600 bytes), a cookie, a file name */
 	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
-					    *end = buf + sizeof buf - 1;
+					   *end = buf + sizeof buf - 1;
 
 	if (r->stage == 3)
 		return write_stream(r);
@@ -282,9 +282,10 @@ static int write_stage(struct http_req *r)
 
 			snprintf(secs, sizeof secs, "%d", r->retry_after_s);
 			if (lws_add_http_header_by_name(
-				    r->wsi, (const unsigned char *)"retry-after:",
-				    (unsigned char *)secs, (int)strlen(secs), &p,
-				    end))
+				    r->wsi,
+				    (const unsigned char *)"retry-after:",
+				    (unsigned char *)secs, (int)strlen(secs),
+				    &p, end))
 				return -1;
 		}
 		if (r->close_after &&
@@ -300,8 +301,7 @@ static int write_stage(struct http_req *r)
 			return -1;
 		if (streamed && r->chunked &&
 		    lws_add_http_header_by_name(
-			    r->wsi,
-			    (const unsigned char *)"transfer-encoding:",
+			    r->wsi, (const unsigned char *)"transfer-encoding:",
 			    (const unsigned char *)"chunked", 7, &p, end))
 			return -1;
 		if (r->filename[0]) {
@@ -311,7 +311,8 @@ static int write_stage(struct http_req *r)
 				 "attachment; filename=\"%s\"", r->filename);
 			if (lws_add_http_header_by_name(
 				    r->wsi,
-				    (const unsigned char *)"content-disposition:",
+				    (const unsigned char
+					     *)"content-disposition:",
 				    (unsigned char *)disposition,
 				    (int)strlen(disposition), &p, end))
 				return -1;
@@ -329,9 +330,8 @@ static int write_stage(struct http_req *r)
 			return 0;
 		}
 	}
-	if (r->body_len &&
-	    lws_write(r->wsi, r->body + LWS_PRE, r->body_len,
-		      LWS_WRITE_HTTP_FINAL) != (int)r->body_len)
+	if (r->body_len && lws_write(r->wsi, r->body + LWS_PRE, r->body_len,
+				     LWS_WRITE_HTTP_FINAL) != (int)r->body_len)
 		return -1;
 	access_log(r->wsi, method_name(r->method), r->path, r->status,
 		   r->body_len, r->started_ms);
@@ -359,7 +359,7 @@ static void await_answer(struct http_req *r)
  * but for the brands' live services of video_origins (a fair's
  * playback_url: its playlist and segments fetched by hls.js), which
  * media-src and connect-src name. */
-#define CSP_FORMAT                                                           \
+#define CSP_FORMAT                                                          \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "         \
 	"img-src 'self' data: blob:; font-src 'self'; media-src 'self' "    \
 	"blob:%s%s; connect-src 'self' ws: wss:%s%s; manifest-src 'self'; " \
@@ -395,15 +395,14 @@ http_security_headers(const char *video_origins)
 	while (n && list[n - 1] == ' ')
 		n--;
 	list[n] = '\0';
-	snprintf(csp, sizeof csp, CSP_FORMAT, n ? " " : "", list,
-		 n ? " " : "", list);
+	snprintf(csp, sizeof csp, CSP_FORMAT, n ? " " : "", list, n ? " " : "",
+		 list);
 	return security_headers;
 }
 
 /* ---- /healthz ---- */
 
-static void health_done(void *arg, enum pg_outcome outcome,
-			const PGresult *res)
+static void health_done(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	uint64_t id = (uint64_t)(uintptr_t)arg;
 	struct http_req *r = idmap_remove(&pending, id);
@@ -662,7 +661,7 @@ void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 /* ---- streamed answers ---- */
 
 #define STREAM_WRITE_MAX 16384 /* bytes per WRITEABLE */
-#define STREAM_STALL_S 60       /* seconds a streamed answer may stall */
+#define STREAM_STALL_S 60      /* seconds a streamed answer may stall */
 
 /* Reads the next part of an answered file (http_finish_file) into what
  * waits to be written: up to FILE_READ bytes, read on the loop (a page
@@ -671,8 +670,8 @@ void http_finish_page(uint64_t id, int status, const char *html, size_t len)
 #define FILE_READ (256 * 1024)
 static void file_fill(struct http_req *r)
 {
-	size_t want = r->file_left > FILE_READ ? FILE_READ
-					       : (size_t)r->file_left;
+	size_t want =
+		r->file_left > FILE_READ ? FILE_READ : (size_t)r->file_left;
 	ssize_t n;
 
 	if (!r->has_file || r->stream_ended)
@@ -715,7 +714,8 @@ static int write_stream(struct http_req *r)
 		if (r->chunked)
 			head = (size_t)snprintf((char *)frame + LWS_PRE, 16,
 						"%zx\r\n", n);
-		memcpy(frame + LWS_PRE + head, r->out + LWS_PRE + r->out_off, n);
+		memcpy(frame + LWS_PRE + head, r->out + LWS_PRE + r->out_off,
+		       n);
 		framed = head + n;
 		if (r->chunked) {
 			memcpy(frame + LWS_PRE + framed, "\r\n", 2);
@@ -783,7 +783,8 @@ int http_stream_begin(uint64_t id, int status, const char *ctype,
 	r->status = status;
 	r->ctype = ctype;
 	/* HTTP/2 frames the body itself (and has a :path pseudo-header) */
-	r->chunked = lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_COLON_PATH) <= 0;
+	r->chunked =
+		lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_COLON_PATH) <= 0;
 	snprintf(r->filename, sizeof r->filename, "%s", filename);
 	r->drain = drain;
 	r->drain_arg = arg;
@@ -1133,8 +1134,9 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		return 0;
 	}
 	if (!strcmp(uri, "/ws")) {
-		respond_text(r, 400, "WebSocket only: upgrade with the "
-				     "fair.v1 subprotocol\n");
+		respond_text(r, 400,
+			     "WebSocket only: upgrade with the "
+			     "fair.v1 subprotocol\n");
 		return 0;
 	}
 	if (!strncmp(uri, "/media/", 7))
@@ -1172,7 +1174,8 @@ static bool origin_refused(struct lws *wsi)
 	if (len <= 0)
 		return false;
 	if ((size_t)len >= sizeof origin ||
-	    lws_hdr_copy(wsi, origin, (int)sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+	    lws_hdr_copy(wsi, origin, (int)sizeof origin, WSI_TOKEN_ORIGIN) <=
+		    0)
 		return true;
 	return !origin_allowed(wsi, origin);
 }
@@ -1184,7 +1187,7 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 	/* room for the security headers every answer carries (about 600
 	 * bytes: http_security_headers) */
 	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
-					    *end = buf + sizeof buf - 1;
+					   *end = buf + sizeof buf - 1;
 	size_t len = strlen(why);
 
 	if (lws_add_http_common_headers(wsi, (unsigned)status,
@@ -1212,7 +1215,7 @@ static int refuse_upgrade(struct lws *wsi, int status, const char *why)
 static int on_confirm_upgrade(struct lws *wsi)
 {
 	char upgrade[16], uri[64] = "", protocols[256] = "", key[64],
-	     version[8], cookies[4096];
+			  version[8], cookies[4096];
 	unsigned char hash[32];
 
 	if (lws_hdr_copy_fragment(wsi, upgrade, sizeof upgrade,

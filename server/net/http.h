@@ -18,17 +18,17 @@
 /* One API request, as handed to its handler. Everything here is valid only
  * during the handler call: copy what you keep. */
 struct http_call {
-	uint64_t id;             /* for http_finish */
-	const char *body;        /* the request body (not NUL-terminated) */
+	uint64_t id;      /* for http_finish */
+	const char *body; /* the request body (not NUL-terminated) */
 	size_t body_len;
-	const char *session;     /* the fair_session cookie value, or "" */
-	const char *peer;        /* the client's address */
-	const char *user_agent;  /* or "" */
-	const char *path;        /* the request path */
-	const char *query;       /* the URL's arguments, decoded, joined by
+	const char *session;    /* the fair_session cookie value, or "" */
+	const char *peer;       /* the client's address */
+	const char *user_agent; /* or "" */
+	const char *path;       /* the request path */
+	const char *query;      /* the URL's arguments, decoded, joined by
 				  * '&' ("color=黑色"), or "" */
-	const char *range;       /* the Range header (GET), or "" */
-	bool loopback;           /* from this host, not through a proxy */
+	const char *range;      /* the Range header (GET), or "" */
+	bool loopback;          /* from this host, not through a proxy */
 };
 
 /* The longest session cookie value http_call.session holds, with its NUL
@@ -107,7 +107,8 @@ void http_finish_body(uint64_t id, int status, const char *ctype,
 /* The same with a Cache-Control other than no-store (cache_control is
  * static text: "no-cache", "private, max-age=60"). */
 void http_finish_cached(uint64_t id, int status, const char *ctype,
-			const char *cache_control, const void *body, size_t len);
+			const char *cache_control, const void *body,
+			size_t len);
 
 /* Answers request id with length bytes of the open file fd from offset:
  * Content-Length, Accept-Ranges: bytes, content_range (when not NULL:

@@ -105,9 +105,9 @@ int http_url_origin(const char *url, char *out, size_t size)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)(i < scheme + host && url[i] >= 'A' &&
-					url[i] <= 'Z'
-				? url[i] - 'A' + 'a'
-				: url[i]);
+						url[i] <= 'Z'
+					? url[i] - 'A' + 'a'
+					: url[i]);
 	out[n] = '\0';
 	return 0;
 }

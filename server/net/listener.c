@@ -85,9 +85,9 @@ static int on_listener_event(struct rawfd *w, enum rawfd_event ev)
 	return 0;
 }
 
-int listener_open(struct listener *l, struct lws_vhost *vh,
-		  const char *address, int port, bool share,
-		  int max_connections, char *err, size_t errlen)
+int listener_open(struct listener *l, struct lws_vhost *vh, const char *address,
+		  int port, bool share, int max_connections, char *err,
+		  size_t errlen)
 {
 	struct sockaddr_in sa;
 	socklen_t sa_len = sizeof sa;
@@ -99,8 +99,8 @@ int listener_open(struct listener *l, struct lws_vhost *vh,
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, address, &sa.sin_addr) != 1) {
-		snprintf(err, errlen, "listen_address %s is not an IPv4 address",
-			 address);
+		snprintf(err, errlen,
+			 "listen_address %s is not an IPv4 address", address);
 		return -1;
 	}
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

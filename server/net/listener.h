@@ -17,14 +17,14 @@
 #include "base/rawfd.h"
 
 struct listener {
-	struct rawfd watch;  /* first: the rawfd callback casts back */
+	struct rawfd watch; /* first: the rawfd callback casts back */
 	int fd;
 	struct lws_vhost *vh;
-	int port;            /* the port bound (useful when asked for 0) */
-	int max_fd;          /* connections get descriptors up to this */
+	int port;   /* the port bound (useful when asked for 0) */
+	int max_fd; /* connections get descriptors up to this */
 	int64_t refused_logged_ms; /* last "at max_connections" line */
-	unsigned long refused; /* connections refused since that line */
-	struct loop_timer resume; /* accepting paused after EMFILE */
+	unsigned long refused;     /* connections refused since that line */
+	struct loop_timer resume;  /* accepting paused after EMFILE */
 };
 
 /* Binds address:port (with SO_REUSEPORT when share) and starts accepting, at most
@@ -32,9 +32,9 @@ struct listener {
  * connection whose descriptor is more than max_connections above the
  * listener's is one too many, and is closed at once. Returns 0, or -1 with
  * a message in err. */
-int listener_open(struct listener *l, struct lws_vhost *vh,
-		  const char *address, int port, bool share,
-		  int max_connections, char *err, size_t errlen);
+int listener_open(struct listener *l, struct lws_vhost *vh, const char *address,
+		  int port, bool share, int max_connections, char *err,
+		  size_t errlen);
 
 /* Stops accepting; the socket is closed by lws soon after. */
 void listener_close(struct listener *l);

@@ -92,7 +92,8 @@ static int probe_connect(const char *address, int port)
 	socklen_t soerr_len = sizeof soerr;
 
 	/* a server on 0.0.0.0 answers on loopback */
-	if (inet_pton(AF_INET, strcmp(address, "0.0.0.0") ? address : "127.0.0.1",
+	if (inet_pton(AF_INET,
+		      strcmp(address, "0.0.0.0") ? address : "127.0.0.1",
 		      &sa.sin_addr) != 1) {
 		errno = EINVAL;
 		return -1;
@@ -100,7 +101,8 @@ static int probe_connect(const char *address, int port)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) && errno != EINPROGRESS)
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) &&
+	    errno != EINPROGRESS)
 		goto fail;
 	pfd = (struct pollfd){.fd = fd, .events = POLLOUT};
 	if (poll(&pfd, 1, PROBE_TIMEOUT_MS) != 1) {
@@ -134,7 +136,7 @@ static int probe_exchange(int fd, SSL *ssl, char *answer, size_t size)
 
 	if (ssl ? SSL_write(ssl, request, sizeof request - 1) <= 0
 		: write(fd, request, sizeof request - 1) !=
-			  (ssize_t)(sizeof request - 1))
+			    (ssize_t)(sizeof request - 1))
 		return -1;
 	while (got < size - 1) {
 		int n = ssl ? SSL_read(ssl, answer + got, (int)(size - 1 - got))
@@ -148,9 +150,9 @@ static int probe_exchange(int fd, SSL *ssl, char *answer, size_t size)
 	return (int)got;
 }
 
-enum port_share_probe port_share_probe(const char *address, int port,
-				       bool tls, const char *instance,
-				       char *why, size_t why_size)
+enum port_share_probe port_share_probe(const char *address, int port, bool tls,
+				       const char *instance, char *why,
+				       size_t why_size)
 {
 	char answer[ANSWER_MAX], theirs[PORT_SHARE_INSTANCE_LEN + 1];
 	SSL_CTX *ctx = NULL;

@@ -26,16 +26,16 @@ int port_share_instance(const unsigned char session_key[32],
 			char out[PORT_SHARE_INSTANCE_LEN + 1]);
 
 enum port_share_probe {
-	PORT_FREE,      /* nothing accepts connections there */
-	PORT_SAME,      /* a server of this instance: join it */
-	PORT_OTHER,     /* something else: why says what */
+	PORT_FREE,  /* nothing accepts connections there */
+	PORT_SAME,  /* a server of this instance: join it */
+	PORT_OTHER, /* something else: why says what */
 };
 
 /* Asks address:port (over TLS when tls) for its /healthz and compares its
  * instance with ours. */
-enum port_share_probe port_share_probe(const char *address, int port,
-				       bool tls, const char *instance,
-				       char *why, size_t why_size);
+enum port_share_probe port_share_probe(const char *address, int port, bool tls,
+				       const char *instance, char *why,
+				       size_t why_size);
 
 /* Finds "instance":"<hex>" in an HTTP answer's text (NUL-terminated); copies
  * it to out (PORT_SHARE_INSTANCE_LEN + 1 bytes).

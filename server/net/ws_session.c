@@ -21,8 +21,8 @@
 #define RATE_LIMIT_PER_SECOND 200 /* requests; then rate_limited */
 #define BAD_LIMIT 20              /* bad messages a minute; one more closes */
 #define BAD_WINDOW_MS 60000
-#define QUEUE_FIRST 4             /* frames a new session's ring holds */
-#define CLOSE_TOO_MANY 4429       /* over ws_max_per_user or _per_address */
+#define QUEUE_FIRST 4       /* frames a new session's ring holds */
+#define CLOSE_TOO_MANY 4429 /* over ws_max_per_user or _per_address */
 
 struct ws_session {
 	uint64_t id;
@@ -32,17 +32,17 @@ struct ws_session {
 				     * until the session is let in */
 	struct room_member *member; /* the fair joined, or NULL */
 
-	struct frame **queue;     /* ring of frames to send, grown on demand */
+	struct frame **queue; /* ring of frames to send, grown on demand */
 	unsigned q_head, q_len, q_cap;
-	unsigned in_flight;       /* requests not answered yet */
+	unsigned in_flight; /* requests not answered yet */
 	size_t q_bytes;
-	struct frame *held;       /* taken but not written: it goes first */
-	int64_t paused_at_ms;     /* since when reading is paused */
+	struct frame *held;   /* taken but not written: it goes first */
+	int64_t paused_at_ms; /* since when reading is paused */
 
-	char *rx_buf;             /* fragments of the message being read */
+	char *rx_buf; /* fragments of the message being read */
 	size_t rx_len, rx_cap;
 
-	int64_t rate_window_ms;   /* start of the current second */
+	int64_t rate_window_ms; /* start of the current second */
 	unsigned rate_count;
 	unsigned bad_next;
 	/* The times of the last bad messages, in tenths of a second since
@@ -57,9 +57,9 @@ struct ws_session {
 	bool pinged;              /* and it has not answered since */
 	bool rx_paused;
 	bool rx_in_message, rx_oversize, rx_binary;
-	bool woken;               /* listed in `woken` */
-	bool user_counted;        /* counted in sockets_of_user */
-	uint64_t address_key;     /* counted in sockets_of_address; 0: not */
+	bool woken;           /* listed in `woken` */
+	bool user_counted;    /* counted in sockets_of_user */
+	uint64_t address_key; /* counted in sockets_of_address; 0: not */
 };
 
 static struct idmap sessions;
@@ -343,9 +343,9 @@ static int handle_message(struct ws_session *s, const char *text, size_t len)
 		goto out;
 	}
 	if (over_rate(s)) {
-		send_json(s, proto_error_reply(req.rid, ERR_RATE_LIMITED,
-					       "more than 200 requests a second",
-					       NULL));
+		send_json(s, proto_error_reply(
+				     req.rid, ERR_RATE_LIMITED,
+				     "more than 200 requests a second", NULL));
 		goto out;
 	}
 	op = dispatch_find(server_ops, server_ops_count, req.op);
@@ -359,8 +359,8 @@ static int handle_message(struct ws_session *s, const char *text, size_t len)
 		if (code == ERR_BAD_REQUEST)
 			rc = refuse(s, req.rid, code, why);
 		else
-			send_json(s, proto_error_reply(req.rid, code, why,
-						       NULL));
+			send_json(s,
+				  proto_error_reply(req.rid, code, why, NULL));
 		goto out;
 	}
 	{
@@ -540,8 +540,9 @@ static int on_established(struct ws_session *s, struct lws *wsi)
 	if (lock_set_count(&sockets_of_address, key) >=
 	    (unsigned)srv.cfg.ws_max_per_address) {
 		stats.closed_too_many++;
-		LOG(LOG_NOTICE, "session %llu from %s closed: over %d sockets "
-				"from one address",
+		LOG(LOG_NOTICE,
+		    "session %llu from %s closed: over %d sockets "
+		    "from one address",
 		    (unsigned long long)s->id, address,
 		    srv.cfg.ws_max_per_address);
 		close_session(s, CLOSE_TOO_MANY,
@@ -574,8 +575,9 @@ void ws_session_authenticated(uint64_t session_id,
 	if (lock_set_count(&sockets_of_user, user_key) >=
 	    (unsigned)srv.cfg.ws_max_per_user) {
 		stats.closed_too_many++;
-		LOG(LOG_NOTICE, "session %llu of %s closed: over %d sockets of "
-				"one user",
+		LOG(LOG_NOTICE,
+		    "session %llu of %s closed: over %d sockets of "
+		    "one user",
 		    (unsigned long long)s->id, who->login,
 		    srv.cfg.ws_max_per_user);
 		close_session(s, CLOSE_TOO_MANY,
@@ -727,7 +729,9 @@ static int write_frames(struct ws_session *s, struct frame *f)
 	}
 	stats.writes++;
 	return lws_write(s->wsi, batch + LWS_PRE, used, LWS_WRITE_RAW) <
-			       (int)used ? -1 : 0;
+			       (int)used
+		       ? -1
+		       : 0;
 }
 
 /* Writes f, the frame due (NULL: nothing to write), and those after it.

@@ -49,9 +49,9 @@ struct ws_stats {
 	uint64_t closed_idle;     /* closed for not answering pings */
 	uint64_t closed_too_many; /* over ws_max_per_user or _per_address */
 	uint64_t frames_sent;
-	uint64_t writes;         /* socket writes: several frames may share one */
+	uint64_t writes; /* socket writes: several frames may share one */
 	uint64_t bytes_sent;
-	uint64_t paused;          /* times reading was paused (push back) */
+	uint64_t paused; /* times reading was paused (push back) */
 };
 
 /* Counters since start (for /metrics). */

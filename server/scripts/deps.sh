@@ -11,7 +11,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 packages=(
-  build-essential cmake pkg-config python3
+  build-essential cmake pkg-config python3 clang-format
   libwebsockets-dev libwebsockets-evlib-ev libev-dev libpq-dev libjansson-dev libgd-dev libssl-dev libcmocka-dev
   libcurl4-openssl-dev
   postgresql-15 postgresql-client-15
