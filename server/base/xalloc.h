@@ -9,7 +9,12 @@
  * Left to plain malloc: allocations whose failure is an expected answer, not
  * an emergency: the image converter's child under RLIMIT_AS
  * (media_convert.c), and libraries' own allocations (libgd, libpq,
- * OpenSSL), which report failure through their own results. */
+ * OpenSSL), which report failure through their own results. fairctl, a
+ * command, keeps the same policy in its own words: each of its allocations is
+ * checked and ends the command with "out of memory" and nothing changed (its
+ * work is one transaction), never a quiet degradation; a file it reads whole
+ * (a fair's products.csv, a picture) too big for memory is refused as that
+ * file's problem. */
 #ifndef FAIR_XALLOC_H
 #define FAIR_XALLOC_H
 
