@@ -1,9 +1,9 @@
 // A brand's own live service (issue 24): a fair given a playback URL (fairctl stream
 // --playback-url) on another origin, listed in video_origins, is played in the dealer's room
-// with hls.js: the pages' Content-Security-Policy names that origin in media-src and
-// connect-src. The brand's service is a second local HTTP server (another port: another
-// origin) serving a small HLS stream ffmpeg makes here (lavfi testsrc, -f hls), with CORS as a
-// CDN sends it.
+// with hls.js (HLS) or mpegts.js (HTTP-FLV): the pages' Content-Security-Policy names that
+// origin in media-src and connect-src. The brand's service is a second local HTTP server
+// (another port: another origin) serving a small HLS stream and an FLV stream ffmpeg makes
+// here (lavfi testsrc), with CORS as a CDN sends it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -29,13 +29,17 @@ before(async () => {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p',
     '-f', 'hls', '-hls_time', '1', '-hls_list_size', '0', '-hls_playlist_type', 'vod',
     path.join(dir, 'live.m3u8')]);
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '30',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-f', 'flv',
+    path.join(dir, 'live.flv')]);
   brand = http.createServer((req, res) => {
     const name = path.basename(new URL(req.url, 'http://x').pathname);
     const file = path.join(dir, name);
     served.push(name);
-    if (!/^[\w-]+\.(m3u8|ts)$/.test(name) || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
+    if (!/^[\w-]+\.(m3u8|ts|flv)$/.test(name) || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
     res.writeHead(200, {
-      'content-type': name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+      'content-type': name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl'
+        : name.endsWith('.flv') ? 'video/x-flv' : 'video/mp2t',
       'access-control-allow-origin': '*',
     });
     res.end(fs.readFileSync(file));
@@ -78,6 +82,29 @@ test('a dealer\'s room plays the brand\'s HLS playback URL from another origin',
   assert.ok(later.t > first.t, `currentTime advances (${first.t} -> ${later.t})`);
   assert.equal(first.w, 320);
   assert.ok(served.some((n) => n.endsWith('.ts')), 'segments came from the brand\'s server');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a dealer\'s room plays the brand\'s HTTP-FLV playback URL with mpegts.js', async () => {
+  const url = `${process.env.FAIR_VIDEO_ORIGINS}/brand/live.flv`;
+  await fairctl(db.url, ['stream', String(fx.fair), '--playback-url', url]);
+  const { context, page, problems } = await openAs(browser, server, dealer.login, dealer.password,
+    { fair: fx.fair, viewport: { width: 1280, height: 900 } });
+  const opened = Date.now();
+  await page.locator('#live-video').waitFor({ timeout: 15_000 });
+  const read = () => page.evaluate(() => {
+    const v = document.getElementById('live-video');
+    return v ? { t: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames, w: v.videoWidth } : null;
+  });
+  const first = await waitFor(() => read().then((r) => (r && r.t > 0 && r.frames > 0 ? r : null)),
+    { timeoutMs: 20_000, what: 'the brand\'s FLV playing' });
+  console.log(`figure: the brand's HTTP-FLV playing (currentTime ${first.t.toFixed(2)} s) ${Date.now() - opened} ms after the room opened`);
+  await sleep(1500);
+  const later = await read();
+  assert.ok(later.t > first.t, `currentTime advances (${first.t} -> ${later.t})`);
+  assert.equal(first.w, 320);
+  assert.ok(served.includes('live.flv'), 'the stream came from the brand\'s server');
   assert.deepEqual(problems, []);
   await context.close();
 });

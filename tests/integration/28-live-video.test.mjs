@@ -208,19 +208,22 @@ test('a brand\'s own playback URL is stored, announced and in the join, and can 
   assert.equal((await c.request('join', { fair: other.fair })).stream.playback_url, url);
   await assert.rejects(fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'javascript:alert(1)']));
   // the pages' CSP lets them fetch video from video_origins, so fairctl takes only those, and
-  // only HLS (the room plays no HTTP-FLV)
+  // only what the room plays: HLS or HTTP-FLV
   const page = await httpGet(`${server.url}/`);
   const csp = page.headers['content-security-policy'];
   assert.match(csp, /media-src 'self' blob: https:\/\/live\.example\.com https:\/\/cdn\.example\.net:8443;/, csp);
   assert.match(csp, /connect-src 'self' ws: wss: https:\/\/live\.example\.com https:\/\/cdn\.example\.net:8443;/, csp);
   for (const [bad, why] of [['https://other.example.org/live/fair.m3u8', /https:\/\/other\.example\.org is not in video_origins/],
     ['https://live.example.com.evil.org/fair.m3u8', /is not in video_origins/],
-    ['https://live.example.com/brand/fair.flv', /not an HLS playlist \(\.m3u8\).*HTTP-FLV is not played/]]) {
+    ['https://live.example.com/brand/fair.mp4', /neither an HLS playlist \(\.m3u8\) nor an HTTP-FLV stream \(\.flv\)/],
+    ['https://other.example.org/live/fair.flv', /is not in video_origins/]]) {
     const r = await fairctl(db.url, ['stream', String(other.fair), '--playback-url', bad]).then(() => null, (e) => e);
     assert.ok(r, `${bad} accepted`);
     assert.match(String(r.stderr ?? r.message), why);
   }
   assert.equal((await c.request('join', { fair: other.fair })).stream.playback_url, url, 'a refused URL changes nothing');
+  await fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'https://live.example.com/brand/fair.flv']);
+  assert.equal((await c.next((m) => m.ev === 'stream', 5_000)).playback_url, 'https://live.example.com/brand/fair.flv');
   await fairctl(db.url, ['stream', String(other.fair), '--playback-url', 'https://CDN.example.net:8443/x/live.m3u8?t=1']);
   assert.equal((await c.next((m) => m.ev === 'stream', 5_000)).playback_url, 'https://CDN.example.net:8443/x/live.m3u8?t=1');
   await fairctl(db.url, ['stream', String(other.fair), '--playback-url', '']);

@@ -13,9 +13,9 @@
 #define KEY_BYTES 24 /* 48 hex digits: media/stream_http.h's STREAM_KEY_HEX */
 
 /* Whether a brand's playback URL cannot be played by the room, said why:
- * the room plays HLS (a .m3u8 playlist) with hls.js, not HTTP-FLV, and the
- * pages' Content-Security-Policy lets them fetch video only from this
- * server and the origins of video_origins. */
+ * the room plays HLS (a .m3u8 playlist, hls.js) and HTTP-FLV (a .flv
+ * stream, mpegts.js), and the pages' Content-Security-Policy lets them fetch
+ * video only from this server and the origins of video_origins. */
 static bool playback_refused(const struct ctl_context *ctx, const char *url)
 {
 	char origin[300];
@@ -26,11 +26,12 @@ static bool playback_refused(const struct ctl_context *ctx, const char *url)
 		return true;
 	}
 	path = strlen(origin) + strcspn(url + strlen(origin), "?#");
-	if (path < 5 || strncasecmp(url + path - 5, ".m3u8", 5)) {
+	if ((path < 5 || strncasecmp(url + path - 5, ".m3u8", 5)) &&
+	    (path < 4 || strncasecmp(url + path - 4, ".flv", 4))) {
 		ctl_fail(ctx,
-			 "%s is not an HLS playlist (.m3u8): the room plays "
-			 "HLS only (HTTP-FLV is not played); give the live "
-			 "service's HLS playback URL",
+			 "%s is neither an HLS playlist (.m3u8) nor an "
+			 "HTTP-FLV stream (.flv): give the live service's "
+			 "playback URL of one of them",
 			 url);
 		return true;
 	}

@@ -1,7 +1,8 @@
 // The fair's live video in the room (issue 24): shown while the fair streams (push `stream`,
 // or the join's stream), muted so that it may start by itself, with a tap for sound. Native
 // HLS where the browser has it (Safari, iOS); elsewhere hls.js, imported only now, so a room
-// without video downloads none of it. Without a stream the room is as it was, but for the
+// without video downloads none of it. A brand's own live service may be HLS or HTTP-FLV
+// (mpegts.js, its own chunk too). Without a stream the room is as it was, but for the
 // replays of past sessions (replay.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
@@ -13,10 +14,12 @@ import { Replays } from './replay';
 export function LiveVideo({ ctx }: { ctx: FairContext }) {
   useSubscription(ctx.store);
   const s = ctx.store.view.stream;
-  // This server's stream while live; else a brand's own live service (playback_url, HLS:
-  // fairctl takes only a .m3u8 of an origin the CSP lists, video_origins), played the same way
-  const src = s?.state === 'live' && s.hls ? s.hls : brandHls(s?.playback_url ?? null);
-  if (src) return <Player src={src} />;
+  // This server's stream while live; else a brand's own live service (playback_url: fairctl
+  // takes a .m3u8 or .flv of an origin the CSP lists, video_origins)
+  const own = s?.state === 'live' && s.hls ? s.hls : null;
+  const brand = own ? null : brandSource(s?.playback_url ?? null);
+  if (own) return <Player src={own} kind="hls" />;
+  if (brand) return <Player src={brand.src} kind={brand.kind} />;
   const replays = s?.replays ?? [];
   return (
     <>
@@ -26,18 +29,24 @@ export function LiveVideo({ ctx }: { ctx: FairContext }) {
   );
 }
 
-/** A brand's playback URL the room can play: an http(s) HLS playlist; null otherwise. */
-function brandHls(url: string | null): string | null {
+type VideoKind = 'hls' | 'flv';
+
+/** A brand's playback URL the room can play: an http(s) HLS playlist or HTTP-FLV stream;
+ * null otherwise. */
+function brandSource(url: string | null): { src: string; kind: VideoKind } | null {
   if (!url) return null;
   try {
     const u = new URL(url);
-    return /^https?:$/.test(u.protocol) && u.pathname.endsWith('.m3u8') ? u.href : null;
+    if (!/^https?:$/.test(u.protocol)) return null;
+    if (u.pathname.endsWith('.m3u8')) return { src: u.href, kind: 'hls' };
+    if (u.pathname.endsWith('.flv')) return { src: u.href, kind: 'flv' };
+    return null;
   } catch {
     return null;
   }
 }
 
-function Player({ src }: { src: string }) {
+function Player({ src, kind }: { src: string; kind: VideoKind }) {
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true);
   const [attempt, setAttempt] = useState(0); // a new player after a fatal error
@@ -59,7 +68,13 @@ function Player({ src }: { src: string }) {
     // hls.js wherever MediaSource exists; the browser's own HLS only without it (iPhones
     // before iOS 17.1). Chromium 156 has its own HLS too, but here it showed the first frame
     // 19 s after the publish began and fetched each playlist twice (hls.js: 4 s, tests/browser/live).
-    if (!('MediaSource' in window) && v.canPlayType('application/vnd.apple.mpegurl')) {
+    if (kind === 'flv') {
+      // no clock: an FLV stream carries no program date, so the spotlight is not held for it
+      void import('./flv-player').then(({ attachFlv }) => {
+        if (gone) return;
+        stop = attachFlv(v, src, fatal)?.stop ?? null;
+      });
+    } else if (!('MediaSource' in window) && v.canPlayType('application/vnd.apple.mpegurl')) {
       v.src = src;
       v.addEventListener('error', fatal);
       stop = () => { v.removeEventListener('error', fatal); v.removeAttribute('src'); v.load(); };
@@ -85,7 +100,7 @@ function Player({ src }: { src: string }) {
       v.removeEventListener('playing', played);
       stop?.();
     };
-  }, [src, attempt]);
+  }, [src, kind, attempt]);
 
   const unmute = () => {
     const v = video.current;
