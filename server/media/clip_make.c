@@ -23,28 +23,6 @@ static const struct media_run_limits code_limits = {
 	":force_original_aspect_ratio=decrease:force_divisible_by=2," \
 	"setsar=1,format=yuv420p"
 
-/* Creates every missing folder of path up to its last '/'. */
-static int make_folders(const char *path)
-{
-	char buf[4200];
-	size_t len = strlen(path);
-
-	if (len >= sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 /* The whole input from its start, for the next program. */
 static int rewind_fd(int fd, char *err, size_t errlen)
 {
@@ -166,7 +144,7 @@ enum clip_verdict clip_make(int in_fd, const char *prefix,
 		snprintf(err, errlen, "path too long");
 		return CLIP_FAILED;
 	}
-	if (make_folders(mp4)) {
+	if (media_mkdirs(mp4)) {
 		snprintf(err, errlen, "creating the folders of %s: %s", mp4,
 			 strerror(errno));
 		return CLIP_FAILED;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "media/media_key.h"
+#include "media/media_run.h"
 
 /* libgd reports decoder trouble through a callback: keep the last line. */
 static char gd_last_error[256];
@@ -29,27 +30,6 @@ static void gd_error_keep(int priority, const char *fmt, va_list ap)
 	len = strlen(gd_last_error);
 	while (len && gd_last_error[len - 1] == '\n')
 		gd_last_error[--len] = '\0';
-}
-
-int media_mkdirs(const char *path)
-{
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
 }
 
 static int write_file(const char *path, const void *data, size_t len, char *err,

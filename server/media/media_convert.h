@@ -32,8 +32,4 @@ int media_convert_write_sizes(struct gdImageStruct *src, const char *prefix,
 int media_convert_bytes(unsigned char *data, size_t len, const char *prefix,
 			char *err, size_t errlen);
 
-/* Creates every missing directory of path up to its last '/' (mode 0755).
- * Returns 0 or -1 with errno set. */
-int media_mkdirs(const char *path);
-
 #endif

@@ -63,4 +63,8 @@ int media_run_wait(pid_t pid, long long deadline, bool *killed);
  * can fill up while we wait. Returns the fd, or -1 (errno). */
 int media_run_memfd(const char *name, const void *data, size_t len);
 
+/* Creates every missing directory of path up to its last '/' (mode 0755).
+ * Returns 0 or -1 with errno set. */
+int media_mkdirs(const char *path);
+
 #endif

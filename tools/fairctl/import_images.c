@@ -15,6 +15,7 @@
 #include "media/media_check.h"
 #include "media/media_child.h"
 #include "media/media_convert.h"
+#include "media/media_run.h"
 
 /* A file of the folder, before matching. */
 struct candidate {
