@@ -122,10 +122,28 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   assert.equal(h264, true);
 
   const p = publish(`${nginx.rtmpUrl}/${key}`, { seconds: 40 });
-  if (process.env.FAIR_LIVE_DEBUG) page.on('response', (r) => { if (r.url().includes('/live/')) console.log(Date.now() - p.startedAt, r.status(), r.url()); });
+  // what the player fetched, printed if no frame comes (or always with FAIR_LIVE_DEBUG)
+  const fetched = [];
+  page.on('response', (r) => {
+    if (!r.url().includes('/live/')) return;
+    fetched.push(`${Date.now() - p.startedAt} ms ${r.status()} ${new URL(r.url()).pathname}`);
+    if (process.env.FAIR_LIVE_DEBUG) console.log(fetched.at(-1));
+  });
   await page.locator('#live-video').waitFor({ timeout: 15_000 });
   const first = await waitFor(() => page.evaluate(readFrameClock, { bits: CLOCK_BITS, block: CLOCK_BLOCK, top: CLOCK_TOP })
-    .then((r) => (r && r.currentTime > 0 && r.frames > 0 ? r : null)), { timeoutMs: 20_000, what: 'a decoded frame' });
+    .then((r) => (r && r.currentTime > 0 && r.frames > 0 ? r : null)), { timeoutMs: 20_000, what: 'a decoded frame' })
+    .catch(async (err) => {
+      const state = await page.evaluate(() => {
+        const v = document.getElementById('live-video');
+        if (!v) return 'no #live-video';
+        const ranges = [];
+        for (let i = 0; i < v.buffered.length; i++) ranges.push(`${v.buffered.start(i).toFixed(2)}-${v.buffered.end(i).toFixed(2)}`);
+        return `readyState ${v.readyState} networkState ${v.networkState} paused ${v.paused} currentTime ${v.currentTime} ` +
+          `buffered [${ranges}] error ${v.error?.code ?? 'none'} ${v.error?.message ?? ''}`;
+      }).catch((e) => `unreadable: ${e.message}`);
+      console.log(`the player after 20 s: ${state}\nwhat it fetched:\n${fetched.join("\n")}\npage problems: ${problems.join("\n")}\nffmpeg: ${p.log()}`);
+      throw err;
+    });
   console.log(`figure: live video first frame on screen ${first.at - p.startedAt} ms after ffmpeg started publishing`);
   assert.equal(first.w, 320);
   assert.equal(await page.evaluate(() => document.getElementById('live-video').muted), true, 'starts muted');

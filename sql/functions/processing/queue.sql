@@ -38,8 +38,10 @@ $$;
 -- The automatic review of a closed fair's accepted orders not yet reviewed: those that
 -- pass become reviewed and are routed; the others keep waiting for a person, with the
 -- reason. Runs whenever the queue is read, so it needs no timer (and no process has to be
--- up when the fair closes). Orders are taken oldest first, one lock at a time, skipping
--- rows another process is reviewing right now.
+-- up when the fair closes). Orders are taken oldest first, one lock at a time; a row another
+-- reader is reviewing right now is waited for, not skipped, so the queue read after it shows
+-- that review (two pages reading at the fair's close saw an order still 'accepted' that the
+-- other read had just reviewed), and once it commits the row no longer qualifies.
 CREATE OR REPLACE FUNCTION orders_auto_review(p_fair bigint) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     v_o orders;
@@ -51,7 +53,7 @@ BEGIN
         WHERE o.status = 'accepted' AND o.auto_reviewed_at IS NULL
           AND (p_fair IS NULL OR o.fair_id = p_fair) AND fair_status(f) = 'closed'
         ORDER BY o.created_at, o.id
-        FOR UPDATE OF o SKIP LOCKED
+        FOR UPDATE OF o
     LOOP
         v_reason := order_hold_reason(v_o);
         UPDATE orders SET auto_reviewed_at = clock_timestamp(), hold_reason = v_reason,
