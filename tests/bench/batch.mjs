@@ -9,7 +9,7 @@
 // tiers most dealers cross, so each order's discounts are stamped and its reply made again),
 // with their ratio to the plain fair.
 //
-//   node tests/bench/batch.mjs [--quick] [--triggers] [--out DIR] [--keep-db]
+//   node tests/bench/batch.mjs [--quick] [--triggers] [--past N] [--out DIR] [--keep-db]
 //
 // Needs FAIR_TEST_DATABASE_URL (run.sh gives one). Prints a Markdown table; writes
 // batch.md and batch.json to --out (default build/bench).
@@ -25,6 +25,10 @@ const QUICK = args.includes('--quick');
 const TRIGGERS = args.includes('--triggers');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.resolve(HERE, '../../build/bench');
 const KEEP_DB = args.includes('--keep-db'); // left for profiling; its URL is printed
+// --past N: the brand's earlier seasons first, N closed fairs of their own 1,000 variants
+// with 2,000 orders each, so that a lookup that scans stock, items or orders instead of probing
+// them shows (a database that keeps every fair's rows, as a brand's does)
+const PAST = args.includes('--past') ? Number(args[args.indexOf('--past') + 1]) : 0;
 const REPEATS = QUICK ? 3 : 7;
 const SIZES = [1, 50, 500];
 const DEALERS = 500;
@@ -33,30 +37,50 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function setUp(url) {
   await fairctl(url, ['warehouse']); // applies the migrations, as every fairctl command does
+  const dealers = await mintDealers(url, DEALERS, { prefix: 'batchd' });
+  const users = new Map((await sql(url, `SELECT dealer_id, id FROM users WHERE login LIKE 'batchd%'`))
+    .map(([d, u]) => [Number(d), Number(u)]));
+  const buyers = dealers.map((d) => ({ dealer: d.dealerId, actor: users.get(d.dealerId) }));
+  for (let p = 0; p < PAST; p++) await pastFair(url, buyers, p);
+  return { ...(await liveFair(url, '批次基准', '2027SS', 'BATCH')), dealers: buyers };
+}
+
+/** A live fair of its own 250 products × 4 variants = 1,000 variants, plenty of stock
+ * everywhere; the first variant is the hot one. */
+async function liveFair(url, name, season, tag) {
   const [[fair]] = await sql(url, `INSERT INTO fairs (name, season, starts_at, ends_at)
-    VALUES ('批次基准', '2027SS', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
-  // 250 products × 4 variants = 1,000 variants, plenty of stock everywhere; product 1's first
-  // variant is the hot one.
+    VALUES ('${name}', '${season}', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
   await sql(url, `
     INSERT INTO products (style, name, name_en, category, base_price)
-      SELECT 'BATCH-' || i, '基准外套' || i, 'Bench coat ' || i, '外套', 100000 + i
+      SELECT '${tag}-' || i, '基准外套' || i, 'Bench coat ' || i, '外套', 100000 + i
       FROM generate_series(1, 250) i;
     INSERT INTO variants (product_id, size, color, sort)
       SELECT p.id, s, c, row_number() OVER (PARTITION BY p.id ORDER BY s, c)
       FROM products p, unnest(ARRAY['M','L']) s, unnest(ARRAY['黑色','白色']) c
-      WHERE p.style LIKE 'BATCH-%';
+      WHERE p.style LIKE '${tag}-%';
     INSERT INTO fair_items (fair_id, product_id, price, sort)
-      SELECT ${fair}, id, base_price, id FROM products WHERE style LIKE 'BATCH-%';
+      SELECT ${fair}, id, base_price, id FROM products WHERE style LIKE '${tag}-%';
     INSERT INTO stock (fair_id, product_id, variant_id, allocation)
       SELECT ${fair}, v.product_id, v.id, 1000000 FROM variants v JOIN products p ON p.id = v.product_id
-      WHERE p.style LIKE 'BATCH-%';
+      WHERE p.style LIKE '${tag}-%';
     ANALYZE`);
   const variants = (await sql(url, `SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id
-    WHERE p.style LIKE 'BATCH-%' ORDER BY v.id`)).map(([id]) => Number(id));
-  const dealers = await mintDealers(url, DEALERS, { prefix: 'batchd' });
-  const users = new Map((await sql(url, `SELECT dealer_id, id FROM users WHERE login LIKE 'batchd%'`))
-    .map(([d, u]) => [Number(d), Number(u)]));
-  return { fair: Number(fair), variants, dealers: dealers.map((d) => ({ dealer: d.dealerId, actor: users.get(d.dealerId) })) };
+    WHERE p.style LIKE '${tag}-%' ORDER BY v.id`)).map(([id]) => Number(id));
+  return { fair: Number(fair), variants };
+}
+
+/** An earlier season: a fair of its own products with 2,000 orders placed by batches while
+ * it was live, then moved into the past (closed). */
+async function pastFair(url, dealers, p) {
+  const past = { ...(await liveFair(url, `往季 ${p + 1}`, `${1990 + p}SS`, `PAST${p + 1}`)), dealers };
+  let script = '';
+  for (let r = 0; r < 4; r++) {
+    const text = JSON.stringify(batch(past, 500, 'spread', r)).replace(/'/g, "''");
+    script += `SELECT count(*) FROM order_place_batch_rows('${text}'::jsonb);\n`;
+  }
+  await psql(url, script);
+  await sql(url, `UPDATE fairs SET starts_at = now() - interval '${400 - p} days',
+    ends_at = now() - interval '${399 - p} days' WHERE id = ${past.fair}`);
 }
 
 // Every call's keys are new: a rolled-back key leaves a dead entry in the (dealer, key)

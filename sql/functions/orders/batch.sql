@@ -43,10 +43,14 @@ BEGIN
         WHERE p_ids[i] IS NOT NULL
         RETURNING *
     ), lines AS (
+        -- each line's variant by one probe: the generic plan guessed a million lines and
+        -- hashed the whole variants table, every variant of every season, for every batch
+        -- (9 of a one-order batch's 12 ms with 40 seasons' 41,000 variants)
         SELECT l.order_id,
-               json_agg(order_line_json_text(ROW(l.*)::order_lines, v)
-                        ORDER BY v.product_id, v.sort, v.id) AS lines
-        FROM ins_lines l JOIN variants v ON v.id = l.variant_id
+               json_agg(order_line_json_text(ROW(l.*)::order_lines, v.v)
+                        ORDER BY (v.v).product_id, (v.v).sort, (v.v).id) AS lines
+        FROM ins_lines l
+        CROSS JOIN LATERAL (SELECT v FROM variants v WHERE v.id = l.variant_id OFFSET 0) v
         GROUP BY l.order_id
     )
     SELECT array_agg(CASE WHEN o.id IS NOT NULL

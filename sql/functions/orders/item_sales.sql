@@ -25,8 +25,10 @@ END
 $$;
 
 -- Adds what a statement did to stock.sold to its items' rows (trigger stock_item_sales),
--- which the writer locked beforehand with item_sales_lock.
-CREATE OR REPLACE FUNCTION item_sales_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+-- which the writer locked beforehand with item_sales_lock. Planned without sequential scans:
+-- a batch's hundreds of changed rows were joined by hashing every item of every fair.
+CREATE OR REPLACE FUNCTION item_sales_follow() RETURNS trigger LANGUAGE plpgsql
+SET enable_seqscan = off AS $$
 BEGIN
     UPDATE item_sales s SET sold = s.sold + d.delta
     FROM (SELECT n.fair_id, n.product_id, sum(n.sold - o.sold) AS delta
