@@ -191,10 +191,13 @@ const struct op_def server_ops[] = {
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
 		 "SELECT policy_get($1::bigint, coalesce($2::bigint, "
-		 "$3::bigint))",
+		 "staff_named_dealer($4::bigint, $3::bigint)))",
 		 NULL,
 		 /* a dealer's own: its dealer param is not used */
-		 {{"fair"}, {.caller = op_sql_dealer}, {"dealer"}}}},
+		 {{"fair"},
+		  {.caller = op_sql_dealer},
+		  {"dealer"},
+		  {.caller = op_sql_actor}}}},
 	{"policy.set", ROLE_MANAGER | ROLE_ADMIN, policy_set_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){
@@ -218,9 +221,14 @@ const struct op_def server_ops[] = {
 	{"coupon.list", ROLES_ALL, coupon_list_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
-		 "SELECT coupon_list($1::bigint, $2::bigint)",
+		 "SELECT coupon_list($1::bigint, coalesce($2::bigint, "
+		 "staff_named_dealer($4::bigint, $3::bigint)))",
 		 NULL,
-		 {{"fair"}, {.caller = op_sql_dealer}}}},
+		 /* as policy.get: the staff may name a dealer */
+		 {{"fair"},
+		  {.caller = op_sql_dealer},
+		  {"dealer"},
+		  {.caller = op_sql_actor}}}},
 	{"points.mine", ROLE_DEALER, points_mine_params, op_sql_handler,
 	 &(const struct op_sql_def){OP_SQL_READ,
 				    "SELECT points_mine($1::bigint)",

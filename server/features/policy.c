@@ -32,6 +32,7 @@ const struct param_spec coupon_end_params[] = {
 
 const struct param_spec coupon_list_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
+	{"dealer", PARAM_ID, false, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
 

@@ -114,6 +114,7 @@ enum proto_error proto_error_of_sqlstate(const char *sqlstate)
 		{"22023", ERR_BAD_REQUEST}, {"22P02", ERR_BAD_REQUEST},
 		{"23502", ERR_BAD_REQUEST}, {"23503", ERR_BAD_REQUEST},
 		{"23514", ERR_BAD_REQUEST}, {"22001", ERR_BAD_REQUEST},
+		{"42501", ERR_FORBIDDEN},
 	};
 	static const char *const transient[] = {"40", "53", "57"};
 

@@ -2,7 +2,9 @@
 // dealer's tier price in the lines, the matrix the dealer uses, the order placed for the dealer
 // (the database says who placed it) and found on the dealer's own My orders and print page,
 // which say who placed it; a rep limited to another region is refused in words and nothing
-// is stored.
+// is stored. The fair's policies as the dealer would see them: where it stands (the next
+// tier), the coupon it may use applied by the rep, the estimate, the order's discount; a rep of
+// another region is not shown that dealer's standing either.
 // Screenshots go to build/test-artifacts/behalf-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,10 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'faraway'`);
   const shop = await createUser(db.url, { login: 'client', name: '冯店长', password: 'client-pass-1', tier: 'A' });
   const coat1 = fx.products[0]; // makeFair gives product 1 a tier A price of ¥800.01
+  const { id: admin } = await createUser(db.url, { login: 'boss', role: 'admin' });
+  const q = (v) => JSON.stringify(v).replace(/'/g, "''");
+  await sql(db.url, `SELECT policy_set(${admin}, ${fx.fair}, '${q({ tiers: [{ from: 300000, percent_bp: 300 }, { from: 1000000, percent_bp: 500 }] })}'::jsonb);
+    SELECT coupon_create(${admin}, ${fx.fair}, '${q({ code: 'HELP100', name: '代客券', amount_off: 10000, issued: 5 })}'::jsonb)`);
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   const page = await context.newPage();
@@ -36,14 +42,30 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   await page.getByLabel('白色 L 数量').fill('2');
   await page.locator('#behalf-units').filter({ hasText: /^5$/ }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#behalf-amount').textContent(), '¥4,000.05', "5 × the tier A price");
+  // the dealer's standing: nothing ordered yet, ¥3,000 to the first tier; its coupon applied
+  assert.equal(await page.locator('#policy-next').textContent(), '再订 ¥3,000.00 享 3% 折扣');
+  await page.selectOption('#coupon', 'HELP100');
+  await page.locator('#coupon-terms').filter({ hasText: '减 ¥100.00' }).waitFor({ timeout: 5_000 });
+  // ¥100 off, then 3% of ¥4,000.05 (¥120.00): the order crosses the tier
+  assert.equal(await page.locator('#sheet-discount').textContent(), '−¥220.00');
+  assert.match(await page.locator('#sheet-reaches').textContent(), /3%/);
   await screenshot(page, 'behalf-matrix');
   await page.click('#behalf-submit');
   const accepted = page.locator('#behalf-accepted');
   await accepted.waitFor({ timeout: 15_000 });
   const orderId = Number(await accepted.getAttribute('data-order'));
-  const [[dealerId, placedBy, total]] = await sql(db.url, `SELECT dealer_id, placed_by, total FROM orders WHERE id = ${orderId}`);
-  assert.deepEqual([Number(dealerId), Number(placedBy), total], [shop.dealerId, rep.id, '400005']);
+  const [[dealerId, placedBy, total, code, discount]] = await sql(db.url, `SELECT o.dealer_id, o.placed_by, o.total, c.code,
+      o.early_discount + o.tier_discount + o.coupon_discount
+    FROM orders o LEFT JOIN coupons c ON c.id = o.coupon_id WHERE o.id = ${orderId}`);
+  assert.deepEqual([Number(dealerId), Number(placedBy), total, code, discount], [shop.dealerId, rep.id, '400005', 'HELP100', '22000']);
+  assert.match(await page.locator('#behalf-discount').textContent(), /−¥220\.00/);
   assert.equal(await page.locator('#behalf-units').textContent(), '0', 'what was ordered leaves the form');
+  assert.equal(await page.getByLabel('黑色 M 数量').inputValue(), '', 'and the matrix');
+  // the dealer's standing read again: the tier reached, ¥5,999.95 to the next
+  await page.locator('#policy-next').filter({ hasText: '再订 ¥5,999.95 享 5% 折扣' }).waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#policy-tier').textContent(), /3%/);
+  // one use per dealer, now taken: the dealer has no coupon left, so no picker
+  await page.locator('#coupon').waitFor({ state: 'detached', timeout: 10_000 });
   await screenshot(page, 'behalf-accepted');
 
   // the dealer finds it in its own orders
@@ -63,6 +85,9 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   await farPage.click('#behalf-submit');
   await farPage.locator('#behalf-refused').waitFor({ timeout: 15_000 });
   assert.match(await farPage.locator('#behalf-refused').textContent(), /不在您负责的区域/);
+  // its reads of that dealer's standing were refused (forbidden) long before: none shown
+  assert.equal(await farPage.locator('#policy').count(), 0, 'no standing of a dealer outside its regions');
+  assert.equal(await farPage.locator('#coupon').count(), 0);
   const [[count]] = await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${fx.fair}`);
   assert.equal(count, '1');
   await farContext.close();

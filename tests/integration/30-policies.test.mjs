@@ -228,6 +228,34 @@ test('over the wire: a manager sets the policy, a dealer sees its standing, its 
     const seen = await manager.request('policy.get', { fair: F, dealer: dd.dealerId });
     assert.equal(seen.mine.tier.percent_bp, 500);
 
+    // A rep ordering on the dealer's behalf reads its standing and its coupons as the dealer
+    // would; a rep limited to another region may read neither; a dealer that does not exist
+    // is not_found; a dealer's own `dealer` param is not used.
+    const made = await manager.request('coupon.create', { fair: F, coupon: { code: 'REP50', amount_off: 5000, issued: 3 } });
+    assert.equal(made.ok, true, JSON.stringify(made));
+    await createUser(db.url, { login: 'pol-rep', role: 'rep', password: 'rep-password-1' });
+    await createUser(db.url, { login: 'pol-south', role: 'rep', password: 'south-password-1' });
+    await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'pol-south'`);
+    const rep = await session(server, (await login(server, 'pol-rep', 'rep-password-1')).cookie);
+    const south = await session(server, (await login(server, 'pol-south', 'south-password-1')).cookie);
+    const repStanding = await rep.request('policy.get', { fair: F, dealer: dd.dealerId });
+    assert.deepEqual(repStanding.mine, seen.mine);
+    const repCoupons = await rep.request('coupon.list', { fair: F, dealer: dd.dealerId });
+    const dealerCoupons = await dealer.request('coupon.list', { fair: F, dealer: 1 });
+    assert.deepEqual(repCoupons.coupons, dealerCoupons.coupons);
+    assert.deepEqual(repCoupons.coupons.map((c) => [c.code, c.left]), [['REP50', 1]]);
+    const staffCoupons = await rep.request('coupon.list', { fair: F });
+    assert.equal(staffCoupons.coupons[0].issued, 3, 'without dealer: every coupon with its counts');
+    for (const op of ['policy.get', 'coupon.list']) {
+      const far = await south.request(op, { fair: F, dealer: dd.dealerId });
+      assert.equal(far.error?.code, 'forbidden', `${op}: ${JSON.stringify(far)}`);
+      assert.match(far.error.message, /outside your regions/);
+      const none = await rep.request(op, { fair: F, dealer: 999999 });
+      assert.equal(none.error?.code, 'not_found', `${op}: ${JSON.stringify(none)}`);
+    }
+    rep.close();
+    south.close();
+
     // the printable confirmation and the report show the discounts
     const printed = await httpGet(`${server.url}/orders/${second.order.id}/print`, { headers: { cookie: dd.cookie } });
     assert.equal(printed.status, 200);

@@ -760,7 +760,7 @@ static void test_error_of_sqlstate(void **state)
 		{"22012", ERR_INTERNAL},    {"42883", ERR_INTERNAL},
 		{"XX000", ERR_INTERNAL},    {"", ERR_INTERNAL},
 		{"4", ERR_INTERNAL},        {"2350", ERR_INTERNAL},
-		{"235050", ERR_INTERNAL},
+		{"235050", ERR_INTERNAL},   {"42501", ERR_FORBIDDEN},
 	};
 
 	(void)state;

@@ -14,6 +14,31 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT u.role = 'rep' AND u.regions <> '{}' AND NOT d.region = ANY (u.regions)
 $$;
 
+-- The dealer a member of the staff names in a read about one dealer (policy.get and
+-- coupon.list with `dealer`): NULL when it names none; not_found for no such dealer, and
+-- forbidden (42501) for a rep limited to regions naming a dealer outside them, as its orders
+-- on that dealer's behalf are.
+CREATE OR REPLACE FUNCTION staff_named_dealer(p_actor bigint, p_dealer bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_actor users;
+    v_dealer dealers;
+BEGIN
+    IF p_dealer IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v_dealer FROM dealers WHERE id = p_dealer;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'dealer % not found', p_dealer USING ERRCODE = 'P0002';
+    END IF;
+    SELECT * INTO v_actor FROM users WHERE id = p_actor;
+    IF rep_outside_regions(v_actor, v_dealer) THEN
+        RAISE EXCEPTION 'dealer % is outside your regions', p_dealer USING ERRCODE = '42501';
+    END IF;
+    RETURN p_dealer;
+END
+$$;
+
 -- fair_not_live unless the fair is live at p_at (the database's clock decides).
 CREATE OR REPLACE FUNCTION fair_live_refusal(f fairs, p_at timestamptz) RETURNS jsonb
 LANGUAGE sql STABLE AS $$

@@ -9,6 +9,8 @@ import type { Order } from './protocol';
 export class BehalfOrder implements Cells {
   lines = new Map<number, number>();
   note = '';
+  /** the dealer's coupon applied to the next order (its code), or null */
+  coupon: string | null = null;
   sending = false;
   retrying = false;
   lastResult: PlaceResult | null = null;
@@ -35,10 +37,16 @@ export class BehalfOrder implements Cells {
     this.notify();
   }
 
+  setCoupon(code: string | null): void {
+    this.coupon = code;
+    this.notify();
+  }
+
   /** Places the lines for the dealer; what was ordered leaves the form. */
   async place(partial = false): Promise<PlaceResult> {
     const key = newKey();
     const lines = [...this.lines].map(([variant, qty]) => ({ variant, qty }));
+    const coupon = this.coupon; // part of the key's request: the retry sends the same
     this.sending = true;
     this.notify();
     try {
@@ -46,8 +54,9 @@ export class BehalfOrder implements Cells {
         try {
           const r = await this.client.request<{ order: Order; partial?: { variant: number; requested: number; accepted: number }[] }>(
             'order.place', { fair: this.fair, dealer: this.dealer, key, lines, ...(partial ? { partial: true } : {}),
-              ...(this.note.trim() ? { note: this.note.trim() } : {}) });
+              ...(this.note.trim() ? { note: this.note.trim() } : {}), ...(coupon ? { coupon } : {}) });
           for (const l of r.order.lines) this.lines.delete(l.variant);
+          if (coupon) this.coupon = null; // its use is taken; the list says whether another is left
           return this.finish({ kind: 'accepted', order: r.order, ...(r.partial ? { partial: r.partial } : {}) });
         } catch (e) {
           const err = e instanceof FairError ? e : new FairError({ code: 'internal', message: String(e) });

@@ -19,7 +19,10 @@ export class PolicyWatch {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading = 0;
 
-  constructor(private readonly client: FairClient, readonly fair: number, private readonly withCoupons = true) {}
+  /** dealer: for the staff, the dealer whose standing and coupons are read (a rep ordering
+   * on its behalf); a dealer reads its own. */
+  constructor(private readonly client: FairClient, readonly fair: number, private readonly withCoupons = true,
+    readonly dealer: number | null = null) {}
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -55,9 +58,10 @@ export class PolicyWatch {
   async load(): Promise<void> {
     const n = ++this.reading;
     try {
+      const params = { fair: this.fair, ...(this.dealer !== null ? { dealer: this.dealer } : {}) };
       const [p, c] = await Promise.all([
-        this.client.request<{ policy: Policy | null; mine: PolicyStanding | null }>('policy.get', { fair: this.fair }),
-        this.withCoupons ? this.client.request<{ coupons: Coupon[] }>('coupon.list', { fair: this.fair }) : null,
+        this.client.request<{ policy: Policy | null; mine: PolicyStanding | null }>('policy.get', params),
+        this.withCoupons ? this.client.request<{ coupons: Coupon[] }>('coupon.list', params) : null,
       ]);
       if (n !== this.reading) return;
       this.policy = p.policy;

@@ -1,9 +1,12 @@
 // A rep orders on a dealer's behalf (rep, admin; a rep limited to regions only for its
 // regions' dealers, which the server checks): the fair's items searched, the same size × colour
 // matrix the dealer uses, the lines at the dealer's tier price, one order placed with the
-// dealer named (the order records who placed it), the answer in words.
-import { useMemo, useState } from 'preact/hooks';
+// dealer named (the order records who placed it), the answer in words. The fair's policies
+// as the dealer sees them on its sheet: where it stands, the coupons it may use (one may be
+// applied), the discount the lines would get.
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { BehalfOrder } from '../fair/behalf';
+import { estimate, PolicyWatch } from '../fair/offers';
 import type { Item } from '../fair/protocol';
 import { priceNow } from '../fair/store';
 import { money, number, t } from '../i18n';
@@ -12,6 +15,7 @@ import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { useItemSearch } from './search';
 import { Matrix } from './product';
+import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox } from './offers';
 
 export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
 
@@ -38,6 +42,11 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   const [q, setQ] = useState('');
   const [product, setProduct] = useState<number | null>(null);
   const { ids, error } = useItemSearch(ctx, q, 30);
+  // the fair's policies, where this dealer stands and the coupons it may use (the rep sees
+  // what the dealer would on its own sheet)
+  const watch = useMemo(() => new PolicyWatch(client, fair, true, id), [client, fair, id]);
+  useSubscription(watch);
+  useEffect(() => { watch.start(); return () => watch.stop(); }, [watch]);
 
   const currency = store.view.fair?.currency ?? 'CNY';
   // the dealer's price: its tier's own, else the item's; a flash price for everyone
@@ -52,11 +61,17 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   const amount = lines.reduce((s, l) => s + l.qty * (l.item ? priceFor(l.item) : 0), 0);
   const item = product !== null ? store.view.items.get(product) : undefined;
   const r = order.lastResult;
+  const answered = r?.kind === 'accepted' ? r.order.id : r?.kind === 'refused' ? r.error.code : null;
+  useEffect(() => { if (answered !== null) watch.refresh(0); }, [answered]);
+  const zone = store.view.fair?.timezone ?? 'Asia/Shanghai';
+  const coupon = watch.coupons.find((c) => c.code === order.coupon) ?? null;
+  const est = estimate(amount, watch.policy, watch.mine, coupon, now);
 
   return (
     <section class="behalf" id="behalf-view" data-dealer={id}>
       <h1>{t('behalf_title', { name: dealer.name })}</h1>
       <p class="muted">{[dealer.region, dealer.tier && t('tier_n', { t: dealer.tier })].filter(Boolean).join(' · ')}</p>
+      <PolicyBox watch={watch} currency={currency} zone={zone} now={now} />
       <div class="behalf-grid">
         <section class="panel" aria-labelledby="behalf-items">
           <h2 id="behalf-items">{t('items_list')}</h2>
@@ -78,7 +93,9 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
         </section>
         <section class="panel" aria-labelledby="behalf-matrix">
           <h2 id="behalf-matrix">{item ? item.name : t('behalf_pick')}</h2>
-          {item && !item.withdrawn && <Matrix ctx={ctx} item={item} price={priceFor(item)} currency={currency} sheet={order} />}
+          {/* made anew after each order placed: what was typed there has left the form */}
+          {item && !item.withdrawn && <Matrix key={`${item.product}:${r?.kind === 'accepted' ? r.order.id : ''}`}
+            ctx={ctx} item={item} price={priceFor(item)} currency={currency} sheet={order} />}
         </section>
       </div>
       <section class="panel" aria-labelledby="behalf-lines">
@@ -98,9 +115,12 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
         )}
         <label class="block">{t('note')}
           <input type="text" maxLength={500} value={order.note} onInput={(e) => { order.note = (e.target as HTMLInputElement).value; }} /></label>
-        <p class="row">
+        <CouponPicker watch={watch} value={order.coupon} onChange={(c) => order.setCoupon(c)} currency={currency}
+          zone={zone} amount={amount} />
+        <p class="row" aria-live="polite">
           <span>{t('total_units')} <strong id="behalf-units">{number(units)}</strong></span>
           <span>{t('total_amount')} <strong id="behalf-amount">{money(amount, currency)}</strong></span>
+          {est && <EstimateRows est={est} currency={currency} />}
           <button type="button" class="primary" id="behalf-submit" disabled={!units || order.sending}
             onClick={() => void order.place()}>{order.sending ? t('submitting') : t('behalf_submit', { name: dealer.name })}</button>
         </p>
@@ -111,6 +131,7 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
             <a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a>
           </p>
         )}
+        {r?.kind === 'accepted' && <OrderDiscount order={r.order} currency={currency} id="behalf-discount" />}
         {r?.kind === 'refused' && (r.error.code === 'insufficient_stock'
           ? <Shortfall id="behalf-short" title={t('short_title')} cells={shortCells(r.error)}
               describe={(v) => { const it = byVariant.get(v); const x = it?.variants.find((y) => y.id === v); return `${it?.name ?? v} ${x?.color ?? ''} ${x?.size ?? ''}`; }} />
