@@ -31,6 +31,10 @@ export function LiveVideo({ ctx }: { ctx: FairContext }) {
 
 type VideoKind = 'hls' | 'flv';
 
+/** How long a live player may show no new picture before it is made anew (its first frame
+ * comes 3-5 s after the stream goes live; a fragment is 1 s). */
+const STALL_MS = 9000;
+
 /** A brand's playback URL the room can play: an http(s) HLS playlist or HTTP-FLV stream;
  * null otherwise. */
 function brandSource(url: string | null): { src: string; kind: VideoKind } | null {
@@ -65,6 +69,20 @@ function Player({ src, kind }: { src: string; kind: VideoKind }) {
     };
     const played = () => setFailing(false);
     v.addEventListener('playing', played);
+    // A player that neither fails nor plays (never started, or its picture stopped while it
+    // is meant to be playing) is made anew, as a viewer would reload: a stall is not always
+    // an error hls.js reports. Paused by the viewer (after it played) is left alone.
+    let seen = v.currentTime;
+    let movedAt = Date.now();
+    const watchdog = window.setInterval(() => {
+      if (v.currentTime !== seen || (v.paused && v.currentTime > 0)) {
+        seen = v.currentTime;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt > STALL_MS) {
+        console.warn(`live video: no picture for ${STALL_MS / 1000} s, starting the player again`);
+        setAttempt((n) => n + 1);
+      }
+    }, 1000);
     // hls.js wherever MediaSource exists; the browser's own HLS only without it (iPhones
     // before iOS 17.1). Chromium 156 has its own HLS too, but here it showed the first frame
     // 19 s after the publish began and fetched each playlist twice (hls.js: 4 s, tests/browser/live).
@@ -97,6 +115,7 @@ function Player({ src, kind }: { src: string; kind: VideoKind }) {
       gone = true;
       setVideoClock(null);
       clearTimeout(retry);
+      clearInterval(watchdog);
       v.removeEventListener('playing', played);
       stop?.();
     };
