@@ -3,7 +3,8 @@
 // with hls.js (HLS) or mpegts.js (HTTP-FLV): the pages' Content-Security-Policy names that
 // origin in media-src and connect-src. The brand's service is a second local HTTP server
 // (another port: another origin) serving a small HLS stream and an FLV stream ffmpeg makes
-// here (lavfi testsrc), with CORS as a CDN sends it.
+// here (lavfi testsrc), with CORS as a CDN sends it. A player whose first segment hangs (an
+// edge that sends headers and then nothing) is made anew after 9 s without a picture, and plays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ let dir;
 let fx;
 let dealer;
 const served = [];
+const held = []; // responses kept open on purpose (the stalled player's test)
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fair-brand-hls-'));
@@ -37,6 +39,14 @@ before(async () => {
     const file = path.join(dir, name);
     served.push(name);
     if (!/^[\w-]+\.(m3u8|ts|flv)$/.test(name) || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
+    // under /stall/: the first segment asked for is answered with its headers and then
+    // nothing, as a CDN edge that hangs (hls.js waits up to 2 minutes for its body)
+    if (req.url.startsWith('/stall/') && name.endsWith('.ts') && !held.length) {
+      res.writeHead(200, { 'content-type': 'video/mp2t', 'access-control-allow-origin': '*' });
+      res.flushHeaders();
+      held.push(res);
+      return;
+    }
     res.writeHead(200, {
       'content-type': name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl'
         : name.endsWith('.flv') ? 'video/x-flv' : 'video/mp2t',
@@ -54,6 +64,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const res of held) res.destroy();
   await browser?.close();
   await server?.stop();
   await db?.drop();
@@ -106,5 +117,28 @@ test('a dealer\'s room plays the brand\'s HTTP-FLV playback URL with mpegts.js',
   assert.equal(first.w, 320);
   assert.ok(served.includes('live.flv'), 'the stream came from the brand\'s server');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a player whose segment never arrives is made anew and plays', async () => {
+  const url = `${process.env.FAIR_VIDEO_ORIGINS}/stall/live.m3u8`;
+  await fairctl(db.url, ['stream', String(fx.fair), '--playback-url', url]);
+  const { context, page, problems } = await openAs(browser, server, dealer.login, dealer.password,
+    { fair: fx.fair, viewport: { width: 1280, height: 900 } });
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  const opened = Date.now();
+  await page.locator('#live-video').waitFor({ timeout: 15_000 });
+  const first = await waitFor(() => page.evaluate(() => {
+    const v = document.getElementById('live-video');
+    return v && v.currentTime > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0 ? v.currentTime : null;
+  }), { timeoutMs: 30_000, what: 'the video playing after its stalled start' });
+  const after = Date.now() - opened;
+  console.log(`figure: a player whose first segment hung played ${after} ms after the room opened (currentTime ${first.toFixed(2)} s)`);
+  assert.equal(held.length, 1, 'the first segment was held');
+  assert.ok(after >= 9000, `it waited for the stall to be judged (${after} ms)`);
+  assert.ok(warnings.some((w) => /starting the player again/.test(w)), JSON.stringify(warnings));
+  // the hung request, cut when the first player was stopped, is the one expected problem
+  assert.deepEqual(problems.filter((x) => !/request failed: .*\/stall\/live0\.ts net::ERR_ABORTED/.test(x)), []);
   await context.close();
 });
