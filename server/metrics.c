@@ -5,10 +5,12 @@
  * the order intake are gathered here, at the root, as routes.c wires the
  * routes. A new counter is a line below. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "base/worker.h"
 #include "db/pg.h"
+#include "features/outbox.h"
 #include "live/fair_room.h"
 #include "net/http.h"
 #include "net/ws_session.h"
@@ -44,6 +46,45 @@ static void metric(struct textbuf *b, const char *name, const char *type,
 {
 	tb_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name,
 		  type, name, value);
+}
+
+/* The outbox sender's counters, by channel. */
+static void outbox_metrics(struct textbuf *b)
+{
+	static const char *const channel[2] = {"email", "webhook"};
+	static const struct {
+		const char *name, *help;
+		size_t offset;
+	} counters[] = {
+		{"fair_outbox_sent_total", "mails and webhook calls sent",
+		 offsetof(struct outbox_stats, sent)},
+		{"fair_outbox_failed_total",
+		 "attempts that failed (tried again later, or given up)",
+		 offsetof(struct outbox_stats, failed)},
+		{"fair_outbox_dead_total", "mails and calls given up",
+		 offsetof(struct outbox_stats, dead)},
+	};
+	struct outbox_stats o;
+
+	outbox_stats_read(&o);
+	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+		const uint64_t *by = (const uint64_t *)((const char *)&o +
+							counters[i].offset);
+
+		tb_printf(b, "# HELP %s %s\n# TYPE %s counter\n",
+			  counters[i].name, counters[i].help, counters[i].name);
+		for (int ch = 0; ch < 2; ch++)
+			tb_printf(b, "%s{channel=\"%s\"} %llu\n",
+				  counters[i].name, channel[ch],
+				  (unsigned long long)by[ch]);
+	}
+	metric(b, "fair_outbox_pruned_total", "counter",
+	       "finished outbox rows this process deleted (outbox_keep_days)",
+	       o.pruned);
+	if (o.pending >= 0)
+		metric(b, "fair_outbox_pending", "gauge",
+		       "mails and calls waiting to be sent (every process's)",
+		       (unsigned long long)o.pending);
 }
 
 size_t http_metrics_text(char *out, size_t size)
@@ -154,5 +195,6 @@ size_t http_metrics_text(char *out, size_t size)
 	       orders.lost_batches);
 	metric(b, "fair_orders_queued", "gauge",
 	       "orders waiting for the next batch", orders.queued);
+	outbox_metrics(b);
 	return text.len;
 }

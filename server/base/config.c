@@ -205,6 +205,9 @@ static const struct config_key config_keys[] = {
 	{"outbox_timeout_ms", CFG_INT, "30000", 500, 600000,
 	 FIELD(outbox_timeout_ms),
 	 "longest time one mail or webhook call may take"},
+	{"outbox_keep_days", CFG_INT, "30", 1, 3650, FIELD(outbox_keep_days),
+	 "sent and given-up mails and calls are deleted from the outbox "
+	 "after this many days"},
 	{"messages_tick_s", CFG_INT, "30", 1, 3600, FIELD(messages_tick_s),
 	 "how often the fair reminders and closings are looked for"},
 };

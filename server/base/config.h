@@ -72,6 +72,7 @@ struct config {
 	int outbox_max_attempts;  /* then given up */
 	int outbox_lease_s;       /* a dead process's claim expires */
 	int outbox_timeout_ms;    /* one mail or call at most */
+	int outbox_keep_days;     /* finished rows are deleted after */
 	int messages_tick_s;      /* the reminders' scheduler */
 };
 

@@ -28,12 +28,20 @@
 #define OUTBOX_CLAIM_MAX 20 /* rows claimed at once, at most */
 #define OUTBOX_IDLE_MS 1000 /* look again at least this often */
 #define OUTBOX_RECONNECT_MAX_MS 10000
+#define OUTBOX_COUNT_MS 15000        /* pending rows counted this often */
+#define OUTBOX_PRUNE_MS (10 * 60000) /* finished rows deleted this often */
+#define OUTBOX_PRUNE_ROWS 5000       /* per statement */
+#define OUTBOX_PRUNE_STATEMENTS 20   /* per turn, at most */
 
 static pthread_t thread;
 static bool running;
 static atomic_bool stop;
 static int wake[2] = {-1, -1};
 static char who[80]; /* claimed_by: host, pid and a random part */
+static struct {
+	_Atomic uint64_t sent[2], failed[2], dead[2], pruned;
+	_Atomic int64_t pending;
+} stats = {.pending = -1};
 
 /* ---- sending ---- */
 
@@ -359,6 +367,17 @@ static int round_once(PGconn *conn, CURL *c, int claim, int *soonest_ms)
 				 "SELECT outbox_done($1::bigint, $2, $3, "
 				 "$4::integer, $5::integer)",
 				 5, NULL, done, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+			int ch = strcmp(PQgetvalue(res, i, 1), "email") ? 1 : 0;
+			const char *state = PQgetvalue(r, 0, 0);
+
+			if (!o.failed)
+				atomic_fetch_add(&stats.sent[ch], 1);
+			else
+				atomic_fetch_add(&stats.failed[ch], 1);
+			if (!strcmp(state, "dead"))
+				atomic_fetch_add(&stats.dead[ch], 1);
+		}
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			/* its claim lapses and it is sent again: at least
 			 * once */
@@ -385,11 +404,63 @@ static int claim_size(void)
 	return n < 1 ? 1 : (n > OUTBOX_CLAIM_MAX ? OUTBOX_CLAIM_MAX : (int)n);
 }
 
+/* Deletes what outbox_keep_days has passed, a statement at a time (each
+ * holds its rows' locks briefly), and counts the rows pending. Returns -1
+ * when the connection failed. */
+static int keep_house(PGconn *conn, bool prune)
+{
+	char keep[16], limit[16];
+	const char *params[2] = {keep, limit};
+
+	snprintf(keep, sizeof keep, "%d", srv.cfg.outbox_keep_days);
+	snprintf(limit, sizeof limit, "%d", prune ? OUTBOX_PRUNE_ROWS : 0);
+	for (int i = 0; i < (prune ? OUTBOX_PRUNE_STATEMENTS : 1); i++) {
+		PGresult *res = PQexecParams(conn,
+					     "SELECT deleted, pending FROM "
+					     "outbox_prune($1::integer, "
+					     "$2::integer)",
+					     2, NULL, params, NULL, NULL, 0);
+		int deleted;
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+		    PQntuples(res) != 1) {
+			LOG(LOG_WARN, "outbox: prune: %s",
+			    PQresultErrorMessage(res));
+			PQclear(res);
+			return -1;
+		}
+		deleted = atoi(PQgetvalue(res, 0, 0));
+		atomic_store(&stats.pending, atoll(PQgetvalue(res, 0, 1)));
+		atomic_fetch_add(&stats.pruned, (uint64_t)deleted);
+		PQclear(res);
+		if (deleted)
+			LOG(LOG_NOTICE,
+			    "outbox: deleted %d rows sent or given up over %d "
+			    "days ago",
+			    deleted, srv.cfg.outbox_keep_days);
+		if (deleted < OUTBOX_PRUNE_ROWS)
+			break;
+	}
+	return 0;
+}
+
+void outbox_stats_read(struct outbox_stats *out)
+{
+	for (int ch = 0; ch < 2; ch++) {
+		out->sent[ch] = atomic_load(&stats.sent[ch]);
+		out->failed[ch] = atomic_load(&stats.failed[ch]);
+		out->dead[ch] = atomic_load(&stats.dead[ch]);
+	}
+	out->pruned = atomic_load(&stats.pruned);
+	out->pending = atomic_load(&stats.pending);
+}
+
 static void *sender_main(void *arg)
 {
 	CURL *c = curl_easy_init();
 	PGconn *conn = NULL;
 	int backoff = 100, n, claim = claim_size(), soonest;
+	int64_t counted_at = 0, pruned_at = 0; /* mono ms; 0: never */
 
 	(void)arg;
 	while (!atomic_load(&stop)) {
@@ -401,6 +472,21 @@ static void *sender_main(void *arg)
 			continue;
 		}
 		backoff = 100;
+		if (!counted_at ||
+		    timefmt_mono_ms() - counted_at >= OUTBOX_COUNT_MS) {
+			bool prune =
+				!pruned_at || timefmt_mono_ms() - pruned_at >=
+						      OUTBOX_PRUNE_MS;
+
+			if (keep_house(conn, prune) < 0) {
+				PQfinish(conn);
+				conn = NULL;
+				continue;
+			}
+			counted_at = timefmt_mono_ms();
+			if (prune)
+				pruned_at = counted_at;
+		}
 		soonest = OUTBOX_IDLE_MS;
 		n = round_once(conn, c, claim, &soonest);
 		if (n < 0) {

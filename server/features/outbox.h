@@ -21,6 +21,20 @@
 #ifndef FAIR_OUTBOX_H
 #define FAIR_OUTBOX_H
 
+#include <stdint.h>
+
+/* What this process's sender did since it started, by channel (0 mail, 1
+ * webhook), and what it last counted of the database: the rows pending
+ * (every process's, -1 before the first count). Sent and given-up rows are
+ * deleted after outbox_keep_days (outbox_prune, every 10 minutes). */
+struct outbox_stats {
+	uint64_t sent[2];   /* taken by the relay or the receiver */
+	uint64_t failed[2]; /* attempts that failed (tried again or given up) */
+	uint64_t dead[2];   /* given up */
+	uint64_t pruned;    /* finished rows this process deleted */
+	int64_t pending;
+};
+
 /* Starts the sender thread (main thread, before the loop; curl's global
  * set-up is done here). Returns 0, or -1 when the thread cannot start. */
 int outbox_start(void);
@@ -28,5 +42,8 @@ int outbox_start(void);
 /* Stops it: a send in progress is cut short (recorded as failed, tried
  * again later), then the thread is joined. */
 void outbox_stop(void);
+
+/* The counters above (any thread; /metrics reads them on the loop's). */
+void outbox_stats_read(struct outbox_stats *out);
 
 #endif

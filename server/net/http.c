@@ -457,7 +457,7 @@ static bool loopback_direct(struct lws *wsi)
  * every folder's counters. */
 static void route_metrics(struct http_req *r)
 {
-	char text[8192];
+	char text[16384]; /* about 7 KB today: room for more counters */
 	size_t len;
 
 	if (!loopback_direct(r->wsi)) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import {
-  createDatabase, startServer, connect, sql, makeFair, mintDealers, waitFor, sleep, fairctl,
+  createDatabase, startServer, connect, sql, makeFair, mintDealers, waitFor, sleep, fairctl, httpGet,
 } from './harness.mjs';
 
 let db;
@@ -242,4 +242,41 @@ test('unsubscribing stops the calls; fairctl webhook add, list, remove', { timeo
   await assert.rejects(fairctl(db.url, ['webhook', 'add', 'https://x.example/h', '--events', 'Order;drop']), /exit 2/);
   await c.close();
   await admin.close();
+});
+
+test('the sender\'s figures in /metrics; finished rows older than outbox_keep_days are deleted, waiting ones kept', { timeout: 60_000 }, async () => {
+  const metric = (text, name) => {
+    const m = new RegExp(`^${name.replace(/[{}"]/g, (c) => `\\${c}`)} (\\d+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const { body: text } = await httpGet(`${server.url}/metrics`);
+  const [[sentRows]] = await sql(db.url, `SELECT count(*) FROM outbox WHERE channel = 'webhook' AND state = 'sent'`);
+  assert.equal(metric(text, 'fair_outbox_sent_total{channel="webhook"}'), Number(sentRows), 'one process: its sends are the rows sent');
+  assert.ok(metric(text, 'fair_outbox_failed_total{channel="webhook"}') >= 2, 'the two 500s');
+  assert.equal(metric(text, 'fair_outbox_sent_total{channel="email"}'), 0);
+  assert.equal(metric(text, 'fair_outbox_pending'), 0);
+
+  // Rows of 40 days ago: one sent, one given up, one still waiting (due tomorrow); and a
+  // sent one of yesterday. A second process keeping 30 days deletes the first two at start.
+  const [[sub]] = await sql(db.url, 'SELECT min(id) FROM webhook_subscriptions');
+  const [[sentOld], [deadOld], [waitOld], [sentNew]] = await sql(db.url, `INSERT INTO outbox
+      (channel, subscription_id, recipient, kind, payload, state, created_at, sent_at, next_at)
+    VALUES ('webhook', ${sub}, 'http://old.example/h', 'order.accepted', '{}', 'sent', now() - interval '40 days', now() - interval '40 days', now()),
+           ('webhook', ${sub}, 'http://old.example/h', 'order.accepted', '{}', 'dead', now() - interval '40 days', NULL, now()),
+           ('webhook', ${sub}, 'http://old.example/h', 'order.accepted', '{}', 'pending', now() - interval '40 days', NULL, now() + interval '1 day'),
+           ('webhook', ${sub}, 'http://old.example/h', 'order.accepted', '{}', 'sent', now() - interval '1 day', now() - interval '1 day', now())
+    RETURNING id`);
+  const second = await startServer({ databaseUrl: db.url, user: false, env: { FAIR_OUTBOX_KEEP_DAYS: '30' } });
+  try {
+    await waitFor(async () => Number((await sql(db.url, `SELECT count(*) FROM outbox WHERE id IN (${sentOld}, ${deadOld})`))[0][0]) === 0,
+      { what: 'the old finished rows deleted', timeoutMs: 15_000 });
+    const left = (await sql(db.url, `SELECT id, state FROM outbox WHERE id IN (${waitOld}, ${sentNew}) ORDER BY id`)).map(([id, state]) => [Number(id), state]);
+    assert.deepEqual(left, [[Number(waitOld), 'pending'], [Number(sentNew), 'sent']], 'what waits, and what is younger, stays');
+    const { body: text2 } = await httpGet(`${second.url}/metrics`);
+    assert.equal(metric(text2, 'fair_outbox_pruned_total'), 2);
+    assert.equal(metric(text2, 'fair_outbox_pending'), 1);
+    assert.match(second.logs().join('\n'), /outbox: deleted 2 rows sent or given up over 30 days ago/);
+  } finally {
+    await second.stop();
+  }
 });

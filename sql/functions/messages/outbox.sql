@@ -64,3 +64,21 @@ RETURNS text LANGUAGE sql AS $$
     WHERE o.id = p_id AND o.state = 'sending' AND o.claimed_by = p_who
     RETURNING o.state
 $$;
+
+-- Forgets sent and dead rows created more than p_keep_days ago (047), at most p_limit of
+-- them (a sender calls it again until it deletes fewer), oldest first; rows another process
+-- is deleting are skipped. Pending and sending rows are never touched, however old. Returns
+-- how many it deleted, and how many rows wait to be sent (pending), for the metrics.
+CREATE OR REPLACE FUNCTION outbox_prune(p_keep_days integer, p_limit integer,
+                                        OUT deleted integer, OUT pending bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM outbox o WHERE o.id IN (
+        SELECT x.id FROM outbox x
+        WHERE x.state IN ('sent', 'dead')
+          AND x.created_at < now() - make_interval(days => p_keep_days)
+        ORDER BY x.created_at LIMIT p_limit FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    SELECT count(*) INTO pending FROM outbox WHERE state = 'pending';
+END
+$$;
