@@ -1,6 +1,8 @@
-/* xalloc.c - allocations that abort when memory is out (see xalloc.h). */
+/* xalloc.c - allocations that abort when memory is out, and fairctl's
+ * checked growth (see xalloc.h). */
 #include "base/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,26 @@ void *xrealloc(void *p, size_t size)
 	if (!q)
 		out_of_memory(size);
 	return q;
+}
+
+void *array_room(void *list, size_t *cap, size_t count, size_t elem,
+		 size_t first)
+{
+	size_t grown = *cap ? *cap * 2 : first;
+	void *p;
+
+	if (count < *cap)
+		return list;
+	if (*cap > SIZE_MAX / 2)
+		return NULL;
+	if (grown < first)
+		grown = first;
+	if (grown > SIZE_MAX / elem)
+		return NULL;
+	p = realloc(list, grown * elem);
+	if (p)
+		*cap = grown;
+	return p;
 }
 
 char *xstrdup(const char *s)

@@ -25,4 +25,12 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 
+/* Room for one more element of elem bytes in list, which holds count of
+ * *cap: list itself while there is room, else a copy twice as large (first
+ * elements at least) with *cap updated. Checked, for fairctl's lists, whose
+ * out of memory is an answer: NULL then, list unchanged (still the
+ * caller's to free). */
+void *array_room(void *list, size_t *cap, size_t count, size_t elem,
+		 size_t first);
+
 #endif

@@ -1,6 +1,7 @@
 /* import_clips.c - finding, checking, transcoding and installing the clips
  * of an import (see import_clips.h). */
 #include "fairctl/import_clips.h"
+#include "base/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,16 +22,10 @@ static int add_clip(struct import_clips *out, const char *dir, const char *name,
 {
 	struct import_clip *c;
 
-	if (out->count == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct import_clip *grown =
-			realloc(out->list, cap * sizeof *grown);
-
-		if (!grown)
-			return -1;
-		out->list = grown;
-		out->cap = cap;
-	}
+	c = array_room(out->list, &out->cap, out->count, sizeof *c, 16);
+	if (!c)
+		return -1;
+	out->list = c;
 	c = &out->list[out->count];
 	memset(c, 0, sizeof *c);
 	if (asprintf(&c->path, "%s/%s", dir, name) < 0)

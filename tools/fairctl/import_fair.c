@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "fairctl/ctl.h"
 #include "fairctl/ctl_db.h"
 #include "fairctl/import_clips.h"
@@ -225,11 +226,10 @@ static struct import_item *read_products(const char *path, size_t *n,
 				       rec.line, MAX_ITEMS);
 			break;
 		}
-		if (*n == cap) {
-			struct import_item *grown;
+		{
+			struct import_item *grown =
+				array_room(items, &cap, *n, sizeof *items, 64);
 
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(items, cap * sizeof *grown);
 			if (!grown) {
 				import_problem(pr,
 					       "products.csv: out of memory");

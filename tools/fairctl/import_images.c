@@ -1,6 +1,7 @@
 /* import_images.c - finding, checking, converting and installing the
  * pictures of an import (see import_images.h). */
 #include "fairctl/import_images.h"
+#include "base/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,16 +58,10 @@ static int add_image(struct import_images *out, const char *dir,
 	struct import_image *img;
 	const char *slug = color < 0 ? "main" : it->color_slug[color];
 
-	if (out->count == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct import_image *grown =
-			realloc(out->list, cap * sizeof *grown);
-
-		if (!grown)
-			return -1;
-		out->list = grown;
-		out->cap = cap;
-	}
+	img = array_room(out->list, &out->cap, out->count, sizeof *img, 16);
+	if (!img)
+		return -1;
+	out->list = img;
 	img = &out->list[out->count];
 	memset(img, 0, sizeof *img);
 	if (asprintf(&img->path, "%s/%s", dir, name) < 0)
@@ -152,11 +147,10 @@ int import_images_find(const char *dir, const struct import_item *items,
 				e->d_name);
 			continue;
 		}
-		if (nc == cap) {
-			struct candidate *grown;
+		{
+			struct candidate *grown =
+				array_room(c, &cap, nc, sizeof *c, 32);
 
-			cap = cap ? cap * 2 : 32;
-			grown = realloc(c, cap * sizeof *grown);
 			if (!grown)
 				break;
 			c = grown;

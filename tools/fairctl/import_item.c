@@ -5,6 +5,7 @@
  * and column instead of failing the whole transaction with one constraint
  * name. */
 #include "fairctl/import_item.h"
+#include "base/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -66,9 +67,9 @@ void import_problem(struct import_problems *p, const char *fmt, ...)
 		msg = line;
 		n = line ? n : -1;
 	}
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		char **grown = realloc(p->msgs, cap * sizeof *grown);
+	{
+		char **grown = array_room(p->msgs, &p->cap, p->count,
+					  sizeof *grown, 16);
 
 		if (!grown) {
 			if (n >= 0)
@@ -77,7 +78,6 @@ void import_problem(struct import_problems *p, const char *fmt, ...)
 			return;
 		}
 		p->msgs = grown;
-		p->cap = cap;
 	}
 	p->msgs[p->count++] = n >= 0 ? msg : NULL;
 }
