@@ -406,7 +406,7 @@ static int claim_size(void)
 
 /* Deletes what outbox_keep_days has passed, a statement at a time (each
  * holds its rows' locks briefly), and counts the rows pending. Returns -1
- * when the connection failed. */
+ * when a statement failed (logged). */
 static int keep_house(PGconn *conn, bool prune)
 {
 	char keep[16], limit[16];
@@ -478,7 +478,10 @@ static void *sender_main(void *arg)
 				!pruned_at || timefmt_mono_ms() - pruned_at >=
 						      OUTBOX_PRUNE_MS;
 
-			if (keep_house(conn, prune) < 0) {
+			/* a failed statement is tried again next time; only
+			 * a lost connection stops the sending */
+			if (keep_house(conn, prune) < 0 &&
+			    PQstatus(conn) != CONNECTION_OK) {
 				PQfinish(conn);
 				conn = NULL;
 				continue;

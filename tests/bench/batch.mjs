@@ -127,6 +127,11 @@ function psql(url, script) {
 }
 
 async function measure(url, fx, prelude = '') {
+  // Every call is rolled back, which leaves its rows dead in the tables and their indexes
+  // until a vacuum: each pass starts from a vacuumed database, not from whatever
+  // autovacuum (busy elsewhere right after bench.mjs) had reached. Once, after a full
+  // make bench, --triggers' passes slowed to 15 s a call without it.
+  await sql(url, 'VACUUM');
   const out = {};
   for (const shape of ['hot', 'spread']) {
     for (const n of SIZES) {
