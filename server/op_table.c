@@ -436,6 +436,13 @@ const struct op_def server_ops[] = {
 		  {"description_en"},
 		  {"base_price"},
 		  {"variants"}}}},
+	{"admin.product.clip.remove", ROLE_ADMIN,
+	 admin_product_clip_remove_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_product_clip_remove($1::bigint, $2::bigint)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"product"}}}},
 	{"admin.fair.create", ROLE_ADMIN, admin_fair_create_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){

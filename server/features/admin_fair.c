@@ -32,6 +32,12 @@ static const struct param_spec variant_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
+/* admin.product.clip.remove {product} */
+const struct param_spec admin_product_clip_remove_params[] = {
+	{"product", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
 const struct param_spec admin_fair_create_params[] = {
 	{"name", PARAM_STRING, true, 1, 200},
 	{"season", PARAM_STRING, true, 0, 100},

@@ -202,6 +202,28 @@ test('an admin uploads a clip: stored, recorded, in the catalog, served with 206
   for (const bad of ['/media/clips/../secret.mp4', `/media/${key}.mp4.part`, `/media/${key}`, '/media/clips/x/nope.mp4']) {
     assert.equal((await httpGet(`${server.url}${bad}`)).status, 404, bad);
   }
+
+  // An admin removes it (admin.product.clip.remove): the catalog shows no video, audited;
+  // a manager may not; an unknown product is not_found; removing again changes nothing.
+  const admin = await connect(server);
+  await admin.next('hello');
+  const removed = await admin.request('admin.product.clip.remove', { product: p.id });
+  assert.deepEqual(removed, { re: removed.re, ok: true, product: p.id, clip: null });
+  assert.equal(await one(`SELECT coalesce(clip, '') || ':' || coalesce(clip_ms::text, '') FROM products WHERE id = ${p.id}`), ':');
+  assert.equal(await one(`SELECT count(*) FROM audit_log WHERE action = 'product.clip' AND target = 'product:${p.id}'
+    AND new->'clip' = 'null'::jsonb AND old->>'clip' = '${key}'`), '1');
+  const again = await admin.request('admin.product.clip.remove', { product: p.id });
+  assert.equal(again.ok, true);
+  assert.equal(await one(`SELECT count(*) FROM audit_log WHERE action = 'product.clip' AND target = 'product:${p.id}'`), '2');
+  assert.equal((await admin.request('admin.product.clip.remove', { product: 999999 })).error?.code, 'not_found');
+  const after = await admin.request('catalog.items', { fair, products: [p.id] });
+  assert.equal(after.items[0].clip, undefined, 'no clip in the catalog');
+  await admin.close();
+  await createUser(db.url, { login: 'manager-35', role: 'manager', password: 'manager password 35' });
+  const manager = await connect(server, { cookie: (await login(server, 'manager-35', 'manager password 35')).cookie });
+  await manager.next('hello');
+  assert.equal((await manager.request('admin.product.clip.remove', { product: p.id })).error?.code, 'forbidden');
+  await manager.close();
 });
 
 test('clip uploads are refused with a clear error and nothing stored', { timeout: 120_000 }, async () => {

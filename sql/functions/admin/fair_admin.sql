@@ -127,6 +127,29 @@ BEGIN
 END
 $$;
 
+-- admin.product.clip.remove {product} -> {product, clip: null}: the product shows no video
+-- any more (its files stay: their names are never used again, and a page still open may
+-- be playing them). Audited as product.clip, as a new clip is.
+CREATE OR REPLACE FUNCTION admin_product_clip_remove(p_actor bigint, p_product bigint)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_product products;
+BEGIN
+    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
+    END IF;
+    IF v_product.clip IS NOT NULL THEN
+        UPDATE products SET clip = NULL, clip_ms = NULL, clip_width = NULL, clip_height = NULL
+        WHERE id = p_product;
+        PERFORM audit_write(p_actor, 'product.clip', NULL, 'product:' || p_product,
+                            jsonb_build_object('clip', v_product.clip),
+                            jsonb_build_object('clip', NULL));
+    END IF;
+    RETURN jsonb_build_object('product', p_product, 'clip', NULL);
+END
+$$;
+
 -- admin.fair.create -> {fair}. Its status follows its times (fair_status).
 CREATE OR REPLACE FUNCTION admin_fair_create(p_actor bigint, p_name text, p_season text,
                                              p_currency text, p_timezone text,

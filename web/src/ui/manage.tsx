@@ -1,13 +1,15 @@
 // The manager's settings of a fair (manager, admin): order targets (订货指标) per region or
 // dealer, must-order styles (必订款), the audit log (who changed which price when, filtered),
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
-// ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx).
+// ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); for an
+// administrator, the products' pictures and videos (media-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
 import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
+import { MediaPanel } from './media-manage';
 import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
 import { useItemSearch } from './search';
 
@@ -28,6 +30,7 @@ export function Manage({ ctx }: { ctx: FairContext }) {
         <PointsRatesPanel ctx={ctx} />
         <MustOrder ctx={ctx} />
         <CouponsPanel ctx={ctx} />
+        {ctx.user.role === 'admin' && <MediaPanel ctx={ctx} />}
         <Audit ctx={ctx} />
       </div>
     </section>
