@@ -66,6 +66,20 @@ BEGIN
 END
 $$;
 
+-- The product an admin's change is about, locked for it; not_found when there is none.
+CREATE OR REPLACE FUNCTION admin_product_lock(p_product bigint) RETURNS products
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_product products;
+BEGIN
+    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
+    END IF;
+    RETURN v_product;
+END
+$$;
+
 -- The picture of a product (p_color NULL) or of one colour: the media key of images the
 -- server has just stored. A colour's picture is also the product's while it has none.
 -- Returns {product, color, images}.
@@ -76,10 +90,7 @@ DECLARE
     v_product products;
     v_old jsonb;
 BEGIN
-    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
-    END IF;
+    v_product := admin_product_lock(p_product);
     IF p_color IS NULL THEN
         v_old := jsonb_build_object('image', v_product.image);
         UPDATE products SET image = p_key WHERE id = p_product;
@@ -112,10 +123,7 @@ DECLARE
     v_product products;
     v_clip jsonb;
 BEGIN
-    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
-    END IF;
+    v_product := admin_product_lock(p_product);
     UPDATE products SET clip = p_key, clip_ms = p_ms, clip_width = p_width,
                         clip_height = p_height
     WHERE id = p_product;
@@ -135,10 +143,7 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_product products;
 BEGIN
-    SELECT * INTO v_product FROM products WHERE id = p_product FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'product % not found', p_product USING ERRCODE = 'P0002';
-    END IF;
+    v_product := admin_product_lock(p_product);
     IF v_product.clip IS NOT NULL THEN
         UPDATE products SET clip = NULL, clip_ms = NULL, clip_width = NULL, clip_height = NULL
         WHERE id = p_product;
