@@ -5,7 +5,7 @@
  * the order intake are gathered here, at the root, as routes.c wires the
  * routes. A new counter is a line below. */
 #include <stdarg.h>
-#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/worker.h"
@@ -48,36 +48,30 @@ static void metric(struct textbuf *b, const char *name, const char *type,
 		  type, name, value);
 }
 
-/* The outbox sender's counters, by channel. */
+/* A counter with one value per outbox channel. */
+static void by_channel(struct textbuf *b, const char *name, const char *help,
+		       const uint64_t value[2])
+{
+	tb_printf(b,
+		  "# HELP %s %s\n# TYPE %s counter\n%s{channel=\"email\"} "
+		  "%llu\n%s{channel=\"webhook\"} %llu\n",
+		  name, help, name, name, (unsigned long long)value[0], name,
+		  (unsigned long long)value[1]);
+}
+
+/* The outbox sender's counters. */
 static void outbox_metrics(struct textbuf *b)
 {
-	static const char *const channel[2] = {"email", "webhook"};
-	static const struct {
-		const char *name, *help;
-		size_t offset;
-	} counters[] = {
-		{"fair_outbox_sent_total", "mails and webhook calls sent",
-		 offsetof(struct outbox_stats, sent)},
-		{"fair_outbox_failed_total",
-		 "attempts that failed (tried again later, or given up)",
-		 offsetof(struct outbox_stats, failed)},
-		{"fair_outbox_dead_total", "mails and calls given up",
-		 offsetof(struct outbox_stats, dead)},
-	};
 	struct outbox_stats o;
 
 	outbox_stats_read(&o);
-	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-		const uint64_t *by = (const uint64_t *)((const char *)&o +
-							counters[i].offset);
-
-		tb_printf(b, "# HELP %s %s\n# TYPE %s counter\n",
-			  counters[i].name, counters[i].help, counters[i].name);
-		for (int ch = 0; ch < 2; ch++)
-			tb_printf(b, "%s{channel=\"%s\"} %llu\n",
-				  counters[i].name, channel[ch],
-				  (unsigned long long)by[ch]);
-	}
+	by_channel(b, "fair_outbox_sent_total", "mails and webhook calls sent",
+		   o.sent);
+	by_channel(b, "fair_outbox_failed_total",
+		   "attempts that failed (tried again later, or given up)",
+		   o.failed);
+	by_channel(b, "fair_outbox_dead_total", "mails and calls given up",
+		   o.dead);
 	metric(b, "fair_outbox_pruned_total", "counter",
 	       "finished outbox rows this process deleted (outbox_keep_days)",
 	       o.pruned);
