@@ -19,11 +19,13 @@ import { Inbox } from '../fair/inbox';
 import { InboxLink, InboxPage } from './inbox';
 import { isManager, isPresenter, isStaff, mayOpen } from './roles';
 
+/** GET path, or POST body to it: JSON, or a file (a Blob: sent as it is, with its type). */
 export async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const file = body instanceof Blob;
   const res = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'content-type': file ? (body.type || 'application/octet-stream') : 'application/json' },
+    body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     credentials: 'same-origin',
   });
   let json: any = null;

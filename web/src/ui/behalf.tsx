@@ -4,9 +4,9 @@
 // dealer named (the order records who placed it), the answer in words. The fair's policies
 // as the dealer sees them on its sheet: where it stands, the coupons it may use (one may be
 // applied), the discount the lines would get.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { BehalfOrder } from '../fair/behalf';
-import { estimate, PolicyWatch } from '../fair/offers';
+import { estimate } from '../fair/offers';
 import type { Item } from '../fair/protocol';
 import { priceNow } from '../fair/store';
 import { money, number, t } from '../i18n';
@@ -15,7 +15,7 @@ import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { useItemSearch } from './search';
 import { Matrix } from './product';
-import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox } from './offers';
+import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox, usePolicyWatch } from './offers';
 
 export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
 
@@ -44,9 +44,7 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   const { ids, error } = useItemSearch(ctx, q, 30);
   // the fair's policies, where this dealer stands and the coupons it may use (the rep sees
   // what the dealer would on its own sheet)
-  const watch = useMemo(() => new PolicyWatch(client, fair, true, id), [client, fair, id]);
-  useSubscription(watch);
-  useEffect(() => { watch.start(); return () => watch.stop(); }, [watch]);
+  const watch = usePolicyWatch(client, fair, id, order.lastResult);
 
   const currency = store.view.fair?.currency ?? 'CNY';
   // the dealer's price: its tier's own, else the item's; a flash price for everyone
@@ -61,8 +59,6 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   const amount = lines.reduce((s, l) => s + l.qty * (l.item ? priceFor(l.item) : 0), 0);
   const item = product !== null ? store.view.items.get(product) : undefined;
   const r = order.lastResult;
-  const answered = r?.kind === 'accepted' ? r.order.id : r?.kind === 'refused' ? r.error.code : null;
-  useEffect(() => { if (answered !== null) watch.refresh(0); }, [answered]);
   const zone = store.view.fair?.timezone ?? 'Asia/Shanghai';
   const coupon = watch.coupons.find((c) => c.code === order.coupon) ?? null;
   const est = estimate(amount, watch.policy, watch.mine, coupon, now);

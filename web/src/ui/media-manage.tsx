@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Clip, Images, Item } from '../fair/protocol';
 import { errorText, number, t } from '../i18n';
-import type { FairContext } from './app';
+import { api, type FairContext } from './app';
 import { useSubscription } from './hooks';
 import { useItemSearch } from './search';
 
@@ -15,13 +15,9 @@ type Status = { kind: 'busy' | 'ok' | 'error'; text: string } | null;
 
 /** POSTs a file to one of the admin's upload routes; the answer's JSON, or throws its error. */
 async function uploadFile<T>(url: string, file: File): Promise<T> {
-  const r = await fetch(url, {
-    method: 'POST', body: file, credentials: 'same-origin',
-    headers: { 'content-type': file.type || 'application/octet-stream' },
-  });
-  const body = await r.json().catch(() => null) as (T & { error?: FairError }) | null;
-  if (!r.ok || !body) throw body?.error ?? { code: r.status === 503 ? 'unavailable' : 'internal', message: `HTTP ${r.status}` };
-  return body;
+  const { status, json } = await api(url, file);
+  if (status !== 200 || !json) throw json?.error ?? { code: status === 503 ? 'unavailable' : 'internal', message: `HTTP ${status}` };
+  return json as T;
 }
 
 export function MediaPanel({ ctx }: { ctx: FairContext }) {

@@ -1,9 +1,26 @@
 // The fair's policies and coupons on the dealer's pages: where the dealer stands (the tier it
 // reached, what the next one still lacks, the early-bird window, the minimum), the coupon
 // picker with its terms, the discount a sheet would get, and an order's discounts as placed.
+import { useEffect, useMemo } from 'preact/hooks';
+import type { FairClient } from '../fair/client';
 import type { Coupon, Order, PolicyTier } from '../fair/protocol';
-import type { Estimate, PolicyWatch } from '../fair/offers';
+import { PolicyWatch, type Estimate } from '../fair/offers';
+import type { PlaceResult } from '../fair/sheet';
+import { useSubscription } from './hooks';
 import { dateTime, money, number, percent, t, zoneLabel } from '../i18n';
+
+/** The fair's policies and where a dealer stands, read while the page shows them (a dealer's
+ * own; dealer: the one a rep orders for), and again once an order was placed or refused (its
+ * standing and coupons changed). */
+export function usePolicyWatch(client: FairClient, fair: number, dealer: number | null,
+  last: PlaceResult | null): PolicyWatch {
+  const watch = useMemo(() => new PolicyWatch(client, fair, true, dealer), [client, fair, dealer]);
+  useSubscription(watch);
+  useEffect(() => { watch.start(); return () => watch.stop(); }, [watch]);
+  const answered = last?.kind === 'accepted' ? last.order.id : last?.kind === 'refused' ? last.error.code : null;
+  useEffect(() => { if (answered !== null) watch.refresh(0); }, [answered]);
+  return watch;
+}
 
 /** "5% off from ¥200,000" / "¥15,000 off from ¥500,000". */
 export function tierText(tier: PolicyTier, currency: string): string {

@@ -6,10 +6,10 @@
 // where the dealer stands (the next tier and what it lacks, the early bird, the minimum); a
 // coupon may be picked for the order; the total shows the discount it would get, estimated,
 // and the answer the discount it got.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item, Line } from '../fair/protocol';
-import { estimate, PolicyWatch } from '../fair/offers';
+import { estimate } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
 import { errorText, money, number, t, time, zoneLabel } from '../i18n';
@@ -17,7 +17,7 @@ import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { Attainment } from './room';
-import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox } from './offers';
+import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox, usePolicyWatch } from './offers';
 
 export function useSheetItems(ctx: FairContext, variants: number[]): Map<number, Item> {
   const { store, client, fair } = ctx;
@@ -43,13 +43,7 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   const fair = ctx.store.view.fair;
   const currency = fair?.currency ?? 'CNY';
   const zone = fair?.timezone ?? 'Asia/Shanghai';
-  const watch = useMemo(() => new PolicyWatch(ctx.client, ctx.fair), [ctx.client, ctx.fair]);
-  useSubscription(watch);
-  useEffect(() => { watch.start(); return () => watch.stop(); }, [watch]);
-  // an order placed (or refused for its coupon): where the dealer stands and its coupons changed
-  const answered = sheet.lastResult?.kind === 'accepted' ? sheet.lastResult.order.id
-    : sheet.lastResult?.kind === 'refused' ? sheet.lastResult.error.code : null;
-  useEffect(() => { if (answered !== null) watch.refresh(0); }, [answered]);
+  const watch = usePolicyWatch(ctx.client, ctx.fair, null, sheet.lastResult);
 
   // lines by product, in the order they were added
   const groups = new Map<number, { item: Item | undefined; lines: Line[] }>();
