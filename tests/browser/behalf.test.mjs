@@ -67,6 +67,13 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   // one use per dealer, now taken: the dealer has no coupon left, so no picker
   await page.locator('#coupon').waitFor({ state: 'detached', timeout: 10_000 });
   await screenshot(page, 'behalf-accepted');
+  await page.setViewportSize({ width: 375, height: 812 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  console.log(`figure: on-behalf page with the policies at 375 px: page ${wide} px wide in a 375 px viewport`);
+  assert.ok(wide <= 375, `no sideways scrolling at 375 px (${wide})`);
+  await page.locator('#policy').scrollIntoViewIfNeeded();
+  await screenshot(page, 'behalf-phone');
+  await page.setViewportSize({ width: 1400, height: 950 });
 
   // the dealer finds it in its own orders
   const { context: shopContext, page: shopPage } = await openAs(browser, server, 'client', 'client-pass-1', { fair: fx.fair, route: '/orders', viewport: { width: 390, height: 844 }, isMobile: true });

@@ -93,6 +93,15 @@ test('an administrator uploads a product\'s picture and video on the settings pa
   assert.equal(await page.locator('#media-clip').getAttribute('poster'), `/media/${clip}-poster.jpg`);
   assert.equal(await page.locator('#media-clip').getAttribute('src'), `/media/${clip}.mp4`);
   await screenshot(page, 'media-uploaded');
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.locator('#media-panel').scrollIntoViewIfNeeded();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  console.log(`figure: settings with the media panel at 375 px: page ${wide} px wide in a 375 px viewport`);
+  await screenshot(page, 'media-phone');
+  const over = await page.evaluate(() => [...document.querySelectorAll('#media-panel *')]
+    .filter((e) => e.getBoundingClientRect().right > 375).map((e) => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`));
+  assert.ok(wide <= 375, `no sideways scrolling at 375 px (${wide}): ${over.join(', ')}`);
+  await page.setViewportSize({ width: 1280, height: 1000 });
 
   // removed, after the confirmation
   page.once('dialog', (d) => d.accept());
