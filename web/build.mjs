@@ -1,6 +1,8 @@
 // Bundles the pages into public/assets/ (what the server serves from web_root = web/public):
 // app.js (the dealer's pages) minified, with a source map, and the service worker sw.js; prints each bundle's size and its
-// gzip size, which is what a phone downloads.
+// gzip size, which is what a phone downloads. Every page, script, style, picture in SVG and
+// manifest of public/ gets a gzip -9 copy beside it (app.js.gz), which the server sends to a
+// browser that accepts gzip (net/http.c route_static).
 import * as esbuild from 'esbuild';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -64,3 +66,35 @@ for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith
   console.log(`web: ${path.basename(file)} ${(bytes.length / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzip`);
 }
 console.log(`web: the pages start with ${(startGz / 1024).toFixed(1)} KiB gzip of script (app.js and its chunks)`);
+
+// Which npm packages each script holds (assets/packages.json, {"chunk-X.js": ["hls.js"]}), so
+// that the tests know the video players' chunks by what is in them, not by a hash.
+const packages = {};
+for (const [file, o] of Object.entries(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const names = new Set(Object.keys(o.inputs).map((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i)?.[1]).filter(Boolean));
+  packages[path.basename(file)] = [...names].sort();
+}
+fs.writeFileSync(path.join(out, 'packages.json'), `${JSON.stringify(packages, null, 1)}\n`);
+
+// The precompressed copies: written after every file of public/ is final (sw.js last), each
+// newer than its file, so the server never takes a copy for a file edited since (it compares
+// the times). Copies of files no longer there are removed.
+const COMPRESSED = /\.(js|mjs|css|html|svg|json|webmanifest|map|txt)$/i;
+const publicDir = path.join(here, 'public');
+let copies = 0;
+let copied = 0;
+for (const entry of fs.readdirSync(publicDir, { recursive: true })) {
+  const file = path.join(publicDir, entry);
+  if (file.endsWith('.gz')) {
+    if (!fs.existsSync(file.slice(0, -3))) fs.rmSync(file);
+    continue;
+  }
+  if (!COMPRESSED.test(file) || !fs.statSync(file).isFile()) continue;
+  const bytes = fs.readFileSync(file);
+  const gz = zlib.gzipSync(bytes, { level: 9 });
+  fs.writeFileSync(`${file}.gz`, gz);
+  copies++;
+  copied += gz.length;
+}
+console.log(`web: ${copies} gzip copies in public/ (${(copied / 1024).toFixed(1)} KiB)`);

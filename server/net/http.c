@@ -470,42 +470,102 @@ static void route_metrics(struct http_req *r)
 
 /* ---- static files ---- */
 
+static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
+			size_t size);
+
+/* Whether path, resolved (realpath: symlinks), is a regular file under
+ * root; its resolved name into out (PATH_MAX bytes) and its stat into st. */
+static bool under_root(const char *root, const char *path, char *out,
+		       struct stat *st)
+{
+	size_t root_len = strlen(root);
+
+	return realpath(path, out) && !strncmp(out, root, root_len) &&
+	       out[root_len] == '/' && !stat(out, st) && S_ISREG(st->st_mode);
+}
+
 /* Resolves a request path under root to a regular file; refuses anything
  * that leaves root (.., symlinks out of it). Returns 0 or -1. */
 static int resolve_file(const char *root, const char *rel, char *out,
-			size_t size)
+			struct stat *st)
 {
 	char joined[PATH_MAX];
-	struct stat st;
-	size_t root_len = strlen(root);
 
 	if (http_static_join(root, rel, joined, sizeof joined))
 		return -1;
-	if (!realpath(joined, out) || strncmp(out, root, root_len) ||
-	    out[root_len] != '/' || stat(out, &st) || !S_ISREG(st.st_mode))
-		return -1;
-	(void)size;
-	return 0;
+	return under_root(root, joined, out, st) ? 0 : -1;
 }
 
+/* The precompressed copy of the static file path (st its stat) that web/
+ * build.mjs writes beside it, "path.gz", when the request may have it:
+ * a name worth compressing, an Accept-Encoding allowing gzip
+ * (http_accepts_gzip), no Range (ranges are only ever on the file itself),
+ * and a copy under root no older than the file (a copy left by an earlier
+ * build is never sent for a newer file). Into gz (PATH_MAX bytes); returns
+ * whether there is one. */
+static bool gzip_copy(struct http_req *r, const char *root, const char *path,
+		      const struct stat *st, char *gz, off_t *gz_size)
+{
+	char named[PATH_MAX], accept[256];
+	struct stat gst;
+	int n;
+
+	if (!http_gzip_candidate(path) ||
+	    lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_RANGE) > 0)
+		return false;
+	/* a longer Accept-Encoding than browsers send is cut: it may then
+	 * lose a gzip at its end, and the answer is merely uncompressed */
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING, accept,
+			 sizeof accept) ||
+	    !http_accepts_gzip(accept))
+		return false;
+	n = snprintf(named, sizeof named, "%s.gz", path);
+	if (n < 0 || (size_t)n >= sizeof named ||
+	    !under_root(root, named, gz, &gst) ||
+	    gst.st_mtim.tv_sec < st->st_mtim.tv_sec ||
+	    (gst.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	     gst.st_mtim.tv_nsec < st->st_mtim.tv_nsec))
+		return false;
+	*gz_size = gst.st_size;
+	return true;
+}
+
+/* A static file under root: its precompressed copy with Content-Encoding:
+ * gzip when the request takes it (gzip_copy), else the file itself; both
+ * of a compressible name say Vary: Accept-Encoding, so a cache keeps them
+ * apart. lws sends it (lws_serve_http_file, no ranges in Debian's build). */
 static int route_static(struct http_req *r, const char *root, const char *rel)
 {
-	char path[PATH_MAX];
+	static const char vary[] = "vary: Accept-Encoding\r\n";
+	static const char gzipped[] = "content-encoding: gzip\r\n"
+				      "vary: Accept-Encoding\r\n";
+	char path[PATH_MAX], gz[PATH_MAX];
 	struct stat st;
+	off_t size;
+	bool compressed;
 	int n;
 
 	if (r->method != LWSHUMETH_GET && r->method != LWSHUMETH_HEAD) {
 		respond_text(r, 405, "method not allowed\n");
 		return 0;
 	}
-	if (resolve_file(root, rel, path, sizeof path)) {
+	if (resolve_file(root, rel, path, &st)) {
 		respond_text(r, 404, "not found\n");
 		return 0;
 	}
-	stat(path, &st);
-	n = lws_serve_http_file(r->wsi, path, http_mime_of(path), NULL, 0);
+	size = st.st_size;
+	compressed = gzip_copy(r, root, path, &st, gz, &size);
+	if (compressed)
+		n = lws_serve_http_file(r->wsi, gz, http_mime_of(path), gzipped,
+					(int)strlen(gzipped));
+	else if (http_gzip_candidate(path))
+		n = lws_serve_http_file(r->wsi, path, http_mime_of(path), vary,
+					(int)strlen(vary));
+	else
+		n = lws_serve_http_file(r->wsi, path, http_mime_of(path), NULL,
+					0);
 	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
-		   (size_t)st.st_size, r->started_ms);
+		   (size_t)size, r->started_ms);
 	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))
 		return -1;
 	return 0;
@@ -841,8 +901,6 @@ void http_stream_end(uint64_t id, bool failed)
 
 static bool origin_allowed(struct lws *wsi, const char *origin);
 static bool origin_refused(struct lws *wsi);
-static bool header_copy(struct lws *wsi, enum lws_token_indexes t, char *buf,
-			size_t size);
 
 /* The URL's arguments, as lws decoded them, joined by '&' into buf; what
  * does not fit is left out. */

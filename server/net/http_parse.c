@@ -56,6 +56,103 @@ const char *http_mime_of(const char *path)
 	return "application/octet-stream";
 }
 
+bool http_gzip_candidate(const char *path)
+{
+	static const char *const exts[] = {
+		".js",   ".mjs", ".css",         ".html", ".svg",
+		".json", ".map", ".webmanifest", ".txt",
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+		if (!strcasecmp(dot, exts[i]))
+			return true;
+	return false;
+}
+
+/* The weight of an Accept-Encoding item's parameters p (after the coding,
+ * up to n bytes): 1000 when there is no q, 0..1000 for "q=0.5" (500), or
+ * -1 when q is not a weight (RFC 9110, 12.4.2). */
+static int coding_weight(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *v;
+		int w, digits = 0;
+
+		p++; /* the ';' */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && (p[0] == 'q' || p[0] == 'Q') &&
+		    (end - p < 2 || strchr(";= \t", p[1])) &&
+		    (end - p < 2 || p[1] != '='))
+			return -1; /* "q" without its value */
+		if (end - p < 2 || (p[0] != 'q' && p[0] != 'Q') ||
+		    p[1] != '=') {
+			p = memchr(p, ';', (size_t)(end - p));
+			if (!p)
+				return 1000;
+			continue;
+		}
+		v = p + 2;
+		if (v >= end || (*v != '0' && *v != '1'))
+			return -1;
+		w = (*v++ - '0') * 1000;
+		if (v < end && *v == '.') {
+			int scale = 100;
+
+			for (v++; v < end && *v >= '0' && *v <= '9'; v++) {
+				if (++digits > 3)
+					return -1;
+				w += (*v - '0') * scale;
+				scale /= 10;
+			}
+		}
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if ((v < end && *v != ';') || w > 1000)
+			return -1;
+		return w;
+	}
+	return 1000;
+}
+
+bool http_accepts_gzip(const char *accept_encoding)
+{
+	const char *p = accept_encoding;
+	int gzip = -1, star = -1; /* their weights, -1: not listed */
+
+	while (p && *p) {
+		size_t item = strcspn(p, ","), name, rest;
+		int w;
+
+		while (item && (*p == ' ' || *p == '\t')) {
+			p++;
+			item--;
+		}
+		name = strcspn(p, ";, \t");
+		if (name > item)
+			name = item;
+		rest = name + strspn(p + name, " \t");
+		if (rest >= item)
+			w = 1000;
+		else if (p[rest] == ';')
+			w = coding_weight(p + rest, item - rest);
+		else
+			w = -1; /* "gzip x": not a coding */
+		if (w >= 0 && ((name == 4 && !strncasecmp(p, "gzip", 4)) ||
+			       (name == 6 && !strncasecmp(p, "x-gzip", 6))))
+			gzip = gzip < 0 || w > gzip ? w : gzip;
+		else if (w >= 0 && name == 1 && *p == '*')
+			star = w;
+		p += item;
+		if (*p == ',')
+			p++;
+	}
+	return gzip >= 0 ? gzip > 0 : star > 0;
+}
+
 bool http_length_exceeds(const char *content_length, unsigned long long max)
 {
 	return strtoull(content_length, NULL, 10) > max;

@@ -32,6 +32,22 @@ int http_static_join(const char *root, const char *rel, char *out, size_t size);
  * case); "application/octet-stream" for any other. Never NULL, static. */
 const char *http_mime_of(const char *path);
 
+/* Whether a static file of this name is worth sending compressed, by its
+ * extension (without case): .js, .mjs, .css, .html, .svg, .json,
+ * .webmanifest, .map and .txt, whose precompressed copy "path.gz" the web
+ * build writes beside it (web/build.mjs). Pictures, fonts and videos are
+ * compressed already: false. */
+bool http_gzip_candidate(const char *path);
+
+/* Whether a request's Accept-Encoding (NULL when the request had none)
+ * lets the answer be gzip (RFC 9110, 12.5.3): "gzip" or "x-gzip" listed
+ * with a weight above 0, or, when neither is listed, "*" with a weight
+ * above 0. Codings compare without case, spaces and tabs around items and
+ * parameters are skipped; a weight is "q=" then 0 or 1 with up to three
+ * decimals ("q=0", "q=0.000" refuse; "q=0.001" allows); an item whose
+ * weight is not one is ignored. No header, or "identity": false. */
+bool http_accepts_gzip(const char *accept_encoding);
+
 /* Whether a Content-Length header's value announces more than max bytes.
  * Read as strtoull does: text that is not a number is 0, a negative or
  * too large number is huge (so it is refused, never wrapped to small). */

@@ -91,3 +91,13 @@ export async function openAs(browser, server, login, password, { fair, route = '
   }
   return { context, page, problems };
 }
+
+/** The scripts a page fetched, as the browser's resource timing has them: the bytes of each
+ * body as it came over the wire (encodedBodySize: gzip when the server sent it so) and
+ * decoded. Only same-origin scripts, which ours all are (the CSP allows no other). */
+export async function scriptsTransferred(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => r.initiatorType === 'script' || /\.m?js(\?|$)/.test(r.name))
+    .map((r) => ({ path: new URL(r.name).pathname, encoded: r.encodedBodySize, decoded: r.decodedBodySize,
+      transfer: r.transferSize })));
+}

@@ -10,7 +10,7 @@
  *   1 Cookie             2 Origin           3 Host
  *   4 allowed_origins (the setting)         5 Sec-WebSocket-Protocol
  *   6 Content-Length     7 X-Forwarded-For  8 the peer's address
- *   9 trusted_proxies (the setting)
+ *   9 trusted_proxies (the setting)        10 Accept-Encoding
  * A field stops at a NUL byte, as a C string does. Seeds use '\n'; the
  * fuzzer may pick any byte, so fields can hold line breaks.
  *
@@ -28,7 +28,10 @@
  *     fits; a valid cookie added after a header without one is found and
  *     passes session_token_check;
  *   - the client's address is the peer unless the peer is a trusted
- *     proxy, and then an address-like entry of X-Forwarded-For. */
+ *     proxy, and then an address-like entry of X-Forwarded-For;
+ *   - gzip is allowed only by an Accept-Encoding naming gzip or "*", never
+ *     by one whose gzip items all say q=0 and that has no "*", and a
+ *     static file sent gzip has a text type (not octet-stream). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,7 @@ enum {
 	F_FORWARDED,
 	F_PEER,
 	F_TRUSTED,
+	F_ACCEPT_ENCODING,
 	F_COUNT
 };
 
@@ -171,6 +175,8 @@ static void check_route(const char *path)
 	      joined[strlen(root)] == '/');
 	check(!strstr(joined, "..") && !strchr(joined, '\\'));
 	check(http_mime_of(joined) != NULL);
+	check(!http_gzip_candidate(joined) ||
+	      strcmp(http_mime_of(joined), "application/octet-stream"));
 	if (strlen(joined) >= 5 &&
 	    !strcasecmp(joined + strlen(joined) - 5, ".html"))
 		check(!strcmp(http_mime_of(joined),
@@ -260,6 +266,33 @@ static void check_client(const char *peer, const char *forwarded,
 	}
 }
 
+/* Whether s holds needle, without case. */
+static bool has_nocase(const char *s, const char *needle)
+{
+	for (size_t n = strlen(needle); *s; s++)
+		if (!strncasecmp(s, needle, n))
+			return true;
+	return false;
+}
+
+static void check_accept_encoding(const char *header)
+{
+	bool gzip = http_accepts_gzip(header);
+	char *zeroed;
+
+	check(!gzip || has_nocase(header, "gzip") || strchr(header, '*'));
+	/* the same header with gzip refused first, and no "*": refused */
+	if (strchr(header, '*') || has_nocase(header, "gzip"))
+		return;
+	zeroed = malloc(strlen(header) + 16);
+	check(zeroed != NULL);
+	sprintf(zeroed, "gzip;q=0, %s", header);
+	check(!http_accepts_gzip(zeroed));
+	sprintf(zeroed, "%s, gzip", header);
+	check(http_accepts_gzip(zeroed));
+	free(zeroed);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *f[F_COUNT] = {0}, *query;
@@ -292,6 +325,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (f[F_LENGTH])
 		check_length(f[F_LENGTH]);
 	check_client(peer, f[F_FORWARDED], trusted);
+	check(!http_accepts_gzip(NULL));
+	if (f[F_ACCEPT_ENCODING])
+		check_accept_encoding(f[F_ACCEPT_ENCODING]);
 	for (int i = 0; i < F_COUNT; i++)
 		free(f[i]);
 	return 0;

@@ -1,6 +1,7 @@
 /* test_http_parse.c - the pure decisions of the HTTP request path
  * (net/http_parse.c): routes, static paths and traversal, content types,
- * Content-Length, header lists, origins; and the session cookie's lookup
+ * gzip by name and Accept-Encoding, Content-Length, header lists, origins;
+ * and the session cookie's lookup
  * (auth/session_token.c), which http.c runs on every API request. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -104,6 +105,67 @@ static void test_mime(void **state)
 	assert_string_equal(http_mime_of("/srv/web.d/noext"),
 			    "application/octet-stream");
 	assert_string_equal(http_mime_of(""), "application/octet-stream");
+}
+
+static void test_gzip_candidate(void **state)
+{
+	(void)state;
+	assert_true(http_gzip_candidate("/srv/web/assets/app.js"));
+	assert_true(http_gzip_candidate("/srv/web/index.html"));
+	assert_true(http_gzip_candidate("/srv/web/STYLE.CSS"));
+	assert_true(http_gzip_candidate("/srv/web/icon.svg"));
+	assert_true(http_gzip_candidate("/srv/web/manifest.webmanifest"));
+	assert_true(http_gzip_candidate("/srv/web/a.json"));
+	assert_false(http_gzip_candidate("/srv/web/a.js.gz"));
+	assert_false(http_gzip_candidate("/srv/media/p/a.jpg"));
+	assert_false(http_gzip_candidate("/srv/media/a.webp"));
+	assert_false(http_gzip_candidate("/srv/web/font.woff2"));
+	assert_false(http_gzip_candidate("/srv/web/js"));
+	assert_false(http_gzip_candidate(""));
+}
+
+static void test_accept_encoding(void **state)
+{
+	(void)state;
+	/* none, or only identity: uncompressed */
+	assert_false(http_accepts_gzip(NULL));
+	assert_false(http_accepts_gzip(""));
+	assert_false(http_accepts_gzip("identity"));
+	assert_false(http_accepts_gzip("br, deflate"));
+	/* what browsers and curl send */
+	assert_true(http_accepts_gzip("gzip, deflate, br, zstd"));
+	assert_true(http_accepts_gzip("deflate, gzip"));
+	assert_true(http_accepts_gzip("GZIP"));
+	assert_true(http_accepts_gzip("x-gzip"));
+	assert_true(http_accepts_gzip(" \tgzip ;q=0.5 "));
+	assert_true(http_accepts_gzip("gzip;q=1.000"));
+	assert_true(http_accepts_gzip("gzip;Q=0.001"));
+	assert_true(http_accepts_gzip("gzip;level=9;q=0.2"));
+	assert_true(http_accepts_gzip("gzip;quality=0"));
+	/* q=0 refuses, however written */
+	assert_false(http_accepts_gzip("gzip;q=0"));
+	assert_false(http_accepts_gzip("gzip; q=0.000, br"));
+	assert_false(http_accepts_gzip("gzip;q=0."));
+	assert_false(http_accepts_gzip("br, gzip ; q=0"));
+	/* a named gzip wins over *, either way */
+	assert_false(http_accepts_gzip("*, gzip;q=0"));
+	assert_false(http_accepts_gzip("gzip;q=0, *;q=1"));
+	assert_true(http_accepts_gzip("*;q=0, gzip"));
+	assert_true(http_accepts_gzip("*"));
+	assert_true(http_accepts_gzip("br, *;q=0.1"));
+	assert_false(http_accepts_gzip("*;q=0"));
+	/* not a coding, or not a weight: that item is ignored */
+	assert_false(http_accepts_gzip("gzipx"));
+	assert_false(http_accepts_gzip("gzip x"));
+	assert_false(http_accepts_gzip("xgzip"));
+	assert_false(http_accepts_gzip("gzip;q=2"));
+	assert_false(http_accepts_gzip("gzip;q=1.5"));
+	assert_false(http_accepts_gzip("gzip;q=0.0001"));
+	assert_false(http_accepts_gzip("gzip;q=abc"));
+	assert_false(http_accepts_gzip("gzip;q="));
+	assert_false(http_accepts_gzip("gzip;q"));
+	assert_true(http_accepts_gzip("gzip;q=zz, gzip"));
+	assert_false(http_accepts_gzip(",,, ;"));
 }
 
 static void test_content_length(void **state)
@@ -262,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_static_paths),
 		cmocka_unit_test(test_static_path_too_long),
 		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_gzip_candidate),
+		cmocka_unit_test(test_accept_encoding),
 		cmocka_unit_test(test_content_length),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_origins),
