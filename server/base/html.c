@@ -53,8 +53,15 @@ void html_money(struct strbuf *h, int64_t minor)
 
 void html_page_start(struct strbuf *h, const char *title)
 {
-	html_raw(h, "<!doctype html>\n<html lang=\"zh-Hant\"><head><meta "
-		    "charset=\"utf-8\"><title>");
+	html_page_start_in(h, "zh-Hant", title);
+}
+
+void html_page_start_in(struct strbuf *h, const char *lang_tag,
+			const char *title)
+{
+	html_raw(h, "<!doctype html>\n<html lang=\"");
+	html_text(h, lang_tag);
+	html_raw(h, "\"><head><meta charset=\"utf-8\"><title>");
 	html_text(h, title);
 	/* a stylesheet of web/: the Content-Security-Policy lws sends allows
 	 * no inline style */
@@ -89,6 +96,132 @@ static int64_t amount_add(int64_t sum, int64_t qty, int64_t price)
 	return sum;
 }
 
+/* The confirmation's words in the reader's language. */
+struct print_words {
+	const char *title; /* before the order's id */
+	const char *fair, *season, *dealer, *code, *status, *placed, *key;
+	const char *behalf, *recipient, *phone, *address, *ship_to, *note;
+	const char *colour, *units, *price, *amount, *discount, *payable;
+	const char *total, *units_of; /* after a number of units */
+	const char *early, *tier, *coupon;
+	const char *statuses[7]; /* in the order of status_names */
+};
+
+static const char *const status_names[7] = {
+	"accepted",  "reviewed", "shipped",   "in_transit",
+	"delivered", "rejected", "cancelled",
+};
+
+static const struct print_words words[] = {
+	[LANG_HANS] =
+		{
+			.title = "订单确认 ",
+			.fair = "订货会",
+			.season = "季度",
+			.dealer = "经销商",
+			.code = "编号",
+			.status = "状态",
+			.placed = "下单时间",
+			.key = "单号",
+			.behalf = "代下单",
+			.recipient = "收货人",
+			.phone = "电话",
+			.address = "地址",
+			.ship_to = "收货地址",
+			.note = "备注",
+			.colour = "颜色",
+			.units = "件数",
+			.price = "单价",
+			.amount = "金额",
+			.discount = "折扣",
+			.payable = "应付",
+			.total = "合计",
+			.units_of = " 件",
+			.early = "早鸟折扣",
+			.tier = "订货政策折扣",
+			.coupon = "优惠券",
+			.statuses = {"已接单", "已审核", "已发货", "运输中",
+				     "已签收", "已拒绝", "已取消"},
+		},
+	[LANG_HANT] =
+		{
+			.title = "訂單確認 ",
+			.fair = "訂貨會",
+			.season = "季度",
+			.dealer = "經銷商",
+			.code = "編號",
+			.status = "狀態",
+			.placed = "下單時間",
+			.key = "單號",
+			.behalf = "代下單",
+			.recipient = "收貨人",
+			.phone = "電話",
+			.address = "地址",
+			.ship_to = "收貨地址",
+			.note = "備註",
+			.colour = "顏色",
+			.units = "件數",
+			.price = "單價",
+			.amount = "金額",
+			.discount = "折扣",
+			.payable = "應付",
+			.total = "合計",
+			.units_of = " 件",
+			.early = "早鳥折扣",
+			.tier = "訂貨政策折扣",
+			.coupon = "優惠券",
+			.statuses = {"已接單", "已審核", "已出貨", "運送中",
+				     "已簽收", "已拒絕", "已取消"},
+		},
+	[LANG_EN] =
+		{
+			.title = "Order confirmation ",
+			.fair = "Fair",
+			.season = "Season",
+			.dealer = "Dealer",
+			.code = "Code",
+			.status = "Status",
+			.placed = "Placed",
+			.key = "Key",
+			.behalf = "Placed on behalf by",
+			.recipient = "Ship to",
+			.phone = "Phone",
+			.address = "Address",
+			.ship_to = "Ship to",
+			.note = "Note",
+			.colour = "Colour",
+			.units = "Units",
+			.price = "Price",
+			.amount = "Amount",
+			.discount = "Discount",
+			.payable = "Payable",
+			.total = "Total",
+			.units_of = " units",
+			.early = "Early-bird discount",
+			.tier = "Volume discount",
+			.coupon = "Coupon",
+			.statuses = {"Accepted", "Reviewed", "Shipped",
+				     "In transit", "Delivered", "Rejected",
+				     "Cancelled"},
+		},
+};
+
+static const struct print_words *words_in(enum lang lang)
+{
+	return &words[lang == LANG_EN     ? LANG_EN
+		      : lang == LANG_HANT ? LANG_HANT
+					  : LANG_HANS];
+}
+
+/* A status in words; an unknown one as it is. */
+static const char *status_words(const struct print_words *w, const char *status)
+{
+	for (size_t i = 0; status && i < 7; i++)
+		if (!strcmp(status, status_names[i]))
+			return w->statuses[i];
+	return status;
+}
+
 static void meta_row(struct strbuf *h, const char *label, const char *value)
 {
 	html_raw(h, "<tr><td>");
@@ -106,13 +239,38 @@ static void cell_int(struct strbuf *h, int64_t v)
 	html_raw(h, buf);
 }
 
+static void cell_money(struct strbuf *h, int64_t minor)
+{
+	html_raw(h, "<td>");
+	html_money(h, minor);
+	html_raw(h, "</td>");
+}
+
+/* A column heading of money: "label (CNY)". */
+static void th_money(struct strbuf *h, const char *label, const char *currency)
+{
+	html_raw(h, "<th>");
+	html_text(h, label);
+	html_raw(h, " (");
+	html_text(h, currency);
+	html_raw(h, ")</th>");
+}
+
+/* What one product adds to the order's figures. */
+struct print_sums {
+	int64_t units, amount, discount;
+};
+
 /* One product: colours down, sizes across, then units, unit price and
- * amount per colour. */
-static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
-			  int64_t *amount)
+ * amount per colour, and its share of the order's discount and what remains
+ * to pay when the order has a discount. */
+static void product_table(struct strbuf *h, const struct print_words *w,
+			  enum lang lang, const json_t *p, const char *currency,
+			  bool discounted, struct print_sums *sums)
 {
 	const json_t *lines = json_object_get(p, "lines");
 	const char *sizes[MAX_SIZES];
+	const char *name = str(p, "name");
 	size_t n_sizes = 0, i, j;
 	const json_t *line;
 
@@ -125,21 +283,34 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 		if (j == n_sizes && n_sizes < MAX_SIZES && size)
 			sizes[n_sizes++] = size;
 	}
+	if (lang == LANG_EN && str(p, "name_en") && *str(p, "name_en"))
+		name = str(p, "name_en");
 	html_raw(h, "<h3>");
 	html_text(h, str(p, "style"));
 	html_raw(h, " ");
-	html_text(h, str(p, "name"));
-	html_raw(h, "</h3><table><tr><th>顏色 Colour</th>");
+	html_text(h, name);
+	html_raw(h, "</h3><table><tr><th>");
+	html_text(h, w->colour);
+	html_raw(h, "</th>");
 	for (j = 0; j < n_sizes; j++) {
 		html_raw(h, "<th>");
 		html_text(h, sizes[j]);
 		html_raw(h, "</th>");
 	}
-	html_raw(h, "<th>件數 Units</th><th>單價 Price</th><th>金額 Amount</th>"
-		    "</tr>");
+	html_raw(h, "<th>");
+	html_text(h, w->units);
+	html_raw(h, "</th>");
+	th_money(h, w->price, currency);
+	th_money(h, w->amount, currency);
+	if (discounted) {
+		th_money(h, w->discount, currency);
+		th_money(h, w->payable, currency);
+	}
+	html_raw(h, "</tr>");
 	for (i = 0; i < json_array_size(lines);) {
 		const char *color = str(json_array_get(lines, i), "color");
 		int64_t qty[MAX_SIZES] = {0}, row_units = 0, row_amount = 0,
+			row_discount = 0,
 			price = num(json_array_get(lines, i), "price");
 		bool one_price = true;
 
@@ -156,6 +327,8 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 			row_units += num(line, "qty");
 			row_amount = amount_add(row_amount, num(line, "qty"),
 						num(line, "price"));
+			row_discount = amount_add(row_discount, 1,
+						  num(line, "discount"));
 			one_price &= num(line, "price") == price;
 		}
 		html_raw(h, "<tr><td>");
@@ -171,11 +344,16 @@ static void product_table(struct strbuf *h, const json_t *p, int64_t *units,
 		html_raw(h, "<td>");
 		if (one_price)
 			html_money(h, price);
-		html_raw(h, "</td><td>");
-		html_money(h, row_amount);
-		html_raw(h, "</td></tr>");
-		*units += row_units;
-		*amount = amount_add(*amount, 1, row_amount);
+		html_raw(h, "</td>");
+		cell_money(h, row_amount);
+		if (discounted) {
+			cell_money(h, row_discount);
+			cell_money(h, row_amount - row_discount);
+		}
+		html_raw(h, "</tr>");
+		sums->units += row_units;
+		sums->amount = amount_add(sums->amount, 1, row_amount);
+		sums->discount = amount_add(sums->discount, 1, row_discount);
 	}
 	html_raw(h, "</table>\n");
 }
@@ -199,8 +377,8 @@ static void discount_row(struct strbuf *h, const char *label,
 /* What the fair's policies and the order's coupon take off it, and what
  * remains to pay (PROTOCOL.md, Fair policies; Coupons): only when there is a
  * discount. */
-static void discounts_table(struct strbuf *h, const json_t *order,
-			    const char *currency)
+static void discounts_table(struct strbuf *h, const struct print_words *w,
+			    const json_t *order, const char *currency)
 {
 	const json_t *d = json_object_get(order, "discounts");
 	const char *coupon = str(order, "coupon");
@@ -208,66 +386,75 @@ static void discounts_table(struct strbuf *h, const json_t *order,
 
 	if (num(order, "discount") <= 0)
 		return;
-	snprintf(label, sizeof label, "優惠券 Coupon %s", coupon ? coupon : "");
+	snprintf(label, sizeof label, "%s %s", w->coupon, coupon ? coupon : "");
 	html_raw(h, "<table class=\"meta\">");
-	discount_row(h, "早鳥折扣 Early-bird discount", currency,
-		     num(d, "early"), true);
-	discount_row(h, "訂貨政策折扣 Volume discount", currency,
-		     num(d, "tier"), true);
+	discount_row(h, w->early, currency, num(d, "early"), true);
+	discount_row(h, w->tier, currency, num(d, "tier"), true);
 	discount_row(h, label, currency, num(d, "coupon"), true);
-	discount_row(h, "應付 Payable", currency, num(order, "payable"), false);
+	discount_row(h, w->payable, currency, num(order, "payable"), false);
 	html_raw(h, "</table>\n");
 }
 
-void html_order_confirmation(struct strbuf *h, const json_t *order)
+void html_order_confirmation(struct strbuf *h, const json_t *order,
+			     enum lang lang)
 {
+	const struct print_words *w = words_in(lang);
 	const json_t *fair = json_object_get(order, "fair");
 	const json_t *dealer = json_object_get(order, "dealer");
 	const json_t *ship = json_object_get(order, "ship_to");
+	const char *currency = str(fair, "currency");
+	bool discounted = num(order, "discount") > 0;
 	const json_t *p;
-	char title[96], id[32];
-	int64_t units = 0, amount = 0;
+	char title[96], id[32], placed[160], units[64];
+	struct print_sums sums = {0};
 	size_t i;
 
 	snprintf(id, sizeof id, "%" PRId64, num(order, "id"));
-	snprintf(title, sizeof title, "訂單確認 Order %s", id);
-	html_page_start(h, title);
+	snprintf(title, sizeof title, "%s%s", w->title, id);
+	html_page_start_in(h, lang_tag(lang), title);
 	html_raw(h, "<h1>");
 	html_text(h, title);
 	html_raw(h, "</h1><table class=\"meta\">");
-	meta_row(h, "訂貨會 Fair", str(fair, "name"));
-	meta_row(h, "季度 Season", str(fair, "season"));
-	meta_row(h, "經銷商 Dealer", str(dealer, "name"));
-	meta_row(h, "編號 Code", str(dealer, "code"));
-	meta_row(h, "狀態 Status", str(order, "status"));
-	meta_row(h, "下單時間 Placed (UTC)", str(order, "created_at"));
-	meta_row(h, "單號 Key", str(order, "key"));
+	meta_row(h, w->fair, str(fair, "name"));
+	meta_row(h, w->season, str(fair, "season"));
+	meta_row(h, w->dealer, str(dealer, "name"));
+	meta_row(h, w->code, str(dealer, "code"));
+	meta_row(h, w->status, status_words(w, str(order, "status")));
+	/* the fair's clock, labelled with its zone (order_print_json) */
+	if (str(order, "placed_local"))
+		snprintf(placed, sizeof placed, "%s %s",
+			 str(order, "placed_local"),
+			 str(fair, "zone") ? str(fair, "zone") : "");
+	else
+		snprintf(placed, sizeof placed, "%s",
+			 str(order, "created_at") ? str(order, "created_at")
+						  : "");
+	meta_row(h, w->placed, placed);
+	meta_row(h, w->key, str(order, "key"));
 	if (json_is_true(json_object_get(order, "on_behalf")))
-		meta_row(h, "代下單 Placed on behalf by",
-			 str(order, "placed_by_name"));
+		meta_row(h, w->behalf, str(order, "placed_by_name"));
 	if (json_is_object(ship)) {
-		meta_row(h, "收貨人 Ship to", str(ship, "recipient"));
-		meta_row(h, "電話 Phone", str(ship, "phone"));
-		meta_row(h, "地址 Address", str(ship, "address"));
+		meta_row(h, w->recipient, str(ship, "recipient"));
+		meta_row(h, w->phone, str(ship, "phone"));
+		meta_row(h, w->address, str(ship, "address"));
 	} else {
-		meta_row(h, "收貨地址 Ship to", "—");
+		meta_row(h, w->ship_to, "—");
 	}
 	if (str(order, "note") && *str(order, "note"))
-		meta_row(h, "備註 Note", str(order, "note"));
+		meta_row(h, w->note, str(order, "note"));
 	html_raw(h, "</table>\n");
 	json_array_foreach(json_object_get(order, "products"), i, p)
-		product_table(h, p, &units, &amount);
-	html_raw(h, "<h2>合計 Total: ");
-	{
-		char buf[64];
-
-		snprintf(buf, sizeof buf, "%" PRId64 " 件 units, ", units);
-		html_raw(h, buf);
-	}
-	html_text(h, str(fair, "currency"));
+		product_table(h, w, lang, p, currency, discounted, &sums);
+	html_raw(h, "<h2>");
+	html_text(h, w->total);
+	html_raw(h, lang == LANG_EN ? ": " : "：");
+	snprintf(units, sizeof units, "%" PRId64 "%s", sums.units, w->units_of);
+	html_text(h, units);
+	html_raw(h, lang == LANG_EN ? ", " : "，");
+	html_text(h, currency);
 	html_raw(h, " ");
-	html_money(h, amount);
+	html_money(h, sums.amount);
 	html_raw(h, "</h2>\n");
-	discounts_table(h, order, str(fair, "currency"));
+	discounts_table(h, w, order, currency);
 	html_page_end(h);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/lang.h"
 #include "base/strbuf.h"
 
 /* Markup as it is (literals of the caller only). */
@@ -23,13 +24,21 @@ void html_text(struct strbuf *h, const char *text);
 void html_money(struct strbuf *h, int64_t minor);
 
 /* <!doctype html> ... <body> with the page's stylesheet (web/print.css),
- * and the closing tags. */
+ * and the closing tags. html_page_start_in names the page's language
+ * (lang_tag), html_page_start says zh-Hant. */
 void html_page_start(struct strbuf *h, const char *title);
+void html_page_start_in(struct strbuf *h, const char *lang_tag,
+			const char *title);
 void html_page_end(struct strbuf *h);
 
 /* The whole confirmation page of an order as order_print_json returns it
- * (sql/011): the fair, the dealer, the ship-to address, per product a table
- * of colours by sizes with quantities, unit prices and amounts, totals. */
-void html_order_confirmation(struct strbuf *h, const json_t *order);
+ * (sql/functions/processing/print.sql) in the reader's language: the fair,
+ * the dealer, the status in words, the time placed on the fair's clock
+ * labelled with its zone, the ship-to address, per product a table of
+ * colours by sizes with quantities, unit prices and amounts in the fair's
+ * currency (and each colour's share of the discount and what remains to pay
+ * when the order has a discount), totals and the discounts. */
+void html_order_confirmation(struct strbuf *h, const json_t *order,
+			     enum lang lang);
 
 #endif

@@ -83,17 +83,48 @@ bool order_priority_check(struct op_call *call)
 struct print_req {
 	uint64_t http_id;
 	long long order;
+	enum lang lang; /* the reader's (lang=) */
 	char user[OP_SQL_INT_TEXT];
 };
 
-static void print_fail(uint64_t id, int status, const char *text)
+/* Why there is no page, in the reader's language. */
+enum print_why {
+	PRINT_NO_ORDER,
+	PRINT_NO_PAGE,
+	PRINT_LOG_IN,
+	PRINT_PASSWORD,
+	PRINT_DB_DOWN,
+	PRINT_UNREADABLE,
+};
+
+static void print_fail(uint64_t id, enum lang lang, int status,
+		       enum print_why why)
 {
+	static const char *const texts[][3] = {
+		[PRINT_NO_ORDER] = {"没有这个订单。", "沒有這個訂單。",
+				    "No such order."},
+		[PRINT_NO_PAGE] = {"没有这个页面。", "沒有這個頁面。",
+				   "No such page."},
+		[PRINT_LOG_IN] = {"请先登录再查看这个订单。",
+				  "請先登入再查看這個訂單。",
+				  "Log in to see this order."},
+		[PRINT_PASSWORD] = {"请先修改密码。", "請先修改密碼。",
+				    "Change your password first."},
+		[PRINT_DB_DOWN] = {"数据库暂时不可用，请稍后再试。",
+				   "資料庫暫時無法使用，請稍後再試。",
+				   "The database is unavailable: try again "
+				   "in a moment."},
+		[PRINT_UNREADABLE] = {"订单读取失败。", "訂單讀取失敗。",
+				      "The order could not be read."},
+	};
+	static const char *const titles[3] = {"订单", "訂單", "Order"};
+	int l = lang == LANG_EN ? 2 : lang == LANG_HANT ? 1 : 0;
 	struct strbuf h;
 
 	strbuf_init(&h);
-	html_page_start(&h, "Order");
+	html_page_start_in(&h, lang_tag(lang), titles[l]);
 	html_raw(&h, "<p>");
-	html_text(&h, text);
+	html_text(&h, texts[why][l]);
 	html_raw(&h, "</p>");
 	html_page_end(&h);
 	http_finish_page(id, status, h.data, h.len);
@@ -111,14 +142,12 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 		if (outcome == PG_DONE)
 			LOG(LOG_ERROR, "order print: %s",
 			    PQresultErrorMessage(res));
-		print_fail(pr->http_id, 503,
-			   "The database is unavailable: "
-			   "try again in a moment.");
+		print_fail(pr->http_id, pr->lang, 503, PRINT_DB_DOWN);
 		free(pr);
 		return;
 	}
 	if (PQgetisnull(res, 0, 0)) {
-		print_fail(pr->http_id, 404, "No such order.");
+		print_fail(pr->http_id, pr->lang, 404, PRINT_NO_ORDER);
 		free(pr);
 		return;
 	}
@@ -126,12 +155,12 @@ static void print_rows(void *arg, enum pg_outcome outcome, const PGresult *res)
 	if (json_object_get(order, "refused")) {
 		/* as for an unknown order: which ids exist is nobody's
 		 * business but their dealers' */
-		print_fail(pr->http_id, 404, "No such order.");
+		print_fail(pr->http_id, pr->lang, 404, PRINT_NO_ORDER);
 	} else if (!order) {
-		print_fail(pr->http_id, 500, "The order could not be read.");
+		print_fail(pr->http_id, pr->lang, 500, PRINT_UNREADABLE);
 	} else {
 		strbuf_init(&h);
-		html_order_confirmation(&h, order);
+		html_order_confirmation(&h, order, pr->lang);
 		http_finish_page(pr->http_id, 200, h.data, h.len);
 		strbuf_free(&h);
 	}
@@ -146,19 +175,17 @@ static void print_authorized(void *arg, struct auth_user *user, int status)
 	const char *params[2] = {pr->user, order};
 
 	if (status == 401 || (status == 200 && !user)) {
-		print_fail(pr->http_id, 401, "Log in to see this order.");
+		print_fail(pr->http_id, pr->lang, 401, PRINT_LOG_IN);
 		free(pr);
 		return;
 	}
 	if (status == 403) { /* a temporary password */
-		print_fail(pr->http_id, 403, "Change your password first.");
+		print_fail(pr->http_id, pr->lang, 403, PRINT_PASSWORD);
 		free(pr);
 		return;
 	}
 	if (status != 200) {
-		print_fail(pr->http_id, 503,
-			   "The database is unavailable: try "
-			   "again in a moment.");
+		print_fail(pr->http_id, pr->lang, 503, PRINT_DB_DOWN);
 		free(pr);
 		return;
 	}
@@ -167,9 +194,7 @@ static void print_authorized(void *arg, struct auth_user *user, int status)
 	if (pg_query(srv.db,
 		     "SELECT order_print_json($1::bigint, $2::bigint)::text", 2,
 		     params, print_rows, pr)) {
-		print_fail(pr->http_id, 503,
-			   "The database is unavailable: try "
-			   "again in a moment.");
+		print_fail(pr->http_id, pr->lang, 503, PRINT_DB_DOWN);
 		free(pr);
 	}
 }
@@ -183,11 +208,13 @@ void order_print_http(const struct http_call *call)
 
 	if (rest[0] < '1' || rest[0] > '9' || id <= 0 ||
 	    strcmp(end, "/print")) {
-		print_fail(call->id, 404, "No such page.");
+		print_fail(call->id, lang_from_query(call->query), 404,
+			   PRINT_NO_PAGE);
 		return;
 	}
 	pr = xcalloc(1, sizeof *pr);
 	pr->http_id = call->id;
 	pr->order = id;
+	pr->lang = lang_from_query(call->query);
 	auth_http_user(call->session, print_authorized, pr);
 }

@@ -1,8 +1,8 @@
 // The page the server serves, in Debian's Chromium driven by playwright-core (which never
 // downloads a browser of its own): a dealer logs in, is asked for a password of its own,
 // sees the fairs from its hello, and logs out, with no errors in the page; an order's printable
-// confirmation renders for its dealer and not for another. Leaves screenshots in
-// build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png.
+// confirmation renders for its dealer, in its language, and not for another. Leaves screenshots in
+// build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png, print-hant.png, print-en.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, screenshot, watchProblems } from './browser.mjs';
@@ -64,11 +64,11 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
 
 test('an order\'s printable confirmation renders for its dealer, and for no other dealer', { timeout: 120_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '列印測試會' });
-  const owner = await createUser(db.url, { login: 'printer', name: '林店長', password: 'print-pass-1', tier: 'A' });
+  const fx = await makeFair(db.url, { name: '打印测试会' });
+  const owner = await createUser(db.url, { login: 'printer', name: '林店长', password: 'print-pass-1', tier: 'A' });
   const other = await createUser(db.url, { login: 'stranger', name: '路人', password: 'print-pass-2' });
   await sql(db.url, `INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
-    VALUES (${owner.dealerId}, '林店長', '0571-8888', '杭州市延安路 1 號', true)`);
+    VALUES (${owner.dealerId}, '林店长', '0571-8888', '杭州市延安路 1 号', true)`);
   const mine = await login(server, 'printer', 'print-pass-1');
   const theirs = await login(server, 'stranger', 'print-pass-2');
   const ws = await connect(server, { cookie: mine.cookie });
@@ -85,21 +85,40 @@ test('an order\'s printable confirmation renders for its dealer, and for no othe
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  const response = await page.goto(`${server.url}/orders/${placed.order.id}/print`, { waitUntil: 'load' });
-  assert.equal(response?.status(), 200);
-  assert.equal(await page.title(), `訂單確認 Order ${placed.order.id}`);
-  assert.match(await page.locator('table.meta').textContent(), /林店長 商行/);
-  assert.match(await page.locator('table.meta').textContent(), /杭州市延安路 1 號/);
-  const header = await page.locator('h3 + table tr').first().locator('th').allTextContents();
-  assert.deepEqual(header, ['顏色 Colour', 'M', 'L', '件數 Units', '單價 Price', '金額 Amount']);
-  const rows = await page.locator('h3 + table tr').evaluateAll((trs) =>
-    trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
-  // 黑色: M 2, L 3; 白色: M 1 (tier A pays 800.01)
-  assert.deepEqual(rows.map((r) => r.slice(0, 4)), [['白色', '1', '', '1'], ['黑色', '2', '3', '5']]);
-  assert.match(await page.locator('h2').textContent(), /6 件 units, CNY 4,800\.06/);
-  const border = await page.locator('h3 + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
-  assert.equal(border, 'solid', 'the stylesheet applies');
-  await screenshot(page, 'print');
+  const [[zone]] = await sql(db.url, `SELECT timezone FROM fairs WHERE id = ${fx.fair}`);
+  const [[placedLocal]] = await sql(db.url, `SELECT to_char(o.created_at AT TIME ZONE f.timezone, 'YYYY-MM-DD HH24:MI')
+    FROM orders o JOIN fairs f ON f.id = o.fair_id WHERE o.id = ${placed.order.id}`);
+  // Simplified by default; Traditional and English as the pages' switch asks (lang=)
+  const langs = [
+    { lang: '', title: `订单确认 ${placed.order.id}`, status: '状态已接单', placed: '下单时间',
+      header: ['颜色', 'M', 'L', '件数', '单价 (CNY)', '金额 (CNY)'], total: /合计：6 件，CNY 4,800\.06/, shot: 'print' },
+    { lang: '?lang=zh-Hant', title: `訂單確認 ${placed.order.id}`, status: '狀態已接單', placed: '下單時間',
+      header: ['顏色', 'M', 'L', '件數', '單價 (CNY)', '金額 (CNY)'], total: /合計：6 件，CNY 4,800\.06/, shot: 'print-hant' },
+    { lang: '?lang=en', title: `Order confirmation ${placed.order.id}`, status: 'StatusAccepted', placed: 'Placed',
+      header: ['Colour', 'M', 'L', 'Units', 'Price (CNY)', 'Amount (CNY)'], total: /Total: 6 units, CNY 4,800\.06/, shot: 'print-en' },
+  ];
+  for (const l of langs) {
+    const response = await page.goto(`${server.url}/orders/${placed.order.id}/print${l.lang}`, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200);
+    assert.equal(await page.title(), l.title);
+    const meta = await page.locator('table.meta').first().textContent();
+    assert.match(meta, /林店长 商行/);
+    assert.match(meta, /杭州市延安路 1 号/);
+    assert.ok(meta.includes(l.status), `${l.shot}: the status in words: ${meta}`);
+    assert.ok(meta.includes(`${l.placed}${placedLocal} ${zone} (UTC+8)`), `${l.shot}: the fair's clock and zone: ${meta}`);
+    const header = await page.locator('h3 + table tr').first().locator('th').allTextContents();
+    assert.deepEqual(header, l.header);
+    const rows = await page.locator('h3 + table tr').evaluateAll((trs) =>
+      trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
+    // 黑色: M 2, L 3; 白色: M 1 (tier A pays 800.01)
+    assert.deepEqual(rows.map((r) => r.slice(0, 4)), [['白色', '1', '', '1'], ['黑色', '2', '3', '5']]);
+    assert.deepEqual(rows.map((r) => r.slice(4)), [['800.01', '800.01'], ['800.01', '4,000.05']]);
+    assert.match(await page.locator('h2').textContent(), l.total);
+    const border = await page.locator('h3 + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
+    assert.equal(border, 'solid', 'the stylesheet applies');
+    await screenshot(page, l.shot);
+  }
+  assert.match(await page.locator('h3').first().textContent(), /Test coat/, 'the English name in English');
   assert.deepEqual(problems, []);
   await context.close();
 
@@ -108,6 +127,6 @@ test('an order\'s printable confirmation renders for its dealer, and for no othe
   const spy = await stranger.newPage();
   const refused = await spy.goto(`${server.url}/orders/${placed.order.id}/print`, { waitUntil: 'load' });
   assert.equal(refused?.status(), 404, "another dealer's order is answered as an unknown one");
-  assert.doesNotMatch(await spy.content(), /林店長/);
+  assert.doesNotMatch(await spy.content(), /林店长/);
   await stranger.close();
 });

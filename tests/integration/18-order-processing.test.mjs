@@ -163,24 +163,52 @@ test('dealers cannot use the processing ops', async () => {
   await c.close();
 });
 
-test('the printable confirmation: for the dealer and staff, escaped, by style, colour and size', async () => {
+test('the printable confirmation: in the reader\'s language, for the dealer and staff, escaped, by style, colour and size', async () => {
   const url = `${a.url}/orders/${orders.routed}/print`;
   const owner = await httpGet(url, { headers: { cookie: d[0].cookie } });
   assert.equal(owner.status, 200, owner.body);
   assert.match(owner.headers['content-type'], /text\/html/);
+  assert.match(owner.headers['content-security-policy'] ?? '', /default-src/, 'the CSP holds');
   const html = owner.body;
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;旗艦店'), 'the dealer name is escaped');
-  assert.ok(!html.includes('<script>'), 'no markup from data');
+  assert.ok(!/<script|<style|style=/.test(html), 'no markup from data, no inline script or style');
   assert.ok(html.includes('收貨人 &lt;b&gt;'), 'the address is escaped');
   const [p0] = fx.products;
-  const [[style]] = await sql(db.url, `SELECT style FROM products WHERE id = ${p0.id}`);
+  const [[style, nameEn]] = await sql(db.url, `SELECT style, name_en FROM products WHERE id = ${p0.id}`);
   assert.ok(html.includes(style), 'the style code');
   assert.match(html, /<th>M<\/th><th>L<\/th>/, 'sizes across');
   assert.match(html, /黑色/);
-  const [[total]] = await sql(db.url, `SELECT total FROM orders WHERE id = ${orders.routed}`);
+  const [[total, status, placed, zone]] = await sql(db.url, `
+    SELECT o.total, o.status, to_char(o.created_at AT TIME ZONE f.timezone, 'YYYY-MM-DD HH24:MI'), f.timezone
+    FROM orders o JOIN fairs f ON f.id = o.fair_id WHERE o.id = ${orders.routed}`);
   const money = (Number(total) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 });
-  assert.ok(html.includes(`CNY ${money}`), `the total ${money}`);
-  assert.ok(html.includes('6 件 units'), 'the units');
+  const words = {
+    'zh-Hans': { lang: 'zh-Hans', total: `合计：6 件，CNY ${money}`, status: '状态', placed: '下单时间', price: '金额 (CNY)' },
+    'zh-Hant': { lang: 'zh-Hant', total: `合計：6 件，CNY ${money}`, status: '狀態', placed: '下單時間', price: '金額 (CNY)' },
+    en: { lang: 'en', total: `Total: 6 units, CNY ${money}`, status: 'Status', placed: 'Placed', price: 'Amount (CNY)' },
+  };
+  const statusWords = {
+    'zh-Hans': { shipped: '已发货', in_transit: '运输中', delivered: '已签收', reviewed: '已审核', accepted: '已接单' },
+    'zh-Hant': { shipped: '已出貨', in_transit: '運送中', delivered: '已簽收', reviewed: '已審核', accepted: '已接單' },
+    en: { shipped: 'Shipped', in_transit: 'In transit', delivered: 'Delivered', reviewed: 'Reviewed', accepted: 'Accepted' },
+  };
+  // Simplified by default, Traditional and English on request (lang=, as the pages pass it)
+  for (const [lang, w] of Object.entries(words)) {
+    const page = lang === 'zh-Hans' ? owner : await httpGet(`${url}?lang=${lang}`, { headers: { cookie: d[0].cookie } });
+    assert.equal(page.status, 200);
+    assert.ok(page.body.includes(`<html lang="${w.lang}">`), lang);
+    assert.ok(page.body.includes(w.total), `${lang}: the units and the total ${money}`);
+    assert.ok(page.body.includes(`${w.status}</td><td>${statusWords[lang][status]}</td>`), `${lang}: the status ${status} in words`);
+    assert.ok(!page.body.includes(`<td>${status}</td>`), `${lang}: not the raw status`);
+    assert.ok(page.body.includes(`${w.placed}</td><td>${placed} ${zone} (UTC+8)</td>`), 
+      `${page.body.slice(page.body.indexOf(w.placed), page.body.indexOf(w.placed) + 80)} ${placed} ${zone} ${lang}: the time on the fair's clock, labelled with its zone`);
+    assert.ok(page.body.includes(`<th>${w.price}</th>`), `${lang}: amounts in the fair's currency`);
+  }
+  const english = await httpGet(`${url}?lang=en`, { headers: { cookie: d[0].cookie } });
+  if (nameEn) assert.ok(english.body.includes(nameEn), 'the English name in English');
+  assert.ok(!/[件訂單]/.test(english.body.replace(/<td>[^<]*<\/td>|<h3>[^<]*<\/h3>/g, '')), 'no Chinese labels in English');
+  assert.equal((await httpGet(`${a.url}/orders/987654321/print?lang=en`, { headers: { cookie: d[0].cookie } })).body
+    .includes('No such order.'), true, 'a refusal in the reader\'s language too');
 
   const staff = await httpGet(url, { headers: { cookie: a.cookie } });
   assert.equal(staff.status, 200);

@@ -259,8 +259,25 @@ test('over the wire: a manager sets the policy, a dealer sees its standing, its 
     // the printable confirmation and the report show the discounts
     const printed = await httpGet(`${server.url}/orders/${second.order.id}/print`, { headers: { cookie: dd.cookie } });
     assert.equal(printed.status, 200);
-    assert.match(printed.body, /訂貨政策折扣 Volume discount/);
-    assert.match(printed.body, /應付 Payable/);
+    assert.match(printed.body, /订货政策折扣/);
+    assert.match(printed.body, /<th>折扣 \(CNY\)<\/th><th>应付 \(CNY\)<\/th>/, 'each colour\'s discount and payable');
+    // the colours' discounts and payables add up to the order's
+    const cents = (t) => Math.round(Number(t.replace(/,/g, '')) * 100);
+    let shares = 0;
+    let rest = 0;
+    for (const [, amount, discount, payable] of printed.body.matchAll(/<td>([\d,.]+)<\/td><td>([\d,.]+)<\/td><td>([\d,.]+)<\/td><\/tr>/g)) {
+      assert.equal(cents(amount) - cents(discount), cents(payable));
+      shares += cents(discount);
+      rest += cents(payable);
+    }
+    const [[discount, payable]] = await sql(db.url, `SELECT early_discount + tier_discount + coupon_discount,
+      total - early_discount - tier_discount - coupon_discount FROM orders WHERE id = ${second.order.id}`);
+    assert.ok(Number(discount) > 0);
+    assert.equal(shares, Number(discount));
+    assert.equal(rest, Number(payable));
+    const printedEn = await httpGet(`${server.url}/orders/${second.order.id}/print?lang=en`, { headers: { cookie: dd.cookie } });
+    assert.match(printedEn.body, /Volume discount/);
+    assert.match(printedEn.body, /Payable<\/th><td>CNY /);
     const report = await httpGet(`${server.url}/api/fairs/${F}/report.csv`, { headers: { cookie: managerCookie } });
     assert.equal(report.status, 200);
     const rows = report.body.trim().split(/\r?\n/).map((r) => r.split(','));

@@ -55,13 +55,14 @@ static void test_confirmation(void **state)
 	json_t *order = json_loads(
 		"{\"id\": 7, \"key\": \"k<1>\", \"status\": \"accepted\","
 		" \"created_at\": \"2026-11-26T10:00:00.000Z\", \"note\": \"\","
+		" \"placed_local\": \"2026-11-26 18:00\","
 		" \"ship_to\": null, \"on_behalf\": true, \"placed_by_name\": "
 		"\"陳<志明>\","
 		" \"fair\": {\"name\": \"春夏\", \"season\": \"2027SS\", "
-		"\"currency\": \"CNY\"},"
+		"\"currency\": \"CNY\", \"zone\": \"Asia/Shanghai (UTC+8)\"},"
 		" \"dealer\": {\"name\": \"A&B\", \"code\": \"D1\"},"
 		" \"products\": [{\"style\": \"S1\", \"name\": \"外套\", "
-		"\"lines\": ["
+		"\"name_en\": \"Coat\", \"lines\": ["
 		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 1, \"price\": "
 		"1000},"
 		"  {\"size\": \"L\", \"color\": \"白\", \"qty\": 2, \"price\": "
@@ -74,8 +75,9 @@ static void test_confirmation(void **state)
 	(void)state;
 	assert_non_null(order);
 	strbuf_init(&h);
-	html_order_confirmation(&h, order);
+	html_order_confirmation(&h, order, LANG_HANS);
 	assert_non_null(h.data);
+	assert_non_null(strstr(h.data, "<html lang=\"zh-Hans\">"));
 	assert_non_null(strstr(h.data, "A&amp;B"));
 	assert_non_null(strstr(h.data, "k&lt;1&gt;"));
 	assert_non_null(strstr(h.data, "<th>M</th><th>L</th>"));
@@ -85,12 +87,84 @@ static void test_confirmation(void **state)
 			       "<td>10.00</td><td>30.00</td>"));
 	assert_non_null(
 		strstr(h.data, "<td>黑</td><td>3</td><td></td><td>3</td>"));
-	assert_non_null(strstr(h.data, "6 件 units, CNY 60.00"));
-	assert_non_null(strstr(h.data, "收貨地址 Ship to</td><td>—"));
-	assert_non_null(
-		strstr(h.data, "Placed on behalf by</td><td>陳&lt;志明&gt;"));
+	assert_non_null(strstr(h.data, "合计：6 件，CNY 60.00"));
+	assert_non_null(strstr(h.data, "收货地址</td><td>—"));
+	assert_non_null(strstr(h.data, "代下单</td><td>陳&lt;志明&gt;"));
+	assert_non_null(strstr(h.data, "状态</td><td>已接单"));
+	assert_non_null(strstr(h.data, "<th>金额 (CNY)</th>"));
+	/* the fair's clock and its zone */
+	assert_non_null(strstr(h.data, "下单时间</td><td>2026-11-26 18:00 "
+				       "Asia/Shanghai (UTC+8)"));
+	assert_null(strstr(h.data, "折扣")); /* no discount, no columns */
+	strbuf_free(&h);
+
+	strbuf_init(&h);
+	html_order_confirmation(&h, order, LANG_EN);
+	assert_non_null(strstr(h.data, "<html lang=\"en\">"));
+	assert_non_null(strstr(h.data, "Status</td><td>Accepted"));
+	assert_non_null(strstr(h.data, "Total: 6 units, CNY 60.00"));
+	assert_non_null(strstr(h.data, "<h3>S1 Coat</h3>"));
+	assert_null(strstr(h.data, "件"));
+	strbuf_free(&h);
+
+	strbuf_init(&h);
+	html_order_confirmation(&h, order, LANG_HANT);
+	assert_non_null(strstr(h.data, "狀態</td><td>已接單"));
+	assert_non_null(strstr(h.data, "合計：6 件，CNY 60.00"));
+	assert_non_null(strstr(h.data, "<h3>S1 外套</h3>"));
 	strbuf_free(&h);
 	json_decref(order);
+}
+
+/* An order with a discount: each colour's share and what remains. */
+static void test_confirmation_discount(void **state)
+{
+	json_error_t jerr;
+	json_t *order = json_loads(
+		"{\"id\": 9, \"key\": \"k\", \"status\": \"shipped\","
+		" \"discount\": 500, \"payable\": 5500,"
+		" \"discounts\": {\"early\": 0, \"tier\": 500, \"coupon\": 0},"
+		" \"fair\": {\"name\": \"x\", \"season\": \"x\","
+		" \"currency\": \"CNY\"}, \"dealer\": {\"name\": \"x\"},"
+		" \"products\": [{\"style\": \"S1\", \"name\": \"x\", "
+		"\"lines\": ["
+		"  {\"size\": \"M\", \"color\": \"白\", \"qty\": 3, \"price\": "
+		"1000,"
+		"   \"discount\": 250},"
+		"  {\"size\": \"M\", \"color\": \"黑\", \"qty\": 3, \"price\": "
+		"1000,"
+		"   \"discount\": 250}]}]}",
+		0, &jerr);
+	struct strbuf h;
+
+	(void)state;
+	assert_non_null(order);
+	strbuf_init(&h);
+	html_order_confirmation(&h, order, LANG_HANS);
+	assert_non_null(
+		strstr(h.data, "<th>折扣 (CNY)</th><th>应付 (CNY)</th>"));
+	assert_non_null(strstr(h.data, "<td>白</td><td>3</td><td>3</td>"
+				       "<td>10.00</td><td>30.00</td>"
+				       "<td>2.50</td><td>27.50</td>"));
+	assert_non_null(strstr(h.data, "状态</td><td>已发货"));
+	assert_non_null(strstr(h.data, "订货政策折扣</th><td>CNY −5.00"));
+	assert_non_null(strstr(h.data, "应付</th><td>CNY 55.00"));
+	strbuf_free(&h);
+	json_decref(order);
+}
+
+static void test_lang_from_query(void **state)
+{
+	(void)state;
+	assert_int_equal(lang_from_query(NULL), LANG_HANS);
+	assert_int_equal(lang_from_query(""), LANG_HANS);
+	assert_int_equal(lang_from_query("lang=en"), LANG_EN);
+	assert_int_equal(lang_from_query("width=3&lang=zh-Hant"), LANG_HANT);
+	assert_int_equal(lang_from_query("lang=zh-Hans&x=1"), LANG_HANS);
+	assert_int_equal(lang_from_query("lang=english"), LANG_HANS);
+	assert_int_equal(lang_from_query("xlang=en"), LANG_HANS);
+	assert_string_equal(lang_tag(LANG_EN), "en");
+	assert_string_equal(lang_tag(LANG_HANT), "zh-Hant");
 }
 
 /* Amounts no order can reach (the database refuses such prices) are drawn
@@ -117,10 +191,10 @@ static void test_huge_amount(void **state)
 	(void)state;
 	assert_non_null(order);
 	strbuf_init(&h);
-	html_order_confirmation(&h, order);
+	html_order_confirmation(&h, order, LANG_HANS);
 	assert_non_null(h.data);
 	assert_non_null(
-		strstr(h.data, "112000 件 units")); /* the units, still right */
+		strstr(h.data, "112000 件")); /* the units, still right */
 	strbuf_free(&h);
 	json_decref(order);
 }
@@ -132,6 +206,8 @@ int main(void)
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_confirmation),
 		cmocka_unit_test(test_huge_amount),
+		cmocka_unit_test(test_confirmation_discount),
+		cmocka_unit_test(test_lang_from_query),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

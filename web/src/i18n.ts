@@ -914,6 +914,12 @@ export function onLang(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
+/** A page the server draws (the printable confirmation, the share card) in the reader's language:
+ * url with lang= added. */
+export function withLang(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
+}
+
 /** The text for key, with {name} placeholders filled. */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   return DICTS[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));

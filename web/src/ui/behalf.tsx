@@ -9,7 +9,7 @@ import { BehalfOrder } from '../fair/behalf';
 import { estimate } from '../fair/offers';
 import type { Item } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { money, number, t } from '../i18n';
+import { money, number, t, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -124,7 +124,7 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
         {r?.kind === 'accepted' && (
           <p class="result ok" role="status" id="behalf-accepted" data-order={r.order.id}>
             {t('behalf_accepted', { id: r.order.id, name: dealer.name })}{' '}
-            <a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a>
+            <a href={withLang(`/orders/${r.order.id}/print`)} target="_blank" rel="noopener">{t('print')}</a>
           </p>
         )}
         {r?.kind === 'accepted' && <OrderDiscount order={r.order} currency={currency} id="behalf-discount" />}

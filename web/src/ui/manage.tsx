@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
-import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 import { MediaPanel } from './media-manage';
@@ -136,7 +136,7 @@ function Reports({ ctx }: { ctx: FairContext }) {
           <li><a href={`${base}/chart.png?metric=${m}&width=1200&height=700`} target="_blank" rel="noopener">{t(`chart_png_${m}` as Key)}</a></li>
         ))}
       </ul>
-      <form class="row" onSubmit={(e) => { e.preventDefault(); if (/^\d+$/.test(dealer)) window.open(`${base}/share.png?dealer=${dealer}`, '_blank', 'noopener'); }}>
+      <form class="row" onSubmit={(e) => { e.preventDefault(); if (/^\d+$/.test(dealer)) window.open(withLang(`${base}/share.png?dealer=${dealer}`), '_blank', 'noopener'); }}>
         <label class="grow"><span class="sr-only">{t('dealer_id')}</span>
           <input type="text" inputMode="numeric" value={dealer} placeholder={t('dealer_id')} onInput={(e) => setDealer((e.target as HTMLInputElement).value)} /></label>
         <button type="submit">{t('share_card')}</button>

@@ -8,7 +8,7 @@ import { FairError } from '../fair/client';
 import { amendOrder } from '../fair/amend';
 import type { Item, Order, OrderLine } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, number, t, zoneLabel, type Key, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -104,7 +104,7 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
                   )}
                   {editing !== o.id && (
                     <p class="actions">
-                      <a href={`/orders/${o.id}/print`} target="_blank" rel="noopener">{t('print')}</a>
+                      <a href={withLang(`/orders/${o.id}/print`)} target="_blank" rel="noopener">{t('print')}</a>
                       {changeable && (
                         <button type="button" id={`amend-${o.id}`} class="amend-open"
                           onClick={() => { setAmended(null); setEditing(o.id); }}>{t('amend_order')}</button>
@@ -119,7 +119,7 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
             })}
           </ol>
         )}
-      <p><a href={`/api/fairs/${fair}/share.png`} target="_blank" rel="noopener">{t('share_card')}</a></p>
+      <p><a href={withLang(`/api/fairs/${fair}/share.png`)} target="_blank" rel="noopener">{t('share_card')}</a></p>
     </section>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Order } from '../fair/protocol';
-import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, number, t, zoneLabel, type Key, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 
@@ -122,7 +122,7 @@ function QueueRow({ ctx, order: o, zone, currency, onDone, readOnly }: {
         {o.tracking && <> · {t('tracking', { carrier: o.carrier ?? '', no: o.tracking })}</>}
       </p>
       {o.hold_reason && <p class="warning hold">{t('held', { why: o.hold_reason })}</p>}
-      {readOnly ? <p class="row"><a href={`/orders/${o.id}/print`} target="_blank" rel="noopener">{t('print')}</a></p> : (
+      {readOnly ? <p class="row"><a href={withLang(`/orders/${o.id}/print`)} target="_blank" rel="noopener">{t('print')}</a></p> : (
       <div class="row actions">
         {(o.status === 'accepted' || o.status === 'reviewed') && (
           <label>{t('priority')}{' '}
@@ -167,7 +167,7 @@ function QueueRow({ ctx, order: o, zone, currency, onDone, readOnly }: {
           <button type="button" class="primary advance" disabled={busy} onClick={() => void act('order.advance', { status: 'delivered' })}>
             {t('mark_delivered')}</button>
         )}
-        <a href={`/orders/${o.id}/print`} target="_blank" rel="noopener">{t('print')}</a>
+        <a href={withLang(`/orders/${o.id}/print`)} target="_blank" rel="noopener">{t('print')}</a>
       </div>
       )}
       {error && <p class="error" role="alert">{error}</p>}

@@ -12,7 +12,7 @@ import type { Item, Line } from '../fair/protocol';
 import { estimate } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
-import { errorText, money, number, t, time, zoneLabel } from '../i18n';
+import { errorText, money, number, t, time, zoneLabel, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -184,7 +184,7 @@ function Result({ ctx, byVariant, onPartial }: {
       <div class="result ok" role="status" id="order-accepted" data-order={r.order.id}>
         <p><strong>{t('accepted', { id: r.order.id })}</strong> · {money(r.order.total, ctx.store.view.fair?.currency ?? 'CNY')}</p>
         <OrderDiscount order={r.order} currency={ctx.store.view.fair?.currency ?? 'CNY'} id="accepted-discount" />
-        <p><a href={`/orders/${r.order.id}/print`} target="_blank" rel="noopener">{t('print')}</a> ·{' '}
+        <p><a href={withLang(`/orders/${r.order.id}/print`)} target="_blank" rel="noopener">{t('print')}</a> ·{' '}
           <a href={`#/fair/${ctx.fair}/orders`}>{t('my_orders')}</a></p>
       </div>
     );
