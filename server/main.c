@@ -36,10 +36,12 @@
 #include "live/fair_room.h"
 #include "live/fairs.h"
 #include "media/chart.h"
+#include "media/hls_link.h"
 #include "media/replay.h"
 #include "media/stream_watch.h"
 #include "net/frame.h"
 #include "net/http.h"
+#include "net/http_parse.h"
 #include "net/listener.h"
 #include "net/port_share.h"
 #include "net/ws_session.h"
@@ -304,6 +306,36 @@ static void size_open_files_limit(void)
 		    (unsigned long long)want, strerror(errno));
 }
 
+/* hls_link_secret and hls_link_base (media/hls_link.h) as they must be:
+ * the secret usable in nginx's configuration, and a base only with a
+ * secret, an origin the pages' policy lets them fetch video from. */
+static bool hls_links_configured_well(void)
+{
+	const char *base = srv.cfg.hls_link_base;
+	char origin[256];
+
+	if (!hls_link_secret_valid(srv.cfg.hls_link_secret)) {
+		LOG(LOG_ERROR,
+		    "hls_link_secret: 16 to 256 characters without "
+		    "spaces, quotes, '\\', '$', ';', '{', '}' or '#'");
+		return false;
+	}
+	if (!base[0])
+		return true;
+	if (!srv.cfg.hls_link_secret[0] ||
+	    http_url_origin(base, origin, sizeof origin) ||
+	    strcmp(origin, base) ||
+	    !http_list_contains(srv.cfg.video_origins, base)) {
+		LOG(LOG_ERROR,
+		    "hls_link_base: \"%s\" must be an origin such as "
+		    "https://cdn.example.com (no path), listed in "
+		    "video_origins, "
+		    "with hls_link_secret set",
+		    base);
+		return false;
+	}
+	return true;
+}
 static int create_context(void)
 {
 	/* All zero: no lws validity timers (ws_session.c pings idle sessions
@@ -346,6 +378,8 @@ static int create_context(void)
 		    srv.cfg.video_origins);
 		return -1;
 	}
+	if (!hls_links_configured_well())
+		return -1;
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
 	if (srv.tls) {

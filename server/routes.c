@@ -49,8 +49,10 @@ const struct http_route http_routes[] = {
 	{UNSUBSCRIBE_POST_PATH, LWSHUMETH_POST, 256, unsubscribe_http, false,
 	 false},
 	{ERP_PATH_PREFIX, LWSHUMETH_GET, 0, erp_http, true, true},
-	/* a fair's HLS playlist and segments (its users) */
-	{STREAM_HLS_PATH_PREFIX, LWSHUMETH_GET, 0, stream_http_hls, true, true},
+	/* a fair's HLS playlist and segments (its users), replays; the session
+	 * is asked for by the handler: a segment may come by a signed link */
+	{STREAM_HLS_PATH_PREFIX, LWSHUMETH_GET, 0, stream_http_hls, true,
+	 false},
 };
 
 const size_t http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -62,6 +62,16 @@ static const struct config_key config_keys[] = {
 	 "folder nginx-rtmp writes the live video's HLS files to (hls_path), "
 	 "served to each fair's users at /live/ (empty: var/live/hls/ of the "
 	 "source tree)"},
+	{"hls_link_secret", CFG_STRING, "", 0, 256, FIELD(hls_link_secret),
+	 "secret shared with the edge cache or CDN in front of /live/ (16-256 "
+	 "characters, no space, quote, $ or ;): the playlist then lists each "
+	 "segment as a link signed for 2-3 minutes (nginx secure_link), which "
+	 "the server also serves without the session cookie (empty: segments "
+	 "only with the cookie; better given as FAIR_HLS_LINK_SECRET)"},
+	{"hls_link_base", CFG_STRING, "", 0, 1024, FIELD(hls_link_base),
+	 "origin the signed segment links point to (https://cdn.example.com, "
+	 "listed in video_origins; empty: beside the playlist, on this "
+	 "server's address)"},
 	{"clip_max_mb", CFG_INT, "200", 1, 2048, FIELD(clip_max_mb),
 	 "largest product clip (video) an admin uploads or fairctl imports, "
 	 "in MiB; an upload is held in memory while it arrives"},

@@ -27,6 +27,8 @@ struct config {
 	char *web_root;          /* folder served at / */
 	char *media_root;        /* folder served at /media/ */
 	char *hls_root;          /* nginx-rtmp's HLS files (/live/) */
+	char *hls_link_secret;   /* signs segment links for an edge cache */
+	char *hls_link_base;     /* origin the signed links point to */
 	int clip_max_mb;         /* a product clip's largest upload */
 	int clip_max_s;          /* a product clip's longest duration */
 	char *allowed_origins;   /* comma-separated extra WebSocket origins */

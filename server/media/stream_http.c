@@ -17,6 +17,7 @@
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
+#include "media/hls_link.h"
 #include "media/hls_playlist.h"
 #include "media/replay.h"
 #include "rpc/dispatch.h"
@@ -251,6 +252,7 @@ struct hls_job {
 	int kind; /* HLS_PLAYLIST or HLS_SEGMENT */
 	int64_t fair;
 	int64_t user_id;
+	bool linked; /* asked by a signed link (hls_link.h), not a cookie */
 	char file[64];
 };
 
@@ -297,6 +299,32 @@ static int64_t segment_mtime(const char *name, void *arg)
 	return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
 }
 
+#define HLS_PLAYLIST_TYPE "application/vnd.apple.mpegurl"
+
+/* Answers a dated playlist with its segments as signed links. */
+static void hls_send_linked(const struct hls_job *job,
+			    const struct strbuf *dated)
+{
+	struct strbuf linked;
+
+	strbuf_init(&linked);
+	if (hls_playlist_linked(dated->data ? dated->data : "", dated->len,
+				srv.cfg.hls_link_base, job->fair,
+				srv.cfg.hls_link_secret,
+				timefmt_now_ms() / 1000, &linked)) {
+		LOG(LOG_ERROR,
+		    "stream: the segment links of fair %" PRId64
+		    " could not be signed",
+		    job->fair);
+		http_fail(job->http_id, ERR_INTERNAL, "retry later");
+	} else {
+		http_finish_cached(job->http_id, 200, HLS_PLAYLIST_TYPE,
+				   "no-cache", linked.data ? linked.data : "",
+				   linked.len);
+	}
+	strbuf_free(&linked);
+}
+
 /* Reads the file and answers it: a playlist with its segments dated
  * (hls_playlist.h), so the room can hold the spotlight until the video
  * shows the moment it was set. */
@@ -336,16 +364,23 @@ static void hls_send(struct hls_job *job)
 		strbuf_init(&dated);
 		hls_playlist_dated(data, (size_t)got, segment_mtime, NULL,
 				   &dated);
-		/* never cached: it changes every fragment */
-		http_finish_cached(job->http_id, 200,
-				   "application/vnd.apple.mpegurl", "no-cache",
-				   dated.data ? dated.data : "", dated.len);
+		if (srv.cfg.hls_link_secret[0])
+			hls_send_linked(job, &dated);
+		else
+			/* never cached: it changes every fragment */
+			http_finish_cached(job->http_id, 200, HLS_PLAYLIST_TYPE,
+					   "no-cache",
+					   dated.data ? dated.data : "",
+					   dated.len);
 		strbuf_free(&dated);
 	} else
-		/* a segment never changes once listed; private: only the
-		 * fair's users may have it (a CDN needs its own check) */
+		/* a segment never changes once listed. By the cookie:
+		 * private, only the fair's users may have it; by a signed
+		 * link: any cache may keep it for everyone who has a link */
 		http_finish_cached(job->http_id, 200, "video/mp2t",
-				   "private, max-age=60", data, (size_t)got);
+				   job->linked ? "public, max-age=60"
+					       : "private, max-age=60",
+				   data, (size_t)got);
 	free(data);
 }
 
@@ -431,5 +466,30 @@ void stream_http_hls(const struct http_call *call)
 	job->kind = kind;
 	job->fair = fair;
 	snprintf(job->file, sizeof job->file, "%s", file);
+	if (kind == HLS_SEGMENT && srv.cfg.hls_link_secret[0]) {
+		/* an edge cache or a CDN asks by the link the playlist gave
+		 * a viewer, without the viewer's cookie */
+		switch (hls_link_check(srv.cfg.hls_link_secret, call->path,
+				       call->query, timefmt_now_ms() / 1000)) {
+		case HLS_LINK_OK:
+			job->linked = true;
+			hls_send(job);
+			free(job);
+			return;
+		case HLS_LINK_BAD:
+			http_fail(call->id, ERR_FORBIDDEN,
+				  "this link to the video was not signed here");
+			free(job);
+			return;
+		case HLS_LINK_EXPIRED:
+			http_fail(call->id, ERR_FORBIDDEN,
+				  "this link to the video has expired: load "
+				  "the playlist again");
+			free(job);
+			return;
+		case HLS_LINK_NONE:
+			break;
+		}
+	}
 	auth_http_user(call->session, hls_user, job);
 }
