@@ -14,6 +14,10 @@
 // spotlight's delay, the latency read off the frame on screen as it appeared, and the
 // in-step offset (when the frame on screen was made less when the rep set the spotlight).
 //
+// The script: no video player's chunk (hls.js, mpegts.js) is fetched while no stream is live,
+// and the hls.js one (its light build: no subtitles, EME or alternate audio) once it is;
+// printed: the script a phone's first visit transfers (gzip) without and with the stream.
+//
 // The replay: when the stream ends the session's recording becomes an MP4 with a chapter for
 // each spotlight; Chromium plays it, a chapter seeks to the frame of that spotlight's moment,
 // and the product of the moment can be ordered from there.
@@ -23,7 +27,7 @@ import {
   createDatabase, startServer, createUser, makeFair, sql, fairctl, sleep, waitFor, login, connect,
 } from '../integration/harness.mjs';
 import { makeLiveDir, startNginx, publish, frameMadeAt, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from '../integration/28-nginx.mjs';
-import { launchChromium, openAs, screenshot } from './browser.mjs';
+import { launchChromium, openAs, screenshot, scriptsTransferred } from './browser.mjs';
 
 let db;
 let server;
@@ -101,6 +105,22 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
     { fair: fx.fair, viewport: { width: 1280, height: 900 } });
   await page.locator('#spotlight').waitFor();
   assert.equal(await page.locator('#live-video').count(), 0, 'no video without a stream');
+  // the players' chunks (hls.js, mpegts.js) by what is in them (web/build.mjs writes the list)
+  const chunks = await page.evaluate(async () => (await fetch('/assets/packages.json')).json());
+  const playerOf = (path) => (chunks[path.split('/').pop()] ?? []).find((n) => n === 'hls.js' || n === 'mpegts.js');
+  const kib = (xs) => (xs.reduce((n, x) => n + x.encoded, 0) / 1024).toFixed(1);
+  await sleep(500); // anything loaded late
+  assert.deepEqual((await scriptsTransferred(page)).filter((x) => playerOf(x.path)).map((x) => x.path), [],
+    'no video player chunk is fetched while no stream is live');
+  // the bytes of script a phone's first visit transfers, without a stream and then with it: a
+  // second dealer page at 375 px whose scripts all come from the network (the service worker
+  // would hand the first page's chunks over decoded, and resource timing then counts them so)
+  const phone = await openAs(browser, server, dealer.login, dealer.password, { fair: fx.fair,
+    viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  await phone.page.locator('#spotlight').waitFor();
+  await sleep(500);
+  const withoutStream = await scriptsTransferred(phone.page);
+  assert.ok(withoutStream.every((x) => x.encoded < x.decoded), 'the scripts come gzip');
   await page.evaluate(`window.__readFrameClock = ${readFrameClock.toString()}`);
   const clockArgs = { bits: CLOCK_BITS, block: CLOCK_BLOCK, top: CLOCK_TOP };
   const [p1, p2] = fx.products.map((x) => x.id);
@@ -145,6 +165,19 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
       throw err;
     });
   console.log(`figure: live video first frame on screen ${first.at - p.startedAt} ms after ffmpeg started publishing`);
+  assert.deepEqual((await scriptsTransferred(page)).map((x) => playerOf(x.path)).filter(Boolean), ['hls.js'],
+    'the hls.js chunk is fetched, once, when the stream is live');
+  await phone.page.locator('#live-video').waitFor({ timeout: 15_000 });
+  await waitFor(() => phone.page.evaluate(() => document.getElementById('live-video')?.currentTime > 0),
+    { timeoutMs: 20_000, what: 'the phone playing' });
+  const withStream = await scriptsTransferred(phone.page);
+  const players = withStream.filter((x) => playerOf(x.path));
+  assert.deepEqual(players.map((x) => playerOf(x.path)), ['hls.js'], 'the phone fetched the hls.js chunk once');
+  assert.deepEqual(phone.problems.filter((x) => !/404 \(Not Found\) \(http:\/\/[^)]*\/live\/\d+\/fair-\d+\.m3u8\)/.test(x)), [],
+    'no errors in the phone\'s page but the playlist\'s 404 before nginx wrote it (see the end)');
+  await phone.context.close();
+  console.log(`figure: live room script as transferred: ${kib(withoutStream)} KiB without a stream, ${kib(withStream)} KiB ` +
+    `with the stream live (hls.js light chunk ${kib(players)} KiB; a phone's first visit, gzip)`);
   assert.equal(first.w, 320);
   assert.equal(await page.evaluate(() => document.getElementById('live-video').muted), true, 'starts muted');
   await sleep(1500);
