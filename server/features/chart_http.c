@@ -148,7 +148,14 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	}
 	json_array_foreach(rows, i, row)
 	{
-		cr->labels[i] = json_string_value(json_array_get(row, 0)) ?: "";
+		/* a share card in English names the styles in English */
+		const char *en =
+			cr->share && cr->card.lang == LANG_EN
+				? json_string_value(json_array_get(row, 2))
+				: NULL;
+
+		cr->labels[i] =
+			en ?: json_string_value(json_array_get(row, 0)) ?: "";
 		cr->values[i] = json_number_value(json_array_get(row, 1));
 	}
 	if (cr->share) {
@@ -354,5 +361,6 @@ void share_http(const struct http_call *call, int64_t fair)
 	}
 	cr->card.width = width;
 	cr->card.height = height;
+	cr->card.lang = lang_from_query(call->query);
 	auth_http_user(call->session, authorized, cr);
 }

@@ -310,6 +310,27 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	return canvas_finish(&cv, size, why, why_size);
 }
 
+/* The share card's words in each language. */
+struct card_words {
+	const char *labels[3]; /* orders, units, amount */
+	const char *top, *none, *footer;
+};
+
+static const struct card_words card_words[] = {
+	[LANG_HANS] = {{"订单", "件数", "金额"},
+		       "主力款式",
+		       "尚未下单",
+		       "网络订货会"},
+	[LANG_HANT] = {{"訂單", "件數", "金額"},
+		       "主力款式",
+		       "尚未下單",
+		       "網絡訂貨會"},
+	[LANG_EN] = {{"Orders", "Units", "Amount"},
+		     "Top styles",
+		     "No orders yet",
+		     "Online trade fair"},
+};
+
 void *chart_share_card(const struct share_card *c, int *size, char *why,
 		       size_t why_size)
 {
@@ -317,7 +338,11 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 	double pt = c->width / 34.0;
 	int band, pad, y, h, w, col;
 	char line[256], value[64], cut[256];
-	const char *labels[3] = {"訂單 Orders", "件數 Units", "金額 Amount"};
+	const struct card_words *cw =
+		&card_words[c->lang == LANG_EN     ? LANG_EN
+			    : c->lang == LANG_HANT ? LANG_HANT
+						   : LANG_HANS];
+	const char *const *labels = cw->labels;
 
 	if (c->width < CHART_MIN_WIDTH || c->width > CHART_MAX_WIDTH ||
 	    c->height < CHART_MIN_HEIGHT || c->height > CHART_MAX_HEIGHT) {
@@ -369,10 +394,15 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 	     cv.muted);
 	/* the biggest styles */
 	y += (int)(pt * 4.5);
-	text(&cv, pad, y, "主力款式 Top styles", pt, cv.ink);
+	text(&cv, pad, y, cw->top, pt, cv.ink);
 	for (size_t i = 0; i < c->n && y + pt * 2.2 < c->height - pt * 2; i++) {
 		y += (int)(pt * 2.0);
-		snprintf(value, sizeof value, "%.0f 件", c->units_by_style[i]);
+		if (c->lang == LANG_EN)
+			snprintf(value, sizeof value, "%.0f units",
+				 c->units_by_style[i]);
+		else
+			snprintf(value, sizeof value, "%.0f 件",
+				 c->units_by_style[i]);
 		w = text_size(&cv, value, pt * 0.9, &h);
 		text(&cv, pad, y,
 		     fit(&cv, c->styles[i], pt * 0.9,
@@ -383,10 +413,8 @@ void *chart_share_card(const struct share_card *c, int *size, char *why,
 			    y + (int)(pt * 0.6), gdTrueColor(225, 225, 225));
 	}
 	if (!c->n)
-		text(&cv, pad, y + (int)(pt * 2), "尚未下單 No orders yet",
-		     pt * 0.9, cv.muted);
-	text(&cv, pad, c->height - (int)pt, "網絡訂貨會 Online trade fair",
-	     pt * 0.7, cv.muted);
+		text(&cv, pad, y + (int)(pt * 2), cw->none, pt * 0.9, cv.muted);
+	text(&cv, pad, c->height - (int)pt, cw->footer, pt * 0.7, cv.muted);
 	return canvas_finish(&cv, size, why, why_size);
 }
 

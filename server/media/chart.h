@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "base/lang.h"
+
 #define CHART_MIN_WIDTH 240
 #define CHART_MAX_WIDTH 2400
 #define CHART_MIN_HEIGHT 160
@@ -46,9 +48,11 @@ struct share_card {
 	const double *units_by_style;
 	int width, height;
 	const char *font;
+	enum lang lang; /* its words: Simplified Chinese (0) by default */
 };
 
-/* Draws the card as a PNG of exactly width x height (as chart_render). */
+/* Draws the card as a PNG of exactly width x height (as chart_render), its
+ * words in c->lang. */
 void *chart_share_card(const struct share_card *c, int *size, char *why,
 		       size_t why_size);
 

@@ -1,5 +1,6 @@
 // The README's pictures of the dealer's pages, made from the demo fair by the real server in
-// Debian's Chromium: `make screenshots` writes docs/images/page-*.png. A fresh database gets
+// Debian's Chromium: `make screenshots` writes docs/images/page-*.png and the share card
+// (docs/images/share-card.png). A fresh database gets
 // the demo (fairctl demo, pictures in a temporary media folder); a rep puts a product in the
 // spotlight and answers a dealer's question; dealer001 is shown the live room, a product's
 // sizes × colours with quantities typed, and the order sheet, on a laptop and on a phone; rep1
@@ -12,9 +13,23 @@ import { SOURCE_DIR, connect, createDatabase, fairctl, login, sql, startServer }
 
 const OUT = path.join(SOURCE_DIR, 'docs', 'images');
 
+// FAIR_SHOTS=page-product-phone,share-card: write only those pictures (the path runs whole)
+const ONLY = process.env.FAIR_SHOTS ? new Set(process.env.FAIR_SHOTS.split(',')) : null;
+
 async function shoot(page, name) {
+  if (ONLY && !ONLY.has(name)) return;
   const file = path.join(OUT, `${name}.png`);
   await page.screenshot({ path: file });
+  console.log(`screenshots: ${path.relative(SOURCE_DIR, file)}`);
+}
+
+// A picture the server draws (the share card), fetched with the page's session.
+async function save(page, url, name) {
+  if (ONLY && !ONLY.has(name)) return;
+  const response = await page.request.get(url);
+  if (!response.ok()) throw new Error(`${url}: ${response.status()}`);
+  const file = path.join(OUT, `${name}.png`);
+  fs.writeFileSync(file, await response.body());
   console.log(`screenshots: ${path.relative(SOURCE_DIR, file)}`);
 }
 
@@ -69,6 +84,8 @@ try {
   await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
   await page.waitForLoadState('networkidle');
   await shoot(page, 'page-sheet');
+  // dealer001's share card of the fair, as the My orders page links it (Simplified, the default)
+  await save(page, `${server.url}/api/fairs/${fair}/share.png?width=480&height=640`, 'share-card');
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const small = await phone.newPage();

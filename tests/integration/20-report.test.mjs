@@ -263,6 +263,15 @@ test('a dealer\'s share card: its own orders as a picture to forward; the staff 
   assert.deepEqual([png.width, png.height], [600, 800]);
   fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card.png'), own.body);
+  // Simplified by default, Traditional and English as the pages ask (lang=): other words drawn
+  const hans = await share(dealers[1].cookie, '?lang=zh-Hans');
+  const hant = await share(dealers[1].cookie, '?lang=zh-Hant');
+  const en = await share(dealers[1].cookie, '?lang=en');
+  assert.deepEqual([hant.status, en.status], [200, 200]);
+  assert.ok(hans.body.equals(own.body), 'zh-Hans is the default');
+  assert.ok(!hant.body.equals(own.body) && !en.body.equals(own.body) && !en.body.equals(hant.body), 'three languages');
+  fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card-hant.png'), hant.body);
+  fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card-en.png'), en.body);
   assert.equal((await share(dealers[1].cookie, `?dealer=${dealers[2].dealerId}`)).status, 403);
   assert.equal((await share(server.cookie)).status, 400, 'the staff say which dealer');
   const staff = await share(server.cookie, `?dealer=${dealers[2].dealerId}&width=300&height=400`);

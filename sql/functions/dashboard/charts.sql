@@ -59,8 +59,9 @@ END
 $$;
 
 -- A dealer's order summary for its share card (GET /api/fairs/<id>/share.png): the fair, the
--- dealer, its counted orders' totals and its five biggest styles. NULL when the fair or the
--- dealer does not exist.
+-- dealer, its counted orders' totals and its five biggest styles ([label, units, English
+-- label], the English name falling back to the Chinese). NULL when the fair or the dealer
+-- does not exist.
 CREATE OR REPLACE FUNCTION share_data(p_fair bigint, p_dealer bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -77,15 +78,16 @@ BEGIN
         'dealer', v_dealer.name,
         'orders', coalesce(t.orders, 0), 'units', coalesce(t.units, 0),
         'amount', coalesce(t.amount, 0),
-        'styles', (SELECT coalesce(jsonb_agg(jsonb_build_array(x.label, x.units)
+        'styles', (SELECT coalesce(jsonb_agg(jsonb_build_array(x.label, x.units, x.label_en)
                                              ORDER BY x.units DESC, x.label), '[]')
-                   FROM (SELECT p.style || ' ' || p.name AS label, sum(l.qty) AS units
+                   FROM (SELECT p.style || ' ' || p.name AS label, sum(l.qty) AS units,
+                                p.style || ' ' || coalesce(nullif(p.name_en, ''), p.name) AS label_en
                          FROM orders o JOIN order_lines l ON l.order_id = o.id
                          JOIN variants v ON v.id = l.variant_id
                          JOIN products p ON p.id = v.product_id
                          WHERE o.fair_id = p_fair AND o.dealer_id = p_dealer
                            AND o.status NOT IN ('cancelled', 'rejected')
-                         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5) x))
+                         GROUP BY p.id ORDER BY 2 DESC, 1 LIMIT 5) x))
     FROM (SELECT p_fair AS fair_id) f
     LEFT JOIN fair_dealer_totals t ON t.fair_id = f.fair_id AND t.dealer_id = p_dealer);
 END
