@@ -75,6 +75,10 @@ after(async () => {
 test('a dealer\'s room plays the brand\'s HLS playback URL from another origin', async () => {
   const url = `${process.env.FAIR_VIDEO_ORIGINS}/brand/live.m3u8`;
   await fairctl(db.url, ['stream', String(fx.fair), '--playback-url', url]);
+  // a session streamed here earlier: its replay stays offered under the brand's player
+  await sql(db.url, `INSERT INTO fair_replays (fair_id, recording, state, file, ended_at, started_at, duration_ms, bytes)
+    VALUES (${fx.fair}, 'fair-${fx.fair}-1700000000.flv', 'ready', 'replay-1.mp4', now() - interval '1 hour',
+            now() - interval '70 minutes', 600000, 1000)`);
   const { context, page, problems } = await openAs(browser, server, dealer.login, dealer.password,
     { fair: fx.fair, viewport: { width: 1280, height: 900 } });
   const opened = Date.now();
@@ -93,8 +97,11 @@ test('a dealer\'s room plays the brand\'s HLS playback URL from another origin',
   assert.ok(later.t > first.t, `currentTime advances (${first.t} -> ${later.t})`);
   assert.equal(first.w, 320);
   assert.ok(served.some((n) => n.endsWith('.ts')), 'segments came from the brand\'s server');
-  assert.deepEqual(problems, []);
+  assert.equal(await page.locator('#replay').count(), 1, 'the replay of a session streamed here is still offered');
+  // (its row only: the MP4 is not on disk, which browser/live plays)
+  assert.deepEqual(problems.filter((x) => !/replay-1\.mp4/.test(x)), []);
   await context.close();
+  await sql(db.url, `DELETE FROM fair_replays WHERE fair_id = ${fx.fair}`);
 });
 
 test('a dealer\'s room plays the brand\'s HTTP-FLV playback URL with mpegts.js', async () => {

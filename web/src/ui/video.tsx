@@ -19,11 +19,12 @@ export function LiveVideo({ ctx }: { ctx: FairContext }) {
   const own = s?.state === 'live' && s.hls ? s.hls : null;
   const brand = own ? null : brandSource(s?.playback_url ?? null);
   if (own) return <Player src={own} kind="hls" />;
-  if (brand) return <Player src={brand.src} kind={brand.kind} />;
   const replays = s?.replays ?? [];
+  // a brand's own service plays above the sessions streamed here, which stay offered
   return (
     <>
-      {s?.state === 'ended' && <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>}
+      {brand && <Player src={brand.src} kind={brand.kind} />}
+      {!brand && s?.state === 'ended' && <p class="muted live-ended" id="live-ended">{t('stream_ended')}</p>}
       {replays.length > 0 && <Replays ctx={ctx} replays={replays} />}
     </>
   );
