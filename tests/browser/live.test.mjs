@@ -270,6 +270,15 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   await page.click('#replay-order');
   await page.locator('#product-view').waitFor({ timeout: 10_000 });
   assert.match(page.url(), new RegExp(`/product/${p2}$`));
+  // and ordered from there, as a dealer who missed the show would
+  await page.locator('.matrix input').first().fill('2');
+  await page.click('#to-sheet');
+  await page.click('#submit-order');
+  const accepted = page.locator('#order-accepted');
+  await accepted.waitFor({ timeout: 15_000 });
+  const [[units, product]] = await sql(db.url, `SELECT sum(l.qty), min(v.product_id) FROM order_lines l
+    JOIN variants v ON v.id = l.variant_id WHERE l.order_id = ${Number(await accepted.getAttribute('data-order'))}`);
+  assert.deepEqual([Number(units), Number(product)], [2, p2], 'the chapter\'s product ordered from the replay');
   // Not problems: requests cut by the player's end, and the playlist's 404 in the moment
   // between the live announcement and nginx's first playlist (about a second: hls.js asks
   // again)
