@@ -1,5 +1,5 @@
 // The processing queue in Chromium against the real server and PostgreSQL, after the fair:
-// held orders with the automatic review's reason, a priority raised, one approved, one
+// held orders with the automatic review's reason, an order's discount and payable, a priority raised, one approved, one
 // rejected with a note, one shipped with carrier and tracking, in transit and delivered; a
 // second rep's page follows each step live (order.status), the dealer's My orders shows the
 // shipment, and the database has every step. While the fair is live the queue says it waits;
@@ -30,6 +30,9 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
     INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
       SELECT id, '收货人', '021-1234', '上海市南京路 1 号', true FROM dealers WHERE id IN (${dealerIds[0]}, ${dealerIds[1]})
       ON CONFLICT DO NOTHING`);
+  // a volume discount of 3% from ¥3,000: shop3's order (4 × ¥800.01) has one, the others none
+  const { id: boss } = await createUser(db.url, { login: 'boss', role: 'admin' });
+  await sql(db.url, `SELECT policy_set(${boss}, ${fx.fair}, '{"tiers": [{"from": 300000, "percent_bp": 300}]}'::jsonb)`);
   const [v1, v2] = fx.products[0].variants;
   const ids = [];
   for (const [i, login] of ['shop1', 'shop2', 'shop3'].entries()) {
@@ -61,6 +64,13 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
   await row(ids[2]).locator('.hold').waitFor({ timeout: 15_000 });
   assert.equal(await row(ids[0]).locator('.order-status').textContent(), '已审核');
   assert.match(await row(ids[2]).locator('.hold').textContent(), /待人工审核/);
+  // the discount and what is left to pay, as the dealer sees them in My orders
+  const [[discount, payable]] = await sql(db.url, `SELECT early_discount + tier_discount + coupon_discount,
+    total - early_discount - tier_discount - coupon_discount FROM orders WHERE id = ${ids[2]}`);
+  assert.equal(discount, '9600');
+  assert.equal(await row(ids[2]).locator('.order-discount .discount').textContent(), '−¥96.00');
+  assert.equal(await row(ids[2]).locator('.order-discount .payable').textContent(), `¥${(Number(payable) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+  assert.equal(await row(ids[0]).locator('.order-discount').count(), 0, 'no discount, no line');
 
   const { context: other, page: otherPage } = await openAs(browser, server, 'clerk2', 'clerk2-pass-123', { fair: fx.fair, route: '/queue', viewport: { width: 1280, height: 900 } });
   await otherPage.locator(`.queued[data-order="${ids[0]}"]`).waitFor({ timeout: 15_000 });

@@ -1,6 +1,6 @@
 // After the fair (rep and admin): the processing queue as orders.queue returns it (urgent,
 // high, normal; key dealers first; oldest first), with the automatic review's reason for each
-// held order; approve or reject with a note, priority, ship with carrier and tracking, in
+// held order and, as My orders, its discount and what is left to pay; approve or reject with a note, priority, ship with carrier and tracking, in
 // transit, delivered, print. Read again whenever an order.status push says another rep (or
 // this one) moved an order, and every 10 s for priorities (which push nothing).
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +9,7 @@ import type { Order } from '../fair/protocol';
 import { dateTime, errorText, money, number, t, zoneLabel, type Key, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
+import { OrderDiscount } from './offers';
 
 /** An order of the queue: the order with its dealer, routing and the review's reason. */
 interface QueuedOrder extends Order {
@@ -121,6 +122,7 @@ function QueueRow({ ctx, order: o, zone, currency, onDone, readOnly }: {
         {o.warehouse && <> · {t('warehouse', { w: o.warehouse })}</>}
         {o.tracking && <> · {t('tracking', { carrier: o.carrier ?? '', no: o.tracking })}</>}
       </p>
+      <OrderDiscount order={o} currency={currency} />
       {o.hold_reason && <p class="warning hold">{t('held', { why: o.hold_reason })}</p>}
       {readOnly ? <p class="row"><a href={withLang(`/orders/${o.id}/print`)} target="_blank" rel="noopener">{t('print')}</a></p> : (
       <div class="row actions">
