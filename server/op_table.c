@@ -156,6 +156,12 @@ const struct op_def server_ops[] = {
 	 * (dashboard.c, attainment.c, dealers_overview.c) */
 	{"dashboard.watch", ROLE_MANAGER | ROLE_REP | ROLE_ADMIN,
 	 dashboard_watch_params, dashboard_op_watch},
+	{"dashboard.discounts", ROLE_MANAGER | ROLE_ADMIN,
+	 dashboard_discounts_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT dashboard_discounts($1::bigint)",
+				    NULL,
+				    {{"fair"}}}},
 	{"target.set", ROLE_MANAGER | ROLE_ADMIN, target_set_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){

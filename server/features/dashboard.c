@@ -26,6 +26,11 @@ const struct param_spec dashboard_watch_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
+const struct param_spec dashboard_discounts_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
 /* The totals of one fair watched in this process; who watches is the
  * audience's (audience_watchers). */
 struct watch {

@@ -21,4 +21,8 @@ void dashboard_stop(void);
 void dashboard_op_watch(struct op_call *call);
 extern const struct param_spec dashboard_watch_params[];
 
+/* dashboard.discounts: an op table entry (dashboard_discounts in
+ * sql/functions/dashboard/discounts.sql) */
+extern const struct param_spec dashboard_discounts_params[];
+
 #endif

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, makeFair, mintDealers, sql } from '../integration/harness.mjs';
+import { connect, createUser, login, makeFair, mintDealers, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const DEALERS = 40;
@@ -26,6 +26,15 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   await page.locator('#dashboard-view #kpi-orders').waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#kpi-orders').getAttribute('data-value'), '0');
 
+  // The fair's policies: 2% early bird for every order now, and a coupon the first dealer uses.
+  const boss = await connect(server, { cookie: (await login(server, 'boss', 'boss-pass-123')).cookie });
+  await boss.next('hello', 10_000);
+  const policy = await boss.request('policy.set', { fair: fx.fair, policy: { early: { minutes: 600, percent_bp: 200 } } });
+  assert.equal(policy.ok, true, JSON.stringify(policy));
+  const coupon = await boss.request('coupon.create', { fair: fx.fair, coupon: { code: 'DASH10', name: '看板券', amount_off: 1000, issued: 5 } });
+  assert.equal(coupon.ok, true, JSON.stringify(coupon));
+  await boss.close();
+
   // A burst: each dealer places 1–3 orders of several lines, all at once.
   const variants = fx.products.flatMap((p) => p.variants);
   const sockets = await Promise.all(dealers.map(async (d) => {
@@ -38,7 +47,7 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
     for (let j = 0; j <= i % 3; j++) {
       const lines = [0, 1].map((k) => ({ variant: variants[(i * 5 + j * 3 + k * 7) % variants.length], qty: 1 + ((i + j + k) % 4) }))
         .filter((l, k, all) => all.findIndex((x) => x.variant === l.variant) === k);
-      const r = await c.request('order.place', { fair: fx.fair, key: `burst-${i}-${j}`, lines });
+      const r = await c.request('order.place', { fair: fx.fair, key: `burst-${i}-${j}`, lines, ...(i + j === 0 ? { coupon: 'DASH10' } : {}) });
       assert.equal(r.ok, true, JSON.stringify(r));
       lastAck = Math.max(lastAck, Date.now());
     }
@@ -63,6 +72,17 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
     JOIN variants v ON v.id = l.variant_id WHERE o.fair_id = ${fx.fair} AND o.status = 'accepted' AND v.product_id = ${fx.products[0].id}`);
   await page.locator(`#must-complete[data-complete="${complete}"][data-dealers="${ordered}"]`).waitFor({ timeout: 10_000 });
   await page.locator('#chart-category canvas').waitFor({ timeout: 5_000 });
+
+  // What the policies and the coupon gave, as the database has it (read at most every 10 s).
+  const [[given, couponGiven]] = await sql(db.url, `SELECT sum(early_discount + tier_discount + coupon_discount),
+    sum(coupon_discount) FROM orders WHERE fair_id = ${fx.fair} AND status NOT IN ('cancelled', 'rejected')`);
+  assert.ok(Number(given) > 0 && Number(couponGiven) === 1000, `${given} ${couponGiven}`);
+  await page.locator(`#discounts-given[data-discount="${given}"]`).waitFor({ timeout: 20_000 });
+  const couponRow = await page.locator('#discounts-coupons tr[data-code=DASH10]').textContent();
+  assert.match(couponRow, /1 \/ 5/);
+  assert.match(couponRow, /¥10\.00/);
+  assert.equal(await page.locator('#discounts-payable').textContent(),
+    new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format((Number(amount) - Number(given)) / 100));
 
   // 订货排名: the page's ranking is the database's, largest amount first.
   const ranked = (await sql(db.url, `SELECT o.dealer_id FROM orders o WHERE o.fair_id = ${fx.fair} AND o.status = 'accepted'

@@ -280,3 +280,28 @@ test('a rejection after the fair leaves by_category and must_order as it leaves 
   assert.equal(Number(differences), 0);
   await Promise.all([w, rep, ...sessionsByDealer.values()].map((c) => c.close()));
 });
+
+test('dashboard.discounts: what the policies and coupons gave, over the counted orders, for managers and admins', async () => {
+  const w = await session(a, a.cookie);
+  const got = await w.request('dashboard.discounts', { fair: fx.fair });
+  assert.equal(got.ok, true, JSON.stringify(got));
+  const [[orders, discounted, amount, early, tier, coupon]] = await sql(db.url, `SELECT count(*),
+      count(*) FILTER (WHERE early_discount + tier_discount + coupon_discount > 0), coalesce(sum(total), 0),
+      coalesce(sum(early_discount), 0), coalesce(sum(tier_discount), 0), coalesce(sum(coupon_discount), 0)
+    FROM orders WHERE fair_id = ${fx.fair} AND status NOT IN ('cancelled', 'rejected')`);
+  const discount = Number(early) + Number(tier) + Number(coupon);
+  assert.deepEqual(
+    [got.fair, got.orders, got.discounted, got.amount, got.early, got.tier, got.coupon, got.discount, got.payable],
+    [fx.fair, Number(orders), Number(discounted), Number(amount), Number(early), Number(tier), Number(coupon), discount,
+      Number(amount) - discount]);
+  assert.ok(Number(orders) > 0);
+  assert.deepEqual(got.coupons, []);
+  // a rep watches the totals but not the discounts; a dealer neither; an unknown fair
+  const rep = await session(b, b.cookie);
+  const dealer = await session(a, dealers[7].cookie);
+  assert.equal((await rep.request('dashboard.discounts', { fair: fx.fair })).error?.code, 'forbidden');
+  assert.equal((await dealer.request('dashboard.discounts', { fair: fx.fair })).error?.code, 'forbidden');
+  assert.equal((await w.request('dashboard.discounts', { fair: 987654 })).error?.code, 'not_found');
+  assert.equal((await w.request('dashboard.discounts', {})).error?.code, 'bad_request');
+  await Promise.all([w.close(), rep.close(), dealer.close()]);
+});

@@ -12,7 +12,9 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { DashboardWatch, type DashboardData } from '../fair/dashboard';
 import { compactMoney, currentLang, money, number, t, time, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
+import { DiscountsPanel } from './discounts-panel';
 import { useSubscription } from './hooks';
+import { isManager } from './roles';
 
 echarts.use([BarChart, LineChart, PieChart, AriaComponent, DatasetComponent, GridComponent, LegendComponent,
   TooltipComponent, CanvasRenderer]);
@@ -147,6 +149,7 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
         <section class="panel"><h2>{t('chart_by_tier')}</h2><Chart id="chart-tier" dark={false} option={options.byTier} label={t('chart_by_tier')} /></section>
         {d.by_category && <section class="panel"><h2>{t('chart_by_category')}</h2><Chart id="chart-category" dark={false} option={options.byCategory} label={t('chart_by_category')} /></section>}
         {d.must_order && <MustOrderPanel m={d.must_order} option={options.mustOrder} />}
+        {isManager(ctx.user) && <DiscountsPanel client={client} fair={fair} currency={currency} changedAt={watch.updatedAt} />}
         <Ranking d={d} currency={currency} />
         <section class="panel">
           <h2>{t('dealers_behind')}</h2>
