@@ -2,7 +2,9 @@
 // the dealer's main path does not meet: a pack product (配码) ordered as a number of packs per
 // colour and placed with the pack's sizes; a flash price with its countdown that returns to the
 // dealer's tier price when the window closes; a cell sold out by another dealer while the page
-// is open, which then says so and takes nothing; the same page in English.
+// is open, which then says so and takes nothing; the same page in English; the moq and the
+// per-dealer limit (counting the dealer's earlier orders) refused in words before sending, and a
+// moq the server refuses worded too.
 // Screenshots go to build/test-artifacts/matrix-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,5 +96,88 @@ test('packs, a flash window and a cell sold out live, on the product page', { ti
   assert.deepEqual(problems, [], 'no errors in the page');
   await rival.close();
   await admin.close();
+  await context.close();
+});
+
+test('the moq and the per-dealer limit, counting earlier orders, refused in words', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '限购订货会', products: 3 });
+  const [minimum, limited, changed] = fx.products;
+  await sql(db.url, `UPDATE fair_items SET moq = 3 WHERE fair_id = ${fx.fair} AND product_id = ${minimum.id};
+    UPDATE fair_items SET dealer_limit = 10 WHERE fair_id = ${fx.fair} AND product_id = ${limited.id}`);
+  const names = Object.fromEntries(await sql(db.url, `SELECT id, name FROM products WHERE id IN (${minimum.id}, ${limited.id}, ${changed.id})`));
+  await createUser(db.url, { login: 'limiter', name: '郑店长', password: 'limiter-pass-1', tier: 'B' });
+  // an earlier order of 6 units of the limited product
+  const earlier = await connect(server, { cookie: (await login(server, 'limiter', 'limiter-pass-1')).cookie });
+  await earlier.next('hello', 10_000);
+  const first = await earlier.request('order.place', { fair: fx.fair, key: 'limit-1', lines: [{ variant: limited.variants[0], qty: 6 }] });
+  assert.equal(first.ok, true, JSON.stringify(first));
+  await earlier.close();
+  const orders = async () => Number((await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${fx.fair}`))[0][0]);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 850 } });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await logInOnPage(page, server.url, 'limiter', 'limiter-pass-1');
+  await page.locator(`.fair[data-fair="${fx.fair}"] .fair-name`).click({ timeout: 20_000 });
+  await page.locator('#room-view').waitFor({ timeout: 20_000 });
+
+  // The limit of 10 with 6 ordered: 5 more is refused in the matrix (the sheet keeps nothing), 4 fits.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${limited.id}`);
+  await page.locator('#product-limit').filter({ hasText: '每店限购 10 件 · 已订 6 件' }).waitFor({ timeout: 10_000 });
+  const cell = page.getByLabel('白色 M 数量');
+  await cell.fill('5');
+  await page.locator('.matrix [role=alert]')
+    .filter({ hasText: `${names[limited.id]} 每店限购 10 件：已订 6 件，最多还能订 4 件` }).waitFor({ timeout: 5_000 });
+  assert.equal(await cell.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#product-units').textContent(), '0', 'nothing over the limit goes into the sheet');
+  await screenshot(page, 'matrix-limit');
+  await cell.fill('4');
+  await page.locator('#product-units').filter({ hasText: /^4$/ }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('.matrix [role=alert] p').count(), 0);
+
+  // The moq of 3: one unit is warned in the matrix and refused by the sheet before sending.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${minimum.id}`);
+  await page.getByLabel('黑色 M 数量').fill('1');
+  await page.locator('.matrix [role=alert]').filter({ hasText: `${names[minimum.id]} 至少要订 3 件` }).waitFor({ timeout: 5_000 });
+  await page.click('#to-sheet');
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
+  const before = await orders();
+  await page.click('#submit-order');
+  await page.locator('#order-checked').filter({ hasText: `${names[minimum.id]} 起订 3 件，这次只订了 1 件` }).waitFor({ timeout: 5_000 });
+  await screenshot(page, 'matrix-moq-refused');
+  assert.equal(await orders(), before, 'nothing was sent');
+  await page.locator(`.sheet-product[data-product="${minimum.id}"] button.link`).click();
+  await page.locator('#order-checked').waitFor({ state: 'detached', timeout: 5_000 });
+
+  // A moq raised after the page read the product: the server refuses, in words.
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${changed.id}`);
+  await page.getByLabel('黑色 M 数量').waitFor({ timeout: 10_000 });
+  await sql(db.url, `UPDATE fair_items SET moq = 5 WHERE fair_id = ${fx.fair} AND product_id = ${changed.id}`);
+  await page.getByLabel('黑色 M 数量').fill('2');
+  await page.locator('#product-units').filter({ hasText: /^2$/ }).waitFor({ timeout: 5_000 });
+  await page.click('#to-sheet');
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
+  await page.click('#submit-order');
+  const refused = page.locator('#order-refused');
+  await refused.waitFor({ timeout: 15_000 });
+  assert.equal(await refused.textContent(), `${names[changed.id]} 起订 5 件，这次只订了 2 件`);
+  assert.doesNotMatch(await refused.textContent(), /[a-z]{3}/, 'no English message inside the Chinese');
+  await page.locator(`.sheet-product[data-product="${changed.id}"] button.link`).click();
+
+  // What is left is placed; the product page then counts 10 ordered and takes no more.
+  await page.click('#submit-order');
+  await page.locator('#order-accepted').waitFor({ timeout: 15_000 });
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${limited.id}`);
+  await page.locator('#product-limit').filter({ hasText: '已订 10 件' }).waitFor({ timeout: 10_000 });
+  await page.getByLabel('黑色 L 数量').fill('1');
+  await page.locator('.matrix [role=alert]').filter({ hasText: '最多还能订 0 件' }).waitFor({ timeout: 5_000 });
+
+  // The same refusal in English.
+  await page.selectOption('.lang select', 'en');
+  await page.locator('.matrix [role=alert]').filter({ hasText: 'Test coat 2: at most 10 units per dealer; you have ordered 10, so at most 0 more' })
+    .waitFor({ timeout: 5_000 });
+  await page.selectOption('.lang select', 'zh-Hans');
+  assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
 });

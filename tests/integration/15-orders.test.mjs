@@ -168,6 +168,9 @@ test('moq, the per-dealer limit and credit are enforced, also across three sessi
   const moq = await place(c1, { lines: [{ variant: v1, qty: 1 }, { variant: v2, qty: 1 }] });
   assert.equal(moq.error?.code, 'bad_request');
   assert.equal(moq.error.moq, 3);
+  assert.equal(moq.error.reason, 'moq', 'a reason the pages can word');
+  assert.equal(moq.error.product, p.id);
+  assert.equal(moq.error.qty, 2, 'the units the order has');
   const ok = await place(c1, { lines: [{ variant: v1, qty: 2 }, { variant: v2, qty: 1 }] });
   assert.equal(ok.ok, true, 'the moq counts the product over its sizes and colours');
 
@@ -180,6 +183,7 @@ test('moq, the per-dealer limit and credit are enforced, also across three sessi
     assert.equal(r.error.code, 'limit_exceeded');
     assert.equal(r.error.limit, 10);
     assert.equal(r.error.ordered, 7);
+    assert.equal(r.error.qty, 4, 'what this order asks for');
   }
 
   // Credit: three sessions at once, each order worth 40% of the dealer's credit.

@@ -229,6 +229,7 @@ test('an item sold in packs (配碼) is ordered in whole packs per colour, and s
     assert.match(r.error.message, why);
     assert.equal(r.error.color, color);
     assert.deepEqual(r.error.pack, { M: 1, L: 2 });
+    assert.equal(r.error.reason, 'pack', 'a reason the pages can word');
   }
   const ok = await c.request('order.place', { fair: fx.fair, key: key(), lines: [
     { variant: mBlack, qty: 2 }, { variant: lBlack, qty: 4 }, { variant: mWhite, qty: 1 }, { variant: lWhite, qty: 2 }] });

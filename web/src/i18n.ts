@@ -218,7 +218,14 @@ const zhHans = {
   err_internal: '服务器出错',
   err_lost: '连接中断，答复丢失',
   bad_moq: '{name} 至少要订 {n} 件',
-  bad_limit: '{name} 每店限购 {n} 件（已订 {o} 件）',
+  bad_limit: '{name} 每店限购 {n} 件：已订 {o} 件，最多还能订 {r} 件',
+  bad_moq_had: '{name} 起订 {n} 件，这次只订了 {q} 件',
+  bad_pack: '{name} {color} 要按整手订：每手 {p}',
+  bad_withdrawn: '{name} 已下架，不能再订',
+  bad_not_offered: '这件商品不在本次订货会',
+  key_taken: '这个订单编号已用于订单 {order}',
+  product_n: '商品 {id}',
+  ordered_n: '已订 {n} 件',
   language_switch: '切换语言',
   offline_copy: '离线：显示的是 {time} 保存在本机的内容，连接后自动更新',
   console: '控制台',
@@ -583,7 +590,10 @@ const zhHant: Dict = {
   err_credit_exceeded: '超過可用額度', err_conflict: '操作衝突：{m}', err_rate_limited: '操作太頻繁，請稍候',
   err_too_large: '內容太長', err_unavailable: '伺服器暫時無法使用，請重試', err_in_doubt: '結果未知：正在用同一編號重試',
   err_internal: '伺服器出錯', err_lost: '連線中斷，答覆遺失', bad_moq: '{name} 至少要訂 {n} 件',
-  bad_limit: '{name} 每店限購 {n} 件（已訂 {o} 件）',
+  bad_limit: '{name} 每店限購 {n} 件：已訂 {o} 件，最多還能訂 {r} 件',
+  bad_moq_had: '{name} 起訂 {n} 件，這次只訂了 {q} 件', bad_pack: '{name} {color} 要按整手訂：每手 {p}',
+  bad_withdrawn: '{name} 已下架，不能再訂', bad_not_offered: '這件商品不在本次訂貨會',
+  key_taken: '這個訂單編號已用於訂單 {order}', product_n: '商品 {id}', ordered_n: '已訂 {n} 件',
   language_switch: '切換語言',
   offline_copy: '離線：顯示的是 {time} 儲存在本機的內容，連線後自動更新',
   console: '控制台', items_list: '本場商品', search_items: '搜尋款號或名稱',
@@ -774,7 +784,11 @@ const en: Dict = {
   err_too_large: 'Too long', err_unavailable: 'The server is unavailable: try again',
   err_in_doubt: 'Outcome unknown: retrying with the same key', err_internal: 'Server error',
   err_lost: 'The connection dropped before the answer', bad_moq: '{name}: at least {n} units',
-  bad_limit: '{name}: at most {n} units per dealer ({o} ordered)',
+  bad_limit: '{name}: at most {n} units per dealer; you have ordered {o}, so at most {r} more',
+  bad_moq_had: '{name}: the minimum order is {n} units; this order has {q}',
+  bad_pack: '{name} {color} is ordered in whole packs of {p}', bad_withdrawn: '{name} is no longer on sale',
+  bad_not_offered: 'This item is not offered at this fair', key_taken: 'This order key was already used for order {order}',
+  product_n: 'product {id}', ordered_n: '{n} ordered',
   language_switch: 'Language',
   offline_copy: 'Offline: showing what this device saved at {time}; it updates when the connection is back',
   console: 'Console', items_list: 'Items', search_items: 'Search style or name',
@@ -920,6 +934,12 @@ export function onLang(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
+/** A product's (or another thing's) name in the reader's language: the English one in English
+ * when there is one, else the Chinese. */
+export function nameOf(x: { name: string; name_en?: string | null }): string {
+  return lang === 'en' && x.name_en ? x.name_en : x.name;
+}
+
 /** A page the server draws (the printable confirmation, the share card) in the reader's language:
  * url with lang= added. */
 export function withLang(url: string): string {
@@ -1009,10 +1029,40 @@ export function duration(ms: number): string {
   return lang === 'en' ? `${d} d ${hms}` : `${d} 天 ${hms}`;
 }
 
+/** An order's lines refused by the fair's rules (PROTOCOL.md, order.place: bad_request with a
+ * `reason`), in words; null for another refusal. `name` is the product's name when the page
+ * knows it. */
+export function ruleText(d: Record<string, unknown>, name?: string): string | null {
+  const product = name ?? (typeof d.product === 'number' ? t('product_n', { id: d.product }) : '');
+  const n = (x: unknown) => number(Number(x ?? 0));
+  switch (d.reason) {
+    case 'moq': return t('bad_moq_had', { name: product, n: n(d.moq), q: n(d.qty) });
+    case 'pack': {
+      const pack = d.pack && typeof d.pack === 'object' ? Object.entries(d.pack as Record<string, number>) : [];
+      return t('bad_pack', { name: product, color: String(d.color ?? ''), p: pack.map(([s, k]) => `${s}×${k}`).join(' ') });
+    }
+    case 'withdrawn': return t('bad_withdrawn', { name: product });
+    case 'not_offered': return t('bad_not_offered');
+    default: return null;
+  }
+}
+
 /** A protocol error in words, with the server's message where it adds the detail. */
 export function errorText(e: { code?: string; message?: string; lost?: boolean } | null | undefined): string {
   if (!e) return '';
   if (e.lost) return t('err_lost');
+  // a FairError keeps the error's fields in details; a plain one has them itself
+  const d = ((e as { details?: Record<string, unknown> }).details ?? e) as Record<string, unknown>;
+  if (e.code === 'bad_request') {
+    const rule = ruleText(d);
+    if (rule) return rule;
+  }
+  if (e.code === 'limit_exceeded' && typeof d.limit === 'number') {
+    const name = typeof d.product === 'number' ? t('product_n', { id: d.product }) : '';
+    return t('bad_limit', { name, n: number(d.limit), o: number(Number(d.ordered ?? 0)),
+      r: number(Math.max(0, d.limit - Number(d.ordered ?? 0))) });
+  }
+  if (e.code === 'conflict' && typeof d.order === 'number' && d.status === undefined) return t('key_taken', { order: d.order });
   const key = `err_${e.code ?? 'internal'}` as Key;
   return key in zhHans ? t(key, { m: e.message ?? '' }) : (e.message ?? t('err_internal'));
 }

@@ -73,7 +73,7 @@ BEGIN
         IF v_line.stock_id IS NULL THEN
             refusal := op_refusal('bad_request',
                 format('variant %s is not offered at fair %s', v_line.variant, p_fair),
-                jsonb_build_object('variant', v_line.variant));
+                jsonb_build_object('reason', 'not_offered', 'variant', v_line.variant));
             RETURN;
         END IF;
         v_packs := v_packs OR v_line.pack IS NOT NULL;
@@ -83,7 +83,7 @@ BEGIN
         IF v_line.withdrawn THEN
             refusal := op_refusal('bad_request',
                 format('product %s is no longer on sale at fair %s', v_line.product, p_fair),
-                jsonb_build_object('product', v_line.product));
+                jsonb_build_object('reason', 'withdrawn', 'product', v_line.product));
             RETURN;
         END IF;
     END LOOP;
@@ -103,7 +103,7 @@ BEGIN
         refusal := op_refusal('bad_request',
             format('product %s is ordered in whole packs: colour %s needs the sizes %s in '
                    'that ratio', v_row.product, v_row.color, v_row.pack::text),
-            jsonb_build_object('product', v_row.product, 'color', v_row.color,
+            jsonb_build_object('reason', 'pack', 'product', v_row.product, 'color', v_row.color,
                                'pack', v_row.pack));
         RETURN;
     END IF;
@@ -113,7 +113,8 @@ BEGIN
         refusal := op_refusal('bad_request',
             format('product %s has a minimum order of %s units; the order has %s',
                    v_row.product, v_row.moq, v_row.qty),
-            jsonb_build_object('product', v_row.product, 'moq', v_row.moq));
+            jsonb_build_object('reason', 'moq', 'product', v_row.product, 'moq', v_row.moq,
+                               'qty', v_row.qty));
     END IF;
 END
 $$;

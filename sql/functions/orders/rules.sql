@@ -81,7 +81,8 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT op_refusal('limit_exceeded',
         format('product %s is limited to %s units per dealer; dealer %s has ordered '
                '%s and asks for %s more', p_product, p_limit, p_dealer, p_ordered, p_qty),
-        jsonb_build_object('product', p_product, 'limit', p_limit, 'ordered', p_ordered))
+        jsonb_build_object('product', p_product, 'limit', p_limit, 'ordered', p_ordered,
+                           'qty', p_qty))
 $$;
 
 CREATE OR REPLACE FUNCTION order_credit_refusal(p_total bigint, p_dealer bigint,

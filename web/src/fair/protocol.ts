@@ -251,6 +251,12 @@ export interface ProtocolError {
   available_credit?: number;
   total?: number;
   variant?: number;
+  /** bad_request of an order's lines: moq, pack, withdrawn or not_offered (PROTOCOL.md) */
+  reason?: string;
+  /** moq: the product's units in the order; limit_exceeded: the units this order asks for */
+  qty?: number;
+  color?: string;
+  pack?: Record<string, number>;
   [detail: string]: unknown;
 }
 

@@ -1,10 +1,10 @@
 // The server's answers to an order or an amend in words, shared by the sheet and My orders:
 // what is left per cell when stock is short, and refusals with their figures (credit, the
-// per-dealer limit, an order whose status moved on).
+// per-dealer limit, the moq, packs, an order whose status moved on).
 import type { ComponentChildren } from 'preact';
 import type { FairError } from '../fair/client';
 import type { OrderStatus } from '../fair/protocol';
-import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, number, ruleText, t, zoneLabel, type Key } from '../i18n';
 
 const STATUSES: OrderStatus[] = ['accepted', 'reviewed', 'shipped', 'in_transit', 'delivered', 'rejected', 'cancelled'];
 
@@ -53,7 +53,12 @@ export function refusalText(e: FairError, currency: string, productName: (produc
     return t('credit_refused', { total: money(d.total, currency), left: money(d.available_credit, currency) });
   }
   if (!e.lost && e.code === 'limit_exceeded' && typeof d.product === 'number' && typeof d.limit === 'number') {
-    return t('bad_limit', { name: productName(d.product) ?? String(d.product), n: number(d.limit), o: number(d.ordered ?? 0) });
+    return t('bad_limit', { name: productName(d.product) ?? t('product_n', { id: d.product }), n: number(d.limit),
+      o: number(d.ordered ?? 0), r: number(Math.max(0, d.limit - (d.ordered ?? 0))) });
+  }
+  if (!e.lost && e.code === 'bad_request') {
+    const rule = ruleText(d, typeof d.product === 'number' ? productName(d.product) : undefined);
+    if (rule) return rule;
   }
   if (!e.lost && e.code === 'conflict' && STATUSES.includes(d.status as OrderStatus)) {
     return t('status_changed', { status: t(`status_${d.status}` as Key) });

@@ -2,10 +2,10 @@
 // writes into the order sheet as the dealer types (Tab along a row). Each cell shows what is
 // left, live, and refuses what cannot be ordered; packs (配碼) are entered as packs per colour.
 import { useEffect, useState } from 'preact/hooks';
-import type { Clip, FaqItem, Item, Variant } from '../fair/protocol';
+import type { Clip, FaqItem, Item, Order, Variant } from '../fair/protocol';
 import type { Cells as SheetCells } from '../fair/sheet';
 import { priceNow } from '../fair/store';
-import { currentLang, duration, errorText, money, number, t } from '../i18n';
+import { currentLang, duration, errorText, money, nameOf, number, t } from '../i18n';
 import type { FairContext } from './app';
 import { Badges, remainingOf, srcset } from './card';
 import { useNow, useSubscription } from './hooks';
@@ -37,6 +37,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
   const { item, error } = useItem(ctx, product);
   const [color, setColor] = useState<string | null>(null);
   const faq = useFaq(ctx, product);
+  const ordered = useOrderedUnits(ctx, !!ctx.sheet);
 
   if (!item) return <p class={error ? 'error' : 'muted'}>{error || t('loading')}</p>;
   const currency = ctx.store.view.fair?.currency ?? 'CNY';
@@ -75,12 +76,16 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
         <Badges item={item} left={left} now={now} flash={false} />
         <p class="rules muted">
           {item.moq > 1 && <span>{t('moq', { n: item.moq })}</span>}
-          {item.limit !== null && <span>{t('limit', { n: item.limit })}</span>}
+          {item.limit !== null && (
+            <span id="product-limit">{t('limit', { n: item.limit })}
+              {!!ordered.get(item.product) && ` · ${t('ordered_n', { n: number(ordered.get(item.product)!) })}`}</span>
+          )}
           {item.pack && <span>{t('pack', { p: packText(item) })}</span>}
         </p>
         <p class="description">{en && item.description_en ? item.description_en : item.description}</p>
         {ctx.sheet && !item.withdrawn &&
-          <Matrix ctx={ctx} item={item} price={p.price} currency={currency} sheet={ctx.sheet} to={`#/fair/${ctx.fair}/sheet`} />}
+          <Matrix ctx={ctx} item={item} price={p.price} currency={currency} sheet={ctx.sheet} to={`#/fair/${ctx.fair}/sheet`}
+            ordered={ordered.get(item.product) ?? 0} />}
         <Faq items={faq} />
       </div>
     </article>
@@ -145,6 +150,31 @@ export function FlashCountdown({ ends, now }: { ends: string; now: number }) {
   return <span class="tag flash" role="timer">{t('flash')} {duration(Date.parse(ends) - now)}</span>;
 }
 
+/** Units of each product the dealer has ordered at this fair already, in orders neither
+ * cancelled nor rejected (what the server counts against the per-dealer limit): orders.mine,
+ * read again when an order is answered or its status changes. Empty when not enabled (a rep's
+ * page). */
+export function useOrderedUnits(ctx: FairContext, enabled: boolean): Map<number, number> {
+  const [units, setUnits] = useState<Map<number, number>>(new Map());
+  const [changes, setChanges] = useState(0);
+  const answered = ctx.sheet?.lastResult;
+  useEffect(() => ctx.client.onPush((p) => {
+    if (p.ev === 'order.status' && p.fair === ctx.fair) setChanges((n) => n + 1);
+  }), [ctx.fair]);
+  useEffect(() => {
+    if (!enabled || ctx.client.state !== 'live') return;
+    ctx.client.request<{ orders: Order[] }>('orders.mine', { fair: ctx.fair }).then((r) => {
+      const m = new Map<number, number>();
+      for (const o of r.orders) {
+        if (o.status === 'cancelled' || o.status === 'rejected') continue;
+        for (const l of o.lines) m.set(l.product, (m.get(l.product) ?? 0) + l.qty);
+      }
+      setUnits(m);
+    }).catch(() => {});
+  }, [ctx.fair, enabled, ctx.client.state === 'live', answered, changes]);
+  return units;
+}
+
 /** What the dealer typed per cell (text, so a half-typed value stays as typed). */
 type Cells = Record<string, string>;
 
@@ -154,9 +184,11 @@ function parseQty(text: string): number {
 }
 
 /** The size × colour grid of one item, typed into `sheet` (the dealer's order sheet, or a rep's
- * order on a dealer's behalf); `to` is where its button leads (the sheet), none without. */
-export function Matrix({ ctx, item, price, currency, sheet, to }: {
-  ctx: FairContext; item: Item; price: number; currency: string; sheet: SheetCells; to?: string;
+ * order on a dealer's behalf); `to` is where its button leads (the sheet), none without.
+ * `ordered`: the dealer's units of the product in earlier orders, which count against its
+ * per-dealer limit: a quantity over what the limit leaves is refused as one over stock is. */
+export function Matrix({ ctx, item, price, currency, sheet, to, ordered = 0 }: {
+  ctx: FairContext; item: Item; price: number; currency: string; sheet: SheetCells; to?: string; ordered?: number;
 }) {
   useSubscription(sheet);
   const store = ctx.store;
@@ -169,6 +201,11 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
   const packUnits = pack ? Object.values(pack).reduce((a, b) => a + b, 0) : 0;
   const [typed, setTyped] = useState<Cells>({});
   const left = (v: Variant) => Math.max(0, store.view.stock.get(v.id) ?? v.remaining);
+  const name = nameOf(item);
+  // what the per-dealer limit leaves for this order, and the product's units but those of some cells
+  const room = item.limit === null ? Infinity : Math.max(0, item.limit - ordered);
+  const unitsBut = (ids: number[]) => item.variants.reduce((sum, v) => sum + (ids.includes(v.id) ? 0 : sheet.qty(v.id)), 0);
+  const limitText = () => t('bad_limit', { name, n: number(item.limit ?? 0), o: number(ordered), r: number(room) });
 
   // packs per colour as the sheet holds them (the first size of the pack tells)
   const packsOf = (c: string): number => {
@@ -194,8 +231,10 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
       const n = parseQty(text);
       const cells = Object.entries(pack).map(([s, per]) => ({ v: byCell.get(`${c}\u0000${s}`), per }));
       const maxPacks = Math.min(...cells.map(({ v, per }) => (v ? Math.floor(left(v) / per) : 0)));
+      const packIds = cells.flatMap(({ v }) => (v ? [v.id] : []));
       const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
-        : n > maxPacks ? `${c}: ${t('packs_left', { n: number(maxPacks) })}` : '';
+        : n > maxPacks ? `${c}: ${t('packs_left', { n: number(maxPacks) })}`
+        : unitsBut(packIds) + n * packUnits > room ? limitText() : '';
       if (bad) problems.push(bad);
       return (
         <tr>
@@ -206,7 +245,7 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
                 aria-label={t('packs_cell', { color: c })} aria-invalid={bad ? 'true' : undefined}
                 disabled={maxPacks === 0 && !n}
                 onInput={(e) => write(key, (e.target as HTMLInputElement).value, (k) => {
-                  if (k > maxPacks) return 'over';
+                  if (k > maxPacks || unitsBut(packIds) + k * packUnits > room) return 'over';
                   return new Map(cells.filter((x) => x.v).map(({ v, per }) => [v!.id, k * per]));
                 })} />
               <span class="muted">{maxPacks === 0 ? t('sold_out') : `${t('packs_of', { n: packUnits })} · ${t('packs_left', { n: number(maxPacks) })}`}</span>
@@ -227,14 +266,16 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
           const text = typed[key] ?? String(sheet.qty(v.id) || '');
           const n = parseQty(text);
           const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
-            : n > rest ? `${c} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}` : '';
+            : n > rest ? `${c} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}`
+            : unitsBut([v.id]) + n > room ? limitText() : '';
           if (bad) problems.push(bad);
           return (
             <td class={rest === 0 ? 'cell soldout' : 'cell'}>
               <input type="number" inputMode="numeric" min={0} max={rest} step={1} value={text}
                 aria-label={t('qty_cell', { color: c, size: s })} aria-invalid={bad ? 'true' : undefined}
                 disabled={rest === 0 && !n} data-variant={v.id}
-                onInput={(e) => write(key, (e.target as HTMLInputElement).value, (k) => (k > rest ? 'over' : new Map([[v.id, k]])))} />
+                onInput={(e) => write(key, (e.target as HTMLInputElement).value,
+                  (k) => (k > rest || unitsBut([v.id]) + k > room ? 'over' : new Map([[v.id, k]])))} />
               <span class={`left${rest === 0 ? ' out' : ''}`}>{rest === 0 ? t('sold_out') : t('left', { n: number(rest) })}</span>
             </td>
           );
@@ -244,8 +285,8 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
     );
   });
   const units = item.variants.reduce((sum, v) => sum + sheet.qty(v.id), 0);
-  if (units > 0 && units < item.moq) problems.push(t('bad_moq', { name: item.name, n: item.moq }));
-  if (item.limit !== null && units > item.limit) problems.push(t('bad_limit', { name: item.name, n: item.limit, o: 0 }));
+  if (units > 0 && units < item.moq) problems.push(t('bad_moq', { name, n: item.moq }));
+  if (units > room && !problems.includes(limitText())) problems.push(limitText());
   const sheetUnits = [...sheet.lines.values()].reduce((a, b) => a + b, 0);
   return (
     <section class="matrix" aria-labelledby="matrix-title">
@@ -268,7 +309,7 @@ export function Matrix({ ctx, item, price, currency, sheet, to }: {
       <p class="matrix-sum">
         <strong>{t('units', { n: number(units) })}</strong> · <strong id="product-amount">{money(units * price, currency)}</strong>
       </p>
-      <div role="alert" class="error">{problems.map((p) => <p>{p}</p>)}</div>
+      <div role="alert" class="error">{[...new Set(problems)].map((p) => <p>{p}</p>)}</div>
       {to && (
         <p class="actions">
           <a class="button primary" href={to} id="to-sheet">

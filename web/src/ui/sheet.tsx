@@ -12,10 +12,11 @@ import type { Item, Line } from '../fair/protocol';
 import { estimate } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
-import { errorText, money, number, t, time, zoneLabel, withLang } from '../i18n';
+import { errorText, money, nameOf, number, t, time, zoneLabel, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
+import { useOrderedUnits } from './product';
 import { Attainment } from './room';
 import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox, usePolicyWatch } from './offers';
 
@@ -38,7 +39,12 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   useSubscription(sheet);
   const now = useNow(1000, ctx.client.clockSkewMs);
   const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState<string[]>([]);
+  const ordered = useOrderedUnits(ctx, true);
   const lines = sheet.asLines();
+  // what the rules found is for the sheet as it was sent: a change takes it away
+  const typed = lines.map((l) => `${l.variant}:${l.qty}`).join(',');
+  useEffect(() => setChecked([]), [typed]);
   const byVariant = useSheetItems(ctx, lines.map((l) => l.variant));
   const fair = ctx.store.view.fair;
   const currency = fair?.currency ?? 'CNY';
@@ -59,7 +65,26 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   };
   const units = lines.reduce((s, l) => s + l.qty, 0);
   const amount = lines.reduce((s, l) => s + l.qty * priceOf(l), 0);
+  // the fair's rules the page can check before sending: each product's moq in this order, and
+  // its per-dealer limit counting the units of earlier orders (the server checks them again)
+  const rules = (): string[] => {
+    const found: string[] = [];
+    for (const { item, lines: ls } of groups.values()) {
+      if (!item) continue;
+      const n = ls.reduce((s, l) => s + l.qty, 0);
+      const before = ordered.get(item.product) ?? 0;
+      if (n > 0 && n < item.moq) found.push(t('bad_moq_had', { name: nameOf(item), n: number(item.moq), q: number(n) }));
+      if (item.limit !== null && before + n > item.limit) {
+        found.push(t('bad_limit', { name: nameOf(item), n: number(item.limit), o: number(before),
+          r: number(Math.max(0, item.limit - before)) }));
+      }
+    }
+    return found;
+  };
   const submit = async (partial = false) => {
+    const found = partial ? [] : rules();
+    setChecked(found);
+    if (found.length) return;
     setBusy(true);
     try { await sheet.submit(undefined, partial); } finally { setBusy(false); }
   };
@@ -74,6 +99,9 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
       <h1>{t('sheet')}</h1>
       <SaveState ctx={ctx} />
       <CreditSummary ctx={ctx} />
+      {checked.length > 0 && (
+        <div class="result error" role="alert" id="order-checked">{checked.map((c) => <p>{c}</p>)}</div>
+      )}
       <Result ctx={ctx} byVariant={byVariant} onPartial={() => submit(true)} />
       <PolicyBox watch={watch} currency={currency} zone={zone} now={now} />
       {!lines.length ? <p class="muted" id="sheet-empty">{t('sheet_empty')}</p> : (
