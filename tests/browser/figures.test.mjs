@@ -1,9 +1,10 @@
 // The figures the dealer's pages must reach (issue 22), measured in Chromium against the real
 // server and PostgreSQL, printed, then asserted:
-//   1. a rep's spotlight or price change is painted on an open live room within 300 ms (p95)
-//      of the rep's acknowledgement;
-//   2. a 5,000-product catalog shows its first card within 1.5 s of a cold navigation, and
-//      scrolling it while ~20 stock pushes a second stream in makes no task longer than 50 ms;
+//   1. a rep's spotlight or price change is painted on an open live room within 300 ms (p95
+//      of 20 tries; the median of 3 runs' p95) of the rep's acknowledgement;
+//   2. a 5,000-product catalog shows its first card within 1.5 s of a cold navigation (the
+//      median of 3), and scrolling it while ~20 stock pushes a second stream in makes no task
+//      longer than 50 ms;
 //   3. the live room sends a phone at most 150 KB of script (as transferred: the server sends it gzip);
 //   4. axe-core finds nothing serious or critical on any dealer page;
 //   5. nothing scrolls sideways at 375 px;
@@ -302,21 +303,28 @@ test('1. a spotlight or price change is painted within 300 ms (p95) of the rep\'
     return { kind: i % 2 ? 'price' : 'spotlight', dom: changed - acked, paint: painted - acked };
   };
   await change(0); // the first change renders a new product's spotlight: not counted
-  const tries = [];
-  for (let i = 1; i <= 20; i++) {
-    await sleep(30 + Math.random() * 120); // not in step with the page's frames
-    tries.push(await change(i));
+  // the issue's measure is the p95 of 20 tries; three runs of 20, each run's p95 printed, the
+  // bound asserted on their median (one run's p95 is its second slowest try: a single stall
+  // of the shared machine decides it)
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const tries = [];
+    for (let i = 1; i <= 20; i++) {
+      await sleep(30 + Math.random() * 120); // not in step with the page's frames
+      tries.push(await change(run * 20 + i));
+    }
+    const paints = tries.map((t) => t.paint);
+    runs.push({ p50: quantile(paints, 0.5), p95: quantile(paints, 0.95), max: Math.max(...paints),
+      dom: quantile(tries.map((t) => t.dom), 0.5) });
+    console.log(`spotlight/price run ${run + 1}: clock skew page−node ${skew.toFixed(1)} ms; per try (ack → DOM / → next frame): ` +
+      tries.map((t) => `${t.kind[0]} ${Math.round(t.dom)}/${Math.round(t.paint)}`).join(', '));
   }
   await screenshot(page, 'figures-laptop-room-live');
-  const paints = tries.map((t) => t.paint);
-  const p50 = quantile(paints, 0.5);
-  const p95 = quantile(paints, 0.95);
-  console.log(`spotlight/price: clock skew page−node ${skew.toFixed(1)} ms; per try (ack → DOM / → next frame): ` +
-    tries.map((t) => `${t.kind[0]} ${Math.round(t.dom)}/${Math.round(t.paint)}`).join(', '));
-  figure(`spotlight/price to paint p50 ${ms(p50)} p95 ${ms(p95)} max ${ms(Math.max(...paints))} ` +
-    `(DOM p50 ${ms(quantile(tries.map((t) => t.dom), 0.5))}; ${tries.length} tries)`);
+  const p95 = quantile(runs.map((r) => r.p95), 0.5);
+  figure(`spotlight/price to paint p95 median of 3 runs ${ms(p95)} (runs of 20 tries: ` +
+    runs.map((r) => `p50 ${ms(r.p50)} p95 ${ms(r.p95)} max ${ms(r.max)} DOM p50 ${ms(r.dom)}`).join('; ') + ')');
   assert.ok(Math.abs(skew) < 50, `the page's clock agrees with node's (${skew} ms)`);
-  assert.ok(p95 <= 300, `p95 ${p95} ms from the rep's acknowledgement to the paint (bound 300 ms)`);
+  assert.ok(p95 <= 300, `p95 ${p95} ms from the rep's acknowledgement to the paint (median of 3 runs of 20; bound 300 ms)`);
   assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
 });
@@ -378,8 +386,8 @@ test('2b. the catalog scrolls, loading further pages, while ~20 stock pushes a s
     cards: document.querySelectorAll('#grid .pcard').length }));
   const pushesBefore = fx.admin.pushes.filter((p) => p.ev === 'stock').length;
 
-  // the admin adds a unit to a random shown variant every 40 ms; the server coalesces the
-  // changes into at most 20 stock pushes a second
+  // the admin adds a unit to a random shown variant every 25 ms (40 changes a second); the
+  // server coalesces them into at most 20 stock pushes a second, so ~20 reach the page
   let pumping = true;
   const acks = [];
   const pump = (async () => {
@@ -387,7 +395,7 @@ test('2b. the catalog scrolls, loading further pages, while ~20 stock pushes a s
     while (pumping) {
       const variant = fx.bigVariants[Math.floor(Math.random() * fx.bigVariants.length)];
       acks.push(fx.admin.request('admin.stock.add', { fair: fx.big, variant, qty: 1 }, 20_000));
-      next += 40;
+      next += 25;
       await sleep(Math.max(0, next - Date.now()));
     }
   })();
@@ -424,7 +432,7 @@ test('2b. the catalog scrolls, loading further pages, while ~20 stock pushes a s
     `while loading: ${loading.length} long tasks)`);
   assert.equal(afterScroll.longtaskError, undefined, 'long tasks are observable');
   assert.ok(answers.every((a) => a.ok), 'every stock change acknowledged');
-  assert.ok(pushes / seconds >= 10, `stock pushes streamed in (${pushes} in ${seconds} s)`);
+  assert.ok(pushes / seconds >= 17, `~20 stock pushes a second streamed in (${pushes} in ${seconds} s)`);
   assert.ok(afterScroll.cards > before.cards, 'further pages loaded while scrolling');
   assert.deepEqual(problems, [], 'no errors in the page');
   await fx.admin.request('leave', { fair: fx.big });
@@ -436,15 +444,16 @@ test('2b. the catalog scrolls, loading further pages, while ~20 stock pushes a s
 // money()/number() made a new Intl.NumberFormat per call), 10 runs of 12 here saw 1–24 tasks
 // over 50 ms (the longest 50–418 ms) once 300–480 cards were on the page; the long animation
 // frames 2b prints and a CPU profile (FAIR_FIGURES_PROFILE=1) say where to look if it returns.
-// The requirement is no task over 50 ms, and alone on this machine none is (0 in every run
-// here); the margin is for a shared machine: a clean-clone CI run with a 30-minute browser
-// test beside it saw 3, the longest 121 ms, while the next page of 60 cards was added. The
-// figure line prints the real count either way.
-test('2c. no task over 50 ms while the catalog scrolls under stock pushes (asserted: at most 2, none over 150 ms)', () => {
+// Asserted as the issue states it: no task over 50 ms. At ~20 pushes a second 15 of 17 runs
+// here saw none (also with the profiler on); the two that did saw one task of 91–94 ms, a frame
+// of style and layout with no script in it, while other engineers' tests kept the 2-core
+// machine at a load of 4–4.6. A forced style and layout of the whole 540-card grid took
+// 1.2–2 ms then, so the page's own work is far from the bound: a failure here on a busy
+// machine is the machine; on an idle one, look at the frames and the profile.
+test('2c. no task over 50 ms while the catalog scrolls under ~20 stock pushes a second', () => {
   assert.ok(catalog.longTasks, 'measured by 2b');
-  const longest = catalog.longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
-  assert.ok(catalog.longTasks.length <= 2 && longest <= 150,
-    `${catalog.longTasks.length} tasks over 50 ms while scrolling, the longest ${longest} ms`);
+  assert.deepEqual(catalog.longTasks.map((t) => `${Math.round(t.duration)} ms at ${Math.round(t.start)}`), [],
+    'no task over 50 ms while scrolling');
 });
 
 test('3. the live room sends a phone at most 150 KB of script (as transferred)', { timeout: 60_000 }, async () => {
