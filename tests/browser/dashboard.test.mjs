@@ -135,6 +135,16 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   console.log(`a dealer's page loaded ${scripts.length} scripts: ${scripts.map((s) => s.split('/').pop()).join(', ')}`);
   await dealerContext.close();
 
+  // A dealer of the burst finds its orders at the fair on the lobby's card (fairs.list's mine).
+  const [[mineOrders, minePayable]] = await sql(db.url, `SELECT count(*), sum(total - early_discount - tier_discount - coupon_discount)
+    FROM orders WHERE fair_id = ${fx.fair} AND dealer_id = ${dealers[0].dealerId} AND status NOT IN ('cancelled', 'rejected')`);
+  const { context: lobbyContext, page: lobby } = await openAs(browser, server, dealers[0].login, 'unused-password-1', { viewport: { width: 375, height: 800 } });
+  const mine = lobby.locator(`.fair[data-fair="${fx.fair}"] .mine[data-orders="${mineOrders}"]`);
+  await mine.waitFor({ timeout: 10_000 });
+  assert.equal(await mine.textContent(), `我在本场：${mineOrders} 张订单 · 应付 ${new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(minePayable) / 100)}`);
+  await screenshot(lobby, 'dashboard-dealer-lobby-mine');
+  await lobbyContext.close();
+
   assert.deepEqual(problems, [], 'no errors in the dashboard');
   await Promise.all(sockets.map((c) => c.close()));
   await context.close();

@@ -204,6 +204,11 @@ test('orders.mine lists the dealer\'s own orders with their history', async () =
   await sql(db.url, `UPDATE fairs SET ends_at = now() - interval '1 second', starts_at = now() - interval '2 hours' WHERE id = ${fx.fair}`);
   const late = await c.request('order.cancel', { order: third.order.id });
   assert.equal(late.error?.code, 'fair_not_live', 'an accepted order stays once the fair is over');
+  // The lobby's closed fair with my orders: fairs.list gives a dealer its counted orders there
+  const listed = (await c.request('fairs.list', {})).fairs.find((f) => f.id === fx.fair);
+  assert.equal(listed.status, 'closed');
+  assert.deepEqual(listed.mine, { orders: 1, amount: third.order.total, payable: third.order.total });
+  assert.equal((await rep.request('fairs.list', {})).fairs.find((f) => f.id === fx.fair).mine, undefined, 'the staff have none');
   // A cancelled order says so, also after the fair (a retried cancel must not read as "not
   // cancelled").
   const again = await c.request('order.cancel', { order: second.order.id });

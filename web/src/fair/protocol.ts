@@ -25,6 +25,8 @@ export interface Fair {
   ends_at: string;
   timezone: string;
   currency: string;
+  /** fairs.list to a dealer: its counted orders at the fair (amounts in minor units) */
+  mine?: { orders: number; amount: number; payable: number };
 }
 
 export interface Images { thumb: string; card: string; full: string }

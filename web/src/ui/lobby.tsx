@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import type { Fair } from '../fair/protocol';
-import { dateTime, duration, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, duration, money, t, zoneLabel, type Key } from '../i18n';
 import { useNow } from './hooks';
 
 export function Lobby({ client }: { client: FairClient }) {
@@ -48,6 +48,11 @@ export function Lobby({ client }: { client: FairClient }) {
                   </p>
                   {st === 'scheduled' && <p class="countdown">{t('opens_in', { t: duration(Date.parse(f.starts_at) - now) })}</p>}
                   {st === 'live' && <p class="countdown">{t('closes_in', { t: duration(Date.parse(f.ends_at) - now) })}</p>}
+                  {f.mine && (
+                    <p class="mine" data-orders={f.mine.orders}>
+                      {f.mine.orders ? t('lobby_mine', { n: f.mine.orders, amount: money(f.mine.payable, f.currency) }) : t('lobby_mine_none')}
+                    </p>
+                  )}
                   <p class="actions">
                     {st !== 'closed' && <a class="button primary" href={`#/fair/${f.id}`}>{t('enter_fair')}</a>}
                     {client.user?.dealer && <a class="button" href={`#/fair/${f.id}/orders`}>{t('my_orders')}</a>}
