@@ -4,7 +4,7 @@ import { Component } from 'preact';
 import type { FairStore } from '../fair/store';
 import { priceNow } from '../fair/store';
 import type { Images, Item } from '../fair/protocol';
-import { money, number, t } from '../i18n';
+import { money, nameOf, number, t } from '../i18n';
 import { useNow } from './hooks';
 
 const LOW_STOCK = 20;
@@ -54,7 +54,7 @@ export class ProductCard extends Component<CardProps> {
             ? <img src={item.images.card} srcset={srcset(item.images)} sizes="(max-width: 600px) 45vw, 220px"
                 loading="lazy" decoding="async" width={480} height={600} alt="" />
             : <span class="noimg" aria-hidden="true" />}
-          <span class="pname">{item.name}</span>
+          <span class="pname">{nameOf(item)}</span>
         </a>
         <span class="pstyle">{item.style}</span>
         {item.flash ? <CardPrice item={item} left={left} currency={currency} skewMs={skewMs} ticking />

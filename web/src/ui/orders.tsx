@@ -8,7 +8,7 @@ import { FairError } from '../fair/client';
 import { amendOrder } from '../fair/amend';
 import type { Item, Order, OrderLine } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { dateTime, errorText, money, number, t, zoneLabel, type Key, withLang } from '../i18n';
+import { dateTime, errorText, money, nameOf, number, t, withLang, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -124,6 +124,12 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
   );
 }
 
+/** A line's product name in the reader's language ('' until the catalog has it). */
+function lineName(items: Map<number, Item>, l: OrderLine): string {
+  const item = items.get(l.variant);
+  return item ? nameOf(item) : '';
+}
+
 function OrderLines({ order, items, currency }: { order: Order; items: Map<number, Item>; currency: string }) {
   return (
     <>
@@ -131,7 +137,7 @@ function OrderLines({ order, items, currency }: { order: Order; items: Map<numbe
         <tbody>
           {order.lines.map((l) => (
             <tr data-variant={l.variant}>
-              <td>{items.get(l.variant)?.name ?? ''}</td><td>{l.color}</td><td>{l.size}</td>
+              <td>{lineName(items, l)}</td><td>{l.color}</td><td>{l.size}</td>
               <td class="num">{number(l.qty)}</td>
               <td class="num">{money(l.qty * l.price, currency)}
                 {!!l.discount && <span class="line-discount"><span class="sr-only">{t('discount')} </span>−{money(l.discount, currency)}</span>}
@@ -179,7 +185,6 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
     const item = items.get(l.variant);
     return item ? priceNow(item, now).price : l.price;
   };
-  const nameOf = (l: OrderLine) => items.get(l.variant)?.name ?? '';
   const kept = order.lines.filter((l) => !badQty(l) && qtyOf(l) > 0);
   const units = kept.reduce((s, l) => s + qtyOf(l), 0);
   const total = kept.reduce((s, l) => s + qtyOf(l) * priceOf(l), 0);
@@ -197,7 +202,7 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
   }
   const describe = (variant: number) => {
     const l = order.lines.find((x) => x.variant === variant);
-    return l ? `${nameOf(l)} ${l.color} ${l.size}`.trim() : String(variant);
+    return l ? `${lineName(items, l)} ${l.color} ${l.size}`.trim() : String(variant);
   };
 
   const send = async (e: Event) => {
@@ -242,10 +247,10 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
           </thead>
           {groups.map((g) => (
             <tbody data-product={g.product}>
-              <tr><th scope="colgroup" colSpan={4}>{g.item?.name ?? ''} <span class="muted">{g.item?.style ?? ''}</span></th></tr>
+              <tr><th scope="colgroup" colSpan={4}>{g.item ? nameOf(g.item) : ''} <span class="muted">{g.item?.style ?? ''}</span></th></tr>
               {g.lines.map((l) => {
                 const gone = removed.has(l.variant);
-                const label = `${nameOf(l)} ${l.color} ${l.size}`.trim();
+                const label = `${lineName(items, l)} ${l.color} ${l.size}`.trim();
                 return (
                   <tr data-variant={l.variant} data-removed={gone ? 'true' : undefined}>
                     <td>{gone ? <s>{l.color} {l.size}</s> : `${l.color} ${l.size}`}</td>
@@ -253,7 +258,7 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
                       {gone ? t('removed') : (
                         <input type="text" inputMode="numeric" pattern="[0-9]*" size={3} autoComplete="off"
                           ref={l.variant === order.lines[0].variant ? first : undefined} value={typed[l.variant] ?? ''}
-                          aria-label={t('qty_line', { name: nameOf(l), color: l.color, size: l.size })}
+                          aria-label={t('qty_line', { name: lineName(items, l), color: l.color, size: l.size })}
                           aria-invalid={badQty(l) ? 'true' : undefined} disabled={sending}
                           onInput={(e) => setTyped({ ...typed, [l.variant]: (e.target as HTMLInputElement).value })} />
                       )}
@@ -293,7 +298,7 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
         )
         : (
           <p class="result error" role="alert" id={`amend-refused-${id}`}>
-            {refusalText(answer, currency, (product) => [...items.values()].find((it) => it.product === product)?.name,
+            {refusalText(answer, currency, (product) => { const it = [...items.values()].find((x) => x.product === product); return it && nameOf(it); },
               order.total, ctx.store.view.fair?.timezone)}
           </p>
         ))}

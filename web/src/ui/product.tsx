@@ -52,9 +52,9 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
       <div class="gallery">
         {picture
           ? <img src={picture.full} srcset={srcset(picture)} sizes="(max-width: 700px) 100vw, 420px"
-              width={1200} height={1500} alt={`${item.name} ${shown ?? ''}`} />
+              width={1200} height={1500} alt={`${nameOf(item)} ${shown ?? ''}`} />
           : <span class="noimg large" aria-hidden="true" />}
-        {item.clip && <ClipPlayer clip={item.clip} name={en && item.name_en ? item.name_en : item.name} />}
+        {item.clip && <ClipPlayer clip={item.clip} name={nameOf(item)} />}
         {colors.length > 1 && (
           <div class="swatches" role="group" aria-label={t('color')}>
             {colors.map((c) => (
@@ -65,7 +65,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
       </div>
       <div class="details">
         <p><a href={`#/fair/${ctx.fair}/catalog`}>‹ {t('catalog')}</a></p>
-        <h1>{en && item.name_en ? item.name_en : item.name}</h1>
+        <h1>{nameOf(item)}</h1>
         <p class="muted">{item.style} · {item.category}{en && item.name_en ? ` · ${item.name}` : ''}</p>
         <p class="price-line">
           <span class="muted">{t('my_price')}</span>{' '}

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { ChatMessage } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { duration, errorText, money, t, time, zoneLabel, type Key } from '../i18n';
+import { duration, errorText, money, nameOf, t, time, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { srcset } from './card';
 import { useNow, useSubscription } from './hooks';
@@ -32,7 +32,7 @@ export function Room({ ctx }: { ctx: FairContext }) {
       {store.view.announcements.length > 0 && (
         <ul class="announcements" aria-live="polite">
           {store.view.announcements.slice(-3).map((a) => (
-            <li><a href={`#/fair/${ctx.fair}/product/${a.product}`}>{t('new_item', { name: a.name })}</a></li>
+            <li><a href={`#/fair/${ctx.fair}/product/${a.product}`}>{t('new_item', { name: nameOf(store.view.items.get(a.product) ?? a) })}</a></li>
           ))}
         </ul>
       )}
@@ -65,8 +65,8 @@ export function Spotlight({ ctx, now, inStep = false }: { ctx: FairContext; now:
     <section class="spotlight" id="spotlight" aria-labelledby="spot-name" data-product={s.product}>
       <p class="kicker">{t('spotlight')} · <span class="muted">{t('presenter', { name: s.by })}</span></p>
       {item?.images && <img src={item.images.full} srcset={srcset(item.images)} sizes="(max-width: 700px) 100vw, 560px"
-        width={1200} height={1500} alt={item.name} />}
-      <h1 id="spot-name">{item?.name ?? '…'}</h1>
+        width={1200} height={1500} alt={nameOf(item)} />}
+      <h1 id="spot-name">{item ? nameOf(item) : '…'}</h1>
       {item && <p class="muted">{item.style}</p>}
       {p && item && (
         <p class="price-line">
@@ -101,7 +101,7 @@ export function Attainment({ ctx }: { ctx: FairContext }) {
       {!a.target && <p>{t('ordered', { amount: money(a.ordered.amount, f.currency) })}</p>}
       {a.missing.length > 0
         ? <><p>{t('missing_styles')}</p><ul class="missing">{a.missing.map((m) => (
-            <li><a href={`#/fair/${ctx.fair}/product/${m.product}`}>{m.name}</a> <span class="muted">{m.style}</span></li>))}</ul></>
+            <li><a href={`#/fair/${ctx.fair}/product/${m.product}`}>{nameOf(ctx.store.view.items.get(m.product) ?? m)}</a> <span class="muted">{m.style}</span></li>))}</ul></>
         : <p class="muted">{t('all_must_ordered')}</p>}
     </section>
   );
@@ -151,7 +151,7 @@ function Chat({ ctx }: { ctx: FairContext }) {
           return (
             <li class="qa" data-id={q.id}>
               <p class="q"><span class="who">{q.author.name}</span>
-                {product && <span class="muted"> · {product.name}</span>}
+                {product && <span class="muted"> · {nameOf(product)}</span>}
                 <span class="muted"> · {time(q.at, f.timezone)}</span></p>
               <p class="text">{q.text}</p>
               {a ? <p class="a" data-id={a.id}><span class="who">{a.author.name}</span>
@@ -165,7 +165,7 @@ function Chat({ ctx }: { ctx: FairContext }) {
         <form class="ask" onSubmit={ask}>
           {spot && (
             <label class="inline"><input type="checkbox" checked={about} onChange={(e) => setAbout((e.target as HTMLInputElement).checked)} />
-              {' '}{t('ask_about', { name: spotItem?.name ?? '' })}</label>
+              {' '}{t('ask_about', { name: spotItem ? nameOf(spotItem) : '' })}</label>
           )}
           <label class="grow"><span class="sr-only">{t('ask')}</span>
             <textarea id="ask-text" rows={2} maxLength={2000} placeholder={t('ask_placeholder')} value={text}

@@ -109,7 +109,7 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
           {[...groups.values()].map(({ item, lines: ls }) => (
             <section class="sheet-product" data-product={item?.product}>
               <h2>
-                {item ? <a href={`#/fair/${ctx.fair}/product/${item.product}`}>{item.name}</a> : '…'}
+                {item ? <a href={`#/fair/${ctx.fair}/product/${item.product}`}>{nameOf(item)}</a> : '…'}
                 {item && <span class="muted"> {item.style}</span>}
               </h2>
               <table class="sheet-lines">
@@ -125,7 +125,7 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
                         <td class="num">{number(l.qty)}</td>
                         <td class="num">{money(l.qty * priceOf(l), currency)}</td>
                         <td><button type="button" class="link" onClick={() => sheet.clear([l.variant])}
-                          aria-label={`${t('remove')} ${item?.name ?? ''} ${v?.color ?? ''} ${v?.size ?? ''}`}>{t('remove')}</button></td>
+                          aria-label={`${t('remove')} ${item ? nameOf(item) : ''} ${v?.color ?? ''} ${v?.size ?? ''}`}>{t('remove')}</button></td>
                       </tr>
                     );
                   })}
@@ -223,7 +223,7 @@ function Result({ ctx, byVariant, onPartial }: {
   if (e.code !== 'insufficient_stock') {
     return (
       <p class="result error" role="alert" id="order-refused">
-        {refusalText(e, currency, (product) => ctx.store.view.items.get(product)?.name, undefined,
+        {refusalText(e, currency, (product) => { const it = ctx.store.view.items.get(product); return it && nameOf(it); }, undefined,
           ctx.store.view.fair?.timezone)}
       </p>
     );
@@ -232,7 +232,7 @@ function Result({ ctx, byVariant, onPartial }: {
   const describe = (variant: number) => {
     const item = byVariant.get(variant);
     const v = item?.variants.find((x) => x.id === variant);
-    return item && v ? `${item.name} ${v.color} ${v.size}` : String(variant);
+    return item && v ? `${nameOf(item)} ${v.color} ${v.size}` : String(variant);
   };
   const waitlist = async () => {
     const done: string[] = [];

@@ -1,0 +1,69 @@
+// A dealer's pages in English, in Chromium against the real server and PostgreSQL: products by
+// their English names (the Chinese one where a product has none) in the catalog's cards, the
+// live room's spotlight, the product page, the order sheet and My orders, and a refusal of the
+// sheet in English words. Screenshots go to build/test-artifacts/english-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSuite, openAs, screenshot } from './browser.mjs';
+import { connect, createUser, makeFair, sql } from '../integration/harness.mjs';
+
+const suite = browserSuite();
+
+test('a dealer in English sees the products by their English names on every page', { timeout: 180_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '英文订货会', products: 3 });
+  const [first, second, third] = fx.products;
+  // the third has no English name: its Chinese one stands in
+  await sql(db.url, `UPDATE products SET name_en = '' WHERE id = ${third.id};
+    UPDATE fair_items SET moq = 3 WHERE fair_id = ${fx.fair} AND product_id = ${third.id}`);
+  const [[thirdName]] = await sql(db.url, `SELECT name FROM products WHERE id = ${third.id}`);
+  await createUser(db.url, { login: 'reader', name: '王店长', password: 'reader-pass-1', tier: 'B' });
+  const rep = await connect(server, { cookie: server.cookie });
+  await rep.next('hello', 10_000);
+  const spot = await rep.request('spotlight.set', { fair: fx.fair, product: first.id, note: 'New this season' });
+  assert.equal(spot.ok, true, JSON.stringify(spot));
+
+  const { context, page, problems } = await openAs(browser, server, 'reader', 'reader-pass-1',
+    { fair: fx.fair, viewport: { width: 1280, height: 850 } });
+  await page.locator('#room-view').waitFor({ timeout: 20_000 });
+  await page.selectOption('.lang select', 'en');
+  await page.locator('#spot-name').filter({ hasText: /^Test coat 1$/ }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'english-room');
+
+  await page.goto(`${server.url}/#/fair/${fx.fair}/catalog`);
+  const card = (p) => page.locator(`.pcard[data-product="${p.id}"] .pname`).first(); // also among the recommendations
+  await card(second).filter({ hasText: /^Test coat 2$/ }).waitFor({ timeout: 10_000 });
+  assert.equal(await card(third).textContent(), thirdName, 'no English name: the Chinese one');
+  await screenshot(page, 'english-catalog');
+
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${second.id}`);
+  await page.getByLabel('黑色 M quantity').fill('2');
+  await page.locator('#product-units').filter({ hasText: /^2$/ }).waitFor({ timeout: 5_000 });
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${third.id}`);
+  await page.getByLabel('白色 M quantity').fill('1');
+  await page.locator('.matrix [role=alert]').filter({ hasText: `${thirdName}: at least 3 units` }).waitFor({ timeout: 5_000 });
+  await page.click('#to-sheet');
+  await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
+  const heading = (p) => page.locator(`.sheet-product[data-product="${p.id}"] h2 a`);
+  assert.equal(await heading(second).textContent(), 'Test coat 2');
+  assert.equal(await heading(third).textContent(), thirdName);
+  await page.click('#submit-order');
+  await page.locator('#order-checked')
+    .filter({ hasText: `${thirdName}: the minimum order is 3 units; this order has 1` }).waitFor({ timeout: 5_000 });
+  await screenshot(page, 'english-sheet');
+  await page.locator(`.sheet-product[data-product="${third.id}"] button.link`).click();
+  await page.click('#submit-order');
+  await page.locator('#order-accepted').waitFor({ timeout: 15_000 });
+
+  await page.goto(`${server.url}/#/fair/${fx.fair}/orders`);
+  const line = page.locator('.order-lines tr').first().locator('td').first();
+  await line.filter({ hasText: /^Test coat 2$/ }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'english-orders');
+  // and back in Chinese, the Chinese names
+  await page.selectOption('.lang select', 'zh-Hans');
+  await line.filter({ hasText: /外套2$/ }).waitFor({ timeout: 5_000 });
+
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await rep.close();
+  await context.close();
+});
