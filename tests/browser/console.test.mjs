@@ -56,6 +56,7 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   await repPage.click('#do-price');
   await repPage.locator('#action-result').filter({ hasText: 'B 级价格已改为 ¥866.50' }).waitFor({ timeout: 10_000 });
   await dealerPage.locator('#spot-price').filter({ hasText: '¥866.50' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-fair-price').filter({ hasText: '订货会价 ¥888.00' }).waitFor({ timeout: 5_000 });
   const [[tierPrice, itemPrice]] = await sql(db.url, `SELECT p.price, i.price FROM fair_item_prices p
     JOIN fair_items i USING (fair_id, product_id) WHERE p.fair_id = ${fx.fair} AND p.product_id = ${coat2.id} AND p.tier = 'B'`);
   assert.deepEqual([tierPrice, itemPrice], ['86650', '88800']);

@@ -239,7 +239,17 @@ test('price.set: per-tier events only where the price changed, one staff event, 
   assertSeqs(events, fair, seq0);
   assert.deepEqual(events.map((e) => [e.tier, e.staff_only]), [['B', false], [null, true]]);
   assert.deepEqual(pick(events[0].payload), { product: p.id, price: 93000, was: 95000, tier: undefined, tier_prices: undefined });
+  assert.equal(events[0].payload.fair_price, 95000, 'tier B hears the fair\'s price beside its own');
   assert.deepEqual(pick(events[1].payload), { product: p.id, price: 93000, was: 95000, tier: 'B', tier_prices: { B: 93000 } });
+  // a B dealer reads its price and the fair's; an A dealer, whose price is the fair's, only its own
+  const b = await login(server, users.dealerB.login, users.dealerB.password);
+  const dealerB = await connect(server, { cookie: b.cookie });
+  await dealerB.next('hello');
+  const [asB] = (await dealerB.request('catalog.items', { fair, products: [p.id] })).items;
+  assert.deepEqual([asB.price, asB.fair_price], [93000, 95000]);
+  await dealerB.close();
+  const [asA] = (await dealer.request('catalog.items', { fair, products: [p.id] })).items;
+  assert.deepEqual([asA.price, asA.fair_price], [95000, undefined]);
 
   // a tier's price that does not change: no event for that tier, the staff still hear of it
   seq0 = await seqOf(fair);
@@ -253,6 +263,7 @@ test('price.set: per-tier events only where the price changed, one staff event, 
   assert.equal((await rep.request('price.set', { fair, product: p.id, price: 95000 })).ok, true);
   events = await eventsAfter(fair, seq0);
   assert.deepEqual(events.map((e) => [e.tier, e.payload.was, e.payload.price]), [['B', 93000, 95000], [null, 95000, 95000]]);
+  assert.equal(events[0].payload.fair_price, undefined, 'one price again: no fair_price');
 
   const audits = await auditsOf('price.set', `product:${p.id}`);
   assert.equal(audits.length, 4);

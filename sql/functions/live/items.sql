@@ -64,6 +64,9 @@ BEGIN
                                                   'starts_at', rfc3339(i.flash_starts_at),
                                                   'ends_at', rfc3339(i.flash_ends_at)) END)
             || CASE WHEN p_tier IS NULL THEN jsonb_build_object('tier_prices', coalesce(tp.prices, '{}'))
+                    -- a dealer whose tier has its own price also sees the fair's
+                    WHEN (tp.prices ->> p_tier)::bigint <> i.price
+                        THEN jsonb_build_object('fair_price', i.price)
                     ELSE '{}' END
             -- only with one: most products have none, and a snapshot holds every item
             || CASE WHEN p.clip IS NULL THEN '{}'

@@ -163,9 +163,13 @@ BEGIN
     FOREACH v_tier IN ARRAY v_tiers LOOP
         v_price := item_tier_price(v_item, v_tier);
         IF v_price IS DISTINCT FROM (v_was ->> v_tier)::bigint THEN
+            -- a tier with a price of its own also hears the fair's (catalog's fair_price)
             PERFORM event_emit(p_fair, 'price', jsonb_build_object(
                 'product', p_product, 'price', v_price, 'was', (v_was ->> v_tier)::bigint,
-                'at', rfc3339(now())), p_tier => v_tier);
+                'at', rfc3339(now()))
+                || CASE WHEN v_price <> v_item.price
+                        THEN jsonb_build_object('fair_price', v_item.price) ELSE '{}' END,
+                p_tier => v_tier);
         END IF;
     END LOOP;
     v_new := showcase_prices_json(p_fair, p_product);

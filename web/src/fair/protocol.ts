@@ -53,6 +53,8 @@ export interface Item {
   price: number;
   base_price: number;
   tier_prices?: Record<string, number>;
+  /** to a dealer whose tier has its own price: the fair's price for every other tier */
+  fair_price?: number;
   moq: number;
   limit: number | null;
   pack: Record<string, number> | null; // units per size in one pack (配碼), per colour
@@ -282,7 +284,7 @@ export interface JoinResume { seq: number; resumed: true; missed: Push[]; stock:
 export type Push =
   | { ev: 'spotlight'; fair: number; seq: number; product: number; note: string; by: string; at: string }
   | { ev: 'price'; fair: number; seq: number; product: number; price: number; was: number; at: string;
-      tier?: string | null; tier_prices?: Record<string, number> }
+      tier?: string | null; tier_prices?: Record<string, number>; fair_price?: number }
   | { ev: 'flash'; fair: number; seq: number; product: number; price: number; starts_at: string; ends_at: string }
   | { ev: 'item.new'; fair: number; seq: number; item: Item }
   | { ev: 'item.withdrawn'; fair: number; seq: number; product: number }

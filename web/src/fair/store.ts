@@ -220,7 +220,8 @@ export class FairStore implements JoinListener {
       case 'price':
         // the staff's event for one tier changes that tier's price, not the item's
         if (item && p.tier) v.items.set(p.product, { ...item, tier_prices: p.tier_prices ?? { ...item.tier_prices, [p.tier]: p.price } });
-        else if (item) v.items.set(p.product, { ...item, price: p.price, ...(p.tier_prices ? { tier_prices: p.tier_prices } : {}) });
+        // a dealer's event: its price, and the fair's when its tier's own differs (else none)
+        else if (item) v.items.set(p.product, { ...item, price: p.price, fair_price: p.fair_price, ...(p.tier_prices ? { tier_prices: p.tier_prices } : {}) });
         break;
       case 'flash':
         if (item) v.items.set(p.product, { ...item, flash: { price: p.price, starts_at: p.starts_at, ends_at: p.ends_at } });

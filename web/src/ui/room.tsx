@@ -76,6 +76,9 @@ export function Spotlight({ ctx, now, inStep = false }: { ctx: FairContext; now:
           {p.flash && item.flash && <FlashCountdown ends={item.flash.ends_at} now={now} />}
         </p>
       )}
+      {item?.fair_price != null && (
+        <p class="muted small" id="spot-fair-price">{t('fair_price')} {money(item.fair_price, f.currency)}</p>
+      )}
       {s.note && <p class="note" id="spot-note">{s.note}</p>}
       <Faq items={faq} />
       {ctx.sheet && <a class="button primary" href={`#/fair/${ctx.fair}/product/${s.product}`} id="order-this">{t('order_this')}</a>}
