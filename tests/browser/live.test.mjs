@@ -222,6 +222,11 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   assert.ok(heldMeanwhile, 'the spotlight was still held when the Q&A answer was shown');
   assert.ok(answerShown < 1500, `the Q&A is not held (${answerShown} ms)`);
   assert.ok(Math.abs(delay - median) <= 1000, `the spotlight is delayed by the measured latency within 1 s (${delay} vs ${median} ms)`);
+  // The room holds the card until the picture is PICTURE_ALLOWANCE_MS (500) past the moment,
+  // by the segments' dates (file time less duration: late by up to a frame and nginx's
+  // write), so a shown frame older than the moment means the dates erred by over 500 ms; the
+  // test lets 250 ms more pass for the clock strip's reading on a loaded machine (measured
+  // here: +78 to +443 ms, never below 0).
   assert.ok(offset >= -250 && offset <= 1000,
     `the spotlight is shown no sooner than the frame of its moment, within 1 s (${offset} ms)`);
 
