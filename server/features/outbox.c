@@ -130,6 +130,49 @@ static void unsubscribe_url(char *buf, size_t size, const char *path,
 			 srv.port, path, user, kind, token);
 }
 
+/* Follows the commands libcurl sends, so a failure is known by the command
+ * it answered (CURLOPT_DEBUGFUNCTION; arg: an enum smtp_stage). */
+static int smtp_trace(CURL *c, curl_infotype type, char *data, size_t size,
+		      void *arg)
+{
+	enum smtp_stage *stage = arg;
+
+	(void)c;
+	if (type == CURLINFO_HEADER_OUT)
+		*stage = outbox_smtp_stage(data, size, *stage);
+	return 0;
+}
+
+/* The relay's state as the operator should hear of it: said once when it
+ * starts failing for a reason of its configuration, and once when it
+ * accepts again (not once per mail). Touched by the sender thread only. */
+static char relay_problem[200];
+
+static void relay_report(enum smtp_stage stage, long code, bool ok)
+{
+	const char *hint = ok ? NULL : outbox_smtp_hint(stage, code);
+	char now[200];
+
+	if (ok) {
+		if (*relay_problem)
+			LOG(LOG_NOTICE, "outbox: the SMTP relay accepts mail "
+					"again");
+		*relay_problem = 0;
+		return;
+	}
+	if (!hint)
+		return;
+	snprintf(now, sizeof now, "%s %ld", outbox_smtp_stage_name(stage),
+		 code);
+	if (!strcmp(now, relay_problem))
+		return;
+	snprintf(relay_problem, sizeof relay_problem, "%s", now);
+	LOG(LOG_ERROR,
+	    "outbox: the SMTP relay %s answered %ld to %s: %s; mail waits "
+	    "in the outbox and is tried again with backoff",
+	    srv.cfg.smtp_url, code, outbox_smtp_stage_name(stage), hint);
+}
+
 static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 {
 	const char *id = PQgetvalue(res, row, 0);
@@ -147,6 +190,7 @@ static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 	struct body_reader reader;
 	CURLcode rc;
 	long code = 0;
+	enum smtp_stage stage = SMTP_STAGE_CONNECT;
 
 	strbuf_init(&subject);
 	strbuf_init(&text);
@@ -194,11 +238,16 @@ static void send_mail(CURL *c, PGresult *res, int row, struct outcome *o)
 	curl_easy_setopt(c, CURLOPT_READDATA, &reader);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)mail.len);
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, smtp_trace);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &stage);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* for smtp_trace only */
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc != CURLE_OK)
-		fail(o, outbox_smtp_permanent(code), "smtp: %s (reply %ld)",
-		     curl_easy_strerror(rc), code);
+		fail(o, outbox_smtp_permanent(stage, code),
+		     "smtp: %s (reply %ld to %s)", curl_easy_strerror(rc), code,
+		     outbox_smtp_stage_name(stage));
+	relay_report(stage, code, rc == CURLE_OK);
 out:
 	curl_slist_free_all(rcpt);
 	json_decref(params);

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 int64_t outbox_backoff_ms(int attempts, int base_ms, uint32_t rnd)
 {
@@ -18,9 +19,82 @@ int64_t outbox_backoff_ms(int attempts, int base_ms, uint32_t rnd)
 	return d - (int64_t)(rnd % (uint32_t)(d / 2 + 1));
 }
 
-bool outbox_smtp_permanent(long code)
+static const struct {
+	const char *verb;
+	enum smtp_stage stage;
+	const char *name;
+} smtp_verbs[] = {
+	{"EHLO", SMTP_STAGE_EHLO, "EHLO"},
+	{"HELO", SMTP_STAGE_EHLO, NULL},
+	{"STARTTLS", SMTP_STAGE_STARTTLS, "STARTTLS"},
+	{"AUTH", SMTP_STAGE_AUTH, "AUTH"},
+	{"MAIL", SMTP_STAGE_MAIL, "MAIL FROM"},
+	{"RCPT", SMTP_STAGE_RCPT, "RCPT TO"},
+	{"DATA", SMTP_STAGE_DATA, "DATA"},
+};
+
+enum smtp_stage outbox_smtp_stage(const char *line, size_t len,
+				  enum smtp_stage current)
 {
-	return code >= 500 && code <= 599;
+	for (size_t i = 0; i < sizeof smtp_verbs / sizeof smtp_verbs[0]; i++) {
+		size_t n = strlen(smtp_verbs[i].verb);
+
+		if (len >= n && !strncasecmp(line, smtp_verbs[i].verb, n) &&
+		    (len == n || line[n] == ' ' || line[n] == '\r' ||
+		     line[n] == '\n'))
+			return smtp_verbs[i].stage;
+	}
+	return current;
+}
+
+const char *outbox_smtp_stage_name(enum smtp_stage stage)
+{
+	if (stage == SMTP_STAGE_CONNECT)
+		return "connect";
+	for (size_t i = 0; i < sizeof smtp_verbs / sizeof smtp_verbs[0]; i++)
+		if (smtp_verbs[i].stage == stage && smtp_verbs[i].name)
+			return smtp_verbs[i].name;
+	return "?";
+}
+
+bool outbox_smtp_permanent(enum smtp_stage stage, long code)
+{
+	/* 530 to RCPT TO: the relay wants STARTTLS or AUTH, the configuration */
+	return stage == SMTP_STAGE_RCPT && code >= 500 && code <= 599 &&
+	       code != 530;
+}
+
+const char *outbox_smtp_hint(enum smtp_stage stage, long code)
+{
+	if (code >= 400 && code <= 499)
+		return NULL; /* the relay's "later" */
+	switch (stage) {
+	case SMTP_STAGE_CONNECT:
+		return code ? "the relay refused the session: check smtp_url"
+			    : "no answer from the relay: check smtp_url, "
+			      "smtp_tls and the network";
+	case SMTP_STAGE_EHLO:
+		return "the relay refused EHLO: check smtp_url";
+	case SMTP_STAGE_STARTTLS:
+		return "STARTTLS failed: check smtp_tls and smtp_ca_file";
+	case SMTP_STAGE_AUTH:
+		return "authentication failed: check smtp_user and "
+		       "smtp_password";
+	case SMTP_STAGE_MAIL:
+		if (code == 530)
+			return "the relay wants STARTTLS or AUTH first: check "
+			       "smtp_tls, smtp_user and smtp_password";
+		return "the relay refused the sender: check smtp_from (and "
+		       "that smtp_user may send as it)";
+	case SMTP_STAGE_RCPT:
+		if (code == 530)
+			return "the relay wants STARTTLS or AUTH first: check "
+			       "smtp_tls, smtp_user and smtp_password";
+		return NULL; /* the recipient's own refusal */
+	case SMTP_STAGE_DATA:
+		return code ? "the relay refused the mail's data" : NULL;
+	}
+	return NULL;
 }
 
 bool outbox_http_delivered(long status)

@@ -3,7 +3,9 @@
 // the user's language, UTF-8 in base64 with an RFC 2047 subject and an unsubscribe link; a
 // kind the user unsubscribed from is not mailed (its inbox message still is there); an outage
 // of the relay is retried with backoff until it is back, and the mail then arrives once; a
-// permanent refusal is given up after one attempt; kill -9 of the server while mails are
+// relay that refuses AUTH or the sender (its configuration) is retried, and the operator
+// told what to check; a refusal of the recipient itself (5xx to RCPT TO) is given up after
+// one attempt; kill -9 of the server while mails are
 // being sent loses none, and doubles at most the one whose acceptance was not yet recorded
 // (same Message-ID), sent again after the lease.
 import { test, before, after } from 'node:test';
@@ -26,6 +28,7 @@ let port;
 let relay;
 let received = []; // {raw, from, to, secure, user, headers, subject, body}
 let holdData = null; // when set, the next DATA's answer waits for it to resolve
+let fault = null; // a misconfigured relay: {auth: code} refuses AUTH, {mail: code} MAIL FROM
 let dealers;
 
 const SMTP_USER = 'fairmail';
@@ -59,8 +62,21 @@ function startRelay() {
     logger: false,
     closeTimeout: 100, // an outage at once, not after the clients have left
     onAuth(auth, session, cb) {
+      if (fault?.auth) {
+        const e = new Error('5.7.8 Authentication credentials invalid');
+        e.responseCode = fault.auth;
+        return cb(e);
+      }
       if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return cb(null, { user: auth.username });
       return cb(new Error('bad login'));
+    },
+    onMailFrom(address, session, cb) {
+      if (fault?.mail) {
+        const e = new Error(fault.mail === 530 ? '5.7.0 Must issue a STARTTLS command first' : '5.7.1 Sender address rejected');
+        e.responseCode = fault.mail;
+        return cb(e);
+      }
+      return cb();
     },
     onRcptTo(address, session, cb) {
       if (address.address.startsWith('bounce')) {
@@ -258,7 +274,54 @@ test('a relay outage is retried with backoff; the mail arrives once when it is b
   console.log(`# delivered at attempt ${attempts}`);
 });
 
-test('a permanent refusal (550) is given up at once', { timeout: 30_000 }, async () => {
+test('a misconfigured relay (535 to AUTH, 550 and 530 to MAIL FROM) is retried, not given up; the mail arrives once when it is fixed', { timeout: 60_000 }, async () => {
+  const [d] = await mintDealers(db.url, 1, { prefix: 'mailr' });
+  const user = await userOf(d.login);
+  const address = 'relay-fault@example.com';
+  await sql(db.url, `UPDATE users SET email = '${address}' WHERE id = ${user}`);
+  const attempts = async () => Number((await one(`SELECT attempts FROM outbox WHERE recipient = '${address}'`))[0] ?? 0);
+  const logFrom = server.logs().length;
+  const faults = [[{ auth: 535 }, /535 to AUTH/], [{ mail: 550 }, /550 to MAIL FROM/], [{ mail: 530 }, /530 to MAIL FROM/]];
+  // the relay restarted with a new configuration: the sender's kept session is gone
+  await stopRelay();
+  fault = faults[0][0];
+  await startRelay();
+  await sql(db.url, `SELECT message_send(${user}, 'promotion', '{"title": "中繼設定錯誤"}'::jsonb)`);
+  let seen = 0;
+  try {
+  for (const [f, error] of faults) {
+    fault = f;
+    await waitFor(async () => {
+      const [, e] = await one(`SELECT state, last_error FROM outbox WHERE recipient = '${address}'`);
+      // the first fault twice: the same refusal again is retried again, and told once
+      return error.test(e ?? '') && (f !== faults[0][0] || (await attempts()) >= 2);
+    }, { what: `an attempt refused with ${error}`, timeoutMs: 20_000 });
+    seen = await attempts();
+    const [state, lastError] = await one(`SELECT state, last_error FROM outbox WHERE recipient = '${address}'`);
+    assert.ok(['pending', 'sending'].includes(state), `${state}: ${lastError}`);
+    console.log(`# ${JSON.stringify(f)}: ${state} after ${seen} attempts, ${lastError}`);
+  }
+  } finally {
+    fault = null; // the tests after this one need a working relay
+  }
+  assert.equal(mailsTo(address).length, 0);
+  // the operator is told what to check, once per kind of failure, not once per mail
+  const told = server.logs().slice(logFrom).filter((l) => /the SMTP relay .* answered/.test(l));
+  assert.ok(told.some((l) => /535 to AUTH: authentication failed: check smtp_user and smtp_password/.test(l)), told.join('\n'));
+  assert.ok(told.some((l) => /550 to MAIL FROM: the relay refused the sender: check smtp_from/.test(l)), told.join('\n'));
+  assert.ok(told.some((l) => /530 to MAIL FROM: the relay wants STARTTLS or AUTH first/.test(l)), told.join('\n'));
+  assert.equal(told.length, 3, `told once per kind of failure:\n${told.join('\n')}`);
+  fault = null;
+  await waitFor(() => mailsTo(address).length === 1, { what: 'the mail once the relay is fixed', timeoutMs: 20_000 });
+  await sleep(1000);
+  assert.equal(mailsTo(address).length, 1);
+  const [state, n] = await one(`SELECT state, attempts FROM outbox WHERE recipient = '${address}'`);
+  assert.equal(state, 'sent');
+  assert.ok(server.logs().slice(logFrom).some((l) => /the SMTP relay accepts mail again/.test(l)));
+  console.log(`# delivered at attempt ${n}, after ${seen} refused`);
+});
+
+test('a permanent refusal (550 to RCPT TO) is given up at once', { timeout: 30_000 }, async () => {
   const d = dealers[3];
   const user = await userOf(d.login);
   await sql(db.url, `UPDATE users SET email = 'bounce3@example.com' WHERE id = ${user}`);
@@ -267,7 +330,7 @@ test('a permanent refusal (550) is given up at once', { timeout: 30_000 }, async
     { what: 'given up', timeoutMs: 15_000 });
   const [attempts, lastError] = await one(`SELECT attempts, last_error FROM outbox WHERE recipient = 'bounce3@example.com'`);
   assert.equal(attempts, '1');
-  assert.match(lastError, /550/);
+  assert.match(lastError, /550 to RCPT TO/);
 });
 
 test('kill -9 while sending: nothing lost, at most the mail in flight doubled, with the same Message-ID', { timeout: 90_000 }, async () => {

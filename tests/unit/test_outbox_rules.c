@@ -40,11 +40,23 @@ static void test_backoff_jitter_takes_at_most_half(void **state)
 static void test_verdicts(void **state)
 {
 	(void)state;
-	assert_true(outbox_smtp_permanent(550));
-	assert_true(outbox_smtp_permanent(554));
-	assert_false(outbox_smtp_permanent(451)); /* greylisting: later */
-	assert_false(outbox_smtp_permanent(421));
-	assert_false(outbox_smtp_permanent(0)); /* no answer at all */
+	/* only the recipient's own refusal is for good */
+	assert_true(outbox_smtp_permanent(SMTP_STAGE_RCPT, 550));
+	assert_true(outbox_smtp_permanent(SMTP_STAGE_RCPT, 553));
+	assert_true(outbox_smtp_permanent(SMTP_STAGE_RCPT, 554));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_RCPT, 451)); /* later */
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_RCPT, 421));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_RCPT, 530)); /* AUTH */
+	/* a misconfigured relay: tried again */
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_AUTH, 535));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_MAIL, 530));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_MAIL, 550));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_STARTTLS, 554));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_EHLO, 502));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_CONNECT, 554));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_CONNECT, 0));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_DATA, 552));
+	assert_false(outbox_smtp_permanent(SMTP_STAGE_DATA, 0));
 	assert_true(outbox_http_delivered(200));
 	assert_true(outbox_http_delivered(204));
 	assert_false(outbox_http_delivered(301));
@@ -53,6 +65,52 @@ static void test_verdicts(void **state)
 	assert_false(outbox_http_permanent(500));
 	assert_false(outbox_http_permanent(429));
 	assert_false(outbox_http_permanent(400));
+}
+
+static void test_smtp_stages(void **state)
+{
+	enum smtp_stage s = SMTP_STAGE_CONNECT;
+	const char *lines[] = {"EHLO fair.example\r\n",
+			       "STARTTLS\r\n",
+			       "AUTH PLAIN\r\n",
+			       "AGFsaWNlAHNlY3JldA==\r\n",
+			       "MAIL FROM:<a@b.c>\r\n",
+			       "RCPT TO:<d@e.f>\r\n",
+			       "data\r\n"};
+	const enum smtp_stage want[] = {
+		SMTP_STAGE_EHLO, SMTP_STAGE_STARTTLS, SMTP_STAGE_AUTH,
+		SMTP_STAGE_AUTH, /* a continuation keeps the stage */
+		SMTP_STAGE_MAIL, SMTP_STAGE_RCPT,     SMTP_STAGE_DATA};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		s = outbox_smtp_stage(lines[i], strlen(lines[i]), s);
+		assert_int_equal(s, want[i]);
+	}
+	/* a verb only as a whole word */
+	assert_int_equal(outbox_smtp_stage("MAILBOX", 7, SMTP_STAGE_AUTH),
+			 SMTP_STAGE_AUTH);
+	assert_int_equal(outbox_smtp_stage("HELO x", 6, SMTP_STAGE_CONNECT),
+			 SMTP_STAGE_EHLO);
+	/* the QUIT after a refused MAIL FROM: the refusal was MAIL FROM's */
+	assert_int_equal(outbox_smtp_stage("QUIT\r\n", 6, SMTP_STAGE_MAIL),
+			 SMTP_STAGE_MAIL);
+	assert_string_equal(outbox_smtp_stage_name(SMTP_STAGE_RCPT), "RCPT TO");
+	assert_string_equal(outbox_smtp_stage_name(SMTP_STAGE_MAIL),
+			    "MAIL FROM");
+	assert_string_equal(outbox_smtp_stage_name(SMTP_STAGE_CONNECT),
+			    "connect");
+	/* what the operator is told */
+	assert_non_null(strstr(outbox_smtp_hint(SMTP_STAGE_AUTH, 535),
+			       "smtp_password"));
+	assert_non_null(
+		strstr(outbox_smtp_hint(SMTP_STAGE_MAIL, 530), "smtp_tls"));
+	assert_non_null(
+		strstr(outbox_smtp_hint(SMTP_STAGE_MAIL, 550), "smtp_from"));
+	assert_non_null(
+		strstr(outbox_smtp_hint(SMTP_STAGE_CONNECT, 0), "smtp_url"));
+	assert_null(outbox_smtp_hint(SMTP_STAGE_RCPT, 550));
+	assert_null(outbox_smtp_hint(SMTP_STAGE_AUTH, 454)); /* later */
 }
 
 static void test_signature(void **state)
@@ -78,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_doubles_to_an_hour),
+		cmocka_unit_test(test_smtp_stages),
 		cmocka_unit_test(test_backoff_jitter_takes_at_most_half),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_signature),
