@@ -32,7 +32,9 @@ async function place(orders) {
   return rows.map(([kind, decision]) => ({ kind, ...JSON.parse(decision) }));
 }
 
-/** Every counted order of the fair whose stored discounts differ from the rules' (none). */
+/** Every open order (accepted, reviewed) of the fair whose stored discounts differ from the
+ * rules' (none): shares are computed over every counted order, shipped ones too, and a
+ * shipped, in-transit or delivered order keeps the discounts it had (checked by the tests). */
 async function drift(fair) {
   return sql(db.url, `
     WITH p AS (SELECT p.*, f.starts_at + p.early_minutes * interval '1 minute' AS early_until
@@ -44,7 +46,7 @@ async function drift(fair) {
                              WHERE x.fair_id = ${fair} AND x.from_total <= d.dealer_total
                              ORDER BY x.from_total DESC LIMIT 1) x ON true),
     want AS (
-      SELECT o.id, o.total - o.coupon_discount AS room, o.early_discount, o.tier_discount,
+      SELECT o.id, o.status, o.total - o.coupon_discount AS room, o.early_discount, o.tier_discount,
              coalesce(CASE WHEN o.created_at < p.early_until THEN o.total * p.early_bp / 10000 END, 0) AS early,
              coalesce(CASE WHEN t.percent_bp > 0 THEN o.total * t.percent_bp / 10000
                            WHEN t.amount_off > 0
@@ -55,7 +57,8 @@ async function drift(fair) {
       WHERE o.fair_id = ${fair} AND o.status NOT IN ('cancelled', 'rejected')
       WINDOW w AS (PARTITION BY o.dealer_id ORDER BY o.id))
     SELECT id, early_discount, tier_discount, least(early, room), least(tier, room - least(early, room)) FROM want
-    WHERE (early_discount, tier_discount) <> (least(early, room), least(tier, room - least(early, room)))`);
+    WHERE status IN ('accepted', 'reviewed') -- a shipped order keeps what it was shipped with
+      AND (early_discount, tier_discount) <> (least(early, room), least(tier, room - least(early, room)))`);
 }
 
 const stored = async (ids) => new Map((await sql(db.url, `SELECT id, early_discount, tier_discount FROM orders
@@ -179,6 +182,61 @@ test('an amount off a dealer\'s total is shared among its orders to the cent; ea
   assert.deepEqual(await drift(F), []);
   const [[bad]] = await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'policy.set' AND fair_id = ${F}`);
   assert.equal(Number(bad), 2, 'each change audited');
+});
+
+test('shipped and delivered orders keep their discounts when the policy changes or a sibling is rejected; open ones follow', async () => {
+  const fx = await makeFair(db.url, { name: '政策丙', products: 2 });
+  const [dd] = await mintDealers(db.url, 1, { prefix: 'polship', tiers: ['B'] });
+  const me = { dealer: dd.dealerId, actor: await userOf(dd.dealerId) };
+  const F = fx.fair;
+  const [[admin]] = await sql(db.url, `SELECT id FROM users WHERE login = 'pol-admin'`);
+  await sql(db.url, `SELECT points_rate_set(${admin}, 'B', 150, 365)`);
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ tiers: [{ from: 300000, percent_bp: 300 }, { from: 500000, percent_bp: 500 }] })}'::jsonb)`);
+  const [p1, p2] = fx.products;
+  const got = await place([
+    { fair: F, ...me, key: 's-1', lines: [{ variant: p1.variants[0], qty: 2 }] }, // 180,002: delivered
+    { fair: F, ...me, key: 's-2', lines: [{ variant: p2.variants[0], qty: 2 }] }, // 180,004: shipped
+    { fair: F, ...me, key: 's-3', lines: [{ variant: p1.variants[1], qty: 1 }] }, // 90,001: reviewed
+    { fair: F, ...me, key: 's-4', lines: [{ variant: p2.variants[1], qty: 1 }] }, // 90,002: accepted, then rejected
+  ]);
+  assert.deepEqual(got.map((g) => g.kind), ['made', 'made', 'made', 'made']);
+  const [o1, o2, o3, o4] = got.map((g) => g.order);
+  const ids = [o1.id, o2.id, o3.id, o4.id];
+  assert.equal(o1.discount, Math.floor(180002 * 0.05), '540,009 in all: 5%');
+  // the fair closes; o1 is delivered (its points earned on what it paid), o2 shipped, o3 reviewed
+  await sql(db.url, `UPDATE fairs SET status_override = 'closed' WHERE id = ${F}`);
+  await sql(db.url, `SELECT order_review(${admin}, ${o1.id}, 'approve', NULL);
+    SELECT order_ship(${admin}, ${o1.id}, '顺丰', 'SF${o1.id}');
+    SELECT order_advance(${admin}, ${o1.id}, 'in_transit');
+    SELECT order_advance(${admin}, ${o1.id}, 'delivered');
+    SELECT order_review(${admin}, ${o2.id}, 'approve', NULL);
+    SELECT order_ship(${admin}, ${o2.id}, '顺丰', 'SF${o2.id}');
+    SELECT order_review(${admin}, ${o3.id}, 'approve', NULL)`);
+  const shipped = await stored([o1.id, o2.id]);
+  const payable1 = 180002 - shipped.get(o1.id).tier;
+  const [[points]] = await sql(db.url, `SELECT points FROM point_ledger WHERE order_id = ${o1.id} AND kind = 'earned'`);
+  assert.equal(Number(points), Math.floor(payable1 * 150 / 10000));
+  const keep = () => stored([o1.id, o2.id]).then((m) => assert.deepEqual(m, shipped, 'the shipped and delivered orders keep theirs'));
+
+  // 1: a new policy on the closed fair: the open orders follow it, the shipped ones do not
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, '${q({ tiers: [{ from: 300000, percent_bp: 400 }, { from: 500000, percent_bp: 800 }] })}'::jsonb)`);
+  await keep();
+  let now = await stored(ids);
+  assert.deepEqual([now.get(o3.id).tier, now.get(o4.id).tier], [Math.floor(90001 * 0.08), Math.floor(90002 * 0.08)]);
+  assert.deepEqual(await drift(F), []);
+  // 2: o4 rejected: 450,007 remain (the shipped orders still count): the open o3 drops to 4%
+  const [[rej]] = await sql(db.url, `SELECT order_review(${admin}, ${o4.id}, 'reject', 'out of stock')`);
+  assert.equal(JSON.parse(rej).order.status, 'rejected', rej);
+  await keep();
+  assert.equal((await stored([o3.id])).get(o3.id).tier, Math.floor(90001 * 0.04));
+  assert.deepEqual(await drift(F), []);
+  // 3: the policy removed: the open order loses its discount, the shipped ones keep theirs
+  await sql(db.url, `SELECT policy_set(${admin}, ${F}, NULL)`);
+  await keep();
+  assert.equal((await stored([o3.id])).get(o3.id).tier, 0);
+  // what the delivered order shows is still what it paid and earned on
+  const [[paid]] = await sql(db.url, `SELECT total - early_discount - tier_discount - coupon_discount FROM orders WHERE id = ${o1.id}`);
+  assert.equal(Number(paid), payable1);
 });
 
 test('over the wire: a manager sets the policy, a dealer sees its standing, its reply and its other orders\' pushes carry the discount', async () => {

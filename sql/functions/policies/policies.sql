@@ -8,6 +8,11 @@
 -- restamped by policy_restamp whenever the dealer's total at the fair changes, from
 -- totals_add, the one place every such change passes through (a batch of new orders, an
 -- amend, a cancel, a rejection, an order from the waitlist).
+--
+-- An order once shipped (shipped, in_transit, delivered) keeps the discounts it had then: its
+-- payable went to the ERP and earns its points on delivery, so neither a new policy nor a
+-- sibling order's cancellation or rejection changes it. It still counts in its dealer's total
+-- at the fair (the tier reached); only the open orders (accepted, reviewed) are restamped.
 
 -- A fair's policies as clients see them, or NULL when it has none.
 CREATE OR REPLACE FUNCTION policy_json(p_fair bigint) RETURNS jsonb
@@ -46,7 +51,10 @@ $$;
 --   tier, by amount: amount_off is shared among the orders by their totals, in order of
 --          id, each taking floor(amount × running total / dealer total) less what the
 --          orders before it took, so the shares add up to the amount exactly;
--- neither together more than what the order's coupon left of its total (042). Only the orders whose discounts change are
+-- neither together more than what the order's coupon left of its total (042). The shares are
+-- computed over every counted order, shipped ones too, but only the open ones (accepted,
+-- reviewed) are written: a shipped order keeps the discounts it was shipped with, so an amount
+-- off may then be given a little more or less than once in all. Only the orders whose discounts change are
 -- written; each that this transaction did not itself write already is announced to its
 -- dealer (order.status with note 'discount'), as a cancellation can take a discount back
 -- from orders placed long before.
@@ -75,8 +83,8 @@ BEGIN
             LEFT JOIN LATERAL policy_tier_at(p_fair, t.amount) x ON true
             WHERE t.fair_id = p_fair AND t.dealer_id = ANY (p_dealers)
         ), counted AS (
-            SELECT o.id, o.total - o.coupon_discount AS room, o.early_discount, o.tier_discount,
-                   o.xmin = pg_current_xact_id()::xid AS ours,
+            SELECT o.id, o.status, o.total - o.coupon_discount AS room, o.early_discount,
+                   o.tier_discount, o.xmin = pg_current_xact_id()::xid AS ours,
                    CASE WHEN o.created_at < v_early_until
                         THEN o.total * v_policy.early_bp / 10000 ELSE 0 END AS early,
                    CASE WHEN d.percent_bp > 0 THEN o.total * d.percent_bp / 10000
@@ -95,6 +103,7 @@ BEGIN
                    least(c.early, c.room) AS early,
                    least(c.tier, c.room - least(c.early, c.room)) AS tier
             FROM counted c
+            WHERE c.status IN ('accepted', 'reviewed') -- shipped ones keep theirs
         ), stamped AS (
             UPDATE orders o SET early_discount = c.early, tier_discount = c.tier
             FROM capped c
@@ -130,7 +139,7 @@ BEGIN
         FOR v_o IN
             UPDATE orders o SET early_discount = 0, tier_discount = 0
             WHERE o.fair_id = p_fair AND o.dealer_id = ANY (v_dealers)
-              AND o.status NOT IN ('cancelled', 'rejected')
+              AND o.status IN ('accepted', 'reviewed') -- shipped ones keep theirs
               AND (o.early_discount > 0 OR o.tier_discount > 0)
             RETURNING o.*
         LOOP
