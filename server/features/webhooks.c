@@ -5,7 +5,7 @@
 
 const struct param_spec webhook_subscribe_params[] = {
 	{"url", PARAM_STRING, true, 8, 2000},
-	{"events", PARAM_ARRAY, true, 1, 5},
+	{"events", PARAM_ARRAY, true, 1, 6},
 	{"secret", PARAM_STRING, false, 16, 200},
 	{"fair", PARAM_ID, false, 0, 0},
 	{NULL, 0, false, 0, 0},

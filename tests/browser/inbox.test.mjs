@@ -143,13 +143,14 @@ test('an admin adds a webhook, sees its secret once, and removes it', { timeout:
   await page.locator('#webhooks-none').waitFor({ timeout: 10_000 });
   await page.fill('#webhook-url', 'https://erp.example.com/fair-hook');
   await page.locator('#webhook-form input[data-event="order.amended"]').uncheck();
+  assert.ok(await page.locator('#webhook-form input[data-event="order.repriced"]').isChecked(), 'a repriced order is offered too');
   await page.click('#webhook-form button[type=submit]');
   await page.locator('#webhook-secret code').waitFor({ timeout: 10_000 });
   const secret = await page.locator('#webhook-secret code').textContent();
   assert.match(secret, /^[0-9a-f]{64}$/);
   const [[stored, events]] = await sql(db.url, `SELECT secret, array_to_string(events, ',') FROM webhook_subscriptions`);
   assert.equal(stored, secret, 'the secret shown is the one the calls are signed with');
-  assert.equal(events, 'fair.closed,order.accepted,order.cancelled,order.shipped');
+  assert.equal(events, 'fair.closed,order.accepted,order.cancelled,order.repriced,order.shipped');
   const row = page.locator('#webhook-list tbody tr').first();
   assert.equal(await row.locator('td.url').textContent(), 'https://erp.example.com/fair-hook');
   assert.match(await row.textContent(), /待发 0 · 已发 0 · 失败 0/);

@@ -98,7 +98,7 @@ test('subscribe: the secret is shown once; refusals', async () => {
   admin = await session(server.cookie);
   const all = await ok(admin, 'webhook.subscribe', {
     url: `${receiverUrl}/all`,
-    events: ['order.accepted', 'order.amended', 'order.cancelled', 'order.shipped', 'fair.closed'],
+    events: ['order.accepted', 'order.amended', 'order.cancelled', 'order.shipped', 'order.repriced', 'fair.closed'],
   });
   assert.match(all.secret, /^[0-9a-f]{64}$/);
   assert.equal(all.webhook.active, true);
@@ -179,6 +179,55 @@ test('an order accepted: signed, retried after 500s with the same delivery id, t
   assert.equal(delivered('order.cancelled')[0].json.data.id, other.order.id);
   assert.equal(delivered('order.cancelled')[0].json.data.status, 'cancelled');
   assert.equal(delivered('order.accepted').length, 2, 'the second order was accepted too');
+  await c.close();
+});
+
+test('a tier crossed and crossed back by a cancellation: the other order\'s new discount is called as order.repriced', { timeout: 60_000 }, async () => {
+  // a fair of its own, from 200,000 take 5% off
+  const fair = await makeFair(db.url, { name: '折扣回呼', products: 2 });
+  await ok(admin, 'policy.set', { fair: fair.fair, policy: { tiers: [{ from: 200000, percent_bp: 500 }] } });
+  const c = await session(dealers[1].cookie);
+  const first = await ok(c, 'order.place', {
+    fair: fair.fair, key: `rep1-${process.pid}`, lines: [{ variant: fair.products[0].variants[0], qty: 1 }],
+  });
+  assert.equal(first.order.discount, 0, 'under the tier');
+  // the second crosses it: the first order takes 5% too, and the ERP is told
+  const second = await ok(c, 'order.place', {
+    fair: fair.fair, key: `rep2-${process.pid}`,
+    lines: [{ variant: fair.products[1].variants[0], qty: 1 }, { variant: fair.products[1].variants[1], qty: 1 }],
+  });
+  assert.ok(second.order.discount > 0);
+  const repriced = () => delivered('order.repriced').filter((x) => x.json.data.id === first.order.id);
+  await waitFor(() => repriced().length === 1, { what: 'the first order repriced', timeoutMs: 15_000 });
+  let call = repriced()[0];
+  assert.ok(call.valid, 'signed');
+  assert.equal(call.headers['x-fair-event'], 'order.repriced');
+  assert.equal(call.json.fair, fair.fair);
+  const total = first.order.total;
+  assert.deepEqual([call.json.data.total, call.json.data.discount, call.json.data.payable],
+    [total, Math.floor(total * 0.05), total - Math.floor(total * 0.05)]);
+  assert.deepEqual(call.json.data.discounts, { early: 0, tier: Math.floor(total * 0.05), coupon: 0 });
+  assert.equal(call.json.data.status, 'accepted');
+  assert.equal(call.json.data.lines.reduce((s, l) => s + l.discount, 0), call.json.data.discount, 'the lines share it');
+  // as the dealer's own list shows it
+  const mine = (await ok(c, 'orders.mine', { fair: fair.fair })).orders.find((o) => o.id === first.order.id);
+  assert.equal(mine.payable, call.json.data.payable);
+  assert.deepEqual(mine.lines.map((l) => l.discount), call.json.data.lines.map((l) => l.discount));
+  // the order whose request crossed the tier has its own event (order.accepted) and no repricing
+  assert.equal(delivered('order.repriced').filter((x) => x.json.data.id === second.order.id).length, 0);
+
+  // cancelled: back under the tier, the discount taken back from the first, the ERP told again
+  await ok(c, 'order.cancel', { order: second.order.id });
+  await waitFor(() => repriced().length === 2, { what: 'the first order repriced back', timeoutMs: 15_000 });
+  call = repriced()[1];
+  assert.deepEqual([call.json.data.discount, call.json.data.payable], [0, total]);
+  assert.deepEqual(call.json.data.discounts, { early: 0, tier: 0, coupon: 0 });
+  assert.ok(call.json.data.lines.every((l) => l.discount === 0));
+  assert.notEqual(call.headers['x-fair-delivery'], repriced()[0].headers['x-fair-delivery'], 'a delivery of its own');
+  await waitFor(() => delivered('order.cancelled').some((x) => x.json.data.id === second.order.id),
+    { what: 'the cancellation', timeoutMs: 15_000 });
+  assert.equal(callsOf('order.repriced', '/closed').length, 0, 'not to who did not subscribe to it');
+  console.log(`# order.repriced: ${total} -> discount ${repriced()[0].json.data.discount} -> 0, two calls`);
   await c.close();
 });
 

@@ -202,9 +202,16 @@ $$;
 
 -- An order's new status, to its dealer's users (order_status_notify, order_life/status.sql),
 -- and its webhook event. A discount restamped by the fair's policies (note 'discount',
--- policies/policies.sql) is no status change: neither.
+-- policies/policies.sql) is no status change: no message, but the webhook `order.repriced`
+-- (048), so the brand's ERP has the new payable; its data read from the order as it is now
+-- (o is the row as policy_restamp found it) and made only when someone subscribed to it.
 CREATE OR REPLACE FUNCTION message_order_status(o orders, p_note text) RETURNS void
 LANGUAGE sql AS $$
+    SELECT webhook_queue('order.repriced', o.fair_id, webhook_order_repriced_json(o.id))
+    WHERE p_note = 'discount'
+      AND EXISTS (SELECT 1 FROM webhook_subscriptions s
+                  WHERE s.active AND 'order.repriced' = ANY (s.events)
+                    AND (s.fair_id IS NULL OR s.fair_id = o.fair_id));
     SELECT message_send_dealer(o.dealer_id, 'order.status', jsonb_build_object(
         'fair', o.fair_id, 'fair_name', (SELECT f.name FROM fairs f WHERE f.id = o.fair_id),
         'order', o.id, 'status', o.status, 'note', p_note, 'carrier', o.carrier,

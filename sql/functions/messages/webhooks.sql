@@ -35,6 +35,20 @@ LANGUAGE sql STABLE AS $$
     SELECT w.data FROM webhook_orders_json(ARRAY[o.id]) w
 $$;
 
+-- An order as `order.repriced` carries it: as the other order events, with its discounts
+-- (`discounts`: early, tier, coupon) and each line's share of `discount` (`lines[].discount`,
+-- shared by amount as the order's lines show it, order_lines_discounted).
+CREATE OR REPLACE FUNCTION webhook_order_repriced_json(p_order bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT w.data || jsonb_build_object(
+        'discounts', jsonb_build_object('early', o.early_discount, 'tier', o.tier_discount,
+                                        'coupon', o.coupon_discount),
+        'lines', CASE WHEN o.total > 0 THEN order_lines_discounted((w.data->'lines')::json,
+                          o.early_discount + o.tier_discount + o.coupon_discount, o.total)::jsonb
+                      ELSE w.data->'lines' END)
+    FROM webhook_orders_json(ARRAY[p_order]) w JOIN orders o ON o.id = w.order_id
+$$;
+
 -- Queues p_event for every active subscription to it (for every fair, or p_fair's), one
 -- outbox row each. Its body: {"id", "event", "fair", "at", "data"}; `id` is the delivery's,
 -- the same on every retry. Returns how many calls were queued.

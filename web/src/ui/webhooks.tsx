@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import { errorText, t, type Key } from '../i18n';
 
-const EVENTS = ['order.accepted', 'order.amended', 'order.cancelled', 'order.shipped', 'fair.closed'] as const;
+const EVENTS = ['order.accepted', 'order.amended', 'order.cancelled', 'order.shipped', 'order.repriced', 'fair.closed'] as const;
 type HookEvent = (typeof EVENTS)[number];
 
 interface Webhook {
