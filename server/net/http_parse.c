@@ -38,6 +38,7 @@ const char *http_mime_of(const char *path)
 		{".mjs", "text/javascript; charset=utf-8"},
 		{".css", "text/css; charset=utf-8"},
 		{".json", "application/json"},
+		{".map", "application/json"}, /* the bundles' source maps */
 		{".webmanifest", "application/manifest+json"},
 		{".png", "image/png"},
 		{".jpg", "image/jpeg"},

@@ -31,7 +31,8 @@
  *     proxy, and then an address-like entry of X-Forwarded-For;
  *   - gzip is allowed only by an Accept-Encoding naming gzip or "*", never
  *     by one whose gzip items all say q=0 and that has no "*", and a
- *     static file sent gzip has a text type (not octet-stream). */
+ *     static file sent gzip has a type (not octet-stream: the source maps'
+ *     .map once had none). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

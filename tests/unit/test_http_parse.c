@@ -116,6 +116,9 @@ static void test_gzip_candidate(void **state)
 	assert_true(http_gzip_candidate("/srv/web/icon.svg"));
 	assert_true(http_gzip_candidate("/srv/web/manifest.webmanifest"));
 	assert_true(http_gzip_candidate("/srv/web/a.json"));
+	assert_true(http_gzip_candidate("/srv/web/assets/app.js.map"));
+	assert_string_equal(http_mime_of("/srv/web/assets/app.js.map"),
+			    "application/json");
 	assert_false(http_gzip_candidate("/srv/web/a.js.gz"));
 	assert_false(http_gzip_candidate("/srv/media/p/a.jpg"));
 	assert_false(http_gzip_candidate("/srv/media/a.webp"));
