@@ -433,6 +433,75 @@ test('coupons: applied in the batch, retried as the same use, given back by a ca
   assert.equal(pct.issued, 10);
 });
 
+test('coupons for a tier, a region and named dealers: only those dealers see, use and are told of them', async () => {
+  const server = await startServer({ databaseUrl: db.url });
+  try {
+    const fx = await makeFair(db.url, { name: '券乙', products: 1 });
+    const F = fx.fair;
+    const v = fx.products[0].variants;
+    // d1: A 西北, d2: C 西北, d3: A 華南, d4: C 華南; the fair is for these four only
+    const ds = await mintDealers(db.url, 4, { prefix: 'aud', tiers: ['A', 'C'] });
+    const ids = ds.map((d) => d.dealerId);
+    await sql(db.url, `UPDATE dealers SET region = CASE WHEN id IN (${ids[0]}, ${ids[1]}) THEN '西北' ELSE '華南' END
+        WHERE id IN (${ids.join(',')});
+      INSERT INTO fair_dealers (fair_id, dealer_id) SELECT ${F}, unnest(ARRAY[${ids.join(',')}]::bigint[])`);
+    const dealers = await Promise.all(ds.map((d) => session(server, d.cookie)));
+    await createUser(db.url, { login: 'aud-manager', role: 'manager', password: 'manager-password-2' });
+    const manager = await session(server, (await login(server, 'aud-manager', 'manager-password-2')).cookie);
+    const make = async (coupon) => {
+      const r = await manager.request('coupon.create', { fair: F, coupon: { amount_off: 1000, issued: 10, ...coupon } });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      return r.coupon;
+    };
+    const audiences = [
+      [await make({ code: 'TIER-C', tier: 'C' }), [1, 3]],
+      [await make({ code: 'NORTHWEST', region: '西北' }), [0, 1]],
+      [await make({ code: 'NAMED', dealers: [ids[0], ids[3]] }), [0, 3]],
+      [await make({ code: 'C-NORTHWEST', tier: 'C', region: '西北' }), [1]], // the conditions add up
+    ];
+    assert.deepEqual(audiences[2][0].dealers, [ids[0], ids[3]], 'the staff see whom it names');
+
+    // coupon.list offers each dealer exactly the coupons it is for
+    for (const [i, dealer] of dealers.entries()) {
+      const listed = (await dealer.request('coupon.list', { fair: F })).coupons.map((c) => c.code).sort();
+      const want = audiences.filter(([, who]) => who.includes(i)).map(([c]) => c.code).sort();
+      assert.deepEqual(listed, want, `dealer ${i + 1}'s coupons`);
+    }
+    // the inbox message of each reached exactly its dealers (made by coupon.create itself)
+    const told = await sql(db.url, `SELECT m.params->>'code', array_agg(u.dealer_id ORDER BY u.dealer_id)
+      FROM inbox_messages m JOIN users u ON u.id = m.user_id
+      WHERE m.kind = 'coupon' AND m.fair_id = ${F} GROUP BY 1 ORDER BY 1`);
+    assert.deepEqual(told.map(([code, who]) => [code, who]),
+      audiences.map(([c, who]) => [c.code, `{${who.map((i) => ids[i]).join(',')}}`]).sort((a, b) => a[0].localeCompare(b[0])));
+    const inbox = await dealers[1].request('inbox.list', {});
+    assert.deepEqual(inbox.messages.filter((m) => m.kind === 'coupon' && m.fair === F).map((m) => m.params.code).sort(),
+      ['C-NORTHWEST', 'NORTHWEST', 'TIER-C'], 'dealer 2 reads its three in its inbox');
+
+    // a dealer outside: refused not_for_dealer, nothing ordered; one inside: the coupon taken
+    for (const [k, [coupon, who]] of audiences.entries()) {
+      const outside = [0, 1, 2, 3].find((i) => !who.includes(i));
+      const r = await dealers[outside].request('order.place', { fair: F, key: `aud-out-${k}`, coupon: coupon.code,
+        lines: [{ variant: v[0], qty: 1 }] });
+      assert.equal(r.ok, false, `${coupon.code} for dealer ${outside + 1}`);
+      assert.equal(r.error.code, 'coupon_refused');
+      assert.equal(r.error.reason, 'not_for_dealer', `${coupon.code}: ${JSON.stringify(r.error)}`);
+      const inside = who[0];
+      const ok = await dealers[inside].request('order.place', { fair: F, key: `aud-in-${k}`, coupon: coupon.code,
+        lines: [{ variant: v[0], qty: 1 }] });
+      assert.equal(ok.ok, true, `${coupon.code} for dealer ${inside + 1}: ${JSON.stringify(ok)}`);
+      assert.equal(ok.order.coupon, coupon.code);
+      assert.equal(ok.order.discounts.coupon, 1000);
+    }
+    const [[refusedOrders]] = await sql(db.url, `SELECT count(*) FROM orders WHERE fair_id = ${F} AND key LIKE 'aud-out-%'`);
+    assert.equal(Number(refusedOrders), 0, 'a refused coupon orders nothing');
+    const used = await manager.request('coupon.list', { fair: F });
+    assert.deepEqual(used.coupons.map((c) => c.used), [1, 1, 1, 1]);
+    for (const c of [...dealers, manager]) await c.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('two server processes racing for a coupon with one use left: one order wins it, the other is told', { timeout: 120_000 }, async () => {
   const fx = await makeFair(db.url, { name: '券乙', products: 1 });
   const F = fx.fair;
