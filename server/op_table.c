@@ -510,7 +510,7 @@ const struct op_def server_ops[] = {
 		 NULL,
 		 {{"fair"}, {"since"}, {"limit", "100"}}}},
 
-	/* messages: the inbox, the webhooks (inbox.c, webhooks.c) */
+	/* messages: the inbox, promotions, the webhooks (inbox.c, webhooks.c) */
 	{"inbox.list", ROLES_ALL, inbox_list_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
@@ -544,6 +544,19 @@ const struct op_def server_ops[] = {
 		 "SELECT inbox_prefs_set($1::bigint, $2, $3, $4::jsonb)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"email"}, {"lang"}, {"kinds"}}}},
+	{"message.promote", ROLE_MANAGER | ROLE_ADMIN, message_promote_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_WRITE,
+				    "SELECT message_promote($1::bigint, "
+				    "$2::bigint, $3, $4, $5::jsonb, "
+				    "coalesce($6::boolean, false))",
+				    NULL,
+				    {{.caller = op_sql_actor},
+				     {"fair"},
+				     {"title"},
+				     {"body"},
+				     {"audience"},
+				     {"preview"}}}},
 	{"webhook.subscribe", ROLE_ADMIN, webhook_subscribe_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){

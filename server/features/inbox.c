@@ -44,6 +44,18 @@ const struct param_spec inbox_prefs_set_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
+/* message.promote: the audience's members and the texts' characters are
+ * checked again by message_promote in the database, which names what it
+ * refuses (the bounds here refuse what is far off before a query). */
+const struct param_spec message_promote_params[] = {
+	{"fair", PARAM_ID, false, 0, 0},
+	{"title", PARAM_STRING, true, 1, 100},
+	{"body", PARAM_STRING, true, 1, 2000},
+	{"audience", PARAM_OBJECT, true, 0, 3},
+	{"preview", PARAM_BOOL, false, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
 /* ---- the push ---- */
 
 static struct idmap pending; /* user id -> (void *)1: counts to push */

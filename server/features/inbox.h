@@ -19,6 +19,7 @@ extern const struct param_spec inbox_read_params[];
 extern const struct param_spec inbox_unread_params[];
 extern const struct param_spec inbox_prefs_params[];
 extern const struct param_spec inbox_prefs_set_params[];
+extern const struct param_spec message_promote_params[];
 
 /* Listens to inbox_changed (before the loop runs). */
 void inbox_start(void);
