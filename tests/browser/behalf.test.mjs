@@ -8,8 +8,8 @@
 // Screenshots go to build/test-artifacts/behalf-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
-import { createUser, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -18,7 +18,7 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   const fx = await makeFair(db.url, { name: '代客订货会', products: 2 });
   const rep = await createUser(db.url, { login: 'helper', name: '陈志明', role: 'rep', password: 'helper-pass-123' });
   await createUser(db.url, { login: 'faraway', name: '远方销售', role: 'rep', password: 'faraway-pass-123' });
-  await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'faraway'`);
+  await sql(db.url, `UPDATE users SET regions = ARRAY['华南'] WHERE login = 'faraway'`);
   const shop = await createUser(db.url, { login: 'client', name: '冯店长', password: 'client-pass-1', tier: 'A' });
   const coat1 = fx.products[0]; // makeFair gives product 1 a tier A price of ¥800.01
   const { id: admin } = await createUser(db.url, { login: 'boss', role: 'admin' });
@@ -32,7 +32,7 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   await logInOnPage(page, server.url, 'helper', 'helper-pass-123');
   await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
   await page.evaluate((d) => sessionStorage.setItem(`fair.behalf.${d.dealer}`, JSON.stringify(d)),
-    { dealer: shop.dealerId, name: '冯店长 商行', region: '華東', tier: 'A' });
+    { dealer: shop.dealerId, name: '冯店长 商行', region: '华东', tier: 'A' });
   await page.goto(`${server.url}/#/fair/${fx.fair}/behalf/${shop.dealerId}`);
   await page.locator('#behalf-view h1').filter({ hasText: '代客下单：冯店长 商行' }).waitFor({ timeout: 15_000 });
   await page.fill('#behalf-search', '外套1');
@@ -82,7 +82,7 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   assert.equal(await shopOrder.locator('.behalf-note').textContent(), '由 陈志明 代下单', 'the dealer sees who placed it');
   await screenshot(shopPage, 'behalf-dealer-orders');
   const print = await shopPage.request.get(`${server.url}/orders/${orderId}/print`);
-  assert.match(await print.text(), /Placed on behalf by<\/td><td>陈志明/);
+  assert.match(await print.text(), /代下单<\/td><td>陈志明/);
   await shopContext.close();
 
   // a rep of another region: refused in words, nothing stored

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, startServer, createUser, makeFair, sql, fairctl, waitFor, sleep } from '../integration/harness.mjs';
-import { launchChromium, openAs } from './browser.mjs';
+import { createDatabase, startServer, sql, fairctl, waitFor, sleep } from '../integration/harness.mjs';
+import { launchChromium, openAs, createUser, makeFair } from './browser.mjs';
 
 let db;
 let server;

@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
-import { SOURCE_DIR, createDatabase, startServer } from '../integration/harness.mjs';
+import {
+  SOURCE_DIR, createDatabase, startServer, createUser as harnessCreateUser, makeFair as harnessMakeFair,
+  mintDealers as harnessMintDealers,
+} from '../integration/harness.mjs';
 
 const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
@@ -100,4 +103,23 @@ export async function scriptsTransferred(page) {
     .filter((r) => r.initiatorType === 'script' || /\.m?js(\?|$)/.test(r.name))
     .map((r) => ({ path: new URL(r.name).pathname, encoded: r.encodedBodySize, decoded: r.decodedBodySize,
       transfer: r.transferSize })));
+}
+
+// The browser tests' fixtures in Simplified Chinese, as the pages' default and the demo brand
+// (a mainland one) write: the integration harness's makers with Simplified defaults. A test of
+// Traditional Chinese names its own Traditional texts.
+
+/** makeFair (harness) with a fair named 测试订货会 and products 测试外套n. */
+export function makeFair(dbUrl, options = {}) {
+  return harnessMakeFair(dbUrl, { name: '测试订货会', productName: '测试外套', ...options });
+}
+
+/** createUser (harness) with dealers in the region 华东. */
+export function createUser(dbUrl, options = {}) {
+  return harnessCreateUser(dbUrl, { region: '华东', ...options });
+}
+
+/** mintDealers (harness) with dealers 经销商 n of 华东 and users 店长 n. */
+export function mintDealers(dbUrl, count, options = {}) {
+  return harnessMintDealers(dbUrl, count, { dealerName: '经销商', userName: '店长', region: '华东', ...options });
 }

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { launchChromium, openAs, screenshot } from './browser.mjs';
-import { createDatabase, startServer, createUser, httpGet, makeFair } from '../integration/harness.mjs';
+import { launchChromium, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { createDatabase, startServer, httpGet } from '../integration/harness.mjs';
 
 let db;
 let server;

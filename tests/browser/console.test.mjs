@@ -7,8 +7,8 @@
 // Screenshots go to build/test-artifacts/console-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql, startServer } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql, startServer } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -41,10 +41,10 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   await repPage.fill('#spot-note-input', '新品首发，三色可选');
   await repPage.locator('#console-view h2#items-title').click();
   await repPage.keyboard.press('Enter');
-  await repPage.locator('#action-result').filter({ hasText: '已设为讲解：測試外套2' }).waitFor({ timeout: 10_000 });
-  await dealerPage.locator('#spot-name').filter({ hasText: '測試外套2' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#action-result').filter({ hasText: '已设为讲解：测试外套2' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#spot-name').filter({ hasText: '测试外套2' }).waitFor({ timeout: 10_000 });
   await dealerPage.locator('#spot-note').filter({ hasText: '新品首发，三色可选' }).waitFor({ timeout: 5_000 });
-  await repPage.locator('.preview #spot-name').filter({ hasText: '測試外套2' }).waitFor({ timeout: 5_000 });
+  await repPage.locator('.preview #spot-name').filter({ hasText: '测试外套2' }).waitFor({ timeout: 5_000 });
 
   // Reprice for every tier, then for tier B alone; the dealer (tier B) sees each.
   await repPage.fill('#price-input', '888');
@@ -77,24 +77,24 @@ test('a rep presents and answers from the console while a dealer watches', { tim
   // Search and withdraw another item; the dealer's catalog loses it.
   await repPage.fill('#console-search', '外套4');
   await repPage.locator('#console-view .console-items li').nth(1).waitFor({ state: 'detached', timeout: 10_000 });
-  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套4' }).locator('button').click();
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '测试外套4' }).locator('button').click();
   await repPage.click('#do-sale');
-  await repPage.locator('#action-result').filter({ hasText: '測試外套4 已下架' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#action-result').filter({ hasText: '测试外套4 已下架' }).waitFor({ timeout: 10_000 });
   const [[withdrawn]] = await sql(db.url, `SELECT withdrawn FROM fair_items WHERE fair_id = ${fx.fair} AND product_id = ${coat4.id}`);
   assert.equal(withdrawn, 't');
   await repPage.locator('#console-view .console-items li').filter({ hasText: '已下架' }).waitFor({ timeout: 5_000 });
   await repPage.click('#do-sale');
-  await repPage.locator('#action-result').filter({ hasText: '測試外套4 已上架' }).waitFor({ timeout: 10_000 });
-  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套4' })
+  await repPage.locator('#action-result').filter({ hasText: '测试外套4 已上架' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '测试外套4' })
     .filter({ hasNotText: '已下架' }).waitFor({ timeout: 5_000 });
 
   // The item prepared off stage is in the list, and launching it announces it to the dealer.
   await repPage.fill('#console-search', '');
-  await repPage.locator('#console-view .console-items li').filter({ hasText: '測試外套3' }).filter({ hasText: '已下架' })
+  await repPage.locator('#console-view .console-items li').filter({ hasText: '测试外套3' }).filter({ hasText: '已下架' })
     .locator('button').click({ timeout: 10_000 });
   await repPage.click('#do-sale');
-  await repPage.locator('#action-result').filter({ hasText: '測試外套3 已上架' }).waitFor({ timeout: 10_000 });
-  await dealerPage.locator('.announcements').filter({ hasText: '測試外套3' }).waitFor({ timeout: 10_000 });
+  await repPage.locator('#action-result').filter({ hasText: '测试外套3 已上架' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('.announcements').filter({ hasText: '测试外套3' }).waitFor({ timeout: 10_000 });
   const dealerSocket = await connect(server, { cookie: (await login(server, 'bystander', 'bystander-pass-1')).cookie });
   await dealerSocket.next('hello', 10_000);
   const offstage = await dealerSocket.request('catalog.search', { fair: fx.fair, withdrawn: true });

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, login, makeFair, mintDealers, sql } from '../integration/harness.mjs';
+import { browserSuite, openAs, screenshot, createUser, makeFair, mintDealers } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const DEALERS = 40;
@@ -19,7 +19,7 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   await createUser(db.url, { login: 'boss', name: '王经理', role: 'manager', password: 'boss-pass-123' });
   await createUser(db.url, { login: 'shopper', name: '孙店长', password: 'shopper-pass-1', tier: 'A' });
   const dealers = await mintDealers(db.url, DEALERS, { prefix: `dash${process.pid}x` });
-  await sql(db.url, `INSERT INTO targets (fair_id, region, amount) VALUES (${fx.fair}, '華東', 50000000);
+  await sql(db.url, `INSERT INTO targets (fair_id, region, amount) VALUES (${fx.fair}, '华东', 50000000);
     UPDATE fair_items SET must_order = true WHERE fair_id = ${fx.fair} AND product_id = ${fx.products[0].id}`);
 
   const { context, page, problems } = await openAs(browser, server, 'boss', 'boss-pass-123', { fair: fx.fair, route: '/dashboard', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });

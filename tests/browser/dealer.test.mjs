@@ -7,8 +7,8 @@
 // Screenshots of every state go to build/test-artifacts/dealer-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -16,9 +16,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('a dealer follows the live room, asks, finds a product, orders it in sizes and colours', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '瀏覽器訂貨會', products: 3 });
-  await createUser(db.url, { login: 'buyer', name: '吳店長', password: 'buyer-pass-1', tier: 'B' });
-  await createUser(db.url, { login: 'rep', name: '陳志明', role: 'rep', password: 'rep-pass-123' });
+  const fx = await makeFair(db.url, { name: '浏览器订货会', products: 3 });
+  await createUser(db.url, { login: 'buyer', name: '吴店长', password: 'buyer-pass-1', tier: 'B' });
+  await createUser(db.url, { login: 'rep', name: '陈志明', role: 'rep', password: 'rep-pass-123' });
   const repSession = await login(server, 'rep', 'rep-pass-123');
   const rep = await connect(server, { cookie: repSession.cookie });
   await rep.next('hello', 10_000);
@@ -44,7 +44,7 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
     await page.locator('#spot-note').filter({ hasText: note }).waitFor({ timeout: 10_000 });
     delays.push(Date.now() - acked);
   }
-  assert.equal(await page.locator('#spot-name').textContent(), '測試外套3');
+  assert.equal(await page.locator('#spot-name').textContent(), '测试外套3');
   const priced = await rep.request('price.set', { fair: fx.fair, product: coat3.id, price: 77700 });
   assert.equal(priced.ok, true, JSON.stringify(priced));
   await page.locator('#spot-price').filter({ hasText: '¥777.00' }).waitFor({ timeout: 10_000 });
@@ -55,14 +55,14 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   await screenshot(page, 'dealer-room-spotlight');
 
   // A question about the product in the spotlight, answered by the rep in public.
-  await page.fill('#ask-text', '這件有<b>XL</b>嗎？');
+  await page.fill('#ask-text', '这件有<b>XL</b>吗？');
   await page.click('#chat button[type=submit]');
-  await page.locator('#chat .qa .text').filter({ hasText: '這件有<b>XL</b>嗎？' }).waitFor({ timeout: 10_000 });
-  const [[question, asked]] = await sql(db.url, `SELECT id, product_id FROM chat_messages WHERE text = '這件有<b>XL</b>嗎？'`);
+  await page.locator('#chat .qa .text').filter({ hasText: '这件有<b>XL</b>吗？' }).waitFor({ timeout: 10_000 });
+  const [[question, asked]] = await sql(db.url, `SELECT id, product_id FROM chat_messages WHERE text = '这件有<b>XL</b>吗？'`);
   assert.equal(Number(asked), coat3.id, 'asked about the product in the spotlight');
-  const answer = await rep.request('chat.answer', { fair: fx.fair, reply_to: Number(question), text: '有的，下週到貨。' });
+  const answer = await rep.request('chat.answer', { fair: fx.fair, reply_to: Number(question), text: '有的，下周到货。' });
   assert.equal(answer.ok, true, JSON.stringify(answer));
-  await page.locator('#chat .qa .a').filter({ hasText: '有的，下週到貨。' }).waitFor({ timeout: 10_000 });
+  await page.locator('#chat .qa .a').filter({ hasText: '有的，下周到货。' }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'dealer-room-answered');
 
   // Search in Chinese, open the product, fill its matrix.

@@ -5,8 +5,8 @@
 // Screenshots go to build/test-artifacts/dealers-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -15,10 +15,10 @@ test('a rep sees who is online and who is behind, and orders for one of them', {
   const fx = await makeFair(db.url, { name: '经销商订货会', products: 2 });
   await createUser(db.url, { login: 'caller', name: '陈志明', role: 'rep', password: 'caller-pass-123' });
   await createUser(db.url, { login: 'southrep', name: '南区销售', role: 'rep', password: 'south-pass-123' });
-  await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'southrep'`);
+  await sql(db.url, `UPDATE users SET regions = ARRAY['华南'] WHERE login = 'southrep'`);
   const ahead = await createUser(db.url, { login: 'ahead', name: '领先店', password: 'ahead-pass-1', tier: 'A' });
   const behind = await createUser(db.url, { login: 'behind', name: '落后店', password: 'behind-pass-1', tier: 'B' });
-  const south = await createUser(db.url, { login: 'southshop', name: '南方店', password: 'south-pass-1', tier: 'C', region: '華南' });
+  const south = await createUser(db.url, { login: 'southshop', name: '南方店', password: 'south-pass-1', tier: 'C', region: '华南' });
   const [coat1, coat2] = fx.products;
   await sql(db.url, `INSERT INTO targets (fair_id, dealer_id, amount) VALUES (${fx.fair}, ${ahead.dealerId}, 100000), (${fx.fair}, ${behind.dealerId}, 10000000);
     UPDATE fair_items SET must_order = true WHERE fair_id = ${fx.fair} AND product_id = ${coat2.id}`);
@@ -41,7 +41,7 @@ test('a rep sees who is online and who is behind, and orders for one of them', {
   const order = await page.locator('#dealers-table tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-dealer'))));
   assert.deepEqual(order.slice(0, 2), [behind.dealerId, ahead.dealerId], 'furthest behind first; no target last');
   assert.match(await row(behind.dealerId).textContent(), /0%/);
-  assert.match(await row(ahead.dealerId).locator('td').nth(5).textContent(), /測試外套2/, 'the must-order style it misses');
+  assert.match(await row(ahead.dealerId).locator('td').nth(5).textContent(), /测试外套2/, 'the must-order style it misses');
   assert.match(await row(ahead.dealerId).textContent(), /160%/, '2 × ¥800.01 against ¥1,000');
   await screenshot(page, 'dealers');
 
@@ -59,7 +59,7 @@ test('a rep sees who is online and who is behind, and orders for one of them', {
   await row(ahead.dealerId).locator('a.button').click();
   await page.locator('#behalf-view h1').filter({ hasText: '领先店' }).waitFor({ timeout: 10_000 });
 
-  // a rep limited to 華南 sees the southern dealer only
+  // a rep limited to 华南 sees the southern dealer only
   const { context: southContext, page: southPage } = await openAs(browser, server, 'southrep', 'south-pass-123', { fair: fx.fair, route: '/dealers' });
   await southPage.locator(`#dealers-table tr[data-dealer="${south.dealerId}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await southPage.locator('#dealers-table tbody tr').count(), 1);

@@ -4,8 +4,8 @@
 // sheet in English words. Screenshots go to build/test-artifacts/english-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 

@@ -19,8 +19,8 @@ import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { ARTIFACT_DIR, browserSuite, logInOnPage, screenshot, scriptsTransferred, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sleep, sql } from '../integration/harness.mjs';
+import { ARTIFACT_DIR, browserSuite, logInOnPage, screenshot, scriptsTransferred, watchProblems, createUser, makeFair } from './browser.mjs';
+import { connect, login, sleep, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -202,17 +202,17 @@ let made = null;
 const ready = () => (made ??= makeFixtures());
 async function makeFixtures() {
   const { db, server } = suite;
-  fx.small = await makeFair(db.url, { name: '指標訂貨會', products: 3 });
+  fx.small = await makeFair(db.url, { name: '指标订货会', products: 3 });
   // 5,000 products of 3 sizes as in integration/13-catalog.test.mjs (makeFair's psql per
   // product would take minutes)
   const [[big]] = await sql(db.url, `INSERT INTO fairs (name, season, starts_at, ends_at)
-    VALUES ('五千款訂貨會', '2027SS', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
+    VALUES ('五千款订货会', '2027SS', now() - interval '1 hour', now() + interval '1 day') RETURNING id`);
   fx.big = Number(big);
   await sql(db.url, `
     INSERT INTO products (style, name, name_en, category, description, base_price)
-      SELECT 'FIG-' || i, (ARRAY['羊毛大衣','直筒褲','連衣裙','針織衫','襯衫'])[1 + i % 5] || i,
+      SELECT 'FIG-' || i, (ARRAY['羊毛大衣','直筒裤','连衣裙','针织衫','衬衫'])[1 + i % 5] || i,
              'Item ' || i || (ARRAY[' coat',' trousers',' dress',' sweater',' shirt'])[1 + i % 5],
-             (ARRAY['外套','褲','連衣裙','針織衫','襯衫'])[1 + i % 5], '舒適面料 第' || i || '款', 10000 + i
+             (ARRAY['外套','裤','连衣裙','针织衫','衬衫'])[1 + i % 5], '舒适面料 第' || i || '款', 10000 + i
       FROM generate_series(1, 5000) i;
     INSERT INTO variants (product_id, size, color)
       SELECT p.id, s, '黑色' FROM products p, unnest(ARRAY['S','M','L']) s WHERE p.style LIKE 'FIG-%';
@@ -228,8 +228,8 @@ async function makeFixtures() {
     WHERE s.fair_id = ${fx.big} AND i.sort <= (SELECT min(sort) + 599 FROM fair_items WHERE fair_id = ${fx.big})`))
     .map(([v]) => Number(v));
 
-  await createUser(db.url, { ...BUYER, name: '吳店長', tier: 'B' });
-  await createUser(db.url, { login: 'figrep', name: '陳志明', role: 'rep', password: 'rep-pass-123' });
+  await createUser(db.url, { ...BUYER, name: '吴店长', tier: 'B' });
+  await createUser(db.url, { login: 'figrep', name: '陈志明', role: 'rep', password: 'rep-pass-123' });
   const buyerSession = await login(server, BUYER.login, BUYER.password);
   assert.equal(buyerSession.status, 200, buyerSession.body);
   fx.buyerCookie = buyerSession.cookie;

@@ -9,18 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { createUser, makeFair, sql, waitFor } from '../integration/harness.mjs';
+import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { sql, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
 test('the badge counts what came while away and what comes live; reading lowers it everywhere', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '站內信頁面會', products: 1 });
-  const shop = await createUser(db.url, { login: 'inbox-shop', name: '林店長', password: 'inbox-pass-1' });
+  const fx = await makeFair(db.url, { name: '站内信页面会', products: 1 });
+  const shop = await createUser(db.url, { login: 'inbox-shop', name: '林店长', password: 'inbox-pass-1' });
 
   // Away: a coupon.
-  await sql(db.url, `SELECT message_send(${shop.id}, 'coupon', '{"fair_name": "站內信頁面會", "name": "開幕券",
+  await sql(db.url, `SELECT message_send(${shop.id}, 'coupon', '{"fair_name": "站内信页面会", "name": "开幕券",
     "code": "OPEN200", "amount_off": 20000, "threshold": 200000, "currency": "CNY"}'::jsonb, ${fx.fair})`);
 
   const { context, page, problems } = await openAs(browser, server, 'inbox-shop', 'inbox-pass-1', { viewport: { width: 1280, height: 800 } });
@@ -29,8 +29,8 @@ test('the badge counts what came while away and what comes live; reading lowers 
 
   // Live: an order's status, while the page is open.
   const t0 = Date.now();
-  await sql(db.url, `SELECT message_send(${shop.id}, 'order.status', '{"fair_name": "站內信頁面會", "order": 77,
-    "status": "shipped", "carrier": "順豐速運", "tracking": "SF1234567890"}'::jsonb, ${fx.fair})`);
+  await sql(db.url, `SELECT message_send(${shop.id}, 'order.status', '{"fair_name": "站内信页面会", "order": 77,
+    "status": "shipped", "carrier": "顺丰速运", "tracking": "SF1234567890"}'::jsonb, ${fx.fair})`);
   await page.locator('#inbox-badge').filter({ hasText: '2' }).waitFor({ timeout: 10_000 });
   const live = Date.now() - t0;
   console.log(`# message_send -> badge 2 painted: ${live} ms`);
@@ -45,8 +45,8 @@ test('the badge counts what came while away and what comes live; reading lowers 
   await page.locator('#inbox-list .message').nth(1).waitFor({ timeout: 10_000 });
   const texts = await page.locator('#inbox-list .message-text').allTextContents();
   assert.deepEqual(texts, [
-    '订单 77：已发货 順豐速運 运单号 SF1234567890',
-    '站內信頁面會 送您一张优惠券「開幕券」（满 ¥2,000.00 减 ¥200.00），券码 OPEN200',
+    '订单 77：已发货 顺丰速运 运单号 SF1234567890',
+    '站内信页面会 送您一张优惠券「开幕券」（满 ¥2,000.00 减 ¥200.00），券码 OPEN200',
   ]);
   assert.equal(await page.locator('#inbox-list .message.unread').count(), 2);
   assert.equal(await page.locator('#inbox-list .unread-mark').count(), 2, 'unread is said in words, not by colour only');
@@ -84,7 +84,7 @@ test('the badge counts what came while away and what comes live; reading lowers 
   // English.
   await page.selectOption('.lang select', 'en');
   await page.locator('#inbox-title').filter({ hasText: 'Inbox' }).waitFor({ timeout: 5_000 });
-  assert.equal(await page.locator('#inbox-list .message-text').first().textContent(), 'Order 77: Shipped 順豐速運, tracking SF1234567890');
+  assert.equal(await page.locator('#inbox-list .message-text').first().textContent(), 'Order 77: Shipped 顺丰速运, tracking SF1234567890');
 
   assert.deepEqual(problems, []);
   assert.deepEqual(second.problems, []);
@@ -94,12 +94,12 @@ test('the badge counts what came while away and what comes live; reading lowers 
 
 test('each message\'s time is in its fair\'s zone, a message of no fair in the browser\'s, each labelled', { timeout: 120_000 }, async () => {
   const { db, server, browser } = suite;
-  const shanghai = await makeFair(db.url, { name: '上海訂貨會', products: 1 });
-  const paris = await makeFair(db.url, { name: '巴黎訂貨會', products: 1 });
+  const shanghai = await makeFair(db.url, { name: '上海订货会', products: 1 });
+  const paris = await makeFair(db.url, { name: '巴黎订货会', products: 1 });
   await sql(db.url, `UPDATE fairs SET timezone = 'Europe/Paris' WHERE id = ${paris.fair}`);
-  const shop = await createUser(db.url, { login: 'zone-shop', name: '周店長', password: 'zone-pass-1' });
-  await sql(db.url, `SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "上海訂貨會", "title": "上海新品"}'::jsonb, ${shanghai.fair});
-    SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "巴黎訂貨會", "title": "巴黎新品"}'::jsonb, ${paris.fair});
+  const shop = await createUser(db.url, { login: 'zone-shop', name: '周店长', password: 'zone-pass-1' });
+  await sql(db.url, `SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "上海订货会", "title": "上海新品"}'::jsonb, ${shanghai.fair});
+    SELECT message_send(${shop.id}, 'promotion', '{"fair_name": "巴黎订货会", "title": "巴黎新品"}'::jsonb, ${paris.fair});
     SELECT message_send(${shop.id}, 'promotion', '{"title": "品牌通知"}'::jsonb)`);
   const at = new Map((await sql(db.url, `SELECT params->>'title', rfc3339(created_at) FROM inbox_messages WHERE user_id = ${shop.id}`)));
   // the browser in New York: neither fair's zone
@@ -137,7 +137,7 @@ test('each message\'s time is in its fair\'s zone, a message of no fair in the b
 
 test('an admin adds a webhook, sees its secret once, and removes it', { timeout: 120_000 }, async () => {
   const { db, server, browser } = suite;
-  await createUser(db.url, { login: 'hook-boss', name: '系統管理員', role: 'admin', password: 'hook-pass-12' });
+  await createUser(db.url, { login: 'hook-boss', name: '系统管理员', role: 'admin', password: 'hook-pass-12' });
   const { context, page, problems } = await openAs(browser, server, 'hook-boss', 'hook-pass-12', { viewport: { width: 1280, height: 800 } });
   await page.click('#webhooks-link', { timeout: 20_000 });
   await page.locator('#webhooks-none').waitFor({ timeout: 10_000 });

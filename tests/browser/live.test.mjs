@@ -24,10 +24,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDatabase, startServer, createUser, makeFair, sql, fairctl, sleep, waitFor, login, connect,
+  createDatabase, startServer, sql, fairctl, sleep, waitFor, login, connect,
 } from '../integration/harness.mjs';
 import { makeLiveDir, startNginx, publish, frameMadeAt, CLOCK_BITS, CLOCK_BLOCK, CLOCK_TOP } from '../integration/28-nginx.mjs';
-import { launchChromium, openAs, screenshot, scriptsTransferred } from './browser.mjs';
+import { launchChromium, openAs, screenshot, scriptsTransferred, createUser, makeFair } from './browser.mjs';
 
 let db;
 let server;
@@ -44,7 +44,7 @@ before(async () => {
   live = makeLiveDir();
   server = await startServer({ databaseUrl: db.url, env: { FAIR_HLS_ROOT: live.hlsDir } });
   nginx = await startNginx(live.dir, server.port);
-  fx = await makeFair(db.url, { name: '春季直播訂貨會', products: 2 });
+  fx = await makeFair(db.url, { name: '春季直播订货会', products: 2 });
   dealer = await createUser(db.url, { login: `live${process.pid}`, role: 'dealer' });
   await sql(db.url, `INSERT INTO fair_dealers VALUES (${fx.fair}, ${dealer.dealerId})`);
   await createUser(db.url, { login: `liverep${process.pid}`, role: 'rep', password: 'rep-pass-123' });
@@ -127,15 +127,15 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
 
   // Without video the spotlight is not held
   await page.evaluate(watchSpotlight, { product: p1, ...clockArgs });
-  const plainSent = await setSpotlight(p1, '沒有視頻');
+  const plainSent = await setSpotlight(p1, '没有视频');
   const plain = await waitFor(() => page.evaluate(() => window.__spotShown), { what: 'the spotlight without video' });
   console.log(`figure: spotlight without video shown ${plain.at - plainSent} ms after the rep sent it`);
   assert.ok(plain.at - plainSent < 1000, `without video the spotlight is not held (${plain.at - plainSent} ms)`);
   // a question, answered in public while the video plays (below)
-  await page.fill('#ask-text', '有現貨嗎？');
+  await page.fill('#ask-text', '有现货吗？');
   await page.click('#chat button[type=submit]');
-  await page.locator('#chat .qa .text').filter({ hasText: '有現貨嗎？' }).waitFor({ timeout: 10_000 });
-  const [[question]] = await sql(db.url, `SELECT id FROM chat_messages WHERE text = '有現貨嗎？' AND fair_id = ${fx.fair}`);
+  await page.locator('#chat .qa .text').filter({ hasText: '有现货吗？' }).waitFor({ timeout: 10_000 });
+  const [[question]] = await sql(db.url, `SELECT id FROM chat_messages WHERE text = '有现货吗？' AND fair_id = ${fx.fair}`);
   await screenshot(page, 'live-1-no-stream');
   const h264 = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"'));
   console.log(`Debian's Chromium plays H.264 + AAC through MediaSource: ${h264}`);
@@ -204,10 +204,10 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
   // The spotlight in step: held until the picture shows the moment it was set; the answer in
   // the Q&A sent just after it is not held
   await page.evaluate(watchSpotlight, { product: p2, ...clockArgs });
-  const sent = await setSpotlight(p2, '與畫面同步');
-  const answered = await rep.request('chat.answer', { fair: fx.fair, reply_to: Number(question), text: '有，馬上發貨。' });
+  const sent = await setSpotlight(p2, '与画面同步');
+  const answered = await rep.request('chat.answer', { fair: fx.fair, reply_to: Number(question), text: '有，马上发货。' });
   assert.equal(answered.ok, true, JSON.stringify(answered));
-  await page.locator('#chat .qa .a').filter({ hasText: '有，馬上發貨。' }).waitFor({ timeout: 5000 });
+  await page.locator('#chat .qa .a').filter({ hasText: '有，马上发货。' }).waitFor({ timeout: 5000 });
   const answerShown = Date.now() - sent;
   const heldMeanwhile = await page.evaluate(() => window.__spotShown === null);
   const shown = await waitFor(() => page.evaluate(() => window.__spotShown), { timeoutMs: 20_000, what: 'the spotlight in step' });
@@ -252,7 +252,7 @@ test('a dealer watches the live video: muted autoplay, tap for sound, latency un
     offset: Number(b.dataset.offset), product: Number(b.dataset.product), text: b.textContent })));
   assert.deepEqual(chapters.map((c) => c.product), [p1, p2], JSON.stringify(chapters));
   assert.equal(chapters[0].offset, 0);
-  assert.match(chapters[1].text, /測試外套2/);
+  assert.match(chapters[1].text, /测试外套2/);
   await page.locator(`#replay-chapters .chapter[data-product="${p2}"]`).click();
   const seeked = await waitFor(() => page.evaluate((a) => {
     const v = document.getElementById('replay-video');

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, logInOnPage, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, httpGet, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, httpGet, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -55,7 +55,7 @@ test('a manager sets targets and must-order styles and reads the audit log', { t
   const coat2 = fx.products[1];
   const box = page.locator(`.must-list li[data-product="${coat2.id}"] input[type=checkbox]`);
   await box.check();
-  await dealerPage.locator('#attainment .missing').filter({ hasText: '測試外套2' }).waitFor({ timeout: 10_000 });
+  await dealerPage.locator('#attainment .missing').filter({ hasText: '测试外套2' }).waitFor({ timeout: 10_000 });
   const [[must]] = await sql(db.url, `SELECT must_order FROM fair_items WHERE fair_id = ${fx.fair} AND product_id = ${coat2.id}`);
   assert.equal(must, 't');
   await screenshot(dealerPage, 'manage-dealer-sees');

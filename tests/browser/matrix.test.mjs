@@ -8,8 +8,8 @@
 // Screenshots go to build/test-artifacts/matrix-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, createUser, makeFair, sql, startServer } from '../integration/harness.mjs';
-import { launchChromium, openAs, screenshot } from './browser.mjs';
+import { createDatabase, sql, startServer } from '../integration/harness.mjs';
+import { launchChromium, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 
 let tmp;
 let db;

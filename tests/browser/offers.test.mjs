@@ -15,8 +15,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
-import { ARTIFACT_DIR, browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { ARTIFACT_DIR, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
@@ -65,8 +65,8 @@ async function ok(ws, op, args) {
 
 test('a dealer sees where it stands, picks a coupon and gets the discount it was shown', { timeout: 240_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '政策訂貨會', products: 3 });
-  const buyer = await createUser(db.url, { login: 'offers-buyer', name: '林店長', password: 'buyer-pass-1', tier: 'B' });
+  const fx = await makeFair(db.url, { name: '政策订货会', products: 3 });
+  const buyer = await createUser(db.url, { login: 'offers-buyer', name: '林店长', password: 'buyer-pass-1', tier: 'B' });
   const [, coat2] = fx.products; // tier B pays 90002 for coat 2
   const chief = await manager(server, db);
   // ¥1,000 minimum; 2% early bird for the fair's first two hours (it began an hour ago);
@@ -214,9 +214,9 @@ test('a dealer sees where it stands, picks a coupon and gets the discount it was
 
 test('a manager sets tiers and an early bird, creates a coupon and watches it used', { timeout: 240_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '設定訂貨會', products: 2 });
-  await createUser(db.url, { login: 'offers-boss', name: '趙經理', role: 'manager', password: 'boss-pass-1234' });
-  const buyer = await createUser(db.url, { login: 'offers-b2', name: '吳店長', password: 'buyer-pass-2', tier: 'B' });
+  const fx = await makeFair(db.url, { name: '设定订货会', products: 2 });
+  await createUser(db.url, { login: 'offers-boss', name: '赵经理', role: 'manager', password: 'boss-pass-1234' });
+  const buyer = await createUser(db.url, { login: 'offers-b2', name: '吴店长', password: 'buyer-pass-2', tier: 'B' });
   const { context, page, problems } = await openAs(browser, server, 'offers-boss', 'boss-pass-1234',
     { fair: fx.fair, route: '/manage', viewport: LAPTOP });
   page.on('dialog', (d) => void d.accept());
@@ -312,8 +312,8 @@ test('a manager sets tiers and an early bird, creates a coupon and watches it us
 
 test('a manager sets the points rate of a dealer tier, sees it in words, and is refused in words', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '積分訂貨會', products: 1 });
-  await createUser(db.url, { login: 'rates-boss', name: '錢經理', role: 'manager', password: 'rates-pass-123' });
+  const fx = await makeFair(db.url, { name: '积分订货会', products: 1 });
+  await createUser(db.url, { login: 'rates-boss', name: '钱经理', role: 'manager', password: 'rates-pass-123' });
   for (const tier of ['A', 'B', 'C']) await createUser(db.url, { login: `rates-shop-${tier.toLowerCase()}`, password: 'rates-shop-1', tier });
   const { context, page, problems } = await openAs(browser, server, 'rates-boss', 'rates-pass-123',
     { fair: fx.fair, route: '/manage', viewport: LAPTOP });

@@ -7,8 +7,8 @@
 // Screenshots go to build/test-artifacts/offline-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { createUser, httpGet, makeFair, openPsql, sql, startServer, waitFor } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { httpGet, openPsql, sql, startServer, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 

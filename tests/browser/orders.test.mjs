@@ -7,8 +7,8 @@
 // and phone size go to build/test-artifacts/orders-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, openPsql, sql, waitFor } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { connect, login, openPsql, sql, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -17,9 +17,9 @@ const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US', { minimumFraction
 
 test('a dealer sees its credit on the sheet and amends an order from My orders', { timeout: 180_000 }, async () => {
   const { db, server, browser } = suite;
-  const fx = await makeFair(db.url, { name: '額度訂貨會', products: 3 });
+  const fx = await makeFair(db.url, { name: '额度订货会', products: 3 });
   // tier B pays each item's own price: 90001, 90002, 90003
-  const buyer = await createUser(db.url, { login: 'credit-buyer', name: '周店長', password: 'buyer-pass-1', tier: 'B' });
+  const buyer = await createUser(db.url, { login: 'credit-buyer', name: '周店长', password: 'buyer-pass-1', tier: 'B' });
   await sql(db.url, `UPDATE dealers SET credit_limit = ${LIMIT} WHERE id = ${buyer.dealerId}`);
   const [coat1, coat2, coat3] = fx.products;
   const [c1BlackM, c1WhiteM] = coat1.variants; // makeFair's order: M黑, M白, L黑, L白
@@ -79,14 +79,14 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   const card = page.locator(`.order[data-order="${first.id}"]`);
   await card.locator(`#amend-${first.id}`).click({ timeout: 10_000 });
   const form = page.locator(`#amend-form-${first.id}`);
-  const blackM = form.getByLabel('測試外套1 黑色 M 数量');
+  const blackM = form.getByLabel('测试外套1 黑色 M 数量');
   await blackM.waitFor({ timeout: 5_000 });
   // focus moves in an effect after the paint: wait for it, as a person's next key would
-  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '測試外套1 黑色 M 数量',
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '测试外套1 黑色 M 数量',
     null, { timeout: 5_000 }); // the first quantity has the focus
   assert.equal(await form.locator('button[type=submit]').isDisabled(), true, 'nothing changed yet');
   await blackM.fill('4');
-  await form.getByRole('button', { name: '删除 測試外套2 黑色 M' }).click();
+  await form.getByRole('button', { name: '删除 测试外套2 黑色 M' }).click();
   assert.equal(await form.locator(`tr[data-variant="${coat2.variants[0]}"]`).getAttribute('data-removed'), 'true');
   await form.locator(`#amend-total-${first.id}`).filter({ hasText: yuan(5 * 90001) }).waitFor({ timeout: 5_000 });
   await screenshot(page, 'orders-amend-editing');
@@ -108,16 +108,16 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   // Over stock: one white M left beside the order's own, so the order can have 2.
   await sql(db.url, `UPDATE stock SET sold = allocation - 1 WHERE fair_id = ${fx.fair} AND variant_id = ${c1WhiteM}`);
   await card.locator(`#amend-${first.id}`).click();
-  await form.getByLabel('測試外套1 黑色 M 数量').fill('2');
-  await form.getByLabel('測試外套1 白色 M 数量').fill('3');
+  await form.getByLabel('测试外套1 黑色 M 数量').fill('2');
+  await form.getByLabel('测试外套1 白色 M 数量').fill('3');
   await form.locator('button[type=submit]').click();
   const short = page.locator(`#amend-short-${first.id}`);
   await short.waitFor({ timeout: 15_000 });
-  assert.equal(await short.locator(`li[data-variant="${c1WhiteM}"]`).textContent(), '測試外套1 白色 M: 2 件');
+  assert.equal(await short.locator(`li[data-variant="${c1WhiteM}"]`).textContent(), '测试外套1 白色 M: 2 件');
   assert.match(await short.textContent(), /库存不足，本单以下尺码最多可订/);
   await screenshot(page, 'orders-amend-short');
   await short.getByRole('button', { name: '改成可订数量' }).click();
-  assert.equal(await form.getByLabel('測試外套1 白色 M 数量').inputValue(), '2');
+  assert.equal(await form.getByLabel('测试外套1 白色 M 数量').inputValue(), '2');
   await form.locator(`#amend-total-${first.id}`).filter({ hasText: yuan(4 * 90001) }).waitFor({ timeout: 5_000 });
   await form.locator('button[type=submit]').click();
   await amended.filter({ hasText: yuan(4 * 90001) }).waitFor({ timeout: 15_000 });
@@ -130,7 +130,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   const holder = openPsql(db.url);
   await holder.query(`BEGIN; SELECT 1 FROM dealers WHERE id = ${buyer.dealerId} FOR UPDATE`);
   await card.locator(`#amend-${first.id}`).click();
-  await form.getByLabel('測試外套1 黑色 M 数量').fill('3');
+  await form.getByLabel('测试外套1 黑色 M 数量').fill('3');
   await form.locator('button[type=submit]').click();
   const amending = `FROM pg_stat_activity WHERE query LIKE 'SELECT order_amend(%' AND pid <> pg_backend_pid()`;
   await waitFor(async () => (await sql(db.url, `SELECT count(*) ${amending} AND wait_event_type = 'Lock'`))[0][0] === '1',
@@ -148,8 +148,8 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
 
   // Over the credit: warned before sending, refused in words; Escape leaves it as it was.
   await card.locator(`#amend-${first.id}`).click();
-  await form.getByLabel('測試外套1 黑色 M 数量').fill('5');
-  await form.getByLabel('測試外套1 白色 M 数量').fill('2');
+  await form.getByLabel('测试外套1 黑色 M 数量').fill('5');
+  await form.getByLabel('测试外套1 白色 M 数量').fill('2');
   const increase = 7 * 90001 - 5 * 90001;
   assert.ok(increase > LIMIT - open, 'the change is over the credit left');
   assert.equal(await form.locator(`#amend-over-${first.id}`).textContent(),
@@ -160,7 +160,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   // the server counts the order's own total as available to it; the page words what the change adds
   assert.equal(await refused.textContent(), `超过可用额度：修改后多出 ${yuan(increase)}，可用额度 ${yuan(LIMIT - open)}`);
   await screenshot(page, 'orders-amend-over-credit');
-  await form.getByLabel('測試外套1 黑色 M 数量').press('Escape');
+  await form.getByLabel('测试外套1 黑色 M 数量').press('Escape');
   await form.waitFor({ state: 'detached', timeout: 5_000 });
   await page.waitForFunction((id) => document.activeElement?.id === id, `amend-${first.id}`, { timeout: 5_000 }); // back on its button
   assert.deepEqual(await lines(first.id), [[c1BlackM, 3], [c1WhiteM, 2]].sort((a, b) => a[0] - b[0]));
@@ -168,7 +168,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   // English words for the same form.
   await page.selectOption('.lang select', 'en');
   await card.locator(`#amend-${first.id}`).filter({ hasText: 'Change order' }).click();
-  await form.getByLabel('測試外套1 白色 M quantity').waitFor({ timeout: 5_000 });
+  await form.getByLabel('Test coat 1 白色 M quantity').waitFor({ timeout: 5_000 });
   await screenshot(page, 'orders-amend-en');
   await page.selectOption('.lang select', 'zh-Hans');
   assert.deepEqual(problems, [], 'no errors in the page');
@@ -190,7 +190,7 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   await screenshot(small, 'orders-phone-sheet');
   await small.goto(`${server.url}/#/fair/${fx.fair}/orders`);
   await small.locator(`#amend-${first.id}`).click({ timeout: 15_000 });
-  await small.locator(`#amend-form-${first.id}`).getByLabel('測試外套1 黑色 M 数量').fill('3');
+  await small.locator(`#amend-form-${first.id}`).getByLabel('测试外套1 黑色 M 数量').fill('3');
   await small.evaluate(() => window.scrollTo(0, 0)); // the sticky bar would sit mid-page in a full-page shot
   assert.ok(await wide() <= 375, `orders: ${await wide()} px wide at 375`);
   await screenshot(small, 'orders-phone-amend');

@@ -5,19 +5,19 @@
 // build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png, print-hant.png, print-en.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, screenshot, watchProblems } from './browser.mjs';
+import { browserSuite, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
 import {
-  createUser, sql, login, connect, makeFair,
+  sql, login, connect,
 } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
 test('a dealer logs in, sets its own password, sees the fairs live, and logs out', { timeout: 120_000 }, async () => {
   const { db, server, browser } = suite;
-  await createUser(db.url, { login: 'shopper', name: '陳店長', role: 'dealer', password: 'temporary-123',
-    mustChange: true, region: '華東', tier: 'B' });
+  await createUser(db.url, { login: 'shopper', name: '陈店长', role: 'dealer', password: 'temporary-123',
+    mustChange: true, region: '华东', tier: 'B' });
   await sql(db.url, `INSERT INTO fairs (name, season, starts_at, ends_at) VALUES
-    ('2027 春夏新品訂貨會', '2027SS', now() - interval '1 hour', now() + interval '2 days')`);
+    ('2027 春夏新品订货会', '2027SS', now() - interval '1 hour', now() + interval '2 days')`);
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -41,11 +41,11 @@ test('a dealer logs in, sets its own password, sees the fairs live, and logs out
   await page.click('#password-view button[type=submit]');
 
   await page.locator('.conn[data-state=live]').waitFor({ timeout: 20_000 });
-  const fair = page.locator('.fair').filter({ hasText: '2027 春夏新品訂貨會' });
+  const fair = page.locator('.fair').filter({ hasText: '2027 春夏新品订货会' });
   await fair.waitFor({ timeout: 20_000 });
   assert.equal(await fair.locator('.fair-status').textContent(), '进行中');
   assert.match(await fair.textContent(), /时区：Asia\/Shanghai \(UTC\+8\)/);
-  assert.equal(await page.locator('#who').textContent(), '陳店長 商行');
+  assert.equal(await page.locator('#who').textContent(), '陈店长 商行');
 
   await screenshot(page, 'page');
 

@@ -1,4 +1,4 @@
-// The dealer's points (積分) in Chromium (issue 25): a dealer of tier B (150 points per ¥100
+// The dealer's points (积分) in Chromium (issue 25): a dealer of tier B (150 points per ¥100
 // paid) whose two orders at a past fair were delivered opens 积分 from the header and sees its
 // balance, what it is worth, its rate, what expires within 30 days (dated in the fair's zone,
 // labelled) and the history in words. The redeem form lists only fairs not closed; typing points
@@ -11,8 +11,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 

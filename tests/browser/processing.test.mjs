@@ -7,8 +7,8 @@
 // Screenshots go to build/test-artifacts/processing-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, openAs, screenshot } from './browser.mjs';
-import { connect, createUser, fairctl, login, makeFair, sql } from '../integration/harness.mjs';
+import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { connect, fairctl, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 
@@ -22,10 +22,10 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
     const u = await createUser(db.url, { login, name, password: `${login}-pass-1`, tier: 'A' });
     shops.push(u);
   }
-  await fairctl(db.url, ['warehouse', '華東', '上海仓']);
+  await fairctl(db.url, ['warehouse', '华东', '上海仓']);
   const dealerIds = (await sql(db.url, `SELECT dealer_id FROM users WHERE login IN ('shop1', 'shop2', 'shop3') ORDER BY login`)).map((r) => r[0]);
   // shop3 has no address: the automatic review holds its order
-  await sql(db.url, `UPDATE dealers SET region = '華東' WHERE id IN (${dealerIds.join(',')});
+  await sql(db.url, `UPDATE dealers SET region = '华东' WHERE id IN (${dealerIds.join(',')});
     DELETE FROM dealer_addresses WHERE dealer_id = ${dealerIds[2]};
     INSERT INTO dealer_addresses (dealer_id, recipient, phone, address, is_default)
       SELECT id, '收货人', '021-1234', '上海市南京路 1 号', true FROM dealers WHERE id IN (${dealerIds[0]}, ${dealerIds[1]})
@@ -118,7 +118,7 @@ test('reps process the orders after the fair, live on each other\'s pages, and t
 
   // A rep limited to another region sees none of these orders.
   await createUser(db.url, { login: 'south', name: '南区销售', role: 'rep', password: 'south-pass-123' });
-  await sql(db.url, `UPDATE users SET regions = ARRAY['華南'] WHERE login = 'south'`);
+  await sql(db.url, `UPDATE users SET regions = ARRAY['华南'] WHERE login = 'south'`);
   const { context: southContext, page: southPage } = await openAs(browser, server, 'south', 'south-pass-123', { fair: fx.fair, route: '/queue', viewport: { width: 1280, height: 900 } });
   await southPage.locator('#processing-view p.muted').filter({ hasText: '没有订单' }).waitFor({ timeout: 10_000 });
   await southPage.selectOption('#queue-status', 'delivered');

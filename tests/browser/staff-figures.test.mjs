@@ -10,8 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, logInOnPage, openAs, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, mintDealers, sleep, sql } from '../integration/harness.mjs';
+import { browserSuite, logInOnPage, openAs, screenshot, watchProblems, createUser, makeFair, mintDealers } from './browser.mjs';
+import { connect, login, sleep, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const SECONDS = Number(process.env.FAIR_BIGSCREEN_SECONDS || 90);

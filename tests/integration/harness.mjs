@@ -672,18 +672,19 @@ export async function startPrivatePostgres() {
 
 /**
  * Creates a fair straight in the database with `products` products of 2 sizes × 2 colours
- * each (allocation 100 per variant), tier A paying less for the first product. Times are
- * intervals relative to PostgreSQL's now(). Resolves with {fair, products: [{id, variants}]}.
+ * each (allocation 100 per variant), tier A paying less for the first product, named
+ * `productName` and their number ("Test coat n" in English). Times are intervals relative to
+ * PostgreSQL's now(). Resolves with {fair, products: [{id, variants}]}.
  */
 export async function makeFair(dbUrl, { name = '測試訂貨會', startsIn = '-1 hour', endsIn = '2 days', products = 3,
-  stylePrefix = `T${process.pid}${Math.floor(Math.random() * 1e6)}` } = {}) {
+  stylePrefix = `T${process.pid}${Math.floor(Math.random() * 1e6)}`, productName = '測試外套' } = {}) {
   const [[fair]] = await sql(dbUrl, `INSERT INTO fairs (name, season, starts_at, ends_at)
     VALUES ('${name.replace(/'/g, "''")}', '2027SS', now() + interval '${startsIn}', now() + interval '${endsIn}')
     RETURNING id`);
   const made = [];
   for (let i = 1; i <= products; i++) {
     const [[product]] = await sql(dbUrl, `INSERT INTO products (style, name, name_en, category, base_price)
-      VALUES ('${stylePrefix}-${i}', '測試外套${i}', 'Test coat ${i}', '外套', ${100000 + i}) RETURNING id`);
+      VALUES ('${stylePrefix}-${i}', '${productName.replace(/'/g, "''")}${i}', 'Test coat ${i}', '外套', ${100000 + i}) RETURNING id`);
     const variants = (await sql(dbUrl, `INSERT INTO variants (product_id, size, color, sort)
       SELECT ${product}, s, c, row_number() OVER () FROM unnest(ARRAY['M','L']) s, unnest(ARRAY['黑色','白色']) c
       RETURNING id`)).map(([id]) => Number(id));
@@ -704,15 +705,18 @@ export function fairctl(dbUrl, args, { mediaRoot = path.join(os.tmpdir(), 'fair-
 
 /**
  * Users with sessions minted in bulk (no password hashing): `count` dealers of `tiers` in
- * turn, each with its own dealer. Resolves with [{login, cookie, tier, dealerId}].
+ * turn, each with its own dealer (named `dealerName n`, in `region`, its user `userName n`).
+ * Resolves with [{login, cookie, tier, dealerId}].
  */
-export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, tiers = ['A', 'B', 'C'] } = {}) {
+export async function mintDealers(dbUrl, count, { prefix = `md${process.pid}x`, tiers = ['A', 'B', 'C'],
+  dealerName = '經銷商', userName = '店長', region = '華東' } = {}) {
   const hash = passwordHash('unused-password-1');
+  const q = (v) => `'${String(v).replace(/'/g, "''")}'`;
   await sql(dbUrl, `INSERT INTO dealers (code, name, region, tier, credit_limit)
-    SELECT '${prefix}' || i, '經銷商 ' || i, '華東', (ARRAY['${tiers.join("','")}'])[1 + (i - 1) % ${tiers.length}], 1000000000
+    SELECT '${prefix}' || i, ${q(dealerName + ' ')} || i, ${q(region)}, (ARRAY['${tiers.join("','")}'])[1 + (i - 1) % ${tiers.length}], 1000000000
     FROM generate_series(1, ${count}) i ON CONFLICT (code) DO NOTHING;
     INSERT INTO users (login, name, role, dealer_id, password_hash)
-    SELECT '${prefix}' || i, '店長 ' || i, 'dealer', d.id, '${hash}'
+    SELECT '${prefix}' || i, ${q(userName + ' ')} || i, 'dealer', d.id, '${hash}'
     FROM generate_series(1, ${count}) i JOIN dealers d ON d.code = '${prefix}' || i
     ON CONFLICT (login) DO NOTHING`);
   const logins = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
