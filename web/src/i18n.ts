@@ -511,6 +511,15 @@ const zhHans = {
   rate_add_in: '添加等级（一个大写字母）',
   rate_add: '添加',
   rate_unsaved: '未保存',
+  promo_title: '促销通知', promo_intro: '写一条促销消息，发到所选经销商的站内信；订阅了邮件的经销商也会收到邮件。',
+  promo_subject: '标题', promo_body: '内容', promo_chars: '{n}/{max} 字', promo_to: '发给',
+  promo_all: '本场全部经销商', promo_tier: '某一等级', promo_region: '某一区域', promo_dealers: '指定经销商',
+  promo_tier_in: '等级（一个大写字母）', promo_region_in: '区域', promo_dealers_in: '经销商编号，逗号分隔',
+  promo_reach: '将发给 {dealers} 家经销商（{users} 个账号）', promo_reach_none: '没有经销商符合：换个条件',
+  promo_reach_wait: '正在计算会收到的经销商…', promo_reach_incomplete: '填好发给谁，就能看到会收到的经销商数',
+  promo_looks: '经销商的站内信里会这样显示：', promo_send: '发送促销通知',
+  promo_confirm: '发给 {dealers} 家经销商？发出后不能撤回。', promo_sent: '已发给 {dealers} 家经销商（{n} 条消息）',
+  promo_bad_title: '标题要 1–100 字，写在一行', promo_bad_body: '内容要 1–2000 字', promo_bad_region: '区域要填 1–64 字',
 };
 type Dict = typeof zhHans;
 export type Key = keyof Dict;
@@ -703,6 +712,15 @@ const zhHant: Dict = {
   rate_bad_days: '有效天數要填 1 到 3650 的整數（空為 365）', rate_saved: '{tier} 級積分比例已儲存', rate_per_in: '每 {per} 積分',
   rate_days_in: '有效天數', rate_save_tier: '儲存 {tier} 級積分比例', rate_add_in: '新增等級（一個大寫字母）', rate_add: '新增',
   rate_unsaved: '未儲存',
+  promo_title: '促銷通知', promo_intro: '寫一則促銷訊息，發到所選經銷商的站內信；訂閱了郵件的經銷商也會收到郵件。',
+  promo_subject: '標題', promo_body: '內容', promo_chars: '{n}/{max} 字', promo_to: '發給',
+  promo_all: '本場全部經銷商', promo_tier: '某一等級', promo_region: '某一區域', promo_dealers: '指定經銷商',
+  promo_tier_in: '等級（一個大寫字母）', promo_region_in: '區域', promo_dealers_in: '經銷商編號，逗號分隔',
+  promo_reach: '將發給 {dealers} 家經銷商（{users} 個帳號）', promo_reach_none: '沒有經銷商符合：換個條件',
+  promo_reach_wait: '正在計算會收到的經銷商…', promo_reach_incomplete: '填好發給誰，就能看到會收到的經銷商數',
+  promo_looks: '經銷商的站內信會這樣顯示：', promo_send: '發送促銷通知',
+  promo_confirm: '發給 {dealers} 家經銷商？發出後無法撤回。', promo_sent: '已發給 {dealers} 家經銷商（{n} 則訊息）',
+  promo_bad_title: '標題要 1–100 字，寫在一行', promo_bad_body: '內容要 1–2000 字', promo_bad_region: '區域要填 1–64 字',
 };
 
 const en: Dict = {
@@ -912,6 +930,16 @@ const en: Dict = {
   rate_bad_per: 'Points per {per}: a whole number from 0 to 10000', rate_bad_days: 'Valid days: a whole number from 1 to 3650 (empty: 365)',
   rate_saved: 'Tier {tier} rate saved', rate_per_in: 'Points per {per}', rate_days_in: 'Valid days', rate_save_tier: 'Save the tier {tier} rate',
   rate_add_in: 'Add a tier (one capital letter)', rate_add: 'Add', rate_unsaved: 'not saved',
+  promo_title: 'Promotions', promo_intro: 'Write a promotion for the chosen dealers’ inboxes; dealers who asked for mail get it by mail too.',
+  promo_subject: 'Title', promo_body: 'Message', promo_chars: '{n}/{max} characters', promo_to: 'Send to',
+  promo_all: 'Every dealer of this fair', promo_tier: 'One tier', promo_region: 'One region', promo_dealers: 'Named dealers',
+  promo_tier_in: 'Tier (one capital letter)', promo_region_in: 'Region', promo_dealers_in: 'Dealer numbers, separated by commas',
+  promo_reach: 'Reaches {dealers} dealers ({users} accounts)', promo_reach_none: 'No dealer matches: change whom to send to',
+  promo_reach_wait: 'Counting the dealers it reaches…', promo_reach_incomplete: 'Say whom to send to, to see how many dealers it reaches',
+  promo_looks: 'Dealers will see it in their inbox as:', promo_send: 'Send promotion',
+  promo_confirm: 'Send to {dealers} dealers? It cannot be taken back.', promo_sent: 'Sent to {dealers} dealers ({n} messages)',
+  promo_bad_title: 'The title takes 1–100 characters on one line', promo_bad_body: 'The message takes 1–2000 characters',
+  promo_bad_region: 'The region takes 1–64 characters',
 };
 
 const DICTS: Record<Lang, Dict> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en };

@@ -1,7 +1,8 @@
 // The manager's settings of a fair (manager, admin): order targets (订货指标) per region or
 // dealer, must-order styles (必订款), the audit log (who changed which price when, filtered),
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
-// ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); for an
+// ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); the
+// promotions sent to the fair's dealers (promote-manage.tsx); for an
 // administrator, the products' pictures and videos (media-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
@@ -11,6 +12,7 @@ import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 import { MediaPanel } from './media-manage';
 import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
+import { PromotePanel } from './promote-manage';
 import { useItemSearch } from './search';
 
 interface AuditEntry {
@@ -30,6 +32,7 @@ export function Manage({ ctx }: { ctx: FairContext }) {
         <PointsRatesPanel ctx={ctx} />
         <MustOrder ctx={ctx} />
         <CouponsPanel ctx={ctx} />
+        <PromotePanel ctx={ctx} />
         {ctx.user.role === 'admin' && <MediaPanel ctx={ctx} />}
         <Audit ctx={ctx} />
       </div>
