@@ -4,7 +4,8 @@
 // dealer's tier price when the window closes; a cell sold out by another dealer while the page
 // is open, which then says so and takes nothing; the same page in English; the moq and the
 // per-dealer limit (counting the dealer's earlier orders) refused in words before sending, and a
-// moq the server refuses worded too.
+// moq the server refuses worded too; at 375 px a matrix of four sizes fits, its headings and
+// colours on one line.
 // Screenshots go to build/test-artifacts/matrix-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -180,4 +181,42 @@ test('the moq and the per-dealer limit, counting earlier orders, refused in word
   await page.selectOption('.lang select', 'zh-Hans');
   assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
+});
+
+test('on a 375 px phone the matrix of four sizes fits, its headings and colours on one line', { timeout: 120_000 }, async () => {
+  const { db, server, browser } = suite;
+  const fx = await makeFair(db.url, { name: '手机订货会', products: 1 });
+  const [p] = fx.products;
+  // four sizes and three colours, as apparel has them
+  await sql(db.url, `WITH v AS (INSERT INTO variants (product_id, size, color, sort)
+      SELECT ${p.id}, s, c, CASE s WHEN 'S' THEN 0 ELSE 10 END FROM unnest(ARRAY['S','XL']) s, unnest(ARRAY['黑色','白色']) c
+      UNION ALL SELECT ${p.id}, s, '驼色', CASE s WHEN 'S' THEN 0 WHEN 'M' THEN 1 WHEN 'L' THEN 3 ELSE 10 END
+        FROM unnest(ARRAY['S','M','L','XL']) s
+      RETURNING id)
+    INSERT INTO stock (fair_id, product_id, variant_id, allocation) SELECT ${fx.fair}, ${p.id}, id, 2929 FROM v`);
+  await createUser(db.url, { login: 'phoner', name: '钱店长', password: 'phoner-pass-1', tier: 'B' });
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  const problems = watchProblems(page);
+  await logInOnPage(page, server.url, 'phoner', 'phoner-pass-1');
+  await page.locator(`.fair[data-fair="${fx.fair}"]`).waitFor({ timeout: 20_000 });
+  await page.goto(`${server.url}/#/fair/${fx.fair}/product/${p.id}`);
+  await page.locator('.matrix tbody tr').nth(2).waitFor({ timeout: 10_000 });
+  await page.getByLabel('驼色 M 数量').fill('12');
+  await page.locator('#product-units').filter({ hasText: /^12$/ }).waitFor({ timeout: 5_000 });
+  await page.locator('.matrix').scrollIntoViewIfNeeded();
+  // every heading (颜色, the sizes, 合计) and colour on one line: one line box each
+  const lines = await page.locator('.matrix th').evaluateAll((ths) => ths.map((th) => {
+    const r = document.createRange();
+    r.selectNodeContents(th);
+    return [th.textContent, new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size];
+  }));
+  for (const [text, n] of lines) assert.equal(n, 1, `${text} wraps onto ${n} lines at 375 px`);
+  const fit = await page.locator('.matrix .scroll-x').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  assert.ok(fit[0] <= fit[1], `four sizes fit without scrolling the grid: ${fit}`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `the page is ${width} px wide at 375`);
+  await screenshot(page, 'matrix-phone');
+  assert.deepEqual(problems, [], 'no errors in the page');
+  await phone.close();
 });
