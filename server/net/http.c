@@ -496,53 +496,75 @@ static int resolve_file(const char *root, const char *rel, char *out,
 	return under_root(root, joined, out, st) ? 0 : -1;
 }
 
-/* The precompressed copy of the static file path (st its stat) that web/
- * build.mjs writes beside it, "path.gz", when the request may have it:
- * a name worth compressing, an Accept-Encoding allowing gzip
- * (http_accepts_gzip), no Range (ranges are only ever on the file itself),
- * and a copy under root no older than the file (a copy left by an earlier
- * build is never sent for a newer file). Into gz (PATH_MAX bytes); returns
- * whether there is one. */
-static bool gzip_copy(struct http_req *r, const char *root, const char *path,
-		      const struct stat *st, char *gz, off_t *gz_size)
+/* Whether copy, the precompressed copy of a static file (its stat st), is
+ * a regular file under root no older than the file (a copy left by an
+ * earlier build is never sent for a newer file); its resolved name into
+ * out (PATH_MAX bytes) and its size into size. */
+static bool copy_usable(const char *root, const char *copy,
+			const struct stat *st, char *out, off_t *size)
 {
-	char named[PATH_MAX], accept[256];
-	struct stat gst;
-	int n;
+	struct stat cst;
 
-	if (!http_gzip_candidate(path) ||
-	    lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_RANGE) > 0)
+	if (!under_root(root, copy, out, &cst) ||
+	    cst.st_mtim.tv_sec < st->st_mtim.tv_sec ||
+	    (cst.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	     cst.st_mtim.tv_nsec < st->st_mtim.tv_nsec))
 		return false;
-	/* a longer Accept-Encoding than browsers send is cut: it may then
-	 * lose a gzip at its end, and the answer is merely uncompressed */
-	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING, accept,
-			 sizeof accept) ||
-	    !http_accepts_gzip(accept))
-		return false;
-	n = snprintf(named, sizeof named, "%s.gz", path);
-	if (n < 0 || (size_t)n >= sizeof named ||
-	    !under_root(root, named, gz, &gst) ||
-	    gst.st_mtim.tv_sec < st->st_mtim.tv_sec ||
-	    (gst.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	     gst.st_mtim.tv_nsec < st->st_mtim.tv_nsec))
-		return false;
-	*gz_size = gst.st_size;
+	*size = cst.st_size;
 	return true;
 }
 
-/* A static file under root: its precompressed copy with Content-Encoding:
- * gzip when the request takes it (gzip_copy), else the file itself; both
- * of a compressible name say Vary: Accept-Encoding, so a cache keeps them
- * apart. lws sends it (lws_serve_http_file, no ranges in Debian's build). */
+/* The precompressed copy of the static file path (st its stat) that web/
+ * build.mjs writes beside it, "path.br" or "path.gz", when the request may
+ * have it: a name worth compressing, no Range (ranges are only ever on the
+ * file itself), the coding the Accept-Encoding prefers
+ * (http_pick_encoding), or gzip when it prefers br and there is no usable
+ * .br, and a usable copy (copy_usable). Into out (PATH_MAX bytes); returns
+ * its coding ("br", "gzip"), or NULL for the file itself. */
+static const char *compressed_copy(struct http_req *r, const char *root,
+				   const char *path, const struct stat *st,
+				   char *out, off_t *size)
+{
+	char named[PATH_MAX], accept[256];
+	const char *coding;
+	int n;
+
+	if (!http_compressible(path) ||
+	    lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_RANGE) > 0)
+		return NULL;
+	/* a longer Accept-Encoding than browsers send is cut: it may then
+	 * lose a coding at its end, and the answer is merely bigger */
+	if (!header_copy(r->wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING, accept,
+			 sizeof accept))
+		return NULL;
+	coding = http_pick_encoding(accept);
+	if (coding && !strcmp(coding, "br")) {
+		n = snprintf(named, sizeof named, "%s.br", path);
+		if (n > 0 && (size_t)n < sizeof named &&
+		    copy_usable(root, named, st, out, size))
+			return "br";
+		coding = http_accepts_gzip(accept) ? "gzip" : NULL;
+	}
+	if (!coding)
+		return NULL;
+	n = snprintf(named, sizeof named, "%s.gz", path);
+	if (n < 0 || (size_t)n >= sizeof named ||
+	    !copy_usable(root, named, st, out, size))
+		return NULL;
+	return "gzip";
+}
+
+/* A static file under root: its precompressed copy with Content-Encoding
+ * br or gzip when the request takes it (compressed_copy), else the file
+ * itself; both of a compressible name say Vary: Accept-Encoding, so a
+ * cache keeps them apart. lws sends it (lws_serve_http_file, no ranges in
+ * Debian's build). */
 static int route_static(struct http_req *r, const char *root, const char *rel)
 {
-	static const char vary[] = "vary: Accept-Encoding\r\n";
-	static const char gzipped[] = "content-encoding: gzip\r\n"
-				      "vary: Accept-Encoding\r\n";
-	char path[PATH_MAX], gz[PATH_MAX];
+	char path[PATH_MAX], copy[PATH_MAX], headers[96];
 	struct stat st;
 	off_t size;
-	bool compressed;
+	const char *coding;
 	int n;
 
 	if (r->method != LWSHUMETH_GET && r->method != LWSHUMETH_HEAD) {
@@ -554,16 +576,23 @@ static int route_static(struct http_req *r, const char *root, const char *rel)
 		return 0;
 	}
 	size = st.st_size;
-	compressed = gzip_copy(r, root, path, &st, gz, &size);
-	if (compressed)
-		n = lws_serve_http_file(r->wsi, gz, http_mime_of(path), gzipped,
-					(int)strlen(gzipped));
-	else if (http_gzip_candidate(path))
-		n = lws_serve_http_file(r->wsi, path, http_mime_of(path), vary,
-					(int)strlen(vary));
-	else
+	coding = compressed_copy(r, root, path, &st, copy, &size);
+	if (coding) {
+		n = snprintf(headers, sizeof headers,
+			     "content-encoding: %s\r\n"
+			     "vary: Accept-Encoding\r\n",
+			     coding);
+		n = lws_serve_http_file(r->wsi, copy, http_mime_of(path),
+					headers, n);
+	} else if (http_compressible(path)) {
+		n = snprintf(headers, sizeof headers,
+			     "vary: Accept-Encoding\r\n");
+		n = lws_serve_http_file(r->wsi, path, http_mime_of(path),
+					headers, n);
+	} else {
 		n = lws_serve_http_file(r->wsi, path, http_mime_of(path), NULL,
 					0);
+	}
 	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
 		   (size_t)size, r->started_ms);
 	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))

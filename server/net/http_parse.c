@@ -57,7 +57,7 @@ const char *http_mime_of(const char *path)
 	return "application/octet-stream";
 }
 
-bool http_gzip_candidate(const char *path)
+bool http_compressible(const char *path)
 {
 	static const char *const exts[] = {
 		".js",   ".mjs", ".css",         ".html", ".svg",
@@ -119,10 +119,22 @@ static int coding_weight(const char *p, size_t n)
 	return 1000;
 }
 
-bool http_accepts_gzip(const char *accept_encoding)
+/* Whether the name (n bytes) of an Accept-Encoding item is coding, or an
+ * alias of it ("x-gzip" for "gzip"), without case. */
+static bool coding_is(const char *name, size_t n, const char *coding)
+{
+	size_t len = strlen(coding);
+
+	if (n == len && !strncasecmp(name, coding, n))
+		return true;
+	return !strcmp(coding, "gzip") && n == 6 &&
+	       !strncasecmp(name, "x-gzip", 6);
+}
+
+int http_accept_weight(const char *accept_encoding, const char *coding)
 {
 	const char *p = accept_encoding;
-	int gzip = -1, star = -1; /* their weights, -1: not listed */
+	int named = -1, star = -1; /* their weights, -1: not listed */
 
 	while (p && *p) {
 		size_t item = strcspn(p, ","), name, rest;
@@ -142,16 +154,30 @@ bool http_accepts_gzip(const char *accept_encoding)
 			w = coding_weight(p + rest, item - rest);
 		else
 			w = -1; /* "gzip x": not a coding */
-		if (w >= 0 && ((name == 4 && !strncasecmp(p, "gzip", 4)) ||
-			       (name == 6 && !strncasecmp(p, "x-gzip", 6))))
-			gzip = gzip < 0 || w > gzip ? w : gzip;
+		if (w >= 0 && coding_is(p, name, coding))
+			named = named < 0 || w > named ? w : named;
 		else if (w >= 0 && name == 1 && *p == '*')
 			star = w;
 		p += item;
 		if (*p == ',')
 			p++;
 	}
-	return gzip >= 0 ? gzip > 0 : star > 0;
+	return named >= 0 ? named : star > 0 ? star : 0;
+}
+
+bool http_accepts_gzip(const char *accept_encoding)
+{
+	return http_accept_weight(accept_encoding, "gzip") > 0;
+}
+
+const char *http_pick_encoding(const char *accept_encoding)
+{
+	int br = http_accept_weight(accept_encoding, "br");
+	int gzip = http_accept_weight(accept_encoding, "gzip");
+
+	if (br > 0 && br >= gzip)
+		return "br";
+	return gzip > 0 ? "gzip" : NULL;
 }
 
 bool http_length_exceeds(const char *content_length, unsigned long long max)

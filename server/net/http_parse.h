@@ -1,6 +1,7 @@
 /* http_parse.h - the pure decisions of the HTTP request path: whether a
  * path names a route, where a static path leads (and that it stays under
- * its folder), a file's content type, the Content-Length limit,
+ * its folder), a file's content type, the coding to send it in (its name
+ * and the request's Accept-Encoding), the Content-Length limit,
  * comma-separated header lists (Sec-WebSocket-Protocol, allowed_origins)
  * and whether an Origin is this server's own or an allowed one.
  *
@@ -34,19 +35,29 @@ const char *http_mime_of(const char *path);
 
 /* Whether a static file of this name is worth sending compressed, by its
  * extension (without case): .js, .mjs, .css, .html, .svg, .json,
- * .webmanifest, .map and .txt, whose precompressed copy "path.gz" the web
- * build writes beside it (web/build.mjs). Pictures, fonts and videos are
- * compressed already: false. */
-bool http_gzip_candidate(const char *path);
+ * .webmanifest, .map and .txt, whose precompressed copies "path.br" and
+ * "path.gz" the web build writes beside it (web/build.mjs). Pictures,
+ * fonts and videos are compressed already: false. */
+bool http_compressible(const char *path);
 
-/* Whether a request's Accept-Encoding (NULL when the request had none)
- * lets the answer be gzip (RFC 9110, 12.5.3): "gzip" or "x-gzip" listed
- * with a weight above 0, or, when neither is listed, "*" with a weight
- * above 0. Codings compare without case, spaces and tabs around items and
+/* The weight, 0 to 1000, that a request's Accept-Encoding (NULL when the
+ * request had none) gives the content coding coding ("gzip", "br"; RFC
+ * 9110, 12.5.3): that of the coding's item ("x-gzip" counts as "gzip"),
+ * or, when it is not listed, that of "*"; 0 when neither is, or with no
+ * header. Codings compare without case, spaces and tabs around items and
  * parameters are skipped; a weight is "q=" then 0 or 1 with up to three
- * decimals ("q=0", "q=0.000" refuse; "q=0.001" allows); an item whose
- * weight is not one is ignored. No header, or "identity": false. */
+ * decimals ("q=0", "q=0.000" refuse; "q=0.001" allows; none is 1000); an
+ * item whose weight is not one is ignored. */
+int http_accept_weight(const char *accept_encoding, const char *coding);
+
+/* Whether the Accept-Encoding lets the answer be gzip: a gzip weight
+ * above 0 (http_accept_weight). */
 bool http_accepts_gzip(const char *accept_encoding);
+
+/* The coding to send a precompressed static file in: "br" when its weight
+ * is above 0 and no less than gzip's, else "gzip" when its is above 0,
+ * else NULL (the file itself). Static strings. */
+const char *http_pick_encoding(const char *accept_encoding);
 
 /* Whether a Content-Length header's value announces more than max bytes.
  * Read as strtoull does: text that is not a number is 0, a negative or

@@ -29,6 +29,8 @@
  *     passes session_token_check;
  *   - the client's address is the peer unless the peer is a trusted
  *     proxy, and then an address-like entry of X-Forwarded-For;
+ *   - the coding picked (br, gzip or none) is one the Accept-Encoding
+ *     weighs above 0, br when its weight is no less than gzip's;
  *   - gzip is allowed only by an Accept-Encoding naming gzip or "*", never
  *     by one whose gzip items all say q=0 and that has no "*", and a
  *     static file sent gzip has a type (not octet-stream: the source maps'
@@ -176,7 +178,7 @@ static void check_route(const char *path)
 	      joined[strlen(root)] == '/');
 	check(!strstr(joined, "..") && !strchr(joined, '\\'));
 	check(http_mime_of(joined) != NULL);
-	check(!http_gzip_candidate(joined) ||
+	check(!http_compressible(joined) ||
 	      strcmp(http_mime_of(joined), "application/octet-stream"));
 	if (strlen(joined) >= 5 &&
 	    !strcasecmp(joined + strlen(joined) - 5, ".html"))
@@ -279,9 +281,18 @@ static bool has_nocase(const char *s, const char *needle)
 static void check_accept_encoding(const char *header)
 {
 	bool gzip = http_accepts_gzip(header);
+	const char *coding = http_pick_encoding(header);
 	char *zeroed;
 
 	check(!gzip || has_nocase(header, "gzip") || strchr(header, '*'));
+	/* the coding picked is one the header allows, br no less than gzip */
+	check(gzip == (http_accept_weight(header, "gzip") > 0));
+	check(!coding || http_accept_weight(header, coding) > 0);
+	check(!coding || !strcmp(coding, "gzip") || !strcmp(coding, "br"));
+	check(coding || !gzip);
+	check(!coding || strcmp(coding, "gzip") ||
+	      http_accept_weight(header, "br") <
+		      http_accept_weight(header, "gzip"));
 	/* the same header with gzip refused first, and no "*": refused */
 	if (strchr(header, '*') || has_nocase(header, "gzip"))
 		return;

@@ -1,6 +1,6 @@
 /* test_http_parse.c - the pure decisions of the HTTP request path
  * (net/http_parse.c): routes, static paths and traversal, content types,
- * gzip by name and Accept-Encoding, Content-Length, header lists, origins;
+ * br and gzip by name and Accept-Encoding, Content-Length, header lists, origins;
  * and the session cookie's lookup
  * (auth/session_token.c), which http.c runs on every API request. */
 #include <setjmp.h>
@@ -107,24 +107,24 @@ static void test_mime(void **state)
 	assert_string_equal(http_mime_of(""), "application/octet-stream");
 }
 
-static void test_gzip_candidate(void **state)
+static void test_compressible(void **state)
 {
 	(void)state;
-	assert_true(http_gzip_candidate("/srv/web/assets/app.js"));
-	assert_true(http_gzip_candidate("/srv/web/index.html"));
-	assert_true(http_gzip_candidate("/srv/web/STYLE.CSS"));
-	assert_true(http_gzip_candidate("/srv/web/icon.svg"));
-	assert_true(http_gzip_candidate("/srv/web/manifest.webmanifest"));
-	assert_true(http_gzip_candidate("/srv/web/a.json"));
-	assert_true(http_gzip_candidate("/srv/web/assets/app.js.map"));
+	assert_true(http_compressible("/srv/web/assets/app.js"));
+	assert_true(http_compressible("/srv/web/index.html"));
+	assert_true(http_compressible("/srv/web/STYLE.CSS"));
+	assert_true(http_compressible("/srv/web/icon.svg"));
+	assert_true(http_compressible("/srv/web/manifest.webmanifest"));
+	assert_true(http_compressible("/srv/web/a.json"));
+	assert_true(http_compressible("/srv/web/assets/app.js.map"));
 	assert_string_equal(http_mime_of("/srv/web/assets/app.js.map"),
 			    "application/json");
-	assert_false(http_gzip_candidate("/srv/web/a.js.gz"));
-	assert_false(http_gzip_candidate("/srv/media/p/a.jpg"));
-	assert_false(http_gzip_candidate("/srv/media/a.webp"));
-	assert_false(http_gzip_candidate("/srv/web/font.woff2"));
-	assert_false(http_gzip_candidate("/srv/web/js"));
-	assert_false(http_gzip_candidate(""));
+	assert_false(http_compressible("/srv/web/a.js.gz"));
+	assert_false(http_compressible("/srv/media/p/a.jpg"));
+	assert_false(http_compressible("/srv/media/a.webp"));
+	assert_false(http_compressible("/srv/web/font.woff2"));
+	assert_false(http_compressible("/srv/web/js"));
+	assert_false(http_compressible(""));
 }
 
 static void test_accept_encoding(void **state)
@@ -169,6 +169,30 @@ static void test_accept_encoding(void **state)
 	assert_false(http_accepts_gzip("gzip;q"));
 	assert_true(http_accepts_gzip("gzip;q=zz, gzip"));
 	assert_false(http_accepts_gzip(",,, ;"));
+}
+
+static void test_pick_encoding(void **state)
+{
+	(void)state;
+	/* Chromium over HTTPS, and over plain HTTP (no br there) */
+	assert_string_equal(http_pick_encoding("gzip, deflate, br, zstd"),
+			    "br");
+	assert_string_equal(http_pick_encoding("gzip, deflate"), "gzip");
+	assert_string_equal(http_pick_encoding("BR"), "br");
+	assert_string_equal(http_pick_encoding("*"), "br");
+	/* the weights decide; a tie goes to br, the smaller */
+	assert_string_equal(http_pick_encoding("br;q=0.5, gzip"), "gzip");
+	assert_string_equal(http_pick_encoding("br;q=0.8, gzip;q=0.8"), "br");
+	assert_string_equal(http_pick_encoding("br;q=0, *"), "gzip");
+	assert_string_equal(http_pick_encoding("gzip;q=0, br"), "br");
+	assert_null(http_pick_encoding("br;q=0, gzip;q=0"));
+	assert_null(http_pick_encoding("identity, deflate"));
+	assert_null(http_pick_encoding(NULL));
+	assert_int_equal(http_accept_weight("gzip;q=0.25", "gzip"), 250);
+	assert_int_equal(http_accept_weight("x-gzip;q=0.5", "gzip"), 500);
+	assert_int_equal(http_accept_weight("x-gzip", "br"), 0);
+	assert_int_equal(http_accept_weight("*;q=0.1, gzip", "br"), 100);
+	assert_int_equal(http_accept_weight("", "br"), 0);
 }
 
 static void test_content_length(void **state)
@@ -327,8 +351,9 @@ int main(void)
 		cmocka_unit_test(test_static_paths),
 		cmocka_unit_test(test_static_path_too_long),
 		cmocka_unit_test(test_mime),
-		cmocka_unit_test(test_gzip_candidate),
+		cmocka_unit_test(test_compressible),
 		cmocka_unit_test(test_accept_encoding),
+		cmocka_unit_test(test_pick_encoding),
 		cmocka_unit_test(test_content_length),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_origins),
