@@ -237,6 +237,22 @@ static void fill(struct strbuf *out, const char *t, const json_t *params)
 	}
 }
 
+/* A subject's template without its "【{fair_name}】" or "[{fair_name}] "
+ * head when the message is of no fair (a promotion to every dealer): not
+ * "【】…". */
+static const char *subject_of(const char *tpl, const json_t *p)
+{
+	static const char *const heads[] = {"【{fair_name}】",
+					    "[{fair_name}] "};
+
+	if (*str(p, "fair_name"))
+		return tpl;
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		if (!strncmp(tpl, heads[i], strlen(heads[i])))
+			return tpl + strlen(heads[i]);
+	return tpl;
+}
+
 int mail_render(const char *kind, const char *lang, const json_t *params,
 		const char *unsubscribe_url, struct strbuf *subject,
 		struct strbuf *body)
@@ -252,7 +268,7 @@ int mail_render(const char *kind, const char *lang, const json_t *params,
 		return -1;
 	p = json_is_object(params) ? json_deep_copy(params) : json_object();
 	derive(p, l, unsubscribe_url ? unsubscribe_url : "");
-	fill(subject, t->subject[l], p);
+	fill(subject, subject_of(t->subject[l], p), p);
 	fill(body, t->body[l], p);
 	if (unsubscribe_url && *unsubscribe_url)
 		fill(body, footer[l], p);

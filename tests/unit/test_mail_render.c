@@ -132,6 +132,22 @@ static void test_derived_words(void **state)
 	assert_non_null(strstr(b.data, "「早鸟」（9.5 折）"));
 	strbuf_free(&s);
 	strbuf_free(&b);
+	/* a promotion of no fair: no empty 【】 or [] before its title */
+	render("promotion", "zh-Hans",
+	       "{\"title\":\"春季上新\",\"text\":\"x\"}", &s, &b);
+	assert_string_equal(s.data, "春季上新");
+	strbuf_free(&s);
+	strbuf_free(&b);
+	render("promotion", "en", "{\"title\":\"New in\",\"text\":\"x\"}", &s,
+	       &b);
+	assert_string_equal(s.data, "New in");
+	strbuf_free(&s);
+	strbuf_free(&b);
+	render("promotion", "en",
+	       "{\"title\":\"New in\",\"fair_name\":\"Spring\"}", &s, &b);
+	assert_string_equal(s.data, "[Spring] New in");
+	strbuf_free(&s);
+	strbuf_free(&b);
 	/* a param with a line break cannot make a second subject line */
 	render("promotion", "en", "{\"title\":\"a\\r\\nBcc: x@y.z\"}", &s, &b);
 	assert_null(strchr(s.data, '\n'));
