@@ -3,7 +3,10 @@
 // orders), the early-bird discount and the minimum total. Orders are placed by the batch
 // itself (as the server calls it), amended and cancelled; after every step each order's
 // stored discounts equal a recomputation written here in SQL from the rules, and a
-// cancellation that drops a dealer under a tier takes the discount back from what remains.
+// cancellation that drops a dealer under a tier takes the discount back from what remains;
+// shipped and delivered orders keep the discounts they were shipped with (a new policy on the
+// closed fair, a sibling's rejection) while the open ones follow. Coupons for a tier, a region
+// and named dealers reach, list and serve only those dealers.
 // Then over the wire: a manager sets a policy, a dealer reads where it stands, its order's
 // reply carries the discount, and its other orders' new discounts are pushed to it.
 import { test, before, after } from 'node:test';
