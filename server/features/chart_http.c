@@ -16,8 +16,24 @@
 #include "rpc/proto.h"
 #include "server.h"
 
-static const char *const metrics[] = {"units_by_product", "amount_per_minute",
-				      "by_region", "sell_through", NULL};
+/* The charts, and each one's name and unit in the reader's language (lang.h:
+ * Simplified, Traditional, English). */
+static const struct metric {
+	const char *name;
+	const char *title[3];
+	const char *unit[3];
+} metrics[] = {
+	{"units_by_product",
+	 {"各款订量", "各款訂量", "Units by product"},
+	 {" 件", " 件", " pcs"}},
+	{"amount_per_minute",
+	 {"每分钟订货额", "每分鐘訂貨額", "Amount per minute"},
+	 {"", "", ""}},
+	{"by_region",
+	 {"各区订货额", "各區訂貨額", "Amount by region"},
+	 {"", "", ""}},
+	{"sell_through", {"售罄率", "售罄率", "Sell-through"}, {"%", "%", "%"}},
+};
 
 struct chart_req {
 	uint64_t http_id;
@@ -25,6 +41,8 @@ struct chart_req {
 	char fair[24];
 	char dealer[24]; /* share: the dealer asked for ("" = the caller's) */
 	char metric[24];
+	const struct metric *m; /* the chart's metric (not a share card) */
+	char title[512];        /* the fair's name and the metric's */
 	char limit[16];
 	json_t *data; /* chart_data's answer; labels point into it */
 	const char **labels;
@@ -189,10 +207,11 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 		       "line")
 			? CHART_BARS
 			: CHART_LINE;
-	cr->chart.title =
-		json_string_value(json_object_get(cr->data, "title")) ?: "";
-	cr->chart.unit =
-		json_string_value(json_object_get(cr->data, "unit")) ?: "";
+	snprintf(cr->title, sizeof cr->title, "%s · %s",
+		 json_string_value(json_object_get(cr->data, "fair")) ?: "",
+		 cr->m->title[cr->chart.lang]);
+	cr->chart.title = cr->title;
+	cr->chart.unit = cr->m->unit[cr->chart.lang];
 	cr->chart.n = n;
 	cr->chart.labels = cr->labels;
 	cr->chart.values = cr->values;
@@ -299,20 +318,21 @@ void chart_http(const struct http_call *call, int64_t fair)
 {
 	struct chart_req *cr = xcalloc(1, sizeof *cr);
 	char message[160];
-	bool known = false;
 
 	cr->http_id = call->id;
 	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
 	if (!query_arg(call->query, "metric", cr->metric, sizeof cr->metric))
 		cr->metric[0] = '\0';
-	for (size_t i = 0; metrics[i]; i++)
-		known |= !strcmp(cr->metric, metrics[i]);
+	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
+		if (!strcmp(cr->metric, metrics[i].name))
+			cr->m = &metrics[i];
+	cr->chart.lang = lang_from_query(call->query);
 	cr->chart.width = dimension(call->query, "width", CHART_DEFAULT_WIDTH,
 				    CHART_MIN_WIDTH, CHART_MAX_WIDTH);
 	cr->chart.height =
 		dimension(call->query, "height", CHART_DEFAULT_HEIGHT,
 			  CHART_MIN_HEIGHT, CHART_MAX_HEIGHT);
-	if (!known) {
+	if (!cr->m) {
 		fail(cr, ERR_BAD_REQUEST,
 		     "metric must be units_by_product, amount_per_minute, "
 		     "by_region or sell_through");

@@ -296,10 +296,15 @@ void *chart_render(const struct chart *c, int *size, char *why, size_t why_size)
 	text_size(&cv, c->title, pt * 1.4, &title_h);
 	text(&cv, pad, pad + title_h, c->title, pt * 1.4, cv.ink);
 	if (!c->n) {
-		int w = text_size(&cv, "尚無資料 No data yet", pt * 1.2, &h);
+		static const char *const none[] = {
+			[LANG_HANS] = "暂无数据",
+			[LANG_HANT] = "尚無資料",
+			[LANG_EN] = "No data yet",
+		};
+		int w = text_size(&cv, none[c->lang], pt * 1.2, &h);
 
-		text(&cv, (c->width - w) / 2, c->height / 2,
-		     "尚無資料 No data yet", pt * 1.2, cv.muted);
+		text(&cv, (c->width - w) / 2, c->height / 2, none[c->lang],
+		     pt * 1.2, cv.muted);
 	} else if (c->kind == CHART_BARS) {
 		draw_bars(&cv, c, pad, pad + title_h * 2, c->width - pad,
 			  c->height - pad - (int)(pt * 2.2), pt);

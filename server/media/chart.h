@@ -28,6 +28,7 @@ struct chart {
 	const double *values;      /* n values >= 0 */
 	int width, height;
 	const char *font; /* a TrueType/OpenType file with CJK glyphs */
+	enum lang lang;   /* the words it draws itself ("no data yet") */
 };
 
 /* libgd's font cache, shared by the worker threads: set up before they

@@ -248,6 +248,14 @@ test('charts: PNGs of exactly the size asked, drawn, Chinese names as glyphs; ma
   for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) differ++;
   assert.ok(differ > 100, `another name draws other pixels (${differ} differ)`);
   await sql(db.url, `UPDATE products SET name = '測試外套1' WHERE id = ${fx.products[0].id}`);
+  // The title in the reader's language (lang=, as the pages pass it): English draws other pixels
+  const inLang = async (lang) => decodePng((await getBinary(`${server.url}/api/fairs/${fx.fair}/chart.png?metric=by_region&width=640&height=400${lang ? `&lang=${lang}` : ''}`,
+    { cookie: server.cookie })).body).pixels;
+  const [zh, zhAgain, en] = [await inLang(''), await inLang('zh-Hans'), await inLang('en')];
+  assert.ok(zh.equals(zhAgain), 'Simplified Chinese by default');
+  let differEn = 0;
+  for (let i = 0; i < zh.length; i++) if (zh[i] !== en[i]) differEn++;
+  assert.ok(differEn > 100, `the English title draws other pixels (${differEn} differ)`);
 
   assert.equal((await chart('units_by_product', 640, 400, dealers[0].cookie)).status, 403);
   assert.equal((await chart('nothing', 640, 400)).status, 400);

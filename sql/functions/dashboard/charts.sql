@@ -1,7 +1,8 @@
 -- What the chart and share-card pictures show (features/chart_http.c draws them).
 
--- What a chart of a fair shows (GET /api/fairs/<id>/chart.png): {title, kind: bars|line,
--- unit, labels, values}, amounts in the currency's major unit. NULL for an unknown fair.
+-- What a chart of a fair shows (GET /api/fairs/<id>/chart.png): {fair (its name), kind:
+-- bars|line, rows: [[label, value]]}, amounts in the currency's major unit (the chart's title
+-- and unit are the reader's language's: features/chart_http.c). NULL for an unknown fair.
 -- Metrics: units_by_product and sell_through (the p_limit best items), amount_per_minute
 -- (every minute from the first order to the last, in the fair's time zone), by_region.
 CREATE OR REPLACE FUNCTION chart_data(p_fair bigint, p_metric text, p_limit integer) RETURNS jsonb
@@ -21,8 +22,8 @@ BEGIN
               FROM fair_product_totals t JOIN products p ON p.id = t.product_id
               WHERE t.fair_id = p_fair AND t.units > 0
               ORDER BY t.units DESC, p.style LIMIT p_limit) x;
-        RETURN jsonb_build_object('title', v_fair.name || ' · 各款訂量 Units by product',
-            'kind', 'bars', 'unit', ' 件', 'rows', v_rows);
+        RETURN jsonb_build_object('fair', v_fair.name,
+            'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'sell_through' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(x.label, x.v) ORDER BY x.v DESC, x.label), '[]')
         INTO v_rows
@@ -32,8 +33,8 @@ BEGIN
               WHERE s.fair_id = p_fair
               GROUP BY p.style, p.name HAVING sum(s.allocation) > 0
               ORDER BY 2 DESC, 1 LIMIT p_limit) x;
-        RETURN jsonb_build_object('title', v_fair.name || ' · 售罄率 Sell-through',
-            'kind', 'bars', 'unit', '%', 'rows', v_rows);
+        RETURN jsonb_build_object('fair', v_fair.name,
+            'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'by_region' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(x.region, x.v) ORDER BY x.v DESC, x.region), '[]')
         INTO v_rows
@@ -41,8 +42,8 @@ BEGIN
               FROM fair_dealer_totals t JOIN dealers d ON d.id = t.dealer_id
               WHERE t.fair_id = p_fair GROUP BY d.region HAVING sum(t.amount) > 0
               ORDER BY 2 DESC LIMIT p_limit) x;
-        RETURN jsonb_build_object('title', v_fair.name || ' · 各區訂貨額 Amount by region',
-            'kind', 'bars', 'unit', '', 'rows', v_rows);
+        RETURN jsonb_build_object('fair', v_fair.name,
+            'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'amount_per_minute' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(
                    to_char(g.minute AT TIME ZONE v_fair.timezone, 'HH24:MI'),
@@ -51,8 +52,8 @@ BEGIN
         FROM (SELECT generate_series(min(minute), max(minute), interval '1 minute') AS minute
               FROM fair_minute_totals WHERE fair_id = p_fair) g
         LEFT JOIN fair_minute_totals m ON m.fair_id = p_fair AND m.minute = g.minute;
-        RETURN jsonb_build_object('title', v_fair.name || ' · 每分鐘訂貨額 Amount per minute',
-            'kind', 'line', 'unit', '', 'rows', v_rows);
+        RETURN jsonb_build_object('fair', v_fair.name,
+            'kind', 'line', 'rows', v_rows);
     END IF;
     RAISE EXCEPTION 'unknown metric %', p_metric USING ERRCODE = '22023';
 END
