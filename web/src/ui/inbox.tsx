@@ -40,7 +40,7 @@ export function messageText(m: InboxMessage): { text: string; href: string | nul
     }
     case 'promotion':
       // a promotion of no fair: its title alone
-      return { text: [fair ? t('msg_promotion', { fair, title: p.title ?? '' }) : p.title, p.text].filter(Boolean).join(' '), href: base };
+      return { text: [fair ? t('msg_promotion', { fair, title: p.title ?? '' }) : p.title, p.text].filter(Boolean).join('\n'), href: base };
     case 'fair.reminder':
       return { text: t(p.when === 'hour' ? 'msg_reminder_hour' : 'msg_reminder_day', { fair,
         time: p.starts_at ? dateTime(p.starts_at, p.timezone ?? 'Asia/Shanghai') : '' }), href: base };

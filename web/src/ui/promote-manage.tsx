@@ -118,7 +118,7 @@ export function PromotePanel({ ctx }: { ctx: FairContext }) {
             <p class="small muted">{t('promo_looks')}</p>
             {/* the words of the dealer's inbox (inbox.tsx, messageText) */}
             <p class="message-text promo-text">{[fairName ? t('msg_promotion', { fair: fairName, title: title.trim() }) : title.trim(),
-              body.trim()].filter(Boolean).join(' ')}</p>
+              body.trim()].filter(Boolean).join('\n')}</p>
           </div>
         )}
         <p class="span actions">
