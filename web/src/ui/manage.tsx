@@ -136,7 +136,7 @@ function Reports({ ctx }: { ctx: FairContext }) {
       <ul class="links">
         <li><a href={`${base}/report.csv`} download id="link-csv">{t('report_csv')}</a></li>
         {(['units_by_product', 'amount_per_minute', 'by_region', 'sell_through'] as const).map((m) => (
-          <li><a href={`${base}/chart.png?metric=${m}&width=1200&height=700`} target="_blank" rel="noopener">{t(`chart_png_${m}` as Key)}</a></li>
+          <li><a href={withLang(`${base}/chart.png?metric=${m}&width=1200&height=700`)} target="_blank" rel="noopener">{t(`chart_png_${m}` as Key)}</a></li>
         ))}
       </ul>
       <form class="row" onSubmit={(e) => { e.preventDefault(); if (/^\d+$/.test(dealer)) window.open(withLang(`${base}/share.png?dealer=${dealer}`), '_blank', 'noopener'); }}>
