@@ -13,8 +13,8 @@
 // fixtures' texts are Simplified Chinese. Screenshots: build/test-artifacts/paths-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems } from './browser.mjs';
-import { connect, createUser, login, makeFair, sleep, sql, waitFor } from '../integration/harness.mjs';
+import { browserSuite, createUser, logInOnPage, makeFair, screenshot, watchProblems } from './browser.mjs';
+import { connect, login, sleep, sql, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
 const LAPTOP = { viewport: { width: 1280, height: 850 } };
