@@ -1,31 +1,27 @@
 /* lang.c - the reader's language (see lang.h). */
 #include "base/lang.h"
 
+#include "base/query.h"
+
 #include <string.h>
 
 enum lang lang_from_query(const char *query)
 {
 	static const struct {
-		const char *arg;
+		const char *tag;
 		enum lang lang;
 	} known[] = {
-		{"lang=zh-Hans", LANG_HANS},
-		{"lang=zh-Hant", LANG_HANT},
-		{"lang=en", LANG_EN},
+		{"zh-Hans", LANG_HANS},
+		{"zh-Hant", LANG_HANT},
+		{"en", LANG_EN},
 	};
-	const char *p = query;
+	size_t len;
+	const char *v = query_value(query, "lang", &len);
 
-	while (p && *p) {
-		size_t len = strcspn(p, "&");
-
-		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-			if (len == strlen(known[i].arg) &&
-			    !strncmp(p, known[i].arg, len))
-				return known[i].lang;
-		p += len;
-		if (*p == '&')
-			p++;
-	}
+	for (size_t i = 0; v && i < sizeof known / sizeof known[0]; i++)
+		if (len == strlen(known[i].tag) &&
+		    !memcmp(v, known[i].tag, len))
+			return known[i].lang;
 	return LANG_HANS;
 }
 

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "base/idmap.h"
 #include "base/log.h"
+#include "base/query.h"
 #include "base/worker.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
@@ -275,29 +276,6 @@ static void authorized(void *arg, struct auth_user *user, int status)
 		fail(cr, ERR_UNAVAILABLE, "the database is unavailable: retry");
 }
 
-/* The value of name in a decoded query "a=1&b=2", into buf; NULL when
- * absent. */
-static const char *query_arg(const char *query, const char *name, char *buf,
-			     size_t size)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = query; p && *p;
-	     p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
-		if (!strncmp(p, name, len) && p[len] == '=') {
-			const char *v = p + len + 1;
-			size_t n = strcspn(v, "&");
-
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 /* A whole number from min to max, or the default when absent; -1 when it
  * is not such a number. */
 static int dimension(const char *query, const char *name, int dflt, int min,
@@ -305,9 +283,10 @@ static int dimension(const char *query, const char *name, int dflt, int min,
 {
 	char buf[16], *end;
 	long v;
+	int got = query_copy(query, name, buf, sizeof buf);
 
-	if (!query_arg(query, name, buf, sizeof buf))
-		return dflt;
+	if (got <= 0)
+		return got ? -1 : dflt;
 	v = strtol(buf, &end, 10);
 	return buf[0] >= '0' && buf[0] <= '9' && !*end && v >= min && v <= max
 		       ? (int)v
@@ -321,8 +300,7 @@ void chart_http(const struct http_call *call, int64_t fair)
 
 	cr->http_id = call->id;
 	snprintf(cr->fair, sizeof cr->fair, "%lld", (long long)fair);
-	if (!query_arg(call->query, "metric", cr->metric, sizeof cr->metric))
-		cr->metric[0] = '\0';
+	query_copy(call->query, "metric", cr->metric, sizeof cr->metric);
 	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
 		if (!strcmp(cr->metric, metrics[i].name))
 			cr->m = &metrics[i];
@@ -369,7 +347,8 @@ void share_http(const struct http_call *call, int64_t fair)
 		fail(cr, ERR_BAD_REQUEST, "width or height out of range");
 		return;
 	}
-	if (query_arg(call->query, "dealer", dealer, sizeof dealer)) {
+	/* one too long to be an id is left "" and refused */
+	if (query_copy(call->query, "dealer", dealer, sizeof dealer)) {
 		char *end;
 		long long id = strtoll(dealer, &end, 10);
 

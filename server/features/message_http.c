@@ -9,35 +9,13 @@
 #include "auth/auth.h"
 #include "base/html.h"
 #include "base/log.h"
+#include "base/query.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "db/pg.h"
 #include "features/erp_export.h"
 #include "rpc/dispatch.h"
 #include "server.h"
-
-/* The value of name in a query "a=1&b=2" into out; false when absent or
- * too long. */
-static bool query_arg(const char *query, const char *name, char *out,
-		      size_t size)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = query; p && *p;) {
-		const char *end = strchr(p, '&');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len > n && !strncmp(p, name, n) && p[n] == '=') {
-			if (len - n - 1 >= size)
-				return false;
-			memcpy(out, p + n + 1, len - n - 1);
-			out[len - n - 1] = '\0';
-			return true;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
 
 static bool digits(const char *s)
 {
@@ -128,9 +106,9 @@ static int link_of(const struct http_call *call, char user[24], char kind[32],
 {
 	int k = -1;
 
-	if (query_arg(call->query, "u", user, 24) &&
-	    query_arg(call->query, "k", kind, 32) &&
-	    query_arg(call->query, "t", token, 40) && digits(user) &&
+	if (query_copy(call->query, "u", user, 24) > 0 &&
+	    query_copy(call->query, "k", kind, 32) > 0 &&
+	    query_copy(call->query, "t", token, 40) > 0 && digits(user) &&
 	    strlen(token) == 36 && strspn(token, "0123456789abcdef-") == 36)
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (!strcmp(kind, kinds[i].kind))
@@ -301,7 +279,7 @@ void erp_http(const struct http_call *call)
 	struct erp_request *rq;
 	int l = -1;
 
-	if (query_arg(call->query, "layout", layout, sizeof layout))
+	if (query_copy(call->query, "layout", layout, sizeof layout) > 0)
 		l = erp_layout_parse(layout);
 	if (!digits(fair) || l < 0) {
 		http_fail(call->id, ERR_BAD_REQUEST,

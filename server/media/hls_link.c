@@ -8,6 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/query.h"
+
 int64_t hls_link_expires(int64_t now_s)
 {
 	return now_s / 60 * 60 + 60 + HLS_LINK_MIN_S;
@@ -51,32 +53,12 @@ int hls_link_sign(const char *secret, const char *uri, int64_t expires,
 	return 0;
 }
 
-/* The value of name=... in query (arguments joined by '&'), and its length
- * in *n, or NULL. */
-static const char *query_arg(const char *query, const char *name, size_t *n)
-{
-	size_t name_len = strlen(name);
-
-	for (const char *p = query; p && *p;) {
-		const char *end = strchr(p, '&');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len > name_len && !memcmp(p, name, name_len) &&
-		    p[name_len] == '=') {
-			*n = len - name_len - 1;
-			return p + name_len + 1;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return NULL;
-}
-
 enum hls_link_verdict hls_link_check(const char *secret, const char *uri,
 				     const char *query, int64_t now_s)
 {
 	size_t md5_len = 0, when_len = 0;
-	const char *md5 = query_arg(query, "md5", &md5_len);
-	const char *when = query_arg(query, "expires", &when_len);
+	const char *md5 = query_value(query, "md5", &md5_len);
+	const char *when = query_value(query, "expires", &when_len);
 	char want[HLS_LINK_SIG_LEN + 1];
 	int64_t expires = 0;
 
