@@ -5,12 +5,32 @@
 // reconnect and shows on another device; an order typed offline waits, with its key, until the dealer confirms it, and is
 // placed once; an order whose answer was lost because the server died is placed exactly once.
 // Screenshots go to build/test-artifacts/offline-*.png.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
-import { httpGet, openPsql, sql, startServer, waitFor } from '../integration/harness.mjs';
+import { SOURCE_DIR, httpGet, openPsql, sql, startServer, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
+
+// A product picture of the test's own in the server's media folder (three sizes, as an upload
+// makes them), removed at the end.
+const pictureDir = path.join(SOURCE_DIR, 'media', 'p', `offline-test-${process.pid}`);
+after(() => fs.rmSync(pictureDir, { recursive: true, force: true }));
+function makePicture() {
+  fs.mkdirSync(pictureDir, { recursive: true });
+  for (const [size, wh] of [['thumb', '160x200'], ['card', '480x600'], ['full', '1200x1500']]) {
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x3366cc:s=${wh}`, '-frames:v', '1',
+      path.join(pictureDir, `main-0001-${size}.jpg`)]);
+  }
+  return `p/offline-test-${process.pid}/main-0001`;
+}
+const cardPictureLoaded = (page, product) => page.waitForFunction((p) => {
+  const img = document.querySelector(`#grid .pcard[data-product="${p}"] img`);
+  return !!img && img.complete && img.naturalWidth > 0;
+}, product, { timeout: 15_000 });
 
 /** Stops the suite's server and starts a new one on the same port (the page's origin). */
 async function restart({ kill = false } = {}) {
@@ -36,6 +56,7 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   const fx = await makeFair(db.url, { name: '离线订货会', products: 3 });
   await createUser(db.url, { login: 'roamer', name: '周店长', password: 'roamer-pass-1', tier: 'A' });
   const coat2 = fx.products[1];
+  await sql(db.url, `UPDATE products SET image = '${makePicture()}' WHERE id = ${coat2.id}`);
 
   // The server's own security headers: the CSP lets the manifest and the worker in, still no
   // inline script or style and no other origin.
@@ -60,8 +81,16 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   await page.locator('#room-view').waitFor({ timeout: 20_000 });
   await page.click('.fairnav a[href$="/catalog"]');
   await page.locator('#grid .pcard').nth(2).waitFor({ timeout: 15_000 });
+  await cardPictureLoaded(page, coat2.id);
   // the worker controls the page and has the shell; the browser has saved the catalog
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  // once the worker controls the page, the pictures it shows are kept for a bad connection
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#grid .pcard').nth(2).waitFor({ timeout: 15_000 });
+  await cardPictureLoaded(page, coat2.id);
+  const keptPictures = await page.evaluate(async () => (await (await caches.open('fair-media-v1')).keys())
+    .map((r) => new URL(r.url).pathname));
+  assert.ok(keptPictures.some((p) => /\/media\/p\/offline-test-\d+\/main-0001-(thumb|card|full)\.jpg$/.test(p)), JSON.stringify(keptPictures));
   const installed = await page.evaluate(async () => {
     const names = await caches.keys();
     const shell = names.find((n) => n.startsWith('fair-shell-'));
@@ -79,6 +108,7 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   await page.reload({ waitUntil: 'load' });
   await page.locator('#offline-copy').waitFor({ timeout: 15_000 });
   assert.equal(await page.locator('#grid .pcard').count(), 3, 'the saved catalog, all three products');
+  await cardPictureLoaded(page, coat2.id); // its thumbnail too, from the worker's cache
   await page.fill('input[type=search]', '外套2');
   await page.locator('#results').filter({ hasText: '共 1 件' }).waitFor({ timeout: 5_000 });
   assert.notEqual(await page.locator('.conn').getAttribute('data-state'), 'live');
