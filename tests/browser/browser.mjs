@@ -1,7 +1,9 @@
 // Debian's Chromium through playwright-core (which never downloads a browser of its own), and
 // the checks every page test makes: no error in the page, screenshots under the build folder.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
 import {
@@ -11,6 +13,39 @@ import {
 
 const CHROMIUM = process.env.FAIR_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACT_DIR = process.env.FAIR_ARTIFACT_DIR || path.join(SOURCE_DIR, 'build', 'test-artifacts');
+
+/** A figure the test measured: printed for make test's summary. */
+export const figure = (line) => console.log(`figure: ${line}`);
+
+/** axe-core on the part of the page `include` names (null: the whole page): no violation at
+ * all (printed, counted). */
+export async function axeClean(page, include, label) {
+  const builder = new AxeBuilder({ page });
+  const axe = await (include ? builder.include(include) : builder).analyze();
+  for (const v of axe.violations) console.log(`axe ${label}: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  figure(`axe ${label}: ${axe.violations.length} violations, ${axe.passes.length} rules passed`);
+  assert.deepEqual(axe.violations.map((v) => v.id), [], `axe ${label}`);
+}
+
+/** Nothing scrolls sideways: the page is no wider than its viewport (what sticks out, printed). */
+export async function noSideScroll(page, label) {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  if (scroll > client) {
+    console.log(await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll-x'))
+      .slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().width)}`).join('\n')));
+  }
+  figure(`${label}: page ${scroll} px wide in a ${client} px viewport`);
+  assert.ok(scroll <= client, `${label} scrolls sideways (${scroll} > ${client})`);
+}
+
+/** A screenshot of one part of the page (easier to read than the whole phone page). */
+export async function shotOf(locator, name) {
+  fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
+  const file = path.join(ARTIFACT_DIR, `${name}.png`);
+  await locator.screenshot({ path: file });
+  console.log(`screenshot: ${file}`);
+}
 
 export function launchChromium() {
   return chromium.launch({

@@ -6,40 +6,12 @@
 // phone, and in no other dealer's. axe clean at 1280 and 375 px; nothing wider than 375 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import path from 'node:path';
-import { ARTIFACT_DIR, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { axeClean, browserSuite, figure, noSideScroll, shotOf, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 import { sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
-const figure = (line) => console.log(`figure: ${line}`);
 const PHONE = { width: 375, height: 800 };
 const LAPTOP = { width: 1280, height: 900 };
-
-async function axeClean(page, include, label) {
-  const axe = await new AxeBuilder({ page }).include(include).analyze();
-  for (const v of axe.violations) console.log(`axe ${label}: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  figure(`axe ${label}: ${axe.violations.length} violations, ${axe.passes.length} rules passed`);
-  assert.deepEqual(axe.violations.map((v) => v.id), [], `axe ${label}`);
-}
-
-async function noSideScroll(page, label) {
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  if (scroll > client) {
-    console.log(await page.evaluate(() => [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll-x'))
-      .slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().width)}`).join('\n')));
-  }
-  figure(`${label}: page ${scroll} px wide in a ${client} px viewport`);
-  assert.ok(scroll <= client, `${label} scrolls sideways (${scroll} > ${client})`);
-}
-
-/** A screenshot of one part of the page (easier to read than the whole phone page). */
-async function shotOf(locator, name) {
-  const file = path.join(ARTIFACT_DIR, `${name}.png`);
-  await locator.screenshot({ path: file });
-  console.log(`screenshot: ${file}`);
-}
 
 test('a manager sends a promotion to a tier from the settings page; a dealer of that tier reads it, no other', { timeout: 240_000 }, async () => {
   const { db, server, browser } = suite;
