@@ -53,7 +53,7 @@ void html_money(struct strbuf *h, int64_t minor)
 
 void html_page_start(struct strbuf *h, const char *title)
 {
-	html_page_start_in(h, "zh-Hant", title);
+	html_page_start_in(h, "zh-Hans", title);
 }
 
 void html_page_start_in(struct strbuf *h, const char *lang_tag,
@@ -66,12 +66,12 @@ void html_page_start_in(struct strbuf *h, const char *lang_tag,
 	/* a stylesheet of web/: the Content-Security-Policy lws sends allows
 	 * no inline style */
 	html_raw(h, "</title><link rel=\"stylesheet\" href=\"/print.css\">"
-		    "</head><body>\n");
+		    "</head><body><main>\n");
 }
 
 void html_page_end(struct strbuf *h)
 {
-	html_raw(h, "</body></html>\n");
+	html_raw(h, "</main></body></html>\n");
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -285,11 +285,13 @@ static void product_table(struct strbuf *h, const struct print_words *w,
 	}
 	if (lang == LANG_EN && str(p, "name_en") && *str(p, "name_en"))
 		name = str(p, "name_en");
-	html_raw(h, "<h3>");
+	/* headings in order for screen readers: h1 the order, h2 each product
+	 * and the total */
+	html_raw(h, "<h2 class=\"product\">");
 	html_text(h, str(p, "style"));
 	html_raw(h, " ");
 	html_text(h, name);
-	html_raw(h, "</h3><table><tr><th>");
+	html_raw(h, "</h2><table><tr><th>");
 	html_text(h, w->colour);
 	html_raw(h, "</th>");
 	for (j = 0; j < n_sizes; j++) {
@@ -445,7 +447,7 @@ void html_order_confirmation(struct strbuf *h, const json_t *order,
 	html_raw(h, "</table>\n");
 	json_array_foreach(json_object_get(order, "products"), i, p)
 		product_table(h, w, lang, p, currency, discounted, &sums);
-	html_raw(h, "<h2>");
+	html_raw(h, "<h2 class=\"total\">");
 	html_text(h, w->total);
 	html_raw(h, lang == LANG_EN ? ": " : "：");
 	snprintf(units, sizeof units, "%" PRId64 "%s", sums.units, w->units_of);

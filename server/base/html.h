@@ -23,9 +23,10 @@ void html_text(struct strbuf *h, const char *text);
 /* An amount of minor units (fen, cents) as "1,234.50". */
 void html_money(struct strbuf *h, int64_t minor);
 
-/* <!doctype html> ... <body> with the page's stylesheet (web/print.css),
- * and the closing tags. html_page_start_in names the page's language
- * (lang_tag), html_page_start says zh-Hant. */
+/* <!doctype html> ... <body><main> with the page's stylesheet (web/
+ * print.css), and the closing tags. html_page_start_in names the page's
+ * language (lang_tag), html_page_start says zh-Hans (the unsubscribe
+ * page, in Simplified first, then Traditional and English). */
 void html_page_start(struct strbuf *h, const char *title);
 void html_page_start_in(struct strbuf *h, const char *lang_tag,
 			const char *title);

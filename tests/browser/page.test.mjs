@@ -5,7 +5,7 @@
 // build/test-artifacts/ (or $FAIR_ARTIFACT_DIR): page.png, print.png, print-hant.png, print-en.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { axeClean, browserSuite, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
 import {
   sql, login, connect,
 } from '../integration/harness.mjs';
@@ -106,19 +106,20 @@ test('an order\'s printable confirmation renders for its dealer, and for no othe
     assert.match(meta, /杭州市延安路 1 号/);
     assert.ok(meta.includes(l.status), `${l.shot}: the status in words: ${meta}`);
     assert.ok(meta.includes(`${l.placed}${placedLocal} ${zone} (UTC+8)`), `${l.shot}: the fair's clock and zone: ${meta}`);
-    const header = await page.locator('h3 + table tr').first().locator('th').allTextContents();
+    const header = await page.locator('h2.product + table tr').first().locator('th').allTextContents();
     assert.deepEqual(header, l.header);
-    const rows = await page.locator('h3 + table tr').evaluateAll((trs) =>
+    const rows = await page.locator('h2.product + table tr').evaluateAll((trs) =>
       trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
     // 黑色: M 2, L 3; 白色: M 1 (tier A pays 800.01)
     assert.deepEqual(rows.map((r) => r.slice(0, 4)), [['白色', '1', '', '1'], ['黑色', '2', '3', '5']]);
     assert.deepEqual(rows.map((r) => r.slice(4)), [['800.01', '800.01'], ['800.01', '4,000.05']]);
-    assert.match(await page.locator('h2').textContent(), l.total);
-    const border = await page.locator('h3 + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
+    assert.match(await page.locator('h2.total').textContent(), l.total);
+    const border = await page.locator('h2.product + table td').first().evaluate((td) => getComputedStyle(td).borderTopStyle);
     assert.equal(border, 'solid', 'the stylesheet applies');
     await screenshot(page, l.shot);
+    await axeClean(page, null, `the printable confirmation (${l.shot})`);
   }
-  assert.match(await page.locator('h3').first().textContent(), /Test coat/, 'the English name in English');
+  assert.match(await page.locator('h2.product').first().textContent(), /Test coat/, 'the English name in English');
   assert.deepEqual(problems, []);
   await context.close();
 

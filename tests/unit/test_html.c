@@ -103,7 +103,7 @@ static void test_confirmation(void **state)
 	assert_non_null(strstr(h.data, "<html lang=\"en\">"));
 	assert_non_null(strstr(h.data, "Status</td><td>Accepted"));
 	assert_non_null(strstr(h.data, "Total: 6 units, CNY 60.00"));
-	assert_non_null(strstr(h.data, "<h3>S1 Coat</h3>"));
+	assert_non_null(strstr(h.data, "<h2 class=\"product\">S1 Coat</h2>"));
 	assert_null(strstr(h.data, "件"));
 	strbuf_free(&h);
 
@@ -111,7 +111,7 @@ static void test_confirmation(void **state)
 	html_order_confirmation(&h, order, LANG_HANT);
 	assert_non_null(strstr(h.data, "狀態</td><td>已接單"));
 	assert_non_null(strstr(h.data, "合計：6 件，CNY 60.00"));
-	assert_non_null(strstr(h.data, "<h3>S1 外套</h3>"));
+	assert_non_null(strstr(h.data, "<h2 class=\"product\">S1 外套</h2>"));
 	strbuf_free(&h);
 	json_decref(order);
 }
