@@ -3,11 +3,15 @@
 import type { FairClient, JoinListener } from './client';
 import { OFFLINE_ITEMS, savedFair, saveFair } from './offline';
 import type {
-  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, Push, Spotlight, Stream,
+  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, OrderStatus, Push, Spotlight, Stream,
 } from './protocol';
 
 export interface Announcement { id: number; product: number; name: string; at: number }
 export interface HeardSpotlight { s: Spotlight; heard: number }
+/** An order's status as its order.status push said it. */
+export interface OrderStatusNote {
+  status: OrderStatus; at: string; note: string | null; carrier: string | null; tracking: string | null;
+}
 const SPOTLIGHT_TRAIL = 8;
 
 export interface FairView {
@@ -27,6 +31,9 @@ export interface FairView {
   stream: Stream | null;
   chat: Map<number, ChatMessage>;
   attainment: Attainment | null;
+  /** the latest status pushed for each of my orders (order.status), by order id: shown at
+   * once, before the orders are read again */
+  orderStatus: Map<number, OrderStatusNote>;
   online: number | null;
   announcements: Announcement[];
   /** changes with every applied batch of pushes: components compare it */
@@ -38,7 +45,8 @@ export interface FairView {
 function emptyView(): FairView {
   return {
     fair: null, items: new Map(), firstPage: [], total: 0, stock: new Map(), spotlight: null, spotlightTrail: [],
-    stream: null, chat: new Map(), attainment: null, online: null, announcements: [], version: 0, savedAt: null,
+    stream: null, chat: new Map(), attainment: null, orderStatus: new Map(), online: null, announcements: [], version: 0,
+    savedAt: null,
   };
 }
 
@@ -161,6 +169,7 @@ export class FairStore implements JoinListener {
     v.spotlightTrail = s.spotlight ? [{ s: s.spotlight, heard: Date.now() }] : [];
     v.stream = s.stream ?? null;
     v.attainment = this.view.attainment;
+    v.orderStatus = this.view.orderStatus;
     // searched items stay (the stock below replaces theirs); a saved copy's items go, stale
     if (this.view.savedAt) this.seen.clear();
     else v.items = this.view.items;
@@ -260,8 +269,12 @@ export class FairStore implements JoinListener {
         v.attainment = a;
         break;
       }
-      case 'order.status':
-        break; // the orders page listens to the client itself
+      case 'order.status': {
+        // a dealer hears its own orders' (the staff's pages read theirs again, processing.tsx)
+        const { ev: _ev, fair: _fair, dealer: _dealer, order, ...note } = p;
+        v.orderStatus.set(order, note);
+        break;
+      }
     }
   }
 

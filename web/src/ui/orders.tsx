@@ -73,7 +73,12 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
         : !orders.length ? <p class="muted">{t('orders_empty')}</p>
         : (
           <ol class="order-list">
-            {orders.map((o) => {
+            {orders.map((read) => {
+              // a status pushed since the orders were read shows at once (they are read again)
+              const pushed = ctx.store.view.orderStatus.get(read.id);
+              const o = pushed && pushed.at > (read.history?.at(-1)?.at ?? read.created_at)
+                ? { ...read, status: pushed.status, carrier: pushed.carrier ?? read.carrier, tracking: pushed.tracking ?? read.tracking }
+                : read;
               const changeable = o.status === 'accepted' && f?.status === 'live';
               return (
                 <li key={o.id} class={`order status-${o.status}`} data-order={o.id}>
