@@ -121,12 +121,18 @@ const struct op_def server_ops[] = {
 		 "SELECT order_cancel($1::bigint, $2::bigint)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"order"}}}},
-	{"orders.mine", ROLE_DEALER, orders_mine_params, op_sql_handler,
+	{"orders.mine", ROLE_DEALER | ROLE_REP | ROLE_ADMIN, orders_mine_params,
+	 op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
-		 "SELECT orders_mine($1::bigint, $2::bigint)",
+		 "SELECT orders_of_caller($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::bigint)",
 		 NULL,
-		 {{.caller = op_sql_dealer}, {"fair"}}}},
+		 /* the staff name the dealer (a rep ordering on its behalf) */
+		 {{.caller = op_sql_dealer},
+		  {.caller = op_sql_actor},
+		  {"fair"},
+		  {"dealer"}}}},
 	{"waitlist.join", ROLE_DEALER, waitlist_join_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_WRITE,

@@ -24,6 +24,7 @@ const struct param_spec order_cancel_params[] = {
 
 const struct param_spec orders_mine_params[] = {
 	{"fair", PARAM_ID, false, 0, 0},
+	{"dealer", PARAM_ID, false, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
 

@@ -24,7 +24,8 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   const { id: admin } = await createUser(db.url, { login: 'boss', role: 'admin' });
   const q = (v) => JSON.stringify(v).replace(/'/g, "''");
   await sql(db.url, `SELECT policy_set(${admin}, ${fx.fair}, '${q({ tiers: [{ from: 300000, percent_bp: 300 }, { from: 1000000, percent_bp: 500 }] })}'::jsonb);
-    SELECT coupon_create(${admin}, ${fx.fair}, '${q({ code: 'HELP100', name: '代客券', amount_off: 10000, issued: 5 })}'::jsonb)`);
+    SELECT coupon_create(${admin}, ${fx.fair}, '${q({ code: 'HELP100', name: '代客券', amount_off: 10000, issued: 5 })}'::jsonb);
+    UPDATE fair_items SET dealer_limit = 8 WHERE fair_id = ${fx.fair} AND product_id = ${coat1.id}`);
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   const page = await context.newPage();
@@ -66,6 +67,10 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   assert.match(await page.locator('#policy-tier').textContent(), /3%/);
   // one use per dealer, now taken: the dealer has no coupon left, so no picker
   await page.locator('#coupon').waitFor({ state: 'detached', timeout: 10_000 });
+  // the dealer's 5 units count against its limit of 8 (orders.mine {dealer}): 4 more are refused
+  await page.getByLabel('黑色 M 数量').fill('4');
+  await page.locator('.matrix [role=alert]').filter({ hasText: '每店限购 8 件：已订 5 件，最多还能订 3 件' }).waitFor({ timeout: 10_000 });
+  await page.getByLabel('黑色 M 数量').fill('');
   await screenshot(page, 'behalf-accepted');
   await page.setViewportSize({ width: 375, height: 812 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -196,7 +196,19 @@ test('orders.mine lists the dealer\'s own orders with their history', async () =
   assert.deepEqual(mine.orders.map((o) => [o.id, o.status]), [[second.order.id, 'accepted'], [first.order.id, 'cancelled']]);
   assert.deepEqual(mine.orders[1].history.map((h) => h.status), ['accepted', 'cancelled']);
   const rep = await session(a, a.cookie);
-  assert.equal((await rep.request('orders.mine', {})).error?.code, 'forbidden');
+  assert.equal((await rep.request('orders.mine', {})).error?.code, 'forbidden', 'the staff name the dealer');
+  // a rep ordering on the dealer's behalf reads the dealer's orders as the dealer does
+  const named = await rep.request('orders.mine', { fair: fx.fair, dealer: d.dealerId });
+  assert.deepEqual(named.orders.map((o) => [o.id, o.status]), mine.orders.map((o) => [o.id, o.status]));
+  assert.equal((await rep.request('orders.mine', { dealer: 987654321 })).error?.code, 'not_found');
+  await sql(db.url, `UPDATE users SET regions = '{西北}' WHERE login = 'rep-a'`);
+  assert.equal((await rep.request('orders.mine', { fair: fx.fair, dealer: d.dealerId })).error?.code, 'forbidden',
+    'a rep limited to other regions');
+  await sql(db.url, `UPDATE users SET regions = '{}' WHERE login = 'rep-a'`);
+  // a dealer naming another dealer still reads its own
+  const other = dealers.at(-1);
+  assert.deepEqual((await c.request('orders.mine', { fair: fx.fair, dealer: other.dealerId })).orders.map((o) => o.id),
+    mine.orders.map((o) => o.id));
   const byRep = await rep.request('order.cancel', { order: second.order.id });
   assert.equal(byRep.ok, true, 'a rep cancels on behalf of the dealer');
   const third = await c.request('order.place', { fair: fx.fair, key: key(), lines: [{ variant, qty: 1 }] });

@@ -41,3 +41,19 @@ LANGUAGE sql STABLE AS $$
     FROM orders o
     WHERE o.dealer_id = p_dealer AND (p_fair IS NULL OR o.fair_id = p_fair)
 $$;
+
+-- orders.mine for whoever asks: a dealer its own orders (p_own); a rep or an admin those of
+-- the dealer it names (p_named), a rep limited to regions only its regions' dealers (as it
+-- orders for them: staff_named_dealer). The staff naming no dealer are refused.
+CREATE OR REPLACE FUNCTION orders_of_caller(p_own bigint, p_actor bigint, p_fair bigint,
+                                            p_named bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_dealer bigint := coalesce(p_own, staff_named_dealer(p_actor, p_named));
+BEGIN
+    IF v_dealer IS NULL THEN
+        RAISE EXCEPTION 'the staff name the dealer whose orders to list' USING ERRCODE = '42501';
+    END IF;
+    RETURN orders_mine(v_dealer, p_fair);
+END
+$$;

@@ -14,7 +14,7 @@ import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
 import { useItemSearch } from './search';
-import { Matrix } from './product';
+import { Matrix, useOrderedUnits } from './product';
 import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox, usePolicyWatch } from './offers';
 
 export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
@@ -45,6 +45,8 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
   // the fair's policies, where this dealer stands and the coupons it may use (the rep sees
   // what the dealer would on its own sheet)
   const watch = usePolicyWatch(client, fair, id, order.lastResult);
+  // what the dealer has ordered here already counts against each product's per-dealer limit
+  const ordered = useOrderedUnits(ctx, true, id, order.lastResult);
 
   const currency = store.view.fair?.currency ?? 'CNY';
   // the dealer's price: its tier's own, else the item's; a flash price for everyone
@@ -91,7 +93,8 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
           <h2 id="behalf-matrix">{item ? item.name : t('behalf_pick')}</h2>
           {/* made anew after each order placed: what was typed there has left the form */}
           {item && !item.withdrawn && <Matrix key={`${item.product}:${r?.kind === 'accepted' ? r.order.id : ''}`}
-            ctx={ctx} item={item} price={priceFor(item)} currency={currency} sheet={order} />}
+            ctx={ctx} item={item} price={priceFor(item)} currency={currency} sheet={order}
+            ordered={ordered.get(item.product) ?? 0} />}
         </section>
       </div>
       <section class="panel" aria-labelledby="behalf-lines">

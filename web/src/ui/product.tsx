@@ -152,18 +152,19 @@ export function FlashCountdown({ ends, now }: { ends: string; now: number }) {
 
 /** Units of each product the dealer has ordered at this fair already, in orders neither
  * cancelled nor rejected (what the server counts against the per-dealer limit): orders.mine,
- * read again when an order is answered or its status changes. Empty when not enabled (a rep's
- * page). */
-export function useOrderedUnits(ctx: FairContext, enabled: boolean): Map<number, number> {
+ * read again when an order is answered or its status changes. Empty when not enabled. A rep
+ * ordering on a dealer's behalf names the dealer (`dealer`), and `answered` is its last
+ * answer (a dealer's own is its sheet's). */
+export function useOrderedUnits(ctx: FairContext, enabled: boolean, dealer?: number, answered?: unknown): Map<number, number> {
   const [units, setUnits] = useState<Map<number, number>>(new Map());
   const [changes, setChanges] = useState(0);
-  const answered = ctx.sheet?.lastResult;
+  const last = answered ?? ctx.sheet?.lastResult;
   useEffect(() => ctx.client.onPush((p) => {
     if (p.ev === 'order.status' && p.fair === ctx.fair) setChanges((n) => n + 1);
   }), [ctx.fair]);
   useEffect(() => {
     if (!enabled || ctx.client.state !== 'live') return;
-    ctx.client.request<{ orders: Order[] }>('orders.mine', { fair: ctx.fair }).then((r) => {
+    ctx.client.request<{ orders: Order[] }>('orders.mine', dealer ? { fair: ctx.fair, dealer } : { fair: ctx.fair }).then((r) => {
       const m = new Map<number, number>();
       for (const o of r.orders) {
         if (o.status === 'cancelled' || o.status === 'rejected') continue;
@@ -171,7 +172,7 @@ export function useOrderedUnits(ctx: FairContext, enabled: boolean): Map<number,
       }
       setUnits(m);
     }).catch(() => {});
-  }, [ctx.fair, enabled, ctx.client.state === 'live', answered, changes]);
+  }, [ctx.fair, enabled, dealer, ctx.client.state === 'live', last, changes]);
   return units;
 }
 
