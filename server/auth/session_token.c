@@ -11,55 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base64url.h"
+
 #define MAC_BYTES 16
-
-static const char b64url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static size_t encode64url(const unsigned char *in, size_t len, char *out)
-{
-	size_t o = 0;
-	uint32_t acc = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = b64url[(acc >> bits) & 63];
-		}
-	}
-	if (bits)
-		out[o++] = b64url[(acc << (6 - bits)) & 63];
-	out[o] = '\0';
-	return o;
-}
-
-static int decode64url(const char *in, size_t len, unsigned char *out,
-		       size_t expected)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0;
-
-	if (len != (expected * 8 + 5) / 6)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		const char *p = memchr(b64url, in[i], 64);
-
-		if (!p || !in[i])
-			return -1;
-		acc = (acc << 6) | (uint32_t)(p - b64url);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o < expected)
-				out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return o == expected ? 0 : -1;
-}
 
 /* HMAC() looks the algorithms up and schedules the key on every call
  * (2.4 µs here); a context keyed once and copied for each MAC takes 0.7 µs,
@@ -150,12 +104,12 @@ int session_token_mint(const unsigned char key[SESSION_KEY_BYTES],
 		return -1;
 	out->expires = expires;
 	hash_id(out);
-	encode64url(out->id, sizeof out->id, id64);
+	base64url_encode(out->id, sizeof out->id, id64);
 	n = snprintf(cookie, size, "v1.%s.%lld", id64, (long long)expires);
 	if (n < 0 || (size_t)n >= size)
 		return -1;
 	mac_of(key, cookie, (size_t)n, mac);
-	encode64url(mac, sizeof mac, mac64);
+	base64url_encode(mac, sizeof mac, mac64);
 	n = snprintf(cookie + n, size - (size_t)n, ".%s", mac64);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
@@ -181,14 +135,14 @@ int session_token_check(const unsigned char key[SESSION_KEY_BYTES],
 	expires = strtoll(dot1 + 1, &end, 10);
 	if (end != dot2 || expires <= 0)
 		return -1;
-	if (decode64url(dot2 + 1, strlen(dot2 + 1), mac, sizeof mac))
+	if (base64url_decode(dot2 + 1, strlen(dot2 + 1), mac, sizeof mac))
 		return -1;
 	mac_of(key, cookie, (size_t)(dot2 - cookie), want);
 	if (CRYPTO_memcmp(mac, want, sizeof mac))
 		return -1;
 	if (expires <= now)
 		return -1;
-	if (decode64url(id, (size_t)(dot1 - id), out->id, sizeof out->id))
+	if (base64url_decode(id, (size_t)(dot1 - id), out->id, sizeof out->id))
 		return -1;
 	out->expires = expires;
 	hash_id(out);

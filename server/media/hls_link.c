@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/base64url.h"
 #include "base/query.h"
 
 int64_t hls_link_expires(int64_t now_s)
@@ -18,14 +19,11 @@ int64_t hls_link_expires(int64_t now_s)
 int hls_link_sign(const char *secret, const char *uri, int64_t expires,
 		  char sig[HLS_LINK_SIG_LEN + 1])
 {
-	static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "abcdefghijklmnopqrstuvwxyz0123456789-_";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
 	char when[24];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int ok;
-	size_t o = 0;
 
 	snprintf(when, sizeof when, "%" PRId64, expires);
 	ok = ctx && EVP_DigestInit_ex(ctx, EVP_md5(), NULL) &&
@@ -37,19 +35,7 @@ int hls_link_sign(const char *secret, const char *uri, int64_t expires,
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		return -1;
-	/* 16 bytes: five groups of three, then one byte (two characters) */
-	for (size_t i = 0; i < 15; i += 3) {
-		unsigned v = (unsigned)md[i] << 16 | (unsigned)md[i + 1] << 8 |
-			     md[i + 2];
-
-		sig[o++] = b64url[v >> 18 & 63];
-		sig[o++] = b64url[v >> 12 & 63];
-		sig[o++] = b64url[v >> 6 & 63];
-		sig[o++] = b64url[v & 63];
-	}
-	sig[o++] = b64url[md[15] >> 2];
-	sig[o++] = b64url[(md[15] & 3) << 4];
-	sig[o] = '\0';
+	base64url_encode(md, 16, sig); /* 22 characters */
 	return 0;
 }
 
