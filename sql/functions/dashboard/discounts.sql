@@ -11,16 +11,13 @@ BEGIN
     PERFORM fair_must_exist(p_fair);
     SELECT jsonb_build_object(
                'orders', count(*),
-               'discounted', count(*) FILTER (WHERE o.early_discount + o.tier_discount
-                                                    + o.coupon_discount > 0),
+               'discounted', count(*) FILTER (WHERE order_discount(o) > 0),
                'amount', coalesce(sum(o.total), 0),
                'early', coalesce(sum(o.early_discount), 0),
                'tier', coalesce(sum(o.tier_discount), 0),
                'coupon', coalesce(sum(o.coupon_discount), 0),
-               'discount', coalesce(sum(o.early_discount + o.tier_discount
-                                        + o.coupon_discount), 0),
-               'payable', coalesce(sum(o.total - o.early_discount - o.tier_discount
-                                       - o.coupon_discount), 0))
+               'discount', coalesce(sum(order_discount(o)), 0),
+               'payable', coalesce(sum(o.total - order_discount(o)), 0))
     INTO v_sums
     FROM orders o
     WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected');

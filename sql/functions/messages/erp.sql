@@ -29,9 +29,9 @@ $$;
 -- does.
 CREATE OR REPLACE FUNCTION erp_order_discounts(p_fair bigint)
 RETURNS TABLE (order_id bigint, discount bigint) LANGUAGE sql STABLE AS $$
-    SELECT o.id, o.early_discount + o.tier_discount + o.coupon_discount
+    SELECT o.id, order_discount(o)
     FROM orders o
     WHERE o.fair_id = p_fair AND o.status NOT IN ('cancelled', 'rejected')
-      AND o.early_discount + o.tier_discount + o.coupon_discount > 0
+      AND order_discount(o) > 0
     ORDER BY o.id
 $$;

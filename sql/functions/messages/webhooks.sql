@@ -12,8 +12,7 @@ SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     SELECT o.id, o.fair_id, jsonb_build_object(
         'id', o.id, 'fair', o.fair_id, 'dealer', o.dealer_id, 'dealer_code', d.code,
         'dealer_name', d.name, 'key', o.key, 'status', o.status, 'total', o.total,
-        'discount', o.early_discount + o.tier_discount + o.coupon_discount,
-        'payable', o.total - o.early_discount - o.tier_discount - o.coupon_discount,
+        'discount', order_discount(o), 'payable', o.total - order_discount(o),
         'coupon', o.coupon_code, 'note', o.note, 'ship_to', o.ship_to, 'carrier', o.carrier,
         'tracking', o.tracking, 'created_at', rfc3339(o.created_at),
         'updated_at', rfc3339(o.updated_at), 'lines', coalesce(l.lines, '[]'))
@@ -44,7 +43,7 @@ LANGUAGE sql STABLE AS $$
         'discounts', jsonb_build_object('early', o.early_discount, 'tier', o.tier_discount,
                                         'coupon', o.coupon_discount),
         'lines', CASE WHEN o.total > 0 THEN order_lines_discounted((w.data->'lines')::json,
-                          o.early_discount + o.tier_discount + o.coupon_discount, o.total)::jsonb
+                          order_discount(o), o.total)::jsonb
                       ELSE w.data->'lines' END)
     FROM webhook_orders_json(ARRAY[p_order]) w JOIN orders o ON o.id = w.order_id
 $$;

@@ -26,6 +26,14 @@ RETURNS json LANGUAGE sql IMMUTABLE AS $$
                LATERAL (SELECT (e.l->>'qty')::numeric * (e.l->>'price')::numeric AS amount) a) x
 $$;
 
+-- What the fair's policies and its coupon take off an order now (its early bird, tier and
+-- coupon discounts); what it pays is its total less this (PROTOCOL.md, Fair policies). The
+-- one definition every reading of an order's discount or payable uses (inlined by the
+-- planner: one expression).
+CREATE OR REPLACE FUNCTION order_discount(o orders) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT o.early_discount + o.tier_discount + o.coupon_discount
+$$;
+
 -- total is the sum of the lines; discount what the fair's policies and its coupon take off it
 -- now (discounts: early, tier, coupon), payable what remains (PROTOCOL.md, Fair policies).
 CREATE OR REPLACE FUNCTION order_json_text_with(o orders, p_lines json)
@@ -33,15 +41,13 @@ RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', o.id, 'key', o.key, 'fair', o.fair_id, 'dealer', o.dealer_id,
         'status', o.status,
-        'lines', CASE WHEN o.early_discount + o.tier_discount + o.coupon_discount = 0
-                           OR o.total = 0 THEN p_lines
-                      ELSE order_lines_discounted(p_lines, o.early_discount + o.tier_discount
-                                                           + o.coupon_discount, o.total) END,
-        'total', o.total, 'discount', o.early_discount + o.tier_discount + o.coupon_discount,
+        'lines', CASE WHEN order_discount(o) = 0 OR o.total = 0 THEN p_lines
+                      ELSE order_lines_discounted(p_lines, order_discount(o), o.total) END,
+        'total', o.total, 'discount', order_discount(o),
         'discounts', json_build_object('early', o.early_discount, 'tier', o.tier_discount,
                                        'coupon', o.coupon_discount),
         'coupon', o.coupon_code,
-        'payable', o.total - o.early_discount - o.tier_discount - o.coupon_discount,
+        'payable', o.total - order_discount(o),
         'ship_to', o.ship_to, 'note', o.note, 'placed_by', o.placed_by,
         'created_at', rfc3339(o.created_at))
 $$;

@@ -6,8 +6,7 @@
 -- major unit, payable in the minor unit), at the rate of its dealer's tier now.
 CREATE OR REPLACE FUNCTION points_of(o orders, r point_rates) RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(((o.total - o.early_discount - o.tier_discount - o.coupon_discount)
-                     * r.per_100 / 10000)::integer, 0)
+    SELECT coalesce(((o.total - order_discount(o)) * r.per_100 / 10000)::integer, 0)
 $$;
 
 -- Records what a delivered order earns (once per order, whoever delivers it again).
