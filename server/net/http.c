@@ -557,15 +557,17 @@ static const char *compressed_copy(struct http_req *r, const char *root,
 /* A static file under root: its precompressed copy with Content-Encoding
  * br or gzip when the request takes it (compressed_copy), else the file
  * itself; both of a compressible name say Vary: Accept-Encoding, so a
- * cache keeps them apart. lws sends it (lws_serve_http_file, no ranges in
- * Debian's build). */
-static int route_static(struct http_req *r, const char *root, const char *rel)
+ * cache keeps them apart. cache_control: its Cache-Control (NULL: lws's
+ * no-store). lws sends it (lws_serve_http_file, no ranges in Debian's
+ * build). */
+static int route_static(struct http_req *r, const char *root, const char *rel,
+			const char *cache_control)
 {
-	char path[PATH_MAX], copy[PATH_MAX], headers[96];
+	char path[PATH_MAX], copy[PATH_MAX], headers[160];
 	struct stat st;
 	off_t size;
 	const char *coding;
-	int n;
+	int n = 0;
 
 	if (r->method != LWSHUMETH_GET && r->method != LWSHUMETH_HEAD) {
 		respond_text(r, 405, "method not allowed\n");
@@ -577,22 +579,20 @@ static int route_static(struct http_req *r, const char *root, const char *rel)
 	}
 	size = st.st_size;
 	coding = compressed_copy(r, root, path, &st, copy, &size);
-	if (coding) {
-		n = snprintf(headers, sizeof headers,
-			     "content-encoding: %s\r\n"
-			     "vary: Accept-Encoding\r\n",
-			     coding);
-		n = lws_serve_http_file(r->wsi, copy, http_mime_of(path),
-					headers, n);
-	} else if (http_compressible(path)) {
-		n = snprintf(headers, sizeof headers,
-			     "vary: Accept-Encoding\r\n");
-		n = lws_serve_http_file(r->wsi, path, http_mime_of(path),
-					headers, n);
-	} else {
-		n = lws_serve_http_file(r->wsi, path, http_mime_of(path), NULL,
-					0);
-	}
+	/* lws adds Cache-Control: no-store unless the headers name one */
+	if (cache_control)
+		n = snprintf(headers, sizeof headers, "cache-control: %s\r\n",
+			     cache_control);
+	if (coding)
+		n += snprintf(headers + n, sizeof headers - (size_t)n,
+			      "content-encoding: %s\r\n"
+			      "vary: Accept-Encoding\r\n",
+			      coding);
+	else if (http_compressible(path))
+		n += snprintf(headers + n, sizeof headers - (size_t)n,
+			      "vary: Accept-Encoding\r\n");
+	n = lws_serve_http_file(r->wsi, coding ? copy : path,
+				http_mime_of(path), n ? headers : NULL, n);
 	access_log(r->wsi, method_name(r->method), r->path, n < 0 ? 500 : 200,
 		   (size_t)size, r->started_ms);
 	if (n < 0 || (n > 0 && lws_http_transaction_completed(r->wsi)))
@@ -1227,8 +1227,9 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		return 0;
 	}
 	if (!strncmp(uri, "/media/", 7))
-		return route_static(r, srv.media_root, uri + 7);
-	return route_static(r, srv.web_root, uri);
+		return route_static(r, srv.media_root, uri + 7, NULL);
+	return route_static(r, srv.web_root, uri,
+			    http_static_cache_control(uri));
 }
 
 /* ---- the /ws upgrade gate ---- */

@@ -71,6 +71,25 @@ bool http_compressible(const char *path)
 	return false;
 }
 
+const char *http_static_cache_control(const char *rel)
+{
+	static const char prefix[] = "assets/chunk-";
+	const char *name;
+
+	while (*rel == '/')
+		rel++;
+	if (strncmp(rel, prefix, sizeof prefix - 1))
+		return NULL;
+	name = rel + sizeof prefix - 1;
+	for (int i = 0; i < 8; i++)
+		if (!(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= '0' && name[i] <= '9'))
+			return NULL;
+	if (strcmp(name + 8, ".js") && strcmp(name + 8, ".js.map"))
+		return NULL;
+	return "public, max-age=31536000, immutable";
+}
+
 /* The weight of an Accept-Encoding item's parameters p (after the coding,
  * up to n bytes): 1000 when there is no q, 0..1000 for "q=0.5" (500), or
  * -1 when q is not a weight (RFC 9110, 12.4.2). */

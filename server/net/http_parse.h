@@ -40,6 +40,15 @@ const char *http_mime_of(const char *path);
  * fonts and videos are compressed already: false. */
 bool http_compressible(const char *path);
 
+/* The Cache-Control of the web root's static file rel (leading slashes
+ * skipped): "public, max-age=31536000, immutable" for a chunk the web build
+ * names by its content (assets/chunk-XXXXXXXX.js and its .map: esbuild's
+ * hash, 8 of A-Z and 0-9), which no build changes but replaces under a new
+ * name, so a browser or a cache in front keeps it for a year and never
+ * asks again; NULL for any other file, whose name stays across builds
+ * (index.html, app.js, sw.js): the server then says no-store. */
+const char *http_static_cache_control(const char *rel);
+
 /* The weight, 0 to 1000, that a request's Accept-Encoding (NULL when the
  * request had none) gives the content coding coding ("gzip", "br"; RFC
  * 9110, 12.5.3): that of the coding's item ("x-gzip" counts as "gzip"),

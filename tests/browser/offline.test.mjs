@@ -1,7 +1,8 @@
 // The dealer's pages on a bad connection and across server restarts, in Chromium against the
 // real server and PostgreSQL: the page is an installable app (manifest, service worker, the
 // server's CSP allowing both); with the server gone, a reload still shows the shell and the
-// catalog as this browser last saw it; a draft typed offline is saved to the server on
+// catalog as this browser last saw it; another visit asks the server for none of the chunks named
+// by their content; a draft typed offline is saved to the server on
 // reconnect and shows on another device; an order typed offline waits, with its key, until the dealer confirms it, and is
 // placed once; an order whose answer was lost because the server died is placed exactly once.
 // Screenshots go to build/test-artifacts/offline-*.png.
@@ -100,6 +101,17 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   const started = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => new URL(e.name).pathname).filter((p) => /^\/assets\/chunk-.*\.js$/.test(p)));
   assert.deepEqual(installed, ['/', '/assets/app.js', ...new Set(started), '/icon.svg', '/manifest.webmanifest', '/style.css'].sort());
+  // The chunks are named by their content: another visit takes them from the worker (and the
+  // browser's cache), never from the server again; the bundle and the page are asked again.
+  const seen = server.logs().length;
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#grid .pcard').nth(2).waitFor({ timeout: 15_000 });
+  await waitFor(() => server.logs().slice(seen).some((l) => / GET \/assets\/app\.js /.test(l)), { timeoutMs: 10_000, what: 'app.js asked again' });
+  await new Promise((r) => setTimeout(r, 1000)); // what a worker refreshes behind the page has gone by now
+  const asked = server.logs().slice(seen).filter((l) => / GET \/assets\/chunk-/.test(l));
+  assert.deepEqual(asked, [], 'no chunk asked of the server again');
+  const chunk = await httpGet(`${server.url}${started[0]}`);
+  assert.equal(chunk.headers['cache-control'], 'public, max-age=31536000, immutable');
   await page.waitForFunction((f) => localStorage.getItem(`fair.offline.fair.${f}`) !== null, fx.fair, { timeout: 15_000 });
 
   // The server goes away; the page still opens, from what the browser kept.

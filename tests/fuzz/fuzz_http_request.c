@@ -163,6 +163,10 @@ static void check_route(const char *path)
 	joined_rc = http_static_join(root, rel, joined, sizeof joined);
 	while (*rel == '/')
 		rel++;
+	/* only the build's hashed chunks are kept by browsers and caches */
+	check(!http_static_cache_control(rel) ||
+	      (!strncmp(rel, "assets/chunk-", 13) && !strchr(rel + 13, '/') &&
+	       !strstr(rel, "..")));
 	if (strstr(rel, "..") || strchr(rel, '\\')) {
 		check(joined_rc == -1);
 		return;

@@ -2,7 +2,9 @@
 // brotli and a gzip -9 copy beside each page, script, style, SVG and manifest of web/public;
 // net/http.c sends one with its Content-Encoding and Vary: Accept-Encoding to a request whose
 // Accept-Encoding allows it (br when weighed no less than gzip; q=0 refuses), and the file
-// itself to any other (also Vary). Every coding gives the same bytes once decoded. A copy older
+// itself to any other (also Vary). Every coding gives the same bytes once decoded. The chunks the
+// build names by their content are sent Cache-Control: public, max-age=31536000, immutable; every
+// other file, whose name a new build keeps, no-store. A copy older
 // than its file (left by an earlier build), a copy that leaves the web root by a symlink and a
 // Range request get the file itself; pictures are never looked for a copy.
 import { test, before, after } from 'node:test';
@@ -112,6 +114,21 @@ test('each page, script, style, SVG and manifest: the same bytes as identity, gz
     const head = await get(p, { 'accept-encoding': 'gzip' }, 'HEAD');
     assert.equal(head.headers['content-encoding'], 'gzip', `HEAD ${p}`);
     assert.equal(head.raw.length, 0, `HEAD ${p}: no body`);
+  }
+});
+
+test('the chunks named by their content are kept a year; files whose names stay across builds are not', async () => {
+  assert.match(BIG, /^assets\/chunk-[A-Z0-9]{8}\.js$/, 'the largest script is one of the build\'s hashed chunks');
+  for (const [headers, method] of [[{}, 'GET'], [{ 'accept-encoding': 'gzip' }, 'GET'],
+    [{ 'accept-encoding': 'gzip, br' }, 'GET'], [{ 'accept-encoding': 'br' }, 'HEAD']]) {
+    const res = await get(`/${BIG}`, headers, method);
+    assert.equal(res.status, 200);
+    // one header (a second would be joined into this one by node), no no-store beside it
+    assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable',
+      `${method} /${BIG} (${headers['accept-encoding'] ?? 'no Accept-Encoding'})`);
+  }
+  for (const p of ['/', '/assets/app.js', '/style.css', '/manifest.webmanifest', '/stale.js']) {
+    assert.equal((await get(p, { 'accept-encoding': 'gzip, br' })).headers['cache-control'], 'no-store', p);
   }
 });
 

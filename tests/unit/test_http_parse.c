@@ -107,6 +107,33 @@ static void test_mime(void **state)
 	assert_string_equal(http_mime_of(""), "application/octet-stream");
 }
 
+static void test_static_cache_control(void **state)
+{
+	const char *immutable = "public, max-age=31536000, immutable";
+
+	(void)state;
+	assert_string_equal(
+		http_static_cache_control("/assets/chunk-3K2FNIOG.js"),
+		immutable);
+	assert_string_equal(
+		http_static_cache_control("//assets/chunk-ABCDEFGH.js.map"),
+		immutable);
+	/* names that stay across builds, and anything else */
+	assert_null(http_static_cache_control("/assets/app.js"));
+	assert_null(http_static_cache_control("/sw.js"));
+	assert_null(http_static_cache_control("/"));
+	assert_null(http_static_cache_control("/index.html"));
+	assert_null(http_static_cache_control("/assets/packages.json"));
+	/* not esbuild's hash: too short, lower case, more after it */
+	assert_null(http_static_cache_control("/assets/chunk-ABC.js"));
+	assert_null(http_static_cache_control("/assets/chunk-abcdefgh.js"));
+	assert_null(http_static_cache_control("/assets/chunk-ABCDEFGHI.js"));
+	assert_null(http_static_cache_control("/assets/chunk-ABCDEFGH.js.gz"));
+	assert_null(http_static_cache_control("/assets/chunk-ABCDEFGH.css"));
+	assert_null(http_static_cache_control("/x/assets/chunk-ABCDEFGH.js"));
+	assert_null(http_static_cache_control("/assets/chunk-"));
+}
+
 static void test_compressible(void **state)
 {
 	(void)state;
@@ -352,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_static_path_too_long),
 		cmocka_unit_test(test_mime),
 		cmocka_unit_test(test_compressible),
+		cmocka_unit_test(test_static_cache_control),
 		cmocka_unit_test(test_accept_encoding),
 		cmocka_unit_test(test_pick_encoding),
 		cmocka_unit_test(test_content_length),

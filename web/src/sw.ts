@@ -7,8 +7,12 @@
 //   list SHELL_FILES and the version BUILD are set by build.mjs) is cached at install, one
 //   cache per build; old builds' caches are deleted when a new worker takes over;
 // - a page load tries the network first and falls back to the cached shell;
-// - the shell's files come from the cache and are refreshed behind it, and so do the chunks
-//   of the staff's pages once loaded (their names change with their content);
+// - the shell's files whose names stay across builds (index, bundle, stylesheet, icon,
+//   manifest) come from the cache and are refreshed behind it;
+// - the chunks (/assets/chunk-*, named by their content: a build that changes one names it
+//   anew) come from the cache and are never fetched again, the staff's pages' ones too once
+//   loaded; the server sends them immutable (net/http.c), so a browser without this worker
+//   keeps them as well;
 // - pictures under /media/ come from the cache when there, else from the network and are kept,
 //   up to MEDIA_LIMIT of them (the oldest go first).
 declare const BUILD: string;
@@ -42,13 +46,17 @@ sw.addEventListener('fetch', (event) => {
   }
   // clips are fetched in byte ranges by the player: the Cache API keeps no 206
   if (url.pathname.startsWith('/media/') && !url.pathname.endsWith('.mp4')) {
-    event.respondWith(mediaFirstFromCache(req));
+    event.respondWith(cacheFirst(req, MEDIA_CACHE, trim));
     return;
   }
-  if (SHELL_FILES.includes(url.pathname) || url.pathname.startsWith('/assets/chunk-')) {
+  if (url.pathname.startsWith('/assets/chunk-')) {
+    event.respondWith(cacheFirst(req, SHELL_CACHE));
+  } else if (SHELL_FILES.includes(url.pathname)) {
     event.respondWith(cacheThenRefresh(req, event));
   }
 });
+
+
 
 async function networkFirst(req: Request): Promise<Response> {
   try {
@@ -74,14 +82,15 @@ async function cacheThenRefresh(req: Request, event: FetchEvent): Promise<Respon
   return refresh;
 }
 
-async function mediaFirstFromCache(req: Request): Promise<Response> {
-  const cache = await caches.open(MEDIA_CACHE);
+// From the cache when there, else from the network and kept (then kept() runs, if given).
+async function cacheFirst(req: Request, name: string, kept?: (cache: Cache) => Promise<void>): Promise<Response> {
+  const cache = await caches.open(name);
   const cached = await cache.match(req);
   if (cached) return cached;
   const res = await fetch(req);
   if (res.ok) {
     await cache.put(req, res.clone());
-    void trim(cache);
+    if (kept) void kept(cache);
   }
   return res;
 }
