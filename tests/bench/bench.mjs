@@ -63,6 +63,9 @@ const SIZE = QUICK ? {
 // --fanout-rates 5,40 --fanout-seconds 20: another ladder (for a profile of one rate, say).
 if (args.includes('--fanout-rates')) SIZE.fanout.rates = args[args.indexOf('--fanout-rates') + 1].split(',').map(Number);
 if (args.includes('--fanout-seconds')) SIZE.fanout.seconds = Number(args[args.indexOf('--fanout-seconds') + 1]);
+// --flash-stock 0: the flash with nothing to sell, every order refused from the stock cache
+// after its key is looked up: the floor of answering a round's orders on this machine.
+if (args.includes('--flash-stock')) SIZE.flash.stock = Number(args[args.indexOf('--flash-stock') + 1]);
 if (args.includes('--scale')) SIZE.scale.crowds = args[args.indexOf('--scale') + 1].split(',').map(Number);
 const NO_PEER = args.includes('--no-peer'); // P1 is not run (a profile of ours)
 
