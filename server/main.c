@@ -48,6 +48,7 @@
 #include "order/order_intake.h"
 #include "order/order_life.h"
 #include "order/stock_cache.h"
+#include "order/stock_seed.h"
 #include "rpc/dispatch.h"
 #include "rpc/op_reply.h"
 #include "server.h"
@@ -601,6 +602,7 @@ out:
 	message_schedule_stop();
 	inbox_stop();
 	order_intake_free();
+	stock_seed_free();
 	stock_cache_forget();
 	ws_sessions_free();
 	http_free();

@@ -15,6 +15,7 @@
 #include "net/http.h"
 #include "net/ws_session.h"
 #include "order/order_intake.h"
+#include "order/stock_seed.h"
 #include "rpc/proto.h"
 #include "server.h"
 
@@ -87,6 +88,7 @@ size_t http_metrics_text(char *out, size_t size)
 	struct pg_stats pg;
 	struct ws_stats ws;
 	struct order_intake_stats orders;
+	uint64_t seeds_asked, seeds_kept;
 	unsigned long long joins_read, joins_kept;
 
 	pg_pool_stats(srv.db, &pg);
@@ -163,6 +165,12 @@ size_t http_metrics_text(char *out, size_t size)
 	       "orders refused from the last known stock, once their key "
 	       "was looked up",
 	       orders.fast_refused);
+	stock_seed_stats(&seeds_asked, &seeds_kept);
+	metric(b, "fair_stock_reads_total", "counter",
+	       "reads of a fair's whole stock into the last known stock",
+	       seeds_asked);
+	metric(b, "fair_stock_reads_kept_total", "counter",
+	       "of those, kept (none heard meanwhile)", seeds_kept);
 	metric(b, "fair_order_key_lookups_total", "counter",
 	       "orders whose key was looked up before an answer from the "
 	       "last known stock or for a full queue",

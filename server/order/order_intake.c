@@ -16,6 +16,7 @@
 #include "order/batch_plan.h"
 #include "order/order_rules.h"
 #include "order/stock_cache.h"
+#include "order/stock_seed.h"
 #include "rpc/op_reply.h"
 #include "rpc/op_sql.h"
 #include "server.h"
@@ -825,6 +826,7 @@ void order_op_place(struct op_call *call)
 
 	o = pending_new(call, dealer, lines, n);
 	o->ticket = op_defer(call);
+	stock_seed_ask(o->fair); /* once a fair: what sold out before we ran */
 	route = order_route_arrival(
 		queue_full(),
 		intake.lookups_waiting >= (unsigned)srv.cfg.orders_queue_max,

@@ -1,7 +1,8 @@
 // Order intake (PROTOCOL.md "Ordering", DESIGN.md "Orders: the hot path"): a flash crowd on
 // one variant on one and on two processes, all-or-nothing and partial orders, moq, limit
 // and credit (also from three sessions of one dealer at once), the fair's times, tier and
-// flash prices, orders on behalf of a dealer, idempotency, and batching seen in /metrics.
+// flash prices, orders on behalf of a dealer, idempotency, and batching seen in /metrics; a
+// variant sold out before the process started refused from the fair's stock, read once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -51,7 +52,8 @@ async function metrics(server) {
   const { body } = await httpGet(`${server.url}/metrics`);
   const value = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(body)?.[1]);
   return { batches: value('fair_order_batches_total'), orders: value('fair_order_batch_orders_total'),
-    max: value('fair_order_batch_max') };
+    max: value('fair_order_batch_max'), fastRefused: value('fair_orders_fast_refused_total'),
+    stockReads: value('fair_stock_reads_total'), stockReadsKept: value('fair_stock_reads_kept_total') };
 }
 
 /** 300 dealers, one connection each, order 1 unit of a 100-unit variant at the same moment. */
@@ -377,4 +379,44 @@ test('a known sold-out variant is refused without a round trip, never accepted',
   }, { timeoutMs: 10_000, what: 'the returned unit to be sold' });
   assert.equal(ok.order.lines[0].qty, 1);
   await c.close();
+});
+
+test('a variant sold out before the process started is refused at once once the fair is read', async () => {
+  // Sold out while no process listened (as before a restart, or at 0 from the start).
+  const [soldOut, none, plenty] = [fx.products[5].variants[0], fx.products[5].variants[1], fx.products[5].variants[2]];
+  await sql(db.url, `UPDATE stock SET allocation = sold WHERE fair_id = ${fx.fair} AND variant_id IN (${soldOut}, ${none})`);
+  const fresh = await startServer({ databaseUrl: db.url, user: false });
+  try {
+    const ds = takeDealers(4);
+    const clients = await Promise.all(ds.map((d) => session(fresh, d.cookie)));
+    // The fair's first order: answered as ever (by a batch, or by the cache once the read is in).
+    const first = await place(clients[0], { lines: [{ variant: soldOut, qty: 1 }] });
+    assert.equal(first.error?.code, 'insufficient_stock');
+    await waitFor(async () => (await metrics(fresh)).stockReadsKept === 1,
+      { timeoutMs: 10_000, what: 'the fair\'s stock read into the cache' });
+    const before = await metrics(fresh);
+    for (const [c, variant] of [[clients[1], soldOut], [clients[2], none]]) {
+      const r = await place(c, { lines: [{ variant, qty: 1 }] });
+      assert.equal(r.error?.code, 'insufficient_stock', `variant ${variant}`);
+      assert.deepEqual(r.error.available, { [variant]: 0 });
+    }
+    const after = await metrics(fresh);
+    assert.equal(after.fastRefused, before.fastRefused + 2, 'both refused from the stock read');
+    assert.equal(after.batches, before.batches, 'no batch was sent for them');
+    // Stock the read knew of is not refused; the fair is read once.
+    const ok = await place(clients[3], { lines: [{ variant: plenty, qty: 1 }] });
+    assert.equal(ok.ok, true, JSON.stringify(ok.error));
+    assert.equal((await metrics(fresh)).stockReads, 1, 'the fair is read once');
+    // A unit given back is heard and sold as before.
+    await sql(db.url, `UPDATE stock SET allocation = allocation + 1 WHERE fair_id = ${fx.fair} AND variant_id = ${soldOut};
+      SELECT stock_notify(${fx.fair}, ARRAY[${soldOut}::bigint])`);
+    const sold = await waitFor(async () => {
+      const reply = await place(clients[1], { lines: [{ variant: soldOut, qty: 1 }] });
+      return reply.ok ? reply : false;
+    }, { timeoutMs: 10_000, what: 'the returned unit to be sold' });
+    assert.equal(sold.order.lines[0].variant, soldOut);
+    await Promise.all(clients.map((c) => c.close()));
+  } finally {
+    await fresh.stop();
+  }
 });

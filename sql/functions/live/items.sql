@@ -87,16 +87,24 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT items_json(p_fair, ARRAY[p_product], p_tier) -> 0
 $$;
 
--- Remaining stock of every variant of a fair: {"<variant id>": remaining} (plpgsql: its
--- plan is kept, 015).
-CREATE OR REPLACE FUNCTION fair_stock_json(p_fair bigint)
-RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+-- Remaining stock of every variant a fair offers (its items not withdrawn), a row each: what
+-- the join snapshots show and what a server process reads into its last known stock when a
+-- fair's first order arrives (order/stock_seed.c). plpgsql: its plan is kept (015).
+CREATE OR REPLACE FUNCTION fair_stock_rows(p_fair bigint)
+RETURNS TABLE (variant_id bigint, remaining integer) LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (
-        SELECT coalesce(jsonb_object_agg(s.variant_id::text, s.allocation - s.sold), '{}')
+    RETURN QUERY
+        SELECT s.variant_id, s.allocation - s.sold
         FROM stock s JOIN fair_items i ON i.fair_id = s.fair_id AND i.product_id = s.product_id
-        WHERE s.fair_id = p_fair AND NOT i.withdrawn);
+        WHERE s.fair_id = p_fair AND NOT i.withdrawn;
 END
+$$;
+
+-- The same as {"<variant id>": remaining}.
+CREATE OR REPLACE FUNCTION fair_stock_json(p_fair bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_object_agg(r.variant_id::text, r.remaining), '{}')
+    FROM fair_stock_rows(p_fair) r
 $$;
 
 -- The fair's spotlight: {product, note, by, at}.
