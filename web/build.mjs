@@ -36,10 +36,23 @@ const result = await esbuild.build({
 // caches, so a new build replaces the old shell in every browser.
 // The shell: the page, its style, icon and manifest, the bundle and the chunks the bundle
 // imports as it starts (not those loaded later, such as the dashboard's).
-const appOut = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)[0];
-const startChunks = result.metafile.outputs[appOut].imports
-  .filter((i) => i.kind === 'import-statement').map((i) => `assets/${path.basename(i.path)}`);
-const shellFiles = ['index.html', 'style.css', 'icon.svg', 'manifest.webmanifest', 'assets/app.js', ...startChunks];
+// (app.js by its name: the chunks of dynamic imports, the staff's pages and the languages, are
+// entry points of esbuild's too)
+const appOut = Object.keys(result.metafile.outputs).find((f) => path.basename(f) === 'app.js');
+const startSet = new Set();
+(function walk(file) { // what app.js imports, and what that imports in turn
+  for (const i of result.metafile.outputs[file].imports) {
+    if (i.kind === 'import-statement' && !startSet.has(i.path)) { startSet.add(i.path); walk(i.path); }
+  }
+}(appOut));
+const startChunks = [...startSet].map((p) => `assets/${path.basename(p)}`);
+// The other languages' words are chunks loaded when chosen (i18n.ts): in the shell too, so that
+// a reader in English or Traditional Chinese still has the pages on a bad connection.
+const langChunks = Object.entries(result.metafile.outputs)
+  .filter(([file, o]) => file.endsWith('.js') && Object.keys(o.inputs).some((i) => /src\/i18n-[\w-]+\.ts$/.test(i)))
+  .map(([file]) => `assets/${path.basename(file)}`);
+const shellFiles = ['index.html', 'style.css', 'icon.svg', 'manifest.webmanifest', 'assets/app.js', ...startChunks,
+  ...langChunks];
 const hash = crypto.createHash('sha256');
 for (const f of shellFiles) hash.update(fs.readFileSync(path.join(here, 'public', f)));
 const sw = await esbuild.build({
@@ -62,7 +75,7 @@ let startGz = 0;
 for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
   const bytes = fs.readFileSync(path.join(here, file));
   const gz = zlib.gzipSync(bytes, { level: 9 }).length;
-  if (shellFiles.includes(`assets/${path.basename(file)}`)) startGz += gz;
+  if (['assets/app.js', ...startChunks].includes(`assets/${path.basename(file)}`)) startGz += gz;
   console.log(`web: ${path.basename(file)} ${(bytes.length / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzip`);
 }
 console.log(`web: the pages start with ${(startGz / 1024).toFixed(1)} KiB gzip of script (app.js and its chunks)`);

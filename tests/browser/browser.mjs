@@ -75,6 +75,17 @@ export function watchProblems(page) {
   return problems;
 }
 
+/** Picks lang (zh-Hans, zh-Hant or en) in the page's language menu and waits until the page
+ * has been drawn again in it: the words of a language other than Simplified Chinese are a
+ * chunk the page loads the first time it is chosen. */
+export async function chooseLang(page, lang) {
+  const locale = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB' }[lang];
+  await page.selectOption('.lang select', lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, locale, { timeout: 10_000 });
+  // Preact draws on the next task after the language's listeners ran
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
   const file = path.join(ARTIFACT_DIR, `${name}.png`);

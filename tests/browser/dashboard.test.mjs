@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot, createUser, makeFair, mintDealers } from './browser.mjs';
+import { chooseLang, browserSuite, openAs, screenshot, createUser, makeFair, mintDealers } from './browser.mjs';
 import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -90,12 +90,12 @@ test('a manager watches a burst of orders land on the dashboard and the big scre
   const shown = await page.locator('#rank-dealers li').evaluateAll((els) => els.map((e) => e.getAttribute('data-dealer')));
   assert.deepEqual(shown.slice(0, 3), ranked.slice(0, 3), 'the top of the ranking');
   await screenshot(page, 'dashboard');
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('#dashboard-view h1').filter({ hasText: 'Dashboard' }).waitFor({ timeout: 5_000 });
   await page.locator('#must-order h2').filter({ hasText: 'Must-order styles' }).waitFor({ timeout: 5_000 });
   await page.waitForTimeout(800); // the charts redrawn in English (looked at in the screenshot)
   await screenshot(page, 'dashboard-en');
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
 
   // The CSV report downloads from its link.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-csv')]);

@@ -7,7 +7,7 @@
 // Screenshots of every state go to build/test-artifacts/dealer-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { chooseLang, browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
 import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -123,13 +123,13 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   // My orders, then English.
   await page.click('.fairnav a[href$="/orders"]');
   await page.locator(`.order[data-order="${orderId}"] .order-status`).filter({ hasText: '已接单' }).waitFor({ timeout: 10_000 });
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator(`.order[data-order="${orderId}"] .order-status`).filter({ hasText: 'Accepted' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.fairnav a[href$="/catalog"]').textContent(), 'Products');
   await screenshot(page, 'dealer-orders-en');
   await page.reload({ waitUntil: 'load' });
   await page.locator('.fairnav a[href$="/catalog"]').filter({ hasText: 'Products' }).waitFor({ timeout: 10_000 });
-  await page.selectOption('.lang select', 'zh-Hant');
+  await chooseLang(page, 'zh-Hant');
   await page.locator('.fairnav a[href$="/sheet"]').filter({ hasText: '訂貨單' }).waitFor({ timeout: 5_000 });
 
   assert.deepEqual(problems, [], 'no errors in the page');

@@ -1,11 +1,25 @@
 // A dealer's pages in English, in Chromium against the real server and PostgreSQL: products by
 // their English names (the Chinese one where a product has none) in the catalog's cards, the
 // live room's spotlight, the product page, the order sheet and My orders, and a refusal of the
-// sheet in English words. Screenshots go to build/test-artifacts/english-*.png.
+// sheet in English words. The words of English and Traditional Chinese are chunks a reader in
+// Simplified Chinese never downloads; a reader who chose English opens in it from the first
+// paint. Screenshots go to build/test-artifacts/english-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
-import { connect, sql } from '../integration/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chooseLang, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { SOURCE_DIR, connect, sql } from '../integration/harness.mjs';
+
+// The chunks holding the other languages' words (i18n-en.ts, i18n-zh-Hant.ts), by their content.
+const ASSETS = path.join(SOURCE_DIR, 'web', 'public', 'assets');
+// (esbuild writes what is not ASCII as \uXXXX escapes)
+const ascii = (text) => [...text].map((c) => (c.charCodeAt(0) > 127
+  ? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : c)).join('');
+const wordsChunk = (appName) => fs.readdirSync(ASSETS).filter((f) => /^chunk-\w+\.js$/.test(f))
+  .find((f) => fs.readFileSync(path.join(ASSETS, f), 'utf8').includes(`app_name:"${ascii(appName)}"`));
+const scriptsLoaded = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js')));
 
 const suite = browserSuite();
 
@@ -26,9 +40,21 @@ test('a dealer in English sees the products by their English names on every page
   const { context, page, problems } = await openAs(browser, server, 'reader', 'reader-pass-1',
     { fair: fx.fair, viewport: { width: 1280, height: 850 } });
   await page.locator('#room-view').waitFor({ timeout: 20_000 });
-  await page.selectOption('.lang select', 'en');
+  // A reader in Chinese never downloads the other languages' words.
+  const english = wordsChunk('Online trade fair');
+  const traditional = wordsChunk('網絡訂貨會');
+  assert.ok(english && traditional && english !== traditional, `${english} ${traditional}`);
+  const before = await scriptsLoaded(page);
+  assert.ok(!before.some((p) => p.endsWith(english) || p.endsWith(traditional)), before.join(' '));
+  await chooseLang(page, 'en');
   await page.locator('#spot-name').filter({ hasText: /^Test coat 1$/ }).waitFor({ timeout: 10_000 });
+  assert.ok((await scriptsLoaded(page)).some((p) => p.endsWith(english)), 'the English words, once chosen');
   await screenshot(page, 'english-room');
+  // The choice is remembered: the next visit opens in English from its first paint.
+  await page.reload();
+  await page.locator('#spot-name').waitFor({ timeout: 20_000 });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-GB');
+  assert.equal(await page.locator('.fairnav a[href$="/catalog"]').textContent(), 'Products');
 
   await page.goto(`${server.url}/#/fair/${fx.fair}/catalog`);
   const card = (p) => page.locator(`.pcard[data-product="${p.id}"] .pname`).first(); // also among the recommendations
@@ -60,7 +86,7 @@ test('a dealer in English sees the products by their English names on every page
   await line.filter({ hasText: /^Test coat 2$/ }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'english-orders');
   // and back in Chinese, the Chinese names
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
   await line.filter({ hasText: /外套2$/ }).waitFor({ timeout: 5_000 });
 
   assert.deepEqual(problems, [], 'no errors in the page');

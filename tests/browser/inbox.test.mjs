@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { chooseLang, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 import { sql, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -82,7 +82,7 @@ test('the badge counts what came while away and what comes live; reading lowers 
   assert.equal((await sql(db.url, `SELECT email FROM users WHERE id = ${shop.id}`))[0][0], 'lin@example.com');
 
   // English.
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('#inbox-title').filter({ hasText: 'Inbox' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#inbox-list .message-text').first().textContent(), 'Order 77: Shipped 顺丰速运, tracking SF1234567890');
 

@@ -9,7 +9,7 @@
 // Screenshots go to build/test-artifacts/matrix-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { chooseLang, browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
 import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -86,13 +86,13 @@ test('packs, a flash window and a cell sold out live, on the product page', { ti
   await screenshot(page, 'matrix-sold-out');
 
   // The same page in English.
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('.matrix td.soldout .left.out').filter({ hasText: 'Sold out' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#product-view h1').textContent(), 'Test coat 3');
   await page.goto(`${server.url}/#/fair/${fx.fair}/product/${packed.id}`);
   await page.getByLabel('黑色 packs').waitFor({ timeout: 10_000 });
   await screenshot(page, 'matrix-packs-en');
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await rival.close();
@@ -175,10 +175,10 @@ test('the moq and the per-dealer limit, counting earlier orders, refused in word
   await page.locator('.matrix [role=alert]').filter({ hasText: '最多还能订 0 件' }).waitFor({ timeout: 5_000 });
 
   // The same refusal in English.
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('.matrix [role=alert]').filter({ hasText: 'Test coat 2: at most 10 units per dealer; you have ordered 10, so at most 0 more' })
     .waitFor({ timeout: 5_000 });
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
   assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
 });

@@ -13,7 +13,7 @@
 // build/test-artifacts/offers-*.png. Figures: lines `figure: ...`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeClean, browserSuite, figure, noSideScroll, shotOf, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { chooseLang, axeClean, browserSuite, figure, noSideScroll, shotOf, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -148,12 +148,12 @@ test('a dealer sees where it stands, picks a coupon and gets the discount it was
   figure(`policy.set to the dealer's sheet showing the new next tier: ${Date.now() - sent} ms`);
 
   // The three languages.
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   assert.equal(await next.textContent(), `CN${yuan(400000 - amount)} more for 5% off`); // en-GB names the yuan CN¥
   assert.match(await page.locator('#policy-tier').textContent(), /Reached: 3% off from CN¥2,000\.00/);
-  await page.selectOption('.lang select', 'zh-Hant');
+  await chooseLang(page, 'zh-Hant');
   assert.equal(await next.textContent(), `再訂 CN${yuan(400000 - amount)} 享 5% 折扣`); // zh-TW too
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
 
   // My orders: the discount, its parts, the coupon and what is payable; each line's share.
   await page.click('.fairnav a[href$="/orders"]');
@@ -346,11 +346,11 @@ test('a manager sets the points rate of a dealer tier, sees it in words, and is 
   await axeClean(page, '#rates-panel', 'rates panel at 1280 px');
 
   // the other languages
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await row('B').locator('.rate-means').filter({ hasText: '2 points for every CN¥100.00 paid, about 2% back, valid 365 days' }).waitFor({ timeout: 5_000 });
-  await page.selectOption('.lang select', 'zh-Hant');
+  await chooseLang(page, 'zh-Hant');
   await row('B').locator('.rate-means').filter({ hasText: '每付 CN¥100.00 得 2 分，約返 2%，有效期 365 天' }).waitFor({ timeout: 5_000 });
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
 
   // phone width
   await page.setViewportSize(PHONE);

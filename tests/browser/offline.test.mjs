@@ -100,7 +100,15 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   // the shell: the page, its bundle and the chunks the bundle starts with, style, icon, manifest
   const started = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => new URL(e.name).pathname).filter((p) => /^\/assets\/chunk-.*\.js$/.test(p)));
-  assert.deepEqual(installed, ['/', '/assets/app.js', ...new Set(started), '/icon.svg', '/manifest.webmanifest', '/style.css'].sort());
+  // and the other languages' words (chunks loaded when chosen), so they work offline too
+  const assets = path.join(SOURCE_DIR, 'web', 'public', 'assets');
+  const words = fs.readdirSync(assets).filter((f) => /^chunk-\w+\.js$/.test(f)
+    // English, and Traditional Chinese's 網絡訂貨會 as esbuild writes it
+    && /app_name:"(Online trade fair|\\u7DB2\\u7D61\\u8A02\\u8CA8\\u6703)"/.test(fs.readFileSync(path.join(assets, f), 'utf8')))
+    .map((f) => `/assets/${f}`);
+  assert.equal(words.length, 2, 'English and Traditional Chinese');
+  assert.deepEqual(installed, ['/', '/assets/app.js', ...new Set(started), ...words, '/icon.svg', '/manifest.webmanifest',
+    '/style.css'].sort());
   // The chunks are named by their content: another visit takes them from the worker (and the
   // browser's cache), never from the server again; the bundle and the page are asked again.
   const seen = server.logs().length;

@@ -7,7 +7,7 @@
 // and phone size go to build/test-artifacts/orders-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
+import { chooseLang, browserSuite, logInOnPage, screenshot, watchProblems, createUser, makeFair } from './browser.mjs';
 import { connect, login, openPsql, sql, waitFor } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -166,11 +166,11 @@ test('a dealer sees its credit on the sheet and amends an order from My orders',
   assert.deepEqual(await lines(first.id), [[c1BlackM, 3], [c1WhiteM, 2]].sort((a, b) => a[0] - b[0]));
 
   // English words for the same form.
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await card.locator(`#amend-${first.id}`).filter({ hasText: 'Change order' }).click();
   await form.getByLabel('Test coat 1 白色 M quantity').waitFor({ timeout: 5_000 });
   await screenshot(page, 'orders-amend-en');
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
   assert.deepEqual(problems, [], 'no errors in the page');
   await context.close();
 

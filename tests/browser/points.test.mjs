@@ -10,7 +10,7 @@
 // printed; screenshots in build/test-artifacts/points-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeClean, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { chooseLang, axeClean, browserSuite, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 import { connect, login, sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -160,14 +160,14 @@ test('a dealer sees its points and redeems them for a coupon at a live fair', { 
   await page.locator('#points-balance').filter({ hasText: balance.toLocaleString('en-US') }).waitFor({ timeout: 15_000 });
 
   // Traditional Chinese and English.
-  await page.selectOption('.lang select', 'zh-Hant');
+  await chooseLang(page, 'zh-Hant');
   await page.locator('#points-title').filter({ hasText: '我的積分' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#points-history .what').first().textContent(), `兌換為優惠券 ${code}`);
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('#points-title').filter({ hasText: 'My points' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('#points-history .what').first().textContent(), `Redeemed for coupon ${code}`);
   await screenshot(page, 'points-laptop-en');
-  await page.selectOption('.lang select', 'zh-Hans');
+  await chooseLang(page, 'zh-Hans');
 
   // A phone.
   const phone = await openAs(browser, server, 'pts-shop', 'shop-pass-1', { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });

@@ -6,7 +6,7 @@
 // phone, and in no other dealer's. axe clean at 1280 and 375 px; nothing wider than 375 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeClean, browserSuite, figure, noSideScroll, shotOf, openAs, screenshot, createUser, makeFair } from './browser.mjs';
+import { chooseLang, axeClean, browserSuite, figure, noSideScroll, shotOf, openAs, screenshot, createUser, makeFair } from './browser.mjs';
 import { sql } from '../integration/harness.mjs';
 
 const suite = browserSuite();
@@ -100,9 +100,9 @@ test('a manager sends a promotion to a tier from the settings page; a dealer of 
   await axeClean(page, '#promo-panel', 'promotions panel at 375 px');
 
   // in Traditional Chinese and English too
-  await page.selectOption('.lang select', 'zh-Hant');
+  await chooseLang(page, 'zh-Hant');
   await page.locator('#promo-title').filter({ hasText: '促銷通知' }).waitFor({ timeout: 5_000 });
-  await page.selectOption('.lang select', 'en');
+  await chooseLang(page, 'en');
   await page.locator('#promo-title').filter({ hasText: 'Promotions' }).waitFor({ timeout: 5_000 });
   await page.locator('#promo-reach').filter({ hasText: 'Reaches 2 dealers (2 accounts)' }).waitFor({ timeout: 5_000 });
   await screenshot(page, 'promote-manage-en-375');

@@ -97,7 +97,7 @@ function Header({ client, user, onLogout, inbox }: { client: FairClient; user: U
       <span class="spacer" />
       <label class="lang">
         <span class="sr-only">{t('language_switch')}</span>
-        <select value={currentLang()} onChange={(e) => setLang((e.target as HTMLSelectElement).value as any)}>
+        <select value={currentLang()} onChange={(e) => void setLang((e.target as HTMLSelectElement).value as any)}>
           {LANGS.map((l) => <option value={l.id}>{l.label}</option>)}
         </select>
       </label>
