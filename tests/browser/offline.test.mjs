@@ -156,6 +156,10 @@ test('installable, and usable on a bad connection: the shell, the catalog, the d
   console.log(`the page was live again ${Date.now() - down} ms after the server stopped (restart included)`);
   await page.locator('#save-state[data-state=saved]').waitFor({ timeout: 15_000 });
   await page.locator('#offline-copy').waitFor({ state: 'detached', timeout: 10_000 });
+  // The page's first draft.get, asked while offline, came back after that save: it must not
+  // put the server's older, empty draft over what was typed (it did, now and then).
+  assert.equal(await page.locator('#sheet-units').textContent({ timeout: 5_000 }).catch(() => 'no lines'), '4',
+    'the sheet keeps what was typed offline');
   const [[draft]] = await sql(db.url, `SELECT d.lines::text FROM drafts d JOIN users u ON u.dealer_id = d.dealer_id
     WHERE u.login = 'roamer' AND d.fair_id = ${fx.fair}`);
   assert.deepEqual(JSON.parse(draft).map((l) => [l.variant, l.qty]), [[coat2.variants[0], 4]]);

@@ -86,6 +86,10 @@ export class OrderSheet implements Cells {
 
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saving = false;
+  // Counts edits and saves: a draft.get answer read before one of them is older than the sheet
+  // (the page's first draft.get, sent offline, waits for the connection and may come back
+  // after a save of what was typed meanwhile).
+  private version = 0;
   private dirty = false;
   private listeners = new Set<() => void>();
   private readonly draftKey: string;
@@ -113,10 +117,11 @@ export class OrderSheet implements Cells {
   /** Reads the server's draft, unless this browser holds edits the server has not seen. */
   async load(): Promise<void> {
     if (this.dirty) { this.scheduleSave(0); return; }
+    const asked = this.version;
     try {
       const d = await this.client.request<{ lines: Line[]; note: string; updated_at: string | null }>(
         'draft.get', { fair: this.fair });
-      if (this.dirty) return; // typed meanwhile
+      if (this.dirty || this.saving || this.version !== asked) return; // typed or saved meanwhile: ours is newer
       this.setFrom(d.lines, d.note);
       this.updatedAt = d.updated_at;
       this.writeLocal();
@@ -237,6 +242,7 @@ export class OrderSheet implements Cells {
   }
 
   private changed(): void {
+    this.version++;
     this.dirty = true;
     this.writeLocal();
     this.scheduleSave(SAVE_DELAY_MS);
@@ -253,6 +259,7 @@ export class OrderSheet implements Cells {
   private async save(): Promise<void> {
     if (this.saving) return;
     this.saving = true;
+    this.version++;
     this.dirty = false;
     try {
       const r = await this.client.request<{ updated_at: string }>(
