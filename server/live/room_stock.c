@@ -53,14 +53,16 @@ static void stock_push(struct loop_timer *t)
 }
 
 /* After the LISTEN connection was away, stock changes may have been
- * missed: push every room's whole stock, read afresh. */
+ * missed: push every room's whole stock, read afresh. Not into the stock
+ * cache: a notification heard while this read was on its way may be newer
+ * than it; the cache, forgotten, is read again by the fair's next order
+ * (order/stock_seed.c), which keeps its read only if nothing was heard. */
 static void stock_reread(void *arg, enum pg_outcome outcome,
 			 const PGresult *res)
 {
 	struct room *r = room_get((int64_t)(intptr_t)arg, false);
 	json_error_t jerr;
-	json_t *all, *value;
-	const char *key;
+	json_t *all;
 
 	if (!r || outcome != PG_DONE ||
 	    PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
@@ -68,8 +70,6 @@ static void stock_reread(void *arg, enum pg_outcome outcome,
 	all = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	if (!all)
 		return;
-	json_object_foreach(all, key, value) stock_cache_set(
-		r->fair_id, atoll(key), json_integer_value(value));
 	json_object_update(r->stock_changes, all);
 	json_decref(all);
 	r->stock_at_ms = atoll(PQgetvalue(res, 0, 1));

@@ -8,8 +8,9 @@
  * stock heard), and collects the changes in the fair's room; at most every
  * STOCK_INTERVAL_MS one `stock` frame of the latest values goes into each
  * member's stock slot, merged with an unsent one (live/stock_merge.c). After
- * the LISTEN connection was away, the cache is forgotten and every room
- * with members reads and pushes its whole stock. */
+ * the LISTEN connection was away, the cache is forgotten (each fair's next
+ * order reads its whole stock into it again, order/stock_seed.c) and every
+ * room with members reads and pushes its whole stock. */
 #ifndef FAIR_ROOM_STOCK_H
 #define FAIR_ROOM_STOCK_H
 

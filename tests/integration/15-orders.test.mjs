@@ -2,7 +2,8 @@
 // one variant on one and on two processes, all-or-nothing and partial orders, moq, limit
 // and credit (also from three sessions of one dealer at once), the fair's times, tier and
 // flash prices, orders on behalf of a dealer, idempotency, and batching seen in /metrics; a
-// variant sold out before the process started refused from the fair's stock, read once.
+// variant sold out before the process started refused from the fair's stock, read once (and
+// again after a gap in the stock notifications).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -415,6 +416,21 @@ test('a variant sold out before the process started is refused at once once the 
       return reply.ok ? reply : false;
     }, { timeoutMs: 10_000, what: 'the returned unit to be sold' });
     assert.equal(sold.order.lines[0].variant, soldOut);
+    // A gap in what the processes heard (their LISTEN connections lost): the cache is forgotten,
+    // and the fair's next order reads its stock again, so sold out is refused at once again.
+    await sql(db.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE application_name = 'fairserver-listen' AND datname = current_database()`);
+    await waitFor(async () => {
+      const r = await place(clients[2], { lines: [{ variant: none, qty: 1 }] });
+      assert.equal(r.error?.code, 'insufficient_stock');
+      return (await metrics(fresh)).stockReadsKept === 2;
+    }, { timeoutMs: 20_000, what: 'the stock read again after the gap' });
+    const beforeAgain = await metrics(fresh);
+    const again = await place(clients[1], { lines: [{ variant: soldOut, qty: 1 }] });
+    assert.equal(again.error?.code, 'insufficient_stock');
+    const afterAgain = await metrics(fresh);
+    assert.equal(afterAgain.fastRefused, beforeAgain.fastRefused + 1, 'refused from the stock read again');
+    assert.equal(afterAgain.batches, beforeAgain.batches);
     await Promise.all(clients.map((c) => c.close()));
   } finally {
     await fresh.stop();
