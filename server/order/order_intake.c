@@ -826,7 +826,8 @@ void order_op_place(struct op_call *call)
 
 	o = pending_new(call, dealer, lines, n);
 	o->ticket = op_defer(call);
-	stock_seed_ask(o->fair); /* once a fair: what sold out before we ran */
+	/* once a fair: what sold out before this process ran */
+	stock_seed_ask(o->fair, (uint64_t)call->caller.user_id);
 	route = order_route_arrival(
 		queue_full(),
 		intake.lookups_waiting >= (unsigned)srv.cfg.orders_queue_max,

@@ -17,8 +17,10 @@
 #include <stdint.h>
 
 /* Asks for fair's whole stock unless the cache holds it or it is being
- * read. */
-void stock_seed_ask(int64_t fair);
+ * read, in the lane of owner (the user whose order names the fair) of the
+ * database queue; a user past its share gets no read (its orders go to
+ * their batches as before). */
+void stock_seed_ask(int64_t fair, uint64_t owner);
 
 /* Reads asked and reads kept since start (for /metrics). */
 void stock_seed_stats(uint64_t *asked, uint64_t *kept);

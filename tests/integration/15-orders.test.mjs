@@ -408,6 +408,11 @@ test('a variant sold out before the process started is refused at once once the 
     const ok = await place(clients[3], { lines: [{ variant: plenty, qty: 1 }] });
     assert.equal(ok.ok, true, JSON.stringify(ok.error));
     assert.equal((await metrics(fresh)).stockReads, 1, 'the fair is read once');
+    // An order naming a fair that is not one: its stock is read (nothing found) and nothing kept.
+    const bogus = await clients[3].request('order.place', { fair: 987654321, key: newKey(), lines: [{ variant: plenty, qty: 1 }] });
+    assert.equal(bogus.ok, false);
+    await waitFor(async () => (await metrics(fresh)).stockReads === 2, { timeoutMs: 10_000, what: 'the read of no fair' });
+    assert.equal((await metrics(fresh)).stockReadsKept, 1, 'nothing kept for a fair that is not one');
     // A unit given back is heard and sold as before.
     await sql(db.url, `UPDATE stock SET allocation = allocation + 1 WHERE fair_id = ${fx.fair} AND variant_id = ${soldOut};
       SELECT stock_notify(${fx.fair}, ARRAY[${soldOut}::bigint])`);
