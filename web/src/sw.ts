@@ -56,8 +56,6 @@ sw.addEventListener('fetch', (event) => {
   }
 });
 
-
-
 async function networkFirst(req: Request): Promise<Response> {
   try {
     const res = await fetch(req);
