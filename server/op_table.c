@@ -85,6 +85,11 @@ const struct op_def server_ops[] = {
 				    "SELECT catalog_categories($1::bigint)",
 				    NULL,
 				    {{"fair"}}}},
+	{"catalog.terms", ROLES_ALL, catalog_terms_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT catalog_terms($1::bigint)",
+				    NULL,
+				    {{"fair"}}}},
 	{"recommend", ROLES_ALL, catalog_recommend_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
@@ -437,7 +442,7 @@ const struct op_def server_ops[] = {
 	 &(const struct op_sql_def){
 		 OP_SQL_WRITE,
 		 "SELECT admin_product_create($1::bigint, $2, $3, $4, $5, $6, "
-		 "$7, $8::bigint, $9::jsonb)",
+		 "$7, $8::bigint, $9::jsonb, $10)",
 		 admin_product_create_check,
 		 {{.caller = op_sql_actor},
 		  {"style"},
@@ -447,7 +452,17 @@ const struct op_def server_ops[] = {
 		  {"description"},
 		  {"description_en"},
 		  {"base_price"},
-		  {"variants"}}}},
+		  {"variants"},
+		  {"category_en"}}}},
+	{"admin.terms.list", ROLE_ADMIN, no_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ, "SELECT admin_terms_list()", NULL, {{NULL}}}},
+	{"admin.terms.set", ROLE_ADMIN, admin_terms_set_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_terms_set($1::bigint, $2::jsonb, $3::jsonb)",
+		 NULL,
+		 {{.caller = op_sql_actor}, {"colors"}, {"categories"}}}},
 	{"admin.product.clip.remove", ROLE_ADMIN,
 	 admin_product_clip_remove_params, op_sql_handler,
 	 &(const struct op_sql_def){

@@ -310,7 +310,9 @@ static void product_table(struct strbuf *h, const struct print_words *w,
 	}
 	html_raw(h, "</tr>");
 	for (i = 0; i < json_array_size(lines);) {
-		const char *color = str(json_array_get(lines, i), "color");
+		const char *color = str(json_array_get(lines, i), "color"),
+			   *color_en =
+				   str(json_array_get(lines, i), "color_en");
 		int64_t qty[MAX_SIZES] = {0}, row_units = 0, row_amount = 0,
 			row_discount = 0,
 			price = num(json_array_get(lines, i), "price");
@@ -334,7 +336,7 @@ static void product_table(struct strbuf *h, const struct print_words *w,
 			one_price &= num(line, "price") == price;
 		}
 		html_raw(h, "<tr><td>");
-		html_text(h, color);
+		html_text(h, lang == LANG_EN && color_en ? color_en : color);
 		html_raw(h, "</td>");
 		for (j = 0; j < n_sizes; j++) {
 			if (qty[j])

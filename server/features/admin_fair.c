@@ -23,12 +23,22 @@ const struct param_spec admin_product_create_params[] = {
 	{"description_en", PARAM_STRING, false, 0, 4000},
 	{"base_price", PARAM_INT, true, 0, MONEY_UNIT_PRICE_MAX},
 	{"variants", PARAM_ARRAY, true, 1, 200},
+	{"category_en", PARAM_STRING, false, 0, 64},
 	{NULL, 0, false, 0, 0},
 };
 
 static const struct param_spec variant_params[] = {
 	{"size", PARAM_STRING, true, 1, 16},
 	{"color", PARAM_STRING, true, 1, 32},
+	{"color_en", PARAM_STRING, false, 0, 64},
+	{NULL, 0, false, 0, 0},
+};
+
+/* admin.terms.set {colors?, categories?}: {name: English name} each; the
+ * members are checked by admin_terms_set (sql/functions/catalog/terms.sql) */
+const struct param_spec admin_terms_set_params[] = {
+	{"colors", PARAM_OBJECT, false, 0, 500},
+	{"categories", PARAM_OBJECT, false, 0, 500},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -171,7 +181,7 @@ bool admin_product_create_check(struct op_call *call)
 		if (!json_is_object(v)) {
 			snprintf(why, sizeof why,
 				 "variants[%zu] must be an object "
-				 "{size, color}",
+				 "{size, color, color_en?}",
 				 i);
 			op_fail(call, ERR_BAD_REQUEST, why, NULL);
 			return false;

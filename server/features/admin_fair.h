@@ -21,6 +21,7 @@
  * variants}; conflict when the style is taken. */
 extern const struct param_spec admin_product_create_params[];
 extern const struct param_spec admin_product_clip_remove_params[];
+extern const struct param_spec admin_terms_set_params[];
 bool admin_product_create_check(struct op_call *call);
 
 /* admin.fair.create {name, season, currency, timezone, starts_at, ends_at}

@@ -1,5 +1,5 @@
 /* catalog.c - catalog.search, and the parameters of catalog.categories,
- * recommend and catalog.items (see catalog.h). The searching and pricing are
+ * catalog.terms, recommend and catalog.items (see catalog.h). The searching and pricing are
  * SQL (sql/functions/catalog/; items_json in sql/functions/live/items.sql). */
 #include "features/catalog.h"
 
@@ -19,6 +19,11 @@ const struct param_spec catalog_search_params[] = {
 };
 
 const struct param_spec catalog_categories_params[] = {
+	{"fair", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec catalog_terms_params[] = {
 	{"fair", PARAM_ID, true, 0, 0},
 	{NULL, 0, false, 0, 0},
 };

@@ -23,6 +23,7 @@ const char *catalog_caller_region(const struct op_call *call, char *buf);
 
 extern const struct param_spec catalog_search_params[];
 extern const struct param_spec catalog_categories_params[];
+extern const struct param_spec catalog_terms_params[];
 extern const struct param_spec catalog_recommend_params[];
 extern const struct param_spec catalog_items_params[];
 

@@ -1,7 +1,8 @@
 // A dealer's pages in English, in Chromium against the real server and PostgreSQL: products by
 // their English names (the Chinese one where a product has none) in the catalog's cards, the
-// live room's spotlight, the product page, the order sheet and My orders, and a refusal of the
-// sheet in English words. The words of English and Traditional Chinese are chunks a reader in
+// live room's spotlight, the product page, the order sheet and My orders, colours and
+// categories by the brand's English names (catalog.terms; as they are where it gave none),
+// and a refusal of the sheet in English words. The words of English and Traditional Chinese are chunks a reader in
 // Simplified Chinese never downloads; a reader who chose English opens in it from the first
 // paint. Screenshots go to build/test-artifacts/english-*.png.
 import { test } from 'node:test';
@@ -36,6 +37,9 @@ test('a dealer in English sees the products by their English names on every page
   await rep.next('hello', 10_000);
   const spot = await rep.request('spotlight.set', { fair: fx.fair, product: first.id, note: 'New this season' });
   assert.equal(spot.ok, true, JSON.stringify(spot));
+  // 白色 has no English name: it is shown as it is
+  const terms = await rep.request('admin.terms.set', { colors: { 黑色: 'Black' }, categories: { 外套: 'Outerwear' } });
+  assert.equal(terms.ok, true, JSON.stringify(terms));
 
   const { context, page, problems } = await openAs(browser, server, 'reader', 'reader-pass-1',
     { fair: fx.fair, viewport: { width: 1280, height: 850 } });
@@ -63,7 +67,9 @@ test('a dealer in English sees the products by their English names on every page
   await screenshot(page, 'english-catalog');
 
   await page.goto(`${server.url}/#/fair/${fx.fair}/product/${second.id}`);
-  await page.getByLabel('黑色 M quantity').fill('2');
+  await page.locator('.details .muted').first().filter({ hasText: 'Outerwear' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(await page.locator('.matrix tbody th[scope=row]').allTextContents(), ['Black', '白色']);
+  await page.getByLabel('Black M quantity').fill('2');
   await page.locator('#product-units').filter({ hasText: /^2$/ }).waitFor({ timeout: 5_000 });
   await page.goto(`${server.url}/#/fair/${fx.fair}/product/${third.id}`);
   await page.getByLabel('白色 M quantity').fill('1');
@@ -84,10 +90,13 @@ test('a dealer in English sees the products by their English names on every page
   await page.goto(`${server.url}/#/fair/${fx.fair}/orders`);
   const line = page.locator('.order-lines tr').first().locator('td').first();
   await line.filter({ hasText: /^Test coat 2$/ }).waitFor({ timeout: 10_000 });
+  const colour = page.locator('.order-lines tr').first().locator('td').nth(1);
+  assert.equal(await colour.textContent(), 'Black');
   await screenshot(page, 'english-orders');
   // and back in Chinese, the Chinese names
   await chooseLang(page, 'zh-Hans');
   await line.filter({ hasText: /外套2$/ }).waitFor({ timeout: 5_000 });
+  assert.equal(await colour.textContent(), '黑色');
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await rep.close();

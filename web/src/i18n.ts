@@ -1,5 +1,7 @@
 // The pages' words in Simplified Chinese (the default), Traditional Chinese and English, the
 // choice remembered in this browser; money and times by Intl in the fair's currency and zone.
+import type { Terms } from './fair/protocol';
+
 export type Lang = 'zh-Hans' | 'zh-Hant' | 'en';
 export const LANGS: { id: Lang; label: string }[] = [
   { id: 'zh-Hans', label: '简体中文' },
@@ -326,6 +328,14 @@ const zhHans = {
   bad_dealer_id: '经销商编号是一个数字',
   target_saved: '{who} 的指标已设为 {amount}',
   must_order_styles: '必订款',
+  terms_title: '颜色与品类的英文名',
+  terms_hint: '英文页面和英文确认单显示这些名称；没有英文名的显示中文。清空一项即删除它。',
+  terms_colors: '颜色',
+  terms_categories: '品类',
+  terms_missing: '尚无英文名',
+  terms_english_of: '{name} 的英文名',
+  terms_save: '保存英文名',
+  terms_saved: '英文名已保存',
   media_title: '商品图片与视频',
   media_pick: '选一款商品',
   media_picture: '图片',
@@ -540,6 +550,7 @@ export function rememberedLang(): Lang {
 }
 
 let lang: Lang = 'zh-Hans'; // until setLang(rememberedLang()), which main.tsx awaits
+let words = 0;
 const listeners = new Set<() => void>();
 
 export function currentLang(): Lang { return lang; }
@@ -558,10 +569,15 @@ export async function setLang(next: Lang): Promise<void> {
     }
   }
   lang = next;
+  words++;
   localStorage.setItem('fair.lang', next);
   document.documentElement.lang = LOCALES[next];
   for (const fn of listeners) fn();
 }
+
+/** Changes whenever the words on the pages may: a new language, or the fair's terms read (what a
+ * memo of drawn text depends on). */
+export function wordsVersion(): number { return words; }
 
 export function onLang(fn: () => void): () => void {
   listeners.add(fn);
@@ -572,6 +588,26 @@ export function onLang(fn: () => void): () => void {
  * when there is one, else the Chinese. */
 export function nameOf(x: { name: string; name_en?: string | null }): string {
   return lang === 'en' && x.name_en ? x.name_en : x.name;
+}
+
+// the brand's English names of the colours and categories of the fair open
+let terms: Terms = { colors: {}, categories: {} };
+
+/** The fair's terms, once read (the pages draw again, as for a new language). */
+export function setTerms(next: Terms): void {
+  terms = next;
+  words++;
+  for (const fn of listeners) fn();
+}
+
+/** A colour (黑色) in the reader's language: the brand's English name in English when it gave one. */
+export function colorName(color: string): string {
+  return lang === 'en' ? terms.colors[color] ?? color : color;
+}
+
+/** A category (外套) in the reader's language, as colorName. */
+export function categoryName(category: string): string {
+  return lang === 'en' ? terms.categories[category] ?? category : category;
 }
 
 /** A page the server draws (the printable confirmation, the share card) in the reader's language:

@@ -21,12 +21,14 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
     FROM products p WHERE p.id = p_product
 $$;
 
--- admin.product.create -> {product, variants}. p_variants: [{size, color}, ...], 1 to 200,
--- each pair once; the order given is the display order.
+-- admin.product.create -> {product, variants}. p_variants: [{size, color, color_en?}, ...],
+-- 1 to 200, each pair once; the order given is the display order. p_category_en and each
+-- color_en, when given and not empty, set the brand's English name of that category or
+-- colour (catalog/terms.sql); a colour given two English names is refused.
 CREATE OR REPLACE FUNCTION admin_product_create(p_actor bigint, p_style text, p_name text,
                                                 p_name_en text, p_category text, p_description text,
                                                 p_description_en text, p_base_price bigint,
-                                                p_variants jsonb)
+                                                p_variants jsonb, p_category_en text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_id bigint;
@@ -49,9 +51,23 @@ BEGIN
         RAISE EXCEPTION 'variant % / % is listed twice', v_dup.size, v_dup.color
             USING ERRCODE = '22023';
     END IF;
+    SELECT e ->> 'color' AS color INTO v_dup
+    FROM jsonb_array_elements(p_variants) AS e
+    WHERE coalesce(btrim(e ->> 'color_en'), '') <> ''
+    GROUP BY 1 HAVING count(DISTINCT btrim(e ->> 'color_en')) > 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the colour % is given two English names', v_dup.color
+            USING ERRCODE = '22023';
+    END IF;
     IF EXISTS (SELECT 1 FROM products WHERE style = p_style) THEN
         RAISE EXCEPTION 'the style % is taken', p_style USING ERRCODE = '23505';
     END IF;
+    PERFORM term_names_set(p_actor,
+        (SELECT jsonb_object_agg(e ->> 'color', e -> 'color_en')
+         FROM jsonb_array_elements(p_variants) AS e
+         WHERE coalesce(btrim(e ->> 'color_en'), '') <> ''),
+        CASE WHEN coalesce(btrim(p_category_en), '') <> ''
+             THEN jsonb_build_object(p_category, p_category_en) END);
     INSERT INTO products (style, name, name_en, category, description, description_en,
                           base_price)
     VALUES (p_style, p_name, coalesce(p_name_en, ''), p_category, coalesce(p_description, ''),

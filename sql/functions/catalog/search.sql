@@ -96,12 +96,14 @@ END
 $$;
 
 -- catalog.categories {fair}: the categories of the items on sale with their counts, the
--- largest first.
+-- largest first, and their English names (name_en, NULL when the brand gave none: 050).
 CREATE OR REPLACE FUNCTION catalog_categories(p_fair bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('categories', coalesce(jsonb_agg(jsonb_build_object(
-               'name', c.category, 'count', c.n) ORDER BY c.n DESC, c.category COLLATE fair_pinyin), '[]'))
+               'name', c.category, 'name_en', t.name_en, 'count', c.n)
+               ORDER BY c.n DESC, c.category COLLATE fair_pinyin), '[]'))
     FROM (SELECT p.category, count(*) AS n FROM fair_items i JOIN products p ON p.id = i.product_id
           WHERE i.fair_id = p_fair AND NOT i.withdrawn GROUP BY p.category) c
+    LEFT JOIN term_names t ON t.kind = 'category' AND t.name = c.category
     WHERE fair_must_exist(p_fair)
 $$;
 

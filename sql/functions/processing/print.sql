@@ -4,7 +4,8 @@
 -- staff (a rep of other regions excepted). NULL when the order does not exist; a refusal
 -- when the user may not see it. The time placed is on the fair's clock (placed_local),
 -- labelled by fair.zone ("Asia/Shanghai (UTC+8)", its offset at that moment, as the pages'
--- zoneLabel writes it); each line has its share of the order's discount.
+-- zoneLabel writes it); each line has its share of the order's discount and its colour's
+-- English name (color_en, NULL when the brand gave none).
 CREATE OR REPLACE FUNCTION order_print_json(p_user bigint, p_order bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -45,6 +46,9 @@ BEGIN
         'products', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                 'product', p.id, 'style', p.style, 'name', p.name, 'name_en', p.name_en,
                 'lines', (SELECT jsonb_agg(jsonb_build_object('size', v.size, 'color', v.color,
+                                                              'color_en', (SELECT t.name_en FROM term_names t
+                                                                           WHERE t.kind = 'color'
+                                                                             AND t.name = v.color),
                                                               'qty', l.qty, 'price', l.price,
                                                               'discount', coalesce((
                         SELECT (e->>'discount')::bigint FROM jsonb_array_elements(v_full->'lines') e

@@ -3,7 +3,7 @@
 // (the service worker keeps the shell and the pictures). Nothing here is a secret (the session
 // is the HttpOnly cookie), and all of it is forgotten at logout. Orders and the draft are kept
 // by sheet.ts, under their own keys.
-import type { Fair, Item, User } from './protocol';
+import type { Fair, Item, Terms, User } from './protocol';
 
 const USER_KEY = 'fair.offline.user';
 const FAIRS_KEY = 'fair.offline.fairs';
@@ -18,6 +18,8 @@ export interface SavedFair {
   firstPage: number[];
   items: Item[];
   stock: Record<string, number>;
+  /** the fair's English names of colours and categories, when read (catalog.terms) */
+  terms?: Terms;
 }
 
 function read<T>(key: string): T | null {

@@ -35,6 +35,8 @@ export interface Images { thumb: string; card: string; full: string }
  * poster, the duration and the MP4's picture size. */
 export interface Clip { url: string; poster: string; duration_ms: number; width: number; height: number }
 
+/** catalog.terms: the brand's English names of the fair's colours and categories, by their names. */
+export interface Terms { colors: Record<string, string>; categories: Record<string, string> }
 export interface Variant { id: number; size: string; color: string; remaining: number }
 
 export interface Flash { price: number; starts_at: string; ends_at: string }

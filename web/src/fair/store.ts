@@ -1,9 +1,10 @@
 // The joined fair as the pages see it, kept current by the pushes. Pushes are queued and
 // applied together once per animation frame, so 20 stock pushes a second cost one render each.
 import type { FairClient, JoinListener } from './client';
+import { setTerms } from '../i18n';
 import { OFFLINE_ITEMS, savedFair, saveFair } from './offline';
 import type {
-  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, OrderStatus, Push, Spotlight, Stream,
+  Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, OrderStatus, Push, Spotlight, Stream, Terms,
 } from './protocol';
 
 export interface Announcement { id: number; product: number; name: string; at: number }
@@ -13,6 +14,7 @@ export interface OrderStatusNote {
   status: OrderStatus; at: string; note: string | null; carrier: string | null; tracking: string | null;
 }
 const SPOTLIGHT_TRAIL = 8;
+const NO_TERMS: Terms = { colors: {}, categories: {} };
 
 export interface FairView {
   fair: Fair | null;
@@ -61,6 +63,8 @@ export class FairStore implements JoinListener {
   private saveTimer = 0;
   /** products in the order they were last seen, the latest last (what the saved copy keeps) */
   private seen = new Set<number>();
+  /** the fair's English names of colours and categories, once read (kept with the saved copy) */
+  private terms: Terms | null = null;
 
   // attainment pushes of the joined fair come through push() like the others
   constructor(private readonly client: FairClient) {}
@@ -78,11 +82,27 @@ export class FairStore implements JoinListener {
     this.flashTimers.clear();
     this.view = emptyView();
     this.seen.clear();
+    this.terms = null;
+    setTerms(NO_TERMS);
     this.restoreSaved(fair);
     this.notify();
     await this.client.join(fair, this);
+    this.refreshTerms();
     this.client.request<{ attainment: Attainment }>('attainment', { fair })
       .then((r) => { this.view.attainment = r.attainment; this.notify(); })
+      .catch(() => {});
+  }
+
+  /** Reads the fair's English names of colours and categories (again once an admin changed them). */
+  refreshTerms(): void {
+    const fair = this.fairId;
+    this.client.request<{ terms: Terms }>('catalog.terms', { fair })
+      .then((r) => {
+        if (this.fairId !== fair) return;
+        this.terms = r.terms;
+        setTerms(r.terms);
+        this.scheduleSave();
+      })
       .catch(() => {});
   }
 
@@ -112,6 +132,10 @@ export class FairStore implements JoinListener {
     }
     for (const [id, n] of Object.entries(saved.stock)) v.stock.set(Number(id), n);
     v.savedAt = saved.savedAt;
+    if (saved.terms) {
+      this.terms = saved.terms;
+      setTerms(saved.terms);
+    }
   }
 
   /** Saves the fair as last seen, a few seconds after it changed (not on every push). */
@@ -129,7 +153,10 @@ export class FairStore implements JoinListener {
       const items = [...keep].map((id) => v.items.get(id)).filter((it): it is Item => !!it);
       const stock: Record<string, number> = {};
       for (const it of items) for (const x of it.variants) stock[x.id] = v.stock.get(x.id) ?? x.remaining;
-      saveFair(this.fairId, { savedAt: Date.now(), fair: v.fair, total: v.total, firstPage: v.firstPage, items, stock });
+      saveFair(this.fairId, {
+        savedAt: Date.now(), fair: v.fair, total: v.total, firstPage: v.firstPage, items, stock,
+        ...(this.terms ? { terms: this.terms } : {}),
+      });
     }, 3000);
   }
 

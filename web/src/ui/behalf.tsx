@@ -9,7 +9,7 @@ import { BehalfOrder } from '../fair/behalf';
 import { estimate } from '../fair/offers';
 import type { Item } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { money, number, t, withLang } from '../i18n';
+import { colorName, money, nameOf, number, t, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -106,7 +106,7 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
             <tbody>{lines.map((l) => {
               const v = l.item?.variants.find((x) => x.id === l.variant);
               return (
-                <tr><td>{l.item?.name ?? `#${l.variant}`}</td><td>{v?.color}</td><td>{v?.size}</td>
+                <tr><td>{l.item ? nameOf(l.item) : `#${l.variant}`}</td><td>{v ? colorName(v.color) : ''}</td><td>{v?.size}</td>
                   <td class="num">{number(l.qty)}</td><td class="num">{l.item ? money(l.qty * priceFor(l.item), currency) : ''}</td></tr>
               );
             })}</tbody>
@@ -133,10 +133,10 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
         {r?.kind === 'accepted' && <OrderDiscount order={r.order} currency={currency} id="behalf-discount" />}
         {r?.kind === 'refused' && (r.error.code === 'insufficient_stock'
           ? <Shortfall id="behalf-short" title={t('short_title')} cells={shortCells(r.error)}
-              describe={(v) => { const it = byVariant.get(v); const x = it?.variants.find((y) => y.id === v); return `${it?.name ?? v} ${x?.color ?? ''} ${x?.size ?? ''}`; }} />
+              describe={(v) => { const it = byVariant.get(v); const x = it?.variants.find((y) => y.id === v); return `${it ? nameOf(it) : v} ${x ? colorName(x.color) : ''} ${x?.size ?? ''}`; }} />
           : <p class="result error" role="alert" id="behalf-refused">
               {r.error.code === 'forbidden' ? t('behalf_forbidden', { name: dealer.name })
-                : refusalText(r.error, currency, (p) => store.view.items.get(p)?.name)}</p>)}
+                : refusalText(r.error, currency, (p) => { const it = store.view.items.get(p); return it && nameOf(it); })}</p>)}
       </section>
     </section>
   );

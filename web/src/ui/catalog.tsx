@@ -2,7 +2,7 @@
 // a grid of cards loaded a page at a time as the dealer scrolls; stock and prices move live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Item } from '../fair/protocol';
-import { currentLang, errorText, number, t, type Key } from '../i18n';
+import { categoryName, currentLang, errorText, number, t, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { ProductCard, remainingOf } from './card';
 import { useSubscription } from './hooks';
@@ -104,7 +104,7 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
           <select name="category" value={query.category} aria-label={t('all_categories')}
             onChange={(e) => setQuery({ ...query, category: (e.target as HTMLSelectElement).value })}>
             <option value="">{t('all_categories')}</option>
-            {categories.map((c) => <option value={c.name}>{c.name} ({c.count})</option>)}
+            {categories.map((c) => <option value={c.name}>{categoryName(c.name)} ({c.count})</option>)}
           </select>
         </label>
         <label>

@@ -10,7 +10,7 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { AriaComponent, DatasetComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { DashboardWatch, type DashboardData } from '../fair/dashboard';
-import { compactMoney, currentLang, money, number, t, time, zoneLabel } from '../i18n';
+import { categoryName, compactMoney, money, number, t, time, wordsVersion, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { DiscountsPanel } from './discounts-panel';
 import { useSubscription } from './hooks';
@@ -92,8 +92,8 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
   const d = watch.data;
   const currency = f?.currency ?? 'CNY';
   const zone = f?.timezone ?? 'Asia/Shanghai';
-  const lang = currentLang(); // the charts' words change with the language
-  const options = useMemo(() => (d ? chartOptions(d, currency, zone, big) : null), [d, currency, zone, big, lang]);
+  const words = wordsVersion(); // the charts' words change with the language and the fair's terms
+  const options = useMemo(() => (d ? chartOptions(d, currency, zone, big) : null), [d, currency, zone, big, words]);
   if (!d || !options || !f) return <p class="muted">{watch.error ? t('err_unavailable') : t('loading')}</p>;
 
   const target = d.rankings.regions.reduce((s, r) => s + (r.target ?? 0), 0);
@@ -269,7 +269,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
     tooltip: { trigger: 'item', renderMode: 'richText' },
     series: [{
       name: t('kpi_amount'), type: 'pie', radius: ['35%', '70%'],
-      data: (d.by_category ?? []).map((r) => ({ name: r.category, value: yuan(r.amount) })),
+      data: (d.by_category ?? []).map((r) => ({ name: categoryName(r.category), value: yuan(r.amount) })),
       label: { formatter: '{b} {d}%' },
     }],
   };

@@ -3,16 +3,18 @@
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
 // ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); the
 // promotions sent to the fair's dealers (promote-manage.tsx); for an
-// administrator, the products' pictures and videos (media-manage.tsx).
+// administrator, the products' pictures and videos (media-manage.tsx) and the English names of
+// the colours and categories (terms-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
-import { dateTime, errorText, money, parseMoney, t, zoneLabel, type Key, withLang } from '../i18n';
+import { dateTime, errorText, money, nameOf, parseMoney, t, zoneLabel, type Key, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 import { MediaPanel } from './media-manage';
 import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
 import { PromotePanel } from './promote-manage';
+import { TermsPanel } from './terms-manage';
 import { useItemSearch } from './search';
 
 interface AuditEntry {
@@ -34,6 +36,7 @@ export function Manage({ ctx }: { ctx: FairContext }) {
         <CouponsPanel ctx={ctx} />
         <PromotePanel ctx={ctx} />
         {ctx.user.role === 'admin' && <MediaPanel ctx={ctx} />}
+        {ctx.user.role === 'admin' && <TermsPanel ctx={ctx} />}
         <Audit ctx={ctx} />
       </div>
     </section>
@@ -117,7 +120,7 @@ function MustOrder({ ctx }: { ctx: FairContext }) {
           return it && (
             <li data-product={id}>
               <label><input type="checkbox" checked={it.must_order} onChange={() => void toggle(it)} />{' '}
-                {it.name} <span class="muted small">{it.style}</span></label>
+                {nameOf(it)} <span class="muted small">{it.style}</span></label>
             </li>
           );
         })}

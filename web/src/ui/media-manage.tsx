@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Clip, Images, Item } from '../fair/protocol';
-import { errorText, number, t } from '../i18n';
+import { colorName, errorText, number, t } from '../i18n';
 import { api, type FairContext } from './app';
 import { useSubscription } from './hooks';
 import { useItemSearch } from './search';
@@ -99,7 +99,7 @@ export function MediaPanel({ ctx }: { ctx: FairContext }) {
               <label>{t('media_picture_for')}{' '}
                 <select id="media-color" value={color} onChange={(e) => setColor((e.target as HTMLSelectElement).value)}>
                   <option value="">{t('media_picture_main')}</option>
-                  {colors.map((c) => <option value={c}>{c}</option>)}
+                  {colors.map((c) => <option value={c}>{colorName(c)}</option>)}
                 </select>
               </label>
               <label class="file-button">{t('media_upload_picture')}

@@ -8,7 +8,7 @@ import { FairError } from '../fair/client';
 import { amendOrder } from '../fair/amend';
 import type { Item, Order, OrderLine } from '../fair/protocol';
 import { priceNow } from '../fair/store';
-import { dateTime, errorText, money, nameOf, number, t, withLang, zoneLabel, type Key } from '../i18n';
+import { colorName, dateTime, errorText, money, nameOf, number, t, withLang, zoneLabel, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -142,7 +142,7 @@ function OrderLines({ order, items, currency }: { order: Order; items: Map<numbe
         <tbody>
           {order.lines.map((l) => (
             <tr data-variant={l.variant}>
-              <td>{lineName(items, l)}</td><td>{l.color}</td><td>{l.size}</td>
+              <td>{lineName(items, l)}</td><td>{colorName(l.color)}</td><td>{l.size}</td>
               <td class="num">{number(l.qty)}</td>
               <td class="num">{money(l.qty * l.price, currency)}
                 {!!l.discount && <span class="line-discount"><span class="sr-only">{t('discount')} </span>−{money(l.discount, currency)}</span>}
@@ -207,7 +207,7 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
   }
   const describe = (variant: number) => {
     const l = order.lines.find((x) => x.variant === variant);
-    return l ? `${lineName(items, l)} ${l.color} ${l.size}`.trim() : String(variant);
+    return l ? `${lineName(items, l)} ${colorName(l.color)} ${l.size}`.trim() : String(variant);
   };
 
   const send = async (e: Event) => {
@@ -255,15 +255,15 @@ function AmendForm({ ctx, order, items, currency, onDone, onClose }: {
               <tr><th scope="colgroup" colSpan={4}>{g.item ? nameOf(g.item) : ''} <span class="muted">{g.item?.style ?? ''}</span></th></tr>
               {g.lines.map((l) => {
                 const gone = removed.has(l.variant);
-                const label = `${lineName(items, l)} ${l.color} ${l.size}`.trim();
+                const label = `${lineName(items, l)} ${colorName(l.color)} ${l.size}`.trim();
                 return (
                   <tr data-variant={l.variant} data-removed={gone ? 'true' : undefined}>
-                    <td>{gone ? <s>{l.color} {l.size}</s> : `${l.color} ${l.size}`}</td>
+                    <td>{gone ? <s>{colorName(l.color)} {l.size}</s> : `${colorName(l.color)} ${l.size}`}</td>
                     <td class="num">
                       {gone ? t('removed') : (
                         <input type="text" inputMode="numeric" pattern="[0-9]*" size={3} autoComplete="off"
                           ref={l.variant === order.lines[0].variant ? first : undefined} value={typed[l.variant] ?? ''}
-                          aria-label={t('qty_line', { name: lineName(items, l), color: l.color, size: l.size })}
+                          aria-label={t('qty_line', { name: lineName(items, l), color: colorName(l.color), size: l.size })}
                           aria-invalid={badQty(l) ? 'true' : undefined} disabled={sending}
                           onInput={(e) => setTyped({ ...typed, [l.variant]: (e.target as HTMLInputElement).value })} />
                       )}

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Clip, FaqItem, Item, Order, Variant } from '../fair/protocol';
 import type { Cells as SheetCells } from '../fair/sheet';
 import { priceNow } from '../fair/store';
-import { currentLang, duration, errorText, money, nameOf, number, t } from '../i18n';
+import { categoryName, colorName, currentLang, duration, errorText, money, nameOf, number, t } from '../i18n';
 import type { FairContext } from './app';
 import { Badges, remainingOf, srcset } from './card';
 import { useNow, useSubscription } from './hooks';
@@ -52,13 +52,13 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
       <div class="gallery">
         {picture
           ? <img src={picture.full} srcset={srcset(picture)} sizes="(max-width: 700px) 100vw, 420px"
-              width={1200} height={1500} alt={`${nameOf(item)} ${shown ?? ''}`} />
+              width={1200} height={1500} alt={`${nameOf(item)} ${shown ? colorName(shown) : ''}`} />
           : <span class="noimg large" aria-hidden="true" />}
         {item.clip && <ClipPlayer clip={item.clip} name={nameOf(item)} />}
         {colors.length > 1 && (
           <div class="swatches" role="group" aria-label={t('color')}>
             {colors.map((c) => (
-              <button type="button" aria-pressed={c === shown} onClick={() => setColor(c)}>{c}</button>
+              <button type="button" aria-pressed={c === shown} onClick={() => setColor(c)}>{colorName(c)}</button>
             ))}
           </div>
         )}
@@ -66,7 +66,7 @@ export function ProductPage({ ctx, product }: { ctx: FairContext; product: numbe
       <div class="details">
         <p><a href={`#/fair/${ctx.fair}/catalog`}>‹ {t('catalog')}</a></p>
         <h1>{nameOf(item)}</h1>
-        <p class="muted">{item.style} · {item.category}{en && item.name_en ? ` · ${item.name}` : ''}</p>
+        <p class="muted">{item.style} · {categoryName(item.category)}{en && item.name_en ? ` · ${item.name}` : ''}</p>
         <p class="price-line">
           <span class="muted">{t('my_price')}</span>{' '}
           <strong class={`big${p.flash ? ' flash' : ''}`}>{money(p.price, currency)}</strong>
@@ -234,16 +234,16 @@ export function Matrix({ ctx, item, price, currency, sheet, to, ordered = 0 }: {
       const maxPacks = Math.min(...cells.map(({ v, per }) => (v ? Math.floor(left(v) / per) : 0)));
       const packIds = cells.flatMap(({ v }) => (v ? [v.id] : []));
       const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
-        : n > maxPacks ? `${c}: ${t('packs_left', { n: number(maxPacks) })}`
+        : n > maxPacks ? `${colorName(c)}: ${t('packs_left', { n: number(maxPacks) })}`
         : unitsBut(packIds) + n * packUnits > room ? limitText() : '';
       if (bad) problems.push(bad);
       return (
         <tr>
-          <th scope="row">{c}</th>
+          <th scope="row">{colorName(c)}</th>
           <td colSpan={sizes.length}>
             <label class="packcell">
               <input type="number" inputMode="numeric" min={0} max={maxPacks} step={1} value={text}
-                aria-label={t('packs_cell', { color: c })} aria-invalid={bad ? 'true' : undefined}
+                aria-label={t('packs_cell', { color: colorName(c) })} aria-invalid={bad ? 'true' : undefined}
                 disabled={maxPacks === 0 && !n}
                 onInput={(e) => write(key, (e.target as HTMLInputElement).value, (k) => {
                   if (k > maxPacks || unitsBut(packIds) + k * packUnits > room) return 'over';
@@ -258,7 +258,7 @@ export function Matrix({ ctx, item, price, currency, sheet, to, ordered = 0 }: {
     }
     return (
       <tr>
-        <th scope="row">{c}</th>
+        <th scope="row">{colorName(c)}</th>
         {sizes.map((s) => {
           const v = byCell.get(`${c}\u0000${s}`);
           if (!v) return <td class="none" aria-label="—">—</td>;
@@ -267,13 +267,13 @@ export function Matrix({ ctx, item, price, currency, sheet, to, ordered = 0 }: {
           const text = typed[key] ?? String(sheet.qty(v.id) || '');
           const n = parseQty(text);
           const bad = !Number.isInteger(n) || n < 0 ? t('err_bad_request', { m: text })
-            : n > rest ? `${c} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}`
+            : n > rest ? `${colorName(c)} ${s}: ${rest ? t('left', { n: rest }) : t('sold_out')}`
             : unitsBut([v.id]) + n > room ? limitText() : '';
           if (bad) problems.push(bad);
           return (
             <td class={rest === 0 ? 'cell soldout' : 'cell'}>
               <input type="number" inputMode="numeric" min={0} max={rest} step={1} value={text}
-                aria-label={t('qty_cell', { color: c, size: s })} aria-invalid={bad ? 'true' : undefined}
+                aria-label={t('qty_cell', { color: colorName(c), size: s })} aria-invalid={bad ? 'true' : undefined}
                 disabled={rest === 0 && !n} data-variant={v.id}
                 onInput={(e) => write(key, (e.target as HTMLInputElement).value,
                   (k) => (k > rest || unitsBut([v.id]) + k > room ? 'over' : new Map([[v.id, k]])))} />

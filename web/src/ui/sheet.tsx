@@ -12,7 +12,7 @@ import type { Item, Line } from '../fair/protocol';
 import { estimate } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
-import { errorText, money, nameOf, number, t, time, zoneLabel, withLang } from '../i18n';
+import { colorName, errorText, money, nameOf, number, t, time, zoneLabel, withLang } from '../i18n';
 import type { FairContext } from './app';
 import { refusalText, shortCells, Shortfall } from './answer';
 import { useNow, useSubscription } from './hooks';
@@ -121,11 +121,11 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
                     const v = item?.variants.find((x) => x.id === l.variant);
                     return (
                       <tr data-variant={l.variant}>
-                        <td>{v?.color ?? l.variant}</td><td>{v?.size ?? ''}</td>
+                        <td>{v ? colorName(v.color) : l.variant}</td><td>{v?.size ?? ''}</td>
                         <td class="num">{number(l.qty)}</td>
                         <td class="num">{money(l.qty * priceOf(l), currency)}</td>
                         <td><button type="button" class="link" onClick={() => sheet.clear([l.variant])}
-                          aria-label={`${t('remove')} ${item ? nameOf(item) : ''} ${v?.color ?? ''} ${v?.size ?? ''}`}>{t('remove')}</button></td>
+                          aria-label={`${t('remove')} ${item ? nameOf(item) : ''} ${v ? colorName(v.color) : ''} ${v?.size ?? ''}`}>{t('remove')}</button></td>
                       </tr>
                     );
                   })}
@@ -232,7 +232,7 @@ function Result({ ctx, byVariant, onPartial }: {
   const describe = (variant: number) => {
     const item = byVariant.get(variant);
     const v = item?.variants.find((x) => x.id === variant);
-    return item && v ? `${nameOf(item)} ${v.color} ${v.size}` : String(variant);
+    return item && v ? `${nameOf(item)} ${colorName(v.color)} ${v.size}` : String(variant);
   };
   const waitlist = async () => {
     const done: string[] = [];
