@@ -180,9 +180,9 @@ async function mustOrderFromAttainment(sessionsByDealer) {
     assert.equal(r.ok, true, JSON.stringify(r));
     missing.push(r.attainment.missing.map((m) => m.product));
   }
-  const styles = (await sql(db.url, `SELECT p.id, p.style, p.name FROM fair_items i JOIN products p ON p.id = i.product_id
+  const styles = (await sql(db.url, `SELECT p.id, p.style, p.name, p.name_en FROM fair_items i JOIN products p ON p.id = i.product_id
     WHERE i.fair_id = ${fx.fair} AND i.must_order AND NOT i.withdrawn ORDER BY i.sort, i.product_id`))
-    .map(([id, style, name]) => ({ product: Number(id), style, name }));
+    .map(([id, style, name, nameEn]) => ({ product: Number(id), style, name, name_en: nameEn }));
   return {
     styles: styles.length,
     dealers: ordering.length,

@@ -15,7 +15,7 @@ BEGIN
                    LEFT JOIN fair_totals t ON t.fair_id = f.id),
         -- the 100 best-selling items (a fair may have thousands: the report has them all)
         'by_product', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                'product', x.product_id, 'style', p.style, 'name', p.name,
+                'product', x.product_id, 'style', p.style, 'name', p.name, 'name_en', p.name_en,
                 'units', x.units, 'amount', x.amount, 'allocation', st.allocation,
                 'sell_through', CASE WHEN st.allocation > 0
                                 THEN round(st.sold::numeric / st.allocation, 4) ELSE 0 END)
@@ -28,7 +28,7 @@ BEGIN
                   WHERE i.fair_id = p_fair
                   ORDER BY coalesce(t.amount, 0) DESC, i.sort, i.product_id
                   LIMIT 100) x
-            JOIN LATERAL (SELECT p.style, p.name FROM products p
+            JOIN LATERAL (SELECT p.style, p.name, p.name_en FROM products p
                           WHERE p.id = x.product_id) p ON true
             JOIN LATERAL (SELECT coalesce(sum(s.allocation), 0) AS allocation,
                                  coalesce(sum(s.sold), 0) AS sold
@@ -92,7 +92,7 @@ $$;
 CREATE OR REPLACE FUNCTION dashboard_must_order_json(p_fair bigint, p_dealers bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     WITH must AS MATERIALIZED (
-        SELECT i.product_id, i.sort, p.style, p.name
+        SELECT i.product_id, i.sort, p.style, p.name, p.name_en
         FROM fair_items i JOIN products p ON p.id = i.product_id
         WHERE i.fair_id = p_fair AND i.must_order AND NOT i.withdrawn
     ), got AS MATERIALIZED (
@@ -113,7 +113,7 @@ LANGUAGE sql STABLE AS $$
                                                      HAVING count(*) = (SELECT count(*) FROM must)) c)
                     END,
         'by_style', (SELECT coalesce(jsonb_agg(jsonb_build_object('product', m.product_id,
-                         'style', m.style, 'name', m.name,
+                         'style', m.style, 'name', m.name, 'name_en', m.name_en,
                          'dealers_ordered', coalesce(n.dealers, 0))
                          ORDER BY m.sort, m.product_id), '[]')
                      FROM must m LEFT JOIN per_style n ON n.product_id = m.product_id))

@@ -5,7 +5,7 @@ import type { FairClient } from './client';
 
 export interface Totals { orders: number; units: number; amount: number; dealers: number }
 export interface ProductRow {
-  product: number; style: string; name: string; units: number; amount: number;
+  product: number; style: string; name: string; name_en?: string; units: number; amount: number;
   allocation: number; sell_through: number;
 }
 export interface GroupRow { orders: number; units: number; amount: number; dealers: number }
@@ -19,7 +19,7 @@ export interface CategoryRow extends GroupRow { category: string }
 export interface MustOrder {
   /** must-order styles at the fair; dealers who ordered; of those, how many ordered them all */
   styles: number; dealers: number; complete: number;
-  by_style: { product: number; style: string; name: string; dealers_ordered: number }[];
+  by_style: { product: number; style: string; name: string; name_en?: string; dealers_ordered: number }[];
 }
 
 export interface DashboardData {

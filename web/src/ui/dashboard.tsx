@@ -10,7 +10,7 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { AriaComponent, DatasetComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { DashboardWatch, type DashboardData } from '../fair/dashboard';
-import { categoryName, compactMoney, money, number, t, time, wordsVersion, zoneLabel } from '../i18n';
+import { categoryName, compactMoney, money, nameOf, number, t, time, wordsVersion, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { DiscountsPanel } from './discounts-panel';
 import { useSubscription } from './hooks';
@@ -241,14 +241,14 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
   const products: Option = {
     grid: { left: big ? 220 : 140, right: 30, top: 10, bottom: 30 },
     xAxis: { type: 'value', axisLabel },
-    yAxis: { type: 'category', inverse: true, data: top.map((p) => p.name), axisLabel },
+    yAxis: { type: 'category', inverse: true, data: top.map(nameOf), axisLabel },
     series: [{ name: t('kpi_units'), type: 'bar', data: top.map((p) => p.units), label: { show: big, position: 'right', fontSize: font } }],
   };
   const sell = [...d.by_product].sort((a, b) => b.sell_through - a.sell_through).slice(0, 20);
   const sellThrough: Option = {
     grid: { left: 140, right: 40, top: 10, bottom: 30 },
     xAxis: { type: 'value', max: 100, axisLabel: { ...axisLabel, formatter: '{value}%' } },
-    yAxis: { type: 'category', inverse: true, data: sell.map((p) => p.name), axisLabel },
+    yAxis: { type: 'category', inverse: true, data: sell.map(nameOf), axisLabel },
     series: [{ name: t('chart_sell_through'), type: 'bar', data: sell.map((p) => Math.round(p.sell_through * 1000) / 10) }],
   };
   const byRegion: Option = {
@@ -277,7 +277,7 @@ function chartOptions(d: DashboardData, currency: string, zone: string, big: boo
   const mustOrder: Option = {
     grid: { left: 140, right: 40, top: 10, bottom: 30 },
     xAxis: { type: 'value', minInterval: 1, axisLabel },
-    yAxis: { type: 'category', inverse: true, data: styles.map((x) => x.name), axisLabel },
+    yAxis: { type: 'category', inverse: true, data: styles.map(nameOf), axisLabel },
     series: [{ name: t('dealers_ordered'), type: 'bar', data: styles.map((x) => x.dealers_ordered) }],
   };
   return { perMinute, products, sellThrough, byRegion, byTier, byCategory, mustOrder };
