@@ -13,9 +13,13 @@
  *   - a refused row adds problems naming "products.csv:LINE"; a good row
  *     obeys every rule import_item.h states (style, text lengths in UTF-8,
  *     amounts, sizes and colours distinct and free of : = " \, allocation,
- *     moq, limit, pack, tiers), its colour slugs are distinct, never
- *     "main", and make valid media keys, and its pack prints as a JSON
- *     object of its sizes;
+ *     moq, limit, pack, tiers, English names of the category and of none
+ *     or every colour), its colour slugs are distinct, never "main", and
+ *     make valid media keys, and its pack prints as a JSON object of its
+ *     sizes;
+ *   - the English names of the good rows (import_terms_add) hold one name
+ *     per colour and category, the first row's; a row naming one otherwise
+ *     adds a problem for its line;
  *   - import_utf8_length agrees with jansson on what is UTF-8;
  *   - a good row's text, written by the CSV report's writer (base/csv.c,
  *     which guards formula-like cells with an apostrophe) and read back by
@@ -82,6 +86,49 @@ static void check_names(const char *names, size_t stride, int count,
 	}
 }
 
+/* An English name as term_names takes it: 1 to 64 characters (0 when
+ * optional), no C0, DEL, C1, U+2028 or U+2029. */
+static void check_term(const char *s, long min)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n;
+
+	check(s != NULL);
+	n = import_utf8_length(s);
+	check(n >= min && n <= IMPORT_TERM_MAX);
+	for (; *p; p++) {
+		check(*p >= 0x20 && *p != 0x7f);
+		check(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f));
+		check(!(p[0] == 0xe2 && p[1] == 0x80 &&
+			(p[2] == 0xa8 || p[2] == 0xa9)));
+	}
+}
+
+/* After import_terms_add of a good item (rc): every English name the item
+ * gives is the glossary's, unless rc says a problem was added. */
+static void check_terms(const struct import_terms *t,
+			const struct import_item *it, int rc)
+{
+	const char *en;
+	bool differs = false;
+
+	if (it->category_en[0]) {
+		en = json_string_value(
+			json_object_get(t->categories, it->category));
+		check(en != NULL);
+		differs = differs || strcmp(en, it->category_en);
+	}
+	for (int c = 0; c < it->ncolors; c++) {
+		if (!it->colors_en[c][0])
+			continue;
+		en = json_string_value(
+			json_object_get(t->colors, it->colors[c]));
+		check(en != NULL);
+		differs = differs || strcmp(en, it->colors_en[c]);
+	}
+	check(differs == (rc != 0));
+}
+
 /* The report's CSV writer and the importer's reader agree on s. */
 static void check_round_trip(const char *s)
 {
@@ -131,6 +178,7 @@ static void check_item(const struct import_item *it, int line)
 	check_text(it->name, 1, 200, false);
 	check_text(it->name_en, 0, 200, false);
 	check_text(it->category, 1, 64, false);
+	check_term(it->category_en, 0);
 	check_text(it->description, 0, 4000, true);
 	check_text(it->description_en, 0, 4000, true);
 	check(it->base_price >= 0 && it->base_price <= IMPORT_MAX_PRICE);
@@ -141,6 +189,13 @@ static void check_item(const struct import_item *it, int line)
 	check(it->ncolors >= 1 && it->ncolors <= IMPORT_MAX_COLORS);
 	check_names(it->sizes[0], sizeof it->sizes[0], it->nsizes, 16);
 	check_names(it->colors[0], sizeof it->colors[0], it->ncolors, 32);
+	for (int c = 0; c < IMPORT_MAX_COLORS; c++) {
+		/* an English name for every colour or for none */
+		if (c < it->ncolors && it->colors_en[0][0])
+			check_term(it->colors_en[c], 1);
+		else
+			check(it->colors_en[c][0] == '\0');
+	}
 	for (int s = 0; s < IMPORT_MAX_SIZES; s++) {
 		for (int c = 0; c < IMPORT_MAX_COLORS; c++)
 			check(it->allocation[s][c] >= 0 &&
@@ -213,6 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_csv_record rec = {0};
 	struct import_problems pr = {0};
+	struct import_terms terms = {0};
 	struct import_header header;
 	struct import_item *items = calloc(MAX_ITEMS, sizeof *items);
 	struct import_csv csv;
@@ -281,12 +337,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		check(pr.count == problems);
 		check_item(&items[n], rec.line);
+		r = import_terms_add(&terms, &items[n], FILE_NAME, &pr);
+		check(r == 0 || r == -1);
+		check((r == 0) == (pr.count == problems));
+		if (r)
+			check_problems(&pr, problems);
+		check_terms(&terms, &items[n], r);
 		n++;
 	}
 	import_csv_record_free(&rec);
 	for (size_t i = 0; i < n; i++)
 		import_item_free(&items[i]);
 	free(items);
+	import_terms_free(&terms);
 	import_problems_free(&pr);
 	return 0;
 }

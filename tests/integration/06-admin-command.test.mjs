@@ -74,7 +74,7 @@ const count = async (db, table, where = 'true') => Number(await one(db, `SELECT 
 /** Row counts and highest ids of every table fairctl writes, to prove "nothing changed". */
 async function snapshot(db) {
   const tables = ['fairs', 'products', 'variants', 'fair_items', 'fair_item_prices', 'stock', 'dealers',
-    'dealer_addresses', 'users', 'sessions', 'region_warehouses', 'targets', 'audit_log'];
+    'dealer_addresses', 'users', 'sessions', 'region_warehouses', 'targets', 'audit_log', 'term_names'];
   const parts = tables.map((t) => `(SELECT count(*) FROM ${t})`);
   return (await sql(db.url, `SELECT ${parts.join(', ')}`))[0].join(',');
 }
@@ -177,6 +177,19 @@ test('demo loads into an empty database in seconds, with pictures, and --if-empt
   assert.equal(await count(demoDb, 'products', "name_en = '' OR description = '' OR description_en = ''"), 0);
   assert.ok(await count(demoDb, 'variants', "color IN ('黑色', '白色', '藏青')") > 50);
   assert.ok(await count(demoDb, 'products', 'base_price <= 0') === 0);
+
+  // The glossary: the English name of every colour of the demo's variants and every category of
+  // its products (demo_data.c's), none of them its fall-back, and nothing else.
+  assert.equal(await count(demoDb, '(SELECT DISTINCT color FROM variants) c', `NOT EXISTS (SELECT 1 FROM term_names t
+    WHERE t.kind = 'color' AND t.name = c.color)`), 0, 'every colour has an English name');
+  assert.equal(await count(demoDb, '(SELECT DISTINCT category FROM products) c', `NOT EXISTS (SELECT 1 FROM term_names t
+    WHERE t.kind = 'category' AND t.name = c.category)`), 0, 'every category has an English name');
+  assert.equal(await one(demoDb, `SELECT ((SELECT count(*) FROM term_names) = (SELECT count(DISTINCT color) FROM variants)
+    + (SELECT count(DISTINCT category) FROM products))::text`), 'true', 'the glossary has only the demo\'s names');
+  assert.equal(await count(demoDb, 'term_names', "name_en IN ('Colour', 'Collection') OR name_en <> btrim(name_en)"), 0);
+  assert.deepEqual(await sql(demoDb.url, `SELECT name, name_en FROM term_names
+    WHERE (kind, name) IN (('color', '黑色'), ('color', '藏青'), ('category', '外套'), ('category', 'T恤')) ORDER BY kind, name COLLATE "C"`),
+  [['T恤', 'T-shirts'], ['外套', 'Outerwear'], ['藏青', 'Navy'], ['黑色', 'Black']]);
 
   // The fairs, by PostgreSQL's clock.
   const fairs = await sql(demoDb.url, 'SELECT fair_status(f), season FROM fairs f ORDER BY starts_at');
@@ -361,6 +374,13 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   for (const key of ['p/test-001/main', 'p/test-002/black', 'p/test-003/navy']) assertStored(media, key);
   assert.deepEqual(files(media).filter((f) => !f.startsWith('p/')), [], 'no staging folder left behind');
 
+  // The English names of category_en and colors_en, in the glossary (rows without leave theirs
+  // unnamed: 淺藍, 藏青, T恤), with one audit entry of the command line (no actor).
+  assert.deepEqual(await sql(db.url, 'SELECT kind, name, name_en FROM term_names ORDER BY kind, name COLLATE "C"'), [
+    ['category', '外套', 'Outerwear'], ['category', '褲', 'Trousers'], ['color', '駝色', 'Camel'], ['color', '黑色', 'Black'],
+  ]);
+  assert.equal(await count(db, 'audit_log', "action = 'terms.set' AND actor IS NULL"), 1);
+
   // The same folder again is refused: it would be a second fair of the same name and season.
   const twice = await fairctl(['import', GOOD_FAIR], { db, media });
   assert.equal(twice.code, 1, twice.stderr);
@@ -368,7 +388,8 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   assert.equal(await count(db, 'fairs'), 1, 'nothing was imported');
 
   // Another season: a second fair with the same products, updated in place.
-  const next = fairDir();
+  // Its CSV calls 黑色 otherwise: the newest word is the glossary's.
+  const next = fairDir(fs.readFileSync(path.join(GOOD_FAIR, 'products.csv'), 'utf8').replace('Camel|Black', 'Camel|Jet Black'));
   const spec = JSON.parse(fs.readFileSync(path.join(next, 'fair.json'), 'utf8'));
   fs.writeFileSync(path.join(next, 'fair.json'), JSON.stringify({ ...spec, season: `${spec.season}-B` }));
   fs.cpSync(path.join(GOOD_FAIR, 'images'), path.join(next, 'images'), { recursive: true });
@@ -379,6 +400,14 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   assert.equal(await count(db, 'variants'), 16);
   assert.equal(await count(db, 'fair_items'), 6);
   assert.equal(await count(db, 'stock'), 32);
+  assert.deepEqual(await sql(db.url, `SELECT name, name_en FROM term_names WHERE kind = 'color' ORDER BY name COLLATE "C"`),
+    [['駝色', 'Camel'], ['黑色', 'Jet Black']]);
+  const audited = await sql(db.url, `SELECT coalesce(actor::text, '-'), new::text FROM audit_log
+    WHERE action = 'terms.set' ORDER BY id`);
+  assert.deepEqual(audited.map(([actor, change]) => [actor, JSON.parse(change)]), [
+    ['-', { colors: { 駝色: [null, 'Camel'], 黑色: [null, 'Black'] }, categories: { 外套: [null, 'Outerwear'], 褲: [null, 'Trousers'] } }],
+    ['-', { colors: { 黑色: ['Black', 'Jet Black'] }, categories: {} }],
+  ], 'one audit entry an import, of what changed');
 });
 
 /** A fair folder in a temp dir: the good fair.json, the given CSV text and pictures. */
@@ -414,6 +443,33 @@ test('a CSV with two bad rows is refused whole, naming both lines, and nothing i
   assert.match(r.stderr, /2 problems found; nothing was imported/);
   assert.equal(await snapshot(db), before);
   assert.deepEqual(files(media), filesBefore);
+});
+
+test('English names that do not match the colours or that disagree are refused, naming the lines, and nothing is imported', { timeout: 60_000 }, async () => {
+  const db = await database();
+  const media = tempDir('terms-media');
+  await ok(['import', GOOD_FAIR], { db, media });
+  const before = await snapshot(db);
+  const terms = await sql(db.url, 'SELECT kind, name, name_en FROM term_names ORDER BY kind, name COLLATE "C"');
+  const csv = [
+    'style,name,category,category_en,base_price,sizes,colors,colors_en,allocation',
+    'GOOD-1,好的外套,外套,Coats,129900,S|M,黑色|駝色,Black|Tan,10', // others than the database's: fine
+    'BAD-1,名字太多,褲,,39900,28|30,黑色,Black|Navy,5',
+    'BAD-2,空的名字,褲,,39900,28|30,黑色|藏青|白色,Black| |White,5',
+    'BAD-3,另一個名字,外套,Outerwear,9900,S|M,白色|黑色,White|Jet,1',
+    'BAD-4,太長,褲,,9900,S,白色,' + 'W'.repeat(65) + ',1',
+  ].join('\n') + '\n';
+  const r = await fairctl(['import', fairDir(csv)], { db, media });
+  assert.equal(r.code, 1);
+  console.log(`refused:\n${r.stderr.trim()}`);
+  assert.match(r.stderr, /^products\.csv:3: colors_en: 2 names for 1 colour \(one English name per colour, in the order of colors\)$/m);
+  assert.match(r.stderr, /^products\.csv:4: colors_en: name 2 \(for 藏青\) is empty/m);
+  assert.match(r.stderr, /^products\.csv:5: category_en: 外套 is "Outerwear" here but "Coats" on line 2 \(one English name per category\)$/m);
+  assert.match(r.stderr, /^products\.csv:5: colors_en: 黑色 is "Jet" here but "Black" on line 2 \(one English name per colour\)$/m);
+  assert.match(r.stderr, /^products\.csv:6: colors_en: name 1 \(for 白色\): 65 characters; at most 64$/m);
+  assert.match(r.stderr, /5 problems found; nothing was imported/);
+  assert.equal(await snapshot(db), before);
+  assert.deepEqual(await sql(db.url, 'SELECT kind, name, name_en FROM term_names ORDER BY kind, name COLLATE "C"'), terms);
 });
 
 /** A PNG of only its signature and IHDR chunk, claiming w x h, with a correct CRC. */

@@ -338,16 +338,16 @@ const struct demo_color *demo_color(const char *name)
 const char *demo_category_en(const char *category)
 {
 	static const char *const names[][2] = {
-		{"外套", "OUTERWEAR"},   {"裤", "TROUSERS"},
-		{"连衣裙", "DRESSES"},   {"T恤", "T-SHIRTS"},
-		{"衬衫", "SHIRTS"},      {"针织衫", "KNITWEAR"},
-		{"配件", "ACCESSORIES"},
+		{"外套", "Outerwear"},   {"裤", "Trousers"},
+		{"连衣裙", "Dresses"},   {"T恤", "T-shirts"},
+		{"衬衫", "Shirts"},      {"针织衫", "Knitwear"},
+		{"配件", "Accessories"},
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(names[i][0], category))
 			return names[i][1];
-	return "COLLECTION";
+	return NULL;
 }
 
 const char *const demo_regions[DEMO_REGIONS] = {

@@ -101,7 +101,8 @@ struct demo_color {
 /* The colour called name, or a neutral grey entry for unknown names. */
 const struct demo_color *demo_color(const char *name);
 
-/* The English name of a category (外套 -> Outerwear). */
+/* The English name of a category (外套 -> Outerwear), NULL for a category
+ * the demo does not have. */
 const char *demo_category_en(const char *category);
 
 extern const char *const demo_regions[DEMO_REGIONS];

@@ -9,6 +9,7 @@
  * composited onto the card. All coordinates are in the 1200 x 1500 card. */
 #include "fairctl/demo_draw.h"
 
+#include <ctype.h>
 #include <gd.h>
 #include <gdfontg.h>
 #include <math.h>
@@ -1175,15 +1176,21 @@ static void background(gdImagePtr im, struct rgb accent)
 static void panel(gdImagePtr im, const struct demo_product *p,
 		  const struct demo_color *c, struct rgb accent)
 {
+	const char *category_en = demo_category_en(p->category);
 	char line1[256];
 	struct rgb col = {c->r, c->g, c->b};
 	int dark = solid(ink), grey = solid((struct rgb){106, 104, 100});
+	int n;
 
 	/* brand and category */
 	text(im, "QINGHE 青禾", 1, 30, 70, 96, dark, 0);
 	text(im, "2027 COLLECTION", 0, 20, W - 70, 92, solid(accent), 2);
-	snprintf(line1, sizeof line1, "%s · %s", p->category,
-		 demo_category_en(p->category));
+	/* the category's English name in capitals: 外套 · OUTERWEAR */
+	n = snprintf(line1, sizeof line1, "%s · ", p->category);
+	for (const char *e = category_en ? category_en : "Collection";
+	     *e && n >= 0 && (size_t)n + 1 < sizeof line1; e++)
+		line1[n++] = (char)toupper((unsigned char)*e);
+	line1[n < 0 ? 0 : n] = '\0';
 	{
 		int br[8], w = 240;
 

@@ -5,7 +5,8 @@
  * one PBKDF2 hash of "demo" computed once; the product pictures are drawn
  * by a few forked workers in parallel before the transaction starts. The
  * catalogue goes through the same validation and store code as
- * `fairctl import` (import_item_parse, import_store). */
+ * `fairctl import` (import_item_parse, import_terms_add, import_store),
+ * English names of its colours and categories included. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -60,8 +61,44 @@ static int database_contents(PGconn *conn, char *what, size_t size, char *err,
 	return 0;
 }
 
-/* One demo product as a products.csv row would give it, validated by the
- * importer's own rules. Returns 0 or -1 with the problems in pr. */
+/* The English names of d's colours, in their order (Black|Navy), into out.
+ * A colour demo_data.c does not know is a problem (a bug). */
+static int demo_colors_en(const struct demo_product *d, char *out, size_t size,
+			  struct import_problems *pr)
+{
+	const char *p = d->colors;
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (*p) {
+		size_t len = strcspn(p, "|");
+		char name[129];
+		const struct demo_color *c;
+
+		snprintf(name, sizeof name, "%.*s", (int)len, p);
+		c = demo_color(name);
+		if (strcmp(c->name, name)) {
+			import_problem(pr,
+				       "demo: %s: the colour %s has no "
+				       "English name in demo_data.c",
+				       d->style, name);
+			return -1;
+		}
+		n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "|" : "",
+				      c->en);
+		if (n >= size) {
+			import_problem(pr, "demo: %s: too many colours",
+				       d->style);
+			return -1;
+		}
+		p += len + (p[len] == '|');
+	}
+	return 0;
+}
+
+/* One demo product as a products.csv row would give it, with the English
+ * names of its category and colours, validated by the importer's own rules.
+ * Returns 0 or -1 with the problems in pr. */
 static int demo_item(const struct demo_product *d, struct import_item *it,
 		     struct import_problems *pr)
 {
@@ -70,13 +107,25 @@ static int demo_item(const struct demo_product *d, struct import_item *it,
 		"description", "description_en", "base_price", "price",
 		"tier_prices", "sizes",          "colors",     "allocation",
 		"moq",         "limit",          "pack",       "must_order",
+		"category_en", "colors_en",
 	};
 	struct import_csv_record hrec = {0}, rec = {0};
 	struct import_header h;
 	long long fair = (long long)d->fair_yuan * 100;
+	const char *category_en = demo_category_en(d->category);
 	char tiers[128] = "", base[24], price[24], alloc[24], moq[16],
-	     limit[16];
+	     limit[16], colors_en[IMPORT_MAX_COLORS * 32];
 	int rc;
+
+	if (!category_en) {
+		import_problem(pr,
+			       "demo: %s: the category %s has no English "
+			       "name in demo_data.c",
+			       d->style, d->category);
+		return -1;
+	}
+	if (demo_colors_en(d, colors_en, sizeof colors_en, pr))
+		return -1;
 
 	/* tier A pays 8% less, B 4% less, C the fair price (whole yuan) */
 	if (d->tiered)
@@ -106,6 +155,8 @@ static int demo_item(const struct demo_product *d, struct import_item *it,
 			d->limit ? limit : "",
 			d->pack ? d->pack : "",
 			d->must_order ? "true" : "false",
+			category_en,
+			colors_en,
 		};
 
 		for (int c = 0; c < COL_COUNT; c++) {
@@ -497,8 +548,8 @@ out:
 /* Everything in one transaction; skipped (1) when someone else filled the
  * database meanwhile. Returns 0, 1, or -1 with err. */
 static int load(PGconn *conn, struct import_item *items, size_t n,
-		const char *hash, char *what, size_t what_size, char *err,
-		size_t errlen)
+		const struct import_terms *terms, const char *hash, char *what,
+		size_t what_size, char *err, size_t errlen)
 {
 	struct import_item *autumn = calloc(n, sizeof *autumn);
 	char live[24], later[24];
@@ -546,6 +597,7 @@ static int load(PGconn *conn, struct import_item *items, size_t n,
 	    import_store_products(conn, items, n, err, errlen) ||
 	    import_store_fair_items(conn, live, items, n, err, errlen) ||
 	    import_store_fair_items(conn, later, autumn, na, err, errlen) ||
+	    import_store_terms(conn, terms, err, errlen) ||
 	    dealers_and_users(conn, hash, err, errlen) ||
 	    regions_and_targets(conn, live, err, errlen) ||
 	    demo_history(conn, live, err, errlen) ||
@@ -570,6 +622,7 @@ int ctl_demo(const struct ctl_context *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct import_problems pr = {0};
+	struct import_terms terms = {0};
 	struct import_item *items = NULL;
 	char err[1024], what[200], hash[PASSWORD_HASH_MAX];
 	int64_t t0 = timefmt_mono_ms();
@@ -601,9 +654,11 @@ int ctl_demo(const struct ctl_context *ctx, int argc, char **argv)
 		ctl_fail(ctx, "out of memory");
 		goto out;
 	}
-	for (n = 0; n < demo_product_count; n++)
+	for (n = 0; n < demo_product_count && !pr.count; n++) {
 		if (demo_item(&demo_products[n], &items[n], &pr))
 			break;
+		import_terms_add(&terms, &items[n], "demo", &pr);
+	}
 	if (pr.count) {
 		for (size_t i = 0; i < pr.count; i++)
 			fprintf(stderr, "%s\n", pr.msgs[i]);
@@ -618,7 +673,8 @@ int ctl_demo(const struct ctl_context *ctx, int argc, char **argv)
 	pictures = draw_all(ctx, items, n);
 	if (pictures < 0)
 		goto out;
-	loaded = load(conn, items, n, hash, what, sizeof what, err, sizeof err);
+	loaded = load(conn, items, n, &terms, hash, what, sizeof what, err,
+		      sizeof err);
 	if (loaded < 0) {
 		ctl_fail(ctx, "%s; nothing was loaded", err);
 		goto out;
@@ -654,6 +710,7 @@ out:
 	for (size_t i = 0; items && i < n; i++)
 		import_item_free(&items[i]);
 	free(items);
+	import_terms_free(&terms);
 	import_problems_free(&pr);
 	PQfinish(conn);
 	return rc;

@@ -5,10 +5,10 @@
  * everything (fair.json, every CSV row, every picture's header, every
  * clip's size and first bytes) and report every problem at once; then
  * convert the pictures and transcode the clips in child processes into a
- * staging folder; then one
- * transaction creates the fair and its items, the staged pictures move into
- * place, and it commits. Any failure before the commit leaves the database
- * as it was and removes the staging folder. */
+ * staging folder; then one transaction creates the fair and its items, puts
+ * the English names of colours and categories into the brand's glossary, the
+ * staged pictures move into place, and it commits. Any failure before the
+ * commit leaves the database as it was and removes the staging folder. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -184,8 +184,10 @@ static char *read_whole(const char *path, size_t max, size_t *len, char *err,
 	return data;
 }
 
-/* Parses products.csv into items (*n of them). Problems go to pr. */
+/* Parses products.csv into items (*n of them) and the English names its
+ * rows give into terms. Problems go to pr. */
 static struct import_item *read_products(const char *path, size_t *n,
+					 struct import_terms *terms,
 					 struct import_problems *pr)
 {
 	struct import_csv_record rec = {0};
@@ -255,10 +257,13 @@ static struct import_item *read_products(const char *path, size_t *n,
 						items[i].line);
 					again = true;
 				}
-			if (again)
+			if (again) {
 				import_item_free(&items[*n]);
-			else
+			} else {
+				import_terms_add(terms, &items[*n],
+						 "products.csv", pr);
 				(*n)++;
+			}
 		}
 	}
 	import_csv_record_free(&rec);
@@ -295,6 +300,7 @@ static void print_problems(const struct ctl_context *ctx,
  * so that a failure to move them rolls back too. */
 static int store(PGconn *conn, const struct fair_spec *f,
 		 const struct import_item *items, size_t n,
+		 const struct import_terms *terms,
 		 const struct import_images *imgs,
 		 const struct import_clips *clips, const char *staging,
 		 const char *media_root, char *fair_id, int *new_products,
@@ -389,7 +395,8 @@ static int store(PGconn *conn, const struct fair_spec *f,
 		PQclear(res);
 	}
 	if (import_store_products(conn, items, n, err, errlen) ||
-	    import_store_fair_items(conn, fair_id, items, n, err, errlen))
+	    import_store_fair_items(conn, fair_id, items, n, err, errlen) ||
+	    import_store_terms(conn, terms, err, errlen))
 		goto rollback;
 	{
 		const char *p[2] = {fair_id, f->name};
@@ -419,6 +426,7 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	struct import_problems pr = {0};
 	struct import_images imgs = {0};
 	struct import_clips clips = {0};
+	struct import_terms terms = {0};
 	struct clip_limits clip_lim = {(int64_t)ctx->clip_max_mb * 1024 * 1024,
 				       (int64_t)ctx->clip_max_s * 1000};
 	struct import_item *items = NULL;
@@ -447,7 +455,7 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	snprintf(path, sizeof path, "%s/fair.json", dir);
 	read_fair(path, &fair, &pr);
 	snprintf(path, sizeof path, "%s/products.csv", dir);
-	items = read_products(path, &n, &pr);
+	items = read_products(path, &n, &terms, &pr);
 	snprintf(path, sizeof path, "%s/images", dir);
 	if (import_images_find(path, items, n, &imgs, &pr))
 		import_problem(&pr, "images: %s", strerror(errno));
@@ -480,7 +488,7 @@ int ctl_import(const struct ctl_context *ctx, int argc, char **argv)
 	}
 	import_images_apply(&imgs, items, n);
 	import_clips_apply(&clips, items, n);
-	if (store(conn, &fair, items, n, &imgs, &clips, staging,
+	if (store(conn, &fair, items, n, &terms, &imgs, &clips, staging,
 		  ctx->media_root, fair_id, &new_products, err, sizeof err)) {
 		ctl_fail(ctx, "%s; nothing was imported", err);
 		goto out;
@@ -504,6 +512,7 @@ out:
 	import_images_free(&imgs);
 	import_clips_free(&clips);
 	free_items(items, n);
+	import_terms_free(&terms);
 	import_problems_free(&pr);
 	return rc;
 }

@@ -34,6 +34,8 @@ static const char *const column_names[COL_COUNT] = {
 	[COL_LIMIT] = "limit",
 	[COL_PACK] = "pack",
 	[COL_MUST_ORDER] = "must_order",
+	[COL_CATEGORY_EN] = "category_en",
+	[COL_COLORS_EN] = "colors_en",
 };
 
 static const bool column_required[COL_COUNT] = {
@@ -368,6 +370,101 @@ static void list_column(struct row *r, enum import_column col, int max_len,
 	free(v);
 }
 
+/* Why s is not an English name for the glossary, or NULL when it is one: 1
+ * to IMPORT_TERM_MAX characters without control characters (C0, DEL, C1) or
+ * line and paragraph separators, which PostgreSQL's [[:cntrl:]] (term_names'
+ * check) counts in some locales. why receives a length problem. */
+static const char *term_problem(const char *s, char *why, size_t size)
+{
+	long n = import_utf8_length(s);
+
+	if (n < 0)
+		return "not valid UTF-8";
+	if (n == 0)
+		return "empty";
+	if (n > IMPORT_TERM_MAX) {
+		snprintf(why, size, "%ld characters; at most %d", n,
+			 IMPORT_TERM_MAX);
+		return why;
+	}
+	/* valid UTF-8: a lead byte's continuation bytes are there */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 &&
+		     (p[2] == 0xa8 || p[2] == 0xa9)))
+			return "contains a control character (a line break or "
+			       "tab?)";
+	return NULL;
+}
+
+/* category_en: the category's English name, "" when none is given. Returns
+ * the owned value, or NULL after a problem. */
+static char *category_en_column(struct row *r)
+{
+	char *v = value_of(r, COL_CATEGORY_EN);
+	const char *bad;
+	char why[64];
+
+	if (!v) {
+		row_problem(r, COL_CATEGORY_EN, "out of memory");
+		return NULL;
+	}
+	if (*v && (bad = term_problem(v, why, sizeof why)) != NULL) {
+		row_problem(r, COL_CATEGORY_EN, "%s", bad);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* colors_en: one English name per colour, in the order of colors; nothing
+ * when empty or when colors had a problem (reported already). */
+static void colors_en_column(struct row *r, struct import_item *it)
+{
+	char *v = value_of(r, COL_COLORS_EN), *parts[IMPORT_MAX_COLORS];
+	int n = 1;
+
+	if (!v) {
+		row_problem(r, COL_COLORS_EN, "out of memory");
+		return;
+	}
+	if (!*v || !it->ncolors)
+		goto out;
+	for (const char *p = v; *p; p++)
+		n += *p == '|';
+	if (n != it->ncolors) {
+		row_problem(r, COL_COLORS_EN,
+			    "%d name%s for %d colour%s (one English name per "
+			    "colour, in the order of colors)",
+			    n, n == 1 ? "" : "s", it->ncolors,
+			    it->ncolors == 1 ? "" : "s");
+		goto out;
+	}
+	split_bar(v, parts, IMPORT_MAX_COLORS);
+	for (int i = 0; i < n; i++) {
+		char why[64];
+		const char *bad = term_problem(parts[i], why, sizeof why);
+
+		if (bad && !*parts[i])
+			row_problem(r, COL_COLORS_EN,
+				    "name %d (for %s) is empty (one English "
+				    "name per colour, in the order of colors)",
+				    i + 1, it->colors[i]);
+		else if (bad)
+			row_problem(r, COL_COLORS_EN, "name %d (for %s): %s",
+				    i + 1, it->colors[i], bad);
+		if (bad) {
+			memset(it->colors_en, 0, sizeof it->colors_en);
+			goto out;
+		}
+		snprintf(it->colors_en[i], sizeof it->colors_en[i], "%s",
+			 parts[i]);
+	}
+out:
+	free(v);
+}
+
 static int find_name(const char *names, size_t stride, int count,
 		     const char *name)
 {
@@ -625,9 +722,10 @@ int import_header_parse(const struct import_csv_record *rec, const char *file,
 			import_problem(pr,
 				       "%s:%d: unknown column \"%s\" (known: "
 				       "style, name, name_en, category, "
-				       "description, description_en, "
-				       "base_price, price, tier_prices, sizes, "
-				       "colors, allocation, moq, limit, pack, "
+				       "category_en, description, "
+				       "description_en, base_price, price, "
+				       "tier_prices, sizes, colors, colors_en, "
+				       "allocation, moq, limit, pack, "
 				       "must_order)",
 				       file, rec->line, name);
 			bad++;
@@ -670,6 +768,7 @@ int import_item_parse(const struct import_header *h,
 	it->name = text_column(&r, COL_NAME, 1, 200, false);
 	it->name_en = text_column(&r, COL_NAME_EN, 0, 200, false);
 	it->category = text_column(&r, COL_CATEGORY, 1, 64, false);
+	it->category_en = category_en_column(&r);
 	it->description = text_column(&r, COL_DESCRIPTION, 0, 4000, true);
 	it->description_en = text_column(&r, COL_DESCRIPTION_EN, 0, 4000, true);
 	it->base_price = money_column(&r, COL_BASE_PRICE, -1);
@@ -680,6 +779,7 @@ int import_item_parse(const struct import_header *h,
 		    IMPORT_MAX_SIZES, &it->nsizes);
 	list_column(&r, COL_COLORS, 32, it->colors[0], COLOR_STRIDE,
 		    IMPORT_MAX_COLORS, &it->ncolors);
+	colors_en_column(&r, it);
 	allocation_column(&r, it);
 	it->moq = int_column(&r, COL_MOQ, 1, 100000, 1);
 	it->dealer_limit = int_column(&r, COL_LIMIT, 1, 1000000, 0);
@@ -747,8 +847,72 @@ void import_item_free(struct import_item *it)
 	free(it->name);
 	free(it->name_en);
 	free(it->category);
+	free(it->category_en);
 	free(it->description);
 	free(it->description_en);
-	it->name = it->name_en = it->category = NULL;
+	it->name = it->name_en = it->category = it->category_en = NULL;
 	it->description = it->description_en = NULL;
+}
+
+/* One English name into names ({name: English}) unless it is empty; a name
+ * given another English name on an earlier line is a problem. */
+static int term_add(struct import_terms *t, json_t **names, const char *kind,
+		    enum import_column col, const char *name, const char *en,
+		    int line, const char *file, struct import_problems *pr)
+{
+	char key[300];
+	json_t *have;
+
+	if (!en || !*en)
+		return 0;
+	if (!*names)
+		*names = json_object();
+	if (!t->lines)
+		t->lines = json_object();
+	if (!*names || !t->lines)
+		goto oom;
+	snprintf(key, sizeof key, "%s:%s", kind, name);
+	have = json_object_get(*names, name);
+	if (have) {
+		if (!strcmp(json_string_value(have), en))
+			return 0;
+		import_problem(
+			pr,
+			"%s:%d: %s: %s is \"%s\" here but \"%s\" on "
+			"line %d (one English name per %s)",
+			file, line, column_names[col], name, en,
+			json_string_value(have),
+			(int)json_integer_value(json_object_get(t->lines, key)),
+			kind);
+		return -1;
+	}
+	if (json_object_set_new(*names, name, json_string(en)) ||
+	    json_object_set_new(t->lines, key, json_integer(line)))
+		goto oom;
+	return 0;
+oom:
+	import_problem(pr, "%s:%d: %s: out of memory", file, line,
+		       column_names[col]);
+	return -1;
+}
+
+int import_terms_add(struct import_terms *t, const struct import_item *it,
+		     const char *file, struct import_problems *pr)
+{
+	int bad = term_add(t, &t->categories, "category", COL_CATEGORY_EN,
+			   it->category, it->category_en, it->line, file, pr);
+
+	for (int c = 0; c < it->ncolors; c++)
+		bad |= term_add(t, &t->colors, "colour", COL_COLORS_EN,
+				it->colors[c], it->colors_en[c], it->line, file,
+				pr);
+	return bad ? -1 : 0;
+}
+
+void import_terms_free(struct import_terms *t)
+{
+	json_decref(t->colors);
+	json_decref(t->categories);
+	json_decref(t->lines);
+	memset(t, 0, sizeof *t);
 }

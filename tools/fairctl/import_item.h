@@ -1,5 +1,6 @@
 /* import_item.h - one product offered at a fair, as the importer and the
- * demo describe it, and its validation from a products.csv row.
+ * demo describe it, its validation from a products.csv row, and the English
+ * names of colours and categories a whole file gives (import_terms).
  *
  * products.csv has a header row naming its columns, in any order:
  *
@@ -7,6 +8,9 @@
  *   name           required  Chinese name, 1-200 characters
  *   name_en                  English name, up to 200 characters
  *   category       required  e.g. 外套, 1-64 characters
+ *   category_en              the category's English name for the brand's
+ *                            glossary (term_names), up to 64 characters
+ *                            (empty: none given)
  *   description              up to 4000 characters (line breaks allowed)
  *   description_en           up to 4000 characters
  *   base_price     required  list price in minor units (fen): 129900
@@ -14,6 +18,9 @@
  *   tier_prices              dealer-tier prices: A:119900|B:124900
  *   sizes          required  S|M|L|XL (1-16 characters each)
  *   colors         required  黑色|藏青 (1-32 characters each)
+ *   colors_en                their English names for the glossary, in the
+ *                            same order: Black|Navy (one per colour, 1-64
+ *                            characters each; empty: none given)
  *   allocation     required  units per variant: one number for every size
  *                            and colour, or S:黑色=20|M:黑色=40|...
  *                            (a variant not listed gets 0)
@@ -22,11 +29,16 @@
  *   pack                     sold in packs of this size ratio: S:1|M:2|L:1
  *   must_order               true/false, yes/no, 1/0, 是/否 (empty: false)
  *
+ * English names have no control characters (C0, DEL, C1) nor line or
+ * paragraph separators. Two rows may not give one colour or category two
+ * English names (import_terms_add).
+ *
  * Problems are collected as "products.csv:LINE: COLUMN: reason" so that a
  * whole file can be reported at once. Pure code. */
 #ifndef FAIR_IMPORT_ITEM_H
 #define FAIR_IMPORT_ITEM_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +52,7 @@
 #define IMPORT_MAX_TIERS 26
 #define IMPORT_MAX_PRICE MONEY_UNIT_PRICE_MAX /* money.h */
 #define IMPORT_MAX_ALLOCATION 1000000         /* units per variant */
+#define IMPORT_TERM_MAX 64 /* characters of an English name (term_names) */
 
 struct import_item {
 	int line; /* CSV line of the row; 0 when not from a file */
@@ -47,6 +60,7 @@ struct import_item {
 	char *name; /* owned, like the other strings */
 	char *name_en;
 	char *category;
+	char *category_en; /* "" when none given */
 	char *description;
 	char *description_en;
 	int64_t base_price; /* minor units */
@@ -58,6 +72,9 @@ struct import_item {
 	int ncolors;
 	char sizes[IMPORT_MAX_SIZES][65];    /* UTF-8, up to 16 characters */
 	char colors[IMPORT_MAX_COLORS][129]; /* UTF-8, up to 32 characters */
+	/* each colour's English name, up to 64 characters; all "" when none
+	 * were given */
+	char colors_en[IMPORT_MAX_COLORS][4 * IMPORT_TERM_MAX + 1];
 	int allocation[IMPORT_MAX_SIZES][IMPORT_MAX_COLORS];
 	int pack[IMPORT_MAX_SIZES]; /* units per size in one pack; all 0: none */
 	int ntiers;
@@ -108,6 +125,8 @@ enum import_column {
 	COL_LIMIT,
 	COL_PACK,
 	COL_MUST_ORDER,
+	COL_CATEGORY_EN,
+	COL_COLORS_EN,
 	COL_COUNT
 };
 
@@ -144,6 +163,25 @@ int import_item_pack_json(const struct import_item *item, char *out,
 
 /* Frees the strings item owns (the struct itself is the caller's). */
 void import_item_free(struct import_item *item);
+
+/* The English names the rows of a file give their colours and categories,
+ * one per name, for the brand's glossary (term_names_set). Zero it to start
+ * ({0}); import_terms_free frees it. */
+struct import_terms {
+	json_t *colors;     /* {colour: English name}, NULL while none */
+	json_t *categories; /* {category: English name}, NULL while none */
+	json_t *lines;      /* the line each was first given on */
+};
+
+/* Adds the English names a good item gives (from its line). A colour or
+ * category that an earlier item named otherwise is a problem, "<file>:LINE:
+ * colors_en: 黑色 is "Jet" here but "Black" on line 3", and the first name
+ * is kept. Returns 0, or -1 after a problem. */
+int import_terms_add(struct import_terms *t, const struct import_item *item,
+		     const char *file, struct import_problems *pr);
+
+/* Frees what t holds and zeroes it. */
+void import_terms_free(struct import_terms *t);
 
 /* Number of Unicode characters in a UTF-8 string, or -1 when it is not
  * valid UTF-8 (overlong forms and surrogates included). */

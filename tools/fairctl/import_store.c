@@ -1,5 +1,6 @@
 /* import_store.c - import_items into products, variants, fair_items,
- * fair_item_prices and stock (see import_store.h). */
+ * fair_item_prices and stock, import_terms into term_names (see
+ * import_store.h). */
 #include "fairctl/import_store.h"
 
 #include <jansson.h>
@@ -226,4 +227,36 @@ int import_store_fair_items(PGconn *conn, const char *fair_id,
 			  "JOIN variants v ON v.product_id = p.id "
 			  " AND v.size = x.size AND v.color = x.color",
 			  stock, fair_id, nstock, err, errlen);
+}
+
+int import_store_terms(PGconn *conn, const struct import_terms *terms,
+		       char *err, size_t errlen)
+{
+	/* a NULL text parameter is SQL NULL: that kind is left alone */
+	char *colors =
+		terms->colors ? json_dumps(terms->colors, JSON_COMPACT) : NULL;
+	char *categories = terms->categories
+				   ? json_dumps(terms->categories, JSON_COMPACT)
+				   : NULL;
+	const char *p[2] = {colors, categories};
+	int rc = 0;
+
+	if ((terms->colors && !colors) || (terms->categories && !categories)) {
+		snprintf(err, errlen, "English names: out of memory");
+		rc = -1;
+	} else if (colors || categories) {
+		rc = ctl_db_exec(conn,
+				 "SELECT term_names_set(NULL, $1::jsonb, "
+				 " $2::jsonb)",
+				 2, p, err, errlen);
+		if (rc) {
+			char why[512];
+
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "English names: %s", why);
+		}
+	}
+	free(colors);
+	free(categories);
+	return rc;
 }

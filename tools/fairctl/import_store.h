@@ -1,4 +1,5 @@
-/* import_store.h - writing import_items into the catalog and a fair.
+/* import_store.h - writing import_items into the catalog and a fair, and
+ * their English names into the glossary.
  *
  * Shared by `fairctl import` and `fairctl demo`. The caller owns the
  * transaction: these run inside it and leave it open. Each table gets one
@@ -28,5 +29,12 @@ int import_store_products(PGconn *conn, const struct import_item *items,
 int import_store_fair_items(PGconn *conn, const char *fair_id,
 			    const struct import_item *items, size_t n,
 			    char *err, size_t errlen);
+
+/* Puts the English names of terms into the brand's glossary with
+ * term_names_set (sql/functions/catalog/terms.sql): a name already there is
+ * updated, and one audit entry without an actor (the command line) says
+ * what changed. Nothing when terms holds none. Returns 0 or -1 with err. */
+int import_store_terms(PGconn *conn, const struct import_terms *terms,
+		       char *err, size_t errlen);
 
 #endif
