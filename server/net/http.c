@@ -1227,7 +1227,8 @@ static int on_http(struct http_req *r, struct lws *wsi, const char *uri)
 		return 0;
 	}
 	if (!strncmp(uri, "/media/", 7))
-		return route_static(r, srv.media_root, uri + 7, NULL);
+		return route_static(r, srv.media_root, uri + 7,
+				    http_media_cache_control(uri + 7));
 	return route_static(r, srv.web_root, uri,
 			    http_static_cache_control(uri));
 }

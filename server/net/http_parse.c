@@ -90,6 +90,33 @@ const char *http_static_cache_control(const char *rel)
 	return "public, max-age=31536000, immutable";
 }
 
+const char *http_media_cache_control(const char *rel)
+{
+	static const char *const sizes[] = {"-thumb.jpg", "-card.jpg",
+					    "-full.jpg"};
+	const char *name, *end = NULL;
+
+	while (*rel == '/')
+		rel++;
+	if (strncmp(rel, "p/", 2) || strstr(rel, "..") ||
+	    !(name = strrchr(rel, '/')))
+		return NULL;
+	name++;
+	for (size_t i = 0; !end && i < sizeof sizes / sizeof sizes[0]; i++) {
+		size_t n = strlen(name), s = strlen(sizes[i]);
+
+		if (n > s && !strcmp(name + n - s, sizes[i]))
+			end = name + n - s;
+	}
+	/* "-" and 8 lowercase hex digits before the size, after a slug */
+	if (!end || end - name < 10 || end[-9] != '-')
+		return NULL;
+	for (const char *p = end - 8; p < end; p++)
+		if (!(*p >= '0' && *p <= '9') && !(*p >= 'a' && *p <= 'f'))
+			return NULL;
+	return "public, max-age=31536000, immutable";
+}
+
 /* The weight of an Accept-Encoding item's parameters p (after the coding,
  * up to n bytes): 1000 when there is no q, 0..1000 for "q=0.5" (500), or
  * -1 when q is not a weight (RFC 9110, 12.4.2). */

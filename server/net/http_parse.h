@@ -49,6 +49,13 @@ bool http_compressible(const char *path);
  * (index.html, app.js, sw.js): the server then says no-store. */
 const char *http_static_cache_control(const char *rel);
 
+/* The Cache-Control of the media root's file rel (leading slashes skipped):
+ * the same year-long "immutable" for a product picture stored under a
+ * versioned key, p/<style>/<slug>-<8 hex>-{thumb,card,full}.jpg (an admin's
+ * upload, an import: a new picture always gets a new key, media_key.h), so a
+ * browser keeps it and never asks again; NULL (no-store) for any other. */
+const char *http_media_cache_control(const char *rel);
+
 /* The weight, 0 to 1000, that a request's Accept-Encoding (NULL when the
  * request had none) gives the content coding coding ("gzip", "br"; RFC
  * 9110, 12.5.3): that of the coding's item ("x-gzip" counts as "gzip"),

@@ -167,6 +167,10 @@ static void check_route(const char *path)
 	check(!http_static_cache_control(rel) ||
 	      (!strncmp(rel, "assets/chunk-", 13) && !strchr(rel + 13, '/') &&
 	       !strstr(rel, "..")));
+	/* and the product pictures stored under a versioned key */
+	check(!http_media_cache_control(rel) ||
+	      (!strncmp(rel, "p/", 2) && !strstr(rel, "..") &&
+	       !strcmp(rel + strlen(rel) - 4, ".jpg")));
 	if (strstr(rel, "..") || strchr(rel, '\\')) {
 		check(joined_rc == -1);
 		return;

@@ -342,25 +342,31 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
     extract(epoch FROM starts_at)::bigint, extract(epoch FROM ends_at)::bigint FROM fairs`),
   [['測試品牌 2027 早春網絡訂貨會', '2027PS', 'CNY', 'Asia/Shanghai',
     String(Date.parse('2027-01-10T09:00:00+08:00') / 1000), String(Date.parse('2027-01-12T18:00:00+08:00') / 1000)]]);
+  // each picture's key ends in 8 hex digits of its bytes' SHA-256: a new picture, a new key
+  const version = (file) => crypto.createHash('sha256').update(fs.readFileSync(path.join(GOOD_FAIR, 'images', file)))
+    .digest('hex').slice(0, 8);
+  const K1 = `p/test-001/main-${version('TEST-001.png')}`;
+  const K2 = `p/test-002/black-${version('TEST-002-黑色.jpg')}`;
+  const K3 = `p/test-003/navy-${version('test-003-navy.webp')}`;
   const products = await sql(db.url, `SELECT style, name, name_en, category, replace(description, E'\\n', '/'),
     replace(description_en, E'\\n', '/'), base_price, image FROM products ORDER BY style`);
   assert.deepEqual(products, [
     ['TEST-001', '測試風衣外套', 'Test Trench Coat', '外套', '防潑水面料，附可拆腰帶',
-      'Water-repellent, with a detachable belt', '129900', 'p/test-001/main'],
+      'Water-repellent, with a detachable belt', '129900', K1],
     ['TEST-002', '測試直筒牛仔褲', 'Test Straight Jeans', '褲', '第一行：彈力牛仔布/第二行，含逗號',
-      'Line one, stretch denim/line two', '39900', 'p/test-002/black'],
-    ['TEST-003', '測試圓領T恤', 'Test Tee, "Crew" Neck', 'T恤', '', '', '12900', 'p/test-003/navy'],
+      'Line one, stretch denim/line two', '39900', K2],
+    ['TEST-003', '測試圓領T恤', 'Test Tee, "Crew" Neck', 'T恤', '', '', '12900', K3],
   ]);
   const stock = await sql(db.url, `SELECT p.style, v.size, v.color, s.allocation, s.sold, coalesce(v.image, '-')
     FROM stock s JOIN variants v ON v.id = s.variant_id JOIN products p ON p.id = s.product_id
     ORDER BY p.style, v.sort`);
-  assert.deepEqual(stock.map((row) => row.join(' ')), [
-    'TEST-001 S 駝色 20 0 p/test-001/main', 'TEST-001 M 駝色 20 0 p/test-001/main', 'TEST-001 L 駝色 20 0 p/test-001/main',
-    'TEST-001 S 黑色 20 0 p/test-001/main', 'TEST-001 M 黑色 20 0 p/test-001/main', 'TEST-001 L 黑色 20 0 p/test-001/main',
-    'TEST-002 28 黑色 5 0 p/test-002/black', 'TEST-002 30 黑色 10 0 p/test-002/black', 'TEST-002 32 黑色 0 0 p/test-002/black',
+  assert.deepEqual(stock.map((row) => row.join(' ').replace(K1, 'K1').replace(K2, 'K2').replace(K3, 'K3')), [
+    'TEST-001 S 駝色 20 0 K1', 'TEST-001 M 駝色 20 0 K1', 'TEST-001 L 駝色 20 0 K1',
+    'TEST-001 S 黑色 20 0 K1', 'TEST-001 M 黑色 20 0 K1', 'TEST-001 L 黑色 20 0 K1',
+    'TEST-002 28 黑色 5 0 K2', 'TEST-002 30 黑色 10 0 K2', 'TEST-002 32 黑色 0 0 K2',
     'TEST-002 28 淺藍 0 0 -', 'TEST-002 30 淺藍 0 0 -', 'TEST-002 32 淺藍 3 0 -',
-    'TEST-003 S 藏青 100 0 p/test-003/navy', 'TEST-003 M 藏青 100 0 p/test-003/navy',
-    'TEST-003 L 藏青 100 0 p/test-003/navy', 'TEST-003 XL 藏青 100 0 p/test-003/navy',
+    'TEST-003 S 藏青 100 0 K3', 'TEST-003 M 藏青 100 0 K3',
+    'TEST-003 L 藏青 100 0 K3', 'TEST-003 XL 藏青 100 0 K3',
   ]);
   assert.equal(await count(db, 'variants'), 16);
   assert.deepEqual(await sql(db.url, `SELECT p.style, i.price, i.moq, coalesce(i.dealer_limit::text, '-'),
@@ -371,7 +377,7 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   ]);
   assert.deepEqual(await sql(db.url, `SELECT p.style, t.tier, t.price FROM fair_item_prices t
     JOIN products p ON p.id = t.product_id ORDER BY t.tier`), [['TEST-001', 'A', '99900'], ['TEST-001', 'B', '104900']]);
-  for (const key of ['p/test-001/main', 'p/test-002/black', 'p/test-003/navy']) assertStored(media, key);
+  for (const key of [K1, K2, K3]) assertStored(media, key);
   assert.deepEqual(files(media).filter((f) => !f.startsWith('p/')), [], 'no staging folder left behind');
 
   // The English names of category_en and colors_en, in the glossary (rows without leave theirs
@@ -393,8 +399,15 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   const spec = JSON.parse(fs.readFileSync(path.join(next, 'fair.json'), 'utf8'));
   fs.writeFileSync(path.join(next, 'fair.json'), JSON.stringify({ ...spec, season: `${spec.season}-B` }));
   fs.cpSync(path.join(GOOD_FAIR, 'images'), path.join(next, 'images'), { recursive: true });
+  // the third style's picture is new this season; the others are the same pictures
+  fs.copyFileSync(path.join(GOOD_FAIR, 'images', 'TEST-001.png'), path.join(next, 'images', 'test-003-navy.webp'));
+  fs.renameSync(path.join(next, 'images', 'test-003-navy.webp'), path.join(next, 'images', 'test-003-navy.png'));
   const again = await ok(['import', next], { db, media });
   assert.match(again.stdout, /3 products \(0 new\)/);
+  const K3next = `p/test-003/navy-${version('TEST-001.png')}`;
+  assert.deepEqual(await sql(db.url, 'SELECT image FROM products ORDER BY style'), [[K1], [K2], [K3next]],
+    'the same pictures keep their keys; a new one gets a new key, so no browser shows the old one');
+  for (const key of [K1, K2, K3, K3next]) assertStored(media, key);
   assert.equal(await count(db, 'fairs'), 2);
   assert.equal(await count(db, 'products'), 3);
   assert.equal(await count(db, 'variants'), 16);

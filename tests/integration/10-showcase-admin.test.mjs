@@ -761,7 +761,13 @@ test('POST /api/admin/products/<id>/image: an admin stores a picture in three si
     assert.equal(got.status, 200, url);
     assert.equal(got.headers['content-type'], 'image/jpeg');
     assert.deepEqual([...got.raw.subarray(0, 3)], [0xff, 0xd8, 0xff]); // a JPEG, re-encoded
+    // a new picture gets a new key: browsers keep this one for good
+    assert.equal(got.headers['cache-control'], 'public, max-age=31536000, immutable', url);
   }
+  // a picture of a key without a version (imported before keys had one) is asked for each time
+  fs.mkdirSync(path.join(mediaRoot, 'p', 'old-1'), { recursive: true });
+  fs.copyFileSync(path.join(mediaRoot, `${key}-thumb.jpg`), path.join(mediaRoot, 'p', 'old-1', 'main-thumb.jpg'));
+  assert.equal((await httpGet(`${server.url}/media/p/old-1/main-thumb.jpg`)).headers['cache-control'], 'no-store');
   assert.equal((await auditsOf('product.image', `product:${p.id}`))[0].actor, server.user.id);
 
   // one colour's picture (a Chinese name, percent-encoded): that colour's variants

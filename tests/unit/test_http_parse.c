@@ -134,6 +134,45 @@ static void test_static_cache_control(void **state)
 	assert_null(http_static_cache_control("/assets/chunk-"));
 }
 
+static void test_media_cache_control(void **state)
+{
+	const char *immutable = "public, max-age=31536000, immutable";
+
+	(void)state;
+	/* a versioned key's three sizes: an upload's, an import's */
+	assert_string_equal(http_media_cache_control(
+				    "p/fw27-1001/black-0a1b2c3d-thumb.jpg"),
+			    immutable);
+	assert_string_equal(
+		http_media_cache_control("/p/fw27-1001/main-ffffffff-card.jpg"),
+		immutable);
+	assert_string_equal(http_media_cache_control(
+				    "p/fw27_1/c-12345678-9abcdef0-full.jpg"),
+			    immutable);
+	/* a key without a version (imported before keys had one): its files
+	 * could be written again, so they are asked for each time */
+	assert_null(http_media_cache_control("p/fw27-1001/black-thumb.jpg"));
+	assert_null(http_media_cache_control("p/fw27-1001/main-full.jpg"));
+	/* not 8 lowercase hex digits, another size, another folder */
+	assert_null(http_media_cache_control(
+		"p/fw27-1001/black-0A1B2C3D-thumb.jpg"));
+	assert_null(http_media_cache_control(
+		"p/fw27-1001/black-0a1b2c3-thumb.jpg"));
+	assert_null(http_media_cache_control(
+		"p/fw27-1001/black0a1b2c3d-thumb.jpg"));
+	assert_null(http_media_cache_control(
+		"p/fw27-1001/black-0a1b2c3d-huge.jpg"));
+	assert_null(http_media_cache_control(
+		"p/fw27-1001/black-0a1b2c3d-thumb.png"));
+	assert_null(http_media_cache_control("p/-0a1b2c3d-thumb.jpg"));
+	assert_null(http_media_cache_control("p/x/-0a1b2c3d-thumb.jpg"));
+	assert_null(http_media_cache_control(
+		"clips/fw27-1001/3f9c0a7d12e45b60.mp4"));
+	assert_null(http_media_cache_control("x/p/a/b-0a1b2c3d-thumb.jpg"));
+	assert_null(http_media_cache_control("p/../b-0a1b2c3d-thumb.jpg"));
+	assert_null(http_media_cache_control(""));
+}
+
 static void test_compressible(void **state)
 {
 	(void)state;
@@ -380,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_mime),
 		cmocka_unit_test(test_compressible),
 		cmocka_unit_test(test_static_cache_control),
+		cmocka_unit_test(test_media_cache_control),
 		cmocka_unit_test(test_accept_encoding),
 		cmocka_unit_test(test_pick_encoding),
 		cmocka_unit_test(test_content_length),

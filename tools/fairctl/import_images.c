@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "media/media_check.h"
 #include "media/media_child.h"
 #include "media/media_convert.h"
@@ -82,8 +84,26 @@ static int add_image(struct import_images *out, const char *dir,
 }
 
 /* Reads the file at most MEDIA_MAX_BYTES and checks it; problems to pr. */
-static void check_file(const struct import_image *img,
-		       struct import_problems *pr)
+/* The picture's key gets "-" and 8 hex digits of its bytes' SHA-256: a new
+ * picture of a style and colour goes under a new key, as an admin's upload
+ * does (admin_image.h), so a browser that keeps pictures for good
+ * (http_media_cache_control) never shows an older one, while the same
+ * picture imported again keeps its key. -1 when the key would be too long. */
+static int version_key(struct import_image *img, const unsigned char *data,
+		       size_t len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t n = strlen(img->key);
+
+	SHA256(data, len, md);
+	if (n + 10 > sizeof img->key)
+		return -1;
+	snprintf(img->key + n, sizeof img->key - n, "-%02x%02x%02x%02x", md[0],
+		 md[1], md[2], md[3]);
+	return media_key_valid(img->key) ? 0 : -1;
+}
+
+static void check_file(struct import_image *img, struct import_problems *pr)
 {
 	struct media_info info;
 	struct stat st;
@@ -116,6 +136,10 @@ static void check_file(const struct import_image *img,
 	} else if (media_check(data, (size_t)st.st_size, &info, err,
 			       sizeof err)) {
 		import_problem(pr, "%s: %s", img->file, err);
+	} else if (version_key(img, data, (size_t)st.st_size)) {
+		import_problem(pr,
+			       "%s: the style is too long for a picture key",
+			       img->file);
 	}
 	free(data);
 	fclose(f);

@@ -21,7 +21,8 @@ struct import_image {
 	char *file;              /* FILE, as reported: "images/FILE", owned */
 	size_t item;             /* index into the items */
 	int color;               /* colour index, or -1 for the product */
-	char key[MEDIA_KEY_MAX]; /* where it is stored */
+	char key[MEDIA_KEY_MAX]; /* where it is stored: p/<style>/<slug>-<8 hex
+				  * of its bytes' SHA-256>, once checked */
 };
 
 struct import_images {
