@@ -476,7 +476,7 @@ const struct op_def server_ops[] = {
 		 /* the time zone is checked against PostgreSQL's own list */
 		 OP_SQL_WRITE,
 		 "SELECT admin_fair_create($1::bigint, $2, $3, $4, $5, "
-		 "epoch_ms_time($6::bigint), epoch_ms_time($7::bigint))",
+		 "epoch_ms_time($6::bigint), epoch_ms_time($7::bigint), $8)",
 		 admin_fair_create_check,
 		 {{.caller = op_sql_actor},
 		  {"name"},
@@ -484,20 +484,23 @@ const struct op_def server_ops[] = {
 		  {"currency"},
 		  {"timezone"},
 		  {"starts_at"},
-		  {"ends_at"}}}},
+		  {"ends_at"},
+		  {"name_en"}}}},
 	{"admin.fair.update", ROLE_ADMIN, admin_fair_update_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_WRITE,
 		 "SELECT admin_fair_update($1::bigint, $2::bigint, $3, "
-		 "epoch_ms_time($4::bigint), epoch_ms_time($5::bigint), $6)",
+		 "epoch_ms_time($4::bigint), epoch_ms_time($5::bigint), $6, "
+		 "$7)",
 		 admin_fair_update_check,
 		 {{.caller = op_sql_actor},
 		  {"fair"},
 		  {"name"},
 		  {"starts_at"},
 		  {"ends_at"},
-		  {"status"}}}},
+		  {"status"},
+		  {"name_en"}}}},
 	{"admin.item.add", ROLE_ADMIN, admin_item_add_params, op_sql_handler,
 	 &(const struct op_sql_def){
 		 OP_SQL_WRITE,

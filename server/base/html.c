@@ -419,7 +419,11 @@ void html_order_confirmation(struct strbuf *h, const json_t *order,
 	html_raw(h, "<h1>");
 	html_text(h, title);
 	html_raw(h, "</h1><table class=\"meta\">");
-	meta_row(h, w->fair, str(fair, "name"));
+	meta_row(h, w->fair,
+		 lang == LANG_EN && str(fair, "name_en") &&
+				 *str(fair, "name_en")
+			 ? str(fair, "name_en")
+			 : str(fair, "name"));
 	meta_row(h, w->season, str(fair, "season"));
 	meta_row(h, w->dealer, str(dealer, "name"));
 	meta_row(h, w->code, str(dealer, "code"));

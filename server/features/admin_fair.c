@@ -55,6 +55,7 @@ const struct param_spec admin_fair_create_params[] = {
 	{"timezone", PARAM_STRING, true, 1, 64},
 	{"starts_at", PARAM_TIME, true, 0, 0},
 	{"ends_at", PARAM_TIME, true, 0, 0},
+	{"name_en", PARAM_STRING, false, 0, 200},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -64,6 +65,7 @@ const struct param_spec admin_fair_update_params[] = {
 	{"starts_at", PARAM_TIME, false, 0, 0},
 	{"ends_at", PARAM_TIME, false, 0, 0},
 	{"status", PARAM_STRING, false, 1, 16},
+	{"name_en", PARAM_STRING, false, 0, 200},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -229,6 +231,7 @@ bool admin_fair_update_check(struct op_call *call)
 	int64_t starts_ms = 0, ends_ms = 0;
 	const char *status = op_sql_string(call, "status");
 	const char *name = op_sql_string(call, "name");
+	const char *name_en = op_sql_string(call, "name_en");
 	const char *starts_at =
 		op_sql_time_ms(call, "starts_at", starts, &starts_ms);
 	const char *ends_at = op_sql_time_ms(call, "ends_at", ends, &ends_ms);
@@ -239,10 +242,10 @@ bool admin_fair_update_check(struct op_call *call)
 			"status must be paused, live or closed", NULL);
 		return false;
 	}
-	if (!name && !starts_at && !ends_at && !status) {
+	if (!name && !name_en && !starts_at && !ends_at && !status) {
 		op_fail(call, ERR_BAD_REQUEST,
-			"nothing to change: give name, starts_at, ends_at or "
-			"status",
+			"nothing to change: give name, name_en, starts_at, "
+			"ends_at or status",
 			NULL);
 		return false;
 	}

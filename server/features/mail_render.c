@@ -202,6 +202,9 @@ static void derive(json_t *p, enum lang l, const char *unsubscribe)
 	coupon_terms(p, l);
 	if (l == EN && !*str(p, "name_en") && *str(p, "name"))
 		json_object_set(p, "name_en", json_object_get(p, "name"));
+	if (l == EN && *str(p, "fair_name_en")) /* the fair's English name */
+		json_object_set(p, "fair_name",
+				json_object_get(p, "fair_name_en"));
 	json_object_set_new(p, "unsubscribe", json_string(unsubscribe));
 }
 

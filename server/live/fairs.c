@@ -15,7 +15,7 @@
 /* Columns shared by the cache refresh and fairs.list; times as epoch ms so
  * no text timestamp format is parsed. */
 #define FAIR_COLUMNS                                            \
-	"id, name, season, currency, timezone,"                 \
+	"id, name, name_en, season, currency, timezone,"        \
 	" floor(extract(epoch FROM starts_at) * 1000)::bigint," \
 	" floor(extract(epoch FROM ends_at) * 1000)::bigint,"   \
 	" coalesce(status_override, ''), fair_status(fairs),"   \
@@ -23,6 +23,7 @@
 enum {
 	COL_ID,
 	COL_NAME,
+	COL_NAME_EN,
 	COL_SEASON,
 	COL_CURRENCY,
 	COL_TZ,
@@ -52,7 +53,7 @@ static const char sql_list[] =
 
 struct fair_row {
 	long long id;
-	char *name, *season, *currency, *timezone;
+	char *name, *name_en, *season, *currency, *timezone;
 	int64_t starts_ms, ends_ms;
 	char override[8]; /* "", "paused" or "closed" */
 };
@@ -77,18 +78,37 @@ static const char *status_at(const struct fair_row *f, int64_t now_ms)
 	return "live";
 }
 
-static json_t *fair_json(long long id, const char *name, const char *season,
-			 const char *status, int64_t starts_ms, int64_t ends_ms,
-			 const char *timezone, const char *currency)
+/* A fair as clients see it (fair_json in sql/functions/fairs/fairs.sql). */
+static json_t *fair_json(const struct fair_row *f, const char *status)
 {
 	char starts[32], ends[32];
 
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
-			 (json_int_t)id, "name", name, "season", season,
-			 "status", status, "starts_at",
-			 timefmt_rfc3339(starts_ms, starts, sizeof starts),
-			 "ends_at", timefmt_rfc3339(ends_ms, ends, sizeof ends),
-			 "timezone", timezone, "currency", currency);
+	return json_pack(
+		"{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
+		(json_int_t)f->id, "name", f->name, "name_en", f->name_en,
+		"season", f->season, "status", status, "starts_at",
+		timefmt_rfc3339(f->starts_ms, starts, sizeof starts), "ends_at",
+		timefmt_rfc3339(f->ends_ms, ends, sizeof ends), "timezone",
+		f->timezone, "currency", f->currency);
+}
+
+/* Row i of a query of FAIR_COLUMNS, its texts borrowed from res. */
+static struct fair_row row_of(const PGresult *res, int i)
+{
+	struct fair_row f = {
+		.id = atoll(PQgetvalue(res, i, COL_ID)),
+		.name = PQgetvalue(res, i, COL_NAME),
+		.name_en = PQgetvalue(res, i, COL_NAME_EN),
+		.season = PQgetvalue(res, i, COL_SEASON),
+		.currency = PQgetvalue(res, i, COL_CURRENCY),
+		.timezone = PQgetvalue(res, i, COL_TZ),
+		.starts_ms = atoll(PQgetvalue(res, i, COL_STARTS)),
+		.ends_ms = atoll(PQgetvalue(res, i, COL_ENDS)),
+	};
+
+	snprintf(f.override, sizeof f.override, "%s",
+		 PQgetvalue(res, i, COL_OVERRIDE));
+	return f;
 }
 
 void (*fairs_on_change)(void);
@@ -134,10 +154,7 @@ static json_t *fairs_hello_json(void)
 	for (int i = 0; i < cache.n; i++) {
 		const struct fair_row *f = &cache.rows[i];
 
-		json_array_append_new(
-			list, fair_json(f->id, f->name, f->season,
-					status_at(f, now), f->starts_ms,
-					f->ends_ms, f->timezone, f->currency));
+		json_array_append_new(list, fair_json(f, status_at(f, now)));
 	}
 	return list;
 }
@@ -178,6 +195,7 @@ static void rows_free(struct fair_row *rows, int n)
 {
 	for (int i = 0; i < n; i++) {
 		free(rows[i].name);
+		free(rows[i].name_en);
 		free(rows[i].season);
 		free(rows[i].currency);
 		free(rows[i].timezone);
@@ -205,15 +223,12 @@ static void refresh_done(void *arg, enum pg_outcome outcome,
 	n = PQntuples(res);
 	rows = xcalloc((size_t)n + 1, sizeof *rows);
 	for (int i = 0; i < n; i++) {
-		rows[i].id = atoll(PQgetvalue(res, i, COL_ID));
-		rows[i].name = xstrdup(PQgetvalue(res, i, COL_NAME));
-		rows[i].season = xstrdup(PQgetvalue(res, i, COL_SEASON));
-		rows[i].currency = xstrdup(PQgetvalue(res, i, COL_CURRENCY));
-		rows[i].timezone = xstrdup(PQgetvalue(res, i, COL_TZ));
-		rows[i].starts_ms = atoll(PQgetvalue(res, i, COL_STARTS));
-		rows[i].ends_ms = atoll(PQgetvalue(res, i, COL_ENDS));
-		snprintf(rows[i].override, sizeof rows[i].override, "%s",
-			 PQgetvalue(res, i, COL_OVERRIDE));
+		rows[i] = row_of(res, i);
+		rows[i].name = xstrdup(rows[i].name);
+		rows[i].name_en = xstrdup(rows[i].name_en);
+		rows[i].season = xstrdup(rows[i].season);
+		rows[i].currency = xstrdup(rows[i].currency);
+		rows[i].timezone = xstrdup(rows[i].timezone);
 	}
 	if (n)
 		cache.clock_offset_ms = atoll(PQgetvalue(res, 0, COL_DB_NOW)) -
@@ -284,14 +299,8 @@ static void list_rows(struct op_ticket *t, const PGresult *res)
 	json_t *list = json_array();
 
 	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *fair = fair_json(atoll(PQgetvalue(res, i, COL_ID)),
-					 PQgetvalue(res, i, COL_NAME),
-					 PQgetvalue(res, i, COL_SEASON),
-					 PQgetvalue(res, i, COL_STATUS),
-					 atoll(PQgetvalue(res, i, COL_STARTS)),
-					 atoll(PQgetvalue(res, i, COL_ENDS)),
-					 PQgetvalue(res, i, COL_TZ),
-					 PQgetvalue(res, i, COL_CURRENCY));
+		struct fair_row row = row_of(res, i);
+		json_t *fair = fair_json(&row, PQgetvalue(res, i, COL_STATUS));
 
 		/* a dealer's own orders at the fair, so the lobby can show
 		 * what it ordered at a closed fair without a read per fair */

@@ -29,7 +29,8 @@ test('a dealer in English sees the products by their English names on every page
   const fx = await makeFair(db.url, { name: '英文订货会', products: 3 });
   const [first, second, third] = fx.products;
   // the third has no English name: its Chinese one stands in
-  await sql(db.url, `UPDATE products SET name_en = '' WHERE id = ${third.id};
+  await sql(db.url, `UPDATE fairs SET name_en = 'English fair' WHERE id = ${fx.fair};
+    UPDATE products SET name_en = '' WHERE id = ${third.id};
     UPDATE fair_items SET moq = 3 WHERE fair_id = ${fx.fair} AND product_id = ${third.id}`);
   const [[thirdName]] = await sql(db.url, `SELECT name FROM products WHERE id = ${third.id}`);
   await createUser(db.url, { login: 'reader', name: '王店长', password: 'reader-pass-1', tier: 'B' });
@@ -59,6 +60,7 @@ test('a dealer in English sees the products by their English names on every page
   await page.locator('#spot-name').waitFor({ timeout: 20_000 });
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-GB');
   assert.equal(await page.locator('.fairnav a[href$="/catalog"]').textContent(), 'Products');
+  assert.equal(await page.locator('.fairnav .fairname').textContent(), 'English fair', 'the fair by its English name');
 
   await page.goto(`${server.url}/#/fair/${fx.fair}/catalog`);
   const card = (p) => page.locator(`.pcard[data-product="${p.id}"] .pname`).first(); // also among the recommendations
@@ -97,6 +99,7 @@ test('a dealer in English sees the products by their English names on every page
   await chooseLang(page, 'zh-Hans');
   await line.filter({ hasText: /外套2$/ }).waitFor({ timeout: 5_000 });
   assert.equal(await colour.textContent(), '黑色');
+  assert.equal(await page.locator('.fairnav .fairname').textContent(), '英文订货会');
 
   assert.deepEqual(problems, [], 'no errors in the page');
   await rep.close();

@@ -338,9 +338,9 @@ test('a good fair is imported exactly, pictures included, and a re-import reuses
   console.log(`fairctl import: ${r.stdout.trim()}`);
   assert.match(r.stdout, /3 products \(3 new\), 16 variants, 3 pictures/);
 
-  assert.deepEqual(await sql(db.url, `SELECT name, season, currency, timezone,
+  assert.deepEqual(await sql(db.url, `SELECT name, name_en, season, currency, timezone,
     extract(epoch FROM starts_at)::bigint, extract(epoch FROM ends_at)::bigint FROM fairs`),
-  [['測試品牌 2027 早春網絡訂貨會', '2027PS', 'CNY', 'Asia/Shanghai',
+  [['測試品牌 2027 早春網絡訂貨會', 'Test Brand 2027 Pre-Spring Online Trade Fair', '2027PS', 'CNY', 'Asia/Shanghai',
     String(Date.parse('2027-01-10T09:00:00+08:00') / 1000), String(Date.parse('2027-01-12T18:00:00+08:00') / 1000)]]);
   // each picture's key ends in 8 hex digits of its bytes' SHA-256: a new picture, a new key
   const version = (file) => crypto.createHash('sha256').update(fs.readFileSync(path.join(GOOD_FAIR, 'images', file)))

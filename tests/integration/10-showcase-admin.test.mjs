@@ -473,11 +473,11 @@ test('admin.fair.create: status follows the times; currency, zone and times are 
   const dbNow = Number(await one(`SELECT (extract(epoch FROM now()) * 1000)::bigint`));
   const live = await admin.request('admin.fair.create', {
     name: '2027 秋冬網絡訂貨會', season: '2027AW', currency: 'CNY', timezone: 'Asia/Shanghai',
-    starts_at: ISO(dbNow - 60_000), ends_at: ISO(dbNow + 86_400_000),
+    starts_at: ISO(dbNow - 60_000), ends_at: ISO(dbNow + 86_400_000), name_en: ' 2027 Autumn/Winter Fair ',
   });
   assert.equal(live.ok, true, JSON.stringify(live));
   assert.deepEqual({ ...live.fair, id: 0 }, {
-    id: 0, name: '2027 秋冬網絡訂貨會', season: '2027AW', status: 'live', starts_at: ISO(dbNow - 60_000),
+    id: 0, name: '2027 秋冬網絡訂貨會', name_en: '2027 Autumn/Winter Fair', season: '2027AW', status: 'live', starts_at: ISO(dbNow - 60_000),
     ends_at: ISO(dbNow + 86_400_000), timezone: 'Asia/Shanghai', currency: 'CNY',
   });
   assert.equal(await seqOf(live.fair.id), 0); // its event counter exists
@@ -492,6 +492,10 @@ test('admin.fair.create: status follows the times; currency, zone and times are 
   assert.equal(later.ok, true, JSON.stringify(later));
   assert.equal(later.fair.status, 'scheduled');
   assert.equal(later.fair.starts_at, '2030-01-10T01:00:00.000Z');
+  assert.equal(later.fair.name_en, '', 'no English name: none');
+  // every process's fair list carries the English name too
+  await waitFor(async () => (await admin.request('fairs.list', {})).fairs
+    ?.find((f) => f.id === live.fair.id)?.name_en === '2027 Autumn/Winter Fair', { what: 'fairs.list with name_en' });
 
   const fairs = Number(await one('SELECT count(*) FROM fairs'));
   const audits = await auditCount();
@@ -509,6 +513,9 @@ test('admin.fair.create: status follows the times; currency, zone and times are 
     [{ ...good, ends_at: ISO(dbNow - 1000) }, 'bad_request'],
     [{ ...good, starts_at: '2027-13-01T00:00:00Z' }, 'bad_request'],
     [{ ...good, name: undefined }, 'bad_request'],
+    [{ ...good, name_en: 'Two\nlines' }, 'bad_request'],
+    [{ ...good, name_en: 'x'.repeat(201) }, 'bad_request'],
+    [{ ...good, name_en: 7 }, 'bad_request'],
   ]) {
     const res = await admin.request('admin.fair.create', a);
     assert.equal(res.error?.code, code, `${JSON.stringify(a)} -> ${JSON.stringify(res)}`);
@@ -536,7 +543,12 @@ test('admin.fair.update: pause, resume, move times, close for good', async () =>
   assert.deepEqual([moved.fair.name, moved.fair.ends_at, moved.fair.status], ['延長的訂貨會', ends, 'live']);
   assert.equal(await one(`SELECT rfc3339(ends_at) FROM fairs WHERE id = ${fair}`), ends);
 
-  const audits = await auditsOf('fair.update', `fair:${fair}`);
+  const named = await admin.request('admin.fair.update', { fair, name_en: 'Extended fair' });
+  assert.deepEqual([named.fair.name, named.fair.name_en], ['延長的訂貨會', 'Extended fair']);
+  const unnamed = await admin.request('admin.fair.update', { fair, name_en: '' });
+  assert.equal(unnamed.fair.name_en, '');
+
+  const audits = (await auditsOf('fair.update', `fair:${fair}`)).slice(0, 3);
   assert.equal(audits.length, 3);
   assert.equal(audits[0].old.status, 'live');
   assert.equal(audits[0].new.status, 'paused');

@@ -123,7 +123,8 @@ test('sources: a launched product, an answer to the dealer\'s question, an order
 
   // A product launched: every dealer's users get it.
   const product = fx.products[1].id;
-  await sql(db.url, `UPDATE fair_items SET withdrawn = true WHERE fair_id = ${fx.fair} AND product_id = ${product}`);
+  await sql(db.url, `UPDATE fair_items SET withdrawn = true WHERE fair_id = ${fx.fair} AND product_id = ${product};
+    UPDATE fairs SET name_en = 'Inbox test fair' WHERE id = ${fx.fair}`);
   await ok(staff, 'item.launch', { fair: fx.fair, product });
   await inboxPush(c, base + 1);
   const launched = (await ok(c, 'inbox.list', { limit: 1 })).messages[0];
@@ -131,6 +132,7 @@ test('sources: a launched product, an answer to the dealer\'s question, an order
   assert.equal(launched.params.product, product);
   assert.equal(launched.params.name, '測試外套2');
   assert.equal(launched.params.fair_name, '站內信測試會');
+  assert.equal(launched.params.fair_name_en, 'Inbox test fair', 'for pages and mail in English');
   const everyone = Number((await sql(db.url, `SELECT count(DISTINCT user_id) FROM inbox_messages
     WHERE kind = 'product.launched' AND params->>'product' = '${product}'`))[0][0]);
   assert.equal(everyone, dealers.length, 'each dealer user, none of the staff');

@@ -133,19 +133,23 @@ test('admin.product.create gives its category\'s and colours\' English names, or
   assert.deepEqual(JSON.parse(entry), { colors: { 驼色: [null, 'Camel'] }, categories: { 大衣: [null, 'Coats'] } });
 });
 
-test('the printed confirmation in English names the colours in English, in Chinese as they are', async () => {
+test('the printed confirmation in English names the colours and the fair in English, in Chinese as they are', async () => {
   const [first] = fx.products;
   const placed = await dealer.request('order.place', { fair: fx.fair, key: 'terms-1',
     lines: first.variants.map((variant) => ({ variant, qty: 1 })) });
   assert.equal(placed.ok, true, JSON.stringify(placed));
   await admin.request('admin.terms.set', { colors: { 白色: 'White' } });
+  assert.equal((await admin.request('admin.fair.update', { fair: fx.fair, name_en: 'Test fair' })).ok, true);
   const url = `${server.url}/orders/${placed.order.id}/print`;
   const en = await httpGet(`${url}?lang=en`, { headers: { cookie: dealerCookie } });
   assert.equal(en.status, 200);
   assert.match(en.body, /<td>Black<\/td>/);
   assert.match(en.body, /<td>White<\/td>/);
   assert.doesNotMatch(en.body, /<td>黑色<\/td>/);
+  assert.match(en.body, /Test fair/);
+  assert.doesNotMatch(en.body, /測試訂貨會/);
   const zh = await httpGet(url, { headers: { cookie: dealerCookie } });
   assert.match(zh.body, /<td>黑色<\/td>/);
   assert.doesNotMatch(zh.body, /<td>Black<\/td>/);
+  assert.match(zh.body, /測試訂貨會/);
 });

@@ -99,6 +99,22 @@ static void test_derived_words(void **state)
 	assert_string_equal(s.data, "【秋冬會】将于一小时后开幕");
 	strbuf_free(&s);
 	strbuf_free(&b);
+	/* the fair's English name in English, its name in Chinese */
+	render("fair.reminder", "en",
+	       "{\"fair_name\":\"秋冬會\",\"fair_name_en\":\"Autumn fair\","
+	       "\"when\":\"day\"}",
+	       &s, &b);
+	assert_string_equal(s.data, "[Autumn fair] opens tomorrow");
+	assert_non_null(strstr(b.data, "Autumn fair opens tomorrow"));
+	strbuf_free(&s);
+	strbuf_free(&b);
+	render("fair.reminder", "zh-Hant",
+	       "{\"fair_name\":\"秋冬會\",\"fair_name_en\":\"Autumn fair\","
+	       "\"when\":\"day\"}",
+	       &s, &b);
+	assert_string_equal(s.data, "【秋冬會】將於明天開幕");
+	strbuf_free(&s);
+	strbuf_free(&b);
 	render("product.launched", "en",
 	       "{\"fair_name\":\"F\",\"name\":\"風衣\",\"style\":\"S1\","
 	       "\"price\":123450,\"currency\":\"CNY\"}",

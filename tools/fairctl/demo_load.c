@@ -580,20 +580,23 @@ static int load(PGconn *conn, struct import_item *items, size_t n,
 	}
 	if (insert_fair(
 		    conn,
-		    "INSERT INTO fairs (name, season, currency, timezone, "
-		    " starts_at, ends_at) VALUES ('青禾 2027 春夏网络订货会', "
+		    "INSERT INTO fairs (name, name_en, season, currency, "
+		    " timezone, starts_at, ends_at) VALUES "
+		    " ('青禾 2027 春夏网络订货会', "
+		    " 'Qinghe 2027 Spring/Summer Online Trade Fair', "
 		    " '2027SS', 'CNY', 'Asia/Shanghai', "
 		    " now() - interval '1 hour', now() + interval '3 days') "
 		    "RETURNING id",
 		    live, err, errlen) ||
-	    insert_fair(
-		    conn,
-		    "INSERT INTO fairs (name, season, currency, timezone, "
-		    " starts_at, ends_at) VALUES ('青禾 2027 秋冬网络订货会', "
-		    " '2027AW', 'CNY', 'Asia/Shanghai', "
-		    " now() + interval '30 days', "
-		    " now() + interval '33 days') RETURNING id",
-		    later, err, errlen) ||
+	    insert_fair(conn,
+			"INSERT INTO fairs (name, name_en, season, currency, "
+			" timezone, starts_at, ends_at) VALUES "
+			" ('青禾 2027 秋冬网络订货会', "
+			" 'Qinghe 2027 Autumn/Winter Online Trade Fair', "
+			" '2027AW', 'CNY', 'Asia/Shanghai', "
+			" now() + interval '30 days', "
+			" now() + interval '33 days') RETURNING id",
+			later, err, errlen) ||
 	    import_store_products(conn, items, n, err, errlen) ||
 	    import_store_fair_items(conn, live, items, n, err, errlen) ||
 	    import_store_fair_items(conn, later, autumn, na, err, errlen) ||

@@ -34,6 +34,7 @@
 
 struct fair_spec {
 	char name[801];
+	char name_en[801]; /* "" when none is given */
 	char season[401];
 	char currency[4];
 	char timezone[257];
@@ -96,8 +97,9 @@ static void fair_time(json_t *root, const char *key, int64_t *ms,
 static int read_fair(const char *path, struct fair_spec *f,
 		     struct import_problems *pr)
 {
-	static const char *const known[] = {"name",     "season",    "currency",
-					    "timezone", "starts_at", "ends_at"};
+	static const char *const known[] = {"name",     "name_en",  "season",
+					    "currency", "timezone", "starts_at",
+					    "ends_at"};
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	const char *key;
@@ -127,11 +129,21 @@ static int read_fair(const char *path, struct fair_spec *f,
 		if (!ok)
 			import_problem(pr,
 				       "fair.json: unknown key \"%s\" (known: "
-				       "name, season, currency, timezone, "
-				       "starts_at, ends_at)",
+				       "name, name_en, season, currency, "
+				       "timezone, starts_at, ends_at)",
 				       key);
 	}
 	fair_string(root, "name", 1, 200, NULL, f->name, sizeof f->name, pr);
+	if (fair_string(root, "name_en", 0, 200, "", f->name_en,
+			sizeof f->name_en, pr) > 0)
+		for (const unsigned char *p = (const unsigned char *)f->name_en;
+		     *p; p++)
+			if (*p < 0x20 || *p == 0x7f) {
+				import_problem(pr, "fair.json: \"name_en\": "
+						   "contains a control "
+						   "character");
+				break;
+			}
 	fair_string(root, "season", 0, 100, "", f->season, sizeof f->season,
 		    pr);
 	if (fair_string(root, "currency", 3, 3, "CNY", f->currency,
@@ -378,17 +390,18 @@ static int store(PGconn *conn, const struct fair_spec *f,
 		PQclear(res);
 	}
 	{
-		const char *p[6] = {f->name,     f->season, f->currency,
-				    f->timezone, starts,    ends};
+		const char *p[7] = {f->name,     f->season, f->currency,
+				    f->timezone, starts,    ends,
+				    f->name_en};
 
 		res = ctl_db_query(
 			conn,
 			"INSERT INTO fairs (name, season, currency, timezone, "
-			" starts_at, ends_at) "
+			" starts_at, ends_at, name_en) "
 			"VALUES ($1, $2, $3, $4, "
 			" to_timestamp($5::bigint / 1000.0), "
-			" to_timestamp($6::bigint / 1000.0)) RETURNING id",
-			6, p, err, errlen);
+			" to_timestamp($6::bigint / 1000.0), $7) RETURNING id",
+			7, p, err, errlen);
 		if (!res)
 			goto rollback;
 		snprintf(fair_id, 24, "%s", PQgetvalue(res, 0, 0));

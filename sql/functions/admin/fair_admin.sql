@@ -174,7 +174,8 @@ $$;
 -- admin.fair.create -> {fair}. Its status follows its times (fair_status).
 CREATE OR REPLACE FUNCTION admin_fair_create(p_actor bigint, p_name text, p_season text,
                                              p_currency text, p_timezone text,
-                                             p_starts timestamptz, p_ends timestamptz)
+                                             p_starts timestamptz, p_ends timestamptz,
+                                             p_name_en text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_id bigint;
@@ -191,8 +192,9 @@ BEGIN
     IF p_ends <= p_starts THEN
         RAISE EXCEPTION 'ends_at must be after starts_at' USING ERRCODE = '22023';
     END IF;
-    INSERT INTO fairs (name, season, currency, timezone, starts_at, ends_at)
-    VALUES (p_name, coalesce(p_season, ''), p_currency, p_timezone, p_starts, p_ends)
+    INSERT INTO fairs (name, name_en, season, currency, timezone, starts_at, ends_at)
+    VALUES (p_name, btrim(coalesce(p_name_en, '')), coalesce(p_season, ''), p_currency,
+            p_timezone, p_starts, p_ends)
     RETURNING id INTO v_id;
     v_new := fair_json(v_id);
     PERFORM audit_write(p_actor, 'fair.create', v_id, 'fair:' || v_id, NULL, v_new);
@@ -200,13 +202,13 @@ BEGIN
 END
 $$;
 
--- admin.fair.update -> {fair}. NULL arguments leave a field as it is. p_status: 'paused'
+-- admin.fair.update -> {fair}. NULL arguments leave a field as it is (p_name_en '': none). p_status: 'paused'
 -- (until resumed), 'live' (resume: clear a pause), 'closed' (for good). A closed fair, by
 -- hand or by its times, cannot be changed any more (23505). The fairs trigger announces
 -- the change (fairs_changed), which becomes fair.state pushes.
 CREATE OR REPLACE FUNCTION admin_fair_update(p_actor bigint, p_fair bigint, p_name text,
                                              p_starts timestamptz, p_ends timestamptz,
-                                             p_status text)
+                                             p_status text, p_name_en text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_fair fairs;
@@ -216,8 +218,9 @@ BEGIN
     IF p_status IS NOT NULL AND p_status NOT IN ('paused', 'live', 'closed') THEN
         RAISE EXCEPTION 'status must be paused, live or closed' USING ERRCODE = '22023';
     END IF;
-    IF p_name IS NULL AND p_starts IS NULL AND p_ends IS NULL AND p_status IS NULL THEN
-        RAISE EXCEPTION 'nothing to change: give name, starts_at, ends_at or status'
+    IF p_name IS NULL AND p_starts IS NULL AND p_ends IS NULL AND p_status IS NULL
+       AND p_name_en IS NULL THEN
+        RAISE EXCEPTION 'nothing to change: give name, name_en, starts_at, ends_at or status'
             USING ERRCODE = '22023';
     END IF;
     SELECT * INTO v_fair FROM fairs WHERE id = p_fair FOR NO KEY UPDATE;
@@ -234,6 +237,7 @@ BEGIN
     v_old := fair_json(p_fair);
     UPDATE fairs SET
         name = coalesce(p_name, name),
+        name_en = coalesce(btrim(p_name_en), name_en),
         starts_at = coalesce(p_starts, starts_at),
         ends_at = coalesce(p_ends, ends_at),
         status_override = CASE p_status WHEN 'paused' THEN 'paused'

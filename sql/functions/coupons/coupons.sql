@@ -232,7 +232,8 @@ BEGIN
                 AND (v.region IS NULL OR d.region = v.region)
                 AND (NOT v.named OR d.id IN (SELECT x.dealer_id FROM coupon_dealers x
                                              WHERE x.coupon_id = v.id))),
-        'coupon', jsonb_build_object('fair_name', v_fair.name, 'code', v.code, 'name', v.name,
+        'coupon', jsonb_build_object('fair_name', v_fair.name, 'fair_name_en', v_fair.name_en,
+                                     'code', v.code, 'name', v.name,
                                      'amount_off', nullif(v.amount_off, 0),
                                      'percent_bp', nullif(v.percent_bp, 0), 'cap', v.cap,
                                      'threshold', v.threshold, 'currency', v_fair.currency,

@@ -43,7 +43,7 @@ $$;
 
 -- A fair as clients see it (the join snapshot's fair).
 CREATE OR REPLACE FUNCTION fair_json(p_fair bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object('id', f.id, 'name', f.name, 'season', f.season,
+    SELECT jsonb_build_object('id', f.id, 'name', f.name, 'name_en', f.name_en, 'season', f.season,
         'status', fair_status(f), 'starts_at', rfc3339(f.starts_at),
         'ends_at', rfc3339(f.ends_at), 'timezone', f.timezone, 'currency', f.currency)
     FROM fairs f WHERE f.id = p_fair

@@ -214,6 +214,7 @@ LANGUAGE sql AS $$
                     AND (s.fair_id IS NULL OR s.fair_id = o.fair_id));
     SELECT message_send_dealer(o.dealer_id, 'order.status', jsonb_build_object(
         'fair', o.fair_id, 'fair_name', (SELECT f.name FROM fairs f WHERE f.id = o.fair_id),
+        'fair_name_en', (SELECT f.name_en FROM fairs f WHERE f.id = o.fair_id),
         'order', o.id, 'status', o.status, 'note', p_note, 'carrier', o.carrier,
         'tracking', o.tracking, 'total', o.total), o.fair_id)
     WHERE p_note IS DISTINCT FROM 'discount';
@@ -229,7 +230,7 @@ $$;
 CREATE OR REPLACE FUNCTION message_product_launched(p_fair bigint, p_product bigint)
 RETURNS void LANGUAGE sql AS $$
     SELECT message_send_users(message_fair_dealer_users(p_fair), 'product.launched',
-        jsonb_build_object('fair', p_fair, 'fair_name', f.name, 'product', p.id,
+        jsonb_build_object('fair', p_fair, 'fair_name', f.name, 'fair_name_en', f.name_en, 'product', p.id,
                            'style', p.style, 'name', p.name, 'name_en', p.name_en,
                            'price', fi.price, 'currency', f.currency),
         p_fair)
@@ -242,6 +243,7 @@ CREATE OR REPLACE FUNCTION message_chat_answer(q chat_messages, p_answer text)
 RETURNS void LANGUAGE sql AS $$
     SELECT message_send(q.author_id, 'chat.answer', jsonb_build_object(
         'fair', q.fair_id, 'fair_name', (SELECT f.name FROM fairs f WHERE f.id = q.fair_id),
+        'fair_name_en', (SELECT f.name_en FROM fairs f WHERE f.id = q.fair_id),
         'question_id', q.id, 'question', q.text, 'answer', p_answer), q.fair_id,
         'answer:' || q.id)
     FROM users u WHERE u.id = q.author_id AND u.role = 'dealer'

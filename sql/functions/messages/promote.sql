@@ -96,7 +96,8 @@ BEGIN
     END IF;
     v_sent := message_send_users(v_to.users, 'promotion',
         jsonb_strip_nulls(jsonb_build_object('title', v_title, 'text', v_body,
-                                             'fair_name', v_fair.name)),
+                                             'fair_name', v_fair.name,
+                                             'fair_name_en', nullif(v_fair.name_en, ''))),
         p_fair);
     PERFORM audit_write(p_actor, 'message.promote', p_fair, 'promotion', NULL,
                         jsonb_build_object('title', v_title, 'audience', p_audience,

@@ -40,6 +40,7 @@ BEGIN
         END IF;
         v_reminders := v_reminders + message_send_users(message_fair_dealer_users(v_f.id),
             'fair.reminder', jsonb_build_object('fair', v_f.id, 'fair_name', v_f.name,
+                'fair_name_en', v_f.name_en,
                 'starts_at', rfc3339(v_f.starts_at), 'timezone', v_f.timezone,
                 'when', CASE WHEN v_what = 'remind.hour' THEN 'hour' ELSE 'day' END),
             v_f.id, v_what || ':' || v_f.id);

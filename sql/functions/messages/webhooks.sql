@@ -112,7 +112,7 @@ $$;
 -- (neither cancelled nor rejected), their units and amount, the dealers who ordered.
 CREATE OR REPLACE FUNCTION webhook_fair_totals(p_fair bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object('fair', f.id, 'name', f.name, 'season', f.season,
+    SELECT jsonb_build_object('fair', f.id, 'name', f.name, 'name_en', f.name_en, 'season', f.season,
         'currency', f.currency, 'starts_at', rfc3339(f.starts_at), 'ends_at', rfc3339(f.ends_at),
         'orders', (SELECT count(*) FROM orders o WHERE o.fair_id = f.id
                    AND o.status NOT IN ('cancelled', 'rejected')),

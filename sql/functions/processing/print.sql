@@ -35,7 +35,8 @@ BEGIN
         'placed_local', to_char(v_o.created_at AT TIME ZONE v_fair.timezone, 'YYYY-MM-DD HH24:MI'),
         'dealer', jsonb_build_object('id', v_dealer.id, 'code', v_dealer.code,
                                      'name', v_dealer.name, 'region', v_dealer.region),
-        'fair', jsonb_build_object('id', v_fair.id, 'name', v_fair.name, 'season', v_fair.season,
+        'fair', jsonb_build_object('id', v_fair.id, 'name', v_fair.name, 'name_en', v_fair.name_en,
+                                   'season', v_fair.season,
                                    'currency', v_fair.currency, 'timezone', v_fair.timezone,
                                    'zone', v_fair.timezone || ' (UTC'
                                        || CASE WHEN v_off < interval '0' THEN '-' ELSE '+' END

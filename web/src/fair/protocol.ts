@@ -19,6 +19,8 @@ export interface User {
 export interface Fair {
   id: number;
   name: string;
+  /** its English name, '' when it has none (nameOf) */
+  name_en?: string;
   season: string;
   status: FairStatus;
   starts_at: string;

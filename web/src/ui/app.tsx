@@ -6,7 +6,7 @@ import { FairStore, openQuestions } from '../fair/store';
 import { OrderSheet } from '../fair/sheet';
 import { savedUser, saveUser } from '../fair/offline';
 import type { User } from '../fair/protocol';
-import { LANGS, currentLang, dateTime, setLang, t, type Key } from '../i18n';
+import { LANGS, currentLang, dateTime, nameOf, setLang, t, type Key } from '../i18n';
 import { lazyComponent, useLanguage, useRoute, useSubscription } from './hooks';
 import { Login, PasswordChange } from './login';
 import { Lobby } from './lobby';
@@ -182,18 +182,19 @@ function FairNav({ ctx, page }: { ctx: FairContext; page: string }) {
   // a rep working in another tab sees the open questions in this tab's title
   const n = isPresenter(ctx.user) ? openQuestions(ctx.store.view.chat).length : 0;
   const open = n ? String(n) : '';
+  const fair = ctx.store.view.fair;
   useEffect(() => {
-    document.title = `${open ? `(${open}) ` : ''}${ctx.store.view.fair?.name ?? t('app_name')}`;
-  }, [open, ctx.store.view.fair?.name]);
+    document.title = `${open ? `(${open}) ` : ''}${fair ? nameOf(fair) : t('app_name')}`;
+  }, [open, fair?.name, fair?.name_en, currentLang()]);
   const link = (to: string, key: Key, extra?: string) => (
     <a href={`${base}${to}`} aria-current={page === (to.slice(1) || 'room') ? 'page' : undefined}>
       {t(key)}{extra && <span class="badge">{extra}</span>}
     </a>
   );
   return (
-    <nav class="fairnav" aria-label={ctx.store.view.fair?.name ?? ''}>
+    <nav class="fairnav" aria-label={fair ? nameOf(fair) : ''}>
       <a href="#/" class="back">‹ {t('lobby')}</a>
-      <strong class="fairname">{ctx.store.view.fair?.name ?? ''}</strong>
+      <strong class="fairname">{fair ? nameOf(fair) : ''}</strong>
       {link('', 'room')}
       {link('/catalog', 'catalog')}
       {ctx.sheet && link('/sheet', 'sheet', units ? String(units) : undefined)}

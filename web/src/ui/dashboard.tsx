@@ -119,7 +119,7 @@ export default function Dashboard({ ctx, big }: { ctx: FairContext; big: boolean
     return (
       <section class="big-screen" id="bigscreen-view">
         <header class="big-head">
-          <h1>{f.name}</h1>
+          <h1>{nameOf(f)}</h1>
           <span>{t('updated_at', { t: time(new Date(watch.updatedAt).toISOString(), zone) })} · {zoneLabel(zone)}</span>
         </header>
         {kpis}

@@ -7,7 +7,7 @@ import type { FairClient } from '../fair/client';
 import type { Inbox, InboxMessage, InboxPrefs, MessageKind } from '../fair/inbox';
 import { MESSAGE_KINDS } from '../fair/inbox';
 import type { Fair } from '../fair/protocol';
-import { dateTime, errorText, money, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, nameOf, t, zoneLabel, type Key } from '../i18n';
 import { useSubscription } from './hooks';
 
 export function InboxLink({ inbox }: { inbox: Inbox }) {
@@ -26,11 +26,11 @@ const kindKey = (k: MessageKind) => `inbox_kind_${k.replace('.', '_')}` as Key;
 /** A message in words, and where it leads. */
 export function messageText(m: InboxMessage): { text: string; href: string | null } {
   const p = m.params;
-  const fair = p.fair_name ?? '';
+  const fair = nameOf({ name: p.fair_name ?? '', name_en: p.fair_name_en });
   const base = m.fair ? `#/fair/${m.fair}` : null;
   switch (m.kind) {
     case 'product.launched':
-      return { text: t('msg_product_launched', { fair, name: p.name ?? '', style: p.style ?? '',
+      return { text: t('msg_product_launched', { fair, name: nameOf({ name: p.name ?? '', name_en: p.name_en }), style: p.style ?? '',
         price: typeof p.price === 'number' ? money(p.price, p.currency ?? 'CNY') : '' }),
       href: base && p.product ? `${base}/product/${p.product}` : base };
     case 'coupon': {

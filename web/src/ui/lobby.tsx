@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import type { Fair } from '../fair/protocol';
-import { dateTime, duration, money, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, duration, money, nameOf, t, zoneLabel, type Key } from '../i18n';
 import { useNow } from './hooks';
 
 export function Lobby({ client }: { client: FairClient }) {
@@ -38,7 +38,7 @@ export function Lobby({ client }: { client: FairClient }) {
               return (
                 <li class={`fair fair-${st}`} data-fair={f.id}>
                   <div class="fair-head">
-                    <a class="fair-name" href={`#/fair/${f.id}`}>{f.name}</a>
+                    <a class="fair-name" href={`#/fair/${f.id}`}>{nameOf(f)}</a>
                     <span class={`fair-status ${st}`}>{t(`status_${st}` as Key)}</span>
                   </div>
                   <p class="muted">

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FairError, type FairClient } from '../fair/client';
 import type { Fair, PointsEntry, PointsMine, PointsRedeemed } from '../fair/protocol';
-import { dateTime, errorText, money, number, t, zoneLabel, type Key } from '../i18n';
+import { dateTime, errorText, money, nameOf, number, t, zoneLabel, type Key } from '../i18n';
 import { useNow } from './hooks';
 
 /** Whether a fair still takes a redemption, by its status and times as the lobby reads them. */
@@ -123,13 +123,13 @@ function RedeemForm({ client, mine, fairs, now, onRedeemed, onLost }: {
       if (err.code === 'conflict' && typeof err.details.balance === 'number') {
         setProblem(t('redeem_refused_balance', { n: number(points), balance: number(err.details.balance) }));
         onLost();
-      } else if (err.code === 'fair_not_live') setProblem(t('redeem_refused_closed', { fair: fair.name }));
+      } else if (err.code === 'fair_not_live') setProblem(t('redeem_refused_closed', { fair: nameOf(fair) }));
       else if (err.code === 'not_found') setProblem(t('redeem_refused_unknown'));
       else setProblem(errorText(err));
     }
   };
 
-  const fairLabel = (f: Fair) => t('redeem_fair_option', { name: f.name, state: t(`status_${fairState(f, now)}` as Key) });
+  const fairLabel = (f: Fair) => t('redeem_fair_option', { name: nameOf(f), state: t(`status_${fairState(f, now)}` as Key) });
 
   return (
     <section class="redeem" aria-labelledby="redeem-title">
@@ -139,7 +139,7 @@ function RedeemForm({ client, mine, fairs, now, onRedeemed, onLost }: {
           <p><strong>{t('redeem_done')}</strong></p>
           <p class="coupon-code">{t('coupon_code')} <code id="redeem-code">{step.r.coupon.code}</code></p>
           <p id="redeem-coupon">
-            {t('redeem_coupon_terms', { amount: money(step.r.coupon.amount_off, step.fair.currency), fair: step.fair.name })}
+            {t('redeem_coupon_terms', { amount: money(step.r.coupon.amount_off, step.fair.currency), fair: nameOf(step.fair) })}
           </p>
           <p id="redeem-valid">
             <Timed k="redeem_valid" iso={step.r.coupon.valid_until} zone={step.fair.timezone} />
@@ -170,14 +170,14 @@ function RedeemForm({ client, mine, fairs, now, onRedeemed, onLost }: {
               onInput={(e) => { setText((e.target as HTMLInputElement).value); setProblem(''); }} />
           </label>
           <p id="redeem-preview" class={valid ? 'redeem-preview' : 'muted'} aria-live="polite">
-            {valid && fair ? t('redeem_preview', { amount: money(value, fair.currency), fair: fair.name,
+            {valid && fair ? t('redeem_preview', { amount: money(value, fair.currency), fair: nameOf(fair),
               until: dateTime(fair.ends_at, fair.timezone), zone: zoneLabel(fair.timezone) }) : t('redeem_hint')}
           </p>
           {step.kind === 'edit' && <p><button type="submit" class="primary">{t('redeem_next')}</button></p>}
           {step.kind !== 'edit' && fair && (
             <div class="result confirm" id="redeem-confirm" role="group" aria-labelledby="redeem-question">
               <p id="redeem-question"><strong>
-                {t('redeem_question', { n: number(points), amount: money(value, fair.currency), fair: fair.name })}
+                {t('redeem_question', { n: number(points), amount: money(value, fair.currency), fair: nameOf(fair) })}
               </strong></p>
               <p class="muted">{t('redeem_final')}</p>
               <p class="actions">

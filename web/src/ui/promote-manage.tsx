@@ -6,7 +6,7 @@
 // mailed to those who asked for mail. Text from the manager is inserted as text.
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
-import { errorText, number, t } from '../i18n';
+import { errorText, nameOf, number, t } from '../i18n';
 import type { FairContext } from './app';
 
 type Who = 'all' | 'tier' | 'region' | 'dealers';
@@ -80,7 +80,7 @@ export function PromotePanel({ ctx }: { ctx: FairContext }) {
     }
   };
 
-  const fairName = store.view.fair?.name ?? '';
+  const fairName = store.view.fair ? nameOf(store.view.fair) : '';
   const reachText = !audience ? t('promo_reach_incomplete')
     : reachError ? reachError
       : !reach ? t('promo_reach_wait')
