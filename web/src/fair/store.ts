@@ -106,6 +106,15 @@ export class FairStore implements JoinListener {
       .catch(() => {});
   }
 
+  /** The fair as an admin's change answered it (its name is in no push: the others see it at
+   * their next join). */
+  replaceFair(fair: Fair): void {
+    if (fair.id !== this.fairId || !this.view.fair) return;
+    this.view.fair = { ...this.view.fair, ...fair };
+    this.view.version++;
+    this.notify();
+  }
+
   /** Items from a search or a recommendation: kept so pushes update them too. */
   remember(items: Item[]): void {
     for (const it of items) {

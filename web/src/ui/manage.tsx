@@ -3,8 +3,9 @@
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
 // ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); the
 // promotions sent to the fair's dealers (promote-manage.tsx); for an
-// administrator, the products' pictures and videos (media-manage.tsx) and the English names of
-// the colours and categories (terms-manage.tsx).
+// administrator, the products' pictures and videos (media-manage.tsx), the English names of
+// the colours and categories (terms-manage.tsx) and the fair's own settings: names, times,
+// paused or closed (fair-manage.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
@@ -14,6 +15,7 @@ import { useSubscription } from './hooks';
 import { MediaPanel } from './media-manage';
 import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
 import { PromotePanel } from './promote-manage';
+import { FairPanel } from './fair-manage';
 import { TermsPanel } from './terms-manage';
 import { useItemSearch } from './search';
 
@@ -28,6 +30,7 @@ export function Manage({ ctx }: { ctx: FairContext }) {
     <section class="manage" id="manage-view">
       <h1>{t('manage')}</h1>
       <div class="dash-grid">
+        {ctx.user.role === 'admin' && <FairPanel ctx={ctx} />}
         <Targets ctx={ctx} />
         <Reports ctx={ctx} />
         <PoliciesPanel ctx={ctx} />
