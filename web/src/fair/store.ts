@@ -1,7 +1,7 @@
 // The joined fair as the pages see it, kept current by the pushes. Pushes are queued and
 // applied together once per animation frame, so 20 stock pushes a second cost one render each.
 import type { FairClient, JoinListener } from './client';
-import { setTerms } from '../i18n';
+import { currentLang, onLang, setTerms } from '../i18n';
 import { OFFLINE_ITEMS, savedFair, saveFair } from './offline';
 import type {
   Attainment, ChatMessage, Fair, Item, JoinResume, JoinSnapshot, OrderStatus, Push, Spotlight, Stream, Terms,
@@ -65,9 +65,13 @@ export class FairStore implements JoinListener {
   private seen = new Set<number>();
   /** the fair's English names of colours and categories, once read (kept with the saved copy) */
   private terms: Terms | null = null;
+  /** the fair whose terms were asked for (0: none yet) */
+  private termsAsked = 0;
 
   // attainment pushes of the joined fair come through push() like the others
-  constructor(private readonly client: FairClient) {}
+  constructor(private readonly client: FairClient) {
+    onLang(() => this.wantTerms());
+  }
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -83,14 +87,23 @@ export class FairStore implements JoinListener {
     this.view = emptyView();
     this.seen.clear();
     this.terms = null;
+    this.termsAsked = 0;
     setTerms(NO_TERMS);
     this.restoreSaved(fair);
     this.notify();
     await this.client.join(fair, this);
-    this.refreshTerms();
+    this.wantTerms();
     this.client.request<{ attainment: Attainment }>('attainment', { fair })
       .then((r) => { this.view.attainment = r.attainment; this.notify(); })
       .catch(() => {});
+  }
+
+  /** Reads the fair's English names once the reader is in English: a reader in Chinese never
+   * needs them, so the thousands who join as a fair opens do not ask. */
+  private wantTerms(): void {
+    if (currentLang() !== 'en' || !this.fairId || this.termsAsked === this.fairId) return;
+    this.termsAsked = this.fairId;
+    this.refreshTerms();
   }
 
   /** Reads the fair's English names of colours and categories (again once an admin changed them). */
@@ -103,7 +116,9 @@ export class FairStore implements JoinListener {
         setTerms(r.terms);
         this.scheduleSave();
       })
-      .catch(() => {});
+      .catch(() => {
+        if (this.termsAsked === fair) this.termsAsked = 0; // asked again at the next chance
+      });
   }
 
   /** The fair as an admin's change answered it (its name is in no push: the others see it at
