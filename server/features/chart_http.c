@@ -137,6 +137,17 @@ static void rendered(void *arg, bool ran)
 	req_free(cr);
 }
 
+/* The fair's name on a picture in lang: its English name in English when it
+ * has one (charts.sql's fair and fair_en). */
+static const char *fair_name(const json_t *data, enum lang lang)
+{
+	const char *en = json_string_value(json_object_get(data, "fair_en"));
+
+	if (lang == LANG_EN && en && *en)
+		return en;
+	return json_string_value(json_object_get(data, "fair")) ?: "";
+}
+
 static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 {
 	struct chart_req *cr = arg;
@@ -180,8 +191,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 	if (cr->share) {
 		json_t *d = cr->data;
 
-		cr->card.fair =
-			json_string_value(json_object_get(d, "fair")) ?: "";
+		cr->card.fair = fair_name(d, cr->card.lang);
 		cr->card.season =
 			json_string_value(json_object_get(d, "season")) ?: "";
 		cr->card.dealer =
@@ -209,7 +219,7 @@ static void data_read(void *arg, enum pg_outcome outcome, const PGresult *res)
 			? CHART_BARS
 			: CHART_LINE;
 	snprintf(cr->title, sizeof cr->title, "%s · %s",
-		 json_string_value(json_object_get(cr->data, "fair")) ?: "",
+		 fair_name(cr->data, cr->chart.lang),
 		 cr->m->title[cr->chart.lang]);
 	cr->chart.title = cr->title;
 	cr->chart.unit = cr->m->unit[cr->chart.lang];

@@ -280,6 +280,14 @@ test('a dealer\'s share card: its own orders as a picture to forward; the staff 
   assert.ok(!hant.body.equals(own.body) && !en.body.equals(own.body) && !en.body.equals(hant.body), 'three languages');
   fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card-hant.png'), hant.body);
   fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card-en.png'), en.body);
+  // a fair with an English name is named by it on the English card only
+  await sql(db.url, `UPDATE fairs SET name_en = 'Report fair' WHERE id = ${fx.fair}`);
+  const named = await share(dealers[1].cookie, '?lang=en');
+  assert.equal(named.status, 200);
+  assert.ok(!named.body.equals(en.body), 'the English card draws the English name');
+  assert.ok((await share(dealers[1].cookie, '?lang=zh-Hans')).body.equals(own.body), 'the Chinese card keeps the Chinese name');
+  fs.writeFileSync(path.join(ARTIFACT_DIR, 'share-card-en-named.png'), named.body);
+  await sql(db.url, `UPDATE fairs SET name_en = '' WHERE id = ${fx.fair}`);
   assert.equal((await share(dealers[1].cookie, `?dealer=${dealers[2].dealerId}`)).status, 403);
   assert.equal((await share(server.cookie)).status, 400, 'the staff say which dealer');
   const staff = await share(server.cookie, `?dealer=${dealers[2].dealerId}&width=300&height=400`);

@@ -22,7 +22,7 @@ BEGIN
               FROM fair_product_totals t JOIN products p ON p.id = t.product_id
               WHERE t.fair_id = p_fair AND t.units > 0
               ORDER BY t.units DESC, p.style LIMIT p_limit) x;
-        RETURN jsonb_build_object('fair', v_fair.name,
+        RETURN jsonb_build_object('fair', v_fair.name, 'fair_en', v_fair.name_en,
             'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'sell_through' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(x.label, x.v) ORDER BY x.v DESC, x.label), '[]')
@@ -33,7 +33,7 @@ BEGIN
               WHERE s.fair_id = p_fair
               GROUP BY p.style, p.name HAVING sum(s.allocation) > 0
               ORDER BY 2 DESC, 1 LIMIT p_limit) x;
-        RETURN jsonb_build_object('fair', v_fair.name,
+        RETURN jsonb_build_object('fair', v_fair.name, 'fair_en', v_fair.name_en,
             'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'by_region' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(x.region, x.v) ORDER BY x.v DESC, x.region), '[]')
@@ -42,7 +42,7 @@ BEGIN
               FROM fair_dealer_totals t JOIN dealers d ON d.id = t.dealer_id
               WHERE t.fair_id = p_fair GROUP BY d.region HAVING sum(t.amount) > 0
               ORDER BY 2 DESC LIMIT p_limit) x;
-        RETURN jsonb_build_object('fair', v_fair.name,
+        RETURN jsonb_build_object('fair', v_fair.name, 'fair_en', v_fair.name_en,
             'kind', 'bars', 'rows', v_rows);
     ELSIF p_metric = 'amount_per_minute' THEN
         SELECT coalesce(jsonb_agg(jsonb_build_array(
@@ -52,7 +52,7 @@ BEGIN
         FROM (SELECT generate_series(min(minute), max(minute), interval '1 minute') AS minute
               FROM fair_minute_totals WHERE fair_id = p_fair) g
         LEFT JOIN fair_minute_totals m ON m.fair_id = p_fair AND m.minute = g.minute;
-        RETURN jsonb_build_object('fair', v_fair.name,
+        RETURN jsonb_build_object('fair', v_fair.name, 'fair_en', v_fair.name_en,
             'kind', 'line', 'rows', v_rows);
     END IF;
     RAISE EXCEPTION 'unknown metric %', p_metric USING ERRCODE = '22023';
@@ -75,7 +75,8 @@ BEGIN
         RETURN NULL;
     END IF;
     RETURN (SELECT jsonb_build_object(
-        'fair', v_fair.name, 'season', v_fair.season, 'currency', v_fair.currency,
+        'fair', v_fair.name, 'fair_en', v_fair.name_en, 'season', v_fair.season,
+        'currency', v_fair.currency,
         'dealer', v_dealer.name,
         'orders', coalesce(t.orders, 0), 'units', coalesce(t.units, 0),
         'amount', coalesce(t.amount, 0),
