@@ -113,16 +113,17 @@ static struct fair_row row_of(const PGresult *res, int i)
 
 void (*fairs_on_change)(void);
 
-int fairs_state(int64_t fair_id, const char **status, int64_t *starts_ms,
-		int64_t *ends_ms)
+int fairs_state(int64_t fair_id, struct fair_state *out)
 {
 	int64_t now = timefmt_now_ms() + cache.clock_offset_ms;
 
 	for (int i = 0; i < cache.n; i++)
 		if (cache.rows[i].id == fair_id) {
-			*status = status_at(&cache.rows[i], now);
-			*starts_ms = cache.rows[i].starts_ms;
-			*ends_ms = cache.rows[i].ends_ms;
+			const struct fair_row *f = &cache.rows[i];
+
+			*out = (struct fair_state){status_at(f, now),
+						   f->starts_ms, f->ends_ms,
+						   f->name, f->name_en};
 			return 0;
 		}
 	return -1;

@@ -22,10 +22,17 @@ void fairs_start(void (*ready_fn)(void));
  * call. */
 const char *fairs_hello_text(size_t *len);
 
-/* The cached state of a fair: its status now (by PostgreSQL's clock) and its
- * times. Returns 0, or -1 when the fair is not in the cache. */
-int fairs_state(int64_t fair_id, const char **status, int64_t *starts_ms,
-		int64_t *ends_ms);
+/* The cached state of a fair: its status now (by PostgreSQL's clock), its
+ * times and its names (valid until the cache is next refreshed). */
+struct fair_state {
+	const char *status; /* a static string */
+	int64_t starts_ms, ends_ms;
+	const char *name, *name_en;
+};
+
+/* Fills *out for fair_id. Returns 0, or -1 when the fair is not in the
+ * cache. */
+int fairs_state(int64_t fair_id, struct fair_state *out);
 
 /* Milliseconds until the next scheduled open or close of a cached fair, or
  * -1 when none is ahead. */

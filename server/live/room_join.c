@@ -15,6 +15,7 @@
 #include "live/fairs.h"
 #include "live/room.h"
 #include "live/room_events.h"
+#include "live/room_state.h"
 #include "net/ws_session.h"
 #include "rpc/op_reply.h"
 #include "server.h"
@@ -72,8 +73,7 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	struct ring_viewer who = {0};
 	struct room *r;
 	struct room_member *m;
-	const char *status;
-	int64_t starts, ends;
+	struct fair_state state;
 
 	if (!u)
 		return; /* the session left meanwhile */
@@ -87,11 +87,8 @@ static void attach(struct op_ticket *t, int64_t fair_id, int64_t seq)
 	snprintf(who.tier, sizeof who.tier, "%s", u->tier);
 	who.dealer_id = u->dealer_id;
 	m = room_member_add(r, t->caller.session_id, &who, seq);
-	if (!r->status && !fairs_state(fair_id, &status, &starts, &ends)) {
-		r->status = status;
-		r->starts_ms = starts;
-		r->ends_ms = ends;
-	}
+	if (!r->status && !fairs_state(fair_id, &state))
+		room_state_take(r, &state);
 	room_member_free(ws_session_set_member(m->session_id, m));
 	if (r->last_seq < seq)
 		room_events_fetch(

@@ -24,19 +24,50 @@ static size_t presence_sent_dealers; /* and how many dealers it listed */
 
 /* ---- fair.state ---- */
 
-static struct frame *state_frame(struct room *r, const char *status,
-				 int64_t starts_ms, int64_t ends_ms)
+static struct frame *state_frame(struct room *r, const struct fair_state *s)
 {
 	char starts[32], ends[32];
 	json_t *msg = json_pack(
-		"{s:s,s:I,s:s,s:s,s:s}", "ev", "fair.state", "fair",
-		(json_int_t)r->fair_id, "status", status, "starts_at",
-		timefmt_rfc3339(starts_ms, starts, sizeof starts), "ends_at",
-		timefmt_rfc3339(ends_ms, ends, sizeof ends));
+		"{s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "ev", "fair.state", "fair",
+		(json_int_t)r->fair_id, "status", s->status, "starts_at",
+		timefmt_rfc3339(s->starts_ms, starts, sizeof starts), "ends_at",
+		timefmt_rfc3339(s->ends_ms, ends, sizeof ends), "name", s->name,
+		"name_en", s->name_en);
 	struct frame *f = frame_from_json(msg);
 
 	json_decref(msg);
 	return f;
+}
+
+/* FNV-1a over the names, a NUL between them: a rename shows as a change
+ * without each room keeping copies of the texts. */
+static uint64_t names_hash(const struct fair_state *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const char *t = s->name;; t++) {
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+		if (!*t)
+			break;
+	}
+	for (const char *t = s->name_en; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return h;
+}
+
+bool room_state_take(struct room *r, const struct fair_state *s)
+{
+	uint64_t names = names_hash(s);
+
+	/* statuses are static strings; extending moves only times */
+	if (r->status == s->status && r->starts_ms == s->starts_ms &&
+	    r->ends_ms == s->ends_ms && r->names_hash == names)
+		return false;
+	r->status = s->status;
+	r->starts_ms = s->starts_ms;
+	r->ends_ms = s->ends_ms;
+	r->names_hash = names;
+	return true;
 }
 
 static void schedule_transition(void);
@@ -47,23 +78,15 @@ static void check_states(void)
 	struct room *r;
 
 	for (size_t i = 0; (r = room_each(&i));) {
-		const char *status;
-		int64_t starts, ends;
+		struct fair_state s;
 		struct frame *f;
 
-		if (fairs_state(r->fair_id, &status, &starts, &ends))
+		if (fairs_state(r->fair_id, &s) || !room_state_take(r, &s))
 			continue;
-		/* statuses are static strings; extending moves only times */
-		if (r->status == status && r->starts_ms == starts &&
-		    r->ends_ms == ends)
-			continue;
-		r->status = status;
-		r->starts_ms = starts;
-		r->ends_ms = ends;
 		/* kept snapshots hold the fair as it was (a state change has
 		 * no seq to tell them apart by) */
 		r->stock_gen++;
-		f = state_frame(r, status, starts, ends);
+		f = state_frame(r, &s);
 		if (!f)
 			continue;
 		for (struct room_member *m = r->members; m; m = m->next)

@@ -1,6 +1,7 @@
 // An administrator's fair settings on the settings page, in Chromium against the real server and
-// PostgreSQL: the English name given and the closing time moved on the fair's clock (in the
-// database, audited, the dealer's room counting to the new time), ordering paused and resumed
+// PostgreSQL: the fair renamed, its English name given and its closing time moved on the fair's
+// clock (in the database, audited, the dealer's room showing the new name and counting to the
+// new time), ordering paused and resumed
 // (the dealer's room shows it at once), bad times refused in words with nothing changed, and
 // the fair closed for good after a confirmation (the form locked); a manager has no such panel.
 // Screenshots go to build/test-artifacts/fair-settings-*.png.
@@ -46,6 +47,7 @@ test('an administrator names, extends, pauses, resumes and closes a fair from th
 
   // The English name and a day more.
   const later = new Date(Date.parse(`${ends}:00Z`) + 86_400_000).toISOString().slice(0, 16);
+  await page.fill('#fair-name', '设置订货会（延长）');
   await page.fill('#fair-name-en', 'Settings fair');
   await page.fill('#fair-ends', later);
   await page.click('#fair-save');
@@ -53,8 +55,9 @@ test('an administrator names, extends, pauses, resumes and closes a fair from th
   assert.deepEqual((await row()).slice(0, 2), ['Settings fair', later]);
   const [[audits]] = await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'fair.update' AND target = 'fair:${fx.fair}'`);
   assert.equal(audits, '1');
-  // the dealer's room counts to the new closing time (fair.state): 2 days and more
+  // the dealer's room counts to the new closing time and shows the new name (fair.state)
   await state.filter({ hasText: /距结束 (3 天|2 天 2[0-9]:)/ }).waitFor({ timeout: 10_000 });
+  await shop.page.locator('.fairnav .fairname').filter({ hasText: '设置订货会（延长）' }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'fair-settings');
   const axe = await new AxeBuilder({ page }).include('#fair-panel').analyze();
   for (const v of axe.violations) console.log(`axe fair settings: ${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

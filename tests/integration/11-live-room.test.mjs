@@ -230,7 +230,7 @@ test('a client that stops reading stays bounded; the others get everything', { t
   }
 });
 
-test('fair.state is pushed when a fair opens and closes on schedule, and when paused by hand', { timeout: 60_000 }, async () => {
+test('fair.state is pushed when a fair opens and closes on schedule, and when paused, extended or renamed by hand', { timeout: 60_000 }, async () => {
   // Scheduled far ahead, joined, then brought forward: the join sees it scheduled however
   // slow the machine, and the opening and closing still come from the clock alone.
   const soon = await makeFair(db.url, { name: '定時開場', startsIn: '1 hour', endsIn: '2 hours', products: 1 });
@@ -254,6 +254,11 @@ test('fair.state is pushed when a fair opens and closes on schedule, and when pa
   const extended = await c2.next('fair.state', 10_000);
   assert.equal(extended.status, 'live');
   assert.equal(Date.parse(extended.ends_at) - Date.parse(reply2.fair.ends_at), 86_400_000);
+  // renamed: same status and times, the new names
+  const [[name]] = await sql(db.url, `UPDATE fairs SET name_en = 'Renamed fair' WHERE id = ${fx.fair} RETURNING name`);
+  const renamed = await c2.next('fair.state', 10_000);
+  assert.deepEqual([renamed.status, renamed.ends_at, renamed.name, renamed.name_en],
+    ['live', extended.ends_at, name, 'Renamed fair']);
   await c2.close();
 });
 

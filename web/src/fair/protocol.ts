@@ -295,7 +295,7 @@ export type Push =
   | ({ ev: 'chat'; fair: number; seq: number } & ChatMessage)
   | { ev: 'chat.hidden'; fair: number; seq: number; id: number }
   | { ev: 'stock'; fair: number; v: Record<string, number>; at: string }
-  | { ev: 'fair.state'; fair: number; status: FairStatus; starts_at: string; ends_at: string }
+  | { ev: 'fair.state'; fair: number; status: FairStatus; starts_at: string; ends_at: string; name?: string; name_en?: string }
   | { ev: 'presence'; fair: number; online: number }
   | ({ ev: 'stream'; fair: number; seq: number } & Stream)
   | { ev: 'order.status'; fair: number; dealer: number; order: number; status: OrderStatus; at: string;

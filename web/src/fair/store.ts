@@ -121,8 +121,7 @@ export class FairStore implements JoinListener {
       });
   }
 
-  /** The fair as an admin's change answered it (its name is in no push: the others see it at
-   * their next join). */
+  /** The fair as an admin's change answered it, before its fair.state push comes. */
   replaceFair(fair: Fair): void {
     if (fair.id !== this.fairId || !this.view.fair) return;
     this.view.fair = { ...this.view.fair, ...fair };
@@ -305,7 +304,10 @@ export class FairStore implements JoinListener {
         v.chat.delete(p.id);
         break;
       case 'fair.state':
-        if (v.fair) v.fair = { ...v.fair, status: p.status, starts_at: p.starts_at, ends_at: p.ends_at };
+        if (v.fair) {
+          v.fair = { ...v.fair, status: p.status, starts_at: p.starts_at, ends_at: p.ends_at };
+          if (p.name !== undefined) v.fair = { ...v.fair, name: p.name, name_en: p.name_en ?? '' };
+        }
         break;
       case 'presence':
         v.online = p.online;

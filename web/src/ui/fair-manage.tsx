@@ -1,8 +1,8 @@
 // An administrator's fair settings (订货会设置) on the settings page: the fair's name and English
 // name, its opening and closing times on the fair's clock, and ordering paused, resumed or the
-// fair closed for good (admin.fair.update, audited). Every page of the fair hears a new state
-// or new times at once (fair.state); a closed fair, by hand or by its times, can no longer be
-// changed.
+// fair closed for good (admin.fair.update, audited). Every page of the fair hears a new state,
+// new times or a new name at once (fair.state); a closed fair, by hand or by its times, can no
+// longer be changed.
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import { isoToZoned, zonedToIso } from '../fair/offers';
