@@ -79,6 +79,15 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* o's name in lang: its name_en in English when it has one, else its name
+ * (a product's, the fair's). */
+static const char *name_in(const json_t *o, enum lang lang)
+{
+	const char *en = str(o, "name_en");
+
+	return lang == LANG_EN && en && *en ? en : str(o, "name");
+}
+
 static int64_t num(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -270,7 +279,7 @@ static void product_table(struct strbuf *h, const struct print_words *w,
 {
 	const json_t *lines = json_object_get(p, "lines");
 	const char *sizes[MAX_SIZES];
-	const char *name = str(p, "name");
+	const char *name = name_in(p, lang);
 	size_t n_sizes = 0, i, j;
 	const json_t *line;
 
@@ -283,8 +292,6 @@ static void product_table(struct strbuf *h, const struct print_words *w,
 		if (j == n_sizes && n_sizes < MAX_SIZES && size)
 			sizes[n_sizes++] = size;
 	}
-	if (lang == LANG_EN && str(p, "name_en") && *str(p, "name_en"))
-		name = str(p, "name_en");
 	/* headings in order for screen readers: h1 the order, h2 each product
 	 * and the total */
 	html_raw(h, "<h2 class=\"product\">");
@@ -419,11 +426,7 @@ void html_order_confirmation(struct strbuf *h, const json_t *order,
 	html_raw(h, "<h1>");
 	html_text(h, title);
 	html_raw(h, "</h1><table class=\"meta\">");
-	meta_row(h, w->fair,
-		 lang == LANG_EN && str(fair, "name_en") &&
-				 *str(fair, "name_en")
-			 ? str(fair, "name_en")
-			 : str(fair, "name"));
+	meta_row(h, w->fair, name_in(fair, lang));
 	meta_row(h, w->season, str(fair, "season"));
 	meta_row(h, w->dealer, str(dealer, "name"));
 	meta_row(h, w->code, str(dealer, "code"));

@@ -1,6 +1,7 @@
 /* catalog.c - catalog.search, and the parameters of catalog.categories,
- * catalog.terms, recommend and catalog.items (see catalog.h). The searching and pricing are
- * SQL (sql/functions/catalog/; items_json in sql/functions/live/items.sql). */
+ * catalog.terms, recommend and catalog.items (see catalog.h). The searching
+ * and pricing are SQL (sql/functions/catalog/; items_json in
+ * sql/functions/live/items.sql). */
 #include "features/catalog.h"
 
 #include "auth/auth.h"

@@ -51,7 +51,7 @@ struct room {
 	struct loop_timer stock_timer;
 	const char *status;         /* the last fair.state pushed (static) */
 	int64_t starts_ms, ends_ms; /* and its times */
-	uint64_t names_hash;        /* and its names (room_names_hash) */
+	uint64_t names_hash;        /* and its names (room_state_take) */
 	long long online;           /* dealers online in every process */
 	uint64_t stock_gen;         /* stock notifications heard */
 	/* The part of a join snapshot every member of an audience shares, read

@@ -255,6 +255,20 @@ static void test_utf8_length(void **state)
 	assert_int_equal(import_utf8_length("\xff"), -1);
 }
 
+static void test_has_control(void **state)
+{
+	(void)state;
+	assert_false(import_has_control("Camel · 驼色 Black"));
+	assert_false(import_has_control(""));
+	assert_true(import_has_control("Two\nlines"));
+	assert_true(import_has_control("tab\there"));
+	assert_true(import_has_control("del\x7f"));
+	assert_true(import_has_control("next\xc2\x85line")); /* U+0085, C1 */
+	assert_true(import_has_control("a\xe2\x80\xa8"
+				       "b"));             /* U+2028 */
+	assert_false(import_has_control("\xc2\xa0nbsp")); /* U+00A0 */
+}
+
 static const char header_en[] = "style,name,category,category_en,base_price,"
 				"sizes,colors,colors_en,allocation\n";
 
@@ -454,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_item_allocation_refers_to_variants),
 		cmocka_unit_test(test_header_problems),
 		cmocka_unit_test(test_utf8_length),
+		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_english_names_good),
 		cmocka_unit_test(test_english_names_refused),
 		cmocka_unit_test(test_english_names_across_rows),

@@ -135,15 +135,10 @@ static int read_fair(const char *path, struct fair_spec *f,
 	}
 	fair_string(root, "name", 1, 200, NULL, f->name, sizeof f->name, pr);
 	if (fair_string(root, "name_en", 0, 200, "", f->name_en,
-			sizeof f->name_en, pr) > 0)
-		for (const unsigned char *p = (const unsigned char *)f->name_en;
-		     *p; p++)
-			if (*p < 0x20 || *p == 0x7f) {
-				import_problem(pr, "fair.json: \"name_en\": "
-						   "contains a control "
-						   "character");
-				break;
-			}
+			sizeof f->name_en, pr) > 0 &&
+	    import_has_control(f->name_en))
+		import_problem(pr, "fair.json: \"name_en\": contains a control "
+				   "character");
 	fair_string(root, "season", 0, 100, "", f->season, sizeof f->season,
 		    pr);
 	if (fair_string(root, "currency", 3, 3, "CNY", f->currency,

@@ -370,10 +370,21 @@ static void list_column(struct row *r, enum import_column col, int max_len,
 	free(v);
 }
 
+bool import_has_control(const char *s)
+{
+	/* valid UTF-8: a lead byte's continuation bytes are there */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 &&
+		     (p[2] == 0xa8 || p[2] == 0xa9)))
+			return true;
+	return false;
+}
+
 /* Why s is not an English name for the glossary, or NULL when it is one: 1
- * to IMPORT_TERM_MAX characters without control characters (C0, DEL, C1) or
- * line and paragraph separators, which PostgreSQL's [[:cntrl:]] (term_names'
- * check) counts in some locales. why receives a length problem. */
+ * to IMPORT_TERM_MAX characters without control characters
+ * (import_has_control). why receives a length problem. */
 static const char *term_problem(const char *s, char *why, size_t size)
 {
 	long n = import_utf8_length(s);
@@ -387,14 +398,9 @@ static const char *term_problem(const char *s, char *why, size_t size)
 			 IMPORT_TERM_MAX);
 		return why;
 	}
-	/* valid UTF-8: a lead byte's continuation bytes are there */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f ||
-		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
-		    (p[0] == 0xe2 && p[1] == 0x80 &&
-		     (p[2] == 0xa8 || p[2] == 0xa9)))
-			return "contains a control character (a line break or "
-			       "tab?)";
+	if (import_has_control(s))
+		return "contains a control character (a line break or "
+		       "tab?)";
 	return NULL;
 }
 

@@ -202,10 +202,10 @@ BEGIN
 END
 $$;
 
--- admin.fair.update -> {fair}. NULL arguments leave a field as it is (p_name_en '': none). p_status: 'paused'
--- (until resumed), 'live' (resume: clear a pause), 'closed' (for good). A closed fair, by
--- hand or by its times, cannot be changed any more (23505). The fairs trigger announces
--- the change (fairs_changed), which becomes fair.state pushes.
+-- admin.fair.update -> {fair}. NULL arguments leave a field as it is (p_name_en '': none).
+-- p_status: 'paused' (until resumed), 'live' (resume: clear a pause), 'closed' (for good). A
+-- closed fair, by hand or by its times, cannot be changed any more (23505). The fairs trigger
+-- announces the change (fairs_changed), which becomes fair.state pushes.
 CREATE OR REPLACE FUNCTION admin_fair_update(p_actor bigint, p_fair bigint, p_name text,
                                              p_starts timestamptz, p_ends timestamptz,
                                              p_status text, p_name_en text)

@@ -56,7 +56,8 @@ BEGIN
         RETURN '{}';
     END IF;
     IF jsonb_typeof(p_names) <> 'object' THEN
-        RAISE EXCEPTION '%s must be an object {name: English name}', p_kind USING ERRCODE = '22023';
+        RAISE EXCEPTION '% must be an object {name: English name}',
+            CASE p_kind WHEN 'color' THEN 'colors' ELSE 'categories' END USING ERRCODE = '22023';
     END IF;
     SELECT e.key, e.value INTO v_bad FROM jsonb_each(p_names) e
     WHERE length(e.key) NOT BETWEEN 1 AND 64 OR jsonb_typeof(e.value) <> 'string'
