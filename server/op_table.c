@@ -68,10 +68,44 @@ const struct op_def server_ops[] = {
 		  {"credit_limit"},
 		  {"key_dealer"},
 		  {"addresses"}}}},
+	{"admin.dealer.update", ROLE_ADMIN, admin_dealer_update_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT jsonb_build_object('dealer', "
+		 "admin_dealer_update($1::bigint, $2::bigint, $3, $4, $5, "
+		 "$6::bigint, $7::boolean))",
+		 admin_dealer_update_check,
+		 {{.caller = op_sql_actor},
+		  {"dealer"},
+		  {"name"},
+		  {"region"},
+		  {"tier"},
+		  {"credit_limit"},
+		  {"key_dealer"}}}},
 	{"admin.user.create", ROLE_ADMIN, admin_user_create_params,
 	 admin_op_user_create},
 	{"admin.user.update", ROLE_ADMIN, admin_user_update_params,
 	 admin_op_user_update},
+	{"admin.users.list", ROLE_ADMIN, admin_users_list_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT admin_users_list($1, $2, $3::bigint, $4::integer, "
+		 "$5::integer)",
+		 admin_users_list_check,
+		 {{"q"},
+		  {"role"},
+		  {"dealer"},
+		  {"limit", ADMIN_LIST_LIMIT},
+		  {"offset", "0"}}}},
+	{"admin.dealers.list", ROLE_ADMIN, admin_dealers_list_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT admin_dealers_list($1, $2::integer, $3::integer)",
+		 NULL,
+		 {{"q"}, {"limit", ADMIN_LIST_LIMIT}, {"offset", "0"}}}},
 
 	/* the live fair room (fair_room.c) */
 	{"join", ROLES_ALL, room_join_params, room_op_join},

@@ -1,6 +1,8 @@
 /* admin_users.c - the admin ops for dealers and users:
  * admin.dealer.create (its parameters and check: the op table names its SQL
- * function), admin.user.create, admin.user.update.
+ * function), admin.dealer.update (the same), admin.user.create,
+ * admin.user.update, and the parameters of the
+ * lists the accounts page reads (admin.users.list, admin.dealers.list).
  *
  * Passwords are hashed on the worker pool; the changes themselves are one SQL
  * function call each (sql/functions/accounts/admin.sql), which also writes the
@@ -18,6 +20,7 @@
 #include "base/xalloc.h"
 #include "db/pgarray.h"
 #include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
 #include "rpc/op_sql_args.h"
 #include "server.h"
 
@@ -31,6 +34,16 @@ const struct param_spec admin_dealer_create_params[] = {
 	{"credit_limit", PARAM_INT, false, 0, 1000000000000000LL},
 	{"key_dealer", PARAM_BOOL, false, 0, 0},
 	{"addresses", PARAM_ARRAY, false, 0, 20},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec admin_dealer_update_params[] = {
+	{"dealer", PARAM_ID, true, 0, 0},
+	{"name", PARAM_STRING, false, 1, 200},
+	{"region", PARAM_STRING, false, 1, 64},
+	{"tier", PARAM_STRING, false, 1, 1},
+	{"credit_limit", PARAM_INT, false, 0, 1000000000000000LL},
+	{"key_dealer", PARAM_BOOL, false, 0, 0},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -50,6 +63,22 @@ const struct param_spec admin_user_update_params[] = {
 	{"role", PARAM_STRING, false, 1, 16},
 	{"regions", PARAM_ARRAY, false, 0, 50},
 	{"reset_password", PARAM_BOOL, false, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec admin_users_list_params[] = {
+	{"q", PARAM_STRING, false, 1, 100},
+	{"role", PARAM_STRING, false, 1, 16},
+	{"dealer", PARAM_ID, false, 0, 0},
+	{"limit", PARAM_INT, false, 1, 200},
+	{"offset", PARAM_INT, false, 0, 1000000},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec admin_dealers_list_params[] = {
+	{"q", PARAM_STRING, false, 1, 100},
+	{"limit", PARAM_INT, false, 1, 200},
+	{"offset", PARAM_INT, false, 0, 1000000},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -91,12 +120,43 @@ bool admin_dealer_create_check(struct op_call *call)
 {
 	const char *tier = op_sql_string(call, "tier");
 
-	if (tier[0] < 'A' || tier[0] > 'Z') {
+	if (tier && (tier[0] < 'A' || tier[0] > 'Z')) {
 		op_fail(call, ERR_BAD_REQUEST, "tier must be a capital letter",
 			NULL);
 		return false;
 	}
 	return true;
+}
+
+/* ---- admin.dealer.update ---- */
+
+bool admin_dealer_update_check(struct op_call *call)
+{
+	static const char *const fields[] = {
+		"name", "region", "tier", "credit_limit", "key_dealer", NULL};
+	bool any = false;
+
+	for (size_t i = 0; fields[i]; i++)
+		any |= json_object_get(call->msg, fields[i]) != NULL;
+	if (!any) {
+		op_fail(call, ERR_BAD_REQUEST,
+			"nothing to change: give name, region, tier, "
+			"credit_limit or key_dealer",
+			NULL);
+		return false;
+	}
+	/* the tier's rule is the same as at creation */
+	return admin_dealer_create_check(call);
+}
+
+/* ---- admin.users.list ---- */
+
+bool admin_users_list_check(struct op_call *call)
+{
+	static const char *const roles[] = {"dealer", "rep", "manager", "admin",
+					    NULL};
+
+	return op_sql_choice(call, "role", roles);
 }
 
 /* ---- users: a hashing step on a worker, then one SQL call ---- */

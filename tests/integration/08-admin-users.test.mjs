@@ -3,7 +3,7 @@
 // access away close the user's sockets at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, startServer, connect, createUser, login, sql, within, httpGet } from './harness.mjs';
+import { createDatabase, startServer, connect, createUser, login, sql, within, httpGet, RFC3339_MS } from './harness.mjs';
 
 let db;
 let server;
@@ -145,4 +145,108 @@ test('disabling a user, resetting its password or changing its role ends its ses
   assert.equal((await within(c.closed, 10_000, 'close on role change')).code, 4401);
   const audits = await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'user.update' AND target = 'user:${rep.id}'`);
   assert.equal(audits[0][0], '4');
+});
+
+test('an admin finds accounts and dealers by a word, a role or a dealer, a page at a time', async () => {
+  const d1 = (await admin.request('admin.dealer.create', { code: 'SZ01', name: '蘇州觀前街店', region: '華東', tier: 'A' })).dealer;
+  const d2 = (await admin.request('admin.dealer.create', { code: 'SZ02', name: '蘇州石路店', region: '華東', tier: 'C' })).dealer;
+  for (const [login, dealer] of [['sz-a', d1.id], ['sz-b', d1.id], ['sz-c', d2.id]]) {
+    const r = await admin.request('admin.user.create', { login, password: 'first password 1', name: `店員 ${login}`, role: 'dealer', dealer });
+    assert.equal(r.ok, true, JSON.stringify(r));
+  }
+  const rep = await admin.request('admin.user.create', { login: 'rep-suzhou', password: 'first password 1', name: '蘇州業務', role: 'rep', regions: ['華東'] });
+  assert.equal(rep.ok, true);
+  await login(server, 'sz-a', 'first password 1');
+
+  // a word of the dealer's name finds its accounts, with the dealer's code and the last login
+  const byName = await admin.request('admin.users.list', { q: '觀前' });
+  assert.equal(byName.ok, true, JSON.stringify(byName));
+  assert.equal(byName.total, 2);
+  assert.deepEqual(byName.users.map((u) => u.login), ['sz-a', 'sz-b']);
+  assert.equal(byName.users[0].dealer.code, 'SZ01');
+  assert.match(byName.users[0].last_login, RFC3339_MS);
+  assert.equal(byName.users[1].last_login, null);
+  assert.match(byName.users[1].created_at, RFC3339_MS);
+  assert.equal(byName.users[1].must_change_password, true);
+  // by the dealer's code, by a login, by role, by dealer; % and _ are letters, not patterns
+  assert.equal((await admin.request('admin.users.list', { q: 'sz02' })).users[0].login, 'sz-c');
+  assert.deepEqual((await admin.request('admin.users.list', { role: 'rep', q: 'suzhou' })).users.map((u) => u.regions), [['華東']]);
+  assert.equal((await admin.request('admin.users.list', { dealer: d1.id })).total, 2);
+  assert.equal((await admin.request('admin.users.list', { q: '%' })).total, 0);
+  // pages
+  const all = await admin.request('admin.users.list', {});
+  const page2 = await admin.request('admin.users.list', { limit: 2, offset: 2 });
+  assert.equal(page2.total, all.total);
+  assert.deepEqual(page2.users.map((u) => u.login), all.users.slice(2, 4).map((u) => u.login));
+  assert.deepEqual(all.users.map((u) => u.login), [...all.users.map((u) => u.login)].sort());
+
+  const dealers = await admin.request('admin.dealers.list', { q: '蘇州' });
+  assert.equal(dealers.ok, true, JSON.stringify(dealers));
+  assert.deepEqual(dealers.dealers.map((d) => [d.code, d.users]), [['SZ01', 2], ['SZ02', 1]]);
+  assert.equal(dealers.total, 2);
+  assert.equal((await admin.request('admin.dealers.list', { q: '華東', limit: 1 })).dealers.length, 1);
+
+  // refusals
+  for (const [op, args] of [['admin.users.list', { role: 'boss' }], ['admin.users.list', { limit: 0 }],
+    ['admin.users.list', { q: '' }], ['admin.dealers.list', { offset: -1 }]]) {
+    const r = await admin.request(op, args);
+    assert.equal(r.error?.code, 'bad_request', `${op} ${JSON.stringify(args)} -> ${JSON.stringify(r)}`);
+  }
+  const shop = await connect(server, { cookie: (await login(server, 'sz-a', 'first password 1')).cookie });
+  // a temporary password gets no socket: give it one first
+  assert.equal((await within(shop.closed, 10_000, 'temporary password')).code, 4403);
+  const staff = await createUser(db.url, { login: 'mgr-lists', role: 'manager', password: 'mgr password 1' });
+  const mgr = await connect(server, { cookie: (await login(server, staff.login, staff.password)).cookie });
+  await mgr.next('hello');
+  for (const op of ['admin.users.list', 'admin.dealers.list', 'admin.dealer.update']) {
+    assert.equal((await mgr.request(op, {})).error?.code, 'forbidden', op);
+  }
+  await mgr.close();
+});
+
+test('an admin changes a dealer: a new credit limit holds at once, a new tier ends its users\' sessions', async () => {
+  const d = (await admin.request('admin.dealer.create', { code: 'HZ01', name: '杭州店', region: '華東', tier: 'B', credit_limit: 1000 })).dealer;
+  const u = await createUser(db.url, { login: 'hz-a', dealerId: d.id, password: 'hz-a password 1' });
+  const open = async () => {
+    const c = await connect(server, { cookie: (await login(server, u.login, u.password)).cookie });
+    c.hello = await c.next('hello');
+    return c;
+  };
+  const audits = async () => Number((await sql(db.url, `SELECT count(*) FROM audit_log WHERE action = 'dealer.update' AND target = 'dealer:${d.id}'`))[0][0]);
+  let c = await open();
+
+  const credit = await admin.request('admin.dealer.update', { dealer: d.id, credit_limit: 50_000_000, key_dealer: true, name: '杭州湖濱店' });
+  assert.equal(credit.ok, true, JSON.stringify(credit));
+  assert.deepEqual([credit.dealer.credit_limit, credit.dealer.key_dealer, credit.dealer.name, credit.dealer.tier], [50_000_000, true, '杭州湖濱店', 'B']);
+  assert.equal(await audits(), 1);
+  // the same again changes nothing and writes no audit entry; the session stays
+  assert.equal((await admin.request('admin.dealer.update', { dealer: d.id, credit_limit: 50_000_000 })).ok, true);
+  assert.equal(await audits(), 1);
+  const ping = await c.request('ping', {});
+  assert.equal(ping.ok, true, 'a credit change leaves the session open');
+
+  const tier = await admin.request('admin.dealer.update', { dealer: d.id, tier: 'A' });
+  assert.equal(tier.dealer.tier, 'A');
+  assert.equal((await within(c.closed, 10_000, 'close on a new tier')).code, 4401);
+  c = await open();
+  assert.equal(c.hello.user.dealer.tier, 'A', 'logged in again, the dealer has its new tier');
+  await c.close();
+  assert.equal(await audits(), 2);
+  const [[old, now]] = await sql(db.url, `SELECT old->>'tier', new->>'tier' FROM audit_log WHERE action = 'dealer.update' AND target = 'dealer:${d.id}' ORDER BY id DESC LIMIT 1`);
+  assert.deepEqual([old, now], ['B', 'A']);
+
+  const before = await sql(db.url, `SELECT name, region, tier, credit_limit, key_dealer FROM dealers WHERE id = ${d.id}`);
+  for (const [args, code] of [
+    [{ dealer: d.id }, 'bad_request'],
+    [{ dealer: d.id, tier: 'a' }, 'bad_request'],
+    [{ dealer: d.id, credit_limit: -1 }, 'bad_request'],
+    [{ dealer: d.id, name: '' }, 'bad_request'],
+    [{ dealer: d.id, region: 'x'.repeat(65) }, 'bad_request'],
+    [{ dealer: 999999, tier: 'A' }, 'not_found'],
+  ]) {
+    const r = await admin.request('admin.dealer.update', args);
+    assert.equal(r.error?.code, code, `${JSON.stringify(args)} -> ${JSON.stringify(r)}`);
+  }
+  assert.deepEqual(await sql(db.url, `SELECT name, region, tier, credit_limit, key_dealer FROM dealers WHERE id = ${d.id}`), before);
+  assert.equal(await audits(), 2);
 });

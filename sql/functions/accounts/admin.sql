@@ -47,6 +47,47 @@ BEGIN
 END
 $$;
 
+-- NULL arguments leave a field as it is. The dealer row is locked as the order batch locks
+-- it, so a new credit limit holds from the next order on. A session keeps its dealer's tier
+-- and region (prices, a rep's regions), so a change of either ends the sessions of the
+-- dealer's users: they log in again and see the new ones. One audit entry when something
+-- changed, none otherwise.
+CREATE OR REPLACE FUNCTION admin_dealer_update(p_actor bigint, p_dealer bigint, p_name text,
+                                               p_region text, p_tier text, p_credit bigint,
+                                               p_key_dealer boolean)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_dealer dealers;
+    v_old jsonb;
+    v_new jsonb;
+    v_user bigint;
+BEGIN
+    SELECT * INTO v_dealer FROM dealers WHERE id = p_dealer FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'dealer % not found', p_dealer USING ERRCODE = 'P0002';
+    END IF;
+    v_old := dealer_json(p_dealer);
+    UPDATE dealers SET
+        name = coalesce(p_name, name),
+        region = coalesce(p_region, region),
+        tier = coalesce(p_tier, tier),
+        credit_limit = coalesce(p_credit, credit_limit),
+        key_dealer = coalesce(p_key_dealer, key_dealer)
+    WHERE id = p_dealer;
+    IF p_tier <> v_dealer.tier OR p_region <> v_dealer.region THEN
+        FOR v_user IN SELECT id FROM users WHERE dealer_id = p_dealer ORDER BY id LOOP
+            PERFORM user_sessions_revoke(v_user);
+        END LOOP;
+    END IF;
+    v_new := dealer_json(p_dealer);
+    IF v_new <> v_old THEN
+        INSERT INTO audit_log (actor, action, target, old, new)
+        VALUES (p_actor, 'dealer.update', 'dealer:' || p_dealer, v_old, v_new);
+    END IF;
+    RETURN v_new;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION admin_check_user_dealer(p_role text, p_dealer bigint) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -112,4 +153,55 @@ BEGIN
     VALUES (p_actor, 'user.update', 'user:' || p_user, v_old, user_admin_json(p_user));
     RETURN user_admin_json(p_user);
 END
+$$;
+
+-- The accounts as an administrator looks for them (admin.users.list): by a word of the login,
+-- the name or the dealer's name or code, by role, by dealer; in login order, a page at a time.
+-- Each row adds what the page shows beside the account: the dealer's code, when it was made
+-- and when it last logged in (sessions are kept after they end, so the newest is the last
+-- login; minted sessions count).
+CREATE OR REPLACE FUNCTION admin_users_list(p_q text, p_role text, p_dealer bigint,
+                                            p_limit int, p_offset int)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    WITH found AS (
+        SELECT u.id, u.login, u.created_at, d.code AS dealer_code
+        FROM users u LEFT JOIN dealers d ON d.id = u.dealer_id
+        WHERE (p_role IS NULL OR u.role = p_role)
+          AND (p_dealer IS NULL OR u.dealer_id = p_dealer)
+          AND (p_q IS NULL OR u.login ILIKE like_pattern(p_q) OR u.name ILIKE like_pattern(p_q)
+               OR d.name ILIKE like_pattern(p_q) OR d.code ILIKE like_pattern(p_q))
+    ), page AS (
+        SELECT * FROM found ORDER BY login LIMIT p_limit OFFSET p_offset
+    )
+    SELECT jsonb_build_object(
+        'total', (SELECT count(*) FROM found),
+        'users', coalesce((SELECT jsonb_agg(
+                CASE WHEN p.dealer_code IS NULL THEN j
+                     ELSE jsonb_set(j, '{dealer,code}', to_jsonb(p.dealer_code)) END
+                || jsonb_build_object(
+                    'created_at', rfc3339(p.created_at),
+                    'last_login', (SELECT rfc3339(max(s.created_at)) FROM sessions s
+                                   WHERE s.user_id = p.id))
+                ORDER BY p.login)
+            FROM page p CROSS JOIN LATERAL user_admin_json(p.id) j), '[]'))
+$$;
+
+-- The dealers as an administrator looks for them (admin.dealers.list): by a word of the
+-- code, the name or the region; in code order, a page at a time; each with how many
+-- accounts log in for it.
+CREATE OR REPLACE FUNCTION admin_dealers_list(p_q text, p_limit int, p_offset int)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    WITH found AS (
+        SELECT d.id, d.code FROM dealers d
+        WHERE p_q IS NULL OR d.code ILIKE like_pattern(p_q) OR d.name ILIKE like_pattern(p_q)
+           OR d.region ILIKE like_pattern(p_q)
+    ), page AS (
+        SELECT * FROM found ORDER BY code LIMIT p_limit OFFSET p_offset
+    )
+    SELECT jsonb_build_object(
+        'total', (SELECT count(*) FROM found),
+        'dealers', coalesce((SELECT jsonb_agg(dealer_json(p.id) || jsonb_build_object(
+                'users', (SELECT count(*) FROM users u WHERE u.dealer_id = p.id))
+                ORDER BY p.code)
+            FROM page p), '[]'))
 $$;
