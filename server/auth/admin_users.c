@@ -49,7 +49,7 @@ const struct param_spec admin_dealer_update_params[] = {
 
 const struct param_spec admin_user_create_params[] = {
 	{"login", PARAM_STRING, true, 1, 64},
-	{"password", PARAM_STRING, true, 1, PASSWORD_MAX_LENGTH},
+	{"password", PARAM_STRING, false, 1, PASSWORD_MAX_LENGTH},
 	{"name", PARAM_STRING, true, 1, 200},
 	{"role", PARAM_STRING, true, 1, 16},
 	{"dealer", PARAM_ID, false, 0, 0},
@@ -195,8 +195,9 @@ static void user_saved(struct op_ticket *t, const PGresult *res)
 				  json_loads(PQgetvalue(res, 0, 0), 0, &jerr)));
 }
 
-/* The reply of a password reset carries the temporary password (in
- * t->data): only the admin who asked ever sees it. */
+/* The reply of a password reset, or of an account made without a password,
+ * carries the temporary password the server made (in t->data): only the
+ * admin who asked ever sees it. */
 static void user_saved_with_password(struct op_ticket *t, const PGresult *res)
 {
 	json_error_t jerr;
@@ -236,6 +237,8 @@ static void user_write(void *arg, bool ran)
 		user_job_free(job);
 		return;
 	}
+	if (job->generate)
+		job->ticket->data = xstrdup(job->password);
 	if (job->create) {
 		const char *params[7] = {job->actor, job->login,  job->name,
 					 job->role,  job->dealer, job->regions,
@@ -245,14 +248,13 @@ static void user_write(void *arg, bool ran)
 			job->ticket,
 			"SELECT admin_user_create($1::bigint, $2, $3, $4, "
 			"$5::bigint, $6::text[], $7)",
-			7, params, user_saved);
+			7, params,
+			job->generate ? user_saved_with_password : user_saved);
 	} else {
 		const char *params[6] = {job->actor,    job->user,
 					 job->disabled, job->role,
 					 job->regions,  hash};
 
-		if (job->generate)
-			job->ticket->data = xstrdup(job->password);
 		op_ticket_write(
 			job->ticket,
 			"SELECT admin_user_update($1::bigint, $2::bigint, "
@@ -316,7 +318,8 @@ void admin_op_user_create(struct op_call *call)
 		user_job_free(job);
 		return;
 	}
-	weak = password_weakness(password, login);
+	/* without a password the server makes a temporary one */
+	weak = password ? password_weakness(password, login) : NULL;
 	if (weak) {
 		op_fail(call, ERR_BAD_REQUEST, weak, NULL);
 		user_job_free(job);
@@ -324,11 +327,13 @@ void admin_op_user_create(struct op_call *call)
 	}
 	job->create = true;
 	job->hash = true;
+	job->generate = !password;
 	job->login = xstrdup(login);
 	job->name = xstrdup(json_string_value(json_object_get(m, "name")));
 	if (json_is_integer(dealer))
 		job->dealer = int_text(json_integer_value(dealer));
-	snprintf(job->password, sizeof job->password, "%s", password);
+	if (password)
+		snprintf(job->password, sizeof job->password, "%s", password);
 	user_submit(call, job);
 }
 

@@ -55,6 +55,17 @@ test('an admin creates a dealer and its user; the user logs in and must choose a
   const [[action, actor]] = await sql(db.url, `SELECT action, actor FROM audit_log WHERE target = 'user:${u.user.id}'`);
   assert.equal(action, 'user.create');
   assert.equal(Number(actor), server.user.id);
+
+  // without a password the server makes a temporary one, shown only in the reply
+  const made = await admin.request('admin.user.create', { login: 'chengdu02', name: '王店員', role: 'dealer', dealer: d.dealer.id });
+  assert.equal(made.ok, true, JSON.stringify(made));
+  assert.match(made.temporary_password, /^[A-Za-z2-9]{12}$/);
+  assert.equal(made.user.must_change_password, true);
+  const first = await login(server, 'chengdu02', made.temporary_password);
+  assert.equal(first.status, 200);
+  assert.equal(first.user.must_change_password, true);
+  assert.equal(JSON.stringify(await sql(db.url, `SELECT new FROM audit_log WHERE target = 'user:${made.user.id}'`)).includes(made.temporary_password), false,
+    'the temporary password is not in the audit log');
 });
 
 test('refusals change nothing: role first, then arguments, then state', async () => {
