@@ -21,6 +21,31 @@ const zhHans = {
   msg_coupon_percent: '（减 {pct}%）', msg_promotion: '{fair}：{title}', msg_reminder_day: '{fair} 将于明天开幕：{time}',
   msg_reminder_hour: '{fair} 将于一小时内开幕：{time}', msg_order_status: '订单 {order}：{status}',
   msg_tracking: '{carrier} 运单号 {tracking}', msg_chat_answer: '您的提问「{question}」有了回复：{answer}',
+  accounts_link: '账号', accounts_title: '账号与经销商',
+  accounts_intro: '找到一个账号或一家经销商：重置忘记的密码、停用或恢复账号、调整业务代表负责的区域，修改经销商的信用额度、等级和区域，建立新的经销商和账号。',
+  accounts_users: '账号', accounts_dealers: '经销商', accounts_search: '账号、姓名、经销商名称或编号',
+  accounts_of: '{name} 的账号', accounts_all: '显示全部', accounts_found: '共 {n} 个账号', accounts_none: '没有找到账号',
+  role_all: '全部角色', role_dealer: '经销商', role_rep: '业务代表', role_manager: '品牌经理', role_admin: '管理员',
+  account_name: '姓名', account_role: '角色', account_scope: '经销商或区域', account_state: '状态',
+  account_last_login: '最近登录', account_actions: '操作', account_all_regions: '全部区域', account_disabled: '已停用',
+  account_temporary: '待设密码', account_active: '正常', account_never: '从未登录', account_reset: '重置密码',
+  account_enable: '恢复', account_disable: '停用', account_edit: '修改',
+  account_reset_confirm: '重置 {login} 的密码？他已登录的页面会退出，需用新的临时密码登录。',
+  account_reset_done: '{login} 的密码已重置', account_disable_confirm: '停用 {login}？他已登录的页面会立即退出，且不能再登录。',
+  account_disabled_done: '{login} 已停用', account_enabled_done: '{login} 已恢复，可以登录', account_saved: '{login} 已修改',
+  account_edit_confirm: '修改 {login} 的角色或区域？他需要重新登录。', account_regions: '负责区域',
+  account_regions_hint: '用顿号或逗号分隔；空着表示全部区域', account_no_dealer: '没有编号为“{code}”的经销商',
+  account_made: '账号 {login} 已建立', account_new: '新建账号', account_dealer_code: '经销商编号',
+  account_password: '临时密码', account_password_hint: '空着则由系统生成', account_make: '建立账号',
+  account_password_is: '{login} 的临时密码：', account_password_once: '只显示这一次。请当面或电话告诉对方；对方首次登录时须改成自己的密码。',
+  account_password_done: '已告知，关闭', copy: '复制', copied: '已复制', page_prev: '上一页', page_next: '下一页',
+  dealers_search: '编号、名称或区域', dealers_found: '共 {n} 家经销商', dealers_none: '没有找到经销商',
+  dealer_code: '编号', dealer_tier: '等级', dealer_credit: '信用额度', dealer_accounts: '账号数',
+  dealer_accounts_open: '账号', dealer_saved: '{name} 已修改', dealer_bad_tier: '等级是一个大写字母，例如 A',
+  dealer_unchanged: '没有改动', dealer_relogin_confirm: '改等级或区域会让 {name} 的 {n} 个账号重新登录（他们会看到新的价格）。继续？',
+  dealer_address_half: '收货人和地址要一起填，或都空着', dealer_made: '经销商 {name}（{code}）已建立，现在可以为它建立账号',
+  dealer_new: '新建经销商', dealer_code_hint: '空着则自动编号', dealer_recipient: '收货人', dealer_phone: '电话',
+  dealer_address: '收货地址', dealer_make: '建立经销商',
   webhooks_link: '回调', webhooks_title: 'Webhook 回调', webhooks_intro: '订单和订货会的事件以签名的 JSON POST 发给这些地址（ERP、短信网关、企业微信或钉钉机器人的适配器）。',
   webhooks_none: '还没有回调地址', webhook_url: '地址', webhook_events: '事件', webhook_fair: '订货会',
   webhook_calls: '调用', webhook_remove: '停用', webhook_remove_confirm: '停用 {url}？未发出的调用将不再发送。',
@@ -657,6 +682,11 @@ function moneyFormat(currency: string): Intl.NumberFormat {
 /** Minor units to the currency's units (fen to yuan: 2 digits). */
 function major(minor: number, currency: string): number {
   return minor / 10 ** (moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2);
+}
+
+/** Minor units as plain digits to edit in a field (1011.5 for 101150 fen), parseMoney's input. */
+export function moneyInput(minor: number, currency: string): string {
+  return String(major(minor, currency));
 }
 
 export function money(minor: number, currency: string): string {

@@ -104,6 +104,8 @@ function Header({ client, user, onLogout, inbox }: { client: FairClient; user: U
       {user && (
         <>
           <InboxLink inbox={inbox} />
+          {user.role === 'admin' && <a href="#/accounts" class="admin-link" id="accounts-link"
+            aria-current={route === '/accounts' ? 'page' : undefined}>{t('accounts_link')}</a>}
           {user.role === 'admin' && <a href="#/webhooks" class="admin-link" id="webhooks-link"
             aria-current={route === '/webhooks' ? 'page' : undefined}>{t('webhooks_link')}</a>}
           {user.dealer && <a href="#/points" class="points-link" id="points-link"
@@ -119,12 +121,15 @@ function Header({ client, user, onLogout, inbox }: { client: FairClient; user: U
 
 /** The staff's pages, fetched the first time one is opened (the dealers' pages never are). */
 const LazyStaff = lazyComponent<{ ctx: FairContext; page: string; id: number }>(() => import('./staff').then((m) => m.default));
+/** The admin's accounts and dealers, a chunk of its own. */
+const LazyAccounts = lazyComponent<{ client: FairClient }>(() => import('./accounts').then((m) => m.AccountsPage));
 /** The admin's webhooks, a chunk of its own. */
 const LazyWebhooks = lazyComponent<{ client: FairClient }>(() => import('./webhooks').then((m) => m.WebhooksPage));
 /** The dealer's points, a chunk of its own: not part of what a phone downloads to start. */
 const LazyPoints = lazyComponent<{ client: FairClient }>(() => import('./points').then((m) => m.PointsPage));
 
-/** The page for the route: #/ lobby; #/inbox the user's messages; #/webhooks an admin's webhooks; #/points a dealer's points;
+/** The page for the route: #/ lobby; #/inbox the user's messages; #/accounts an admin's accounts and dealers;
+ * #/webhooks an admin's webhooks; #/points a dealer's points;
  * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
 function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox: Inbox }) {
   const route = useRoute();
@@ -144,6 +149,7 @@ function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox:
   }, [route]);
 
   if (route === '/inbox') return <InboxPage inbox={inbox} client={client} />;
+  if (route === '/accounts' && user.role === 'admin') return <LazyAccounts client={client} />;
   if (route === '/webhooks' && user.role === 'admin') return <LazyWebhooks client={client} />;
   if (route === '/points' && user.dealer) return <LazyPoints client={client} />;
   if (!fair) return <Lobby client={client} />;

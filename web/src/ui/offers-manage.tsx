@@ -9,7 +9,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
 import { isoToZoned, PolicyWatch, zonedToIso } from '../fair/offers';
 import type { Coupon, PointsRates, Policy } from '../fair/protocol';
-import { dateTime, errorText, money, number, parseMoney, percent, t, zoneLabel } from '../i18n';
+import { dateTime, errorText, money, moneyInput, number, parseMoney, percent, t, zoneLabel } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
 import { couponTerms, tierText, zoned } from './offers';
@@ -27,13 +27,10 @@ function parsePercent(text: string): number | null {
 
 /** Basis points as the percentage typed ("2.5"). */
 const bpText = (bp: number) => String(bp / 100);
-/** An amount as typed, in major units without separators ("2000.5"). */
-const amountText = (minor: number) => String(minor / 100);
-
-function rowsOf(p: Policy | null): TierRow[] {
+function rowsOf(p: Policy | null, currency: string): TierRow[] {
   return (p?.tiers ?? []).map((x) => (x.percent_bp != null
-    ? { from: amountText(x.from), kind: 'percent', value: bpText(x.percent_bp) }
-    : { from: amountText(x.from), kind: 'amount', value: amountText(x.amount_off ?? 0) }));
+    ? { from: moneyInput(x.from, currency), kind: 'percent', value: bpText(x.percent_bp) }
+    : { from: moneyInput(x.from, currency), kind: 'amount', value: moneyInput(x.amount_off ?? 0, currency) }));
 }
 
 export function PoliciesPanel({ ctx }: { ctx: FairContext }) {
@@ -54,10 +51,10 @@ export function PoliciesPanel({ ctx }: { ctx: FairContext }) {
   // the form follows the policies in force until the manager edits it
   useEffect(() => {
     if (dirty) return;
-    setMin(policy?.min_total ? amountText(policy.min_total) : '');
+    setMin(policy?.min_total ? moneyInput(policy.min_total, currency) : '');
     setEarlyMin(policy?.early ? String(policy.early.minutes) : '');
     setEarlyPct(policy?.early ? bpText(policy.early.percent_bp) : '');
-    setRows(rowsOf(policy));
+    setRows(rowsOf(policy, currency));
   }, [policy, watch.loaded]);
   const edit = <T,>(set: (v: T) => void) => (v: T) => { set(v); setDirty(true); };
   const setRow = (i: number, r: Partial<TierRow>) => edit(setRows)(rows.map((x, j) => (j === i ? { ...x, ...r } : x)));
