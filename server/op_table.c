@@ -497,6 +497,17 @@ const struct op_def server_ops[] = {
 		 "SELECT admin_terms_set($1::bigint, $2::jsonb, $3::jsonb)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"colors"}, {"categories"}}}},
+	{"admin.products.list", ROLE_ADMIN, admin_products_list_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_READ,
+		 "SELECT admin_products_list($1, $2::bigint, $3::integer, "
+		 "$4::integer)",
+		 NULL,
+		 {{"q"},
+		  {"fair"},
+		  {"limit", ADMIN_PRODUCTS_LIMIT},
+		  {"offset", "0"}}}},
 	{"admin.product.clip.remove", ROLE_ADMIN,
 	 admin_product_clip_remove_params, op_sql_handler,
 	 &(const struct op_sql_def){

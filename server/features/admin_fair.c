@@ -48,6 +48,14 @@ const struct param_spec admin_product_clip_remove_params[] = {
 	{NULL, 0, false, 0, 0},
 };
 
+const struct param_spec admin_products_list_params[] = {
+	{"q", PARAM_STRING, false, 1, 100},
+	{"fair", PARAM_ID, false, 0, 0},
+	{"limit", PARAM_INT, false, 1, 100},
+	{"offset", PARAM_INT, false, 0, 1000000},
+	{NULL, 0, false, 0, 0},
+};
+
 const struct param_spec admin_fair_create_params[] = {
 	{"name", PARAM_STRING, true, 1, 200},
 	{"season", PARAM_STRING, true, 0, 100},

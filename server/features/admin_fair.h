@@ -24,6 +24,12 @@ extern const struct param_spec admin_product_clip_remove_params[];
 extern const struct param_spec admin_terms_set_params[];
 bool admin_product_create_check(struct op_call *call);
 
+/* admin.products.list {q?, fair?, limit?, offset?} -> {total, products}:
+ * the products to put on a fair, each with its variants and, with fair,
+ * whether it is offered there already. */
+#define ADMIN_PRODUCTS_LIMIT "20" /* products a page when limit is absent */
+extern const struct param_spec admin_products_list_params[];
+
 /* admin.fair.create {name, season, currency, timezone, starts_at, ends_at}
  * -> {fair}; its status follows its times. */
 extern const struct param_spec admin_fair_create_params[];

@@ -646,6 +646,41 @@ test('admin.item.add: on sale at once with item.new, or prepared for a later ite
   assert.match(named.error.message, new RegExp(`variant ${p.variants[1]}\\b`));
 });
 
+test('admin.products.list: the products to put on a fair, found by a word, each saying whether it is offered there', async () => {
+  const { fair } = await makeFair({ products: 0 });
+  const a = await makeProduct({ sizes: ['S', 'M'], colors: ['黑色'] });
+  const b = await makeProduct({ sizes: ['L'], colors: ['白色', '黑色'] });
+  const added = await admin.request('admin.item.add', { fair, product: a.id, price: 100, allocation: { [a.variants[0]]: 1 } });
+  assert.equal(added.ok, true, JSON.stringify(added));
+
+  const r = await admin.request('admin.products.list', { q: STYLE, fair, limit: 100 });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  const mine = r.products.filter((p) => [a.id, b.id].includes(p.id));
+  assert.deepEqual(mine.map((p) => [p.style, p.offered, p.variants.length]), [[a.style, true, 2], [b.style, false, 2]]);
+  assert.deepEqual(Object.keys(mine[1].variants[0]).sort(), ['color', 'id', 'size']);
+  assert.equal(mine[1].name, '測試褲');
+  assert.deepEqual(r.products.map((p) => p.style), [...r.products.map((p) => p.style)].sort(), 'in style order');
+  // by the exact style; without a fair no offered; pages
+  const one = await admin.request('admin.products.list', { q: b.style });
+  assert.deepEqual(one.products.map((p) => [p.id, 'offered' in p]), [[b.id, false]]);
+  const all = await admin.request('admin.products.list', { limit: 100 });
+  const page = await admin.request('admin.products.list', { limit: 1, offset: 1 });
+  assert.equal(page.total, all.total);
+  assert.deepEqual(page.products.map((p) => p.id), [all.products[1].id]);
+
+  // refusals on a connection of their own: a socket sending many bad messages is closed
+  const own = await connect(server);
+  await own.next('hello');
+  assert.equal((await own.request('admin.products.list', { fair: 999999 })).error?.code, 'not_found');
+  for (const args of [{ q: '' }, { limit: 0 }, { limit: 101 }, { offset: -1 }]) {
+    assert.equal((await own.request('admin.products.list', args)).error?.code, 'bad_request', JSON.stringify(args));
+  }
+  await own.close();
+  for (const client of [dealer, rep, manager]) {
+    assert.equal((await client.request('admin.products.list', {})).error?.code, 'forbidden');
+  }
+});
+
 test('admin.stock.add: more allocation, or unsold allocation withdrawn, never below what is sold', async () => {
   const { fair, products: [p] } = await makeFair();
   const v = p.variants[0];

@@ -21,6 +21,34 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
     FROM products p WHERE p.id = p_product
 $$;
 
+-- admin.products.list -> {total, products}: the brand's products as the settings page finds
+-- them to put on a fair, by a piece of the style, the name or the English name, in style
+-- order, a page at a time. With p_fair (not_found when there is no such fair) each says
+-- whether it is already an item there (offered), so the page offers the others.
+CREATE OR REPLACE FUNCTION admin_products_list(p_q text, p_fair bigint, p_limit int, p_offset int)
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_fair IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fairs WHERE id = p_fair) THEN
+        RAISE EXCEPTION 'fair % not found', p_fair USING ERRCODE = 'P0002';
+    END IF;
+    RETURN (WITH found AS (
+        SELECT p.id, p.style FROM products p
+        WHERE p_q IS NULL OR p.style ILIKE like_pattern(p_q) OR p.name ILIKE like_pattern(p_q)
+           OR p.name_en ILIKE like_pattern(p_q)
+    ), page AS (
+        SELECT * FROM found ORDER BY style LIMIT p_limit OFFSET p_offset
+    )
+    SELECT jsonb_build_object(
+        'total', (SELECT count(*) FROM found),
+        'products', coalesce((SELECT jsonb_agg((j -> 'product')
+                || jsonb_build_object('variants', j -> 'variants')
+                || CASE WHEN p_fair IS NULL THEN '{}' ELSE jsonb_build_object('offered', EXISTS (
+                    SELECT 1 FROM fair_items i WHERE i.fair_id = p_fair AND i.product_id = g.id)) END
+                ORDER BY g.style)
+            FROM page g CROSS JOIN LATERAL product_admin_json(g.id) j), '[]')));
+END
+$$;
+
 -- admin.product.create -> {product, variants}. p_variants: [{size, color, color_en?}, ...],
 -- 1 to 200, each pair once; the order given is the display order. p_category_en and each
 -- color_en, when given and not empty, set the brand's English name of that category or
