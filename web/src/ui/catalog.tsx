@@ -68,6 +68,18 @@ export function Catalog({ ctx }: { ctx: FairContext }) {
       .then((r) => { store.remember(r.items); setRecommended(r.items.map((i) => i.product)); }).catch(() => {});
   }, [fair]);
 
+  // an item launched while the catalog is open joins the unfiltered list where the fair's own
+  // order (last) or "newest" (first) puts it; in the fair's order only once the list is read
+  // to its end (until then the next page brings it)
+  const launched = store.view.announcements[store.view.announcements.length - 1]?.product;
+  useEffect(() => {
+    if (launched === undefined || total === null || ids.includes(launched) || query.q || query.category) return;
+    if (query.sort && query.sort !== 'new') return;
+    if (query.sort === 'new') setIds([launched, ...ids]);
+    else if (ids.length >= total) setIds([...ids, launched]);
+    setTotal(total + 1);
+  }, [launched]);
+
   // the next page when the end of the grid comes into view
   useEffect(() => {
     const el = sentinel.current;

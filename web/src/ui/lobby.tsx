@@ -1,10 +1,14 @@
 // The lobby: live fairs first, upcoming ones with a countdown, closed ones with my orders.
-// Every time is shown in the fair's own zone, labelled with it.
+// Every time is shown in the fair's own zone, labelled with it. An administrator makes a new
+// fair here (fair-create.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { FairClient } from '../fair/client';
 import type { Fair } from '../fair/protocol';
 import { dateTime, duration, money, nameOf, t, zoneLabel, type Key } from '../i18n';
-import { useNow } from './hooks';
+import { lazyComponent, useNow } from './hooks';
+
+/** An administrator's new fair, a chunk of its own: dealers never load it. */
+const LazyFairCreate = lazyComponent<{ client: FairClient }>(() => import('./fair-create').then((m) => m.FairCreate));
 
 export function Lobby({ client }: { client: FairClient }) {
   const [fairs, setFairs] = useState<Fair[]>(client.fairs);
@@ -28,6 +32,7 @@ export function Lobby({ client }: { client: FairClient }) {
   return (
     <section id="fairs-view" class="lobby">
       <h1>{t('fairs')}</h1>
+      {client.user?.role === 'admin' && <LazyFairCreate client={client} />}
       {!fairs.length && <p class="muted">{t('no_fairs')}</p>}
       {groups.filter(([, list]) => list.length).map(([title, list]) => (
         <section aria-labelledby={`g-${title}`}>

@@ -3,7 +3,8 @@
 // and the reports: the CSV, the server's chart pictures and a dealer's share card; the fair's
 // ordering policies, coupons and the points rates per dealer tier (offers-manage.tsx); the
 // promotions sent to the fair's dealers (promote-manage.tsx); for an
-// administrator, the fair's allocation of each colour and size (stock-manage.tsx), the products'
+// administrator, products put on the fair, new ones made (items-manage.tsx), the fair's
+// allocation of each colour and size (stock-manage.tsx), the products'
 // pictures and videos (media-manage.tsx), the English names of
 // the colours and categories (terms-manage.tsx) and the fair's own settings: names, times,
 // paused or closed (fair-manage.tsx).
@@ -17,6 +18,7 @@ import { MediaPanel } from './media-manage';
 import { CouponsPanel, PointsRatesPanel, PoliciesPanel } from './offers-manage';
 import { PromotePanel } from './promote-manage';
 import { FairPanel } from './fair-manage';
+import { ItemsPanel } from './items-manage';
 import { StockPanel } from './stock-manage';
 import { TermsPanel } from './terms-manage';
 import { useItemSearch } from './search';
@@ -33,6 +35,8 @@ export function Manage({ ctx }: { ctx: FairContext }) {
       <h1>{t('manage')}</h1>
       <div class="dash-grid">
         {ctx.user.role === 'admin' && <FairPanel ctx={ctx} />}
+        {ctx.user.role === 'admin' && <StockPanel ctx={ctx} />}
+        {ctx.user.role === 'admin' && <ItemsPanel ctx={ctx} />}
         <Targets ctx={ctx} />
         <Reports ctx={ctx} />
         <PoliciesPanel ctx={ctx} />
@@ -40,7 +44,6 @@ export function Manage({ ctx }: { ctx: FairContext }) {
         <MustOrder ctx={ctx} />
         <CouponsPanel ctx={ctx} />
         <PromotePanel ctx={ctx} />
-        {ctx.user.role === 'admin' && <StockPanel ctx={ctx} />}
         {ctx.user.role === 'admin' && <MediaPanel ctx={ctx} />}
         {ctx.user.role === 'admin' && <TermsPanel ctx={ctx} />}
         <Audit ctx={ctx} />
