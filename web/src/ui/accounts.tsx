@@ -9,6 +9,8 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { FairClient, FairError } from '../fair/client';
 import { dateTime, errorText, money, moneyInput, number, parseMoney, t, zoneLabel, type Key } from '../i18n';
+import { fieldValue, useNewest } from './hooks';
+import { Pager } from './pager';
 
 type Role = 'dealer' | 'rep' | 'manager' | 'admin';
 const ROLES: Role[] = ['dealer', 'rep', 'manager', 'admin'];
@@ -31,7 +33,6 @@ const roleKey = (r: Role) => `role_${r}` as Key;
 /** The admin's own clock: the accounts belong to no fair. */
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const regionList = (text: string) => text.split(/[,，、]/).map((s) => s.trim()).filter(Boolean);
-const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 export function AccountsPage({ client }: { client: FairClient }) {
   const [tab, setTab] = useState<'users' | 'dealers'>('users');
@@ -86,10 +87,11 @@ function Users({ client, dealer, onDealerClear, onHandover, reload, onMade }: {
   const [total, setTotal] = useState(0);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
-  const load = () => client.request<{ total: number; users: Account[] }>('admin.users.list', {
+  const newest = useNewest();
+  const load = () => newest(client.request<{ total: number; users: Account[] }>('admin.users.list', {
     limit: PAGE, offset: page * PAGE, ...(q.trim() ? { q: q.trim() } : {}), ...(role ? { role } : {}),
     ...(dealer ? { dealer: dealer.id } : {}),
-  }).then((r) => { setRows(r.users); setTotal(r.total); }).catch((e) => setNote({ ok: false, text: errorText(e) }));
+  }), (r) => { setRows(r.users); setTotal(r.total); }, (e) => setNote({ ok: false, text: errorText(e) }));
   useEffect(() => { void load(); }, [q, role, page, dealer?.id, reload, client.state === 'live']);
 
   const update = async (u: Account, change: Record<string, unknown>, done: Key) => {
@@ -120,9 +122,9 @@ function Users({ client, dealer, onDealerClear, onHandover, reload, onMade }: {
         <form class="row wrap" role="search" onSubmit={(e) => e.preventDefault()}>
           <label class="grow"><span class="sr-only">{t('accounts_search')}</span>
             <input type="search" id="users-q" value={q} maxLength={100} placeholder={t('accounts_search')}
-              onInput={(e) => { setQ(value(e)); setPage(0); }} /></label>
+              onInput={(e) => { setQ(fieldValue(e)); setPage(0); }} /></label>
           <label>{t('account_role')}{' '}
-            <select id="users-role" value={role} onChange={(e) => { setRole(value(e) as Role | ''); setPage(0); }}>
+            <select id="users-role" value={role} onChange={(e) => { setRole(fieldValue(e) as Role | ''); setPage(0); }}>
               <option value="">{t('role_all')}</option>
               {ROLES.map((r) => <option value={r}>{t(roleKey(r))}</option>)}
             </select></label>
@@ -171,13 +173,7 @@ function Users({ client, dealer, onDealerClear, onHandover, reload, onMade }: {
         </div>
         {rows?.length === 0 ? <p class="muted" id="users-none">{t('accounts_none')}</p>
           : <p class="muted small">{t('time_in_zone', { zone: zoneLabel(ZONE) })}</p>}
-        {pages > 1 && (
-          <p class="row pager">
-            <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)} aria-label={t('page_prev')}>‹</button>
-            <span>{t('page_n', { n: page + 1, of: pages })}</span>
-            <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)} aria-label={t('page_next')}>›</button>
-          </p>
-        )}
+        <Pager page={page} pages={pages} onPage={setPage} />
       </section>
       <NewAccount client={client} dealer={dealer} onHandover={onHandover} onMade={onMade} />
     </>
@@ -199,13 +195,13 @@ function StaffEdit({ account, onSave }: { account: Account; onSave: (change: Rec
   return (
     <form class="row wrap staff-edit" onSubmit={submit}>
       <label>{t('account_role')}{' '}
-        <select class="edit-role" value={role} onChange={(e) => setRole(value(e) as Role)}>
+        <select class="edit-role" value={role} onChange={(e) => setRole(fieldValue(e) as Role)}>
           {STAFF_ROLES.map((r) => <option value={r}>{t(roleKey(r))}</option>)}
         </select></label>
       {role === 'rep' && (
         <label>{t('account_regions')}{' '}
           <input type="text" class="edit-regions" value={regions} maxLength={2000} placeholder={t('account_regions_hint')}
-            onInput={(e) => setRegions(value(e))} /></label>
+            onInput={(e) => setRegions(fieldValue(e))} /></label>
       )}
       <button type="submit" class="primary">{t('save')}</button>
     </form>
@@ -226,13 +222,14 @@ function NewAccount({ client, dealer, onHandover, onMade }: {
   const [password, setPassword] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const newest = useNewest();
   useEffect(() => { if (dealer) { setRole('dealer'); setCode(dealer.code); } }, [dealer?.id]);
   // the dealers whose code or name has what is typed, offered as the admin types
   useEffect(() => {
     if (role !== 'dealer' || !code.trim()) { setFound([]); return; }
     const timer = setTimeout(() => {
-      client.request<{ dealers: Dealer[] }>('admin.dealers.list', { q: code.trim(), limit: 8 })
-        .then((r) => setFound(r.dealers)).catch(() => setFound([]));
+      void newest(client.request<{ dealers: Dealer[] }>('admin.dealers.list', { q: code.trim(), limit: 8 }),
+        (r) => setFound(r.dealers), () => setFound([]));
     }, 250);
     return () => clearTimeout(timer);
   }, [code, role]);
@@ -265,13 +262,13 @@ function NewAccount({ client, dealer, onHandover, onMade }: {
       <h2 id="new-account-title">{t('account_new')}</h2>
       <form class="form-grid" id="new-account" onSubmit={submit}>
         <label>{t('account_role')}{' '}
-          <select id="new-account-role" value={role} onChange={(e) => setRole(value(e) as Role)}>
+          <select id="new-account-role" value={role} onChange={(e) => setRole(fieldValue(e) as Role)}>
             {ROLES.map((r) => <option value={r}>{t(roleKey(r))}</option>)}
           </select></label>
         {role === 'dealer' && (
           <label>{t('account_dealer_code')}{' '}
             <input type="text" id="new-account-dealer" list="new-account-dealers" required maxLength={32} value={code}
-              autoComplete="off" onInput={(e) => setCode(value(e))} />
+              autoComplete="off" onInput={(e) => setCode(fieldValue(e))} />
             <datalist id="new-account-dealers">
               {found.map((d) => <option value={d.code}>{d.name} · {d.region}</option>)}
             </datalist>
@@ -280,17 +277,17 @@ function NewAccount({ client, dealer, onHandover, onMade }: {
         )}
         <label>{t('login')}{' '}
           <input type="text" id="new-account-login" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]*" autoComplete="off"
-            value={login} onInput={(e) => setLogin(value(e))} /></label>
+            value={login} onInput={(e) => setLogin(fieldValue(e))} /></label>
         <label>{t('account_name')}{' '}
-          <input type="text" id="new-account-name" required maxLength={200} value={name} onInput={(e) => setName(value(e))} /></label>
+          <input type="text" id="new-account-name" required maxLength={200} value={name} onInput={(e) => setName(fieldValue(e))} /></label>
         {role === 'rep' && (
           <label>{t('account_regions')}{' '}
             <input type="text" id="new-account-regions" maxLength={2000} placeholder={t('account_regions_hint')}
-              value={regions} onInput={(e) => setRegions(value(e))} /></label>
+              value={regions} onInput={(e) => setRegions(fieldValue(e))} /></label>
         )}
         <label>{t('account_password')}{' '}
           <input type="text" id="new-account-password" minLength={8} maxLength={256} autoComplete="off"
-            placeholder={t('account_password_hint')} value={password} onInput={(e) => setPassword(value(e))} /></label>
+            placeholder={t('account_password_hint')} value={password} onInput={(e) => setPassword(fieldValue(e))} /></label>
         <button type="submit" class="primary" id="new-account-save" disabled={busy}>{t('account_make')}</button>
       </form>
       {result && <p class={result.ok ? 'notice' : 'error'} role={result.ok ? 'status' : 'alert'} id="new-account-result">{result.text}</p>}
@@ -305,9 +302,10 @@ function Dealers({ client, currency, onAccounts }: { client: FairClient; currenc
   const [total, setTotal] = useState(0);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
-  const load = () => client.request<{ total: number; dealers: Dealer[] }>('admin.dealers.list', {
+  const newest = useNewest();
+  const load = () => newest(client.request<{ total: number; dealers: Dealer[] }>('admin.dealers.list', {
     limit: PAGE, offset: page * PAGE, ...(q.trim() ? { q: q.trim() } : {}),
-  }).then((r) => { setRows(r.dealers); setTotal(r.total); }).catch((e) => setNote({ ok: false, text: errorText(e) }));
+  }), (r) => { setRows(r.dealers); setTotal(r.total); }, (e) => setNote({ ok: false, text: errorText(e) }));
   useEffect(() => { void load(); }, [q, page, client.state === 'live']);
 
   const save = async (d: Dealer, change: Record<string, unknown>) => {
@@ -328,7 +326,7 @@ function Dealers({ client, currency, onAccounts }: { client: FairClient; currenc
         <form class="row wrap" role="search" onSubmit={(e) => e.preventDefault()}>
           <label class="grow"><span class="sr-only">{t('dealers_search')}</span>
             <input type="search" id="dealers-q" value={q} maxLength={100} placeholder={t('dealers_search')}
-              onInput={(e) => { setQ(value(e)); setPage(0); }} /></label>
+              onInput={(e) => { setQ(fieldValue(e)); setPage(0); }} /></label>
           <span class="muted small" id="dealers-found">{t('dealers_found', { n: number(total) })}</span>
         </form>
         {note && <p class={note.ok ? 'notice' : 'error'} role={note.ok ? 'status' : 'alert'} id="dealers-note">{note.text}</p>}
@@ -362,13 +360,7 @@ function Dealers({ client, currency, onAccounts }: { client: FairClient; currenc
           </table>
         </div>
         {rows?.length === 0 && <p class="muted">{t('dealers_none')}</p>}
-        {pages > 1 && (
-          <p class="row pager">
-            <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)} aria-label={t('page_prev')}>‹</button>
-            <span>{t('page_n', { n: page + 1, of: pages })}</span>
-            <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)} aria-label={t('page_next')}>›</button>
-          </p>
-        )}
+        <Pager page={page} pages={pages} onPage={setPage} />
       </section>
       <NewDealer client={client} currency={currency} onMade={(d) => { void load(); onAccounts(d); }} />
     </>
@@ -392,15 +384,15 @@ function useDealerFields(start: Partial<Dealer>, currency: string) {
   const fields = (
     <>
       <label>{t('dealer')}{' '}
-        <input type="text" class="dealer-name" required maxLength={200} value={name} onInput={(e) => setName(value(e))} /></label>
+        <input type="text" class="dealer-name" required maxLength={200} value={name} onInput={(e) => setName(fieldValue(e))} /></label>
       <label>{t('region')}{' '}
-        <input type="text" class="dealer-region" required maxLength={64} value={region} onInput={(e) => setRegion(value(e))} /></label>
+        <input type="text" class="dealer-region" required maxLength={64} value={region} onInput={(e) => setRegion(fieldValue(e))} /></label>
       <label>{t('dealer_tier')}{' '}
         <input type="text" class="dealer-tier" required maxLength={1} size={2} value={tier}
-          onInput={(e) => setTier(value(e).toUpperCase())} /></label>
+          onInput={(e) => setTier(fieldValue(e).toUpperCase())} /></label>
       <label>{t('dealer_credit')}{' '}
         <input type="text" inputMode="decimal" class="dealer-credit" maxLength={20} value={credit}
-          onInput={(e) => setCredit(value(e))} /></label>
+          onInput={(e) => setCredit(fieldValue(e))} /></label>
       <label class="check"><input type="checkbox" class="dealer-key" checked={key}
         onChange={(e) => setKey((e.target as HTMLInputElement).checked)} /> {t('key_dealer')}</label>
     </>
@@ -466,14 +458,14 @@ function NewDealer({ client, currency, onMade }: { client: FairClient; currency:
       <form class="form-grid" id="new-dealer" onSubmit={submit}>
         <label>{t('dealer_code')}{' '}
           <input type="text" id="new-dealer-code" maxLength={32} pattern="[A-Za-z0-9_\-]+" placeholder={t('dealer_code_hint')}
-            value={code} onInput={(e) => setCode(value(e))} /></label>
+            value={code} onInput={(e) => setCode(fieldValue(e))} /></label>
         {fields}
         <label>{t('dealer_recipient')}{' '}
-          <input type="text" id="new-dealer-recipient" maxLength={100} value={recipient} onInput={(e) => setRecipient(value(e))} /></label>
+          <input type="text" id="new-dealer-recipient" maxLength={100} value={recipient} onInput={(e) => setRecipient(fieldValue(e))} /></label>
         <label>{t('dealer_phone')}{' '}
-          <input type="tel" id="new-dealer-phone" maxLength={40} value={phone} onInput={(e) => setPhone(value(e))} /></label>
+          <input type="tel" id="new-dealer-phone" maxLength={40} value={phone} onInput={(e) => setPhone(fieldValue(e))} /></label>
         <label class="wide">{t('dealer_address')}{' '}
-          <input type="text" id="new-dealer-address" maxLength={500} value={address} onInput={(e) => setAddress(value(e))} /></label>
+          <input type="text" id="new-dealer-address" maxLength={500} value={address} onInput={(e) => setAddress(fieldValue(e))} /></label>
         <button type="submit" class="primary" id="new-dealer-save" disabled={busy}>{t('dealer_make')}</button>
       </form>
       {result && <p class={result.ok ? 'notice' : 'error'} role={result.ok ? 'status' : 'alert'} id="new-dealer-result">{result.text}</p>}

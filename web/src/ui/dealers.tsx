@@ -7,7 +7,8 @@ import { compactMoney, errorText, number, t, type Key } from '../i18n';
 import type { FairContext } from './app';
 import { isPresenter } from './roles';
 import { rememberDealer } from './behalf';
-import { useSubscription } from './hooks';
+import { useNewest, useSubscription } from './hooks';
+import { Pager } from './pager';
 
 interface DealerRow {
   dealer: number; code: string; name: string; region: string; tier: string; key_dealer: boolean; online: boolean;
@@ -30,9 +31,11 @@ export function Dealers({ ctx }: { ctx: FairContext }) {
   const [rows, setRows] = useState<DealerRow[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState('');
-  const load = () => client.request<{ total: number; dealers: DealerRow[] }>('dealers.overview', {
+  // answers may come back out of order (a region typed letter by letter): the newest read wins
+  const newest = useNewest();
+  const load = () => newest(client.request<{ total: number; dealers: DealerRow[] }>('dealers.overview', {
     fair, sort, limit: PAGE, offset: page * PAGE, ...(online ? { online: true } : {}), ...(region.trim() ? { region: region.trim() } : {}),
-  }).then((r) => { setRows(r.dealers); setTotal(r.total); setError(''); }).catch((e) => setError(errorText(e)));
+  }), (r) => { setRows(r.dealers); setTotal(r.total); setError(''); }, (e) => setError(errorText(e)));
   // online and ordered figures move all the time: read again every few seconds while shown
   useEffect(() => {
     void load();
@@ -84,13 +87,7 @@ export function Dealers({ ctx }: { ctx: FairContext }) {
           ))}</tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <p class="row pager">
-          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>‹</button>
-          <span>{t('page_n', { n: page + 1, of: pages })}</span>
-          <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>›</button>
-        </p>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

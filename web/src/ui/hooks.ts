@@ -1,6 +1,7 @@
-// Preact hooks over the client, the store, the sheet, the language and the clock.
+// Preact hooks over the client, the store, the sheet, the language and the clock; a component
+// loaded when first drawn; a field's value from its input event.
 import { createElement, type FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { onLang, t } from '../i18n';
 
 interface Subscribable { subscribe(fn: () => void): () => void }
@@ -50,5 +51,18 @@ export function lazyComponent<P>(load: () => Promise<FunctionComponent<P>>): Fun
     }, []);
     if (failed) return createElement('p', { class: 'error', role: 'alert' }, t('err_unavailable'));
     return Page ? createElement(Page as FunctionComponent<any>, props as any) : createElement('p', { class: 'muted' }, t('loading'));
+  };
+}
+
+/** What a field holds, from its input event. */
+export const fieldValue = (e: Event) => (e.target as HTMLInputElement).value;
+
+/** A reader for a list whose answers may come back out of order (a word typed, then another):
+ * each read's answer is used only if no later read began meanwhile, so the newest is shown. */
+export function useNewest(): <T>(read: Promise<T>, use: (value: T) => void, fail?: (e: any) => void) => Promise<void> {
+  const latest = useRef(0);
+  return (read, use, fail) => {
+    const mine = ++latest.current;
+    return read.then((v) => { if (mine === latest.current) use(v); }, (e) => { if (mine === latest.current) fail?.(e); });
   };
 }

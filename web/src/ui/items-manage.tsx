@@ -9,14 +9,13 @@ import type { FairError } from '../fair/client';
 import type { Item } from '../fair/protocol';
 import { colorName, errorText, money, moneyInput, number, parseMoney, t } from '../i18n';
 import type { FairContext } from './app';
-import { useSubscription } from './hooks';
+import { fieldValue, useNewest, useSubscription } from './hooks';
 
 interface Product {
   id: number; style: string; name: string; name_en: string; category: string; base_price: number;
   offered?: boolean; variants: { id: number; size: string; color: string }[];
 }
 
-const value = (e: Event) => (e.target as HTMLInputElement).value;
 /** Words typed apart by commas, 、 or spaces, each once, in the order typed. */
 const words = (text: string) => [...new Set(text.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean))];
 /** A whole number ≥ min as typed, null when it is not one; '' is `empty`. */
@@ -35,10 +34,11 @@ export function ItemsPanel({ ctx }: { ctx: FairContext }) {
   const [making, setMaking] = useState(false);
   const [reload, setReload] = useState(0);
   const [done, setDone] = useState('');
+  const newest = useNewest();
   useEffect(() => {
     const timer = setTimeout(() => {
-      client.request<{ products: Product[] }>('admin.products.list', { fair, limit: 8, ...(q.trim() ? { q: q.trim() } : {}) })
-        .then((r) => { setFound(r.products); setError(''); }).catch((e) => setError(errorText(e)));
+      void newest(client.request<{ products: Product[] }>('admin.products.list', { fair, limit: 8, ...(q.trim() ? { q: q.trim() } : {}) }),
+        (r) => { setFound(r.products); setError(''); }, (e) => setError(errorText(e)));
     }, q.trim() ? 250 : 0);
     return () => clearTimeout(timer);
   }, [q, fair, reload, client.state === 'live']);
@@ -49,7 +49,7 @@ export function ItemsPanel({ ctx }: { ctx: FairContext }) {
       <p class="muted small">{t('items_intro')}</p>
       <div class="row wrap">
         <input type="search" id="items-search" value={q} placeholder={t('items_search')} aria-label={t('items_search')}
-          maxLength={100} onInput={(e) => setQ(value(e))} />
+          maxLength={100} onInput={(e) => setQ(fieldValue(e))} />
         <button type="button" id="items-new" aria-expanded={making}
           onClick={() => { setMaking(!making); setProduct(null); setDone(''); }}>{t('items_new_product')}</button>
       </div>
@@ -84,7 +84,7 @@ function NewProduct({ ctx, onMade }: { ctx: FairContext; onMade: (p: Product) =>
   const [f, setF] = useState({ style: '', name: '', name_en: '', category: '', base: '', sizes: '', colors: '', description: '' });
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: value(e) });
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: fieldValue(e) });
   const submit = async (e: Event) => {
     e.preventDefault();
     const base = parseMoney(f.base, currency);
@@ -214,19 +214,19 @@ function PutOnFair({ ctx, product, onDone }: { ctx: FairContext; product: Produc
       <h3>{product.name} <span class="muted small">{product.style} · {product.category}</span></h3>
       <div class="form-grid">
         <label>{t('items_price', { currency })}
-          <input type="text" inputMode="decimal" id="item-price" required maxLength={16} value={price} onInput={(e) => setPrice(value(e))} /></label>
+          <input type="text" inputMode="decimal" id="item-price" required maxLength={16} value={price} onInput={(e) => setPrice(fieldValue(e))} /></label>
         <label>{t('items_tier_prices')}
-          <input type="text" id="item-tiers" maxLength={200} placeholder="A=899, B=949" value={tiers} onInput={(e) => setTiers(value(e))} /></label>
+          <input type="text" id="item-tiers" maxLength={200} placeholder="A=899, B=949" value={tiers} onInput={(e) => setTiers(fieldValue(e))} /></label>
         <label>{t('items_limit')}
-          <input type="text" inputMode="numeric" id="item-limit" maxLength={9} placeholder={t('items_no_limit')} value={limit} onInput={(e) => setLimit(value(e))} /></label>
+          <input type="text" inputMode="numeric" id="item-limit" maxLength={9} placeholder={t('items_no_limit')} value={limit} onInput={(e) => setLimit(fieldValue(e))} /></label>
         <label>{t('items_moq')}
-          <input type="text" inputMode="numeric" id="item-moq" maxLength={9} placeholder="1" value={moq} onInput={(e) => setMoq(value(e))} /></label>
+          <input type="text" inputMode="numeric" id="item-moq" maxLength={9} placeholder="1" value={moq} onInput={(e) => setMoq(fieldValue(e))} /></label>
       </div>
       <fieldset class="allocation">
         <legend>{t('items_allocation')}</legend>
         <p class="row wrap">
           <label class="inline">{t('items_every_cell')}
-            <input type="text" inputMode="numeric" id="item-every" size={6} maxLength={9} value={every} onInput={(e) => setEvery(value(e))} /></label>
+            <input type="text" inputMode="numeric" id="item-every" size={6} maxLength={9} value={every} onInput={(e) => setEvery(fieldValue(e))} /></label>
           <button type="button" id="item-fill" onClick={fillAll}>{t('items_fill')}</button>
           <span class="muted small" id="item-total">{t('items_total', { n: number(total) })}</span>
         </p>
@@ -242,7 +242,7 @@ function PutOnFair({ ctx, product, onDone }: { ctx: FairContext; product: Produc
                     return v ? (
                       <td><input type="text" inputMode="numeric" size={5} maxLength={9} data-variant={v.id}
                         aria-label={t('items_units_for', { variant: `${colorName(c)} ${s}` })}
-                        value={units[v.id] ?? ''} onInput={(e) => setUnits({ ...units, [v.id]: value(e) })} /></td>
+                        value={units[v.id] ?? ''} onInput={(e) => setUnits({ ...units, [v.id]: fieldValue(e) })} /></td>
                     ) : <td class="muted">—</td>;
                   })}
                 </tr>
@@ -252,7 +252,7 @@ function PutOnFair({ ctx, product, onDone }: { ctx: FairContext; product: Produc
                 {sizes.map((s) => (
                   <td><input type="text" inputMode="numeric" size={5} maxLength={4} data-pack={s} placeholder="—"
                     aria-label={t('items_pack_for', { size: s })} value={pack[s] ?? ''}
-                    onInput={(e) => setPack({ ...pack, [s]: value(e) })} /></td>
+                    onInput={(e) => setPack({ ...pack, [s]: fieldValue(e) })} /></td>
                 ))}
               </tr>
             </tbody>
