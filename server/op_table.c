@@ -497,6 +497,20 @@ const struct op_def server_ops[] = {
 		 "SELECT admin_terms_set($1::bigint, $2::jsonb, $3::jsonb)",
 		 NULL,
 		 {{.caller = op_sql_actor}, {"colors"}, {"categories"}}}},
+	{"admin.product.update", ROLE_ADMIN, admin_product_update_params,
+	 op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT admin_product_update($1::bigint, $2::bigint, $3, $4, "
+		 "$5, $6, $7::bigint)",
+		 admin_product_update_check,
+		 {{.caller = op_sql_actor},
+		  {"product"},
+		  {"name"},
+		  {"name_en"},
+		  {"description"},
+		  {"description_en"},
+		  {"base_price"}}}},
 	{"admin.products.list", ROLE_ADMIN, admin_products_list_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){

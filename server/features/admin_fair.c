@@ -9,6 +9,7 @@
 #include "base/money.h"
 #include "features/showcase.h"
 #include "rpc/op_reply.h"
+#include "rpc/op_sql.h"
 #include "rpc/op_sql_args.h"
 
 #define UNITS_MAX 1000000000LL /* an allocation, a limit, a quantity */
@@ -45,6 +46,16 @@ const struct param_spec admin_terms_set_params[] = {
 /* admin.product.clip.remove {product} */
 const struct param_spec admin_product_clip_remove_params[] = {
 	{"product", PARAM_ID, true, 0, 0},
+	{NULL, 0, false, 0, 0},
+};
+
+const struct param_spec admin_product_update_params[] = {
+	{"product", PARAM_ID, true, 0, 0},
+	{"name", PARAM_STRING, false, 1, 200},
+	{"name_en", PARAM_STRING, false, 0, 200},
+	{"description", PARAM_STRING, false, 0, 4000},
+	{"description_en", PARAM_STRING, false, 0, 4000},
+	{"base_price", PARAM_INT, false, 0, MONEY_UNIT_PRICE_MAX},
 	{NULL, 0, false, 0, 0},
 };
 
@@ -206,6 +217,17 @@ bool admin_product_create_check(struct op_call *call)
 	return true;
 }
 
+/* ---- admin.product.update ---- */
+
+bool admin_product_update_check(struct op_call *call)
+{
+	static const char *const changes[] = {"name",        "name_en",
+					      "description", "description_en",
+					      "base_price",  NULL};
+
+	return op_sql_any(call, changes);
+}
+
 /* ---- admin.fair.create, admin.fair.update ---- */
 
 /* the time zone is checked against PostgreSQL's own list */
@@ -235,28 +257,20 @@ bool admin_fair_create_check(struct op_call *call)
 
 bool admin_fair_update_check(struct op_call *call)
 {
+	static const char *const changes[] = {"name",    "name_en", "starts_at",
+					      "ends_at", "status",  NULL};
+	static const char *const statuses[] = {"paused", "live", "closed",
+					       NULL};
 	char starts[OP_SQL_INT_TEXT], ends[OP_SQL_INT_TEXT];
 	int64_t starts_ms = 0, ends_ms = 0;
-	const char *status = op_sql_string(call, "status");
-	const char *name = op_sql_string(call, "name");
-	const char *name_en = op_sql_string(call, "name_en");
 	const char *starts_at =
 		op_sql_time_ms(call, "starts_at", starts, &starts_ms);
 	const char *ends_at = op_sql_time_ms(call, "ends_at", ends, &ends_ms);
 
-	if (status && strcmp(status, "paused") && strcmp(status, "live") &&
-	    strcmp(status, "closed")) {
-		op_fail(call, ERR_BAD_REQUEST,
-			"status must be paused, live or closed", NULL);
+	if (!op_sql_choice(call, "status", statuses))
 		return false;
-	}
-	if (!name && !name_en && !starts_at && !ends_at && !status) {
-		op_fail(call, ERR_BAD_REQUEST,
-			"nothing to change: give name, name_en, starts_at, "
-			"ends_at or status",
-			NULL);
+	if (!op_sql_any(call, changes))
 		return false;
-	}
 	if (starts_at && ends_at && ends_ms <= starts_ms) {
 		op_fail(call, ERR_BAD_REQUEST,
 			"ends_at must be after starts_at", NULL);

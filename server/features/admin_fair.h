@@ -24,6 +24,11 @@ extern const struct param_spec admin_product_clip_remove_params[];
 extern const struct param_spec admin_terms_set_params[];
 bool admin_product_create_check(struct op_call *call);
 
+/* admin.product.update {product, name?, name_en?, description?,
+ * description_en?, base_price?} -> {product, variants}: at least one. */
+extern const struct param_spec admin_product_update_params[];
+bool admin_product_update_check(struct op_call *call);
+
 /* admin.products.list {q?, fair?, limit?, offset?} -> {total, products}:
  * the products to put on a fair, each with its variants and, with fair,
  * whether it is offered there already. */

@@ -68,25 +68,45 @@ void op_sql_read(struct op_call *call, const char *sql, int nparams,
 	op_read(call, sql, nparams, params, reply_rows);
 }
 
+/* "prefix a, b or c" of a NULL-ended list, into why. */
+static void list_words(char *why, size_t size, const char *prefix,
+		       const char *const *words)
+{
+	size_t used = (size_t)snprintf(why, size, "%s", prefix);
+
+	for (size_t i = 0; words[i] && used < size; i++)
+		used += (size_t)snprintf(why + used, size - used, "%s%s",
+					 i == 0         ? ""
+					 : words[i + 1] ? ", "
+							: " or ",
+					 words[i]);
+}
+
 bool op_sql_choice(struct op_call *call, const char *name,
 		   const char *const *choices)
 {
 	const char *given = op_sql_string(call, name);
-	char why[256];
-	size_t used;
+	char why[256], prefix[96];
 
 	if (!given)
 		return true;
 	for (size_t i = 0; choices[i]; i++)
 		if (!strcmp(given, choices[i]))
 			return true;
-	used = (size_t)snprintf(why, sizeof why, "%s must be ", name);
-	for (size_t i = 0; choices[i] && used < sizeof why; i++)
-		used += (size_t)snprintf(why + used, sizeof why - used, "%s%s",
-					 i == 0           ? ""
-					 : choices[i + 1] ? ", "
-							  : " or ",
-					 choices[i]);
+	snprintf(prefix, sizeof prefix, "%s must be ", name);
+	list_words(why, sizeof why, prefix, choices);
+	op_fail(call, ERR_BAD_REQUEST, why, NULL);
+	return false;
+}
+
+bool op_sql_any(struct op_call *call, const char *const *names)
+{
+	char why[256];
+
+	for (size_t i = 0; names[i]; i++)
+		if (json_object_get(call->msg, names[i]))
+			return true;
+	list_words(why, sizeof why, "nothing to change: give ", names);
 	op_fail(call, ERR_BAD_REQUEST, why, NULL);
 	return false;
 }

@@ -52,4 +52,9 @@ void op_sql_answer(struct op_ticket *t, json_t *reply);
 bool op_sql_choice(struct op_call *call, const char *name,
 		   const char *const *choices);
 
+/* An op that changes what it is given: true when at least one of the
+ * members names (a NULL-ended list) is present. Otherwise answers bad_request
+ * "nothing to change: give a, b or c" and returns false. */
+bool op_sql_any(struct op_call *call, const char *const *names);
+
 #endif

@@ -3,7 +3,8 @@
 // nothing made), then on its settings page a new product made with its sizes and colours and put
 // on sale with a fair price, a tier's price, an allocation per cell (one cell left out) and a
 // limit, which a tier-A dealer's open catalog shows at once at its tier's price; an existing
-// product prepared for a later launch (no dealer sees it); refusals in words; the database and
+// product prepared for a later launch (no dealer sees it); the first one renamed, which the
+// dealer's catalog shows at once; refusals in words; the database and
 // the audit log hold it; axe clean. Screenshots: build/test-artifacts/fair-setup-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,12 +125,25 @@ test('an administrator makes a fair in the lobby and puts products on it from it
   await page.click('#item-add');
   await page.locator('#item-result').filter({ hasText: '针织开衫 已备好' }).waitFor({ timeout: 10_000 });
   assert.deepEqual(await one(`SELECT withdrawn FROM fair_items WHERE fair_id = ${fair} AND product_id = ${existing}`), ['t']);
-  // both are now marked as at this fair, and cannot be picked again
-  await panel.locator(`li[data-product="${existing}"] button[disabled]`).filter({ hasText: '已在本场' }).waitFor({ timeout: 10_000 });
+  // both are now marked as at this fair: picked again, only their details can be changed
+  await panel.locator(`li[data-product="${existing}"] button`).filter({ hasText: '已在本场' }).waitFor({ timeout: 10_000 });
+  const [[coat]] = await sql(db.url, `SELECT id FROM products WHERE style = 'AW27-001'`);
+  await panel.locator(`li[data-product="${coat}"] button`).click();
+  await page.locator('#edit-product').waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#put-on-fair').count(), 0);
+  await page.fill('#edit-product-name', '羊毛双排扣大衣');
+  await page.fill('#edit-product-name-en', 'Double-breasted wool coat');
+  const renamed = Date.now();
+  await page.click('#edit-product-save');
+  await page.locator('#item-result').filter({ hasText: '羊毛双排扣大衣 的资料已保存' }).waitFor({ timeout: 10_000 });
+  await shop.page.locator('#grid .pcard').filter({ hasText: '羊毛双排扣大衣' }).waitFor({ timeout: 10_000 });
+  figure(`a product's new name reached a dealer's open catalog ${Date.now() - renamed} ms after the click`);
+  assert.deepEqual(await one(`SELECT name, name_en FROM products WHERE id = ${coat}`), ['羊毛双排扣大衣', 'Double-breasted wool coat']);
   await shop.page.waitForTimeout(500);
   assert.equal(await shop.page.locator('#grid .pcard').filter({ hasText: '针织开衫' }).count(), 0);
   const [[audits]] = await sql(db.url, `SELECT count(*) FROM audit_log WHERE fair_id = ${fair} AND action = 'item.add'`);
   assert.equal(audits, '2');
+  assert.equal((await one(`SELECT count(*) FROM audit_log WHERE action = 'product.update' AND target = 'product:${coat}'`))[0], '1');
   await screenshot(page, 'fair-setup-done');
   assert.deepEqual(problems, [], 'no errors in the page');
   assert.deepEqual(shop.problems, [], 'no errors in the dealer\'s page');

@@ -646,6 +646,56 @@ test('admin.item.add: on sale at once with item.new, or prepared for a later ite
   assert.match(named.error.message, new RegExp(`variant ${p.variants[1]}\\b`));
 });
 
+test('admin.product.update: names, descriptions and list price; live fairs selling it hear item.updated', async () => {
+  const live = await makeFair();
+  const [p] = live.products;
+  // the same product prepared (withdrawn) at another fair, and on sale at a closed one: no events there
+  const prepared = await makeFair({ products: 0 });
+  await sql(db.url, `INSERT INTO fair_items (fair_id, product_id, price, withdrawn) VALUES (${prepared.fair}, ${p.id}, 1, true)`);
+  const closed = await makeFair({ status: 'closed', products: 0 });
+  await sql(db.url, `INSERT INTO fair_items (fair_id, product_id, price) VALUES (${closed.fair}, ${p.id}, 1)`);
+  const seqs = { live: await seqOf(live.fair), prepared: await seqOf(prepared.fair), closed: await seqOf(closed.fair) };
+
+  const r = await admin.request('admin.product.update', { product: p.id, name: '測試大衣', description: '羊毛', base_price: 139900 });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  assert.deepEqual([r.product.name, r.product.name_en, r.product.description, r.product.base_price, r.product.category],
+    ['測試大衣', 'Test coat', '羊毛', 139900, '外套']);
+  assert.equal(r.variants.length, 4);
+  const events = await eventsAfter(live.fair, seqs.live);
+  assertSeqs(events, live.fair, seqs.live);
+  assert.deepEqual(events.map((e) => [e.kind, e.tier, e.staff_only, e.payload.item.name, e.payload.item.price]),
+    [['item.updated', 'A', false, '測試大衣', 80001], ['item.updated', 'B', false, '測試大衣', 90001],
+      ['item.updated', null, true, '測試大衣', 90001]]);
+  assert.equal(await seqOf(prepared.fair), seqs.prepared, 'a prepared item hears nothing');
+  assert.equal(await seqOf(closed.fair), seqs.closed, 'a closed fair hears nothing');
+  // the copy a search reads follows
+  assert.equal(await one(`SELECT product_name FROM fair_items WHERE fair_id = ${live.fair} AND product_id = ${p.id}`), '測試大衣');
+  const [audit] = await auditsOf('product.update', `product:${p.id}`);
+  assert.deepEqual([audit.old.product.name, audit.new.product.name, audit.actor, audit.fair], ['測試外套', '測試大衣', server.user.id, null]);
+
+  // the same again: nothing written, no event
+  const before = await seqOf(live.fair);
+  assert.equal((await admin.request('admin.product.update', { product: p.id, name: '測試大衣' })).ok, true);
+  assert.equal(await seqOf(live.fair), before);
+  assert.equal((await auditsOf('product.update', `product:${p.id}`)).length, 1);
+
+  const own = await connect(server);
+  await own.next('hello');
+  for (const [args, code] of [
+    [{ product: p.id }, 'bad_request'], [{ product: p.id, name: '' }, 'bad_request'],
+    [{ product: p.id, base_price: -1 }, 'bad_request'], [{ product: p.id, category: '褲' }, 'bad_request'],
+    [{ product: 999999, name: 'x' }, 'not_found'],
+  ]) {
+    const res = await own.request('admin.product.update', args);
+    assert.equal(res.error?.code, code, `${JSON.stringify(args)} -> ${JSON.stringify(res)}`);
+  }
+  await own.close();
+  for (const client of [dealer, rep, manager]) {
+    assert.equal((await client.request('admin.product.update', { product: p.id, name: 'x' })).error?.code, 'forbidden');
+  }
+  assert.equal(await one(`SELECT name || '/' || base_price FROM products WHERE id = ${p.id}`), '測試大衣/139900');
+});
+
 test('admin.products.list: the products to put on a fair, found by a word, each saying whether it is offered there', async () => {
   const { fair } = await makeFair({ products: 0 });
   const a = await makeProduct({ sizes: ['S', 'M'], colors: ['黑色'] });

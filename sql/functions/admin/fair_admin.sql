@@ -110,6 +110,43 @@ BEGIN
 END
 $$;
 
+-- admin.product.update -> {product, variants}. NULL arguments leave a field as it is. The
+-- category is not changed here: the dealers' kept figures by category are counted per order
+-- (an import moves a style between fairs). The item rows' copies follow by their trigger, and
+-- every fair not closed where the product is on sale hears item.updated (each audience its
+-- copy), so open pages show the new name at once. One audit entry when something changed.
+CREATE OR REPLACE FUNCTION admin_product_update(p_actor bigint, p_product bigint, p_name text,
+                                                p_name_en text, p_description text,
+                                                p_description_en text, p_base_price bigint)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_old jsonb;
+    v_new jsonb;
+    v_fair bigint;
+BEGIN
+    PERFORM admin_product_lock(p_product);
+    v_old := product_admin_json(p_product);
+    UPDATE products SET
+        name = coalesce(p_name, name),
+        name_en = coalesce(p_name_en, name_en),
+        description = coalesce(p_description, description),
+        description_en = coalesce(p_description_en, description_en),
+        base_price = coalesce(p_base_price, base_price)
+    WHERE id = p_product;
+    v_new := product_admin_json(p_product);
+    IF v_new = v_old THEN
+        RETURN v_new;
+    END IF;
+    FOR v_fair IN SELECT i.fair_id FROM fair_items i JOIN fairs f ON f.id = i.fair_id
+                  WHERE i.product_id = p_product AND NOT i.withdrawn AND fair_status(f) <> 'closed'
+                  ORDER BY i.fair_id LOOP
+        PERFORM showcase_item_event(v_fair, p_product, 'item.updated');
+    END LOOP;
+    PERFORM audit_write(p_actor, 'product.update', NULL, 'product:' || p_product, v_old, v_new);
+    RETURN v_new;
+END
+$$;
+
 -- The product an admin's change is about, locked for it; not_found when there is none.
 CREATE OR REPLACE FUNCTION admin_product_lock(p_product bigint) RETURNS products
 LANGUAGE plpgsql AS $$

@@ -60,21 +60,30 @@ CREATE OR REPLACE FUNCTION showcase_flash_json(i fair_items) RETURNS jsonb LANGU
         'starts_at', rfc3339(i.flash_starts_at), 'ends_at', rfc3339(i.flash_ends_at)) END
 $$;
 
--- An item has come on sale: item.new to each dealer tier, priced for it, and one to the
--- staff with every tier's price; and its stock for the coalesced stock pushes.
-CREATE OR REPLACE FUNCTION showcase_item_new(p_fair bigint, p_product bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+-- An item as each audience sees it, as event p_kind: to each dealer tier its copy priced for
+-- it, and one to the staff with every tier's price.
+CREATE OR REPLACE FUNCTION showcase_item_event(p_fair bigint, p_product bigint, p_kind text)
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     v_tier text;
 BEGIN
     FOR v_tier IN SELECT DISTINCT tier FROM dealers ORDER BY tier LOOP
-        PERFORM event_emit(p_fair, 'item.new',
+        PERFORM event_emit(p_fair, p_kind,
                            jsonb_build_object('item', item_json(p_fair, p_product, v_tier)),
                            p_tier => v_tier);
     END LOOP;
-    PERFORM event_emit(p_fair, 'item.new',
+    PERFORM event_emit(p_fair, p_kind,
                        jsonb_build_object('item', item_json(p_fair, p_product, NULL)),
                        p_staff_only => true);
+END
+$$;
+
+-- An item has come on sale: item.new to every audience; and its stock for the coalesced
+-- stock pushes.
+CREATE OR REPLACE FUNCTION showcase_item_new(p_fair bigint, p_product bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM showcase_item_event(p_fair, p_product, 'item.new');
     PERFORM stock_notify(p_fair, ARRAY(SELECT s.variant_id FROM stock s
                                        WHERE s.fair_id = p_fair AND s.product_id = p_product));
 END

@@ -291,6 +291,7 @@ export type Push =
       tier?: string | null; tier_prices?: Record<string, number>; fair_price?: number }
   | { ev: 'flash'; fair: number; seq: number; product: number; price: number; starts_at: string; ends_at: string }
   | { ev: 'item.new'; fair: number; seq: number; item: Item }
+  | { ev: 'item.updated'; fair: number; seq: number; item: Item }
   | { ev: 'item.withdrawn'; fair: number; seq: number; product: number }
   | ({ ev: 'chat'; fair: number; seq: number } & ChatMessage)
   | { ev: 'chat.hidden'; fair: number; seq: number; id: number }

@@ -292,6 +292,10 @@ export class FairStore implements JoinListener {
         v.announcements = [...v.announcements.slice(-4),
           { id: this.nextAnnouncement++, product: p.item.product, name: p.item.name, at: Date.now() }];
         break;
+      case 'item.updated':
+        // its name, description or list price changed; what is left is the stock pushes' to say
+        v.items.set(p.item.product, p.item);
+        break;
       case 'item.withdrawn':
         if (item) v.items.set(p.product, { ...item, withdrawn: true });
         break;

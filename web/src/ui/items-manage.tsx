@@ -13,6 +13,7 @@ import { fieldValue, useNewest, useSubscription } from './hooks';
 
 interface Product {
   id: number; style: string; name: string; name_en: string; category: string; base_price: number;
+  description: string; description_en: string;
   offered?: boolean; variants: { id: number; size: string; color: string }[];
 }
 
@@ -58,7 +59,7 @@ export function ItemsPanel({ ctx }: { ctx: FairContext }) {
         <ul class="pick-list" aria-label={t('items_pick')}>
           {found.map((p) => (
             <li data-product={p.id}>
-              <button type="button" aria-pressed={product?.id === p.id} disabled={p.offered} onClick={() => { setProduct(p); setDone(''); }}>
+              <button type="button" aria-pressed={product?.id === p.id} onClick={() => { setProduct(p); setDone(''); }}>
                 {p.name} <span class="muted small">{p.style}</span>
                 {p.offered && <span class="tag">{t('items_offered')}</span>}
               </button>
@@ -68,6 +69,10 @@ export function ItemsPanel({ ctx }: { ctx: FairContext }) {
         </ul>
       )}
       {making && <NewProduct ctx={ctx} onMade={(p) => { setMaking(false); setProduct(p); setReload(reload + 1); }} />}
+      {product && (
+        <EditProduct key={`edit-${product.id}`} ctx={ctx} product={product}
+          onSaved={(p, text) => { setProduct(p); setDone(text); setReload(reload + 1); }} />
+      )}
       {product && !product.offered && (
         <PutOnFair key={product.id} ctx={ctx} product={product}
           onDone={(text) => { setProduct(null); setDone(text); setReload(reload + 1); }} />
@@ -130,6 +135,61 @@ function NewProduct({ ctx, onMade }: { ctx: FairContext; onMade: (p: Product) =>
       <button type="submit" class="primary" id="new-product-save" disabled={busy}>{t('items_make_product')}</button>
       {problem && <p class="error" role="alert" id="new-product-problem">{problem}</p>}
     </form>
+  );
+}
+
+/** A product's names, descriptions and list price (admin.product.update): open pages of every
+ * fair selling it show the change at once. Its style, category, sizes and colours stay. */
+function EditProduct({ ctx, product, onSaved }: { ctx: FairContext; product: Product; onSaved: (p: Product, text: string) => void }) {
+  const { client, store } = ctx;
+  const currency = store.view.fair?.currency ?? 'CNY';
+  const start = {
+    name: product.name, name_en: product.name_en, description: product.description,
+    description_en: product.description_en, base: moneyInput(product.base_price, currency),
+  };
+  const [f, setF] = useState(start);
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: fieldValue(e) });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const base = parseMoney(f.base, currency);
+    if (base === null) return setProblem(t('bad_money'));
+    const change: Record<string, unknown> = {};
+    for (const k of ['name', 'name_en', 'description', 'description_en'] as const) {
+      if (f[k].trim() !== start[k]) change[k] = f[k].trim();
+    }
+    if (base !== product.base_price) change.base_price = base;
+    if (!Object.keys(change).length) return setProblem(t('items_unchanged'));
+    setProblem('');
+    setBusy(true);
+    try {
+      const r = await client.request<{ product: Product; variants: Product['variants'] }>('admin.product.update', { product: product.id, ...change });
+      onSaved({ ...product, ...r.product, variants: r.variants }, t('items_product_saved', { name: r.product.name }));
+    } catch (err) {
+      setProblem(errorText(err as FairError));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="product-edit" open={product.offered}>
+      <summary>{t('items_edit_product', { style: product.style })}</summary>
+      <form class="form-grid" id="edit-product" onSubmit={submit}>
+        <label>{t('items_name')}
+          <input type="text" id="edit-product-name" required maxLength={200} value={f.name} onInput={set('name')} /></label>
+        <label>{t('items_name_en')}
+          <input type="text" id="edit-product-name-en" maxLength={200} value={f.name_en} onInput={set('name_en')} /></label>
+        <label>{t('items_base_price')}
+          <input type="text" inputMode="decimal" id="edit-product-price" required maxLength={16} value={f.base} onInput={set('base')} /></label>
+        <label class="wide">{t('items_description')}
+          <textarea id="edit-product-description" rows={2} maxLength={4000} value={f.description} onInput={set('description')} /></label>
+        <label class="wide">{t('items_description_en')}
+          <textarea id="edit-product-description-en" rows={2} maxLength={4000} value={f.description_en} onInput={set('description_en')} /></label>
+        <button type="submit" id="edit-product-save" disabled={busy}>{t('save')}</button>
+        {problem && <p class="error" role="alert" id="edit-product-problem">{problem}</p>}
+      </form>
+    </details>
   );
 }
 
