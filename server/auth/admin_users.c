@@ -1,8 +1,8 @@
 /* admin_users.c - the admin ops for dealers and users:
- * admin.dealer.create (its parameters and check: the op table names its SQL
- * function), admin.dealer.update (the same), admin.user.create,
- * admin.user.update, and the parameters of the
- * lists the accounts page reads (admin.users.list, admin.dealers.list).
+ * admin.dealer.create and admin.dealer.update (their parameters and checks:
+ * the op table names their SQL functions), admin.user.create,
+ * admin.user.update, and the parameters of the lists the accounts page reads
+ * (admin.users.list, admin.dealers.list).
  *
  * Passwords are hashed on the worker pool; the changes themselves are one SQL
  * function call each (sql/functions/accounts/admin.sql), which also writes the
@@ -134,19 +134,9 @@ bool admin_dealer_update_check(struct op_call *call)
 {
 	static const char *const fields[] = {
 		"name", "region", "tier", "credit_limit", "key_dealer", NULL};
-	bool any = false;
 
-	for (size_t i = 0; fields[i]; i++)
-		any |= json_object_get(call->msg, fields[i]) != NULL;
-	if (!any) {
-		op_fail(call, ERR_BAD_REQUEST,
-			"nothing to change: give name, region, tier, "
-			"credit_limit or key_dealer",
-			NULL);
-		return false;
-	}
 	/* the tier's rule is the same as at creation */
-	return admin_dealer_create_check(call);
+	return op_sql_any(call, fields) && admin_dealer_create_check(call);
 }
 
 /* ---- admin.users.list ---- */
