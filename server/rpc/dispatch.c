@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text_check.h"
 #include "base/timefmt.h"
 #include "rpc/op_sql_args.h"
 
@@ -80,46 +81,6 @@ static size_t utf8_length(const char *s, size_t bytes)
 	return n;
 }
 
-/* The first character of s that may not stand in any text of the protocol,
- * or 0: C0 controls other than tab, line feed and carriage return, DEL, and
- * the invisible characters that disguise text (zero-width space, word
- * joiner, byte-order mark, and the bidirectional marks, embeddings,
- * overrides and isolates that make "exe.txt" read as "txt.exe"). Zero-width
- * joiners stay: emoji and several scripts need them. jansson has validated
- * the UTF-8. */
-static uint32_t forbidden_char(const char *s, size_t bytes)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	for (size_t i = 0; i < bytes;) {
-		uint32_t c;
-		size_t n;
-
-		if (u[i] < 0x80) {
-			c = u[i];
-			n = 1;
-		} else if (u[i] < 0xE0) {
-			c = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
-			n = 2;
-		} else if (u[i] < 0xF0) {
-			c = (uint32_t)(u[i] & 0x0F) << 12 |
-			    (uint32_t)(u[i + 1] & 0x3F) << 6 |
-			    (u[i + 2] & 0x3F);
-			n = 3;
-		} else {
-			c = 0x10000; /* beyond the BMP: none is forbidden */
-			n = 4;
-		}
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-		    c == 0x7F || c == 0x200B || c == 0x200E || c == 0x200F ||
-		    (c >= 0x202A && c <= 0x202E) || c == 0x2060 ||
-		    (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF)
-			return c ? c : 0x2400; /* NUL, shown as its picture */
-		i += n;
-	}
-	return 0;
-}
-
 static int check_one(const struct param_spec *p, json_t *v, char *why,
 		     size_t size)
 {
@@ -162,7 +123,9 @@ static int check_one(const struct param_spec *p, json_t *v, char *why,
 				 p->name, (long long)p->min, (long long)p->max);
 			return -1;
 		}
-		c = forbidden_char(json_string_value(v), json_string_length(v));
+		/* texts of the protocol may be multiline (a question, a description) */
+		c = text_forbidden_char(json_string_value(v),
+					json_string_length(v), true);
 		if (c) {
 			snprintf(why, size,
 				 "%s must not contain control or invisible "

@@ -324,6 +324,9 @@ static void test_param_string(void **state)
 		       "(U+0007)");
 	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"a\\u2066b\"}",
 		       "(U+2066)");
+	expect_refused("{\"fair\":1,\"qty\":1,\"note\":\"a\\u0085b\"}",
+		       "(U+0085)"); /* a C1 control (next line) */
+	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"a\\u00a0b\"}");
 	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"a\\nb\\tc\"}");
 	expect_ok("{\"fair\":1,\"qty\":1,\"note\":\"👨\u200d👩\"}");
 }

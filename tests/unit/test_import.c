@@ -267,6 +267,9 @@ static void test_has_control(void **state)
 	assert_true(import_has_control("a\xe2\x80\xa8"
 				       "b"));             /* U+2028 */
 	assert_false(import_has_control("\xc2\xa0nbsp")); /* U+00A0 */
+	/* an override that makes text read backwards, as the protocol refuses */
+	assert_true(import_has_control("ab\xe2\x80\xae"
+				       "cd")); /* U+202E */
 }
 
 static const char header_en[] = "style,name,category,category_en,base_price,"

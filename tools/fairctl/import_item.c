@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "base/text_check.h"
 
 static const char *const column_names[COL_COUNT] = {
 	[COL_STYLE] = "style",
@@ -188,6 +189,7 @@ static char *text_column(struct row *r, enum import_column col, long min,
 			 long max, bool multiline)
 {
 	char *v = value_of(r, col);
+	uint32_t c;
 	long n;
 
 	if (!v) {
@@ -201,17 +203,14 @@ static char *text_column(struct row *r, enum import_column col, long min,
 		row_problem(r, col, "required");
 	} else if (n > max) {
 		row_problem(r, col, "%ld characters; at most %ld", n, max);
+	} else if ((c = text_forbidden_char(v, strlen(v), multiline)) != 0) {
+		row_problem(r, col,
+			    c < 0x20 ? "contains a control character (a line "
+				       "break or tab?)"
+				     : "contains a control or invisible "
+				       "character (U+%04X)",
+			    (unsigned)c);
 	} else {
-		for (const char *p = v; *p; p++)
-			if (((unsigned char)*p < 0x20 || *p == 0x7f) &&
-			    !(multiline &&
-			      (*p == '\n' || *p == '\t' || *p == '\r'))) {
-				row_problem(r, col,
-					    "contains a control character "
-					    "(a line break or tab?)");
-				free(v);
-				return NULL;
-			}
 		return v;
 	}
 	free(v);
@@ -343,14 +342,11 @@ static void list_column(struct row *r, enum import_column col, int max_len,
 				    parts[i]);
 			break;
 		}
-		for (const char *p = parts[i]; *p; p++)
-			if ((unsigned char)*p < 0x20)
-				len = -1;
-		if (len < 0) {
+		if (import_has_control(parts[i])) {
 			row_problem(r, col,
-				    "\"%s\" contains a control "
+				    "entry %d contains a control or invisible "
 				    "character",
-				    parts[i]);
+				    i + 1);
 			break;
 		}
 		for (int j = 0; j < i; j++)
@@ -372,14 +368,7 @@ static void list_column(struct row *r, enum import_column col, int max_len,
 
 bool import_has_control(const char *s)
 {
-	/* valid UTF-8: a lead byte's continuation bytes are there */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f ||
-		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
-		    (p[0] == 0xe2 && p[1] == 0x80 &&
-		     (p[2] == 0xa8 || p[2] == 0xa9)))
-			return true;
-	return false;
+	return text_forbidden_char(s, strlen(s), false) != 0;
 }
 
 /* Why s is not an English name for the glossary, or NULL when it is one: 1

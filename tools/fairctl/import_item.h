@@ -187,10 +187,11 @@ void import_terms_free(struct import_terms *t);
  * valid UTF-8 (overlong forms and surrogates included). */
 long import_utf8_length(const char *s);
 
-/* Whether s (valid UTF-8) holds a control character (C0, DEL, C1) or a line
- * or paragraph separator, which PostgreSQL's [[:cntrl:]] counts in some
- * locales: what the checks of the English names (term_names, fairs.name_en)
- * refuse. */
+/* Whether s (valid UTF-8) holds a character a one-line text may not
+ * (text_forbidden_char): a control character (C0, DEL, C1), a line or
+ * paragraph separator (which PostgreSQL's [[:cntrl:]] counts in some locales,
+ * so the checks of term_names and fairs.name_en refuse them), or an invisible
+ * character that disguises text. */
 bool import_has_control(const char *s);
 
 #endif
