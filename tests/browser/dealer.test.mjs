@@ -93,13 +93,15 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   assert.deepEqual(drafted, [[bM, 3], [wL, 2]].sort((a, b) => a[0] - b[0]));
   await screenshot(page, 'dealer-sheet');
 
+  // the sheet's note goes with the order
+  await page.fill('.note textarea', '请周五前发货，谢谢');
   await page.click('#submit-order');
   const accepted = page.locator('#order-accepted');
   await accepted.waitFor({ timeout: 15_000 });
   const orderId = Number(await accepted.getAttribute('data-order'));
-  const [[status, units, total]] = await sql(db.url, `SELECT o.status, sum(l.qty), o.total FROM orders o
+  const [[status, units, total, note]] = await sql(db.url, `SELECT o.status, sum(l.qty), o.total, o.note FROM orders o
     JOIN order_lines l ON l.order_id = o.id WHERE o.id = ${orderId} GROUP BY o.id`);
-  assert.deepEqual([status, units, total], ['accepted', '5', '450010']);
+  assert.deepEqual([status, units, total, note], ['accepted', '5', '450010', '请周五前发货，谢谢']);
   await page.locator('#sheet-empty').waitFor({ timeout: 5_000 });
   await screenshot(page, 'dealer-order-accepted');
 
@@ -123,6 +125,8 @@ test('a dealer follows the live room, asks, finds a product, orders it in sizes 
   // My orders, then English.
   await page.click('.fairnav a[href$="/orders"]');
   await page.locator(`.order[data-order="${orderId}"] .order-status`).filter({ hasText: '已接单' }).waitFor({ timeout: 10_000 });
+  await page.locator(`.order[data-order="${orderId}"] .order-note`).filter({ hasText: '备注：请周五前发货，谢谢' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator(`.order[data-order="${orderId}"] .ship-to`).count(), 0, 'no address: no ship-to line');
   await chooseLang(page, 'en');
   await page.locator(`.order[data-order="${orderId}"] .order-status`).filter({ hasText: 'Accepted' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.fairnav a[href$="/catalog"]').textContent(), 'Products');

@@ -62,6 +62,7 @@ export const en: Dict = {
   fair_new_make: 'Make the fair', fair_new_bad_zone: 'Unknown time zone “{zone}”: write a name like Asia/Shanghai',
   items_unchanged: 'Nothing was changed', items_product_saved: 'The details of {name} were saved', items_edit_product: 'Change the product\'s details ({style})',
   items_description_en: 'English description (optional)',
+  ship_to_is: 'Ship to: {recipient} {phone} · {address}', order_note_is: 'Note: {note}',
   webhooks_link: 'Webhooks', webhooks_title: 'Webhooks', webhooks_intro: 'Order and fair events go to these URLs as signed JSON POSTs (the ERP, an SMS gateway, an adapter for WeCom or DingTalk robots).',
   webhooks_none: 'No webhooks yet', webhook_url: 'URL', webhook_events: 'Events', webhook_fair: 'Fair',
   webhook_calls: 'Calls', webhook_remove: 'Remove', webhook_remove_confirm: 'Remove {url}? Calls not yet sent are dropped.',

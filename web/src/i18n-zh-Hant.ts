@@ -62,6 +62,7 @@ export const zhHant: Dict = {
   fair_new_make: '建立訂貨會', fair_new_bad_zone: '不認識時區「{zone}」：請寫成 Asia/Taipei 這樣的名稱',
   items_unchanged: '沒有改動', items_product_saved: '{name} 的資料已儲存', items_edit_product: '修改商品資料（{style}）',
   items_description_en: '英文介紹（可空）',
+  ship_to_is: '收貨：{recipient} {phone} · {address}', order_note_is: '備註：{note}',
   webhooks_link: '回呼', webhooks_title: 'Webhook 回呼', webhooks_intro: '訂單和訂貨會的事件以簽名的 JSON POST 送到這些位址（ERP、簡訊閘道、企業微信或釘釘機器人的轉接）。',
   webhooks_none: '還沒有回呼位址', webhook_url: '位址', webhook_events: '事件', webhook_fair: '訂貨會',
   webhook_calls: '呼叫', webhook_remove: '停用', webhook_remove_confirm: '停用 {url}？未送出的呼叫將不再送出。',

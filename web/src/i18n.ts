@@ -70,6 +70,7 @@ const zhHans = {
   fair_new_make: '建立订货会', fair_new_bad_zone: '不认识时区“{zone}”：请写成 Asia/Shanghai 这样的名称',
   items_unchanged: '没有改动', items_product_saved: '{name} 的资料已保存', items_edit_product: '修改商品资料（{style}）',
   items_description_en: '英文介绍（可空）',
+  ship_to_is: '收货：{recipient} {phone} · {address}', order_note_is: '备注：{note}',
   webhooks_link: '回调', webhooks_title: 'Webhook 回调', webhooks_intro: '订单和订货会的事件以签名的 JSON POST 发给这些地址（ERP、短信网关、企业微信或钉钉机器人的适配器）。',
   webhooks_none: '还没有回调地址', webhook_url: '地址', webhook_events: '事件', webhook_fair: '订货会',
   webhook_calls: '调用', webhook_remove: '停用', webhook_remove_confirm: '停用 {url}？未发出的调用将不再发送。',

@@ -15,6 +15,9 @@ export interface PendingOrder {
   partial: boolean;
   /** the coupon's code sent with it: part of the key's request, so a retry sends it again */
   coupon?: string | null;
+  /** the sheet's note and the chosen ship-to address, sent with it (and with a retry) */
+  note?: string;
+  ship_to?: number | null;
   state: 'waiting' | 'sending';
   created: number;
 }
@@ -77,6 +80,8 @@ export class OrderSheet implements Cells {
   note = '';
   /** the coupon chosen for the next order (its code), or null */
   coupon: string | null = null;
+  /** the address the next order ships to (one of the dealer's), or null for its default */
+  shipTo: number | null = null;
   saveState: SaveState = 'saved';
   updatedAt: string | null = null;
   pending: PendingOrder | null = null;
@@ -152,6 +157,11 @@ export class OrderSheet implements Cells {
     this.notify();
   }
 
+  setShipTo(address: number | null): void {
+    this.shipTo = address;
+    this.notify();
+  }
+
   clear(variants?: Iterable<number>): void {
     if (variants) for (const v of variants) this.lines.delete(v);
     else this.lines.clear();
@@ -167,7 +177,8 @@ export class OrderSheet implements Cells {
   async submit(lines = this.asLines(), partial = false): Promise<PlaceResult> {
     if (this.pending) return this.lastResult = { kind: 'waiting', pending: this.pending };
     const pending: PendingOrder = {
-      key: newKey(), lines, partial, coupon: this.coupon, state: this.client.state === 'live' ? 'sending' : 'waiting', created: Date.now(),
+      key: newKey(), lines, partial, coupon: this.coupon, note: this.note.trim(), ship_to: this.shipTo,
+      state: this.client.state === 'live' ? 'sending' : 'waiting', created: Date.now(),
     };
     this.keepPending(pending);
     if (pending.state === 'waiting') return this.finish({ kind: 'waiting', pending });
@@ -197,12 +208,14 @@ export class OrderSheet implements Cells {
         const r = await this.client.request<{ order: Order; partial?: PartialLine[] }>(
           'order.place', {
             fair: this.fair, key: p.key, lines: p.lines, ...(p.partial ? { partial: true } : {}),
-            ...(p.coupon ? { coupon: p.coupon } : {}),
+            ...(p.coupon ? { coupon: p.coupon } : {}), ...(p.note ? { note: p.note } : {}),
+            ...(p.ship_to ? { ship_to: p.ship_to } : {}),
           });
         this.keepPending(null);
         this.retrying = false;
-        // what was ordered leaves the sheet
+        // what was ordered leaves the sheet, and its note with the last of it
         this.clear(r.order.lines.map((l) => l.variant));
+        if (!this.lines.size && p.note) this.setNote('');
         if (p.coupon) this.coupon = null; // its use is taken; the list says whether another is left
         return this.finish({ kind: 'accepted', order: r.order, ...(r.partial ? { partial: r.partial } : {}) });
       } catch (e) {

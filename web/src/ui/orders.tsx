@@ -95,6 +95,10 @@ export function OrdersPage({ ctx }: { ctx: FairContext }) {
                   )}
                   {o.on_behalf && o.placed_by_name && <p class="behalf-note">{t('placed_on_behalf', { name: o.placed_by_name })}</p>}
                   {o.tracking && <p>{t('tracking', { carrier: o.carrier ?? '', no: o.tracking })}</p>}
+                  {o.ship_to && (
+                    <p class="ship-to small">{t('ship_to_is', { recipient: o.ship_to.recipient, phone: o.ship_to.phone, address: o.ship_to.address })}</p>
+                  )}
+                  {o.note && <p class="order-note small">{t('order_note_is', { note: o.note })}</p>}
                   {editing === o.id
                     ? <AmendForm ctx={ctx} order={o} items={items} currency={currency}
                         onDone={amendDone} onClose={() => amendClosed(o.id)} />
