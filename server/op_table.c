@@ -15,6 +15,7 @@
  * all (tools/check_includes.py). */
 #include "auth/admin_users.h"
 #include "base/timefmt.h"
+#include "features/addresses.h"
 #include "features/admin_fair.h"
 #include "features/attainment.h"
 #include "features/catalog.h"
@@ -106,6 +107,43 @@ const struct op_def server_ops[] = {
 		 "SELECT admin_dealers_list($1, $2::integer, $3::integer)",
 		 NULL,
 		 {{"q"}, {"limit", ADMIN_LIST_LIMIT}, {"offset", "0"}}}},
+
+	/* a dealer's ship-to addresses (addresses.c) */
+	{"addresses.list", ROLES_ALL, addresses_list_params, op_sql_handler,
+	 &(const struct op_sql_def){OP_SQL_READ,
+				    "SELECT addresses_of_caller($1::bigint, "
+				    "$2::bigint, $3::bigint)",
+				    NULL,
+				    {{.caller = op_sql_dealer},
+				     {.caller = op_sql_actor},
+				     {"dealer"}}}},
+	{"address.save", ROLE_DEALER | ROLE_REP | ROLE_ADMIN,
+	 address_save_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT address_save($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::bigint, $5, $6, $7, $8, $9::boolean)",
+		 NULL,
+		 {{.caller = op_sql_dealer},
+		  {.caller = op_sql_actor},
+		  {"dealer"},
+		  {"id"},
+		  {"label"},
+		  {"recipient"},
+		  {"phone"},
+		  {"address"},
+		  {"default"}}}},
+	{"address.remove", ROLE_DEALER | ROLE_REP | ROLE_ADMIN,
+	 address_remove_params, op_sql_handler,
+	 &(const struct op_sql_def){
+		 OP_SQL_WRITE,
+		 "SELECT address_remove($1::bigint, $2::bigint, $3::bigint, "
+		 "$4::bigint)",
+		 NULL,
+		 {{.caller = op_sql_dealer},
+		  {.caller = op_sql_actor},
+		  {"dealer"},
+		  {"id"}}}},
 
 	/* the live fair room (fair_room.c) */
 	{"join", ROLES_ALL, room_join_params, room_op_join},
