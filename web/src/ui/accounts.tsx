@@ -11,6 +11,7 @@ import type { FairClient, FairError } from '../fair/client';
 import { dateTime, errorText, money, moneyInput, number, parseMoney, t, zoneLabel, type Key } from '../i18n';
 import { fieldValue, useNewest } from './hooks';
 import { Pager } from './pager';
+import { AddressBook } from './addresses';
 
 type Role = 'dealer' | 'rep' | 'manager' | 'admin';
 const ROLES: Role[] = ['dealer', 'rep', 'manager', 'admin'];
@@ -354,6 +355,8 @@ function Dealers({ client, currency, onAccounts }: { client: FairClient; currenc
               {editing === d.id && (
                 <tr class="edit-row" data-edit-dealer={d.id}><td colSpan={7}>
                   <DealerEdit dealer={d} currency={currency} onSave={(change) => save(d, change)} />
+                  <h3 class="small">{t('addresses_title')}</h3>
+                  <AddressBook client={client} dealer={d.id} />
                 </td></tr>
               )}
             </Fragment>))}</tbody>

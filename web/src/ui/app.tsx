@@ -125,11 +125,13 @@ const LazyStaff = lazyComponent<{ ctx: FairContext; page: string; id: number }>(
 const LazyAccounts = lazyComponent<{ client: FairClient }>(() => import('./accounts').then((m) => m.AccountsPage));
 /** The admin's webhooks, a chunk of its own. */
 const LazyWebhooks = lazyComponent<{ client: FairClient }>(() => import('./webhooks').then((m) => m.WebhooksPage));
+/** The dealer's ship-to addresses, a chunk of its own. */
+const LazyAddresses = lazyComponent<{ client: FairClient }>(() => import('./addresses').then((m) => m.AddressesPage));
 /** The dealer's points, a chunk of its own: not part of what a phone downloads to start. */
 const LazyPoints = lazyComponent<{ client: FairClient }>(() => import('./points').then((m) => m.PointsPage));
 
 /** The page for the route: #/ lobby; #/inbox the user's messages; #/accounts an admin's accounts and dealers;
- * #/webhooks an admin's webhooks; #/points a dealer's points;
+ * #/webhooks an admin's webhooks; #/addresses a dealer's ship-to addresses; #/points a dealer's points;
  * #/fair/ID[/catalog|/product/PID|/sheet|/orders|/console|/queue|/dashboard|/bigscreen|/manage|/behalf/DEALER|/dealers]. */
 function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox: Inbox }) {
   const route = useRoute();
@@ -152,6 +154,7 @@ function Pages({ client, user, inbox }: { client: FairClient; user: User; inbox:
   if (route === '/accounts' && user.role === 'admin') return <LazyAccounts client={client} />;
   if (route === '/webhooks' && user.role === 'admin') return <LazyWebhooks client={client} />;
   if (route === '/points' && user.dealer) return <LazyPoints client={client} />;
+  if (route === '/addresses' && user.dealer) return <LazyAddresses client={client} />;
   if (!fair) return <Lobby client={client} />;
   const ctx: FairContext = { client, store, sheet, user, fair };
   return (

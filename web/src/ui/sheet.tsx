@@ -139,6 +139,7 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
           {underMinimum && (
             <p class="warning" id="minimum-warning">{t('min_missing', { amount: money(watch.mine!.below_minimum, currency) })}</p>
           )}
+          <ShipTo ctx={ctx} />
           <CouponPicker watch={watch} value={sheet.coupon} onChange={(c) => sheet.setCoupon(c)} currency={currency}
             zone={zone} amount={amount} />
           <div class="sheet-total" aria-live="polite">
@@ -161,6 +162,37 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
       )}
       <Attainment ctx={ctx} />
     </section>
+  );
+}
+
+/** Where the order ships: one of the dealer's addresses, its default first chosen; a link to
+ * keep them (#/addresses). */
+function ShipTo({ ctx }: { ctx: FairContext }) {
+  const { client, sheet } = ctx;
+  const [list, setList] = useState<{ id: number; label: string; recipient: string; address: string; default: boolean }[] | null>(null);
+  useEffect(() => {
+    client.request<{ addresses: NonNullable<typeof list> }>('addresses.list', {})
+      .then((r) => {
+        setList(r.addresses);
+        // the choice stays while it is still one of the dealer's
+        if (sheet && !r.addresses.some((a) => a.id === sheet.shipTo)) sheet.setShipTo(r.addresses.find((a) => a.default)?.id ?? null);
+      }).catch(() => setList(null));
+  }, [client.state === 'live']);
+  if (!sheet || list === null) return null;
+  return (
+    <div class="ship-to-pick" id="ship-to">
+      {list.length ? (
+        <label>{t('ship_to')}{' '}
+          <select id="ship-to-select" value={String(sheet.shipTo ?? '')}
+            onChange={(e) => sheet.setShipTo(Number((e.target as HTMLSelectElement).value))}>
+            {list.map((a) => (
+              <option value={String(a.id)}>{`${a.label ? `${a.label} · ` : ''}${a.recipient} · ${a.address}`}</option>
+            ))}
+          </select>
+        </label>
+      ) : <span class="muted">{t('ship_to_none')}</span>}
+      {' '}<a href="#/addresses" id="ship-to-manage">{t('ship_to_manage')}</a>
+    </div>
   );
 }
 
