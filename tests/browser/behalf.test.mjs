@@ -25,7 +25,9 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   const q = (v) => JSON.stringify(v).replace(/'/g, "''");
   await sql(db.url, `SELECT policy_set(${admin}, ${fx.fair}, '${q({ tiers: [{ from: 300000, percent_bp: 300 }, { from: 1000000, percent_bp: 500 }] })}'::jsonb);
     SELECT coupon_create(${admin}, ${fx.fair}, '${q({ code: 'HELP100', name: '代客券', amount_off: 10000, issued: 5 })}'::jsonb);
-    UPDATE fair_items SET dealer_limit = 8 WHERE fair_id = ${fx.fair} AND product_id = ${coat1.id}`);
+    UPDATE fair_items SET dealer_limit = 8 WHERE fair_id = ${fx.fair} AND product_id = ${coat1.id};
+    INSERT INTO dealer_addresses (dealer_id, label, recipient, address, is_default) VALUES
+      (${shop.dealerId}, '总店', '冯店长', '杭州市上城区 1 号', true), (${shop.dealerId}, '仓库', '冯仓管', '杭州市余杭区 9 号', false)`);
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   const page = await context.newPage();
@@ -50,6 +52,12 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
   // ¥100 off, then 3% of ¥4,000.05 (¥120.00): the order crosses the tier
   assert.equal(await page.locator('#sheet-discount').textContent(), '−¥220.00');
   assert.match(await page.locator('#sheet-reaches').textContent(), /3%/);
+  // the dealer's default address is chosen; the rep ships this one to its warehouse
+  const [[warehouse]] = await sql(db.url, `SELECT id FROM dealer_addresses WHERE dealer_id = ${shop.dealerId} AND label = '仓库'`);
+  await page.locator('#ship-to-select').waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#ship-to-select option:checked').textContent(), /总店/);
+  assert.equal(await page.locator('#ship-to-manage').count(), 0, 'the dealer keeps its own addresses');
+  await page.selectOption('#ship-to-select', warehouse);
   await screenshot(page, 'behalf-matrix');
   await page.click('#behalf-submit');
   const accepted = page.locator('#behalf-accepted');
@@ -59,6 +67,8 @@ test('a rep orders for a dealer with the dealer\'s matrix; a rep of another regi
       o.early_discount + o.tier_discount + o.coupon_discount
     FROM orders o LEFT JOIN coupons c ON c.id = o.coupon_id WHERE o.id = ${orderId}`);
   assert.deepEqual([Number(dealerId), Number(placedBy), total, code, discount], [shop.dealerId, rep.id, '400005', 'HELP100', '22000']);
+  const [[shipTo]] = await sql(db.url, `SELECT ship_to->>'recipient' FROM orders WHERE id = ${orderId}`);
+  assert.equal(shipTo, '冯仓管');
   assert.match(await page.locator('#behalf-discount').textContent(), /−¥220\.00/);
   assert.equal(await page.locator('#behalf-units').textContent(), '0', 'what was ordered leaves the form');
   assert.equal(await page.getByLabel('黑色 M 数量').inputValue(), '', 'and the matrix');

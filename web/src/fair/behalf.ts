@@ -11,6 +11,8 @@ export class BehalfOrder implements Cells {
   note = '';
   /** the dealer's coupon applied to the next order (its code), or null */
   coupon: string | null = null;
+  /** the dealer's address the next order ships to, or null for its default */
+  shipTo: number | null = null;
   sending = false;
   retrying = false;
   lastResult: PlaceResult | null = null;
@@ -42,11 +44,18 @@ export class BehalfOrder implements Cells {
     this.notify();
   }
 
+  setShipTo(address: number | null): void {
+    this.shipTo = address;
+    this.notify();
+  }
+
   /** Places the lines for the dealer; what was ordered leaves the form. */
   async place(partial = false): Promise<PlaceResult> {
     const key = newKey();
     const lines = [...this.lines].map(([variant, qty]) => ({ variant, qty }));
     const coupon = this.coupon; // part of the key's request: the retry sends the same
+    const shipTo = this.shipTo;
+    const note = this.note.trim();
     this.sending = true;
     this.notify();
     try {
@@ -54,7 +63,7 @@ export class BehalfOrder implements Cells {
         try {
           const r = await this.client.request<{ order: Order; partial?: { variant: number; requested: number; accepted: number }[] }>(
             'order.place', { fair: this.fair, dealer: this.dealer, key, lines, ...(partial ? { partial: true } : {}),
-              ...(this.note.trim() ? { note: this.note.trim() } : {}), ...(coupon ? { coupon } : {}) });
+              ...(note ? { note } : {}), ...(coupon ? { coupon } : {}), ...(shipTo ? { ship_to: shipTo } : {}) });
           for (const l of r.order.lines) this.lines.delete(l.variant);
           if (coupon) this.coupon = null; // its use is taken; the list says whether another is left
           return this.finish({ kind: 'accepted', order: r.order, ...(r.partial ? { partial: r.partial } : {}) });

@@ -16,6 +16,7 @@ import { useNow, useSubscription } from './hooks';
 import { useItemSearch } from './search';
 import { Matrix, useOrderedUnits } from './product';
 import { CouponPicker, EstimateRows, OrderDiscount, PolicyBox, usePolicyWatch } from './offers';
+import { ShipToPicker } from './sheet';
 
 export interface DealerBrief { dealer: number; name: string; region: string; tier: string }
 
@@ -114,6 +115,7 @@ export function Behalf({ ctx, dealer: id }: { ctx: FairContext; dealer: number }
         )}
         <label class="block">{t('note')}
           <input type="text" maxLength={500} value={order.note} onInput={(e) => { order.note = (e.target as HTMLInputElement).value; }} /></label>
+        <ShipToPicker client={client} dealer={id} value={order.shipTo} onChange={(a) => order.setShipTo(a)} />
         <CouponPicker watch={watch} value={order.coupon} onChange={(c) => order.setCoupon(c)} currency={currency}
           zone={zone} amount={amount} />
         <p class="row" aria-live="polite">

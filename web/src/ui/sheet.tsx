@@ -139,7 +139,7 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
           {underMinimum && (
             <p class="warning" id="minimum-warning">{t('min_missing', { amount: money(watch.mine!.below_minimum, currency) })}</p>
           )}
-          <ShipTo ctx={ctx} />
+          <ShipToPicker client={ctx.client} value={sheet.shipTo} onChange={(a) => sheet.setShipTo(a)} />
           <CouponPicker watch={watch} value={sheet.coupon} onChange={(c) => sheet.setCoupon(c)} currency={currency}
             zone={zone} amount={amount} />
           <div class="sheet-total" aria-live="polite">
@@ -165,33 +165,34 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
   );
 }
 
-/** Where the order ships: one of the dealer's addresses, its default first chosen; a link to
- * keep them (#/addresses). */
-function ShipTo({ ctx }: { ctx: FairContext }) {
-  const { client, sheet } = ctx;
+/** Where an order ships: one of the dealer's addresses (the caller's own, or `dealer`'s for
+ * the staff), its default first chosen; for a dealer, a link to keep them (#/addresses). */
+export function ShipToPicker({ client, dealer, value, onChange }: {
+  client: FairContext['client']; dealer?: number; value: number | null; onChange: (address: number | null) => void;
+}) {
   const [list, setList] = useState<{ id: number; label: string; recipient: string; address: string; default: boolean }[] | null>(null);
   useEffect(() => {
-    client.request<{ addresses: NonNullable<typeof list> }>('addresses.list', {})
+    client.request<{ addresses: NonNullable<typeof list> }>('addresses.list', dealer ? { dealer } : {})
       .then((r) => {
         setList(r.addresses);
         // the choice stays while it is still one of the dealer's
-        if (sheet && !r.addresses.some((a) => a.id === sheet.shipTo)) sheet.setShipTo(r.addresses.find((a) => a.default)?.id ?? null);
+        if (!r.addresses.some((a) => a.id === value)) onChange(r.addresses.find((a) => a.default)?.id ?? null);
       }).catch(() => setList(null));
-  }, [client.state === 'live']);
-  if (!sheet || list === null) return null;
+  }, [dealer, client.state === 'live']);
+  if (list === null) return null;
   return (
     <div class="ship-to-pick" id="ship-to">
       {list.length ? (
         <label>{t('ship_to')}{' '}
-          <select id="ship-to-select" value={String(sheet.shipTo ?? '')}
-            onChange={(e) => sheet.setShipTo(Number((e.target as HTMLSelectElement).value))}>
+          <select id="ship-to-select" value={String(value ?? '')}
+            onChange={(e) => onChange(Number((e.target as HTMLSelectElement).value))}>
             {list.map((a) => (
               <option value={String(a.id)}>{`${a.label ? `${a.label} · ` : ''}${a.recipient} · ${a.address}`}</option>
             ))}
           </select>
         </label>
       ) : <span class="muted">{t('ship_to_none')}</span>}
-      {' '}<a href="#/addresses" id="ship-to-manage">{t('ship_to_manage')}</a>
+      {!dealer && <>{' '}<a href="#/addresses" id="ship-to-manage">{t('ship_to_manage')}</a></>}
     </div>
   );
 }
