@@ -62,7 +62,7 @@ DECLARE
     v_new jsonb;
     v_user bigint;
 BEGIN
-    SELECT * INTO v_dealer FROM dealers WHERE id = p_dealer FOR UPDATE;
+    SELECT * INTO v_dealer FROM dealers WHERE id = p_dealer FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'dealer % not found', p_dealer USING ERRCODE = 'P0002';
     END IF;
