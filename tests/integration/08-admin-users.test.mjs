@@ -158,6 +158,17 @@ test('disabling a user, resetting its password or changing its role ends its ses
   assert.equal(audits[0][0], '4');
 });
 
+test('a reset password lets in a user shut out by its failed logins', async () => {
+  const u = await createUser(db.url, { login: 'locked-out', role: 'rep', password: 'locked password 1' });
+  let status;
+  for (let i = 0; i < 12 && status !== 429; i++) status = (await login(server, u.login, 'a wrong guess')).status;
+  assert.equal(status, 429, 'shut out after too many failures');
+  assert.equal((await login(server, u.login, 'locked password 1')).status, 429, 'even with the right password');
+  const reset = await admin.request('admin.user.update', { user: u.id, reset_password: true });
+  assert.equal(reset.ok, true, JSON.stringify(reset));
+  assert.equal((await login(server, u.login, reset.temporary_password)).status, 200, 'in with the new one at once');
+});
+
 test('an admin finds accounts and dealers by a word, a role or a dealer, a page at a time', async () => {
   const d1 = (await admin.request('admin.dealer.create', { code: 'SZ01', name: '蘇州觀前街店', region: '華東', tier: 'A' })).dealer;
   const d2 = (await admin.request('admin.dealer.create', { code: 'SZ02', name: '蘇州石路店', region: '華東', tier: 'C' })).dealer;

@@ -122,7 +122,8 @@ END
 $$;
 
 -- NULL arguments leave a field as it is. A new role, a disabled account or a reset
--- password ends the user's sessions (their sockets close on every process).
+-- password ends the user's sessions (their sockets close on every process); a reset password
+-- also forgets the login's failed attempts, so a user shut out by them gets in with it.
 CREATE OR REPLACE FUNCTION admin_user_update(p_actor bigint, p_user bigint, p_disabled boolean,
                                              p_role text, p_regions text[], p_hash text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -145,6 +146,10 @@ BEGIN
         must_change_password = must_change_password OR p_hash IS NOT NULL,
         updated_at = now()
     WHERE id = p_user;
+    -- a new password lets the user in at once, even one shut out by its failed attempts
+    IF p_hash IS NOT NULL THEN
+        DELETE FROM login_failures WHERE kind = 'login' AND key = v_user.login;
+    END IF;
     IF p_disabled OR p_hash IS NOT NULL OR (p_role IS NOT NULL AND p_role <> v_user.role)
        OR (p_regions IS NOT NULL AND p_regions <> v_user.regions) THEN
         PERFORM user_sessions_revoke(p_user);

@@ -43,7 +43,8 @@ END
 $$;
 
 -- A new password ends every other session of the user (p_keep: the session that changed
--- it). Returns the user object as it is now.
+-- it) and forgets the login's failed attempts (fairctl user reset-password lets a user shut
+-- out by them in). Returns the user object as it is now.
 CREATE OR REPLACE FUNCTION user_password_set(p_user bigint, p_hash text, p_keep bytea DEFAULT NULL,
                                              p_must_change boolean DEFAULT false)
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -51,6 +52,8 @@ BEGIN
     UPDATE users SET password_hash = p_hash, must_change_password = p_must_change,
                      updated_at = now()
     WHERE id = p_user;
+    DELETE FROM login_failures f USING users u
+    WHERE u.id = p_user AND f.kind = 'login' AND f.key = u.login;
     PERFORM user_sessions_revoke(p_user, p_keep);
     RETURN user_json(p_user);
 END
