@@ -93,13 +93,15 @@ const struct op_def server_ops[] = {
 	 &(const struct op_sql_def){
 		 OP_SQL_READ,
 		 "SELECT admin_users_list($1, $2, $3::bigint, $4::integer, "
-		 "$5::integer)",
+		 "$5::integer, $6::integer, $7::integer)",
 		 admin_users_list_check,
 		 {{"q"},
 		  {"role"},
 		  {"dealer"},
 		  {"limit", ADMIN_LIST_LIMIT},
-		  {"offset", "0"}}}},
+		  {"offset", "0"},
+		  {.caller = admin_login_max_failures},
+		  {.caller = admin_login_window_s}}}},
 	{"admin.dealers.list", ROLE_ADMIN, admin_dealers_list_params,
 	 op_sql_handler,
 	 &(const struct op_sql_def){

@@ -141,6 +141,20 @@ bool admin_dealer_update_check(struct op_call *call)
 
 /* ---- admin.users.list ---- */
 
+const char *admin_login_max_failures(const struct op_call *call, char *buf)
+{
+	(void)call;
+	snprintf(buf, OP_SQL_INT_TEXT, "%d", srv.cfg.login_max_failures);
+	return buf;
+}
+
+const char *admin_login_window_s(const struct op_call *call, char *buf)
+{
+	(void)call;
+	snprintf(buf, OP_SQL_INT_TEXT, "%d", srv.cfg.login_window_s);
+	return buf;
+}
+
 bool admin_users_list_check(struct op_call *call)
 {
 	static const char *const roles[] = {"dealer", "rep", "manager", "admin",

@@ -37,4 +37,9 @@ extern const struct param_spec admin_users_list_params[];
 extern const struct param_spec admin_dealers_list_params[];
 bool admin_users_list_check(struct op_call *call);
 
+/* The login throttle's figures (config login_max_failures, login_window_s)
+ * as SQL arguments, for admin.users.list's shut_out_until. */
+const char *admin_login_max_failures(const struct op_call *call, char *buf);
+const char *admin_login_window_s(const struct op_call *call, char *buf);
+
 #endif

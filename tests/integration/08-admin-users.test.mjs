@@ -164,9 +164,15 @@ test('a reset password lets in a user shut out by its failed logins', async () =
   for (let i = 0; i < 12 && status !== 429; i++) status = (await login(server, u.login, 'a wrong guess')).status;
   assert.equal(status, 429, 'shut out after too many failures');
   assert.equal((await login(server, u.login, 'locked password 1')).status, 429, 'even with the right password');
+  // the accounts page says so, until the window's end (login_window_s, 900 s by default)
+  const [listed] = (await admin.request('admin.users.list', { q: u.login })).users;
+  assert.match(listed.shut_out_until, RFC3339_MS);
+  const left = Date.parse(listed.shut_out_until) - Date.now();
+  assert.ok(left > 800_000 && left <= 900_000, `shut out for the window: ${left} ms left`);
   const reset = await admin.request('admin.user.update', { user: u.id, reset_password: true });
   assert.equal(reset.ok, true, JSON.stringify(reset));
   assert.equal((await login(server, u.login, reset.temporary_password)).status, 200, 'in with the new one at once');
+  assert.equal((await admin.request('admin.users.list', { q: u.login })).users[0].shut_out_until, null);
 });
 
 test('an admin finds accounts and dealers by a word, a role or a dealer, a page at a time', async () => {

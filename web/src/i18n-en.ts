@@ -68,6 +68,7 @@ export const en: Dict = {
   address_saved: 'The address was saved', address_unnamed: 'Address', address_default: 'Default', address_make_default: 'Make it the default',
   address_edit: 'Change', address_remove: 'Remove', address_add: 'Add a ship-to address', address_label: 'Name (optional)',
   address_label_hint: 'e.g. Main store, Warehouse', ship_to: 'Ship to', ship_to_none: 'No ship-to address yet', ship_to_manage: 'Ship-to addresses',
+  account_shut_out: 'Shut out by failed logins until {time}; a password reset lets them in now',
   webhooks_link: 'Webhooks', webhooks_title: 'Webhooks', webhooks_intro: 'Order and fair events go to these URLs as signed JSON POSTs (the ERP, an SMS gateway, an adapter for WeCom or DingTalk robots).',
   webhooks_none: 'No webhooks yet', webhook_url: 'URL', webhook_events: 'Events', webhook_fair: 'Fair',
   webhook_calls: 'Calls', webhook_remove: 'Remove', webhook_remove_confirm: 'Remove {url}? Calls not yet sent are dropped.',

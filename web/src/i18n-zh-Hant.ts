@@ -68,6 +68,7 @@ export const zhHant: Dict = {
   address_saved: '地址已儲存', address_unnamed: '地址', address_default: '預設', address_make_default: '設為預設',
   address_edit: '修改', address_remove: '刪除', address_add: '新增收貨地址', address_label: '名稱（可空）',
   address_label_hint: '如 總店、倉庫', ship_to: '寄往', ship_to_none: '還沒有收貨地址', ship_to_manage: '管理收貨地址',
+  account_shut_out: '登入失敗過多，鎖定至 {time}；重設密碼可立即解鎖',
   webhooks_link: '回呼', webhooks_title: 'Webhook 回呼', webhooks_intro: '訂單和訂貨會的事件以簽名的 JSON POST 送到這些位址（ERP、簡訊閘道、企業微信或釘釘機器人的轉接）。',
   webhooks_none: '還沒有回呼位址', webhook_url: '位址', webhook_events: '事件', webhook_fair: '訂貨會',
   webhook_calls: '呼叫', webhook_remove: '停用', webhook_remove_confirm: '停用 {url}？未送出的呼叫將不再送出。',

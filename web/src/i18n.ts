@@ -76,6 +76,7 @@ const zhHans = {
   address_saved: '地址已保存', address_unnamed: '地址', address_default: '默认', address_make_default: '设为默认',
   address_edit: '修改', address_remove: '删除', address_add: '添加收货地址', address_label: '名称（可空）',
   address_label_hint: '如 总店、仓库', ship_to: '发往', ship_to_none: '还没有收货地址', ship_to_manage: '管理收货地址',
+  account_shut_out: '登录失败过多，锁定至 {time}；重置密码可立即解锁',
   webhooks_link: '回调', webhooks_title: 'Webhook 回调', webhooks_intro: '订单和订货会的事件以签名的 JSON POST 发给这些地址（ERP、短信网关、企业微信或钉钉机器人的适配器）。',
   webhooks_none: '还没有回调地址', webhook_url: '地址', webhook_events: '事件', webhook_fair: '订货会',
   webhook_calls: '调用', webhook_remove: '停用', webhook_remove_confirm: '停用 {url}？未发出的调用将不再发送。',

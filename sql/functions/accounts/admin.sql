@@ -162,11 +162,13 @@ $$;
 
 -- The accounts as an administrator looks for them (admin.users.list): by a word of the login,
 -- the name or the dealer's name or code, by role, by dealer; in login order, a page at a time.
--- Each row adds what the page shows beside the account: the dealer's code, when it was made
--- and when it last logged in (sessions are kept after they end, so the newest is the last
--- login; minted sessions count).
+-- Each row adds what the page shows beside the account: the dealer's code, when it was made,
+-- when it last logged in (sessions are kept after they end, so the newest is the last
+-- login; minted sessions count), and until when its failed logins shut it out (the server's
+-- login_max_failures and login_window_s; null when they do not).
 CREATE OR REPLACE FUNCTION admin_users_list(p_q text, p_role text, p_dealer bigint,
-                                            p_limit int, p_offset int)
+                                            p_limit int, p_offset int, p_max_failures int,
+                                            p_window_s int)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
     WITH found AS (
         SELECT u.id, u.login, u.created_at, d.code AS dealer_code
@@ -186,7 +188,13 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                 || jsonb_build_object(
                     'created_at', rfc3339(p.created_at),
                     'last_login', (SELECT rfc3339(max(s.created_at)) FROM sessions s
-                                   WHERE s.user_id = p.id))
+                                   WHERE s.user_id = p.id),
+                    'shut_out_until', (SELECT rfc3339(f.window_start
+                                                      + make_interval(secs => p_window_s))
+                                       FROM login_failures f
+                                       WHERE f.kind = 'login' AND f.key = p.login
+                                         AND f.failures >= p_max_failures
+                                         AND f.window_start > now() - make_interval(secs => p_window_s)))
                 ORDER BY p.login)
             FROM page p CROSS JOIN LATERAL user_admin_json(p.id) j), '[]'))
 $$;

@@ -20,6 +20,8 @@ const STAFF_ROLES: Role[] = ['rep', 'manager', 'admin'];
 interface Account {
   id: number; login: string; name: string; role: Role; regions: string[]; disabled: boolean;
   must_change_password: boolean; created_at: string; last_login: string | null;
+  /** until when its failed logins shut it out (a password reset lets it in), or null */
+  shut_out_until: string | null;
   dealer: { id: number; code: string; name: string; region: string; tier: string } | null;
 }
 interface Dealer {
@@ -152,7 +154,10 @@ function Users({ client, dealer, onDealerClear, onHandover, reload, onMade }: {
                   : u.role === 'rep' ? (u.regions.length ? u.regions.join('、') : <span class="muted">{t('account_all_regions')}</span>)
                   : <span class="muted">—</span>}</td>
                 <td data-label={t('account_state')} class="account-state">{u.disabled ? <strong>{t('account_disabled')}</strong>
-                  : u.must_change_password ? t('account_temporary') : t('account_active')}</td>
+                  : u.must_change_password ? t('account_temporary') : t('account_active')}
+                  {u.shut_out_until && !u.disabled && (
+                    <div class="warning small shut-out">{t('account_shut_out', { time: dateTime(u.shut_out_until, ZONE) })}</div>
+                  )}</td>
                 <td data-label={t('account_last_login')} class="small">{u.last_login ? dateTime(u.last_login, ZONE) : <span class="muted">{t('account_never')}</span>}</td>
                 <td class="actions">
                   {u.id !== me && <>
