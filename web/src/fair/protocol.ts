@@ -128,6 +128,11 @@ export interface HistoryEntry {
 export type OrderStatus =
   | 'accepted' | 'reviewed' | 'shipped' | 'in_transit' | 'delivered' | 'rejected' | 'cancelled';
 
+/** One of a dealer's ship-to addresses, as an order keeps its copy. */
+export interface Address { id: number; label: string; recipient: string; phone: string; address: string }
+/** The same in the dealer's list (addresses.list): which one is its default. */
+export interface SavedAddress extends Address { default: boolean }
+
 export interface Order {
   id: number;
   key: string;
@@ -136,7 +141,7 @@ export interface Order {
   status: OrderStatus;
   lines: OrderLine[];
   total: number;
-  ship_to: { id: number; label: string; recipient: string; phone: string; address: string } | null;
+  ship_to: Address | null;
   note: string;
   placed_by: number;
   /** Who placed it (orders.mine), and whether a rep or an admin did so for the dealer. */

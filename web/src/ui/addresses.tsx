@@ -4,11 +4,11 @@
 // every change audited; orders keep the address they shipped to). A chunk of its own.
 import { useEffect, useState } from 'preact/hooks';
 import type { FairClient, FairError } from '../fair/client';
+import type { SavedAddress } from '../fair/protocol';
 import { errorText, t } from '../i18n';
 import { fieldValue } from './hooks';
 
-export interface Address { id: number; label: string; recipient: string; phone: string; address: string; default: boolean }
-type Fields = Pick<Address, 'label' | 'recipient' | 'phone' | 'address'>;
+type Fields = Pick<SavedAddress, 'label' | 'recipient' | 'phone' | 'address'>;
 const EMPTY: Fields = { label: '', recipient: '', phone: '', address: '' };
 
 /** The dealer's own page. */
@@ -26,20 +26,20 @@ export function AddressesPage({ client }: { client: FairClient }) {
 
 /** The addresses of the caller's dealer, or of `dealer` (the staff). */
 export function AddressBook({ client, dealer }: { client: FairClient; dealer?: number }) {
-  const [list, setList] = useState<Address[] | null>(null);
+  const [list, setList] = useState<SavedAddress[] | null>(null);
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const whose = dealer ? { dealer } : {};
   useEffect(() => {
-    client.request<{ addresses: Address[] }>('addresses.list', whose)
+    client.request<{ addresses: SavedAddress[] }>('addresses.list', whose)
       .then((r) => setList(r.addresses)).catch((e) => setNote({ ok: false, text: errorText(e) }));
   }, [dealer, client.state === 'live']);
 
   const call = async (op: string, args: Record<string, unknown>, done: string) => {
     setBusy(true);
     try {
-      const r = await client.request<{ addresses: Address[] }>(op, { ...whose, ...args });
+      const r = await client.request<{ addresses: SavedAddress[] }>(op, { ...whose, ...args });
       setList(r.addresses);
       setEditing(null);
       setNote({ ok: true, text: done });
@@ -49,7 +49,7 @@ export function AddressBook({ client, dealer }: { client: FairClient; dealer?: n
       setBusy(false);
     }
   };
-  const remove = (a: Address) => {
+  const remove = (a: SavedAddress) => {
     if (confirm(t('address_remove_confirm', { address: a.address }))) void call('address.remove', { id: a.id }, t('address_removed'));
   };
 

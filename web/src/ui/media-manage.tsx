@@ -5,11 +5,11 @@
 // child process and names what it refuses), and the video removed (admin.product.clip.remove).
 import { useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
-import type { Clip, Images, Item } from '../fair/protocol';
+import type { Clip, Images } from '../fair/protocol';
 import { colorName, errorText, number, t } from '../i18n';
 import { api, type FairContext } from './app';
 import { useSubscription } from './hooks';
-import { useItemSearch } from './search';
+import { ItemPicker } from './item-picker';
 
 type Status = { kind: 'busy' | 'ok' | 'error'; text: string } | null;
 
@@ -23,8 +23,6 @@ async function uploadFile<T>(url: string, file: File): Promise<T> {
 export function MediaPanel({ ctx }: { ctx: FairContext }) {
   const { client, store } = ctx;
   useSubscription(store);
-  const [q, setQ] = useState('');
-  const { ids, error: searchError } = useItemSearch(ctx, q, 30);
   const [product, setProduct] = useState<number | null>(null);
   const [color, setColor] = useState('');
   const [status, setStatus] = useState<Status>(null);
@@ -34,7 +32,7 @@ export function MediaPanel({ ctx }: { ctx: FairContext }) {
   const picture = item && ((color && item.color_images?.[color]) || item.images);
 
   const fail = (e: unknown) => setStatus({ kind: 'error', text: errorText(e as FairError) });
-  const pick = (it: Item) => { setProduct(it.product); setColor(''); setStatus(null); };
+  const pick = (id: number) => { setProduct(id); setColor(''); setStatus(null); };
   const sendPicture = async (file: File | undefined) => {
     if (!item || !file) return;
     setStatus({ kind: 'busy', text: t('media_uploading') });
@@ -71,21 +69,7 @@ export function MediaPanel({ ctx }: { ctx: FairContext }) {
     <section class="panel" aria-labelledby="media-title" id="media-panel">
       <h2 id="media-title">{t('media_title')}</h2>
       <p class="muted small">{t('media_limits')}</p>
-      <input type="search" id="media-search" value={q} placeholder={t('search_items')} aria-label={t('search_items')}
-        onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
-      {searchError && <p class="error" role="alert">{searchError}</p>}
-      <ul class="pick-list" aria-label={t('media_pick')}>
-        {ids.slice(0, 8).map((id) => {
-          const it = store.view.items.get(id);
-          return it && (
-            <li data-product={id}>
-              <button type="button" aria-pressed={id === product} onClick={() => pick(it)}>
-                {it.name} <span class="muted small">{it.style}</span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <ItemPicker ctx={ctx} searchId="media-search" label={t('media_pick')} picked={product} onPick={pick} />
       {item && (
         <div class="media-edit" data-product={item.product}>
           <h3>{item.name} <span class="muted small">{item.style}</span></h3>

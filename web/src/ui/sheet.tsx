@@ -8,7 +8,7 @@
 // and the answer the discount it got.
 import { useEffect, useState } from 'preact/hooks';
 import type { FairError } from '../fair/client';
-import type { Item, Line } from '../fair/protocol';
+import type { Item, Line, SavedAddress } from '../fair/protocol';
 import { estimate } from '../fair/offers';
 import { priceNow } from '../fair/store';
 import type { PlaceResult } from '../fair/sheet';
@@ -170,9 +170,9 @@ export function SheetPage({ ctx }: { ctx: FairContext }) {
 export function ShipToPicker({ client, dealer, value, onChange }: {
   client: FairContext['client']; dealer?: number; value: number | null; onChange: (address: number | null) => void;
 }) {
-  const [list, setList] = useState<{ id: number; label: string; recipient: string; address: string; default: boolean }[] | null>(null);
+  const [list, setList] = useState<SavedAddress[] | null>(null);
   useEffect(() => {
-    client.request<{ addresses: NonNullable<typeof list> }>('addresses.list', dealer ? { dealer } : {})
+    client.request<{ addresses: SavedAddress[] }>('addresses.list', dealer ? { dealer } : {})
       .then((r) => {
         setList(r.addresses);
         // the choice stays while it is still one of the dealer's

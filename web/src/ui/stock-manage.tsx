@@ -8,7 +8,7 @@ import type { FairError } from '../fair/client';
 import { colorName, errorText, number, t } from '../i18n';
 import type { FairContext } from './app';
 import { useSubscription } from './hooks';
-import { useItemSearch } from './search';
+import { ItemPicker } from './item-picker';
 
 interface StockAnswer { variant: number; allocation: number; sold: number; remaining: number }
 type Outcome = { ok: boolean; text: string };
@@ -23,8 +23,6 @@ function parseUnits(text: string): number | null {
 export function StockPanel({ ctx }: { ctx: FairContext }) {
   const { client, fair, store } = ctx;
   useSubscription(store);
-  const [q, setQ] = useState('');
-  const { ids, error: searchError } = useItemSearch(ctx, q, 30, true);
   const [product, setProduct] = useState<number | null>(null);
   const [changes, setChanges] = useState<Record<number, string>>({});
   const [outcomes, setOutcomes] = useState<Record<number, Outcome>>({});
@@ -65,21 +63,7 @@ export function StockPanel({ ctx }: { ctx: FairContext }) {
     <section class="panel" aria-labelledby="stock-title" id="stock-panel">
       <h2 id="stock-title">{t('stock_title')}</h2>
       <p class="muted small">{t('stock_intro')}</p>
-      <input type="search" id="stock-search" value={q} placeholder={t('search_items')} aria-label={t('search_items')}
-        onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
-      {searchError && <p class="error" role="alert">{searchError}</p>}
-      <ul class="pick-list" aria-label={t('stock_pick')}>
-        {ids.slice(0, 8).map((id) => {
-          const it = store.view.items.get(id);
-          return it && (
-            <li data-product={id}>
-              <button type="button" aria-pressed={id === product} onClick={() => pick(id)}>
-                {it.name} <span class="muted small">{it.style}</span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <ItemPicker ctx={ctx} searchId="stock-search" label={t('stock_pick')} picked={product} onPick={pick} withWithdrawn />
       {item && (
         <form class="stock-edit" data-product={item.product} onSubmit={apply}>
           <h3>{item.name} <span class="muted small">{item.style}</span></h3>
